@@ -1,0 +1,40 @@
+package io.infergate.common.snapshot;
+
+import java.util.List;
+
+/**
+ * Everything a router needs to serve traffic, compiled by the controller from Kubernetes objects.
+ *
+ * <p>Rules: the snapshot is content-addressed ({@link SnapshotJson#contentId}), so pushing the same
+ * content twice is a no-op on the router; every name inside traces back to its source object
+ * (for example {@code httproute/default/llm-route/rule/0}); nothing in it refers to Kubernetes
+ * types, so routers need no API access. Ordering of lists carries no meaning except where a
+ * record says so (rule order inside a route, match order inside a rule).
+ *
+ * @param schemaVersion the format version, {@link #SCHEMA_VERSION} when written by this code
+ * @param gateways      Gateways of our GatewayClass that are accepted, with their listeners
+ * @param routes        HTTPRoutes attached to at least one listener of those Gateways
+ * @param backends      every backend a route rule references (Services and InferencePools)
+ * @param objectives    InferenceObjectives, by pool
+ */
+public record Snapshot(int schemaVersion,
+                       List<Gateway> gateways,
+                       List<HttpRoute> routes,
+                       List<Backend> backends,
+                       List<Objective> objectives) {
+
+    /** The schema version this code writes and understands. Bump it on incompatible changes. */
+    public static final int SCHEMA_VERSION = 1;
+
+    public Snapshot {
+        gateways = List.copyOf(gateways);
+        routes = List.copyOf(routes);
+        backends = List.copyOf(backends);
+        objectives = List.copyOf(objectives);
+    }
+
+    /** An empty snapshot of the current schema: serves nothing. */
+    public static Snapshot empty() {
+        return new Snapshot(SCHEMA_VERSION, List.of(), List.of(), List.of(), List.of());
+    }
+}

@@ -1,0 +1,202 @@
+package io.infergate.common.snapshot;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The one JSON codec of the snapshot (encoding here, decoding in {@link SnapshotDecoder}).
+ *
+ * <p>The encoding is canonical: keys in a fixed order, empty optionals omitted, map keys sorted.
+ * The content id is the SHA-256 of the canonical encoding without the {@code id} field, so equal
+ * content always has an equal id, whichever controller replica produced it.
+ */
+public final class SnapshotJson {
+
+    private SnapshotJson() {
+    }
+
+    /** The wire form: {@code {"id": ..., "schemaVersion": ..., ...}}. */
+    public static String toJson(Snapshot snapshot) {
+        JsonObject body = body(snapshot);
+        JsonObjectBuilder wire = Json.createObjectBuilder().add("id", contentId(body));
+        body.forEach(wire::add);
+        return write(wire.build());
+    }
+
+    /** {@code sha256:<hex>} of the canonical encoding. */
+    public static String contentId(Snapshot snapshot) {
+        return contentId(body(snapshot));
+    }
+
+    static String contentId(JsonObject body) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(write(body).getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+
+    static JsonObject body(Snapshot s) {
+        return Json.createObjectBuilder()
+                .add("schemaVersion", s.schemaVersion())
+                .add("gateways", array(s.gateways(), SnapshotJson::gateway))
+                .add("routes", array(s.routes(), SnapshotJson::route))
+                .add("backends", array(s.backends(), SnapshotJson::backend))
+                .add("objectives", array(s.objectives(), SnapshotJson::objective))
+                .build();
+    }
+
+    private static JsonObjectBuilder gateway(Gateway g) {
+        return Json.createObjectBuilder()
+                .add("id", g.id()).add("namespace", g.namespace()).add("name", g.name())
+                .add("addresses", strings(g.addresses()))
+                .add("listeners", array(g.listeners(), SnapshotJson::listener));
+    }
+
+    private static JsonObjectBuilder listener(Listener l) {
+        JsonObjectBuilder b = Json.createObjectBuilder()
+                .add("name", l.name()).add("port", l.port()).add("protocol", l.protocol().name());
+        l.hostname().ifPresent(h -> b.add("hostname", h));
+        return b;
+    }
+
+    private static JsonObjectBuilder route(HttpRoute r) {
+        return Json.createObjectBuilder()
+                .add("id", r.id()).add("namespace", r.namespace()).add("name", r.name())
+                .add("creationTimestamp", r.creationTimestamp())
+                .add("hostnames", strings(r.hostnames()))
+                .add("parents", array(r.parents(), p -> Json.createObjectBuilder()
+                        .add("gateway", p.gateway()).add("listener", p.listener())))
+                .add("rules", array(r.rules(), SnapshotJson::rule));
+    }
+
+    private static JsonObjectBuilder rule(Rule r) {
+        JsonObjectBuilder timeouts = Json.createObjectBuilder();
+        r.timeouts().request().ifPresent(d -> timeouts.add("requestMillis", d.toMillis()));
+        r.timeouts().backendRequest().ifPresent(d -> timeouts.add("backendRequestMillis", d.toMillis()));
+        return Json.createObjectBuilder()
+                .add("id", r.id())
+                .add("matches", array(r.matches(), SnapshotJson::match))
+                .add("filters", array(r.filters(), SnapshotJson::filter))
+                .add("backends", array(r.backends(), SnapshotJson::backendRef))
+                .add("timeouts", timeouts);
+    }
+
+    private static JsonObjectBuilder match(Match m) {
+        JsonObjectBuilder b = Json.createObjectBuilder()
+                .add("path", Json.createObjectBuilder()
+                        .add("type", m.path().type().name()).add("value", m.path().value()));
+        m.method().ifPresent(v -> b.add("method", v));
+        return b.add("headers", array(m.headers(), SnapshotJson::valueMatch))
+                .add("queryParams", array(m.queryParams(), SnapshotJson::valueMatch));
+    }
+
+    private static JsonObjectBuilder valueMatch(ValueMatch v) {
+        return Json.createObjectBuilder().add("type", v.type().name()).add("name", v.name()).add("value", v.value());
+    }
+
+    private static JsonObjectBuilder backendRef(BackendRef b) {
+        JsonObjectBuilder o = Json.createObjectBuilder();
+        b.backend().ifPresent(id -> o.add("backend", id));
+        return o.add("weight", b.weight()).add("filters", array(b.filters(), SnapshotJson::filter));
+    }
+
+    private static JsonObjectBuilder filter(Filter f) {
+        JsonObjectBuilder o = Json.createObjectBuilder();
+        switch (f) {
+            case Filter.RequestHeaderModifier m -> headerModifier(o.add("type", "RequestHeaderModifier"), m.set(), m.add(), m.remove());
+            case Filter.ResponseHeaderModifier m -> headerModifier(o.add("type", "ResponseHeaderModifier"), m.set(), m.add(), m.remove());
+            case Filter.RequestRedirect r -> {
+                o.add("type", "RequestRedirect");
+                r.scheme().ifPresent(v -> o.add("scheme", v));
+                r.hostname().ifPresent(v -> o.add("hostname", v));
+                r.port().ifPresent(v -> o.add("port", v));
+                r.path().ifPresent(p -> o.add("path", pathModifier(p)));
+                o.add("statusCode", r.statusCode());
+            }
+            case Filter.UrlRewrite r -> {
+                o.add("type", "URLRewrite");
+                r.hostname().ifPresent(v -> o.add("hostname", v));
+                r.path().ifPresent(p -> o.add("path", pathModifier(p)));
+            }
+            case Filter.RequestMirror m -> {
+                o.add("type", "RequestMirror");
+                m.backend().ifPresent(v -> o.add("backend", v));
+                o.add("numerator", m.numerator()).add("denominator", m.denominator());
+            }
+        }
+        return o;
+    }
+
+    private static void headerModifier(JsonObjectBuilder o, List<Filter.Header> set, List<Filter.Header> add,
+                                       List<String> remove) {
+        Function<Filter.Header, JsonObjectBuilder> header =
+                h -> Json.createObjectBuilder().add("name", h.name()).add("value", h.value());
+        o.add("set", array(set, header)).add("add", array(add, header)).add("remove", strings(remove));
+    }
+
+    private static JsonObjectBuilder pathModifier(Filter.PathModifier p) {
+        return Json.createObjectBuilder().add("type", p.type().name()).add("value", p.value());
+    }
+
+    private static JsonObjectBuilder backend(Backend b) {
+        JsonObjectBuilder o = Json.createObjectBuilder().add("id", b.id());
+        switch (b) {
+            case Backend.Service s -> o.add("kind", "Service").add("namespace", s.namespace())
+                    .add("name", s.name()).add("port", s.port());
+            case Backend.InferencePool p -> {
+                o.add("kind", "InferencePool").add("namespace", p.namespace()).add("name", p.name());
+                p.endpointPicker().ifPresent(e -> o.add("endpointPicker", Json.createObjectBuilder()
+                        .add("host", e.host()).add("port", e.port()).add("failOpen", e.failOpen())));
+            }
+        }
+        return o.add("appProtocol", b.appProtocol().name())
+                .add("endpoints", array(b.endpoints(), SnapshotJson::endpoint));
+    }
+
+    private static JsonObjectBuilder endpoint(Endpoint e) {
+        JsonObjectBuilder o = Json.createObjectBuilder().add("address", e.address()).add("port", e.port());
+        e.pod().ifPresent(p -> o.add("pod", p));
+        JsonObjectBuilder labels = Json.createObjectBuilder();
+        new TreeMap<>(e.labels()).forEach(labels::add);
+        return o.add("labels", labels);
+    }
+
+    private static JsonObjectBuilder objective(Objective o) {
+        return Json.createObjectBuilder().add("id", o.id()).add("namespace", o.namespace()).add("name", o.name())
+                .add("pool", o.pool()).add("priority", o.priority());
+    }
+
+    private static <T> JsonArrayBuilder array(List<T> items, Function<T, JsonObjectBuilder> each) {
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        items.forEach(i -> a.add(each.apply(i)));
+        return a;
+    }
+
+    private static JsonArrayBuilder strings(List<String> items) {
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        items.forEach(a::add);
+        return a;
+    }
+
+    static String write(JsonObject o) {
+        StringWriter w = new StringWriter();
+        try (var writer = Json.createWriter(w)) {
+            writer.writeObject(o);
+        }
+        return w.toString();
+    }
+}

@@ -1,0 +1,198 @@
+package io.infergate.common.snapshot;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Semantic checks a router runs before it swaps a snapshot in: everything the router would
+ * otherwise discover mid-request. Returns all violations; an empty list means usable.
+ *
+ * <p>Rules checked: schema version; unique ids; ports in 1..65535; unique listener names per
+ * Gateway; route parents name existing listeners; backendRefs and mirrors name existing backends; weights
+ * in 0..1,000,000; regular expressions compile; paths start with '/'; redirect codes are
+ * 301/302/303/307/308; mirror fractions are in (0, 1]; objectives name existing pools.
+ */
+public final class SnapshotValidator {
+
+    private static final Set<Integer> REDIRECT_CODES = Set.of(301, 302, 303, 307, 308);
+
+    private final List<Violation> out = new ArrayList<>();
+
+    private SnapshotValidator() {
+    }
+
+    /** All violations of the snapshot; empty when it is usable. */
+    public static List<Violation> validate(Snapshot s) {
+        SnapshotValidator v = new SnapshotValidator();
+        v.check(s);
+        return List.copyOf(v.out);
+    }
+
+    private void check(Snapshot s) {
+        if (s.schemaVersion() != Snapshot.SCHEMA_VERSION) {
+            add("/schemaVersion", "unsupported schema version " + s.schemaVersion());
+        }
+        Map<String, Set<String>> listeners = new HashMap<>();
+        Set<String> ids = new HashSet<>();
+        for (int g = 0; g < s.gateways().size(); g++) {
+            Gateway gw = s.gateways().get(g);
+            String p = "/gateways/" + g;
+            unique(ids, gw.id(), p);
+            Set<String> names = new HashSet<>();
+            for (int l = 0; l < gw.listeners().size(); l++) {
+                Listener li = gw.listeners().get(l);
+                String q = p + "/listeners/" + l;
+                if (!names.add(li.name())) {
+                    add(q + "/name", "duplicate listener name '" + li.name() + "'");
+                }
+                port(li.port(), q + "/port");
+            }
+            listeners.put(gw.id(), names);
+        }
+        Set<String> backends = new HashSet<>();
+        Set<String> pools = new HashSet<>();
+        for (int b = 0; b < s.backends().size(); b++) {
+            Backend be = s.backends().get(b);
+            String p = "/backends/" + b;
+            unique(ids, be.id(), p);
+            backends.add(be.id());
+            if (be instanceof Backend.InferencePool) {
+                pools.add(be.id());
+            }
+            for (int e = 0; e < be.endpoints().size(); e++) {
+                Endpoint ep = be.endpoints().get(e);
+                if (ep.address().isBlank()) {
+                    add(p + "/endpoints/" + e + "/address", "must not be empty");
+                }
+                port(ep.port(), p + "/endpoints/" + e + "/port");
+            }
+        }
+        for (int r = 0; r < s.routes().size(); r++) {
+            route(s.routes().get(r), "/routes/" + r, ids, listeners, backends);
+        }
+        for (int o = 0; o < s.objectives().size(); o++) {
+            Objective ob = s.objectives().get(o);
+            unique(ids, ob.id(), "/objectives/" + o);
+            if (!pools.contains(ob.pool())) {
+                add("/objectives/" + o + "/pool", "names no InferencePool in the snapshot: '" + ob.pool() + "'");
+            }
+        }
+    }
+
+    private void route(HttpRoute rt, String p, Set<String> ids, Map<String, Set<String>> listeners,
+                       Set<String> backends) {
+        unique(ids, rt.id(), p);
+        for (int i = 0; i < rt.parents().size(); i++) {
+            ListenerRef ref = rt.parents().get(i);
+            Set<String> names = listeners.get(ref.gateway());
+            if (names == null || !names.contains(ref.listener())) {
+                add(p + "/parents/" + i, "names no listener in the snapshot: " + ref.gateway() + "/" + ref.listener());
+            }
+        }
+        for (int r = 0; r < rt.rules().size(); r++) {
+            Rule rule = rt.rules().get(r);
+            String q = p + "/rules/" + r;
+            unique(ids, rule.id(), q);
+            if (rule.matches().isEmpty()) {
+                add(q + "/matches", "must not be empty (the controller fills in the default match)");
+            }
+            for (int m = 0; m < rule.matches().size(); m++) {
+                match(rule.matches().get(m), q + "/matches/" + m);
+            }
+            filters(rule.filters(), q + "/filters", backends);
+            for (int b = 0; b < rule.backends().size(); b++) {
+                BackendRef ref = rule.backends().get(b);
+                String bp = q + "/backends/" + b;
+                ref.backend().filter(id -> !backends.contains(id))
+                        .ifPresent(id -> add(bp + "/backend", "names no backend in the snapshot: '" + id + "'"));
+                if (ref.weight() < 0 || ref.weight() > 1_000_000) {
+                    add(bp + "/weight", "must be in 0..1000000, is " + ref.weight());
+                }
+                filters(ref.filters(), bp + "/filters", backends);
+            }
+        }
+    }
+
+    private void match(Match m, String p) {
+        PathMatch path = m.path();
+        switch (path.type()) {
+            case EXACT, PATH_PREFIX -> {
+                if (!path.value().startsWith("/")) {
+                    add(p + "/path/value", "must start with '/': '" + path.value() + "'");
+                }
+            }
+            case REGULAR_EXPRESSION -> regex(path.value(), p + "/path/value");
+        }
+        for (int h = 0; h < m.headers().size(); h++) {
+            valueMatch(m.headers().get(h), p + "/headers/" + h);
+        }
+        for (int q = 0; q < m.queryParams().size(); q++) {
+            valueMatch(m.queryParams().get(q), p + "/queryParams/" + q);
+        }
+    }
+
+    private void valueMatch(ValueMatch v, String p) {
+        if (v.name().isEmpty()) {
+            add(p + "/name", "must not be empty");
+        }
+        if (v.type() == ValueMatch.Type.REGULAR_EXPRESSION) {
+            regex(v.value(), p + "/value");
+        }
+    }
+
+    private void filters(List<Filter> filters, String p, Set<String> backends) {
+        for (int i = 0; i < filters.size(); i++) {
+            String q = p + "/" + i;
+            switch (filters.get(i)) {
+                case Filter.RequestRedirect r -> {
+                    if (!REDIRECT_CODES.contains(r.statusCode())) {
+                        add(q + "/statusCode", "must be one of " + REDIRECT_CODES + ", is " + r.statusCode());
+                    }
+                    r.port().ifPresent(port -> port(port, q + "/port"));
+                }
+                case Filter.RequestMirror m -> {
+                    m.backend().filter(id -> !backends.contains(id))
+                            .ifPresent(id -> add(q + "/backend", "names no backend in the snapshot: '" + id + "'"));
+                    if (m.denominator() <= 0 || m.numerator() < 0 || m.numerator() > m.denominator()) {
+                        add(q, "mirror fraction must satisfy 0 <= numerator <= denominator, denominator > 0");
+                    }
+                }
+                case Filter.RequestHeaderModifier h -> { }
+                case Filter.ResponseHeaderModifier h -> { }
+                case Filter.UrlRewrite u -> { }
+            }
+        }
+    }
+
+    private void regex(String pattern, String p) {
+        try {
+            Pattern.compile(pattern);
+        } catch (PatternSyntaxException e) {
+            add(p, "invalid regular expression: " + e.getDescription());
+        }
+    }
+
+    private void port(int port, String p) {
+        if (port < 1 || port > 65535) {
+            add(p, "must be in 1..65535, is " + port);
+        }
+    }
+
+    private void unique(Set<String> ids, String id, String p) {
+        if (id.isEmpty()) {
+            add(p + "/id", "must not be empty");
+        } else if (!ids.add(id)) {
+            add(p + "/id", "duplicate id '" + id + "'");
+        }
+    }
+
+    private void add(String path, String message) {
+        out.add(new Violation(path, message));
+    }
+}
