@@ -1,0 +1,59 @@
+package io.infergate.common.snapshot;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Bad snapshots are answered with every violation and its path, never an exception: the router
+ * shows them to whoever pushed, and keeps serving its current snapshot.
+ */
+class SnapshotViolationsTest {
+
+    static Stream<Arguments> cases() {
+        String good = SnapshotJson.toJson(Samples.full()).replaceFirst("\"id\":\"sha256:[0-9a-f]+\",", "");
+        return Stream.of(
+                Arguments.of("not JSON at all", "{nope", ""),
+                Arguments.of("a JSON array is not a snapshot", "[]", ""),
+                Arguments.of("future schema version", good.replace("\"schemaVersion\":1", "\"schemaVersion\":99"),
+                        "/schemaVersion"),
+                Arguments.of("listener port out of range", good.replace("\"port\":8081", "\"port\":70000"),
+                        "/gateways/0/listeners/1/port"),
+                Arguments.of("unknown path match type", good.replace("\"type\":\"EXACT\"", "\"type\":\"GLOB\""),
+                        "/routes/0/rules/1/matches/0/path/type"),
+                Arguments.of("regex that does not compile", good.replace("/re/.*", "/re/(["),
+                        "/routes/0/rules/1/matches/1/path/value"),
+                Arguments.of("backendRef to a backend not in the snapshot",
+                        good.replace("\"backend\":\"inferencepool/default/kthena-demo\"", "\"backend\":\"inferencepool/default/gone\""),
+                        "/routes/0/rules/0/backends/0/backend"),
+                Arguments.of("route attached to a listener that does not exist",
+                        good.replace("\"listener\":\"http\"", "\"listener\":\"nope\""), "/routes/0/parents/0"),
+                Arguments.of("redirect status code outside the spec", good.replace("\"statusCode\":301", "\"statusCode\":200"),
+                        "/routes/0/rules/2/filters/0/statusCode"),
+                Arguments.of("negative weight", good.replace("\"weight\":3", "\"weight\":-3"),
+                        "/routes/0/rules/1/backends/0/weight"),
+                Arguments.of("unknown filter type", good.replace("\"type\":\"URLRewrite\"", "\"type\":\"CORS\""),
+                        "/routes/0/rules/1/filters/2/type"),
+                Arguments.of("missing required field", good.replace("\"namespace\":\"default\",\"name\":\"inference-gateway\"",
+                        "\"name\":\"inference-gateway\""), "/gateways/0/namespace"),
+                Arguments.of("duplicate ids", good.replace("inferenceobjective/default/critical", "inferencepool/default/kthena-demo"),
+                        "/objectives/0/id"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void rejectedWithPath(String reason, String json, String expectedPath) {
+        var result = SnapshotDecoder.decode(json);
+        List<Violation> violations = switch (result) {
+            case SnapshotDecoder.Result.Invalid invalid -> invalid.violations();
+            case SnapshotDecoder.Result.Ok ok -> SnapshotValidator.validate(ok.snapshot());
+        };
+        assertTrue(violations.stream().anyMatch(v -> v.path().equals(expectedPath)),
+                () -> reason + ": expected a violation at '" + expectedPath + "', got " + violations);
+    }
+}
