@@ -1,0 +1,37 @@
+package io.infergate.simulator.openai;
+
+import io.infergate.simulator.engine.Engine;
+import io.infergate.simulator.engine.ModelCatalog;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.HttpRouting;
+
+/**
+ * Registers the OpenAI endpoints. Another method on one of their paths is answered 405 with an
+ * {@code Allow} header, never echoed: a client that gets the method wrong should learn it.
+ */
+public final class OpenAiRoutes {
+
+    private OpenAiRoutes() {
+    }
+
+    /**
+     * @param defaultMaxTokens output length when a request sets none
+     */
+    public static void register(HttpRouting.Builder routing, ModelCatalog catalog, Engine engine, int defaultMaxTokens) {
+        RequestParser parser = new RequestParser(catalog, defaultMaxTokens);
+        for (Endpoint endpoint : Endpoint.values()) {
+            routing.route(Method.POST, endpoint.path(), new GenerationHandler(endpoint, parser, engine));
+            routing.any(endpoint.path(), (req, res) -> {
+                res.header(HeaderNames.ALLOW, "POST");
+                ApiError.methodNotAllowed(req.prologue().method().text(), "POST").send(res);
+            });
+        }
+        routing.route(Method.GET, "/v1/models", new ModelsHandler(catalog));
+        routing.any("/v1/models", (req, res) -> {
+            res.header(HeaderNames.ALLOW, "GET");
+            ApiError.methodNotAllowed(req.prologue().method().text(), "GET").send(res);
+        });
+    }
+}
