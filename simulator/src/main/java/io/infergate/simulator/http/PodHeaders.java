@@ -7,11 +7,10 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 
-import java.util.function.IntSupplier;
-
 /**
  * Stamps every routed response with the pod that produced it, so router tests can tell which
- * backend served a request without parsing bodies.
+ * backend served a request without parsing bodies. The port is the local port the request came
+ * in on, which is right even for an ephemeral port chosen at start.
  */
 public final class PodHeaders implements Filter {
 
@@ -19,21 +18,15 @@ public final class PodHeaders implements Filter {
     public static final HeaderName PORT = HeaderNames.create("x-inference-port");
 
     private final String podName;
-    private final IntSupplier port;
 
-    /**
-     * @param podName the pod name
-     * @param port    the bound port, read per request because an ephemeral port is known only after start
-     */
-    public PodHeaders(String podName, IntSupplier port) {
+    public PodHeaders(String podName) {
         this.podName = podName;
-        this.port = port;
     }
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         res.header(POD, podName);
-        res.header(PORT, Integer.toString(port.getAsInt()));
+        res.header(PORT, Integer.toString(req.localPeer().port()));
         chain.proceed();
     }
 }

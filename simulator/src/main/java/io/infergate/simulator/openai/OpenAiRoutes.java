@@ -5,6 +5,7 @@ import io.infergate.simulator.engine.ModelCatalog;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
@@ -23,15 +24,17 @@ public final class OpenAiRoutes {
         RequestParser parser = new RequestParser(catalog, defaultMaxTokens);
         for (Endpoint endpoint : Endpoint.values()) {
             routing.route(Method.POST, endpoint.path(), new GenerationHandler(endpoint, parser, engine));
-            routing.any(endpoint.path(), (req, res) -> {
-                res.header(HeaderNames.ALLOW, "POST");
-                ApiError.methodNotAllowed(req.prologue().method().text(), "POST").send(res);
-            });
+            routing.any(endpoint.path(), methodNotAllowed(Method.POST));
         }
         routing.route(Method.GET, "/v1/models", new ModelsHandler(catalog));
-        routing.any("/v1/models", (req, res) -> {
-            res.header(HeaderNames.ALLOW, "GET");
-            ApiError.methodNotAllowed(req.prologue().method().text(), "GET").send(res);
-        });
+        routing.any("/v1/models", methodNotAllowed(Method.GET));
+    }
+
+    /** A 405 answer in the OpenAI error shape, with {@code Allow}; for every fixed-method path. */
+    public static Handler methodNotAllowed(Method allowed) {
+        return (req, res) -> {
+            res.header(HeaderNames.ALLOW, allowed.text());
+            ApiError.methodNotAllowed(req.prologue().method().text(), allowed.text()).send(res);
+        };
     }
 }

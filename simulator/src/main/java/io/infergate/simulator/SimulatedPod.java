@@ -1,0 +1,144 @@
+package io.infergate.simulator;
+
+import io.infergate.simulator.echo.EchoHandler;
+import io.infergate.simulator.engine.Engine;
+import io.infergate.simulator.engine.ModelCatalog;
+import io.infergate.simulator.engine.Scheduler;
+import io.infergate.simulator.engine.TextGenerator;
+import io.infergate.simulator.http.BoundedBody;
+import io.infergate.simulator.http.JsonBodies;
+import io.infergate.simulator.http.PodHeaders;
+import io.infergate.simulator.metrics.EngineMetrics;
+import io.infergate.simulator.metrics.MetricsHandler;
+import io.infergate.simulator.openai.ApiError;
+import io.infergate.simulator.openai.OpenAiRoutes;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One simulated model-server pod: an HTTP server speaking the OpenAI API with vLLM's metrics.
+ *
+ * <p>Routes: {@code POST /v1/completions}, {@code POST /v1/chat/completions}, {@code GET /v1/models},
+ * {@code GET /metrics}, {@code GET /health}, {@code GET /ready} (another method on these paths: 405);
+ * every other request gets the Gateway API echo answer. All carry {@code x-inference-pod} and
+ * {@code x-inference-port}.
+ */
+public final class SimulatedPod implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(SimulatedPod.class.getName());
+    private static final byte[] STATUS_OK = "{\"status\":\"ok\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private final SimulatorConfig config;
+    private final WebServer server;
+    private final EngineMetrics metrics;
+
+    private SimulatedPod(SimulatorConfig config, WebServer server, EngineMetrics metrics) {
+        this.config = config;
+        this.server = server;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Starts a pod and returns once it accepts connections.
+     *
+     * @throws IllegalStateException if the address cannot be bound
+     */
+    public static SimulatedPod start(SimulatorConfig config) {
+        ModelCatalog catalog = new ModelCatalog(config.models(), config.loraAdapters());
+        Scheduler scheduler = new Scheduler(config.maxRunning(), config.maxWaiting(), config.maxLoras(),
+                config.blockSize(), config.kvCacheBlocks());
+        EngineMetrics metrics = new EngineMetrics();
+        Engine engine = new Engine(scheduler, config.maxWaiting(), new TextGenerator(config.seed()),
+                config.timeToFirstToken(), config.interTokenLatency(), metrics);
+
+        HttpRouting.Builder routing = HttpRouting.builder().addFilter(new PodHeaders(config.podName()));
+        OpenAiRoutes.register(routing, catalog, engine, config.defaultMaxTokens());
+        getOnly(routing, "/metrics", new MetricsHandler(catalog.primary(), scheduler, metrics,
+                config.blockSize(), config.maxLoras()));
+        getOnly(routing, "/health", SimulatedPod::statusOk);
+        getOnly(routing, "/ready", SimulatedPod::statusOk);
+        routing.any(new EchoHandler(config.namespace(), config.podName()));
+        // Nothing a client sends may take the process down: anything unforeseen becomes a logged 500.
+        routing.error(RuntimeException.class, (req, res, e) -> {
+            LOG.log(Level.WARNING, "unexpected failure on " + req.prologue().uriPath().rawPath(), e);
+            new ApiError(500, "Internal error: " + e, "server_error", null, null).send(res);
+        });
+
+        WebServer server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                // Without TCP_NODELAY the first SSE chunk waits ~40 ms for the delayed ACK (STACK.md).
+                .connectionOptions(options -> options.tcpNoDelay(true))
+                .maxPayloadSize(BoundedBody.MAX_BYTES)
+                // The owner closes the pod; Main installs one hook for all pods.
+                .shutdownHook(false)
+                .routing(routing)
+                .build();
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("pod " + config.podName() + " cannot listen on "
+                    + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+        return new SimulatedPod(config, server, metrics);
+    }
+
+    public String host() {
+        return config.host();
+    }
+
+    /** The bound port (the chosen one when the configuration asked for port 0). */
+    public int port() {
+        return server.port();
+    }
+
+    public String podName() {
+        return config.podName();
+    }
+
+    /** {@code http://host:port}, with IPv6 hosts in brackets. */
+    public String baseUrl() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return "http://" + host + ":" + port();
+    }
+
+    public SimulatorConfig config() {
+        return config;
+    }
+
+    /** Completed OpenAI generation requests (all tokens delivered), counted like {@code vllm:request_success_total}. */
+    public long requestsServed() {
+        return metrics.requestsServed();
+    }
+
+    /** Stops listening; in-flight requests get the server's grace period. Idempotent. */
+    @Override
+    public void close() {
+        if (server.isRunning()) {
+            server.stop();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SimulatedPod[" + config.podName() + " " + baseUrl() + "]";
+    }
+
+    private static void getOnly(HttpRouting.Builder routing, String path, Handler handler) {
+        routing.route(Method.GET, path, handler);
+        routing.any(path, OpenAiRoutes.methodNotAllowed(Method.GET));
+    }
+
+    private static void statusOk(io.helidon.webserver.http.ServerRequest req,
+                                 io.helidon.webserver.http.ServerResponse res) {
+        res.header(HeaderNames.CONTENT_TYPE, JsonBodies.CONTENT_TYPE);
+        res.send(STATUS_OK);
+    }
+}
