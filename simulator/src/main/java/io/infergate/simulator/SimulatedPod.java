@@ -18,7 +18,10 @@ import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 
+import java.nio.charset.StandardCharsets;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,7 +36,7 @@ import java.util.logging.Logger;
 public final class SimulatedPod implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SimulatedPod.class.getName());
-    private static final byte[] STATUS_OK = "{\"status\":\"ok\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] STATUS_OK = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
 
     private final SimulatorConfig config;
     private final WebServer server;
@@ -55,7 +58,7 @@ public final class SimulatedPod implements AutoCloseable {
         Scheduler scheduler = new Scheduler(config.maxRunning(), config.maxWaiting(), config.maxLoras(),
                 config.blockSize(), config.kvCacheBlocks());
         EngineMetrics metrics = new EngineMetrics();
-        Engine engine = new Engine(scheduler, config.maxWaiting(), new TextGenerator(config.seed()),
+        Engine engine = new Engine(scheduler, new TextGenerator(config.seed()),
                 config.timeToFirstToken(), config.interTokenLatency(), metrics);
 
         HttpRouting.Builder routing = HttpRouting.builder().addFilter(new PodHeaders(config.podName()));
@@ -136,8 +139,7 @@ public final class SimulatedPod implements AutoCloseable {
         routing.any(path, OpenAiRoutes.methodNotAllowed(Method.GET));
     }
 
-    private static void statusOk(io.helidon.webserver.http.ServerRequest req,
-                                 io.helidon.webserver.http.ServerResponse res) {
+    private static void statusOk(ServerRequest req, ServerResponse res) {
         res.header(HeaderNames.CONTENT_TYPE, JsonBodies.CONTENT_TYPE);
         res.send(STATUS_OK);
     }

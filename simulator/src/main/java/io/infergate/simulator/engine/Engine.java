@@ -17,12 +17,10 @@ public final class Engine {
     private final Duration timeToFirstToken;
     private final Duration interTokenLatency;
     private final EngineListener listener;
-    private final int maxWaiting;
 
-    public Engine(Scheduler scheduler, int maxWaiting, TextGenerator generator, Duration timeToFirstToken,
+    public Engine(Scheduler scheduler, TextGenerator generator, Duration timeToFirstToken,
                   Duration interTokenLatency, EngineListener listener) {
         this.scheduler = scheduler;
-        this.maxWaiting = maxWaiting;
         this.generator = generator;
         this.timeToFirstToken = timeToFirstToken;
         this.interTokenLatency = interTokenLatency;
@@ -40,7 +38,7 @@ public final class Engine {
             throws QueueFullException, InterruptedException, IOException {
         long arrival = System.nanoTime();
         Sequence sequence = scheduler.admit(plan.model(), plan.promptTokens())
-                .orElseThrow(() -> new QueueFullException(maxWaiting));
+                .orElseThrow(() -> new QueueFullException(scheduler.maxWaiting()));
         try (sequence) {
             List<TextGenerator.Stream> streams = new ArrayList<>(plan.prompts().size());
             plan.prompts().forEach(p -> streams.add(generator.stream(p)));

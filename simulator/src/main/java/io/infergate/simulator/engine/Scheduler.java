@@ -87,6 +87,11 @@ public final class Scheduler {
         }
     }
 
+    /** Requests that may wait for a slot; one more is refused. */
+    public int maxWaiting() {
+        return maxWaiting;
+    }
+
     /** A consistent snapshot for metrics. */
     public Load load() {
         lock.lock();

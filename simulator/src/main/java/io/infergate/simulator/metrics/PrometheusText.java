@@ -3,6 +3,7 @@ package io.infergate.simulator.metrics;
 import io.infergate.simulator.engine.FinishReason;
 import io.infergate.simulator.engine.Load;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 
 /**
@@ -104,7 +105,8 @@ public final class PrometheusText {
         if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             return String.format(Locale.ROOT, "%.1f", value);
         }
-        return Double.toString(value);
+        // Plain decimal (no exponent) keeps epoch timestamps readable; both forms parse.
+        return Double.isFinite(value) ? BigDecimal.valueOf(value).toPlainString() : Double.toString(value);
     }
 
     static String escape(String value) {

@@ -1,0 +1,226 @@
+package io.infergate.simulator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses Main's arguments into one {@link SimulatorConfig} per pod. Flags take their value as the
+ * next argument or after '='. Any mistake is a {@link UsageException} naming the flag, so Main can
+ * print it and exit 2 before anything starts.
+ */
+final class CommandLine {
+
+    static final String USAGE = """
+            Usage: simulator [options]
+
+            Starts simulated OpenAI-compatible model-server pods with vLLM metrics.
+
+            Placement (every pod listens on --port of its own address, as pods in a cluster do):
+              --pods N                 number of pods (default 1). Without --host or --hosts,
+                                       pod i listens on 127.0.0.(2+i), i.e. 127.0.0.2, 127.0.0.3, ...
+              --host H                 address of a single pod (default 127.0.0.1). With --pods N,
+                                       all pods share H and pod i listens on port P+i instead.
+              --hosts H1,H2,...        one pod per listed address; --pods, if given, must match
+              --port P                 listening port (default 8000; 0 picks a free port per pod)
+              --pod-name-prefix S      pod i is named S-i (default sim)
+              --namespace NS           namespace reported by the echo handler (default default)
+
+            Model:
+              --model NAME             served model; repeatable or comma-separated
+                                       (default Qwen2.5-0.5B-Instruct)
+              --lora NAME              LoRA adapter on the first model; repeatable or comma-separated
+              --max-loras N            distinct adapters running at once (default 4)
+              --max-tokens N           output tokens when a request sets no max_tokens (default 16)
+              --seed N                 seed of the deterministic text (default 0)
+
+            Timing and capacity:
+              --ttft-ms N              time to first token in ms (default 10)
+              --itl-ms N               inter-token latency in ms (default 5)
+              --max-running N          sequences decoded at once (default 32)
+              --max-waiting N          queued requests beyond those; more get 429 (default 256)
+              --kv-cache-blocks N      KV-cache blocks (default 1024)
+              --block-size N           tokens per KV-cache block (default 16)
+
+              --help                   print this text and exit
+
+            Runs until SIGTERM or Ctrl-C, then stops every pod (the JVM exits 143 or 130).
+            Exit status 1 if a pod cannot listen, 2 for bad arguments, 0 after --help.
+            """;
+
+    private static final Set<String> FLAGS = Set.of("--pods", "--host", "--hosts", "--port", "--pod-name-prefix",
+            "--namespace", "--model", "--lora", "--max-loras", "--max-tokens", "--seed", "--ttft-ms", "--itl-ms",
+            "--max-running", "--max-waiting", "--kv-cache-blocks", "--block-size");
+    private static final Set<String> REPEATABLE = Set.of("--model", "--lora");
+
+    private CommandLine() {
+    }
+
+    /** Thrown for arguments that cannot be honoured; the message is shown to the user. */
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** True if the arguments ask for help (checked before anything else is validated). */
+    static boolean wantsHelp(String[] args) {
+        return Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"));
+    }
+
+    static List<SimulatorConfig> parse(String[] args) throws UsageException {
+        Map<String, List<String>> values = collect(args);
+        int port = intFlag(values, "--port", 8000, 0);
+        if (port > 65_535) {
+            throw new UsageException("--port must be at most 65535, got " + port);
+        }
+        List<String> hosts = hosts(values, port);
+        boolean portPerPod = values.containsKey("--pods") && values.containsKey("--host") && port != 0;
+        if (portPerPod && port + hosts.size() - 1 > 65_535) {
+            throw new UsageException("--port " + port + " leaves no room for " + hosts.size() + " pods");
+        }
+        String prefix = single(values, "--pod-name-prefix", "sim");
+        SimulatorConfig.Builder base = SimulatorConfig.builder()
+                .namespace(single(values, "--namespace", "default"))
+                .models(list(values, "--model", List.of("Qwen2.5-0.5B-Instruct")))
+                .loraAdapters(list(values, "--lora", List.of()))
+                .maxLoras(intFlag(values, "--max-loras", 4, 1))
+                .defaultMaxTokens(intFlag(values, "--max-tokens", 16, 1))
+                .seed(longFlag(values, "--seed", 0))
+                .timeToFirstToken(Duration.ofMillis(intFlag(values, "--ttft-ms", 10, 0)))
+                .interTokenLatency(Duration.ofMillis(intFlag(values, "--itl-ms", 5, 0)))
+                .maxRunning(intFlag(values, "--max-running", 32, 1))
+                .maxWaiting(intFlag(values, "--max-waiting", 256, 0))
+                .kvCacheBlocks(intFlag(values, "--kv-cache-blocks", 1024, 1))
+                .blockSize(intFlag(values, "--block-size", 16, 1));
+        List<SimulatorConfig> pods = new ArrayList<>();
+        for (int i = 0; i < hosts.size(); i++) {
+            try {
+                pods.add(base.host(hosts.get(i)).port(portPerPod ? port + i : port).podName(prefix + "-" + i).build());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+        return pods;
+    }
+
+    private static List<String> hosts(Map<String, List<String>> values, int port) throws UsageException {
+        boolean podsGiven = values.containsKey("--pods");
+        int pods = intFlag(values, "--pods", 1, 1);
+        if (values.containsKey("--hosts")) {
+            if (values.containsKey("--host")) {
+                throw new UsageException("--host and --hosts exclude each other");
+            }
+            List<String> hosts = list(values, "--hosts", List.of());
+            if (podsGiven && pods != hosts.size()) {
+                throw new UsageException("--pods " + pods + " does not match the " + hosts.size() + " addresses of --hosts");
+            }
+            if (hosts.stream().distinct().count() != hosts.size()) {
+                throw new UsageException("--hosts lists an address twice; pods on one address need --host and --pods");
+            }
+            return hosts;
+        }
+        if (values.containsKey("--host")) {
+            return java.util.Collections.nCopies(pods, single(values, "--host", "127.0.0.1"));
+        }
+        if (!podsGiven) {
+            return List.of("127.0.0.1");
+        }
+        if (pods > 253) {
+            throw new UsageException("--pods without --hosts uses 127.0.0.2..127.0.0.254, so at most 253 pods");
+        }
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i < pods; i++) {
+            hosts.add("127.0.0." + (2 + i));
+        }
+        return hosts;
+    }
+
+    private static Map<String, List<String>> collect(String[] args) throws UsageException {
+        Map<String, List<String>> values = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String flag = arg;
+            String value;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                flag = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            } else if (FLAGS.contains(arg)) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException(arg + " needs a value");
+                }
+                value = args[++i];
+            } else {
+                throw new UsageException("unknown argument '" + arg + "'");
+            }
+            if (!FLAGS.contains(flag)) {
+                throw new UsageException("unknown flag '" + flag + "'");
+            }
+            List<String> list = values.computeIfAbsent(flag, f -> new ArrayList<>());
+            if (!list.isEmpty() && !REPEATABLE.contains(flag)) {
+                throw new UsageException(flag + " given twice");
+            }
+            list.add(value);
+        }
+        return values;
+    }
+
+    private static String single(Map<String, List<String>> values, String flag, String fallback)
+            throws UsageException {
+        List<String> given = values.get(flag);
+        if (given == null) {
+            return fallback;
+        }
+        String value = given.getFirst().trim();
+        if (value.isEmpty()) {
+            throw new UsageException(flag + " must not be empty");
+        }
+        return value;
+    }
+
+    /** All values of a flag, each split at commas; blanks between commas are mistakes. */
+    private static List<String> list(Map<String, List<String>> values, String flag, List<String> fallback)
+            throws UsageException {
+        List<String> given = values.get(flag);
+        if (given == null) {
+            return fallback;
+        }
+        List<String> out = new ArrayList<>();
+        for (String value : given) {
+            for (String item : value.split(",", -1)) {
+                if (item.isBlank()) {
+                    throw new UsageException(flag + " has an empty name in '" + value + "'");
+                }
+                out.add(item.trim());
+            }
+        }
+        return out;
+    }
+
+    private static int intFlag(Map<String, List<String>> values, String flag, int fallback, int min)
+            throws UsageException {
+        long value = longFlag(values, flag, fallback);
+        if (value < min || value > Integer.MAX_VALUE) {
+            throw new UsageException(flag + " must be an integer of at least " + min + ", got " + value);
+        }
+        return (int) value;
+    }
+
+    private static long longFlag(Map<String, List<String>> values, String flag, long fallback)
+            throws UsageException {
+        String value = single(values, flag, null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException(flag + " must be an integer, got '" + value + "'");
+        }
+    }
+}
