@@ -1,12 +1,22 @@
 package io.infergate.simulator;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Parses Main's arguments into one {@link SimulatorConfig} per pod. Flags take their value as the
@@ -46,6 +56,20 @@ final class CommandLine {
               --kv-cache-blocks N      KV-cache blocks (default 1024)
               --block-size N           tokens per KV-cache block (default 16)
 
+            Realism (the time costs default to 0, which keeps TTFT and ITL fixed):
+              --prefix-cache BOOL      model vLLM's prefix cache: shared prompt blocks, LRU eviction,
+                                       requests wait for free blocks (default true)
+              --no-prefix-cache        the same as --prefix-cache false
+              --prefill-us-per-token N prefill time per uncached prompt token in microseconds;
+                                       prefill work runs one request at a time per pod (default 0)
+              --itl-us-per-seq N       inter-token latency added per running sequence, microseconds
+                                       (default 0)
+              --lora-load-ms N         time to load an adapter that is not resident (default 0)
+              --profile FILE|NAME      read defaults for any of these flags from a properties or flat
+                                       YAML file (keys are flag names without '--', e.g. ttft-ms: 20);
+                                       flags given on the command line win. Built-in NAME:
+                                       llama-3.1-8b-h100 (an 8B model on one H100, see docs)
+
               --help                   print this text and exit
 
             Runs until SIGTERM or Ctrl-C, then stops every pod (the JVM exits 143 or 130).
@@ -54,8 +78,14 @@ final class CommandLine {
 
     private static final Set<String> FLAGS = Set.of("--pods", "--host", "--hosts", "--port", "--pod-name-prefix",
             "--namespace", "--model", "--lora", "--max-loras", "--max-tokens", "--seed", "--ttft-ms", "--itl-ms",
-            "--max-running", "--max-waiting", "--kv-cache-blocks", "--block-size");
+            "--max-running", "--max-waiting", "--kv-cache-blocks", "--block-size", "--prefix-cache",
+            "--prefill-us-per-token", "--itl-us-per-seq", "--lora-load-ms", "--profile");
     private static final Set<String> REPEATABLE = Set.of("--model", "--lora");
+    /** Flags without a value, each standing for a flag with one. */
+    private static final Map<String, String[]> SWITCHES = Map.of("--no-prefix-cache", new String[] {"--prefix-cache", "false"});
+    private static final java.util.regex.Pattern TRAILING_COMMENT = java.util.regex.Pattern.compile("\\s+#.*$");
+    /** Built-in profiles, as resources next to this class. */
+    static final List<String> BUILT_IN_PROFILES = List.of("llama-3.1-8b-h100");
 
     private CommandLine() {
     }
@@ -74,6 +104,9 @@ final class CommandLine {
 
     static List<SimulatorConfig> parse(String[] args) throws UsageException {
         Map<String, List<String>> values = collect(args);
+        if (values.containsKey("--profile")) {
+            applyProfile(values, single(values, "--profile", null));
+        }
         int port = intFlag(values, "--port", 8000, 0);
         if (port > 65_535) {
             throw new UsageException("--port must be at most 65535, got " + port);
@@ -96,7 +129,11 @@ final class CommandLine {
                 .maxRunning(intFlag(values, "--max-running", 32, 1))
                 .maxWaiting(intFlag(values, "--max-waiting", 256, 0))
                 .kvCacheBlocks(intFlag(values, "--kv-cache-blocks", 1024, 1))
-                .blockSize(intFlag(values, "--block-size", 16, 1));
+                .blockSize(intFlag(values, "--block-size", 16, 1))
+                .prefixCaching(boolFlag(values, "--prefix-cache", true))
+                .prefillTimePerToken(Duration.ofNanos(1_000L * intFlag(values, "--prefill-us-per-token", 0, 0)))
+                .interTokenLatencyPerSequence(Duration.ofNanos(1_000L * intFlag(values, "--itl-us-per-seq", 0, 0)))
+                .loraLoadTime(Duration.ofMillis(intFlag(values, "--lora-load-ms", 0, 0)));
         List<SimulatorConfig> pods = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
             try {
@@ -147,7 +184,10 @@ final class CommandLine {
             String flag = arg;
             String value;
             int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
+            if (SWITCHES.containsKey(arg)) {
+                flag = SWITCHES.get(arg)[0];
+                value = SWITCHES.get(arg)[1];
+            } else if (arg.startsWith("--") && eq > 0) {
                 flag = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
             } else if (FLAGS.contains(arg)) {
@@ -168,6 +208,64 @@ final class CommandLine {
             list.add(value);
         }
         return values;
+    }
+
+    /**
+     * Fills every flag the command line left out from a profile: a file, or else a built-in profile of
+     * that name. Keys are flag names without the dashes; values as on the command line.
+     */
+    private static void applyProfile(Map<String, List<String>> values, String profile) throws UsageException {
+        Properties properties = new Properties();
+        Path file = Path.of(profile);
+        try {
+            if (Files.isRegularFile(file)) {
+                try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    properties.load(reader);
+                }
+            } else if (BUILT_IN_PROFILES.contains(profile)) {
+                try (InputStream in = CommandLine.class.getResourceAsStream("profiles/" + profile + ".properties")) {
+                    if (in == null) {
+                        throw new UsageException("built-in profile " + profile + " is missing from the jar");
+                    }
+                    properties.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+                }
+            } else {
+                throw new UsageException("--profile: no file '" + profile + "' and no built-in profile of that name ("
+                        + String.join(", ", BUILT_IN_PROFILES) + ")");
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UsageException("--profile " + profile + ": cannot read it: " + e.getMessage());
+        }
+        for (String key : new TreeSet<>(properties.stringPropertyNames())) {
+            String flag = "--" + key;
+            if (!FLAGS.contains(flag) || flag.equals("--profile")) {
+                throw new UsageException("--profile " + profile + ": unknown key '" + key + "'");
+            }
+            values.computeIfAbsent(flag, f -> List.of(unquote(properties.getProperty(key).trim())));
+        }
+    }
+
+    /** Drops a trailing {@code # comment} (YAML style) and the quotes of a quoted YAML scalar. */
+    private static String unquote(String value) {
+        value = TRAILING_COMMENT.matcher(value).replaceFirst("");
+        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+                || value.startsWith("'") && value.endsWith("'"))) {
+            return value.substring(1, value.length() - 1);
+        }
+        return value;
+    }
+
+    private static boolean boolFlag(Map<String, List<String>> values, String flag, boolean fallback)
+            throws UsageException {
+        String value = single(values, flag, null);
+        if (value == null) {
+            return fallback;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new UsageException(flag + " must be true or false, got '" + value + "'");
+        };
     }
 
     private static String single(Map<String, List<String>> values, String flag, String fallback)

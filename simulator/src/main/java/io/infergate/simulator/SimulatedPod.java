@@ -5,6 +5,8 @@ import io.infergate.simulator.engine.Engine;
 import io.infergate.simulator.engine.ModelCatalog;
 import io.infergate.simulator.engine.Scheduler;
 import io.infergate.simulator.engine.TextGenerator;
+import io.infergate.simulator.engine.Ticker;
+import io.infergate.simulator.engine.Timing;
 import io.infergate.simulator.http.BoundedBody;
 import io.infergate.simulator.http.JsonBodies;
 import io.infergate.simulator.http.PodHeaders;
@@ -56,10 +58,11 @@ public final class SimulatedPod implements AutoCloseable {
     public static SimulatedPod start(SimulatorConfig config) {
         ModelCatalog catalog = new ModelCatalog(config.models(), config.loraAdapters());
         Scheduler scheduler = new Scheduler(config.maxRunning(), config.maxWaiting(), config.maxLoras(),
-                config.blockSize(), config.kvCacheBlocks());
+                config.blockSize(), config.kvCacheBlocks(), config.prefixCaching(), Ticker.SYSTEM);
         EngineMetrics metrics = new EngineMetrics();
-        Engine engine = new Engine(scheduler, new TextGenerator(config.seed()),
-                config.timeToFirstToken(), config.interTokenLatency(), metrics);
+        Timing timing = new Timing(config.timeToFirstToken(), config.interTokenLatency(),
+                config.prefillTimePerToken(), config.interTokenLatencyPerSequence(), config.loraLoadTime());
+        Engine engine = new Engine(scheduler, new TextGenerator(config.seed()), timing, metrics, Ticker.SYSTEM);
 
         HttpRouting.Builder routing = HttpRouting.builder().addFilter(new PodHeaders(config.podName()));
         OpenAiRoutes.register(routing, catalog, engine, config.defaultMaxTokens());

@@ -27,6 +27,11 @@ import java.util.Set;
  * @param loraAdapters      LoRA adapter names, served on top of the first base model
  * @param maxLoras          distinct adapters that may run at once (vLLM {@code max_loras})
  * @param seed              seed of the deterministic text generator
+ * @param prefixCaching     model vLLM's automatic prefix caching: prompts share cached KV blocks, a
+ *                          request waits for free blocks, and only uncached tokens cost prefill time
+ * @param prefillTimePerToken          prefill time per uncached prompt token, serialized per pod
+ * @param interTokenLatencyPerSequence added to {@code interTokenLatency} per running sequence
+ * @param loraLoadTime      time to load a LoRA adapter that is not resident, serialized with prefill
  */
 public record SimulatorConfig(
         String host,
@@ -43,7 +48,21 @@ public record SimulatorConfig(
         int blockSize,
         List<String> loraAdapters,
         int maxLoras,
-        long seed) {
+        long seed,
+        boolean prefixCaching,
+        Duration prefillTimePerToken,
+        Duration interTokenLatencyPerSequence,
+        Duration loraLoadTime) {
+
+    /** The fields of the first release; the later ones take their defaults (no added cost, prefix caching on). */
+    public SimulatorConfig(String host, int port, String podName, String namespace, List<String> models,
+                           Duration timeToFirstToken, Duration interTokenLatency, int maxRunning, int maxWaiting,
+                           int defaultMaxTokens, int kvCacheBlocks, int blockSize, List<String> loraAdapters,
+                           int maxLoras, long seed) {
+        this(host, port, podName, namespace, models, timeToFirstToken, interTokenLatency, maxRunning, maxWaiting,
+                defaultMaxTokens, kvCacheBlocks, blockSize, loraAdapters, maxLoras, seed, true, Duration.ZERO,
+                Duration.ZERO, Duration.ZERO);
+    }
 
     public SimulatorConfig {
         requireText(host, "host");
@@ -53,6 +72,9 @@ public record SimulatorConfig(
         loraAdapters = List.copyOf(loraAdapters);
         Objects.requireNonNull(timeToFirstToken, "timeToFirstToken");
         Objects.requireNonNull(interTokenLatency, "interTokenLatency");
+        Objects.requireNonNull(prefillTimePerToken, "prefillTimePerToken");
+        Objects.requireNonNull(interTokenLatencyPerSequence, "interTokenLatencyPerSequence");
+        Objects.requireNonNull(loraLoadTime, "loraLoadTime");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -70,6 +92,10 @@ public record SimulatorConfig(
         }
         if (timeToFirstToken.isNegative() || interTokenLatency.isNegative()) {
             throw new IllegalArgumentException("timeToFirstToken and interTokenLatency must not be negative");
+        }
+        if (prefillTimePerToken.isNegative() || interTokenLatencyPerSequence.isNegative() || loraLoadTime.isNegative()) {
+            throw new IllegalArgumentException(
+                    "prefillTimePerToken, interTokenLatencyPerSequence and loraLoadTime must not be negative");
         }
         requireAtLeast(maxRunning, 1, "maxRunning");
         requireAtLeast(maxWaiting, 0, "maxWaiting");
@@ -96,7 +122,8 @@ public record SimulatorConfig(
                 .timeToFirstToken(timeToFirstToken).interTokenLatency(interTokenLatency)
                 .maxRunning(maxRunning).maxWaiting(maxWaiting).defaultMaxTokens(defaultMaxTokens)
                 .kvCacheBlocks(kvCacheBlocks).blockSize(blockSize).loraAdapters(loraAdapters)
-                .maxLoras(maxLoras).seed(seed);
+                .maxLoras(maxLoras).seed(seed).prefixCaching(prefixCaching).prefillTimePerToken(prefillTimePerToken)
+                .interTokenLatencyPerSequence(interTokenLatencyPerSequence).loraLoadTime(loraLoadTime);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -132,6 +159,10 @@ public record SimulatorConfig(
         private List<String> loraAdapters = List.of();
         private int maxLoras = 4;
         private long seed = 0;
+        private boolean prefixCaching = true;
+        private Duration prefillTimePerToken = Duration.ZERO;
+        private Duration interTokenLatencyPerSequence = Duration.ZERO;
+        private Duration loraLoadTime = Duration.ZERO;
 
         private Builder() {
         }
@@ -219,10 +250,35 @@ public record SimulatorConfig(
             return this;
         }
 
+        /** Model vLLM's automatic prefix caching (default true); false restores the plain block count. */
+        public Builder prefixCaching(boolean prefixCaching) {
+            this.prefixCaching = prefixCaching;
+            return this;
+        }
+
+        /** Prefill time per uncached prompt token (default 0); prefill work is serialized per pod. */
+        public Builder prefillTimePerToken(Duration prefillTimePerToken) {
+            this.prefillTimePerToken = prefillTimePerToken;
+            return this;
+        }
+
+        /** Added to the inter-token latency per running sequence (default 0). */
+        public Builder interTokenLatencyPerSequence(Duration interTokenLatencyPerSequence) {
+            this.interTokenLatencyPerSequence = interTokenLatencyPerSequence;
+            return this;
+        }
+
+        /** Time to load a LoRA adapter that is not resident (default 0). */
+        public Builder loraLoadTime(Duration loraLoadTime) {
+            this.loraLoadTime = loraLoadTime;
+            return this;
+        }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(host, port, podName, namespace, models, timeToFirstToken,
                     interTokenLatency, maxRunning, maxWaiting, defaultMaxTokens, kvCacheBlocks,
-                    blockSize, loraAdapters, maxLoras, seed);
+                    blockSize, loraAdapters, maxLoras, seed, prefixCaching, prefillTimePerToken,
+                    interTokenLatencyPerSequence, loraLoadTime);
         }
     }
 }

@@ -192,11 +192,13 @@ class GenerationTest {
         }
     }
 
+    /** Usage of a prompt shorter than one KV block, which can never be served from the prefix cache. */
     private static JsonObject usage(int prompt, int completion) {
         return jakarta.json.Json.createObjectBuilder()
                 .add("prompt_tokens", prompt)
                 .add("completion_tokens", completion)
                 .add("total_tokens", prompt + completion)
+                .add("prompt_tokens_details", jakarta.json.Json.createObjectBuilder().add("cached_tokens", 0))
                 .build();
     }
 

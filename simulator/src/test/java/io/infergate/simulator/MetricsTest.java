@@ -48,6 +48,8 @@ class MetricsTest {
             "# TYPE vllm:lora_requests_info gauge",
             "# TYPE vllm:prompt_tokens_total counter",
             "# TYPE vllm:generation_tokens_total counter",
+            "# TYPE vllm:prefix_cache_queries_total counter",
+            "# TYPE vllm:prefix_cache_hits_total counter",
             "# TYPE vllm:request_success_total counter",
             "# TYPE vllm:time_to_first_token_seconds histogram",
             "# TYPE vllm:inter_token_latency_seconds histogram"}) {

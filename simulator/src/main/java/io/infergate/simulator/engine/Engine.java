@@ -6,25 +6,40 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs one request through the simulated model: admission, then {@code timeToFirstToken} of
- * prefill, then one decode step every {@code interTokenLatency}. It blocks the calling (virtual)
- * thread on purpose: sleeping is how the simulated GPU spends time.
+ * Runs one request through the simulated model: admission, then prefill, then one decode step per
+ * output token, timed by {@link Timing}. It blocks the calling (virtual) thread on purpose: sleeping
+ * is how the simulated GPU spends time.
  */
 public final class Engine {
 
     private final Scheduler scheduler;
     private final TextGenerator generator;
-    private final Duration timeToFirstToken;
-    private final Duration interTokenLatency;
     private final EngineListener listener;
+    private final Ticker ticker;
+    private final PrefillLine prefillLine = new PrefillLine();
+    private final long ttftNanos;
+    private final long itlNanos;
+    private final long prefillPerTokenNanos;
+    private final long itlPerSequenceNanos;
+    private final long loraLoadNanos;
 
+    /** Fixed TTFT and ITL, real time. */
     public Engine(Scheduler scheduler, TextGenerator generator, Duration timeToFirstToken,
                   Duration interTokenLatency, EngineListener listener) {
+        this(scheduler, generator, Timing.fixed(timeToFirstToken, interTokenLatency), listener, Ticker.SYSTEM);
+    }
+
+    public Engine(Scheduler scheduler, TextGenerator generator, Timing timing, EngineListener listener,
+                  Ticker ticker) {
         this.scheduler = scheduler;
         this.generator = generator;
-        this.timeToFirstToken = timeToFirstToken;
-        this.interTokenLatency = interTokenLatency;
         this.listener = listener;
+        this.ticker = ticker;
+        this.ttftNanos = timing.timeToFirstToken().toNanos();
+        this.itlNanos = timing.interTokenLatency().toNanos();
+        this.prefillPerTokenNanos = timing.prefillTimePerToken().toNanos();
+        this.itlPerSequenceNanos = timing.interTokenLatencyPerSequence().toNanos();
+        this.loraLoadNanos = timing.loraLoadTime().toNanos();
     }
 
     /**
@@ -36,19 +51,28 @@ public final class Engine {
      */
     public void run(GenerationPlan plan, TokenSink sink)
             throws QueueFullException, InterruptedException, IOException {
-        long arrival = System.nanoTime();
-        Sequence sequence = scheduler.admit(plan.model(), plan.promptTokens())
+        long arrival = ticker.nanoTime();
+        // Hashing happens before taking the scheduler's lock, and only when there is a cache to ask.
+        PromptBlocks blocks = scheduler.prefixCaching()
+                ? PromptBlocks.hash(plan.model().id(), scheduler.blockSize(), plan.cacheTexts())
+                : null;
+        Sequence sequence = scheduler.admit(plan.model(), plan.promptTokens(), blocks)
                 .orElseThrow(() -> new QueueFullException(scheduler.maxWaiting()));
         try (sequence) {
+            int cached = sequence.cachedTokens();
+            if (blocks != null) {
+                listener.prefixCacheQueried(blocks.totalTokens(), cached);
+            }
+            sink.admitted(cached);
             List<TextGenerator.Stream> streams = new ArrayList<>(plan.prompts().size());
             plan.prompts().forEach(p -> streams.add(generator.stream(p)));
-            Thread.sleep(timeToFirstToken);
-            long previous = System.nanoTime();
+            ticker.sleepNanos(prefill(sequence, plan.promptTokens() - cached) + ttftNanos);
+            long previous = ticker.nanoTime();
             listener.firstToken(Duration.ofNanos(previous - arrival), plan.promptTokens());
             for (int step = 0; step < plan.outputTokens(); step++) {
                 if (step > 0) {
-                    Thread.sleep(interTokenLatency);
-                    long now = System.nanoTime();
+                    ticker.sleepNanos(itlNanos + itlPerSequenceNanos * scheduler.runningCount());
+                    long now = ticker.nanoTime();
                     listener.nextToken(Duration.ofNanos(now - previous));
                     previous = now;
                 }
@@ -60,5 +84,23 @@ public final class Engine {
             }
         }
         listener.finished(plan.finishReason());
+    }
+
+    /**
+     * Reserves this request's prefill work (an adapter load and its uncached tokens) on the pod's
+     * prefill line.
+     *
+     * @return nanoseconds from now until that work is done (0 when there is none)
+     */
+    private long prefill(Sequence sequence, int uncachedTokens) {
+        long work = Math.max(0, uncachedTokens) * prefillPerTokenNanos
+                + (sequence.loadedAdapter() ? loraLoadNanos : 0);
+        if (work == 0) {
+            return 0;
+        }
+        long now = ticker.nanoTime();
+        long start = prefillLine.reserve(now, work);
+        sequence.prefillStartsAt(start);
+        return start + work - now;
     }
 }

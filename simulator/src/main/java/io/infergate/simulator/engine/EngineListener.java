@@ -16,4 +16,8 @@ public interface EngineListener {
 
     /** The request completed and its last token was delivered. */
     void finished(FinishReason reason);
+
+    /** A prefix-cache lookup at admission: {@code queriedTokens} prompt tokens, {@code hitTokens} of them cached. */
+    default void prefixCacheQueried(int queriedTokens, int hitTokens) {
+    }
 }

@@ -20,8 +20,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * queue of at most {@code maxWaiting}, and a request that finds the queue full is refused (the
  * caller answers 429). A LoRA request may only run if its adapter is already running or fewer
  * than {@code maxLoras} distinct adapters are running; a waiter blocked by that rule is skipped, so
- * later requests that fit may start ahead of it, as vLLM does. Without adapters the order is
- * strictly FIFO. Invariant after every change: no waiter could run.
+ * later requests that fit may start ahead of it, as vLLM does. With a prefix cache, a request also
+ * needs KV blocks for its whole prompt (cached leading blocks are shared); one that does not fit
+ * waits, and so does everyone queued behind it (vLLM stops scheduling at the first request whose
+ * blocks cannot be allocated). A prompt larger than the whole cache runs once nothing else does.
+ * Without adapters the order is strictly FIFO. Invariant after every change: no waiter could run.
  *
  * <p>One lock guards the state; it is never held while sleeping or doing I/O.
  */
@@ -32,13 +35,30 @@ public final class Scheduler {
     private final int maxLoras;
     private final int blockSize;
     private final int kvCacheBlocks;
+    /** The prefix-caching KV model, or null for the plain per-sequence block count. */
+    private final KvCache kvCache;
+    private final Ticker ticker;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
     private final Set<Sequence> running = new LinkedHashSet<>();
     private final Map<String, Integer> runningAdapters = new HashMap<>();
+    private final LoraSlots loraSlots;
+    /** Whether a waiter lacks KV blocks: it stops the queue, so newcomers line up behind it. */
+    private boolean blockedOnKv;
+    private volatile int runningCount;
 
+    /** A scheduler without a prefix cache: KV usage is reported but never blocks admission. */
     public Scheduler(int maxRunning, int maxWaiting, int maxLoras, int blockSize, int kvCacheBlocks) {
+        this(maxRunning, maxWaiting, maxLoras, blockSize, kvCacheBlocks, false, Ticker.SYSTEM);
+    }
+
+    /**
+     * @param prefixCaching model vLLM's block pool with automatic prefix caching (see {@link KvCache})
+     * @param ticker        the clock that tells whether a sequence still waits for its prefill
+     */
+    public Scheduler(int maxRunning, int maxWaiting, int maxLoras, int blockSize, int kvCacheBlocks,
+                     boolean prefixCaching, Ticker ticker) {
         if (maxRunning < 1 || maxWaiting < 0 || maxLoras < 1 || blockSize < 1 || kvCacheBlocks < 1) {
             throw new IllegalArgumentException("scheduler limits out of range");
         }
@@ -47,19 +67,37 @@ public final class Scheduler {
         this.maxLoras = maxLoras;
         this.blockSize = blockSize;
         this.kvCacheBlocks = kvCacheBlocks;
+        this.kvCache = prefixCaching ? new KvCache(kvCacheBlocks) : null;
+        this.ticker = ticker;
+        this.loraSlots = new LoraSlots(maxLoras);
     }
 
     /**
-     * Takes a running slot, waiting for one if needed.
+     * Takes a running slot for a single prompt of unknown content, waiting for one if needed.
      *
-     * @return the running sequence, or empty if the waiting queue is full
-     * @throws InterruptedException if interrupted while waiting; no slot is then held
+     * @see #admit(ServedModel, int, PromptBlocks)
      */
     public Optional<Sequence> admit(ServedModel model, int promptTokens) throws InterruptedException {
-        Sequence sequence = new Sequence(this, model, promptTokens);
+        return admit(model, promptTokens, kvCache == null ? null : PromptBlocks.unhashed(blockSize, promptTokens));
+    }
+
+    /**
+     * Takes a running slot (and, with a prefix cache, the prompt's KV blocks), waiting if needed.
+     *
+     * @param prompts the prompts' blocks; required when {@link #prefixCaching()}, ignored otherwise
+     * @return the running sequence, or empty if the waiting queue is full
+     * @throws InterruptedException if interrupted while waiting; nothing is then held
+     */
+    public Optional<Sequence> admit(ServedModel model, int promptTokens, PromptBlocks prompts)
+            throws InterruptedException {
+        if (kvCache != null && prompts == null) {
+            throw new IllegalArgumentException("a prefix-caching scheduler needs the prompt blocks");
+        }
+        Sequence sequence = new Sequence(this, model, promptTokens, kvCache == null ? null : prompts);
         lock.lock();
         try {
-            if (canRun(model)) {
+            Verdict verdict = verdict(sequence);
+            if (verdict == Verdict.RUN && !blockedOnKv) {
                 start(sequence);
                 return Optional.of(sequence);
             }
@@ -68,6 +106,9 @@ public final class Scheduler {
             }
             Waiter waiter = new Waiter(sequence, lock.newCondition());
             waiting.addLast(waiter);
+            if (verdict == Verdict.NO_BLOCKS) {
+                blockedOnKv = true;
+            }
             while (!waiter.admitted) {
                 try {
                     waiter.wakeUp.await();
@@ -92,22 +133,61 @@ public final class Scheduler {
         return maxWaiting;
     }
 
+    public boolean prefixCaching() {
+        return kvCache != null;
+    }
+
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /** Sequences holding a running slot now (a cheap volatile read for the decode-time model). */
+    public int runningCount() {
+        return runningCount;
+    }
+
     /** A consistent snapshot for metrics. */
     public Load load() {
+        long now = ticker.nanoTime();
         lock.lock();
         try {
             long blocks = 0;
+            int prefillWaiting = 0;
             Set<String> waitingAdapters = new TreeSet<>();
+            Map<String, Integer> active = new HashMap<>();
             for (Sequence s : running) {
-                blocks += s.blocks(blockSize);
+                if (kvCache == null) {
+                    blocks += s.blocks(blockSize);
+                }
+                if (s.waitingForPrefill(now)) {
+                    prefillWaiting++;
+                    if (s.model().isLora()) {
+                        waitingAdapters.add(s.model().id());
+                    }
+                } else if (s.model().isLora()) {
+                    active.merge(s.model().id(), 1, Integer::sum);
+                }
+            }
+            if (kvCache != null) {
+                blocks = kvCache.used();
             }
             for (Waiter w : waiting) {
                 if (w.sequence.model().isLora()) {
                     waitingAdapters.add(w.sequence.model().id());
                 }
             }
-            return new Load(running.size(), waiting.size(), blocks, kvCacheBlocks,
-                    List.copyOf(new TreeSet<>(runningAdapters.keySet())), List.copyOf(waitingAdapters));
+            return new Load(running.size() - prefillWaiting, waiting.size() + prefillWaiting, blocks, kvCacheBlocks,
+                    List.copyOf(new TreeSet<>(active.keySet())), List.copyOf(waitingAdapters));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adapters resident on the simulated GPU, least recently used first. */
+    public List<String> residentAdapters() {
+        lock.lock();
+        try {
+            return loraSlots.resident();
         } finally {
             lock.unlock();
         }
@@ -123,32 +203,78 @@ public final class Scheduler {
         }
     }
 
-    private boolean canRun(ServedModel model) {
-        if (running.size() >= maxRunning) {
-            return false;
+    /** Decode filled blocks of a running sequence. */
+    void grow(Sequence sequence, int blocks) {
+        lock.lock();
+        try {
+            if (running.contains(sequence)) {
+                kvCache.grow(sequence.allocation, blocks);
+            }
+        } finally {
+            lock.unlock();
         }
-        return !model.isLora() || runningAdapters.containsKey(model.id()) || runningAdapters.size() < maxLoras;
+    }
+
+    private enum Verdict { RUN, NO_SLOT, LORA_LIMIT, NO_BLOCKS }
+
+    private Verdict verdict(Sequence sequence) {
+        if (running.size() >= maxRunning) {
+            return Verdict.NO_SLOT;
+        }
+        ServedModel model = sequence.model();
+        if (model.isLora() && !runningAdapters.containsKey(model.id()) && runningAdapters.size() >= maxLoras) {
+            return Verdict.LORA_LIMIT;
+        }
+        if (kvCache != null && !running.isEmpty() && !kvCache.fits(kvCache.cost(sequence.prompts()))) {
+            return Verdict.NO_BLOCKS;
+        }
+        return Verdict.RUN;
     }
 
     private void start(Sequence sequence) {
         running.add(sequence);
+        runningCount = running.size();
         if (sequence.model().isLora()) {
-            runningAdapters.merge(sequence.model().id(), 1, Integer::sum);
+            String adapter = sequence.model().id();
+            runningAdapters.merge(adapter, 1, Integer::sum);
+            sequence.loadedAdapter = loraSlots.use(adapter, runningAdapters::containsKey);
+        }
+        if (kvCache != null) {
+            sequence.allocated(kvCache.allocate(sequence.prompts()));
         }
     }
 
     private void stop(Sequence sequence) {
-        if (running.remove(sequence) && sequence.model().isLora()) {
+        if (!running.remove(sequence)) {
+            return;
+        }
+        runningCount = running.size();
+        if (sequence.model().isLora()) {
             runningAdapters.computeIfPresent(sequence.model().id(), (k, n) -> n == 1 ? null : n - 1);
+        }
+        if (kvCache != null) {
+            kvCache.release(sequence.allocation);
         }
     }
 
-    /** Starts waiters in queue order while they fit, skipping those blocked by the LoRA limit. */
+    /**
+     * Starts waiters in queue order while they fit: a waiter blocked by the LoRA limit is skipped,
+     * one that lacks KV blocks stops the scan (FCFS, as vLLM), and so does a full batch.
+     */
     private void promote() {
         List<Waiter> started = new ArrayList<>();
-        for (Iterator<Waiter> it = waiting.iterator(); it.hasNext() && running.size() < maxRunning; ) {
+        blockedOnKv = false;
+        for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
             Waiter w = it.next();
-            if (canRun(w.sequence.model())) {
+            Verdict verdict = verdict(w.sequence);
+            if (verdict == Verdict.NO_SLOT) {
+                break;
+            }
+            if (verdict == Verdict.NO_BLOCKS) {
+                blockedOnKv = true;
+                break;
+            }
+            if (verdict == Verdict.RUN) {
                 it.remove();
                 start(w.sequence);
                 started.add(w);

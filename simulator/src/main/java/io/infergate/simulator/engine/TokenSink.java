@@ -16,4 +16,12 @@ public interface TokenSink {
      * @throws IOException when the client is gone; generation stops and the slot is freed
      */
     void accept(int step, List<String> pieces, boolean last) throws IOException;
+
+    /**
+     * The request was admitted, before its prefill; no token has been produced yet.
+     *
+     * @param cachedTokens prompt tokens served from the prefix cache
+     */
+    default void admitted(int cachedTokens) {
+    }
 }

@@ -1,5 +1,6 @@
 /**
  * The simulated model: which models are served, FIFO admission into a bounded set of running
- * sequences, KV-cache accounting, the token rule and deterministic text, and the prefill/decode timing.
+ * sequences, the paged KV cache with prefix caching, resident LoRA adapters, the token rule and
+ * deterministic text, and the prefill/decode cost model.
  */
 package io.infergate.simulator.engine;

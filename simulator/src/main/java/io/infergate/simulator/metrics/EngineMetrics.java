@@ -20,6 +20,8 @@ public final class EngineMetrics implements EngineListener {
 
     final LongAdder promptTokens = new LongAdder();
     final LongAdder generationTokens = new LongAdder();
+    final LongAdder prefixCacheQueries = new LongAdder();
+    final LongAdder prefixCacheHits = new LongAdder();
     final Map<FinishReason, LongAdder> successes = new EnumMap<>(FinishReason.class);
     final Histogram timeToFirstToken = new Histogram(TTFT_BUCKETS);
     final Histogram interTokenLatency = new Histogram(ITL_BUCKETS);
@@ -49,6 +51,12 @@ public final class EngineMetrics implements EngineListener {
     @Override
     public void finished(FinishReason reason) {
         successes.get(reason).increment();
+    }
+
+    @Override
+    public void prefixCacheQueried(int queriedTokens, int hitTokens) {
+        prefixCacheQueries.add(queriedTokens);
+        prefixCacheHits.add(hitTokens);
     }
 
     /** Completed requests of every finish reason. */

@@ -54,6 +54,10 @@ public final class PrometheusText {
                 metrics.promptTokens.sum());
         text.counter("vllm:generation_tokens_total", "Number of generation tokens processed.",
                 metrics.generationTokens.sum());
+        text.counter("vllm:prefix_cache_queries_total", "Prefix cache queries, in terms of number of queried tokens.",
+                metrics.prefixCacheQueries.sum());
+        text.counter("vllm:prefix_cache_hits_total", "Prefix cache hits, in terms of number of cached tokens.",
+                metrics.prefixCacheHits.sum());
         text.header("vllm:request_success_total", "Count of successfully processed requests.", "counter");
         for (FinishReason reason : FinishReason.values()) {
             text.out.append("vllm:request_success_total{finished_reason=\"").append(reason.wire()).append("\",")

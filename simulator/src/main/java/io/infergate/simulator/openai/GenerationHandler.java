@@ -2,9 +2,11 @@ package io.infergate.simulator.openai;
 
 import io.infergate.simulator.engine.Engine;
 import io.infergate.simulator.engine.QueueFullException;
+import io.infergate.simulator.engine.TokenSink;
 import io.infergate.simulator.http.BoundedBody;
 import io.infergate.simulator.http.JsonBodies;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -32,6 +34,10 @@ final class GenerationHandler implements Handler {
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    /** Prompt tokens served from the prefix cache, for benchmarks that do not parse the body. */
+    static final HeaderName CACHED_TOKENS = HeaderNames.create("x-prefix-cache-hit-tokens");
+    /** Prompt tokens of the request under the simulator's token rule. */
+    static final HeaderName PROMPT_TOKENS = HeaderNames.create("x-prompt-tokens");
 
     private final Endpoint endpoint;
     private final RequestParser parser;
@@ -69,15 +75,26 @@ final class GenerationHandler implements Handler {
 
     private void whole(ParsedRequest request, ServerResponse res)
             throws QueueFullException, InterruptedException, IOException {
+        Payloads payloads = new Payloads(endpoint, request.plan());
         List<StringBuilder> texts = new ArrayList<>();
         request.plan().prompts().forEach(p -> texts.add(new StringBuilder()));
-        engine.run(request.plan(), (step, pieces, last) -> {
-            for (int i = 0; i < pieces.size(); i++) {
-                texts.get(i).append(pieces.get(i));
+        int[] cached = new int[1];
+        engine.run(request.plan(), new TokenSink() {
+            @Override
+            public void admitted(int cachedTokens) {
+                cached[0] = cachedTokens;
+            }
+
+            @Override
+            public void accept(int step, List<String> pieces, boolean last) {
+                for (int i = 0; i < pieces.size(); i++) {
+                    texts.get(i).append(pieces.get(i));
+                }
             }
         });
-        Payloads payloads = new Payloads(endpoint, request.plan());
+        payloads.cachedTokens(cached[0]);
         res.header(HeaderNames.CONTENT_TYPE, JsonBodies.CONTENT_TYPE);
+        tokenHeaders(res, request, cached[0]);
         res.send(JsonBodies.bytes(payloads.whole(texts.stream().map(StringBuilder::toString).toList())));
     }
 
@@ -86,16 +103,25 @@ final class GenerationHandler implements Handler {
         Payloads payloads = new Payloads(endpoint, request.plan());
         OutputStream[] out = new OutputStream[1];
         try {
-            engine.run(request.plan(), (step, pieces, last) -> {
-                if (out[0] == null) {
-                    res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-                    res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-                    out[0] = res.outputStream();
+            engine.run(request.plan(), new TokenSink() {
+                @Override
+                public void admitted(int cachedTokens) {
+                    payloads.cachedTokens(cachedTokens);
+                    tokenHeaders(res, request, cachedTokens);
                 }
-                for (int i = 0; i < pieces.size(); i++) {
-                    writeEvent(out[0], JsonBodies.bytes(payloads.tokenChunk(i, step, pieces.get(i), last)));
+
+                @Override
+                public void accept(int step, List<String> pieces, boolean last) throws IOException {
+                    if (out[0] == null) {
+                        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+                        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+                        out[0] = res.outputStream();
+                    }
+                    for (int i = 0; i < pieces.size(); i++) {
+                        writeEvent(out[0], JsonBodies.bytes(payloads.tokenChunk(i, step, pieces.get(i), last)));
+                    }
+                    out[0].flush();
                 }
-                out[0].flush();
             });
             if (request.includeUsage()) {
                 writeEvent(out[0], JsonBodies.bytes(payloads.usageChunk()));
@@ -105,6 +131,11 @@ final class GenerationHandler implements Handler {
         } finally {
             closeQuietly(out[0]);
         }
+    }
+
+    private static void tokenHeaders(ServerResponse res, ParsedRequest request, int cachedTokens) {
+        res.header(CACHED_TOKENS, Integer.toString(cachedTokens));
+        res.header(PROMPT_TOKENS, Integer.toString(request.plan().promptTokens()));
     }
 
     /** Ends the chunked response; a failure here only means the client is already gone. */

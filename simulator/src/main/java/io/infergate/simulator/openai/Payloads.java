@@ -21,12 +21,18 @@ final class Payloads {
     private final GenerationPlan plan;
     private final String id;
     private final long created;
+    private int cachedTokens;
 
     Payloads(Endpoint endpoint, GenerationPlan plan) {
         this.endpoint = endpoint;
         this.plan = plan;
         this.id = endpoint.idPrefix() + UUID.randomUUID().toString().replace("-", "");
         this.created = System.currentTimeMillis() / 1000;
+    }
+
+    /** Prompt tokens served from the prefix cache, reported in {@code usage.prompt_tokens_details}. */
+    void cachedTokens(int cachedTokens) {
+        this.cachedTokens = cachedTokens;
     }
 
     /** The non-streaming response; {@code texts} holds the output of each choice. */
@@ -89,6 +95,7 @@ final class Payloads {
         return BUILDERS.createObjectBuilder()
                 .add("prompt_tokens", plan.promptTokens())
                 .add("completion_tokens", plan.completionTokens())
-                .add("total_tokens", plan.promptTokens() + plan.completionTokens());
+                .add("total_tokens", plan.promptTokens() + plan.completionTokens())
+                .add("prompt_tokens_details", BUILDERS.createObjectBuilder().add("cached_tokens", cachedTokens));
     }
 }

@@ -3,6 +3,7 @@ package io.infergate.simulator.openai;
 import io.infergate.simulator.engine.FinishReason;
 import io.infergate.simulator.engine.GenerationPlan;
 import io.infergate.simulator.engine.ModelCatalog;
+import io.infergate.simulator.engine.PromptBlocks;
 import io.infergate.simulator.engine.ServedModel;
 import io.infergate.simulator.engine.Tokens;
 import io.infergate.simulator.http.JsonBodies;
@@ -58,7 +59,8 @@ final class RequestParser {
         boolean stream = bool(json, "stream");
         boolean includeUsage = json.get("stream_options") instanceof JsonObject options
                 && bool(options, "include_usage");
-        GenerationPlan plan = new GenerationPlan(model, prompts.texts, prompts.tokens, outputTokens, finish);
+        GenerationPlan plan = new GenerationPlan(model, prompts.texts, prompts.tokens, outputTokens, finish,
+                prompts.cacheTexts);
         return new ParsedRequest(endpoint, plan, stream, includeUsage);
     }
 
@@ -91,13 +93,13 @@ final class RequestParser {
             prompts.add(text.getString(), Tokens.count(text.getString()));
         } else if (prompt instanceof JsonArray array && !array.isEmpty()) {
             if (array.stream().allMatch(v -> v instanceof JsonNumber)) {
-                prompts.add(array.toString(), array.size());
+                prompts.add(array.toString(), tokenIdText(array), array.size());
             } else {
                 for (JsonValue item : array) {
                     if (item instanceof JsonString text) {
                         prompts.add(text.getString(), Tokens.count(text.getString()));
                     } else if (item instanceof JsonArray ids && ids.stream().allMatch(v -> v instanceof JsonNumber)) {
-                        prompts.add(ids.toString(), ids.size());
+                        prompts.add(ids.toString(), tokenIdText(ids), ids.size());
                     } else {
                         throw ApiError.badRequest("Each prompt must be a string or an array of token ids.", "prompt");
                     }
@@ -119,6 +121,7 @@ final class RequestParser {
             throw ApiError.badRequest("You must provide messages: a non-empty array.", "messages");
         }
         StringBuilder seedText = new StringBuilder();
+        StringBuilder cacheText = new StringBuilder();
         int tokens = 0;
         for (JsonValue value : messages) {
             if (!(value instanceof JsonObject message) || !(message.get("role") instanceof JsonString role)) {
@@ -126,11 +129,29 @@ final class RequestParser {
             }
             String content = content(message.get("content"));
             seedText.append(role.getString()).append(": ").append(content).append('\n');
+            cacheText.append(PromptBlocks.label(role.getString())).append(PromptBlocks.unlabelled(content));
             tokens += Tokens.count(content);
         }
         Prompts prompts = new Prompts();
-        prompts.add(seedText.toString(), tokens);
+        prompts.add(seedText.toString(), cacheText.toString(), tokens);
         return prompts;
+    }
+
+    /**
+     * The prefix-cache text of a token-id prompt: one word per id, so it re-counts to the number of ids
+     * (ids are integers; any other character of a number is replaced by a letter).
+     */
+    private static String tokenIdText(JsonArray ids) {
+        StringBuilder text = new StringBuilder(ids.size() * 6);
+        for (JsonValue id : ids) {
+            String digits = id.toString();
+            for (int i = 0; i < digits.length(); i++) {
+                char c = digits.charAt(i);
+                text.append(Character.isLetterOrDigit(c) ? c : 'x');
+            }
+            text.append(' ');
+        }
+        return text.toString();
     }
 
     private static String content(JsonValue content) {
@@ -178,14 +199,20 @@ final class RequestParser {
         throw ApiError.badRequest(name + " must be a boolean.", name);
     }
 
-    /** Prompt texts (generator seeds), total tokens, and the longest prompt for the context check. */
+    /** Prompt texts (generator seeds), their cache texts, total tokens, and the longest prompt for the context check. */
     private static final class Prompts {
         final List<String> texts = new ArrayList<>();
+        final List<String> cacheTexts = new ArrayList<>();
         int tokens;
         int longest;
 
         void add(String text, int count) {
+            add(text, text, count);
+        }
+
+        void add(String text, String cacheText, int count) {
             texts.add(text);
+            cacheTexts.add(cacheText);
             tokens += count;
             longest = Math.max(longest, count);
         }
