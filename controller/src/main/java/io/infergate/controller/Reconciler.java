@@ -1,0 +1,135 @@
+package io.infergate.controller;
+
+import io.infergate.common.snapshot.Gateway;
+import io.infergate.common.snapshot.Snapshot;
+import io.infergate.common.snapshot.SnapshotJson;
+import io.infergate.common.snapshot.SnapshotValidator;
+import io.infergate.common.snapshot.Violation;
+import io.infergate.controller.admin.AdminView;
+import io.infergate.controller.admin.ControllerMetrics;
+import io.infergate.controller.model.ClusterState;
+import io.infergate.controller.publish.Publisher;
+import io.infergate.controller.status.Programmed;
+import io.infergate.controller.status.Stamper;
+import io.infergate.controller.status.StatusPlan;
+import io.infergate.controller.translate.Translation;
+import io.infergate.controller.translate.Translator;
+import io.infergate.controller.translate.TranslatorConfig;
+
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * Holds the controller's current view and keeps it consistent: each ClusterState is translated
+ * whole, its snapshot handed to the publisher, and the status re-stamped whenever the plan or the
+ * routers' acknowledgements change.
+ *
+ * <p>Rule: the Gateways programmed are those contained in any snapshot some router currently
+ * holds (ids of recent snapshots are remembered for this), so a Gateway stays programmed while
+ * routers move from one snapshot to the next. Locks guard memory only; publishing just hands over
+ * the snapshot (the publisher's loops do the I/O).
+ */
+final class Reconciler {
+
+    private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
+    private static final int REMEMBERED_SNAPSHOTS = 64;
+
+    private final TranslatorConfig config;
+    private final Clock clock;
+    private final BiConsumer<String, String> publish;
+    private final ControllerMetrics metrics;
+    private final Supplier<List<Publisher.RouterAck>> currentAcks;
+    private final Map<String, Set<String>> gatewaysBySnapshot = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
+            return size() > REMEMBERED_SNAPSHOTS;
+        }
+    };
+    private StatusPlan plan = StatusPlan.empty();
+    private StatusPlan stamped = StatusPlan.empty();
+    private List<Publisher.RouterAck> acks = List.of();
+    private Snapshot snapshot = Snapshot.empty();
+    private String snapshotId = SnapshotJson.contentId(Snapshot.empty());
+    private String snapshotJson = SnapshotJson.toJson(Snapshot.empty());
+    private boolean built;
+    private String publishedId;
+
+    /**
+     * @param publish receives {@code (id, json)} of every new snapshot
+     * @param acks    the routers' current acknowledgements
+     */
+    Reconciler(TranslatorConfig config, Clock clock, BiConsumer<String, String> publish,
+               Supplier<List<Publisher.RouterAck>> acks, ControllerMetrics metrics) {
+        this.config = config;
+        this.clock = clock;
+        this.publish = publish;
+        this.currentAcks = acks;
+        this.metrics = metrics;
+    }
+
+    /** Translates a new state; publishes its snapshot when it differs from the last one published. */
+    void accept(ClusterState state) {
+        Translation t = Translator.translate(state, config);
+        metrics.rebuilt();
+        List<Violation> violations = SnapshotValidator.validate(t.snapshot());
+        String id;
+        String json;
+        boolean changed;
+        synchronized (this) {
+            plan = t.plan();
+            built = true;
+            if (!violations.isEmpty()) {
+                // A translator bug, not a user error: never ship what a router would refuse.
+                LOG.severe(() -> "the translated snapshot is invalid, keeping " + snapshotId + ": " + violations);
+                restamp();
+                return;
+            }
+            id = SnapshotJson.contentId(t.snapshot());
+            json = SnapshotJson.toJson(t.snapshot());
+            changed = !id.equals(publishedId);
+            publishedId = id;
+            snapshot = t.snapshot();
+            snapshotId = id;
+            snapshotJson = json;
+            gatewaysBySnapshot.put(id, t.snapshot().gateways().stream().map(Gateway::id).collect(Collectors.toSet()));
+            restamp();
+        }
+        if (changed) {
+            LOG.info(() -> "built snapshot " + id + ": " + t.snapshot().gateways().size() + " gateways, "
+                    + t.snapshot().routes().size() + " routes, " + t.snapshot().backends().size() + " backends");
+            publish.accept(id, json);
+        }
+    }
+
+    /**
+     * The routers' acknowledgements changed: Programmed may change. The acks are read here, under
+     * the lock, rather than passed in: notifications from two routers' threads may arrive out of
+     * order, and the last one to get the lock must see both changes.
+     */
+    synchronized void acksChanged() {
+        acks = List.copyOf(currentAcks.get());
+        restamp();
+    }
+
+    synchronized AdminView view() {
+        return new AdminView(stamped, snapshotId, snapshot.schemaVersion(), snapshotJson, acks, built);
+    }
+
+    private void restamp() {
+        Set<String> served = new HashSet<>();
+        for (Publisher.RouterAck ack : acks) {
+            ack.ackedId().map(gatewaysBySnapshot::get).ifPresent(served::addAll);
+        }
+        StatusPlan adjusted = Programmed.apply(plan, served);
+        stamped = Stamper.stamp(adjusted, stamped, clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    }
+}

@@ -1,0 +1,123 @@
+package io.infergate.controller.admin;
+
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.infergate.controller.status.StatusJson;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonWriterFactory;
+import jakarta.json.stream.JsonGenerator;
+
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The admin socket (default 127.0.0.1:9090).
+ *
+ * <p>{@code GET /status}: {@code {"objects": [{"apiVersion", "kind", "metadata", "status"}],
+ * "snapshot": {"id", "version"}, "routers": [{"url", "ackedId"}]}}, exactly the status the
+ * controller would write to Kubernetes; {@code GET /snapshot}: the current snapshot's wire form;
+ * {@code /observe/health} (ready once the sources were translated) and {@code /observe/metrics}.
+ * Bounded: requests carry no body worth reading (4 KiB limit) and at most 32 run at once.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    private static final String JSON = "application/json";
+    private static final JsonWriterFactory PRETTY = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true));
+
+    private final WebServer server;
+
+    private AdminServer(WebServer server) {
+        this.server = server;
+    }
+
+    /**
+     * Starts listening and returns once the socket is bound.
+     *
+     * @throws IllegalStateException when the address cannot be bound
+     */
+    public static AdminServer start(String bind, int port, Supplier<AdminView> view) {
+        HealthObserver health = HealthObserver.builder()
+                .details(true)
+                .addCheck(() -> HealthCheckResponse.builder().status(view.get().ready())
+                        .detail("snapshot", view.get().snapshotId()).build(), HealthCheckType.READINESS, "snapshot")
+                .build();
+        HttpRouting.Builder routing = HttpRouting.builder()
+                .get("/status", (req, res) -> send(res, pretty(status(view.get()))))
+                .get("/snapshot", (req, res) -> send(res, pretty(read(view.get().snapshotJson()))));
+        WebServer server = WebServer.builder()
+                .host(bind)
+                .port(port)
+                .maxPayloadSize(4096)
+                .maxConcurrentRequests(32)
+                .featuresDiscoverServices(false)
+                .addFeature(ObserveFeature.just(health, MetricsObserver.create()))
+                .shutdownHook(false)
+                .routing(routing)
+                .build();
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the admin socket cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
+        }
+        return new AdminServer(server);
+    }
+
+    /** The bound port (the chosen one when configured with 0). */
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        if (server.isRunning()) {
+            server.stop();
+        }
+    }
+
+    /** The {@code /status} document. */
+    public static JsonObject status(AdminView v) {
+        JsonArrayBuilder routers = Json.createArrayBuilder();
+        for (var r : v.routers()) {
+            JsonObjectBuilder o = Json.createObjectBuilder().add("url", r.url().toString());
+            r.ackedId().ifPresentOrElse(id -> o.add("ackedId", id), () -> o.addNull("ackedId"));
+            routers.add(o);
+        }
+        return Json.createObjectBuilder()
+                .add("objects", StatusJson.objects(v.status()))
+                .add("snapshot", Json.createObjectBuilder().add("id", v.snapshotId()).add("version", v.schemaVersion()))
+                .add("routers", routers)
+                .build();
+    }
+
+    private static void send(ServerResponse res, String body) {
+        res.header(HeaderNames.CONTENT_TYPE, JSON);
+        res.send(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static JsonObject read(String json) {
+        try (var reader = Json.createReader(new StringReader(json))) {
+            return reader.readObject();
+        }
+    }
+
+    private static String pretty(JsonObject o) {
+        StringWriter w = new StringWriter();
+        try (var writer = PRETTY.createWriter(w)) {
+            writer.writeObject(o);
+        }
+        return w.toString().strip() + "\n";
+    }
+}

@@ -1,0 +1,82 @@
+package io.infergate.controller.model;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Every input object at one instant, the translator's whole input. Lists are sorted by
+ * {@code namespace/name}, so the same objects always give the same state whatever order a source
+ * read them in.
+ */
+public record ClusterState(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HttpRoute> httpRoutes,
+                           List<ReferenceGrant> referenceGrants, List<Namespace> namespaces, List<Service> services,
+                           List<Pod> pods, List<InferencePool> inferencePools,
+                           List<InferenceObjective> inferenceObjectives) {
+
+    private static final Comparator<KubeObject> BY_PATH =
+            Comparator.comparing((KubeObject o) -> o.meta().namespace()).thenComparing(o -> o.meta().name());
+
+    public ClusterState {
+        gatewayClasses = sorted(gatewayClasses);
+        gateways = sorted(gateways);
+        httpRoutes = sorted(httpRoutes);
+        referenceGrants = sorted(referenceGrants);
+        namespaces = sorted(namespaces);
+        services = sorted(services);
+        pods = sorted(pods);
+        inferencePools = sorted(inferencePools);
+        inferenceObjectives = sorted(inferenceObjectives);
+    }
+
+    /** No objects at all. */
+    public static ClusterState empty() {
+        return of(List.of());
+    }
+
+    /** Sorts objects into their kinds. Callers have already removed duplicates. */
+    public static ClusterState of(List<? extends KubeObject> objects) {
+        var classes = new ArrayList<GatewayClass>();
+        var gateways = new ArrayList<Gateway>();
+        var routes = new ArrayList<HttpRoute>();
+        var grants = new ArrayList<ReferenceGrant>();
+        var namespaces = new ArrayList<Namespace>();
+        var services = new ArrayList<Service>();
+        var pods = new ArrayList<Pod>();
+        var pools = new ArrayList<InferencePool>();
+        var objectives = new ArrayList<InferenceObjective>();
+        for (KubeObject o : objects) {
+            switch (o) {
+                case GatewayClass c -> classes.add(c);
+                case Gateway g -> gateways.add(g);
+                case HttpRoute r -> routes.add(r);
+                case ReferenceGrant g -> grants.add(g);
+                case Namespace n -> namespaces.add(n);
+                case Service s -> services.add(s);
+                case Pod p -> pods.add(p);
+                case InferencePool p -> pools.add(p);
+                case InferenceObjective i -> objectives.add(i);
+            }
+        }
+        return new ClusterState(classes, gateways, routes, grants, namespaces, services, pods, pools, objectives);
+    }
+
+    /** Every object, kind by kind. */
+    public List<KubeObject> all() {
+        var all = new ArrayList<KubeObject>();
+        all.addAll(gatewayClasses);
+        all.addAll(gateways);
+        all.addAll(httpRoutes);
+        all.addAll(referenceGrants);
+        all.addAll(namespaces);
+        all.addAll(services);
+        all.addAll(pods);
+        all.addAll(inferencePools);
+        all.addAll(inferenceObjectives);
+        return all;
+    }
+
+    private static <T extends KubeObject> List<T> sorted(List<T> list) {
+        return list.stream().sorted(BY_PATH).toList();
+    }
+}

@@ -1,0 +1,29 @@
+package io.infergate.controller.model;
+
+/** Every input kind the translator understands. */
+public sealed interface KubeObject
+        permits GatewayClass, Gateway, HttpRoute, ReferenceGrant, Namespace, Service, Pod, InferencePool,
+        InferenceObjective {
+
+    ObjectMeta meta();
+
+    /** The Kubernetes kind, e.g. {@code HTTPRoute}. */
+    default String kind() {
+        return switch (this) {
+            case GatewayClass o -> "GatewayClass";
+            case Gateway o -> "Gateway";
+            case HttpRoute o -> "HTTPRoute";
+            case ReferenceGrant o -> "ReferenceGrant";
+            case Namespace o -> "Namespace";
+            case Service o -> "Service";
+            case Pod o -> "Pod";
+            case InferencePool o -> "InferencePool";
+            case InferenceObjective o -> "InferenceObjective";
+        };
+    }
+
+    /** {@code Kind namespace/name}: identity for duplicate detection and log lines. */
+    default String key() {
+        return kind() + " " + meta().path();
+    }
+}

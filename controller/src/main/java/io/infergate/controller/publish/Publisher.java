@@ -1,0 +1,248 @@
+package io.infergate.controller.publish;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
+
+/**
+ * Keeps every router holding the current snapshot.
+ *
+ * <p>Rules: each router has its own loop on a virtual thread, so a slow or dead router never
+ * delays the others. A new snapshot is pushed at once to every router (in parallel, by those
+ * loops). Then, level-triggered, each loop asks its router every {@code period} which snapshot it
+ * holds and pushes again when the id differs or the router holds none (a restarted router is back
+ * in sync within about one period). Failures back off exponentially from {@code period} up to
+ * {@code maxBackoff}; a new snapshot cuts the wait short. Each router's acknowledged id is the one
+ * it last reported holding (a PUT or GET answer); an unreachable router keeps its last known id,
+ * a router answering 404 has none.
+ */
+public final class Publisher implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Publisher.class.getName());
+
+    private final List<RouterLoop> loops;
+    private final Events events;
+    private final RouterClient client;
+    private final Settings settings;
+    private volatile Desired desired;
+    private volatile boolean running;
+
+    /**
+     * Timing of the loops.
+     *
+     * @param period         how often a router in sync is checked
+     * @param connectTimeout TCP connect timeout per request
+     * @param readTimeout    read timeout per request
+     * @param maxBackoff     the longest wait after repeated failures
+     */
+    public record Settings(Duration period, Duration connectTimeout, Duration readTimeout, Duration maxBackoff) {
+        /** One-second checks, two-second timeouts, at most three seconds between retries. */
+        public static Settings defaults() {
+            return new Settings(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(3));
+        }
+    }
+
+    /** A router and the snapshot id it last reported holding. */
+    public record RouterAck(URI url, Optional<String> ackedId) {
+    }
+
+    /** What the publisher reports; called on the router loops' threads, never under a lock. */
+    public interface Events {
+        /** Some router's acknowledged id changed; {@code acks} is the state of all routers. */
+        void acksChanged(List<RouterAck> acks);
+
+        /** One push ended: {@code accepted}, {@code rejected} or {@code failed}. */
+        void pushed(URI router, String outcome);
+    }
+
+    private record Desired(String id, String json) {
+    }
+
+    public Publisher(List<URI> routers, Optional<String> token, Settings settings, Events events) {
+        this.settings = settings;
+        this.events = events;
+        this.client = new RouterClient(settings.connectTimeout(), settings.readTimeout(), token);
+        this.loops = routers.stream().map(RouterLoop::new).toList();
+    }
+
+    /** Starts one loop per router. */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        for (RouterLoop loop : loops) {
+            loop.thread = Thread.ofVirtual().name("publish-" + loop.url).start(loop);
+        }
+    }
+
+    /** Makes this snapshot the one every router should hold, and pushes it now. */
+    public void publish(String id, String json) {
+        desired = new Desired(id, json);
+        loops.forEach(RouterLoop::wake);
+    }
+
+    /** Every router with its acknowledged id, in configuration order. */
+    public List<RouterAck> acks() {
+        return loops.stream().map(l -> new RouterAck(l.url, l.acked)).toList();
+    }
+
+    /** How many routers hold the current snapshot. */
+    public int inSync() {
+        Desired d = desired;
+        return d == null ? 0 : (int) loops.stream().filter(l -> l.acked.filter(d.id::equals).isPresent()).count();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        for (RouterLoop loop : loops) {
+            loop.wake();
+            Thread t = loop.thread;
+            if (t != null) {
+                t.interrupt();
+                try {
+                    t.join(Duration.ofSeconds(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One router's loop. Fields other than {@code acked} are touched by its own thread only. */
+    private final class RouterLoop implements Runnable {
+        private final URI url;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition signal = lock.newCondition();
+        private boolean woken;
+        private volatile Optional<String> acked = Optional.empty();
+        private volatile Thread thread;
+        private String lastPushed;
+        private int failures;
+        private String lastFailure;
+
+        RouterLoop(URI url) {
+            this.url = url;
+        }
+
+        void wake() {
+            lock.lock();
+            try {
+                woken = true;
+                signal.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                Desired d = desired;
+                if (d != null) {
+                    sync(d);
+                }
+                try {
+                    await(failures == 0 ? settings.period() : backoff());
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        private void await(Duration wait) throws InterruptedException {
+            lock.lock();
+            try {
+                if (!woken && running) {
+                    signal.awaitNanos(wait.toNanos());
+                }
+                woken = false;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private Duration backoff() {
+            long factor = 1L << Math.min(failures - 1, 20);
+            Duration d = settings.period().multipliedBy(factor);
+            return d.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : d;
+        }
+
+        private void sync(Desired d) {
+            if (!d.id.equals(lastPushed)) {
+                push(d); // a new snapshot: no need to ask first
+                return;
+            }
+            switch (client.probe(url)) {
+                case RouterClient.Probe.Holds h when h.id().equals(d.id) -> {
+                    ack(Optional.of(h.id()));
+                    succeeded();
+                }
+                case RouterClient.Probe.Holds h -> {
+                    ack(Optional.of(h.id()));
+                    LOG.info(() -> "router " + url + " holds " + h.id() + " instead of " + d.id + "; pushing again");
+                    push(d);
+                }
+                case RouterClient.Probe.Empty e -> {
+                    ack(Optional.empty());
+                    LOG.info(() -> "router " + url + " holds no snapshot; pushing " + d.id);
+                    push(d);
+                }
+                case RouterClient.Probe.Failed f -> failed("checking its snapshot failed: " + f.reason());
+            }
+        }
+
+        private void push(Desired d) {
+            lastPushed = d.id;
+            switch (client.push(url, d.json)) {
+                case RouterClient.Push.Accepted a -> {
+                    ack(Optional.of(a.id()));
+                    events.pushed(url, "accepted");
+                    LOG.info(() -> "router " + url + " accepted snapshot " + a.id() + (a.changed() ? "" : " (unchanged)"));
+                    succeeded();
+                }
+                case RouterClient.Push.Rejected r -> {
+                    events.pushed(url, "rejected");
+                    failed("rejected snapshot " + d.id + ": " + r.detail());
+                }
+                case RouterClient.Push.Failed f -> {
+                    events.pushed(url, "failed");
+                    failed("push of snapshot " + d.id + " failed: " + f.reason());
+                }
+            }
+        }
+
+        private void ack(Optional<String> id) {
+            if (!id.equals(acked)) {
+                acked = id;
+                events.acksChanged(acks());
+            }
+        }
+
+        private void succeeded() {
+            if (failures > 0) {
+                LOG.info(() -> "router " + url + " is in sync again");
+            }
+            failures = 0;
+            lastFailure = null;
+        }
+
+        private void failed(String reason) {
+            failures++;
+            if (!reason.equals(lastFailure)) {
+                lastFailure = reason;
+                Duration wait = backoff();
+                LOG.warning(() -> "router " + url + ": " + reason + " (retrying within " + wait.toMillis() + " ms)");
+            }
+            if (failures >= 2) {
+                lastPushed = null; // after repeated failures, push directly instead of asking first
+            }
+        }
+    }
+}

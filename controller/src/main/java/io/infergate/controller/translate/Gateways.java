@@ -1,0 +1,203 @@
+package io.infergate.controller.translate;
+
+import io.infergate.common.snapshot.Listener;
+import io.infergate.controller.model.ClusterState;
+import io.infergate.controller.model.Gateway;
+import io.infergate.controller.model.GatewayClass;
+import io.infergate.controller.status.Condition;
+import io.infergate.controller.status.ObjectKey;
+import io.infergate.controller.status.ObjectStatus;
+import io.infergate.controller.status.ObjectStatus.GroupKind;
+import io.infergate.controller.status.Programmed;
+import io.infergate.controller.status.StatusPlan;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * GatewayClasses and Gateways: which are ours, which listeners are served, and their status.
+ *
+ * <p>Rules: a GatewayClass is ours when its controllerName is ours; a Gateway is ours when its
+ * class is. Only HTTP listeners are served (others get {@code Accepted=False/UnsupportedProtocol}
+ * and no supportedKinds); listeners of one Gateway sharing a port and hostname are all
+ * {@code Conflicted=True/HostnameConflict} and not served. A Gateway is accepted when at least one
+ * listener is (reason {@code ListenersNotValid} when some are not) and its {@code spec.addresses}
+ * are IP addresses. Programmed is {@code False/Pending} until a router acknowledges
+ * ({@link Programmed}).
+ */
+final class Gateways {
+
+    static final String API_VERSION = "gateway.networking.k8s.io/v1";
+    private static final GroupKind HTTP_ROUTE = new GroupKind(Index.GATEWAY_GROUP, "HTTPRoute");
+    private static final Pattern IPV4 = Pattern.compile("^((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)$");
+    private static final Pattern IPV6 = Pattern.compile("^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$");
+
+    private Gateways() {
+    }
+
+    /** Names of our GatewayClasses. */
+    static Set<String> ourClasses(ClusterState state, TranslatorConfig config) {
+        return state.gatewayClasses().stream()
+                .filter(c -> c.controllerName().equals(config.controllerName()))
+                .map(c -> c.meta().name())
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    static List<StatusPlan.Entry> classStatuses(ClusterState state, TranslatorConfig config) {
+        List<StatusPlan.Entry> out = new ArrayList<>();
+        for (GatewayClass c : state.gatewayClasses()) {
+            if (c.controllerName().equals(config.controllerName())) {
+                out.add(new StatusPlan.Entry(new ObjectKey(API_VERSION, "GatewayClass", "", c.meta().name()),
+                        new ObjectStatus.GatewayClassStatus(List.of(Condition.isTrue("Accepted", "Accepted",
+                                "handled by " + config.controllerName(), c.meta().generation())))));
+            }
+        }
+        return out;
+    }
+
+    /** Our Gateways by {@code namespace/name}, in that order. */
+    static Map<String, GatewayView> views(ClusterState state, Set<String> ourClasses) {
+        Map<String, GatewayView> out = new LinkedHashMap<>();
+        for (Gateway g : state.gateways()) {
+            if (ourClasses.contains(g.gatewayClassName())) {
+                out.put(g.meta().path(), view(g));
+            }
+        }
+        return out;
+    }
+
+    private static GatewayView view(Gateway g) {
+        Map<String, Long> sameAddress = g.listeners().stream()
+                .filter(l -> supported(l.protocol()))
+                .collect(Collectors.groupingBy(Gateways::portAndHost, Collectors.counting()));
+        List<GatewayView.ListenerView> listeners = new ArrayList<>();
+        for (Gateway.Listener l : g.listeners()) {
+            boolean ok = supported(l.protocol());
+            List<GroupKind> kinds = new ArrayList<>();
+            boolean invalidKinds = false;
+            if (ok && l.allowedRoutes().kinds().isEmpty()) {
+                kinds.add(HTTP_ROUTE);
+            }
+            for (Gateway.GroupKind k : l.allowedRoutes().kinds()) {
+                GroupKind gk = new GroupKind(k.group(), k.kind());
+                if (ok && gk.equals(HTTP_ROUTE)) {
+                    kinds.add(gk);
+                } else {
+                    invalidKinds = true;
+                }
+            }
+            listeners.add(new GatewayView.ListenerView(l, ok, List.copyOf(kinds), ok && invalidKinds,
+                    ok && sameAddress.get(portAndHost(l)) > 1));
+        }
+        Optional<String> addressProblem = g.addresses().stream()
+                .filter(a -> !a.type().equals("IPAddress") || !isIp(a.value()))
+                .findFirst()
+                .map(a -> a.type().equals("IPAddress")
+                        ? "spec.addresses value '" + a.value() + "' is not an IP address"
+                        : "spec.addresses type " + a.type() + " is not supported (only IPAddress)");
+        return new GatewayView(g, io.infergate.common.snapshot.Gateway.idOf(g.meta().namespace(), g.meta().name()),
+                listeners, addressProblem);
+    }
+
+    /** The snapshot form: served listeners only. Called for accepted Gateways. */
+    static io.infergate.common.snapshot.Gateway snapshot(GatewayView v) {
+        List<Listener> served = v.listeners().stream()
+                .filter(GatewayView.ListenerView::served)
+                .map(l -> new Listener(l.name(), l.spec().port(), Listener.Protocol.HTTP, l.spec().hostname()))
+                .toList();
+        List<String> addresses = v.gateway().addresses().stream().map(Gateway.Address::value).toList();
+        return new io.infergate.common.snapshot.Gateway(v.id(), v.namespace(), v.name(), addresses, served);
+    }
+
+    /**
+     * The Gateway's status.
+     *
+     * @param attached per listener name, the number of routes accepted on it
+     */
+    static StatusPlan.Entry status(GatewayView v, Map<String, Integer> attached, TranslatorConfig config) {
+        long gen = v.gateway().meta().generation();
+        boolean accepted = v.accepted();
+        boolean allValid = v.listeners().stream().allMatch(l -> l.served() && !l.invalidKinds());
+        List<Condition> conditions = new ArrayList<>();
+        if (v.addressProblem().isPresent()) {
+            conditions.add(Condition.isFalse("Accepted", "UnsupportedAddress", v.addressProblem().get(), gen));
+        } else if (!accepted) {
+            conditions.add(Condition.isFalse("Accepted", "ListenersNotValid", "no listener is valid", gen));
+        } else if (!allValid) {
+            conditions.add(Condition.isTrue("Accepted", "ListenersNotValid", "some listeners are not valid", gen));
+        } else {
+            conditions.add(Condition.isTrue("Accepted", "Accepted", "accepted", gen));
+        }
+        conditions.add(accepted
+                ? Condition.isFalse(Programmed.TYPE, Programmed.PENDING, Programmed.PENDING_MESSAGE, gen)
+                : Condition.isFalse(Programmed.TYPE, "Invalid", "the Gateway is not accepted", gen));
+        List<ObjectStatus.ListenerStatus> listeners = new ArrayList<>();
+        for (GatewayView.ListenerView l : v.listeners()) {
+            listeners.add(new ObjectStatus.ListenerStatus(l.name(), l.supportedKinds(),
+                    attached.getOrDefault(l.name(), 0), listenerConditions(l, accepted, gen)));
+        }
+        ObjectStatus.GatewayStatus status = new ObjectStatus.GatewayStatus(addresses(v, config), conditions, listeners);
+        return new StatusPlan.Entry(new ObjectKey(API_VERSION, "Gateway", v.namespace(), v.name()), status);
+    }
+
+    private static List<Condition> listenerConditions(GatewayView.ListenerView l, boolean gatewayAccepted, long gen) {
+        List<Condition> c = new ArrayList<>();
+        c.add(l.protocolSupported()
+                ? Condition.isTrue("Accepted", "Accepted", "accepted", gen)
+                : Condition.isFalse("Accepted", "UnsupportedProtocol", "protocol " + l.spec().protocol()
+                + " is not supported; only HTTP listeners are served", gen));
+        c.add(gatewayAccepted && l.served()
+                ? Condition.isFalse(Programmed.TYPE, Programmed.PENDING, Programmed.PENDING_MESSAGE, gen)
+                : Condition.isFalse(Programmed.TYPE, "Invalid", "the listener is not served", gen));
+        c.add(l.invalidKinds()
+                ? Condition.isFalse("ResolvedRefs", "InvalidRouteKinds",
+                "allowedRoutes.kinds names a kind other than " + Index.GATEWAY_GROUP + "/HTTPRoute", gen)
+                : Condition.isTrue("ResolvedRefs", "ResolvedRefs", "resolved", gen));
+        c.add(l.conflicted()
+                ? Condition.isTrue("Conflicted", "HostnameConflict",
+                "another listener has the same port and hostname", gen)
+                : Condition.isFalse("Conflicted", "NoConflicts", "no conflicts", gen));
+        return c;
+    }
+
+    /** The addresses the Gateway is reachable on: none while it is not accepted (nothing is bound). */
+    private static List<ObjectStatus.Address> addresses(GatewayView v, TranslatorConfig config) {
+        if (!v.accepted()) {
+            return List.of();
+        }
+        if (!v.gateway().addresses().isEmpty()) {
+            return v.gateway().addresses().stream().map(a -> new ObjectStatus.Address(a.type(), a.value())).toList();
+        }
+        return config.gatewayAddresses().stream()
+                .map(a -> new ObjectStatus.Address(isIp(a) ? "IPAddress" : "Hostname", a))
+                .toList();
+    }
+
+    /** Counts distinct routes per listener: {@code gatewayPath -> listener -> count}. */
+    static Map<String, Map<String, Integer>> count(Map<String, Map<String, Set<String>>> attachments) {
+        Map<String, Map<String, Integer>> out = new HashMap<>();
+        attachments.forEach((gw, byListener) -> byListener.forEach((listener, routes) ->
+                out.computeIfAbsent(gw, k -> new HashMap<>()).put(listener, routes.size())));
+        return out;
+    }
+
+    private static boolean supported(String protocol) {
+        return protocol.equals("HTTP");
+    }
+
+    private static String portAndHost(Gateway.Listener l) {
+        return l.port() + "/" + l.hostname().map(h -> h.toLowerCase(Locale.ROOT)).orElse("");
+    }
+
+    static boolean isIp(String value) {
+        return IPV4.matcher(value).matches() || IPV6.matcher(value).matches();
+    }
+}

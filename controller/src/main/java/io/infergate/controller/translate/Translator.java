@@ -1,0 +1,118 @@
+package io.infergate.controller.translate;
+
+import io.infergate.common.snapshot.Backend;
+import io.infergate.common.snapshot.BackendRef;
+import io.infergate.common.snapshot.Filter;
+import io.infergate.common.snapshot.HttpRoute;
+import io.infergate.common.snapshot.Objective;
+import io.infergate.common.snapshot.Rule;
+import io.infergate.common.snapshot.Snapshot;
+import io.infergate.controller.model.ClusterState;
+import io.infergate.controller.model.InferenceObjective;
+import io.infergate.controller.model.InferencePool;
+import io.infergate.controller.status.StatusPlan;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * ClusterState → Snapshot + StatusPlan. Pure: no clock, no I/O, and the same input always gives
+ * the same output (every list is sorted), so the same objects always give the same snapshot id.
+ *
+ * <p>A bad object fails only itself: it gets a False condition with the precise reason and is
+ * left out of the snapshot (or, for an unresolved backendRef, kept as a reference without a
+ * backend that answers 500), while everything else still ships.
+ */
+public final class Translator {
+
+    private Translator() {
+    }
+
+    public static Translation translate(ClusterState state, TranslatorConfig config) {
+        Index index = new Index(state);
+        Set<String> classes = Gateways.ourClasses(state, config);
+        Map<String, GatewayView> gateways = Gateways.views(state, classes);
+        Backends backends = new Backends(index);
+
+        List<StatusPlan.Entry> statuses = new ArrayList<>(Gateways.classStatuses(state, config));
+        List<HttpRoute> routes = new ArrayList<>();
+        Map<String, Map<String, Set<String>>> attachments = new HashMap<>();
+        Map<String, Map<String, Boolean>> poolParents = new HashMap<>();
+        for (io.infergate.controller.model.HttpRoute route : state.httpRoutes()) {
+            Routes.Outcome outcome = Routes.translate(route, gateways, index, backends, config);
+            statuses.add(outcome.status());
+            outcome.served().ifPresent(routes::add);
+            String routePath = route.meta().path();
+            outcome.attached().forEach((gw, listeners) -> listeners.forEach(l -> attachments
+                    .computeIfAbsent(gw, k -> new HashMap<>()).computeIfAbsent(l, k -> new HashSet<>()).add(routePath)));
+            for (String pool : outcome.pools()) {
+                outcome.parents().forEach((gw, accepted) -> poolParents
+                        .computeIfAbsent(pool, k -> new TreeMap<>()).merge(gw, accepted, Boolean::logicalOr));
+            }
+        }
+
+        Map<String, Map<String, Integer>> attachedCounts = Gateways.count(attachments);
+        List<io.infergate.common.snapshot.Gateway> snapshotGateways = new ArrayList<>();
+        for (GatewayView view : gateways.values()) {
+            statuses.add(Gateways.status(view, attachedCounts.getOrDefault(view.gateway().meta().path(), Map.of()), config));
+            if (view.accepted()) {
+                snapshotGateways.add(Gateways.snapshot(view));
+            }
+        }
+        for (InferencePool pool : state.inferencePools()) {
+            statuses.add(PoolStatuses.status(pool, poolParents.getOrDefault(pool.meta().path(), Map.of()), index, config));
+        }
+
+        List<Backend> served = servedBackends(routes, backends.used());
+        Snapshot snapshot = new Snapshot(Snapshot.SCHEMA_VERSION, snapshotGateways, routes, served,
+                objectives(state.inferenceObjectives(), served));
+        return new Translation(snapshot, new StatusPlan(statuses));
+    }
+
+    /** Only backends that a served route's backendRef or mirror names enter the snapshot. */
+    private static List<Backend> servedBackends(List<HttpRoute> routes, List<Backend> used) {
+        Set<String> ids = new HashSet<>();
+        for (HttpRoute route : routes) {
+            for (Rule rule : route.rules()) {
+                mirrors(rule.filters(), ids);
+                for (BackendRef ref : rule.backends()) {
+                    ref.backend().ifPresent(ids::add);
+                    mirrors(ref.filters(), ids);
+                }
+            }
+        }
+        return used.stream().filter(b -> ids.contains(b.id())).toList();
+    }
+
+    private static void mirrors(List<Filter> filters, Set<String> ids) {
+        for (Filter f : filters) {
+            if (f instanceof Filter.RequestMirror m) {
+                m.backend().ifPresent(ids::add);
+            }
+        }
+    }
+
+    /**
+     * An InferenceObjective enters the snapshot when its poolRef names an InferencePool (in its
+     * namespace) that the snapshot serves; otherwise there is nothing for it to prioritise.
+     */
+    private static List<Objective> objectives(List<InferenceObjective> objectives, List<Backend> served) {
+        Set<String> pools = new HashSet<>();
+        served.stream().filter(b -> b instanceof Backend.InferencePool).forEach(b -> pools.add(b.id()));
+        List<Objective> out = new ArrayList<>();
+        for (InferenceObjective o : objectives) {
+            String pool = Backend.InferencePool.idOf(o.meta().namespace(), o.poolRef().name());
+            if (o.poolRef().group().equals(Index.INFERENCE_GROUP) && o.poolRef().kind().equals("InferencePool")
+                    && pools.contains(pool)) {
+                out.add(new Objective("inferenceobjective/" + o.meta().namespace() + "/" + o.meta().name(),
+                        o.meta().namespace(), o.meta().name(), pool, o.priority()));
+            }
+        }
+        return out;
+    }
+}

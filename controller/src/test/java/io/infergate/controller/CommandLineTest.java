@@ -1,0 +1,90 @@
+package io.infergate.controller;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Flags: a good command line becomes a config; every mistake is named and exits 2 before anything starts. */
+class CommandLineTest {
+
+    @TempDir
+    static Path dir;
+
+    @Test
+    void parsesEveryFlag() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "  abc123\n");
+        ControllerConfig c = CommandLine.parse(new String[]{"--manifests", dir.toString(),
+                "--routers=http://127.0.0.1:15000,http://127.0.0.2:15000", "--routers", "http://[::1]:15000",
+                "--token-file", token.toString(), "--admin-port", "0", "--admin-bind", "0.0.0.0",
+                "--controller-name", "example.net/gateway-controller"});
+        assertEquals(List.of(URI.create("http://127.0.0.1:15000"), URI.create("http://127.0.0.2:15000"),
+                URI.create("http://[::1]:15000")), c.routers());
+        assertEquals("abc123", c.token().orElseThrow().value());
+        assertFalse(c.token().orElseThrow().toString().contains("abc123"), "the token never shows in logs");
+        assertEquals(0, c.adminPort());
+        assertEquals("0.0.0.0", c.adminBind());
+        assertEquals("example.net/gateway-controller", c.controllerName());
+        assertEquals(List.of("127.0.0.1", "127.0.0.2", "::1"), c.gatewayAddresses(), "default: the routers' hosts");
+    }
+
+    @Test
+    void gatewayAddressesAreRepeatableAndCommaSeparated() throws Exception {
+        ControllerConfig c = CommandLine.parse(new String[]{"--manifests", dir.toString(),
+                "--gateway-address", "10.0.0.1,10.0.0.2", "--gateway-address=gw.example.com"});
+        assertEquals(List.of("10.0.0.1", "10.0.0.2", "gw.example.com"), c.gatewayAddresses());
+        assertEquals(9090, c.adminPort());
+        assertEquals("127.0.0.1", c.adminBind());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            no source                       | --admin-port 9090                               | --manifests DIR is required
+            unknown flag                    | --manifests DIR --verbose                        | unknown option '--verbose'
+            missing value                   | --manifests DIR --routers                        | --routers needs a value
+            not a folder                    | --manifests /no/such/folder                      | --manifests: '/no/such/folder' is not a folder
+            routers without a token         | --manifests DIR --routers http://127.0.0.1:15000 | --token-file is required with --routers
+            router not http                 | --manifests DIR --routers ftp://h:1              | is not an http://host:port URL
+            router with a path              | --manifests DIR --routers http://h:1/x           | must not have a path
+            empty list item                 | --manifests DIR --gateway-address a,,b          | --gateway-address has an empty item
+            port out of range               | --manifests DIR --admin-port 70000               | --admin-port must be 0..65535
+            bad controller name             | --manifests DIR --controller-name nodomain       | --controller-name must look like DOMAIN/PATH
+            unreadable token file           | --manifests DIR --token-file /no/such/token      | --token-file: cannot read '/no/such/token'
+            flag given twice                | --manifests DIR --admin-port 1 --admin-port 2    | --admin-port is given more than once
+            """)
+    void mistakesExitTwoWithAPreciseMessage(String reason, String args, String message) throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args.replace("DIR", dir.toString()).split(" "), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(message), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpPrintsUsage() throws InterruptedException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, Main.run(new String[]{"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--manifests DIR"));
+    }
+
+    @Test
+    void anEmptyTokenFileIsRefused() throws IOException {
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(CommandLine.UsageException.class, () ->
+                CommandLine.parse(new String[]{"--manifests", dir.toString(), "--token-file", empty.toString()}));
+        assertTrue(e.getMessage().contains("is empty"));
+    }
+}
