@@ -139,7 +139,8 @@ final class Rules {
                 && backend.get().compareTo(request.get()) > 0) {
             problems.invalid("UnsupportedValue", where + ": timeouts.backendRequest is longer than timeouts.request");
         }
-        return new Timeouts(request, backend);
+        // The spec: a zero duration ("0s") disables that timeout. The snapshot says so by absence.
+        return new Timeouts(request.filter(d -> !d.isZero()), backend.filter(d -> !d.isZero()));
     }
 
     private static Optional<Duration> duration(Optional<String> text, String what, RouteProblems problems) {

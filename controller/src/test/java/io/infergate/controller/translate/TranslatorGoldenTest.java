@@ -1,6 +1,8 @@
 package io.infergate.controller.translate;
 
 import io.infergate.common.snapshot.SnapshotJson;
+import io.infergate.common.snapshot.SnapshotDecoder;
+import io.infergate.common.snapshot.SnapshotJson;
 import io.infergate.common.snapshot.SnapshotValidator;
 import io.infergate.controller.model.ClusterState;
 import io.infergate.controller.model.KubeObject;
@@ -68,6 +70,10 @@ class TranslatorGoldenTest {
         assertEquals(List.of(), read.problems(), "the input manifests must all decode");
         Translation t = Translator.translate(read.state(), CONFIG);
         assertEquals(List.of(), SnapshotValidator.validate(t.snapshot()), "the snapshot must pass the router's validation");
+        // The router decodes the wire form before validating it: the snapshot must survive that too.
+        var decoded = SnapshotDecoder.decode(SnapshotJson.toJson(t.snapshot()));
+        assertEquals(new SnapshotDecoder.Result.Ok(t.snapshot(), SnapshotJson.contentId(t.snapshot())), decoded,
+                "the snapshot must decode back to itself on the router");
 
         String actual = render(name, t);
         Path golden = DIR.resolve(name + ".out.yaml");
