@@ -1,0 +1,86 @@
+package io.infergate.router;
+
+import io.helidon.logging.common.LogConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The router process: {@code router --token-file PATH [--bind ADDR] [--internal-bind ADDR]
+ * [--internal-port N] [--config FILE]}. Bad flags or files print a precise message and exit 2.
+ * SIGTERM (or Ctrl-C) stops accepting, drains in-flight requests up to the drain timeout, and exits.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        RouterConfig config;
+        switch (CommandLine.parse(List.of(args))) {
+            case CommandLine.Parsed.Help h -> {
+                System.out.print(CommandLine.USAGE);
+                return;
+            }
+            case CommandLine.Parsed.Error e -> {
+                exit(e.message());
+                return;
+            }
+            case CommandLine.Parsed.Run run -> {
+                try {
+                    config = config(run);
+                } catch (IllegalArgumentException e) {
+                    exit(e.getMessage());
+                    return;
+                }
+            }
+        }
+        LogConfig.configureRuntime(); // after the flags, so that usage errors print alone
+        RouterApp app;
+        try {
+            app = RouterApp.start(config);
+        } catch (IllegalStateException e) {
+            System.err.println("router: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // stderr, not JUL: the JDK resets JUL handlers in its own shutdown hook, concurrently
+            System.err.println("router: shutting down, draining in-flight requests (up to "
+                    + config.listeners().drainTimeout() + ")");
+            app.close();
+            System.err.println("router: stopped");
+            stopped.countDown();
+        }, "router-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static RouterConfig config(CommandLine.Parsed.Run run) {
+        String token;
+        try {
+            token = Files.readString(run.tokenFile()).trim();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--token-file " + run.tokenFile() + ": cannot read it ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        if (token.isEmpty()) {
+            throw new IllegalArgumentException("--token-file " + run.tokenFile() + ": the file is empty");
+        }
+        ConfigFile.Settings settings = run.configFile().map(ConfigFile::read).orElseGet(ConfigFile::defaults);
+        return new RouterConfig(run.bind(), run.internalBind(), run.internalPort(), token, settings.listeners(),
+                settings.proxy(), settings.maxSnapshotBytes());
+    }
+
+    private static void exit(String message) {
+        System.err.println("router: " + message);
+        System.err.println("Run 'router --help' for usage.");
+        System.exit(2);
+    }
+}

@@ -1,0 +1,144 @@
+package io.infergate.router;
+
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.infergate.router.listen.JsonDirectHandler;
+import io.infergate.router.listen.PublicSockets;
+import io.infergate.router.match.SocketKey;
+import io.infergate.router.observe.AccessLog;
+import io.infergate.router.observe.Readiness;
+import io.infergate.router.observe.RouterMetrics;
+import io.infergate.router.proxy.GatewayHandler;
+import io.infergate.router.schedule.EndpointRegistry;
+import io.infergate.router.snapshot.BearerToken;
+import io.infergate.router.snapshot.CompiledSnapshot;
+import io.infergate.router.snapshot.Serving;
+import io.infergate.router.snapshot.SnapshotService;
+import io.infergate.router.snapshot.SnapshotStore;
+
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+import java.util.random.RandomGenerator;
+
+/**
+ * A running router: the internal socket (snapshot API, {@code /observe/health/ready},
+ * {@code /observe/health/live}, {@code /observe/metrics}) and the public sockets the applied
+ * snapshot needs. The programmatic entry point for {@link Main} and in-process tests.
+ */
+public final class RouterApp implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RouterApp.class.getName());
+
+    private final RouterMetrics metrics;
+    private final Serving serving;
+    private final GatewayHandler.Factory handlers;
+    private final PublicSockets sockets;
+    private final WebServer internal;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RouterApp(RouterConfig config, RandomGenerator random) {
+        metrics = new RouterMetrics(Metrics.globalRegistry());
+        serving = new Serving();
+        handlers = new GatewayHandler.Factory(serving, config.proxy(), metrics, new AccessLog(), random);
+        sockets = new PublicSockets(config.listeners(), handlers::handler);
+        SnapshotStore store = new SnapshotStore(serving, sockets, new EndpointRegistry(), metrics,
+                config.bindAddress(), random);
+        Readiness readiness = new Readiness(() -> new Readiness.State(
+                closed.get() ? Optional.empty() : serving.current().map(CompiledSnapshot::id),
+                sockets.openSockets(), sockets.failedSockets()));
+        SnapshotService api = new SnapshotService(store, serving, new BearerToken(config.token()), config.maxSnapshotBytes());
+        internal = WebServer.builder()
+                .featuresDiscoverServices(false)
+                .shutdownHook(false)
+                .host(config.internalBindAddress())
+                .port(config.internalPort())
+                .maxPayloadSize(config.maxSnapshotBytes())
+                .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                .directHandlers(JsonDirectHandler.all())
+                .addFeature(ObserveFeature.builder()
+                        .addObserver(HealthObserver.builder().useSystemServices(false).details(true)
+                                .addCheck(readiness).build())
+                        .addObserver(MetricsObserver.create())
+                        .build())
+                .routing(r -> r.register(api))
+                .build();
+    }
+
+    /**
+     * Starts the internal socket; public sockets open when the first snapshot is applied.
+     *
+     * @throws IllegalStateException when the internal socket cannot bind
+     */
+    public static RouterApp start(RouterConfig config) {
+        return start(config, new Random());
+    }
+
+    /**
+     * Starts the router with a given source of randomness (backendRef weights, least-outstanding
+     * tie-breaks): seeded in tests so that they are repeatable. Must be thread-safe.
+     */
+    public static RouterApp start(RouterConfig config, RandomGenerator random) {
+        RouterApp app = new RouterApp(config, random);
+        app.internal.start();
+        if (!app.internal.isRunning()) {
+            // Not close(): the meters live in the global registry, and getOrCreate may have handed
+            // this instance the meters of another router still running in this JVM (tests).
+            app.closed.set(true);
+            app.handlers.close();
+            throw new IllegalStateException("the internal socket " + config.internalBindAddress() + ":"
+                    + config.internalPort() + " could not be opened (see the log above)");
+        }
+        LOG.info(() -> "router internal socket on " + config.internalBindAddress() + ":" + app.internalPort()
+                + " (snapshot API " + SnapshotService.PATH + ", /observe/health/ready, /observe/health/live, /observe/metrics)");
+        return app;
+    }
+
+    /** The bound internal port. */
+    public int internalPort() {
+        return internal.port();
+    }
+
+    /** Whether a snapshot is being served. */
+    public boolean ready() {
+        return !closed.get() && serving.current().isPresent();
+    }
+
+    /** Whether a public socket is open (tests). */
+    public boolean isOpen(SocketKey socket) {
+        return sockets.isOpen(socket);
+    }
+
+    /** Requests in flight on public sockets. */
+    public long activeRequests() {
+        return metrics.activeRequests();
+    }
+
+    /**
+     * Graceful shutdown: readiness goes DOWN, public sockets stop accepting and drain in-flight
+     * requests (up to the drain timeout), then the internal socket stops.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("router shutting down: draining public sockets");
+        try {
+            sockets.close();
+        } finally {
+            try {
+                internal.stop();
+            } finally {
+                handlers.close();
+                metrics.close();
+            }
+        }
+        LOG.info("router stopped");
+    }
+}

@@ -1,0 +1,55 @@
+package io.infergate.router;
+
+import io.infergate.router.listen.ListenerLimits;
+import io.infergate.router.proxy.ProxySettings;
+
+import java.util.Objects;
+
+/**
+ * Everything the router needs, read once by {@link Main} (flags, token file, optional YAML file)
+ * or built directly by tests, then passed to {@link RouterApp#start}.
+ *
+ * @param bindAddress         where listeners of Gateways without {@code addresses} are served
+ * @param internalBindAddress where the internal socket (snapshot API, health, metrics) listens
+ * @param internalPort        the internal port; 0 picks a free one (tests)
+ * @param token               the bearer token of the snapshot API (never logged)
+ * @param listeners           bounds of every public socket
+ * @param proxy               upstream timeouts and bounds
+ * @param maxSnapshotBytes    the largest snapshot body accepted (413 beyond)
+ */
+public record RouterConfig(String bindAddress, String internalBindAddress, int internalPort, String token,
+                           ListenerLimits listeners, ProxySettings proxy, long maxSnapshotBytes) {
+
+    /** Default internal port. */
+    public static final int DEFAULT_INTERNAL_PORT = 15000;
+    /** Default snapshot size bound: 64 MiB. */
+    public static final long DEFAULT_MAX_SNAPSHOT_BYTES = 64L * 1024 * 1024;
+
+    public RouterConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(internalBindAddress, "internalBindAddress");
+        Objects.requireNonNull(listeners, "listeners");
+        Objects.requireNonNull(proxy, "proxy");
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("the snapshot API token must not be empty");
+        }
+        if (internalPort < 0 || internalPort > 65535) {
+            throw new IllegalArgumentException("internal port must be in 0..65535, is " + internalPort);
+        }
+        if (maxSnapshotBytes < 1024) {
+            throw new IllegalArgumentException("maxSnapshotBytes must be at least 1024");
+        }
+    }
+
+    /** Defaults everywhere except what a test or Main must choose. */
+    public static RouterConfig defaults(String bindAddress, int internalPort, String token) {
+        return new RouterConfig(bindAddress, bindAddress, internalPort, token, ListenerLimits.defaults(),
+                ProxySettings.defaults(), DEFAULT_MAX_SNAPSHOT_BYTES);
+    }
+
+    @Override
+    public String toString() {
+        return "RouterConfig[bind=" + bindAddress + ", internal=" + internalBindAddress + ":" + internalPort
+                + ", token=redacted, " + listeners + ", " + proxy + ", maxSnapshotBytes=" + maxSnapshotBytes + "]";
+    }
+}

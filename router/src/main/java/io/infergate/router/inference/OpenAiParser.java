@@ -1,0 +1,92 @@
+package io.infergate.router.inference;
+
+import jakarta.json.Json;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParsingException;
+
+import java.io.ByteArrayInputStream;
+import java.util.Optional;
+
+/**
+ * Reads {@code model} and {@code stream} from an OpenAI request body with the JSON-P streaming
+ * parser: top-level fields only, everything else skipped without building objects, and the
+ * whole document still checked for well-formedness (a truncated body is rejected rather than
+ * forwarded).
+ */
+public final class OpenAiParser {
+
+    /** The outcome of parsing. */
+    public sealed interface Result {
+        /** A usable request. */
+        record Ok(OpenAiRequest request) implements Result {
+        }
+
+        /**
+         * Not a usable request.
+         *
+         * @param message what is wrong
+         * @param param   the offending field, if one is to blame
+         */
+        record Invalid(String message, Optional<String> param) implements Result {
+        }
+    }
+
+    private OpenAiParser() {
+    }
+
+    /** Parses a UTF-8 JSON body. */
+    public static Result parse(byte[] body) {
+        String model = null;
+        boolean stream = false;
+        try (JsonParser p = Json.createParser(new ByteArrayInputStream(body))) {
+            if (!p.hasNext() || p.next() != JsonParser.Event.START_OBJECT) {
+                return new Result.Invalid("request body must be a JSON object", Optional.empty());
+            }
+            while (p.hasNext()) {
+                JsonParser.Event e = p.next();
+                if (e == JsonParser.Event.END_OBJECT) {
+                    break;
+                }
+                String key = p.getString(); // e is KEY_NAME at depth 1
+                JsonParser.Event value = p.next();
+                switch (key) {
+                    case "model" -> {
+                        if (value != JsonParser.Event.VALUE_STRING) {
+                            return new Result.Invalid("'model' must be a string", Optional.of("model"));
+                        }
+                        model = p.getString();
+                    }
+                    case "stream" -> {
+                        if (value == JsonParser.Event.VALUE_TRUE) {
+                            stream = true;
+                        } else if (value == JsonParser.Event.VALUE_FALSE || value == JsonParser.Event.VALUE_NULL) {
+                            stream = false;
+                        } else {
+                            return new Result.Invalid("'stream' must be a boolean", Optional.of("stream"));
+                        }
+                    }
+                    default -> skip(p, value);
+                }
+            }
+            if (p.hasNext()) {
+                p.next(); // anything after the top-level object is an error the parser reports
+            }
+        } catch (JsonParsingException | IllegalStateException | java.util.NoSuchElementException e) {
+            return new Result.Invalid("request body is not valid JSON: " + e.getMessage(), Optional.empty());
+        } catch (jakarta.json.JsonException e) {
+            return new Result.Invalid("request body is not valid JSON: " + e.getMessage(), Optional.empty());
+        }
+        if (model == null || model.isBlank()) {
+            return new Result.Invalid("you must provide a model parameter", Optional.of("model"));
+        }
+        return new Result.Ok(new OpenAiRequest(model, stream));
+    }
+
+    private static void skip(JsonParser p, JsonParser.Event value) {
+        if (value == JsonParser.Event.START_OBJECT) {
+            p.skipObject();
+        } else if (value == JsonParser.Event.START_ARRAY) {
+            p.skipArray();
+        }
+    }
+}

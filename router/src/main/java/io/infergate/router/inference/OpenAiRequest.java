@@ -1,0 +1,21 @@
+package io.infergate.router.inference;
+
+import java.util.Objects;
+
+/**
+ * What the router reads from an OpenAI completion request body; everything else is forwarded
+ * untouched.
+ *
+ * @param model  the {@code model} field, never blank
+ * @param stream the {@code stream} field, false when absent
+ */
+public record OpenAiRequest(String model, boolean stream) {
+    public OpenAiRequest {
+        Objects.requireNonNull(model, "model");
+    }
+
+    /** Whether the method and path are an OpenAI generation call whose body the router reads. */
+    public static boolean isInference(String method, String path) {
+        return "POST".equals(method) && ("/v1/completions".equals(path) || "/v1/chat/completions".equals(path));
+    }
+}

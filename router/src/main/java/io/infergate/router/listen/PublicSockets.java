@@ -1,0 +1,198 @@
+package io.infergate.router.listen;
+
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http1.Http1Config;
+import io.infergate.router.match.SocketKey;
+
+import java.net.StandardSocketOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The public sockets: one Helidon WebServer per (bind address, port) the snapshot's listeners
+ * need, each serving every request with the handler made for its socket.
+ *
+ * <p>Rules: a socket that cannot bind is logged at SEVERE and remembered as failed, and the others
+ * still serve (a later snapshot retries it); a socket no longer needed stops accepting at once and
+ * drains its in-flight requests for up to {@link ListenerLimits#drainTimeout} in the background,
+ * so a snapshot PUT never waits for long streams. Every socket sets TCP_NODELAY (without it the
+ * first SSE chunk waits for a delayed ACK) and the configured bounds.
+ */
+public final class PublicSockets implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(PublicSockets.class.getName());
+
+    private final ListenerLimits limits;
+    private final Function<SocketKey, Handler> handlers;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<SocketKey, WebServer> open = new ConcurrentHashMap<>();
+    private final Set<SocketKey> failed = ConcurrentHashMap.newKeySet();
+    private final Map<SocketKey, Thread> draining = new ConcurrentHashMap<>();
+
+    /**
+     * @param limits   bounds for every socket
+     * @param handlers makes the request handler of a socket
+     */
+    public PublicSockets(ListenerLimits limits, Function<SocketKey, Handler> handlers) {
+        this.limits = limits;
+        this.handlers = handlers;
+    }
+
+    /**
+     * Opens every socket of {@code desired} that is not open yet.
+     *
+     * @return the sockets of {@code desired} that could not be bound
+     */
+    public Set<SocketKey> openAll(Set<SocketKey> desired) {
+        lock.lock();
+        try {
+            for (SocketKey key : desired) {
+                if (!open.containsKey(key)) {
+                    start(key);
+                }
+            }
+            failed.retainAll(desired);
+            return Set.copyOf(failed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops every open socket not in {@code desired}, draining in the background. */
+    public void closeAllExcept(Set<SocketKey> desired) {
+        lock.lock();
+        try {
+            failed.retainAll(desired);
+            for (SocketKey key : List.copyOf(open.keySet())) {
+                if (!desired.contains(key)) {
+                    WebServer server = open.remove(key);
+                    LOG.info(() -> "closing public socket " + key + " (draining up to " + limits.drainTimeout() + ")");
+                    draining.put(key, Thread.ofVirtual().name("drain-" + key).start(() -> {
+                        try {
+                            server.stop();
+                        } finally {
+                            draining.remove(key);
+                        }
+                    }));
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The sockets serving now, as {@code address:port}. */
+    public Set<String> openSockets() {
+        return names(open.keySet());
+    }
+
+    /** The sockets the current snapshot needs that failed to bind. */
+    public Set<String> failedSockets() {
+        return names(failed);
+    }
+
+    /** Whether the socket is open (bound and accepting). */
+    public boolean isOpen(SocketKey key) {
+        WebServer s = open.get(key);
+        return s != null && s.isRunning();
+    }
+
+    /** Stops every socket, letting in-flight requests drain, and waits for all of them. */
+    @Override
+    public void close() {
+        List<Thread> stopping = new ArrayList<>();
+        lock.lock();
+        try {
+            for (SocketKey key : List.copyOf(open.keySet())) {
+                WebServer server = open.remove(key);
+                stopping.add(Thread.ofVirtual().name("stop-" + key).start(server::stop));
+            }
+            stopping.addAll(draining.values());
+        } finally {
+            lock.unlock();
+        }
+        for (Thread t : stopping) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void start(SocketKey key) {
+        // A socket re-added while its previous server drains: that server released the port when
+        // its stop began, but the stop runs on another thread, so allow a few short retries.
+        int attempts = draining.containsKey(key) ? 5 : 1;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            try {
+                WebServer server = server(key);
+                open.put(key, server);
+                failed.remove(key);
+                LOG.info(() -> "public socket " + key + " open");
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == attempts) {
+                    failed.add(key);
+                    LOG.log(Level.SEVERE, "PUBLIC SOCKET " + key + " FAILED TO BIND: its listeners are not served "
+                            + "(the other sockets are); the next changed snapshot retries it", e);
+                    return;
+                }
+                pause();
+            }
+        }
+    }
+
+    private WebServer server(SocketKey key) {
+        WebServer server = WebServer.builder()
+                .featuresDiscoverServices(false) // no observe endpoints on public sockets
+                .shutdownHook(false)             // the router drains sockets itself on SIGTERM
+                .host(key.address())
+                .port(key.port())
+                .maxPayloadSize(limits.maxPayloadBytes())
+                .maxConcurrentRequests(limits.maxConcurrentRequests())
+                .idleConnectionTimeout(limits.idleTimeout())
+                .shutdownGracePeriod(limits.drainTimeout())
+                .listenerSocketOptions(Map.of(StandardSocketOptions.SO_REUSEADDR, true))
+                .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                .protocolsDiscoverServices(false)
+                .addProtocol(Http1Config.builder()
+                        .maxHeadersSize(limits.maxHeaderBytes())
+                        .maxPrologueLength(limits.maxPrologueBytes())
+                        .build())
+                .contentEncoding(PassThroughEncoding.context())
+                .directHandlers(JsonDirectHandler.all())
+                .routing(r -> r.any(handlers.apply(key)))
+                .build()
+                .start();
+        if (!server.isRunning()) {
+            throw new IllegalStateException("the server did not start (see the Helidon log above)");
+        }
+        return server;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Set<String> names(Set<SocketKey> keys) {
+        Set<String> out = new TreeSet<>();
+        keys.forEach(k -> out.add(k.toString()));
+        return out;
+    }
+}

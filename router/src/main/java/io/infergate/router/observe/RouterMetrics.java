@@ -1,0 +1,151 @@
+package io.infergate.router.observe;
+
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.Meter;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
+import io.helidon.metrics.api.Timer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The router's meters, served in Prometheus text format at {@code /observe/metrics} on the
+ * internal socket. Names (as Prometheus shows them):
+ * <ul>
+ *   <li>{@code infergate_router_requests_total{rule,backend,code_class}}: finished requests</li>
+ *   <li>{@code infergate_router_request_duration_seconds{rule,backend}}: histogram, whole request</li>
+ *   <li>{@code infergate_router_upstream_ttfb_seconds{backend}}: histogram, request start to the
+ *       upstream's response headers (a time-to-first-token proxy for streaming completions)</li>
+ *   <li>{@code infergate_router_active_requests}: requests in flight</li>
+ *   <li>{@code infergate_router_upstream_errors_total{kind}}: connect, timeout, reset, aborted</li>
+ *   <li>{@code infergate_router_snapshot_applies_total}, {@code infergate_router_snapshot_rejections_total}</li>
+ *   <li>{@code infergate_router_snapshot_info{id,schema_version}}: 1 for the snapshot being served</li>
+ * </ul>
+ * Label values are bounded by the snapshot (rule and backend ids), never by request data.
+ */
+public final class RouterMetrics implements AutoCloseable {
+
+    private static final String PREFIX = "infergate_router_";
+    private static final Duration[] BUCKETS = {
+            Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+            Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(300)};
+
+    private record RequestKey(String rule, String backend, String codeClass) {
+    }
+
+    private record RouteKey(String rule, String backend) {
+    }
+
+    private final MeterRegistry registry;
+    private final Set<Meter> created = ConcurrentHashMap.newKeySet();
+    private final Map<RequestKey, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<RouteKey, Timer> durations = new ConcurrentHashMap<>();
+    private final Map<String, Timer> ttfb = new ConcurrentHashMap<>();
+    private final Map<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
+    private final AtomicLong active = new AtomicLong();
+    private final Counter applies;
+    private final Counter rejections;
+    private volatile Meter snapshotInfo;
+
+    /** Registers the fixed meters in {@code registry}. */
+    public RouterMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        track(registry.getOrCreate(Gauge.builder(PREFIX + "active_requests", active, AtomicLong::get)
+                .description("Requests in flight on public listeners")));
+        applies = track(registry.getOrCreate(Counter.builder(PREFIX + "snapshot_applies")
+                .description("Snapshots applied (changed content)")));
+        rejections = track(registry.getOrCreate(Counter.builder(PREFIX + "snapshot_rejections")
+                .description("Snapshots rejected with violations")));
+    }
+
+    /** A request entered a public listener. */
+    public void requestStarted() {
+        active.incrementAndGet();
+    }
+
+    /**
+     * A request finished (whatever its outcome).
+     *
+     * @param rule    the rule id, or "" when none matched
+     * @param backend the backend id, or "" when none was chosen
+     */
+    public void requestFinished(String rule, String backend, int status, long durationNanos) {
+        active.decrementAndGet();
+        String codeClass = (status / 100) + "xx";
+        requests.computeIfAbsent(new RequestKey(rule, backend, codeClass), k -> track(registry.getOrCreate(
+                Counter.builder(PREFIX + "requests").description("Requests served on public listeners")
+                        .tags(List.of(Tag.create("rule", k.rule()), Tag.create("backend", k.backend()),
+                                Tag.create("code_class", k.codeClass()))))))
+                .increment();
+        durations.computeIfAbsent(new RouteKey(rule, backend), k -> track(registry.getOrCreate(
+                Timer.builder(PREFIX + "request_duration").description("Request duration, arrival to last byte")
+                        .baseUnit(TimeUnit.SECONDS).buckets(BUCKETS)
+                        .tags(List.of(Tag.create("rule", k.rule()), Tag.create("backend", k.backend()))))))
+                .record(durationNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The upstream's response headers arrived this long after the request did. */
+    public void timeToFirstByte(String backend, long nanos) {
+        ttfb.computeIfAbsent(backend, b -> track(registry.getOrCreate(
+                Timer.builder(PREFIX + "upstream_ttfb").description("Request arrival to upstream response headers")
+                        .baseUnit(TimeUnit.SECONDS).buckets(BUCKETS)
+                        .tags(List.of(Tag.create("backend", b))))))
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** An upstream exchange failed; {@code kind} is one of a few fixed words. */
+    public void upstreamError(String kind) {
+        upstreamErrors.computeIfAbsent(kind, k -> track(registry.getOrCreate(
+                Counter.builder(PREFIX + "upstream_errors").description("Failed upstream exchanges by kind")
+                        .tags(List.of(Tag.create("kind", k))))))
+                .increment();
+    }
+
+    /** A snapshot with new content is being served. */
+    public synchronized void snapshotApplied(String id, int schemaVersion) {
+        applies.increment();
+        Meter previous = snapshotInfo;
+        if (previous != null) {
+            registry.remove(previous);
+            created.remove(previous);
+        }
+        snapshotInfo = track(registry.getOrCreate(Gauge.builder(PREFIX + "snapshot_info", () -> 1)
+                .description("The snapshot being served")
+                .tags(List.of(Tag.create("id", id), Tag.create("schema_version", Integer.toString(schemaVersion))))));
+    }
+
+    /** A snapshot was rejected. */
+    public void snapshotRejected() {
+        rejections.increment();
+    }
+
+    /** Requests in flight now. */
+    public long activeRequests() {
+        return active.get();
+    }
+
+    /**
+     * Unregisters every meter this instance registered, so a router started later in the same JVM
+     * (tests) starts clean. The meters live in the process-wide registry: one running router per
+     * JVM owns them.
+     */
+    @Override
+    public void close() {
+        created.forEach(registry::remove);
+        created.clear();
+    }
+
+    private <M extends Meter> M track(M meter) {
+        created.add(meter);
+        return meter;
+    }
+}

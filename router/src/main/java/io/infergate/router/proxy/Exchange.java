@@ -1,0 +1,272 @@
+package io.infergate.router.proxy;
+
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.RequestException;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.infergate.common.snapshot.BackendRef;
+import io.infergate.common.snapshot.Endpoint;
+import io.infergate.common.snapshot.Filter;
+import io.infergate.common.snapshot.Timeouts;
+import io.infergate.router.inference.ErrorBody;
+import io.infergate.router.match.Candidate;
+import io.infergate.router.observe.RouterMetrics;
+import io.infergate.router.schedule.BackendTarget;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One upstream exchange: build the upstream request (hop-by-hop headers dropped, filters applied,
+ * Host kept as sent, {@code x-request-id} and {@code x-forwarded-*} set), send it, then stream the
+ * response back.
+ *
+ * <p>Timeouts: the rule's {@code timeouts.request} and {@code timeouts.backendRequest} (the shorter
+ * one, there are no retries yet) bound the wait for response headers: 504 when they expire first.
+ * A response still streaming at that deadline is cut: the upstream connection is closed and the
+ * client connection is closed without the final chunk, so the client sees a truncated response
+ * rather than a clean end. The time spent receiving the request body is not counted against the
+ * wait for headers. Without route timeouts the configured read timeout bounds every single read.
+ *
+ * <p>SSE ({@code text/event-stream}, or a request with {@code "stream": true}) is written chunk by
+ * chunk with a flush after each write; Helidon would otherwise hold the first 4 KiB back.
+ */
+final class Exchange {
+
+    private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
+
+    /**
+     * Everything decided before the exchange.
+     *
+     * @param stream the inference request asked for {@code stream: true}
+     */
+    record Plan(ServerRequest req, ServerResponse res, RequestRecord record, BackendTarget backend, Endpoint endpoint,
+                Candidate matched, BackendRef ref, String host, Upstream.Body body, boolean stream) {
+    }
+
+    private final Upstream upstream;
+    private final ProxySettings settings;
+    private final RouterMetrics metrics;
+
+    Exchange(Upstream upstream, ProxySettings settings, RouterMetrics metrics) {
+        this.upstream = upstream;
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    void run(Plan p) {
+        ServerRequest req = p.req();
+        RequestRecord record = p.record();
+        List<Filter> filters = new ArrayList<>(p.matched().rule().filters());
+        filters.addAll(p.ref().filters());
+
+        HeaderList headers = new HeaderList();
+        String connection = req.headers().first(HeaderNames.CONNECTION).orElse(null);
+        for (Header h : req.headers()) {
+            if (!HopByHop.drop(h.name(), connection) && !h.name().equalsIgnoreCase(GatewayHandler.X_REQUEST_ID)) {
+                h.allValues().forEach(v -> headers.add(h.name(), v));
+            }
+        }
+        String path = req.prologue().uriPath().rawPath();
+        Optional<String> hostRewrite = Optional.empty();
+        List<Filter.ResponseHeaderModifier> responseModifiers = new ArrayList<>();
+        for (Filter f : filters) {
+            switch (f) {
+                case Filter.RequestHeaderModifier m -> modify(headers, m.set(), m.add(), m.remove());
+                case Filter.ResponseHeaderModifier m -> responseModifiers.add(m);
+                case Filter.UrlRewrite u -> {
+                    if (u.hostname().isPresent()) {
+                        hostRewrite = u.hostname();
+                    }
+                    if (u.path().isPresent()) {
+                        path = Rewrites.path(u.path().get(), p.matched().match().path(), path);
+                    }
+                }
+                case Filter.RequestRedirect r -> { } // answered before the exchange
+                case Filter.RequestMirror m -> { } // not implemented yet: the request is served, nothing is mirrored
+            }
+        }
+        String originalHost = req.headers().first(HeaderNames.HOST).orElse(p.host());
+        String host = hostRewrite.orElseGet(() -> Optional.ofNullable(headers.first("host")).orElse(originalHost));
+        headers.remove("host");
+        headers.add("Host", host);
+        headers.set(GatewayHandler.X_REQUEST_ID, record.requestId);
+        String peer = req.remotePeer().address() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
+        String forwardedFor = headers.first("x-forwarded-for");
+        headers.set("x-forwarded-for", forwardedFor == null || forwardedFor.isBlank() ? peer : forwardedFor + ", " + peer);
+        headers.set("x-forwarded-proto", req.isSecure() ? "https" : "http");
+        String query = req.prologue().query().rawValue();
+        String target = path + (query.isEmpty() ? "" : "?" + query);
+
+        Optional<Duration> routeTimeout = routeTimeout(p.matched().rule().timeouts());
+        long deadline = routeTimeout.map(d -> record.startNanos + d.toNanos()).orElse(Long.MAX_VALUE);
+        Duration readTimeout = settings.readTimeout();
+        if (routeTimeout.isPresent()) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                timeout(p, routeTimeout.get());
+                return;
+            }
+            readTimeout = readTimeout.compareTo(Duration.ofNanos(remaining)) < 0 ? readTimeout : Duration.ofNanos(remaining);
+        }
+
+        HttpClientResponse response;
+        try {
+            response = upstream.send(p.endpoint(), p.backend().backend().appProtocol(), req.prologue().method().text(),
+                    target, headers, p.body(), readTimeout);
+        } catch (Upstream.UpstreamException e) {
+            failed(p, e, routeTimeout, readTimeout);
+            return;
+        }
+        record.ttfbNanos = System.nanoTime() - record.startNanos;
+        metrics.timeToFirstByte(p.backend().id(), record.ttfbNanos);
+        relay(p, response, responseModifiers, deadline);
+    }
+
+    private void relay(Plan p, HttpClientResponse response, List<Filter.ResponseHeaderModifier> modifiers, long deadline) {
+        ServerResponse res = p.res();
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = deadline == Long.MAX_VALUE ? null
+                : upstream.closeAt(response, Math.max(0, deadline - System.nanoTime()), () -> expired.set(true));
+        try (response) {
+            p.record().status = response.status().code();
+            res.status(response.status());
+            HeaderList out = new HeaderList();
+            String connection = response.headers().first(HeaderNames.CONNECTION).orElse(null);
+            for (Header h : response.headers()) {
+                if (!HopByHop.drop(h.name(), connection) && !h.name().equalsIgnoreCase(GatewayHandler.X_REQUEST_ID)) {
+                    h.allValues().forEach(v -> out.add(h.name(), v));
+                }
+            }
+            for (Filter.ResponseHeaderModifier m : modifiers) {
+                modify(out, m.set(), m.add(), m.remove());
+            }
+            out.forEach((name, value) -> res.headers().add(HeaderValues.create(name, value)));
+            int code = response.status().code();
+            if ("HEAD".equals(p.req().prologue().method().text()) || code == 204 || code == 304) {
+                res.send();
+                return;
+            }
+            String type = response.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+            boolean flushEach = p.stream() || type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+            copy(p, response.inputStream(), res.outputStream(), flushEach, expired);
+        } finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
+        }
+    }
+
+    /** Copies the body; on a failure of either side cuts the client connection rather than ending the body cleanly. */
+    private void copy(Plan p, InputStream in, OutputStream out, boolean flushEach, AtomicBoolean expired) {
+        byte[] buffer = new byte[16 * 1024];
+        while (true) {
+            int n;
+            try {
+                n = in.read(buffer);
+            } catch (IOException | RuntimeException e) {
+                String kind = expired.get() ? "stream_timeout" : "aborted";
+                metrics.upstreamError(kind);
+                LOG.log(Level.WARNING, "upstream " + p.endpoint().hostPort() + " response ended abnormally ("
+                        + kind + "), request " + p.record().requestId + ": " + e.getMessage());
+                throw new CloseConnectionException("upstream response ended abnormally: " + kind, e);
+            }
+            if (n < 0) {
+                break;
+            }
+            try {
+                out.write(buffer, 0, n);
+                if (flushEach) {
+                    out.flush();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "client went away during the response, request " + p.record().requestId, e);
+                throw new CloseConnectionException("client connection lost during the response", e);
+            }
+        }
+        try {
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            throw new CloseConnectionException("client connection lost at the end of the response", e);
+        }
+    }
+
+    private void failed(Plan p, Upstream.UpstreamException e, Optional<Duration> routeTimeout, Duration readTimeout) {
+        if (tooLarge(e)) {
+            Responses.error(p.res(), p.record(), ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE,
+                    "request body exceeds the configured maximum size"));
+            return;
+        }
+        String endpoint = p.endpoint().hostPort();
+        switch (e.failure()) {
+            case CONNECT -> {
+                metrics.upstreamError("connect");
+                Responses.error(p.res(), p.record(), ErrorBody.of(502, ErrorBody.UPSTREAM_CONNECT_FAILED,
+                        "could not connect to " + endpoint + " of " + p.backend().id()));
+            }
+            case TIMEOUT -> {
+                if (routeTimeout.isPresent() && readTimeout.compareTo(settings.readTimeout()) < 0) {
+                    timeout(p, routeTimeout.get());
+                } else {
+                    metrics.upstreamError("timeout");
+                    Responses.error(p.res(), p.record(), ErrorBody.of(504, ErrorBody.UPSTREAM_TIMEOUT,
+                            endpoint + " sent no response headers within the read timeout " + settings.readTimeout()));
+                }
+            }
+            case RESET -> {
+                metrics.upstreamError("reset");
+                LOG.log(Level.WARNING, "upstream " + endpoint + " failed before response headers, request "
+                        + p.record().requestId + ": " + e.getMessage());
+                Responses.error(p.res(), p.record(), ErrorBody.of(502, ErrorBody.UPSTREAM_ERROR,
+                        endpoint + " of " + p.backend().id() + " failed before sending response headers"));
+            }
+        }
+    }
+
+    private void timeout(Plan p, Duration limit) {
+        metrics.upstreamError("timeout");
+        Responses.error(p.res(), p.record(), ErrorBody.of(504, ErrorBody.UPSTREAM_TIMEOUT,
+                "no response headers within the route timeout of " + limit.toMillis() + " ms"));
+    }
+
+    /** The body exceeded the listener bound while it was being streamed upstream. */
+    private static boolean tooLarge(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof RequestException r && r.status().code() == 413) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The shorter of the rule's request and backendRequest timeouts (one attempt, no retries yet). */
+    static Optional<Duration> routeTimeout(Timeouts t) {
+        if (t.request().isPresent() && t.backendRequest().isPresent()) {
+            return Optional.of(t.request().get().compareTo(t.backendRequest().get()) <= 0
+                    ? t.request().get() : t.backendRequest().get());
+        }
+        return t.request().or(t::backendRequest);
+    }
+
+    /** RequestHeaderModifier / ResponseHeaderModifier: remove, then set, then add. */
+    private static void modify(HeaderList headers, List<Filter.Header> set, List<Filter.Header> add, List<String> remove) {
+        remove.forEach(headers::remove);
+        set.forEach(h -> headers.set(h.name(), h.value()));
+        add.forEach(h -> headers.add(h.name(), h.value()));
+    }
+}

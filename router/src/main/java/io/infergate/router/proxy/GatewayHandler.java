@@ -1,0 +1,249 @@
+package io.infergate.router.proxy;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.infergate.common.snapshot.Backend;
+import io.infergate.common.snapshot.BackendRef;
+import io.infergate.common.snapshot.Filter;
+import io.infergate.common.snapshot.Rule;
+import io.infergate.router.inference.ErrorBody;
+import io.infergate.router.inference.OpenAiParser;
+import io.infergate.router.inference.OpenAiRequest;
+import io.infergate.router.match.Candidate;
+import io.infergate.router.match.Hostnames;
+import io.infergate.router.match.MatchResult;
+import io.infergate.router.match.RequestFacts;
+import io.infergate.router.match.SocketKey;
+import io.infergate.router.match.Values;
+import io.infergate.router.observe.AccessLog;
+import io.infergate.router.observe.RouterMetrics;
+import io.infergate.router.schedule.BackendTarget;
+import io.infergate.router.schedule.Lease;
+import io.infergate.router.schedule.Pick;
+import io.infergate.router.schedule.PickContext;
+import io.infergate.router.schedule.Scheduler;
+import io.infergate.router.snapshot.CompiledSnapshot;
+import io.infergate.router.snapshot.Serving;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * Serves every request of one public socket: request id, match, backendRef choice, inference
+ * body parsing, endpoint pick, then the upstream exchange ({@link Exchange}). Each request runs
+ * on its own virtual thread (Helidon's default) and reads the served snapshot once, so a snapshot
+ * swap never changes a request half way.
+ */
+public final class GatewayHandler implements Handler {
+
+    static final String X_REQUEST_ID = "x-request-id";
+
+    private final SocketKey socket;
+    private final Serving serving;
+    private final Scheduler scheduler;
+    private final Exchange exchange;
+    private final RouterMetrics metrics;
+    private final AccessLog accessLog;
+    private final ProxySettings settings;
+    private final RandomGenerator random;
+
+    GatewayHandler(SocketKey socket, Serving serving, Scheduler scheduler, Exchange exchange, RouterMetrics metrics,
+                   AccessLog accessLog, ProxySettings settings, RandomGenerator random) {
+        this.socket = socket;
+        this.serving = serving;
+        this.scheduler = scheduler;
+        this.exchange = exchange;
+        this.metrics = metrics;
+        this.accessLog = accessLog;
+        this.settings = settings;
+        this.random = random;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        long start = System.nanoTime();
+        String requestId = req.headers().first(HeaderNames.create(X_REQUEST_ID)).orElseGet(() -> UUID.randomUUID().toString());
+        RequestRecord record = new RequestRecord(requestId, start);
+        res.header(X_REQUEST_ID, requestId);
+        String host = Hostnames.normalizeHost(req.headers().first(HeaderNames.HOST).orElse(""));
+        String path = req.prologue().uriPath().rawPath();
+        metrics.requestStarted();
+        try {
+            serve(req, res, record, host, path);
+        } finally {
+            long nanos = System.nanoTime() - start;
+            metrics.requestFinished(record.rule, record.backend, record.status, nanos);
+            accessLog.log(new AccessLog.Entry(requestId, req.prologue().method().text(), host, path, record.rule,
+                    record.endpoint, record.status, TimeUnit.NANOSECONDS.toMillis(nanos),
+                    record.ttfbNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(record.ttfbNanos)));
+        }
+    }
+
+    private void serve(ServerRequest req, ServerResponse res, RequestRecord record, String host, String path) {
+        Optional<CompiledSnapshot> snapshot = serving.current();
+        String method = req.prologue().method().text();
+        RequestFacts facts = new RequestFacts(socket, host, method, path,
+                name -> req.query().all(name, List::of), headerValues(req));
+        MatchResult result = snapshot.map(s -> s.routes().match(facts)).orElse(new MatchResult.NoListener());
+        switch (result) {
+            case MatchResult.NoListener n -> notFound(res, record, host, path);
+            case MatchResult.NoRule n -> notFound(res, record, host, path);
+            case MatchResult.Matched m -> routed(req, res, record, snapshot.orElseThrow(), m.candidate(), host, path);
+        }
+    }
+
+    private void routed(ServerRequest req, ServerResponse res, RequestRecord record, CompiledSnapshot snapshot,
+                        Candidate matched, String host, String path) {
+        Rule rule = matched.rule();
+        record.rule = rule.id();
+        for (Filter f : rule.filters()) {
+            if (f instanceof Filter.RequestRedirect redirect) {
+                String location = Rewrites.location(redirect, host, socket.port(), matched.match().path(), path,
+                        req.prologue().query().rawValue());
+                record.status = redirect.statusCode();
+                res.status(Status.create(redirect.statusCode())).header(HeaderNames.LOCATION, location).send();
+                return;
+            }
+        }
+        switch (BackendChoice.choose(rule.backends(), random)) {
+            case BackendChoice.Result.NoBackendRefs n -> Responses.error(res, record, ErrorBody.of(500,
+                    ErrorBody.BACKEND_NOT_FOUND, "rule " + rule.id() + " has no backendRefs"));
+            case BackendChoice.Result.AllZeroWeight z -> Responses.error(res, record, ErrorBody.of(500,
+                    ErrorBody.BACKEND_NOT_FOUND, "every backendRef of rule " + rule.id() + " has weight 0"));
+            case BackendChoice.Result.Chosen c -> c.ref().backend().flatMap(snapshot::backend).ifPresentOrElse(
+                    backend -> toBackend(req, res, record, backend, matched, c.ref(), host, path),
+                    () -> Responses.error(res, record, ErrorBody.of(500, ErrorBody.BACKEND_NOT_FOUND,
+                            "a backendRef of rule " + rule.id() + " does not resolve to a backend")));
+        }
+    }
+
+    private void toBackend(ServerRequest req, ServerResponse res, RequestRecord record, BackendTarget backend,
+                           Candidate matched, BackendRef ref, String host, String path) {
+        record.backend = backend.id();
+        if (backend.endpoints().isEmpty()) {
+            Responses.error(res, record, ErrorBody.of(503, ErrorBody.NO_HEALTHY_UPSTREAM,
+                    "backend " + backend.id() + " has no ready endpoints"));
+            return;
+        }
+        Optional<Prepared> prepared = prepare(req, res, record, backend, path);
+        if (prepared.isEmpty()) {
+            return; // answered already (400, 413)
+        }
+        Optional<OpenAiRequest> inference = prepared.get().inference();
+        switch (scheduler.pick(backend, new PickContext(record.requestId, inference.map(OpenAiRequest::model)))) {
+            case Pick.NoEndpoints n -> Responses.error(res, record, ErrorBody.of(503, ErrorBody.NO_HEALTHY_UPSTREAM,
+                    "backend " + backend.id() + " has no ready endpoints"));
+            case Pick.Saturated s -> Responses.error(res, record, ErrorBody.of(503, ErrorBody.UPSTREAM_SATURATED,
+                    "every endpoint of " + backend.id() + " has " + s.limit() + " requests in flight"));
+            case Pick.Picked p -> {
+                try (Lease lease = p.lease()) {
+                    record.endpoint = lease.target().endpoint().hostPort();
+                    exchange.run(new Exchange.Plan(req, res, record, backend, lease.target().endpoint(), matched,
+                            ref, host, prepared.get().body(), inference.map(OpenAiRequest::stream).orElse(false)));
+                }
+            }
+        }
+    }
+
+    /** The body to send and, for inference requests, what was parsed from it. */
+    private record Prepared(Upstream.Body body, Optional<OpenAiRequest> inference) {
+    }
+
+    /**
+     * Inference requests to an InferencePool are read (bounded) and parsed; every other body
+     * streams through unread. Empty when the request was answered here (bad body).
+     */
+    private Optional<Prepared> prepare(ServerRequest req, ServerResponse res, RequestRecord record,
+                                       BackendTarget backend, String path) {
+        if (!(backend.backend() instanceof Backend.InferencePool)
+                || !OpenAiRequest.isInference(req.prologue().method().text(), path)) {
+            Upstream.Body body = req.content().hasEntity()
+                    ? new Upstream.Body.Stream(req.content().inputStream(), req.headers().contentLength().orElse(-1))
+                    : new Upstream.Body.None();
+            return Optional.of(new Prepared(body, Optional.empty()));
+        }
+        byte[] bytes = readBounded(req, res, record);
+        if (bytes == null) {
+            return Optional.empty();
+        }
+        return switch (OpenAiParser.parse(bytes)) {
+            case OpenAiParser.Result.Invalid invalid -> {
+                Responses.error(res, record, new ErrorBody(400, ErrorBody.INVALID_REQUEST, invalid.message(), invalid.param()));
+                yield Optional.empty();
+            }
+            case OpenAiParser.Result.Ok ok -> Optional.of(new Prepared(new Upstream.Body.Bytes(bytes), Optional.of(ok.request())));
+        };
+    }
+
+    /** Reads an inference body up to the bound; answers 413 and returns null beyond it. */
+    private byte[] readBounded(ServerRequest req, ServerResponse res, RequestRecord record) {
+        long max = settings.maxBodyBytes();
+        try (InputStream in = req.content().inputStream()) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (bytes.length > max) {
+                Responses.error(res, record, ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE,
+                        "request body exceeds " + max + " bytes"));
+                return null;
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void notFound(ServerResponse res, RequestRecord record, String host, String path) {
+        Responses.error(res, record, ErrorBody.of(404, ErrorBody.ROUTE_NOT_FOUND, "no route for " + host + path));
+    }
+
+    private static Values headerValues(ServerRequest req) {
+        return name -> {
+            var headers = req.headers();
+            var hn = HeaderNames.create(name);
+            return headers.contains(hn) ? headers.get(hn).allValues() : List.of();
+        };
+    }
+
+    /** Makes the handler of each public socket; one shared upstream client and scheduler. */
+    public static final class Factory implements AutoCloseable {
+        private final Serving serving;
+        private final Scheduler scheduler;
+        private final Upstream upstream;
+        private final Exchange exchange;
+        private final RouterMetrics metrics;
+        private final AccessLog accessLog;
+        private final ProxySettings settings;
+        private final RandomGenerator random;
+
+        /** @param random backendRef weights (seeded in tests) */
+        public Factory(Serving serving, ProxySettings settings, RouterMetrics metrics, AccessLog accessLog,
+                       RandomGenerator random) {
+            this.serving = serving;
+            this.settings = settings;
+            this.scheduler = new Scheduler(settings.maxConcurrentPerEndpoint());
+            this.upstream = new Upstream(settings);
+            this.exchange = new Exchange(upstream, settings, metrics);
+            this.metrics = metrics;
+            this.accessLog = accessLog;
+            this.random = random;
+        }
+
+        /** The handler for one socket. */
+        public Handler handler(SocketKey socket) {
+            return new GatewayHandler(socket, serving, scheduler, exchange, metrics, accessLog, settings, random);
+        }
+
+        @Override
+        public void close() {
+            upstream.close();
+        }
+    }
+}

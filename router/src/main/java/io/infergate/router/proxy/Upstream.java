@@ -1,0 +1,188 @@
+package io.infergate.router.proxy;
+
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.encoding.ContentEncodingContext;
+import io.helidon.webclient.api.ClientRequest;
+import io.helidon.webclient.api.HttpClient;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http2.Http2Client;
+import io.helidon.webclient.http2.Http2ClientProtocolConfig;
+import io.infergate.common.snapshot.Backend;
+import io.infergate.common.snapshot.Endpoint;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP clients that talk to endpoints: HTTP/1.1, and HTTP/2 with prior knowledge for
+ * {@code kubernetes.io/h2c} backends. Both set TCP_NODELAY, never follow redirects, never send
+ * {@code Expect: 100-continue}, never decode or re-encode bodies, and keep their own connection
+ * cache (Helidon's shared cache has no bound; {@link io.infergate.router.schedule.Scheduler}
+ * bounds concurrency per endpoint instead).
+ */
+final class Upstream implements AutoCloseable {
+
+    /** Why an exchange failed before response headers. */
+    enum Failure { CONNECT, TIMEOUT, RESET }
+
+    /** An exchange failed before response headers arrived. */
+    static final class UpstreamException extends Exception {
+        private final Failure failure;
+
+        UpstreamException(Failure failure, Throwable cause) {
+            super(failure + ": " + cause.getMessage(), cause);
+            this.failure = failure;
+        }
+
+        Failure failure() {
+            return failure;
+        }
+    }
+
+    /** The request body to send upstream. */
+    sealed interface Body {
+        /** No body. */
+        record None() implements Body {
+        }
+
+        /** A body already read (inference requests: parsed, then forwarded byte for byte). */
+        record Bytes(byte[] bytes) implements Body {
+        }
+
+        /** A body streamed from the client as it arrives; {@code length} -1 when unknown. */
+        record Stream(InputStream in, long length) implements Body {
+        }
+    }
+
+    private final Http1Client http1;
+    private final Http2Client h2c;
+    private final ScheduledExecutorService timer;
+
+    Upstream(ProxySettings settings) {
+        SocketOptions socket = SocketOptions.builder()
+                .tcpNoDelay(true)
+                .connectTimeout(settings.connectTimeout())
+                .readTimeout(settings.readTimeout())
+                .build();
+        ContentEncodingContext raw = ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build();
+        http1 = Http1Client.builder()
+                .socketOptions(socket)
+                .connectTimeout(settings.connectTimeout())
+                .readTimeout(settings.readTimeout())
+                .followRedirects(false)
+                .sendExpectContinue(false)
+                .shareConnectionCache(false)
+                .servicesDiscoverServices(false)
+                .contentEncoding(raw)
+                .build();
+        h2c = Http2Client.builder()
+                .protocolConfig(Http2ClientProtocolConfig.builder().priorKnowledge(true).build())
+                .socketOptions(socket)
+                .connectTimeout(settings.connectTimeout())
+                .readTimeout(settings.readTimeout())
+                .followRedirects(false)
+                .sendExpectContinue(false)
+                .shareConnectionCache(false)
+                .servicesDiscoverServices(false)
+                .contentEncoding(raw)
+                .build();
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "upstream-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Sends the request and waits for the response headers.
+     *
+     * @param target      the request target as the client sent it (raw path and query), possibly rewritten
+     * @param readTimeout the longest wait for the response headers (and any later single read)
+     * @throws UpstreamException when no response headers arrive
+     */
+    HttpClientResponse send(Endpoint endpoint, Backend.AppProtocol protocol, String method, String target,
+                            HeaderList headers, Body body, Duration readTimeout) throws UpstreamException {
+        try {
+            return switch (protocol) {
+                case HTTP -> send(http1, endpoint, method, target, headers, body, readTimeout);
+                case H2C -> send(h2c, endpoint, method, target, headers, body, readTimeout);
+            };
+        } catch (RuntimeException e) {
+            throw new UpstreamException(classify(e), e);
+        }
+    }
+
+    /** Closes the response at the deadline unless cancelled first (a stream outliving its route timeout). */
+    ScheduledFuture<?> closeAt(HttpClientResponse response, long delayNanos, Runnable onExpiry) {
+        return timer.schedule(() -> {
+            onExpiry.run();
+            response.close();
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        http1.closeResource();
+        h2c.closeResource();
+    }
+
+    private static <R extends ClientRequest<R>> HttpClientResponse send(HttpClient<R> client, Endpoint endpoint,
+                                                                        String method, String target, HeaderList headers,
+                                                                        Body body, Duration readTimeout) {
+        // The raw target is written as sent: skipUriEncoding keeps Helidon from re-encoding it,
+        // and passing it as the path (query included) keeps the query bytes untouched too.
+        R request = client.method(Method.create(method))
+                .uri(URI.create("http://" + endpoint.hostPort()))
+                .skipUriEncoding(true)
+                .path(target)
+                .readTimeout(readTimeout)
+                .followRedirects(false);
+        headers.forEach((name, value) -> request.headers().add(HeaderNames.create(name), value));
+        return switch (body) {
+            case Body.None none -> request.request();
+            case Body.Bytes bytes -> request.submit(bytes.bytes());
+            case Body.Stream stream -> {
+                if (stream.length() >= 0) {
+                    request.headers().contentLength(stream.length());
+                }
+                yield request.outputStream(out -> copy(stream.in(), out));
+            }
+        };
+    }
+
+    private static void copy(InputStream in, OutputStream out) throws java.io.IOException {
+        try (in; out) {
+            in.transferTo(out);
+        }
+    }
+
+    /** Connect problems are 502s, silence is a 504, anything else after connecting a 502. */
+    static Failure classify(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ConnectException || c instanceof NoRouteToHostException || c instanceof UnknownHostException) {
+                return Failure.CONNECT;
+            }
+            if (c instanceof SocketTimeoutException t) {
+                // the JDK says "Connect timed out" for connect and "Read timed out" for reads
+                String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+                return m.contains("connect") ? Failure.CONNECT : Failure.TIMEOUT;
+            }
+        }
+        return Failure.RESET;
+    }
+}

@@ -1,0 +1,29 @@
+package io.infergate.router.schedule;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One counted request on one endpoint. Closing it (exactly once, whatever happens to the
+ * exchange: success, upstream error, client disconnect) gives the slot back.
+ */
+public final class Lease implements AutoCloseable {
+
+    private final Target target;
+    private final AtomicBoolean open = new AtomicBoolean(true);
+
+    Lease(Target target) {
+        this.target = target;
+    }
+
+    /** The endpoint this lease counts against. */
+    public Target target() {
+        return target;
+    }
+
+    @Override
+    public void close() {
+        if (open.compareAndSet(true, false)) {
+            target.state().release();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.infergate.router;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class CommandLineTest {
+
+    static Stream<Arguments> errors() {
+        return Stream.of(
+                arguments("the token file is required", List.of("--bind", "0.0.0.0"),
+                        "--token-file is required (the bearer token of the snapshot API)"),
+                arguments("unknown flags are named", List.of("--token-file", "t", "--bnd", "x"), "unknown flag '--bnd'"),
+                arguments("a flag without its value", List.of("--token-file"), "flag --token-file needs a value"),
+                arguments("a value-less flag followed by a flag", List.of("--bind", "--token-file", "t"), "flag --bind needs a value"),
+                arguments("ports are numbers", List.of("--token-file", "t", "--internal-port", "x"), "--internal-port must be a number, got 'x'"),
+                arguments("ports are in range", List.of("--token-file", "t", "--internal-port=70000"), "--internal-port must be in 1..65535, got 70000"),
+                arguments("stray arguments", List.of("serve"), "unexpected argument 'serve'"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("errors")
+    void badFlagsAreExplained(String reason, List<String> args, String message) {
+        assertEquals(message, assertInstanceOf(CommandLine.Parsed.Error.class, CommandLine.parse(args)).message());
+    }
+
+    @Test
+    void defaultsAndBothFlagForms() {
+        var run = assertInstanceOf(CommandLine.Parsed.Run.class,
+                CommandLine.parse(List.of("--token-file=/t", "--bind", "0.0.0.0", "--config", "c.yaml")));
+        assertEquals(new CommandLine.Parsed.Run("0.0.0.0", "0.0.0.0", 15000, Path.of("/t"), Optional.of(Path.of("c.yaml"))), run);
+        var internal = assertInstanceOf(CommandLine.Parsed.Run.class,
+                CommandLine.parse(List.of("--token-file", "/t", "--internal-bind", "10.0.0.1", "--internal-port", "9000")));
+        assertEquals("127.0.0.1", internal.bind());
+        assertEquals("10.0.0.1", internal.internalBind());
+        assertEquals(9000, internal.internalPort());
+        assertInstanceOf(CommandLine.Parsed.Help.class, CommandLine.parse(List.of("--bind", "x", "--help")));
+    }
+
+    @Test
+    void theConfigFileOverridesDefaultsAndRejectsTypos(@TempDir Path dir) throws IOException {
+        Path good = Files.writeString(dir.resolve("router.yaml"), """
+                router:
+                  listeners:
+                    max-payload-size: 1048576
+                    drain-timeout: PT2S
+                  upstream:
+                    read-timeout: PT60S
+                    max-concurrent-per-endpoint: 8
+                  snapshot:
+                    max-size: 2048
+                """);
+        ConfigFile.Settings s = ConfigFile.read(good);
+        assertEquals(1_048_576, s.listeners().maxPayloadBytes());
+        assertEquals(Duration.ofSeconds(2), s.listeners().drainTimeout());
+        assertEquals(Duration.ofSeconds(60), s.proxy().readTimeout());
+        assertEquals(Duration.ofSeconds(5), s.proxy().connectTimeout(), "absent keys keep their defaults");
+        assertEquals(8, s.proxy().maxConcurrentPerEndpoint());
+        assertEquals(1_048_576, s.proxy().maxBodyBytes(), "inference bodies share the listener bound");
+        assertEquals(2048, s.maxSnapshotBytes());
+
+        Path typo = Files.writeString(dir.resolve("typo.yaml"), "router:\n  upstream:\n    read-timout: PT1S\n");
+        String message = assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(typo)).getMessage();
+        assertTrue(message.contains("unknown key 'router.upstream.read-timout'"), message);
+
+        Path badDuration = Files.writeString(dir.resolve("bad.yaml"), "router:\n  upstream:\n    read-timeout: 5s\n");
+        message = assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(badDuration)).getMessage();
+        assertTrue(message.contains("'router.upstream.read-timeout' must be an ISO-8601 duration"), message);
+    }
+}
