@@ -1,6 +1,7 @@
 package io.infergate.common.snapshot;
 
 import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -23,6 +24,9 @@ import java.util.function.BiFunction;
  * all. The {@code id} field, when present, must equal the content id of what was decoded.
  */
 public final class SnapshotDecoder {
+    /** The JSON-P provider, looked up once: each {@code Json.createX} call repeats a ServiceLoader scan. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
 
     /** The outcome: a snapshot with its id, or the violations. */
     public sealed interface Result {
@@ -46,7 +50,7 @@ public final class SnapshotDecoder {
     /** Decodes a snapshot from its JSON text. */
     public static Result decode(String json) {
         JsonObject root;
-        try (var reader = Json.createReader(new StringReader(json))) {
+        try (var reader = JSON.createReader(new StringReader(json))) {
             root = reader.readObject();
         } catch (JsonException | IllegalStateException e) {
             return new Result.Invalid(List.of(new Violation("", "not a JSON object: " + e.getMessage())));

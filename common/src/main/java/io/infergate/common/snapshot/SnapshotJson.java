@@ -1,6 +1,7 @@
 package io.infergate.common.snapshot;
 
 import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -22,6 +23,9 @@ import java.util.function.Function;
  * content always has an equal id, whichever controller replica produced it.
  */
 public final class SnapshotJson {
+    /** The JSON-P provider, looked up once: each {@code Json.createX} call repeats a ServiceLoader scan. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
 
     private SnapshotJson() {
     }
@@ -29,7 +33,7 @@ public final class SnapshotJson {
     /** The wire form: {@code {"id": ..., "schemaVersion": ..., ...}}. */
     public static String toJson(Snapshot snapshot) {
         JsonObject body = body(snapshot);
-        JsonObjectBuilder wire = Json.createObjectBuilder().add("id", contentId(body));
+        JsonObjectBuilder wire = JSON.createObjectBuilder().add("id", contentId(body));
         body.forEach(wire::add);
         return write(wire.build());
     }
@@ -50,7 +54,7 @@ public final class SnapshotJson {
     }
 
     static JsonObject body(Snapshot s) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("schemaVersion", s.schemaVersion())
                 .add("gateways", array(s.gateways(), SnapshotJson::gateway))
                 .add("routes", array(s.routes(), SnapshotJson::route))
@@ -60,34 +64,34 @@ public final class SnapshotJson {
     }
 
     private static JsonObjectBuilder gateway(Gateway g) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("id", g.id()).add("namespace", g.namespace()).add("name", g.name())
                 .add("addresses", strings(g.addresses()))
                 .add("listeners", array(g.listeners(), SnapshotJson::listener));
     }
 
     private static JsonObjectBuilder listener(Listener l) {
-        JsonObjectBuilder b = Json.createObjectBuilder()
+        JsonObjectBuilder b = JSON.createObjectBuilder()
                 .add("name", l.name()).add("port", l.port()).add("protocol", l.protocol().name());
         l.hostname().ifPresent(h -> b.add("hostname", h));
         return b;
     }
 
     private static JsonObjectBuilder route(HttpRoute r) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("id", r.id()).add("namespace", r.namespace()).add("name", r.name())
                 .add("creationTimestamp", r.creationTimestamp())
                 .add("hostnames", strings(r.hostnames()))
-                .add("parents", array(r.parents(), p -> Json.createObjectBuilder()
+                .add("parents", array(r.parents(), p -> JSON.createObjectBuilder()
                         .add("gateway", p.gateway()).add("listener", p.listener())))
                 .add("rules", array(r.rules(), SnapshotJson::rule));
     }
 
     private static JsonObjectBuilder rule(Rule r) {
-        JsonObjectBuilder timeouts = Json.createObjectBuilder();
+        JsonObjectBuilder timeouts = JSON.createObjectBuilder();
         r.timeouts().request().ifPresent(d -> timeouts.add("requestMillis", d.toMillis()));
         r.timeouts().backendRequest().ifPresent(d -> timeouts.add("backendRequestMillis", d.toMillis()));
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("id", r.id())
                 .add("matches", array(r.matches(), SnapshotJson::match))
                 .add("filters", array(r.filters(), SnapshotJson::filter))
@@ -96,8 +100,8 @@ public final class SnapshotJson {
     }
 
     private static JsonObjectBuilder match(Match m) {
-        JsonObjectBuilder b = Json.createObjectBuilder()
-                .add("path", Json.createObjectBuilder()
+        JsonObjectBuilder b = JSON.createObjectBuilder()
+                .add("path", JSON.createObjectBuilder()
                         .add("type", m.path().type().name()).add("value", m.path().value()));
         m.method().ifPresent(v -> b.add("method", v));
         return b.add("headers", array(m.headers(), SnapshotJson::valueMatch))
@@ -105,17 +109,17 @@ public final class SnapshotJson {
     }
 
     private static JsonObjectBuilder valueMatch(ValueMatch v) {
-        return Json.createObjectBuilder().add("type", v.type().name()).add("name", v.name()).add("value", v.value());
+        return JSON.createObjectBuilder().add("type", v.type().name()).add("name", v.name()).add("value", v.value());
     }
 
     private static JsonObjectBuilder backendRef(BackendRef b) {
-        JsonObjectBuilder o = Json.createObjectBuilder();
+        JsonObjectBuilder o = JSON.createObjectBuilder();
         b.backend().ifPresent(id -> o.add("backend", id));
         return o.add("weight", b.weight()).add("filters", array(b.filters(), SnapshotJson::filter));
     }
 
     private static JsonObjectBuilder filter(Filter f) {
-        JsonObjectBuilder o = Json.createObjectBuilder();
+        JsonObjectBuilder o = JSON.createObjectBuilder();
         switch (f) {
             case Filter.RequestHeaderModifier m -> headerModifier(o.add("type", "RequestHeaderModifier"), m.set(), m.add(), m.remove());
             case Filter.ResponseHeaderModifier m -> headerModifier(o.add("type", "ResponseHeaderModifier"), m.set(), m.add(), m.remove());
@@ -144,22 +148,22 @@ public final class SnapshotJson {
     private static void headerModifier(JsonObjectBuilder o, List<Filter.Header> set, List<Filter.Header> add,
                                        List<String> remove) {
         Function<Filter.Header, JsonObjectBuilder> header =
-                h -> Json.createObjectBuilder().add("name", h.name()).add("value", h.value());
+                h -> JSON.createObjectBuilder().add("name", h.name()).add("value", h.value());
         o.add("set", array(set, header)).add("add", array(add, header)).add("remove", strings(remove));
     }
 
     private static JsonObjectBuilder pathModifier(Filter.PathModifier p) {
-        return Json.createObjectBuilder().add("type", p.type().name()).add("value", p.value());
+        return JSON.createObjectBuilder().add("type", p.type().name()).add("value", p.value());
     }
 
     private static JsonObjectBuilder backend(Backend b) {
-        JsonObjectBuilder o = Json.createObjectBuilder().add("id", b.id());
+        JsonObjectBuilder o = JSON.createObjectBuilder().add("id", b.id());
         switch (b) {
             case Backend.Service s -> o.add("kind", "Service").add("namespace", s.namespace())
                     .add("name", s.name()).add("port", s.port());
             case Backend.InferencePool p -> {
                 o.add("kind", "InferencePool").add("namespace", p.namespace()).add("name", p.name());
-                p.endpointPicker().ifPresent(e -> o.add("endpointPicker", Json.createObjectBuilder()
+                p.endpointPicker().ifPresent(e -> o.add("endpointPicker", JSON.createObjectBuilder()
                         .add("host", e.host()).add("port", e.port()).add("failOpen", e.failOpen())));
             }
         }
@@ -168,33 +172,33 @@ public final class SnapshotJson {
     }
 
     private static JsonObjectBuilder endpoint(Endpoint e) {
-        JsonObjectBuilder o = Json.createObjectBuilder().add("address", e.address()).add("port", e.port());
+        JsonObjectBuilder o = JSON.createObjectBuilder().add("address", e.address()).add("port", e.port());
         e.pod().ifPresent(p -> o.add("pod", p));
-        JsonObjectBuilder labels = Json.createObjectBuilder();
+        JsonObjectBuilder labels = JSON.createObjectBuilder();
         new TreeMap<>(e.labels()).forEach(labels::add);
         return o.add("labels", labels);
     }
 
     private static JsonObjectBuilder objective(Objective o) {
-        return Json.createObjectBuilder().add("id", o.id()).add("namespace", o.namespace()).add("name", o.name())
+        return JSON.createObjectBuilder().add("id", o.id()).add("namespace", o.namespace()).add("name", o.name())
                 .add("pool", o.pool()).add("priority", o.priority());
     }
 
     private static <T> JsonArrayBuilder array(List<T> items, Function<T, JsonObjectBuilder> each) {
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = JSON.createArrayBuilder();
         items.forEach(i -> a.add(each.apply(i)));
         return a;
     }
 
     private static JsonArrayBuilder strings(List<String> items) {
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = JSON.createArrayBuilder();
         items.forEach(a::add);
         return a;
     }
 
     static String write(JsonObject o) {
         StringWriter w = new StringWriter();
-        try (var writer = Json.createWriter(w)) {
+        try (var writer = JSON.createWriter(w)) {
             writer.writeObject(o);
         }
         return w.toString();

@@ -1,6 +1,7 @@
 package io.infergate.router.inference;
 
 import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -17,6 +18,9 @@ import java.util.Optional;
  * @param param   the request field to blame, if any
  */
 public record ErrorBody(int status, String code, String message, Optional<String> param) {
+    /** The JSON-P provider, looked up once: each {@code Json.createX} call repeats a ServiceLoader scan. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
 
     /** No route (listener, hostname or rule) matched: 404. */
     public static final String ROUTE_NOT_FOUND = "route_not_found";
@@ -57,7 +61,7 @@ public record ErrorBody(int status, String code, String message, Optional<String
 
     /** The {@code error} object plus the caller's extra top-level fields. */
     public JsonObjectBuilder toJsonBuilder() {
-        JsonObjectBuilder error = Json.createObjectBuilder()
+        JsonObjectBuilder error = JSON.createObjectBuilder()
                 .add("message", message)
                 .add("type", type());
         if (param.isPresent()) {
@@ -66,7 +70,7 @@ public record ErrorBody(int status, String code, String message, Optional<String
             error.addNull("param");
         }
         error.add("code", code);
-        return Json.createObjectBuilder().add("error", error);
+        return JSON.createObjectBuilder().add("error", error);
     }
 
     /** The JSON text. */

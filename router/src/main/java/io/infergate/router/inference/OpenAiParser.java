@@ -2,9 +2,11 @@ package io.infergate.router.inference;
 
 import jakarta.json.Json;
 import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 import jakarta.json.stream.JsonParsingException;
 
 import java.io.ByteArrayInputStream;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,6 +33,13 @@ public final class OpenAiParser {
         }
     }
 
+    /**
+     * One factory for the process: {@code Json.createParser} looks the JSON-P provider up through
+     * the ServiceLoader on every call, which scanned the class path and cost ~0.7 ms of CPU per
+     * request in the proxy benchmark.
+     */
+    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
+
     private OpenAiParser() {
     }
 
@@ -38,7 +47,7 @@ public final class OpenAiParser {
     public static Result parse(byte[] body) {
         String model = null;
         boolean stream = false;
-        try (JsonParser p = Json.createParser(new ByteArrayInputStream(body))) {
+        try (JsonParser p = PARSERS.createParser(new ByteArrayInputStream(body))) {
             if (!p.hasNext() || p.next() != JsonParser.Event.START_OBJECT) {
                 return new Result.Invalid("request body must be a JSON object", Optional.empty());
             }

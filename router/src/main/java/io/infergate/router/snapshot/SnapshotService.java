@@ -10,6 +10,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.infergate.common.snapshot.Violation;
 import io.infergate.router.inference.ErrorBody;
 import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArrayBuilder;
 
 import java.io.IOException;
@@ -30,6 +31,9 @@ import java.nio.charset.StandardCharsets;
  * read.
  */
 public final class SnapshotService implements HttpService {
+    /** The JSON-P provider, looked up once: each {@code Json.createX} call repeats a ServiceLoader scan. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
 
     /** The resource path. */
     public static final String PATH = "/internal/v1/snapshot";
@@ -70,13 +74,13 @@ public final class SnapshotService implements HttpService {
             return;
         }
         switch (store.apply(new String(body, StandardCharsets.UTF_8))) {
-            case SnapshotStore.Outcome.Applied a -> send(res, Json.createObjectBuilder()
+            case SnapshotStore.Outcome.Applied a -> send(res, JSON.createObjectBuilder()
                     .add("id", a.id()).add("version", a.schemaVersion()).add("changed", a.changed())
                     .build().toString(), 200);
             case SnapshotStore.Outcome.Rejected r -> {
-                JsonArrayBuilder violations = Json.createArrayBuilder();
+                JsonArrayBuilder violations = JSON.createArrayBuilder();
                 for (Violation v : r.violations()) {
-                    violations.add(Json.createObjectBuilder().add("path", v.path()).add("message", v.message()));
+                    violations.add(JSON.createObjectBuilder().add("path", v.path()).add("message", v.message()));
                 }
                 ErrorBody error = ErrorBody.of(400, "invalid_snapshot",
                         "snapshot rejected: " + r.violations().size() + " violations");
@@ -90,7 +94,7 @@ public final class SnapshotService implements HttpService {
             return;
         }
         serving.current().ifPresentOrElse(
-                s -> send(res, Json.createObjectBuilder().add("id", s.id())
+                s -> send(res, JSON.createObjectBuilder().add("id", s.id())
                         .add("version", s.snapshot().schemaVersion()).build().toString(), 200),
                 () -> send(res, ErrorBody.of(404, "no_snapshot", "no snapshot has been applied yet").toJson(), 404));
     }
