@@ -2,7 +2,9 @@ package io.infergate.controller;
 
 import io.helidon.logging.common.LogConfig;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -10,8 +12,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Command line: {@code controller --manifests DIR [--routers URL,...] [--token-file PATH] ...}
- * (see {@link CommandLine#USAGE} or {@code --help}). Runs until SIGTERM or Ctrl-C.
+ * Command line: {@code controller [--kubeconfig FILE] [--namespace NS] ...} in cluster mode, or
+ * {@code controller --manifests DIR [--routers URL,...] [--token-file PATH] ...} in local mode
+ * (see {@link CommandLine#USAGE} or {@code --help}). The environment (POD_NAMESPACE, POD_NAME,
+ * HOSTNAME) is read here and nowhere else. Runs until SIGTERM or Ctrl-C.
  */
 public final class Main {
 
@@ -24,6 +28,7 @@ public final class Main {
 
     /** Held strongly: JUL forgets the level of a logger nobody references. */
     private static final Logger HELIDON = Logger.getLogger("io.helidon");
+    private static final Logger KUBERNETES_CLIENT = Logger.getLogger("io.kubernetes.client");
 
     private Main() {
     }
@@ -42,27 +47,42 @@ public final class Main {
             out.print(CommandLine.USAGE);
             return 0;
         }
-        ControllerConfig config;
+        CommandLine.Mode mode;
         try {
-            config = CommandLine.parse(args);
+            mode = CommandLine.parse(args, System.getenv(), hostName());
         } catch (CommandLine.UsageException e) {
             err.println("controller: " + e.getMessage());
             err.println("Run with --help for usage.");
             return 2;
         }
-        if (config.routers().isEmpty()) {
-            err.println("controller: no --routers: snapshots are built and shown on the admin socket, not pushed");
-        }
-        ControllerApp app;
+        AutoCloseable app;
         try {
-            app = ControllerApp.start(config);
+            app = switch (mode) {
+                case CommandLine.Mode.Local local -> {
+                    if (local.config().routers().isEmpty()) {
+                        err.println("controller: no --routers: snapshots are built and shown on the admin socket, not pushed");
+                    }
+                    yield ControllerApp.start(local.config());
+                }
+                case CommandLine.Mode.Cluster cluster -> ClusterControllerApp.start(cluster.config());
+            };
         } catch (IllegalStateException e) {
             err.println("controller: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("controller: cannot read the Kubernetes client configuration"
+                    + (mode instanceof CommandLine.Mode.Cluster c && c.config().kubeconfig().isPresent()
+                    ? " from " + c.config().kubeconfig().get() : " (in-cluster: service account token and CA)")
+                    + ": " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
+            try {
+                app.close();
+            } catch (Exception e) {
+                err.println("controller: stopping: " + e.getMessage());
+            }
             // Not through JUL: its own shutdown hook may already have closed the handlers.
             out.println("controller: stopped");
             stopped.countDown();
@@ -71,8 +91,21 @@ public final class Main {
         return 0;
     }
 
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "controller";
+        }
+    }
+
     /**
-     * Helidon's own start-up chatter only from WARNING up, unless the user supplies a logging
+     * Helidon's and the Kubernetes client's own chatter (every informer's start, every
+     * re-list) only from WARNING up, unless the user supplies a logging
      * configuration (a logging.properties file, which Helidon reads, or -Djava.util.logging.config.file).
      */
     private static void configureLogging() {
@@ -80,6 +113,7 @@ public final class Main {
         if (System.getProperty("java.util.logging.config.file") == null
                 && !Files.exists(Path.of("logging.properties"))) {
             HELIDON.setLevel(Level.WARNING);
+            KUBERNETES_CLIENT.setLevel(Level.WARNING);
         }
     }
 }

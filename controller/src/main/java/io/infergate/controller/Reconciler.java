@@ -43,8 +43,9 @@ final class Reconciler {
     private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
     private static final int REMEMBERED_SNAPSHOTS = 64;
 
-    private final TranslatorConfig config;
+    private final TranslatorConfig defaultConfig;
     private final Clock clock;
+    private final Runnable restamped;
     private final BiConsumer<String, String> publish;
     private final ControllerMetrics metrics;
     private final Supplier<List<Publisher.RouterAck>> currentAcks;
@@ -54,6 +55,7 @@ final class Reconciler {
             return size() > REMEMBERED_SNAPSHOTS;
         }
     };
+    private final java.util.concurrent.atomic.AtomicLong rebuilds = new java.util.concurrent.atomic.AtomicLong();
     private StatusPlan plan = StatusPlan.empty();
     private StatusPlan stamped = StatusPlan.empty();
     private List<Publisher.RouterAck> acks = List.of();
@@ -69,7 +71,18 @@ final class Reconciler {
      */
     Reconciler(TranslatorConfig config, Clock clock, BiConsumer<String, String> publish,
                Supplier<List<Publisher.RouterAck>> acks, ControllerMetrics metrics) {
-        this.config = config;
+        this(config, clock, publish, acks, metrics, () -> {
+        });
+    }
+
+    /**
+     * @param restamped told (after the lock is released) whenever the stamped status was
+     *                  recomputed, even when it came out the same; it must not block
+     */
+    Reconciler(TranslatorConfig config, Clock clock, BiConsumer<String, String> publish,
+               Supplier<List<Publisher.RouterAck>> acks, ControllerMetrics metrics, Runnable restamped) {
+        this.defaultConfig = config;
+        this.restamped = restamped;
         this.clock = clock;
         this.publish = publish;
         this.currentAcks = acks;
@@ -78,8 +91,14 @@ final class Reconciler {
 
     /** Translates a new state; publishes its snapshot when it differs from the last one published. */
     void accept(ClusterState state) {
+        accept(state, defaultConfig);
+    }
+
+    /** As {@link #accept(ClusterState)}, with this rebuild's configuration (e.g. Gateway addresses that changed). */
+    void accept(ClusterState state, TranslatorConfig config) {
         Translation t = Translator.translate(state, config);
         metrics.rebuilt();
+        rebuilds.incrementAndGet();
         List<Violation> violations = SnapshotValidator.validate(t.snapshot());
         String id;
         String json;
@@ -91,18 +110,22 @@ final class Reconciler {
                 // A translator bug, not a user error: never ship what a router would refuse.
                 LOG.severe(() -> "the translated snapshot is invalid, keeping " + snapshotId + ": " + violations);
                 restamp();
-                return;
+                changed = false;
+                id = null;
+                json = null;
+            } else {
+                id = SnapshotJson.contentId(t.snapshot());
+                json = SnapshotJson.toJson(t.snapshot());
+                changed = !id.equals(publishedId);
+                publishedId = id;
+                snapshot = t.snapshot();
+                snapshotId = id;
+                snapshotJson = json;
+                gatewaysBySnapshot.put(id, t.snapshot().gateways().stream().map(Gateway::id).collect(Collectors.toSet()));
+                restamp();
             }
-            id = SnapshotJson.contentId(t.snapshot());
-            json = SnapshotJson.toJson(t.snapshot());
-            changed = !id.equals(publishedId);
-            publishedId = id;
-            snapshot = t.snapshot();
-            snapshotId = id;
-            snapshotJson = json;
-            gatewaysBySnapshot.put(id, t.snapshot().gateways().stream().map(Gateway::id).collect(Collectors.toSet()));
-            restamp();
         }
+        restamped.run();
         if (changed) {
             LOG.info(() -> "built snapshot " + id + ": " + t.snapshot().gateways().size() + " gateways, "
                     + t.snapshot().routes().size() + " routes, " + t.snapshot().backends().size() + " backends");
@@ -115,9 +138,17 @@ final class Reconciler {
      * the lock, rather than passed in: notifications from two routers' threads may arrive out of
      * order, and the last one to get the lock must see both changes.
      */
-    synchronized void acksChanged() {
-        acks = List.copyOf(currentAcks.get());
-        restamp();
+    void acksChanged() {
+        synchronized (this) {
+            acks = List.copyOf(currentAcks.get());
+            restamp();
+        }
+        restamped.run();
+    }
+
+    /** Translations so far. */
+    long rebuilds() {
+        return rebuilds.get();
     }
 
     synchronized AdminView view() {

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,7 +54,8 @@ class CommandLineTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            no source                       | --admin-port 9090                               | --manifests DIR is required
+            local flag in cluster mode      | --admin-port 9090 --routers http://h:1           | --routers is for local mode
+            cluster flag in local mode      | --manifests DIR --namespace x                    | --namespace is for cluster mode
             unknown flag                    | --manifests DIR --verbose                        | unknown option '--verbose'
             missing value                   | --manifests DIR --routers                        | --routers needs a value
             not a folder                    | --manifests /no/such/folder                      | --manifests: '/no/such/folder' is not a folder
@@ -86,5 +89,69 @@ class CommandLineTest {
         var e = org.junit.jupiter.api.Assertions.assertThrows(CommandLine.UsageException.class, () ->
                 CommandLine.parse(new String[]{"--manifests", dir.toString(), "--token-file", empty.toString()}));
         assertTrue(e.getMessage().contains("is empty"));
+    }
+
+    @Test
+    void withoutManifestsItIsClusterModeWithTheDefaults() throws Exception {
+        ClusterConfig c = cluster(Map.of());
+        assertEquals(Optional.empty(), c.kubeconfig(), "in-cluster");
+        assertEquals("kthena-system", c.namespace());
+        assertTrue(c.identity().startsWith("host-1_"), c.identity());
+        assertTrue(c.gatewayApi());
+        assertTrue(c.inferenceExtension());
+        assertEquals("kthena-router", c.routerService());
+        assertEquals(Map.of("app.kubernetes.io/name", "kthena-router"), c.routerSelector());
+        assertEquals(15000, c.routerInternalPort());
+        assertEquals("infergate-snapshot-token", c.tokenSecret());
+        assertEquals("infergate-controller", c.leaseName());
+        assertEquals("0.0.0.0", c.adminBind(), "reachable by probes and Prometheus in a pod");
+        assertEquals(9090, c.adminPort());
+    }
+
+    @Test
+    void clusterFlagsAndTheEnvironment() throws Exception {
+        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), "apiVersion: v1\n");
+        ClusterConfig c = cluster(Map.of("POD_NAMESPACE", "gw", "POD_NAME", "ctl-0"),
+                "--kubeconfig", kubeconfig.toString(), "--enable-gateway-api-inference-extension=false",
+                "--enable-gateway-api", "--router-service", "edge", "--router-selector", "app=r, tier==edge",
+                "--router-internal-port", "16000", "--token-secret", "tok", "--lease-name", "lease", "--admin-bind", "127.0.0.1");
+        assertEquals(Optional.of(kubeconfig.toAbsolutePath()), c.kubeconfig());
+        assertEquals("gw", c.namespace(), "POD_NAMESPACE");
+        assertTrue(c.identity().startsWith("ctl-0_"), "POD_NAME plus a random suffix: " + c.identity());
+        assertTrue(c.gatewayApi(), "a bare boolean flag means true");
+        assertFalse(c.inferenceExtension());
+        assertEquals("edge", c.routerService());
+        assertEquals(Map.of("app", "r", "tier", "edge"), c.routerSelector());
+        assertEquals(16000, c.routerInternalPort());
+        assertEquals("tok", c.tokenSecret());
+        assertEquals("lease", c.leaseName());
+        assertEquals("127.0.0.1", c.adminBind());
+        assertEquals("other", cluster(Map.of("POD_NAMESPACE", "gw"), "--namespace", "other", "--identity", "me").namespace());
+        assertEquals("me", cluster(Map.of(), "--identity", "me").identity());
+        assertFalse(cluster(Map.of(), "--enable-gateway-api", "false").gatewayApi());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            boolean not true or false       | --enable-gateway-api=yes              | --enable-gateway-api takes true or false
+            selector not key=value          | --router-selector app                 | --router-selector: 'app' is not key=value
+            selector with inequality        | --router-selector app!=x              | only equality is supported
+            namespace not a DNS label       | --namespace Bad_NS                    | --namespace must be a namespace name
+            secret not a DNS name           | --token-secret Tok                    | --token-secret must be a Kubernetes object name
+            internal port zero              | --router-internal-port 0              | --router-internal-port must be 1..65535
+            unreadable kubeconfig           | --kubeconfig /no/such/kubeconfig      | --kubeconfig: cannot read
+            gateway addresses               | --gateway-address 10.0.0.1            | Gateways report the router Service's addresses
+            """)
+    void clusterModeMistakes(String reason, String args, String message) {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(CommandLine.UsageException.class,
+                () -> CommandLine.parse(args.split(" "), Map.of(), "host-1"));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    private static ClusterConfig cluster(Map<String, String> env, String... args) throws Exception {
+        return switch (CommandLine.parse(args, env, "host-1")) {
+            case CommandLine.Mode.Cluster c -> c.config();
+            case CommandLine.Mode.Local l -> throw new AssertionError("local mode");
+        };
     }
 }

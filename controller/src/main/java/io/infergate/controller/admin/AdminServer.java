@@ -28,7 +28,9 @@ import java.util.function.Supplier;
  *
  * <p>{@code GET /status}: {@code {"objects": [{"apiVersion", "kind", "metadata", "status"}],
  * "snapshot": {"id", "version"}, "routers": [{"url", "ackedId"}]}}, exactly the status the
- * controller would write to Kubernetes; {@code GET /snapshot}: the current snapshot's wire form;
+ * controller would write to Kubernetes, and in cluster mode also {@code "leader"} and
+ * {@code "sources": [{"kind", "apiVersion", "state", "message"}]} (a kind whose CRD is not
+ * installed is {@code missing}); {@code GET /snapshot}: the current snapshot's wire form;
  * {@code /observe/health} (ready once the sources were translated) and {@code /observe/metrics}.
  * Bounded: requests carry no body worth reading (4 KiB limit) and at most 32 run at once.
  */
@@ -95,11 +97,20 @@ public final class AdminServer implements AutoCloseable {
             r.ackedId().ifPresentOrElse(id -> o.add("ackedId", id), () -> o.addNull("ackedId"));
             routers.add(o);
         }
-        return Json.createObjectBuilder()
+        JsonObjectBuilder doc = Json.createObjectBuilder()
                 .add("objects", StatusJson.objects(v.status()))
                 .add("snapshot", Json.createObjectBuilder().add("id", v.snapshotId()).add("version", v.schemaVersion()))
-                .add("routers", routers)
-                .build();
+                .add("routers", routers);
+        v.leader().ifPresent(l -> doc.add("leader", l));
+        if (!v.sources().isEmpty()) {
+            JsonArrayBuilder sources = Json.createArrayBuilder();
+            for (AdminView.Source s : v.sources()) {
+                sources.add(Json.createObjectBuilder().add("kind", s.kind()).add("apiVersion", s.apiVersion())
+                        .add("state", s.state()).add("message", s.message()));
+            }
+            doc.add("sources", sources);
+        }
+        return doc.build();
     }
 
     private static void send(ServerResponse res, String body) {

@@ -23,6 +23,9 @@ public final class ControllerMetrics implements AutoCloseable {
     private final Counter accepted;
     private final Counter rejected;
     private final Counter failed;
+    private Counter statusWritten;
+    private Counter statusConflicts;
+    private Counter statusFailed;
 
     public ControllerMetrics(IntSupplier routers, IntSupplier routersInSync) {
         rebuilds = add(registry.getOrCreate(Counter.builder("infergate_controller_rebuilds")
@@ -52,6 +55,41 @@ public final class ControllerMetrics implements AutoCloseable {
             case "rejected" -> rejected.increment();
             default -> failed.increment();
         }
+    }
+
+    /**
+     * Cluster mode's meters: status writes by outcome, leadership, and per kind whether it is
+     * watched (1) or not (0: its CRD is missing or a flag turned it off).
+     */
+    public void cluster(IntSupplier leader, List<String> kinds, java.util.function.Function<String, Integer> available) {
+        statusWritten = add(registry.getOrCreate(statusWrites("written")));
+        statusConflicts = add(registry.getOrCreate(statusWrites("conflict")));
+        statusFailed = add(registry.getOrCreate(statusWrites("failed")));
+        add(registry.getOrCreate(Gauge.builder("infergate_controller_leader", () -> leader.getAsInt())
+                .description("1 while this controller leads (writes status, pushes snapshots)")));
+        for (String kind : kinds) {
+            add(registry.getOrCreate(Gauge.builder("infergate_controller_source_available", () -> available.apply(kind))
+                    .tags(List.of(io.helidon.metrics.api.Tag.create("kind", kind)))
+                    .description("1 when the kind is watched, 0 when its CRD is missing or it is turned off")));
+        }
+    }
+
+    /** Counts one status write outcome: {@code written}, {@code conflict} or {@code failed}. */
+    public void status(String outcome) {
+        Counter c = switch (outcome) {
+            case "written" -> statusWritten;
+            case "conflict" -> statusConflicts;
+            default -> statusFailed;
+        };
+        if (c != null) {
+            c.increment();
+        }
+    }
+
+    private static Counter.Builder statusWrites(String outcome) {
+        return Counter.builder("infergate_controller_status_writes")
+                .tags(List.of(io.helidon.metrics.api.Tag.create("outcome", outcome)))
+                .description("Writes of status subresources, by outcome");
     }
 
     private <M extends Meter> M add(M meter) {

@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record ClusterState(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HttpRoute> httpRoutes,
                            List<ReferenceGrant> referenceGrants, List<Namespace> namespaces, List<Service> services,
-                           List<Pod> pods, List<InferencePool> inferencePools,
+                           List<EndpointSlice> endpointSlices, List<Pod> pods, List<InferencePool> inferencePools,
                            List<InferenceObjective> inferenceObjectives) {
 
     private static final Comparator<KubeObject> BY_PATH =
@@ -24,6 +24,7 @@ public record ClusterState(List<GatewayClass> gatewayClasses, List<Gateway> gate
         referenceGrants = sorted(referenceGrants);
         namespaces = sorted(namespaces);
         services = sorted(services);
+        endpointSlices = sorted(endpointSlices);
         pods = sorted(pods);
         inferencePools = sorted(inferencePools);
         inferenceObjectives = sorted(inferenceObjectives);
@@ -42,6 +43,7 @@ public record ClusterState(List<GatewayClass> gatewayClasses, List<Gateway> gate
         var grants = new ArrayList<ReferenceGrant>();
         var namespaces = new ArrayList<Namespace>();
         var services = new ArrayList<Service>();
+        var slices = new ArrayList<EndpointSlice>();
         var pods = new ArrayList<Pod>();
         var pools = new ArrayList<InferencePool>();
         var objectives = new ArrayList<InferenceObjective>();
@@ -53,12 +55,13 @@ public record ClusterState(List<GatewayClass> gatewayClasses, List<Gateway> gate
                 case ReferenceGrant g -> grants.add(g);
                 case Namespace n -> namespaces.add(n);
                 case Service s -> services.add(s);
+                case EndpointSlice s -> slices.add(s);
                 case Pod p -> pods.add(p);
                 case InferencePool p -> pools.add(p);
                 case InferenceObjective i -> objectives.add(i);
             }
         }
-        return new ClusterState(classes, gateways, routes, grants, namespaces, services, pods, pools, objectives);
+        return new ClusterState(classes, gateways, routes, grants, namespaces, services, slices, pods, pools, objectives);
     }
 
     /** Every object, kind by kind. */
@@ -70,6 +73,7 @@ public record ClusterState(List<GatewayClass> gatewayClasses, List<Gateway> gate
         all.addAll(referenceGrants);
         all.addAll(namespaces);
         all.addAll(services);
+        all.addAll(endpointSlices);
         all.addAll(pods);
         all.addAll(inferencePools);
         all.addAll(inferenceObjectives);

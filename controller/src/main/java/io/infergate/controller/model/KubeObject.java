@@ -2,7 +2,7 @@ package io.infergate.controller.model;
 
 /** Every input kind the translator understands. */
 public sealed interface KubeObject
-        permits GatewayClass, Gateway, HttpRoute, ReferenceGrant, Namespace, Service, Pod, InferencePool,
+        permits GatewayClass, Gateway, HttpRoute, ReferenceGrant, Namespace, Service, EndpointSlice, Pod, InferencePool,
         InferenceObjective {
 
     ObjectMeta meta();
@@ -16,6 +16,7 @@ public sealed interface KubeObject
             case ReferenceGrant o -> "ReferenceGrant";
             case Namespace o -> "Namespace";
             case Service o -> "Service";
+            case EndpointSlice o -> "EndpointSlice";
             case Pod o -> "Pod";
             case InferencePool o -> "InferencePool";
             case InferenceObjective o -> "InferenceObjective";

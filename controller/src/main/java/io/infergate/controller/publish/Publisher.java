@@ -2,8 +2,12 @@ package io.infergate.controller.publish;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
@@ -19,15 +23,20 @@ import java.util.logging.Logger;
  * {@code maxBackoff}; a new snapshot cuts the wait short. Each router's acknowledged id is the one
  * it last reported holding (a PUT or GET answer); an unreachable router keeps its last known id,
  * a router answering 404 has none.
+ *
+ * <p>The set of routers may change while running ({@link #setRouters}): a new router's loop pushes
+ * at once, a removed router's loop stops. The token is read for every request, so a rotated token
+ * is used from the next request on.
  */
 public final class Publisher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Publisher.class.getName());
+    private static final Duration JOIN = Duration.ofSeconds(5);
 
-    private final List<RouterLoop> loops;
     private final Events events;
     private final RouterClient client;
     private final Settings settings;
+    private volatile List<RouterLoop> loops;
     private volatile Desired desired;
     private volatile boolean running;
 
@@ -43,6 +52,14 @@ public final class Publisher implements AutoCloseable {
         /** One-second checks, two-second timeouts, at most three seconds between retries. */
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(3));
+        }
+
+        /**
+         * Cluster mode: checks every 250 ms, retries back off 250, 500, 750 ms, so that a router pod
+         * gets the snapshot within a second of becoming reachable (a new pod is tried at once).
+         */
+        public static Settings cluster() {
+            return new Settings(Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(750));
         }
     }
 
@@ -62,11 +79,19 @@ public final class Publisher implements AutoCloseable {
     private record Desired(String id, String json) {
     }
 
+    /** A fixed set of routers and a fixed token (local mode). */
     public Publisher(List<URI> routers, Optional<String> token, Settings settings, Events events) {
+        this(routers, () -> token, settings, events);
+    }
+
+    /**
+     * @param token read for every request; empty sends no Authorization header
+     */
+    public Publisher(List<URI> routers, Supplier<Optional<String>> token, Settings settings, Events events) {
         this.settings = settings;
         this.events = events;
         this.client = new RouterClient(settings.connectTimeout(), settings.readTimeout(), token);
-        this.loops = routers.stream().map(RouterLoop::new).toList();
+        this.loops = routers.stream().distinct().map(RouterLoop::new).toList();
     }
 
     /** Starts one loop per router. */
@@ -75,9 +100,42 @@ public final class Publisher implements AutoCloseable {
             return;
         }
         running = true;
-        for (RouterLoop loop : loops) {
-            loop.thread = Thread.ofVirtual().name("publish-" + loop.url).start(loop);
+        loops.forEach(RouterLoop::start);
+    }
+
+    /**
+     * Replaces the set of routers: loops of routers no longer listed stop, new routers get a loop
+     * that pushes the current snapshot at once. Reports the acks when the set changed.
+     */
+    public void setRouters(List<URI> routers) {
+        List<RouterLoop> stopped = new ArrayList<>();
+        synchronized (this) {
+            List<URI> wanted = routers.stream().distinct().toList();
+            if (wanted.equals(loops.stream().map(l -> l.url).toList())) {
+                return;
+            }
+            Map<URI, RouterLoop> current = new HashMap<>();
+            loops.forEach(l -> current.put(l.url, l));
+            List<RouterLoop> next = new ArrayList<>();
+            for (URI url : wanted) {
+                RouterLoop loop = current.remove(url);
+                if (loop == null) {
+                    loop = new RouterLoop(url);
+                    LOG.info("router " + url + " added");
+                    if (running) {
+                        loop.start();
+                    }
+                }
+                next.add(loop);
+            }
+            stopped.addAll(current.values());
+            loops = List.copyOf(next);
         }
+        for (RouterLoop loop : stopped) {
+            LOG.info(() -> "router " + loop.url + " removed");
+            loop.stop(false);
+        }
+        events.acksChanged(acks());
     }
 
     /** Makes this snapshot the one every router should hold, and pushes it now. */
@@ -97,20 +155,29 @@ public final class Publisher implements AutoCloseable {
         return d == null ? 0 : (int) loops.stream().filter(l -> l.acked.filter(d.id::equals).isPresent()).count();
     }
 
+    /** How many routers there are. */
+    public int routers() {
+        return loops.size();
+    }
+
+    /**
+     * Whether every router has been tried at least once since it was added (answered, or
+     * failed), so that its acknowledgement is known rather than not yet asked.
+     */
+    public boolean settled() {
+        return loops.stream().allMatch(l -> l.tried);
+    }
+
     @Override
     public void close() {
-        running = false;
-        for (RouterLoop loop : loops) {
-            loop.wake();
-            Thread t = loop.thread;
-            if (t != null) {
-                t.interrupt();
-                try {
-                    t.join(Duration.ofSeconds(5));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+        List<RouterLoop> all;
+        synchronized (this) {
+            running = false;
+            all = loops;
+        }
+        for (RouterLoop loop : all) {
+            if (!loop.stop(true)) {
+                return;
             }
         }
     }
@@ -123,12 +190,38 @@ public final class Publisher implements AutoCloseable {
         private boolean woken;
         private volatile Optional<String> acked = Optional.empty();
         private volatile Thread thread;
+        private volatile boolean stopped;
+        private volatile boolean tried;
         private String lastPushed;
         private int failures;
         private String lastFailure;
 
         RouterLoop(URI url) {
             this.url = url;
+        }
+
+        void start() {
+            thread = Thread.ofVirtual().name("publish-" + url).start(this);
+        }
+
+        /** Stops the loop; with {@code join}, waits for it. False when interrupted while waiting. */
+        boolean stop(boolean join) {
+            stopped = true;
+            wake();
+            Thread t = thread;
+            if (t == null) {
+                return true;
+            }
+            t.interrupt();
+            if (join) {
+                try {
+                    t.join(JOIN);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
         }
 
         void wake() {
@@ -143,10 +236,11 @@ public final class Publisher implements AutoCloseable {
 
         @Override
         public void run() {
-            while (running) {
+            while (running && !stopped) {
                 Desired d = desired;
                 if (d != null) {
                     sync(d);
+                    tried = true;
                 }
                 try {
                     await(failures == 0 ? settings.period() : backoff());
@@ -159,7 +253,7 @@ public final class Publisher implements AutoCloseable {
         private void await(Duration wait) throws InterruptedException {
             lock.lock();
             try {
-                if (!woken && running) {
+                if (!woken && running && !stopped) {
                     signal.awaitNanos(wait.toNanos());
                 }
                 woken = false;
@@ -219,7 +313,8 @@ public final class Publisher implements AutoCloseable {
         }
 
         private void ack(Optional<String> id) {
-            if (!id.equals(acked)) {
+            tried = true; // before telling anyone: a listener may ask settled()
+            if (!id.equals(acked) && !stopped) {
                 acked = id;
                 events.acksChanged(acks());
             }
@@ -234,6 +329,7 @@ public final class Publisher implements AutoCloseable {
         }
 
         private void failed(String reason) {
+            tried = true;
             failures++;
             if (!reason.equals(lastFailure)) {
                 lastFailure = reason;

@@ -14,6 +14,7 @@ import java.io.StringReader;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -30,9 +31,9 @@ final class RouterClient {
     static final String PATH = "/internal/v1/snapshot";
 
     private final WebClient client;
-    private final Optional<String> authorization;
+    private final Supplier<Optional<String>> token;
 
-    RouterClient(Duration connectTimeout, Duration readTimeout, Optional<String> token) {
+    RouterClient(Duration connectTimeout, Duration readTimeout, Supplier<Optional<String>> token) {
         this.client = WebClient.builder()
                 .connectTimeout(connectTimeout)
                 .readTimeout(readTimeout)
@@ -40,7 +41,7 @@ final class RouterClient {
                 .shareConnectionCache(false)
                 .mediaContext(MediaContext.create())
                 .build();
-        this.authorization = token.map(t -> "Bearer " + t);
+        this.token = token;
     }
 
     /** The outcome of a push. */
@@ -108,7 +109,7 @@ final class RouterClient {
 
     private <T extends io.helidon.webclient.api.ClientRequestBase<T, ?>> T request(T request, URI router) {
         request.uri(router.resolve(PATH));
-        authorization.ifPresent(a -> request.header(HeaderNames.AUTHORIZATION, a));
+        token.get().ifPresent(t -> request.header(HeaderNames.AUTHORIZATION, "Bearer " + t));
         return request;
     }
 

@@ -18,7 +18,8 @@ import java.util.Set;
  * YAML or JSON) into the model, applying the defaults the API server and the CRDs would.
  *
  * <p>Kinds read: GatewayClass, Gateway, HTTPRoute, ReferenceGrant
- * ({@code gateway.networking.k8s.io} v1 and v1beta1), Namespace, Service, Pod ({@code v1}),
+ * ({@code gateway.networking.k8s.io} v1 and v1beta1), Namespace, Service, Pod ({@code v1}), EndpointSlice
+ * ({@code discovery.k8s.io/v1}),
  * InferencePool ({@code inference.networking.k8s.io/v1}) and InferenceObjective
  * ({@code inference.networking.x-k8s.io/v1alpha2}). Namespaced objects without a namespace are in
  * {@code default}; {@code metadata.generation} defaults to 1. The decoder also refuses what the
@@ -62,6 +63,8 @@ public final class ObjectDecoder {
                         () -> referenceGrant(root, meta(root, true, standInCreationTimestamp)));
                 case "Namespace", "Service", "Pod" -> when(apiVersion.equals("v1"),
                         () -> WorkloadDecoder.core(kind, root, meta(root, !kind.equals("Namespace"), standInCreationTimestamp)));
+                case "EndpointSlice" -> when(apiVersion.equals("discovery.k8s.io/v1"),
+                        () -> WorkloadDecoder.endpointSlice(root, meta(root, true, standInCreationTimestamp)));
                 case "InferencePool" -> when(apiVersion.equals("inference.networking.k8s.io/v1"),
                         () -> WorkloadDecoder.inferencePool(root, meta(root, true, standInCreationTimestamp)));
                 case "InferenceObjective" -> when(apiVersion.equals("inference.networking.x-k8s.io/v1alpha2"),

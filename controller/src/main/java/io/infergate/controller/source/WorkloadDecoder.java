@@ -1,5 +1,6 @@
 package io.infergate.controller.source;
 
+import io.infergate.controller.model.EndpointSlice;
 import io.infergate.controller.model.InferenceObjective;
 import io.infergate.controller.model.InferencePool;
 import io.infergate.controller.model.KubeObject;
@@ -16,11 +17,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Decodes the objects behind backends: Namespace, Service, Pod, InferencePool, InferenceObjective.
+ * Decodes the objects behind backends: Namespace, Service, EndpointSlice, Pod, InferencePool,
+ * InferenceObjective.
  *
  * <p>Rules: a Pod is ready when {@code status.conditions} has {@code type: Ready, status: "True"};
  * a Service port's {@code targetPort} is a number, or a name resolved per pod, and defaults to
- * {@code port}; a clusterIP of {@code None} is no clusterIP. An InferencePool needs 1..64
+ * {@code port}; a clusterIP of {@code None} is no clusterIP. An EndpointSlice endpoint is ready
+ * unless {@code conditions.ready} is false (unset means ready, as the API documents). An InferencePool needs 1..64
  * matchLabels and 1..8 unique target ports, like its CRD.
  */
 final class WorkloadDecoder {
@@ -71,6 +74,23 @@ final class WorkloadDecoder {
             }
         }
         return new Pod(meta, status.field("podIP").optString().filter(ip -> !ip.isEmpty()), ready, ports);
+    }
+
+    static EndpointSlice endpointSlice(TreeNode root, ObjectMeta meta) {
+        List<EndpointSlice.Port> ports = root.field("ports").list().stream()
+                .map(p -> new EndpointSlice.Port(p.field("name").string(""), p.field("port").optPort()))
+                .toList();
+        List<EndpointSlice.Endpoint> endpoints = new ArrayList<>();
+        for (TreeNode e : root.field("endpoints").list()) {
+            TreeNode ready = e.at("conditions.ready");
+            TreeNode target = e.field("targetRef");
+            Optional<String> pod = target.field("kind").string("").equals("Pod")
+                    ? target.field("name").optString() : Optional.empty();
+            endpoints.add(new EndpointSlice.Endpoint(e.field("addresses").strings(),
+                    ready.isMissing() || !ready.string().equals("false"), pod));
+        }
+        return new EndpointSlice(meta, Optional.ofNullable(meta.labels().get(EndpointSlice.SERVICE_NAME_LABEL)),
+                root.field("addressType").string("IPv4"), ports, endpoints);
     }
 
     static InferencePool inferencePool(TreeNode root, ObjectMeta meta) {

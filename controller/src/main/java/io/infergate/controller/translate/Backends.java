@@ -2,6 +2,7 @@ package io.infergate.controller.translate;
 
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
+import io.infergate.controller.model.EndpointSlice;
 import io.infergate.controller.model.HttpRoute.ObjectRef;
 import io.infergate.controller.model.InferencePool;
 import io.infergate.controller.model.Pod;
@@ -22,7 +23,8 @@ import java.util.stream.Collectors;
  * Resolves backendRefs to snapshot backends and collects every backend some reference resolved to.
  *
  * <p>Rules: a Service ref needs a port that the Service declares; its endpoints are the ready
- * pods its selector picks, at the port's targetPort (a number, or a pod's named container port).
+ * pods its selector picks, at the port's targetPort (a number, or a pod's named container port),
+ * or in cluster mode the ready endpoints of its EndpointSlices at the slice port of the same name.
  * An InferencePool ref ignores the port; its endpoints are every ready pod matching the pool's
  * selector times each target port (narrowed by the pod annotation
  * {@code inference.networking.k8s.io/active-ports}). Another namespace needs a ReferenceGrant.
@@ -34,10 +36,12 @@ final class Backends {
     static final String H2C = "kubernetes.io/h2c";
 
     private final Index index;
+    private final TranslatorConfig.ServiceEndpoints serviceEndpoints;
     private final Map<String, Backend> used = new TreeMap<>();
 
-    Backends(Index index) {
+    Backends(Index index, TranslatorConfig.ServiceEndpoints serviceEndpoints) {
         this.index = index;
+        this.serviceEndpoints = serviceEndpoints;
     }
 
     /** The outcome of resolving one reference. */
@@ -118,6 +122,9 @@ final class Backends {
     }
 
     private List<Endpoint> serviceEndpoints(Service s, Service.Port port) {
+        if (serviceEndpoints == TranslatorConfig.ServiceEndpoints.ENDPOINT_SLICES) {
+            return sliceEndpoints(s, port);
+        }
         if (s.selector().isEmpty()) {
             return List.of(); // Selector-less Services get endpoints from EndpointSlices, which local mode does not model.
         }
@@ -133,6 +140,36 @@ final class Backends {
             target.ifPresent(t -> out.add(endpoint(pod, t)));
         }
         return sorted(out);
+    }
+
+    /**
+     * A Service's endpoints from its EndpointSlices: the slice port named like the Service port
+     * ({@code ""} for an unnamed one) gives the number; ready IPv4/IPv6 endpoints count, each once
+     * (its first address, as kube-proxy uses). Pod labels are attached when the Pod is known.
+     */
+    private List<Endpoint> sliceEndpoints(Service s, Service.Port port) {
+        String portName = port.name().orElse("");
+        Map<String, Endpoint> out = new TreeMap<>();
+        for (EndpointSlice slice : index.endpointSlices(s.meta().namespace(), s.meta().name())) {
+            if (!slice.addressType().equals("IPv4") && !slice.addressType().equals("IPv6")) {
+                continue;
+            }
+            Optional<Integer> number = slice.ports().stream().filter(p -> p.name().equals(portName))
+                    .map(EndpointSlice.Port::port).flatMap(Optional::stream).findFirst();
+            if (number.isEmpty()) {
+                continue;
+            }
+            for (EndpointSlice.Endpoint e : slice.endpoints()) {
+                if (!e.ready() || e.addresses().isEmpty()) {
+                    continue;
+                }
+                String address = e.addresses().getFirst();
+                Map<String, String> labels = e.podName().map(n -> index.pod(s.meta().namespace(), n))
+                        .map(p -> p.meta().labels()).orElse(Map.of());
+                out.putIfAbsent(address + "|" + number.get(), new Endpoint(address, number.get(), e.podName(), labels));
+            }
+        }
+        return sorted(new ArrayList<>(out.values()));
     }
 
     private List<Endpoint> poolEndpoints(InferencePool p) {
@@ -178,7 +215,8 @@ final class Backends {
 
     private static List<Endpoint> sorted(List<Endpoint> endpoints) {
         return endpoints.stream()
-                .sorted(Comparator.comparing((Endpoint e) -> e.pod().orElse("")).thenComparingInt(Endpoint::port))
+                .sorted(Comparator.comparing((Endpoint e) -> e.pod().orElse("")).thenComparingInt(Endpoint::port)
+                        .thenComparing(Endpoint::address))
                 .toList();
     }
 

@@ -1,6 +1,7 @@
 package io.infergate.controller.translate;
 
 import io.infergate.controller.model.ClusterState;
+import io.infergate.controller.model.EndpointSlice;
 import io.infergate.controller.model.InferencePool;
 import io.infergate.controller.model.Namespace;
 import io.infergate.controller.model.Pod;
@@ -24,6 +25,8 @@ final class Index {
     private final Map<String, Service> services;
     private final Map<String, InferencePool> pools;
     private final Map<String, List<Pod>> podsByNamespace;
+    private final Map<String, Pod> podsByPath;
+    private final Map<String, List<EndpointSlice>> slicesByService;
     private final List<ReferenceGrant> grants;
 
     Index(ClusterState state) {
@@ -32,6 +35,9 @@ final class Index {
         services = state.services().stream().collect(Collectors.toMap(s -> s.meta().path(), s -> s, (a, b) -> a));
         pools = state.inferencePools().stream().collect(Collectors.toMap(p -> p.meta().path(), p -> p, (a, b) -> a));
         podsByNamespace = state.pods().stream().collect(Collectors.groupingBy(p -> p.meta().namespace()));
+        podsByPath = state.pods().stream().collect(Collectors.toMap(p -> p.meta().path(), p -> p, (a, b) -> a));
+        slicesByService = state.endpointSlices().stream().filter(s -> s.serviceName().isPresent())
+                .collect(Collectors.groupingBy(s -> s.meta().namespace() + "/" + s.serviceName().get()));
         grants = state.referenceGrants();
     }
 
@@ -54,6 +60,16 @@ final class Index {
     /** Pods of a namespace in name order. */
     List<Pod> pods(String namespace) {
         return podsByNamespace.getOrDefault(namespace, List.of());
+    }
+
+    /** A pod by namespace and name, or null. */
+    Pod pod(String namespace, String name) {
+        return podsByPath.get(namespace + "/" + name);
+    }
+
+    /** The EndpointSlices of a Service, in slice name order. */
+    List<EndpointSlice> endpointSlices(String namespace, String service) {
+        return slicesByService.getOrDefault(namespace + "/" + service, List.of());
     }
 
     /**

@@ -37,7 +37,7 @@ public final class Translator {
         Index index = new Index(state);
         Set<String> classes = Gateways.ourClasses(state, config);
         Map<String, GatewayView> gateways = Gateways.views(state, classes);
-        Backends backends = new Backends(index);
+        Backends backends = new Backends(index, config.serviceEndpoints());
 
         List<StatusPlan.Entry> statuses = new ArrayList<>(Gateways.classStatuses(state, config));
         List<HttpRoute> routes = new ArrayList<>();

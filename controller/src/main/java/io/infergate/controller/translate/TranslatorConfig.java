@@ -9,13 +9,37 @@ import java.util.List;
  * @param gatewayAddresses addresses reported in a Gateway's {@code status.addresses} when its
  *                         spec names none (the routers' addresses); IP literals are reported as
  *                         IPAddress, anything else as Hostname
+ * @param serviceEndpoints where a Service backend's endpoints come from
  */
-public record TranslatorConfig(String controllerName, List<String> gatewayAddresses) {
+public record TranslatorConfig(String controllerName, List<String> gatewayAddresses, ServiceEndpoints serviceEndpoints) {
 
     /** The controllerName this project uses unless configured otherwise. */
     public static final String DEFAULT_CONTROLLER_NAME = "infergate.io/gateway-controller";
 
     public TranslatorConfig {
         gatewayAddresses = List.copyOf(gatewayAddresses);
+    }
+
+    /** Local mode: Service endpoints are resolved through Pods. */
+    public TranslatorConfig(String controllerName, List<String> gatewayAddresses) {
+        this(controllerName, gatewayAddresses, ServiceEndpoints.PODS);
+    }
+
+    /** The same configuration with other Gateway addresses. */
+    public TranslatorConfig withGatewayAddresses(List<String> addresses) {
+        return new TranslatorConfig(controllerName, addresses, serviceEndpoints);
+    }
+
+    /**
+     * Where a Service's endpoints come from. In a cluster, the EndpointSlices the Service's
+     * controller maintains are the truth (they honour {@code publishNotReadyAddresses}, selector-less
+     * Services and manual slices); a folder of manifests has no such controller, so local mode
+     * selects Pods by the Service's selector itself.
+     */
+    public enum ServiceEndpoints {
+        /** Select Pods by the Service's selector (local mode). */
+        PODS,
+        /** Read the EndpointSlices labelled {@code kubernetes.io/service-name} (cluster mode). */
+        ENDPOINT_SLICES
     }
 }

@@ -120,4 +120,47 @@ class PublisherTest {
         publisher.publish(id, SnapshotJson.toJson(s));
         return id;
     }
+
+    @Test
+    void routersComeAndGoAndARotatedTokenIsUsedFromTheNextRequest() {
+        publisher.close();
+        java.util.concurrent.atomic.AtomicReference<Optional<String>> token = new java.util.concurrent.atomic.AtomicReference<>(
+                Optional.of(TOKEN));
+        publisher = new Publisher(List.of(), token::get, FAST, new Publisher.Events() {
+            @Override
+            public void acksChanged(List<Publisher.RouterAck> acks) {
+                ackEvents.add(acks);
+            }
+
+            @Override
+            public void pushed(URI router, String outcome) {
+                outcomes.add(outcome);
+            }
+        });
+        publisher.start();
+        String id = publish(Snapshot.empty());
+        assertTrue(publisher.settled(), "no routers: nothing to wait for");
+        publisher.setRouters(List.of(a.url()));
+        await().atMost(WITHIN).until(() -> id.equals(a.heldId()));
+        assertEquals(null, b.heldId());
+        publisher.setRouters(List.of(a.url(), b.url()));
+        await().atMost(WITHIN).until(() -> id.equals(b.heldId()) && publisher.settled());
+
+        publisher.setRouters(List.of(b.url()));
+        assertEquals(List.of(b.url()), publisher.acks().stream().map(Publisher.RouterAck::url).toList());
+        assertEquals(List.of(b.url()), ackEvents.getLast().stream().map(Publisher.RouterAck::url).toList(),
+                "a removed router is reported gone");
+
+        // The routers now expect another token: pushes fail until the publisher reads the new one.
+        FakeRouter c = FakeRouter.start("rotated");
+        try {
+            publisher.setRouters(List.of(c.url()));
+            await().atMost(WITHIN).until(() -> outcomes.contains("failed"));
+            token.set(Optional.of("rotated"));
+            await().atMost(WITHIN).until(() -> id.equals(c.heldId()));
+            assertEquals("Bearer rotated", c.authorizations().getLast());
+        } finally {
+            c.close();
+        }
+    }
 }

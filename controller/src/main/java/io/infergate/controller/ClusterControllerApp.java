@@ -1,0 +1,268 @@
+package io.infergate.controller;
+
+import io.infergate.controller.admin.AdminServer;
+import io.infergate.controller.admin.AdminView;
+import io.infergate.controller.admin.ControllerMetrics;
+import io.infergate.controller.kube.KubeClients;
+import io.infergate.controller.kube.KubeSource;
+import io.infergate.controller.kube.LeaderElection;
+import io.infergate.controller.kube.Resource;
+import io.infergate.controller.kube.RouterDiscovery.RouterPod;
+import io.infergate.controller.kube.StatusWriter;
+import io.infergate.controller.kube.TokenSecret;
+import io.infergate.controller.publish.Publisher;
+import io.infergate.controller.translate.TranslatorConfig;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * A running controller in cluster mode: informers feed whole rebuilds to the translator; the
+ * leader pushes snapshots to every router pod and writes status; followers keep their informers
+ * warm and their translation current, so a failover only has to take the Lease.
+ *
+ * <p>Rules: only routers with a podIP in phase Running are pushed to, and only by the leader,
+ * and only once the token Secret holds a token (the leader creates the Secret when it is absent).
+ * Only ready routers' acknowledgements make Gateways Programmed. A new leader writes status once
+ * every router has been asked which snapshot it holds (or after {@code ackGrace}), so that
+ * Programmed does not flip to Pending on failover. Programmatic entry for in-process tests;
+ * {@link Main} is the command-line entry.
+ */
+public final class ClusterControllerApp implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ClusterControllerApp.class.getName());
+
+    private final ClusterConfig config;
+    private final Clock clock;
+    private final TranslatorConfig translatorConfig;
+    private final AtomicReference<Optional<String>> token = new AtomicReference<>(Optional.empty());
+    private final ControllerMetrics metrics;
+    private final Publisher publisher;
+    private final Reconciler reconciler;
+    private final KubeSource source;
+    private final StatusWriter writer;
+    private final LeaderElection election;
+    private final TokenSecret tokenSecret;
+    private volatile AdminServer admin;
+    private volatile KubeSource.Inputs lastInputs;
+    private volatile Set<URI> readyRouters = Set.of();
+    private volatile Instant leadingSince = Instant.MAX;
+    private volatile boolean closed;
+
+    private ClusterControllerApp(ClusterConfig config, KubeClients clients, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.translatorConfig = new TranslatorConfig(config.controllerName(), List.of(),
+                TranslatorConfig.ServiceEndpoints.ENDPOINT_SLICES);
+        Relay relay = new Relay();
+        publisher = new Publisher(List.of(), token::get, config.tuning().publisher(), relay);
+        metrics = new ControllerMetrics(publisher::routers, publisher::inSync);
+        relay.app = this;
+        reconciler = new Reconciler(translatorConfig, clock, publisher::publish, this::readyAcks, metrics, this::restamped);
+        source = new KubeSource(clients, new KubeSource.Settings(config.namespace(), config.gatewayApi(),
+                config.inferenceExtension(), config.routerService(), config.routerSelector(), config.tokenSecret(),
+                config.tuning().debounce(), config.tuning().discoveryPeriod()), this::accept);
+        writer = new StatusWriter(clients.requests(), source::lookup, () -> reconciler.view().status(), this::mayWrite,
+                config.controllerName(), clock, config.tuning().statusResync(), metrics::status);
+        election = new LeaderElection(clients.requests(), new LeaderElection.Settings(config.namespace(), config.leaseName(),
+                config.identity(), config.tuning().lease(), config.tuning().renew(), config.tuning().retry()),
+                new LeaderElection.Listener() {
+                    @Override
+                    public void startedLeading() {
+                        leadingSince = clock.instant();
+                        leadershipChanged();
+                    }
+
+                    @Override
+                    public void stoppedLeading() {
+                        leadingSince = Instant.MAX;
+                        leadershipChanged();
+                    }
+                });
+        tokenSecret = new TokenSecret(clients.requests(), config.namespace(), config.tokenSecret());
+        metrics.cluster(() -> election.isLeader() ? 1 : 0,
+                Resource.INPUTS.stream().map(Resource::kind).toList(),
+                kind -> source.sources().stream().anyMatch(s -> s.kind().equals(kind)
+                        && s.state() == KubeSource.State.WATCHING) ? 1 : 0);
+    }
+
+    /**
+     * Connects (kubeconfig or in-cluster), starts the informers, the election and the admin socket.
+     *
+     * @throws IOException           when the Kubernetes configuration cannot be read
+     * @throws IllegalStateException when the admin socket cannot be bound
+     */
+    public static ClusterControllerApp start(ClusterConfig config) throws IOException {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** As {@link #start(ClusterConfig)}, with the clock that stamps condition transition times. */
+    public static ClusterControllerApp start(ClusterConfig config, Clock clock) throws IOException {
+        KubeClients clients = KubeClients.create(config.kubeconfig());
+        ClusterControllerApp app = new ClusterControllerApp(config, clients, clock);
+        try {
+            app.publisher.start();
+            app.writer.start();
+            app.source.start();
+            app.election.start();
+            app.admin = AdminServer.start(config.adminBind(), config.adminPort(), app::view);
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+        LOG.info(() -> "controller " + config.identity() + " (" + config.controllerName() + ") on " + clients.server()
+                + ", namespace " + config.namespace() + ", admin on " + config.adminBind() + ":" + app.admin.port());
+        return app;
+    }
+
+    /** The admin socket's bound port. */
+    public int adminPort() {
+        return admin.port();
+    }
+
+    /** The current view, with the sources and leadership. */
+    public AdminView view() {
+        List<AdminView.Source> sources = source.sources().stream()
+                .map(s -> new AdminView.Source(s.kind(), s.apiVersion(), s.state().name().toLowerCase(Locale.ROOT), s.message()))
+                .toList();
+        return reconciler.view().withCluster(sources, election.isLeader());
+    }
+
+    /** Whether this controller holds the Lease. */
+    public boolean isLeader() {
+        return election.isLeader();
+    }
+
+    /** Whole rebuilds (translations) so far. */
+    public long rebuilds() {
+        return reconciler.rebuilds();
+    }
+
+    /** Status writes that reached the API server so far. */
+    public long statusWrites() {
+        return writer.writes();
+    }
+
+    /** Asks the status writer to compare every status now (it also does on every change and periodically). */
+    public void resyncStatus() {
+        writer.signal();
+    }
+
+    /** Complete passes of the status writer over the plan (each compares every status). */
+    public long statusPasses() {
+        return writer.passes();
+    }
+
+    /** 409 conflicts met (and retried) while writing status. */
+    public long statusConflicts() {
+        return writer.conflicts();
+    }
+
+    /**
+     * Stops writing and pushing first, then gives up the Lease (so a standby takes over at once),
+     * then stops watching and serving. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        for (AutoCloseable c : new AutoCloseable[]{writer, publisher, election, source, admin, metrics}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                LOG.warning(() -> "closing " + e.getMessage());
+            }
+        }
+    }
+
+    // ---- wiring ---------------------------------------------------------------------------------
+
+    private void accept(KubeSource.Inputs inputs) {
+        lastInputs = inputs;
+        token.set(inputs.token());
+        reconciler.accept(inputs.state(), translatorConfig.withGatewayAddresses(inputs.gatewayAddresses()));
+        applyRouters();
+        ensureToken();
+    }
+
+    private void leadershipChanged() {
+        applyRouters();
+        ensureToken();
+        writer.signal();
+    }
+
+    /** Routers to push to (leader with a token only) and the ready ones whose acks count. */
+    private synchronized void applyRouters() {
+        KubeSource.Inputs in = lastInputs;
+        List<RouterPod> pods = in == null ? List.of() : in.routers();
+        boolean push = election.isLeader() && !closed && token.get().isPresent();
+        publisher.setRouters(push ? pods.stream().map(this::url).toList() : List.of());
+        Set<URI> ready = pods.stream().filter(RouterPod::ready).map(this::url).collect(Collectors.toUnmodifiableSet());
+        if (!ready.equals(readyRouters)) {
+            readyRouters = ready;
+            reconciler.acksChanged();
+        }
+    }
+
+    private void ensureToken() {
+        KubeSource.Inputs in = lastInputs;
+        if (in != null && election.isLeader() && !closed && in.tokenKnown()) {
+            tokenSecret.ensure(in.secretExists(), in.token().isPresent());
+        }
+    }
+
+    private List<Publisher.RouterAck> readyAcks() {
+        Set<URI> ready = readyRouters;
+        return publisher.acks().stream().filter(a -> ready.contains(a.url())).toList();
+    }
+
+    private boolean mayWrite() {
+        return election.isLeader() && !closed && reconciler.view().ready()
+                && (publisher.settled() || clock.instant().isAfter(leadingSince.plus(config.tuning().ackGrace())));
+    }
+
+    private void restamped() {
+        writer.signal();
+    }
+
+    private URI url(RouterPod pod) {
+        String host = pod.podIP().contains(":") ? "[" + pod.podIP() + "]" : pod.podIP();
+        return URI.create("http://" + host + ":" + config.routerInternalPort());
+    }
+
+    /** Passes the publisher's events on. */
+    private static final class Relay implements Publisher.Events {
+        private volatile ClusterControllerApp app;
+
+        @Override
+        public void acksChanged(List<Publisher.RouterAck> acks) {
+            ClusterControllerApp a = app;
+            if (a != null) {
+                a.reconciler.acksChanged();
+            }
+        }
+
+        @Override
+        public void pushed(URI router, String outcome) {
+            ClusterControllerApp a = app;
+            if (a != null) {
+                a.metrics.pushed(outcome);
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.infergate.controller.kube;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One kind the controller watches.
+ *
+ * @param kind       the Kubernetes kind, e.g. {@code HTTPRoute}
+ * @param group      the API group, {@code ""} for core
+ * @param versions   the versions we read, preferred first; discovery picks the first one served
+ * @param plural     the resource name in URLs
+ * @param namespaced whether objects live in namespaces
+ * @param family     which flag turns it on
+ * @param optional   whether it may be absent from the API server (a CRD), so that discovery
+ *                   decides; core kinds are always served
+ */
+public record Resource(String kind, String group, List<String> versions, String plural, boolean namespaced,
+                       Family family, boolean optional) {
+
+    public Resource {
+        versions = List.copyOf(versions);
+    }
+
+    /** The families of kinds that flags turn on and off. */
+    public enum Family {
+        /** Namespace, Service, EndpointSlice, Pod, and the token Secret: always on. */
+        CORE,
+        /** GatewayClass, Gateway, HTTPRoute, ReferenceGrant ({@code --enable-gateway-api}). */
+        GATEWAY_API,
+        /** InferencePool, InferenceObjective ({@code --enable-gateway-api-inference-extension}). */
+        INFERENCE_EXTENSION
+    }
+
+    static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
+
+    public static final Resource GATEWAY_CLASS = crd("GatewayClass", GATEWAY_GROUP, List.of("v1", "v1beta1"),
+            "gatewayclasses", false, Family.GATEWAY_API);
+    public static final Resource GATEWAY = crd("Gateway", GATEWAY_GROUP, List.of("v1", "v1beta1"),
+            "gateways", true, Family.GATEWAY_API);
+    public static final Resource HTTP_ROUTE = crd("HTTPRoute", GATEWAY_GROUP, List.of("v1", "v1beta1"),
+            "httproutes", true, Family.GATEWAY_API);
+    public static final Resource REFERENCE_GRANT = crd("ReferenceGrant", GATEWAY_GROUP, List.of("v1", "v1beta1"),
+            "referencegrants", true, Family.GATEWAY_API);
+    public static final Resource INFERENCE_POOL = crd("InferencePool", "inference.networking.k8s.io", List.of("v1"),
+            "inferencepools", true, Family.INFERENCE_EXTENSION);
+    public static final Resource INFERENCE_OBJECTIVE = crd("InferenceObjective", "inference.networking.x-k8s.io",
+            List.of("v1alpha2"), "inferenceobjectives", true, Family.INFERENCE_EXTENSION);
+    public static final Resource NAMESPACE = core("Namespace", "", "v1", "namespaces", false);
+    public static final Resource SERVICE = core("Service", "", "v1", "services", true);
+    public static final Resource ENDPOINT_SLICE = core("EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", true);
+    public static final Resource POD = core("Pod", "", "v1", "pods", true);
+    public static final Resource SECRET = core("Secret", "", "v1", "secrets", true);
+
+    /** Every kind the translator reads, in a fixed order (the token Secret is watched separately). */
+    public static final List<Resource> INPUTS = List.of(GATEWAY_CLASS, GATEWAY, HTTP_ROUTE, REFERENCE_GRANT,
+            INFERENCE_POOL, INFERENCE_OBJECTIVE, NAMESPACE, SERVICE, ENDPOINT_SLICE, POD);
+
+    /** {@code group/version}, or {@code version} for core. */
+    public String apiVersion(String version) {
+        return group.isEmpty() ? version : group + "/" + version;
+    }
+
+    /** The version to watch among those served, if any. */
+    Optional<String> pick(List<String> served) {
+        return versions.stream().filter(served::contains).findFirst();
+    }
+
+    private static Resource crd(String kind, String group, List<String> versions, String plural, boolean namespaced,
+                                Family family) {
+        return new Resource(kind, group, versions, plural, namespaced, family, true);
+    }
+
+    private static Resource core(String kind, String group, String version, String plural, boolean namespaced) {
+        return new Resource(kind, group, List.of(version), plural, namespaced, Family.CORE, false);
+    }
+}

@@ -1,0 +1,290 @@
+package io.infergate.controller.kube;
+
+import com.google.gson.JsonElement;
+import io.infergate.controller.status.ObjectKey;
+import io.infergate.controller.status.ObjectStatus;
+import io.infergate.controller.status.StatusMerge;
+import io.infergate.controller.status.StatusPlan;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CustomObjectsApi;
+import okhttp3.Call;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Writes the status plan to the status subresources, while this controller leads.
+ *
+ * <p>Rules: level-triggered, on its own virtual thread: every {@link #signal()} (and every
+ * {@code resync} period) compares each planned status, merged into what the object carries
+ * ({@link StatusMerge}), with the object as cached by the informers, and writes only what differs
+ * (a PUT of {@code /status} with the cached resourceVersion). A 409 conflict re-reads the object
+ * from the API, merges again and retries, up to {@value #ATTEMPTS} times; a 404 means the object
+ * is gone and is skipped. Nothing is written while {@code mayWrite} is false (not the leader, or
+ * the routers' acknowledgements are not known yet, which would flip Programmed).
+ */
+public final class StatusWriter implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(StatusWriter.class.getName());
+    private static final int ATTEMPTS = 5;
+    private static final Duration RECHECK = Duration.ofMillis(250);
+
+    private final CustomObjectsApi api;
+    private final ApiClient client;
+    private final Lookup cache;
+    private final Supplier<StatusPlan> plan;
+    private final BooleanSupplier mayWrite;
+    private final String controllerName;
+    private final Clock clock;
+    private final Duration resync;
+    private final Events events;
+    private final Signal signal = new Signal();
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong conflicts = new AtomicLong();
+    private final AtomicLong passes = new AtomicLong();
+    private volatile boolean running;
+    private Thread thread;
+
+    /** Reads the informers' cache: an object of a kind as a tree, if cached. */
+    @FunctionalInterface
+    public interface Lookup {
+        Optional<Map<String, Object>> get(String kind, String namespace, String name);
+    }
+
+    /** Outcomes, for metrics. */
+    public interface Events {
+        /** {@code written}, {@code conflict} (each 409) or {@code failed}. */
+        void status(String outcome);
+    }
+
+    /** What happened to one object. */
+    public enum Outcome { WRITTEN, UNCHANGED, GONE, FAILED }
+
+    /**
+     * @param plan     the current stamped plan
+     * @param mayWrite whether writing is allowed now (leader, acknowledgements known)
+     * @param resync   how often everything is compared even without a signal
+     */
+    public StatusWriter(ApiClient client, Lookup cache, Supplier<StatusPlan> plan, BooleanSupplier mayWrite,
+                        String controllerName, Clock clock, Duration resync, Events events) {
+        this.client = client;
+        this.api = new CustomObjectsApi(client);
+        this.cache = cache;
+        this.plan = plan;
+        this.mayWrite = mayWrite;
+        this.controllerName = controllerName;
+        this.clock = clock;
+        this.resync = resync;
+        this.events = events;
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = Thread.ofVirtual().name("status-writer").start(this::loop);
+    }
+
+    /** Something may have changed: compare again soon. Never blocks. */
+    public void signal() {
+        signal.raise();
+    }
+
+    /** Successful writes so far. */
+    public long writes() {
+        return writes.get();
+    }
+
+    /** Complete passes over the plan so far (each compares every planned status). */
+    public long passes() {
+        return passes.get();
+    }
+
+    /** 409 conflicts met so far (each one retried). */
+    public long conflicts() {
+        return conflicts.get();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void loop() {
+        boolean pending = true;
+        while (running) {
+            try {
+                // While a change waits for permission (leadership, acknowledgements), look again soon.
+                signal.await(pending ? RECHECK : resync);
+                if (!mayWrite.getAsBoolean()) {
+                    pending = true;
+                    continue;
+                }
+                pending = false;
+                boolean failed = syncAll();
+                passes.incrementAndGet();
+                if (failed) {
+                    Thread.sleep(Duration.ofSeconds(1)); // then compare again
+                    signal.raise();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warning(() -> "writing status failed: " + e);
+            }
+        }
+    }
+
+    /** One pass over the plan; true when some write failed (or the pass was cut short). */
+    private boolean syncAll() throws InterruptedException {
+        StatusPlan current = plan.get();
+        Set<String> ourGateways = new HashSet<>();
+        current.entries().stream().filter(e -> e.status() instanceof ObjectStatus.GatewayStatus)
+                .forEach(e -> ourGateways.add(e.key().namespace() + "/" + e.key().name()));
+        boolean failed = false;
+        for (StatusPlan.Entry entry : current.entries()) {
+            if (!running || !mayWrite.getAsBoolean()) {
+                return true;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            failed |= write(entry, ourGateways, cache.get(entry.key().kind(), entry.key().namespace(), entry.key().name()))
+                    == Outcome.FAILED;
+        }
+        return failed;
+    }
+
+    /**
+     * Brings one object's status in line with the plan.
+     *
+     * @param cached the object as last seen (may be stale: a conflict re-reads it); empty to read it first
+     */
+    public Outcome write(StatusPlan.Entry entry, Set<String> ourGateways, Optional<Map<String, Object>> cached) {
+        ObjectKey key = entry.key();
+        Optional<Map<String, Object>> object = cached;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                if (object.isEmpty()) {
+                    object = read(key);
+                    if (object.isEmpty()) {
+                        return Outcome.GONE;
+                    }
+                }
+                Map<String, Object> current = Trees.map(object.get(), "status");
+                Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+                Map<String, Object> merged = StatusMerge.merge(key, entry.status(), current, controllerName, ourGateways, now);
+                if (Objects.equals(merged, current)) {
+                    return Outcome.UNCHANGED;
+                }
+                Map<String, Object> body = Trees.copy(object.get());
+                body.put("status", merged);
+                Map<String, Object> meta = Trees.map(body, "metadata");
+                if (meta != null) {
+                    meta.remove("managedFields");
+                }
+                execute(replaceCall(key, body));
+                writes.incrementAndGet();
+                events.status("written");
+                LOG.fine(() -> "wrote the status of " + key);
+                return Outcome.WRITTEN;
+            } catch (ApiException e) {
+                if (e.getCode() == 409) {
+                    conflicts.incrementAndGet();
+                    events.status("conflict");
+                    LOG.fine(() -> "conflict writing the status of " + key + ", reading it again");
+                    object = Optional.empty();
+                    continue;
+                }
+                if (e.getCode() == 404) {
+                    return Outcome.GONE;
+                }
+                events.status("failed");
+                LOG.warning(() -> "writing the status of " + key + " failed: HTTP " + e.getCode() + " " + brief(e));
+                return Outcome.FAILED;
+            }
+        }
+        events.status("failed");
+        LOG.warning(() -> "writing the status of " + key + " failed: still conflicting after " + ATTEMPTS + " attempts");
+        return Outcome.FAILED;
+    }
+
+    private Optional<Map<String, Object>> read(ObjectKey key) throws ApiException {
+        String[] gv = key.apiVersion().split("/", 2);
+        String plural = plural(key.kind());
+        Call call = key.namespace().isEmpty()
+                ? api.getClusterCustomObject(gv[0], gv[1], plural, key.name()).buildCall(null)
+                : api.getNamespacedCustomObject(gv[0], gv[1], key.namespace(), plural, key.name()).buildCall(null);
+        try {
+            Object tree = Trees.value(execute(call));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = tree instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+            return Optional.ofNullable(map);
+        } catch (ApiException e) {
+            if (e.getCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private Call replaceCall(ObjectKey key, Map<String, Object> body) throws ApiException {
+        String[] gv = key.apiVersion().split("/", 2);
+        String plural = plural(key.kind());
+        return key.namespace().isEmpty()
+                ? api.replaceClusterCustomObjectStatus(gv[0], gv[1], plural, key.name(), body).buildCall(null)
+                : api.replaceNamespacedCustomObjectStatus(gv[0], gv[1], key.namespace(), plural, key.name(), body)
+                .buildCall(null);
+    }
+
+    /** Runs a call and returns the JSON as sent (not through Gson's Object mapping, which turns integers into doubles). */
+    private JsonElement execute(Call call) throws ApiException {
+        return client.<JsonElement>execute(call, JsonElement.class).getData();
+    }
+
+    static String plural(String kind) {
+        return switch (kind) {
+            case "GatewayClass" -> "gatewayclasses";
+            case "Gateway" -> "gateways";
+            case "HTTPRoute" -> "httproutes";
+            case "InferencePool" -> "inferencepools";
+            default -> throw new IllegalArgumentException("no status is written for kind " + kind);
+        };
+    }
+
+    private static String brief(ApiException e) {
+        String body = e.getResponseBody();
+        if (body == null || body.isBlank()) {
+            return e.getMessage() == null ? "" : e.getMessage();
+        }
+        return body.length() > 300 ? body.substring(0, 300) + "..." : body;
+    }
+
+    /** The kinds whose status is written. */
+    public static List<String> kinds() {
+        return List.of("GatewayClass", "Gateway", "HTTPRoute", "InferencePool");
+    }
+}
