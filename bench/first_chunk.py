@@ -26,6 +26,8 @@ def first_chunk_ms(host, port, body):
             break
         if first is None and line.startswith(b"data:"):
             first = (time.perf_counter() - start) * 1000
+        if line.startswith(b"data: [DONE]"):
+            break  # the connection stays open (keep-alive); the stream is complete
     conn.close()
     if first is None:
         raise SystemExit(f"{host}:{port}: no SSE data event")
