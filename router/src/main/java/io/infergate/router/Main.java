@@ -2,8 +2,8 @@ package io.infergate.router;
 
 import io.helidon.logging.common.LogConfig;
 
+import io.infergate.router.snapshot.TokenFile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -19,6 +19,7 @@ public final class Main {
 
     public static void main(String[] args) {
         RouterConfig config;
+        TokenFile tokenFile;
         switch (CommandLine.parse(List.of(args))) {
             case CommandLine.Parsed.Help h -> {
                 System.out.print(CommandLine.USAGE);
@@ -30,6 +31,7 @@ public final class Main {
             }
             case CommandLine.Parsed.Run run -> {
                 try {
+                    tokenFile = new TokenFile(run.tokenFile());
                     config = config(run);
                 } catch (IllegalArgumentException e) {
                     exit(e.getMessage());
@@ -40,7 +42,7 @@ public final class Main {
         LogConfig.configureRuntime(); // after the flags, so that usage errors print alone
         RouterApp app;
         try {
-            app = RouterApp.start(config);
+            app = RouterApp.start(config, new java.util.Random(), tokenFile);
         } catch (IllegalStateException e) {
             System.err.println("router: " + e.getMessage());
             System.exit(1);
@@ -65,13 +67,10 @@ public final class Main {
     private static RouterConfig config(CommandLine.Parsed.Run run) {
         String token;
         try {
-            token = Files.readString(run.tokenFile()).trim();
+            token = TokenFile.read(run.tokenFile());
         } catch (IOException e) {
             throw new IllegalArgumentException("--token-file " + run.tokenFile() + ": cannot read it ("
                     + e.getClass().getSimpleName() + ")");
-        }
-        if (token.isEmpty()) {
-            throw new IllegalArgumentException("--token-file " + run.tokenFile() + ": the file is empty");
         }
         ConfigFile.Settings settings = run.configFile().map(ConfigFile::read).orElseGet(ConfigFile::defaults);
         return new RouterConfig(run.bind(), run.internalBind(), run.internalPort(), token, settings.listeners(),

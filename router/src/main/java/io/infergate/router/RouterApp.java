@@ -15,6 +15,7 @@ import io.infergate.router.observe.RouterMetrics;
 import io.infergate.router.proxy.GatewayHandler;
 import io.infergate.router.schedule.EndpointRegistry;
 import io.infergate.router.snapshot.BearerToken;
+import io.infergate.router.snapshot.Credentials;
 import io.infergate.router.snapshot.CompiledSnapshot;
 import io.infergate.router.snapshot.Serving;
 import io.infergate.router.snapshot.SnapshotService;
@@ -42,7 +43,7 @@ public final class RouterApp implements AutoCloseable {
     private final WebServer internal;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RouterApp(RouterConfig config, RandomGenerator random) {
+    private RouterApp(RouterConfig config, RandomGenerator random, Credentials credentials) {
         metrics = new RouterMetrics(Metrics.globalRegistry());
         serving = new Serving();
         handlers = new GatewayHandler.Factory(serving, config.proxy(), metrics, new AccessLog(), random);
@@ -52,7 +53,7 @@ public final class RouterApp implements AutoCloseable {
         Readiness readiness = new Readiness(() -> new Readiness.State(
                 closed.get() ? Optional.empty() : serving.current().map(CompiledSnapshot::id),
                 sockets.openSockets(), sockets.failedSockets()));
-        SnapshotService api = new SnapshotService(store, serving, new BearerToken(config.token()), config.maxSnapshotBytes());
+        SnapshotService api = new SnapshotService(store, serving, credentials, config.maxSnapshotBytes());
         internal = WebServer.builder()
                 .featuresDiscoverServices(false)
                 .shutdownHook(false)
@@ -84,7 +85,15 @@ public final class RouterApp implements AutoCloseable {
      * tie-breaks): seeded in tests so that they are repeatable. Must be thread-safe.
      */
     public static RouterApp start(RouterConfig config, RandomGenerator random) {
-        RouterApp app = new RouterApp(config, random);
+        return start(config, random, new BearerToken(config.token()));
+    }
+
+    /**
+     * Starts the router with the credentials of the snapshot API, e.g. a {@link
+     * io.infergate.router.snapshot.TokenFile} that follows token rotation.
+     */
+    public static RouterApp start(RouterConfig config, RandomGenerator random, Credentials credentials) {
+        RouterApp app = new RouterApp(config, random, credentials);
         app.internal.start();
         if (!app.internal.isRunning()) {
             // Not close(): the meters live in the global registry, and getOrCreate may have handed

@@ -11,7 +11,7 @@ import java.util.Locale;
  * inputs, so neither content nor length leaks through timing). The token is never logged and
  * {@link #toString} does not reveal it.
  */
-public final class BearerToken {
+public final class BearerToken implements Credentials {
 
     private final byte[] digest;
 
@@ -26,6 +26,7 @@ public final class BearerToken {
     }
 
     /** Whether an {@code Authorization} header value carries this token ({@code Bearer <token>}). */
+    @Override
     public boolean accepts(String authorization) {
         if (authorization == null) {
             return false;

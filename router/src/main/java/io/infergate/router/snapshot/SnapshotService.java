@@ -40,7 +40,7 @@ public final class SnapshotService implements HttpService {
 
     private final SnapshotStore store;
     private final Serving serving;
-    private final BearerToken token;
+    private final Credentials token;
     private final long maxBytes;
 
     /**
@@ -49,7 +49,7 @@ public final class SnapshotService implements HttpService {
      * @param token    the required bearer token
      * @param maxBytes the largest accepted body
      */
-    public SnapshotService(SnapshotStore store, Serving serving, BearerToken token, long maxBytes) {
+    public SnapshotService(SnapshotStore store, Serving serving, Credentials token, long maxBytes) {
         this.store = store;
         this.serving = serving;
         this.token = token;
