@@ -60,5 +60,11 @@ start=$(date +%s%N)
 if wait_status 200 2; then pass=$((pass + 1)); echo "ok   route restored -> 200 after $(( ($(date +%s%N) - start) / 1000000 )) ms"
 else fail=$((fail + 1)); echo "FAIL route restored: no 200 within 2 s"; fi
 
+# Stopping the controller leaves the routers serving their last snapshot.
+pkill -f "infergate-controller-.*--admin-port 9090" || true
+sleep 1
+check "router serves with the controller stopped" 200 "${J[@]}" http://127.0.0.1:8080/v1/completions \
+  -d '{"model":"Qwen2.5-0.5B-Instruct","prompt":"hi","max_tokens":1}'
+
 echo "smoke: $pass passed, $fail failed"
 [ "$fail" = 0 ]
