@@ -1,17 +1,55 @@
 package io.infergate.router.observe;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One INFO line per public request on the JUL logger {@code io.infergate.router.access}:
- * {@code rid=… method=… host=… path=… rule=… endpoint=… status=… duration_ms=… ttfb_ms=…}.
+ * One line per public request, on standard output:
+ * {@code <time> ACCESS rid=… method=… host=… path=… rule=… endpoint=… status=… duration_ms=… ttfb_ms=…}.
  * The path is logged without its query string, and bodies and headers are never logged: they
  * can carry prompts and credentials.
+ *
+ * <p>Rule: the request thread only builds the line and offers it to a bounded queue; one
+ * background thread writes batches and flushes once per batch. Logging through JUL's console
+ * handler (a formatter call and a flush per record, on the request thread) cost about a fifth of
+ * the router's CPU per request in the proxy benchmark. When the queue is full a line is dropped
+ * and counted rather than slowing traffic down. The access log is on while the JUL logger
+ * {@code io.infergate.router.access} is at INFO (the default); set it to WARNING to turn it off.
  */
-public final class AccessLog {
+public final class AccessLog implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger("io.infergate.router.access");
+    private static final int QUEUE = 65_536;
+
+    private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final AtomicLong dropped = new AtomicLong();
+    private final boolean enabled;
+    private final Thread writer;
+
+    /** Writes to standard output. */
+    public AccessLog() {
+        this(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+    }
+
+    /** Writes to {@code out} (tests). */
+    public AccessLog(Writer out) {
+        enabled = LOG.isLoggable(Level.INFO);
+        writer = Thread.ofPlatform().daemon().name("access-log").unstarted(() -> drain(new BufferedWriter(out, 1 << 16)));
+        if (enabled) {
+            writer.start();
+        }
+    }
 
     /**
      * One finished request.
@@ -21,8 +59,8 @@ public final class AccessLog {
     public record Entry(String requestId, String method, String host, String path, String rule, String endpoint,
                         int status, long durationMillis, long ttfbMillis) {
         String line() {
-            return "rid=" + requestId + " method=" + method + " host=" + dash(host) + " path=" + path
-                    + " rule=" + dash(rule) + " endpoint=" + dash(endpoint) + " status=" + status
+            return Instant.now() + " ACCESS rid=" + requestId + " method=" + method + " host=" + dash(host)
+                    + " path=" + path + " rule=" + dash(rule) + " endpoint=" + dash(endpoint) + " status=" + status
                     + " duration_ms=" + durationMillis + " ttfb_ms=" + (ttfbMillis < 0 ? "-" : Long.toString(ttfbMillis));
         }
 
@@ -31,10 +69,59 @@ public final class AccessLog {
         }
     }
 
-    /** Writes the line when INFO is enabled for the access logger. */
+    /** Queues the line when the access log is on; never blocks. */
     public void log(Entry entry) {
-        if (LOG.isLoggable(Level.INFO)) {
-            LOG.info(entry.line());
+        if (enabled && !queue.offer(entry.line())) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /** Lines dropped because the writer fell behind. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Writes what is queued, then stops the writer. */
+    @Override
+    public void close() {
+        writer.interrupt();
+        try {
+            writer.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void drain(BufferedWriter out) {
+        List<String> batch = new ArrayList<>(1024);
+        long reportedDrops = 0;
+        try {
+            while (true) {
+                boolean stopping = false;
+                try {
+                    batch.add(queue.take());
+                } catch (InterruptedException e) {
+                    stopping = true;
+                }
+                queue.drainTo(batch, 4096);
+                for (String line : batch) {
+                    out.write(line);
+                    out.write('\n');
+                }
+                batch.clear();
+                long drops = dropped.get();
+                if (drops != reportedDrops) {
+                    out.write(Instant.now() + " ACCESS dropped=" + (drops - reportedDrops)
+                            + " (the access log writer fell behind)\n");
+                    reportedDrops = drops;
+                }
+                out.flush();
+                if (stopping) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warning("access log stopped: " + e.getMessage());
         }
     }
 }
