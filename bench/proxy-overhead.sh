@@ -60,8 +60,12 @@ run() { # target -> prints "rps p50ms p99ms"
   p50=$(awk '$1=="50%" {print $2}' <<<"$out"); p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   echo "$rps $p50 $p99"
 }
+# Warm-up: the JVMs' JIT compilers share the one core they are pinned to, and the router reaches
+# steady state only after ~30 s of load; nginx needs none. Measured rounds come after.
 echo "warm-up (JIT) ..."
-for t in router nginx direct; do DURATION=5 run $t >/dev/null; done
+WARMUP=${WARMUP:-40}
+DURATION=$WARMUP run router >/dev/null
+for t in nginx direct; do DURATION=5 run $t >/dev/null; done
 declare -A RPS
 for r in $(seq 1 "$ROUNDS"); do
   for t in direct router nginx; do
