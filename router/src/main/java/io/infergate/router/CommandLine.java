@@ -21,14 +21,20 @@ final class CommandLine {
                                     metrics (default: the --bind address)
               --internal-port N     port of the internal socket (default 15000)
               --config FILE         optional YAML file with limits and timeouts (see docs/router.md)
+              --scheduler-config FILE
+                                    optional SchedulerConfig YAML: plugins and profiles of
+                                    InferencePool scheduling (see docs/plugins/README.md)
               --help                print this text and exit
             """;
 
     /** What the arguments ask for. */
     sealed interface Parsed {
         /** Run the router with these options. */
-        record Run(String bind, String internalBind, int internalPort, Path tokenFile, Optional<Path> configFile)
-                implements Parsed {
+        record Run(String bind, String internalBind, int internalPort, Path tokenFile, Optional<Path> configFile,
+                   Optional<Path> schedulerConfig) implements Parsed {
+            Run(String bind, String internalBind, int internalPort, Path tokenFile, Optional<Path> configFile) {
+                this(bind, internalBind, internalPort, tokenFile, configFile, Optional.empty());
+            }
         }
 
         /** Print the usage text. */
@@ -49,6 +55,7 @@ final class CommandLine {
         int internalPort = RouterConfig.DEFAULT_INTERNAL_PORT;
         Path tokenFile = null;
         Path configFile = null;
+        Path schedulerConfig = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -68,7 +75,7 @@ final class CommandLine {
             } else {
                 value = null;
             }
-            if (!List.of("--bind", "--internal-bind", "--internal-port", "--token-file", "--config").contains(name)) {
+            if (!List.of("--bind", "--internal-bind", "--internal-port", "--token-file", "--config", "--scheduler-config").contains(name)) {
                 return new Parsed.Error("unknown flag '" + name + "'");
             }
             if (value == null || value.isBlank()) {
@@ -89,6 +96,7 @@ final class CommandLine {
                 }
                 case "--token-file" -> tokenFile = Path.of(value);
                 case "--config" -> configFile = Path.of(value);
+                case "--scheduler-config" -> schedulerConfig = Path.of(value);
                 default -> throw new IllegalStateException("unreachable: " + name);
             }
         }
@@ -96,6 +104,6 @@ final class CommandLine {
             return new Parsed.Error("--token-file is required (the bearer token of the snapshot API)");
         }
         return new Parsed.Run(bind, internalBind == null ? bind : internalBind, internalPort, tokenFile,
-                Optional.ofNullable(configFile));
+                Optional.ofNullable(configFile), Optional.ofNullable(schedulerConfig));
     }
 }

@@ -1,5 +1,12 @@
 package io.infergate.router;
 
+import io.infergate.router.endpoints.ScrapeSettings;
+import io.infergate.router.schedule.Admission;
+import io.infergate.router.schedule.SaturationDetector;
+import io.infergate.router.schedule.SchedulerConfig;
+import io.infergate.router.schedule.SchedulingSettings;
+import io.infergate.router.schedule.plugins.BuiltInPlugins;
+
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.infergate.router.listen.ListenerLimits;
@@ -35,26 +42,41 @@ import java.util.Set;
  *     max-concurrent-per-endpoint: 256 # 503 upstream_saturated beyond; 0 = unbounded
  *   snapshot:
  *     max-size: 67108864               # bytes of a PUT body; 413 beyond
+ *   endpoints:
+ *     scrape-interval: PT0.05S         # per InferencePool endpoint, GET /metrics
+ *     scrape-timeout: PT1S
+ *     stale-after: PT0.2S              # older samples are stale: avoided, count as saturated
+ *     max-concurrent-scrapes: 16
+ *   admission:
+ *     queue-timeout: PT10S             # 503 queue_timeout beyond
+ *     max-queue-length: 1000           # per pool; 503 queue_full beyond
+ *     retry-after: PT1S                # of a 429 pool_saturated
+ *     saturation-queue-threshold: 5    # waiting requests that saturate one endpoint
+ *     saturation-kv-threshold: 0.8     # KV-cache use that saturates one endpoint
  * </pre>
  */
 final class ConfigFile {
 
     /** The settings the file provides. */
-    record Settings(ListenerLimits listeners, ProxySettings proxy, long maxSnapshotBytes) {
+    record Settings(ListenerLimits listeners, ProxySettings proxy, long maxSnapshotBytes, SchedulingSettings scheduling) {
     }
 
     private static final Map<String, Set<String>> KEYS = Map.of(
             "listeners", Set.of("max-payload-size", "max-concurrent-requests", "max-header-size",
                     "max-prologue-length", "idle-timeout", "drain-timeout"),
             "upstream", Set.of("connect-timeout", "read-timeout", "max-concurrent-per-endpoint"),
-            "snapshot", Set.of("max-size"));
+            "snapshot", Set.of("max-size"),
+            "endpoints", Set.of("scrape-interval", "scrape-timeout", "stale-after", "max-concurrent-scrapes"),
+            "admission", Set.of("queue-timeout", "max-queue-length", "retry-after", "saturation-queue-threshold",
+                    "saturation-kv-threshold"));
 
     private ConfigFile() {
     }
 
     /** The defaults, as if the file were empty. */
     static Settings defaults() {
-        return new Settings(ListenerLimits.defaults(), ProxySettings.defaults(), RouterConfig.DEFAULT_MAX_SNAPSHOT_BYTES);
+        return new Settings(ListenerLimits.defaults(), ProxySettings.defaults(), RouterConfig.DEFAULT_MAX_SNAPSHOT_BYTES,
+                SchedulingSettings.defaults());
     }
 
     /**
@@ -115,7 +137,22 @@ final class ConfigFile {
             if (snapshot < 1024) {
                 throw new IllegalArgumentException("'router.snapshot.max-size' must be at least 1024");
             }
-            return new Settings(listeners, proxy, snapshot);
+            ScrapeSettings sd = ScrapeSettings.defaults();
+            Config es = router.get("endpoints");
+            ScrapeSettings scrape = new ScrapeSettings(duration(es.get("scrape-interval"), sd.interval()),
+                    duration(es.get("scrape-timeout"), sd.timeout()), duration(es.get("stale-after"), sd.staleAfter()),
+                    (int) number(es.get("max-concurrent-scrapes"), sd.maxConcurrent()));
+            Admission.Settings ad = Admission.Settings.defaults();
+            Config as = router.get("admission");
+            Admission.Settings admission = new Admission.Settings(duration(as.get("queue-timeout"), ad.queueTimeout()),
+                    (int) number(as.get("max-queue-length"), ad.maxQueueLength()),
+                    duration(as.get("retry-after"), ad.retryAfter()), scrape.interval());
+            SaturationDetector sat = SaturationDetector.defaults();
+            SaturationDetector saturation = new SaturationDetector(
+                    decimal(as.get("saturation-queue-threshold"), sat.queueThreshold()),
+                    decimal(as.get("saturation-kv-threshold"), sat.kvThreshold()));
+            return new Settings(listeners, proxy, snapshot, new SchedulingSettings(scrape, admission, saturation,
+                    SchedulerConfig.defaults()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--config " + file + ": " + e.getMessage(), e);
         }
@@ -134,6 +171,49 @@ final class ConfigFile {
             return v;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + node.key() + "' must be a whole number, got '" + raw + "'");
+        }
+    }
+
+    private static double decimal(Config node, double fallback) {
+        if (!node.exists()) {
+            return fallback;
+        }
+        String raw = node.asString().get().trim();
+        try {
+            double v = Double.parseDouble(raw);
+            if (!(v > 0) || Double.isInfinite(v)) {
+                throw new IllegalArgumentException("'" + node.key() + "' must be a positive number, got '" + raw + "'");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + node.key() + "' must be a number, got '" + raw + "'");
+        }
+    }
+
+    /**
+     * Reads and validates the scheduler configuration file ({@code --scheduler-config}): the
+     * format of {@link SchedulerConfig}, built once against the built-in plugin registry so every
+     * error (unknown type or pluginRef, bad parameter or weight, no or two pickers) stops startup.
+     */
+    static SchedulerConfig readScheduler(Path file) {
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("--scheduler-config " + file + ": file not found or not readable");
+        }
+        String name = file.getFileName().toString();
+        if (!name.endsWith(".yaml") && !name.endsWith(".yml")) {
+            throw new IllegalArgumentException("--scheduler-config " + file + ": must be a .yaml or .yml file");
+        }
+        Config root = Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.file(file))
+                .build();
+        try {
+            SchedulerConfig config = SchedulerConfig.read(root);
+            config.build(BuiltInPlugins.registry(new java.util.Random()));
+            return config;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--scheduler-config " + file + ": " + e.getMessage(), e);
         }
     }
 

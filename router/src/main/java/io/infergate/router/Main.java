@@ -1,5 +1,7 @@
 package io.infergate.router;
 
+import io.infergate.router.schedule.SchedulingSettings;
+
 import io.helidon.logging.common.LogConfig;
 
 import io.infergate.router.snapshot.TokenFile;
@@ -9,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The router process: {@code router --token-file PATH [--bind ADDR] [--internal-bind ADDR]
- * [--internal-port N] [--config FILE]}. Bad flags or files print a precise message and exit 2.
+ * [--internal-port N] [--config FILE] [--scheduler-config FILE]}. Bad flags or files print a precise message and exit 2.
  * SIGTERM (or Ctrl-C) stops accepting, drains in-flight requests up to the drain timeout, and exits.
  */
 public final class Main {
@@ -73,8 +75,12 @@ public final class Main {
                     + e.getClass().getSimpleName() + ")");
         }
         ConfigFile.Settings settings = run.configFile().map(ConfigFile::read).orElseGet(ConfigFile::defaults);
+        SchedulingSettings scheduling = settings.scheduling();
+        if (run.schedulerConfig().isPresent()) {
+            scheduling = scheduling.withPlugins(ConfigFile.readScheduler(run.schedulerConfig().get()));
+        }
         return new RouterConfig(run.bind(), run.internalBind(), run.internalPort(), token, settings.listeners(),
-                settings.proxy(), settings.maxSnapshotBytes());
+                settings.proxy(), settings.maxSnapshotBytes(), scheduling);
     }
 
     private static void exit(String message) {

@@ -13,7 +13,16 @@ import io.infergate.router.observe.AccessLog;
 import io.infergate.router.observe.Readiness;
 import io.infergate.router.observe.RouterMetrics;
 import io.infergate.router.proxy.GatewayHandler;
+import io.infergate.router.endpoints.MetricsScraper;
+import io.infergate.router.schedule.Admission;
 import io.infergate.router.schedule.EndpointRegistry;
+import io.infergate.router.schedule.PluginTimings;
+import io.infergate.router.schedule.PoolScheduling;
+import io.infergate.router.schedule.SchedulerConfig;
+import io.infergate.router.schedule.SchedulingProfile;
+import io.infergate.router.schedule.SchedulingSettings;
+import io.infergate.router.schedule.plugins.BuiltInPlugins;
+import java.time.Duration;
 import io.infergate.router.snapshot.BearerToken;
 import io.infergate.router.snapshot.Credentials;
 import io.infergate.router.snapshot.CompiledSnapshot;
@@ -42,14 +51,26 @@ public final class RouterApp implements AutoCloseable {
     private final PublicSockets sockets;
     private final WebServer internal;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final MetricsScraper scraper;
+    private final PluginTimings pluginTimings;
+    private final Admission admission;
 
     private RouterApp(RouterConfig config, RandomGenerator random, Credentials credentials) {
         metrics = new RouterMetrics(Metrics.globalRegistry());
         serving = new Serving();
-        handlers = new GatewayHandler.Factory(serving, config.proxy(), metrics, new AccessLog(), random);
+        SchedulingSettings scheduling = config.scheduling();
+        scraper = new MetricsScraper(scheduling.scrape());
+        pluginTimings = new PluginTimings(Metrics.globalRegistry());
+        // Validated by Main already; built again here because plugin instances hold per-router state.
+        SchedulingProfile profile = SchedulerConfig.primary(scheduling.plugins().build(BuiltInPlugins.registry(random)));
+        Duration staleAfter = scheduling.scrape().staleAfter();
+        admission = new Admission(scheduling.admission(), scheduling.saturation(), scraper, staleAfter);
+        handlers = new GatewayHandler.Factory(serving, config.proxy(), metrics, new AccessLog(), random,
+                Optional.of(admission));
         sockets = new PublicSockets(config.listeners(), handlers::handler);
-        SnapshotStore store = new SnapshotStore(serving, sockets, new EndpointRegistry(), metrics,
-                config.bindAddress(), random);
+        EndpointRegistry endpoints = new EndpointRegistry(new PoolScheduling(profile, scraper, staleAfter,
+                pluginTimings, scraper::follow));
+        SnapshotStore store = new SnapshotStore(serving, sockets, endpoints, metrics, config.bindAddress(), random);
         Readiness readiness = new Readiness(() -> new Readiness.State(
                 closed.get() ? Optional.empty() : serving.current().map(CompiledSnapshot::id),
                 sockets.openSockets(), sockets.failedSockets()));
@@ -100,6 +121,7 @@ public final class RouterApp implements AutoCloseable {
             // this instance the meters of another router still running in this JVM (tests).
             app.closed.set(true);
             app.handlers.close();
+            app.scraper.close();
             throw new IllegalStateException("the internal socket " + config.internalBindAddress() + ":"
                     + config.internalPort() + " could not be opened (see the log above)");
         }
@@ -121,6 +143,14 @@ public final class RouterApp implements AutoCloseable {
     /** Whether a public socket is open (tests). */
     public boolean isOpen(SocketKey socket) {
         return sockets.isOpen(socket);
+    }
+
+    /**
+     * Whether the InferencePool with this backend id is saturated now, by its scraped metrics
+     * (tests, debugging); false when the served snapshot has no such backend.
+     */
+    public boolean poolSaturated(String backendId) {
+        return serving.current().flatMap(s -> s.backend(backendId)).map(admission::saturated).orElse(false);
     }
 
     /** Requests in flight on public sockets. */
@@ -145,6 +175,8 @@ public final class RouterApp implements AutoCloseable {
                 internal.stop();
             } finally {
                 handlers.close();
+                scraper.close();
+                pluginTimings.close();
                 metrics.close();
             }
         }

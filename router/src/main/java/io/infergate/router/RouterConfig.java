@@ -1,5 +1,7 @@
 package io.infergate.router;
 
+import io.infergate.router.schedule.SchedulingSettings;
+
 import io.infergate.router.listen.ListenerLimits;
 import io.infergate.router.proxy.ProxySettings;
 
@@ -16,9 +18,11 @@ import java.util.Objects;
  * @param listeners           bounds of every public socket
  * @param proxy               upstream timeouts and bounds
  * @param maxSnapshotBytes    the largest snapshot body accepted (413 beyond)
+ * @param scheduling          InferencePool scheduling: scraping, plugins, admission
  */
 public record RouterConfig(String bindAddress, String internalBindAddress, int internalPort, String token,
-                           ListenerLimits listeners, ProxySettings proxy, long maxSnapshotBytes) {
+                           ListenerLimits listeners, ProxySettings proxy, long maxSnapshotBytes,
+                           SchedulingSettings scheduling) {
 
     /** Default internal port. */
     public static final int DEFAULT_INTERNAL_PORT = 15000;
@@ -30,6 +34,7 @@ public record RouterConfig(String bindAddress, String internalBindAddress, int i
         Objects.requireNonNull(internalBindAddress, "internalBindAddress");
         Objects.requireNonNull(listeners, "listeners");
         Objects.requireNonNull(proxy, "proxy");
+        Objects.requireNonNull(scheduling, "scheduling");
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("the snapshot API token must not be empty");
         }
@@ -41,6 +46,19 @@ public record RouterConfig(String bindAddress, String internalBindAddress, int i
         }
     }
 
+    /** With the default scheduling. */
+    public RouterConfig(String bindAddress, String internalBindAddress, int internalPort, String token,
+                        ListenerLimits listeners, ProxySettings proxy, long maxSnapshotBytes) {
+        this(bindAddress, internalBindAddress, internalPort, token, listeners, proxy, maxSnapshotBytes,
+                SchedulingSettings.defaults());
+    }
+
+    /** A copy with other scheduling settings. */
+    public RouterConfig withScheduling(SchedulingSettings settings) {
+        return new RouterConfig(bindAddress, internalBindAddress, internalPort, token, listeners, proxy,
+                maxSnapshotBytes, settings);
+    }
+
     /** Defaults everywhere except what a test or Main must choose. */
     public static RouterConfig defaults(String bindAddress, int internalPort, String token) {
         return new RouterConfig(bindAddress, bindAddress, internalPort, token, ListenerLimits.defaults(),
@@ -50,6 +68,6 @@ public record RouterConfig(String bindAddress, String internalBindAddress, int i
     @Override
     public String toString() {
         return "RouterConfig[bind=" + bindAddress + ", internal=" + internalBindAddress + ":" + internalPort
-                + ", token=redacted, " + listeners + ", " + proxy + ", maxSnapshotBytes=" + maxSnapshotBytes + "]";
+                + ", token=redacted, " + listeners + ", " + proxy + ", maxSnapshotBytes=" + maxSnapshotBytes + ", " + scheduling.scrape() + ", " + scheduling.admission() + "]";
     }
 }

@@ -83,4 +83,38 @@ class CommandLineTest {
         message = assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(badDuration)).getMessage();
         assertTrue(message.contains("'router.upstream.read-timeout' must be an ISO-8601 duration"), message);
     }
+
+    @Test
+    void schedulingSettingsAndTheSchedulerConfigFile(@TempDir Path dir) throws IOException {
+        var run = assertInstanceOf(CommandLine.Parsed.Run.class,
+                CommandLine.parse(List.of("--token-file=/t", "--scheduler-config", "s.yaml")));
+        assertEquals(Optional.of(Path.of("s.yaml")), run.schedulerConfig());
+
+        Path router = Files.writeString(dir.resolve("router.yaml"), """
+                router:
+                  endpoints:
+                    scrape-interval: PT0.1S
+                    stale-after: PT0.5S
+                  admission:
+                    queue-timeout: PT3S
+                    saturation-queue-threshold: 8
+                """);
+        var scheduling = ConfigFile.read(router).scheduling();
+        assertEquals(java.time.Duration.ofMillis(100), scheduling.scrape().interval());
+        assertEquals(java.time.Duration.ofSeconds(3), scheduling.admission().queueTimeout());
+        assertEquals(8.0, scheduling.saturation().queueThreshold());
+
+        Path bad = Files.writeString(dir.resolve("sched.yaml"), """
+                apiVersion: infergate.io/v1alpha1
+                kind: SchedulerConfig
+                plugins:
+                - type: queue-scorer
+                profiles:
+                - name: default
+                  plugins:
+                  - pluginRef: queue-scorer
+                """);
+        assertEquals("--scheduler-config " + bad + ": profiles[0] 'default': no picker; a profile has exactly one",
+                assertThrows(IllegalArgumentException.class, () -> ConfigFile.readScheduler(bad)).getMessage());
+    }
 }

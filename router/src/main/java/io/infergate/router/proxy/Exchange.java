@@ -32,7 +32,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One upstream exchange: build the upstream request (hop-by-hop headers dropped, filters applied,
+ * One upstream exchange: build the upstream request (hop-by-hop headers and the gateway's own
+ * {@code x-gateway-inference-objective} / {@code x-gateway-model-name-rewrite} dropped, filters applied,
  * Host kept as sent, {@code x-request-id} and {@code x-forwarded-*} set), send it, then stream the
  * response back.
  *
@@ -78,7 +79,9 @@ final class Exchange {
         HeaderList headers = new HeaderList();
         String connection = req.headers().first(HeaderNames.CONNECTION).orElse(null);
         for (Header h : req.headers()) {
-            if (!HopByHop.drop(h.name(), connection) && !h.name().equalsIgnoreCase(GatewayHandler.X_REQUEST_ID)) {
+            if (!HopByHop.drop(h.name(), connection) && !h.name().equalsIgnoreCase(GatewayHandler.X_REQUEST_ID)
+                    && !h.name().equalsIgnoreCase(GatewayHandler.X_OBJECTIVE)
+                    && !h.name().equalsIgnoreCase(GatewayHandler.X_MODEL_REWRITE)) {
                 h.allValues().forEach(v -> headers.add(h.name(), v));
             }
         }

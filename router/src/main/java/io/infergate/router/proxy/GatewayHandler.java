@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.BackendRef;
 import io.infergate.common.snapshot.Filter;
+import io.infergate.common.snapshot.Objective;
 import io.infergate.common.snapshot.Rule;
 import io.infergate.router.inference.ErrorBody;
 import io.infergate.router.inference.OpenAiParser;
@@ -20,10 +21,12 @@ import io.infergate.router.match.SocketKey;
 import io.infergate.router.match.Values;
 import io.infergate.router.observe.AccessLog;
 import io.infergate.router.observe.RouterMetrics;
+import io.infergate.router.schedule.Admission;
 import io.infergate.router.schedule.BackendTarget;
 import io.infergate.router.schedule.Lease;
 import io.infergate.router.schedule.Pick;
 import io.infergate.router.schedule.PickContext;
+import io.infergate.router.schedule.PromptText;
 import io.infergate.router.schedule.Scheduler;
 import io.infergate.router.snapshot.CompiledSnapshot;
 import io.infergate.router.snapshot.Serving;
@@ -46,6 +49,13 @@ import java.util.random.RandomGenerator;
 public final class GatewayHandler implements Handler {
 
     static final String X_REQUEST_ID = "x-request-id";
+    /** Names the InferenceObjective; read here, never sent upstream. */
+    static final String X_OBJECTIVE = "x-gateway-inference-objective";
+    /** Forces a model rewrite target; never sent upstream. */
+    static final String X_MODEL_REWRITE = "x-gateway-model-name-rewrite";
+    static final String POOL_SATURATED = "pool_saturated";
+    static final String QUEUE_TIMEOUT = "queue_timeout";
+    static final String QUEUE_FULL = "queue_full";
 
     private final SocketKey socket;
     private final Serving serving;
@@ -120,14 +130,14 @@ public final class GatewayHandler implements Handler {
             case BackendChoice.Result.AllZeroWeight z -> Responses.error(res, record, ErrorBody.of(500,
                     ErrorBody.BACKEND_NOT_FOUND, "every backendRef of rule " + rule.id() + " has weight 0"));
             case BackendChoice.Result.Chosen c -> c.ref().backend().flatMap(snapshot::backend).ifPresentOrElse(
-                    backend -> toBackend(req, res, record, backend, matched, c.ref(), host, path),
+                    backend -> toBackend(req, res, record, snapshot, backend, matched, c.ref(), host, path),
                     () -> Responses.error(res, record, ErrorBody.of(500, ErrorBody.BACKEND_NOT_FOUND,
                             "a backendRef of rule " + rule.id() + " does not resolve to a backend")));
         }
     }
 
-    private void toBackend(ServerRequest req, ServerResponse res, RequestRecord record, BackendTarget backend,
-                           Candidate matched, BackendRef ref, String host, String path) {
+    private void toBackend(ServerRequest req, ServerResponse res, RequestRecord record, CompiledSnapshot snapshot,
+                           BackendTarget backend, Candidate matched, BackendRef ref, String host, String path) {
         record.backend = backend.id();
         if (backend.endpoints().isEmpty()) {
             Responses.error(res, record, ErrorBody.of(503, ErrorBody.NO_HEALTHY_UPSTREAM,
@@ -139,7 +149,20 @@ public final class GatewayHandler implements Handler {
             return; // answered already (400, 413)
         }
         Optional<OpenAiRequest> inference = prepared.get().inference();
-        switch (scheduler.pick(backend, new PickContext(record.requestId, inference.map(OpenAiRequest::model)))) {
+        PickContext context = new PickContext(record.requestId, inference.map(OpenAiRequest::model),
+                prepared.get().body() instanceof Upstream.Body.Bytes b && inference.isPresent() ? PromptText.of(b.bytes()) : "",
+                backend.backend() instanceof Backend.InferencePool ? priority(req, snapshot, backend.id()) : 0,
+                Optional.empty());
+        switch (scheduler.pick(backend, context)) {
+            case Pick.Shed s -> {
+                res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, s.retryAfter().toSeconds())));
+                Responses.error(res, record, ErrorBody.of(429, POOL_SATURATED,
+                        "pool " + backend.id() + " is saturated and the request's objective is sheddable"));
+            }
+            case Pick.QueueTimeout t -> Responses.error(res, record, ErrorBody.of(503, QUEUE_TIMEOUT,
+                    "pool " + backend.id() + " stayed saturated for " + t.waited().toMillis() + " ms"));
+            case Pick.QueueFull f -> Responses.error(res, record, ErrorBody.of(503, QUEUE_FULL,
+                    "pool " + backend.id() + " is saturated and its queue holds " + f.length() + " requests"));
             case Pick.NoEndpoints n -> Responses.error(res, record, ErrorBody.of(503, ErrorBody.NO_HEALTHY_UPSTREAM,
                     "backend " + backend.id() + " has no ready endpoints"));
             case Pick.Saturated s -> Responses.error(res, record, ErrorBody.of(503, ErrorBody.UPSTREAM_SATURATED,
@@ -152,6 +175,23 @@ public final class GatewayHandler implements Handler {
                 }
             }
         }
+    }
+
+    /**
+     * The priority of the InferenceObjective named by {@code x-gateway-inference-objective} for
+     * this pool; 0 when the header is absent or names no objective of the pool.
+     */
+    private static int priority(ServerRequest req, CompiledSnapshot snapshot, String poolId) {
+        Optional<String> name = req.headers().first(HeaderNames.create(X_OBJECTIVE));
+        if (name.isEmpty()) {
+            return 0;
+        }
+        for (Objective o : snapshot.snapshot().objectives()) {
+            if (o.name().equals(name.get()) && o.pool().equals(poolId)) {
+                return o.priority();
+            }
+        }
+        return 0;
     }
 
     /** The body to send and, for inference requests, what was parsed from it. */
@@ -226,9 +266,15 @@ public final class GatewayHandler implements Handler {
         /** @param random backendRef weights (seeded in tests) */
         public Factory(Serving serving, ProxySettings settings, RouterMetrics metrics, AccessLog accessLog,
                        RandomGenerator random) {
+            this(serving, settings, metrics, accessLog, random, Optional.empty());
+        }
+
+        /** @param admission priority admission of InferencePool requests, when configured */
+        public Factory(Serving serving, ProxySettings settings, RouterMetrics metrics, AccessLog accessLog,
+                       RandomGenerator random, Optional<Admission> admission) {
             this.serving = serving;
             this.settings = settings;
-            this.scheduler = new Scheduler(settings.maxConcurrentPerEndpoint());
+            this.scheduler = new Scheduler(settings.maxConcurrentPerEndpoint(), admission);
             this.upstream = new Upstream(settings);
             this.exchange = new Exchange(upstream, settings, metrics);
             this.metrics = metrics;
@@ -244,6 +290,7 @@ public final class GatewayHandler implements Handler {
         @Override
         public void close() {
             upstream.close();
+            accessLog.close(); // writes the lines still queued
         }
     }
 }

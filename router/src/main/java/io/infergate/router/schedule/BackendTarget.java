@@ -3,6 +3,7 @@ package io.infergate.router.schedule;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * A backend compiled for scheduling: its endpoints with live state, and the profile that picks
- * among them (round robin for Services, least outstanding for InferencePools).
+ * among them (round robin for Services; for InferencePools the configured plugin profile, or
+ * least outstanding when the registry carries no {@link PoolScheduling}).
  *
  * @param backend   the backend from the snapshot
  * @param endpoints its endpoints, in snapshot order, deduplicated by {@code address:port}
@@ -31,17 +33,24 @@ public record BackendTarget(Backend backend, List<Target> endpoints, Profile pro
     public static Map<String, BackendTarget> compileAll(List<Backend> backends, EndpointRegistry registry,
                                                         RandomGenerator random) {
         Map<String, BackendTarget> out = new HashMap<>();
+        List<Endpoint> poolEndpoints = new ArrayList<>();
         for (Backend b : backends) {
+            if (b instanceof Backend.InferencePool) {
+                poolEndpoints.addAll(b.endpoints());
+            }
             Map<String, Target> unique = new LinkedHashMap<>();
             for (Endpoint e : b.endpoints()) {
                 unique.putIfAbsent(e.hostPort(), new Target(e, registry.state(e.hostPort())));
             }
             Profile profile = switch (b) {
                 case Backend.Service s -> new RoundRobin();
-                case Backend.InferencePool p -> new LeastOutstanding(random);
+                case Backend.InferencePool p -> registry.pools()
+                        .<Profile>map(s -> new PluginProfile(s.profile(), s.metrics(), s.staleAfter(), s.timer()))
+                        .orElseGet(() -> new LeastOutstanding(random));
             };
             out.put(b.id(), new BackendTarget(b, List.copyOf(unique.values()), profile));
         }
+        registry.pools().ifPresent(s -> s.poolEndpoints().accept(poolEndpoints));
         return out;
     }
 }

@@ -1,5 +1,7 @@
 package io.infergate.router.schedule;
 
+import java.time.Duration;
+
 /** The scheduler's decision for one request. */
 public sealed interface Pick {
 
@@ -13,5 +15,17 @@ public sealed interface Pick {
 
     /** Every endpoint is at the per-endpoint concurrency bound: 503. */
     record Saturated(int limit) implements Pick {
+    }
+
+    /** The pool is saturated and the request is sheddable (priority &lt; 0): 429 with Retry-After. */
+    record Shed(Duration retryAfter) implements Pick {
+    }
+
+    /** The request waited the whole queue timeout for a saturated pool: 503. */
+    record QueueTimeout(Duration waited) implements Pick {
+    }
+
+    /** The pool's queue is full: 503. */
+    record QueueFull(int length) implements Pick {
     }
 }

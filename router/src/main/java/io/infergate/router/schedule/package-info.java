@@ -1,2 +1,2 @@
-/** Endpoint picking: per-endpoint outstanding-request state, per-endpoint concurrency bounds, and the profiles that choose an endpoint. */
+/** Endpoint picking: per-endpoint outstanding-request state and bounds, the filter → scorer → picker framework with its configuration and registry, pool saturation and priority admission. */
 package io.infergate.router.schedule;

@@ -161,6 +161,20 @@ class ProxyTest {
     }
 
     @Test
+    void theObjectiveAndRewriteHeadersNeverReachTheUpstream() {
+        Http.Reply r = http.send(Method.GET, port, "echo.example.com", "/objective", null, req -> req
+                .header(HeaderNames.create("x-gateway-inference-objective"), "batch")
+                .header(HeaderNames.create("X-Gateway-Model-Name-Rewrite"), "other-model")
+                .header(HeaderNames.create("X-Kept"), "1"));
+        assertEquals(200, r.status(), r.body());
+        Set<String> sent = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        sent.addAll(r.json().getJsonObject("headers").keySet());
+        assertTrue(sent.contains("x-kept"), sent.toString());
+        assertTrue(!sent.contains("x-gateway-inference-objective"), sent.toString());
+        assertTrue(!sent.contains("x-gateway-model-name-rewrite"), sent.toString());
+    }
+
+    @Test
     void aRequestIdIsAddedWhenAbsentAndForwarded() {
         Http.Reply r = http.get(port, "echo.example.com", "/id");
         String id = r.header("x-request-id");

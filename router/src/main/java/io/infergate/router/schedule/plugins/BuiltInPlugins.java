@@ -1,0 +1,34 @@
+package io.infergate.router.schedule.plugins;
+
+import io.infergate.router.schedule.PluginRegistry;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.random.RandomGenerator;
+
+/** The registry of every built-in plugin type; Main and tests start from it. */
+public final class BuiltInPlugins {
+
+    private BuiltInPlugins() {
+    }
+
+    /** @param random the pickers' source of randomness (thread-safe; seeded in tests) */
+    public static PluginRegistry registry(RandomGenerator random) {
+        return new PluginRegistry()
+                .register(QueueScorer.TYPE, (name, p) -> new QueueScorer(name))
+                .register(KvCacheUtilizationScorer.TYPE, (name, p) -> new KvCacheUtilizationScorer(name))
+                .register(OutstandingRequestsScorer.TYPE, (name, p) -> new OutstandingRequestsScorer(name))
+                .register(LoraAffinityScorer.TYPE, (name, p) -> new LoraAffinityScorer(name))
+                .register(PrefixCacheScorer.TYPE, (name, p) -> new PrefixCacheScorer(name,
+                        PrefixCacheScorer.Mode.valueOf(p.string("mode", "rendezvous", List.of("rendezvous", "local-index"))
+                                .replace('-', '_').toUpperCase(Locale.ROOT)),
+                        p.integer("blockSize", 64, 1, 1 << 20),
+                        p.integer("maxPrefixBlocksToMatch", 256, 1, 1 << 16),
+                        p.integer("anchorBlocks", 4, 1, 1 << 16),
+                        p.decimal("loadFactor", 0.25, 0, 100),
+                        p.integer("loadSlack", 4, 0, 1 << 20),
+                        p.integer("lruCapacityPerServer", 31_250, 1, 1 << 24)))
+                .register(MaxScorePicker.TYPE, (name, p) -> new MaxScorePicker(name, random))
+                .register(WeightedRandomPicker.TYPE, (name, p) -> new WeightedRandomPicker(name, random));
+    }
+}

@@ -1,0 +1,146 @@
+package io.infergate.router.schedule.plugins;
+
+import io.infergate.router.schedule.EndpointView;
+import io.infergate.router.schedule.PickContext;
+import io.infergate.router.schedule.Plugin;
+import io.infergate.router.schedule.PrefixHashes;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * {@code prefix-cache-scorer}: prefers endpoints likely to hold the prompt's prefix in their KV
+ * cache. The prompt is hashed into a chain of block hashes ({@link PrefixHashes}); a prompt
+ * without a full block scores 0 everywhere. Two modes (docs/adr/0004-prefix-affinity.md):
+ *
+ * <ul>
+ *   <li>{@code local-index} (the EPP's approximate scorer): {@code score = leading blocks this
+ *   router has sent to the endpoint / blocks of the prompt}. Each router learns alone, so with N
+ *   routers a prefix is spread over up to N endpoints.</li>
+ *   <li>{@code rendezvous} (default): the anchor {@code h_a} (the hash of the first
+ *   {@code min(anchor-blocks, n)} blocks) ranks the endpoints by highest random weight
+ *   {@code mix(h_a ⊕ hash(address:port))}. Walking that order, an endpoint whose load
+ *   ({@code running + waiting} when scraped and fresh, else this router's outstanding) is at or
+ *   above {@code ⌈(1 + loadFactor) × (Σ load + 1) / N⌉ + loadSlack} is skipped (consistent
+ *   hashing with bounded loads; the slack keeps a pod with a couple of running requests from
+ *   losing its prefixes at low load, where a model server batches them at no cost); the first
+ *   one kept scores 1. Every other endpoint scores as in
+ *   {@code local-index}, so a prefix this router already spilled elsewhere still counts.
+ *   {@code score = max(assigned ? 1 : 0, leading matched / blocks)}. Every router computes the
+ *   same ranking from the same snapshot and, up to scrape timing, the same loads, so the
+ *   affinity holds across N routers without a shared store; removing an endpoint moves only the
+ *   prefixes it was first for.</li>
+ * </ul>
+ *
+ * @param blockChars          characters per block (64 ≈ 16 tokens)
+ * @param maxBlocks           blocks hashed at most
+ * @param anchorBlocks        blocks the rendezvous anchor covers
+ * @param loadFactor          the bounded-load ε
+ * @param loadSlack           requests above the bound tolerated before an endpoint is skipped
+ */
+public final class PrefixCacheScorer implements Plugin.Scorer {
+
+    public static final String TYPE = "prefix-cache-scorer";
+
+    /** How endpoints are matched to prefixes. */
+    public enum Mode { LOCAL_INDEX, RENDEZVOUS }
+
+    private final String name;
+    private final Mode mode;
+    private final int blockChars;
+    private final int maxBlocks;
+    private final int anchorBlocks;
+    private final double loadFactor;
+    private final int loadSlack;
+    private final PrefixIndex index;
+
+    public PrefixCacheScorer(String name, Mode mode, int blockChars, int maxBlocks, int anchorBlocks,
+                             double loadFactor, int loadSlack, int lruCapacityPerEndpoint) {
+        this.name = name;
+        this.mode = mode;
+        this.blockChars = blockChars;
+        this.maxBlocks = maxBlocks;
+        this.anchorBlocks = anchorBlocks;
+        this.loadFactor = loadFactor;
+        this.loadSlack = loadSlack;
+        this.index = new PrefixIndex(lruCapacityPerEndpoint);
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The configured mode. */
+    public Mode mode() {
+        return mode;
+    }
+
+    @Override
+    public double[] score(PickContext request, List<EndpointView> candidates) {
+        double[] out = new double[candidates.size()];
+        long[] chain = chain(request);
+        if (chain.length == 0) {
+            return out;
+        }
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (double) index.leadingMatches(candidates.get(i).key(), chain) / chain.length;
+        }
+        if (mode == Mode.RENDEZVOUS) {
+            out[assigned(chain, candidates)] = 1;
+        }
+        return out;
+    }
+
+    @Override
+    public void picked(PickContext request, EndpointView chosen) {
+        index.record(chosen.key(), chain(request));
+    }
+
+    private long[] chain(PickContext request) {
+        return PrefixHashes.chain(request.model().orElse(""), request.prompt(), blockChars, maxBlocks);
+    }
+
+    /** The index of the candidate the rendezvous order with bounded load assigns. */
+    int assigned(long[] chain, List<EndpointView> candidates) {
+        long anchor = chain[Math.min(anchorBlocks, chain.length) - 1];
+        List<Integer> order = rendezvousOrder(anchor, candidates);
+        long sum = 0;
+        for (EndpointView v : candidates) {
+            sum += load(v);
+        }
+        double capacity = Math.ceil((1 + loadFactor) * (sum + 1) / candidates.size()) + loadSlack;
+        for (int i : order) {
+            if (load(candidates.get(i)) < capacity) {
+                return i;
+            }
+        }
+        return order.getFirst();
+    }
+
+    /** Candidate indexes, highest random weight first (ties, which need a hash collision, by key). */
+    static List<Integer> rendezvousOrder(long anchor, List<EndpointView> candidates) {
+        List<Integer> order = new ArrayList<>(candidates.size());
+        long[] weight = new long[candidates.size()];
+        for (int i = 0; i < weight.length; i++) {
+            weight[i] = PrefixHashes.mix(anchor ^ PrefixHashes.ofKey(candidates.get(i).key()));
+            order.add(i);
+        }
+        order.sort(Comparator.<Integer>comparingLong(i -> weight[i]).reversed()
+                .thenComparing(i -> candidates.get(i).key()));
+        return order;
+    }
+
+    private static long load(EndpointView v) {
+        if (v.metrics().isPresent() && !v.stale()) {
+            return v.metrics().get().running() + v.metrics().get().waiting();
+        }
+        return v.outstanding();
+    }
+}

@@ -1,0 +1,101 @@
+package io.infergate.router.schedule;
+
+import io.infergate.common.snapshot.Backend;
+import io.infergate.router.endpoints.Metrics;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.infergate.router.testing.Snap.endpoint;
+import static io.infergate.router.testing.Snap.pool;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+class AdmissionTest {
+
+    private final AtomicReference<Metrics> sample = new AtomicReference<>(Views.metrics(10, 1, 0)); // 10/5 = 2: saturated
+    private final Backend.InferencePool pool = pool("p", endpoint("10.0.0.1", 80, "a"));
+    private final BackendTarget target = BackendTarget.compileAll(List.of(pool), new EndpointRegistry(), new Random(1))
+            .get(pool.id());
+
+    private Admission admission(Duration timeout, int maxLength) {
+        return new Admission(new Admission.Settings(timeout, maxLength, Duration.ofSeconds(2), Duration.ofMillis(20)),
+                SaturationDetector.defaults(), k -> Optional.of(sample.get()), Duration.ofDays(1));
+    }
+
+    @Test
+    void anUnsaturatedPoolAdmitsEveryone() throws InterruptedException {
+        sample.set(Views.metrics(0, 1, 0));
+        assertInstanceOf(Admission.Ticket.Admitted.class, admission(Duration.ofSeconds(10), 10).admit(target, -5));
+    }
+
+    @Test
+    void aSaturatedPoolShedsSheddableRequestsAtOnce() throws InterruptedException {
+        Admission.Ticket t = admission(Duration.ofSeconds(10), 10).admit(target, -1);
+        assertEquals(Duration.ofSeconds(2), assertInstanceOf(Admission.Ticket.Shed.class, t).retryAfter());
+    }
+
+    @Test
+    void queuedRequestsLeaveByPriorityThenArrivalAsSlotsFree() throws Exception {
+        Admission a = admission(Duration.ofSeconds(30), 10);
+        List<String> order = new CopyOnWriteArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            String[] names = {"low-0", "high-1", "high-2"};
+            int[] priorities = {0, 5, 5};
+            for (int i = 0; i < 3; i++) {
+                String name = names[i];
+                int priority = priorities[i];
+                threads.submit(() -> {
+                    assertInstanceOf(Admission.Ticket.Admitted.class, a.admit(target, priority));
+                    order.add(name);
+                    return null;
+                });
+                int queued = i + 1;
+                await().until(() -> a.waiting(pool.id()) == queued);
+            }
+            for (int i = 1; i <= 3; i++) {
+                a.released(pool.id());
+                int done = i;
+                await().until(() -> order.size() == done);
+            }
+        }
+        assertEquals(List.of("high-1", "high-2", "low-0"), order);
+    }
+
+    @Test
+    void theQueueDrainsWhenThePoolStopsBeingSaturated() throws Exception {
+        Admission a = admission(Duration.ofSeconds(30), 10);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Admission.Ticket> t = threads.submit(() -> a.admit(target, 0));
+            await().until(() -> a.waiting(pool.id()) == 1);
+            sample.set(Views.metrics(0, 1, 0));
+            assertInstanceOf(Admission.Ticket.Admitted.class, t.get());
+        }
+    }
+
+    @Test
+    void aFullQueueIsRefusedAtOnce() throws Exception {
+        Admission a = admission(Duration.ofSeconds(30), 1);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Admission.Ticket> first = threads.submit(() -> a.admit(target, 0));
+            await().until(() -> a.waiting(pool.id()) == 1);
+            assertEquals(1, assertInstanceOf(Admission.Ticket.Full.class, a.admit(target, 7)).length());
+            sample.set(Views.metrics(0, 1, 0));
+            assertInstanceOf(Admission.Ticket.Admitted.class, first.get());
+        }
+    }
+
+    @Test
+    void aWaitLongerThanTheQueueTimeoutEnds() throws InterruptedException {
+        assertInstanceOf(Admission.Ticket.TimedOut.class, admission(Duration.ofMillis(30), 10).admit(target, 0));
+    }
+}

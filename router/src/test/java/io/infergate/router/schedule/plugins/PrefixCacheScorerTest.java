@@ -1,0 +1,127 @@
+package io.infergate.router.schedule.plugins;
+
+import io.infergate.router.schedule.EndpointView;
+import io.infergate.router.schedule.Parameters;
+import io.infergate.router.schedule.PickContext;
+import io.infergate.router.schedule.Plugin;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+import static io.infergate.router.schedule.Views.metrics;
+import static io.infergate.router.schedule.Views.view;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PrefixCacheScorerTest {
+
+    private static Plugin.Scorer scorer(String mode) {
+        return (Plugin.Scorer) BuiltInPlugins.registry(new SplittableRandom(1)).factory(PrefixCacheScorer.TYPE)
+                .orElseThrow().create("prefix", new Parameters("prefix", Map.of("mode", mode)));
+    }
+
+    private static PickContext request(String prompt) {
+        return new PickContext("r", Optional.of("m"), prompt, 0, Optional.empty());
+    }
+
+    /** A prompt of {@code blocks} distinct 64-char blocks starting with {@code system}. */
+    private static String prompt(int seed) {
+        return ("system prompt number " + seed + " ").repeat(20);
+    }
+
+    private static int assigned(Plugin.Scorer s, String prompt, List<EndpointView> candidates) {
+        double[] scores = s.score(request(prompt), candidates);
+        for (int i = 0; i < scores.length; i++) {
+            if (scores[i] == 1) {
+                return i;
+            }
+        }
+        throw new AssertionError("no endpoint assigned");
+    }
+
+    private static List<EndpointView> endpoints(int... ns) {
+        List<EndpointView> out = new ArrayList<>();
+        for (int n : ns) {
+            out.add(view(n, 0, null));
+        }
+        return out;
+    }
+
+    @Test
+    void twoIndependentRoutersAssignEveryPrefixToTheSameEndpoint() {
+        Plugin.Scorer one = scorer("rendezvous");
+        Plugin.Scorer two = scorer("rendezvous");
+        List<EndpointView> pool = endpoints(1, 2, 3, 4, 5);
+        Map<String, Integer> spread = new HashMap<>();
+        for (int i = 0; i < 200; i++) {
+            int a = assigned(one, prompt(i), pool);
+            assertEquals(a, assigned(two, prompt(i), endpoints(1, 2, 3, 4, 5)), "prompt " + i);
+            spread.merge(pool.get(a).key(), 1, Integer::sum);
+        }
+        assertEquals(5, spread.size(), "prefixes spread over every endpoint: " + spread);
+    }
+
+    @Test
+    void removingAnEndpointMovesOnlyTheKeysItWasAssigned() {
+        Plugin.Scorer s = scorer("rendezvous");
+        List<EndpointView> five = endpoints(1, 2, 3, 4, 5);
+        List<EndpointView> four = endpoints(1, 2, 4, 5);
+        int moved = 0;
+        for (int i = 0; i < 200; i++) {
+            String before = five.get(assigned(s, prompt(i), five)).key();
+            String after = four.get(assigned(s, prompt(i), four)).key();
+            if (before.equals("10.0.0.3:8000")) {
+                moved++;
+            } else {
+                assertEquals(before, after, "prompt " + i + " moved although its endpoint stayed");
+            }
+        }
+        assertTrue(moved > 0, "endpoint 3 was assigned some prompts");
+    }
+
+    @Test
+    void anOverloadedEndpointIsSkippedForTheNextInRendezvousOrder() {
+        Plugin.Scorer s = scorer("rendezvous");
+        List<EndpointView> idle = endpoints(1, 2, 3);
+        int first = assigned(s, prompt(42), idle);
+        List<EndpointView> busy = new ArrayList<>(idle);
+        // load 10 on the assigned one, 0 elsewhere: capacity ⌈1.25 × 11 / 3⌉ + 4 = 9 ≤ 10 → skipped
+        busy.set(first, view(first + 1, 0, metrics(6, 4, 0)));
+        int second = assigned(s, prompt(42), busy);
+        assertNotEquals(first, second);
+    }
+
+    @Test
+    void aFewRunningRequestsDoNotMoveAPrefix() {
+        Plugin.Scorer s = scorer("rendezvous");
+        List<EndpointView> idle = endpoints(1, 2, 3);
+        int first = assigned(s, prompt(42), idle);
+        List<EndpointView> light = new ArrayList<>(idle);
+        // load 3 on the assigned one: capacity ⌈1.25 × 4 / 3⌉ + 4 = 6 > 3 → kept
+        light.set(first, view(first + 1, 0, metrics(0, 3, 0)));
+        assertEquals(first, assigned(s, prompt(42), light));
+    }
+
+    @Test
+    void promptsWithoutAFullBlockHaveNoAffinity() {
+        assertArrayEquals(new double[]{0, 0}, scorer("rendezvous").score(request("short"), endpoints(1, 2)));
+    }
+
+    @Test
+    void localIndexScoresTheLeadingBlocksThisRouterSentThere() {
+        Plugin.Scorer s = scorer("local-index");
+        List<EndpointView> pool = endpoints(1, 2);
+        String shared = "x".repeat(64 * 3);
+        assertArrayEquals(new double[]{0, 0}, s.score(request(shared + "y".repeat(64)), pool));
+        s.picked(request(shared + "y".repeat(64)), pool.get(1));
+        // 4 blocks, the first 3 shared with what endpoint 2 got → 3/4
+        assertArrayEquals(new double[]{0, 0.75}, s.score(request(shared + "z".repeat(64)), pool), 1e-9);
+    }
+}
