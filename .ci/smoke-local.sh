@@ -33,8 +33,9 @@ check "streaming" 200 -N "${J[@]}" http://127.0.0.1:8080/v1/completions \
 grep -q 'data: \[DONE\]' "$out" || { fail=$((fail + 1)); echo "FAIL streaming: no [DONE]"; }
 check "bad JSON" 400 "${J[@]}" http://127.0.0.1:8080/v1/completions -d '{nope'
 check "status" 200 http://127.0.0.1:9090/status
-pods=$(for _ in $(seq 1 30); do curl -s -D - -o /dev/null "${J[@]}" http://127.0.0.1:8080/v1/completions \
-  -d '{"model":"Qwen2.5-0.5B-Instruct","prompt":"hi","max_tokens":1}' | tr -d '\r' | sed -n 's/^x-inference-pod: //Ip'; done | sort -u | wc -l)
+# Distinct prompts: identical ones stick to one pod on purpose (prefix-cache affinity).
+pods=$(for i in $(seq 1 30); do curl -s -D - -o /dev/null "${J[@]}" http://127.0.0.1:8080/v1/completions \
+  -d "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"question number $i\",\"max_tokens\":1}" | tr -d '\r' | sed -n 's/^x-inference-pod: //Ip'; done | sort -u | wc -l)
 if [ "$pods" = 3 ]; then pass=$((pass + 1)); echo "ok   30 requests reached 3 pods"; else fail=$((fail + 1)); echo "FAIL 30 requests reached $pods pods"; fi
 
 # Deleting the HTTPRoute withdraws the route within 2 s (404, OpenAI-style JSON); restoring it
