@@ -7,7 +7,7 @@ log=$(mktemp)
 out=$(mktemp)
 ./infergate local --no-build > "$log" 2>&1 &
 pid=$!
-stop() { kill -INT "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+stop() { kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }  # TERM: background jobs ignore INT
 trap 'stop; echo "--- launcher output"; cat "$log"' EXIT
 for _ in $(seq 1 600); do
   grep -q "Infergate is running" "$log" && break
@@ -33,6 +33,22 @@ check "streaming" 200 -N "${J[@]}" http://127.0.0.1:8080/v1/completions \
 grep -q 'data: \[DONE\]' "$out" || { fail=$((fail + 1)); echo "FAIL streaming: no [DONE]"; }
 check "bad JSON" 400 "${J[@]}" http://127.0.0.1:8080/v1/completions -d '{nope'
 check "status" 200 http://127.0.0.1:9090/status
+# The walkthrough's step 7, read from the controller's /status: what it would write to Kubernetes.
+if python3 - "$out" <<'PY'
+import json, sys
+objs = {(o["kind"], o["metadata"]["name"]): o["status"] for o in json.load(open(sys.argv[1]))["objects"]}
+def cond(conds, t):
+    return next((c["status"] for c in conds if c["type"] == t), None)
+gw = objs[("Gateway", "inference-gateway")]
+assert cond(gw["conditions"], "Accepted") == "True" and cond(gw["conditions"], "Programmed") == "True", gw
+assert gw.get("addresses"), "Gateway has no address"
+route = objs[("HTTPRoute", "kthena-demo-route")]["parents"][0]["conditions"]
+assert cond(route, "Accepted") == "True" and cond(route, "ResolvedRefs") == "True", route
+pool = objs[("InferencePool", "kthena-demo")]["parents"]
+assert pool and pool[0]["parentRef"]["name"] == "inference-gateway" and cond(pool[0]["conditions"], "Accepted") == "True", pool
+PY
+then pass=$((pass + 1)); echo "ok   status: Gateway Accepted+Programmed with an address, route Accepted+ResolvedRefs, pool parent Accepted"
+else fail=$((fail + 1)); echo "FAIL status content"; fi
 # Distinct prompts: identical ones stick to one pod on purpose (prefix-cache affinity).
 pods=$(for i in $(seq 1 30); do curl -s -D - -o /dev/null "${J[@]}" http://127.0.0.1:8080/v1/completions \
   -d "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"question number $i\",\"max_tokens\":1}" | tr -d '\r' | sed -n 's/^x-inference-pod: //Ip'; done | sort -u | wc -l)
