@@ -47,6 +47,8 @@ public final class OpenAiParser {
     public static Result parse(byte[] body) {
         String model = null;
         boolean stream = false;
+        String prompt = null;
+        String messages = null;
         try (JsonParser p = PARSERS.createParser(new ByteArrayInputStream(body))) {
             if (!p.hasNext() || p.next() != JsonParser.Event.START_OBJECT) {
                 return new Result.Invalid("request body must be a JSON object", Optional.empty());
@@ -74,6 +76,10 @@ public final class OpenAiParser {
                             return new Result.Invalid("'stream' must be a boolean", Optional.of("stream"));
                         }
                     }
+                    // The prefix plugins hash these; read in this same pass so the body is parsed once.
+                    case "messages" -> messages = value == JsonParser.Event.START_ARRAY ? p.getArray().toString() : skipped(p, value);
+                    case "prompt" -> prompt = value == JsonParser.Event.VALUE_STRING ? p.getString()
+                            : value == JsonParser.Event.START_ARRAY ? p.getArray().toString() : skipped(p, value);
                     default -> skip(p, value);
                 }
             }
@@ -88,7 +94,15 @@ public final class OpenAiParser {
         if (model == null || model.isBlank()) {
             return new Result.Invalid("you must provide a model parameter", Optional.of("model"));
         }
-        return new Result.Ok(new OpenAiRequest(model, stream));
+        // Chat: the compact JSON of messages (equal conversations give equal text); completions:
+        // the prompt string, or the JSON of an array prompt.
+        String promptText = messages != null ? messages : prompt != null ? prompt : "";
+        return new Result.Ok(new OpenAiRequest(model, stream, promptText));
+    }
+
+    private static String skipped(JsonParser p, JsonParser.Event value) {
+        skip(p, value);
+        return null;
     }
 
     private static void skip(JsonParser p, JsonParser.Event value) {

@@ -7,11 +7,19 @@ import java.util.Objects;
  * untouched.
  *
  * @param model  the {@code model} field, never blank
- * @param stream the {@code stream} field, false when absent
+ * @param stream     the {@code stream} field, false when absent
+ * @param promptText what the prefix plugins hash: the compact JSON of {@code messages} (chat), else
+ *                   the {@code prompt} string or the JSON of an array prompt; empty when neither
  */
-public record OpenAiRequest(String model, boolean stream) {
+public record OpenAiRequest(String model, boolean stream, String promptText) {
     public OpenAiRequest {
         Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(promptText, "promptText");
+    }
+
+    /** A request without prompt text. */
+    public OpenAiRequest(String model, boolean stream) {
+        this(model, stream, "");
     }
 
     /** Whether the method and path are an OpenAI generation call whose body the router reads. */

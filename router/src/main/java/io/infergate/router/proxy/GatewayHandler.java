@@ -26,7 +26,6 @@ import io.infergate.router.schedule.BackendTarget;
 import io.infergate.router.schedule.Lease;
 import io.infergate.router.schedule.Pick;
 import io.infergate.router.schedule.PickContext;
-import io.infergate.router.schedule.PromptText;
 import io.infergate.router.schedule.Scheduler;
 import io.infergate.router.snapshot.CompiledSnapshot;
 import io.infergate.router.snapshot.Serving;
@@ -150,7 +149,7 @@ public final class GatewayHandler implements Handler {
         }
         Optional<OpenAiRequest> inference = prepared.get().inference();
         PickContext context = new PickContext(record.requestId, inference.map(OpenAiRequest::model),
-                prepared.get().body() instanceof Upstream.Body.Bytes b && inference.isPresent() ? PromptText.of(b.bytes()) : "",
+                inference.map(OpenAiRequest::promptText).orElse(""),
                 backend.backend() instanceof Backend.InferencePool ? priority(req, snapshot, backend.id()) : 0,
                 Optional.empty());
         switch (scheduler.pick(backend, context)) {

@@ -40,4 +40,24 @@ class OpenAiParserTest {
         };
         assertEquals(expected, actual);
     }
+
+    static Stream<Arguments> prompts() {
+        return Stream.of(
+                arguments("completion: the prompt string", "{\"model\":\"m\",\"prompt\":\"Hello there\"}", "Hello there"),
+                arguments("array prompt: its compact JSON", "{\"model\":\"m\",\"prompt\":[\"a\", \"b\"]}", "[\"a\",\"b\"]"),
+                arguments("chat: the compact JSON of messages",
+                        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\", \"content\":\"hi\"}]}",
+                        "[{\"role\":\"user\",\"content\":\"hi\"}]"),
+                arguments("messages win over prompt, whatever the order",
+                        "{\"prompt\":\"p\",\"model\":\"m\",\"messages\":[]}", "[]"),
+                arguments("neither: empty", "{\"model\":\"m\"}", ""),
+                arguments("a prompt of another type is ignored", "{\"model\":\"m\",\"prompt\":{\"x\":1}}", ""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("prompts")
+    void promptTextIsReadInTheSamePass(String reason, String body, String expected) {
+        var ok = (OpenAiParser.Result.Ok) OpenAiParser.parse(body.getBytes(StandardCharsets.UTF_8));
+        assertEquals(expected, ok.request().promptText(), reason);
+    }
 }
