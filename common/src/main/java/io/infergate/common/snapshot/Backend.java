@@ -36,12 +36,28 @@ public sealed interface Backend {
     /**
      * An InferencePool: one endpoint per ready pod and target port; the router picks among them
      * itself, or asks the endpoint picker when {@code endpointPicker} is present.
+     *
+     * @param modelRewrites the InferenceModelRewrite rules for this pool, in precedence order
+     *                      (the first matching rule applies); empty when none
      */
     record InferencePool(String id, String namespace, String name, AppProtocol appProtocol,
-                         List<Endpoint> endpoints, Optional<EndpointPicker> endpointPicker) implements Backend {
+                         List<Endpoint> endpoints, Optional<EndpointPicker> endpointPicker,
+                         List<ModelRewrite> modelRewrites) implements Backend {
         public InferencePool {
             endpoints = List.copyOf(endpoints);
             endpointPicker = endpointPicker == null ? Optional.empty() : endpointPicker;
+            modelRewrites = modelRewrites == null ? List.of() : List.copyOf(modelRewrites);
+        }
+
+        /** A pool without model rewrite rules. */
+        public InferencePool(String id, String namespace, String name, AppProtocol appProtocol,
+                             List<Endpoint> endpoints, Optional<EndpointPicker> endpointPicker) {
+            this(id, namespace, name, appProtocol, endpoints, endpointPicker, List.of());
+        }
+
+        /** This pool with {@code rules} as its model rewrite rules. */
+        public InferencePool withModelRewrites(List<ModelRewrite> rules) {
+            return new InferencePool(id, namespace, name, appProtocol, endpoints, endpointPicker, rules);
         }
 
         /** The canonical id of an InferencePool backend. */

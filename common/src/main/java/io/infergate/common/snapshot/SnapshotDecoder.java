@@ -173,7 +173,7 @@ public final class SnapshotDecoder {
                             e.getBoolean("failOpen", false)));
                 }
                 yield new Backend.InferencePool(string(o, "id", p), string(o, "namespace", p), string(o, "name", p),
-                        proto, endpoints, picker);
+                        proto, endpoints, picker, list(o, "modelRewrites", p, this::modelRewrite));
             }
             default -> {
                 violate(p + "/kind", "unknown backend kind '" + kind + "'");
@@ -193,6 +193,11 @@ public final class SnapshotDecoder {
             }
         });
         return new Endpoint(string(o, "address", p), integer(o, "port", p), optString(o, "pod", p), labels);
+    }
+
+    private ModelRewrite modelRewrite(JsonObject o, String p) {
+        return new ModelRewrite(string(o, "id", p), strings(o, "models", p), list(o, "targets", p,
+                (t, q) -> new ModelRewrite.Target(string(t, "model", q), integer(t, "weight", q))));
     }
 
     private Objective objective(JsonObject o, String p) {

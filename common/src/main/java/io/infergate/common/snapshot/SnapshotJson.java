@@ -165,6 +165,9 @@ public final class SnapshotJson {
                 o.add("kind", "InferencePool").add("namespace", p.namespace()).add("name", p.name());
                 p.endpointPicker().ifPresent(e -> o.add("endpointPicker", JSON.createObjectBuilder()
                         .add("host", e.host()).add("port", e.port()).add("failOpen", e.failOpen())));
+                if (!p.modelRewrites().isEmpty()) { // omitted when empty: snapshots without rewrites keep their ids
+                    o.add("modelRewrites", array(p.modelRewrites(), SnapshotJson::modelRewrite));
+                }
             }
         }
         return o.add("appProtocol", b.appProtocol().name())
@@ -177,6 +180,12 @@ public final class SnapshotJson {
         JsonObjectBuilder labels = JSON.createObjectBuilder();
         new TreeMap<>(e.labels()).forEach(labels::add);
         return o.add("labels", labels);
+    }
+
+    private static JsonObjectBuilder modelRewrite(ModelRewrite r) {
+        return JSON.createObjectBuilder().add("id", r.id()).add("models", strings(r.models()))
+                .add("targets", array(r.targets(), t -> JSON.createObjectBuilder()
+                        .add("model", t.model()).add("weight", t.weight())));
     }
 
     private static JsonObjectBuilder objective(Objective o) {

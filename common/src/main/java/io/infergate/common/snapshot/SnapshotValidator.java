@@ -16,7 +16,8 @@ import java.util.regex.PatternSyntaxException;
  * <p>Rules checked: schema version; unique ids; ports in 1..65535; unique listener names per
  * Gateway; route parents name existing listeners; backendRefs and mirrors name existing backends; weights
  * in 0..1,000,000; regular expressions compile; paths start with '/'; redirect codes are
- * 301/302/303/307/308; mirror fractions are in (0, 1]; objectives name existing pools.
+ * 301/302/303/307/308; mirror fractions are in (0, 1]; objectives name existing pools; model rewrite rules have
+ * non-blank names and at least one target with a weight in 1..1,000,000.
  */
 public final class SnapshotValidator {
 
@@ -62,8 +63,9 @@ public final class SnapshotValidator {
             String p = "/backends/" + b;
             unique(ids, be.id(), p);
             backends.add(be.id());
-            if (be instanceof Backend.InferencePool) {
+            if (be instanceof Backend.InferencePool pool) {
                 pools.add(be.id());
+                modelRewrites(pool, p, ids);
             }
             for (int e = 0; e < be.endpoints().size(); e++) {
                 Endpoint ep = be.endpoints().get(e);
@@ -81,6 +83,32 @@ public final class SnapshotValidator {
             unique(ids, ob.id(), "/objectives/" + o);
             if (!pools.contains(ob.pool())) {
                 add("/objectives/" + o + "/pool", "names no InferencePool in the snapshot: '" + ob.pool() + "'");
+            }
+        }
+    }
+
+    /** Rewrite rules: unique ids, non-blank names, at least one target, weights in 1..1,000,000. */
+    private void modelRewrites(Backend.InferencePool pool, String p, Set<String> ids) {
+        for (int r = 0; r < pool.modelRewrites().size(); r++) {
+            ModelRewrite rule = pool.modelRewrites().get(r);
+            String q = p + "/modelRewrites/" + r;
+            unique(ids, rule.id(), q);
+            for (int m = 0; m < rule.models().size(); m++) {
+                if (rule.models().get(m).isBlank()) {
+                    add(q + "/models/" + m, "must not be empty");
+                }
+            }
+            if (rule.targets().isEmpty()) {
+                add(q + "/targets", "at least one target is required");
+            }
+            for (int t = 0; t < rule.targets().size(); t++) {
+                ModelRewrite.Target target = rule.targets().get(t);
+                if (target.model().isBlank()) {
+                    add(q + "/targets/" + t + "/model", "must not be empty");
+                }
+                if (target.weight() < 1 || target.weight() > 1_000_000) {
+                    add(q + "/targets/" + t + "/weight", "must be in 1..1000000, was " + target.weight());
+                }
             }
         }
     }

@@ -52,7 +52,12 @@ final class Samples {
                 List.of(new Backend.InferencePool(pool, "default", "kthena-demo", Backend.AppProtocol.HTTP,
                                 List.of(new Endpoint("10.0.0.2", 8000, Optional.of("demo-0"), labels),
                                         new Endpoint("10.0.0.3", 8000, Optional.of("demo-1"), labels)),
-                                Optional.of(new Backend.EndpointPicker("epp.default.svc", 9002, true))),
+                                Optional.of(new Backend.EndpointPicker("epp.default.svc", 9002, true)),
+                                List.of(new ModelRewrite("inferencemodelrewrite/default/food-review/rule/0",
+                                                List.of("food-review"), List.of(new ModelRewrite.Target("food-review-v1", 90),
+                                                new ModelRewrite.Target("food-review-v2", 10))),
+                                        new ModelRewrite("inferencemodelrewrite/default/fallback/rule/0",
+                                                List.of(), List.of(new ModelRewrite.Target("Qwen2.5-0.5B-Instruct", 1))))),
                         new Backend.Service(echo, "default", "echo", 8080, Backend.AppProtocol.H2C,
                                 List.of(new Endpoint("fd00::1", 3000, Optional.empty(), Map.of())))),
                 List.of(new Objective("inferenceobjective/default/critical", "default", "critical", pool, 10)));

@@ -41,6 +41,13 @@ class SnapshotViolationsTest {
                         "/routes/0/rules/1/filters/2/type"),
                 Arguments.of("missing required field", good.replace("\"namespace\":\"default\",\"name\":\"inference-gateway\"",
                         "\"name\":\"inference-gateway\""), "/gateways/0/namespace"),
+                Arguments.of("model rewrite target weight 0", good.replace("\"weight\":90", "\"weight\":0"),
+                        "/backends/0/modelRewrites/0/targets/0/weight"),
+                Arguments.of("model rewrite rule without targets",
+                        good.replace("\"targets\":[{\"model\":\"Qwen2.5-0.5B-Instruct\",\"weight\":1}]", "\"targets\":[]"),
+                        "/backends/0/modelRewrites/1/targets"),
+                Arguments.of("model rewrite with a blank model", good.replace("\"models\":[\"food-review\"]", "\"models\":[\" \"]"),
+                        "/backends/0/modelRewrites/0/models/0"),
                 Arguments.of("duplicate ids", good.replace("inferenceobjective/default/critical", "inferencepool/default/kthena-demo"),
                         "/objectives/0/id"));
     }
