@@ -28,7 +28,7 @@ public record Resource(String kind, String group, List<String> versions, String 
         CORE,
         /** GatewayClass, Gateway, HTTPRoute, ReferenceGrant ({@code --enable-gateway-api}). */
         GATEWAY_API,
-        /** InferencePool, InferenceObjective ({@code --enable-gateway-api-inference-extension}). */
+        /** InferencePool, InferenceObjective, InferenceModelRewrite ({@code --enable-gateway-api-inference-extension}). */
         INFERENCE_EXTENSION
     }
 
@@ -46,6 +46,8 @@ public record Resource(String kind, String group, List<String> versions, String 
             "inferencepools", true, Family.INFERENCE_EXTENSION);
     public static final Resource INFERENCE_OBJECTIVE = crd("InferenceObjective", "inference.networking.x-k8s.io",
             List.of("v1alpha2"), "inferenceobjectives", true, Family.INFERENCE_EXTENSION);
+    public static final Resource INFERENCE_MODEL_REWRITE = crd("InferenceModelRewrite", "inference.networking.x-k8s.io",
+            List.of("v1alpha2"), "inferencemodelrewrites", true, Family.INFERENCE_EXTENSION);
     public static final Resource NAMESPACE = core("Namespace", "", "v1", "namespaces", false);
     public static final Resource SERVICE = core("Service", "", "v1", "services", true);
     public static final Resource ENDPOINT_SLICE = core("EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", true);
@@ -54,7 +56,7 @@ public record Resource(String kind, String group, List<String> versions, String 
 
     /** Every kind the translator reads, in a fixed order (the token Secret is watched separately). */
     public static final List<Resource> INPUTS = List.of(GATEWAY_CLASS, GATEWAY, HTTP_ROUTE, REFERENCE_GRANT,
-            INFERENCE_POOL, INFERENCE_OBJECTIVE, NAMESPACE, SERVICE, ENDPOINT_SLICE, POD);
+            INFERENCE_POOL, INFERENCE_OBJECTIVE, INFERENCE_MODEL_REWRITE, NAMESPACE, SERVICE, ENDPOINT_SLICE, POD);
 
     /** {@code group/version}, or {@code version} for core. */
     public String apiVersion(String version) {

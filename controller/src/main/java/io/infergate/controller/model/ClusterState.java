@@ -12,7 +12,8 @@ import java.util.List;
 public record ClusterState(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HttpRoute> httpRoutes,
                            List<ReferenceGrant> referenceGrants, List<Namespace> namespaces, List<Service> services,
                            List<EndpointSlice> endpointSlices, List<Pod> pods, List<InferencePool> inferencePools,
-                           List<InferenceObjective> inferenceObjectives) {
+                           List<InferenceObjective> inferenceObjectives,
+                           List<InferenceModelRewrite> inferenceModelRewrites) {
 
     private static final Comparator<KubeObject> BY_PATH =
             Comparator.comparing((KubeObject o) -> o.meta().namespace()).thenComparing(o -> o.meta().name());
@@ -28,6 +29,7 @@ public record ClusterState(List<GatewayClass> gatewayClasses, List<Gateway> gate
         pods = sorted(pods);
         inferencePools = sorted(inferencePools);
         inferenceObjectives = sorted(inferenceObjectives);
+        inferenceModelRewrites = sorted(inferenceModelRewrites);
     }
 
     /** No objects at all. */
@@ -47,6 +49,7 @@ public record ClusterState(List<GatewayClass> gatewayClasses, List<Gateway> gate
         var pods = new ArrayList<Pod>();
         var pools = new ArrayList<InferencePool>();
         var objectives = new ArrayList<InferenceObjective>();
+        var rewrites = new ArrayList<InferenceModelRewrite>();
         for (KubeObject o : objects) {
             switch (o) {
                 case GatewayClass c -> classes.add(c);
@@ -59,9 +62,10 @@ public record ClusterState(List<GatewayClass> gatewayClasses, List<Gateway> gate
                 case Pod p -> pods.add(p);
                 case InferencePool p -> pools.add(p);
                 case InferenceObjective i -> objectives.add(i);
+                case InferenceModelRewrite r -> rewrites.add(r);
             }
         }
-        return new ClusterState(classes, gateways, routes, grants, namespaces, services, slices, pods, pools, objectives);
+        return new ClusterState(classes, gateways, routes, grants, namespaces, services, slices, pods, pools, objectives, rewrites);
     }
 
     /** Every object, kind by kind. */
@@ -77,6 +81,7 @@ public record ClusterState(List<GatewayClass> gatewayClasses, List<Gateway> gate
         all.addAll(pods);
         all.addAll(inferencePools);
         all.addAll(inferenceObjectives);
+        all.addAll(inferenceModelRewrites);
         return all;
     }
 

@@ -3,7 +3,7 @@ package io.infergate.controller.model;
 /** Every input kind the translator understands. */
 public sealed interface KubeObject
         permits GatewayClass, Gateway, HttpRoute, ReferenceGrant, Namespace, Service, EndpointSlice, Pod, InferencePool,
-        InferenceObjective {
+        InferenceObjective, InferenceModelRewrite {
 
     ObjectMeta meta();
 
@@ -20,6 +20,7 @@ public sealed interface KubeObject
             case Pod o -> "Pod";
             case InferencePool o -> "InferencePool";
             case InferenceObjective o -> "InferenceObjective";
+            case InferenceModelRewrite o -> "InferenceModelRewrite";
         };
     }
 

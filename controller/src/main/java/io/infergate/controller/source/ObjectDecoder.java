@@ -20,7 +20,7 @@ import java.util.Set;
  * <p>Kinds read: GatewayClass, Gateway, HTTPRoute, ReferenceGrant
  * ({@code gateway.networking.k8s.io} v1 and v1beta1), Namespace, Service, Pod ({@code v1}), EndpointSlice
  * ({@code discovery.k8s.io/v1}),
- * InferencePool ({@code inference.networking.k8s.io/v1}) and InferenceObjective
+ * InferencePool ({@code inference.networking.k8s.io/v1}), InferenceObjective and InferenceModelRewrite
  * ({@code inference.networking.x-k8s.io/v1alpha2}). Namespaced objects without a namespace are in
  * {@code default}; {@code metadata.generation} defaults to 1. The decoder also refuses what the
  * API server would refuse and the router could not serve (duplicate listener names, ports outside
@@ -69,6 +69,8 @@ public final class ObjectDecoder {
                         () -> WorkloadDecoder.inferencePool(root, meta(root, true, standInCreationTimestamp)));
                 case "InferenceObjective" -> when(apiVersion.equals("inference.networking.x-k8s.io/v1alpha2"),
                         () -> WorkloadDecoder.inferenceObjective(root, meta(root, true, standInCreationTimestamp)));
+                case "InferenceModelRewrite" -> when(apiVersion.equals("inference.networking.x-k8s.io/v1alpha2"),
+                        () -> RewriteDecoder.inferenceModelRewrite(root, meta(root, true, standInCreationTimestamp)));
                 default -> Optional.empty();
             };
             return object.<Decoded>map(Decoded.Ok::new).orElse(new Decoded.Unknown(apiVersion, kind));

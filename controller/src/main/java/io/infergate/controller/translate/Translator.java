@@ -68,7 +68,7 @@ public final class Translator {
             statuses.add(PoolStatuses.status(pool, poolParents.getOrDefault(pool.meta().path(), Map.of()), index, config));
         }
 
-        List<Backend> served = servedBackends(routes, backends.used());
+        List<Backend> served = ModelRewrites.attach(servedBackends(routes, backends.used()), state.inferenceModelRewrites());
         Snapshot snapshot = new Snapshot(Snapshot.SCHEMA_VERSION, snapshotGateways, routes, served,
                 objectives(state.inferenceObjectives(), served));
         return new Translation(snapshot, new StatusPlan(statuses));

@@ -120,4 +120,53 @@ class ObjectDecoderTest {
                 "InferencePool ml/pool: spec.targetPorts[0].number: port must be in 1..65535, is 70000",
                 "unknown kind apps/v1 Deployment"), r.problems());
     }
+
+    @Test
+    void modelRewritesDefaultTheMatchTypeAndRefuseWhatTheRouterCouldNotApply() {
+        Manifests.Result r = Manifests.read("""
+                apiVersion: inference.networking.x-k8s.io/v1alpha2
+                kind: InferenceModelRewrite
+                metadata: {name: ok}
+                spec:
+                  poolRef: {name: pool}
+                  rules:
+                  - matches: [{model: {value: a}}, {model: {type: Exact, value: b}}]
+                    targets: [{modelRewrite: a-v1}]
+                ---
+                apiVersion: inference.networking.x-k8s.io/v1alpha2
+                kind: InferenceModelRewrite
+                metadata: {name: some-weights}
+                spec:
+                  poolRef: {name: pool}
+                  rules:
+                  - targets: [{modelRewrite: a-v1, weight: 5}, {modelRewrite: a-v2}]
+                ---
+                apiVersion: inference.networking.x-k8s.io/v1alpha2
+                kind: InferenceModelRewrite
+                metadata: {name: regex}
+                spec:
+                  poolRef: {name: pool}
+                  rules:
+                  - matches: [{model: {type: RegularExpression, value: "a.*"}}]
+                    targets: [{modelRewrite: a-v1}]
+                ---
+                apiVersion: inference.networking.x-k8s.io/v1alpha2
+                kind: InferenceModelRewrite
+                metadata: {name: no-targets}
+                spec:
+                  poolRef: {name: pool}
+                  rules:
+                  - matches: [{model: {value: a}}]
+                """);
+        var rewrites = r.state().inferenceModelRewrites();
+        assertEquals(1, rewrites.size());
+        assertEquals(List.of("a", "b"), rewrites.get(0).rules().get(0).models());
+        assertEquals(Optional.empty(), rewrites.get(0).rules().get(0).targets().get(0).weight());
+        assertEquals(List.of(
+                "InferenceModelRewrite default/some-weights: spec.rules[0].targets: set a weight on every target or on none",
+                "InferenceModelRewrite default/regex: spec.rules[0].matches[0].model.type: unsupported match type"
+                        + " 'RegularExpression' (only Exact)",
+                "InferenceModelRewrite default/no-targets: spec.rules[0].targets: at least one target is required"),
+                r.problems());
+    }
 }
