@@ -11,7 +11,9 @@ import io.infergate.router.listen.PublicSockets;
 import io.infergate.router.match.SocketKey;
 import io.infergate.router.observe.AccessLog;
 import io.infergate.router.observe.Readiness;
+import io.infergate.router.observe.PoolGauges;
 import io.infergate.router.observe.RouterMetrics;
+import io.infergate.common.snapshot.Backend;
 import io.infergate.router.proxy.GatewayHandler;
 import io.infergate.router.endpoints.MetricsScraper;
 import io.infergate.router.schedule.Admission;
@@ -30,6 +32,7 @@ import io.infergate.router.snapshot.Serving;
 import io.infergate.router.snapshot.SnapshotService;
 import io.infergate.router.snapshot.SnapshotStore;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,6 +57,7 @@ public final class RouterApp implements AutoCloseable {
     private final MetricsScraper scraper;
     private final PluginTimings pluginTimings;
     private final Admission admission;
+    private final PoolGauges poolGauges;
 
     private RouterApp(RouterConfig config, RandomGenerator random, Credentials credentials) {
         metrics = new RouterMetrics(Metrics.globalRegistry());
@@ -70,6 +74,9 @@ public final class RouterApp implements AutoCloseable {
         sockets = new PublicSockets(config.listeners(), handlers::handler);
         EndpointRegistry endpoints = new EndpointRegistry(new PoolScheduling(profile, scraper, staleAfter,
                 pluginTimings, scraper::follow));
+        poolGauges = new PoolGauges(Metrics.globalRegistry(), () -> serving.current().map(s -> s.snapshot().backends())
+                .orElse(List.of()).stream().filter(b -> b instanceof Backend.InferencePool)
+                .map(b -> (Backend.InferencePool) b).toList(), scraper, staleAfter);
         SnapshotStore store = new SnapshotStore(serving, sockets, endpoints, metrics, config.bindAddress(), random);
         Readiness readiness = new Readiness(() -> new Readiness.State(
                 closed.get() ? Optional.empty() : serving.current().map(CompiledSnapshot::id),
@@ -122,6 +129,7 @@ public final class RouterApp implements AutoCloseable {
             app.closed.set(true);
             app.handlers.close();
             app.scraper.close();
+            app.poolGauges.close();
             throw new IllegalStateException("the internal socket " + config.internalBindAddress() + ":"
                     + config.internalPort() + " could not be opened (see the log above)");
         }
@@ -176,6 +184,7 @@ public final class RouterApp implements AutoCloseable {
             } finally {
                 handlers.close();
                 scraper.close();
+                poolGauges.close();
                 pluginTimings.close();
                 metrics.close();
             }

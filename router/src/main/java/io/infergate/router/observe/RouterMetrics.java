@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code infergate_router_snapshot_applies_total}, {@code infergate_router_snapshot_rejections_total}</li>
  *   <li>{@code infergate_router_snapshot_info{id,schema_version}}: 1 for the snapshot being served</li>
  * </ul>
- * Label values are bounded by the snapshot (rule and backend ids), never by request data.
+ * Label values are bounded by the snapshot (rule and backend ids), never by request data. The
+ * per-model inference meters are in {@link InferenceMetrics}, the pool gauges in {@link PoolGauges}.
  */
 public final class RouterMetrics implements AutoCloseable {
 
@@ -55,6 +56,7 @@ public final class RouterMetrics implements AutoCloseable {
     private final Counter applies;
     private final Counter rejections;
     private volatile Meter snapshotInfo;
+    private final InferenceMetrics inference;
 
     /** Registers the fixed meters in {@code registry}. */
     public RouterMetrics(MeterRegistry registry) {
@@ -65,6 +67,12 @@ public final class RouterMetrics implements AutoCloseable {
                 .description("Snapshots applied (changed content)")));
         rejections = track(registry.getOrCreate(Counter.builder(PREFIX + "snapshot_rejections")
                 .description("Snapshots rejected with violations")));
+        inference = new InferenceMetrics(registry, this::track);
+    }
+
+    /** The per-model inference meters (GIE names), registered and removed with these. */
+    public InferenceMetrics inference() {
+        return inference;
     }
 
     /** A request entered a public listener. */

@@ -13,6 +13,7 @@ import io.infergate.common.snapshot.Endpoint;
 import io.infergate.common.snapshot.Filter;
 import io.infergate.common.snapshot.Timeouts;
 import io.infergate.router.inference.ErrorBody;
+import io.infergate.router.inference.InferenceResponse;
 import io.infergate.router.match.Candidate;
 import io.infergate.router.observe.RouterMetrics;
 import io.infergate.router.schedule.BackendTarget;
@@ -54,10 +55,16 @@ final class Exchange {
     /**
      * Everything decided before the exchange.
      *
-     * @param stream the inference request asked for {@code stream: true}
+     * @param stream    the inference request asked for {@code stream: true}
+     * @param inference for inference requests to a pool: model restore, usage and token timing
      */
     record Plan(ServerRequest req, ServerResponse res, RequestRecord record, BackendTarget backend, Endpoint endpoint,
-                Candidate matched, BackendRef ref, String host, Upstream.Body body, boolean stream) {
+                Candidate matched, BackendRef ref, String host, Upstream.Body body, boolean stream,
+                Optional<InferenceResponse> inference) {
+        Plan(ServerRequest req, ServerResponse res, RequestRecord record, BackendTarget backend, Endpoint endpoint,
+             Candidate matched, BackendRef ref, String host, Upstream.Body body, boolean stream) {
+            this(req, res, record, backend, endpoint, matched, ref, host, body, stream, Optional.empty());
+        }
     }
 
     private final Upstream upstream;
@@ -167,6 +174,10 @@ final class Exchange {
             }
             String type = response.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
             boolean flushEach = p.stream() || type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+            if (p.inference().isPresent() && !flushEach && type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+                InferenceRelay.json(p, response.inputStream(), res.outputStream(), settings.maxBodyBytes(), this::copyFailed);
+                return;
+            }
             copy(p, response.inputStream(), res.outputStream(), flushEach, expired);
         } finally {
             if (watchdog != null) {
@@ -193,9 +204,18 @@ final class Exchange {
                 break;
             }
             try {
-                out.write(buffer, 0, n);
+                // an inference stream: restore the model event by event, or observe usage after writing
+                InferenceResponse tap = flushEach ? p.inference().orElse(null) : null;
+                if (tap != null && tap.rewrites()) {
+                    out.write(tap.rewrite(buffer, n));
+                } else {
+                    out.write(buffer, 0, n);
+                }
                 if (flushEach) {
                     out.flush();
+                }
+                if (tap != null && !tap.rewrites()) {
+                    tap.observe(buffer, n);
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "client went away during the response, request " + p.record().requestId, e);
@@ -203,10 +223,21 @@ final class Exchange {
             }
         }
         try {
+            if (flushEach && p.inference().isPresent()) {
+                out.write(p.inference().get().end());
+            }
             out.close();
         } catch (IOException | RuntimeException e) {
             throw new CloseConnectionException("client connection lost at the end of the response", e);
         }
+    }
+
+    /** The upstream response broke off while it was being read. */
+    private CloseConnectionException copyFailed(Plan p, Exception e) {
+        metrics.upstreamError("aborted");
+        LOG.log(Level.WARNING, "upstream " + p.endpoint().hostPort() + " response ended abnormally (aborted), request "
+                + p.record().requestId + ": " + e.getMessage());
+        return new CloseConnectionException("upstream response ended abnormally: aborted", e);
     }
 
     private void failed(Plan p, Upstream.UpstreamException e, Optional<Duration> routeTimeout, Duration readTimeout) {

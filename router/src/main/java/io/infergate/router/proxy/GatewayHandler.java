@@ -64,9 +64,11 @@ public final class GatewayHandler implements Handler {
     private final AccessLog accessLog;
     private final ProxySettings settings;
     private final RandomGenerator random;
+    private final PoolModels poolModels;
 
     GatewayHandler(SocketKey socket, Serving serving, Scheduler scheduler, Exchange exchange, RouterMetrics metrics,
-                   AccessLog accessLog, ProxySettings settings, RandomGenerator random) {
+                   AccessLog accessLog, ProxySettings settings, RandomGenerator random, PoolModels poolModels) {
+        this.poolModels = poolModels;
         this.socket = socket;
         this.serving = serving;
         this.scheduler = scheduler;
@@ -91,6 +93,9 @@ public final class GatewayHandler implements Handler {
         } finally {
             long nanos = System.nanoTime() - start;
             metrics.requestFinished(record.rule, record.backend, record.status, nanos);
+            if (record.inference != null) {
+                record.inference.finished(record.status, nanos);
+            }
             accessLog.log(new AccessLog.Entry(requestId, req.prologue().method().text(), host, path, record.rule,
                     record.endpoint, record.status, TimeUnit.NANOSECONDS.toMillis(nanos),
                     record.ttfbNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(record.ttfbNanos)));
@@ -143,15 +148,26 @@ public final class GatewayHandler implements Handler {
                     "backend " + backend.id() + " has no ready endpoints"));
             return;
         }
+        if (backend.backend() instanceof Backend.InferencePool pool && PoolModels.isModelList(req, path)) {
+            poolModels.serve(res, record, pool);
+            return;
+        }
         Optional<Prepared> prepared = prepare(req, res, record, backend, path);
         if (prepared.isEmpty()) {
             return; // answered already (400, 413)
         }
         Optional<OpenAiRequest> inference = prepared.get().inference();
-        PickContext context = new PickContext(record.requestId, inference.map(OpenAiRequest::model),
-                inference.map(OpenAiRequest::promptText).orElse(""),
-                backend.backend() instanceof Backend.InferencePool ? priority(req, snapshot, backend.id()) : 0,
-                Optional.empty());
+        int priority = backend.backend() instanceof Backend.InferencePool ? priority(req, snapshot, backend.id()) : 0;
+        Upstream.Body body = prepared.get().body();
+        if (inference.isPresent() && backend.backend() instanceof Backend.InferencePool pool) {
+            record.inference = InferenceCall.start(inference.get(), pool, req.headers().first(HeaderNames.create(X_MODEL_REWRITE)),
+                    priority, metrics.inference(), random, record.startNanos);
+            body = record.inference.body(body);
+        }
+        // The scheduler sees the model that goes upstream (LoRA affinity looks for the rewritten adapter).
+        PickContext context = new PickContext(record.requestId,
+                inference.map(i -> record.inference != null ? record.inference.target : i.model()),
+                inference.map(OpenAiRequest::promptText).orElse(""), priority, Optional.empty());
         switch (scheduler.pick(backend, context)) {
             case Pick.Shed s -> {
                 res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, s.retryAfter().toSeconds())));
@@ -170,7 +186,8 @@ public final class GatewayHandler implements Handler {
                 try (Lease lease = p.lease()) {
                     record.endpoint = lease.target().endpoint().hostPort();
                     exchange.run(new Exchange.Plan(req, res, record, backend, lease.target().endpoint(), matched,
-                            ref, host, prepared.get().body(), inference.map(OpenAiRequest::stream).orElse(false)));
+                            ref, host, body, inference.map(OpenAiRequest::stream).orElse(false),
+                            Optional.ofNullable(record.inference).map(i -> i.response)));
                 }
             }
         }
@@ -261,6 +278,7 @@ public final class GatewayHandler implements Handler {
         private final AccessLog accessLog;
         private final ProxySettings settings;
         private final RandomGenerator random;
+        private final PoolModels poolModels;
 
         /** @param random backendRef weights (seeded in tests) */
         public Factory(Serving serving, ProxySettings settings, RouterMetrics metrics, AccessLog accessLog,
@@ -276,6 +294,7 @@ public final class GatewayHandler implements Handler {
             this.scheduler = new Scheduler(settings.maxConcurrentPerEndpoint(), admission);
             this.upstream = new Upstream(settings);
             this.exchange = new Exchange(upstream, settings, metrics);
+            this.poolModels = new PoolModels(upstream);
             this.metrics = metrics;
             this.accessLog = accessLog;
             this.random = random;
@@ -283,7 +302,7 @@ public final class GatewayHandler implements Handler {
 
         /** The handler for one socket. */
         public Handler handler(SocketKey socket) {
-            return new GatewayHandler(socket, serving, scheduler, exchange, metrics, accessLog, settings, random);
+            return new GatewayHandler(socket, serving, scheduler, exchange, metrics, accessLog, settings, random, poolModels);
         }
 
         @Override

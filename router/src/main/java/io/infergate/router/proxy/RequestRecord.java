@@ -12,6 +12,8 @@ final class RequestRecord {
     String endpoint = "";
     int status = 500;
     long ttfbNanos = -1;
+    /** Set once an inference request to a pool is on its way (rewrite, usage, per-model meters). */
+    InferenceCall inference;
 
     RequestRecord(String requestId, long startNanos) {
         this.requestId = requestId;

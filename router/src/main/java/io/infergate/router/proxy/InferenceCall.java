@@ -1,0 +1,63 @@
+package io.infergate.router.proxy;
+
+import io.infergate.common.snapshot.Backend;
+import io.infergate.router.inference.InferenceResponse;
+import io.infergate.router.inference.ModelRewriter;
+import io.infergate.router.inference.OpenAiRequest;
+import io.infergate.router.inference.RequestRewrite;
+import io.infergate.router.observe.InferenceMetrics;
+
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * One inference request to an InferencePool, from the rewrite decision to its meters: the model it
+ * goes upstream as ({@link ModelRewriter}), the body with that model, the response handling that
+ * restores the client's model and reads usage, and the per-model meters at the end.
+ */
+final class InferenceCall {
+
+    final String model;
+    final String target;
+    final int priority;
+    final InferenceResponse response;
+    private final Optional<String> rewrittenTo;
+    private final InferenceMetrics metrics;
+    private final String modelLabel;
+
+    private InferenceCall(OpenAiRequest request, Optional<String> rewrittenTo, int priority, InferenceMetrics metrics,
+                          String backend, long startNanos) {
+        this.model = request.model();
+        this.rewrittenTo = rewrittenTo;
+        this.target = rewrittenTo.orElse(model);
+        this.priority = priority;
+        this.metrics = metrics;
+        this.response = new InferenceResponse(rewrittenTo.map(t -> model), metrics.tokenClock(backend, startNanos));
+        this.modelLabel = metrics.started(model);
+    }
+
+    /**
+     * Decides the upstream model of a parsed request.
+     *
+     * @param forced the {@code x-gateway-model-name-rewrite} header, if sent
+     */
+    static InferenceCall start(OpenAiRequest request, Backend.InferencePool pool, Optional<String> forced, int priority,
+                               InferenceMetrics metrics, RandomGenerator random, long startNanos) {
+        Optional<String> to = ModelRewriter.target(request.model(), forced, pool.modelRewrites(), random);
+        return new InferenceCall(request, to, priority, metrics, pool.id(), startNanos);
+    }
+
+    /** The body to send: the client's, or a copy with the rewritten model. */
+    Upstream.Body body(Upstream.Body original) {
+        if (rewrittenTo.isPresent() && original instanceof Upstream.Body.Bytes bytes) {
+            return new Upstream.Body.Bytes(RequestRewrite.withModel(bytes.bytes(), rewrittenTo.get()));
+        }
+        return original;
+    }
+
+    /** The request ended with {@code status} after {@code nanos}. */
+    void finished(int status, long nanos) {
+        metrics.finished(modelLabel, target, priority, status, nanos, response.usage().promptTokens(),
+                response.usage().completionTokens());
+    }
+}

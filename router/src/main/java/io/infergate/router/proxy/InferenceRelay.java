@@ -1,0 +1,59 @@
+package io.infergate.router.proxy;
+
+import io.helidon.webserver.CloseConnectionException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.function.BiFunction;
+
+/**
+ * Relays a non-streaming JSON inference response: read whole (bounded), usage read and the model
+ * restored ({@link io.infergate.router.inference.InferenceResponse#json}), then written. A body over
+ * the bound is written through unchanged and unread, so a huge response is never held in memory.
+ */
+final class InferenceRelay {
+
+    private InferenceRelay() {
+    }
+
+    static void json(Exchange.Plan p, InputStream in, OutputStream out, long maxBytes,
+                     BiFunction<Exchange.Plan, Exception, CloseConnectionException> upstreamFailed) {
+        byte[] body;
+        boolean whole;
+        try {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            whole = body.length <= maxBytes;
+        } catch (IOException | RuntimeException e) {
+            throw upstreamFailed.apply(p, e);
+        }
+        try {
+            if (whole) {
+                out.write(p.inference().orElseThrow().json(body));
+                out.close();
+                return;
+            }
+            out.write(body);
+        } catch (IOException | RuntimeException e) {
+            throw new CloseConnectionException("client connection lost during the response", e);
+        }
+        byte[] buffer = new byte[16 * 1024];
+        while (true) {
+            int n;
+            try {
+                n = in.read(buffer);
+            } catch (IOException | RuntimeException e) {
+                throw upstreamFailed.apply(p, e);
+            }
+            try {
+                if (n < 0) {
+                    out.close();
+                    return;
+                }
+                out.write(buffer, 0, n);
+            } catch (IOException | RuntimeException e) {
+                throw new CloseConnectionException("client connection lost during the response", e);
+            }
+        }
+    }
+}
