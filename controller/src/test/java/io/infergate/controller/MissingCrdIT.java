@@ -205,6 +205,32 @@ class MissingCrdIT {
         await("pool parent accepted").atMost(WITHIN).until(() -> parentIs(
                 rest.get(POOL, "InferencePool", DEMO, "kthena-demo").orElseThrow(), OURS, "Accepted", "True"));
         assertEquals(1.0, metric(controller.adminPort(), "infergate_controller_source_available{kind=\"InferencePool\""));
+
+        // An InferenceModelRewrite from the informer rides on its pool in the snapshot.
+        rest.apply("""
+                apiVersion: inference.networking.x-k8s.io/v1alpha2
+                kind: InferenceModelRewrite
+                metadata:
+                  name: food-review
+                  namespace: demo
+                spec:
+                  poolRef:
+                    name: kthena-demo
+                  rules:
+                  - matches:
+                    - model:
+                        type: Exact
+                        value: food-review
+                    targets:
+                    - modelRewrite: food-review-v1
+                      weight: 90
+                    - modelRewrite: food-review-v2
+                      weight: 10
+                """);
+        await("rewrite in the snapshot").atMost(WITHIN).until(() -> controller.view().snapshotJson()
+                .contains("\"modelRewrites\":[{\"id\":\"inferencemodelrewrite/demo/food-review/rule/0\",\"models\":[\"food-review\"],"
+                        + "\"targets\":[{\"model\":\"food-review-v1\",\"weight\":90},{\"model\":\"food-review-v2\",\"weight\":10}]}]"));
+        assertEquals("watching", state("InferenceModelRewrite"));
     }
 
     @Test
@@ -214,7 +240,7 @@ class MissingCrdIT {
                 .controllerName("example.net/off").inferenceExtension(false).build())) {
             await("sources known").atMost(WITHIN).until(() -> !off.view().sources().isEmpty());
             List<AdminView.Source> sources = off.view().sources();
-            assertEquals(List.of("disabled", "disabled"), sources.stream()
+            assertEquals(List.of("disabled", "disabled", "disabled"), sources.stream()
                     .filter(s -> s.kind().startsWith("Inference")).map(AdminView.Source::state).toList());
             assertTrue(sources.stream().filter(s -> s.kind().equals("Gateway")).allMatch(s -> s.state().equals("watching")));
         }

@@ -50,7 +50,7 @@ public final class KubeRest {
             case "CustomResourceDefinition" -> new Kind(base + "/customresourcedefinitions", false);
             case "GatewayClass" -> new Kind(base + "/gatewayclasses", false);
             case "Pod", "Service", "Secret", "ConfigMap", "EndpointSlice", "Lease", "Gateway", "HTTPRoute",
-                 "ReferenceGrant", "InferencePool", "InferenceObjective" ->
+                 "ReferenceGrant", "InferencePool", "InferenceObjective", "InferenceModelRewrite" ->
                     new Kind(base + "/namespaces/%s/" + plural(kind), true);
             default -> throw new IllegalArgumentException("KubeRest does not know kind " + kind);
         };
@@ -69,6 +69,7 @@ public final class KubeRest {
             case "ReferenceGrant" -> "referencegrants";
             case "InferencePool" -> "inferencepools";
             case "InferenceObjective" -> "inferenceobjectives";
+            case "InferenceModelRewrite" -> "inferencemodelrewrites";
             default -> throw new IllegalArgumentException(kind);
         };
     }
