@@ -12,10 +12,10 @@ import io.infergate.controller.status.Programmed;
 import io.infergate.controller.status.StatusPlan;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,8 +27,10 @@ import java.util.stream.Collectors;
  *
  * <p>Rules: a GatewayClass is ours when its controllerName is ours; a Gateway is ours when its
  * class is. Only HTTP listeners are served (others get {@code Accepted=False/UnsupportedProtocol}
- * and no supportedKinds); listeners of one Gateway sharing a port and hostname are all
- * {@code Conflicted=True/HostnameConflict} and not served. A Gateway is accepted when at least one
+ * and no supportedKinds); conflicting listeners ({@link ListenerConflicts}) are
+ * {@code Conflicted=True} with {@code HostnameConflict} or {@code ProtocolConflict},
+ * {@code Accepted=False/Invalid} and not served; a listener whose socket and hostname an older
+ * Gateway serves is {@code Accepted=False/PortUnavailable}. A Gateway is accepted when at least one
  * listener is (reason {@code ListenersNotValid} when some are not) and its {@code spec.addresses}
  * are IP addresses. Programmed is {@code False/Pending} until a router acknowledges
  * ({@link Programmed}).
@@ -63,7 +65,11 @@ final class Gateways {
         return out;
     }
 
-    /** Our Gateways by {@code namespace/name}, in that order. */
+    /**
+     * Our Gateways by {@code namespace/name}, in that order, each listener judged on its own, within
+     * its Gateway, and against the listeners of older Gateways on the same socket
+     * ({@link ListenerConflicts}).
+     */
     static Map<String, GatewayView> views(ClusterState state, Set<String> ourClasses) {
         Map<String, GatewayView> out = new LinkedHashMap<>();
         for (Gateway g : state.gateways()) {
@@ -71,13 +77,32 @@ final class Gateways {
                 out.put(g.meta().path(), view(g));
             }
         }
+        List<GatewayView> byAge = out.values().stream()
+                .filter(v -> v.addressProblem().isEmpty())
+                .sorted(Comparator.comparing((GatewayView v) -> v.gateway().meta().creationTimestamp())
+                        .thenComparing(v -> v.gateway().meta().path()))
+                .toList();
+        List<ListenerConflicts.Claim> claims = new ArrayList<>();
+        for (GatewayView v : byAge) {
+            for (GatewayView.ListenerView l : v.listeners()) {
+                if (l.served()) {
+                    claims.add(new ListenerConflicts.Claim(v.gateway().meta().path(), l.name(),
+                            v.gateway().addresses().stream().map(Gateway.Address::value).toList(),
+                            l.spec().port(), l.spec().hostname()));
+                }
+            }
+        }
+        Map<String, String> lost = ListenerConflicts.across(claims);
+        if (!lost.isEmpty()) {
+            out.replaceAll((path, v) -> new GatewayView(v.gateway(), v.id(), v.listeners().stream()
+                    .map(l -> lost.containsKey(path + "/" + l.name()) ? l.withUnavailable(lost.get(path + "/" + l.name())) : l)
+                    .toList(), v.addressProblem()));
+        }
         return out;
     }
 
     private static GatewayView view(Gateway g) {
-        Map<String, Long> sameAddress = g.listeners().stream()
-                .filter(l -> supported(l.protocol()))
-                .collect(Collectors.groupingBy(Gateways::portAndHost, Collectors.counting()));
+        Map<String, String> conflicts = ListenerConflicts.within(g.listeners());
         List<GatewayView.ListenerView> listeners = new ArrayList<>();
         for (Gateway.Listener l : g.listeners()) {
             boolean ok = supported(l.protocol());
@@ -95,7 +120,7 @@ final class Gateways {
                 }
             }
             listeners.add(new GatewayView.ListenerView(l, ok, List.copyOf(kinds), ok && invalidKinds,
-                    ok && sameAddress.get(portAndHost(l)) > 1));
+                    Optional.ofNullable(conflicts.get(l.name())), Optional.empty()));
         }
         Optional<String> addressProblem = g.addresses().stream()
                 .filter(a -> !a.type().equals("IPAddress") || !isIp(a.value()))
@@ -148,12 +173,28 @@ final class Gateways {
         return new StatusPlan.Entry(new ObjectKey(API_VERSION, "Gateway", v.namespace(), v.name()), status);
     }
 
+    /**
+     * A listener's conditions. Accepted is False when it can never get data-plane configuration:
+     * {@code UnsupportedProtocol} (only HTTP is served; HTTPS and TLS need TLS termination, which
+     * this release does not have), {@code Invalid} when it conflicts with another listener of its
+     * Gateway (as the upstream conformance test GatewayListenerProtocolAndRouteKindConflicts
+     * expects), {@code PortUnavailable} when an older Gateway serves its socket and hostname.
+     */
     private static List<Condition> listenerConditions(GatewayView.ListenerView l, boolean gatewayAccepted, long gen) {
         List<Condition> c = new ArrayList<>();
-        c.add(l.protocolSupported()
-                ? Condition.isTrue("Accepted", "Accepted", "accepted", gen)
-                : Condition.isFalse("Accepted", "UnsupportedProtocol", "protocol " + l.spec().protocol()
-                + " is not supported; only HTTP listeners are served", gen));
+        if (!l.protocolSupported()) {
+            boolean tls = l.spec().protocol().equals("HTTPS") || l.spec().protocol().equals("TLS");
+            c.add(Condition.isFalse("Accepted", "UnsupportedProtocol", "protocol " + l.spec().protocol()
+                    + " is not supported; only HTTP listeners are served"
+                    + (tls ? " (this release does not terminate TLS)" : ""), gen));
+        } else if (l.conflict().isPresent()) {
+            c.add(Condition.isFalse("Accepted", "Invalid", "conflicts with another listener of the Gateway ("
+                    + l.conflict().get() + ")", gen));
+        } else if (l.unavailable().isPresent()) {
+            c.add(Condition.isFalse("Accepted", "PortUnavailable", l.unavailable().get(), gen));
+        } else {
+            c.add(Condition.isTrue("Accepted", "Accepted", "accepted", gen));
+        }
         c.add(gatewayAccepted && l.served()
                 ? Condition.isFalse(Programmed.TYPE, Programmed.PENDING, Programmed.PENDING_MESSAGE, gen)
                 : Condition.isFalse(Programmed.TYPE, "Invalid", "the listener is not served", gen));
@@ -161,10 +202,10 @@ final class Gateways {
                 ? Condition.isFalse("ResolvedRefs", "InvalidRouteKinds",
                 "allowedRoutes.kinds names a kind other than " + Index.GATEWAY_GROUP + "/HTTPRoute", gen)
                 : Condition.isTrue("ResolvedRefs", "ResolvedRefs", "resolved", gen));
-        c.add(l.conflicted()
-                ? Condition.isTrue("Conflicted", "HostnameConflict",
-                "another listener has the same port and hostname", gen)
-                : Condition.isFalse("Conflicted", "NoConflicts", "no conflicts", gen));
+        c.add(l.conflict().map(reason -> Condition.isTrue("Conflicted", reason, reason.equals("ProtocolConflict")
+                        ? "another listener on port " + l.spec().port() + " has a different protocol"
+                        : "another listener has the same port, protocol and hostname", gen))
+                .orElse(Condition.isFalse("Conflicted", "NoConflicts", "no conflicts", gen)));
         return c;
     }
 
@@ -191,10 +232,6 @@ final class Gateways {
 
     private static boolean supported(String protocol) {
         return protocol.equals("HTTP");
-    }
-
-    private static String portAndHost(Gateway.Listener l) {
-        return l.port() + "/" + l.hostname().map(h -> h.toLowerCase(Locale.ROOT)).orElse("");
     }
 
     static boolean isIp(String value) {
