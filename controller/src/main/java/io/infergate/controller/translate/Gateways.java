@@ -66,39 +66,66 @@ final class Gateways {
     }
 
     /**
-     * Our Gateways by {@code namespace/name}, in that order, each listener judged on its own, within
-     * its Gateway, and against the listeners of older Gateways on the same socket
-     * ({@link ListenerConflicts}).
+     * Our Gateways judged, and the router ports that serve them.
+     *
+     * @param views per {@code namespace/name}, in input order
+     * @param ports the router port of every served listener port ({@link RouterPorts})
      */
-    static Map<String, GatewayView> views(ClusterState state, Set<String> ourClasses) {
+    record Judged(Map<String, GatewayView> views, RouterPorts.Plan ports) {
+    }
+
+    /**
+     * Our Gateways by {@code namespace/name}, in that order, each listener judged on its own, within
+     * its Gateway, and against older Gateways: on the same socket ({@link ListenerConflicts}) when
+     * Gateways share router ports, for a router port of the reserved range when they do not.
+     */
+    static Judged judge(ClusterState state, Set<String> ourClasses, TranslatorConfig.Isolation isolation) {
         Map<String, GatewayView> out = new LinkedHashMap<>();
         for (Gateway g : state.gateways()) {
             if (ourClasses.contains(g.gatewayClassName())) {
                 out.put(g.meta().path(), view(g));
             }
         }
-        List<GatewayView> byAge = out.values().stream()
+        if (!isolation.perGatewayPorts()) {
+            List<ListenerConflicts.Claim> claims = new ArrayList<>();
+            for (GatewayView v : byAge(out)) {
+                for (GatewayView.ListenerView l : v.listeners()) {
+                    if (l.served()) {
+                        claims.add(new ListenerConflicts.Claim(v.gateway().meta().path(), l.name(),
+                                v.gateway().addresses().stream().map(Gateway.Address::value).toList(),
+                                l.spec().port(), l.spec().hostname()));
+                    }
+                }
+            }
+            Map<String, String> lost = ListenerConflicts.across(claims);
+            out.replaceAll((path, v) -> unavailable(v, l -> lost.get(path + "/" + l.name())));
+        }
+        LinkedHashMap<String, Set<Integer>> ports = new LinkedHashMap<>();
+        for (GatewayView v : byAge(out)) {
+            Set<Integer> served = RouterPorts.servedPorts(v.listeners());
+            if (!served.isEmpty()) {
+                ports.put(v.gateway().meta().path(), served);
+            }
+        }
+        RouterPorts.Plan plan = RouterPorts.plan(ports, isolation);
+        out.replaceAll((path, v) -> unavailable(v, l -> l.served() ? plan.exhausted().get(path) : null));
+        return new Judged(out, plan);
+    }
+
+    /** Accepted Gateways, oldest first (creationTimestamp, then {@code namespace/name}). */
+    private static List<GatewayView> byAge(Map<String, GatewayView> views) {
+        return views.values().stream()
                 .filter(v -> v.addressProblem().isEmpty())
                 .sorted(Comparator.comparing((GatewayView v) -> v.gateway().meta().creationTimestamp())
                         .thenComparing(v -> v.gateway().meta().path()))
                 .toList();
-        List<ListenerConflicts.Claim> claims = new ArrayList<>();
-        for (GatewayView v : byAge) {
-            for (GatewayView.ListenerView l : v.listeners()) {
-                if (l.served()) {
-                    claims.add(new ListenerConflicts.Claim(v.gateway().meta().path(), l.name(),
-                            v.gateway().addresses().stream().map(Gateway.Address::value).toList(),
-                            l.spec().port(), l.spec().hostname()));
-                }
-            }
-        }
-        Map<String, String> lost = ListenerConflicts.across(claims);
-        if (!lost.isEmpty()) {
-            out.replaceAll((path, v) -> new GatewayView(v.gateway(), v.id(), v.listeners().stream()
-                    .map(l -> lost.containsKey(path + "/" + l.name()) ? l.withUnavailable(lost.get(path + "/" + l.name())) : l)
-                    .toList(), v.addressProblem()));
-        }
-        return out;
+    }
+
+    /** The view with the listeners for which {@code why} gives a reason marked PortUnavailable. */
+    private static GatewayView unavailable(GatewayView v, java.util.function.Function<GatewayView.ListenerView, String> why) {
+        return new GatewayView(v.gateway(), v.id(), v.listeners().stream()
+                .map(l -> Optional.ofNullable(why.apply(l)).map(l::withUnavailable).orElse(l))
+                .toList(), v.addressProblem());
     }
 
     private static GatewayView view(Gateway g) {
@@ -132,11 +159,16 @@ final class Gateways {
                 listeners, addressProblem);
     }
 
-    /** The snapshot form: served listeners only. Called for accepted Gateways. */
-    static io.infergate.common.snapshot.Gateway snapshot(GatewayView v) {
+    /**
+     * The snapshot form: served listeners only, each on the router port that serves it. Called for
+     * accepted Gateways.
+     */
+    static io.infergate.common.snapshot.Gateway snapshot(GatewayView v, RouterPorts.Plan ports) {
+        String path = v.gateway().meta().path();
         List<Listener> served = v.listeners().stream()
                 .filter(GatewayView.ListenerView::served)
-                .map(l -> new Listener(l.name(), l.spec().port(), Listener.Protocol.HTTP, l.spec().hostname()))
+                .map(l -> new Listener(l.name(), ports.routerPort(path, l.spec().port()), Listener.Protocol.HTTP,
+                        l.spec().hostname()))
                 .toList();
         List<String> addresses = v.gateway().addresses().stream().map(Gateway.Address::value).toList();
         return new io.infergate.common.snapshot.Gateway(v.id(), v.namespace(), v.name(), addresses, served);
@@ -147,7 +179,8 @@ final class Gateways {
      *
      * @param attached per listener name, the number of routes accepted on it
      */
-    static StatusPlan.Entry status(GatewayView v, Map<String, Integer> attached, TranslatorConfig config) {
+    static StatusPlan.Entry status(GatewayView v, Map<String, Integer> attached, TranslatorConfig config,
+                                   RouterPorts.Plan ports) {
         long gen = v.gateway().meta().generation();
         boolean accepted = v.accepted();
         boolean allValid = v.listeners().stream().allMatch(l -> l.served() && !l.invalidKinds());
@@ -169,7 +202,7 @@ final class Gateways {
             listeners.add(new ObjectStatus.ListenerStatus(l.name(), l.supportedKinds(),
                     attached.getOrDefault(l.name(), 0), listenerConditions(l, accepted, gen)));
         }
-        ObjectStatus.GatewayStatus status = new ObjectStatus.GatewayStatus(addresses(v, config), conditions, listeners);
+        ObjectStatus.GatewayStatus status = new ObjectStatus.GatewayStatus(addresses(v, config, ports), conditions, listeners);
         return new StatusPlan.Entry(new ObjectKey(API_VERSION, "Gateway", v.namespace(), v.name()), status);
     }
 
@@ -209,15 +242,23 @@ final class Gateways {
         return c;
     }
 
-    /** The addresses the Gateway is reachable on: none while it is not accepted (nothing is bound). */
-    private static List<ObjectStatus.Address> addresses(GatewayView v, TranslatorConfig config) {
+    /**
+     * The addresses the Gateway is reachable on: none while it is not accepted (nothing is bound);
+     * its {@code spec.addresses}; the addresses of its own Service when it is served on reserved
+     * router ports (none until the Service has one); else the routers' addresses.
+     */
+    private static List<ObjectStatus.Address> addresses(GatewayView v, TranslatorConfig config, RouterPorts.Plan ports) {
         if (!v.accepted()) {
             return List.of();
         }
         if (!v.gateway().addresses().isEmpty()) {
             return v.gateway().addresses().stream().map(a -> new ObjectStatus.Address(a.type(), a.value())).toList();
         }
-        return config.gatewayAddresses().stream()
+        String path = v.gateway().meta().path();
+        List<String> addresses = ports.remapped().contains(path)
+                ? config.isolation().serviceAddresses().getOrDefault(path, List.of())
+                : config.gatewayAddresses();
+        return addresses.stream()
                 .map(a -> new ObjectStatus.Address(isIp(a) ? "IPAddress" : "Hostname", a))
                 .toList();
     }
@@ -228,6 +269,17 @@ final class Gateways {
         attachments.forEach((gw, byListener) -> byListener.forEach((listener, routes) ->
                 out.computeIfAbsent(gw, k -> new HashMap<>()).put(listener, routes.size())));
         return out;
+    }
+
+    /** The Service a Gateway on reserved router ports needs, when it is one. */
+    static Optional<GatewayService> service(GatewayView v, RouterPorts.Plan ports) {
+        String path = v.gateway().meta().path();
+        if (!v.accepted() || !ports.remapped().contains(path)) {
+            return Optional.empty();
+        }
+        List<GatewayService.Port> out = ports.ports().get(path).entrySet().stream()
+                .map(e -> new GatewayService.Port(e.getKey(), e.getValue())).toList();
+        return Optional.of(new GatewayService(v.namespace(), v.name(), out));
     }
 
     private static boolean supported(String protocol) {
