@@ -8,8 +8,10 @@
 #   <dir>/kube-apiserver, <dir>/etcd, <dir>/VERSIONS,
 #   <dir>/crds/gateway-api-standard/*.yaml      (Gateway API standard channel CRDs)
 #   <dir>/crds/gateway-api-experimental/*.yaml  (Gateway API experimental channel CRDs)
-#   <dir>/crds/inference-extension/*.yaml       (InferencePool v1, InferenceObjective and
-#                                                InferenceModelRewrite v1alpha2)
+#   <dir>/crds/inference-extension/*.yaml       (InferencePool v1 from GIE v1.6.0, InferenceObjective
+#                                                and InferenceModelRewrite v1alpha2 from GIE v1.5.0)
+# The CRD versions are part of the VERSIONS stamp: changing one re-collects the CRDs into the same
+# folder on the next run (the binaries are kept when their versions still match).
 # Tests read INFERGATE_KUBE_ASSETS=<dir>; .ci/kube-up.sh starts/stops etcd + kube-apiserver.
 #
 # Environment:
@@ -20,9 +22,12 @@ set -euo pipefail
 K8S_VERSION=v1.37.2             # k8s.io/kubernetes (staging modules k8s.io/* at v0.37.2)
 ETCD_VERSION=v3.7.3             # go.etcd.io/etcd/server/v3
 GATEWAY_API_VERSION=v1.6.3      # sigs.k8s.io/gateway-api (config/crd/{standard,experimental})
-# v1.5.0 is the newest release of the inference extension that still ships InferenceObjective
-# and InferenceModelRewrite (v1.6.0 moved them to another repository; only InferencePool is left).
-GIE_VERSION=v1.5.0              # sigs.k8s.io/gateway-api-inference-extension (config/crd/bases)
+# sigs.k8s.io/gateway-api-inference-extension (config/crd/bases), two releases: InferencePool from
+# v1.6.0, where spec.endpointPickerRef is optional (v1.5.0 requires it, which rejects the
+# walkthrough's pool); InferenceObjective and InferenceModelRewrite from v1.5.0, the newest release
+# that ships them (v1.6.0 moved them to another repository; only InferencePool is left).
+GIE_POOL_VERSION=v1.6.0
+GIE_VERSION=v1.5.0
 
 STAGING_VERSION="v0.${K8S_VERSION#v1.}"
 CACHE="${INFERGATE_KUBE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/infergate/kube-${K8S_VERSION}-etcd-${ETCD_VERSION}}"
@@ -30,7 +35,8 @@ STAMP="$CACHE/VERSIONS"
 EXPECTED_STAMP="kubernetes=$K8S_VERSION
 etcd=$ETCD_VERSION
 gateway-api=$GATEWAY_API_VERSION
-gateway-api-inference-extension=$GIE_VERSION"
+gateway-api-inference-extension=$GIE_VERSION
+gateway-api-inference-extension-inferencepool=$GIE_POOL_VERSION"
 
 log() { echo "kube-binaries: $*" >&2; }
 die() { echo "kube-binaries: ERROR: $*" >&2; exit 1; }
@@ -196,9 +202,10 @@ copy_crds() { # copy_crds <srcdir> <destdir> <file>...: copies CRD manifests (ch
   rm -rf "$dst"; mv "$dst.tmp" "$dst"
 }
 
-log "collecting CRDs (gateway-api $GATEWAY_API_VERSION, gateway-api-inference-extension $GIE_VERSION)"
+log "collecting CRDs (gateway-api $GATEWAY_API_VERSION, gateway-api-inference-extension $GIE_POOL_VERSION (InferencePool) and $GIE_VERSION (objectives))"
 GW_DIR=$(moddir "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION")
 GIE_DIR=$(moddir "sigs.k8s.io/gateway-api-inference-extension@$GIE_VERSION")
+GIE_POOL_DIR=$(moddir "sigs.k8s.io/gateway-api-inference-extension@$GIE_POOL_VERSION")
 mkdir -p "$CACHE/crds"
 for channel in standard experimental; do
   # every CRD of the channel (the channel's ValidatingAdmissionPolicy "safe-upgrades" is not a CRD: left out)
@@ -207,9 +214,15 @@ for channel in standard experimental; do
   copy_crds "$GW_DIR/config/crd/$channel" "$CACHE/crds/gateway-api-$channel" "${files[@]}"
 done
 copy_crds "$GIE_DIR/config/crd/bases" "$CACHE/crds/inference-extension" \
-  inference.networking.k8s.io_inferencepools.yaml \
   inference.networking.x-k8s.io_inferenceobjectives.yaml \
   inference.networking.x-k8s.io_inferencemodelrewrites.yaml
+# The InferencePool CRD from the newer release replaces nothing else in the folder.
+[[ -f "$GIE_POOL_DIR/config/crd/bases/inference.networking.k8s.io_inferencepools.yaml" ]] ||
+  die "missing CRD manifest $GIE_POOL_DIR/config/crd/bases/inference.networking.k8s.io_inferencepools.yaml"
+grep -q '^kind: CustomResourceDefinition' "$GIE_POOL_DIR/config/crd/bases/inference.networking.k8s.io_inferencepools.yaml" ||
+  die "the $GIE_POOL_VERSION InferencePool manifest is not a CustomResourceDefinition"
+install -m 644 "$GIE_POOL_DIR/config/crd/bases/inference.networking.k8s.io_inferencepools.yaml" \
+  "$CACHE/crds/inference-extension/inference.networking.k8s.io_inferencepools.yaml"
 
 echo "$EXPECTED_STAMP" >"$STAMP"
 log "ready: $(du -sh "$CACHE" | cut -f1) in $CACHE"

@@ -3,7 +3,9 @@ package io.infergate.common.snapshot;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -14,7 +16,10 @@ import java.util.regex.PatternSyntaxException;
  * otherwise discover mid-request. Returns all violations; an empty list means usable.
  *
  * <p>Rules checked: schema version; unique ids; ports in 1..65535; unique listener names per
- * Gateway; route parents name existing listeners; backendRefs and mirrors name existing backends; weights
+ * Gateway; no HTTPS listener (routers do not terminate TLS yet); one listener per socket and
+ * hostname across all Gateways (a socket is an address of {@code Gateway.addresses}, or the
+ * router's own address when there are none, with the port; hostnames compare case-insensitively,
+ * none being a value of its own), since the router could not tell such listeners' requests apart; route parents name existing listeners; backendRefs and mirrors name existing backends; weights
  * in 0..1,000,000; regular expressions compile; paths start with '/'; redirect codes are
  * 301/302/303/307/308; mirror fractions are in (0, 1]; objectives name existing pools; model rewrite rules have
  * non-blank names and at least one target with a weight in 1..1,000,000.
@@ -40,6 +45,7 @@ public final class SnapshotValidator {
             add("/schemaVersion", "unsupported schema version " + s.schemaVersion());
         }
         Map<String, Set<String>> listeners = new HashMap<>();
+        Map<String, String> sockets = new HashMap<>();
         Set<String> ids = new HashSet<>();
         for (int g = 0; g < s.gateways().size(); g++) {
             Gateway gw = s.gateways().get(g);
@@ -53,6 +59,10 @@ public final class SnapshotValidator {
                     add(q + "/name", "duplicate listener name '" + li.name() + "'");
                 }
                 port(li.port(), q + "/port");
+                if (li.protocol() == Listener.Protocol.HTTPS) {
+                    add(q + "/protocol", "HTTPS listeners cannot be served: routers do not terminate TLS yet");
+                }
+                socket(sockets, gw, li, q);
             }
             listeners.put(gw.id(), names);
         }
@@ -109,6 +119,20 @@ public final class SnapshotValidator {
                 if (target.weight() < 1 || target.weight() > 1_000_000) {
                     add(q + "/targets/" + t + "/weight", "must be in 1..1000000, was " + target.weight());
                 }
+            }
+        }
+    }
+
+    /** Claims each socket and hostname of a listener; a second claim is a violation naming the first. */
+    private void socket(Map<String, String> sockets, Gateway gw, Listener li, String p) {
+        String host = li.hostname().map(h -> h.toLowerCase(Locale.ROOT)).orElse("");
+        for (String address : gw.addresses().isEmpty() ? List.of("") : new LinkedHashSet<>(gw.addresses())) {
+            String owner = gw.id() + "/" + li.name();
+            String previous = sockets.putIfAbsent(address + "|" + li.port() + "|" + host, owner);
+            if (previous != null && !previous.equals(owner)) {
+                add(p + "/hostname", "listener " + owner + " and " + previous + " share port " + li.port() + " on "
+                        + (address.isEmpty() ? "the router's address" : address) + " and hostname '" + host
+                        + "': requests could not be told apart");
             }
         }
     }

@@ -24,6 +24,17 @@ class SnapshotViolationsTest {
                         "/schemaVersion"),
                 Arguments.of("listener port out of range", good.replace("\"port\":8081", "\"port\":70000"),
                         "/gateways/0/listeners/1/port"),
+                Arguments.of("HTTPS listener (no TLS termination)", good.replace("\"protocol\":\"HTTP\"", "\"protocol\":\"HTTPS\""),
+                        "/gateways/0/listeners/0/protocol"),
+                Arguments.of("two listeners with one hostname on one port of the router's address",
+                        good.replace("\"port\":8081", "\"port\":8080").replaceFirst(
+                                "(\"name\":\"http\",\"port\":8080,\"protocol\":\"HTTP\")", "$1,\"hostname\":\"*.example.com\""),
+                        "/gateways/0/listeners/1/hostname"),
+                Arguments.of("hostnames on one socket compare case-insensitively",
+                        good.replace("\"port\":8081", "\"port\":8080")
+                                .replace("\"hostname\":\"*.example.com\"", "\"hostname\":\"API.example.com\"")
+                                .replaceFirst("(\"name\":\"http\",\"port\":8080,\"protocol\":\"HTTP\")", "$1,\"hostname\":\"api.example.com\""),
+                        "/gateways/0/listeners/1/hostname"),
                 Arguments.of("unknown path match type", good.replace("\"type\":\"EXACT\"", "\"type\":\"GLOB\""),
                         "/routes/0/rules/1/matches/0/path/type"),
                 Arguments.of("regex that does not compile", good.replace("/re/.*", "/re/(["),

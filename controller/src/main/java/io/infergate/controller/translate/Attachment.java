@@ -12,7 +12,8 @@ import java.util.List;
  * <ol>
  *   <li>{@code sectionName} and {@code port}, when given, must both match a listener
  *       ({@code NoMatchingParent});</li>
- *   <li>the listener must accept HTTPRoutes from the route's namespace: {@code from: Same} (the
+ *   <li>the listener must be accepted (a conflicted, unsupported or unavailable listener gets no
+ *       routes) and accept HTTPRoutes from the route's namespace: {@code from: Same} (the
  *       default) the Gateway's namespace, {@code All} any, {@code Selector} namespaces whose labels
  *       match, including the automatic {@code kubernetes.io/metadata.name}
  *       ({@code NotAllowedByListeners});</li>
@@ -50,6 +51,12 @@ final class Attachment {
             return new Result.Rejected("NoMatchingParent", gw + " has no listener"
                     + ref.sectionName().map(s -> " named " + s).orElse("")
                     + ref.port().map(p -> " on port " + p).orElse(""));
+        }
+        if (named.stream().noneMatch(GatewayView.ListenerView::served)) {
+            return new Result.Rejected("NotAllowedByListeners", "no listener of " + gw
+                    + ref.sectionName().map(s -> " named " + s).orElse("")
+                    + ref.port().map(p -> " on port " + p).orElse("")
+                    + " is accepted (see the Gateway's listener status)");
         }
         String routeNamespace = route.meta().namespace();
         List<GatewayView.ListenerView> allowed = named.stream()

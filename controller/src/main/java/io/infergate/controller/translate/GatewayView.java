@@ -17,7 +17,7 @@ record GatewayView(Gateway gateway, String id, List<ListenerView> listeners, Opt
 
     /** Accepted when its addresses are usable and at least one listener is. */
     boolean accepted() {
-        return addressProblem.isEmpty() && listeners.stream().anyMatch(ListenerView::protocolSupported);
+        return addressProblem.isEmpty() && listeners.stream().anyMatch(ListenerView::served);
     }
 
     String namespace() {
@@ -34,19 +34,29 @@ record GatewayView(Gateway gateway, String id, List<ListenerView> listeners, Opt
      * @param protocolSupported the protocol is one we serve (HTTP)
      * @param supportedKinds    route kinds it accepts (empty when none)
      * @param invalidKinds      {@code allowedRoutes.kinds} named a kind we do not support
-     * @param conflicted        another listener of the Gateway has the same port and hostname
+     * @param conflict          the Conflicted reason (HostnameConflict, ProtocolConflict) when another
+     *                          listener of the Gateway cannot be told apart from this one
+     * @param unavailable       why its socket and hostname belong to an older Gateway's listener
+     *                          (PortUnavailable), if so
      */
     record ListenerView(Gateway.Listener spec, boolean protocolSupported, List<GroupKind> supportedKinds,
-                        boolean invalidKinds, boolean conflicted) {
+                        boolean invalidKinds, Optional<String> conflict, Optional<String> unavailable) {
 
-        /** Routes may attach (and count in attachedRoutes) when the protocol works and HTTPRoute is allowed. */
+        /**
+         * Routes may attach (and count in attachedRoutes) only to an accepted listener that allows
+         * HTTPRoutes: a listener that is not accepted never gets data-plane configuration.
+         */
         boolean acceptsHttpRoutes() {
-            return protocolSupported && !supportedKinds.isEmpty();
+            return served() && !supportedKinds.isEmpty();
         }
 
-        /** Served by routers: supported protocol and no conflict. */
+        /** Accepted and served by routers: supported protocol, no conflict, socket not taken. */
         boolean served() {
-            return protocolSupported && !conflicted;
+            return protocolSupported && conflict.isEmpty() && unavailable.isEmpty();
+        }
+
+        ListenerView withUnavailable(String why) {
+            return new ListenerView(spec, protocolSupported, supportedKinds, invalidKinds, conflict, Optional.of(why));
         }
 
         String name() {

@@ -12,10 +12,10 @@ import io.infergate.controller.status.Programmed;
 import io.infergate.controller.status.StatusPlan;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,8 +27,10 @@ import java.util.stream.Collectors;
  *
  * <p>Rules: a GatewayClass is ours when its controllerName is ours; a Gateway is ours when its
  * class is. Only HTTP listeners are served (others get {@code Accepted=False/UnsupportedProtocol}
- * and no supportedKinds); listeners of one Gateway sharing a port and hostname are all
- * {@code Conflicted=True/HostnameConflict} and not served. A Gateway is accepted when at least one
+ * and no supportedKinds); conflicting listeners ({@link ListenerConflicts}) are
+ * {@code Conflicted=True} with {@code HostnameConflict} or {@code ProtocolConflict},
+ * {@code Accepted=False/Invalid} and not served; a listener whose socket and hostname an older
+ * Gateway serves is {@code Accepted=False/PortUnavailable}. A Gateway is accepted when at least one
  * listener is (reason {@code ListenersNotValid} when some are not) and its {@code spec.addresses}
  * are IP addresses. Programmed is {@code False/Pending} until a router acknowledges
  * ({@link Programmed}).
@@ -63,21 +65,71 @@ final class Gateways {
         return out;
     }
 
-    /** Our Gateways by {@code namespace/name}, in that order. */
-    static Map<String, GatewayView> views(ClusterState state, Set<String> ourClasses) {
+    /**
+     * Our Gateways judged, and the router ports that serve them.
+     *
+     * @param views per {@code namespace/name}, in input order
+     * @param ports the router port of every served listener port ({@link RouterPorts})
+     */
+    record Judged(Map<String, GatewayView> views, RouterPorts.Plan ports) {
+    }
+
+    /**
+     * Our Gateways by {@code namespace/name}, in that order, each listener judged on its own, within
+     * its Gateway, and against older Gateways: on the same socket ({@link ListenerConflicts}) when
+     * Gateways share router ports, for a router port of the reserved range when they do not.
+     */
+    static Judged judge(ClusterState state, Set<String> ourClasses, TranslatorConfig.Isolation isolation) {
         Map<String, GatewayView> out = new LinkedHashMap<>();
         for (Gateway g : state.gateways()) {
             if (ourClasses.contains(g.gatewayClassName())) {
                 out.put(g.meta().path(), view(g));
             }
         }
-        return out;
+        if (!isolation.perGatewayPorts()) {
+            List<ListenerConflicts.Claim> claims = new ArrayList<>();
+            for (GatewayView v : byAge(out)) {
+                for (GatewayView.ListenerView l : v.listeners()) {
+                    if (l.served()) {
+                        claims.add(new ListenerConflicts.Claim(v.gateway().meta().path(), l.name(),
+                                v.gateway().addresses().stream().map(Gateway.Address::value).toList(),
+                                l.spec().port(), l.spec().hostname()));
+                    }
+                }
+            }
+            Map<String, String> lost = ListenerConflicts.across(claims);
+            out.replaceAll((path, v) -> unavailable(v, l -> lost.get(path + "/" + l.name())));
+        }
+        LinkedHashMap<String, Set<Integer>> ports = new LinkedHashMap<>();
+        for (GatewayView v : byAge(out)) {
+            Set<Integer> served = RouterPorts.servedPorts(v.listeners());
+            if (!served.isEmpty()) {
+                ports.put(v.gateway().meta().path(), served);
+            }
+        }
+        RouterPorts.Plan plan = RouterPorts.plan(ports, isolation);
+        out.replaceAll((path, v) -> unavailable(v, l -> l.served() ? plan.exhausted().get(path) : null));
+        return new Judged(out, plan);
+    }
+
+    /** Accepted Gateways, oldest first (creationTimestamp, then {@code namespace/name}). */
+    private static List<GatewayView> byAge(Map<String, GatewayView> views) {
+        return views.values().stream()
+                .filter(v -> v.addressProblem().isEmpty())
+                .sorted(Comparator.comparing((GatewayView v) -> v.gateway().meta().creationTimestamp())
+                        .thenComparing(v -> v.gateway().meta().path()))
+                .toList();
+    }
+
+    /** The view with the listeners for which {@code why} gives a reason marked PortUnavailable. */
+    private static GatewayView unavailable(GatewayView v, java.util.function.Function<GatewayView.ListenerView, String> why) {
+        return new GatewayView(v.gateway(), v.id(), v.listeners().stream()
+                .map(l -> Optional.ofNullable(why.apply(l)).map(l::withUnavailable).orElse(l))
+                .toList(), v.addressProblem());
     }
 
     private static GatewayView view(Gateway g) {
-        Map<String, Long> sameAddress = g.listeners().stream()
-                .filter(l -> supported(l.protocol()))
-                .collect(Collectors.groupingBy(Gateways::portAndHost, Collectors.counting()));
+        Map<String, String> conflicts = ListenerConflicts.within(g.listeners());
         List<GatewayView.ListenerView> listeners = new ArrayList<>();
         for (Gateway.Listener l : g.listeners()) {
             boolean ok = supported(l.protocol());
@@ -95,7 +147,7 @@ final class Gateways {
                 }
             }
             listeners.add(new GatewayView.ListenerView(l, ok, List.copyOf(kinds), ok && invalidKinds,
-                    ok && sameAddress.get(portAndHost(l)) > 1));
+                    Optional.ofNullable(conflicts.get(l.name())), Optional.empty()));
         }
         Optional<String> addressProblem = g.addresses().stream()
                 .filter(a -> !a.type().equals("IPAddress") || !isIp(a.value()))
@@ -107,11 +159,16 @@ final class Gateways {
                 listeners, addressProblem);
     }
 
-    /** The snapshot form: served listeners only. Called for accepted Gateways. */
-    static io.infergate.common.snapshot.Gateway snapshot(GatewayView v) {
+    /**
+     * The snapshot form: served listeners only, each on the router port that serves it. Called for
+     * accepted Gateways.
+     */
+    static io.infergate.common.snapshot.Gateway snapshot(GatewayView v, RouterPorts.Plan ports) {
+        String path = v.gateway().meta().path();
         List<Listener> served = v.listeners().stream()
                 .filter(GatewayView.ListenerView::served)
-                .map(l -> new Listener(l.name(), l.spec().port(), Listener.Protocol.HTTP, l.spec().hostname()))
+                .map(l -> new Listener(l.name(), ports.routerPort(path, l.spec().port()), Listener.Protocol.HTTP,
+                        l.spec().hostname()))
                 .toList();
         List<String> addresses = v.gateway().addresses().stream().map(Gateway.Address::value).toList();
         return new io.infergate.common.snapshot.Gateway(v.id(), v.namespace(), v.name(), addresses, served);
@@ -122,7 +179,8 @@ final class Gateways {
      *
      * @param attached per listener name, the number of routes accepted on it
      */
-    static StatusPlan.Entry status(GatewayView v, Map<String, Integer> attached, TranslatorConfig config) {
+    static StatusPlan.Entry status(GatewayView v, Map<String, Integer> attached, TranslatorConfig config,
+                                   RouterPorts.Plan ports) {
         long gen = v.gateway().meta().generation();
         boolean accepted = v.accepted();
         boolean allValid = v.listeners().stream().allMatch(l -> l.served() && !l.invalidKinds());
@@ -144,16 +202,32 @@ final class Gateways {
             listeners.add(new ObjectStatus.ListenerStatus(l.name(), l.supportedKinds(),
                     attached.getOrDefault(l.name(), 0), listenerConditions(l, accepted, gen)));
         }
-        ObjectStatus.GatewayStatus status = new ObjectStatus.GatewayStatus(addresses(v, config), conditions, listeners);
+        ObjectStatus.GatewayStatus status = new ObjectStatus.GatewayStatus(addresses(v, config, ports), conditions, listeners);
         return new StatusPlan.Entry(new ObjectKey(API_VERSION, "Gateway", v.namespace(), v.name()), status);
     }
 
+    /**
+     * A listener's conditions. Accepted is False when it can never get data-plane configuration:
+     * {@code UnsupportedProtocol} (only HTTP is served; HTTPS and TLS need TLS termination, which
+     * this release does not have), {@code Invalid} when it conflicts with another listener of its
+     * Gateway (as the upstream conformance test GatewayListenerProtocolAndRouteKindConflicts
+     * expects), {@code PortUnavailable} when an older Gateway serves its socket and hostname.
+     */
     private static List<Condition> listenerConditions(GatewayView.ListenerView l, boolean gatewayAccepted, long gen) {
         List<Condition> c = new ArrayList<>();
-        c.add(l.protocolSupported()
-                ? Condition.isTrue("Accepted", "Accepted", "accepted", gen)
-                : Condition.isFalse("Accepted", "UnsupportedProtocol", "protocol " + l.spec().protocol()
-                + " is not supported; only HTTP listeners are served", gen));
+        if (!l.protocolSupported()) {
+            boolean tls = l.spec().protocol().equals("HTTPS") || l.spec().protocol().equals("TLS");
+            c.add(Condition.isFalse("Accepted", "UnsupportedProtocol", "protocol " + l.spec().protocol()
+                    + " is not supported; only HTTP listeners are served"
+                    + (tls ? " (this release does not terminate TLS)" : ""), gen));
+        } else if (l.conflict().isPresent()) {
+            c.add(Condition.isFalse("Accepted", "Invalid", "conflicts with another listener of the Gateway ("
+                    + l.conflict().get() + ")", gen));
+        } else if (l.unavailable().isPresent()) {
+            c.add(Condition.isFalse("Accepted", "PortUnavailable", l.unavailable().get(), gen));
+        } else {
+            c.add(Condition.isTrue("Accepted", "Accepted", "accepted", gen));
+        }
         c.add(gatewayAccepted && l.served()
                 ? Condition.isFalse(Programmed.TYPE, Programmed.PENDING, Programmed.PENDING_MESSAGE, gen)
                 : Condition.isFalse(Programmed.TYPE, "Invalid", "the listener is not served", gen));
@@ -161,22 +235,30 @@ final class Gateways {
                 ? Condition.isFalse("ResolvedRefs", "InvalidRouteKinds",
                 "allowedRoutes.kinds names a kind other than " + Index.GATEWAY_GROUP + "/HTTPRoute", gen)
                 : Condition.isTrue("ResolvedRefs", "ResolvedRefs", "resolved", gen));
-        c.add(l.conflicted()
-                ? Condition.isTrue("Conflicted", "HostnameConflict",
-                "another listener has the same port and hostname", gen)
-                : Condition.isFalse("Conflicted", "NoConflicts", "no conflicts", gen));
+        c.add(l.conflict().map(reason -> Condition.isTrue("Conflicted", reason, reason.equals("ProtocolConflict")
+                        ? "another listener on port " + l.spec().port() + " has a different protocol"
+                        : "another listener has the same port, protocol and hostname", gen))
+                .orElse(Condition.isFalse("Conflicted", "NoConflicts", "no conflicts", gen)));
         return c;
     }
 
-    /** The addresses the Gateway is reachable on: none while it is not accepted (nothing is bound). */
-    private static List<ObjectStatus.Address> addresses(GatewayView v, TranslatorConfig config) {
+    /**
+     * The addresses the Gateway is reachable on: none while it is not accepted (nothing is bound);
+     * its {@code spec.addresses}; the addresses of its own Service when it is served on reserved
+     * router ports (none until the Service has one); else the routers' addresses.
+     */
+    private static List<ObjectStatus.Address> addresses(GatewayView v, TranslatorConfig config, RouterPorts.Plan ports) {
         if (!v.accepted()) {
             return List.of();
         }
         if (!v.gateway().addresses().isEmpty()) {
             return v.gateway().addresses().stream().map(a -> new ObjectStatus.Address(a.type(), a.value())).toList();
         }
-        return config.gatewayAddresses().stream()
+        String path = v.gateway().meta().path();
+        List<String> addresses = ports.remapped().contains(path)
+                ? config.isolation().serviceAddresses().getOrDefault(path, List.of())
+                : config.gatewayAddresses();
+        return addresses.stream()
                 .map(a -> new ObjectStatus.Address(isIp(a) ? "IPAddress" : "Hostname", a))
                 .toList();
     }
@@ -189,12 +271,19 @@ final class Gateways {
         return out;
     }
 
-    private static boolean supported(String protocol) {
-        return protocol.equals("HTTP");
+    /** The Service a Gateway on reserved router ports needs, when it is one. */
+    static Optional<GatewayService> service(GatewayView v, RouterPorts.Plan ports) {
+        String path = v.gateway().meta().path();
+        if (!v.accepted() || !ports.remapped().contains(path)) {
+            return Optional.empty();
+        }
+        List<GatewayService.Port> out = ports.ports().get(path).entrySet().stream()
+                .map(e -> new GatewayService.Port(e.getKey(), e.getValue())).toList();
+        return Optional.of(new GatewayService(v.namespace(), v.name(), out));
     }
 
-    private static String portAndHost(Gateway.Listener l) {
-        return l.port() + "/" + l.hostname().map(h -> h.toLowerCase(Locale.ROOT)).orElse("");
+    private static boolean supported(String protocol) {
+        return protocol.equals("HTTP");
     }
 
     static boolean isIp(String value) {

@@ -36,7 +36,8 @@ public final class Translator {
     public static Translation translate(ClusterState state, TranslatorConfig config) {
         Index index = new Index(state);
         Set<String> classes = Gateways.ourClasses(state, config);
-        Map<String, GatewayView> gateways = Gateways.views(state, classes);
+        Gateways.Judged judged = Gateways.judge(state, classes, config.isolation());
+        Map<String, GatewayView> gateways = judged.views();
         Backends backends = new Backends(index, config.serviceEndpoints());
 
         List<StatusPlan.Entry> statuses = new ArrayList<>(Gateways.classStatuses(state, config));
@@ -58,11 +59,14 @@ public final class Translator {
 
         Map<String, Map<String, Integer>> attachedCounts = Gateways.count(attachments);
         List<io.infergate.common.snapshot.Gateway> snapshotGateways = new ArrayList<>();
+        List<GatewayService> services = new ArrayList<>();
         for (GatewayView view : gateways.values()) {
-            statuses.add(Gateways.status(view, attachedCounts.getOrDefault(view.gateway().meta().path(), Map.of()), config));
+            statuses.add(Gateways.status(view, attachedCounts.getOrDefault(view.gateway().meta().path(), Map.of()), config,
+                    judged.ports()));
             if (view.accepted()) {
-                snapshotGateways.add(Gateways.snapshot(view));
+                snapshotGateways.add(Gateways.snapshot(view, judged.ports()));
             }
+            Gateways.service(view, judged.ports()).ifPresent(services::add);
         }
         for (InferencePool pool : state.inferencePools()) {
             statuses.add(PoolStatuses.status(pool, poolParents.getOrDefault(pool.meta().path(), Map.of()), index, config));
@@ -71,7 +75,7 @@ public final class Translator {
         List<Backend> served = ModelRewrites.attach(servedBackends(routes, backends.used()), state.inferenceModelRewrites());
         Snapshot snapshot = new Snapshot(Snapshot.SCHEMA_VERSION, snapshotGateways, routes, served,
                 objectives(state.inferenceObjectives(), served));
-        return new Translation(snapshot, new StatusPlan(statuses));
+        return new Translation(snapshot, new StatusPlan(statuses), services);
     }
 
     /** Only backends that a served route's backendRef or mirror names enter the snapshot. */

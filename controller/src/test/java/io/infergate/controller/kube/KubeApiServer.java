@@ -43,9 +43,9 @@ import javax.net.ssl.TrustManagerFactory;
  * from {@code $INFERGATE_KUBE_ASSETS}, else the default cache of {@code .ci/kube-binaries.sh};
  * when neither has them the class is skipped, with the reason printed.
  *
- * <p>The InferencePool CRD of GIE v1.5.0 still requires {@code spec.endpointPickerRef}; it is
- * installed with that requirement dropped, as GIE v1.6 has it, so that the walkthrough's pool
- * (which names no endpoint picker) is accepted.
+ * <p>The InferencePool CRD comes from GIE v1.6.0, where {@code spec.endpointPickerRef} is optional,
+ * so the walkthrough's pool (which names no endpoint picker) is accepted as upstream defines it. A
+ * cache collected before that (GIE v1.5.0 requires the field) is refused with the command to run.
  */
 public final class KubeApiServer implements ExecutionCondition, BeforeAllCallback, AfterAllCallback {
 
@@ -138,9 +138,10 @@ public final class KubeApiServer implements ExecutionCondition, BeforeAllCallbac
         List<String> names = new ArrayList<>();
         for (Path f : files) {
             String yaml = Files.readString(f, StandardCharsets.UTF_8);
-            if (f.getFileName().toString().equals("inference.networking.k8s.io_inferencepools.yaml")) {
-                yaml = yaml.replace("            required:\n            - endpointPickerRef\n            - selector\n",
-                        "            required:\n            - selector\n");
+            if (f.getFileName().toString().equals("inference.networking.k8s.io_inferencepools.yaml")
+                    && yaml.contains("            required:\n            - endpointPickerRef\n")) {
+                throw new IllegalStateException(f + " is the GIE v1.5.0 InferencePool CRD (endpointPickerRef"
+                        + " required); run .ci/kube-binaries.sh to collect the v1.6.0 one");
             }
             names.addAll(rest.apply(yaml));
         }

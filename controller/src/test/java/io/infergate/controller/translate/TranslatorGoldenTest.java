@@ -43,6 +43,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * its wire form and the planned status of every object, before any router acknowledges).
  * Regenerate with {@code -Dgolden.update=true} and review the diff; an output without its input
  * fails the build.
+ *
+ * <p>Cases translate as local mode does, unless a comment line of the input says
+ * {@code # translate: per-gateway-ports <start> <size> [<ns>/<gateway>=<address> ...]}: then as
+ * cluster mode does ({@link TranslatorConfig.Isolation#perGateway}), with those Service addresses,
+ * and the output lists the Services the controller would maintain.
  */
 class TranslatorGoldenTest {
 
@@ -68,7 +73,7 @@ class TranslatorGoldenTest {
         assertTrue(input.startsWith("#"), name + ".in.yaml must start with a comment saying what the case proves");
         Manifests.Result read = Manifests.read(input);
         assertEquals(List.of(), read.problems(), "the input manifests must all decode");
-        Translation t = Translator.translate(read.state(), CONFIG);
+        Translation t = Translator.translate(read.state(), config(input));
         assertEquals(List.of(), SnapshotValidator.validate(t.snapshot()), "the snapshot must pass the router's validation");
         // The router decodes the wire form before validating it: the snapshot must survive that too.
         var decoded = SnapshotDecoder.decode(SnapshotJson.toJson(t.snapshot()));
@@ -93,10 +98,27 @@ class TranslatorGoldenTest {
         ClusterState state = Manifests.read(Files.readString(DIR.resolve(name + ".in.yaml"), StandardCharsets.UTF_8)).state();
         List<KubeObject> shuffled = new ArrayList<>(state.all());
         Collections.shuffle(shuffled, new Random(42));
-        Translation a = Translator.translate(state, CONFIG);
-        Translation b = Translator.translate(ClusterState.of(shuffled), CONFIG);
+        TranslatorConfig config = config(Files.readString(DIR.resolve(name + ".in.yaml"), StandardCharsets.UTF_8));
+        Translation a = Translator.translate(state, config);
+        Translation b = Translator.translate(ClusterState.of(shuffled), config);
         assertEquals(SnapshotJson.toJson(a.snapshot()), SnapshotJson.toJson(b.snapshot()));
         assertEquals(a.plan(), b.plan());
+        assertEquals(a.services(), b.services());
+    }
+
+    /** The translator configuration a case asks for (see the class comment). */
+    static TranslatorConfig config(String input) {
+        String marker = "# translate: per-gateway-ports ";
+        return input.lines().filter(l -> l.startsWith(marker)).findFirst().map(line -> {
+            String[] words = line.substring(marker.length()).trim().split("\\s+");
+            Map<String, List<String>> addresses = new LinkedHashMap<>();
+            for (int i = 2; i < words.length; i++) {
+                String[] kv = words[i].split("=", 2);
+                addresses.put(kv[0], List.of(kv[1]));
+            }
+            return CONFIG.withIsolation(TranslatorConfig.Isolation.perGateway(Integer.parseInt(words[0]),
+                    Integer.parseInt(words[1])).withServiceAddresses(addresses));
+        }).orElse(CONFIG);
     }
 
     @Test
@@ -117,6 +139,18 @@ class TranslatorGoldenTest {
             doc.put("snapshot", plain(reader.readObject()));
         }
         doc.put("status", plain(StatusJson.objects(t.plan()).build()));
+        if (!t.services().isEmpty()) {
+            List<Object> services = new ArrayList<>();
+            for (GatewayService s : t.services()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("gateway", s.namespace() + "/" + s.name());
+                m.put("ports", new ArrayList<>(s.ports().stream()
+                        .map(p -> (Object) new LinkedHashMap<>(Map.of("port", (long) p.port(), "routerPort", (long) p.routerPort())))
+                        .toList()));
+                services.add(m);
+            }
+            doc.put("gatewayServices", services);
+        }
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         options.setIndent(2);
