@@ -43,8 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * upstream test's manifests and returns once the router serves exactly their snapshot, so each
  * class sees its own test's objects and nothing else.
  *
- * <p>Listener ports: upstream manifests listen on 80 and 8080; the suite cannot rely on binding
- * those, so {@code {PORT_80}} and {@code {PORT_8080}} in the manifests become two free ports.
+ * <p>Listener ports: upstream manifests listen on 80, 8080 and 8090; the suite cannot rely on
+ * binding those, so {@code {PORT_80}}, {@code {PORT_8080}} and {@code {PORT_8090}} in the
+ * manifests become free ports.
  * Expectations that depend on the listener port (redirect Locations) name the port they get.
  */
 public final class ConformanceEnv implements ExtensionContext.Store.CloseableResource {
@@ -55,6 +56,9 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
     static final String WEB_BACKEND = "gateway-conformance-web-backend";
     /** Where Gateways without spec.addresses are served (the router's bind address). */
     static final String ROUTER_ADDRESS = "127.0.12.99";
+    /** Addresses Gateways of the manifests listen on: the router's, and spec.addresses in the YAML. */
+    private static final List<String> GATEWAY_ADDRESSES = List.of(ROUTER_ADDRESS, "127.0.12.100", "127.0.12.101",
+            "127.0.12.102", "127.0.12.110", "127.0.12.111");
     private static final String TOKEN = "conformance-token";
     private static final Duration WITHIN = Duration.ofSeconds(20);
 
@@ -78,6 +82,7 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
     private final int echoPort;
     private final int port80;
     private final int port8080;
+    private final int port8090;
     private RouterApp router;
     private ControllerApp controller;
 
@@ -85,12 +90,9 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
         folder = Files.createTempDirectory("infergate-conformance");
         List<String> podIps = PODS.stream().map(PodSpec::ip).toList();
         echoPort = freePortOn(podIps);
-        port80 = freePortOn(List.of(ROUTER_ADDRESS, "127.0.12.100", "127.0.12.101", "127.0.12.102", "127.0.12.110"));
-        int p8080;
-        do {
-            p8080 = freePortOn(List.of(ROUTER_ADDRESS, "127.0.12.100", "127.0.12.101", "127.0.12.102", "127.0.12.110"));
-        } while (p8080 == port80);
-        port8080 = p8080;
+        port80 = freePortOn(GATEWAY_ADDRESSES);
+        port8080 = freePortOther(port80);
+        port8090 = freePortOther(port80, port8080);
     }
 
     /** Starts everything; the controller starts on the base manifests alone. */
@@ -153,6 +155,10 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
         return port8080;
     }
 
+    int port8090() {
+        return port8090;
+    }
+
     RoundTrip client() {
         return client;
     }
@@ -168,6 +174,7 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
         String text = resource("base.yaml") + test.map(t -> "\n---\n" + resource(t + ".yaml")).orElse("");
         for (Map.Entry<String, String> e : Map.of("{GATEWAY_CLASS_NAME}", GATEWAY_CLASS,
                 "{PORT_80}", Integer.toString(port80), "{PORT_8080}", Integer.toString(port8080),
+                "{PORT_8090}", Integer.toString(port8090),
                 "{ECHO_PORT}", Integer.toString(echoPort)).entrySet()) {
             text = text.replace(e.getKey(), e.getValue());
         }
@@ -194,6 +201,16 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A port free on every Gateway address, other than the ones given. */
+    private static int freePortOther(int... taken) {
+        while (true) {
+            int port = freePortOn(GATEWAY_ADDRESSES);
+            if (java.util.Arrays.stream(taken).noneMatch(t -> t == port)) {
+                return port;
+            }
         }
     }
 
