@@ -24,6 +24,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,11 +44,13 @@ public final class SimulatedPod implements AutoCloseable {
     private final SimulatorConfig config;
     private final WebServer server;
     private final EngineMetrics metrics;
+    private final EchoHandler echo;
 
-    private SimulatedPod(SimulatorConfig config, WebServer server, EngineMetrics metrics) {
+    private SimulatedPod(SimulatorConfig config, WebServer server, EngineMetrics metrics, EchoHandler echo) {
         this.config = config;
         this.server = server;
         this.metrics = metrics;
+        this.echo = echo;
     }
 
     /**
@@ -70,7 +73,8 @@ public final class SimulatedPod implements AutoCloseable {
                 config.blockSize(), config.maxLoras()));
         getOnly(routing, "/health", SimulatedPod::statusOk);
         getOnly(routing, "/ready", SimulatedPod::statusOk);
-        routing.any(new EchoHandler(config.namespace(), config.podName()));
+        EchoHandler echo = new EchoHandler(config.namespace(), config.podName());
+        routing.any(echo);
         // Nothing a client sends may take the process down: anything unforeseen becomes a logged 500.
         routing.error(RuntimeException.class, (req, res, e) -> {
             LOG.log(Level.WARNING, "unexpected failure on " + req.prologue().uriPath().rawPath(), e);
@@ -93,7 +97,7 @@ public final class SimulatedPod implements AutoCloseable {
             throw new IllegalStateException("pod " + config.podName() + " cannot listen on "
                     + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
-        return new SimulatedPod(config, server, metrics);
+        return new SimulatedPod(config, server, metrics, echo);
     }
 
     public String host() {
@@ -122,6 +126,11 @@ public final class SimulatedPod implements AutoCloseable {
     /** Completed OpenAI generation requests (all tokens delivered), counted like {@code vllm:request_success_total}. */
     public long requestsServed() {
         return metrics.requestsServed();
+    }
+
+    /** The request targets (path and query) the echo handler answered, oldest first, at most the last 4096. */
+    public List<String> echoed() {
+        return echo.echoed();
     }
 
     /** Stops listening; in-flight requests get the server's grace period. Idempotent. */

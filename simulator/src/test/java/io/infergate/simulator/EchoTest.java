@@ -1,5 +1,6 @@
 package io.infergate.simulator;
 
+import io.infergate.simulator.echo.EchoHandler;
 import io.infergate.simulator.http.BoundedBody;
 
 import jakarta.json.JsonObject;
@@ -15,11 +16,13 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import static io.infergate.simulator.TestClient.json;
 import static io.infergate.simulator.TestClient.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every other path answers like the Gateway API conformance echo server. */
 class EchoTest {
@@ -89,5 +92,22 @@ class EchoTest {
                 .build());
         assertEquals("bar", res.headers().firstValue("x-foo").orElseThrow());
         assertEquals("qux", res.headers().firstValue("x-baz").orElseThrow());
+    }
+
+    @Test
+    void everyEchoedTargetIsLogged() {
+        send(HttpRequest.newBuilder(URI.create(pod.baseUrl() + "/logged/one?id=7")).build());
+        assertTrue(pod.echoed().contains("/logged/one?id=7"), pod.echoed().toString());
+    }
+
+    /** Go durations as echo-basic's {@code delay} parameter takes them; anything else is no delay. */
+    @Test
+    void delayParsesGoDurations() {
+        assertEquals(Duration.ofSeconds(1), EchoHandler.duration("1s"));
+        assertEquals(Duration.ofMillis(500), EchoHandler.duration("500ms"));
+        assertEquals(Duration.ofMillis(1500), EchoHandler.duration("1.5s"));
+        assertEquals(EchoHandler.MAX_DELAY, EchoHandler.duration("2h"));
+        assertEquals(Duration.ZERO, EchoHandler.duration("soon"));
+        assertEquals(Duration.ZERO, EchoHandler.duration("-1s"));
     }
 }

@@ -4,6 +4,7 @@ import io.infergate.common.snapshot.Filter;
 import io.infergate.controller.model.HttpRoute;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -15,13 +16,20 @@ import java.util.Set;
  * RequestMirror are supported. Any other type (ExtensionRef, CORS, ExternalAuth, unknown) is an
  * unsupported value: the whole route is not accepted ({@code Accepted=False/UnsupportedValue}),
  * because a filter must never be skipped silently. RequestRedirect and URLRewrite in one list are
- * {@code IncompatibleFilters}. Redirect schemes are http/https, status codes 301/302/303/307/308;
+ * {@code IncompatibleFilters}, and so are, as the spec's validation rules say, a RequestRedirect
+ * on a rule that has backendRefs and a repeated RequestHeaderModifier, ResponseHeaderModifier,
+ * RequestRedirect or URLRewrite in one list (in a cluster the API server refuses these; a folder
+ * of manifests has no such check, so the translator makes it). Redirect schemes are http/https,
+ * status codes 301/302/303/307/308;
  * ReplacePrefixMatch needs every match of the rule to be a PathPrefix. A mirror whose backendRef
  * does not resolve stays (mirroring nothing) and makes the route {@code ResolvedRefs=False}.
  */
 final class Filters {
 
     private static final Set<Integer> REDIRECT_CODES = Set.of(301, 302, 303, 307, 308);
+    /** Filter types that may appear at most once in one list. */
+    private static final Set<String> UNIQUE = Set.of("RequestHeaderModifier", "ResponseHeaderModifier",
+            "RequestRedirect", "URLRewrite");
 
     private Filters() {
     }
@@ -29,15 +37,21 @@ final class Filters {
     /**
      * @param where           e.g. {@code rule 0} or {@code rule 0 backendRef 1}, for messages
      * @param allPathPrefix   whether every match of the rule is a PathPrefix match
+     * @param withBackendRefs the filters are a rule's and the rule has backendRefs
      */
     static List<Filter> translate(List<HttpRoute.Filter> filters, String where, boolean allPathPrefix,
-                                  String routeNamespace, Backends backends, RouteProblems problems) {
+                                  boolean withBackendRefs, String routeNamespace, Backends backends,
+                                  RouteProblems problems) {
         List<Filter> out = new ArrayList<>();
         boolean redirect = false;
         boolean rewrite = false;
+        Set<String> seen = new HashSet<>();
         for (int i = 0; i < filters.size(); i++) {
             HttpRoute.Filter f = filters.get(i);
             String at = where + " filter " + i + " (" + f.type() + ")";
+            if (UNIQUE.contains(f.type()) && !seen.add(f.type())) {
+                problems.invalid("IncompatibleFilters", at + ": a " + f.type() + " filter cannot be repeated");
+            }
             Optional<? extends Filter> mapped = switch (f.type()) {
                 case "RequestHeaderModifier" -> f.requestHeaderModifier().map(m ->
                         new Filter.RequestHeaderModifier(headers(m.set()), headers(m.add()), m.remove()));
@@ -66,6 +80,9 @@ final class Filters {
         }
         if (redirect && rewrite) {
             problems.invalid("IncompatibleFilters", where + ": RequestRedirect and URLRewrite cannot be combined");
+        }
+        if (redirect && withBackendRefs) {
+            problems.invalid("IncompatibleFilters", where + ": a RequestRedirect filter cannot be used with backendRefs");
         }
         return out;
     }

@@ -18,8 +18,11 @@ import io.infergate.router.match.Candidate;
 import io.infergate.router.observe.RouterMetrics;
 import io.infergate.router.schedule.BackendTarget;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -28,7 +31,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,12 +43,16 @@ import java.util.logging.Logger;
  * Host kept as sent, {@code x-request-id} and {@code x-forwarded-*} set), send it, then stream the
  * response back.
  *
- * <p>Timeouts: the rule's {@code timeouts.request} and {@code timeouts.backendRequest} (the shorter
- * one, there are no retries yet) bound the wait for response headers: 504 when they expire first.
- * A response still streaming at that deadline is cut: the upstream connection is closed and the
- * client connection is closed without the final chunk, so the client sees a truncated response
- * rather than a clean end. The time spent receiving the request body is not counted against the
- * wait for headers. Without route timeouts the configured read timeout bounds every single read.
+ * <p>Timeouts: the rule's {@code timeouts.request} runs from the router receiving the request,
+ * {@code timeouts.backendRequest} from the start of the attempt (one attempt, no retries yet); the
+ * earlier of the two deadlines bounds the whole exchange. Expired before response headers: 504
+ * with an OpenAI-style {@code upstream_timeout} error. A response still streaming at that deadline
+ * (an SSE stream, say) is cut: the upstream connection is closed and the client connection is
+ * closed without the final chunk, so the client sees a truncated response rather than a clean
+ * end (the status line has already been sent, so no 504 can follow). Without route timeouts the
+ * configured read timeout bounds every single read.
+ *
+ * <p>RequestMirror filters send copies of the final upstream request ({@link Mirrors}).
  *
  * <p>SSE ({@code text/event-stream}, or a request with {@code "stream": true}) is written chunk by
  * chunk with a flush after each write; Helidon would otherwise hold the first 4 KiB back.
@@ -57,24 +66,23 @@ final class Exchange {
      *
      * @param stream    the inference request asked for {@code stream: true}
      * @param inference for inference requests to a pool: model restore, usage and token timing
+     * @param backends  resolves the backends that RequestMirror filters name
      */
     record Plan(ServerRequest req, ServerResponse res, RequestRecord record, BackendTarget backend, Endpoint endpoint,
                 Candidate matched, BackendRef ref, String host, Upstream.Body body, boolean stream,
-                Optional<InferenceResponse> inference) {
-        Plan(ServerRequest req, ServerResponse res, RequestRecord record, BackendTarget backend, Endpoint endpoint,
-             Candidate matched, BackendRef ref, String host, Upstream.Body body, boolean stream) {
-            this(req, res, record, backend, endpoint, matched, ref, host, body, stream, Optional.empty());
-        }
+                Optional<InferenceResponse> inference, Function<String, Optional<BackendTarget>> backends) {
     }
 
     private final Upstream upstream;
     private final ProxySettings settings;
     private final RouterMetrics metrics;
+    private final Mirrors mirrors;
 
     Exchange(Upstream upstream, ProxySettings settings, RouterMetrics metrics) {
         this.upstream = upstream;
         this.settings = settings;
         this.metrics = metrics;
+        this.mirrors = new Mirrors(upstream, settings);
     }
 
     void run(Plan p) {
@@ -108,7 +116,7 @@ final class Exchange {
                     }
                 }
                 case Filter.RequestRedirect r -> { } // answered before the exchange
-                case Filter.RequestMirror m -> { } // not implemented yet: the request is served, nothing is mirrored
+                case Filter.RequestMirror m -> { } // sent below, once the request is final
             }
         }
         String originalHost = req.headers().first(HeaderNames.HOST).orElse(p.host());
@@ -122,9 +130,12 @@ final class Exchange {
         headers.set("x-forwarded-proto", req.isSecure() ? "https" : "http");
         String query = req.prologue().query().rawValue();
         String target = path + (query.isEmpty() ? "" : "?" + query);
+        Upstream.Body body = mirror(p, filters, headers, target);
 
-        Optional<Duration> routeTimeout = routeTimeout(p.matched().rule().timeouts());
-        long deadline = routeTimeout.map(d -> record.startNanos + d.toNanos()).orElse(Long.MAX_VALUE);
+        Timeouts timeouts = p.matched().rule().timeouts();
+        long deadline = deadline(timeouts, record.startNanos, System.nanoTime());
+        Optional<Duration> routeTimeout = deadline == Long.MAX_VALUE ? Optional.empty()
+                : Optional.of(routeTimeout(timeouts).orElseThrow());
         Duration readTimeout = settings.readTimeout();
         if (routeTimeout.isPresent()) {
             long remaining = deadline - System.nanoTime();
@@ -138,7 +149,7 @@ final class Exchange {
         HttpClientResponse response;
         try {
             response = upstream.send(p.endpoint(), p.backend().backend().appProtocol(), req.prologue().method().text(),
-                    target, headers, p.body(), readTimeout);
+                    target, headers, body, readTimeout);
         } catch (Upstream.UpstreamException e) {
             failed(p, e, routeTimeout, readTimeout);
             return;
@@ -286,6 +297,56 @@ final class Exchange {
             }
         }
         return false;
+    }
+
+    /**
+     * Mirrors the request when the rule or the backendRef has RequestMirror filters that fire, and
+     * returns the body to send to the chosen backend. A streamed body is read into memory first
+     * (up to the inference body bound) so every copy gets the same bytes; a larger body is sent to
+     * the backend unmirrored, since holding it would make mirroring cost unbounded memory.
+     */
+    private Upstream.Body mirror(Plan p, List<Filter> filters, HeaderList headers, String target) {
+        List<BackendTarget> targets = Mirrors.targets(filters, p.backends(), ThreadLocalRandom.current());
+        if (targets.isEmpty()) {
+            return p.body();
+        }
+        Upstream.Body body = p.body();
+        if (body instanceof Upstream.Body.Stream stream) {
+            byte[] head;
+            try {
+                head = stream.in().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, settings.maxBodyBytes() + 1));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (head.length > settings.maxBodyBytes()) {
+                LOG.fine(() -> "request " + p.record().requestId + " not mirrored: its body exceeds "
+                        + settings.maxBodyBytes() + " bytes");
+                return new Upstream.Body.Stream(new SequenceInputStream(new ByteArrayInputStream(head), stream.in()),
+                        stream.length());
+            }
+            body = new Upstream.Body.Bytes(head);
+        }
+        String method = p.req().prologue().method().text();
+        for (BackendTarget t : targets) {
+            mirrors.send(new Mirrors.Copy(t, method, target, headers.copy(), body), ThreadLocalRandom.current());
+        }
+        return body;
+    }
+
+    /**
+     * When the exchange must have ended, in {@link System#nanoTime()} terms: {@code request} counts
+     * from the router receiving the request, {@code backendRequest} from the start of the attempt
+     * (there is one attempt, no retries yet); the earlier wins. {@link Long#MAX_VALUE} without either.
+     */
+    static long deadline(Timeouts t, long requestStart, long attemptStart) {
+        long deadline = Long.MAX_VALUE;
+        if (t.request().isPresent()) {
+            deadline = requestStart + t.request().get().toNanos();
+        }
+        if (t.backendRequest().isPresent()) {
+            deadline = Math.min(deadline, attemptStart + t.backendRequest().get().toNanos());
+        }
+        return deadline;
     }
 
     /** The shorter of the rule's request and backendRequest timeouts (one attempt, no retries yet). */

@@ -119,25 +119,39 @@ public final class GatewayHandler implements Handler {
                         Candidate matched, String host, String path) {
         Rule rule = matched.rule();
         record.rule = rule.id();
-        for (Filter f : rule.filters()) {
-            if (f instanceof Filter.RequestRedirect redirect) {
-                String location = Rewrites.location(redirect, host, socket.port(), matched.match().path(), path,
-                        req.prologue().query().rawValue());
-                record.status = redirect.statusCode();
-                res.status(Status.create(redirect.statusCode())).header(HeaderNames.LOCATION, location).send();
-                return;
-            }
+        if (redirected(req, res, record, rule.filters(), matched, host, path)) {
+            return;
         }
         switch (BackendChoice.choose(rule.backends(), random)) {
             case BackendChoice.Result.NoBackendRefs n -> Responses.error(res, record, ErrorBody.of(500,
                     ErrorBody.BACKEND_NOT_FOUND, "rule " + rule.id() + " has no backendRefs"));
             case BackendChoice.Result.AllZeroWeight z -> Responses.error(res, record, ErrorBody.of(500,
                     ErrorBody.BACKEND_NOT_FOUND, "every backendRef of rule " + rule.id() + " has weight 0"));
+            case BackendChoice.Result.Chosen c when redirected(req, res, record, c.ref().filters(), matched, host, path) -> {
+            }
             case BackendChoice.Result.Chosen c -> c.ref().backend().flatMap(snapshot::backend).ifPresentOrElse(
                     backend -> toBackend(req, res, record, snapshot, backend, matched, c.ref(), host, path),
                     () -> Responses.error(res, record, ErrorBody.of(500, ErrorBody.BACKEND_NOT_FOUND,
                             "a backendRef of rule " + rule.id() + " does not resolve to a backend")));
         }
+    }
+
+    /**
+     * Answers with the first RequestRedirect of the filters, if any: a rule's redirect answers
+     * every request of the rule, a backendRef's redirect the requests that choose that backendRef.
+     */
+    private boolean redirected(ServerRequest req, ServerResponse res, RequestRecord record, List<Filter> filters,
+                               Candidate matched, String host, String path) {
+        for (Filter f : filters) {
+            if (f instanceof Filter.RequestRedirect redirect) {
+                String location = Rewrites.location(redirect, host, socket.port(), matched.match().path(), path,
+                        req.prologue().query().rawValue());
+                record.status = redirect.statusCode();
+                res.status(Status.create(redirect.statusCode())).header(HeaderNames.LOCATION, location).send();
+                return true;
+            }
+        }
+        return false;
     }
 
     private void toBackend(ServerRequest req, ServerResponse res, RequestRecord record, CompiledSnapshot snapshot,
@@ -187,7 +201,7 @@ public final class GatewayHandler implements Handler {
                     record.endpoint = lease.target().endpoint().hostPort();
                     exchange.run(new Exchange.Plan(req, res, record, backend, lease.target().endpoint(), matched,
                             ref, host, body, inference.map(OpenAiRequest::stream).orElse(false),
-                            Optional.ofNullable(record.inference).map(i -> i.response)));
+                            Optional.ofNullable(record.inference).map(i -> i.response), snapshot::backend));
                 }
             }
         }

@@ -41,6 +41,13 @@ final class HeaderList {
         return null;
     }
 
+    /** An independent copy. */
+    HeaderList copy() {
+        HeaderList out = new HeaderList();
+        out.fields.addAll(fields);
+        return out;
+    }
+
     /** Visits every (name, value) in order. */
     void forEach(BiConsumer<String, String> each) {
         fields.forEach(f -> each.accept(f.name(), f.value()));

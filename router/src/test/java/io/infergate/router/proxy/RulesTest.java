@@ -36,6 +36,14 @@ class RulesTest {
                 arguments("replacement / drops the prefix", "/foo", prefixTo("/"), "/foo/bar", "/bar"),
                 arguments("replacement / on the prefix itself is /", "/foo", prefixTo("/"), "/foo", "/"),
                 arguments("trailing slashes on either side collapse", "/foo/", prefixTo("/xyz/"), "/foo/bar", "/xyz/bar"),
+                // the HTTPPathModifier table of the spec, row by row
+                arguments("spec: /foo/bar, /foo → /xyz/", "/foo", prefixTo("/xyz/"), "/foo/bar", "/xyz/bar"),
+                arguments("spec: /foo/bar, /foo/ → /xyz", "/foo/", prefixTo("/xyz"), "/foo/bar", "/xyz/bar"),
+                arguments("spec: /foo/, /foo → /xyz keeps the slash", "/foo", prefixTo("/xyz"), "/foo/", "/xyz/"),
+                arguments("spec: /foo/bar, /foo → empty", "/foo", prefixTo(""), "/foo/bar", "/bar"),
+                arguments("spec: /foo/, /foo → empty", "/foo", prefixTo(""), "/foo/", "/"),
+                arguments("spec: /foo, /foo → empty", "/foo", prefixTo(""), "/foo", "/"),
+                arguments("spec: /foo/, /foo → /", "/foo", prefixTo("/"), "/foo/", "/"),
                 arguments("full path replacement ignores the match", "/foo",
                         new Filter.PathModifier(Filter.PathModifier.Type.REPLACE_FULL_PATH, "/all"), "/foo/bar", "/all"));
     }
@@ -98,6 +106,33 @@ class RulesTest {
     @MethodSource("hopByHop")
     void hopByHopHeaders(String name, String connection, boolean dropped) {
         assertEquals(dropped, HopByHop.drop(name, connection));
+    }
+
+    @Test
+    void mirrorsFireForTheirShare() {
+        Random random = new Random(7);
+        Filter.RequestMirror all = new Filter.RequestMirror(Optional.of("m"), 100, 100);
+        Filter.RequestMirror none = new Filter.RequestMirror(Optional.of("m"), 0, 100);
+        Filter.RequestMirror fifth = new Filter.RequestMirror(Optional.of("m"), 1, 5);
+        int fired = 0;
+        for (int i = 0; i < 10_000; i++) {
+            assertTrue(Mirrors.fires(all, random));
+            assertTrue(!Mirrors.fires(none, random));
+            fired += Mirrors.fires(fifth, random) ? 1 : 0;
+        }
+        // 1/5 of 10,000 = 2,000 (seeded; ±10 %)
+        assertTrue(fired > 1800 && fired < 2200, "fired " + fired);
+    }
+
+    @Test
+    void requestCountsFromArrivalAndBackendRequestFromTheAttempt() {
+        long ms = 1_000_000;
+        Timeouts both = new Timeouts(Optional.of(Duration.ofMillis(100)), Optional.of(Duration.ofMillis(50)));
+        // arrival at 0, attempt at 10 ms: backendRequest ends at 60 ms, before request's 100 ms
+        assertEquals(60 * ms, Exchange.deadline(both, 0, 10 * ms));
+        // attempt at 70 ms (a slow body): request's 100 ms comes first
+        assertEquals(100 * ms, Exchange.deadline(both, 0, 70 * ms));
+        assertEquals(Long.MAX_VALUE, Exchange.deadline(Timeouts.NONE, 0, 10 * ms));
     }
 
     @Test

@@ -11,10 +11,17 @@ import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Answers like {@code echo-basic} of kubernetes-sigs/gateway-api (conformance/echo-basic):
@@ -23,14 +30,25 @@ import java.util.TreeMap;
  * Go's canonical form, Host excluded, as Go's {@code http.Request.Header} has them), then
  * {@code namespace}, {@code ingress}, {@code service}, {@code pod} and {@code sni}. One addition:
  * {@code bodyLength}, the request body size in bytes. Like echo-basic, the request header
- * {@code X-Echo-Set-Header: name:value[,name:value]} sets response headers.
+ * {@code X-Echo-Set-Header: name:value[,name:value]} sets response headers, and the query
+ * parameter {@code delay} (a Go duration such as {@code 1s} or {@code 500ms}, at most
+ * {@link #MAX_DELAY}) holds the answer back that long. Every echoed request target is kept in a
+ * bounded log ({@link #echoed()}), as echo-basic logs "Echoing back request made to ...", so tests
+ * can see requests whose answers nobody reads (mirrors).
  */
 public final class EchoHandler implements Handler {
 
     private static final String SET_HEADER = "X-Echo-Set-Header";
+    /** The longest {@code delay} honoured; longer values are capped to it. */
+    public static final Duration MAX_DELAY = Duration.ofSeconds(30);
+    /** How many echoed request targets are remembered. */
+    static final int LOG_SIZE = 4096;
+    private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
 
     private final String namespace;
     private final String podName;
+    private final Deque<String> echoed = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger logged = new AtomicInteger();
 
     public EchoHandler(String namespace, String podName) {
         this.namespace = namespace;
@@ -59,6 +77,16 @@ public final class EchoHandler implements Handler {
         String path = req.prologue().uriPath().rawPath()
                 + (req.prologue().query().isEmpty() ? "" : "?" + req.prologue().query().rawValue());
         String host = req.headers().first(HeaderNames.HOST).orElse("");
+        remember(path);
+        Optional<Duration> delay = req.query().first("delay").map(EchoHandler::duration);
+        if (delay.isPresent() && !delay.get().isZero()) {
+            try {
+                Thread.sleep(delay.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         JsonObjectBuilder body = JsonBodies.BUILDERS.createObjectBuilder()
                 .add("path", path)
                 .add("host", host)
@@ -75,6 +103,41 @@ public final class EchoHandler implements Handler {
         res.header(HeaderNames.CONTENT_TYPE, JsonBodies.CONTENT_TYPE);
         res.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
         res.send(JsonBodies.bytes(body.build()));
+    }
+
+    /** The request targets echoed so far, oldest first (at most {@link #LOG_SIZE}). */
+    public List<String> echoed() {
+        return List.copyOf(echoed);
+    }
+
+    private void remember(String target) {
+        echoed.addLast(target);
+        if (logged.incrementAndGet() > LOG_SIZE) {
+            echoed.pollFirst();
+            logged.decrementAndGet();
+        }
+    }
+
+    /**
+     * A Go duration of one unit ({@code 1s}, {@code 500ms}, {@code 2m}, {@code 100us}); anything
+     * else, or a negative value, is no delay. Capped at {@link #MAX_DELAY}.
+     */
+    public static Duration duration(String text) {
+        Matcher m = GO_DURATION.matcher(text.trim());
+        if (!m.matches()) {
+            return Duration.ZERO;
+        }
+        double amount = Double.parseDouble(m.group(1));
+        double nanos = amount * switch (m.group(2)) {
+            case "ns" -> 1d;
+            case "us", "µs" -> 1e3;
+            case "ms" -> 1e6;
+            case "s" -> 1e9;
+            case "m" -> 60e9;
+            default -> 3600e9;
+        };
+        Duration d = Duration.ofNanos((long) Math.min(nanos, MAX_DELAY.toNanos()));
+        return d.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : d;
     }
 
     private static Map<String, List<String>> headers(ServerRequest req) {

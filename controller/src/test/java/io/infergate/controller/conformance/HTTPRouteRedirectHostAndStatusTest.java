@@ -1,0 +1,48 @@
+package io.infergate.controller.conformance;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
+
+import static io.infergate.controller.conformance.Expected.request;
+
+/**
+ * Upstream HTTPRouteRedirectHostAndStatus (httproute-redirect-host-and-status.go/.yaml): RequestRedirect hostname, with the default 302 and an explicit 301. Without a port or scheme in the filter, the Location keeps the listener port (here not 80, so it is written out).
+ */
+@ExtendWith(ConformanceEnv.Shared.class)
+class HTTPRouteRedirectHostAndStatusTest {
+
+    private static Served served;
+    private static Served.Address gateway;
+
+    @BeforeAll
+    static void apply(ConformanceEnv env) {
+        served = env.apply("httproute-redirect-host-and-status");
+        served.routeAccepted("redirect-host-and-status", "same-namespace");
+        gateway = served.gateway("same-namespace");
+    }
+
+    static Stream<Expected> cases() {
+        return Expected.table(
+                request("/hostname-redirect").redirect(302, "http", "example.org", port(), "/hostname-redirect"),
+                request("/host-and-status").redirect(301, "http", "example.org", port(), "/host-and-status"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void conforms(Expected row) {
+        served.check(gateway, row);
+    }
+
+    /** The request's own host (the Gateway address it was sent to) and the listener port. */
+    private static String ip() {
+        return gateway.ip();
+    }
+
+    private static String port() {
+        return Integer.toString(gateway.port());
+    }
+}
