@@ -85,9 +85,8 @@ class SchedulerConfigTest {
                 arguments("unknown top-level key", HEAD + "plugin: []\n",
                         "unknown key 'plugin' (expected one of [apiVersion, kind, plugins, profiles])"),
                 arguments("unknown type", HEAD + "plugins:\n- type: magic-scorer\n",
-                        "plugins[0]: unknown plugin type 'magic-scorer' (known: queue-scorer, "
-                                + "kv-cache-utilization-scorer, outstanding-requests-scorer, lora-affinity-scorer, "
-                                + "prefix-cache-scorer, max-score-picker, weighted-random-picker)"),
+                        "plugins[0]: unknown plugin type 'magic-scorer' (known: "
+                                + String.join(", ", BuiltInPlugins.registry(new SplittableRandom(1)).types()) + ")"),
                 arguments("bad parameter value", HEAD + "plugins:\n- type: prefix-cache-scorer\n  parameters:\n    mode: global\n",
                         "plugins[0]: plugin 'prefix-cache-scorer': parameter 'mode' must be one of [rendezvous, local-index], got 'global'"),
                 arguments("unknown parameter", HEAD + "plugins:\n- type: queue-scorer\n  parameters:\n    depth: 3\n",
