@@ -33,6 +33,7 @@ import io.infergate.router.snapshot.SnapshotService;
 import io.infergate.router.snapshot.SnapshotStore;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,14 +67,15 @@ public final class RouterApp implements AutoCloseable {
         scraper = new MetricsScraper(scheduling.scrape());
         pluginTimings = new PluginTimings(Metrics.globalRegistry());
         // Validated by Main already; built again here because plugin instances hold per-router state.
-        SchedulingProfile profile = SchedulerConfig.primary(scheduling.plugins().build(BuiltInPlugins.registry(random)));
+        Map<String, SchedulingProfile> profiles = scheduling.plugins().build(BuiltInPlugins.registry(random));
+        SchedulingProfile profile = SchedulerConfig.primary(profiles);
         Duration staleAfter = scheduling.scrape().staleAfter();
         admission = new Admission(scheduling.admission(), scheduling.saturation(), scraper, staleAfter);
         handlers = new GatewayHandler.Factory(serving, config.proxy(), metrics, new AccessLog(), random,
                 Optional.of(admission));
         sockets = new PublicSockets(config.listeners(), handlers::handler);
         EndpointRegistry endpoints = new EndpointRegistry(new PoolScheduling(profile, scraper, staleAfter,
-                pluginTimings, scraper::follow));
+                pluginTimings, scraper::follow, scheduling.plugins().poolProfiles(profiles)));
         poolGauges = new PoolGauges(Metrics.globalRegistry(), () -> serving.current().map(s -> s.snapshot().backends())
                 .orElse(List.of()).stream().filter(b -> b instanceof Backend.InferencePool)
                 .map(b -> (Backend.InferencePool) b).toList(), scraper, staleAfter);

@@ -12,8 +12,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * A backend compiled for scheduling: its endpoints with live state, and the profile that picks
- * among them (round robin for Services; for InferencePools the configured plugin profile, or
- * least outstanding when the registry carries no {@link PoolScheduling}).
+ * among them (round robin for Services; for InferencePools the configured plugin profile, the
+ * pool's own when {@code poolProfiles} names it, or least outstanding when the registry carries no {@link PoolScheduling}).
  *
  * @param backend   the backend from the snapshot
  * @param endpoints its endpoints, in snapshot order, deduplicated by {@code address:port}
@@ -45,7 +45,7 @@ public record BackendTarget(Backend backend, List<Target> endpoints, Profile pro
             Profile profile = switch (b) {
                 case Backend.Service s -> new RoundRobin();
                 case Backend.InferencePool p -> registry.pools()
-                        .<Profile>map(s -> new PluginProfile(s.profile(), s.metrics(), s.staleAfter(), s.timer()))
+                        .<Profile>map(s -> new PluginProfile(s.profileOf(p), s.metrics(), s.staleAfter(), s.timer()))
                         .orElseGet(() -> new LeastOutstanding(random));
             };
             out.put(b.id(), new BackendTarget(b, List.copyOf(unique.values()), profile));

@@ -16,7 +16,7 @@ public record EndpointView(Target target, Optional<Metrics> metrics, boolean sta
 
     /** {@code address:port}. */
     public String key() {
-        return target.endpoint().hostPort();
+        return target.key();
     }
 
     /** Requests from this router in flight on the endpoint. */

@@ -27,13 +27,16 @@ import java.util.Set;
  *   - pluginRef: prefix
  *     weight: 3             # scorers only; &gt; 0
  *   - pluginRef: max-score-picker
+ * poolProfiles:             # optional: InferencePool namespace/name → profile name
+ *   team-a/chat-pool: default
  * </pre>
  *
  * {@link #build} checks everything and fails with one precise message: unknown keys, unknown
  * type, duplicate name, bad parameter, unknown pluginRef, a weight ≤ 0 or on a non-scorer, no
- * picker or two pickers in a profile, no profile. Nothing falls back silently.
+ * picker or two pickers in a profile, no profile, a poolProfiles key that is not
+ * {@code namespace/name} or a value that names no profile. Nothing falls back silently.
  */
-public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profiles) {
+public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profiles, Map<String, String> poolProfiles) {
 
     public static final String API_VERSION = "infergate.io/v1alpha1";
     public static final String KIND = "SchedulerConfig";
@@ -42,6 +45,12 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
     public SchedulerConfig {
         plugins = List.copyOf(plugins);
         profiles = List.copyOf(profiles);
+        poolProfiles = Map.copyOf(poolProfiles);
+    }
+
+    /** Every InferencePool uses the primary profile. */
+    public SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profiles) {
+        this(plugins, profiles, Map.of());
     }
 
     /** A configured plugin. */
@@ -85,7 +94,7 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
      * @throws IllegalArgumentException naming the offending key
      */
     public static SchedulerConfig read(Config root) {
-        keys(root, "", Set.of("apiVersion", "kind", "plugins", "profiles"));
+        keys(root, "", Set.of("apiVersion", "kind", "plugins", "profiles", "poolProfiles"));
         String api = root.get("apiVersion").asString().orElse("");
         if (!API_VERSION.equals(api)) {
             throw new IllegalArgumentException("apiVersion must be " + API_VERSION + ", got '" + api + "'");
@@ -138,7 +147,27 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
             }
             profiles.add(new ProfileSpec(name, refs));
         }
-        return new SchedulerConfig(plugins, profiles);
+        return new SchedulerConfig(plugins, profiles, readPoolProfiles(root.get("poolProfiles")));
+    }
+
+    /**
+     * {@code poolProfiles}: a map of {@code namespace/name} to profile name. Helidon config splits
+     * keys on dots only, so a slash stays inside one key.
+     */
+    private static Map<String, String> readPoolProfiles(Config node) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (!node.exists()) {
+            return out;
+        }
+        if (node.isLeaf() || node.type() == Config.Type.LIST) {
+            throw new IllegalArgumentException("poolProfiles: must be a map of namespace/name to profile name");
+        }
+        for (Config kv : node.asNodeList().orElse(List.of())) {
+            String at = "poolProfiles." + kv.name();
+            out.put(kv.name(), kv.asString().orElseThrow(() -> new IllegalArgumentException(
+                    at + ": must be a profile name")));
+        }
+        return out;
     }
 
     private static void keys(Config node, String at, Set<String> known) {
@@ -227,6 +256,27 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
             }
             out.put(p.name(), new SchedulingProfile(p.name(), filters, scorers, picker));
         }
+        for (Map.Entry<String, String> e : poolProfiles.entrySet()) {
+            String at = "poolProfiles['" + e.getKey() + "']";
+            String[] parts = e.getKey().split("/", -1);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new IllegalArgumentException(at + ": the key must be an InferencePool's namespace/name");
+            }
+            if (!out.containsKey(e.getValue())) {
+                throw new IllegalArgumentException(at + ": unknown profile '" + e.getValue() + "' (known: "
+                        + String.join(", ", out.keySet()) + ")");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The profile of each InferencePool named in {@code poolProfiles}, by {@code namespace/name},
+     * from profiles {@link #build} made; pools not named use {@link #primary}.
+     */
+    public Map<String, SchedulingProfile> poolProfiles(Map<String, SchedulingProfile> built) {
+        Map<String, SchedulingProfile> out = new HashMap<>();
+        poolProfiles.forEach((pool, profile) -> out.put(pool, built.get(profile)));
         return out;
     }
 

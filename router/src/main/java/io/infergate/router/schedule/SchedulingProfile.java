@@ -84,7 +84,7 @@ public record SchedulingProfile(String name, List<Plugin.Filter> filters, List<W
         long bound = staleAfter.toNanos();
         List<EndpointView> out = new ArrayList<>(targets.size());
         for (Target t : targets) {
-            Optional<Metrics> m = metrics.latest(t.endpoint().hostPort());
+            Optional<Metrics> m = metrics.latest(t.key());
             out.add(new EndpointView(t, m, m.isPresent() && now - m.get().scrapedAtNanos() > bound));
         }
         return out;

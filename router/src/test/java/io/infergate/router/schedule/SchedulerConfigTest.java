@@ -77,17 +77,50 @@ class SchedulerConfigTest {
         assertEquals(PrefixCacheScorer.Mode.RENDEZVOUS, ((PrefixCacheScorer) p.scorers().get(2).scorer()).mode());
     }
 
+    private static final String TWO_PROFILES = """
+            profiles:
+            - name: default
+              plugins:
+              - pluginRef: prefix
+              - pluginRef: max-score-picker
+            - name: spread
+              plugins:
+              - pluginRef: queue-scorer
+              - pluginRef: weighted-random-picker
+            """;
+
+    @Test
+    void poolProfilesMapPoolsToProfilesAndOthersUseThePrimary() throws IOException {
+        Path file = Files.createTempFile(dir, "sched", ".yaml");
+        Files.writeString(file, HEAD + PLUGINS + TWO_PROFILES + "poolProfiles:\n  team-a/batch-pool: spread\n");
+        Config root = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+                .addSource(ConfigSources.file(file)).build();
+        SchedulerConfig config = SchedulerConfig.read(root);
+        assertEquals(Map.of("team-a/batch-pool", "spread"), config.poolProfiles());
+        Map<String, SchedulingProfile> built = config.build(BuiltInPlugins.registry(new SplittableRandom(1)));
+        PoolScheduling pools = new PoolScheduling(SchedulerConfig.primary(built), k -> java.util.Optional.empty(),
+                java.time.Duration.ofSeconds(1), PluginTimer.none(), e -> { }, config.poolProfiles(built));
+        assertEquals("spread", pools.profileOf(pool("team-a", "batch-pool")).name());
+        assertEquals("default", pools.profileOf(pool("team-a", "chat-pool")).name());
+        assertEquals("default", pools.profileOf(pool("team-b", "batch-pool")).name());
+    }
+
+    private static io.infergate.common.snapshot.Backend.InferencePool pool(String ns, String name) {
+        return new io.infergate.common.snapshot.Backend.InferencePool(
+                io.infergate.common.snapshot.Backend.InferencePool.idOf(ns, name), ns, name,
+                io.infergate.common.snapshot.Backend.AppProtocol.HTTP, List.of(), java.util.Optional.empty());
+    }
+
     static Stream<Arguments> errors() {
         String profile = "profiles:\n- name: default\n  plugins:\n";
         return Stream.of(
                 arguments("wrong apiVersion", "apiVersion: v2\nkind: SchedulerConfig\n",
                         "apiVersion must be infergate.io/v1alpha1, got 'v2'"),
                 arguments("unknown top-level key", HEAD + "plugin: []\n",
-                        "unknown key 'plugin' (expected one of [apiVersion, kind, plugins, profiles])"),
+                        "unknown key 'plugin' (expected one of [apiVersion, kind, plugins, poolProfiles, profiles])"),
                 arguments("unknown type", HEAD + "plugins:\n- type: magic-scorer\n",
-                        "plugins[0]: unknown plugin type 'magic-scorer' (known: queue-scorer, "
-                                + "kv-cache-utilization-scorer, outstanding-requests-scorer, lora-affinity-scorer, "
-                                + "prefix-cache-scorer, max-score-picker, weighted-random-picker)"),
+                        "plugins[0]: unknown plugin type 'magic-scorer' (known: "
+                                + String.join(", ", BuiltInPlugins.registry(new SplittableRandom(1)).types()) + ")"),
                 arguments("bad parameter value", HEAD + "plugins:\n- type: prefix-cache-scorer\n  parameters:\n    mode: global\n",
                         "plugins[0]: plugin 'prefix-cache-scorer': parameter 'mode' must be one of [rendezvous, local-index], got 'global'"),
                 arguments("unknown parameter", HEAD + "plugins:\n- type: queue-scorer\n  parameters:\n    depth: 3\n",
@@ -104,7 +137,13 @@ class SchedulerConfigTest {
                         "profiles[0] 'default': weight of 'queue-scorer' must be > 0, got -1.0"),
                 arguments("weight on a picker", HEAD + PLUGINS + profile + "  - pluginRef: max-score-picker\n    weight: 2\n",
                         "profiles[0] 'default': pluginRef 'max-score-picker' is not a scorer and takes no weight"),
-                arguments("no profile", HEAD + PLUGINS, "profiles: at least one profile is required"));
+                arguments("no profile", HEAD + PLUGINS, "profiles: at least one profile is required"),
+                arguments("poolProfiles names no profile", HEAD + PLUGINS + TWO_PROFILES + "poolProfiles:\n  team-a/chat: fast\n",
+                        "poolProfiles['team-a/chat']: unknown profile 'fast' (known: default, spread)"),
+                arguments("poolProfiles key without namespace", HEAD + PLUGINS + TWO_PROFILES + "poolProfiles:\n  chat: spread\n",
+                        "poolProfiles['chat']: the key must be an InferencePool's namespace/name"),
+                arguments("poolProfiles as a list", HEAD + PLUGINS + TWO_PROFILES + "poolProfiles:\n- team-a/chat\n",
+                        "poolProfiles: must be a map of namespace/name to profile name"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -28,6 +28,14 @@ public final class BuiltInPlugins {
                         p.decimal("loadFactor", 0.25, 0, 100),
                         p.integer("loadSlack", 4, 0, 1 << 20),
                         p.integer("lruCapacityPerServer", 31_250, 1, 1 << 24)))
+                .register(LowQueueFilter.TYPE, (name, p) -> new LowQueueFilter(name,
+                        p.integer("threshold", 128, 0, Integer.MAX_VALUE)))
+                .register(LowKvCacheFilter.TYPE, (name, p) -> new LowKvCacheFilter(name,
+                        p.decimal("threshold", 0.8, 0, 1)))
+                .register(LeastFilter.QUEUE, (name, p) -> LeastFilter.queue(name))
+                .register(LeastFilter.KV_CACHE, (name, p) -> LeastFilter.kvCache(name))
+                .register(LoraAffinityFilter.TYPE, (name, p) -> new LoraAffinityFilter(name,
+                        p.decimal("threshold", 0.999, 0, 1), random))
                 .register(MaxScorePicker.TYPE, (name, p) -> new MaxScorePicker(name, random))
                 .register(WeightedRandomPicker.TYPE, (name, p) -> new WeightedRandomPicker(name, random));
     }

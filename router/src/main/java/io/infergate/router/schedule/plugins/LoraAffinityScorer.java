@@ -29,7 +29,7 @@ public record LoraAffinityScorer(String name) implements Plugin.Scorer {
     @Override
     public double[] score(PickContext request, List<EndpointView> candidates) {
         double[] out = new double[candidates.size()];
-        Optional<String> adapter = request.adapter().or(() -> request.model().filter(m -> known(m, candidates)));
+        Optional<String> adapter = adapterOf(request, candidates);
         if (adapter.isEmpty()) {
             java.util.Arrays.fill(out, 1);
             return out;
@@ -50,6 +50,14 @@ public record LoraAffinityScorer(String name) implements Plugin.Scorer {
             }
         }
         return out;
+    }
+
+    /**
+     * The adapter a request asks for: {@link PickContext#adapter()}, else its model when some
+     * candidate lists it among its running or waiting adapters (shared with the LoRA filter).
+     */
+    static Optional<String> adapterOf(PickContext request, List<EndpointView> candidates) {
+        return request.adapter().or(() -> request.model().filter(m -> known(m, candidates)));
     }
 
     private static boolean known(String model, List<EndpointView> candidates) {

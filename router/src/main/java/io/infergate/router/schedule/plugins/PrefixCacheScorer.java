@@ -6,7 +6,6 @@ import io.infergate.router.schedule.Plugin;
 import io.infergate.router.schedule.PrefixHashes;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -101,27 +100,62 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
     @Override
     public void picked(PickContext request, EndpointView chosen) {
         index.record(chosen.key(), chain(request));
+        memo.remove();
     }
+
+    /** The last request this thread hashed and its chain: score and picked hash the prompt once. */
+    private record Memo(PickContext request, long[] chain) {
+    }
+
+    private final ThreadLocal<Memo> memo = new ThreadLocal<>();
 
     private long[] chain(PickContext request) {
-        return PrefixHashes.chain(request.model().orElse(""), request.prompt(), blockChars, maxBlocks);
+        Memo m = memo.get();
+        if (m != null && m.request() == request) {
+            return m.chain();
+        }
+        long[] chain = PrefixHashes.chain(request.model().orElse(""), request.prompt(), blockChars, maxBlocks);
+        memo.set(new Memo(request, chain));
+        return chain;
     }
 
-    /** The index of the candidate the rendezvous order with bounded load assigns. */
+    /**
+     * The index of the candidate the rendezvous order with bounded load assigns: walking the
+     * candidates by highest random weight, the first whose load is under the bound, i.e. the
+     * highest-ranked of those under it (one pass, no sort); the highest-ranked of all when every
+     * candidate is at or over the bound.
+     */
     int assigned(long[] chain, List<EndpointView> candidates) {
         long anchor = chain[Math.min(anchorBlocks, chain.length) - 1];
-        List<Integer> order = rendezvousOrder(anchor, candidates);
+        int n = candidates.size();
+        long[] weight = new long[n];
+        long[] load = new long[n];
         long sum = 0;
-        for (EndpointView v : candidates) {
-            sum += load(v);
+        for (int i = 0; i < n; i++) {
+            weight[i] = PrefixHashes.mix(anchor ^ PrefixHashes.ofKey(candidates.get(i).key()));
+            load[i] = load(candidates.get(i));
+            sum += load[i];
         }
-        double capacity = Math.ceil((1 + loadFactor) * (sum + 1) / candidates.size()) + loadSlack;
-        for (int i : order) {
-            if (load(candidates.get(i)) < capacity) {
-                return i;
+        double capacity = Math.ceil((1 + loadFactor) * (sum + 1) / n) + loadSlack;
+        int best = 0;
+        int bestUnder = -1;
+        for (int i = 0; i < n; i++) {
+            if (i > 0 && ranksBefore(i, best, weight, candidates)) {
+                best = i;
+            }
+            if (load[i] < capacity && (bestUnder < 0 || ranksBefore(i, bestUnder, weight, candidates))) {
+                bestUnder = i;
             }
         }
-        return order.getFirst();
+        return bestUnder >= 0 ? bestUnder : best;
+    }
+
+    /** Rendezvous order: higher weight first; equal weights (a hash collision) by key. */
+    private static boolean ranksBefore(int a, int b, long[] weight, List<EndpointView> candidates) {
+        if (weight[a] != weight[b]) {
+            return weight[a] > weight[b];
+        }
+        return candidates.get(a).key().compareTo(candidates.get(b).key()) < 0;
     }
 
     /** Candidate indexes, highest random weight first (ties, which need a hash collision, by key). */
@@ -132,8 +166,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
             weight[i] = PrefixHashes.mix(anchor ^ PrefixHashes.ofKey(candidates.get(i).key()));
             order.add(i);
         }
-        order.sort(Comparator.<Integer>comparingLong(i -> weight[i]).reversed()
-                .thenComparing(i -> candidates.get(i).key()));
+        order.sort((a, b) -> a.equals(b) ? 0 : ranksBefore(a, b, weight, candidates) ? -1 : 1);
         return order;
     }
 

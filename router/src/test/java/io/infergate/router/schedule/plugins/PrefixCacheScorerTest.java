@@ -124,4 +124,40 @@ class PrefixCacheScorerTest {
         // 4 blocks, the first 3 shared with what endpoint 2 got → 3/4
         assertArrayEquals(new double[]{0, 0.75}, s.score(request(shared + "z".repeat(64)), pool), 1e-9);
     }
+
+    /** The one-pass assignment equals walking the full rendezvous order (the definition) under any loads. */
+    @Test
+    void assignmentEqualsTheWalkOverTheRendezvousOrder() {
+        PrefixCacheScorer s = (PrefixCacheScorer) scorer("rendezvous");
+        SplittableRandom r = new SplittableRandom(11);
+        for (int round = 0; round < 300; round++) {
+            List<EndpointView> pool = new ArrayList<>();
+            int n = r.nextInt(1, 40);
+            for (int i = 0; i < n; i++) {
+                pool.add(view(i + 1, r.nextInt(0, 6), r.nextInt(4) == 0 ? null
+                        : metrics(r.nextInt(0, 3 + round % 20), r.nextInt(0, 3 + round % 30), 0.5)));
+            }
+            long[] chain = io.infergate.router.schedule.PrefixHashes.chain("m", prompt(round), 64, 256);
+            long anchor = chain[Math.min(4, chain.length) - 1];
+            List<Integer> order = PrefixCacheScorer.rendezvousOrder(anchor, pool);
+            long sum = 0;
+            for (EndpointView v : pool) {
+                sum += load(v);
+            }
+            double capacity = Math.ceil(1.25 * (sum + 1) / n) + 4;
+            int expected = order.getFirst();
+            for (int i : order) {
+                if (load(pool.get(i)) < capacity) {
+                    expected = i;
+                    break;
+                }
+            }
+            assertEquals(expected, s.assigned(chain, pool), "round " + round);
+        }
+    }
+
+    private static long load(EndpointView v) {
+        return v.metrics().isPresent() && !v.stale() ? v.metrics().get().running() + v.metrics().get().waiting()
+                : v.outstanding();
+    }
 }
