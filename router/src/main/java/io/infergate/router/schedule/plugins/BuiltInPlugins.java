@@ -29,6 +29,8 @@ public final class BuiltInPlugins {
                         p.integer("loadSlack", 4, 0, 1 << 20),
                         p.integer("lruCapacityPerServer", 31_250, 1, 1 << 24)))
                 .register(MaxScorePicker.TYPE, (name, p) -> new MaxScorePicker(name, random))
-                .register(WeightedRandomPicker.TYPE, (name, p) -> new WeightedRandomPicker(name, random));
+                .register(WeightedRandomPicker.TYPE, (name, p) -> new WeightedRandomPicker(name, random))
+                .register(RandomPicker.TYPE, (name, p) -> new RandomPicker(name, random))
+                .register(RoundRobinPicker.TYPE, (name, p) -> new RoundRobinPicker(name));
     }
 }
