@@ -71,7 +71,7 @@ class SchedulerConfigTest {
     @Test
     void theBuiltInDefaultIsQueueKvPrefixOutstandingAndMaxScore() {
         SchedulingProfile p = SchedulerConfig.primary(SchedulerConfig.defaults().build(BuiltInPlugins.registry(new SplittableRandom(1))));
-        assertEquals(List.of("queue-scorer×2.0", "kv-cache-utilization-scorer×2.0", "prefix-cache-scorer×3.0",
+        assertEquals(List.of("queue-scorer×2.0", "kv-cache-utilization-scorer×2.0", "prefix-cache-scorer×6.0",
                         "outstanding-requests-scorer×1.0"),
                 p.scorers().stream().map(w -> w.scorer().type() + "×" + w.weight()).toList());
         assertEquals(PrefixCacheScorer.Mode.RENDEZVOUS, ((PrefixCacheScorer) p.scorers().get(2).scorer()).mode());
@@ -87,7 +87,7 @@ class SchedulerConfigTest {
                 arguments("unknown type", HEAD + "plugins:\n- type: magic-scorer\n",
                         "plugins[0]: unknown plugin type 'magic-scorer' (known: queue-scorer, "
                                 + "kv-cache-utilization-scorer, outstanding-requests-scorer, lora-affinity-scorer, "
-                                + "prefix-cache-scorer, max-score-picker, weighted-random-picker)"),
+                                + "prefix-cache-scorer, max-score-picker, weighted-random-picker, random-picker, round-robin-picker)"),
                 arguments("bad parameter value", HEAD + "plugins:\n- type: prefix-cache-scorer\n  parameters:\n    mode: global\n",
                         "plugins[0]: plugin 'prefix-cache-scorer': parameter 'mode' must be one of [rendezvous, local-index], got 'global'"),
                 arguments("unknown parameter", HEAD + "plugins:\n- type: queue-scorer\n  parameters:\n    depth: 3\n",
