@@ -72,7 +72,7 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
     }
 
     /**
-     * The built-in default: queue ×2, KV cache ×2, prefix (rendezvous) ×3, outstanding ×1,
+     * The built-in default: queue ×2, KV cache ×2, prefix (rendezvous) ×6, outstanding ×1,
      * max-score picker (docs/plugins/README.md says why).
      */
     public static SchedulerConfig defaults() {
@@ -84,7 +84,7 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
                 new PluginSpec("max-score-picker", "max-score-picker", Map.of())),
                 List.of(new ProfileSpec(DEFAULT_PROFILE, List.of(
                         new Ref("queue-scorer", 2.0), new Ref("kv-cache-utilization-scorer", 2.0),
-                        new Ref("prefix-cache-scorer", 3.0), new Ref("outstanding-requests-scorer", 1.0),
+                        new Ref("prefix-cache-scorer", 6.0), new Ref("outstanding-requests-scorer", 1.0),
                         new Ref("max-score-picker", null)))));
     }
 

@@ -71,7 +71,7 @@ class SchedulerConfigTest {
     @Test
     void theBuiltInDefaultIsQueueKvPrefixOutstandingAndMaxScore() {
         SchedulingProfile p = SchedulerConfig.primary(SchedulerConfig.defaults().build(BuiltInPlugins.registry(new SplittableRandom(1))));
-        assertEquals(List.of("queue-scorer×2.0", "kv-cache-utilization-scorer×2.0", "prefix-cache-scorer×3.0",
+        assertEquals(List.of("queue-scorer×2.0", "kv-cache-utilization-scorer×2.0", "prefix-cache-scorer×6.0",
                         "outstanding-requests-scorer×1.0"),
                 p.scorers().stream().map(w -> w.scorer().type() + "×" + w.weight()).toList());
         assertEquals(PrefixCacheScorer.Mode.RENDEZVOUS, ((PrefixCacheScorer) p.scorers().get(2).scorer()).mode());

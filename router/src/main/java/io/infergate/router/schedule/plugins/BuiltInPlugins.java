@@ -37,6 +37,8 @@ public final class BuiltInPlugins {
                 .register(LoraAffinityFilter.TYPE, (name, p) -> new LoraAffinityFilter(name,
                         p.decimal("threshold", 0.999, 0, 1), random))
                 .register(MaxScorePicker.TYPE, (name, p) -> new MaxScorePicker(name, random))
-                .register(WeightedRandomPicker.TYPE, (name, p) -> new WeightedRandomPicker(name, random));
+                .register(WeightedRandomPicker.TYPE, (name, p) -> new WeightedRandomPicker(name, random))
+                .register(RandomPicker.TYPE, (name, p) -> new RandomPicker(name, random))
+                .register(RoundRobinPicker.TYPE, (name, p) -> new RoundRobinPicker(name));
     }
 }

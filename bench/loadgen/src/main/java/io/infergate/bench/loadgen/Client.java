@@ -1,0 +1,106 @@
+package io.infergate.bench.loadgen;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Sends one streaming completion and times it with a {@link StreamTimer}: the JDK client hands each
+ * line to it as soon as the line is complete, so events are stamped on arrival, without buffering.
+ * The whole exchange is bounded by the request timeout (the future is cancelled at the deadline).
+ */
+public final class Client implements AutoCloseable {
+
+    private final HttpClient http;
+    private final Duration timeout;
+
+    public Client(Duration timeout) {
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    /** The JSON body of a streaming completion (the prompt holds letters, spaces and newlines only). */
+    static String body(String model, String prompt, int maxTokens) {
+        StringBuilder b = new StringBuilder(prompt.length() + 128);
+        b.append("{\"model\":\"").append(model).append("\",\"stream\":true,\"max_tokens\":").append(maxTokens)
+                .append(",\"temperature\":0,\"prompt\":\"");
+        for (int i = 0; i < prompt.length(); i++) {
+            char c = prompt.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                default -> b.append(c);
+            }
+        }
+        return b.append("\"}").toString();
+    }
+
+    /** Sends the request to {@code baseUrl}/v1/completions and reads the stream to its end. */
+    public Outcome send(Plan.Request request, String baseUrl, String jsonBody) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/completions"))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(jsonBody))
+                .build();
+        long start = System.nanoTime();
+        StreamTimer timer = new StreamTimer(start, request.maxTokens(), System::nanoTime);
+        AtomicReference<HttpResponse.ResponseInfo> info = new AtomicReference<>();
+        CompletableFuture<HttpResponse<Void>> f = http.sendAsync(req, ri -> {
+            info.set(ri);
+            return ri.statusCode() == 200
+                    ? HttpResponse.BodySubscribers.fromLineSubscriber(timer, s -> null, StandardCharsets.UTF_8, "\n")
+                    : HttpResponse.BodySubscribers.discarding();
+        });
+        boolean finished = false;
+        try {
+            f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            finished = true;
+        } catch (ExecutionException | TimeoutException e) {
+            f.cancel(true);
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+        }
+        long end = System.nanoTime();
+        HttpResponse.ResponseInfo ri = info.get();
+        int status = ri == null ? 0 : ri.statusCode();
+        Outcome.Result result = status == 200
+                ? (finished && timer.done() ? Outcome.Result.OK : Outcome.Result.ERROR)
+                : (ri == null ? Outcome.Result.ERROR : Outcome.Result.ofStatus(status));
+        return new Outcome(request, status, result, start, end, timer.ttftNanos(), timer.gapsNanos(), timer.tokens(),
+                header(ri, "x-prompt-tokens"), header(ri, "x-prefix-cache-hit-tokens"),
+                ri == null ? "" : ri.headers().firstValue("x-inference-pod").orElse(""));
+    }
+
+    private static int header(HttpResponse.ResponseInfo ri, String name) {
+        if (ri == null) {
+            return -1;
+        }
+        return ri.headers().firstValue(name).map(v -> {
+            try {
+                return Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }).orElse(-1);
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

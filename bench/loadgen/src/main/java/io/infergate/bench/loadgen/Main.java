@@ -1,0 +1,105 @@
+package io.infergate.bench.loadgen;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code run}: replays the workload against routers and appends one TSV row per step to a results
+ * file. {@code report}: turns a results file into the markdown table. Exit 2 on bad arguments.
+ */
+public final class Main {
+
+    static final String USAGE = """
+            Usage:
+              loadgen run --workload FILE --routers URL[,URL...] --strategy NAME --results FILE [--steps N]
+              loadgen report --results FILE
+            run: replays bench/scheduling/workload.yaml against the routers (request k to router k mod R)
+                 and appends a TSV row per rate step to --results (header written when the file is new);
+                 --steps N runs only the first N steps (short development runs).
+            report: prints the markdown results table, the ratios against random and the done-when checks.
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        try {
+            System.exit(run(List.of(args)));
+        } catch (IllegalArgumentException e) {
+            System.err.println("loadgen: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    static int run(List<String> args) throws IOException, InterruptedException {
+        if (args.isEmpty()) {
+            System.err.print(USAGE);
+            return 2;
+        }
+        String command = args.getFirst();
+        java.util.Map<String, String> opts = new java.util.HashMap<>();
+        for (int i = 1; i < args.size(); i += 2) {
+            if (!args.get(i).startsWith("--") || i + 1 >= args.size()) {
+                throw new IllegalArgumentException("expected --flag value, got '" + args.get(i) + "'");
+            }
+            opts.put(args.get(i), args.get(i + 1));
+        }
+        Path results = Path.of(required(opts, "--results"));
+        if (command.equals("report")) {
+            List<StepStats> rows = new ArrayList<>();
+            for (String line : Files.readAllLines(results)) {
+                if (!line.isBlank() && !line.startsWith("strategy\t")) {
+                    rows.add(StepStats.parse(line));
+                }
+            }
+            System.out.print(Report.markdown(rows));
+            return 0;
+        }
+        if (!command.equals("run")) {
+            throw new IllegalArgumentException("unknown command '" + command + "'");
+        }
+        Workload w = Workload.read(Path.of(required(opts, "--workload")));
+        if (opts.containsKey("--steps")) {
+            int n = Integer.parseInt(opts.get("--steps"));
+            w = new Workload(w.seed(), w.groups(), w.systemPromptTokens(), w.questionTokens(), w.outputTokensMin(),
+                    w.outputTokensMax(), w.model(), w.pods(), w.rates().subList(0, Math.min(n, w.rates().size())),
+                    w.stepSeconds(), w.requestTimeoutSeconds(), w.completeMinSuccess());
+        }
+        List<String> routers = Arrays.stream(required(opts, "--routers").split(",")).map(String::trim).toList();
+        String strategy = required(opts, "--strategy");
+        if (!Files.exists(results)) {
+            Files.writeString(results, StepStats.HEADER + "\n", StandardCharsets.UTF_8);
+        }
+        Workload fw = w;
+        int[] step = {0};
+        new Runner(w, routers).run(outcomes -> {
+            double rate = fw.rates().get(step[0]++);
+            StepStats s = StepStats.of(strategy, routers.size(), rate, outcomes, fw.completeMinSuccess());
+            System.out.printf(Locale.ROOT, "%s routers=%d rate=%s: %d requests, ok %d, shed %d, errors %d, "
+                            + "TTFT p50/p90/p99 %.0f/%.0f/%.0f ms, ITL p50 %.1f ms, %.0f tok/s, hit %.1f%%%n",
+                    strategy, routers.size(), rate, s.requests(), s.ok(), s.shed(), s.errors(), s.ttftP50Ms(),
+                    s.ttftP90Ms(), s.ttftP99Ms(), s.itlP50Ms(), s.outputTokensPerSecond(), 100 * s.hitRate());
+            try {
+                Files.writeString(results, s.tsv() + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return 0;
+    }
+
+    private static String required(java.util.Map<String, String> opts, String flag) {
+        String v = opts.get(flag);
+        if (v == null) {
+            throw new IllegalArgumentException(flag + " is required");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,58 @@
+package io.infergate.bench.loadgen;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PromptsTest {
+
+    /** The simulator's token rule: a run of letters or digits is one token, other non-space characters one each. */
+    static int tokens(String s) {
+        int n = 0;
+        boolean inWord = false;
+        for (char c : s.toCharArray()) {
+            if (Character.isLetterOrDigit(c)) {
+                if (!inWord) {
+                    n++;
+                }
+                inWord = true;
+            } else {
+                inWord = false;
+                if (!Character.isWhitespace(c)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void exactTokenCounts() {
+        assertEquals(2048, tokens(Prompts.system(1, 5, 2048)));
+        assertEquals(256, tokens(Prompts.question(99, 256)));
+        assertEquals(2304, tokens(Prompts.prompt(Prompts.system(1, 5, 2048), Prompts.question(99, 256))));
+    }
+
+    @Test
+    void deterministicPerSeedAndGroup() {
+        assertEquals(Prompts.system(1, 5, 100), Prompts.system(1, 5, 100));
+        assertNotEquals(Prompts.system(1, 5, 100), Prompts.system(1, 6, 100));
+        assertNotEquals(Prompts.system(1, 5, 100), Prompts.system(2, 5, 100));
+        assertEquals(Prompts.question(4, 50), Prompts.question(4, 50));
+    }
+
+    @Test
+    void groupsDifferFromTheFirstRouterBlock() {
+        // the router hashes 64-character blocks: two groups must not share the first one
+        assertNotEquals(Prompts.system(1, 5, 100).substring(0, 64), Prompts.system(1, 15, 100).substring(0, 64));
+        assertTrue(Prompts.system(1, 5, 2048).length() > 2048 * 5, "about 6 characters per token");
+    }
+
+    @Test
+    void theBodyEscapesThePrompt() {
+        assertEquals("{\"model\":\"m\",\"stream\":true,\"max_tokens\":3,\"temperature\":0,\"prompt\":\"a\\nb \\\"q\\\" \\\\\"}",
+                Client.body("m", "a\nb \"q\" \\", 3));
+    }
+}

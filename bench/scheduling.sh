@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# The scheduling benchmark (docs/benchmarks.md, "Scheduling"): a shared-prefix streaming workload
+# (bench/scheduling/workload.yaml) against simulated pods (bench/scheduling/simulator.yaml) through
+# 1 and 3 routers, for each scheduler configuration in bench/scheduling/<strategy>.yaml, all in one
+# run. Prints (and writes to $OUT) the results table, the ratios against random and the done-when checks.
+#
+# Builds nothing: run `./mvnw -DskipTests package` first (simulator, controller, router and
+# bench/loadgen jars). Loopback only: routers on 127.0.15.1-3 (:8080 public, :15000 internal), pods on
+# 127.0.15.11.. (:8000), the controller's admin socket on 127.0.15.100:19090 (only to render the snapshot).
+#
+# Each configuration gets fresh pods (empty caches) and fresh routers with its --scheduler-config;
+# the snapshot is rendered once by the controller in local mode from the walkthrough's objects plus
+# one Pod per simulated pod, then PUT into each router's internal API. Everything started is stopped
+# with TERM on exit. Bounded: 10 configurations x (start + steps x (step-seconds + drain)).
+#
+# Environment: STRATEGIES ("random round-robin least-request epp-default ours"), ROUTER_COUNTS ("1 3"),
+# STEPS (run only the first N rate steps; for short development runs), OUT (markdown output,
+# default bench/scheduling/results.md), KEEP=1 keeps the run folder.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+V=0.1.0-SNAPSHOT
+DIR="$ROOT/bench/scheduling"
+STRATEGIES=${STRATEGIES:-"random round-robin least-request epp-default ours"}
+ROUTER_COUNTS=${ROUTER_COUNTS:-"1 3"}
+OUT=${OUT:-$DIR/results.md}
+. "$ROOT/.mvn/find-jdk.sh"
+JAVA="$JAVA_HOME/bin/java"
+command -v curl >/dev/null || { echo "bench: needs curl" >&2; exit 2; }
+jar() { echo "$ROOT/$1/target/infergate-$2-$V.jar"; }
+SIM_JAR=$(jar simulator simulator) CTL_JAR=$(jar controller controller) ROUTER_JAR=$(jar router router)
+LOADGEN_JAR=$(jar bench/loadgen bench-loadgen)
+for j in "$SIM_JAR" "$CTL_JAR" "$ROUTER_JAR" "$LOADGEN_JAR"; do
+  [ -f "$j" ] || { echo "bench: missing $j; build first: ./mvnw -DskipTests package" >&2; exit 2; }
+done
+for s in $STRATEGIES; do [ -f "$DIR/$s.yaml" ] || { echo "bench: no scheduler config $DIR/$s.yaml" >&2; exit 2; }; done
+
+PODS=$(awk -F: '$1 == "pods" { gsub(/[ \t]|#.*/, "", $2); print $2 }' "$DIR/workload.yaml")
+[[ "$PODS" =~ ^[1-9][0-9]?$ ]] && [ "$PODS" -le 80 ] || { echo "bench: workload.yaml: pods must be 1..80" >&2; exit 2; }
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/infergate-sched-bench.XXXXXX")
+PIDS=()
+stop_all() { # TERM what is still running, then wait for it
+  local p
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  PIDS=()
+}
+cleanup() {
+  trap - EXIT
+  stop_all
+  if [ "${KEEP:-0}" = 1 ]; then echo "bench: run folder kept: $W"; else rm -rf "$W"; fi
+}
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap cleanup EXIT
+
+umask 077; head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$W/token"; umask 022
+TOKEN=$(cat "$W/token")
+SIM_HOSTS=""
+for ((i = 1; i <= PODS; i++)); do SIM_HOSTS+="${SIM_HOSTS:+,}127.0.15.$((10 + i))"; done
+
+# 1. Render the snapshot once: the walkthrough's Gateway, HTTPRoute and InferencePool, one Pod per pod.
+mkdir "$W/manifests"
+cp "$ROOT"/docs/examples/walkthrough/*.yaml "$W/manifests/"
+for ((i = 0; i < PODS; i++)); do
+  cat <<YAML
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: bench-$i, namespace: default, labels: {workload.serving.volcano.sh/model-name: demo}}
+status: {podIP: 127.0.15.$((11 + i)), conditions: [{type: Ready, status: "True"}]}
+YAML
+done > "$W/manifests/05-pods.yaml"
+"$JAVA" -XX:+UseSerialGC -jar "$CTL_JAR" --manifests "$W/manifests" --routers http://127.0.15.1:15000 \
+  --token-file "$W/token" --admin-bind 127.0.15.100 --admin-port 19090 > "$W/controller.log" 2>&1 & PIDS+=($!)
+for _ in $(seq 1 300); do
+  if curl -fs http://127.0.15.100:19090/snapshot -o "$W/snapshot.json" 2>/dev/null \
+     && [ "$(grep -o '127\.0\.15\.[0-9]*' "$W/snapshot.json" | sort -u | wc -l)" -ge "$PODS" ]; then break; fi
+  sleep 0.2
+done
+[ "$(grep -o '127\.0\.15\.[0-9]*' "$W/snapshot.json" 2>/dev/null | sort -u | wc -l)" -ge "$PODS" ] \
+  || { echo "bench: the controller rendered no snapshot with $PODS endpoints; log:" >&2; tail -20 "$W/controller.log" >&2; exit 1; }
+stop_all
+
+wait_for() { # description, command...: up to 60 s
+  local what=$1; shift
+  for _ in $(seq 1 300); do "$@" && return 0; sleep 0.2; done
+  echo "bench: $what not ready after 60 s; logs in $W" >&2; KEEP=1; exit 1
+}
+put_snapshot() { # router index
+  curl -fs -o /dev/null -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    --data-binary "@$W/snapshot.json" "http://127.0.15.$1:15000/internal/v1/snapshot"
+}
+sims_up() { local h; for h in ${SIM_HOSTS//,/ }; do curl -fs -o /dev/null "http://$h:8000/health" || return 1; done; }
+
+# 2. Every strategy with 1 and 3 routers.
+RESULTS="$W/results.tsv"
+START=$(date +%s)
+for R in $ROUTER_COUNTS; do
+  for s in $STRATEGIES; do
+    echo "== $s, $R router(s)"
+    "$JAVA" -XX:+UseSerialGC -jar "$SIM_JAR" --hosts "$SIM_HOSTS" --port 8000 --pod-name-prefix bench \
+      --profile "$DIR/simulator.yaml" > "$W/sim-$s-$R.log" 2>&1 & PIDS+=($!)
+    URLS=""
+    for ((r = 1; r <= R; r++)); do
+      "$JAVA" -XX:+UseSerialGC -jar "$ROUTER_JAR" --bind "127.0.15.$r" --internal-port 15000 \
+        --token-file "$W/token" --scheduler-config "$DIR/$s.yaml" > "$W/router-$s-$R-$r.log" 2>&1 & PIDS+=($!)
+      URLS+="${URLS:+,}http://127.0.15.$r:8080"
+    done
+    wait_for "simulated pods" sims_up
+    for ((r = 1; r <= R; r++)); do
+      wait_for "router $r snapshot" put_snapshot "$r"
+      wait_for "router $r" curl -fs -o /dev/null "http://127.0.15.$r:15000/observe/health/ready"
+    done
+    sleep 1 # a few metric scrapes of every pod before the first request
+    "$JAVA" -XX:+UseSerialGC -jar "$LOADGEN_JAR" run --workload "$DIR/workload.yaml" --routers "$URLS" \
+      --strategy "$s" --results "$RESULTS" ${STEPS:+--steps "$STEPS"}
+    stop_all
+  done
+done
+ELAPSED=$(( $(date +%s) - START ))
+
+# 3. The report.
+{
+  echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $ELAPSED s;"
+  echo "commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); workload bench/scheduling/workload.yaml, pods bench/scheduling/simulator.yaml."
+  echo
+  "$JAVA" -jar "$LOADGEN_JAR" report --results "$RESULTS"
+} > "$W/results.md"
+cp "$RESULTS" "${OUT%.md}.tsv"
+cp "$W/results.md" "$OUT"
+cat "$OUT"
+echo
+echo "bench: results written to $OUT (rows: ${OUT%.md}.tsv)"
