@@ -231,6 +231,8 @@ class MissingCrdIT {
                 .contains("\"modelRewrites\":[{\"id\":\"inferencemodelrewrite/demo/food-review/rule/0\",\"models\":[\"food-review\"],"
                         + "\"targets\":[{\"model\":\"food-review-v1\",\"weight\":90},{\"model\":\"food-review-v2\",\"weight\":10}]}]"));
         assertEquals("watching", state("InferenceModelRewrite"));
+        await("rewrite Accepted").atMost(WITHIN).until(() -> is(rest.get("inference.networking.x-k8s.io/v1alpha2",
+                "InferenceModelRewrite", DEMO, "food-review").orElseThrow(), "Accepted", "True"));
     }
 
     @Test

@@ -271,6 +271,7 @@ public final class StatusWriter implements AutoCloseable {
             case "Gateway" -> "gateways";
             case "HTTPRoute" -> "httproutes";
             case "InferencePool" -> "inferencepools";
+            case "InferenceModelRewrite" -> "inferencemodelrewrites";
             default -> throw new IllegalArgumentException("no status is written for kind " + kind);
         };
     }
@@ -285,6 +286,6 @@ public final class StatusWriter implements AutoCloseable {
 
     /** The kinds whose status is written. */
     public static List<String> kinds() {
-        return List.of("GatewayClass", "Gateway", "HTTPRoute", "InferencePool");
+        return List.of("GatewayClass", "Gateway", "HTTPRoute", "InferencePool", "InferenceModelRewrite");
     }
 }

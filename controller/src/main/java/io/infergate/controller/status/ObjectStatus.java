@@ -30,6 +30,21 @@ public sealed interface ObjectStatus {
         }
     }
 
+    /**
+     * InferenceModelRewrite status: object-level conditions ({@code Accepted}), written only for
+     * rewrites whose pool this controller serves; other conditions on the object are kept.
+     */
+    record ModelRewriteStatus(List<Condition> conditions) implements ObjectStatus {
+        public ModelRewriteStatus {
+            conditions = List.copyOf(conditions);
+        }
+
+        @Override
+        public ModelRewriteStatus mapConditions(ConditionMapper mapper) {
+            return new ModelRewriteStatus(map("", conditions, mapper));
+        }
+    }
+
     /** Gateway status: addresses, conditions, and one entry per listener in spec order. */
     record GatewayStatus(List<Address> addresses, List<Condition> conditions, List<ListenerStatus> listeners)
             implements ObjectStatus {

@@ -46,6 +46,7 @@ public final class StatusJson {
         JsonObjectBuilder o = Json.createObjectBuilder();
         switch (status) {
             case ObjectStatus.GatewayClassStatus s -> o.add("conditions", conditions(s.conditions()));
+            case ObjectStatus.ModelRewriteStatus s -> o.add("conditions", conditions(s.conditions()));
             case ObjectStatus.GatewayStatus s -> o
                     .add("addresses", array(s.addresses(), a -> Json.createObjectBuilder()
                             .add("type", a.type()).add("value", a.value())))

@@ -53,6 +53,7 @@ public final class StatusMerge {
         Map<String, Object> ours = tree(stamped);
         switch (planned) {
             case ObjectStatus.GatewayClassStatus s -> base.put("conditions", byType(list(base, "conditions"), list(ours, "conditions")));
+            case ObjectStatus.ModelRewriteStatus s -> base.put("conditions", byType(list(base, "conditions"), list(ours, "conditions")));
             case ObjectStatus.GatewayStatus s -> {
                 base.put("addresses", ours.get("addresses"));
                 base.put("conditions", byType(list(base, "conditions"), list(ours, "conditions")));
@@ -75,6 +76,7 @@ public final class StatusMerge {
                                     Set<String> ourGateways) {
         return switch (planned) {
             case ObjectStatus.GatewayClassStatus s -> new ObjectStatus.GatewayClassStatus(conditions(list(status, "conditions")));
+            case ObjectStatus.ModelRewriteStatus s -> new ObjectStatus.ModelRewriteStatus(conditions(list(status, "conditions")));
             case ObjectStatus.GatewayStatus s -> new ObjectStatus.GatewayStatus(List.of(), conditions(list(status, "conditions")),
                     list(status, "listeners").stream().map(l -> new ObjectStatus.ListenerStatus(
                             String.valueOf(l.get("name")), List.of(), 0, conditions(list(l, "conditions")))).toList());

@@ -7,6 +7,12 @@ import io.infergate.controller.model.InferenceModelRewrite;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import io.infergate.controller.status.Condition;
+import io.infergate.controller.status.ObjectKey;
+import io.infergate.controller.status.ObjectStatus;
+import io.infergate.controller.status.StatusPlan;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +24,8 @@ import java.util.Map;
  * wins over a generic one and, for one model, the oldest object wins.
  */
 final class ModelRewrites {
+
+    static final String API_VERSION = "inference.networking.x-k8s.io/v1alpha2";
 
     /** Exact rules first; among equals, the oldest object, then its name, then rule order. */
     private static final Comparator<Indexed> PRECEDENCE = Comparator
@@ -52,6 +60,29 @@ final class ModelRewrites {
             List<Indexed> rules = b instanceof Backend.InferencePool ? byPool.get(b.id()) : null;
             out.add(rules == null ? b : ((Backend.InferencePool) b).withModelRewrites(
                     rules.stream().sorted(PRECEDENCE).map(ModelRewrites::snapshot).toList()));
+        }
+        return out;
+    }
+
+    /**
+     * {@code Accepted=True} (reason {@code Accepted}) for every rewrite whose pool is in the
+     * snapshot; rewrites of pools this gateway does not serve are not ours to report on and get
+     * no entry (the upstream types define no False reason; a rewrite the decoder refused is
+     * reported on the controller's {@code /status} problems instead).
+     */
+    static List<StatusPlan.Entry> statuses(List<Backend> served, List<InferenceModelRewrite> rewrites) {
+        Set<String> pools = new HashSet<>();
+        served.stream().filter(b -> b instanceof Backend.InferencePool).forEach(b -> pools.add(b.id()));
+        List<StatusPlan.Entry> out = new ArrayList<>();
+        for (InferenceModelRewrite r : rewrites) {
+            String pool = Backend.InferencePool.idOf(r.meta().namespace(), r.poolRef().name());
+            if (r.poolRef().group().equals(Index.INFERENCE_GROUP) && r.poolRef().kind().equals("InferencePool")
+                    && pools.contains(pool)) {
+                out.add(new StatusPlan.Entry(new ObjectKey(API_VERSION, "InferenceModelRewrite", r.meta().namespace(),
+                        r.meta().name()), new ObjectStatus.ModelRewriteStatus(List.of(Condition.isTrue("Accepted",
+                        "Accepted", "rules applied to requests for InferencePool " + r.poolRef().name(),
+                        r.meta().generation())))));
+            }
         }
         return out;
     }

@@ -73,6 +73,7 @@ public final class Translator {
         }
 
         List<Backend> served = ModelRewrites.attach(servedBackends(routes, backends.used()), state.inferenceModelRewrites());
+        statuses.addAll(ModelRewrites.statuses(served, state.inferenceModelRewrites()));
         Snapshot snapshot = new Snapshot(Snapshot.SCHEMA_VERSION, snapshotGateways, routes, served,
                 objectives(state.inferenceObjectives(), served));
         return new Translation(snapshot, new StatusPlan(statuses), services);

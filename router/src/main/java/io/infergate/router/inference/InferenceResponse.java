@@ -18,7 +18,8 @@ import java.util.Optional;
  * chunks arrive: with a rewrite, each complete event is rewritten and handed back at once (only an
  * event cut by a chunk boundary waits for its end); without one the caller writes every chunk
  * first and {@link #observe}s it afterwards, so reading usage never delays a byte. Only events that
- * mention {@code "usage"} are parsed when nothing is rewritten.
+ * mention {@code "usage"} are parsed when nothing is rewritten; with a rewrite, an event naming the
+ * upstream model exactly once in compact form is spliced byte for byte, any other is parsed.
  */
 public final class InferenceResponse {
 
@@ -27,6 +28,9 @@ public final class InferenceResponse {
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private final Optional<String> originalModel;
+    /** {@code "model":"<upstream name>"} and {@code "model":"<client's name>"} as compact JSON, when rewriting. */
+    private final byte[] upstreamField;
+    private final byte[] clientField;
     private final Runnable tokenEvent;
     private final Usage usage = new Usage();
     private final SseEvents events = new SseEvents();
@@ -36,8 +40,20 @@ public final class InferenceResponse {
      * @param tokenEvent    called for every streamed event that carries choices (a token or more)
      */
     public InferenceResponse(Optional<String> originalModel, Runnable tokenEvent) {
+        this(originalModel, Optional.empty(), tokenEvent);
+    }
+
+    /**
+     * @param upstreamModel the name the request went upstream as: events naming it in compact
+     *                      JSON ({@code "model":"name"}, as vLLM writes them) get the client's name
+     *                      by a byte splice instead of a parse and rewrite of the whole event
+     */
+    public InferenceResponse(Optional<String> originalModel, Optional<String> upstreamModel, Runnable tokenEvent) {
         this.originalModel = originalModel;
         this.tokenEvent = tokenEvent;
+        boolean splice = originalModel.isPresent() && upstreamModel.isPresent();
+        this.upstreamField = splice ? JsonBodies.modelField(upstreamModel.get()) : null;
+        this.clientField = splice ? JsonBodies.modelField(originalModel.get()) : null;
     }
 
     /** Whether bytes are changed on the way (else the caller writes first and observes). */
@@ -126,8 +142,15 @@ public final class InferenceResponse {
         if (to - from == DONE.length && startsWith(e, from, to, DONE)) {
             return null;
         }
-        boolean parse = rewrites() || indexOf(e, USAGE, from, to) >= 0;
-        if (!parse) {
+        boolean hasUsage = indexOf(e, USAGE, from, to) >= 0;
+        if (!hasUsage && upstreamField != null) {
+            byte[] spliced = splice(e, from, to);
+            if (spliced != null) {
+                tokenEvent.run();
+                return spliced;
+            }
+        }
+        if (!hasUsage && !rewrites()) {
             tokenEvent.run();
             return null;
         }
@@ -143,6 +166,23 @@ public final class InferenceResponse {
             return JsonBodies.withModel(o.get(), originalModel.get());
         }
         return null;
+    }
+
+    /**
+     * The payload with its one {@code "model":"<upstream name>"} replaced by the client's name; null
+     * when that exact text is absent or appears more than once (then the event is parsed instead,
+     * which also handles other spacing and nested {@code model} keys).
+     */
+    private byte[] splice(byte[] e, int from, int to) {
+        int at = indexOf(e, upstreamField, from, to);
+        if (at < 0 || indexOf(e, upstreamField, at + 1, to) >= 0) {
+            return null;
+        }
+        byte[] out = new byte[to - from - upstreamField.length + clientField.length];
+        System.arraycopy(e, from, out, 0, at - from);
+        System.arraycopy(clientField, 0, out, at - from, clientField.length);
+        System.arraycopy(e, at + upstreamField.length, out, at - from + clientField.length, to - at - upstreamField.length);
+        return out;
     }
 
     private static boolean startsWith(byte[] e, int from, int to, byte[] prefix) {

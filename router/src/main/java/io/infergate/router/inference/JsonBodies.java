@@ -47,6 +47,12 @@ final class JsonBodies {
         return write(BUILDERS.createObjectBuilder(o).add("model", model).build());
     }
 
+    /** {@code "model":"<name>"} as the writer encodes it (escapes included), without braces. */
+    static byte[] modelField(String name) {
+        byte[] object = write(BUILDERS.createObjectBuilder().add("model", name).build());
+        return java.util.Arrays.copyOfRange(object, 1, object.length - 1);
+    }
+
     static byte[] write(JsonObject o) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonWriter w = WRITERS.createWriter(out)) {

@@ -185,7 +185,8 @@ final class Exchange {
             }
             String type = response.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
             boolean flushEach = p.stream() || type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
-            if (p.inference().isPresent() && !flushEach && type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            // a JSON answer, even to a stream request (an error), is one object: read whole, model restored
+            if (p.inference().isPresent() && type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
                 InferenceRelay.json(p, response.inputStream(), res.outputStream(), settings.maxBodyBytes(), this::copyFailed);
                 return;
             }

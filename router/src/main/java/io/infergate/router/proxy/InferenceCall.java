@@ -32,7 +32,8 @@ final class InferenceCall {
         this.target = rewrittenTo.orElse(model);
         this.priority = priority;
         this.metrics = metrics;
-        this.response = new InferenceResponse(rewrittenTo.map(t -> model), metrics.tokenClock(backend, startNanos));
+        this.response = new InferenceResponse(rewrittenTo.map(t -> model), rewrittenTo,
+                metrics.tokenClock(backend, startNanos));
         this.modelLabel = metrics.started(model);
     }
 

@@ -2,6 +2,7 @@ package io.infergate.router.inference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
@@ -47,11 +48,12 @@ class InferenceResponseTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    @ParameterizedTest(name = "chunks of {0} bytes")
-    @ValueSource(ints = {1, 2, 3, 7, 64, 100_000})
-    void aStreamHasTheClientsModelInEveryEventWhereverChunksAreCut(int size) {
+    @ParameterizedTest(name = "chunks of {0} bytes, splice {1}")
+    @CsvSource({"1,true", "2,true", "3,true", "7,true", "64,true", "100000,true", "1,false", "7,false", "100000,false"})
+    void aStreamHasTheClientsModelInEveryEventWhereverChunksAreCut(int size, boolean splice) {
         AtomicInteger tokens = new AtomicInteger();
-        InferenceResponse r = new InferenceResponse(Optional.of("food-review"), tokens::incrementAndGet);
+        InferenceResponse r = new InferenceResponse(Optional.of("food-review"),
+                splice ? Optional.of("food-review-v1") : Optional.empty(), tokens::incrementAndGet);
         String received = rewriteInChunks(r, STREAM, size);
         assertEquals(STREAM.replace("\"model\":\"food-review-v1\"", "\"model\":\"food-review\""), received);
         assertEquals(2, tokens.get(), "two events carry choices; the usage event and [DONE] do not");
@@ -72,6 +74,18 @@ class InferenceResponseTest {
         assertEquals(0, r.end().length, "the stream ended on an event boundary");
         assertEquals(2, tokens.get());
         assertEquals(9, r.usage().promptTokens().orElseThrow() + r.usage().completionTokens().orElseThrow());
+    }
+
+    @Test
+    void eventsTheSpliceCannotHandleAreParsed() {
+        InferenceResponse r = new InferenceResponse(Optional.of("a\"b"), Optional.of("t"), () -> { });
+        String stream = "data: {\"model\": \"t\",\"choices\":[{\"text\":\"x\"}]}\n\n" // spaced
+                + "data: {\"model\":\"t\",\"meta\":{\"model\":\"t\"},\"choices\":[]}\n\n" // nested too
+                + "data: {\"model\":\"t\",\"choices\":[]}\n\n"; // the splice, with an escaped client name
+        String out = rewriteInChunks(r, stream, 5);
+        assertEquals("data: {\"model\":\"a\\\"b\",\"choices\":[{\"text\":\"x\"}]}\n\n"
+                + "data: {\"model\":\"a\\\"b\",\"meta\":{\"model\":\"t\"},\"choices\":[]}\n\n"
+                + "data: {\"model\":\"a\\\"b\",\"choices\":[]}\n\n", out);
     }
 
     @Test

@@ -111,6 +111,11 @@ class ModelRewriteTest {
         SEEN.put("gateway-headers", req.headers().stream().map(h -> h.name().toLowerCase())
                 .filter(n -> n.startsWith("x-gateway-")).toList().toString());
         String head = "{\"id\":\"r1\",\"object\":\"text_completion\",\"model\":\"" + model + "\",";
+        if (json.getBoolean("stream", false) && json.getString("prompt").equals("fail")) { // an error for a stream
+            res.status(io.helidon.http.Status.BAD_REQUEST_400).header(HeaderNames.CONTENT_TYPE, "application/json")
+                    .send("{\"model\":\"" + model + "\",\"error\":{\"message\":\"no\"}}");
+            return;
+        }
         if (!json.getBoolean("stream", false)) {
             res.header(HeaderNames.CONTENT_TYPE, "application/json").send(head
                     + "\"choices\":[{\"index\":0,\"text\":\"Hello\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3}}");
@@ -202,6 +207,10 @@ class ModelRewriteTest {
         assertEquals("Hel", events.get(0).getJsonArray("choices").getJsonObject(0).getString("text"));
         assertEquals("lo", events.get(1).getJsonArray("choices").getJsonObject(0).getString("text"));
         assertTrue(r.body().endsWith("data: [DONE]\n\n"), r.body());
+
+        Http.Reply error = post("rec.test", "{\"model\":\"alias\",\"prompt\":\"fail\",\"stream\":true}");
+        assertEquals(400, error.status());
+        assertEquals("alias", error.json().getString("model"), "a JSON answer to a stream request is restored too");
 
         Http.Reply plain = post("rec.test", "{\"model\":\"alias\",\"prompt\":\"hi\"}");
         assertEquals("rule-target", SEEN.get("model"), "without the header the pool's generic rule applies");
