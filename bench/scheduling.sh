@@ -98,7 +98,8 @@ RESULTS="$W/results.tsv"
 START=$(date +%s)
 for R in $ROUTER_COUNTS; do
   for s in $STRATEGIES; do
-    echo "== $s, $R router(s)"
+    echo "== $s, $R router(s) (at $(( $(date +%s) - START )) s)"
+    T0=$(date +%s)
     "$JAVA" -XX:+UseSerialGC -jar "$SIM_JAR" --hosts "$SIM_HOSTS" --port 8000 --pod-name-prefix bench \
       --profile "$DIR/simulator.yaml" > "$W/sim-$s-$R.log" 2>&1 & PIDS+=($!)
     URLS=""
@@ -113,9 +114,12 @@ for R in $ROUTER_COUNTS; do
       wait_for "router $r" curl -fs -o /dev/null "http://127.0.15.$r:15000/observe/health/ready"
     done
     sleep 1 # a few metric scrapes of every pod before the first request
+    echo "   started in $(( $(date +%s) - T0 )) s"
     "$JAVA" -XX:+UseSerialGC -jar "$LOADGEN_JAR" run --workload "$DIR/workload.yaml" --routers "$URLS" \
       --strategy "$s" --results "$RESULTS" ${STEPS:+--steps "$STEPS"}
+    T1=$(date +%s)
     stop_all
+    echo "   stopped in $(( $(date +%s) - T1 )) s"
   done
 done
 ELAPSED=$(( $(date +%s) - START ))
