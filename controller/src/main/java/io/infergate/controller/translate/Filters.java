@@ -20,9 +20,9 @@ import java.util.Set;
  * on a rule that has backendRefs and a repeated RequestHeaderModifier, ResponseHeaderModifier,
  * RequestRedirect or URLRewrite in one list (in a cluster the API server refuses these; a folder
  * of manifests has no such check, so the translator makes it). Redirect schemes are http/https,
- * status codes 301/302/303/307/308;
- * ReplacePrefixMatch needs every match of the rule to be a PathPrefix. A mirror whose backendRef
- * does not resolve stays (mirroring nothing) and makes the route {@code ResolvedRefs=False}.
+ * status codes 301/302/303/307/308; ReplacePrefixMatch needs the rule to have exactly one match,
+ * a PathPrefix (another validation rule of the spec). A mirror whose backendRef does not resolve
+ * stays (mirroring nothing) and makes the route {@code ResolvedRefs=False}.
  */
 final class Filters {
 
@@ -36,10 +36,10 @@ final class Filters {
 
     /**
      * @param where           e.g. {@code rule 0} or {@code rule 0 backendRef 1}, for messages
-     * @param allPathPrefix   whether every match of the rule is a PathPrefix match
+     * @param onePathPrefix   whether the rule has exactly one match and it is a PathPrefix match
      * @param withBackendRefs the filters are a rule's and the rule has backendRefs
      */
-    static List<Filter> translate(List<HttpRoute.Filter> filters, String where, boolean allPathPrefix,
+    static List<Filter> translate(List<HttpRoute.Filter> filters, String where, boolean onePathPrefix,
                                   boolean withBackendRefs, String routeNamespace, Backends backends,
                                   RouteProblems problems) {
         List<Filter> out = new ArrayList<>();
@@ -59,11 +59,11 @@ final class Filters {
                         new Filter.ResponseHeaderModifier(headers(m.set()), headers(m.add()), m.remove()));
                 case "RequestRedirect" -> {
                     redirect = true;
-                    yield f.requestRedirect().flatMap(r -> redirect(r, at, allPathPrefix, problems));
+                    yield f.requestRedirect().flatMap(r -> redirect(r, at, onePathPrefix, problems));
                 }
                 case "URLRewrite" -> {
                     rewrite = true;
-                    yield f.urlRewrite().flatMap(r -> path(r.path(), at, allPathPrefix, problems)
+                    yield f.urlRewrite().flatMap(r -> path(r.path(), at, onePathPrefix, problems)
                             .map(p -> new Filter.UrlRewrite(r.hostname(), p)));
                 }
                 case "RequestMirror" -> f.requestMirror().flatMap(m -> mirror(m, at, routeNamespace, backends, problems));
@@ -87,7 +87,7 @@ final class Filters {
         return out;
     }
 
-    private static Optional<Filter> redirect(HttpRoute.Redirect r, String at, boolean allPathPrefix,
+    private static Optional<Filter> redirect(HttpRoute.Redirect r, String at, boolean onePathPrefix,
                                              RouteProblems problems) {
         boolean ok = true;
         if (r.scheme().isPresent() && !Set.of("http", "https").contains(r.scheme().get())) {
@@ -102,7 +102,7 @@ final class Filters {
             problems.invalid("UnsupportedValue", at + ": port " + r.port().get() + " is out of range");
             ok = false;
         }
-        Optional<Optional<Filter.PathModifier>> path = path(r.path(), at, allPathPrefix, problems);
+        Optional<Optional<Filter.PathModifier>> path = path(r.path(), at, onePathPrefix, problems);
         if (!ok || path.isEmpty()) {
             return Optional.empty();
         }
@@ -111,7 +111,7 @@ final class Filters {
 
     /** Empty when invalid; an empty inner optional when the filter changes no path. */
     private static Optional<Optional<Filter.PathModifier>> path(Optional<HttpRoute.PathModifier> path, String at,
-                                                                boolean allPathPrefix, RouteProblems problems) {
+                                                                boolean onePathPrefix, RouteProblems problems) {
         if (path.isEmpty()) {
             return Optional.of(Optional.empty());
         }
@@ -130,8 +130,8 @@ final class Filters {
                     problems.invalid("UnsupportedValue", at + ": ReplacePrefixMatch needs replacePrefixMatch");
                     return Optional.empty();
                 }
-                if (!allPathPrefix) {
-                    problems.invalid("UnsupportedValue", at + ": ReplacePrefixMatch needs PathPrefix matches only");
+                if (!onePathPrefix) {
+                    problems.invalid("UnsupportedValue", at + ": ReplacePrefixMatch needs exactly one match, a PathPrefix");
                     return Optional.empty();
                 }
                 return Optional.of(Optional.of(new Filter.PathModifier(Filter.PathModifier.Type.REPLACE_PREFIX_MATCH,

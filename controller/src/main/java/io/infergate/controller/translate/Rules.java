@@ -50,8 +50,9 @@ final class Rules {
             String where = "rule " + i;
             List<Match> matches = rule.matches().isEmpty() ? List.of(Match.defaultMatch())
                     : rule.matches().stream().map(m -> match(m, where, problems)).toList();
-            boolean allPathPrefix = matches.stream().allMatch(m -> m.path().type() == PathMatch.Type.PATH_PREFIX);
-            List<Filter> filters = Filters.translate(rule.filters(), where, allPathPrefix,
+            // The spec's validation: ReplacePrefixMatch needs exactly one match, a PathPrefix.
+            boolean onePathPrefix = matches.size() == 1 && matches.getFirst().path().type() == PathMatch.Type.PATH_PREFIX;
+            List<Filter> filters = Filters.translate(rule.filters(), where, onePathPrefix,
                     !rule.backendRefs().isEmpty(), ns, backends, problems);
             List<BackendRef> refs = new ArrayList<>();
             for (int b = 0; b < rule.backendRefs().size(); b++) {
@@ -71,7 +72,7 @@ final class Rules {
                         yield Optional.empty();
                     }
                 };
-                List<Filter> refFilters = Filters.translate(ref.filters(), at, allPathPrefix, false, ns, backends, problems);
+                List<Filter> refFilters = Filters.translate(ref.filters(), at, onePathPrefix, false, ns, backends, problems);
                 refs.add(new BackendRef(backend, ref.weight(), refFilters));
             }
             out.add(new Rule(routeId + "/rule/" + i, matches, filters, refs, timeouts(rule, where, problems)));

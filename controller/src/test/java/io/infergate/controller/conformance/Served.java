@@ -65,13 +65,33 @@ final class Served {
     void routeCondition(String namespace, String route, String gateway, String type, boolean isTrue, String reason) {
         ObjectStatus.HttpRouteStatus s = (ObjectStatus.HttpRouteStatus) status
                 .get(new ObjectKey(GATEWAY_API, "HTTPRoute", namespace, route))
-                .orElseGet(() -> fail("no status for HTTPRoute " + namespace + "/" + route));
+                .orElseGet(() -> fail("no status for HTTPRoute " + namespace + "/" + route + " among " + status.byKey().keySet()));
         List<ObjectStatus.ParentStatus> parents = s.parents().stream()
                 .filter(p -> p.parentRef().name().equals(gateway)).toList();
         if (parents.isEmpty()) {
             fail("HTTPRoute " + namespace + "/" + route + " has no status for parent " + gateway + ": " + s);
         }
         assertCondition(parents.getFirst().conditions(), type, isTrue, reason, "HTTPRoute " + route);
+    }
+
+    /** No parent of the route is Accepted=True (upstream HTTPRouteMustHaveNoAcceptedParents). */
+    void noAcceptedParents(String namespace, String route) {
+        ObjectStatus.HttpRouteStatus s = (ObjectStatus.HttpRouteStatus) status
+                .get(new ObjectKey(GATEWAY_API, "HTTPRoute", namespace, route))
+                .orElseGet(() -> fail("no status for HTTPRoute " + namespace + "/" + route));
+        for (ObjectStatus.ParentStatus p : s.parents()) {
+            boolean accepted = p.conditions().stream()
+                    .anyMatch(c -> c.type().equals("Accepted") && c.status() == ConditionStatus.TRUE);
+            assertEquals(false, accepted, "HTTPRoute " + route + " is accepted by " + p.parentRef());
+        }
+    }
+
+    /** Every listener of the Gateway counts 0 attached routes (upstream GatewayMustHaveZeroRoutes). */
+    void zeroRoutes(String gateway) {
+        ObjectStatus.GatewayStatus gw = (ObjectStatus.GatewayStatus) status
+                .get(new ObjectKey(GATEWAY_API, "Gateway", ConformanceEnv.INFRA, gateway))
+                .orElseGet(() -> fail("no status for Gateway " + gateway));
+        gw.listeners().forEach(l -> assertEquals(0, l.attachedRoutes(), "Gateway " + gateway + " listener " + l.name()));
     }
 
     /** Accepted=True and ResolvedRefs=True for the parent (upstream's usual preamble). */

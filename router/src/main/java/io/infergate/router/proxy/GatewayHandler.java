@@ -127,12 +127,14 @@ public final class GatewayHandler implements Handler {
                     ErrorBody.BACKEND_NOT_FOUND, "rule " + rule.id() + " has no backendRefs"));
             case BackendChoice.Result.AllZeroWeight z -> Responses.error(res, record, ErrorBody.of(500,
                     ErrorBody.BACKEND_NOT_FOUND, "every backendRef of rule " + rule.id() + " has weight 0"));
-            case BackendChoice.Result.Chosen c when redirected(req, res, record, c.ref().filters(), matched, host, path) -> {
+            case BackendChoice.Result.Chosen c -> {
+                if (!redirected(req, res, record, c.ref().filters(), matched, host, path)) {
+                    c.ref().backend().flatMap(snapshot::backend).ifPresentOrElse(
+                            backend -> toBackend(req, res, record, snapshot, backend, matched, c.ref(), host, path),
+                            () -> Responses.error(res, record, ErrorBody.of(500, ErrorBody.BACKEND_NOT_FOUND,
+                                    "a backendRef of rule " + rule.id() + " does not resolve to a backend")));
+                }
             }
-            case BackendChoice.Result.Chosen c -> c.ref().backend().flatMap(snapshot::backend).ifPresentOrElse(
-                    backend -> toBackend(req, res, record, snapshot, backend, matched, c.ref(), host, path),
-                    () -> Responses.error(res, record, ErrorBody.of(500, ErrorBody.BACKEND_NOT_FOUND,
-                            "a backendRef of rule " + rule.id() + " does not resolve to a backend")));
         }
     }
 

@@ -29,6 +29,7 @@ import static io.infergate.router.testing.Snap.route;
 import static io.infergate.router.testing.Snap.rule;
 import static io.infergate.router.testing.Snap.service;
 import static io.infergate.router.testing.Snap.snapshot;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,6 +81,8 @@ class ProxyTest {
                                 .rule(rule(prefix("/unresolved")).backend(null))
                                 .rule(rule(prefix("/redirect")).filter(new Filter.RequestRedirect(Optional.empty(),
                                         Optional.of("other.example.com"), Optional.empty(), Optional.empty(), 301)))
+                                .rule(rule(prefix("/mirrored")).backend("service/default/echo/80")
+                                        .filter(new Filter.RequestMirror(Optional.of("service/default/mirror/80"), 1, 1)))
                                 .rule(rule(prefix("/rewrite")).backend("service/default/echo/80")
                                         .filter(new Filter.UrlRewrite(Optional.of("rewritten.example.com"),
                                                 Optional.of(new Filter.PathModifier(Filter.PathModifier.Type.REPLACE_PREFIX_MATCH, "/echoed")))))
@@ -87,6 +90,7 @@ class ProxyTest {
                 List.of(sims,
                         pool("slow", endpoint("127.0.0.1", slow.port(), slow.podName())),
                         service("echo", 80, endpoint("127.0.0.1", echo.port(), echo.podName())),
+                        service("mirror", 80, endpoint("127.0.0.1", PODS.get(1).port(), PODS.get(1).podName())),
                         service("empty", 80),
                         service("closed", 80, endpoint("127.0.0.1", closedPort, null))));
         Http.Reply put = router.put(snapshot);
@@ -188,6 +192,17 @@ class ProxyTest {
         Http.Reply r = http.send(Method.POST, port, "echo.example.com", "/upload", body, req -> { });
         assertEquals(200, r.status(), r.body());
         assertEquals(100_000, r.json().getInt("bodyLength"));
+    }
+
+    /** The streamed body is read once for both: the served request gets all of it, the mirror its copy. */
+    @Test
+    void aMirroredRequestKeepsItsBodyAndTheCopyArrives() {
+        String body = "y".repeat(50_000);
+        Http.Reply r = http.send(Method.POST, port, "api.example.com", "/mirrored/upload?n=1", body, req -> { });
+        assertEquals(200, r.status(), r.body());
+        assertEquals(50_000, r.json().getInt("bodyLength"));
+        assertEquals("sim-0", r.json().getString("pod"), "served by the rule's backend, not the mirror");
+        await().atMost(Duration.ofSeconds(10)).until(() -> PODS.get(1).echoed().contains("/mirrored/upload?n=1"));
     }
 
     @Test
