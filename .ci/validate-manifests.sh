@@ -10,7 +10,7 @@
 #    .ci/manifest-check/package-lock.json, installed into its node_modules/ on first use):
 #    built-in kinds against kubernetes-models' OpenAPI schemas; custom resources (GatewayClass)
 #    against the upstream CRD schemas cached by .ci/kube-binaries.sh (Gateway API v1.6.3,
-#    Inference Extension v1.5.0), unknown fields rejected, else against
+#    Inference Extension v1.6.0 InferencePool, v1.5.0 objectives), unknown fields rejected, else against
 #    @kubernetes-models/gateway-api; plus scope and in-install reference checks.
 # 3. When the cached kube-apiserver and etcd exist (.ci/kube-binaries.sh; this script never
 #    builds them), the authority: both overlays are applied with server-side apply and strict

@@ -26,11 +26,13 @@ import java.util.Optional;
  * @param adminBind          the admin socket's bind address
  * @param adminPort          the admin socket's port; 0 picks a free one
  * @param tuning             timings; {@link Tuning#defaults()} outside tests
+ * @param gatewayPorts       router ports reserved for Gateways that share a port with an older
+ *                           Gateway (docs/adr/0006-gateway-isolation.md)
  */
 public record ClusterConfig(Optional<Path> kubeconfig, String namespace, String identity, boolean gatewayApi,
                             boolean inferenceExtension, String routerService, Map<String, String> routerSelector,
                             int routerInternalPort, String tokenSecret, String leaseName, String controllerName,
-                            String adminBind, int adminPort, Tuning tuning) {
+                            String adminBind, int adminPort, Tuning tuning, TranslatorConfig.Isolation gatewayPorts) {
 
     public static final String DEFAULT_NAMESPACE = "kthena-system";
     public static final String DEFAULT_ROUTER_SERVICE = "kthena-router";
@@ -39,6 +41,7 @@ public record ClusterConfig(Optional<Path> kubeconfig, String namespace, String 
     public static final String DEFAULT_TOKEN_SECRET = "infergate-snapshot-token";
     public static final String DEFAULT_LEASE_NAME = "infergate-controller";
     public static final String DEFAULT_ADMIN_BIND = "0.0.0.0";
+    public static final TranslatorConfig.Isolation DEFAULT_GATEWAY_PORTS = TranslatorConfig.Isolation.perGateway(20000, 1000);
 
     public ClusterConfig {
         Objects.requireNonNull(kubeconfig, "kubeconfig");
@@ -50,7 +53,7 @@ public record ClusterConfig(Optional<Path> kubeconfig, String namespace, String 
         return new Builder(new ClusterConfig(Optional.empty(), namespace, identity, true, true, DEFAULT_ROUTER_SERVICE,
                 Map.of("app.kubernetes.io/name", "kthena-router"), DEFAULT_ROUTER_INTERNAL_PORT, DEFAULT_TOKEN_SECRET,
                 DEFAULT_LEASE_NAME, TranslatorConfig.DEFAULT_CONTROLLER_NAME, DEFAULT_ADMIN_BIND,
-                ControllerConfig.DEFAULT_ADMIN_PORT, Tuning.defaults()));
+                ControllerConfig.DEFAULT_ADMIN_PORT, Tuning.defaults(), DEFAULT_GATEWAY_PORTS));
     }
 
     public Builder toBuilder() {
@@ -98,6 +101,7 @@ public record ClusterConfig(Optional<Path> kubeconfig, String namespace, String 
         private String adminBind;
         private int adminPort;
         private Tuning tuning;
+        private TranslatorConfig.Isolation gatewayPorts;
 
         private Builder(ClusterConfig c) {
             kubeconfig = c.kubeconfig;
@@ -114,6 +118,7 @@ public record ClusterConfig(Optional<Path> kubeconfig, String namespace, String 
             adminBind = c.adminBind;
             adminPort = c.adminPort;
             tuning = c.tuning;
+            gatewayPorts = c.gatewayPorts;
         }
 
         public Builder kubeconfig(Path file) {
@@ -182,9 +187,16 @@ public record ClusterConfig(Optional<Path> kubeconfig, String namespace, String 
             return this;
         }
 
+        /** Router ports {@code start .. start + size - 1} for Gateways that share a port with an older one. */
+        public Builder gatewayPorts(int start, int size) {
+            gatewayPorts = TranslatorConfig.Isolation.perGateway(start, size);
+            return this;
+        }
+
         public ClusterConfig build() {
             return new ClusterConfig(kubeconfig, namespace, identity, gatewayApi, inferenceExtension, routerService,
-                    routerSelector, routerInternalPort, tokenSecret, leaseName, controllerName, adminBind, adminPort, tuning);
+                    routerSelector, routerInternalPort, tokenSecret, leaseName, controllerName, adminBind, adminPort, tuning,
+                    gatewayPorts);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.infergate.controller;
 import io.infergate.controller.admin.AdminServer;
 import io.infergate.controller.admin.AdminView;
 import io.infergate.controller.admin.ControllerMetrics;
+import io.infergate.controller.kube.GatewayServices;
 import io.infergate.controller.kube.KubeClients;
 import io.infergate.controller.kube.KubeSource;
 import io.infergate.controller.kube.LeaderElection;
@@ -11,6 +12,7 @@ import io.infergate.controller.kube.RouterDiscovery.RouterPod;
 import io.infergate.controller.kube.StatusWriter;
 import io.infergate.controller.kube.TokenSecret;
 import io.infergate.controller.publish.Publisher;
+import io.infergate.controller.translate.Translation;
 import io.infergate.controller.translate.TranslatorConfig;
 
 import java.io.IOException;
@@ -52,6 +54,7 @@ public final class ClusterControllerApp implements AutoCloseable {
     private final StatusWriter writer;
     private final LeaderElection election;
     private final TokenSecret tokenSecret;
+    private final GatewayServices gatewayServices;
     private volatile AdminServer admin;
     private volatile KubeSource.Inputs lastInputs;
     private volatile Set<URI> readyRouters = Set.of();
@@ -89,6 +92,8 @@ public final class ClusterControllerApp implements AutoCloseable {
                     }
                 });
         tokenSecret = new TokenSecret(clients.requests(), config.namespace(), config.tokenSecret());
+        gatewayServices = new GatewayServices(clients.requests(), config.namespace(), config.routerSelector(),
+                () -> election.isLeader() && !closed, config.tuning().statusResync());
         metrics.cluster(() -> election.isLeader() ? 1 : 0,
                 Resource.INPUTS.stream().map(Resource::kind).toList(),
                 kind -> source.sources().stream().anyMatch(s -> s.kind().equals(kind)
@@ -179,7 +184,7 @@ public final class ClusterControllerApp implements AutoCloseable {
             }
             closed = true;
         }
-        for (AutoCloseable c : new AutoCloseable[]{writer, publisher, election, source, admin, metrics}) {
+        for (AutoCloseable c : new AutoCloseable[]{gatewayServices, writer, publisher, election, source, admin, metrics}) {
             try {
                 if (c != null) {
                     c.close();
@@ -195,12 +200,15 @@ public final class ClusterControllerApp implements AutoCloseable {
     private void accept(KubeSource.Inputs inputs) {
         lastInputs = inputs;
         token.set(inputs.token());
-        reconciler.accept(inputs.state(), translatorConfig.withGatewayAddresses(inputs.gatewayAddresses()));
+        Translation t = reconciler.accept(inputs.state(), translatorConfig.withGatewayAddresses(inputs.gatewayAddresses())
+                .withIsolation(config.gatewayPorts().withServiceAddresses(inputs.gatewayServices())));
+        gatewayServices.apply(t.services());
         applyRouters();
         ensureToken();
     }
 
     private void leadershipChanged() {
+        gatewayServices.signal();
         applyRouters();
         ensureToken();
         writer.signal();

@@ -53,6 +53,9 @@ final class CommandLine {
               --router-selector K=V[,K=V...]
                                        labels of the router pods (default app.kubernetes.io/name=kthena-router)
               --router-internal-port P the routers' snapshot API port (default 15000)
+              --gateway-ports A-B      router ports for Gateways that share a port with an older
+                                       Gateway: each gets ports of this range and a Service of its
+                                       own (default 20000-20999; docs/adr/0006-gateway-isolation.md)
               --token-secret NAME      Secret with the snapshot API token under key 'token'; created with
                                        a random token when absent (default infergate-snapshot-token)
               --lease-name NAME        the leader election Lease (default infergate-controller)
@@ -83,7 +86,7 @@ final class CommandLine {
     private static final Set<String> LOCAL = Set.of("--manifests", "--routers", "--token-file", "--gateway-address");
     private static final Set<String> CLUSTER = Set.of("--kubeconfig", "--namespace", "--enable-gateway-api",
             "--enable-gateway-api-inference-extension", "--router-service", "--router-selector", "--router-internal-port",
-            "--token-secret", "--lease-name", "--identity");
+            "--gateway-ports", "--token-secret", "--lease-name", "--identity");
     private static final Set<String> BOTH = Set.of("--admin-port", "--admin-bind", "--controller-name");
     private static final Set<String> BOOLEAN = Set.of("--enable-gateway-api", "--enable-gateway-api-inference-extension");
     private static final Set<String> REPEATABLE = Set.of("--routers", "--gateway-address");
@@ -228,6 +231,16 @@ final class CommandLine {
                 .leaseName(name("--lease-name", one(values, "--lease-name").orElse(ClusterConfig.DEFAULT_LEASE_NAME)))
                 .controllerName(controllerName)
                 .admin(bind, port);
+        Optional<String> gatewayPorts = one(values, "--gateway-ports");
+        if (gatewayPorts.isPresent()) {
+            String[] ab = gatewayPorts.get().split("-", 2);
+            int from = port("--gateway-ports", ab[0].trim());
+            int to = ab.length == 2 ? port("--gateway-ports", ab[1].trim()) : -1;
+            if (from < 1 || to < from) {
+                throw new UsageException("--gateway-ports: expected a range A-B with 1 <= A <= B, got '" + gatewayPorts.get() + "'");
+            }
+            b.gatewayPorts(from, to - from + 1);
+        }
         try {
             b.routerSelector(RouterDiscovery.selector(one(values, "--router-selector").orElse(ClusterConfig.DEFAULT_ROUTER_SELECTOR)));
         } catch (IllegalArgumentException e) {

@@ -94,8 +94,11 @@ final class Reconciler {
         accept(state, defaultConfig);
     }
 
-    /** As {@link #accept(ClusterState)}, with this rebuild's configuration (e.g. Gateway addresses that changed). */
-    void accept(ClusterState state, TranslatorConfig config) {
+    /**
+     * As {@link #accept(ClusterState)}, with this rebuild's configuration (e.g. Gateway addresses
+     * that changed); returns the translation (cluster mode applies its Gateway Services).
+     */
+    Translation accept(ClusterState state, TranslatorConfig config) {
         Translation t = Translator.translate(state, config);
         metrics.rebuilt();
         rebuilds.incrementAndGet();
@@ -131,6 +134,7 @@ final class Reconciler {
                     + t.snapshot().routes().size() + " routes, " + t.snapshot().backends().size() + " backends");
             publish.accept(id, json);
         }
+        return t;
     }
 
     /**

@@ -106,6 +106,8 @@ class CommandLineTest {
         assertEquals("infergate-controller", c.leaseName());
         assertEquals("0.0.0.0", c.adminBind(), "reachable by probes and Prometheus in a pod");
         assertEquals(9090, c.adminPort());
+        assertEquals(List.of(true, 20000, 1000), List.of(c.gatewayPorts().perGatewayPorts(),
+                c.gatewayPorts().portRangeStart(), c.gatewayPorts().portRangeSize()), "router ports 20000-20999");
     }
 
     @Test
@@ -129,6 +131,8 @@ class CommandLineTest {
         assertEquals("other", cluster(Map.of("POD_NAMESPACE", "gw"), "--namespace", "other", "--identity", "me").namespace());
         assertEquals("me", cluster(Map.of(), "--identity", "me").identity());
         assertFalse(cluster(Map.of(), "--enable-gateway-api", "false").gatewayApi());
+        var ports = cluster(Map.of(), "--gateway-ports", "30000-30099").gatewayPorts();
+        assertEquals(List.of(30000, 100), List.of(ports.portRangeStart(), ports.portRangeSize()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -139,6 +143,8 @@ class CommandLineTest {
             namespace not a DNS label       | --namespace Bad_NS                    | --namespace must be a namespace name
             secret not a DNS name           | --token-secret Tok                    | --token-secret must be a Kubernetes object name
             internal port zero              | --router-internal-port 0              | --router-internal-port must be 1..65535
+            gateway ports backwards         | --gateway-ports 500-400               | --gateway-ports: expected a range A-B
+            gateway ports not a range       | --gateway-ports 500                   | --gateway-ports: expected a range A-B
             unreadable kubeconfig           | --kubeconfig /no/such/kubeconfig      | --kubeconfig: cannot read
             gateway addresses               | --gateway-address 10.0.0.1            | Gateways report the router Service's addresses
             """)

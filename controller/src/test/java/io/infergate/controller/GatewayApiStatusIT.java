@@ -32,8 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * allowedRoutes (NotAllowedByListeners, NoMatchingParent), listener status (an HTTPS listener
  * reported UnsupportedProtocol, attachedRoutes counts), a ReferenceGrant added and removed flipping a
  * route's ResolvedRefs within seconds (RefNotPermitted), and invalid backendRefs (BackendNotFound,
- * InvalidKind). The upstream conformance tests each part follows are named at the test methods. No
- * router runs: status does not depend on one (Programmed stays Pending).
+ * InvalidKind), and a second Gateway on a taken port getting a Service and address of its own. The
+ * upstream conformance tests each part follows are named at the test methods. No router runs:
+ * status does not depend on one (Programmed stays Pending).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayApiStatusIT {
@@ -114,14 +115,14 @@ class GatewayApiStatusIT {
                   selector: {app: echo}
                   ports: [{port: 8080}]
                 """);
-        rest.apply(route(APPS, "to-section", "sectionName: http", "name: echo, port: 8080"));
-        rest.apply(route(APPS, "to-same-only", "sectionName: same-only", "name: echo, port: 8080"));
-        rest.apply(route(INFRA, "infra-to-same-only", "sectionName: same-only", "name: echo, namespace: apps, port: 8080"));
-        rest.apply(route(APPS, "to-missing-section", "sectionName: nope", "name: echo, port: 8080"));
-        rest.apply(route(APPS, "to-https", "sectionName: https", "name: echo, port: 8080"));
-        rest.apply(route(APPS, "cross-namespace", "sectionName: http", "name: echo, namespace: backends, port: 8080"));
-        rest.apply(route(APPS, "missing-service", "sectionName: http", "name: no-such-service, port: 8080"));
-        rest.apply(route(APPS, "unknown-kind", "sectionName: http", "group: example.com, kind: Bogus, name: echo"));
+        rest.apply(route(APPS, "to-section", "name: gw, namespace: infra, sectionName: http", "name: echo, port: 8080"));
+        rest.apply(route(APPS, "to-same-only", "name: gw, namespace: infra, sectionName: same-only", "name: echo, port: 8080"));
+        rest.apply(route(INFRA, "infra-to-same-only", "name: gw, namespace: infra, sectionName: same-only", "name: echo, namespace: apps, port: 8080"));
+        rest.apply(route(APPS, "to-missing-section", "name: gw, namespace: infra, sectionName: nope", "name: echo, port: 8080"));
+        rest.apply(route(APPS, "to-https", "name: gw, namespace: infra, sectionName: https", "name: echo, port: 8080"));
+        rest.apply(route(APPS, "cross-namespace", "name: gw, namespace: infra, sectionName: http", "name: echo, namespace: backends, port: 8080"));
+        rest.apply(route(APPS, "missing-service", "name: gw, namespace: infra, sectionName: http", "name: no-such-service, port: 8080"));
+        rest.apply(route(APPS, "unknown-kind", "name: gw, namespace: infra, sectionName: http", "group: example.com, kind: Bogus, name: echo"));
         int internalPort = portFreeOn(List.of("127.0.11.1"));
         controller = ClusterControllerApp.start(ClusterConfig.builder(SYSTEM, "status-it-controller")
                 .kubeconfig(API.kubeconfig())
@@ -216,18 +217,60 @@ class GatewayApiStatusIT {
         await("grant removed").atMost(WITHIN).until(() -> resolved(APPS, "cross-namespace").equals(List.of("False", "RefNotPermitted")));
     }
 
-    private static String route(String namespace, String name, String parentField, String backendRef) {
+    /**
+     * Gateway isolation on Kubernetes (docs/adr/0006-gateway-isolation.md): a younger Gateway with a
+     * listener on the port the older Gateway serves gets router ports of the reserved range and a
+     * Service of its own, whose cluster IP it reports, while the older one keeps the router
+     * Service's address; the Service goes when the Gateway does.
+     */
+    @Test
+    @Order(5)
+    void aGatewayOnATakenPortGetsItsOwnServiceAndAddress() throws Exception {
+        rest.apply("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: gw2, namespace: apps}
+                spec:
+                  gatewayClassName: infergate
+                  listeners:
+                  - {name: http, port: 80, protocol: HTTP}
+                """);
+        rest.apply(route(APPS, "to-gw2", "name: gw2, namespace: apps", "name: echo, port: 8080"));
+        String name = io.infergate.controller.kube.GatewayServices.serviceName(APPS, "gw2");
+        await("the Gateway's Service").atMost(WITHIN).until(() -> rest.get("v1", "Service", SYSTEM, name).isPresent());
+        Map<String, Object> service = rest.get("v1", "Service", SYSTEM, name).orElseThrow();
+        Map<String, Object> spec = Trees.map(service, "spec");
+        assertEquals(Map.of("app.kubernetes.io/name", "kthena-router"), spec.get("selector"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> port = (Map<String, Object>) Trees.list(spec, "ports").getFirst();
+        assertEquals(80L, ((Number) port.get("port")).longValue());
+        long routerPort = ((Number) port.get("targetPort")).longValue();
+        assertEquals(true, routerPort >= 20000 && routerPort <= 20999, "router port " + routerPort + " is in the reserved range");
+
+        String ownIp = Trees.string(spec, "clusterIP");
+        await("gw2 reports its Service's address").atMost(WITHIN).until(() -> List.of(Map.of("type", "IPAddress", "value", ownIp))
+                .equals(Trees.list(Trees.map(rest.get(GW, "Gateway", APPS, "gw2").orElseThrow(), "status"), "addresses")));
+        String routerIp = Trees.string(Trees.map(rest.get("v1", "Service", SYSTEM, "kthena-router").orElseThrow(), "spec"), "clusterIP");
+        assertEquals(List.of(Map.of("type", "IPAddress", "value", routerIp)), Trees.list(Trees.map(gateway(), "status"), "addresses"));
+        await("gw2's listener has the route").atMost(WITHIN).until(() -> accepted(APPS, "to-gw2").equals(List.of("True", "Accepted")));
+
+        rest.delete(GW, "Gateway", APPS, "gw2");
+        await("the Service goes with its Gateway").atMost(WITHIN).until(() -> rest.get("v1", "Service", SYSTEM, name).isEmpty());
+    }
+
+    /** An HTTPRoute with one parentRef and one backendRef, each given as the fields inside its braces. */
+    private static String route(String namespace, String name, String parentRef, String backendRef) {
         return """
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: HTTPRoute
                 metadata: {name: %s, namespace: %s}
                 spec:
                   parentRefs:
-                  - {name: gw, namespace: infra, %s}
+                  - {%s}
                   rules:
                   - backendRefs:
                     - {%s}
-                """.formatted(name, namespace, parentField, backendRef);
+                """.formatted(name, namespace, parentRef, backendRef);
     }
 
     private static Map<String, Object> gateway() throws Exception {

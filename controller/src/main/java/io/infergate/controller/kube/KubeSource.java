@@ -95,12 +95,16 @@ public final class KubeSource implements AutoCloseable {
      * @param token            the snapshot API token from the Secret's {@code data.token}
      * @param tokenKnown       whether the Secret has been listed, so that absence is real
      * @param secretExists     whether the Secret exists (with or without a usable token)
+     * @param gatewayServices  per Gateway ({@code ns/name}), the addresses of the Service the
+     *                         controller maintains for it ({@link GatewayServices}), once it has any
      */
     public record Inputs(ClusterState state, List<String> gatewayAddresses, List<RouterDiscovery.RouterPod> routers,
-                         Optional<String> token, boolean tokenKnown, boolean secretExists) {
+                         Optional<String> token, boolean tokenKnown, boolean secretExists,
+                         Map<String, List<String>> gatewayServices) {
         public Inputs {
             gatewayAddresses = List.copyOf(gatewayAddresses);
             routers = List.copyOf(routers);
+            gatewayServices = Map.copyOf(gatewayServices);
         }
     }
 
@@ -356,6 +360,7 @@ public final class KubeSource implements AutoCloseable {
         List<KubeObject> objects = new ArrayList<>();
         List<RouterDiscovery.RouterPod> routers = new ArrayList<>();
         List<String> addresses = List.of();
+        Map<String, List<String>> gatewayServices = new HashMap<>();
         Set<String> seen = new HashSet<>();
         for (ResourceInformer informer : running) {
             String kind = informer.resource().kind();
@@ -380,6 +385,14 @@ public final class KubeSource implements AutoCloseable {
                                 .ifPresent(routers::add);
                     } else if (kind.equals("Service") && name.equals(settings.routerService())) {
                         addresses = RouterDiscovery.gatewayAddresses(informer.tree(o));
+                    } else if (kind.equals("Service")) {
+                        Map<String, Object> tree = informer.tree(o);
+                        GatewayServices.gatewayOf(tree).ifPresent(gw -> {
+                            List<String> a = RouterDiscovery.gatewayAddresses(tree);
+                            if (!a.isEmpty()) {
+                                gatewayServices.put(gw, a);
+                            }
+                        });
                     }
                 }
             }
@@ -388,7 +401,7 @@ public final class KubeSource implements AutoCloseable {
         reported.removeIf(r -> !seen.contains(r.substring(0, r.lastIndexOf('@'))));
         Optional<Map<String, Object>> tokenSecret = secret.get(settings.namespace(), settings.tokenSecret());
         return new Inputs(ClusterState.of(dedupe(objects)), addresses, routers, tokenSecret.flatMap(KubeSource::token),
-                secret.hasSynced(), tokenSecret.isPresent());
+                secret.hasSynced(), tokenSecret.isPresent(), gatewayServices);
     }
 
     private KubeObject decode(Map<String, Object> tree, String key, String rv) {

@@ -21,11 +21,30 @@ public record Gateway(ObjectMeta meta, String gatewayClassName, List<Listener> l
     /**
      * One {@code spec.listeners[]} entry.
      *
-     * @param protocol      as written (HTTP, HTTPS, TLS, TCP, UDP or a domain-prefixed name)
-     * @param hostname      exact or {@code *.} wildcard; empty matches every host
+     * @param protocol        as written (HTTP, HTTPS, TLS, TCP, UDP or a domain-prefixed name)
+     * @param hostname        exact or {@code *.} wildcard; empty matches every host
+     * @param certificateRefs {@code tls.certificateRefs}, in order
      */
     public record Listener(String name, int port, String protocol, Optional<String> hostname,
-                           AllowedRoutes allowedRoutes) {
+                           AllowedRoutes allowedRoutes, List<CertificateRef> certificateRefs) {
+        public Listener {
+            certificateRefs = List.copyOf(certificateRefs);
+        }
+
+        /** A listener without TLS settings. */
+        public Listener(String name, int port, String protocol, Optional<String> hostname, AllowedRoutes allowedRoutes) {
+            this(name, port, protocol, hostname, allowedRoutes, List.of());
+        }
+    }
+
+    /**
+     * One {@code tls.certificateRefs[]} entry.
+     *
+     * @param group     defaults to the core group {@code ""}
+     * @param kind      defaults to Secret
+     * @param namespace defaults to the Gateway's namespace
+     */
+    public record CertificateRef(String group, String kind, String name, Optional<String> namespace) {
     }
 
     /**

@@ -131,7 +131,11 @@ public final class ObjectDecoder {
             listeners.add(new Gateway.Listener(name,
                     l.field("port").optPort().orElseThrow(() -> new DecodeException(l.field("port").path(), "is required")),
                     l.field("protocol").string(), l.field("hostname").optString().filter(h -> !h.isEmpty()),
-                    allowedRoutes(l.field("allowedRoutes"))));
+                    allowedRoutes(l.field("allowedRoutes")),
+                    l.field("tls").field("certificateRefs").list().stream()
+                            .map(c -> new Gateway.CertificateRef(c.field("group").string(""), c.field("kind").string("Secret"),
+                                    c.field("name").string(), c.field("namespace").optString().filter(n -> !n.isEmpty())))
+                            .toList()));
         }
         if (listeners.isEmpty()) {
             throw new DecodeException(spec.field("listeners").path(), "at least one listener is required");

@@ -58,9 +58,14 @@ final class Attachment {
                     + ref.port().map(p -> " on port " + p).orElse("")
                     + " is accepted (see the Gateway's listener status)");
         }
+        List<GatewayView.ListenerView> kinds = named.stream().filter(GatewayView.ListenerView::acceptsHttpRoutes).toList();
+        if (kinds.isEmpty()) {
+            return new Result.Rejected("NotAllowedByListeners", "no accepted listener of " + gw
+                    + ref.sectionName().map(s -> " named " + s).orElse("")
+                    + " allows the kind HTTPRoute (allowedRoutes.kinds)");
+        }
         String routeNamespace = route.meta().namespace();
-        List<GatewayView.ListenerView> allowed = named.stream()
-                .filter(GatewayView.ListenerView::acceptsHttpRoutes)
+        List<GatewayView.ListenerView> allowed = kinds.stream()
                 .filter(l -> namespaceAllowed(l.spec().allowedRoutes(), gateway.namespace(), routeNamespace, index))
                 .toList();
         if (allowed.isEmpty()) {

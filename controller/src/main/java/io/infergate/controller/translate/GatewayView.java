@@ -38,9 +38,12 @@ record GatewayView(Gateway gateway, String id, List<ListenerView> listeners, Opt
      *                          listener of the Gateway cannot be told apart from this one
      * @param unavailable       why its socket and hostname belong to an older Gateway's listener
      *                          (PortUnavailable), if so
+     * @param certificateRefs   why a {@code tls.certificateRefs} entry does not resolve
+     *                          (InvalidCertificateRef, RefNotPermitted), if one does not
      */
     record ListenerView(Gateway.Listener spec, boolean protocolSupported, List<GroupKind> supportedKinds,
-                        boolean invalidKinds, Optional<String> conflict, Optional<String> unavailable) {
+                        boolean invalidKinds, Optional<String> conflict, Optional<String> unavailable,
+                        Optional<RouteProblems.Problem> certificateRefs) {
 
         /**
          * Routes may attach (and count in attachedRoutes) only to an accepted listener that allows
@@ -56,7 +59,8 @@ record GatewayView(Gateway gateway, String id, List<ListenerView> listeners, Opt
         }
 
         ListenerView withUnavailable(String why) {
-            return new ListenerView(spec, protocolSupported, supportedKinds, invalidKinds, conflict, Optional.of(why));
+            return new ListenerView(spec, protocolSupported, supportedKinds, invalidKinds, conflict, Optional.of(why),
+                    certificateRefs);
         }
 
         String name() {

@@ -79,11 +79,11 @@ final class Gateways {
      * its Gateway, and against older Gateways: on the same socket ({@link ListenerConflicts}) when
      * Gateways share router ports, for a router port of the reserved range when they do not.
      */
-    static Judged judge(ClusterState state, Set<String> ourClasses, TranslatorConfig.Isolation isolation) {
+    static Judged judge(ClusterState state, Set<String> ourClasses, TranslatorConfig.Isolation isolation, Index index) {
         Map<String, GatewayView> out = new LinkedHashMap<>();
         for (Gateway g : state.gateways()) {
             if (ourClasses.contains(g.gatewayClassName())) {
-                out.put(g.meta().path(), view(g));
+                out.put(g.meta().path(), view(g, index));
             }
         }
         if (!isolation.perGatewayPorts()) {
@@ -128,7 +128,7 @@ final class Gateways {
                 .toList(), v.addressProblem());
     }
 
-    private static GatewayView view(Gateway g) {
+    private static GatewayView view(Gateway g, Index index) {
         Map<String, String> conflicts = ListenerConflicts.within(g.listeners());
         List<GatewayView.ListenerView> listeners = new ArrayList<>();
         for (Gateway.Listener l : g.listeners()) {
@@ -147,7 +147,7 @@ final class Gateways {
                 }
             }
             listeners.add(new GatewayView.ListenerView(l, ok, List.copyOf(kinds), ok && invalidKinds,
-                    Optional.ofNullable(conflicts.get(l.name())), Optional.empty()));
+                    Optional.ofNullable(conflicts.get(l.name())), Optional.empty(), certificateRefs(g, l, index)));
         }
         Optional<String> addressProblem = g.addresses().stream()
                 .filter(a -> !a.type().equals("IPAddress") || !isIp(a.value()))
@@ -231,10 +231,14 @@ final class Gateways {
         c.add(gatewayAccepted && l.served()
                 ? Condition.isFalse(Programmed.TYPE, Programmed.PENDING, Programmed.PENDING_MESSAGE, gen)
                 : Condition.isFalse(Programmed.TYPE, "Invalid", "the listener is not served", gen));
-        c.add(l.invalidKinds()
-                ? Condition.isFalse("ResolvedRefs", "InvalidRouteKinds",
-                "allowedRoutes.kinds names a kind other than " + Index.GATEWAY_GROUP + "/HTTPRoute", gen)
-                : Condition.isTrue("ResolvedRefs", "ResolvedRefs", "resolved", gen));
+        if (l.certificateRefs().isPresent()) {
+            c.add(Condition.isFalse("ResolvedRefs", l.certificateRefs().get().reason(), l.certificateRefs().get().message(), gen));
+        } else {
+            c.add(l.invalidKinds()
+                    ? Condition.isFalse("ResolvedRefs", "InvalidRouteKinds",
+                    "allowedRoutes.kinds names a kind other than " + Index.GATEWAY_GROUP + "/HTTPRoute", gen)
+                    : Condition.isTrue("ResolvedRefs", "ResolvedRefs", "resolved", gen));
+        }
         c.add(l.conflict().map(reason -> Condition.isTrue("Conflicted", reason, reason.equals("ProtocolConflict")
                         ? "another listener on port " + l.spec().port() + " has a different protocol"
                         : "another listener has the same port, protocol and hostname", gen))
@@ -269,6 +273,30 @@ final class Gateways {
         attachments.forEach((gw, byListener) -> byListener.forEach((listener, routes) ->
                 out.computeIfAbsent(gw, k -> new HashMap<>()).put(listener, routes.size())));
         return out;
+    }
+
+    /**
+     * The first {@code tls.certificateRefs} entry that does not resolve, checked though TLS is not
+     * terminated yet so that the listener status says everything wrong with it at once: a kind
+     * other than the core Secret is {@code InvalidCertificateRef}; a Secret in another namespace
+     * needs a ReferenceGrant there from Gateways of this namespace ({@code RefNotPermitted}).
+     * Whether the Secret exists is not checked: the controller reads no Secrets.
+     */
+    private static Optional<RouteProblems.Problem> certificateRefs(Gateway g, Gateway.Listener l, Index index) {
+        for (Gateway.CertificateRef ref : l.certificateRefs()) {
+            String namespace = ref.namespace().orElse(g.meta().namespace());
+            if (!ref.group().isEmpty() || !ref.kind().equals("Secret")) {
+                return Optional.of(new RouteProblems.Problem("InvalidCertificateRef", "certificateRef "
+                        + (ref.group().isEmpty() ? "" : ref.group() + "/") + ref.kind() + " " + ref.name()
+                        + " is not a Secret"));
+            }
+            if (!index.gatewayMayReference(g.meta().namespace(), namespace, "", "Secret", ref.name())) {
+                return Optional.of(new RouteProblems.Problem("RefNotPermitted", "certificateRef to Secret " + namespace
+                        + "/" + ref.name() + " is not permitted: no ReferenceGrant in namespace " + namespace
+                        + " allows Gateways of namespace " + g.meta().namespace() + " to reference it"));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The Service a Gateway on reserved router ports needs, when it is one. */

@@ -77,13 +77,23 @@ final class Index {
      * refer to the object {@code group/kind/name} there. Same-namespace references need none.
      */
     boolean routeMayReference(String fromNamespace, String toNamespace, String group, String kind, String name) {
+        return mayReference("HTTPRoute", fromNamespace, toNamespace, group, kind, name);
+    }
+
+    /** As {@link #routeMayReference}, for a Gateway's reference (a listener's certificateRef). */
+    boolean gatewayMayReference(String fromNamespace, String toNamespace, String group, String kind, String name) {
+        return mayReference("Gateway", fromNamespace, toNamespace, group, kind, name);
+    }
+
+    private boolean mayReference(String fromKind, String fromNamespace, String toNamespace, String group, String kind,
+                                 String name) {
         if (fromNamespace.equals(toNamespace)) {
             return true;
         }
         return grants.stream()
                 .filter(g -> g.meta().namespace().equals(toNamespace))
                 .anyMatch(g -> g.from().stream().anyMatch(f -> f.group().equals(GATEWAY_GROUP)
-                        && f.kind().equals("HTTPRoute") && f.namespace().equals(fromNamespace))
+                        && f.kind().equals(fromKind) && f.namespace().equals(fromNamespace))
                         && g.to().stream().anyMatch(t -> t.group().equals(group) && t.kind().equals(kind)
                         && t.name().map(name::equals).orElse(true)));
     }

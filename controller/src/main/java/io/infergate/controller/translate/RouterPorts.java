@@ -81,7 +81,8 @@ final class RouterPorts {
             if (mapped.size() < ports.size()) {
                 mapped.values().forEach(taken::remove);
                 exhausted.put(e.getKey(), "no free router port left in " + start + ".." + (start + size - 1)
-                        + " (the range the controller gives Gateways that share a port with an older one)");
+                        + " (the router ports reserved for Gateways that share a port with an older Gateway or"
+                        + " listen on a port inside this range; see --gateway-ports)");
             } else {
                 remapped.add(e.getKey());
                 out.put(e.getKey(), mapped);

@@ -36,7 +36,7 @@ public final class Translator {
     public static Translation translate(ClusterState state, TranslatorConfig config) {
         Index index = new Index(state);
         Set<String> classes = Gateways.ourClasses(state, config);
-        Gateways.Judged judged = Gateways.judge(state, classes, config.isolation());
+        Gateways.Judged judged = Gateways.judge(state, classes, config.isolation(), index);
         Map<String, GatewayView> gateways = judged.views();
         Backends backends = new Backends(index, config.serviceEndpoints());
 

@@ -144,9 +144,14 @@ class TranslatorGoldenTest {
             for (GatewayService s : t.services()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("gateway", s.namespace() + "/" + s.name());
-                m.put("ports", new ArrayList<>(s.ports().stream()
-                        .map(p -> (Object) new LinkedHashMap<>(Map.of("port", (long) p.port(), "routerPort", (long) p.routerPort())))
-                        .toList()));
+                List<Object> ports = new ArrayList<>();
+                for (GatewayService.Port p : s.ports()) {
+                    Map<String, Object> port = new LinkedHashMap<>();
+                    port.put("port", (long) p.port());
+                    port.put("routerPort", (long) p.routerPort());
+                    ports.add(port);
+                }
+                m.put("ports", ports);
                 services.add(m);
             }
             doc.put("gatewayServices", services);
