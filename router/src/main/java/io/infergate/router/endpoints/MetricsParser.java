@@ -58,8 +58,8 @@ public final class MetricsParser {
         while (p < end && text.charAt(p) != '{' && text.charAt(p) != ' ') {
             p++;
         }
-        String name = text.subSequence(start, p).toString();
-        if (!wanted(engine, name)) {
+        String name = wanted(engine, text, start, p);
+        if (name == null) {
             return;
         }
         Map<String, String> labels = Map.of();
@@ -86,24 +86,40 @@ public final class MetricsParser {
         apply(engine, name, labels, value, acc);
     }
 
-    private static boolean wanted(Engine engine, String name) {
-        return switch (engine) {
-            case VLLM -> name.startsWith("vllm:") && switch (name) {
-                case "vllm:num_requests_waiting", "vllm:num_requests_running", "vllm:kv_cache_usage_perc",
-                     "vllm:gpu_cache_usage_perc", "vllm:cache_config_info", "vllm:lora_requests_info" -> true;
-                default -> false;
-            };
-            case SGLANG -> switch (name) {
-                case "sglang:num_queue_reqs", "sglang:num_running_reqs", "sglang:token_usage",
-                     "sglang:cache_config_info" -> true;
-                default -> false;
-            };
-            case TRTLLM -> switch (name) {
-                case "trtllm_num_requests_waiting", "trtllm_num_requests_running", "trtllm_kv_cache_utilization",
-                     "trtllm_kv_cache_tokens_per_block", "trtllm_kv_cache_max_blocks" -> true;
-                default -> false;
-            };
+    private static final String[] VLLM = {"vllm:num_requests_waiting", "vllm:num_requests_running",
+        "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc", "vllm:cache_config_info", "vllm:lora_requests_info"};
+    private static final String[] SGLANG = {"sglang:num_queue_reqs", "sglang:num_running_reqs", "sglang:token_usage",
+        "sglang:cache_config_info"};
+    private static final String[] TRTLLM = {"trtllm_num_requests_waiting", "trtllm_num_requests_running",
+        "trtllm_kv_cache_utilization", "trtllm_kv_cache_tokens_per_block", "trtllm_kv_cache_max_blocks"};
+
+    /**
+     * The wanted series name equal to {@code text[start, end)}, or null. Compared in place: most
+     * lines (histogram buckets, counters) are not wanted, and building a string for each was most
+     * of the parser's allocation.
+     */
+    private static String wanted(Engine engine, CharSequence text, int start, int end) {
+        String[] names = switch (engine) {
+            case VLLM -> VLLM;
+            case SGLANG -> SGLANG;
+            case TRTLLM -> TRTLLM;
         };
+        int len = end - start;
+        for (String name : names) {
+            if (name.length() == len && same(name, text, start)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private static boolean same(String name, CharSequence text, int start) {
+        for (int i = name.length() - 1; i >= 0; i--) { // from the end: names share their prefix
+            if (name.charAt(i) != text.charAt(start + i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void apply(Engine engine, String name, Map<String, String> labels, double value, Acc acc) {

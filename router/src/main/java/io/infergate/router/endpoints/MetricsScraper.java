@@ -3,10 +3,6 @@ package io.infergate.router.endpoints;
 import io.infergate.common.snapshot.Endpoint;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,7 +23,8 @@ import java.util.logging.Logger;
  * {@link ScrapeSettings#maxConcurrent()} at once (a semaphore; the HTTP exchange is the only
  * thing done under it), each within {@link ScrapeSettings#timeout()}. A failing endpoint keeps its
  * last sample, which goes stale, and is retried after a back-off of up to one second so a pod
- * without {@code /metrics} costs one request per second.
+ * without {@code /metrics} costs one request per second. Each loop keeps one HTTP/1.1 connection
+ * to its endpoint ({@link MetricsConnection}, blocking on the loop's virtual thread).
  */
 public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
 
@@ -35,7 +32,6 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
 
     private final ScrapeSettings settings;
-    private final HttpClient client;
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("metrics-scraper-", 0).factory());
     private final Semaphore permits;
@@ -47,11 +43,6 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
     public MetricsScraper(ScrapeSettings settings) {
         this.settings = settings;
         this.permits = new Semaphore(settings.maxConcurrent());
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.timeout())
-                .executor(threads)
-                .build();
     }
 
     @Override
@@ -88,7 +79,7 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
         });
         for (Endpoint e : wanted.values()) {
             loops.computeIfAbsent(e.hostPort(), k -> {
-                Loop loop = new Loop(k, Engine.of(e.labels()));
+                Loop loop = new Loop(k, e.address(), e.port(), Engine.of(e.labels()));
                 threads.submit(loop::run);
                 return loop;
             });
@@ -103,22 +94,29 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
             loops.clear();
         }
         threads.shutdownNow();
-        client.close();
     }
 
     private final class Loop {
         final String hostPort;
         final Engine engine;
-        final URI uri;
+        final MetricsConnection connection;
         volatile boolean stopped;
 
-        Loop(String hostPort, Engine engine) {
+        Loop(String hostPort, String address, int port, Engine engine) {
             this.hostPort = hostPort;
             this.engine = engine;
-            this.uri = URI.create("http://" + hostPort + "/metrics");
+            this.connection = new MetricsConnection(address, port);
         }
 
         void run() {
+            try {
+                loop();
+            } finally {
+                connection.close();
+            }
+        }
+
+        private void loop() {
             Duration wait = settings.interval();
             while (!stopped && !closed) {
                 try {
@@ -131,7 +129,7 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
                 } catch (InterruptedException e) {
                     return;
                 } catch (IOException | RuntimeException e) {
-                    LOG.log(Level.FINE, e, () -> "scrape of " + uri + " failed");
+                    LOG.log(Level.FINE, e, () -> "scrape of http://" + hostPort + "/metrics failed");
                     wait = wait.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait.multipliedBy(2);
                 }
                 try {
@@ -143,13 +141,12 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
         }
 
         Metrics scrape() throws IOException, InterruptedException {
-            HttpRequest req = HttpRequest.newBuilder(uri).timeout(settings.timeout()).GET().build();
             String body;
             permits.acquire();
             try {
-                HttpResponse<String> res = client.send(req, HttpResponse.BodyHandlers.ofString());
-                if (res.statusCode() != 200) {
-                    throw new IOException("status " + res.statusCode());
+                MetricsConnection.Response res = connection.get(settings.timeout());
+                if (res.status() != 200) {
+                    throw new IOException("status " + res.status());
                 }
                 body = res.body();
             } finally {
