@@ -9,9 +9,9 @@
 # 127.0.15.11.. (:8000), the controller's admin socket on 127.0.15.100:19090 (only to render the snapshot).
 #
 # Each configuration gets fresh pods (empty caches) and fresh routers with its --scheduler-config;
-# the snapshot is rendered once by the controller in local mode from the walkthrough's objects plus
-# one Pod per simulated pod, then PUT into each router's internal API. Everything started is stopped
-# with TERM on exit. Bounded: 10 configurations x (start + steps x (step-seconds + drain)).
+# the snapshot is rendered by the controller in local mode from the walkthrough's objects plus one
+# Pod per simulated pod, once per router count (it carries the count), then PUT into each router's
+# internal API. Everything started is stopped with TERM on exit. Bounded: 10 configurations x (start + steps x (step-seconds + drain)).
 #
 # Environment: STRATEGIES ("random round-robin least-request epp-default ours"), ROUTER_COUNTS ("1 3"),
 # STEPS (run only the first N rate steps; for short development runs), OUT (markdown output,
@@ -59,7 +59,7 @@ TOKEN=$(cat "$W/token")
 SIM_HOSTS=""
 for ((i = 1; i <= PODS; i++)); do SIM_HOSTS+="${SIM_HOSTS:+,}127.0.15.$((10 + i))"; done
 
-# 1. Render the snapshot once: the walkthrough's Gateway, HTTPRoute and InferencePool, one Pod per pod.
+# 1. Render the snapshots: the walkthrough's Gateway, HTTPRoute and InferencePool, one Pod per pod.
 mkdir "$W/manifests"
 cp "$ROOT"/docs/examples/walkthrough/*.yaml "$W/manifests/"
 for ((i = 0; i < PODS; i++)); do
@@ -71,25 +71,35 @@ metadata: {name: bench-$i, namespace: default, labels: {workload.serving.volcano
 status: {podIP: 127.0.15.$((11 + i)), conditions: [{type: Ready, status: "True"}]}
 YAML
 done > "$W/manifests/05-pods.yaml"
-"$JAVA" -XX:+UseSerialGC -jar "$CTL_JAR" --manifests "$W/manifests" --routers http://127.0.15.1:15000 \
-  --token-file "$W/token" --admin-bind 127.0.15.100 --admin-port 19090 > "$W/controller.log" 2>&1 & PIDS+=($!)
-for _ in $(seq 1 300); do
-  if curl -fs http://127.0.15.100:19090/snapshot -o "$W/snapshot.json" 2>/dev/null \
-     && [ "$(grep -o '127\.0\.15\.[0-9]*' "$W/snapshot.json" | sort -u | wc -l)" -ge "$PODS" ]; then break; fi
-  sleep 0.2
+# Rendered once per router count, with that many router URLs: the controller stamps the count into
+# the snapshot ("routers"), and the prefix scorer's auto mode reads it (docs/adr/0005-prefix-affinity.md).
+# The controller's pushes to the routers (not started yet) fail and are retried; it is stopped at once.
+for R in $ROUTER_COUNTS; do
+  CTL_ROUTERS=""
+  for ((r = 1; r <= R; r++)); do CTL_ROUTERS+="${CTL_ROUTERS:+,}http://127.0.15.$r:15000"; done
+  "$JAVA" -XX:+UseSerialGC -jar "$CTL_JAR" --manifests "$W/manifests" --routers "$CTL_ROUTERS" \
+    --token-file "$W/token" --admin-bind 127.0.15.100 --admin-port 19090 > "$W/controller-$R.log" 2>&1 & PIDS+=($!)
+  S="$W/snapshot-$R.json"
+  WANT='"objectives"' # one router: the field is omitted
+  [ "$R" -gt 1 ] && WANT="\"routers\": *$R\b"
+  for _ in $(seq 1 300); do
+    if curl -fs http://127.0.15.100:19090/snapshot -o "$S" 2>/dev/null && grep -Eq "$WANT" "$S" \
+       && [ "$(grep -o '127\.0\.15\.[0-9]*' "$S" | sort -u | wc -l)" -ge "$PODS" ]; then break; fi
+    sleep 0.2
+  done
+  grep -Eq "$WANT" "$S" 2>/dev/null && [ "$(grep -o '127\.0\.15\.[0-9]*' "$S" | sort -u | wc -l)" -ge "$PODS" ] \
+    || { echo "bench: the controller rendered no snapshot with $PODS endpoints for $R routers; log:" >&2; tail -20 "$W/controller-$R.log" >&2; exit 1; }
+  stop_all
 done
-[ "$(grep -o '127\.0\.15\.[0-9]*' "$W/snapshot.json" 2>/dev/null | sort -u | wc -l)" -ge "$PODS" ] \
-  || { echo "bench: the controller rendered no snapshot with $PODS endpoints; log:" >&2; tail -20 "$W/controller.log" >&2; exit 1; }
-stop_all
 
 wait_for() { # description, command...: up to 60 s
   local what=$1; shift
   for _ in $(seq 1 300); do "$@" && return 0; sleep 0.2; done
   echo "bench: $what not ready after 60 s; logs in $W" >&2; KEEP=1; exit 1
 }
-put_snapshot() { # router index
+put_snapshot() { # router index, router count
   curl -fs -o /dev/null -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    --data-binary "@$W/snapshot.json" "http://127.0.15.$1:15000/internal/v1/snapshot"
+    --data-binary "@$W/snapshot-$2.json" "http://127.0.15.$1:15000/internal/v1/snapshot"
 }
 sims_up() { local h; for h in ${SIM_HOSTS//,/ }; do curl -fs -o /dev/null "http://$h:8000/health" || return 1; done; }
 
@@ -110,7 +120,7 @@ for R in $ROUTER_COUNTS; do
     done
     wait_for "simulated pods" sims_up
     for ((r = 1; r <= R; r++)); do
-      wait_for "router $r snapshot" put_snapshot "$r"
+      wait_for "router $r snapshot" put_snapshot "$r" "$R"
       wait_for "router $r" curl -fs -o /dev/null "http://127.0.15.$r:15000/observe/health/ready"
     done
     sleep 1 # a few metric scrapes of every pod before the first request

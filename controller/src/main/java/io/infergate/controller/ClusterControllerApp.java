@@ -200,6 +200,9 @@ public final class ClusterControllerApp implements AutoCloseable {
     private void accept(KubeSource.Inputs inputs) {
         lastInputs = inputs;
         token.set(inputs.token());
+        // Every router pod discovered, leader or not, so that standbys build the same snapshot id;
+        // a pod joining or leaving arrives here as new inputs, so the new count is pushed at once.
+        reconciler.routers((int) inputs.routers().stream().map(this::url).distinct().count());
         Translation t = reconciler.accept(inputs.state(), translatorConfig.withGatewayAddresses(inputs.gatewayAddresses())
                 .withIsolation(config.gatewayPorts().withServiceAddresses(inputs.gatewayServices())));
         gatewayServices.apply(t.services());

@@ -55,6 +55,7 @@ public final class ControllerApp implements AutoCloseable {
             Reconciler reconciler = new Reconciler(
                     new TranslatorConfig(config.controllerName(), config.gatewayAddresses()), clock,
                     publisher::publish, publisher::acks, metrics);
+            reconciler.routers((int) config.routers().stream().distinct().count());
             relay.reconciler = reconciler;
             relay.metrics = metrics;
             resources.add(publisher);

@@ -37,6 +37,11 @@ import java.util.stream.Collectors;
  * holds (ids of recent snapshots are remembered for this), so a Gateway stays programmed while
  * routers move from one snapshot to the next. Locks guard memory only; publishing just hands over
  * the snapshot (the publisher's loops do the I/O).
+ *
+ * <p>The snapshot is stamped with how many routers it is pushed to ({@link #routers(int)}), here
+ * rather than in the translator (which sees only objects) or the publisher (which ships finished
+ * JSON): the stamped content id is the one routers acknowledge, so it must be the id remembered
+ * for Programmed. A different count is a different snapshot, so a change is pushed again.
  */
 final class Reconciler {
 
@@ -64,6 +69,7 @@ final class Reconciler {
     private String snapshotJson = SnapshotJson.toJson(Snapshot.empty());
     private boolean built;
     private String publishedId;
+    private int routers = 1;
 
     /**
      * @param publish receives {@code (id, json)} of every new snapshot
@@ -89,6 +95,14 @@ final class Reconciler {
         this.metrics = metrics;
     }
 
+    /**
+     * How many routers share the traffic (the snapshot's {@code routers}); values below 1 count
+     * as 1. Takes effect from the next {@link #accept}.
+     */
+    synchronized void routers(int count) {
+        routers = Math.max(1, count);
+    }
+
     /** Translates a new state; publishes its snapshot when it differs from the last one published. */
     void accept(ClusterState state) {
         accept(state, defaultConfig);
@@ -102,7 +116,11 @@ final class Reconciler {
         Translation t = Translator.translate(state, config);
         metrics.rebuilt();
         rebuilds.incrementAndGet();
-        List<Violation> violations = SnapshotValidator.validate(t.snapshot());
+        Snapshot forRouters;
+        synchronized (this) {
+            forRouters = t.snapshot().withRouters(routers);
+        }
+        List<Violation> violations = SnapshotValidator.validate(forRouters);
         String id;
         String json;
         boolean changed;
@@ -117,21 +135,21 @@ final class Reconciler {
                 id = null;
                 json = null;
             } else {
-                id = SnapshotJson.contentId(t.snapshot());
-                json = SnapshotJson.toJson(t.snapshot());
+                id = SnapshotJson.contentId(forRouters);
+                json = SnapshotJson.toJson(forRouters);
                 changed = !id.equals(publishedId);
                 publishedId = id;
-                snapshot = t.snapshot();
+                snapshot = forRouters;
                 snapshotId = id;
                 snapshotJson = json;
-                gatewaysBySnapshot.put(id, t.snapshot().gateways().stream().map(Gateway::id).collect(Collectors.toSet()));
+                gatewaysBySnapshot.put(id, forRouters.gateways().stream().map(Gateway::id).collect(Collectors.toSet()));
                 restamp();
             }
         }
         restamped.run();
         if (changed) {
-            LOG.info(() -> "built snapshot " + id + ": " + t.snapshot().gateways().size() + " gateways, "
-                    + t.snapshot().routes().size() + " routes, " + t.snapshot().backends().size() + " backends");
+            LOG.info(() -> "built snapshot " + id + ": " + forRouters.gateways().size() + " gateways, "
+                    + forRouters.routes().size() + " routes, " + forRouters.backends().size() + " backends");
             publish.accept(id, json);
         }
         return t;

@@ -20,6 +20,7 @@ import io.infergate.router.schedule.Admission;
 import io.infergate.router.schedule.EndpointRegistry;
 import io.infergate.router.schedule.PluginTimings;
 import io.infergate.router.schedule.PoolScheduling;
+import io.infergate.router.schedule.RouterCount;
 import io.infergate.router.schedule.SchedulerConfig;
 import io.infergate.router.schedule.SchedulingProfile;
 import io.infergate.router.schedule.SchedulingSettings;
@@ -59,6 +60,7 @@ public final class RouterApp implements AutoCloseable {
     private final PluginTimings pluginTimings;
     private final Admission admission;
     private final PoolGauges poolGauges;
+    private final RouterCount routerCount = new RouterCount();
 
     private RouterApp(RouterConfig config, RandomGenerator random, Credentials credentials) {
         metrics = new RouterMetrics(Metrics.globalRegistry());
@@ -67,7 +69,7 @@ public final class RouterApp implements AutoCloseable {
         scraper = new MetricsScraper(scheduling.scrape());
         pluginTimings = new PluginTimings(Metrics.globalRegistry());
         // Validated by Main already; built again here because plugin instances hold per-router state.
-        Map<String, SchedulingProfile> profiles = scheduling.plugins().build(BuiltInPlugins.registry(random));
+        Map<String, SchedulingProfile> profiles = scheduling.plugins().build(BuiltInPlugins.registry(random, routerCount));
         SchedulingProfile profile = SchedulerConfig.primary(profiles);
         Duration staleAfter = scheduling.scrape().staleAfter();
         admission = new Admission(scheduling.admission(), scheduling.saturation(), scraper, staleAfter);
@@ -79,7 +81,8 @@ public final class RouterApp implements AutoCloseable {
         poolGauges = new PoolGauges(Metrics.globalRegistry(), () -> serving.current().map(s -> s.snapshot().backends())
                 .orElse(List.of()).stream().filter(b -> b instanceof Backend.InferencePool)
                 .map(b -> (Backend.InferencePool) b).toList(), scraper, staleAfter);
-        SnapshotStore store = new SnapshotStore(serving, sockets, endpoints, metrics, config.bindAddress(), random);
+        SnapshotStore store = new SnapshotStore(serving, sockets, endpoints, metrics, config.bindAddress(), random,
+                routerCount);
         Readiness readiness = new Readiness(() -> new Readiness.State(
                 closed.get() ? Optional.empty() : serving.current().map(CompiledSnapshot::id),
                 sockets.openSockets(), sockets.failedSockets()));
@@ -161,6 +164,11 @@ public final class RouterApp implements AutoCloseable {
      */
     public boolean poolSaturated(String backendId) {
         return serving.current().flatMap(s -> s.backend(backendId)).map(admission::saturated).orElse(false);
+    }
+
+    /** How many routers the served snapshot says share the pools (tests, debugging). */
+    public int routerCount() {
+        return routerCount.get();
     }
 
     /** Requests in flight on public sockets. */

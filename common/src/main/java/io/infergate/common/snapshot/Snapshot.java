@@ -16,12 +16,16 @@ import java.util.List;
  * @param routes        HTTPRoutes attached to at least one listener of those Gateways
  * @param backends      every backend a route rule references (Services and InferencePools)
  * @param objectives    InferenceObjectives, by pool
+ * @param routers       how many routers the controller pushes this snapshot to (1 when unknown or
+ *                      one): routers that share a pool's traffic must agree on where a new prompt
+ *                      prefix goes, a router alone need not (docs/adr/0005-prefix-affinity.md)
  */
 public record Snapshot(int schemaVersion,
                        List<Gateway> gateways,
                        List<HttpRoute> routes,
                        List<Backend> backends,
-                       List<Objective> objectives) {
+                       List<Objective> objectives,
+                       int routers) {
 
     /** The schema version this code writes and understands. Bump it on incompatible changes. */
     public static final int SCHEMA_VERSION = 1;
@@ -31,6 +35,17 @@ public record Snapshot(int schemaVersion,
         routes = List.copyOf(routes);
         backends = List.copyOf(backends);
         objectives = List.copyOf(objectives);
+    }
+
+    /** A snapshot for one router (or an unknown number). */
+    public Snapshot(int schemaVersion, List<Gateway> gateways, List<HttpRoute> routes, List<Backend> backends,
+                    List<Objective> objectives) {
+        this(schemaVersion, gateways, routes, backends, objectives, 1);
+    }
+
+    /** The same content for {@code count} routers. */
+    public Snapshot withRouters(int count) {
+        return new Snapshot(schemaVersion, gateways, routes, backends, objectives, count);
     }
 
     /** An empty snapshot of the current schema: serves nothing. */

@@ -78,7 +78,8 @@ public final class SnapshotDecoder {
                 list(o, "gateways", "", this::gateway),
                 list(o, "routes", "", this::route),
                 list(o, "backends", "", this::backend),
-                list(o, "objectives", "", this::objective));
+                list(o, "objectives", "", this::objective),
+                o.containsKey("routers") ? integer(o, "routers", "") : 1); // absent: one router (older writers)
     }
 
     private Gateway gateway(JsonObject o, String p) {

@@ -54,13 +54,16 @@ public final class SnapshotJson {
     }
 
     static JsonObject body(Snapshot s) {
-        return JSON.createObjectBuilder()
+        JsonObjectBuilder b = JSON.createObjectBuilder()
                 .add("schemaVersion", s.schemaVersion())
                 .add("gateways", array(s.gateways(), SnapshotJson::gateway))
                 .add("routes", array(s.routes(), SnapshotJson::route))
                 .add("backends", array(s.backends(), SnapshotJson::backend))
-                .add("objectives", array(s.objectives(), SnapshotJson::objective))
-                .build();
+                .add("objectives", array(s.objectives(), SnapshotJson::objective));
+        if (s.routers() != 1) { // omitted for one router: such snapshots keep the ids they had before the field
+            b.add("routers", s.routers());
+        }
+        return b.build();
     }
 
     private static JsonObjectBuilder gateway(Gateway g) {

@@ -22,7 +22,7 @@ import java.util.regex.PatternSyntaxException;
  * none being a value of its own), since the router could not tell such listeners' requests apart; route parents name existing listeners; backendRefs and mirrors name existing backends; weights
  * in 0..1,000,000; regular expressions compile; paths start with '/'; redirect codes are
  * 301/302/303/307/308; mirror fractions are in (0, 1]; objectives name existing pools; model rewrite rules have
- * non-blank names and at least one target with a weight in 1..1,000,000.
+ * non-blank names and at least one target with a weight in 1..1,000,000; the router count is at least 1.
  */
 public final class SnapshotValidator {
 
@@ -43,6 +43,9 @@ public final class SnapshotValidator {
     private void check(Snapshot s) {
         if (s.schemaVersion() != Snapshot.SCHEMA_VERSION) {
             add("/schemaVersion", "unsupported schema version " + s.schemaVersion());
+        }
+        if (s.routers() < 1) {
+            add("/routers", "must be at least 1 (the number of routers the snapshot is pushed to)");
         }
         Map<String, Set<String>> listeners = new HashMap<>();
         Map<String, String> sockets = new HashMap<>();

@@ -60,6 +60,7 @@ final class Samples {
                                                 List.of(), List.of(new ModelRewrite.Target("Qwen2.5-0.5B-Instruct", 1))))),
                         new Backend.Service(echo, "default", "echo", 8080, Backend.AppProtocol.H2C,
                                 List.of(new Endpoint("fd00::1", 3000, Optional.empty(), Map.of())))),
-                List.of(new Objective("inferenceobjective/default/critical", "default", "critical", pool, 10)));
+                List.of(new Objective("inferenceobjective/default/critical", "default", "critical", pool, 10)),
+                3);
     }
 }

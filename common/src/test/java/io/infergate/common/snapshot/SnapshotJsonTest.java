@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,6 +67,28 @@ class SnapshotJsonTest {
     void everyValidSampleHasNoViolations() {
         assertEquals(List.of(), SnapshotValidator.validate(Samples.full()));
         assertEquals(List.of(), SnapshotValidator.validate(Snapshot.empty()));
+    }
+
+    @Test
+    void oneRouterOmitsTheFieldSoOlderIdsStay() {
+        Snapshot one = Samples.full().withRouters(1);
+        assertFalse(SnapshotJson.toJson(one).contains("\"routers\""));
+        assertTrue(SnapshotJson.toJson(Samples.full()).contains("\"routers\":3"));
+        assertNotEquals(SnapshotJson.contentId(one), SnapshotJson.contentId(Samples.full()));
+        // What an older controller wrote (no field) decodes as one router, with the same id.
+        String old = SnapshotJson.toJson(one);
+        var ok = assertInstanceOf(SnapshotDecoder.Result.Ok.class, SnapshotDecoder.decode(old));
+        assertEquals(1, ok.snapshot().routers());
+        assertEquals(SnapshotJson.contentId(one), ok.id());
+    }
+
+    @Test
+    void routerCountBelowOneIsAViolation() {
+        assertEquals("/routers", SnapshotValidator.validate(Samples.full().withRouters(0)).getFirst().path());
+        String json = SnapshotJson.toJson(Snapshot.empty()).replaceFirst("\"id\":\"sha256:[0-9a-f]+\",", "")
+                .replace("\"objectives\":[]", "\"objectives\":[],\"routers\":\"three\"");
+        var invalid = assertInstanceOf(SnapshotDecoder.Result.Invalid.class, SnapshotDecoder.decode(json));
+        assertEquals("/routers", invalid.violations().getFirst().path());
     }
 
     /** Two-space indentation so that golden diffs are readable; parsing ignores whitespace. */

@@ -72,14 +72,14 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
     }
 
     /**
-     * The built-in default: queue ×2, KV cache ×2, prefix (rendezvous) ×6, outstanding ×1,
+     * The built-in default: queue ×2, KV cache ×2, prefix (auto) ×6, outstanding ×1,
      * max-score picker (docs/plugins/README.md says why).
      */
     public static SchedulerConfig defaults() {
         return new SchedulerConfig(List.of(
                 new PluginSpec("queue-scorer", "queue-scorer", Map.of()),
                 new PluginSpec("kv-cache-utilization-scorer", "kv-cache-utilization-scorer", Map.of()),
-                new PluginSpec("prefix-cache-scorer", "prefix-cache-scorer", Map.of("mode", "rendezvous")),
+                new PluginSpec("prefix-cache-scorer", "prefix-cache-scorer", Map.of("mode", "auto")),
                 new PluginSpec("outstanding-requests-scorer", "outstanding-requests-scorer", Map.of()),
                 new PluginSpec("max-score-picker", "max-score-picker", Map.of())),
                 List.of(new ProfileSpec(DEFAULT_PROFILE, List.of(

@@ -13,6 +13,7 @@ import io.infergate.router.match.SocketKey;
 import io.infergate.router.observe.RouterMetrics;
 import io.infergate.router.schedule.BackendTarget;
 import io.infergate.router.schedule.EndpointRegistry;
+import io.infergate.router.schedule.RouterCount;
 
 import java.util.HashSet;
 import java.util.List;
@@ -60,6 +61,7 @@ public final class SnapshotStore {
     private final RouterMetrics metrics;
     private final String bindAddress;
     private final RandomGenerator random;
+    private final RouterCount routers;
     private final ReentrantLock applyLock = new ReentrantLock();
 
     /**
@@ -72,6 +74,13 @@ public final class SnapshotStore {
      */
     public SnapshotStore(Serving serving, PublicSockets sockets, EndpointRegistry endpoints, RouterMetrics metrics,
                          String bindAddress, RandomGenerator random) {
+        this(serving, sockets, endpoints, metrics, bindAddress, random, new RouterCount());
+    }
+
+    /** @param routers set to each applied snapshot's router count, for the plugins that read it */
+    public SnapshotStore(Serving serving, PublicSockets sockets, EndpointRegistry endpoints, RouterMetrics metrics,
+                         String bindAddress, RandomGenerator random, RouterCount routers) {
+        this.routers = routers;
         this.serving = serving;
         this.sockets = sockets;
         this.endpoints = endpoints;
@@ -113,12 +122,13 @@ public final class SnapshotStore {
                 BackendTarget.compileAll(snapshot.backends(), endpoints, random));
         Set<SocketKey> needed = routes.socketKeys();
         Set<SocketKey> failed = sockets.openAll(needed);
+        routers.set(snapshot.routers());
         serving.set(compiled);
         sockets.closeAllExcept(needed);
         endpoints.retainOnly(endpointKeys(snapshot));
         metrics.snapshotApplied(id, snapshot.schemaVersion());
         LOG.info(() -> "snapshot applied: " + id + " (" + snapshot.gateways().size() + " gateways, "
-                + snapshot.routes().size() + " routes, " + snapshot.backends().size() + " backends, sockets "
+                + snapshot.routes().size() + " routes, " + snapshot.backends().size() + " backends, " + snapshot.routers() + " router(s), sockets "
                 + sockets.openSockets() + (failed.isEmpty() ? "" : ", FAILED sockets " + failed) + ")");
         return new Outcome.Applied(id, snapshot.schemaVersion(), true);
     }

@@ -74,7 +74,7 @@ class SchedulerConfigTest {
         assertEquals(List.of("queue-scorer×2.0", "kv-cache-utilization-scorer×2.0", "prefix-cache-scorer×6.0",
                         "outstanding-requests-scorer×1.0"),
                 p.scorers().stream().map(w -> w.scorer().type() + "×" + w.weight()).toList());
-        assertEquals(PrefixCacheScorer.Mode.RENDEZVOUS, ((PrefixCacheScorer) p.scorers().get(2).scorer()).mode());
+        assertEquals(PrefixCacheScorer.Mode.AUTO, ((PrefixCacheScorer) p.scorers().get(2).scorer()).mode());
     }
 
     private static final String TWO_PROFILES = """
@@ -122,7 +122,7 @@ class SchedulerConfigTest {
                         "plugins[0]: unknown plugin type 'magic-scorer' (known: "
                                 + String.join(", ", BuiltInPlugins.registry(new SplittableRandom(1)).types()) + ")"),
                 arguments("bad parameter value", HEAD + "plugins:\n- type: prefix-cache-scorer\n  parameters:\n    mode: global\n",
-                        "plugins[0]: plugin 'prefix-cache-scorer': parameter 'mode' must be one of [rendezvous, local-index], got 'global'"),
+                        "plugins[0]: plugin 'prefix-cache-scorer': parameter 'mode' must be one of [auto, rendezvous, local-index], got 'global'"),
                 arguments("unknown parameter", HEAD + "plugins:\n- type: queue-scorer\n  parameters:\n    depth: 3\n",
                         "plugins[0]: plugin 'queue-scorer' of type 'queue-scorer' has unknown parameters [depth]"),
                 arguments("unknown pluginRef", HEAD + PLUGINS + profile + "  - pluginRef: kv\n",

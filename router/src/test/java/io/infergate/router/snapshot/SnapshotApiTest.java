@@ -190,6 +190,20 @@ class SnapshotApiTest {
         assertTrue(text.contains("infergate_router_requests_total{"), text);
     }
 
+    /** The router count travels with the snapshot; a snapshot without it (standalone, older controller) means one. */
+    @Test
+    @Order(10)
+    void theRouterCountFollowsTheServedSnapshot() {
+        assertEquals(200, router.put(onPorts(portA).withRouters(3)).status());
+        assertEquals(3, router.app().routerCount());
+        String withoutField = SnapshotJson.toJson(onPorts(portA));
+        assertFalse(withoutField.contains("\"routers\""));
+        assertEquals(200, router.putJson(withoutField, RouterFixture.TOKEN).status());
+        assertEquals(1, router.app().routerCount());
+        assertEquals(400, router.putJson(SnapshotJson.toJson(onPorts(portA).withRouters(0)), RouterFixture.TOKEN).status());
+        assertEquals(1, router.app().routerCount(), "a rejected snapshot changes nothing");
+    }
+
     private static boolean refused(int port) {
         try (var s = new java.net.Socket("127.0.0.1", port)) {
             return false;

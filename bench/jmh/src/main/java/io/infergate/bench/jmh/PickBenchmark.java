@@ -11,6 +11,7 @@ import io.infergate.router.schedule.Pick;
 import io.infergate.router.schedule.PickContext;
 import io.infergate.router.schedule.PluginTimer;
 import io.infergate.router.schedule.PoolScheduling;
+import io.infergate.router.schedule.RouterCount;
 import io.infergate.router.schedule.SaturationDetector;
 import io.infergate.router.schedule.Scheduler;
 import io.infergate.router.schedule.SchedulerConfig;
@@ -43,8 +44,8 @@ import java.util.random.RandomGenerator;
 /**
  * One full pick of an InferencePool request, as the router does it per request: admission (the
  * saturation check over the pool), the views of 100 endpoints with their scraped metrics, the
- * default profile of {@link SchedulerConfig#defaults()} (queue, KV cache, prefix-cache in
- * rendezvous mode with the prompt's block hashes, outstanding requests; max-score picker, plus the
+ * default profile of {@link SchedulerConfig#defaults()} (queue, KV cache, prefix-cache in auto
+ * mode as with 3 routers, i.e. rendezvous, with the prompt's block hashes, outstanding requests; max-score picker, plus the
  * prefix index update), taking the endpoint's slot and closing the lease.
  *
  * <p>Endpoints carry varied, seeded metrics (waiting 0–4, running 0–48, KV use 5–75 %, a few
@@ -100,8 +101,10 @@ public class PickBenchmark {
         // 2 h ago are stale, as a pod that stopped answering would be.
         Duration staleAfter = Duration.ofHours(1);
         RandomGenerator random = new SplittableRandom(7);
+        // Three routers: the default prefix scorer (mode auto) then runs its rendezvous path, the
+        // costlier one (a router alone runs local-index, a subset of it).
         SchedulingProfile profile = SchedulerConfig.primary(SchedulerConfig.defaults().build(BuiltInPlugins.registry(
-                RandomGenerator.of("L64X128MixRandom"))));
+                RandomGenerator.of("L64X128MixRandom"), new RouterCount(3))));
         EndpointRegistry registry = new EndpointRegistry(new PoolScheduling(profile, lookup, staleAfter,
                 PluginTimer.none(), e -> { }));
         Backend.InferencePool backend = new Backend.InferencePool(Backend.InferencePool.idOf("bench", "vllm"), "bench",

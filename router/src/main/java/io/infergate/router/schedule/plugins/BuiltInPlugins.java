@@ -1,6 +1,7 @@
 package io.infergate.router.schedule.plugins;
 
 import io.infergate.router.schedule.PluginRegistry;
+import io.infergate.router.schedule.RouterCount;
 
 import java.util.List;
 import java.util.Locale;
@@ -12,22 +13,30 @@ public final class BuiltInPlugins {
     private BuiltInPlugins() {
     }
 
-    /** @param random the pickers' source of randomness (thread-safe; seeded in tests) */
+    /** A router alone ({@link RouterCount} 1), e.g. to validate a configuration. */
     public static PluginRegistry registry(RandomGenerator random) {
+        return registry(random, new RouterCount());
+    }
+
+    /**
+     * @param random  the pickers' source of randomness (thread-safe; seeded in tests)
+     * @param routers how many routers share the pools, kept current by the snapshot store
+     */
+    public static PluginRegistry registry(RandomGenerator random, RouterCount routers) {
         return new PluginRegistry()
                 .register(QueueScorer.TYPE, (name, p) -> new QueueScorer(name))
                 .register(KvCacheUtilizationScorer.TYPE, (name, p) -> new KvCacheUtilizationScorer(name))
                 .register(OutstandingRequestsScorer.TYPE, (name, p) -> new OutstandingRequestsScorer(name))
                 .register(LoraAffinityScorer.TYPE, (name, p) -> new LoraAffinityScorer(name))
                 .register(PrefixCacheScorer.TYPE, (name, p) -> new PrefixCacheScorer(name,
-                        PrefixCacheScorer.Mode.valueOf(p.string("mode", "rendezvous", List.of("rendezvous", "local-index"))
+                        PrefixCacheScorer.Mode.valueOf(p.string("mode", "auto", List.of("auto", "rendezvous", "local-index"))
                                 .replace('-', '_').toUpperCase(Locale.ROOT)),
                         p.integer("blockSize", 64, 1, 1 << 20),
                         p.integer("maxPrefixBlocksToMatch", 256, 1, 1 << 16),
                         p.integer("anchorBlocks", 4, 1, 1 << 16),
                         p.decimal("loadFactor", 0.25, 0, 100),
                         p.integer("loadSlack", 4, 0, 1 << 20),
-                        p.integer("lruCapacityPerServer", 31_250, 1, 1 << 24)))
+                        p.integer("lruCapacityPerServer", 31_250, 1, 1 << 24), routers))
                 .register(LowQueueFilter.TYPE, (name, p) -> new LowQueueFilter(name,
                         p.integer("threshold", 128, 0, Integer.MAX_VALUE)))
                 .register(LowKvCacheFilter.TYPE, (name, p) -> new LowKvCacheFilter(name,

@@ -4,6 +4,7 @@ import io.infergate.router.schedule.EndpointView;
 import io.infergate.router.schedule.PickContext;
 import io.infergate.router.schedule.Plugin;
 import io.infergate.router.schedule.PrefixHashes;
+import io.infergate.router.schedule.RouterCount;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,13 +12,13 @@ import java.util.List;
 /**
  * {@code prefix-cache-scorer}: prefers endpoints likely to hold the prompt's prefix in their KV
  * cache. The prompt is hashed into a chain of block hashes ({@link PrefixHashes}); a prompt
- * without a full block scores 0 everywhere. Two modes (docs/adr/0004-prefix-affinity.md):
+ * without a full block scores 0 everywhere. Three modes (docs/adr/0005-prefix-affinity.md):
  *
  * <ul>
  *   <li>{@code local-index} (the EPP's approximate scorer): {@code score = leading blocks this
  *   router has sent to the endpoint / blocks of the prompt}. Each router learns alone, so with N
  *   routers a prefix is spread over up to N endpoints.</li>
- *   <li>{@code rendezvous} (default): the anchor {@code h_a} (the hash of the first
+ *   <li>{@code rendezvous}: the anchor {@code h_a} (the hash of the first
  *   {@code min(anchor-blocks, n)} blocks) ranks the endpoints by highest random weight
  *   {@code mix(h_a ⊕ hash(address:port))}. Walking that order, an endpoint whose load
  *   ({@code running + waiting} when scraped and fresh, else this router's outstanding) is at or
@@ -30,6 +31,12 @@ import java.util.List;
  *   same ranking from the same snapshot and, up to scrape timing, the same loads, so the
  *   affinity holds across N routers without a shared store; removing an endpoint moves only the
  *   prefixes it was first for.</li>
+ *   <li>{@code auto} (default): {@code local-index} while the served snapshot says this router is
+ *   alone ({@link RouterCount} 1), {@code rendezvous} when it shares the pools with others. Only
+ *   routers that share a pool need a placement they agree on without talking; a router alone does
+ *   better placing a new prefix by load (the other scorers) and remembering where it went, since
+ *   the hash spreads a few dozen prefixes unevenly. The index is kept in both, so a switch back to
+ *   {@code local-index} starts from what this router sent.</li>
  * </ul>
  *
  * @param blockChars          characters per block (64 ≈ 16 tokens)
@@ -43,7 +50,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
     public static final String TYPE = "prefix-cache-scorer";
 
     /** How endpoints are matched to prefixes. */
-    public enum Mode { LOCAL_INDEX, RENDEZVOUS }
+    public enum Mode { LOCAL_INDEX, RENDEZVOUS, AUTO }
 
     private final String name;
     private final Mode mode;
@@ -53,10 +60,13 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
     private final double loadFactor;
     private final int loadSlack;
     private final PrefixIndex index;
+    private final RouterCount routers;
 
+    /** @param routers how many routers share the pools (read per pick in {@code auto} mode) */
     public PrefixCacheScorer(String name, Mode mode, int blockChars, int maxBlocks, int anchorBlocks,
-                             double loadFactor, int loadSlack, int lruCapacityPerEndpoint) {
+                             double loadFactor, int loadSlack, int lruCapacityPerEndpoint, RouterCount routers) {
         this.name = name;
+        this.routers = routers;
         this.mode = mode;
         this.blockChars = blockChars;
         this.maxBlocks = maxBlocks;
@@ -91,7 +101,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
         for (int i = 0; i < out.length; i++) {
             out[i] = (double) index.leadingMatches(candidates.get(i).key(), chain) / chain.length;
         }
-        if (mode == Mode.RENDEZVOUS) {
+        if (mode == Mode.RENDEZVOUS || mode == Mode.AUTO && routers.get() > 1) {
             out[assigned(chain, candidates)] = 1;
         }
         return out;

@@ -4,6 +4,7 @@ import io.infergate.router.schedule.EndpointView;
 import io.infergate.router.schedule.Parameters;
 import io.infergate.router.schedule.PickContext;
 import io.infergate.router.schedule.Plugin;
+import io.infergate.router.schedule.RouterCount;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -25,6 +26,11 @@ class PrefixCacheScorerTest {
     private static Plugin.Scorer scorer(String mode) {
         return (Plugin.Scorer) BuiltInPlugins.registry(new SplittableRandom(1)).factory(PrefixCacheScorer.TYPE)
                 .orElseThrow().create("prefix", new Parameters("prefix", Map.of("mode", mode)));
+    }
+
+    private static Plugin.Scorer auto(RouterCount routers) {
+        return (Plugin.Scorer) BuiltInPlugins.registry(new SplittableRandom(1), routers).factory(PrefixCacheScorer.TYPE)
+                .orElseThrow().create("prefix", new Parameters("prefix", Map.of()));
     }
 
     private static PickContext request(String prompt) {
@@ -154,6 +160,65 @@ class PrefixCacheScorerTest {
             }
             assertEquals(expected, s.assigned(chain, pool), "round " + round);
         }
+    }
+
+    @Test
+    void autoIsTheDefaultMode() {
+        assertEquals(PrefixCacheScorer.Mode.AUTO, ((PrefixCacheScorer) auto(new RouterCount())).mode());
+    }
+
+    /** Alone, auto scores as local-index: a new prefix has no owner, so the load scorers place it. */
+    @Test
+    void autoWithOneRouterScoresAsLocalIndex() {
+        RouterCount one = new RouterCount(1);
+        Plugin.Scorer auto = auto(one);
+        Plugin.Scorer local = scorer("local-index");
+        List<EndpointView> pool = endpoints(1, 2, 3, 4);
+        for (int i = 0; i < 50; i++) {
+            PickContext r = request(prompt(i));
+            double[] expected = local.score(r, pool);
+            assertArrayEquals(expected, auto.score(r, pool), 1e-12, "prompt " + i);
+            assertArrayEquals(new double[4], expected, 1e-12, "a new prefix has no owner");
+            EndpointView chosen = pool.get(i % 4);
+            auto.picked(r, chosen);
+            local.picked(r, chosen);
+            assertArrayEquals(local.score(r, pool), auto.score(r, pool), 1e-12, "prompt " + i + " after its pick");
+        }
+    }
+
+    /** Shared by three routers, auto scores as rendezvous: every router assigns a new prefix alike. */
+    @Test
+    void autoWithThreeRoutersScoresAsRendezvous() {
+        Plugin.Scorer auto = auto(new RouterCount(3));
+        Plugin.Scorer rendezvous = scorer("rendezvous");
+        List<EndpointView> pool = endpoints(1, 2, 3, 4);
+        for (int i = 0; i < 50; i++) {
+            PickContext r = request(prompt(i));
+            double[] expected = rendezvous.score(r, pool);
+            assertArrayEquals(expected, auto.score(r, pool), 1e-12, "prompt " + i);
+            assertEquals(1, java.util.Arrays.stream(expected).filter(x -> x == 1).count(), "one endpoint assigned");
+        }
+    }
+
+    /** The count is read per pick: a snapshot that changes it switches the mode at once, index kept. */
+    @Test
+    void autoFollowsTheRouterCountAtPickTime() {
+        RouterCount routers = new RouterCount(1);
+        Plugin.Scorer auto = auto(routers);
+        List<EndpointView> pool = endpoints(1, 2, 3, 4);
+        PickContext r = request(prompt(7));
+        assertArrayEquals(new double[4], auto.score(r, pool), 1e-12);
+        routers.set(2);
+        int owner = assigned(auto, prompt(7), pool);
+        routers.set(1);
+        assertArrayEquals(new double[4], auto.score(r, pool), 1e-12, "alone again: no assignment");
+        auto.picked(r, pool.get((owner + 1) % 4));
+        assertEquals(1.0, auto.score(r, pool)[(owner + 1) % 4], 1e-12, "what it sent is remembered");
+    }
+
+    @Test
+    void aRouterCountBelowOneCountsAsOne() {
+        assertEquals(1, new RouterCount(0).get());
     }
 
     private static long load(EndpointView v) {
