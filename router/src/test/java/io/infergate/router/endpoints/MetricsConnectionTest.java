@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -27,6 +28,8 @@ class MetricsConnectionTest {
     private ServerSocket server;
     private final AtomicInteger connections = new AtomicInteger();
     private final List<String> requests = new ArrayList<>();
+    /** Holds "HANG" replies open until the test is over. */
+    private final CountDownLatch over = new CountDownLatch(1);
 
     /**
      * Serves: for the n-th request on any connection, writes {@code reply.apply(n)} (then closes
@@ -69,7 +72,7 @@ class MetricsConnectionTest {
                     return;
                 }
                 if (r.equals("HANG")) {
-                    Thread.sleep(5_000);
+                    over.await(); // answer nothing until the test ends
                     return;
                 }
                 out.write(r.getBytes(StandardCharsets.UTF_8));
@@ -85,6 +88,7 @@ class MetricsConnectionTest {
 
     @AfterEach
     void stop() throws IOException {
+        over.countDown();
         server.close();
     }
 
