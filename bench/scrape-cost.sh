@@ -45,7 +45,7 @@ measure() { # pid seconds -> % of one core
 taskset -c 1 "$JAVA" -jar "$ROOT/simulator/target/infergate-simulator-$V.jar" --hosts "$HOSTS" --port 8000 \
   > "$W/sim.log" 2>&1 & SIM=$!; PIDS+=($SIM)
 taskset -c 0 "$JAVA" ${ROUTER_OPTS:-} -jar "$ROOT/router/target/infergate-router-$V.jar" --bind 127.0.14.200 \
-  --internal-bind 127.0.14.200 --internal-port 15140 --token-file "$W/token" > "$W/router.log" 2>&1 & ROUTER=$!; PIDS+=($ROUTER)
+  --internal-bind 127.0.14.200 --internal-port 15140 --token-file "$W/token" ${ROUTER_ARGS:-} > "$W/router.log" 2>&1 & ROUTER=$!; PIDS+=($ROUTER)
 for _ in $(seq 1 150); do curl -fs -o /dev/null "http://127.0.14.$N:8000/metrics" && break; sleep 0.2; done
 curl -fs -o /dev/null "http://127.0.14.$N:8000/metrics" || { echo "simulator not up"; tail "$W/sim.log"; exit 1; }
 for _ in $(seq 1 150); do curl -s -o /dev/null http://127.0.14.200:15140/observe/health/live && break; sleep 0.2; done
@@ -62,9 +62,18 @@ curl -fs -o /dev/null http://127.0.14.200:15140/observe/health/ready || { echo "
 echo "snapshot with $N endpoints applied; warm-up ${WARMUP}s ..."
 sleep "$WARMUP"
 CONNS=$(ss -Htn state established "( dport = :8000 )" | grep -cE "127\.0\.14\.[0-9]+]?:8000" || true)
+threads() { # per-thread "ticks name" of the router (the name is in parentheses in .../stat)
+  for t in /proc/$ROUTER/task/*; do sed -E 's/^[0-9]+ \((.*)\) [A-Za-z] (([^ ]+ ){10})([0-9]+) ([0-9]+).*/\4 \5 \1/' "$t/stat" 2>/dev/null \
+    | awk -v id="${t##*/}" '{ n = $3; for (i = 4; i <= NF; i++) n = n " " $i; print id, $1 + $2, n }'; done
+}
+threads > "$W/threads0"
 U0=$(awk '{print $14}' /proc/$ROUTER/stat); S0=$(awk '{print $15}' /proc/$ROUTER/stat)
 SCRAPE=$(measure $ROUTER "$WINDOW")
 U1=$(awk '{print $14}' /proc/$ROUTER/stat); S1=$(awk '{print $15}' /proc/$ROUTER/stat)
+threads > "$W/threads1"
+echo "busiest router threads over the window (ticks of 1/$HZ s):"
+awk 'NR == FNR { a[$1] = $2; next } { id = $1; d = $2 - a[id]; $1 = ""; $2 = ""; if (d > 0) printf "%6d %s\n", d, $0 }' \
+  "$W/threads0" "$W/threads1" | sort -rn | head -6
 SIMCPU=$(measure $SIM 5)
 echo "scraping $N endpoints every 50 ms: ${SCRAPE}% of one core (user $((U1 - U0)), system $((S1 - S0)) ticks of 1/$HZ s; connections to the pods: $CONNS)"
 awk -v s="$SCRAPE" -v b="$BASE" -v n="$N" 'BEGIN { printf "scrape cost = %.2f%% of one core (%.1f µs of CPU per scrape at %d scrapes/s)\n", s - b, (s - b) * 10000 / (n * 20), n * 20 }'

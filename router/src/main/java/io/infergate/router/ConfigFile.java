@@ -46,7 +46,7 @@ import java.util.Set;
  *     scrape-interval: PT0.05S         # per InferencePool endpoint, GET /metrics
  *     scrape-timeout: PT1S
  *     stale-after: PT0.2S              # older samples are stale: avoided, count as saturated
- *     max-concurrent-scrapes: 16
+ *     max-concurrent-scrapes: 64
  *   admission:
  *     queue-timeout: PT10S             # 503 queue_timeout beyond
  *     max-queue-length: 1000           # per pool; 503 queue_full beyond

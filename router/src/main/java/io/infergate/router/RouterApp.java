@@ -67,6 +67,7 @@ public final class RouterApp implements AutoCloseable {
         serving = new Serving();
         SchedulingSettings scheduling = config.scheduling();
         scraper = new MetricsScraper(scheduling.scrape());
+        metrics.scrapes(scraper, MetricsScraper::succeeded, MetricsScraper::failed);
         pluginTimings = new PluginTimings(Metrics.globalRegistry());
         // Validated by Main already; built again here because plugin instances hold per-router state.
         Map<String, SchedulingProfile> profiles = scheduling.plugins().build(BuiltInPlugins.registry(random, routerCount));

@@ -1,16 +1,23 @@
 package io.infergate.router.endpoints;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads the few series the schedulers need from Prometheus text exposition. One pass over the
- * lines; a line whose metric name is not wanted is skipped after its name, so the cost is one
- * scan of the text. Comments, histograms and unknown series are ignored; a malformed wanted line
- * is skipped rather than failing the scrape (a model server's other series are none of our
- * business).
+ * Reads the few series the schedulers need from Prometheus text exposition, straight from the
+ * bytes the scrape received. One pass: each line is tested against the engine's wanted names in
+ * place (the byte after each name's length must end the name, then the bytes must match), and an
+ * unwanted line, most of them (histogram buckets, counters, comments), is skipped to its newline
+ * eight bytes at a time. Only wanted lines are decoded. Comments, histograms and unknown series
+ * are ignored; a malformed wanted line is skipped rather than failing the scrape (a model
+ * server's other series are none of our business). This runs 20 times a second per endpoint on
+ * the one scrape thread, so it is the scrape's main user-space cost (bench/scrape-cost.sh).
  *
  * <p>Names per engine (REFERENCE section 7): waiting, running, KV-cache use, block size and
  * block count, and vLLM's {@code lora_requests_info}, whose value is a timestamp: the series with
@@ -18,26 +25,90 @@ import java.util.Set;
  */
 public final class MetricsParser {
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+    private static final long LOW_BITS = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    private static final byte[][] VLLM = names("vllm:num_requests_waiting", "vllm:num_requests_running",
+            "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc", "vllm:cache_config_info", "vllm:lora_requests_info");
+    private static final byte[][] SGLANG = names("sglang:num_queue_reqs", "sglang:num_running_reqs", "sglang:token_usage",
+            "sglang:cache_config_info");
+    private static final byte[][] TRTLLM = names("trtllm_num_requests_waiting", "trtllm_num_requests_running",
+            "trtllm_kv_cache_utilization", "trtllm_kv_cache_tokens_per_block", "trtllm_kv_cache_max_blocks");
+
+    private static final Map<Engine, String[]> NAMES = Map.of(Engine.VLLM, strings(VLLM), Engine.SGLANG, strings(SGLANG),
+            Engine.TRTLLM, strings(TRTLLM));
+
     private MetricsParser() {
     }
 
     /** Parses {@code text} as exposed by an {@code engine} pod, stamped {@code nowNanos}. */
-    public static Metrics parse(Engine engine, CharSequence text, long nowNanos) {
+    public static Metrics parse(Engine engine, String text, long nowNanos) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return parse(engine, bytes, bytes.length, nowNanos);
+    }
+
+    /** Parses the UTF-8 bytes {@code text[0, length)} as exposed by an {@code engine} pod, stamped {@code nowNanos}. */
+    public static Metrics parse(Engine engine, byte[] text, int length, long nowNanos) {
+        byte[][] names = switch (engine) {
+            case VLLM -> VLLM;
+            case SGLANG -> SGLANG;
+            case TRTLLM -> TRTLLM;
+        };
         Acc acc = new Acc();
-        int n = text.length();
         int i = 0;
-        while (i < n) {
-            int end = i;
-            while (end < n && text.charAt(end) != '\n') {
-                end++;
+        while (i < length) {
+            if (text[i] != '#') {
+                int which = wanted(names, text, i, length);
+                if (which >= 0) {
+                    int end = lineEnd(text, i, length);
+                    line(NAMES.get(engine)[which], text, i + names[which].length, end, acc);
+                    i = end + 1;
+                    continue;
+                }
             }
-            if (end > i && text.charAt(i) != '#') {
-                line(engine, text, i, end, acc);
-            }
-            i = end + 1;
+            i = lineEnd(text, i, length) + 1;
         }
         return new Metrics(acc.waiting, acc.running, acc.kv >= 0 ? acc.kv : Math.max(0, acc.kvOld), acc.blockSize,
                 acc.blocks, acc.runningLoras, acc.waitingLoras, acc.maxLora, nowNanos);
+    }
+
+    /** The index of the wanted name the line at {@code start} has, or -1. */
+    private static int wanted(byte[][] names, byte[] t, int start, int length) {
+        for (int k = 0; k < names.length; k++) {
+            byte[] name = names[k];
+            int after = start + name.length;
+            if (after < length && (t[after] == '{' || t[after] == ' ') && same(name, t, start)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean same(byte[] name, byte[] t, int start) {
+        for (int j = name.length - 1; j >= 0; j--) { // from the end: names share their prefix
+            if (name[j] != t[start + j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The index of the first newline at or after {@code from}, or {@code length}: a word at a time. */
+    static int lineEnd(byte[] t, int from, int length) {
+        int i = from;
+        for (; i + 8 <= length; i += 8) {
+            long x = (long) LONGS.get(t, i) ^ NEWLINES;
+            long zero = (x - LOW_BITS) & ~x & HIGH_BITS; // the lowest set byte marks the first newline
+            if (zero != 0) {
+                return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+            }
+        }
+        while (i < length && t[i] != '\n') {
+            i++;
+        }
+        return i;
     }
 
     private static final class Acc {
@@ -53,76 +124,33 @@ public final class MetricsParser {
         double loraStamp = Double.NEGATIVE_INFINITY;
     }
 
-    private static void line(Engine engine, CharSequence text, int start, int end, Acc acc) {
-        int p = start;
-        while (p < end && text.charAt(p) != '{' && text.charAt(p) != ' ') {
-            p++;
-        }
-        String name = wanted(engine, text, start, p);
-        if (name == null) {
-            return;
-        }
+    /** One wanted series: labels (if any) from {@code p}, then the value, up to {@code end}. */
+    private static void line(String name, byte[] t, int p, int end, Acc acc) {
         Map<String, String> labels = Map.of();
-        if (p < end && text.charAt(p) == '{') {
+        if (p < end && t[p] == '{') {
             labels = new HashMap<>();
-            p = labels(text, p + 1, end, labels);
+            p = labels(t, p + 1, end, labels);
             if (p < 0) {
                 return;
             }
         }
-        while (p < end && text.charAt(p) == ' ') {
+        while (p < end && t[p] == ' ') {
             p++;
         }
         int v = p;
-        while (v < end && text.charAt(v) != ' ' && text.charAt(v) != '\r') {
+        while (v < end && t[v] != ' ' && t[v] != '\r') {
             v++;
         }
         double value;
         try {
-            value = Double.parseDouble(text.subSequence(p, v).toString());
+            value = Double.parseDouble(new String(t, p, v - p, StandardCharsets.ISO_8859_1));
         } catch (NumberFormatException e) {
             return;
         }
-        apply(engine, name, labels, value, acc);
+        apply(name, labels, value, acc);
     }
 
-    private static final String[] VLLM = {"vllm:num_requests_waiting", "vllm:num_requests_running",
-        "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc", "vllm:cache_config_info", "vllm:lora_requests_info"};
-    private static final String[] SGLANG = {"sglang:num_queue_reqs", "sglang:num_running_reqs", "sglang:token_usage",
-        "sglang:cache_config_info"};
-    private static final String[] TRTLLM = {"trtllm_num_requests_waiting", "trtllm_num_requests_running",
-        "trtllm_kv_cache_utilization", "trtllm_kv_cache_tokens_per_block", "trtllm_kv_cache_max_blocks"};
-
-    /**
-     * The wanted series name equal to {@code text[start, end)}, or null. Compared in place: most
-     * lines (histogram buckets, counters) are not wanted, and building a string for each was most
-     * of the parser's allocation.
-     */
-    private static String wanted(Engine engine, CharSequence text, int start, int end) {
-        String[] names = switch (engine) {
-            case VLLM -> VLLM;
-            case SGLANG -> SGLANG;
-            case TRTLLM -> TRTLLM;
-        };
-        int len = end - start;
-        for (String name : names) {
-            if (name.length() == len && same(name, text, start)) {
-                return name;
-            }
-        }
-        return null;
-    }
-
-    private static boolean same(String name, CharSequence text, int start) {
-        for (int i = name.length() - 1; i >= 0; i--) { // from the end: names share their prefix
-            if (name.charAt(i) != text.charAt(start + i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void apply(Engine engine, String name, Map<String, String> labels, double value, Acc acc) {
+    private static void apply(String name, Map<String, String> labels, double value, Acc acc) {
         // Several series of one gauge (e.g. per model_name) add up: they share the pod's queue.
         switch (name) {
             case "vllm:num_requests_waiting", "sglang:num_queue_reqs", "trtllm_num_requests_waiting" ->
@@ -179,10 +207,14 @@ public final class MetricsParser {
         return out;
     }
 
-    /** Reads {@code k="v",...}} from {@code p}; returns the index after '}' or -1 when malformed. */
-    private static int labels(CharSequence text, int p, int end, Map<String, String> out) {
+    /**
+     * Reads {@code k="v",...}} from {@code p} into {@code out} (values decoded as UTF-8, escapes
+     * resolved); returns the index after '}' or -1 when malformed.
+     */
+    private static int labels(byte[] t, int p, int end, Map<String, String> out) {
+        byte[] value = new byte[64];
         while (p < end) {
-            char c = text.charAt(p);
+            byte c = t[p];
             if (c == '}') {
                 return p + 1;
             }
@@ -191,31 +223,49 @@ public final class MetricsParser {
                 continue;
             }
             int eq = p;
-            while (eq < end && text.charAt(eq) != '=') {
+            while (eq < end && t[eq] != '=') {
                 eq++;
             }
-            if (eq + 1 >= end || text.charAt(eq + 1) != '"') {
+            if (eq + 1 >= end || t[eq + 1] != '"') {
                 return -1;
             }
-            String key = text.subSequence(p, eq).toString().trim();
-            StringBuilder value = new StringBuilder();
+            String key = new String(t, p, eq - p, StandardCharsets.ISO_8859_1).trim();
+            int n = 0;
             int q = eq + 2;
-            while (q < end && text.charAt(q) != '"') {
-                char ch = text.charAt(q);
-                if (ch == '\\' && q + 1 < end) {
-                    char nx = text.charAt(++q);
-                    value.append(nx == 'n' ? '\n' : nx);
-                } else {
-                    value.append(ch);
+            while (q < end && t[q] != '"') {
+                byte b = t[q];
+                if (b == '\\' && q + 1 < end) {
+                    byte nx = t[++q];
+                    b = nx == 'n' ? (byte) '\n' : nx;
                 }
+                if (n == value.length) {
+                    value = java.util.Arrays.copyOf(value, n * 2);
+                }
+                value[n++] = b;
                 q++;
             }
             if (q >= end) {
                 return -1;
             }
-            out.put(key, value.toString());
+            out.put(key, new String(value, 0, n, StandardCharsets.UTF_8));
             p = q + 1;
         }
         return -1;
+    }
+
+    private static byte[][] names(String... names) {
+        byte[][] out = new byte[names.length][];
+        for (int i = 0; i < names.length; i++) {
+            out[i] = names[i].getBytes(StandardCharsets.ISO_8859_1);
+        }
+        return out;
+    }
+
+    private static String[] strings(byte[][] names) {
+        String[] out = new String[names.length];
+        for (int i = 0; i < names.length; i++) {
+            out[i] = new String(names[i], StandardCharsets.ISO_8859_1);
+        }
+        return out;
     }
 }

@@ -30,8 +30,11 @@ public record ScrapeSettings(Duration interval, Duration timeout, Duration stale
         }
     }
 
-    /** 50 ms interval, 1 s timeout, stale after 200 ms, 16 scrapes at once. */
+    /**
+     * 50 ms interval, 1 s timeout, stale after 200 ms, 64 scrapes at once (one selector thread
+     * drives them; the bound keeps a round of a large pool from flooding it in one burst).
+     */
     public static ScrapeSettings defaults() {
-        return new ScrapeSettings(Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofMillis(200), 16);
+        return new ScrapeSettings(Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofMillis(200), 64);
     }
 }

@@ -1,6 +1,7 @@
 package io.infergate.router.observe;
 
 import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 
 /**
  * The router's meters, served in Prometheus text format at {@code /observe/metrics} on the
@@ -68,6 +70,18 @@ public final class RouterMetrics implements AutoCloseable {
         rejections = track(registry.getOrCreate(Counter.builder(PREFIX + "snapshot_rejections")
                 .description("Snapshots rejected with violations")));
         inference = new InferenceMetrics(registry, this::track);
+    }
+
+    /**
+     * Exports the scrape loop's counters, read from {@code source} when Prometheus scrapes (nothing
+     * per scrape here). The registry holds {@code source} weakly, so it must be the long-lived
+     * scraper itself, not a lambda around it (which would be collected, and the counter read 0).
+     */
+    public <T> void scrapes(T source, ToLongFunction<T> succeeded, ToLongFunction<T> failed) {
+        track(registry.getOrCreate(FunctionalCounter.builder(PREFIX + "endpoint_scrapes", source, succeeded::applyAsLong)
+                .description("Model-server /metrics scrapes by result").tags(List.of(Tag.create("result", "ok")))));
+        track(registry.getOrCreate(FunctionalCounter.builder(PREFIX + "endpoint_scrapes", source, failed::applyAsLong)
+                .description("Model-server /metrics scrapes by result").tags(List.of(Tag.create("result", "error")))));
     }
 
     /** The per-model inference meters (GIE names), registered and removed with these. */

@@ -68,6 +68,35 @@ class MetricsParserTest {
     }
 
     @Test
+    void longerNamesWithAWantedPrefixAndALastLineWithoutNewline() {
+        String text = "vllm:num_requests_waiting_total 99\nvllm:num_requests_waitingx 98\n"
+                + "# vllm:num_requests_waiting 97\nvllm:num_requests_waiting{m=\"a\"} 5";
+        assertEquals(5, MetricsParser.parse(Engine.VLLM, text, 0).waiting());
+    }
+
+    @Test
+    void escapedAndUtf8LabelValues() {
+        String text = "vllm:lora_requests_info{running_lora_adapters=\"é\\\"q\",max_lora=\"1\"} 2\n";
+        assertEquals(Set.of("é\"q"), MetricsParser.parse(Engine.VLLM, text, 0).runningLoras());
+    }
+
+    @Test
+    void newlinesAreFoundAtEveryOffsetOfAWord() {
+        for (int len = 1; len <= 40; len++) {
+            for (int nl = 0; nl < len; nl++) {
+                byte[] b = new byte[len];
+                java.util.Arrays.fill(b, (byte) ('\n' + 1)); // next to a newline bit-wise
+                b[nl] = '\n';
+                for (int from = 0; from <= nl; from++) {
+                    assertEquals(nl, MetricsParser.lineEnd(b, from, len), len + "/" + nl + "/" + from);
+                }
+                b[nl] = (byte) 0x8A; // a newline with the top bit set is not one
+                assertEquals(len, MetricsParser.lineEnd(b, 0, len));
+            }
+        }
+    }
+
+    @Test
     void engineFromThePodLabel() {
         assertEquals(Engine.VLLM, Engine.of(Map.of()));
         assertEquals(Engine.SGLANG, Engine.of(Map.of(Engine.LABEL, "sglang")));

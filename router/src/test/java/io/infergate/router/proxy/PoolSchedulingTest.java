@@ -89,5 +89,9 @@ class PoolSchedulingTest {
         String metrics = router.observe("/observe/metrics").body();
         assertTrue(metrics.contains("infergate_router_plugin_duration_seconds"), "plugin timer exported");
         assertTrue(metrics.contains("prefix-cache-scorer") && metrics.contains("max-score-picker"), "tagged by type");
+        java.util.regex.Matcher ok = java.util.regex.Pattern
+                .compile("infergate_router_endpoint_scrapes_total\\{result=\"ok\"[^}]*} ([0-9.E]+)").matcher(metrics);
+        assertTrue(ok.find(), metrics);
+        assertTrue(Double.parseDouble(ok.group(1)) >= 1, "the pods were scraped: " + ok.group());
     }
 }
