@@ -48,6 +48,7 @@ import java.util.Set;
  *     stale-after: PT0.2S              # older samples are stale: avoided, count as saturated
  *     max-concurrent-scrapes: 64
  *   admission:
+ *     queue: true                      # false: priority >= 0 is admitted at once even when saturated
  *     queue-timeout: PT10S             # 503 queue_timeout beyond
  *     max-queue-length: 1000           # per pool; 503 queue_full beyond
  *     retry-after: PT1S                # of a 429 pool_saturated
@@ -67,7 +68,7 @@ final class ConfigFile {
             "upstream", Set.of("connect-timeout", "read-timeout", "max-concurrent-per-endpoint"),
             "snapshot", Set.of("max-size"),
             "endpoints", Set.of("scrape-interval", "scrape-timeout", "stale-after", "max-concurrent-scrapes"),
-            "admission", Set.of("queue-timeout", "max-queue-length", "retry-after", "saturation-queue-threshold",
+            "admission", Set.of("queue", "queue-timeout", "max-queue-length", "retry-after", "saturation-queue-threshold",
                     "saturation-kv-threshold"));
 
     private ConfigFile() {
@@ -144,7 +145,8 @@ final class ConfigFile {
                     (int) number(es.get("max-concurrent-scrapes"), sd.maxConcurrent()));
             Admission.Settings ad = Admission.Settings.defaults();
             Config as = router.get("admission");
-            Admission.Settings admission = new Admission.Settings(duration(as.get("queue-timeout"), ad.queueTimeout()),
+            Admission.Settings admission = new Admission.Settings(bool(as.get("queue"), ad.queue()),
+                    duration(as.get("queue-timeout"), ad.queueTimeout()),
                     (int) number(as.get("max-queue-length"), ad.maxQueueLength()),
                     duration(as.get("retry-after"), ad.retryAfter()), scrape.interval());
             SaturationDetector sat = SaturationDetector.defaults();
@@ -172,6 +174,19 @@ final class ConfigFile {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + node.key() + "' must be a whole number, got '" + raw + "'");
         }
+    }
+
+    /** Exactly {@code true} or {@code false}: a misspelt switch must not silently keep its default. */
+    private static boolean bool(Config node, boolean fallback) {
+        if (!node.exists()) {
+            return fallback;
+        }
+        String raw = node.asString().get().trim();
+        return switch (raw) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("'" + node.key() + "' must be true or false, got '" + raw + "'");
+        };
     }
 
     private static double decimal(Config node, double fallback) {

@@ -9,9 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The scheduling benchmark's strategies (bench/scheduling/*.yaml) are valid router configurations. */
+/**
+ * The scheduling benchmark's strategies (bench/scheduling/&lt;strategy&gt;.yaml) are valid scheduler configurations,
+ * and their optional router configs (&lt;strategy&gt;.router.yaml) are valid router config files.
+ */
 class BenchSchedulerConfigsTest {
 
     private static final Path DIR = Path.of("../bench/scheduling");
@@ -22,6 +26,22 @@ class BenchSchedulerConfigsTest {
         Path file = DIR.resolve(strategy + ".yaml");
         assertTrue(Files.isReadable(file), file.toAbsolutePath().toString());
         ConfigFile.readScheduler(file); // throws with the precise problem
+    }
+
+    /** Baselines run without our admission queue, as their counterparts have none; ours keeps the defaults. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"random", "round-robin", "least-request", "epp-default"})
+    void baselinesRunWithoutTheAdmissionQueue(String strategy) {
+        ConfigFile.Settings settings = ConfigFile.read(DIR.resolve(strategy + ".router.yaml"));
+        assertFalse(settings.scheduling().admission().queue());
+        assertEquals(ConfigFile.defaults().scheduling().admission().queueTimeout(),
+                settings.scheduling().admission().queueTimeout(), "only the queue switch differs");
+    }
+
+    @Test
+    void oursRunsWithTheRouterDefaults() {
+        assertFalse(Files.exists(DIR.resolve("ours.router.yaml")));
+        assertTrue(ConfigFile.defaults().scheduling().admission().queue());
     }
 
     @Test

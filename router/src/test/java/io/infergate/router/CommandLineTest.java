@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,6 +86,28 @@ class CommandLineTest {
     }
 
     @Test
+    void theAdmissionQueueSwitch(@TempDir Path dir) throws IOException {
+        Path off = Files.writeString(dir.resolve("off.yaml"), "router:\n  admission:\n    queue: false\n");
+        assertFalse(ConfigFile.read(off).scheduling().admission().queue());
+        Path on = Files.writeString(dir.resolve("on.yaml"), "router:\n  admission:\n    queue: true\n");
+        assertTrue(ConfigFile.read(on).scheduling().admission().queue());
+        assertTrue(ConfigFile.defaults().scheduling().admission().queue());
+
+        // YAML 1.1 booleans are resolved by the YAML parser before the router sees them.
+        Path yaml11 = Files.writeString(dir.resolve("yaml11.yaml"), "router:\n  admission:\n    queue: off\n");
+        assertFalse(ConfigFile.read(yaml11).scheduling().admission().queue());
+        Path yes = Files.writeString(dir.resolve("yes.yaml"), "router:\n  admission:\n    queue: yes\n");
+        assertTrue(ConfigFile.read(yes).scheduling().admission().queue());
+
+        for (String bad : List.of("maybe", "0", "'off'", "'yes'", "1")) {
+            Path file = Files.writeString(dir.resolve("bad.yaml"), "router:\n  admission:\n    queue: " + bad + "\n");
+            String message = assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(file)).getMessage();
+            assertEquals("--config " + file + ": 'router.admission.queue' must be true or false, got '"
+                    + bad.replace("'", "") + "'", message);
+        }
+    }
+
+    @Test
     void schedulingSettingsAndTheSchedulerConfigFile(@TempDir Path dir) throws IOException {
         var run = assertInstanceOf(CommandLine.Parsed.Run.class,
                 CommandLine.parse(List.of("--token-file=/t", "--scheduler-config", "s.yaml")));
@@ -103,6 +126,7 @@ class CommandLineTest {
         assertEquals(java.time.Duration.ofMillis(100), scheduling.scrape().interval());
         assertEquals(java.time.Duration.ofSeconds(3), scheduling.admission().queueTimeout());
         assertEquals(8.0, scheduling.saturation().queueThreshold());
+        assertTrue(scheduling.admission().queue(), "queueing is on unless the file turns it off");
 
         Path bad = Files.writeString(dir.resolve("sched.yaml"), """
                 apiVersion: infergate.io/v1alpha1

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * Admission of inference requests to a pool by InferenceObjective priority (REFERENCE section 3).
@@ -22,18 +23,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * sample does not release the whole queue at once. A request that waits longer than the queue
  * timeout, or finds the queue full, gets 503.
  *
+ * <p>With {@link Settings#queue()} off there is no queue at all: see {@link #withoutQueue}.
+ *
  * <p>The queues live per pool id across snapshots. Waiting is a lock condition on the request's
  * own virtual thread; nothing does I/O under the lock.
  */
 public final class Admission {
 
     /**
+     * @param queue          whether requests of priority &ge; 0 wait in a queue while the pool is
+     *                       saturated; when false they are admitted at once ({@link #withoutQueue})
+     *                       and the queue settings are unused
      * @param queueTimeout   longest wait in the queue (then 503 {@code queue_timeout})
      * @param maxQueueLength waiting requests per pool (then 503 {@code queue_full})
      * @param retryAfter     the {@code Retry-After} of a shed request
      * @param recheck        how often a waiting head re-reads saturation
      */
-    public record Settings(Duration queueTimeout, int maxQueueLength, Duration retryAfter, Duration recheck) {
+    public record Settings(boolean queue, Duration queueTimeout, int maxQueueLength, Duration retryAfter,
+                           Duration recheck) {
         public Settings {
             Objects.requireNonNull(queueTimeout, "queueTimeout");
             Objects.requireNonNull(retryAfter, "retryAfter");
@@ -43,9 +50,9 @@ public final class Admission {
             }
         }
 
-        /** 10 s timeout, 1000 waiting, Retry-After 1 s, recheck every 50 ms. */
+        /** Queueing on, 10 s timeout, 1000 waiting, Retry-After 1 s, recheck every 50 ms. */
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(10), 1000, Duration.ofSeconds(1), Duration.ofMillis(50));
+            return new Settings(true, Duration.ofSeconds(10), 1000, Duration.ofSeconds(1), Duration.ofMillis(50));
         }
     }
 
@@ -86,9 +93,30 @@ public final class Admission {
         return detector.saturated(SchedulingProfile.views(pool.endpoints(), metrics, staleAfter, System::nanoTime));
     }
 
-    /** Admits, refuses or queues a request of this priority to the pool (may block). */
+    /** Admits, refuses or queues a request of this priority to the pool (may block, only when queueing). */
     public Ticket admit(BackendTarget pool, int priority) throws InterruptedException {
+        if (!settings.queue()) {
+            return withoutQueue(priority, () -> saturated(pool), settings.retryAfter());
+        }
         return queues.computeIfAbsent(pool.id(), k -> new PoolQueue()).admit(pool, priority);
+    }
+
+    /**
+     * Admission without a gateway queue ({@code router.admission.queue: false}): a sheddable request
+     * (priority &lt; 0) is refused while the pool is saturated, and every other request is admitted at
+     * once, saturated or not, so overload shows up as waiting in the model servers' own queues
+     * instead of 503 {@code queue_timeout}. This is the GIE endpoint picker's rule when its
+     * experimental flow-control layer is off (its default): only sheddable requests are checked
+     * against saturation. A Kubernetes Service has no gateway queue, nor has Kthena by default, so the
+     * scheduling benchmark runs those baselines this way (bench/scheduling/*.router.yaml).
+     *
+     * <p>Pure: no state, no waiting; saturation is asked only for a sheddable request, as the EPP does.
+     */
+    static Ticket withoutQueue(int priority, BooleanSupplier saturated, Duration retryAfter) {
+        if (priority < 0 && saturated.getAsBoolean()) {
+            return new Ticket.Shed(retryAfter);
+        }
+        return new Ticket.Admitted();
     }
 
     /** An outstanding request to the pool finished: its slot goes to the head of the queue. */

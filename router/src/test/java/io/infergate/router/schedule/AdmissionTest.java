@@ -12,7 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 import static io.infergate.router.testing.Snap.endpoint;
 import static io.infergate.router.testing.Snap.pool;
@@ -28,7 +30,11 @@ class AdmissionTest {
             .get(pool.id());
 
     private Admission admission(Duration timeout, int maxLength) {
-        return new Admission(new Admission.Settings(timeout, maxLength, Duration.ofSeconds(2), Duration.ofMillis(20)),
+        return admission(true, timeout, maxLength);
+    }
+
+    private Admission admission(boolean queue, Duration timeout, int maxLength) {
+        return new Admission(new Admission.Settings(queue, timeout, maxLength, Duration.ofSeconds(2), Duration.ofMillis(20)),
                 SaturationDetector.defaults(), k -> Optional.of(sample.get()), Duration.ofDays(1));
     }
 
@@ -97,5 +103,42 @@ class AdmissionTest {
     @Test
     void aWaitLongerThanTheQueueTimeoutEnds() throws InterruptedException {
         assertInstanceOf(Admission.Ticket.TimedOut.class, admission(Duration.ofMillis(30), 10).admit(target, 0));
+    }
+
+    @Test
+    void withoutTheQueueASaturatedPoolAdmitsPriorityZeroAtOnce() throws InterruptedException {
+        // A zero queue timeout makes a queueing admission end at once with TimedOut, so only the
+        // switch can turn this into Admitted: no clock is read by the test.
+        assertInstanceOf(Admission.Ticket.TimedOut.class, admission(true, Duration.ZERO, 10).admit(target, 0));
+        Admission a = admission(false, Duration.ZERO, 10);
+        for (int priority : new int[] {0, 3}) {
+            assertInstanceOf(Admission.Ticket.Admitted.class, a.admit(target, priority));
+        }
+        assertEquals(0, a.waiting(pool.id()), "nothing ever waits");
+        a.released(pool.id()); // no queue to hand a slot to
+        assertEquals(0, a.waiting(pool.id()));
+    }
+
+    @Test
+    void withoutTheQueueSheddableRequestsAreStillShedWhileSaturated() throws InterruptedException {
+        Admission a = admission(false, Duration.ofSeconds(30), 10);
+        Admission.Ticket t = a.admit(target, -1);
+        assertEquals(Duration.ofSeconds(2), assertInstanceOf(Admission.Ticket.Shed.class, t).retryAfter());
+        sample.set(Views.metrics(0, 1, 0));
+        assertInstanceOf(Admission.Ticket.Admitted.class, a.admit(target, -1));
+    }
+
+    @Test
+    void withoutTheQueueOnlySheddableRequestsLookAtSaturation() {
+        AtomicInteger asked = new AtomicInteger();
+        BooleanSupplier saturated = () -> {
+            asked.incrementAndGet();
+            return true;
+        };
+        assertInstanceOf(Admission.Ticket.Admitted.class, Admission.withoutQueue(0, saturated, Duration.ofSeconds(1)));
+        assertEquals(0, asked.get());
+        assertInstanceOf(Admission.Ticket.Shed.class, Admission.withoutQueue(-1, saturated, Duration.ofSeconds(1)));
+        assertEquals(1, asked.get());
+        assertInstanceOf(Admission.Ticket.Admitted.class, Admission.withoutQueue(-1, () -> false, Duration.ofSeconds(1)));
     }
 }
