@@ -128,8 +128,12 @@ public final class MetricsParser {
     private static void line(String name, byte[] t, int p, int end, Acc acc) {
         Map<String, String> labels = Map.of();
         if (p < end && t[p] == '{') {
-            labels = new HashMap<>();
-            p = labels(t, p + 1, end, labels);
+            if (name.endsWith("_info")) { // only the info series carry what we read in labels
+                labels = new HashMap<>();
+                p = labels(t, p + 1, end, labels);
+            } else {
+                p = skipLabels(t, p + 1, end);
+            }
             if (p < 0) {
                 return;
             }
@@ -205,6 +209,26 @@ public final class MetricsParser {
             }
         }
         return out;
+    }
+
+    /** The index after the '}' closing labels that start at {@code p} (quoted values may hold '}'), or -1. */
+    private static int skipLabels(byte[] t, int p, int end) {
+        boolean quoted = false;
+        for (; p < end; p++) {
+            byte c = t[p];
+            if (quoted) {
+                if (c == '\\') {
+                    p++;
+                } else if (c == '"') {
+                    quoted = false;
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == '}') {
+                return p + 1;
+            }
+        }
+        return -1;
     }
 
     /**
