@@ -90,7 +90,8 @@ public final class SnapshotDecoder {
     private Listener listener(JsonObject o, String p) {
         return new Listener(string(o, "name", p), integer(o, "port", p),
                 enumValue(o, "protocol", p, Listener.Protocol.class, Listener.Protocol.HTTP),
-                optString(o, "hostname", p));
+                optString(o, "hostname", p),
+                o.containsKey("publicPort") ? Optional.of(integer(o, "publicPort", p)) : Optional.empty()); // absent: the socket port
     }
 
     private HttpRoute route(JsonObject o, String p) {

@@ -77,6 +77,7 @@ public final class SnapshotJson {
         JsonObjectBuilder b = JSON.createObjectBuilder()
                 .add("name", l.name()).add("port", l.port()).add("protocol", l.protocol().name());
         l.hostname().ifPresent(h -> b.add("hostname", h));
+        l.publicPort().ifPresent(v -> b.add("publicPort", v)); // omitted when absent: older snapshots keep their ids
         return b;
     }
 

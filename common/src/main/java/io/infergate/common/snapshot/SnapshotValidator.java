@@ -15,8 +15,8 @@ import java.util.regex.PatternSyntaxException;
  * Semantic checks a router runs before it swaps a snapshot in: everything the router would
  * otherwise discover mid-request. Returns all violations; an empty list means usable.
  *
- * <p>Rules checked: schema version; unique ids; ports in 1..65535; unique listener names per
- * Gateway; no HTTPS listener (routers do not terminate TLS yet); one listener per socket and
+ * <p>Rules checked: schema version; unique ids; ports (listener public ports included) in
+ * 1..65535; unique listener names per Gateway; no HTTPS listener (routers do not terminate TLS yet); one listener per socket and
  * hostname across all Gateways (a socket is an address of {@code Gateway.addresses}, or the
  * router's own address when there are none, with the port; hostnames compare case-insensitively,
  * none being a value of its own), since the router could not tell such listeners' requests apart; route parents name existing listeners; backendRefs and mirrors name existing backends; weights
@@ -62,6 +62,7 @@ public final class SnapshotValidator {
                     add(q + "/name", "duplicate listener name '" + li.name() + "'");
                 }
                 port(li.port(), q + "/port");
+                li.publicPort().ifPresent(pp -> port(pp, q + "/publicPort"));
                 if (li.protocol() == Listener.Protocol.HTTPS) {
                     add(q + "/protocol", "HTTPS listeners cannot be served: routers do not terminate TLS yet");
                 }

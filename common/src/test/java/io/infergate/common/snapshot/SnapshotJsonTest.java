@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -80,6 +81,40 @@ class SnapshotJsonTest {
         var ok = assertInstanceOf(SnapshotDecoder.Result.Ok.class, SnapshotDecoder.decode(old));
         assertEquals(1, ok.snapshot().routers());
         assertEquals(SnapshotJson.contentId(one), ok.id());
+    }
+
+    @Test
+    void listenerPublicPortRoundTripsAndIsOmittedWhenItIsTheSocketPort() {
+        Listener remapped = new Listener("http", 20417, Listener.Protocol.HTTP, Optional.empty(), Optional.of(80));
+        Listener plain = new Listener("http", 8080, Listener.Protocol.HTTP, Optional.empty());
+        Listener same = new Listener("http", 8080, Listener.Protocol.HTTP, Optional.empty(), Optional.of(8080));
+        assertEquals(80, remapped.clientPort());
+        assertEquals(8080, plain.clientPort());
+        assertEquals(plain, same, "a public port equal to the socket port is no public port");
+
+        Snapshot withRemapped = withListener(remapped);
+        String json = SnapshotJson.toJson(withRemapped);
+        assertTrue(json.contains("{\"name\":\"http\",\"port\":20417,\"protocol\":\"HTTP\",\"publicPort\":80}"), json);
+        var ok = assertInstanceOf(SnapshotDecoder.Result.Ok.class, SnapshotDecoder.decode(json));
+        assertEquals(withRemapped, ok.snapshot());
+        assertEquals(Optional.of(80), ok.snapshot().gateways().getFirst().listeners().getFirst().publicPort());
+
+        // What an older controller wrote (no field) still decodes, to the socket port, with the same id.
+        String old = SnapshotJson.toJson(withListener(plain));
+        assertFalse(old.contains("publicPort"));
+        var oldOk = assertInstanceOf(SnapshotDecoder.Result.Ok.class, SnapshotDecoder.decode(old));
+        assertEquals(Optional.empty(), oldOk.snapshot().gateways().getFirst().listeners().getFirst().publicPort());
+        assertEquals(SnapshotJson.contentId(withListener(plain)), oldOk.id());
+        assertEquals(SnapshotJson.contentId(withListener(plain)), SnapshotJson.contentId(withListener(same)));
+        assertNotEquals(SnapshotJson.contentId(withListener(plain)),
+                SnapshotJson.contentId(withListener(new Listener("http", 8080, Listener.Protocol.HTTP,
+                        Optional.empty(), Optional.of(80)))));
+    }
+
+    private static Snapshot withListener(Listener listener) {
+        return new Snapshot(Snapshot.SCHEMA_VERSION,
+                List.of(new Gateway(Gateway.idOf("ns", "gw"), "ns", "gw", List.of(), List.of(listener))),
+                List.of(), List.of(), List.of(), 1);
     }
 
     @Test

@@ -160,15 +160,18 @@ final class Gateways {
     }
 
     /**
-     * The snapshot form: served listeners only, each on the router port that serves it. Called for
-     * accepted Gateways.
+     * The snapshot form: served listeners only, each on the router port that serves it. A listener
+     * remapped to a reserved router port also carries its own port as {@code publicPort}: clients
+     * reach it there through the Gateway's Service, and the router needs it for what it tells them
+     * (the default port of a redirect Location). Native listeners get none (the record drops a
+     * public port equal to the router port). Called for accepted Gateways.
      */
     static io.infergate.common.snapshot.Gateway snapshot(GatewayView v, RouterPorts.Plan ports) {
         String path = v.gateway().meta().path();
         List<Listener> served = v.listeners().stream()
                 .filter(GatewayView.ListenerView::served)
                 .map(l -> new Listener(l.name(), ports.routerPort(path, l.spec().port()), Listener.Protocol.HTTP,
-                        l.spec().hostname()))
+                        l.spec().hostname(), Optional.of(l.spec().port())))
                 .toList();
         List<String> addresses = v.gateway().addresses().stream().map(Gateway.Address::value).toList();
         return new io.infergate.common.snapshot.Gateway(v.id(), v.namespace(), v.name(), addresses, served);

@@ -106,6 +106,32 @@ class TranslatorGoldenTest {
         assertEquals(a.services(), b.services());
     }
 
+    /**
+     * A listener the controller serves on a reserved router port carries, as its public port, the
+     * port its Gateway's Service maps to that router port (what clients use, and what a redirect
+     * without port must say: upstream HTTPRouteRedirectPortAndScheme); every other listener has
+     * none. Checked on every case, independently of the golden files.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void remappedListenersCarryTheirServicePort(String name) throws IOException {
+        String input = Files.readString(DIR.resolve(name + ".in.yaml"), StandardCharsets.UTF_8);
+        Translation t = Translator.translate(Manifests.read(input).state(), config(input));
+        Map<String, Map<Integer, Integer>> publicByRouterPort = new LinkedHashMap<>();
+        for (GatewayService s : t.services()) {
+            Map<Integer, Integer> ports = publicByRouterPort.computeIfAbsent(
+                    io.infergate.common.snapshot.Gateway.idOf(s.namespace(), s.name()), k -> new LinkedHashMap<>());
+            s.ports().forEach(p -> ports.put(p.routerPort(), p.port()));
+        }
+        for (var gw : t.snapshot().gateways()) {
+            Map<Integer, Integer> remapped = publicByRouterPort.getOrDefault(gw.id(), Map.of());
+            for (var l : gw.listeners()) {
+                assertEquals(java.util.Optional.ofNullable(remapped.get(l.port())), l.publicPort(),
+                        gw.id() + "/" + l.name() + " on router port " + l.port());
+            }
+        }
+    }
+
     /** The translator configuration a case asks for (see the class comment). */
     static TranslatorConfig config(String input) {
         String marker = "# translate: per-gateway-ports ";

@@ -35,7 +35,8 @@ public record RouteTable(Map<SocketKey, SocketTable> sockets) {
             return new MatchResult.NoListener();
         }
         return listener.get().select(request)
-                .<MatchResult>map(c -> new MatchResult.Matched(listener.get().listener(), c))
+                .<MatchResult>map(c -> new MatchResult.Matched(listener.get().listener(),
+                        listener.get().clientPort(), c))
                 .orElseGet(() -> new MatchResult.NoRule(listener.get().listener()));
     }
 }

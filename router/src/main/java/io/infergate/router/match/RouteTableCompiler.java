@@ -53,7 +53,7 @@ public final class RouteTableCompiler {
         }
     }
 
-    private record ListenerInfo(ListenerRef ref, Optional<String> hostname, List<SocketKey> sockets) {
+    private record ListenerInfo(ListenerRef ref, Optional<String> hostname, int clientPort, List<SocketKey> sockets) {
     }
 
     private final List<Violation> violations = new ArrayList<>();
@@ -121,7 +121,7 @@ public final class RouteTableCompiler {
                                 + " and hostname '" + hostname.orElse("") + "': requests could not be told apart");
                     }
                 }
-                out.put(ref, new ListenerInfo(ref, hostname, keys));
+                out.put(ref, new ListenerInfo(ref, hostname, li.clientPort(), keys));
             }
         }
         return out;
@@ -206,7 +206,7 @@ public final class RouteTableCompiler {
         List<Candidate> others = sorted.stream()
                 .filter(c -> c.hostname().isEmpty() || Hostnames.isWildcard(c.hostname().get()))
                 .toList();
-        return new ListenerTable(info.ref(), info.hostname(), byHost, others);
+        return new ListenerTable(info.ref(), info.hostname(), info.clientPort(), byHost, others);
     }
 
     private static SocketTable socketTable(List<ListenerTable> tables) {

@@ -111,15 +111,17 @@ public final class GatewayHandler implements Handler {
         switch (result) {
             case MatchResult.NoListener n -> notFound(res, record, host, path);
             case MatchResult.NoRule n -> notFound(res, record, host, path);
-            case MatchResult.Matched m -> routed(req, res, record, snapshot.orElseThrow(), m.candidate(), host, path);
+            case MatchResult.Matched m -> routed(req, res, record, snapshot.orElseThrow(), m, host, path);
         }
     }
 
     private void routed(ServerRequest req, ServerResponse res, RequestRecord record, CompiledSnapshot snapshot,
-                        Candidate matched, String host, String path) {
+                        MatchResult.Matched match, String host, String path) {
+        Candidate matched = match.candidate();
+        int clientPort = match.clientPort();
         Rule rule = matched.rule();
         record.rule = rule.id();
-        if (redirected(req, res, record, rule.filters(), matched, host, path)) {
+        if (redirected(req, res, record, rule.filters(), matched, clientPort, host, path)) {
             return;
         }
         switch (BackendChoice.choose(rule.backends(), random)) {
@@ -128,7 +130,7 @@ public final class GatewayHandler implements Handler {
             case BackendChoice.Result.AllZeroWeight z -> Responses.error(res, record, ErrorBody.of(500,
                     ErrorBody.BACKEND_NOT_FOUND, "every backendRef of rule " + rule.id() + " has weight 0"));
             case BackendChoice.Result.Chosen c -> {
-                if (!redirected(req, res, record, c.ref().filters(), matched, host, path)) {
+                if (!redirected(req, res, record, c.ref().filters(), matched, clientPort, host, path)) {
                     c.ref().backend().flatMap(snapshot::backend).ifPresentOrElse(
                             backend -> toBackend(req, res, record, snapshot, backend, matched, c.ref(), host, path),
                             () -> Responses.error(res, record, ErrorBody.of(500, ErrorBody.BACKEND_NOT_FOUND,
@@ -141,12 +143,14 @@ public final class GatewayHandler implements Handler {
     /**
      * Answers with the first RequestRedirect of the filters, if any: a rule's redirect answers
      * every request of the rule, a backendRef's redirect the requests that choose that backendRef.
+     * The listener port a Location defaults to is the one clients used ({@code clientPort}), not
+     * this socket's: they differ for a Gateway on reserved router ports (docs/adr/0006).
      */
     private boolean redirected(ServerRequest req, ServerResponse res, RequestRecord record, List<Filter> filters,
-                               Candidate matched, String host, String path) {
+                               Candidate matched, int clientPort, String host, String path) {
         for (Filter f : filters) {
             if (f instanceof Filter.RequestRedirect redirect) {
-                String location = Rewrites.location(redirect, host, socket.port(), matched.match().path(), path,
+                String location = Rewrites.location(redirect, host, clientPort, matched.match().path(), path,
                         req.prologue().query().rawValue());
                 record.status = redirect.statusCode();
                 res.status(Status.create(redirect.statusCode())).header(HeaderNames.LOCATION, location).send();

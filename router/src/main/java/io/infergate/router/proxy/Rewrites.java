@@ -42,7 +42,8 @@ final class Rewrites {
      * and 443 for https are left out.
      *
      * @param host         the request host without port
-     * @param listenerPort the port of the socket the request arrived on
+     * @param listenerPort the listener's port as clients use it (its public port, which is not the
+     *                     socket's for a Gateway on reserved router ports)
      * @param rawQuery     the raw query string, or empty
      */
     static String location(Filter.RequestRedirect redirect, String host, int listenerPort, PathCondition matched,

@@ -48,6 +48,11 @@ public final class Snap {
         return new Listener(name, port, Listener.Protocol.HTTP, Optional.ofNullable(hostname));
     }
 
+    /** A listener served on router port {@code port} that clients reach on {@code publicPort}. */
+    public static Listener remapped(String name, int port, int publicPort, String hostname) {
+        return new Listener(name, port, Listener.Protocol.HTTP, Optional.ofNullable(hostname), Optional.of(publicPort));
+    }
+
     public static ListenerRef parent(String gateway, String listener) {
         return new ListenerRef(Gateway.idOf("default", gateway), listener);
     }
