@@ -40,9 +40,10 @@ import java.util.logging.Logger;
  * every read (bench/scrape-cost.sh, docs/benchmarks.md). Here a scrape is one write, one or two
  * reads and a share of one {@code epoll_wait}, and the bytes are parsed where they landed.
  *
- * <p>Schedule: an endpoint is scraped again {@link ScrapeSettings#interval()} after its previous
- * scrape ended; a scrape due within an eighth of the interval starts with the ones due now, so
- * endpoints scraped together stay together and share wake-ups. At most
+ * <p>Schedule: an endpoint's scrapes start every {@link ScrapeSettings#interval()} (fixed rate; a
+ * scrape that overran makes the next due at once); a scrape due within an eighth of the interval
+ * starts with the ones due now, so endpoints scraped together stay together and share wake-ups,
+ * and while replies are outstanding they are read in batches at most 2 ms apart. At most
  * {@link ScrapeSettings#maxConcurrent()} scrapes are in flight; each must finish within
  * {@link ScrapeSettings#timeout()} (connect included). A failing endpoint keeps its last sample,
  * which goes stale, and is retried after a back-off doubling up to one second, so a pod without
@@ -251,6 +252,7 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
         while (inFlight.size() < settings.maxConcurrent() && !waiting.isEmpty()
                 && waiting.peek().due - now <= slackNanos) {
             ScrapeTarget t = waiting.poll();
+            t.started = now;
             t.deadline = now + timeoutNanos;
             t.retried = false;
             inFlight.add(t);
@@ -380,7 +382,11 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
         }
         succeeded.increment();
         t.backoff = settings.interval();
-        schedule(t, now + intervalNanos);
+        // Fixed rate, like the EPP's ticker: the next scrape is due one interval after this one
+        // started (not after it ended, which would stretch the interval by each scrape's
+        // duration); one that overran is due at once. Endpoints started together stay together.
+        long next = t.started + intervalNanos;
+        schedule(t, next - now < 0 ? now : next);
     }
 
     private void fail(ScrapeTarget t, long now, String why) {

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * How endpoints are scraped.
  *
- * @param interval      time between the end of one scrape and the start of the next (EPP: 50 ms)
+ * @param interval      time between the starts of two scrapes of one endpoint (EPP: 50 ms)
  * @param timeout       bound of one scrape (connect + read)
  * @param staleAfter    a sample older than this is stale: the endpoint is avoided and counts as saturated
  * @param maxConcurrent scrapes in flight at once, over all endpoints

@@ -36,6 +36,7 @@ final class ScrapeTarget {
     State state = State.IDLE;
     ByteBuffer pending; // the unwritten rest of the request
     long due;
+    long started;
     long deadline;
     /** Whether the current scrape runs on a connection an earlier scrape opened (then a close before any reply byte is retried once). */
     boolean reused;
