@@ -57,6 +57,17 @@ alive() {
   ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null
 }
 
+# running <pidfile>: the pid in the file is a live (not zombie) process, whatever it runs yet. Used
+# while starting: right after `nohup ... &` the child may not have exec'ed the binary, and its argv0
+# is still the shell's, which `alive` would take for a dead server.
+running() {
+  local pid
+  [[ -f "$1" ]] || return 1
+  pid=$(cat "$1")
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+  ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null
+}
+
 stop_one() { # stop_one <name>
   local pidf="$WD/$1.pid" pid i
   if alive "$pidf" "$1"; then
@@ -85,7 +96,7 @@ wait_for() {
   local name=$1 secs=$2 i; shift 2
   for ((i = 0; i < secs * 4; i++)); do
     if "$@" >/dev/null 2>&1; then return 0; fi
-    if ! alive "$WD/$name.pid" "$name"; then
+    if ! running "$WD/$name.pid"; then
       echo "---- last lines of $WD/$name.log" >&2; tail -n 30 "$WD/$name.log" >&2
       stop_all
       die "$name exited during start-up (log: $WD/$name.log)"
