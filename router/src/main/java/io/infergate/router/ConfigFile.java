@@ -145,7 +145,14 @@ final class ConfigFile {
                     (int) number(es.get("max-concurrent-scrapes"), sd.maxConcurrent()));
             Admission.Settings ad = Admission.Settings.defaults();
             Config as = router.get("admission");
-            Admission.Settings admission = new Admission.Settings(bool(as.get("queue"), ad.queue()),
+            boolean queue = bool(as.get("queue"), ad.queue());
+            for (String unused : List.of("queue-timeout", "max-queue-length")) {
+                if (!queue && as.get(unused).exists()) { // a setting that cannot act is a mistake, not a default
+                    throw new IllegalArgumentException("'router.admission." + unused
+                            + "' has no effect with 'router.admission.queue: false'; remove one of them");
+                }
+            }
+            Admission.Settings admission = new Admission.Settings(queue,
                     duration(as.get("queue-timeout"), ad.queueTimeout()),
                     (int) number(as.get("max-queue-length"), ad.maxQueueLength()),
                     duration(as.get("retry-after"), ad.retryAfter()), scrape.interval());

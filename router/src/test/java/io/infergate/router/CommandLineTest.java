@@ -105,6 +105,13 @@ class CommandLineTest {
             assertEquals("--config " + file + ": 'router.admission.queue' must be true or false, got '"
                     + bad.replace("'", "") + "'", message);
         }
+
+        // Queue settings cannot act without the queue: saying both is a mistake worth stopping for.
+        Path both = Files.writeString(dir.resolve("both.yaml"),
+                "router:\n  admission:\n    queue: false\n    queue-timeout: PT3S\n");
+        assertEquals("--config " + both + ": 'router.admission.queue-timeout' has no effect with"
+                + " 'router.admission.queue: false'; remove one of them",
+                assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(both)).getMessage());
     }
 
     @Test
