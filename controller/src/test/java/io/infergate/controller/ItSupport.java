@@ -60,17 +60,7 @@ final class ItSupport {
                         - containerPort: %d
                     """.formatted(i, modelPort));
         }
-        return """
-                apiVersion: v1
-                kind: Namespace
-                metadata:
-                  name: kthena-system
-                ---
-                apiVersion: v1
-                kind: Namespace
-                metadata:
-                  name: demo
-                ---
+        return String.join("---\n", namespacesYaml(), """
                 apiVersion: v1
                 kind: Service
                 metadata:
@@ -83,7 +73,30 @@ final class ItSupport {
                   - name: http
                     port: 80
                     targetPort: 8080
+                """, gatewayYaml(gatewayPort), poolYaml(modelPort), route("300s")) + pods;
+    }
+
+    /** Namespaces {@code kthena-system} and {@code demo}. */
+    static String namespacesYaml() {
+        return """
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: kthena-system
                 ---
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: demo
+                """;
+    }
+
+    /**
+     * GatewayClass {@code kthena-router} (ours) and Gateway {@code demo/inference-gateway} with
+     * listener {@code http} on {@code gatewayPort}.
+     */
+    static String gatewayYaml(int gatewayPort) {
+        return """
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: GatewayClass
                 metadata:
@@ -102,7 +115,12 @@ final class ItSupport {
                   - name: http
                     port: %d
                     protocol: HTTP
-                ---
+                """.formatted(gatewayPort);
+    }
+
+    /** InferencePool {@code demo/kthena-demo}: the demo model pods, target port {@code modelPort}. */
+    static String poolYaml(int modelPort) {
+        return """
                 apiVersion: inference.networking.k8s.io/v1
                 kind: InferencePool
                 metadata:
@@ -114,9 +132,7 @@ final class ItSupport {
                   selector:
                     matchLabels:
                       workload.serving.volcano.sh/model-name: demo
-                ---
-                %s
-                """.formatted(gatewayPort, modelPort, route("300s")) + pods;
+                """.formatted(modelPort);
     }
 
     /** HTTPRoute {@code kthena-demo-route}: every path to the pool, with this request timeout. */

@@ -19,7 +19,10 @@ import static io.infergate.controller.ItSupport.OURS;
 import static io.infergate.controller.ItSupport.POOL;
 import static io.infergate.controller.ItSupport.SYSTEM;
 import static io.infergate.controller.ItSupport.adminStatus;
+import static io.infergate.controller.ItSupport.gatewayYaml;
 import static io.infergate.controller.ItSupport.metric;
+import static io.infergate.controller.ItSupport.namespacesYaml;
+import static io.infergate.controller.ItSupport.poolYaml;
 import static io.infergate.controller.kube.StatusTrees.condition;
 import static io.infergate.controller.kube.StatusTrees.conditionIn;
 import static io.infergate.controller.kube.StatusTrees.is;
@@ -47,36 +50,7 @@ class MissingCrdIT {
     @BeforeAll
     static void cluster() throws Exception {
         rest = API.rest();
-        rest.apply("""
-                apiVersion: v1
-                kind: Namespace
-                metadata:
-                  name: kthena-system
-                ---
-                apiVersion: v1
-                kind: Namespace
-                metadata:
-                  name: demo
-                ---
-                apiVersion: gateway.networking.k8s.io/v1
-                kind: GatewayClass
-                metadata:
-                  name: kthena-router
-                spec:
-                  controllerName: infergate.io/gateway-controller
-                ---
-                apiVersion: gateway.networking.k8s.io/v1
-                kind: Gateway
-                metadata:
-                  name: inference-gateway
-                  namespace: demo
-                spec:
-                  gatewayClassName: kthena-router
-                  listeners:
-                  - name: http
-                    port: 8080
-                    protocol: HTTP
-                ---
+        rest.apply(String.join("---\n", namespacesYaml(), gatewayYaml(8080), """
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: HTTPRoute
                 metadata:
@@ -144,7 +118,7 @@ class MissingCrdIT {
                 - addresses: ["10.244.0.6"]
                   conditions:
                     ready: false
-                """);
+                """));
         controller = ClusterControllerApp.start(ClusterConfig.builder(SYSTEM, "crd-controller")
                 .kubeconfig(API.kubeconfig())
                 .admin("127.0.0.1", 0)
@@ -187,19 +161,7 @@ class MissingCrdIT {
 
         // The CRDs arrive: discovery picks them up, the pool resolves and gets its parents entry.
         API.installCrds(KubeApiServer.INFERENCE_EXTENSION);
-        rest.apply("""
-                apiVersion: inference.networking.k8s.io/v1
-                kind: InferencePool
-                metadata:
-                  name: kthena-demo
-                  namespace: demo
-                spec:
-                  targetPorts:
-                  - number: 8000
-                  selector:
-                    matchLabels:
-                      workload.serving.volcano.sh/model-name: demo
-                """);
+        rest.apply(poolYaml(8000));
         await("InferencePool watched").atMost(WITHIN).until(() -> state("InferencePool").equals("watching"));
         await("pool route resolved").atMost(WITHIN).until(() -> parentIs(route("pool-route"), OURS, "ResolvedRefs", "True"));
         await("pool parent accepted").atMost(WITHIN).until(() -> parentIs(
