@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,7 +33,8 @@ import java.util.logging.Logger;
  * ({@link ModelLists}), instead of proxying to one picked endpoint whose list may be partial (pods
  * with different LoRA adapters). Endpoints that fail or time out are left out; when none answers,
  * 502. Answers are cached for {@value #CACHE_MILLIS} ms per pool and endpoint set, so clients
- * polling the list do not fan out to every pod each time.
+ * polling the list do not fan out to every pod each time, and at most one fan-out per pool runs at
+ * once.
  */
 final class PoolModels {
 
@@ -49,6 +51,7 @@ final class PoolModels {
 
     private final Upstream upstream;
     private final Map<Key, Cached> cache = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> refreshing = new ConcurrentHashMap<>();
 
     PoolModels(Upstream upstream) {
         this.upstream = upstream;
@@ -67,22 +70,39 @@ final class PoolModels {
             return;
         }
         Key key = new Key(pool.id(), endpoints, pool.modelRewrites());
-        long now = System.nanoTime();
-        Cached cached = cache.get(key);
-        if (cached == null || now - cached.expiresNanos() > 0) {
-            List<byte[]> answers = ask(pool, record.requestId);
-            if (answers.isEmpty()) {
-                Responses.error(res, record, ErrorBody.of(502, ErrorBody.UPSTREAM_ERROR,
-                        "no endpoint of " + pool.id() + " answered GET /v1/models"));
-                return;
+        Cached cached = fresh(key);
+        if (cached == null) {
+            // One fan-out per pool at a time: clients that find the cache expired together wait
+            // for the one that refreshes it instead of each asking every pod (the fan-out does not
+            // go through the per-endpoint request bound, so this is what bounds it).
+            ReentrantLock lock = refreshing.computeIfAbsent(pool.id(), k -> new ReentrantLock());
+            lock.lock();
+            try {
+                cached = fresh(key);
+                if (cached == null) {
+                    List<byte[]> answers = ask(pool, record.requestId);
+                    if (answers.isEmpty()) {
+                        Responses.error(res, record, ErrorBody.of(502, ErrorBody.UPSTREAM_ERROR,
+                                "no endpoint of " + pool.id() + " answered GET /v1/models"));
+                        return;
+                    }
+                    cache.keySet().removeIf(k -> k.pool().equals(pool.id())); // one entry per pool
+                    cached = new Cached(ModelLists.merge(answers, pool.modelRewrites()),
+                            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CACHE_MILLIS));
+                    cache.put(key, cached);
+                }
+            } finally {
+                lock.unlock();
             }
-            cache.keySet().removeIf(k -> k.pool().equals(pool.id())); // one entry per pool
-            cached = new Cached(ModelLists.merge(answers, pool.modelRewrites()),
-                    now + TimeUnit.MILLISECONDS.toNanos(CACHE_MILLIS));
-            cache.put(key, cached);
         }
         record.status = 200;
         res.status(Status.OK_200).header(HeaderValues.CONTENT_TYPE_JSON).send(cached.body());
+    }
+
+    /** The cached list for this key if it has not expired, else null. */
+    private Cached fresh(Key key) {
+        Cached c = cache.get(key);
+        return c == null || System.nanoTime() - c.expiresNanos() > 0 ? null : c;
     }
 
     /** The 200 answers of the endpoints, in endpoint order. */

@@ -57,6 +57,7 @@ class ModelRewriteTest {
     private static final String BASE = "Qwen2.5-0.5B-Instruct";
     private static final Duration ITL = Duration.ofMillis(100);
     private static final Map<String, String> SEEN = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicInteger LISTINGS = new java.util.concurrent.atomic.AtomicInteger();
 
     private static SimulatedPod pod;
     private static WebServer recorder;
@@ -70,10 +71,25 @@ class ModelRewriteTest {
                 .timeToFirstToken(Duration.ofMillis(5)).interTokenLatency(ITL).build());
         recorder = WebServer.builder().host("127.0.13.2").port(0).shutdownHook(false)
                 .routing(r -> r.post("/v1/completions", ModelRewriteTest::record)
-                        .get("/v1/models", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "application/json")
-                                .send("{\"object\":\"list\",\"data\":[{\"id\":\"" + BASE + "\",\"object\":\"model\"},"
-                                        + "{\"id\":\"recorder-only\",\"object\":\"model\",\"parent\":\"" + BASE + "\"}]}")))
+                        .get("/v1/models", (req, res) -> listed(res)))
                 .build().start();
+        startRouter();
+    }
+
+    /** The recorder's model list, answered slowly so concurrent listings overlap; counted. */
+    private static void listed(io.helidon.webserver.http.ServerResponse res) {
+        LISTINGS.incrementAndGet();
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "application/json")
+                .send("{\"object\":\"list\",\"data\":[{\"id\":\"" + BASE + "\",\"object\":\"model\"},"
+                        + "{\"id\":\"recorder-only\",\"object\":\"model\",\"parent\":\"" + BASE + "\"}]}");
+    }
+
+    private static void startRouter() {
         router = RouterFixture.start();
         port = Http.freePort();
         ModelRewrite foodReview = new ModelRewrite("inferencemodelrewrite/default/food-review/rule/0",
@@ -257,5 +273,21 @@ class ModelRewriteTest {
         JsonObject adapter = r.json().getJsonArray("data").getJsonObject(1);
         assertEquals(BASE, adapter.getString("parent"), "LoRA adapters keep their parent");
         assertFalse(r.json().getJsonArray("data").getJsonObject(0).containsKey("error"));
+    }
+
+    @Test
+    void clientsListingTogetherShareOneFanOut() throws Exception {
+        // Only this test lists pool "rec" (its one endpoint is the slow recorder), so its cache is cold.
+        int before = LISTINGS.get();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<Http.Reply>> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                replies.add(threads.submit(() -> router.http().get(port, "rec.test", "/v1/models")));
+            }
+            for (var f : replies) {
+                assertEquals(200, f.get().status(), f.get().body());
+            }
+        }
+        assertEquals(1, LISTINGS.get() - before, "16 clients, one GET /v1/models to the pod");
     }
 }
