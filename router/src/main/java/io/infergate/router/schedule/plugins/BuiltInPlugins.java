@@ -37,9 +37,9 @@ public final class BuiltInPlugins {
                         p.decimal("loadFactor", 0.25, 0, 100),
                         p.integer("loadSlack", 4, 0, 1 << 20),
                         p.integer("lruCapacityPerServer", 31_250, 1, 1 << 24), routers))
-                .register(LowQueueFilter.TYPE, (name, p) -> new LowQueueFilter(name,
+                .register(ThresholdFilter.QUEUE, (name, p) -> ThresholdFilter.queue(name,
                         p.integer("threshold", 128, 0, Integer.MAX_VALUE)))
-                .register(LowKvCacheFilter.TYPE, (name, p) -> new LowKvCacheFilter(name,
+                .register(ThresholdFilter.KV_CACHE, (name, p) -> ThresholdFilter.kvCache(name,
                         p.decimal("threshold", 0.8, 0, 1)))
                 .register(LeastFilter.QUEUE, (name, p) -> LeastFilter.queue(name))
                 .register(LeastFilter.KV_CACHE, (name, p) -> LeastFilter.kvCache(name))
