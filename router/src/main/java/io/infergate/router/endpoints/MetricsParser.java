@@ -30,15 +30,23 @@ public final class MetricsParser {
     private static final long LOW_BITS = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
 
-    private static final byte[][] VLLM = names("vllm:num_requests_waiting", "vllm:num_requests_running",
-            "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc", "vllm:cache_config_info", "vllm:lora_requests_info");
-    private static final byte[][] SGLANG = names("sglang:num_queue_reqs", "sglang:num_running_reqs", "sglang:token_usage",
-            "sglang:cache_config_info");
-    private static final byte[][] TRTLLM = names("trtllm_num_requests_waiting", "trtllm_num_requests_running",
-            "trtllm_kv_cache_utilization", "trtllm_kv_cache_tokens_per_block", "trtllm_kv_cache_max_blocks");
+    /** The series read from one engine: names as strings (for {@link #apply}) and as bytes (to match in place). */
+    private record Wanted(String[] names, byte[][] bytes) {
+        static Wanted of(String... names) {
+            byte[][] bytes = new byte[names.length][];
+            for (int i = 0; i < names.length; i++) {
+                bytes[i] = names[i].getBytes(StandardCharsets.ISO_8859_1);
+            }
+            return new Wanted(names, bytes);
+        }
+    }
 
-    private static final Map<Engine, String[]> NAMES = Map.of(Engine.VLLM, strings(VLLM), Engine.SGLANG, strings(SGLANG),
-            Engine.TRTLLM, strings(TRTLLM));
+    private static final Wanted VLLM = Wanted.of("vllm:num_requests_waiting", "vllm:num_requests_running",
+            "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc", "vllm:cache_config_info", "vllm:lora_requests_info");
+    private static final Wanted SGLANG = Wanted.of("sglang:num_queue_reqs", "sglang:num_running_reqs",
+            "sglang:token_usage", "sglang:cache_config_info");
+    private static final Wanted TRTLLM = Wanted.of("trtllm_num_requests_waiting", "trtllm_num_requests_running",
+            "trtllm_kv_cache_utilization", "trtllm_kv_cache_tokens_per_block", "trtllm_kv_cache_max_blocks");
 
     private MetricsParser() {
     }
@@ -51,11 +59,12 @@ public final class MetricsParser {
 
     /** Parses the UTF-8 bytes {@code text[0, length)} as exposed by an {@code engine} pod, stamped {@code nowNanos}. */
     public static Metrics parse(Engine engine, byte[] text, int length, long nowNanos) {
-        byte[][] names = switch (engine) {
+        Wanted wanted = switch (engine) {
             case VLLM -> VLLM;
             case SGLANG -> SGLANG;
             case TRTLLM -> TRTLLM;
         };
+        byte[][] names = wanted.bytes();
         Acc acc = new Acc();
         int i = 0;
         while (i < length) {
@@ -63,7 +72,7 @@ public final class MetricsParser {
                 int which = wanted(names, text, i, length);
                 if (which >= 0) {
                     int end = lineEnd(text, i, length);
-                    line(NAMES.get(engine)[which], text, i + names[which].length, end, acc);
+                    line(wanted.names()[which], text, i + names[which].length, end, acc);
                     i = end + 1;
                     continue;
                 }
@@ -275,21 +284,5 @@ public final class MetricsParser {
             p = q + 1;
         }
         return -1;
-    }
-
-    private static byte[][] names(String... names) {
-        byte[][] out = new byte[names.length][];
-        for (int i = 0; i < names.length; i++) {
-            out[i] = names[i].getBytes(StandardCharsets.ISO_8859_1);
-        }
-        return out;
-    }
-
-    private static String[] strings(byte[][] names) {
-        String[] out = new String[names.length];
-        for (int i = 0; i < names.length; i++) {
-            out[i] = new String(names[i], StandardCharsets.ISO_8859_1);
-        }
-        return out;
     }
 }

@@ -326,7 +326,7 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
                 }
                 case WRITING -> write(t, t.pending, now);
                 case READING -> read(t, now);
-                case IDLE -> idleRead(t);
+                case IDLE -> closeQuietly(t); // readable while idle: the server closed it (or sent what it should not)
             }
         } catch (CancelledKeyException e) {
             // dropped meanwhile
@@ -414,11 +414,6 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
         }
         t.due = due;
         waiting.add(t);
-    }
-
-    /** Readable while idle: the server closed the connection (or sent what it should not). */
-    private void idleRead(ScrapeTarget t) {
-        closeQuietly(t);
     }
 
     private static void closeQuietly(ScrapeTarget t) {

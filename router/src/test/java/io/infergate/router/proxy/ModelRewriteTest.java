@@ -58,6 +58,8 @@ class ModelRewriteTest {
     private static final Duration ITL = Duration.ofMillis(100);
     private static final Map<String, String> SEEN = new ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicInteger LISTINGS = new java.util.concurrent.atomic.AtomicInteger();
+    /** Open (count 0) except while a test holds the recorder's model list. */
+    private static volatile java.util.concurrent.CountDownLatch GATE = new java.util.concurrent.CountDownLatch(0);
 
     private static SimulatedPod pod;
     private static WebServer recorder;
@@ -76,11 +78,11 @@ class ModelRewriteTest {
         startRouter();
     }
 
-    /** The recorder's model list, answered slowly so concurrent listings overlap; counted. */
+    /** The recorder's model list, counted; held while {@link #GATE} is closed. */
     private static void listed(io.helidon.webserver.http.ServerResponse res) {
         LISTINGS.incrementAndGet();
         try {
-            Thread.sleep(300);
+            GATE.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -279,11 +281,15 @@ class ModelRewriteTest {
     void clientsListingTogetherShareOneFanOut() throws Exception {
         // Only this test lists pool "rec" (its one endpoint is the slow recorder), so its cache is cold.
         int before = LISTINGS.get();
+        GATE = new java.util.concurrent.CountDownLatch(1); // the pod holds its answer until all 16 are in
         try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             List<java.util.concurrent.Future<Http.Reply>> replies = new java.util.ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 replies.add(threads.submit(() -> router.http().get(port, "rec.test", "/v1/models")));
             }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> line(
+                    router.observe("/observe/metrics").body(), "infergate_router_active_requests", "16.0"));
+            GATE.countDown();
             for (var f : replies) {
                 assertEquals(200, f.get().status(), f.get().body());
             }
