@@ -54,4 +54,26 @@ class SchedulingProfileTest {
         // all stale: all stay candidates
         assertEquals("10.0.0.1:8000", p.run(CTX, List.of(views.get(0), stale(views.get(1))), PluginTimer.none()).key());
     }
+
+    @Test
+    void anEndpointThatNeverAnsweredAScrapeIsNotTrustedAsIdle() {
+        SchedulingProfile p = new SchedulingProfile("p", List.of(), List.of(
+                new SchedulingProfile.Weighted(new io.infergate.router.schedule.plugins.QueueScorer("queue"), 1)),
+                new MaxScorePicker("pick", new SplittableRandom(1)));
+        Target silent = view(1, 0, null).target();
+        Target busy = view(2, 0, null).target();
+        io.infergate.router.endpoints.Metrics sample = metrics(9, 4, 0.5);
+        io.infergate.router.endpoints.EndpointMetrics scraped = key -> key.equals(busy.key())
+                ? java.util.Optional.of(sample) : java.util.Optional.empty();
+        List<EndpointView> views = SchedulingProfile.views(List.of(silent, busy), scraped,
+                java.time.Duration.ofSeconds(60), System::nanoTime);
+        assertEquals(List.of(true, false), views.stream().map(EndpointView::stale).toList());
+        // an unknown queue would score as empty (best); it is left out while a scraped endpoint exists
+        assertEquals(busy.key(), p.run(CTX, views, PluginTimer.none()).key());
+        // nothing ever scraped (servers without /metrics): every endpoint stays a candidate
+        List<EndpointView> none = SchedulingProfile.views(List.of(silent, busy),
+                io.infergate.router.endpoints.EndpointMetrics.none(), java.time.Duration.ofSeconds(60), System::nanoTime);
+        assertEquals(2, none.stream().filter(EndpointView::stale).count());
+        p.run(CTX, none, PluginTimer.none());
+    }
 }
