@@ -17,7 +17,6 @@ import io.infergate.router.inference.InferenceResponse;
 import io.infergate.router.match.Candidate;
 import io.infergate.router.observe.RouterMetrics;
 import io.infergate.router.schedule.BackendTarget;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
