@@ -205,7 +205,7 @@ public final class GatewayHandler implements Handler {
             case Pick.Picked p -> {
                 try (Lease lease = p.lease()) {
                     record.endpoint = lease.target().endpoint().hostPort();
-                    exchange.run(new Exchange.Plan(req, res, record, backend, lease.target().endpoint(), matched,
+                    exchange.run(req, res, new Exchange.Plan(record, backend, lease.target().endpoint(), matched,
                             ref, host, body, inference.map(OpenAiRequest::stream).orElse(false),
                             Optional.ofNullable(record.inference).map(i -> i.response), snapshot::backend));
                 }
