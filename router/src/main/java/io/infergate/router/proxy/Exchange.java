@@ -18,7 +18,7 @@ import io.infergate.router.match.Candidate;
 import io.infergate.router.observe.RouterMetrics;
 import io.infergate.router.outlier.OutlierDetection;
 import io.infergate.router.schedule.BackendTarget;
-import io.infergate.router.schedule.Lease;
+import io.infergate.router.schedule.endpoint.Lease;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

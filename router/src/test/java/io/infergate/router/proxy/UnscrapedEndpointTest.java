@@ -3,10 +3,10 @@ package io.infergate.router.proxy;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
 import io.infergate.router.RouterConfig;
-import io.infergate.router.endpoints.ScrapeSettings;
+import io.infergate.router.scrape.ScrapeSettings;
 import io.infergate.router.listen.ListenerLimits;
 import io.infergate.router.outlier.OutlierSettings;
-import io.infergate.router.schedule.SchedulingSettings;
+import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.testing.Http;
 import io.infergate.router.testing.RouterFixture;
 import io.infergate.simulator.SimulatedPod;
@@ -56,15 +56,15 @@ class UnscrapedEndpointTest {
         }
         endpoints.add(1, endpoint("127.0.0.1", Http.freePort(), "dead"));
         // no retries, no ejection: only the scheduler's distrust of never-scraped endpoints helps
-        SchedulingSettings d = SchedulingSettings.defaults();
+        PoolSettings d = PoolSettings.defaults();
         ProxySettings p = ProxySettings.defaults();
         plain = RouterFixture.start(new RouterConfig("127.0.0.1", "127.0.0.1", 0, RouterFixture.TOKEN,
                 ListenerLimits.defaults(), new ProxySettings(p.connectTimeout(), p.readTimeout(),
                 p.maxConcurrentPerEndpoint(), p.maxBodyBytes(), 0,
                 new OutlierSettings(0, Duration.ofSeconds(1), Duration.ofSeconds(1))),
-                RouterConfig.DEFAULT_MAX_SNAPSHOT_BYTES, new SchedulingSettings(new ScrapeSettings(
+                RouterConfig.DEFAULT_MAX_SNAPSHOT_BYTES, new PoolSettings(new ScrapeSettings(
                 Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(30), 16),
-                d.admission(), d.saturation(), d.plugins())));
+                d.admission(), d.saturation(), d.scheduler())));
         plainPort = Http.freePort();
         Backend.InferencePool sims = pool("sims", endpoints.toArray(Endpoint[]::new));
         Http.Reply put = plain.put(snapshot(List.of(gateway("gw", listener("http", plainPort))),
