@@ -45,6 +45,7 @@ import java.util.Set;
  *     consecutive-connect-failures: 5  # eject an endpoint after this many in a row; 0 = never
  *     base-ejection-time: PT30S        # the n-th ejection lasts n times this
  *     max-ejection-time: PT300S
+ *     watch-clients: true              # a client that leaves cancels its upstream request at once
  *   snapshot:
  *     max-size: 67108864               # bytes of a PUT body; 413 beyond
  *   endpoints:
@@ -71,7 +72,7 @@ final class ConfigFile {
             "listeners", Set.of("max-payload-size", "max-concurrent-requests", "max-header-size",
                     "max-prologue-length", "idle-timeout", "drain-timeout"),
             "upstream", Set.of("connect-timeout", "read-timeout", "max-concurrent-per-endpoint", "retries",
-                    "consecutive-connect-failures", "base-ejection-time", "max-ejection-time"),
+                    "consecutive-connect-failures", "base-ejection-time", "max-ejection-time", "watch-clients"),
             "snapshot", Set.of("max-size"),
             "endpoints", Set.of("scrape-interval", "scrape-timeout", "stale-after", "max-concurrent-scrapes"),
             "admission", Set.of("queue", "queue-timeout", "max-queue-length", "retry-after", "saturation-queue-threshold",
@@ -144,7 +145,8 @@ final class ConfigFile {
                     new OutlierSettings((int) number(us.get("consecutive-connect-failures"),
                             p.outliers().consecutiveConnectFailures()),
                             duration(us.get("base-ejection-time"), p.outliers().baseEjectionTime()),
-                            duration(us.get("max-ejection-time"), p.outliers().maxEjectionTime())));
+                            duration(us.get("max-ejection-time"), p.outliers().maxEjectionTime())),
+                    bool(us.get("watch-clients"), p.watchClients()));
             long snapshot = number(router.get("snapshot").get("max-size"), RouterConfig.DEFAULT_MAX_SNAPSHOT_BYTES);
             if (snapshot < 1024) {
                 throw new IllegalArgumentException("'router.snapshot.max-size' must be at least 1024");
