@@ -148,12 +148,26 @@ class InstallAndRolloutIT {
     @Test
     @Order(3)
     void scalingRoutersUnderLoadFailsNoRequest() throws Exception {
+        // The test node has 2 CPUs: five routers at the install's 500m request would not all be
+        // scheduled. Lower the request (a rollout of its own, finished before the load starts).
+        cluster.kubectl("-n", NS, "set", "resources", "deployment/kthena-router", "-c", "router", "--requests=cpu=100m");
+        cluster.kubectl(ROLLOUT, "-n", NS, "rollout", "status", "deployment/kthena-router", "--timeout=360s");
+        await().atMost(ROLLOUT).pollInterval(Duration.ofSeconds(2))
+                .until(() -> podNames(NS, "app.kubernetes.io/name=kthena-router").size() == 2);
         Traffic load = new Traffic(service, 6, 24, false);
         await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() > 50);
         cluster.kubectl("-n", NS, "scale", "deployment", "kthena-router", "--replicas=5");
         await().atMost(ROLLOUT).pollInterval(Duration.ofSeconds(2)).until(() -> readyReplicas(NS, "kthena-router") == 5);
         long at5 = load.completed();
         await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() > at5 + 200);
+        // every router, the three new ones included, is serving (a Ready router holds a snapshot;
+        // one without would answer 404, which the load counts as a failure)
+        var perRouter = new java.util.TreeMap<String, Long>();
+        for (String pod : podNames(NS, "app.kubernetes.io/name=kthena-router")) {
+            perRouter.put(pod, servedRequests(cluster.jsonpath(NS, "pod/" + pod, "{.status.podIP}")));
+        }
+        report("  requests served per router at 5 replicas: " + perRouter);
+        assertTrue(perRouter.values().stream().allMatch(n -> n > 0), "a router took no traffic: " + perRouter);
         cluster.kubectl("-n", NS, "scale", "deployment", "kthena-router", "--replicas=2");
         await().atMost(ROLLOUT).pollInterval(Duration.ofSeconds(2))
                 .until(() -> podNames(NS, "app.kubernetes.io/name=kthena-router").size() == 2);
@@ -162,6 +176,16 @@ class InstallAndRolloutIT {
         Traffic.Result r = load.stop();
         report("scale kthena-router 2 -> 5 -> 2 under load (6 clients, streaming and not): " + r);
         assertEquals(0, r.failed(), r.toString());
+    }
+
+    /** Inference requests a router has served, from its metrics (internal port, pod IP). */
+    private static long servedRequests(String podIp) throws Exception {
+        HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://" + podIp + ":15000/observe/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, res.statusCode(), res.body());
+        return res.body().lines().filter(l -> l.startsWith("inference_objective_request_total"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test
