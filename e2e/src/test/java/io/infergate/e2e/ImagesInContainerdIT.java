@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The router image the build wrote, run by the test cluster's containerd (runc): it starts as
- * its image config says and answers {@code --help}; under a memory limit the JVM takes 75% of it
- * as its maximum heap.
+ * its image config says and answers {@code --help}; in a Pod with a memory limit the JVM takes
+ * 75% of the limit as its maximum heap.
  */
 class ImagesInContainerdIT {
     private static Cluster cluster;
@@ -55,17 +55,54 @@ class ImagesInContainerdIT {
         assertTrue(out.contains("Usage: router --token-file PATH"), out);
     }
 
+    /**
+     * In a Pod (the CRI mounts the container's cgroup, which a bare {@code ctr run} does not), the
+     * JVM reads the memory limit and JAVA_TOOL_OPTIONS gives 75% of it to the heap.
+     */
     @Test
-    void heapFollowsTheContainerMemoryLimit() {
+    void heapFollowsThePodMemoryLimit() {
         long limit = 256L << 20;
-        String out = run(List.of("--memory-limit", Long.toString(limit)),
-                List.of("java", "-XX:+PrintFlagsFinal", "-version"));
-        Matcher m = Pattern.compile("size_t MaxHeapSize\\s+=\\s+(\\d+)").matcher(out);
-        assertTrue(m.find(), out);
-        long maxHeap = Long.parseLong(m.group(1));
-        // JAVA_TOOL_OPTIONS -XX:MaxRAMPercentage=75 (rounded to the heap alignment)
-        assertTrue(maxHeap > limit * 70 / 100 && maxHeap <= limit * 76 / 100,
-                "MaxHeapSize " + maxHeap + " for a " + limit + " byte limit");
-        assertTrue(out.contains("Picked up JAVA_TOOL_OPTIONS"), out);
+        String ns = "e2e-images";
+        if (cluster.tryKubectl("get", "namespace", ns).exit() != 0) {
+            cluster.kubectl("create", "namespace", ns);
+        }
+        String node = cluster.kubectl("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").strip();
+        String pod = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: heap, namespace: %s}
+                spec:
+                  nodeName: %s
+                  restartPolicy: Never
+                  automountServiceAccountToken: false
+                  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+                  containers:
+                  - name: java
+                    image: %s
+                    imagePullPolicy: Never
+                    command: [java, -XX:+PrintFlagsFinal, -version]
+                    resources: {limits: {memory: "%d", cpu: 500m}}
+                    securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+                """.formatted(ns, node, router.reference(), limit);
+        try {
+            java.nio.file.Path f = java.nio.file.Files.createTempFile("heap-pod", ".yaml");
+            java.nio.file.Files.writeString(f, pod);
+            cluster.kubectl("apply", "-f", f.toString());
+            java.nio.file.Files.delete(f);
+            cluster.kubectl(Duration.ofMinutes(3), "-n", ns, "wait", "--for=jsonpath={.status.phase}=Succeeded",
+                    "pod/heap", "--timeout=170s");
+            String out = cluster.kubectl("-n", ns, "logs", "heap");
+            Matcher m = Pattern.compile("size_t MaxHeapSize\\s+=\\s+(\\d+)").matcher(out);
+            assertTrue(m.find(), out);
+            long maxHeap = Long.parseLong(m.group(1));
+            // JAVA_TOOL_OPTIONS -XX:MaxRAMPercentage=75 (rounded to the heap alignment)
+            assertTrue(maxHeap > limit * 70 / 100 && maxHeap <= limit * 76 / 100,
+                    "MaxHeapSize " + maxHeap + " for a " + limit + " byte limit");
+            assertTrue(out.contains("Picked up JAVA_TOOL_OPTIONS"), out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            cluster.tryKubectl("delete", "namespace", ns, "--wait=false");
+        }
     }
 }
