@@ -1,6 +1,8 @@
 package io.infergate.router.proxy;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.RequestException;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -90,6 +92,8 @@ public final class GatewayHandler implements Handler {
         metrics.requestStarted();
         try {
             serve(req, res, record, host, path);
+        } catch (RequestException e) {
+            clientBodyError(res, record, e);
         } finally {
             long nanos = System.nanoTime() - start;
             metrics.requestFinished(record.rule, record.backend, record.status, nanos);
@@ -274,6 +278,22 @@ public final class GatewayHandler implements Handler {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The client's body broke the framing rules or the size bound while it was read (Helidon's
+     * parser raised it). Answered here rather than by Helidon's error handling, which would try to
+     * skip the rest of a body whose framing is broken and wait for bytes that never come; the
+     * listener's ConnectionGuard closes the connection after this answer (body not read to its end).
+     */
+    private static void clientBodyError(ServerResponse res, RequestRecord record, RequestException e) {
+        if (res.isSent()) {
+            throw new CloseConnectionException("malformed request body after the response started", e);
+        }
+        int status = e.status().code() == 413 ? 413 : 400;
+        Responses.error(res, record, status == 413
+                ? ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE, "request body exceeds the configured maximum size")
+                : ErrorBody.of(400, ErrorBody.INVALID_REQUEST, "malformed request body: invalid chunked framing"));
     }
 
     private static void notFound(ServerResponse res, RequestRecord record, String host, String path) {

@@ -1,0 +1,198 @@
+package io.infergate.router.listen;
+
+import io.infergate.common.snapshot.Backend;
+import io.infergate.router.RouterConfig;
+import io.infergate.router.proxy.ProxySettings;
+import io.infergate.router.testing.Http;
+import io.infergate.router.testing.RawConnection;
+import io.infergate.router.testing.RouterFixture;
+import io.infergate.simulator.SimulatedPod;
+import io.infergate.simulator.SimulatorConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static io.infergate.router.testing.Snap.endpoint;
+import static io.infergate.router.testing.Snap.gateway;
+import static io.infergate.router.testing.Snap.listener;
+import static io.infergate.router.testing.Snap.pool;
+import static io.infergate.router.testing.Snap.prefix;
+import static io.infergate.router.testing.Snap.route;
+import static io.infergate.router.testing.Snap.rule;
+import static io.infergate.router.testing.Snap.service;
+import static io.infergate.router.testing.Snap.snapshot;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * HTTP/1.1 framing on a public socket, over raw sockets (RFC 9112): bad framing is 400 and closes
+ * the connection, nothing after an error that closes the connection is read as a request, chunk
+ * extensions and trailers are accepted, HTTP/1.0 is refused with 505 and a precise body.
+ */
+class FramingTest {
+
+    /** Small, so that an over-limit body is cheap to send. */
+    static final int LIMIT = 4096;
+    static final String MODEL = "Qwen2.5-0.5B-Instruct";
+
+    private static SimulatedPod pod;
+    private static RouterFixture router;
+    private static int port;
+
+    @BeforeAll
+    static void start() {
+        pod = SimulatedPod.start(SimulatorConfig.builder().podName("echo-0")
+                .timeToFirstToken(Duration.ofMillis(1)).interTokenLatency(Duration.ofMillis(1)).build());
+        ListenerLimits d = ListenerLimits.defaults();
+        router = RouterFixture.start(new RouterConfig("127.0.0.1", "127.0.0.1", 0, RouterFixture.TOKEN,
+                new ListenerLimits(LIMIT, d.maxConcurrentRequests(), d.maxHeaderBytes(), d.maxPrologueBytes(),
+                        d.idleTimeout(), d.drainTimeout()),
+                ProxySettings.defaults(), 64 * 1024));
+        port = Http.freePort();
+        Backend.InferencePool sims = pool("sims", endpoint("127.0.0.1", pod.port(), pod.podName()));
+        Http.Reply put = router.put(snapshot(List.of(gateway("gw", listener("http", port))),
+                List.of(route("all").rule(rule(prefix("/v1")).backend(sims.id()))
+                        .rule(rule(prefix("/")).backend("service/default/echo/80")).build()),
+                List.of(sims, service("echo", 80, endpoint("127.0.0.1", pod.port(), pod.podName())))));
+        assertEquals(200, put.status(), put.body());
+    }
+
+    @AfterAll
+    static void stop() {
+        router.close();
+        pod.close();
+    }
+
+    private static String head(String method, String path, String... headers) {
+        StringBuilder b = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: a.example\r\n");
+        for (String h : headers) {
+            b.append(h).append("\r\n");
+        }
+        return b.append("\r\n").toString();
+    }
+
+    private static String smuggled(String tag) {
+        return "GET /smuggled-" + tag + " HTTP/1.1\r\nHost: a.example\r\n\r\n";
+    }
+
+    private static RawConnection.Outcome exchange(String... writes) {
+        try (RawConnection c = RawConnection.open(port)) {
+            for (String w : writes) {
+                c.write(w);
+            }
+            return c.readAll();
+        }
+    }
+
+    private static void assertNotSmuggled(String tag) {
+        // the pod would have echoed the smuggled path; a request that was served after it shows ordering
+        assertEquals(200, Http.rawHead(port, head("GET", "/after-" + tag, "Connection: close")).status());
+        List<String> echoed = pod.echoed();
+        assertTrue(echoed.contains("/after-" + tag), echoed.toString());
+        assertFalse(echoed.stream().anyMatch(p -> p.startsWith("/smuggled-" + tag)), echoed.toString());
+    }
+
+    static Stream<Arguments> overLimitChunked() {
+        String chunk = "x".repeat(LIMIT);
+        String big = Integer.toHexString(LIMIT) + "\r\n" + chunk + "\r\n";
+        return Stream.of(
+                Arguments.of("inference", "/v1/completions", big + "1\r\na\r\n0\r\n\r\n"),
+                Arguments.of("streamed", "/echo", big + "1\r\na\r\n0\r\n\r\n"),
+                Arguments.of("inference-no-terminator", "/v1/completions", big + "1\r\na\r\n"),
+                Arguments.of("streamed-no-terminator", "/echo", big + "1\r\na\r\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("overLimitChunked")
+    void nothingAfterA413OnAChunkedBodyIsReadAsARequest(String tag, String path, String body) {
+        RawConnection.Outcome o = exchange(head("POST", path, "Transfer-Encoding: chunked",
+                "Content-Type: application/json") + body + smuggled(tag));
+        assertEquals(List.of(413), o.statuses(), o.responses().toString());
+        assertEquals("close", o.responses().getFirst().header("connection"));
+        assertTrue(o.closedByServer(), "the router keeps the connection open after Connection: close");
+        assertNotSmuggled(tag);
+    }
+
+    static Stream<Arguments> badFraming() {
+        return Stream.of(
+                Arguments.of("chunk-size-not-hex", head("POST", "/echo", "Transfer-Encoding: chunked") + "zz\r\nab\r\n0\r\n\r\n"),
+                Arguments.of("chunk-size-negative", head("POST", "/echo", "Transfer-Encoding: chunked") + "-1\r\nab\r\n0\r\n\r\n"),
+                Arguments.of("chunk-size-overflow", head("POST", "/echo", "Transfer-Encoding: chunked") + "fffffffffffffffff\r\nab\r\n0\r\n\r\n"),
+                Arguments.of("chunk-size-inference", head("POST", "/v1/completions", "Transfer-Encoding: chunked") + "zz\r\nab\r\n0\r\n\r\n"),
+                Arguments.of("chunk-data-longer", head("POST", "/echo", "Transfer-Encoding: chunked") + "2\r\nabcdef\r\n0\r\n\r\n"),
+                Arguments.of("method-token", "G@T / HTTP/1.1\r\nHost: a.example\r\n\r\n"),
+                Arguments.of("method-empty", " / HTTP/1.1\r\nHost: a.example\r\n\r\n"),
+                Arguments.of("request-line-no-version", "GET /\r\nHost: a.example\r\n\r\n"),
+                Arguments.of("request-line-bad-version", "GET / HTTP/9.9\r\nHost: a.example\r\n\r\n"),
+                Arguments.of("request-line-lf-only", "GET / HTTP/1.1\nHost: a.example\n\n"),
+                Arguments.of("header-no-colon", "GET / HTTP/1.1\r\nHost: a.example\r\nBroken header\r\n\r\n"),
+                Arguments.of("header-space-before-colon", "GET / HTTP/1.1\r\nHost : a.example\r\n\r\n"),
+                Arguments.of("content-length-not-number", head("POST", "/echo", "Content-Length: abc")),
+                Arguments.of("content-length-negative", head("POST", "/echo", "Content-Length: -5")),
+                Arguments.of("content-length-twice-different", head("POST", "/echo", "Content-Length: 1", "Content-Length: 2") + "ab"),
+                Arguments.of("te-and-cl", head("POST", "/echo", "Content-Length: 3", "Transfer-Encoding: chunked") + "0\r\n\r\n"),
+                Arguments.of("te-not-chunked", head("POST", "/echo", "Transfer-Encoding: gzip") + "abc"),
+                Arguments.of("binary", "\u0000\u0001\u0002\u00ff\r\n\r\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badFraming")
+    void invalidFramingIs400AndCloses(String tag, String request) {
+        RawConnection.Outcome o = exchange(request + smuggled(tag));
+        assertFalse(o.responses().isEmpty(), "no answer");
+        RawConnection.Response first = o.responses().getFirst();
+        assertTrue(first.status() >= 400 && first.status() < 500, first.toString());
+        assertEquals(1, o.responses().size(), o.responses().toString());
+        assertTrue(first.body().contains("\"error\""), first.toString());
+        assertTrue(o.closedByServer(), "connection left open after " + first);
+        assertNotSmuggled(tag);
+    }
+
+    @Test
+    void chunkExtensionsAreAcceptedAndIgnored() {
+        String json = "{\"model\":\"" + MODEL + "\",\"prompt\":\"hi\",\"max_tokens\":2}";
+        int half = json.length() / 2;
+        String body = Integer.toHexString(half) + ";name=value;flag\r\n" + json.substring(0, half) + "\r\n"
+                + Integer.toHexString(json.length() - half) + " ; quoted=\"a b\"\r\n" + json.substring(half) + "\r\n"
+                + "0;last\r\n\r\n";
+        RawConnection.Outcome o = exchange(head("POST", "/v1/completions", "Transfer-Encoding: chunked",
+                "Content-Type: application/json", "Connection: close") + body);
+        assertEquals(List.of(200), o.statuses(), o.responses().toString());
+        RawConnection.Outcome echo = exchange(head("POST", "/echo-ext", "Transfer-Encoding: chunked", "Connection: close")
+                + "3;x=y\r\nabc\r\n0\r\n\r\n");
+        assertEquals(List.of(200), echo.statuses(), echo.responses().toString());
+    }
+
+    @Test
+    void trailersAreAcceptedAndDropped() {
+        String json = "{\"model\":\"" + MODEL + "\",\"prompt\":\"hi\",\"max_tokens\":2}";
+        String body = Integer.toHexString(json.length()) + "\r\n" + json + "\r\n0\r\nX-Checksum: abc\r\nX-Other: 1\r\n\r\n";
+        try (RawConnection c = RawConnection.open(port)) {
+            c.write(head("POST", "/v1/completions", "Transfer-Encoding: chunked", "Content-Type: application/json",
+                    "Trailer: X-Checksum") + body);
+            // keep-alive: a second request on the same connection is served after the trailers
+            c.write(head("GET", "/after-trailers", "Connection: close"));
+            RawConnection.Outcome o = c.readAll();
+            assertEquals(List.of(200, 200), o.statuses(), o.responses().toString());
+        }
+        assertTrue(pod.echoed().contains("/after-trailers"));
+    }
+
+    @Test
+    void http10IsRefusedWith505AndAPreciseBody() {
+        RawConnection.Outcome o = exchange("GET / HTTP/1.0\r\nHost: a.example\r\n\r\n");
+        assertEquals(List.of(505), o.statuses(), o.responses().toString());
+        String body = o.responses().getFirst().body();
+        assertTrue(body.contains("\"code\":\"http_version_not_supported\""), body);
+        assertTrue(body.contains("HTTP/1.1"), body);
+        assertTrue(o.closedByServer());
+    }
+}
