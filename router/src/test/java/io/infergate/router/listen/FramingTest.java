@@ -217,6 +217,32 @@ class FramingTest {
         assertNotSmuggled("pipelined");
     }
 
+    /** Issue 16: nested JSON answered 500 with a stack trace per request (Parsson's depth limit threw). */
+    @ParameterizedTest(name = "depth {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {129, 999, 1000, 2000}) // 2 x 2000 bytes fit the 4 KiB body bound
+    void deeplyNestedJsonIs400OnBothPorts(int depth) {
+        String nested = "[".repeat(depth) + "]".repeat(depth);
+        String body = "{\"model\":\"" + MODEL + "\",\"prompt\":" + nested + "}";
+        Http.Reply r = router.http().post(port, "a.example", "/v1/completions", body);
+        assertEquals(400, r.status(), r.body());
+        assertEquals("invalid_request", r.errorCode());
+        assertTrue(r.body().contains("nested deeper than 128"), r.body());
+        Http.Reply s = router.putJson("{\"schemaVersion\":1,\"gateways\":" + nested + "}", RouterFixture.TOKEN);
+        assertEquals(400, s.status(), s.body());
+        assertEquals("invalid_snapshot", s.errorCode());
+    }
+
+    @Test
+    void jsonAtTheDepthBoundIsServed() {
+        String nested = "[".repeat(120) + "\"hi\"" + "]".repeat(120);
+        Http.Reply r = router.http().post(port, "a.example", "/v1/completions",
+                "{\"model\":\"" + MODEL + "\",\"prompt\":" + nested + ",\"max_tokens\":2}");
+        // the router forwards it; the simulator (like vLLM) then refuses a nested prompt itself
+        assertEquals(400, r.status(), r.body());
+        assertEquals("prompt", r.json().getJsonObject("error").getString("param"), r.body());
+        assertEquals("echo-0", r.header("x-inference-pod"));
+    }
+
     @Test
     void http10IsRefusedWith505AndAPreciseBody() {
         RawConnection.Outcome o = exchange("GET / HTTP/1.0\r\nHost: a.example\r\n\r\n");
