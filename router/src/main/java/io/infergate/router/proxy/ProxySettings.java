@@ -1,5 +1,7 @@
 package io.infergate.router.proxy;
 
+import io.infergate.router.settings.Section;
+
 import java.time.Duration;
 
 /**
@@ -29,5 +31,17 @@ public record ProxySettings(Duration connectTimeout, Duration readTimeout, int m
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("maxBodyBytes must be positive");
         }
+    }
+
+    /**
+     * Reads {@code router.upstream}; absent keys keep {@link #defaults()}.
+     *
+     * @param maxBodyBytes the listeners' payload bound, which inference bodies share
+     */
+    public static ProxySettings create(Section s, long maxBodyBytes) {
+        ProxySettings d = defaults();
+        return new ProxySettings(s.duration("connect-timeout", d.connectTimeout()),
+                s.duration("read-timeout", d.readTimeout()),
+                s.integer("max-concurrent-per-endpoint", d.maxConcurrentPerEndpoint()), maxBodyBytes);
     }
 }
