@@ -27,7 +27,7 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code router.listeners}: {@link ListenerLimits#create}</li>
- *   <li>{@code router.upstream}: {@link ProxySettings#create}</li>
+ *   <li>{@code router.upstream}: {@link ProxySettings#create}, with {@link io.infergate.router.outlier.OutlierSettings#create}</li>
  *   <li>{@code router.snapshot}: {@link RouterConfig#maxSnapshotBytes}</li>
  *   <li>{@code router.endpoints}: {@link ScrapeSettings#create}</li>
  *   <li>{@code router.admission}: {@link Admission.Settings#create} and {@link SaturationDetector#create}</li>
