@@ -1,4 +1,4 @@
-package io.infergate.controller.translate;
+package io.infergate.common.gatewayapi;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,7 +15,7 @@ class HostnamesTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
             equal exact names intersect                       | a.example.com   | a.example.com   | a.example.com
-            comparison ignores case                          | A.Example.com   | a.example.COM   | a.example.COM
+            comparison ignores case, answers in lower case     | A.Example.com   | a.example.COM   | a.example.com
             different exact names do not                      | a.example.com   | b.example.com   | -
             wildcard covers one label                         | *.example.com   | a.example.com   | a.example.com
             wildcard covers several labels                    | *.example.com   | a.b.example.com | a.b.example.com
