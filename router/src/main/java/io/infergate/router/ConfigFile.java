@@ -1,12 +1,11 @@
 package io.infergate.router;
 
-import io.infergate.router.endpoints.ScrapeSettings;
-import io.infergate.router.schedule.Admission;
-import io.infergate.router.schedule.SaturationDetector;
-import io.infergate.router.schedule.SchedulerConfig;
+import io.infergate.router.scrape.ScrapeSettings;
+import io.infergate.router.schedule.admission.Admission;
+import io.infergate.router.schedule.admission.SaturationDetector;
+import io.infergate.router.schedule.framework.SchedulerConfig;
 import io.infergate.router.schedule.SchedulingSettings;
 import io.infergate.router.schedule.plugins.BuiltInPlugins;
-
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.infergate.router.listen.ListenerLimits;

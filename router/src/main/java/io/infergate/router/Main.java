@@ -1,7 +1,6 @@
 package io.infergate.router;
 
 import io.infergate.router.schedule.SchedulingSettings;
-
 import io.helidon.logging.common.LogConfig;
 
 import io.infergate.router.snapshot.TokenFile;

@@ -1,7 +1,6 @@
 package io.infergate.router;
 
 import io.infergate.router.schedule.SchedulingSettings;
-
 import io.infergate.router.listen.ListenerLimits;
 import io.infergate.router.proxy.ProxySettings;
 

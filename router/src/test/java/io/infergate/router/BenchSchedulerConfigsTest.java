@@ -1,6 +1,6 @@
 package io.infergate.router;
 
-import io.infergate.router.schedule.SchedulerConfig;
+import io.infergate.router.schedule.framework.SchedulerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -17,13 +17,12 @@ import io.infergate.router.inference.InferenceResponse;
 import io.infergate.router.match.Candidate;
 import io.infergate.router.observe.RouterMetrics;
 import io.infergate.router.schedule.BackendTarget;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.io.UncheckedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,10 +37,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One upstream exchange: build the upstream request (hop-by-hop headers and the gateway's own
- * {@code x-gateway-inference-objective} / {@code x-gateway-model-name-rewrite} dropped, filters applied,
- * Host kept as sent, {@code x-request-id} and {@code x-forwarded-*} set), send it, then stream the
- * response back.
+ * One upstream exchange: build the upstream request ({@link UpstreamRequest}, pure), send it, then
+ * stream the response back.
  *
  * <p>Timeouts: the rule's {@code timeouts.request} runs from the router receiving the request,
  * {@code timeouts.backendRequest} from the start of the attempt (one attempt, no retries yet); the
@@ -68,7 +65,7 @@ final class Exchange {
      * @param inference for inference requests to a pool: model restore, usage and token timing
      * @param backends  resolves the backends that RequestMirror filters name
      */
-    record Plan(ServerRequest req, ServerResponse res, RequestRecord record, BackendTarget backend, Endpoint endpoint,
+    record Plan(RequestRecord record, BackendTarget backend, Endpoint endpoint,
                 Candidate matched, BackendRef ref, String host, Upstream.Body body, boolean stream,
                 Optional<InferenceResponse> inference, Function<String, Optional<BackendTarget>> backends) {
     }
@@ -85,52 +82,13 @@ final class Exchange {
         this.mirrors = new Mirrors(upstream, settings);
     }
 
-    void run(Plan p) {
-        ServerRequest req = p.req();
+    void run(ServerRequest req, ServerResponse res, Plan p) {
         RequestRecord record = p.record();
         List<Filter> filters = new ArrayList<>(p.matched().rule().filters());
         filters.addAll(p.ref().filters());
-
-        HeaderList headers = new HeaderList();
-        String connection = req.headers().first(HeaderNames.CONNECTION).orElse(null);
-        for (Header h : req.headers()) {
-            if (!HopByHop.drop(h.name(), connection) && !h.name().equalsIgnoreCase(GatewayHandler.X_REQUEST_ID)
-                    && !h.name().equalsIgnoreCase(GatewayHandler.X_OBJECTIVE)
-                    && !h.name().equalsIgnoreCase(GatewayHandler.X_MODEL_REWRITE)) {
-                h.allValues().forEach(v -> headers.add(h.name(), v));
-            }
-        }
-        String path = req.prologue().uriPath().rawPath();
-        Optional<String> hostRewrite = Optional.empty();
-        List<Filter.ResponseHeaderModifier> responseModifiers = new ArrayList<>();
-        for (Filter f : filters) {
-            switch (f) {
-                case Filter.RequestHeaderModifier m -> modify(headers, m.set(), m.add(), m.remove());
-                case Filter.ResponseHeaderModifier m -> responseModifiers.add(m);
-                case Filter.UrlRewrite u -> {
-                    if (u.hostname().isPresent()) {
-                        hostRewrite = u.hostname();
-                    }
-                    if (u.path().isPresent()) {
-                        path = Rewrites.path(u.path().get(), p.matched().match().path(), path);
-                    }
-                }
-                case Filter.RequestRedirect r -> { } // answered before the exchange
-                case Filter.RequestMirror m -> { } // sent below, once the request is final
-            }
-        }
-        String originalHost = req.headers().first(HeaderNames.HOST).orElse(p.host());
-        String host = hostRewrite.orElseGet(() -> Optional.ofNullable(headers.first("host")).orElse(originalHost));
-        headers.remove("host");
-        headers.add("Host", host);
-        headers.set(GatewayHandler.X_REQUEST_ID, record.requestId);
-        String peer = req.remotePeer().address() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
-        String forwardedFor = headers.first("x-forwarded-for");
-        headers.set("x-forwarded-for", forwardedFor == null || forwardedFor.isBlank() ? peer : forwardedFor + ", " + peer);
-        headers.set("x-forwarded-proto", req.isSecure() ? "https" : "http");
-        String query = req.prologue().query().rawValue();
-        String target = path + (query.isEmpty() ? "" : "?" + query);
-        Upstream.Body body = mirror(p, filters, headers, target);
+        UpstreamRequest request = UpstreamRequest.build(inbound(req, p.host()), filters, p.matched().match().path(),
+                record.requestId);
+        Upstream.Body body = mirror(p, filters, request);
 
         Timeouts timeouts = p.matched().rule().timeouts();
         long deadline = deadline(timeouts, record.startNanos, System.nanoTime());
@@ -140,7 +98,7 @@ final class Exchange {
         if (routeTimeout.isPresent()) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
-                timeout(p, routeTimeout.get());
+                timeout(res, p, routeTimeout.get());
                 return;
             }
             readTimeout = readTimeout.compareTo(Duration.ofNanos(remaining)) < 0 ? readTimeout : Duration.ofNanos(remaining);
@@ -148,38 +106,42 @@ final class Exchange {
 
         HttpClientResponse response;
         try {
-            response = upstream.send(p.endpoint(), p.backend().backend().appProtocol(), req.prologue().method().text(),
-                    target, headers, body, readTimeout);
+            response = upstream.send(p.endpoint(), p.backend().backend().appProtocol(), request.method(),
+                    request.target(), request.headers(), body, readTimeout);
         } catch (Upstream.UpstreamException e) {
-            failed(p, e, routeTimeout, readTimeout);
+            failed(res, p, e, routeTimeout, readTimeout);
             return;
         }
         record.ttfbNanos = System.nanoTime() - record.startNanos;
         metrics.timeToFirstByte(p.backend().id(), record.ttfbNanos);
-        relay(p, response, responseModifiers, deadline);
+        relay(res, p, request, response, deadline);
     }
 
-    private void relay(Plan p, HttpClientResponse response, List<Filter.ResponseHeaderModifier> modifiers, long deadline) {
-        ServerResponse res = p.res();
+    /** The client's request as {@link UpstreamRequest#build} reads it. */
+    static UpstreamRequest.Inbound inbound(ServerRequest req, String defaultHost) {
+        HeaderList headers = new HeaderList();
+        for (Header h : req.headers()) {
+            h.allValues().forEach(v -> headers.add(h.name(), v));
+        }
+        String peer = req.remotePeer().address() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
+        return new UpstreamRequest.Inbound(req.prologue().method().text(), req.prologue().uriPath().rawPath(),
+                req.prologue().query().rawValue(), headers, peer, req.isSecure(), defaultHost);
+    }
+
+    private void relay(ServerResponse res, Plan p, UpstreamRequest request, HttpClientResponse response, long deadline) {
         AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> watchdog = deadline == Long.MAX_VALUE ? null
                 : upstream.closeAt(response, Math.max(0, deadline - System.nanoTime()), () -> expired.set(true));
         try (response) {
             p.record().status = response.status().code();
             res.status(response.status());
-            HeaderList out = new HeaderList();
-            String connection = response.headers().first(HeaderNames.CONNECTION).orElse(null);
+            HeaderList in = new HeaderList();
             for (Header h : response.headers()) {
-                if (!HopByHop.drop(h.name(), connection) && !h.name().equalsIgnoreCase(GatewayHandler.X_REQUEST_ID)) {
-                    h.allValues().forEach(v -> out.add(h.name(), v));
-                }
+                h.allValues().forEach(v -> in.add(h.name(), v));
             }
-            for (Filter.ResponseHeaderModifier m : modifiers) {
-                modify(out, m.set(), m.add(), m.remove());
-            }
-            out.forEach((name, value) -> res.headers().add(HeaderValues.create(name, value)));
+            request.responseHeaders(in).forEach((name, value) -> res.headers().add(HeaderValues.create(name, value)));
             int code = response.status().code();
-            if ("HEAD".equals(p.req().prologue().method().text()) || code == 204 || code == 304) {
+            if ("HEAD".equals(request.method()) || code == 204 || code == 304) {
                 res.send();
                 return;
             }
@@ -187,7 +149,8 @@ final class Exchange {
             boolean flushEach = p.stream() || type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
             // a JSON answer, even to a stream request (an error), is one object: read whole, model restored
             if (p.inference().isPresent() && type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-                InferenceRelay.json(p, response.inputStream(), res.outputStream(), settings.maxBodyBytes(), this::copyFailed);
+                InferenceRelay.json(p.inference().get(), response.inputStream(), res.outputStream(),
+                        settings.maxBodyBytes(), e -> copyFailed(p, e));
                 return;
             }
             copy(p, response.inputStream(), res.outputStream(), flushEach, expired);
@@ -252,9 +215,9 @@ final class Exchange {
         return new CloseConnectionException("upstream response ended abnormally: aborted", e);
     }
 
-    private void failed(Plan p, Upstream.UpstreamException e, Optional<Duration> routeTimeout, Duration readTimeout) {
+    private void failed(ServerResponse res, Plan p, Upstream.UpstreamException e, Optional<Duration> routeTimeout, Duration readTimeout) {
         if (tooLarge(e)) {
-            Responses.error(p.res(), p.record(), ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE,
+            Responses.error(res, p.record(), ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE,
                     "request body exceeds the configured maximum size"));
             return;
         }
@@ -262,15 +225,15 @@ final class Exchange {
         switch (e.failure()) {
             case CONNECT -> {
                 metrics.upstreamError("connect");
-                Responses.error(p.res(), p.record(), ErrorBody.of(502, ErrorBody.UPSTREAM_CONNECT_FAILED,
+                Responses.error(res, p.record(), ErrorBody.of(502, ErrorBody.UPSTREAM_CONNECT_FAILED,
                         "could not connect to " + endpoint + " of " + p.backend().id()));
             }
             case TIMEOUT -> {
                 if (routeTimeout.isPresent() && readTimeout.compareTo(settings.readTimeout()) < 0) {
-                    timeout(p, routeTimeout.get());
+                    timeout(res, p, routeTimeout.get());
                 } else {
                     metrics.upstreamError("timeout");
-                    Responses.error(p.res(), p.record(), ErrorBody.of(504, ErrorBody.UPSTREAM_TIMEOUT,
+                    Responses.error(res, p.record(), ErrorBody.of(504, ErrorBody.UPSTREAM_TIMEOUT,
                             endpoint + " sent no response headers within the read timeout " + settings.readTimeout()));
                 }
             }
@@ -278,15 +241,15 @@ final class Exchange {
                 metrics.upstreamError("reset");
                 LOG.log(Level.WARNING, "upstream " + endpoint + " failed before response headers, request "
                         + p.record().requestId + ": " + e.getMessage());
-                Responses.error(p.res(), p.record(), ErrorBody.of(502, ErrorBody.UPSTREAM_ERROR,
+                Responses.error(res, p.record(), ErrorBody.of(502, ErrorBody.UPSTREAM_ERROR,
                         endpoint + " of " + p.backend().id() + " failed before sending response headers"));
             }
         }
     }
 
-    private void timeout(Plan p, Duration limit) {
+    private void timeout(ServerResponse res, Plan p, Duration limit) {
         metrics.upstreamError("timeout");
-        Responses.error(p.res(), p.record(), ErrorBody.of(504, ErrorBody.UPSTREAM_TIMEOUT,
+        Responses.error(res, p.record(), ErrorBody.of(504, ErrorBody.UPSTREAM_TIMEOUT,
                 "no response headers within the route timeout of " + limit.toMillis() + " ms"));
     }
 
@@ -306,7 +269,7 @@ final class Exchange {
      * (up to the inference body bound) so every copy gets the same bytes; a larger body is sent to
      * the backend unmirrored, since holding it would make mirroring cost unbounded memory.
      */
-    private Upstream.Body mirror(Plan p, List<Filter> filters, HeaderList headers, String target) {
+    private Upstream.Body mirror(Plan p, List<Filter> filters, UpstreamRequest request) {
         List<BackendTarget> targets = Mirrors.targets(filters, p.backends(), ThreadLocalRandom.current());
         if (targets.isEmpty()) {
             return p.body();
@@ -327,9 +290,9 @@ final class Exchange {
             }
             body = new Upstream.Body.Bytes(head);
         }
-        String method = p.req().prologue().method().text();
         for (BackendTarget t : targets) {
-            mirrors.send(new Mirrors.Copy(t, method, target, headers.copy(), body), ThreadLocalRandom.current());
+            mirrors.send(new Mirrors.Copy(t, request.method(), request.target(), request.headers().copy(), body),
+                    ThreadLocalRandom.current());
         }
         return body;
     }
@@ -357,12 +320,5 @@ final class Exchange {
                     ? t.request().get() : t.backendRequest().get());
         }
         return t.request().or(t::backendRequest);
-    }
-
-    /** RequestHeaderModifier / ResponseHeaderModifier: remove, then set, then add. */
-    private static void modify(HeaderList headers, List<Filter.Header> set, List<Filter.Header> add, List<String> remove) {
-        remove.forEach(headers::remove);
-        set.forEach(h -> headers.set(h.name(), h.value()));
-        add.forEach(h -> headers.add(h.name(), h.value()));
     }
 }

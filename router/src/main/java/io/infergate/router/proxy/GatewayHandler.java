@@ -21,11 +21,11 @@ import io.infergate.router.match.SocketKey;
 import io.infergate.router.match.Values;
 import io.infergate.router.observe.AccessLog;
 import io.infergate.router.observe.RouterMetrics;
-import io.infergate.router.schedule.Admission;
+import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.BackendTarget;
-import io.infergate.router.schedule.Lease;
+import io.infergate.router.schedule.endpoint.Lease;
 import io.infergate.router.schedule.Pick;
-import io.infergate.router.schedule.PickContext;
+import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.Scheduler;
 import io.infergate.router.snapshot.CompiledSnapshot;
 import io.infergate.router.snapshot.Serving;
@@ -205,7 +205,7 @@ public final class GatewayHandler implements Handler {
             case Pick.Picked p -> {
                 try (Lease lease = p.lease()) {
                     record.endpoint = lease.target().endpoint().hostPort();
-                    exchange.run(new Exchange.Plan(req, res, record, backend, lease.target().endpoint(), matched,
+                    exchange.run(req, res, new Exchange.Plan(record, backend, lease.target().endpoint(), matched,
                             ref, host, body, inference.map(OpenAiRequest::stream).orElse(false),
                             Optional.ofNullable(record.inference).map(i -> i.response), snapshot::backend));
                 }

@@ -1,5 +1,8 @@
 package io.infergate.router.schedule;
 
+import io.infergate.router.schedule.endpoint.EndpointRegistry;
+import io.infergate.router.schedule.endpoint.Target;
+
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
 

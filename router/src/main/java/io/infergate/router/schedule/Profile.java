@@ -1,5 +1,8 @@
 package io.infergate.router.schedule;
 
+import io.infergate.router.schedule.framework.PickContext;
+import io.infergate.router.schedule.endpoint.Target;
+
 import java.util.List;
 
 /**

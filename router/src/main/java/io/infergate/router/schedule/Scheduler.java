@@ -1,5 +1,10 @@
 package io.infergate.router.schedule;
 
+import io.infergate.router.schedule.admission.Admission;
+import io.infergate.router.schedule.endpoint.Lease;
+import io.infergate.router.schedule.framework.PickContext;
+import io.infergate.router.schedule.endpoint.Target;
+
 import io.infergate.common.snapshot.Backend;
 
 import java.util.ArrayList;

@@ -12,9 +12,8 @@ import io.infergate.router.match.RouteTableCompiler;
 import io.infergate.router.match.SocketKey;
 import io.infergate.router.observe.RouterMetrics;
 import io.infergate.router.schedule.BackendTarget;
-import io.infergate.router.schedule.EndpointRegistry;
-import io.infergate.router.schedule.RouterCount;
-
+import io.infergate.router.schedule.endpoint.EndpointRegistry;
+import io.infergate.router.schedule.framework.RouterCount;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

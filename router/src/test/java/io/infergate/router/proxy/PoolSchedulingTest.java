@@ -1,7 +1,7 @@
 package io.infergate.router.proxy;
 
 import io.infergate.router.RouterConfig;
-import io.infergate.router.endpoints.ScrapeSettings;
+import io.infergate.router.scrape.ScrapeSettings;
 import io.infergate.router.schedule.SchedulingSettings;
 import io.infergate.router.testing.Http;
 import io.infergate.router.testing.RouterFixture;

@@ -1,5 +1,9 @@
 package io.infergate.router.schedule;
 
+import io.infergate.router.schedule.endpoint.EndpointRegistry;
+import io.infergate.router.schedule.endpoint.Lease;
+import io.infergate.router.schedule.framework.PickContext;
+
 import io.infergate.common.snapshot.Backend;
 import org.junit.jupiter.api.Test;
 

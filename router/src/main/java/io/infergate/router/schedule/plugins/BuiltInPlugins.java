@@ -1,8 +1,20 @@
 package io.infergate.router.schedule.plugins;
 
-import io.infergate.router.schedule.PluginRegistry;
-import io.infergate.router.schedule.RouterCount;
+import io.infergate.router.schedule.plugins.scorer.KvCacheUtilizationScorer;
+import io.infergate.router.schedule.plugins.filter.LeastFilter;
+import io.infergate.router.schedule.plugins.lora.LoraAffinityFilter;
+import io.infergate.router.schedule.plugins.lora.LoraAffinityScorer;
+import io.infergate.router.schedule.plugins.picker.MaxScorePicker;
+import io.infergate.router.schedule.plugins.scorer.OutstandingRequestsScorer;
+import io.infergate.router.schedule.plugins.prefix.PrefixCacheScorer;
+import io.infergate.router.schedule.plugins.scorer.QueueScorer;
+import io.infergate.router.schedule.plugins.picker.RandomPicker;
+import io.infergate.router.schedule.plugins.picker.RoundRobinPicker;
+import io.infergate.router.schedule.plugins.filter.ThresholdFilter;
+import io.infergate.router.schedule.plugins.picker.WeightedRandomPicker;
 
+import io.infergate.router.schedule.framework.PluginRegistry;
+import io.infergate.router.schedule.framework.RouterCount;
 import java.util.List;
 import java.util.Locale;
 import java.util.random.RandomGenerator;

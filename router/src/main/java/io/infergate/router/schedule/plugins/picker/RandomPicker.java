@@ -1,0 +1,29 @@
+package io.infergate.router.schedule.plugins.picker;
+
+import io.infergate.router.schedule.framework.EndpointView;
+import io.infergate.router.schedule.framework.PickContext;
+import io.infergate.router.schedule.framework.Plugin;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * {@code random-picker}: one candidate uniformly at random, whatever the scores. The baseline a
+ * plain Kubernetes Service gives (kube-proxy in iptables mode picks at random); scorers in the same
+ * profile still run (and stateful ones still learn) but cannot change the pick.
+ *
+ * @param random thread-safe; seeded in tests
+ */
+public record RandomPicker(String name, RandomGenerator random) implements Plugin.Picker {
+
+    public static final String TYPE = "random-picker";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public EndpointView pick(PickContext request, List<EndpointView> candidates, double[] scores) {
+        return candidates.get(random.nextInt(candidates.size()));
+    }
+}

@@ -1,0 +1,26 @@
+package io.infergate.router.schedule.plugins.scorer;
+
+import io.infergate.router.schedule.framework.EndpointView;
+import io.infergate.router.schedule.framework.PickContext;
+import io.infergate.router.schedule.framework.Plugin;
+import java.util.List;
+
+/**
+ * {@code queue-scorer}: prefers short model-server queues.
+ * {@code score = (maxWaiting − waiting) / (maxWaiting − minWaiting)} over the candidates, 1 when
+ * all are equal; an endpoint without metrics counts as 0 waiting.
+ */
+public record QueueScorer(String name) implements Plugin.Scorer {
+
+    public static final String TYPE = "queue-scorer";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public double[] score(PickContext request, List<EndpointView> candidates) {
+        return MinMax.inverted(candidates, EndpointView::waiting);
+    }
+}
