@@ -4,7 +4,7 @@ import io.infergate.router.scrape.ScrapeSettings;
 import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.admission.SaturationDetector;
 import io.infergate.router.schedule.framework.SchedulerConfig;
-import io.infergate.router.schedule.SchedulingSettings;
+import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.schedule.plugins.BuiltInPlugins;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -58,7 +58,7 @@ import java.util.Set;
 final class ConfigFile {
 
     /** The settings the file provides. */
-    record Settings(ListenerLimits listeners, ProxySettings proxy, long maxSnapshotBytes, SchedulingSettings scheduling) {
+    record Settings(ListenerLimits listeners, ProxySettings proxy, long maxSnapshotBytes, PoolSettings pools) {
     }
 
     private static final Map<String, Set<String>> KEYS = Map.of(
@@ -76,7 +76,7 @@ final class ConfigFile {
     /** The defaults, as if the file were empty. */
     static Settings defaults() {
         return new Settings(ListenerLimits.defaults(), ProxySettings.defaults(), RouterConfig.DEFAULT_MAX_SNAPSHOT_BYTES,
-                SchedulingSettings.defaults());
+                PoolSettings.defaults());
     }
 
     /**
@@ -159,7 +159,7 @@ final class ConfigFile {
             SaturationDetector saturation = new SaturationDetector(
                     decimal(as.get("saturation-queue-threshold"), sat.queueThreshold()),
                     decimal(as.get("saturation-kv-threshold"), sat.kvThreshold()));
-            return new Settings(listeners, proxy, snapshot, new SchedulingSettings(scrape, admission, saturation,
+            return new Settings(listeners, proxy, snapshot, new PoolSettings(scrape, admission, saturation,
                     SchedulerConfig.defaults()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--config " + file + ": " + e.getMessage(), e);

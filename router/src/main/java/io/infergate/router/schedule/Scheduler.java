@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * Picks an endpoint for a request and counts it against the endpoint: filter the endpoints with
- * room under the per-endpoint bound, let the backend's {@link Profile} choose, then take the slot.
+ * room under the per-endpoint bound, let the backend's {@link Strategy} choose, then take the slot.
  *
  * <p>Excess load over the per-endpoint bound is answered at once (503 {@code upstream_saturated})
  * rather than queued. InferencePool requests first pass {@link Admission} when one is configured:
@@ -48,7 +48,7 @@ public final class Scheduler {
             Admission a = admission.get();
             Admission.Ticket ticket;
             try {
-                ticket = a.admit(backend, context.priority());
+                ticket = a.admit(backend.id(), backend.endpoints(), context.priority());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new Pick.QueueTimeout(java.time.Duration.ZERO);
@@ -71,7 +71,7 @@ public final class Scheduler {
             if (room.isEmpty()) {
                 return new Pick.Saturated(maxPerEndpoint);
             }
-            Target chosen = backend.profile().choose(room, context);
+            Target chosen = backend.strategy().choose(room, context);
             if (chosen.state().tryAcquire(maxPerEndpoint)) {
                 return new Pick.Picked(new Lease(chosen, onClose));
             }

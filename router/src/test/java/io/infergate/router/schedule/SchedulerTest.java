@@ -5,8 +5,13 @@ import io.infergate.router.schedule.endpoint.Lease;
 import io.infergate.router.schedule.framework.PickContext;
 
 import io.infergate.common.snapshot.Backend;
+import io.infergate.router.schedule.framework.PluginTimer;
+import io.infergate.router.schedule.framework.Profile;
+import io.infergate.router.schedule.plugins.picker.MaxScorePicker;
+import io.infergate.router.schedule.plugins.scorer.OutstandingRequestsScorer;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,8 +29,17 @@ class SchedulerTest {
 
     private static final PickContext CTX = new PickContext("rid", Optional.empty());
 
+    /**
+     * Pools without metrics, picked by the outstanding-requests scorer and the max-score picker
+     * (seeded ties): the load this router put on each endpoint is all there is to go by.
+     */
+    private static final PoolProfiles POOLS = new PoolProfiles(new Profile("least-outstanding", List.of(),
+            List.of(new Profile.Weighted(new OutstandingRequestsScorer("outstanding"), 1)),
+            new MaxScorePicker("max", new Random(7))), key -> Optional.empty(), Duration.ofSeconds(1),
+            PluginTimer.none(), endpoints -> { });
+
     private static BackendTarget compile(Backend b, EndpointRegistry registry) {
-        return BackendTarget.compileAll(List.of(b), registry, new Random(7)).get(b.id());
+        return BackendTarget.compileAll(List.of(b), registry, POOLS).get(b.id());
     }
 
     private static String pickKey(Scheduler s, BackendTarget b, List<Lease> keep) {

@@ -2,7 +2,7 @@ package io.infergate.router.scrape;
 
 import io.infergate.common.snapshot.Endpoint;
 import io.infergate.router.schedule.endpoint.EndpointRegistry;
-import io.infergate.router.schedule.framework.SchedulingProfile;
+import io.infergate.router.schedule.framework.Profile;
 import io.infergate.router.schedule.endpoint.Target;
 import io.infergate.simulator.SimulatedPod;
 import io.infergate.simulator.SimulatorConfig;
@@ -59,12 +59,12 @@ class MetricsScraperTest {
             var targets = List.of(new Target(e, new EndpointRegistry().state(e.hostPort())));
             Duration staleAfter = ScrapeSettings.defaults().staleAfter();
             await().atMost(Duration.ofSeconds(10)).until(() -> {
-                var v = SchedulingProfile.views(targets, scraper, staleAfter, System::nanoTime).getFirst();
+                var v = Profile.views(targets, scraper, staleAfter, System::nanoTime).getFirst();
                 return v.metrics().isPresent() && !v.stale();
             });
             pod.close();
             await().atMost(Duration.ofSeconds(10)).until(() ->
-                    SchedulingProfile.views(targets, scraper, staleAfter, System::nanoTime).getFirst().stale());
+                    Profile.views(targets, scraper, staleAfter, System::nanoTime).getFirst().stale());
         } finally {
             pod.close();
         }

@@ -10,12 +10,12 @@ import io.infergate.router.schedule.endpoint.EndpointRegistry;
 import io.infergate.router.schedule.Pick;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.PluginTimer;
-import io.infergate.router.schedule.PoolScheduling;
+import io.infergate.router.schedule.PoolProfiles;
 import io.infergate.router.schedule.framework.RouterCount;
 import io.infergate.router.schedule.admission.SaturationDetector;
 import io.infergate.router.schedule.Scheduler;
 import io.infergate.router.schedule.framework.SchedulerConfig;
-import io.infergate.router.schedule.framework.SchedulingProfile;
+import io.infergate.router.schedule.framework.Profile;
 import io.infergate.router.schedule.plugins.BuiltInPlugins;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -100,16 +100,14 @@ public class PickBenchmark {
         // stale-after 1 h: samples stamped at setup stay fresh for the whole run; the 3 stamped
         // 2 h ago are stale, as a pod that stopped answering would be.
         Duration staleAfter = Duration.ofHours(1);
-        RandomGenerator random = new SplittableRandom(7);
         // Three routers: the default prefix scorer (mode auto) then runs its rendezvous path, the
         // costlier one (a router alone runs local-index, a subset of it).
-        SchedulingProfile profile = SchedulerConfig.primary(SchedulerConfig.defaults().build(BuiltInPlugins.registry(
+        Profile profile = SchedulerConfig.primary(SchedulerConfig.defaults().build(BuiltInPlugins.registry(
                 RandomGenerator.of("L64X128MixRandom"), new RouterCount(3))));
-        EndpointRegistry registry = new EndpointRegistry(new PoolScheduling(profile, lookup, staleAfter,
-                PluginTimer.none(), e -> { }));
+        PoolProfiles pools = new PoolProfiles(profile, lookup, staleAfter, PluginTimer.none(), e -> { });
         Backend.InferencePool backend = new Backend.InferencePool(Backend.InferencePool.idOf("bench", "vllm"), "bench",
                 "vllm", Backend.AppProtocol.HTTP, endpoints, Optional.empty());
-        pool = BackendTarget.compileAll(List.of(backend), registry, random).get(backend.id());
+        pool = BackendTarget.compileAll(List.of(backend), new EndpointRegistry(), pools).get(backend.id());
         // The router's defaults: saturation 5 waiting / 80 % KV; this pool's mean load is below 1.
         Admission admission = new Admission(Admission.Settings.defaults(), SaturationDetector.defaults(), lookup,
                 staleAfter);

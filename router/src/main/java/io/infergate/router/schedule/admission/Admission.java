@@ -1,11 +1,12 @@
 package io.infergate.router.schedule.admission;
 
-import io.infergate.router.schedule.BackendTarget;
-import io.infergate.router.schedule.framework.SchedulingProfile;
+import io.infergate.router.schedule.endpoint.Target;
+import io.infergate.router.schedule.framework.Profile;
 
 import io.infergate.router.scrape.EndpointMetrics;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,17 +91,22 @@ public final class Admission {
         this.staleAfter = staleAfter;
     }
 
-    /** Whether the pool is saturated now. */
-    public boolean saturated(BackendTarget pool) {
-        return detector.saturated(SchedulingProfile.views(pool.endpoints(), metrics, staleAfter, System::nanoTime));
+    /** Whether the pool of these endpoints is saturated now. */
+    public boolean saturated(List<Target> endpoints) {
+        return detector.saturated(Profile.views(endpoints, metrics, staleAfter, System::nanoTime));
     }
 
-    /** Admits, refuses or queues a request of this priority to the pool (may block, only when queueing). */
-    public Ticket admit(BackendTarget pool, int priority) throws InterruptedException {
+    /**
+     * Admits, refuses or queues a request of this priority to the pool (may block, only when queueing).
+     *
+     * @param pool      the pool's backend id, which names its queue
+     * @param endpoints the pool's endpoints, whose metrics say whether it is saturated
+     */
+    public Ticket admit(String pool, List<Target> endpoints, int priority) throws InterruptedException {
         if (!settings.queue()) {
-            return withoutQueue(priority, () -> saturated(pool), settings.retryAfter());
+            return withoutQueue(priority, () -> saturated(endpoints), settings.retryAfter());
         }
-        return queues.computeIfAbsent(pool.id(), k -> new PoolQueue()).admit(pool, priority);
+        return queues.computeIfAbsent(pool, k -> new PoolQueue()).admit(endpoints, priority);
     }
 
     /**
@@ -149,11 +155,11 @@ public final class Admission {
         private int handOvers;
         private long lastSampleRelease = System.nanoTime() - settings.recheck().toNanos();
 
-        Ticket admit(BackendTarget pool, int priority) throws InterruptedException {
+        Ticket admit(List<Target> endpoints, int priority) throws InterruptedException {
             long start = System.nanoTime();
             lock.lock();
             try {
-                if (waiters.isEmpty() && !saturated(pool)) {
+                if (waiters.isEmpty() && !saturated(endpoints)) {
                     return new Ticket.Admitted();
                 }
                 if (priority < 0) {
@@ -174,7 +180,7 @@ public final class Admission {
                                 return leave(me);
                             }
                             long now = System.nanoTime();
-                            if (now - lastSampleRelease >= recheck && !saturated(pool)) {
+                            if (now - lastSampleRelease >= recheck && !saturated(endpoints)) {
                                 lastSampleRelease = now;
                                 return leave(me);
                             }

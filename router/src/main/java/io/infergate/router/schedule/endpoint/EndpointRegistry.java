@@ -1,36 +1,15 @@
 package io.infergate.router.schedule.endpoint;
 
-import io.infergate.router.schedule.PoolScheduling;
-
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@link EndpointState} of every endpoint, keyed by {@code address:port}, shared by all
  * backends and kept across snapshots. Endpoints that leave the snapshot are forgotten once idle.
- * It also carries how InferencePools are scheduled, so that every snapshot compiles its pools the
- * same way.
  */
 public final class EndpointRegistry {
 
     private final ConcurrentHashMap<String, EndpointState> states = new ConcurrentHashMap<>();
-    private final Optional<PoolScheduling> pools;
-
-    /** Pools pick by least outstanding requests (no metrics, no plugins). */
-    public EndpointRegistry() {
-        this.pools = Optional.empty();
-    }
-
-    /** Pools pick with this profile and metrics. */
-    public EndpointRegistry(PoolScheduling pools) {
-        this.pools = Optional.of(pools);
-    }
-
-    /** How pools are scheduled, when configured. */
-    public Optional<PoolScheduling> pools() {
-        return pools;
-    }
 
     /** The state of an endpoint, created on first use. */
     public EndpointState state(String key) {

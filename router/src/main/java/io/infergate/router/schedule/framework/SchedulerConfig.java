@@ -185,7 +185,7 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
      * @return profiles by name, in file order
      * @throws IllegalArgumentException with the first problem found
      */
-    public Map<String, SchedulingProfile> build(PluginRegistry registry) {
+    public Map<String, Profile> build(PluginRegistry registry) {
         Map<String, Plugin> byName = new HashMap<>();
         for (int i = 0; i < plugins.size(); i++) {
             PluginSpec spec = plugins.get(i);
@@ -212,7 +212,7 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
         if (profiles.isEmpty()) {
             throw new IllegalArgumentException("profiles: at least one profile is required");
         }
-        Map<String, SchedulingProfile> out = new LinkedHashMap<>();
+        Map<String, Profile> out = new LinkedHashMap<>();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < profiles.size(); i++) {
             ProfileSpec p = profiles.get(i);
@@ -221,7 +221,7 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
                 throw new IllegalArgumentException(at + ": duplicate profile name");
             }
             List<Plugin.Filter> filters = new ArrayList<>();
-            List<SchedulingProfile.Weighted> scorers = new ArrayList<>();
+            List<Profile.Weighted> scorers = new ArrayList<>();
             Plugin.Picker picker = null;
             for (Ref ref : p.plugins()) {
                 Plugin plugin = byName.get(ref.pluginRef());
@@ -240,7 +240,7 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
                             throw new IllegalArgumentException(at + ": weight of '" + ref.pluginRef()
                                     + "' must be > 0, got " + ref.weight());
                         }
-                        scorers.add(new SchedulingProfile.Weighted(s, w));
+                        scorers.add(new Profile.Weighted(s, w));
                     }
                     case Plugin.Picker k -> {
                         if (picker != null) {
@@ -254,7 +254,7 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
             if (picker == null) {
                 throw new IllegalArgumentException(at + ": no picker; a profile has exactly one");
             }
-            out.put(p.name(), new SchedulingProfile(p.name(), filters, scorers, picker));
+            out.put(p.name(), new Profile(p.name(), filters, scorers, picker));
         }
         for (Map.Entry<String, String> e : poolProfiles.entrySet()) {
             String at = "poolProfiles['" + e.getKey() + "']";
@@ -274,15 +274,15 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
      * The profile of each InferencePool named in {@code poolProfiles}, by {@code namespace/name},
      * from profiles {@link #build} made; pools not named use {@link #primary}.
      */
-    public Map<String, SchedulingProfile> poolProfiles(Map<String, SchedulingProfile> built) {
-        Map<String, SchedulingProfile> out = new HashMap<>();
+    public Map<String, Profile> poolProfiles(Map<String, Profile> built) {
+        Map<String, Profile> out = new HashMap<>();
         poolProfiles.forEach((pool, profile) -> out.put(pool, built.get(profile)));
         return out;
     }
 
     /** The profile InferencePools use: {@code default} when present, else the first. */
-    public static SchedulingProfile primary(Map<String, SchedulingProfile> profiles) {
-        SchedulingProfile p = profiles.get(DEFAULT_PROFILE);
+    public static Profile primary(Map<String, Profile> profiles) {
+        Profile p = profiles.get(DEFAULT_PROFILE);
         return p != null ? p : profiles.values().iterator().next();
     }
 }

@@ -1,7 +1,7 @@
 package io.infergate.router.schedule.admission;
 
-import io.infergate.router.schedule.BackendTarget;
 import io.infergate.router.schedule.endpoint.EndpointRegistry;
+import io.infergate.router.schedule.endpoint.Target;
 import io.infergate.router.testing.Views;
 
 import io.infergate.common.snapshot.Backend;
@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,8 +29,8 @@ class AdmissionTest {
 
     private final AtomicReference<Metrics> sample = new AtomicReference<>(Views.metrics(10, 1, 0)); // 10/5 = 2: saturated
     private final Backend.InferencePool pool = pool("p", endpoint("10.0.0.1", 80, "a"));
-    private final BackendTarget target = BackendTarget.compileAll(List.of(pool), new EndpointRegistry(), new Random(1))
-            .get(pool.id());
+    private final List<Target> endpoints = List.of(new Target(pool.endpoints().getFirst(),
+            new EndpointRegistry().state(pool.endpoints().getFirst().hostPort())));
 
     private Admission admission(Duration timeout, int maxLength) {
         return admission(true, timeout, maxLength);
@@ -45,12 +44,12 @@ class AdmissionTest {
     @Test
     void anUnsaturatedPoolAdmitsEveryone() throws InterruptedException {
         sample.set(Views.metrics(0, 1, 0));
-        assertInstanceOf(Admission.Ticket.Admitted.class, admission(Duration.ofSeconds(10), 10).admit(target, -5));
+        assertInstanceOf(Admission.Ticket.Admitted.class, admission(Duration.ofSeconds(10), 10).admit(pool.id(), endpoints, -5));
     }
 
     @Test
     void aSaturatedPoolShedsSheddableRequestsAtOnce() throws InterruptedException {
-        Admission.Ticket t = admission(Duration.ofSeconds(10), 10).admit(target, -1);
+        Admission.Ticket t = admission(Duration.ofSeconds(10), 10).admit(pool.id(), endpoints, -1);
         assertEquals(Duration.ofSeconds(2), assertInstanceOf(Admission.Ticket.Shed.class, t).retryAfter());
     }
 
@@ -65,7 +64,7 @@ class AdmissionTest {
                 String name = names[i];
                 int priority = priorities[i];
                 threads.submit(() -> {
-                    assertInstanceOf(Admission.Ticket.Admitted.class, a.admit(target, priority));
+                    assertInstanceOf(Admission.Ticket.Admitted.class, a.admit(pool.id(), endpoints, priority));
                     order.add(name);
                     return null;
                 });
@@ -85,7 +84,7 @@ class AdmissionTest {
     void theQueueDrainsWhenThePoolStopsBeingSaturated() throws Exception {
         Admission a = admission(Duration.ofSeconds(30), 10);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<Admission.Ticket> t = threads.submit(() -> a.admit(target, 0));
+            Future<Admission.Ticket> t = threads.submit(() -> a.admit(pool.id(), endpoints, 0));
             await().until(() -> a.waiting(pool.id()) == 1);
             sample.set(Views.metrics(0, 1, 0));
             assertInstanceOf(Admission.Ticket.Admitted.class, t.get());
@@ -96,9 +95,9 @@ class AdmissionTest {
     void aFullQueueIsRefusedAtOnce() throws Exception {
         Admission a = admission(Duration.ofSeconds(30), 1);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<Admission.Ticket> first = threads.submit(() -> a.admit(target, 0));
+            Future<Admission.Ticket> first = threads.submit(() -> a.admit(pool.id(), endpoints, 0));
             await().until(() -> a.waiting(pool.id()) == 1);
-            assertEquals(1, assertInstanceOf(Admission.Ticket.Full.class, a.admit(target, 7)).length());
+            assertEquals(1, assertInstanceOf(Admission.Ticket.Full.class, a.admit(pool.id(), endpoints, 7)).length());
             sample.set(Views.metrics(0, 1, 0));
             assertInstanceOf(Admission.Ticket.Admitted.class, first.get());
         }
@@ -106,17 +105,17 @@ class AdmissionTest {
 
     @Test
     void aWaitLongerThanTheQueueTimeoutEnds() throws InterruptedException {
-        assertInstanceOf(Admission.Ticket.TimedOut.class, admission(Duration.ofMillis(30), 10).admit(target, 0));
+        assertInstanceOf(Admission.Ticket.TimedOut.class, admission(Duration.ofMillis(30), 10).admit(pool.id(), endpoints, 0));
     }
 
     @Test
     void withoutTheQueueASaturatedPoolAdmitsPriorityZeroAtOnce() throws InterruptedException {
         // A zero queue timeout makes a queueing admission end at once with TimedOut, so only the
         // switch can turn this into Admitted: no clock is read by the test.
-        assertInstanceOf(Admission.Ticket.TimedOut.class, admission(true, Duration.ZERO, 10).admit(target, 0));
+        assertInstanceOf(Admission.Ticket.TimedOut.class, admission(true, Duration.ZERO, 10).admit(pool.id(), endpoints, 0));
         Admission a = admission(false, Duration.ZERO, 10);
         for (int priority : new int[] {0, 3}) {
-            assertInstanceOf(Admission.Ticket.Admitted.class, a.admit(target, priority));
+            assertInstanceOf(Admission.Ticket.Admitted.class, a.admit(pool.id(), endpoints, priority));
         }
         assertEquals(0, a.waiting(pool.id()), "nothing ever waits");
         a.released(pool.id()); // no queue to hand a slot to
@@ -126,10 +125,10 @@ class AdmissionTest {
     @Test
     void withoutTheQueueSheddableRequestsAreStillShedWhileSaturated() throws InterruptedException {
         Admission a = admission(false, Duration.ofSeconds(30), 10);
-        Admission.Ticket t = a.admit(target, -1);
+        Admission.Ticket t = a.admit(pool.id(), endpoints, -1);
         assertEquals(Duration.ofSeconds(2), assertInstanceOf(Admission.Ticket.Shed.class, t).retryAfter());
         sample.set(Views.metrics(0, 1, 0));
-        assertInstanceOf(Admission.Ticket.Admitted.class, a.admit(target, -1));
+        assertInstanceOf(Admission.Ticket.Admitted.class, a.admit(pool.id(), endpoints, -1));
     }
 
     @Test

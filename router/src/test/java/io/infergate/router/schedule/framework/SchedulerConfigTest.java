@@ -1,6 +1,6 @@
 package io.infergate.router.schedule.framework;
 
-import io.infergate.router.schedule.PoolScheduling;
+import io.infergate.router.schedule.PoolProfiles;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -42,7 +42,7 @@ class SchedulerConfigTest {
             - type: weighted-random-picker
             """;
 
-    private static Map<String, SchedulingProfile> build(String yaml) throws IOException {
+    private static Map<String, Profile> build(String yaml) throws IOException {
         Path file = Files.createTempFile(dir, "sched", ".yaml");
         Files.writeString(file, yaml);
         Config root = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
@@ -52,7 +52,7 @@ class SchedulerConfigTest {
 
     @Test
     void aValidFileBuildsItsProfilesInOrder() throws IOException {
-        Map<String, SchedulingProfile> profiles = build(HEAD + PLUGINS + """
+        Map<String, Profile> profiles = build(HEAD + PLUGINS + """
                 profiles:
                 - name: default
                   plugins:
@@ -62,9 +62,9 @@ class SchedulerConfigTest {
                     weight: 3
                   - pluginRef: max-score-picker
                 """);
-        SchedulingProfile p = SchedulerConfig.primary(profiles);
+        Profile p = SchedulerConfig.primary(profiles);
         assertEquals("default", p.name());
-        assertEquals(List.of(2.0, 3.0), p.scorers().stream().map(SchedulingProfile.Weighted::weight).toList());
+        assertEquals(List.of(2.0, 3.0), p.scorers().stream().map(Profile.Weighted::weight).toList());
         assertEquals(PrefixCacheScorer.Mode.LOCAL_INDEX,
                 assertInstanceOf(PrefixCacheScorer.class, p.scorers().get(1).scorer()).mode());
         assertEquals("max-score-picker", p.picker().type());
@@ -72,7 +72,7 @@ class SchedulerConfigTest {
 
     @Test
     void theBuiltInDefaultIsQueueKvPrefixOutstandingAndMaxScore() {
-        SchedulingProfile p = SchedulerConfig.primary(SchedulerConfig.defaults().build(BuiltInPlugins.registry(new SplittableRandom(1))));
+        Profile p = SchedulerConfig.primary(SchedulerConfig.defaults().build(BuiltInPlugins.registry(new SplittableRandom(1))));
         assertEquals(List.of("queue-scorer×2.0", "kv-cache-utilization-scorer×2.0", "prefix-cache-scorer×6.0",
                         "outstanding-requests-scorer×1.0"),
                 p.scorers().stream().map(w -> w.scorer().type() + "×" + w.weight()).toList());
@@ -99,8 +99,8 @@ class SchedulerConfigTest {
                 .addSource(ConfigSources.file(file)).build();
         SchedulerConfig config = SchedulerConfig.read(root);
         assertEquals(Map.of("team-a/batch-pool", "spread"), config.poolProfiles());
-        Map<String, SchedulingProfile> built = config.build(BuiltInPlugins.registry(new SplittableRandom(1)));
-        PoolScheduling pools = new PoolScheduling(SchedulerConfig.primary(built), k -> java.util.Optional.empty(),
+        Map<String, Profile> built = config.build(BuiltInPlugins.registry(new SplittableRandom(1)));
+        PoolProfiles pools = new PoolProfiles(SchedulerConfig.primary(built), k -> java.util.Optional.empty(),
                 java.time.Duration.ofSeconds(1), PluginTimer.none(), e -> { }, config.poolProfiles(built));
         assertEquals("spread", pools.profileOf(pool("team-a", "batch-pool")).name());
         assertEquals("default", pools.profileOf(pool("team-a", "chat-pool")).name());

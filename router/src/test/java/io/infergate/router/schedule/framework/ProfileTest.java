@@ -13,7 +13,7 @@ import static io.infergate.router.testing.Views.stale;
 import static io.infergate.router.testing.Views.view;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class SchedulingProfileTest {
+class ProfileTest {
 
     private static final PickContext CTX = new PickContext("r", Optional.empty());
 
@@ -34,9 +34,9 @@ class SchedulingProfileTest {
     void scoresAreClampedWeightedSummedAndEveryCallTimed() {
         List<String> timed = new ArrayList<>();
         // raw 5 → 1, −3 → 0, NaN → 0: totals 2×1 + 1×0 = 2 vs 2×0 + 1×1 = 1 vs 0 + 0.5 = 0.5
-        SchedulingProfile p = new SchedulingProfile("p", List.of(), List.of(
-                new SchedulingProfile.Weighted(new Fixed("a", new double[]{5, -3, Double.NaN}), 2),
-                new SchedulingProfile.Weighted(new Fixed("b", new double[]{0, 1, 0.5}), 1)),
+        Profile p = new Profile("p", List.of(), List.of(
+                new Profile.Weighted(new Fixed("a", new double[]{5, -3, Double.NaN}), 2),
+                new Profile.Weighted(new Fixed("b", new double[]{0, 1, 0.5}), 1)),
                 new MaxScorePicker("pick", new SplittableRandom(1)));
         List<EndpointView> three = List.of(view(1, 0, null), view(2, 0, null), view(3, 0, null));
         assertEquals("10.0.0.1:8000", p.run(CTX, three, (type, name, nanos) -> timed.add(type + "/" + name)).key());
@@ -45,8 +45,8 @@ class SchedulingProfileTest {
 
     @Test
     void staleEndpointsAreAvoidedWhileAFreshOneIsLeft() {
-        SchedulingProfile p = new SchedulingProfile("p", List.of(), List.of(
-                new SchedulingProfile.Weighted(new Fixed("a", new double[]{1, 0}), 1)),
+        Profile p = new Profile("p", List.of(), List.of(
+                new Profile.Weighted(new Fixed("a", new double[]{1, 0}), 1)),
                 new MaxScorePicker("pick", new SplittableRandom(1)));
         // the stale one would win on score; it is filtered, so the fresh one (now index 0) is picked
         List<EndpointView> views = List.of(stale(view(1, 0, metrics(0, 0, 0))), view(2, 0, metrics(9, 0, 0)));

@@ -6,12 +6,11 @@ import io.infergate.router.schedule.endpoint.Target;
 import java.util.List;
 
 /**
- * A scheduling profile: chooses one endpoint among candidates that all have room under the
- * per-endpoint concurrency bound (the scheduler filters them first). This is the picker end of
- * the filter, weighted scorers, picker pipeline that later profiles assemble from plugins; the
- * profiles of this issue are whole strategies.
+ * How one backend chooses an endpoint among candidates that all have room under the per-endpoint
+ * concurrency bound (the scheduler filters them first): Services take their endpoints in turn,
+ * InferencePools run their {@link io.infergate.router.schedule.framework.Profile profile}.
  */
-public interface Profile {
+public sealed interface Strategy permits RoundRobin, PoolStrategy {
 
     /**
      * Chooses one of the candidates.

@@ -1,7 +1,7 @@
 package io.infergate.router.schedule;
 
 import io.infergate.router.schedule.framework.PluginTimer;
-import io.infergate.router.schedule.framework.SchedulingProfile;
+import io.infergate.router.schedule.framework.Profile;
 
 import io.infergate.common.snapshot.Endpoint;
 import io.infergate.router.scrape.EndpointMetrics;
@@ -20,21 +20,21 @@ import java.util.function.Consumer;
  * @param profile the primary profile, for every pool not in {@code byPool}
  * @param byPool  profiles by the pool's {@code namespace/name}
  */
-public record PoolScheduling(SchedulingProfile profile, EndpointMetrics metrics, Duration staleAfter,
+public record PoolProfiles(Profile profile, EndpointMetrics metrics, Duration staleAfter,
                              PluginTimer timer, Consumer<Collection<Endpoint>> poolEndpoints,
-                             Map<String, SchedulingProfile> byPool) {
-    public PoolScheduling {
+                             Map<String, Profile> byPool) {
+    public PoolProfiles {
         byPool = Map.copyOf(byPool);
     }
 
     /** Every pool uses {@code profile}. */
-    public PoolScheduling(SchedulingProfile profile, EndpointMetrics metrics, Duration staleAfter, PluginTimer timer,
+    public PoolProfiles(Profile profile, EndpointMetrics metrics, Duration staleAfter, PluginTimer timer,
                           Consumer<Collection<Endpoint>> poolEndpoints) {
         this(profile, metrics, staleAfter, timer, poolEndpoints, Map.of());
     }
 
     /** The profile of this pool. */
-    public SchedulingProfile profileOf(Backend.InferencePool pool) {
+    public Profile profileOf(Backend.InferencePool pool) {
         return byPool.getOrDefault(pool.namespace() + "/" + pool.name(), profile);
     }
 }

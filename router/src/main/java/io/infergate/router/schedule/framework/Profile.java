@@ -22,8 +22,8 @@ import java.util.function.LongSupplier;
  * @param scorers with their weights (&gt; 0), in configuration order
  * @param picker  exactly one
  */
-public record SchedulingProfile(String name, List<Plugin.Filter> filters, List<Weighted> scorers, Plugin.Picker picker) {
-    public SchedulingProfile {
+public record Profile(String name, List<Plugin.Filter> filters, List<Weighted> scorers, Plugin.Picker picker) {
+    public Profile {
         Objects.requireNonNull(name, "name");
         filters = List.copyOf(filters);
         scorers = List.copyOf(scorers);
