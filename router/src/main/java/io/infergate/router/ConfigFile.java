@@ -1,5 +1,6 @@
 package io.infergate.router;
 
+import io.infergate.router.schedule.framework.PluginHandle;
 import io.infergate.router.scrape.ScrapeSettings;
 import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.admission.SaturationDetector;
@@ -231,7 +232,7 @@ final class ConfigFile {
                 .build();
         try {
             SchedulerConfig config = SchedulerConfig.read(root);
-            config.build(BuiltInPlugins.registry(new java.util.Random()));
+            config.build(BuiltInPlugins.registry(PluginHandle.alone(new java.util.Random())));
             return config;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--scheduler-config " + file + ": " + e.getMessage(), e);

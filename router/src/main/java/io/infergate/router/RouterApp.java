@@ -1,5 +1,6 @@
 package io.infergate.router;
 
+import io.infergate.router.schedule.framework.PluginHandle;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
@@ -70,7 +71,7 @@ public final class RouterApp implements AutoCloseable {
         metrics.scrapes(scraper, MetricsScraper::succeeded, MetricsScraper::failed);
         pluginTimings = new PluginTimings(Metrics.globalRegistry());
         // Validated by Main already; built again here because plugin instances hold per-router state.
-        Map<String, Profile> profiles = pools.scheduler().build(BuiltInPlugins.registry(random, routerCount));
+        Map<String, Profile> profiles = pools.scheduler().build(BuiltInPlugins.registry(new PluginHandle(random, routerCount)));
         Profile profile = SchedulerConfig.primary(profiles);
         Duration staleAfter = pools.scrape().staleAfter();
         admission = new Admission(pools.admission(), pools.saturation(), scraper, staleAfter);

@@ -1,5 +1,6 @@
 package io.infergate.bench.jmh;
 
+import io.infergate.router.schedule.framework.PluginHandle;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
 import io.infergate.router.scrape.EndpointMetrics;
@@ -103,7 +104,7 @@ public class PickBenchmark {
         // Three routers: the default prefix scorer (mode auto) then runs its rendezvous path, the
         // costlier one (a router alone runs local-index, a subset of it).
         Profile profile = SchedulerConfig.primary(SchedulerConfig.defaults().build(BuiltInPlugins.registry(
-                RandomGenerator.of("L64X128MixRandom"), new RouterCount(3))));
+                new PluginHandle(RandomGenerator.of("L64X128MixRandom"), new RouterCount(3)))));
         PoolProfiles pools = new PoolProfiles(profile, lookup, staleAfter, PluginTimer.none(), e -> { });
         Backend.InferencePool backend = new Backend.InferencePool(Backend.InferencePool.idOf("bench", "vllm"), "bench",
                 "vllm", Backend.AppProtocol.HTTP, endpoints, Optional.empty());

@@ -11,16 +11,26 @@ import java.util.Set;
  */
 public final class PluginRegistry {
 
-    /** Makes one configured plugin instance. */
+    /**
+     * Makes one configured plugin instance. Each plugin type owns its factory (a static
+     * {@code create} beside its {@code TYPE}): it reads its parameters with their defaults and
+     * bounds, and takes what else it needs from the handle.
+     */
     @FunctionalInterface
     public interface Factory {
         /**
          * @throws IllegalArgumentException naming the parameter when one is wrong
          */
-        Plugin create(String name, Parameters parameters);
+        Plugin create(String name, Parameters parameters, PluginHandle handle);
     }
 
     private final Map<String, Factory> factories = new LinkedHashMap<>();
+    private final PluginHandle handle;
+
+    /** @param handle what every factory of this registry is given */
+    public PluginRegistry(PluginHandle handle) {
+        this.handle = handle;
+    }
 
     /** Registers a type; a type registered twice is a programming error. */
     public PluginRegistry register(String type, Factory factory) {
@@ -36,5 +46,10 @@ public final class PluginRegistry {
 
     public Set<String> types() {
         return factories.keySet();
+    }
+
+    /** What factories are given. */
+    public PluginHandle handle() {
+        return handle;
     }
 }

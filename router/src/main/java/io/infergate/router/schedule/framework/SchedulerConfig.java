@@ -199,7 +199,7 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
             Parameters params = new Parameters(spec.name(), spec.parameters());
             Plugin plugin;
             try {
-                plugin = factory.create(spec.name(), params);
+                plugin = factory.create(spec.name(), params, registry.handle());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
             }

@@ -47,7 +47,7 @@ class SchedulerConfigTest {
         Files.writeString(file, yaml);
         Config root = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
                 .addSource(ConfigSources.file(file)).build();
-        return SchedulerConfig.read(root).build(BuiltInPlugins.registry(new SplittableRandom(1)));
+        return SchedulerConfig.read(root).build(BuiltInPlugins.registry(PluginHandle.alone(new SplittableRandom(1))));
     }
 
     @Test
@@ -72,7 +72,7 @@ class SchedulerConfigTest {
 
     @Test
     void theBuiltInDefaultIsQueueKvPrefixOutstandingAndMaxScore() {
-        Profile p = SchedulerConfig.primary(SchedulerConfig.defaults().build(BuiltInPlugins.registry(new SplittableRandom(1))));
+        Profile p = SchedulerConfig.primary(SchedulerConfig.defaults().build(BuiltInPlugins.registry(PluginHandle.alone(new SplittableRandom(1)))));
         assertEquals(List.of("queue-scorer×2.0", "kv-cache-utilization-scorer×2.0", "prefix-cache-scorer×6.0",
                         "outstanding-requests-scorer×1.0"),
                 p.scorers().stream().map(w -> w.scorer().type() + "×" + w.weight()).toList());
@@ -99,7 +99,7 @@ class SchedulerConfigTest {
                 .addSource(ConfigSources.file(file)).build();
         SchedulerConfig config = SchedulerConfig.read(root);
         assertEquals(Map.of("team-a/batch-pool", "spread"), config.poolProfiles());
-        Map<String, Profile> built = config.build(BuiltInPlugins.registry(new SplittableRandom(1)));
+        Map<String, Profile> built = config.build(BuiltInPlugins.registry(PluginHandle.alone(new SplittableRandom(1))));
         PoolProfiles pools = new PoolProfiles(SchedulerConfig.primary(built), k -> java.util.Optional.empty(),
                 java.time.Duration.ofSeconds(1), PluginTimer.none(), e -> { }, config.poolProfiles(built));
         assertEquals("spread", pools.profileOf(pool("team-a", "batch-pool")).name());
@@ -122,7 +122,7 @@ class SchedulerConfigTest {
                         "unknown key 'plugin' (expected one of [apiVersion, kind, plugins, poolProfiles, profiles])"),
                 arguments("unknown type", HEAD + "plugins:\n- type: magic-scorer\n",
                         "plugins[0]: unknown plugin type 'magic-scorer' (known: "
-                                + String.join(", ", BuiltInPlugins.registry(new SplittableRandom(1)).types()) + ")"),
+                                + String.join(", ", BuiltInPlugins.registry(PluginHandle.alone(new SplittableRandom(1))).types()) + ")"),
                 arguments("bad parameter value", HEAD + "plugins:\n- type: prefix-cache-scorer\n  parameters:\n    mode: global\n",
                         "plugins[0]: plugin 'prefix-cache-scorer': parameter 'mode' must be one of [auto, rendezvous, local-index], got 'global'"),
                 arguments("unknown parameter", HEAD + "plugins:\n- type: queue-scorer\n  parameters:\n    depth: 3\n",

@@ -1,5 +1,6 @@
 package io.infergate.router.schedule.plugins;
 
+import io.infergate.router.schedule.framework.PluginHandle;
 import io.infergate.router.schedule.plugins.picker.RandomPicker;
 import io.infergate.router.schedule.plugins.picker.RoundRobinPicker;
 
@@ -58,7 +59,7 @@ class BaselinePickerTest {
 
     @Test
     void bothAreRegistered() {
-        var registry = BuiltInPlugins.registry(new SplittableRandom(1));
+        var registry = BuiltInPlugins.registry(PluginHandle.alone(new SplittableRandom(1)));
         assertTrue(registry.factory(RandomPicker.TYPE).isPresent());
         assertTrue(registry.factory(RoundRobinPicker.TYPE).isPresent());
     }

@@ -1,6 +1,8 @@
 package io.infergate.router.schedule.plugins.filter;
 
 import io.infergate.router.schedule.framework.EndpointView;
+import io.infergate.router.schedule.framework.PluginHandle;
+import io.infergate.router.schedule.framework.Parameters;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
 import java.util.ArrayList;
@@ -22,6 +24,16 @@ public record LeastFilter(String type, String name, ToDoubleFunction<EndpointVie
 
     public static final String QUEUE = "least-queue-filter";
     public static final String KV_CACHE = "least-kv-cache-filter";
+
+    /** The {@code least-queue-filter} factory: no parameters. */
+    public static LeastFilter createQueue(String name, Parameters parameters, PluginHandle handle) {
+        return queue(name);
+    }
+
+    /** The {@code least-kv-cache-filter} factory: no parameters. */
+    public static LeastFilter createKvCache(String name, Parameters parameters, PluginHandle handle) {
+        return kvCache(name);
+    }
 
     /** The {@code least-queue-filter} on {@code waiting}. */
     public static LeastFilter queue(String name) {

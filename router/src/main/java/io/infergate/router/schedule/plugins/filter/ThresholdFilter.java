@@ -1,6 +1,8 @@
 package io.infergate.router.schedule.plugins.filter;
 
 import io.infergate.router.schedule.framework.EndpointView;
+import io.infergate.router.schedule.framework.PluginHandle;
+import io.infergate.router.schedule.framework.Parameters;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
 import java.util.ArrayList;
@@ -30,6 +32,16 @@ public record ThresholdFilter(String type, String name, ToDoubleFunction<Endpoin
 
     public static final String QUEUE = "low-queue-filter";
     public static final String KV_CACHE = "low-kv-cache-filter";
+
+    /** The {@code low-queue-filter} factory: {@code threshold} waiting requests, default 128. */
+    public static ThresholdFilter createQueue(String name, Parameters parameters, PluginHandle handle) {
+        return queue(name, parameters.integer("threshold", 128, 0, Integer.MAX_VALUE));
+    }
+
+    /** The {@code low-kv-cache-filter} factory: {@code threshold} KV-cache use in 0..1, default 0.8. */
+    public static ThresholdFilter createKvCache(String name, Parameters parameters, PluginHandle handle) {
+        return kvCache(name, parameters.decimal("threshold", 0.8, 0, 1));
+    }
 
     /** The {@code low-queue-filter}: at most {@code threshold} waiting requests. */
     public static ThresholdFilter queue(String name, int threshold) {

@@ -3,6 +3,8 @@ package io.infergate.router.schedule.plugins.lora;
 
 import io.infergate.router.scrape.Metrics;
 import io.infergate.router.schedule.framework.EndpointView;
+import io.infergate.router.schedule.framework.PluginHandle;
+import io.infergate.router.schedule.framework.Parameters;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
 import java.util.ArrayList;
@@ -26,6 +28,11 @@ import java.util.random.RandomGenerator;
 public record LoraAffinityFilter(String name, double threshold, RandomGenerator random) implements Plugin.Filter {
 
     public static final String TYPE = "lora-affinity-filter";
+
+    /** The factory: {@code threshold} in 0..1, default 0.999 (the EPP's). */
+    public static LoraAffinityFilter create(String name, Parameters parameters, PluginHandle handle) {
+        return new LoraAffinityFilter(name, parameters.decimal("threshold", 0.999, 0, 1), handle.random());
+    }
 
     @Override
     public String type() {

@@ -2,6 +2,8 @@ package io.infergate.router.schedule.plugins.lora;
 
 import io.infergate.router.scrape.Metrics;
 import io.infergate.router.schedule.framework.EndpointView;
+import io.infergate.router.schedule.framework.PluginHandle;
+import io.infergate.router.schedule.framework.Parameters;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
 import java.util.List;
@@ -19,6 +21,11 @@ import java.util.Optional;
 public record LoraAffinityScorer(String name) implements Plugin.Scorer {
 
     public static final String TYPE = "lora-affinity-scorer";
+
+    /** The factory: no parameters. */
+    public static LoraAffinityScorer create(String name, Parameters parameters, PluginHandle handle) {
+        return new LoraAffinityScorer(name);
+    }
 
     @Override
     public String type() {

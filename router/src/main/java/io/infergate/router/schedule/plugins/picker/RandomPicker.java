@@ -1,6 +1,8 @@
 package io.infergate.router.schedule.plugins.picker;
 
 import io.infergate.router.schedule.framework.EndpointView;
+import io.infergate.router.schedule.framework.PluginHandle;
+import io.infergate.router.schedule.framework.Parameters;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
 import java.util.List;
@@ -16,6 +18,11 @@ import java.util.random.RandomGenerator;
 public record RandomPicker(String name, RandomGenerator random) implements Plugin.Picker {
 
     public static final String TYPE = "random-picker";
+
+    /** The factory: no parameters; draws from the handle's randomness. */
+    public static RandomPicker create(String name, Parameters parameters, PluginHandle handle) {
+        return new RandomPicker(name, handle.random());
+    }
 
     @Override
     public String type() {

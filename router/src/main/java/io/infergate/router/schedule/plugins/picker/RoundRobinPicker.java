@@ -1,6 +1,8 @@
 package io.infergate.router.schedule.plugins.picker;
 
 import io.infergate.router.schedule.framework.EndpointView;
+import io.infergate.router.schedule.framework.PluginHandle;
+import io.infergate.router.schedule.framework.Parameters;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
 import java.util.List;
@@ -15,6 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RoundRobinPicker implements Plugin.Picker {
 
     public static final String TYPE = "round-robin-picker";
+
+    /** The factory: no parameters. */
+    public static RoundRobinPicker create(String name, Parameters parameters, PluginHandle handle) {
+        return new RoundRobinPicker(name);
+    }
 
     private final String name;
     private final AtomicLong next = new AtomicLong();

@@ -1,12 +1,14 @@
 package io.infergate.router.schedule.plugins.prefix;
 
 import io.infergate.router.schedule.framework.EndpointView;
+import io.infergate.router.schedule.framework.Parameters;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
-import io.infergate.router.schedule.plugins.prefix.PrefixHashes;
+import io.infergate.router.schedule.framework.PluginHandle;
 import io.infergate.router.schedule.framework.RouterCount;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code prefix-cache-scorer}: prefers endpoints likely to hold the prompt's prefix in their KV
@@ -60,6 +62,25 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
     private final int loadSlack;
     private final PrefixIndex index;
     private final RouterCount routers;
+
+    /**
+     * The factory; each parameter's default and bounds (docs/plugins/prefix-cache-scorer.md):
+     * {@code mode} auto | rendezvous | local-index (auto), {@code blockSize} 1..2^20 (64),
+     * {@code maxPrefixBlocksToMatch} 1..2^16 (256), {@code anchorBlocks} 1..2^16 (4),
+     * {@code loadFactor} 0..100 (0.25), {@code loadSlack} 0..2^20 (4), {@code lruCapacityPerServer}
+     * 1..2^24 (31,250).
+     */
+    public static PrefixCacheScorer create(String name, Parameters p, PluginHandle handle) {
+        return new PrefixCacheScorer(name,
+                Mode.valueOf(p.string("mode", "auto", List.of("auto", "rendezvous", "local-index"))
+                        .replace('-', '_').toUpperCase(Locale.ROOT)),
+                p.integer("blockSize", 64, 1, 1 << 20),
+                p.integer("maxPrefixBlocksToMatch", 256, 1, 1 << 16),
+                p.integer("anchorBlocks", 4, 1, 1 << 16),
+                p.decimal("loadFactor", 0.25, 0, 100),
+                p.integer("loadSlack", 4, 0, 1 << 20),
+                p.integer("lruCapacityPerServer", 31_250, 1, 1 << 24), handle.routers());
+    }
 
     /** @param routers how many routers share the pools (read per pick in {@code auto} mode) */
     public PrefixCacheScorer(String name, Mode mode, int blockChars, int maxBlocks, int anchorBlocks,

@@ -1,6 +1,8 @@
 package io.infergate.router.schedule.plugins.scorer;
 
 import io.infergate.router.schedule.framework.EndpointView;
+import io.infergate.router.schedule.framework.PluginHandle;
+import io.infergate.router.schedule.framework.Parameters;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
 import java.util.List;
@@ -12,6 +14,11 @@ import java.util.List;
 public record KvCacheUtilizationScorer(String name) implements Plugin.Scorer {
 
     public static final String TYPE = "kv-cache-utilization-scorer";
+
+    /** The factory: no parameters. */
+    public static KvCacheUtilizationScorer create(String name, Parameters parameters, PluginHandle handle) {
+        return new KvCacheUtilizationScorer(name);
+    }
 
     @Override
     public String type() {

@@ -1,6 +1,8 @@
 package io.infergate.router.schedule.plugins.scorer;
 
 import io.infergate.router.schedule.framework.EndpointView;
+import io.infergate.router.schedule.framework.PluginHandle;
+import io.infergate.router.schedule.framework.Parameters;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
 import java.util.List;
@@ -14,6 +16,11 @@ import java.util.List;
 public record OutstandingRequestsScorer(String name) implements Plugin.Scorer {
 
     public static final String TYPE = "outstanding-requests-scorer";
+
+    /** The factory: no parameters. */
+    public static OutstandingRequestsScorer create(String name, Parameters parameters, PluginHandle handle) {
+        return new OutstandingRequestsScorer(name);
+    }
 
     @Override
     public String type() {

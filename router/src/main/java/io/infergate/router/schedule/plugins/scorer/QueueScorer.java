@@ -1,6 +1,8 @@
 package io.infergate.router.schedule.plugins.scorer;
 
 import io.infergate.router.schedule.framework.EndpointView;
+import io.infergate.router.schedule.framework.PluginHandle;
+import io.infergate.router.schedule.framework.Parameters;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
 import java.util.List;
@@ -13,6 +15,11 @@ import java.util.List;
 public record QueueScorer(String name) implements Plugin.Scorer {
 
     public static final String TYPE = "queue-scorer";
+
+    /** The factory: no parameters. */
+    public static QueueScorer create(String name, Parameters parameters, PluginHandle handle) {
+        return new QueueScorer(name);
+    }
 
     @Override
     public String type() {

@@ -1,5 +1,6 @@
 package io.infergate.router.schedule.plugins.filter;
 
+import io.infergate.router.schedule.framework.PluginHandle;
 import io.infergate.router.schedule.plugins.lora.LoraAffinityFilter;
 
 import io.infergate.router.schedule.plugins.BuiltInPlugins;
@@ -39,8 +40,9 @@ class FilterTest {
     private static final RandomGenerator HALF = () -> Long.MIN_VALUE >>> 1;
 
     private static Plugin.Filter built(String type, Map<String, String> params) {
-        return (Plugin.Filter) BuiltInPlugins.registry(new SplittableRandom(1)).factory(type).orElseThrow()
-                .create(type, new Parameters(type, params));
+        var registry = BuiltInPlugins.registry(PluginHandle.alone(new SplittableRandom(1)));
+        return (Plugin.Filter) registry.factory(type).orElseThrow()
+                .create(type, new Parameters(type, params), registry.handle());
     }
 
     static Stream<Arguments> rows() {

@@ -1,6 +1,6 @@
 package io.infergate.router.schedule.plugins.prefix;
 
-import io.infergate.router.schedule.plugins.BuiltInPlugins;
+import io.infergate.router.schedule.framework.PluginHandle;
 
 import io.infergate.router.schedule.framework.EndpointView;
 import io.infergate.router.schedule.framework.Parameters;
@@ -26,13 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PrefixCacheScorerTest {
 
     private static Plugin.Scorer scorer(String mode) {
-        return (Plugin.Scorer) BuiltInPlugins.registry(new SplittableRandom(1)).factory(PrefixCacheScorer.TYPE)
-                .orElseThrow().create("prefix", new Parameters("prefix", Map.of("mode", mode)));
+        return PrefixCacheScorer.create("prefix", new Parameters("prefix", Map.of("mode", mode)),
+                PluginHandle.alone(new SplittableRandom(1)));
     }
 
     private static Plugin.Scorer auto(RouterCount routers) {
-        return (Plugin.Scorer) BuiltInPlugins.registry(new SplittableRandom(1), routers).factory(PrefixCacheScorer.TYPE)
-                .orElseThrow().create("prefix", new Parameters("prefix", Map.of()));
+        return PrefixCacheScorer.create("prefix", new Parameters("prefix", Map.of()),
+                new PluginHandle(new SplittableRandom(1), routers));
     }
 
     private static PickContext request(String prompt) {
