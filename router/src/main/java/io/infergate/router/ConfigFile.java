@@ -10,6 +10,7 @@ import io.infergate.router.schedule.plugins.BuiltInPlugins;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.infergate.router.listen.ListenerLimits;
+import io.infergate.router.outlier.OutlierSettings;
 import io.infergate.router.proxy.ProxySettings;
 
 import java.nio.file.Files;
@@ -40,6 +41,10 @@ import java.util.Set;
  *     connect-timeout: PT5S
  *     read-timeout: PT300S
  *     max-concurrent-per-endpoint: 256 # 503 upstream_saturated beyond; 0 = unbounded
+ *     retries: 1                       # connect failures and retriable 503s, to another endpoint (0 or 1)
+ *     consecutive-connect-failures: 5  # eject an endpoint after this many in a row; 0 = never
+ *     base-ejection-time: PT30S        # the n-th ejection lasts n times this
+ *     max-ejection-time: PT300S
  *   snapshot:
  *     max-size: 67108864               # bytes of a PUT body; 413 beyond
  *   endpoints:
@@ -65,7 +70,8 @@ final class ConfigFile {
     private static final Map<String, Set<String>> KEYS = Map.of(
             "listeners", Set.of("max-payload-size", "max-concurrent-requests", "max-header-size",
                     "max-prologue-length", "idle-timeout", "drain-timeout"),
-            "upstream", Set.of("connect-timeout", "read-timeout", "max-concurrent-per-endpoint"),
+            "upstream", Set.of("connect-timeout", "read-timeout", "max-concurrent-per-endpoint", "retries",
+                    "consecutive-connect-failures", "base-ejection-time", "max-ejection-time"),
             "snapshot", Set.of("max-size"),
             "endpoints", Set.of("scrape-interval", "scrape-timeout", "stale-after", "max-concurrent-scrapes"),
             "admission", Set.of("queue", "queue-timeout", "max-queue-length", "retry-after", "saturation-queue-threshold",
@@ -133,7 +139,12 @@ final class ConfigFile {
                     duration(us.get("connect-timeout"), p.connectTimeout()),
                     duration(us.get("read-timeout"), p.readTimeout()),
                     (int) number(us.get("max-concurrent-per-endpoint"), p.maxConcurrentPerEndpoint()),
-                    listeners.maxPayloadBytes());
+                    listeners.maxPayloadBytes(),
+                    (int) number(us.get("retries"), p.retries()),
+                    new OutlierSettings((int) number(us.get("consecutive-connect-failures"),
+                            p.outliers().consecutiveConnectFailures()),
+                            duration(us.get("base-ejection-time"), p.outliers().baseEjectionTime()),
+                            duration(us.get("max-ejection-time"), p.outliers().maxEjectionTime())));
             long snapshot = number(router.get("snapshot").get("max-size"), RouterConfig.DEFAULT_MAX_SNAPSHOT_BYTES);
             if (snapshot < 1024) {
                 throw new IllegalArgumentException("'router.snapshot.max-size' must be at least 1024");
