@@ -84,7 +84,7 @@ public final class SimulatedPod implements AutoCloseable {
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
-                // Without TCP_NODELAY the first SSE chunk waits ~40 ms for the delayed ACK (STACK.md).
+                // Without TCP_NODELAY the first SSE chunk waits ~40 ms for the delayed ACK (docs/simulator.md, streaming).
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .maxPayloadSize(BoundedBody.MAX_BYTES)
                 // The owner closes the pod; Main installs one hook for all pods.
