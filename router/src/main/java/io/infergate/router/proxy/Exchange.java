@@ -16,7 +16,10 @@ import io.infergate.router.inference.ErrorBody;
 import io.infergate.router.inference.InferenceResponse;
 import io.infergate.router.match.Candidate;
 import io.infergate.router.observe.RouterMetrics;
+import io.infergate.router.outlier.OutlierDetection;
 import io.infergate.router.schedule.BackendTarget;
+import io.infergate.router.schedule.endpoint.Lease;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,9 +29,11 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,9 +45,13 @@ import java.util.logging.Logger;
  * One upstream exchange: build the upstream request ({@link UpstreamRequest}, pure), send it, then
  * stream the response back.
  *
+ * <p>Retries ({@link Retries}): a connect failure, or a 503 to a request that may be sent twice,
+ * is sent once more to another endpoint, never once a response byte went to the client. Connect
+ * failures and answers feed outlier detection ({@link OutlierDetection}).
+ *
  * <p>Timeouts: the rule's {@code timeouts.request} runs from the router receiving the request,
- * {@code timeouts.backendRequest} from the start of the attempt (one attempt, no retries yet); the
- * earlier of the two deadlines bounds the whole exchange. Expired before response headers: 504
+ * {@code timeouts.backendRequest} from the start of each attempt; the earlier of the two deadlines
+ * bounds the attempt. Expired before response headers: 504
  * with an OpenAI-style {@code upstream_timeout} error. A response still streaming at that deadline
  * (an SSE stream, say) is cut: the upstream connection is closed and the client connection is
  * closed without the final chunk, so the client sees a truncated response rather than a clean
@@ -62,59 +71,106 @@ final class Exchange {
      * Everything decided before the exchange.
      *
      * @param stream    the inference request asked for {@code stream: true}
+     * @param idempotent sending the request twice does no harm: an idempotent method (RFC 9110) or
+     *                  an inference request (generation has no side effects on the model server)
      * @param inference for inference requests to a pool: model restore, usage and token timing
      * @param backends  resolves the backends that RequestMirror filters name
      */
-    record Plan(RequestRecord record, BackendTarget backend, Endpoint endpoint,
-                Candidate matched, BackendRef ref, String host, Upstream.Body body, boolean stream,
-                Optional<InferenceResponse> inference, Function<String, Optional<BackendTarget>> backends) {
+    record Plan(RequestRecord record, BackendTarget backend, Candidate matched, BackendRef ref, String host,
+                Upstream.Body body, boolean stream, boolean idempotent, Optional<InferenceResponse> inference,
+                Function<String, Optional<BackendTarget>> backends) {
     }
 
     private final Upstream upstream;
     private final ProxySettings settings;
     private final RouterMetrics metrics;
     private final Mirrors mirrors;
+    private final OutlierDetection outliers;
 
-    Exchange(Upstream upstream, ProxySettings settings, RouterMetrics metrics) {
+    Exchange(Upstream upstream, ProxySettings settings, RouterMetrics metrics, OutlierDetection outliers) {
         this.upstream = upstream;
         this.settings = settings;
         this.metrics = metrics;
+        this.outliers = outliers;
         this.mirrors = new Mirrors(upstream, settings);
     }
 
-    void run(ServerRequest req, ServerResponse res, Plan p) {
+    /**
+     * Runs the exchange on {@code first}, and on one other endpoint when the first attempt fails in
+     * a retriable way ({@link Retries}).
+     *
+     * @param another picks an endpoint not among the given {@code address:port} keys (its lease is
+     *                closed here), empty when none has room
+     */
+    void run(ServerRequest req, ServerResponse res, Plan p, Lease first, Function<Set<String>, Optional<Lease>> another) {
         RequestRecord record = p.record();
         List<Filter> filters = new ArrayList<>(p.matched().rule().filters());
         filters.addAll(p.ref().filters());
         UpstreamRequest request = UpstreamRequest.build(inbound(req, p.host()), filters, p.matched().match().path(),
                 record.requestId);
-        Upstream.Body body = mirror(p, filters, request);
-
+        Upstream.Body body = Retries.trackable(mirror(p, filters, request));
         Timeouts timeouts = p.matched().rule().timeouts();
-        long deadline = deadline(timeouts, record.startNanos, System.nanoTime());
-        Optional<Duration> routeTimeout = deadline == Long.MAX_VALUE ? Optional.empty()
-                : Optional.of(routeTimeout(timeouts).orElseThrow());
-        Duration readTimeout = settings.readTimeout();
-        if (routeTimeout.isPresent()) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                timeout(res, p, routeTimeout.get());
+        Optional<Duration> routeTimeout = routeTimeout(timeouts);
+        Set<String> tried = new HashSet<>(2);
+        Lease lease = first;
+        Lease retryLease = null;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                Endpoint endpoint = lease.target().endpoint();
+                String key = lease.target().key();
+                record.endpoint = key;
+                tried.add(key);
+                long deadline = deadline(timeouts, record.startNanos, System.nanoTime());
+                Duration readTimeout = settings.readTimeout();
+                if (deadline != Long.MAX_VALUE) {
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining <= 0) {
+                        timeout(res, p, routeTimeout.orElseThrow());
+                        return;
+                    }
+                    readTimeout = readTimeout.compareTo(Duration.ofNanos(remaining)) < 0 ? readTimeout : Duration.ofNanos(remaining);
+                }
+                boolean mayRetry = attempt < settings.retries();
+                HttpClientResponse response;
+                try {
+                    response = upstream.send(endpoint, p.backend().backend().appProtocol(), request.method(),
+                            request.target(), request.headers(), body, readTimeout);
+                } catch (Upstream.UpstreamException e) {
+                    if (e.failure() == Upstream.Failure.CONNECT) {
+                        outliers.connectFailed(key);
+                    }
+                    Optional<Lease> next = mayRetry && Retries.afterFailure(e.failure(), body)
+                            ? another.apply(tried) : Optional.empty();
+                    if (next.isPresent()) {
+                        metrics.upstreamRetry("connect");
+                        LOG.fine(() -> "request " + record.requestId + ": could not connect to " + key + ", retrying on "
+                                + next.get().target().key());
+                        retryLease = lease = next.get();
+                        continue;
+                    }
+                    failed(res, p, endpoint, e, routeTimeout.filter(t -> deadline != Long.MAX_VALUE), readTimeout);
+                    return;
+                }
+                outliers.succeeded(key);
+                if (mayRetry && response.status().code() == 503 && Retries.after503(p.idempotent(), body)) {
+                    Optional<Lease> next = another.apply(tried);
+                    if (next.isPresent()) {
+                        response.close();
+                        metrics.upstreamRetry("status_503");
+                        retryLease = lease = next.get();
+                        continue;
+                    }
+                }
+                record.ttfbNanos = System.nanoTime() - record.startNanos;
+                metrics.timeToFirstByte(p.backend().id(), record.ttfbNanos);
+                relay(res, p, endpoint, request, response, deadline);
                 return;
             }
-            readTimeout = readTimeout.compareTo(Duration.ofNanos(remaining)) < 0 ? readTimeout : Duration.ofNanos(remaining);
+        } finally {
+            if (retryLease != null) {
+                retryLease.close();
+            }
         }
-
-        HttpClientResponse response;
-        try {
-            response = upstream.send(p.endpoint(), p.backend().backend().appProtocol(), request.method(),
-                    request.target(), request.headers(), body, readTimeout);
-        } catch (Upstream.UpstreamException e) {
-            failed(res, p, e, routeTimeout, readTimeout);
-            return;
-        }
-        record.ttfbNanos = System.nanoTime() - record.startNanos;
-        metrics.timeToFirstByte(p.backend().id(), record.ttfbNanos);
-        relay(res, p, request, response, deadline);
     }
 
     /** The client's request as {@link UpstreamRequest#build} reads it. */
@@ -128,7 +184,8 @@ final class Exchange {
                 req.prologue().query().rawValue(), headers, peer, req.isSecure(), defaultHost);
     }
 
-    private void relay(ServerResponse res, Plan p, UpstreamRequest request, HttpClientResponse response, long deadline) {
+    private void relay(ServerResponse res, Plan p, Endpoint endpoint, UpstreamRequest request,
+                       HttpClientResponse response, long deadline) {
         AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> watchdog = deadline == Long.MAX_VALUE ? null
                 : upstream.closeAt(response, Math.max(0, deadline - System.nanoTime()), () -> expired.set(true));
@@ -150,10 +207,10 @@ final class Exchange {
             // a JSON answer, even to a stream request (an error), is one object: read whole, model restored
             if (p.inference().isPresent() && type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
                 InferenceRelay.json(p.inference().get(), response.inputStream(), res.outputStream(),
-                        settings.maxBodyBytes(), e -> copyFailed(p, e));
+                        settings.maxBodyBytes(), e -> copyFailed(p, endpoint, e));
                 return;
             }
-            copy(p, response.inputStream(), res.outputStream(), flushEach, expired);
+            copy(p, endpoint, response.inputStream(), res.outputStream(), flushEach, expired);
         } finally {
             if (watchdog != null) {
                 watchdog.cancel(false);
@@ -162,7 +219,7 @@ final class Exchange {
     }
 
     /** Copies the body; on a failure of either side cuts the client connection rather than ending the body cleanly. */
-    private void copy(Plan p, InputStream in, OutputStream out, boolean flushEach, AtomicBoolean expired) {
+    private void copy(Plan p, Endpoint endpoint, InputStream in, OutputStream out, boolean flushEach, AtomicBoolean expired) {
         byte[] buffer = new byte[16 * 1024];
         while (true) {
             int n;
@@ -171,7 +228,7 @@ final class Exchange {
             } catch (IOException | RuntimeException e) {
                 String kind = expired.get() ? "stream_timeout" : "aborted";
                 metrics.upstreamError(kind);
-                LOG.log(Level.WARNING, "upstream " + p.endpoint().hostPort() + " response ended abnormally ("
+                LOG.log(Level.WARNING, "upstream " + endpoint.hostPort() + " response ended abnormally ("
                         + kind + "), request " + p.record().requestId + ": " + e.getMessage());
                 throw new CloseConnectionException("upstream response ended abnormally: " + kind, e);
             }
@@ -208,20 +265,21 @@ final class Exchange {
     }
 
     /** The upstream response broke off while it was being read. */
-    private CloseConnectionException copyFailed(Plan p, Exception e) {
+    private CloseConnectionException copyFailed(Plan p, Endpoint endpoint, Exception e) {
         metrics.upstreamError("aborted");
-        LOG.log(Level.WARNING, "upstream " + p.endpoint().hostPort() + " response ended abnormally (aborted), request "
+        LOG.log(Level.WARNING, "upstream " + endpoint.hostPort() + " response ended abnormally (aborted), request "
                 + p.record().requestId + ": " + e.getMessage());
         return new CloseConnectionException("upstream response ended abnormally: aborted", e);
     }
 
-    private void failed(ServerResponse res, Plan p, Upstream.UpstreamException e, Optional<Duration> routeTimeout, Duration readTimeout) {
+    private void failed(ServerResponse res, Plan p, Endpoint target, Upstream.UpstreamException e,
+                        Optional<Duration> routeTimeout, Duration readTimeout) {
         if (tooLarge(e)) {
             Responses.error(res, p.record(), ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE,
                     "request body exceeds the configured maximum size"));
             return;
         }
-        String endpoint = p.endpoint().hostPort();
+        String endpoint = target.hostPort();
         switch (e.failure()) {
             case CONNECT -> {
                 metrics.upstreamError("connect");
@@ -298,9 +356,9 @@ final class Exchange {
     }
 
     /**
-     * When the exchange must have ended, in {@link System#nanoTime()} terms: {@code request} counts
-     * from the router receiving the request, {@code backendRequest} from the start of the attempt
-     * (there is one attempt, no retries yet); the earlier wins. {@link Long#MAX_VALUE} without either.
+     * When the attempt must have ended, in {@link System#nanoTime()} terms: {@code request} counts
+     * from the router receiving the request, {@code backendRequest} from the start of the attempt;
+     * the earlier wins. {@link Long#MAX_VALUE} without either.
      */
     static long deadline(Timeouts t, long requestStart, long attemptStart) {
         long deadline = Long.MAX_VALUE;
@@ -313,7 +371,7 @@ final class Exchange {
         return deadline;
     }
 
-    /** The shorter of the rule's request and backendRequest timeouts (one attempt, no retries yet). */
+    /** The shorter of the rule's request and backendRequest timeouts (named in the 504 body). */
     static Optional<Duration> routeTimeout(Timeouts t) {
         if (t.request().isPresent() && t.backendRequest().isPresent()) {
             return Optional.of(t.request().get().compareTo(t.backendRequest().get()) <= 0

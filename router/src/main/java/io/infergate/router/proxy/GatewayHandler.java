@@ -1,10 +1,12 @@
 package io.infergate.router.proxy;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.infergate.common.http.ClientBody;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.BackendRef;
 import io.infergate.common.snapshot.Filter;
@@ -21,6 +23,7 @@ import io.infergate.router.match.SocketKey;
 import io.infergate.router.match.Values;
 import io.infergate.router.observe.AccessLog;
 import io.infergate.router.observe.RouterMetrics;
+import io.infergate.router.outlier.OutlierDetection;
 import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.BackendTarget;
 import io.infergate.router.schedule.endpoint.Lease;
@@ -35,6 +38,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -55,6 +59,8 @@ public final class GatewayHandler implements Handler {
     static final String POOL_SATURATED = "pool_saturated";
     static final String QUEUE_TIMEOUT = "queue_timeout";
     static final String QUEUE_FULL = "queue_full";
+    /** The idempotent methods of RFC 9110 section 9.2.2: sending them twice does no harm. */
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
     private final SocketKey socket;
     private final Serving serving;
@@ -90,6 +96,8 @@ public final class GatewayHandler implements Handler {
         metrics.requestStarted();
         try {
             serve(req, res, record, host, path);
+        } catch (ClientBody.Malformed e) {
+            clientBodyError(res, record, e);
         } finally {
             long nanos = System.nanoTime() - start;
             metrics.requestFinished(record.rule, record.backend, record.status, nanos);
@@ -204,10 +212,12 @@ public final class GatewayHandler implements Handler {
                     "every endpoint of " + backend.id() + " has " + s.limit() + " requests in flight"));
             case Pick.Picked p -> {
                 try (Lease lease = p.lease()) {
-                    record.endpoint = lease.target().endpoint().hostPort();
-                    exchange.run(req, res, new Exchange.Plan(record, backend, lease.target().endpoint(), matched,
-                            ref, host, body, inference.map(OpenAiRequest::stream).orElse(false),
-                            Optional.ofNullable(record.inference).map(i -> i.response), snapshot::backend));
+                    record.endpoint = lease.target().key();
+                    boolean idempotent = inference.isPresent() || IDEMPOTENT.contains(req.prologue().method().text());
+                    exchange.run(req, res, new Exchange.Plan(record, backend, matched, ref, host, body,
+                            inference.map(OpenAiRequest::stream).orElse(false), idempotent,
+                            Optional.ofNullable(record.inference).map(i -> i.response), snapshot::backend),
+                            lease, tried -> scheduler.another(backend, context, tried));
                 }
             }
         }
@@ -243,7 +253,7 @@ public final class GatewayHandler implements Handler {
         if (!(backend.backend() instanceof Backend.InferencePool)
                 || !OpenAiRequest.isInference(req.prologue().method().text(), path)) {
             Upstream.Body body = req.content().hasEntity()
-                    ? new Upstream.Body.Stream(req.content().inputStream(), req.headers().contentLength().orElse(-1))
+                    ? new Upstream.Body.Stream(ClientBody.of(req), req.headers().contentLength().orElse(-1))
                     : new Upstream.Body.None();
             return Optional.of(new Prepared(body, Optional.empty()));
         }
@@ -263,7 +273,7 @@ public final class GatewayHandler implements Handler {
     /** Reads an inference body up to the bound; answers 413 and returns null beyond it. */
     private byte[] readBounded(ServerRequest req, ServerResponse res, RequestRecord record) {
         long max = settings.maxBodyBytes();
-        try (InputStream in = req.content().inputStream()) {
+        try (InputStream in = ClientBody.of(req)) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
             if (bytes.length > max) {
                 Responses.error(res, record, ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE,
@@ -274,6 +284,21 @@ public final class GatewayHandler implements Handler {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The client's body broke the framing rules or the size bound while it was read. Answered here rather than by Helidon's error handling, which would try to
+     * skip the rest of a body whose framing is broken and wait for bytes that never come; the
+     * listener's ConnectionGuard closes the connection after this answer (body not read to its end).
+     */
+    private static void clientBodyError(ServerResponse res, RequestRecord record, ClientBody.Malformed e) {
+        if (res.isSent()) {
+            throw new CloseConnectionException("malformed request body after the response started", e);
+        }
+        int status = e.status();
+        Responses.error(res, record, status == 413
+                ? ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE, "request body exceeds the configured maximum size")
+                : ErrorBody.of(400, ErrorBody.INVALID_REQUEST, "malformed request body: invalid chunked framing"));
     }
 
     private static void notFound(ServerResponse res, RequestRecord record, String host, String path) {
@@ -299,6 +324,7 @@ public final class GatewayHandler implements Handler {
         private final ProxySettings settings;
         private final RandomGenerator random;
         private final PoolModels poolModels;
+        private final OutlierDetection outliers;
 
         /** @param random backendRef weights (seeded in tests) */
         public Factory(Serving serving, ProxySettings settings, RouterMetrics metrics, AccessLog accessLog,
@@ -311,9 +337,11 @@ public final class GatewayHandler implements Handler {
                        RandomGenerator random, Optional<Admission> admission) {
             this.serving = serving;
             this.settings = settings;
-            this.scheduler = new Scheduler(settings.maxConcurrentPerEndpoint(), admission);
+            this.outliers = new OutlierDetection(settings.outliers());
+            metrics.outliers(outliers, OutlierDetection::ejectionsTotal, OutlierDetection::ejectedNow);
+            this.scheduler = new Scheduler(settings.maxConcurrentPerEndpoint(), admission, outliers::ejected);
             this.upstream = new Upstream(settings);
-            this.exchange = new Exchange(upstream, settings, metrics);
+            this.exchange = new Exchange(upstream, settings, metrics, outliers);
             this.poolModels = new PoolModels(upstream);
             this.metrics = metrics;
             this.accessLog = accessLog;

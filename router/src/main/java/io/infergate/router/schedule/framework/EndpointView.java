@@ -1,8 +1,8 @@
 package io.infergate.router.schedule.framework;
 
 import io.infergate.router.schedule.endpoint.Target;
-
 import io.infergate.router.scrape.Metrics;
+
 import java.util.Optional;
 
 /**
@@ -11,7 +11,7 @@ import java.util.Optional;
  *
  * @param target  the endpoint and its live state
  * @param metrics the latest scrape, empty when it never succeeded
- * @param stale   the latest scrape is older than the staleness bound
+ * @param stale   no scrape ever succeeded, or the latest is older than the staleness bound
  */
 public record EndpointView(Target target, Optional<Metrics> metrics, boolean stale) {
 

@@ -1,9 +1,9 @@
 package io.infergate.router.schedule.framework;
 
 import io.infergate.router.schedule.endpoint.Target;
-
 import io.infergate.router.scrape.EndpointMetrics;
 import io.infergate.router.scrape.Metrics;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +14,10 @@ import java.util.function.LongSupplier;
 /**
  * A named profile of plugins: filter → weighted scorers → one picker (the EPP scheduling
  * framework). Before the filters, the framework drops stale endpoints when any fresh one is left
- * (a stale sample describes a pod we cannot see; EPP does the same). Endpoints never scraped are
- * not stale: they are scored on what is known (this router's outstanding requests).
+ * (a stale sample describes a pod we cannot see; EPP does the same). An endpoint that never
+ * answered a scrape counts as stale too: its empty queue is unknown, not zero, and a Ready pod
+ * where nothing listens would otherwise look like the idlest endpoint and draw traffic. When no
+ * endpoint has a fresh sample (servers without {@code /metrics}) every endpoint stays.
  *
  * @param name    the profile name
  * @param filters in configuration order
@@ -86,7 +88,7 @@ public record Profile(String name, List<Plugin.Filter> filters, List<Weighted> s
         List<EndpointView> out = new ArrayList<>(targets.size());
         for (Target t : targets) {
             Optional<Metrics> m = metrics.latest(t.key());
-            out.add(new EndpointView(t, m, m.isPresent() && now - m.get().scrapedAtNanos() > bound));
+            out.add(new EndpointView(t, m, m.isEmpty() || now - m.get().scrapedAtNanos() > bound));
         }
         return out;
     }

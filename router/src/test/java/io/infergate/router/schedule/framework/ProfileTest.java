@@ -54,4 +54,26 @@ class ProfileTest {
         // all stale: all stay candidates
         assertEquals("10.0.0.1:8000", p.run(CTX, List.of(views.get(0), stale(views.get(1))), PluginTimer.none()).key());
     }
+
+    @Test
+    void anEndpointThatNeverAnsweredAScrapeIsNotTrustedAsIdle() {
+        Profile p = new Profile("p", List.of(), List.of(
+                new Profile.Weighted(new io.infergate.router.schedule.plugins.scorer.QueueScorer("queue"), 1)),
+                new MaxScorePicker("pick", new SplittableRandom(1)));
+        io.infergate.router.schedule.endpoint.Target silent = view(1, 0, null).target();
+        io.infergate.router.schedule.endpoint.Target busy = view(2, 0, null).target();
+        io.infergate.router.scrape.Metrics sample = metrics(9, 4, 0.5);
+        io.infergate.router.scrape.EndpointMetrics scraped = key -> key.equals(busy.key())
+                ? java.util.Optional.of(sample) : java.util.Optional.empty();
+        List<EndpointView> views = Profile.views(List.of(silent, busy), scraped,
+                java.time.Duration.ofSeconds(60), System::nanoTime);
+        assertEquals(List.of(true, false), views.stream().map(EndpointView::stale).toList());
+        // an unknown queue would score as empty (best); it is left out while a scraped endpoint exists
+        assertEquals(busy.key(), p.run(CTX, views, PluginTimer.none()).key());
+        // nothing ever scraped (servers without /metrics): every endpoint stays a candidate
+        List<EndpointView> none = Profile.views(List.of(silent, busy),
+                io.infergate.router.scrape.EndpointMetrics.none(), java.time.Duration.ofSeconds(60), System::nanoTime);
+        assertEquals(2, none.stream().filter(EndpointView::stale).count());
+        p.run(CTX, none, PluginTimer.none());
+    }
 }
