@@ -6,7 +6,7 @@ import io.infergate.common.snapshot.SnapshotJson;
 import io.infergate.common.snapshot.SnapshotValidator;
 import io.infergate.controller.model.ClusterState;
 import io.infergate.controller.model.KubeObject;
-import io.infergate.controller.source.Manifests;
+import io.infergate.controller.folder.Manifests;
 import io.infergate.controller.status.StatusJson;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
