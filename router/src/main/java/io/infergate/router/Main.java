@@ -1,9 +1,9 @@
 package io.infergate.router;
 
-import io.infergate.router.schedule.PoolSettings;
 import io.helidon.logging.common.LogConfig;
-
+import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.snapshot.TokenFile;
+
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

@@ -1,39 +1,38 @@
 package io.infergate.router;
 
-import io.infergate.router.schedule.framework.PluginHandle;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.infergate.common.snapshot.Backend;
 import io.infergate.router.listen.JsonDirectHandler;
 import io.infergate.router.listen.PublicSockets;
 import io.infergate.router.match.SocketKey;
 import io.infergate.router.observe.AccessLog;
-import io.infergate.router.observe.Readiness;
 import io.infergate.router.observe.PoolGauges;
+import io.infergate.router.observe.Readiness;
 import io.infergate.router.observe.RouterMetrics;
-import io.infergate.common.snapshot.Backend;
 import io.infergate.router.proxy.GatewayHandler;
-import io.infergate.router.scrape.MetricsScraper;
+import io.infergate.router.schedule.PoolProfiles;
+import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.endpoint.EndpointRegistry;
-import io.infergate.router.schedule.framework.PluginTimings;
-import io.infergate.router.schedule.PoolProfiles;
+import io.infergate.router.schedule.framework.PluginHandle;
+import io.infergate.router.observe.PluginTimings;
+import io.infergate.router.schedule.framework.Profiles;
 import io.infergate.router.schedule.framework.RouterCount;
-import io.infergate.router.schedule.framework.SchedulerConfig;
-import io.infergate.router.schedule.framework.Profile;
-import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.schedule.plugins.BuiltInPlugins;
-import java.time.Duration;
+import io.infergate.router.scrape.MetricsScraper;
 import io.infergate.router.snapshot.BearerToken;
-import io.infergate.router.snapshot.Credentials;
 import io.infergate.router.snapshot.CompiledSnapshot;
+import io.infergate.router.snapshot.Credentials;
 import io.infergate.router.snapshot.Serving;
 import io.infergate.router.snapshot.SnapshotService;
 import io.infergate.router.snapshot.SnapshotStore;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,15 +70,14 @@ public final class RouterApp implements AutoCloseable {
         metrics.scrapes(scraper, MetricsScraper::succeeded, MetricsScraper::failed);
         pluginTimings = new PluginTimings(Metrics.globalRegistry());
         // Validated by Main already; built again here because plugin instances hold per-router state.
-        Map<String, Profile> profiles = pools.scheduler().build(BuiltInPlugins.registry(new PluginHandle(random, routerCount)));
-        Profile profile = SchedulerConfig.primary(profiles);
+        Profiles profiles = Profiles.build(pools.scheduler(), BuiltInPlugins.registry(new PluginHandle(random, routerCount)));
         Duration staleAfter = pools.scrape().staleAfter();
         admission = new Admission(pools.admission(), pools.saturation(), scraper, staleAfter);
         handlers = new GatewayHandler.Factory(serving, config.proxy(), metrics, new AccessLog(), random,
                 Optional.of(admission));
         sockets = new PublicSockets(config.listeners(), handlers::handler);
-        PoolProfiles poolProfiles = new PoolProfiles(profile, scraper, staleAfter, pluginTimings, scraper::follow,
-                pools.scheduler().poolProfiles(profiles));
+        PoolProfiles poolProfiles = new PoolProfiles(profiles.primary(), scraper, staleAfter, pluginTimings,
+                scraper::follow, profiles.byPool());
         poolGauges = new PoolGauges(Metrics.globalRegistry(), () -> serving.current().map(s -> s.snapshot().backends())
                 .orElse(List.of()).stream().filter(b -> b instanceof Backend.InferencePool)
                 .map(b -> (Backend.InferencePool) b).toList(), scraper, staleAfter);

@@ -1,8 +1,9 @@
 package io.infergate.router;
 
-import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.listen.ListenerLimits;
 import io.infergate.router.proxy.ProxySettings;
+import io.infergate.router.schedule.PoolSettings;
+import io.infergate.router.settings.Section;
 
 import java.util.Objects;
 
@@ -56,6 +57,15 @@ public record RouterConfig(String bindAddress, String internalBindAddress, int i
     public RouterConfig withPools(PoolSettings settings) {
         return new RouterConfig(bindAddress, internalBindAddress, internalPort, token, listeners, proxy,
                 maxSnapshotBytes, settings);
+    }
+
+    /** Reads {@code router.snapshot.max-size}: bytes of a snapshot PUT body, at least 1024. */
+    static long maxSnapshotBytes(Section s) {
+        long max = s.bytes("max-size", DEFAULT_MAX_SNAPSHOT_BYTES);
+        if (max < 1024) {
+            throw new IllegalArgumentException("'" + s.key("max-size") + "' must be at least 1024");
+        }
+        return max;
     }
 
     /** Defaults everywhere except what a test or Main must choose. */

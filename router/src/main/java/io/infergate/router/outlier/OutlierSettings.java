@@ -1,5 +1,7 @@
 package io.infergate.router.outlier;
 
+import io.infergate.router.settings.Section;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -28,5 +30,13 @@ public record OutlierSettings(int consecutiveConnectFailures, Duration baseEject
     /** 5 consecutive connect failures, 30 s × ejections, at most 300 s. */
     public static OutlierSettings defaults() {
         return new OutlierSettings(5, Duration.ofSeconds(30), Duration.ofSeconds(300));
+    }
+
+    /** Reads the ejection keys of {@code router.upstream}; absent keys keep {@link #defaults()}. */
+    public static OutlierSettings create(Section s) {
+        OutlierSettings d = defaults();
+        return new OutlierSettings(s.integer("consecutive-connect-failures", d.consecutiveConnectFailures()),
+                s.duration("base-ejection-time", d.baseEjectionTime()),
+                s.duration("max-ejection-time", d.maxEjectionTime()));
     }
 }

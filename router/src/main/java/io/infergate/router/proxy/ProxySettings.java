@@ -1,6 +1,7 @@
 package io.infergate.router.proxy;
 
 import io.infergate.router.outlier.OutlierSettings;
+import io.infergate.router.settings.Section;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -45,5 +46,18 @@ public record ProxySettings(Duration connectTimeout, Duration readTimeout, int m
     /** With the default retry and ejection settings. */
     public ProxySettings(Duration connectTimeout, Duration readTimeout, int maxConcurrentPerEndpoint, long maxBodyBytes) {
         this(connectTimeout, readTimeout, maxConcurrentPerEndpoint, maxBodyBytes, 1, OutlierSettings.defaults());
+    }
+
+    /**
+     * Reads {@code router.upstream}; absent keys keep {@link #defaults()}.
+     *
+     * @param maxBodyBytes the listeners' payload bound, which inference bodies share
+     */
+    public static ProxySettings create(Section s, long maxBodyBytes) {
+        ProxySettings d = defaults();
+        return new ProxySettings(s.duration("connect-timeout", d.connectTimeout()),
+                s.duration("read-timeout", d.readTimeout()),
+                s.integer("max-concurrent-per-endpoint", d.maxConcurrentPerEndpoint()), maxBodyBytes,
+                s.integer("retries", d.retries()), OutlierSettings.create(s));
     }
 }

@@ -1,10 +1,9 @@
 package io.infergate.router.schedule;
 
-import io.infergate.router.schedule.endpoint.EndpointRegistry;
-import io.infergate.router.schedule.endpoint.Target;
-
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
+import io.infergate.router.schedule.endpoint.EndpointRegistry;
+import io.infergate.router.schedule.endpoint.Target;
 
 import java.util.ArrayList;
 import java.util.HashMap;

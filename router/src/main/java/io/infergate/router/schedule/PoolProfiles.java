@@ -1,11 +1,10 @@
 package io.infergate.router.schedule;
 
+import io.infergate.common.snapshot.Backend;
+import io.infergate.common.snapshot.Endpoint;
 import io.infergate.router.schedule.framework.PluginTimer;
 import io.infergate.router.schedule.framework.Profile;
-
-import io.infergate.common.snapshot.Endpoint;
 import io.infergate.router.scrape.EndpointMetrics;
-import io.infergate.common.snapshot.Backend;
 
 import java.time.Duration;
 import java.util.Collection;

@@ -3,8 +3,8 @@ package io.infergate.router.schedule;
 import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.admission.SaturationDetector;
 import io.infergate.router.schedule.framework.SchedulerConfig;
-
 import io.infergate.router.scrape.ScrapeSettings;
+
 import java.util.Objects;
 
 /**

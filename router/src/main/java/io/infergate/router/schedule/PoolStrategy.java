@@ -1,11 +1,11 @@
 package io.infergate.router.schedule;
 
+import io.infergate.router.schedule.endpoint.Target;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.PluginTimer;
 import io.infergate.router.schedule.framework.Profile;
-import io.infergate.router.schedule.endpoint.Target;
-
 import io.infergate.router.scrape.EndpointMetrics;
+
 import java.time.Duration;
 import java.util.List;
 

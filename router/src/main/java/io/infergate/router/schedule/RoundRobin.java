@@ -1,7 +1,7 @@
 package io.infergate.router.schedule;
 
-import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.endpoint.Target;
+import io.infergate.router.schedule.framework.PickContext;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,11 +1,10 @@
 package io.infergate.router.schedule;
 
+import io.infergate.common.snapshot.Backend;
 import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.endpoint.Lease;
-import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.endpoint.Target;
-
-import io.infergate.common.snapshot.Backend;
+import io.infergate.router.schedule.framework.PickContext;
 
 import java.util.ArrayList;
 import java.util.List;

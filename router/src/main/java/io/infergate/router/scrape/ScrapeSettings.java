@@ -1,5 +1,7 @@
 package io.infergate.router.scrape;
 
+import io.infergate.router.settings.Section;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -36,5 +38,12 @@ public record ScrapeSettings(Duration interval, Duration timeout, Duration stale
      */
     public static ScrapeSettings defaults() {
         return new ScrapeSettings(Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofMillis(200), 64);
+    }
+
+    /** Reads {@code router.endpoints}; absent keys keep {@link #defaults()}. */
+    public static ScrapeSettings create(Section s) {
+        ScrapeSettings d = defaults();
+        return new ScrapeSettings(s.duration("scrape-interval", d.interval()), s.duration("scrape-timeout", d.timeout()),
+                s.duration("stale-after", d.staleAfter()), s.integer("max-concurrent-scrapes", d.maxConcurrent()));
     }
 }

@@ -2,12 +2,12 @@ package io.infergate.router.proxy;
 
 import io.infergate.common.snapshot.Endpoint;
 import io.infergate.router.RouterConfig;
-import io.infergate.router.scrape.ScrapeSettings;
-import io.infergate.router.schedule.framework.SchedulerConfig;
+import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.schedule.framework.SchedulerConfig.PluginSpec;
 import io.infergate.router.schedule.framework.SchedulerConfig.ProfileSpec;
 import io.infergate.router.schedule.framework.SchedulerConfig.Ref;
-import io.infergate.router.schedule.PoolSettings;
+import io.infergate.router.schedule.framework.SchedulerConfig;
+import io.infergate.router.scrape.ScrapeSettings;
 import io.infergate.router.testing.Http;
 import io.infergate.router.testing.RouterFixture;
 import io.infergate.simulator.SimulatedPod;

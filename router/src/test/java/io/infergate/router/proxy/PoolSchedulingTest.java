@@ -1,8 +1,8 @@
 package io.infergate.router.proxy;
 
 import io.infergate.router.RouterConfig;
-import io.infergate.router.scrape.ScrapeSettings;
 import io.infergate.router.schedule.PoolSettings;
+import io.infergate.router.scrape.ScrapeSettings;
 import io.infergate.router.testing.Http;
 import io.infergate.router.testing.RouterFixture;
 import io.infergate.simulator.SimulatedPod;

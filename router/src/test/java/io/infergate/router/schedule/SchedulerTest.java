@@ -1,10 +1,9 @@
 package io.infergate.router.schedule;
 
+import io.infergate.common.snapshot.Backend;
 import io.infergate.router.schedule.endpoint.EndpointRegistry;
 import io.infergate.router.schedule.endpoint.Lease;
 import io.infergate.router.schedule.framework.PickContext;
-
-import io.infergate.common.snapshot.Backend;
 import io.infergate.router.schedule.framework.PluginTimer;
 import io.infergate.router.schedule.framework.Profile;
 import io.infergate.router.schedule.plugins.picker.MaxScorePicker;

@@ -2,8 +2,8 @@ package io.infergate.router.scrape;
 
 import io.infergate.common.snapshot.Endpoint;
 import io.infergate.router.schedule.endpoint.EndpointRegistry;
-import io.infergate.router.schedule.framework.Profile;
 import io.infergate.router.schedule.endpoint.Target;
+import io.infergate.router.schedule.framework.Profile;
 import io.infergate.simulator.SimulatedPod;
 import io.infergate.simulator.SimulatorConfig;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,12 @@
 package io.infergate.router.testing;
 
+import io.infergate.common.snapshot.Endpoint;
 import io.infergate.router.schedule.endpoint.EndpointRegistry;
-import io.infergate.router.schedule.framework.EndpointView;
 import io.infergate.router.schedule.endpoint.EndpointState;
 import io.infergate.router.schedule.endpoint.Target;
-
-import io.infergate.common.snapshot.Endpoint;
+import io.infergate.router.schedule.framework.EndpointView;
 import io.infergate.router.scrape.Metrics;
+
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

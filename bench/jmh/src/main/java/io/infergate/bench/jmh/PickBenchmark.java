@@ -1,23 +1,24 @@
 package io.infergate.bench.jmh;
 
-import io.infergate.router.schedule.framework.PluginHandle;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
+import io.infergate.router.schedule.BackendTarget;
+import io.infergate.router.schedule.Pick;
+import io.infergate.router.schedule.PoolProfiles;
+import io.infergate.router.schedule.Scheduler;
+import io.infergate.router.schedule.admission.Admission;
+import io.infergate.router.schedule.admission.SaturationDetector;
+import io.infergate.router.schedule.endpoint.EndpointRegistry;
+import io.infergate.router.schedule.framework.PickContext;
+import io.infergate.router.schedule.framework.PluginHandle;
+import io.infergate.router.schedule.framework.PluginTimer;
+import io.infergate.router.schedule.framework.Profile;
+import io.infergate.router.schedule.framework.Profiles;
+import io.infergate.router.schedule.framework.RouterCount;
+import io.infergate.router.schedule.framework.SchedulerConfig;
+import io.infergate.router.schedule.plugins.BuiltInPlugins;
 import io.infergate.router.scrape.EndpointMetrics;
 import io.infergate.router.scrape.Metrics;
-import io.infergate.router.schedule.admission.Admission;
-import io.infergate.router.schedule.BackendTarget;
-import io.infergate.router.schedule.endpoint.EndpointRegistry;
-import io.infergate.router.schedule.Pick;
-import io.infergate.router.schedule.framework.PickContext;
-import io.infergate.router.schedule.framework.PluginTimer;
-import io.infergate.router.schedule.PoolProfiles;
-import io.infergate.router.schedule.framework.RouterCount;
-import io.infergate.router.schedule.admission.SaturationDetector;
-import io.infergate.router.schedule.Scheduler;
-import io.infergate.router.schedule.framework.SchedulerConfig;
-import io.infergate.router.schedule.framework.Profile;
-import io.infergate.router.schedule.plugins.BuiltInPlugins;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -103,8 +104,8 @@ public class PickBenchmark {
         Duration staleAfter = Duration.ofHours(1);
         // Three routers: the default prefix scorer (mode auto) then runs its rendezvous path, the
         // costlier one (a router alone runs local-index, a subset of it).
-        Profile profile = SchedulerConfig.primary(SchedulerConfig.defaults().build(BuiltInPlugins.registry(
-                new PluginHandle(RandomGenerator.of("L64X128MixRandom"), new RouterCount(3)))));
+        Profile profile = Profiles.build(SchedulerConfig.defaults(), BuiltInPlugins.registry(
+                new PluginHandle(RandomGenerator.of("L64X128MixRandom"), new RouterCount(3)))).primary();
         PoolProfiles pools = new PoolProfiles(profile, lookup, staleAfter, PluginTimer.none(), e -> { });
         Backend.InferencePool backend = new Backend.InferencePool(Backend.InferencePool.idOf("bench", "vllm"), "bench",
                 "vllm", Backend.AppProtocol.HTTP, endpoints, Optional.empty());

@@ -2,8 +2,9 @@ package io.infergate.router.schedule.admission;
 
 import io.infergate.router.schedule.endpoint.Target;
 import io.infergate.router.schedule.framework.Profile;
-
 import io.infergate.router.scrape.EndpointMetrics;
+import io.infergate.router.settings.Section;
+
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -56,6 +57,27 @@ public final class Admission {
         /** Queueing on, 10 s timeout, 1000 waiting, Retry-After 1 s, recheck every 50 ms. */
         public static Settings defaults() {
             return new Settings(true, Duration.ofSeconds(10), 1000, Duration.ofSeconds(1), Duration.ofMillis(50));
+        }
+
+        /**
+         * Reads the queue keys of {@code router.admission}; absent keys keep {@link #defaults()}.
+         * Queue settings given with {@code queue: false} are an error: a setting that cannot act is
+         * a mistake, not a default.
+         *
+         * @param recheck how often a waiting head re-reads saturation (the scrape interval)
+         */
+        public static Settings create(Section s, Duration recheck) {
+            Settings d = defaults();
+            boolean queue = s.bool("queue", d.queue());
+            for (String unused : List.of("queue-timeout", "max-queue-length")) {
+                if (!queue && s.has(unused)) {
+                    throw new IllegalArgumentException("'" + s.key(unused) + "' has no effect with '"
+                            + s.key("queue") + ": false'; remove one of them");
+                }
+            }
+            return new Settings(queue, s.duration("queue-timeout", d.queueTimeout()),
+                    s.integer("max-queue-length", d.maxQueueLength()), s.duration("retry-after", d.retryAfter()),
+                    recheck);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.infergate.router.schedule.admission;
 
 import io.infergate.router.schedule.framework.EndpointView;
+import io.infergate.router.settings.Section;
 
 import java.util.List;
 
@@ -51,5 +52,12 @@ public record SaturationDetector(double queueThreshold, double kvThreshold) {
             }
         }
         return n > 0 && sum / n >= 1;
+    }
+
+    /** Reads the saturation keys of {@code router.admission}; absent keys keep {@link #defaults()}. */
+    public static SaturationDetector create(Section s) {
+        SaturationDetector d = defaults();
+        return new SaturationDetector(s.positive("saturation-queue-threshold", d.queueThreshold()),
+                s.positive("saturation-kv-threshold", d.kvThreshold()));
     }
 }

@@ -1,8 +1,8 @@
 package io.infergate.router.schedule.framework;
 
 import io.infergate.router.schedule.endpoint.Target;
-
 import io.infergate.router.scrape.Metrics;
+
 import java.util.Optional;
 
 /**

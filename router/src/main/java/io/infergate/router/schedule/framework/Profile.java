@@ -1,9 +1,9 @@
 package io.infergate.router.schedule.framework;
 
 import io.infergate.router.schedule.endpoint.Target;
-
 import io.infergate.router.scrape.EndpointMetrics;
 import io.infergate.router.scrape.Metrics;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,11 +1,10 @@
 package io.infergate.router.schedule.admission;
 
+import io.infergate.common.snapshot.Backend;
 import io.infergate.router.schedule.endpoint.EndpointRegistry;
 import io.infergate.router.schedule.endpoint.Target;
-import io.infergate.router.testing.Views;
-
-import io.infergate.common.snapshot.Backend;
 import io.infergate.router.scrape.Metrics;
+import io.infergate.router.testing.Views;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

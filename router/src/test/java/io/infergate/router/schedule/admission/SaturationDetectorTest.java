@@ -1,7 +1,6 @@
 package io.infergate.router.schedule.admission;
 
 import io.infergate.router.schedule.framework.EndpointView;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

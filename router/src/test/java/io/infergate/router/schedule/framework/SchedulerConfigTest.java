@@ -1,9 +1,8 @@
 package io.infergate.router.schedule.framework;
 
-import io.infergate.router.schedule.PoolProfiles;
-
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.infergate.router.schedule.PoolProfiles;
 import io.infergate.router.schedule.plugins.BuiltInPlugins;
 import io.infergate.router.schedule.plugins.prefix.PrefixCacheScorer;
 import org.junit.jupiter.api.Test;
@@ -42,17 +41,17 @@ class SchedulerConfigTest {
             - type: weighted-random-picker
             """;
 
-    private static Map<String, Profile> build(String yaml) throws IOException {
+    private static Profiles build(String yaml) throws IOException {
         Path file = Files.createTempFile(dir, "sched", ".yaml");
         Files.writeString(file, yaml);
         Config root = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
                 .addSource(ConfigSources.file(file)).build();
-        return SchedulerConfig.read(root).build(BuiltInPlugins.registry(PluginHandle.alone(new SplittableRandom(1))));
+        return Profiles.build(SchedulerConfig.read(root), BuiltInPlugins.registry(PluginHandle.alone(new SplittableRandom(1))));
     }
 
     @Test
     void aValidFileBuildsItsProfilesInOrder() throws IOException {
-        Map<String, Profile> profiles = build(HEAD + PLUGINS + """
+        Profiles profiles = build(HEAD + PLUGINS + """
                 profiles:
                 - name: default
                   plugins:
@@ -62,7 +61,7 @@ class SchedulerConfigTest {
                     weight: 3
                   - pluginRef: max-score-picker
                 """);
-        Profile p = SchedulerConfig.primary(profiles);
+        Profile p = profiles.primary();
         assertEquals("default", p.name());
         assertEquals(List.of(2.0, 3.0), p.scorers().stream().map(Profile.Weighted::weight).toList());
         assertEquals(PrefixCacheScorer.Mode.LOCAL_INDEX,
@@ -72,7 +71,7 @@ class SchedulerConfigTest {
 
     @Test
     void theBuiltInDefaultIsQueueKvPrefixOutstandingAndMaxScore() {
-        Profile p = SchedulerConfig.primary(SchedulerConfig.defaults().build(BuiltInPlugins.registry(PluginHandle.alone(new SplittableRandom(1)))));
+        Profile p = Profiles.build(SchedulerConfig.defaults(), BuiltInPlugins.registry(PluginHandle.alone(new SplittableRandom(1)))).primary();
         assertEquals(List.of("queue-scorer×2.0", "kv-cache-utilization-scorer×2.0", "prefix-cache-scorer×6.0",
                         "outstanding-requests-scorer×1.0"),
                 p.scorers().stream().map(w -> w.scorer().type() + "×" + w.weight()).toList());
@@ -99,9 +98,9 @@ class SchedulerConfigTest {
                 .addSource(ConfigSources.file(file)).build();
         SchedulerConfig config = SchedulerConfig.read(root);
         assertEquals(Map.of("team-a/batch-pool", "spread"), config.poolProfiles());
-        Map<String, Profile> built = config.build(BuiltInPlugins.registry(PluginHandle.alone(new SplittableRandom(1))));
-        PoolProfiles pools = new PoolProfiles(SchedulerConfig.primary(built), k -> java.util.Optional.empty(),
-                java.time.Duration.ofSeconds(1), PluginTimer.none(), e -> { }, config.poolProfiles(built));
+        Profiles built = Profiles.build(config, BuiltInPlugins.registry(PluginHandle.alone(new SplittableRandom(1))));
+        PoolProfiles pools = new PoolProfiles(built.primary(), k -> java.util.Optional.empty(),
+                java.time.Duration.ofSeconds(1), PluginTimer.none(), e -> { }, built.byPool());
         assertEquals("spread", pools.profileOf(pool("team-a", "batch-pool")).name());
         assertEquals("default", pools.profileOf(pool("team-a", "chat-pool")).name());
         assertEquals("default", pools.profileOf(pool("team-b", "batch-pool")).name());

@@ -1,11 +1,10 @@
 package io.infergate.router.schedule.plugins;
 
+import io.infergate.router.schedule.framework.EndpointView;
+import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.PluginHandle;
 import io.infergate.router.schedule.plugins.picker.RandomPicker;
 import io.infergate.router.schedule.plugins.picker.RoundRobinPicker;
-
-import io.infergate.router.schedule.framework.EndpointView;
-import io.infergate.router.schedule.framework.PickContext;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

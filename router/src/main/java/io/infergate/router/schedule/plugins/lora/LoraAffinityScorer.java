@@ -1,11 +1,12 @@
 package io.infergate.router.schedule.plugins.lora;
 
-import io.infergate.router.scrape.Metrics;
 import io.infergate.router.schedule.framework.EndpointView;
-import io.infergate.router.schedule.framework.PluginHandle;
 import io.infergate.router.schedule.framework.Parameters;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
+import io.infergate.router.schedule.framework.PluginHandle;
+import io.infergate.router.scrape.Metrics;
+
 import java.util.List;
 import java.util.Optional;
 

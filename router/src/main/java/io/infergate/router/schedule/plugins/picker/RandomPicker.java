@@ -1,10 +1,11 @@
 package io.infergate.router.schedule.plugins.picker;
 
 import io.infergate.router.schedule.framework.EndpointView;
-import io.infergate.router.schedule.framework.PluginHandle;
 import io.infergate.router.schedule.framework.Parameters;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
+import io.infergate.router.schedule.framework.PluginHandle;
+
 import java.util.List;
 import java.util.random.RandomGenerator;
 

@@ -6,6 +6,7 @@ import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
 import io.infergate.router.schedule.framework.PluginHandle;
 import io.infergate.router.schedule.framework.RouterCount;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package io.infergate.router.schedule.plugins.scorer;
 
-import java.util.function.ToDoubleFunction;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /** Min-max normalisation shared by the load scorers: lowest value → 1, highest → 0, all equal → 1. */
 final class MinMax {

@@ -1,14 +1,12 @@
 package io.infergate.router.schedule.plugins.filter;
 
-import io.infergate.router.schedule.framework.PluginHandle;
-import io.infergate.router.schedule.plugins.lora.LoraAffinityFilter;
-
-import io.infergate.router.schedule.plugins.BuiltInPlugins;
-
 import io.infergate.router.schedule.framework.EndpointView;
 import io.infergate.router.schedule.framework.Parameters;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
+import io.infergate.router.schedule.framework.PluginHandle;
+import io.infergate.router.schedule.plugins.BuiltInPlugins;
+import io.infergate.router.schedule.plugins.lora.LoraAffinityFilter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

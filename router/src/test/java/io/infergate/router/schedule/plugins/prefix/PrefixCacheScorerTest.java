@@ -1,11 +1,10 @@
 package io.infergate.router.schedule.plugins.prefix;
 
-import io.infergate.router.schedule.framework.PluginHandle;
-
 import io.infergate.router.schedule.framework.EndpointView;
 import io.infergate.router.schedule.framework.Parameters;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
+import io.infergate.router.schedule.framework.PluginHandle;
 import io.infergate.router.schedule.framework.RouterCount;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,9 @@
 package io.infergate.router.schedule.plugins.scorer;
 
-import io.infergate.router.schedule.plugins.lora.LoraAffinityScorer;
-
 import io.infergate.router.schedule.framework.EndpointView;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
+import io.infergate.router.schedule.plugins.lora.LoraAffinityScorer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
