@@ -1,5 +1,6 @@
 package io.infergate.controller.kube;
 
+import io.infergate.controller.lifecycle.BackgroundThreads;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.infergate.controller.model.ClusterState;
@@ -147,16 +148,7 @@ public final class KubeSource implements AutoCloseable {
         synchronized (this) {
             running = false;
         }
-        for (Thread t : new Thread[]{rebuilder, discoverer}) {
-            if (t != null) {
-                t.interrupt();
-                try {
-                    t.join(Duration.ofSeconds(5));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        BackgroundThreads.stop(rebuilder, discoverer);
         informers.stop();
         if (secret != null) {
             secret.stop();
