@@ -57,18 +57,7 @@ final class ConfigFile {
      * @throws IllegalArgumentException with a precise message when the file is unreadable or wrong
      */
     static Settings read(Path file) {
-        if (!Files.isReadable(file)) {
-            throw new IllegalArgumentException("--config " + file + ": file not found or not readable");
-        }
-        String name = file.getFileName().toString();
-        if (!name.endsWith(".yaml") && !name.endsWith(".yml")) {
-            throw new IllegalArgumentException("--config " + file + ": must be a .yaml or .yml file");
-        }
-        Config root = Config.builder()
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .addSource(ConfigSources.file(file))
-                .build();
+        Config root = load("--config", file);
         for (Config top : root.asNodeList().orElse(List.of())) {
             if (!top.name().equals("router")) {
                 throw new IllegalArgumentException("--config " + file + ": unknown top-level key '" + top.name() + "' (expected 'router')");
@@ -109,18 +98,7 @@ final class ConfigFile {
      * error (unknown type or pluginRef, bad parameter or weight, no or two pickers) stops startup.
      */
     static SchedulerConfig readScheduler(Path file) {
-        if (!Files.isReadable(file)) {
-            throw new IllegalArgumentException("--scheduler-config " + file + ": file not found or not readable");
-        }
-        String name = file.getFileName().toString();
-        if (!name.endsWith(".yaml") && !name.endsWith(".yml")) {
-            throw new IllegalArgumentException("--scheduler-config " + file + ": must be a .yaml or .yml file");
-        }
-        Config root = Config.builder()
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .addSource(ConfigSources.file(file))
-                .build();
+        Config root = load("--scheduler-config", file);
         try {
             SchedulerConfig config = SchedulerConfig.read(root);
             Profiles.build(config, BuiltInPlugins.registry(PluginHandle.alone(new java.util.Random())));
@@ -128,5 +106,21 @@ final class ConfigFile {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--scheduler-config " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The YAML tree of a file named by a flag; only the file, no environment or system properties. */
+    private static Config load(String flag, Path file) {
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException(flag + " " + file + ": file not found or not readable");
+        }
+        String name = file.getFileName().toString();
+        if (!name.endsWith(".yaml") && !name.endsWith(".yml")) {
+            throw new IllegalArgumentException(flag + " " + file + ": must be a .yaml or .yml file");
+        }
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.file(file))
+                .build();
     }
 }

@@ -52,13 +52,13 @@ public final class MetricsParser {
     }
 
     /** Parses {@code text} as exposed by an {@code engine} pod, stamped {@code nowNanos}. */
-    public static Metrics parse(Engine engine, String text, long nowNanos) {
+    public static Metrics parse(EngineType engine, String text, long nowNanos) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         return parse(engine, bytes, bytes.length, nowNanos);
     }
 
     /** Parses the UTF-8 bytes {@code text[0, length)} as exposed by an {@code engine} pod, stamped {@code nowNanos}. */
-    public static Metrics parse(Engine engine, byte[] text, int length, long nowNanos) {
+    public static Metrics parse(EngineType engine, byte[] text, int length, long nowNanos) {
         Wanted wanted = switch (engine) {
             case VLLM -> VLLM;
             case SGLANG -> SGLANG;

@@ -131,7 +131,7 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
             var entry = it.next();
             ScrapeTarget t = entry.getValue();
             Endpoint now = wanted.get(entry.getKey());
-            if (now == null || Engine.of(now.labels()) != t.engine) {
+            if (now == null || EngineType.of(now.labels()) != t.engine) {
                 t.removed = true;
                 dropped.add(t);
                 latest.remove(entry.getKey());
@@ -141,7 +141,7 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
         }
         for (Endpoint e : wanted.values()) {
             if (!targets.containsKey(e.hostPort())) {
-                ScrapeTarget t = new ScrapeTarget(e.hostPort(), e.address(), e.port(), Engine.of(e.labels()),
+                ScrapeTarget t = new ScrapeTarget(e.hostPort(), e.address(), e.port(), EngineType.of(e.labels()),
                         settings.interval());
                 targets.put(e.hostPort(), t);
                 added.add(t);

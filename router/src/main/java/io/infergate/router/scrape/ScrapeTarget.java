@@ -26,7 +26,7 @@ final class ScrapeTarget {
     }
 
     final String hostPort;
-    final Engine engine;
+    final EngineType engine;
     final InetSocketAddress address;
     private final byte[] request;
     final HttpReply reply = new HttpReply();
@@ -44,7 +44,7 @@ final class ScrapeTarget {
     Duration backoff;
     volatile boolean removed;
 
-    ScrapeTarget(String hostPort, String host, int port, Engine engine, Duration interval) {
+    ScrapeTarget(String hostPort, String host, int port, EngineType engine, Duration interval) {
         this.hostPort = hostPort;
         this.engine = engine;
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;

@@ -23,13 +23,13 @@ class MetricsParserTest {
                 vllm:lora_requests_info{running_lora_adapters="old",waiting_lora_adapters="x",max_lora="2"} 1.6e9
                 vllm:time_to_first_token_seconds_bucket{le="0.1"} 5
                 """;
-        Metrics m = MetricsParser.parse(Engine.VLLM, text, 42);
+        Metrics m = MetricsParser.parse(EngineType.VLLM, text, 42);
         assertEquals(new Metrics(7, 3, 0.42, 16, 2048, Set.of("a", "b"), Set.of(), 4, 42), m);
     }
 
     @Test
     void olderVllmNameForKvCacheUse() {
-        Metrics m = MetricsParser.parse(Engine.VLLM, "vllm:gpu_cache_usage_perc 0.5\n", 0);
+        Metrics m = MetricsParser.parse(EngineType.VLLM, "vllm:gpu_cache_usage_perc 0.5\n", 0);
         assertEquals(0.5, m.kvCacheUsage());
     }
 
@@ -43,7 +43,7 @@ class MetricsParserTest {
                 vllm:num_requests_waiting 100
                 """;
         assertEquals(new Metrics(2, 9, 0.25, 1, 50000, Set.of(), Set.of(), 0, 0),
-                MetricsParser.parse(Engine.SGLANG, text, 0));
+                MetricsParser.parse(EngineType.SGLANG, text, 0));
     }
 
     @Test
@@ -56,13 +56,13 @@ class MetricsParserTest {
                 trtllm_kv_cache_max_blocks 1000
                 """;
         assertEquals(new Metrics(4, 1, 0.9, 32, 1000, Set.of(), Set.of(), 0, 0),
-                MetricsParser.parse(Engine.TRTLLM, text, 0));
+                MetricsParser.parse(EngineType.TRTLLM, text, 0));
     }
 
     @Test
     void malformedAndUnknownLinesAreSkipped() {
         String text = "vllm:num_requests_waiting{broken 3\nvllm:num_requests_running NaNx\nvllm:num_requests_running 2\r\n";
-        Metrics m = MetricsParser.parse(Engine.VLLM, text, 0);
+        Metrics m = MetricsParser.parse(EngineType.VLLM, text, 0);
         assertEquals(0, m.waiting());
         assertEquals(2, m.running());
     }
@@ -71,13 +71,13 @@ class MetricsParserTest {
     void longerNamesWithAWantedPrefixAndALastLineWithoutNewline() {
         String text = "vllm:num_requests_waiting_total 99\nvllm:num_requests_waitingx 98\n"
                 + "# vllm:num_requests_waiting 97\nvllm:num_requests_waiting{m=\"a\"} 5";
-        assertEquals(5, MetricsParser.parse(Engine.VLLM, text, 0).waiting());
+        assertEquals(5, MetricsParser.parse(EngineType.VLLM, text, 0).waiting());
     }
 
     @Test
     void escapedAndUtf8LabelValues() {
         String text = "vllm:lora_requests_info{running_lora_adapters=\"é\\\"q\",max_lora=\"1\"} 2\n";
-        assertEquals(Set.of("é\"q"), MetricsParser.parse(Engine.VLLM, text, 0).runningLoras());
+        assertEquals(Set.of("é\"q"), MetricsParser.parse(EngineType.VLLM, text, 0).runningLoras());
     }
 
     @Test
@@ -98,9 +98,9 @@ class MetricsParserTest {
 
     @Test
     void engineFromThePodLabel() {
-        assertEquals(Engine.VLLM, Engine.of(Map.of()));
-        assertEquals(Engine.SGLANG, Engine.of(Map.of(Engine.LABEL, "sglang")));
-        assertEquals(Engine.TRTLLM, Engine.of(Map.of(Engine.LABEL, "trtllm-serve")));
-        assertEquals(Engine.VLLM, Engine.of(Map.of(Engine.LABEL, "something-else")));
+        assertEquals(EngineType.VLLM, EngineType.of(Map.of()));
+        assertEquals(EngineType.SGLANG, EngineType.of(Map.of(EngineType.LABEL, "sglang")));
+        assertEquals(EngineType.TRTLLM, EngineType.of(Map.of(EngineType.LABEL, "trtllm-serve")));
+        assertEquals(EngineType.VLLM, EngineType.of(Map.of(EngineType.LABEL, "something-else")));
     }
 }

@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * A plugin's {@code parameters}, read by its factory. Each getter names the parameter in its
@@ -37,37 +38,31 @@ public final class Parameters {
     }
 
     public int integer(String key, int fallback, int min, int max) {
-        read.add(key);
-        String v = values.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            int i = Integer.parseInt(v.trim());
-            if (i < min || i > max) {
-                throw bad(key, v, "a whole number in " + min + ".." + max);
-            }
-            return i;
-        } catch (NumberFormatException e) {
-            throw bad(key, v, "a whole number in " + min + ".." + max);
-        }
+        return (int) number(key, fallback, min, max, "a whole number in " + min + ".." + max, Integer::parseInt);
     }
 
     public double decimal(String key, double fallback, double min, double max) {
+        return number(key, fallback, min, max, "a number in " + min + ".." + max, Double::parseDouble);
+    }
+
+    /** A value {@code parse} accepts within {@code [min, max]}; {@code expected} says what in the message. */
+    private double number(String key, double fallback, double min, double max, String expected,
+                          ToDoubleFunction<String> parse) {
         read.add(key);
         String v = values.get(key);
         if (v == null) {
             return fallback;
         }
+        double d;
         try {
-            double d = Double.parseDouble(v.trim());
-            if (!(d >= min && d <= max)) {
-                throw bad(key, v, "a number in " + min + ".." + max);
-            }
-            return d;
+            d = parse.applyAsDouble(v.trim());
         } catch (NumberFormatException e) {
-            throw bad(key, v, "a number in " + min + ".." + max);
+            throw bad(key, v, expected);
         }
+        if (!(d >= min && d <= max)) {
+            throw bad(key, v, expected);
+        }
+        return d;
     }
 
     /** Keys given but never read. */

@@ -21,13 +21,13 @@ import java.util.Optional;
  * response or one SSE event whose model is restored). The factories are created once: each
  * {@code Json.createX} call repeats a ServiceLoader scan.
  */
-final class JsonBodies {
+final class OpenAiJson {
 
     private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
     private static final JsonWriterFactory WRITERS = Json.createWriterFactory(Map.of());
     static final JsonBuilderFactory BUILDERS = Json.createBuilderFactory(Map.of());
 
-    private JsonBodies() {
+    private OpenAiJson() {
     }
 
     /** The object in {@code bytes}; empty when they are not one JSON object. */

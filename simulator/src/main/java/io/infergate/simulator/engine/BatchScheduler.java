@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>One lock guards the state; it is never held while sleeping or doing I/O.
  */
-public final class Scheduler {
+public final class BatchScheduler {
 
     private final int maxRunning;
     private final int maxWaiting;
@@ -49,7 +49,7 @@ public final class Scheduler {
     private volatile int runningCount;
 
     /** A scheduler without a prefix cache: KV usage is reported but never blocks admission. */
-    public Scheduler(int maxRunning, int maxWaiting, int maxLoras, int blockSize, int kvCacheBlocks) {
+    public BatchScheduler(int maxRunning, int maxWaiting, int maxLoras, int blockSize, int kvCacheBlocks) {
         this(maxRunning, maxWaiting, maxLoras, blockSize, kvCacheBlocks, false, Ticker.SYSTEM);
     }
 
@@ -57,7 +57,7 @@ public final class Scheduler {
      * @param prefixCaching model vLLM's block pool with automatic prefix caching (see {@link KvCache})
      * @param ticker        the clock that tells whether a sequence still waits for its prefill
      */
-    public Scheduler(int maxRunning, int maxWaiting, int maxLoras, int blockSize, int kvCacheBlocks,
+    public BatchScheduler(int maxRunning, int maxWaiting, int maxLoras, int blockSize, int kvCacheBlocks,
                      boolean prefixCaching, Ticker ticker) {
         if (maxRunning < 1 || maxWaiting < 0 || maxLoras < 1 || blockSize < 1 || kvCacheBlocks < 1) {
             throw new IllegalArgumentException("scheduler limits out of range");

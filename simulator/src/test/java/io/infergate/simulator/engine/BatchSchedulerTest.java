@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class SchedulerTest {
+class BatchSchedulerTest {
 
     private static final ServedModel BASE = ServedModel.base("m");
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -29,7 +29,7 @@ class SchedulerTest {
 
     @Test
     void waitersStartInArrivalOrderAndAFullQueueRefuses() throws Exception {
-        Scheduler scheduler = new Scheduler(1, 2, 4, 16, 100);
+        BatchScheduler scheduler = new BatchScheduler(1, 2, 4, 16, 100);
         Sequence first = scheduler.admit(BASE, 1).orElseThrow();
         CompletableFuture<Sequence> second = admitLater(scheduler, BASE);
         await().atMost(WAIT).until(() -> scheduler.load().waiting() == 1);
@@ -52,7 +52,7 @@ class SchedulerTest {
 
     @Test
     void loraLimitSkipsBlockedAdapterButAdmitsOthers() throws Exception {
-        Scheduler scheduler = new Scheduler(4, 4, 1, 16, 100);
+        BatchScheduler scheduler = new BatchScheduler(4, 4, 1, 16, 100);
         Sequence a = scheduler.admit(ServedModel.lora("a", "m"), 1).orElseThrow();
         CompletableFuture<Sequence> b = admitLater(scheduler, ServedModel.lora("b", "m"));
         await().atMost(WAIT).until(() -> scheduler.load().waiting() == 1);
@@ -74,7 +74,7 @@ class SchedulerTest {
 
     @Test
     void kvBlocksRoundUpPerSequenceAndGrowWithOutput() throws Exception {
-        Scheduler scheduler = new Scheduler(4, 0, 4, 16, 10);
+        BatchScheduler scheduler = new BatchScheduler(4, 0, 4, 16, 10);
         Sequence s1 = scheduler.admit(BASE, 16).orElseThrow();  // exactly 1 block
         Sequence s2 = scheduler.admit(BASE, 17).orElseThrow();  // 2 blocks
         assertEquals(3, scheduler.load().usedBlocks());
@@ -90,7 +90,7 @@ class SchedulerTest {
 
     @Test
     void interruptedWaiterLeavesTheQueue() throws Exception {
-        Scheduler scheduler = new Scheduler(1, 1, 4, 16, 100);
+        BatchScheduler scheduler = new BatchScheduler(1, 1, 4, 16, 100);
         Sequence running = scheduler.admit(BASE, 1).orElseThrow();
         CompletableFuture<Sequence> waiter = admitLater(scheduler, BASE);
         await().atMost(WAIT).until(() -> scheduler.load().waiting() == 1);
@@ -110,7 +110,7 @@ class SchedulerTest {
      */
     @Test
     void aPromptThatDoesNotFitTheFreeBlocksWaitsAndLaterRequestsQueueBehindIt() throws Exception {
-        Scheduler scheduler = new Scheduler(4, 4, 4, 2, 4, true, Ticker.SYSTEM);
+        BatchScheduler scheduler = new BatchScheduler(4, 4, 4, 2, 4, true, Ticker.SYSTEM);
         Sequence big = scheduler.admit(BASE, 6, blocks("a b c d e f")).orElseThrow();
         CompletableFuture<Sequence> medium = admitLater(scheduler, BASE, blocks("g h i j"));
         await().atMost(WAIT).until(() -> scheduler.load().waiting() == 1);
@@ -130,7 +130,7 @@ class SchedulerTest {
 
     @Test
     void aPromptLargerThanTheWholeCacheRunsAlone() throws Exception {
-        Scheduler scheduler = new Scheduler(4, 4, 4, 2, 2, true, Ticker.SYSTEM);
+        BatchScheduler scheduler = new BatchScheduler(4, 4, 4, 2, 2, true, Ticker.SYSTEM);
         Sequence huge = scheduler.admit(BASE, 10, blocks("a b c d e f g h i j")).orElseThrow();
         assertEquals(1.0, scheduler.load().kvCacheUsage(), "capped at 1");
         CompletableFuture<Sequence> next = admitLater(scheduler, BASE, blocks("x"));
@@ -143,7 +143,7 @@ class SchedulerTest {
     /** kv_cache_usage_perc counts blocks held by running sequences, shared blocks once, as vLLM reports it. */
     @Test
     void usageCountsSharedBlocksOnceGrowsWithDecodeAndExcludesCachedBlocks() throws Exception {
-        Scheduler scheduler = new Scheduler(4, 0, 4, 2, 10, true, Ticker.SYSTEM);
+        BatchScheduler scheduler = new BatchScheduler(4, 0, 4, 2, 10, true, Ticker.SYSTEM);
         Sequence first = scheduler.admit(BASE, 5, blocks("a b c d e")).orElseThrow();
         assertEquals(0.3, scheduler.load().kvCacheUsage(), 1e-9, "2 full blocks + 1 partial");
         Sequence second = scheduler.admit(BASE, 5, blocks("a b c d e")).orElseThrow();
@@ -163,7 +163,7 @@ class SchedulerTest {
 
     @Test
     void anAdapterLoadsOnceThenStaysResidentUntilLeastRecentlyUsed() throws Exception {
-        Scheduler scheduler = new Scheduler(4, 4, 2, 16, 100);
+        BatchScheduler scheduler = new BatchScheduler(4, 4, 2, 16, 100);
         ServedModel a = ServedModel.lora("a", "m");
         ServedModel b = ServedModel.lora("b", "m");
         ServedModel c = ServedModel.lora("c", "m");
@@ -188,7 +188,7 @@ class SchedulerTest {
     @Test
     void sequencesQueuedBehindAnotherPrefillCountAsWaiting() throws Exception {
         FakeTicker ticker = new FakeTicker();
-        Scheduler scheduler = new Scheduler(4, 4, 4, 16, 100, false, ticker);
+        BatchScheduler scheduler = new BatchScheduler(4, 4, 4, 16, 100, false, ticker);
         Sequence prefilling = scheduler.admit(BASE, 1).orElseThrow();
         Sequence queued = scheduler.admit(ServedModel.lora("a", "m"), 1).orElseThrow();
         prefilling.prefillStartsAt(ticker.nanoTime());
@@ -210,7 +210,7 @@ class SchedulerTest {
         return PromptBlocks.hash("m", 2, List.of(text));
     }
 
-    private CompletableFuture<Sequence> admitLater(Scheduler scheduler, ServedModel model, PromptBlocks prompts) {
+    private CompletableFuture<Sequence> admitLater(BatchScheduler scheduler, ServedModel model, PromptBlocks prompts) {
         CompletableFuture<Sequence> result = new CompletableFuture<>();
         threads.submit(() -> {
             try {
@@ -222,7 +222,7 @@ class SchedulerTest {
         return result;
     }
 
-    private CompletableFuture<Sequence> admitLater(Scheduler scheduler, ServedModel model) {
+    private CompletableFuture<Sequence> admitLater(BatchScheduler scheduler, ServedModel model) {
         CompletableFuture<Sequence> result = new CompletableFuture<>();
         threads.submit(() -> {
             try {

@@ -8,14 +8,14 @@ import java.util.Map;
  * Chosen by the pod label {@code inference.networking.k8s.io/engine-type}; vLLM when absent or
  * unknown (the GIE default).
  */
-public enum Engine {
+public enum EngineType {
     VLLM, SGLANG, TRTLLM;
 
     /** The pod label naming the engine. */
     public static final String LABEL = "inference.networking.k8s.io/engine-type";
 
     /** The engine of a pod with these labels. */
-    public static Engine of(Map<String, String> labels) {
+    public static EngineType of(Map<String, String> labels) {
         String v = labels.getOrDefault(LABEL, "vllm").toLowerCase(Locale.ROOT).replace("-", "");
         return switch (v) {
             case "sglang" -> SGLANG;
