@@ -20,7 +20,7 @@ import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.endpoint.EndpointRegistry;
 import io.infergate.router.schedule.framework.PluginHandle;
-import io.infergate.router.schedule.framework.PluginTimings;
+import io.infergate.router.observe.PluginTimings;
 import io.infergate.router.schedule.framework.Profiles;
 import io.infergate.router.schedule.framework.RouterCount;
 import io.infergate.router.schedule.plugins.BuiltInPlugins;
