@@ -4,10 +4,13 @@
 #   lwepp  sigs.k8s.io/gateway-api-inference-extension/cmd/lwepp @ v1.6.2 (the conformance picker:
 #          round-robin, honours the test-epp-endpoint-selection header)
 #   epp    sigs.k8s.io/gateway-api-inference-extension/cmd/epp   @ v1.5.0 (the full picker)
+#   lwepp-loopback  the same lwepp packages @ v1.6.2 behind our main (.ci/gie-loopback/), which
+#          binds only the address it is given: upstream cmd/lwepp listens on every interface, and
+#          test peers here may bind loopback only. This is the binary the tests run.
 # Idempotent: a complete cache is a fast no-op; each binary is built once per version.
 #
-# Usage: .ci/gie-pickers.sh [lwepp|epp]...     (default: both, lwepp first)
-# Prints as its last stdout line:  GIE_PICKERS=<dir>   (<dir>/lwepp, <dir>/epp, <dir>/VERSIONS)
+# Usage: .ci/gie-pickers.sh [lwepp|lwepp-loopback|epp]...   (default: all three, in that order)
+# Prints as its last stdout line:  GIE_PICKERS=<dir>   (<dir>/lwepp, <dir>/lwepp-loopback, <dir>/epp, <dir>/VERSIONS)
 # Tests read INFERGATE_GIE_PICKERS=<dir> and skip with a printed reason when a binary is absent.
 #
 # `go install module/cmd/x@v` fails here on the proxy's version list (403): a throwaway module
@@ -27,17 +30,25 @@ log() { echo "gie-pickers: $*" >&2; }
 die() { echo "gie-pickers: ERROR: $*" >&2; exit 1; }
 
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(lwepp epp)
+[[ ${#targets[@]} -gt 0 ]] || targets=(lwepp lwepp-loopback epp)
 for t in "${targets[@]}"; do
-  case "$t" in lwepp|epp) ;; *) die "unknown target '$t' (expected lwepp or epp)" ;; esac
+  case "$t" in lwepp|lwepp-loopback|epp) ;; *) die "unknown target '$t' (expected lwepp, lwepp-loopback or epp)" ;; esac
 done
 
-version_of() { case "$1" in lwepp) echo "$LWEPP_VERSION" ;; epp) echo "$EPP_VERSION" ;; esac; }
-# A binary is complete when it exists and its stamp names the expected module version.
-built() { [[ -x "$CACHE/$1" && -f "$CACHE/$1.version" && "$(cat "$CACHE/$1.version")" == "$GIE_MODULE/cmd/$1@$(version_of "$1")" ]]; }
+LOOPBACK_SRC="$(cd "$(dirname "$0")" && pwd)/gie-loopback/lwepp-loopback.go"
+version_of() { case "$1" in lwepp|lwepp-loopback) echo "$LWEPP_VERSION" ;; epp) echo "$EPP_VERSION" ;; esac; }
+# What a binary is built from: the module version, and for our main the hash of its source.
+stamp_of() {
+  case "$1" in
+    lwepp-loopback) echo "$GIE_MODULE/pkg/lwepp@$LWEPP_VERSION main=$(sha256sum "$LOOPBACK_SRC" | cut -c1-16)" ;;
+    *) echo "$GIE_MODULE/cmd/$1@$(version_of "$1")" ;;
+  esac
+}
+# A binary is complete when it exists and its stamp is the expected one.
+built() { [[ -x "$CACHE/$1" && -f "$CACHE/$1.version" && "$(cat "$CACHE/$1.version")" == "$(stamp_of "$1")" ]]; }
 all_built() { local t; for t in "${targets[@]}"; do built "$t" || return 1; done; }
 write_versions() { local t; : >"$CACHE/VERSIONS.tmp"
-  for t in lwepp epp; do [[ -f "$CACHE/$t.version" ]] && cat "$CACHE/$t.version" >>"$CACHE/VERSIONS.tmp"; done
+  for t in lwepp lwepp-loopback epp; do [[ -f "$CACHE/$t.version" ]] && cat "$CACHE/$t.version" >>"$CACHE/VERSIONS.tmp"; done
   mv -f "$CACHE/VERSIONS.tmp" "$CACHE/VERSIONS"; }
 
 if all_built; then echo "GIE_PICKERS=$CACHE"; exit 0; fi
@@ -71,25 +82,27 @@ run() { # run <logname> <description> cmd...: quiet; on failure prints the log t
   log "$what done in $((SECONDS - t0)) s"
 }
 
-build_one() { # build_one lwepp|epp
-  local name=$1 version work
+build_one() { # build_one lwepp|lwepp-loopback|epp
+  local name=$1 version work pkg
   version=$(version_of "$name")
-  work="$TMPROOT/$name"
+  work="$TMPROOT/mod-$version"          # one throwaway module per GIE version, shared by its binaries
   mkdir -p "$work/tools"
-  printf 'module infergate.invalid/giebuild-%s\n\ngo 1.25.0\n\nrequire %s %s\n' "$name" "$GIE_MODULE" "$version" >"$work/go.mod"
-  cat >"$work/tools/tools.go" <<EOF
-//go:build tools
-
-// Keeps $GIE_MODULE/cmd/$name in the module graph for go mod tidy.
-package tools
-
-import _ "$GIE_MODULE/cmd/$name"
-EOF
+  printf 'module infergate.invalid/giebuild\n\ngo 1.25.0\n\nrequire %s %s\n' "$GIE_MODULE" "$version" >"$work/go.mod"
+  if [[ "$name" == lwepp-loopback ]]; then
+    [[ -f "$LOOPBACK_SRC" ]] || die "missing $LOOPBACK_SRC"
+    mkdir -p "$work/lwepp-loopback"
+    cp "$LOOPBACK_SRC" "$work/lwepp-loopback/main.go"
+    pkg=./lwepp-loopback
+  else
+    pkg="$GIE_MODULE/cmd/$name"
+    printf '//go:build tools\n\n// Keeps %s in the module graph for go mod tidy.\npackage tools\n\nimport _ "%s"\n' \
+      "$pkg" "$pkg" >"$work/tools/$name.go"
+  fi
   (cd "$work" && run "tidy-$name" "resolving modules for $name ($GIE_MODULE $version)" nice -n 19 "$GO" mod tidy)
-  (cd "$work" && run "build-$name" "building $name $version" \
-    nice -n 19 "$GO" build -trimpath -ldflags "-s -w" -o "$CACHE/$name.tmp" "$GIE_MODULE/cmd/$name")
+  (cd "$work" && run "build-$name" "building $name ($version)" \
+    nice -n 19 "$GO" build -trimpath -ldflags "-s -w" -o "$CACHE/$name.tmp" "$pkg")
   mv -f "$CACHE/$name.tmp" "$CACHE/$name"
-  echo "$GIE_MODULE/cmd/$name@$version" >"$CACHE/$name.version"
+  stamp_of "$name" >"$CACHE/$name.version"
   write_versions
 }
 

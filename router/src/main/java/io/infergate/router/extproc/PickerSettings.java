@@ -1,5 +1,7 @@
 package io.infergate.router.extproc;
 
+import io.infergate.router.settings.Section;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -28,6 +30,26 @@ public record PickerSettings(Duration timeout, Tls tls, int chunkBytes) {
     /** Defaults: 10 s, TLS without verification (as the reference pickers serve), 62,000-byte chunks. */
     public static PickerSettings defaults() {
         return new PickerSettings(Duration.ofSeconds(10), Tls.INSECURE, 62_000);
+    }
+
+    /**
+     * Reads {@code router.endpoint-picker}: {@code timeout} (ISO-8601), {@code tls}
+     * ({@code insecure} | {@code verified} | {@code plaintext}); absent keys keep {@link #defaults()}.
+     */
+    public static PickerSettings create(Section s) {
+        PickerSettings d = defaults();
+        Tls tls = d.tls();
+        if (s.has("tls")) {
+            String raw = s.string("tls", "insecure");
+            tls = switch (raw.toLowerCase(java.util.Locale.ROOT)) {
+                case "insecure" -> Tls.INSECURE;
+                case "verified" -> Tls.VERIFIED;
+                case "plaintext" -> Tls.PLAINTEXT;
+                default -> throw new IllegalArgumentException("'" + s.key("tls") + "' must be insecure, verified or plaintext, is '"
+                        + raw + "'");
+            };
+        }
+        return new PickerSettings(s.duration("timeout", d.timeout()), tls, d.chunkBytes());
     }
 
     public PickerSettings {
