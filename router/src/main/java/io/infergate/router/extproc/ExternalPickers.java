@@ -114,6 +114,9 @@ public final class ExternalPickers implements AutoCloseable {
     private Selection failed(BackendTarget backend, Backend.EndpointPicker picker, Decision.Failed f) {
         String where = picker.host() + ":" + picker.port();
         long now = clock.getAsLong();
+        if (f.kind().equals("unavailable")) {
+            channels.unreachable(picker.host(), picker.port(), now);
+        }
         Long last = lastLogged.get(backend.id());
         if (last == null || now - last >= LOG_EVERY_NANOS) {
             lastLogged.put(backend.id(), now);

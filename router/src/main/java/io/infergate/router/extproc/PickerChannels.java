@@ -20,6 +20,7 @@ final class PickerChannels implements AutoCloseable {
 
     private final PickerSettings settings;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastReset = new ConcurrentHashMap<>();
 
     PickerChannels(PickerSettings settings) {
         this.settings = settings;
@@ -27,6 +28,21 @@ final class PickerChannels implements AutoCloseable {
 
     ManagedChannel channel(String host, int port) {
         return channels.computeIfAbsent(host + ":" + port, k -> open(host, port));
+    }
+
+    /**
+     * The picker was unreachable: reconnect at the next call instead of after gRPC's growing
+     * backoff (up to two minutes), so a picker that comes back is used again within about a
+     * second. At most once a second per picker, so a dead picker costs one connect attempt a second.
+     */
+    void unreachable(String host, int port, long nowNanos) {
+        String key = host + ":" + port;
+        ManagedChannel c = channels.get(key);
+        Long last = lastReset.get(key);
+        if (c != null && (last == null || nowNanos - last >= TimeUnit.SECONDS.toNanos(1))) {
+            lastReset.put(key, nowNanos);
+            c.resetConnectBackoff();
+        }
     }
 
     private ManagedChannel open(String host, int port) {

@@ -30,6 +30,7 @@ import static io.infergate.router.testing.Snap.prefix;
 import static io.infergate.router.testing.Snap.route;
 import static io.infergate.router.testing.Snap.rule;
 import static io.infergate.router.testing.Snap.snapshot;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -173,6 +174,24 @@ class ExternalPickerTest {
         String metrics = router.observe("/observe/metrics").body();
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("infergate_router_endpoint_picker_requests_total")
                 && l.contains("outcome=\"fallback\"") && l.endsWith(" 3.0")), metrics);
+    }
+
+    @Test
+    void aPickerThatComesBackIsUsedAgain() throws Exception {
+        int later;
+        try (ServerSocket s = new ServerSocket(0)) {
+            later = s.getLocalPort();
+        }
+        serve(later, false, ENDPOINTS);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(503, complete("").status());
+        }
+        String named = key(1);
+        try (TestPicker back = new TestPicker(later, seen -> new Reply.Route(named, named, Map.of(), null))) {
+            await("the picker is asked again").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> complete("").status() == 200);
+            assertEquals("epp-1", complete("").header("x-inference-pod"));
+        }
     }
 
     @Test

@@ -71,9 +71,14 @@ public final class TestPicker implements AutoCloseable {
     private volatile Function<Seen, Reply> decide;
 
     public TestPicker(Function<Seen, Reply> decide) {
+        this(0, decide);
+    }
+
+    /** On a given port (0: any free one). */
+    public TestPicker(int port, Function<Seen, Reply> decide) {
         this.decide = decide;
         try {
-            server = OkHttpServerBuilder.forPort(0, InsecureServerCredentials.create())
+            server = OkHttpServerBuilder.forPort(port, InsecureServerCredentials.create())
                     .addService(new Service()).build().start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
