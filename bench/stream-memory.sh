@@ -81,7 +81,7 @@ async def open_stream(i, held, sem):
         await w.drain()
         data = b""
         while b"data:" not in data:
-            chunk = await asyncio.wait_for(r.read(4096), 60)
+            chunk = await asyncio.wait_for(r.read(4096), 300)
             if not chunk:
                 raise RuntimeError(f"stream {i} ended before its first event: {data[:200]!r}")
             data += chunk
