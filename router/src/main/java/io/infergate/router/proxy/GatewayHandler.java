@@ -115,6 +115,7 @@ public final class GatewayHandler implements Handler {
             accessLog.log(new AccessLog.Entry(requestId, req.prologue().method().text(), host, path, record.rule,
                     record.endpoint, record.status, TimeUnit.NANOSECONDS.toMillis(nanos),
                     record.ttfbNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(record.ttfbNanos)));
+            record.watch.close(); // last: may wait for the client's next request (at most a second)
         }
     }
 
