@@ -256,6 +256,12 @@ final class ClientWatch {
                     return Optional.empty(); // TLS sockets have another shape
                 }
                 DataReader reader = connection.dataReader();
+                if (reader.available() > 0) {
+                    // the client pipelined its next request and Helidon holds it already: the
+                    // socket stays quiet until that is answered, so a watch would only hold the
+                    // connection up for a slice per request (and the client is plainly still there)
+                    return Optional.empty();
+                }
                 return Optional.of(new Reached(s, s.getInputStream(), b -> append(reader, (byte) b)));
             } catch (IOException | RuntimeException e) {
                 return Optional.empty();

@@ -122,6 +122,7 @@ final class Exchange {
         Set<String> tried = new HashSet<>(2);
         Lease lease = first;
         Lease retryLease = null;
+        boolean staleRetried = false;
         // a streamed body is still being read from the client: only a request read whole is watched
         ClientWatch.Watch watch = !settings.watchClients() || body instanceof Upstream.Body.Stream ? ClientWatch.none()
                 : ClientWatch.start(req, WATCH_SLICE);
@@ -150,6 +151,12 @@ final class Exchange {
                 } catch (Upstream.UpstreamException e) {
                     if (watch.gone()) {
                         throw clientGone(record, "before_headers", e);
+                    }
+                    if (e.failure() == Upstream.Failure.STALE && !staleRetried && Retries.afterStale(p.idempotent(), body)) {
+                        staleRetried = true; // same endpoint, a new connection; not a retry attempt
+                        metrics.upstreamRetry("stale_connection");
+                        attempt--;
+                        continue;
                     }
                     if (e.failure() == Upstream.Failure.CONNECT) {
                         outliers.connectFailed(key);
@@ -325,7 +332,7 @@ final class Exchange {
                             endpoint + " sent no response headers within the read timeout " + settings.readTimeout()));
                 }
             }
-            case RESET -> {
+            case RESET, STALE -> {
                 metrics.upstreamError("reset");
                 LOG.log(Level.WARNING, "upstream " + endpoint + " failed before response headers, request "
                         + p.record().requestId + ": " + e.getMessage());

@@ -27,6 +27,17 @@ final class Retries {
         return failure == Upstream.Failure.CONNECT && untouched(body);
     }
 
+    /**
+     * Whether a request that met a stale pooled connection ({@link Upstream.Failure#STALE}) may be
+     * sent again on a fresh connection to the same endpoint: the endpoint is fine, only the pooled
+     * connection was not, so this is not counted against {@link ProxySettings#retries()}. The
+     * request may have reached the endpoint, so only one that may be sent twice, with a body held
+     * in memory.
+     */
+    static boolean afterStale(boolean idempotent, Upstream.Body body) {
+        return idempotent && !(body instanceof Upstream.Body.Stream);
+    }
+
     /** Whether a 503 may be retried. */
     static boolean after503(boolean idempotent, Upstream.Body body) {
         return idempotent && !(body instanceof Upstream.Body.Stream);

@@ -37,8 +37,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class Upstream implements AutoCloseable {
 
-    /** Why an exchange failed before response headers. */
-    enum Failure { CONNECT, TIMEOUT, RESET }
+    /**
+     * Why an exchange failed before response headers. {@code STALE}: a pooled keep-alive connection
+     * that Helidon's idle monitor had already found broken (its background read failed while the
+     * connection sat in the pool, e.g. timed out under a shorter per-request read timeout of an
+     * earlier request); Helidon reports that only at the first read of the next exchange on it.
+     */
+    enum Failure { CONNECT, TIMEOUT, RESET, STALE }
 
     /** An exchange failed before response headers arrived. */
     static final class UpstreamException extends Exception {
@@ -176,9 +181,15 @@ final class Upstream implements AutoCloseable {
         }
     }
 
+    /** What Helidon 4.5's IdleInputStream throws for a failure its idle monitor recorded. */
+    private static final String STALE_MESSAGE = "Exception in socket monitor thread.";
+
     /** Connect problems are 502s, silence is a 504, anything else after connecting a 502. */
     static Failure classify(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c.getClass() == RuntimeException.class && STALE_MESSAGE.equals(c.getMessage())) {
+                return Failure.STALE; // before the timeout below: the monitor's own read timed out
+            }
             if (c instanceof ConnectException || c instanceof NoRouteToHostException || c instanceof UnknownHostException) {
                 return Failure.CONNECT;
             }
