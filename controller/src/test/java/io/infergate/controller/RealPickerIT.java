@@ -54,7 +54,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * built by .ci/gie-pickers.sh; its loopback-only main), which watches the InferencePool and its
  * Pods in a real kube-apiserver. Three simulator pods listen on their own loopback podIPs; the
  * {@code test-epp-endpoint-selection} header pins the picker to 1, 2 or 3 of them, and every
- * request must land on a pinned pod, all pinned pods in turn (lwepp round-robins), never another.
+ * request must land on a pinned pod, all pinned pods in turn (lwepp round-robins), never another,
+ * and the endpoint the router reports as served (response phase) comes back in lwepp's
+ * {@code x-conformance-test-served-endpoint} response header.
  * The picker serves TLS with a self-signed certificate: the router's default (TLS, unverified).
  * Then the picker is stopped: the pool (FailClose) answers 503, and once the picker is started
  * again the router uses it again.
@@ -225,6 +227,9 @@ class RealPickerIT {
                 assertEquals(200, r.statusCode(), r.body());
                 String pod = r.headers().firstValue("x-inference-pod").orElse("?");
                 assertTrue(allowed.contains(pod), "pinned to " + ips + " but served by " + pod);
+                // lwepp echoes the served endpoint the router reported in the response phase
+                String served = r.headers().firstValue("x-conformance-test-served-endpoint").orElse("?");
+                assertEquals(POD_IPS.get(Integer.parseInt(pod.substring("sim-".length()))) + ":" + simPort, served);
                 seen.add(pod);
             }
             assertEquals(allowed, seen, "lwepp round-robins over the pinned pods: each is named");

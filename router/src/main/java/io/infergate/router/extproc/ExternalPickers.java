@@ -65,13 +65,11 @@ public final class ExternalPickers implements AutoCloseable {
         Selection s = switch (asked.decision()) {
             case Decision.Immediate i -> new Selection.Answered(i);
             case Decision.Failed f -> failed(backend, picker, f);
-            // The response phase is switched off: with the stream kept open through the exchange,
-            // clients saw every routed response ~1 s late although the router's handler was done
-            // in milliseconds (ExternalPickerTest, RealPickerIT; cause not found yet). The stream
-            // is ended as soon as the picker has decided, as before; see docs/router.md.
-            case Decision.Route r -> route(backend, picker, r, ResponsePhase.NONE);
+            case Decision.Route r -> route(backend, picker, r, asked.phase());
         };
-        asked.phase().close();
+        if (!(s instanceof Selection.Routed)) {
+            asked.phase().close();
+        }
         metrics.endpointPickerOutcome(backend.id(), switch (s) {
             case Selection.Routed r -> "routed";
             case Selection.Answered a -> "answered";
