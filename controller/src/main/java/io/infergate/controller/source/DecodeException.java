@@ -1,8 +1,0 @@
-package io.infergate.controller.source;
-
-/** A field of an object tree that is missing or of the wrong shape; the message names its path. */
-public final class DecodeException extends RuntimeException {
-    public DecodeException(String path, String problem) {
-        super(path + ": " + problem);
-    }
-}
