@@ -62,9 +62,7 @@ def heap_and_rss():
     time.sleep(1)
     subprocess.run([jcmd, pid, "GC.run"], capture_output=True, check=True)
     info = subprocess.run([jcmd, pid, "GC.heap_info"], capture_output=True, text=True, check=True).stdout
-    used = sum(int(x) for x in re.findall(r"used (\d+)K", info.splitlines()[1])) if False else None
-    m = re.search(r"total (\d+)K, used (\d+)K", info)
-    used = int(m.group(2)) * 1024
+    used = int(re.search(r"heap.*?used (\d+)K", info).group(1)) * 1024  # the first line: the whole heap
     rss = int(re.search(r"VmRSS:\s+(\d+) kB", open(f"/proc/{pid}/status").read()).group(1)) * 1024
     return used, rss
 
@@ -81,7 +79,7 @@ async def open_stream(i, held, sem):
         await w.drain()
         data = b""
         while b"data:" not in data:
-            chunk = await asyncio.wait_for(r.read(4096), 60)
+            chunk = await asyncio.wait_for(r.read(4096), 300)
             if not chunk:
                 raise RuntimeError(f"stream {i} ended before its first event: {data[:200]!r}")
             data += chunk
