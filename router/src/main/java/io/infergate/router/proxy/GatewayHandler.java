@@ -66,6 +66,9 @@ public final class GatewayHandler implements Handler {
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
     private final SocketKey socket;
+    /** Pass-through bodies up to this size are read before the endpoint is contacted. */
+    static final int READ_FIRST_BYTES = 64 * 1024;
+
     private final Serving serving;
     private final Scheduler scheduler;
     private final Exchange exchange;
@@ -292,9 +295,7 @@ public final class GatewayHandler implements Handler {
                                        BackendTarget backend, String path) {
         if (!(backend.backend() instanceof Backend.InferencePool)
                 || !OpenAiRequest.isInference(req.prologue().method().text(), path)) {
-            Upstream.Body body = req.content().hasEntity()
-                    ? new Upstream.Body.Stream(ClientBody.of(req), req.headers().contentLength().orElse(-1))
-                    : new Upstream.Body.None();
+            Upstream.Body body = req.content().hasEntity() ? passThrough(req) : new Upstream.Body.None();
             return Optional.of(new Prepared(body, Optional.empty()));
         }
         byte[] bytes = readBounded(req, res, record);
@@ -308,6 +309,29 @@ public final class GatewayHandler implements Handler {
             }
             case OpenAiParser.Result.Ok ok -> Optional.of(new Prepared(new Upstream.Body.Bytes(bytes), Optional.of(ok.request())));
         };
+    }
+
+    /**
+     * A body that is not parsed: read first when it is small ({@link #READ_FIRST_BYTES}), so that
+     * broken framing or a client that stops half-way is answered before the endpoint sees any of
+     * the request (a streamed body cut short would reach it as a complete, truncated request);
+     * larger bodies stream through as they arrive.
+     */
+    private static Upstream.Body passThrough(ServerRequest req) {
+        long length = req.headers().contentLength().orElse(-1);
+        InputStream in = ClientBody.of(req);
+        if (length > READ_FIRST_BYTES) {
+            return new Upstream.Body.Stream(in, length);
+        }
+        try {
+            byte[] head = in.readNBytes(READ_FIRST_BYTES + 1);
+            if (head.length <= READ_FIRST_BYTES) {
+                return new Upstream.Body.Bytes(head);
+            }
+            return new Upstream.Body.Stream(new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in), length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Reads an inference body up to the bound; answers 413 and returns null beyond it. */
