@@ -51,7 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The Kthena walkthrough (REFERENCE.md section 1) against a real API server: model pods and a
+ * The Kthena walkthrough (as docs/install.md follows it) against a real API server: model pods and a
  * router pod are API objects whose status says they run on loopback addresses where simulated
  * model servers and an in-process router listen. Proves discovery and push, every status the
  * walkthrough checks, a completion through the router, no-op status writes being skipped, a

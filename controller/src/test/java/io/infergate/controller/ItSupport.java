@@ -33,7 +33,7 @@ final class ItSupport {
     }
 
     /**
-     * The walkthrough's objects (REFERENCE.md section 1): namespaces {@code kthena-system} and
+     * The objects of the Kthena walkthrough that docs/install.md follows: namespaces {@code kthena-system} and
      * {@code demo}, the router Service, GatewayClass {@code kthena-router}, Gateway
      * {@code inference-gateway} (listener {@code http} on {@code gatewayPort}), InferencePool
      * {@code kthena-demo} (target port {@code modelPort}), HTTPRoute {@code kthena-demo-route}, and

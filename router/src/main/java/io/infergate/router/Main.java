@@ -1,10 +1,9 @@
 package io.infergate.router;
 
-import io.infergate.router.schedule.SchedulingSettings;
-
 import io.helidon.logging.common.LogConfig;
-
+import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.snapshot.TokenFile;
+
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -75,12 +74,12 @@ public final class Main {
                     + e.getClass().getSimpleName() + ")");
         }
         ConfigFile.Settings settings = run.configFile().map(ConfigFile::read).orElseGet(ConfigFile::defaults);
-        SchedulingSettings scheduling = settings.scheduling();
+        PoolSettings pools = settings.pools();
         if (run.schedulerConfig().isPresent()) {
-            scheduling = scheduling.withPlugins(ConfigFile.readScheduler(run.schedulerConfig().get()));
+            pools = pools.withScheduler(ConfigFile.readScheduler(run.schedulerConfig().get()));
         }
         return new RouterConfig(run.bind(), run.internalBind(), run.internalPort(), token, settings.listeners(),
-                settings.proxy(), settings.maxSnapshotBytes(), scheduling);
+                settings.proxy(), settings.maxSnapshotBytes(), pools);
     }
 
     private static void exit(String message) {

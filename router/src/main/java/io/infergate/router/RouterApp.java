@@ -6,33 +6,33 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.infergate.common.snapshot.Backend;
 import io.infergate.router.listen.JsonDirectHandler;
 import io.infergate.router.listen.PublicSockets;
 import io.infergate.router.match.SocketKey;
 import io.infergate.router.observe.AccessLog;
-import io.infergate.router.observe.Readiness;
 import io.infergate.router.observe.PoolGauges;
+import io.infergate.router.observe.Readiness;
 import io.infergate.router.observe.RouterMetrics;
-import io.infergate.common.snapshot.Backend;
 import io.infergate.router.proxy.GatewayHandler;
-import io.infergate.router.endpoints.MetricsScraper;
-import io.infergate.router.schedule.Admission;
-import io.infergate.router.schedule.EndpointRegistry;
-import io.infergate.router.schedule.PluginTimings;
-import io.infergate.router.schedule.PoolScheduling;
-import io.infergate.router.schedule.RouterCount;
-import io.infergate.router.schedule.SchedulerConfig;
-import io.infergate.router.schedule.SchedulingProfile;
-import io.infergate.router.schedule.SchedulingSettings;
+import io.infergate.router.schedule.PoolProfiles;
+import io.infergate.router.schedule.PoolSettings;
+import io.infergate.router.schedule.admission.Admission;
+import io.infergate.router.schedule.endpoint.EndpointRegistry;
+import io.infergate.router.schedule.framework.PluginHandle;
+import io.infergate.router.schedule.framework.PluginTimings;
+import io.infergate.router.schedule.framework.Profiles;
+import io.infergate.router.schedule.framework.RouterCount;
 import io.infergate.router.schedule.plugins.BuiltInPlugins;
-import java.time.Duration;
+import io.infergate.router.scrape.MetricsScraper;
 import io.infergate.router.snapshot.BearerToken;
-import io.infergate.router.snapshot.Credentials;
 import io.infergate.router.snapshot.CompiledSnapshot;
+import io.infergate.router.snapshot.Credentials;
 import io.infergate.router.snapshot.Serving;
 import io.infergate.router.snapshot.SnapshotService;
 import io.infergate.router.snapshot.SnapshotStore;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,25 +65,24 @@ public final class RouterApp implements AutoCloseable {
     private RouterApp(RouterConfig config, RandomGenerator random, Credentials credentials) {
         metrics = new RouterMetrics(Metrics.globalRegistry());
         serving = new Serving();
-        SchedulingSettings scheduling = config.scheduling();
-        scraper = new MetricsScraper(scheduling.scrape());
+        PoolSettings pools = config.pools();
+        scraper = new MetricsScraper(pools.scrape());
         metrics.scrapes(scraper, MetricsScraper::succeeded, MetricsScraper::failed);
         pluginTimings = new PluginTimings(Metrics.globalRegistry());
         // Validated by Main already; built again here because plugin instances hold per-router state.
-        Map<String, SchedulingProfile> profiles = scheduling.plugins().build(BuiltInPlugins.registry(random, routerCount));
-        SchedulingProfile profile = SchedulerConfig.primary(profiles);
-        Duration staleAfter = scheduling.scrape().staleAfter();
-        admission = new Admission(scheduling.admission(), scheduling.saturation(), scraper, staleAfter);
+        Profiles profiles = Profiles.build(pools.scheduler(), BuiltInPlugins.registry(new PluginHandle(random, routerCount)));
+        Duration staleAfter = pools.scrape().staleAfter();
+        admission = new Admission(pools.admission(), pools.saturation(), scraper, staleAfter);
         handlers = new GatewayHandler.Factory(serving, config.proxy(), metrics, new AccessLog(), random,
                 Optional.of(admission));
         sockets = new PublicSockets(config.listeners(), handlers::handler);
-        EndpointRegistry endpoints = new EndpointRegistry(new PoolScheduling(profile, scraper, staleAfter,
-                pluginTimings, scraper::follow, scheduling.plugins().poolProfiles(profiles)));
+        PoolProfiles poolProfiles = new PoolProfiles(profiles.primary(), scraper, staleAfter, pluginTimings,
+                scraper::follow, profiles.byPool());
         poolGauges = new PoolGauges(Metrics.globalRegistry(), () -> serving.current().map(s -> s.snapshot().backends())
                 .orElse(List.of()).stream().filter(b -> b instanceof Backend.InferencePool)
                 .map(b -> (Backend.InferencePool) b).toList(), scraper, staleAfter);
-        SnapshotStore store = new SnapshotStore(serving, sockets, endpoints, metrics, config.bindAddress(), random,
-                routerCount);
+        SnapshotStore store = new SnapshotStore(serving, sockets, new EndpointRegistry(), poolProfiles, metrics,
+                config.bindAddress(), routerCount);
         Readiness readiness = new Readiness(() -> new Readiness.State(
                 closed.get() ? Optional.empty() : serving.current().map(CompiledSnapshot::id),
                 sockets.openSockets(), sockets.failedSockets()));
@@ -115,8 +114,8 @@ public final class RouterApp implements AutoCloseable {
     }
 
     /**
-     * Starts the router with a given source of randomness (backendRef weights, least-outstanding
-     * tie-breaks): seeded in tests so that they are repeatable. Must be thread-safe.
+     * Starts the router with a given source of randomness (backendRef weights, the pickers'
+     * ties and draws): seeded in tests so that they are repeatable. Must be thread-safe.
      */
     public static RouterApp start(RouterConfig config, RandomGenerator random) {
         return start(config, random, new BearerToken(config.token()));
@@ -164,7 +163,7 @@ public final class RouterApp implements AutoCloseable {
      * (tests, debugging); false when the served snapshot has no such backend.
      */
     public boolean poolSaturated(String backendId) {
-        return serving.current().flatMap(s -> s.backend(backendId)).map(admission::saturated).orElse(false);
+        return serving.current().flatMap(s -> s.backend(backendId)).map(b -> admission.saturated(b.endpoints())).orElse(false);
     }
 
     /** How many routers the served snapshot says share the pools (tests, debugging). */

@@ -1,9 +1,9 @@
 package io.infergate.router;
 
-import io.infergate.router.schedule.SchedulingSettings;
-
 import io.infergate.router.listen.ListenerLimits;
 import io.infergate.router.proxy.ProxySettings;
+import io.infergate.router.schedule.PoolSettings;
+import io.infergate.router.settings.Section;
 
 import java.util.Objects;
 
@@ -18,11 +18,11 @@ import java.util.Objects;
  * @param listeners           bounds of every public socket
  * @param proxy               upstream timeouts and bounds
  * @param maxSnapshotBytes    the largest snapshot body accepted (413 beyond)
- * @param scheduling          InferencePool scheduling: scraping, plugins, admission
+ * @param pools               InferencePool scheduling: scraping, admission, saturation, profiles
  */
 public record RouterConfig(String bindAddress, String internalBindAddress, int internalPort, String token,
                            ListenerLimits listeners, ProxySettings proxy, long maxSnapshotBytes,
-                           SchedulingSettings scheduling) {
+                           PoolSettings pools) {
 
     /** Default internal port. */
     public static final int DEFAULT_INTERNAL_PORT = 15000;
@@ -34,7 +34,7 @@ public record RouterConfig(String bindAddress, String internalBindAddress, int i
         Objects.requireNonNull(internalBindAddress, "internalBindAddress");
         Objects.requireNonNull(listeners, "listeners");
         Objects.requireNonNull(proxy, "proxy");
-        Objects.requireNonNull(scheduling, "scheduling");
+        Objects.requireNonNull(pools, "pools");
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("the snapshot API token must not be empty");
         }
@@ -50,13 +50,22 @@ public record RouterConfig(String bindAddress, String internalBindAddress, int i
     public RouterConfig(String bindAddress, String internalBindAddress, int internalPort, String token,
                         ListenerLimits listeners, ProxySettings proxy, long maxSnapshotBytes) {
         this(bindAddress, internalBindAddress, internalPort, token, listeners, proxy, maxSnapshotBytes,
-                SchedulingSettings.defaults());
+                PoolSettings.defaults());
     }
 
-    /** A copy with other scheduling settings. */
-    public RouterConfig withScheduling(SchedulingSettings settings) {
+    /** A copy with other InferencePool settings. */
+    public RouterConfig withPools(PoolSettings settings) {
         return new RouterConfig(bindAddress, internalBindAddress, internalPort, token, listeners, proxy,
                 maxSnapshotBytes, settings);
+    }
+
+    /** Reads {@code router.snapshot.max-size}: bytes of a snapshot PUT body, at least 1024. */
+    static long maxSnapshotBytes(Section s) {
+        long max = s.bytes("max-size", DEFAULT_MAX_SNAPSHOT_BYTES);
+        if (max < 1024) {
+            throw new IllegalArgumentException("'" + s.key("max-size") + "' must be at least 1024");
+        }
+        return max;
     }
 
     /** Defaults everywhere except what a test or Main must choose. */
@@ -68,6 +77,6 @@ public record RouterConfig(String bindAddress, String internalBindAddress, int i
     @Override
     public String toString() {
         return "RouterConfig[bind=" + bindAddress + ", internal=" + internalBindAddress + ":" + internalPort
-                + ", token=redacted, " + listeners + ", " + proxy + ", maxSnapshotBytes=" + maxSnapshotBytes + ", " + scheduling.scrape() + ", " + scheduling.admission() + "]";
+                + ", token=redacted, " + listeners + ", " + proxy + ", maxSnapshotBytes=" + maxSnapshotBytes + ", " + pools.scrape() + ", " + pools.admission() + "]";
     }
 }

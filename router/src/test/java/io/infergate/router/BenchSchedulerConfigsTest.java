@@ -1,6 +1,6 @@
 package io.infergate.router;
 
-import io.infergate.router.schedule.SchedulerConfig;
+import io.infergate.router.schedule.framework.SchedulerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,15 +33,15 @@ class BenchSchedulerConfigsTest {
     @ValueSource(strings = {"random", "round-robin", "least-request", "epp-default"})
     void baselinesRunWithoutTheAdmissionQueue(String strategy) {
         ConfigFile.Settings settings = ConfigFile.read(DIR.resolve(strategy + ".router.yaml"));
-        assertFalse(settings.scheduling().admission().queue());
-        assertEquals(ConfigFile.defaults().scheduling().admission().queueTimeout(),
-                settings.scheduling().admission().queueTimeout(), "only the queue switch differs");
+        assertFalse(settings.pools().admission().queue());
+        assertEquals(ConfigFile.defaults().pools().admission().queueTimeout(),
+                settings.pools().admission().queueTimeout(), "only the queue switch differs");
     }
 
     @Test
     void oursRunsWithTheRouterDefaults() {
         assertFalse(Files.exists(DIR.resolve("ours.router.yaml")));
-        assertTrue(ConfigFile.defaults().scheduling().admission().queue());
+        assertTrue(ConfigFile.defaults().pools().admission().queue());
     }
 
     @Test

@@ -88,16 +88,16 @@ class CommandLineTest {
     @Test
     void theAdmissionQueueSwitch(@TempDir Path dir) throws IOException {
         Path off = Files.writeString(dir.resolve("off.yaml"), "router:\n  admission:\n    queue: false\n");
-        assertFalse(ConfigFile.read(off).scheduling().admission().queue());
+        assertFalse(ConfigFile.read(off).pools().admission().queue());
         Path on = Files.writeString(dir.resolve("on.yaml"), "router:\n  admission:\n    queue: true\n");
-        assertTrue(ConfigFile.read(on).scheduling().admission().queue());
-        assertTrue(ConfigFile.defaults().scheduling().admission().queue());
+        assertTrue(ConfigFile.read(on).pools().admission().queue());
+        assertTrue(ConfigFile.defaults().pools().admission().queue());
 
         // YAML 1.1 booleans are resolved by the YAML parser before the router sees them.
         Path yaml11 = Files.writeString(dir.resolve("yaml11.yaml"), "router:\n  admission:\n    queue: off\n");
-        assertFalse(ConfigFile.read(yaml11).scheduling().admission().queue());
+        assertFalse(ConfigFile.read(yaml11).pools().admission().queue());
         Path yes = Files.writeString(dir.resolve("yes.yaml"), "router:\n  admission:\n    queue: yes\n");
-        assertTrue(ConfigFile.read(yes).scheduling().admission().queue());
+        assertTrue(ConfigFile.read(yes).pools().admission().queue());
 
         for (String bad : List.of("maybe", "0", "'off'", "'yes'", "1")) {
             Path file = Files.writeString(dir.resolve("bad.yaml"), "router:\n  admission:\n    queue: " + bad + "\n");
@@ -129,7 +129,7 @@ class CommandLineTest {
                     queue-timeout: PT3S
                     saturation-queue-threshold: 8
                 """);
-        var scheduling = ConfigFile.read(router).scheduling();
+        var scheduling = ConfigFile.read(router).pools();
         assertEquals(java.time.Duration.ofMillis(100), scheduling.scrape().interval());
         assertEquals(java.time.Duration.ofSeconds(3), scheduling.admission().queueTimeout());
         assertEquals(8.0, scheduling.saturation().queueThreshold());

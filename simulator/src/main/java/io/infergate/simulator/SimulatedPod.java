@@ -3,7 +3,7 @@ package io.infergate.simulator;
 import io.infergate.simulator.echo.EchoHandler;
 import io.infergate.simulator.engine.Engine;
 import io.infergate.simulator.engine.ModelCatalog;
-import io.infergate.simulator.engine.Scheduler;
+import io.infergate.simulator.engine.BatchScheduler;
 import io.infergate.simulator.engine.TextGenerator;
 import io.infergate.simulator.engine.Ticker;
 import io.infergate.simulator.engine.Timing;
@@ -60,7 +60,7 @@ public final class SimulatedPod implements AutoCloseable {
      */
     public static SimulatedPod start(SimulatorConfig config) {
         ModelCatalog catalog = new ModelCatalog(config.models(), config.loraAdapters());
-        Scheduler scheduler = new Scheduler(config.maxRunning(), config.maxWaiting(), config.maxLoras(),
+        BatchScheduler scheduler = new BatchScheduler(config.maxRunning(), config.maxWaiting(), config.maxLoras(),
                 config.blockSize(), config.kvCacheBlocks(), config.prefixCaching(), Ticker.SYSTEM);
         EngineMetrics metrics = new EngineMetrics();
         Timing timing = new Timing(config.timeToFirstToken(), config.interTokenLatency(),
@@ -84,7 +84,7 @@ public final class SimulatedPod implements AutoCloseable {
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
-                // Without TCP_NODELAY the first SSE chunk waits ~40 ms for the delayed ACK (STACK.md).
+                // Without TCP_NODELAY the first SSE chunk waits ~40 ms for the delayed ACK (docs/simulator.md, streaming).
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .maxPayloadSize(BoundedBody.MAX_BYTES)
                 // The owner closes the pod; Main installs one hook for all pods.

@@ -1,5 +1,6 @@
 package io.infergate.controller.translate;
 
+import io.infergate.common.gatewayapi.Hostnames;
 import io.infergate.controller.model.Gateway.AllowedRoutes;
 import io.infergate.controller.model.HttpRoute;
 

@@ -52,8 +52,8 @@ public final class InferenceResponse {
         this.originalModel = originalModel;
         this.tokenEvent = tokenEvent;
         boolean splice = originalModel.isPresent() && upstreamModel.isPresent();
-        this.upstreamField = splice ? JsonBodies.modelField(upstreamModel.get()) : null;
-        this.clientField = splice ? JsonBodies.modelField(originalModel.get()) : null;
+        this.upstreamField = splice ? OpenAiJson.modelField(upstreamModel.get()) : null;
+        this.clientField = splice ? OpenAiJson.modelField(originalModel.get()) : null;
     }
 
     /** Whether bytes are changed on the way (else the caller writes first and observes). */
@@ -68,13 +68,13 @@ public final class InferenceResponse {
 
     /** A whole JSON response: usage read, model restored when rewritten; other bodies unchanged. */
     public byte[] json(byte[] body) {
-        Optional<JsonObject> o = JsonBodies.object(body, 0, body.length);
+        Optional<JsonObject> o = OpenAiJson.object(body, 0, body.length);
         if (o.isEmpty()) {
             return body;
         }
         usage.read(o.get());
         if (originalModel.isPresent() && o.get().get("model") instanceof JsonString) {
-            return JsonBodies.withModel(o.get(), originalModel.get());
+            return OpenAiJson.withModel(o.get(), originalModel.get());
         }
         return body;
     }
@@ -154,7 +154,7 @@ public final class InferenceResponse {
             tokenEvent.run();
             return null;
         }
-        Optional<JsonObject> o = JsonBodies.object(e, from, to - from);
+        Optional<JsonObject> o = OpenAiJson.object(e, from, to - from);
         if (o.isEmpty()) {
             return null;
         }
@@ -163,7 +163,7 @@ public final class InferenceResponse {
             tokenEvent.run();
         }
         if (originalModel.isPresent() && o.get().get("model") instanceof JsonString) {
-            return JsonBodies.withModel(o.get(), originalModel.get());
+            return OpenAiJson.withModel(o.get(), originalModel.get());
         }
         return null;
     }

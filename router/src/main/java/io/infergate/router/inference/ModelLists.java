@@ -1,8 +1,8 @@
 package io.infergate.router.inference;
 
 import io.infergate.common.snapshot.ModelRewrite;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -33,7 +33,7 @@ public final class ModelLists {
     public static byte[] merge(List<byte[]> answers, List<ModelRewrite> rules) {
         Map<String, JsonObject> byId = new LinkedHashMap<>();
         for (byte[] answer : answers) {
-            Optional<JsonObject> list = JsonBodies.object(answer, 0, answer.length);
+            Optional<JsonObject> list = OpenAiJson.object(answer, 0, answer.length);
             if (list.isEmpty() || !(list.get().get("data") instanceof JsonArray data)) {
                 continue;
             }
@@ -56,15 +56,15 @@ public final class ModelLists {
                 }
             }
         }
-        JsonArrayBuilder data = JsonBodies.BUILDERS.createArrayBuilder();
+        JsonArrayBuilder data = OpenAiJson.BUILDERS.createArrayBuilder();
         byId.values().forEach(data::add);
         aliases.values().forEach(data::add);
-        return JsonBodies.write(JsonBodies.BUILDERS.createObjectBuilder().add("object", "list").add("data", data).build());
+        return OpenAiJson.write(OpenAiJson.BUILDERS.createObjectBuilder().add("object", "list").add("data", data).build());
     }
 
     private static JsonObject alias(String alias, JsonObject target) {
         long created = target.get("created") instanceof JsonNumber n ? n.longValue() : 0;
-        return JsonBodies.BUILDERS.createObjectBuilder().add("id", alias).add("object", "model").add("created", created)
+        return OpenAiJson.BUILDERS.createObjectBuilder().add("id", alias).add("object", "model").add("created", created)
                 .add("owned_by", "infergate").add("root", target.getString("id")).addNull("parent").build();
     }
 }

@@ -15,7 +15,7 @@ public final class RequestRewrite {
      * body was parsed and validated already, so it is one JSON object).
      */
     public static byte[] withModel(byte[] body, String model) {
-        Optional<JsonObject> o = JsonBodies.object(body, 0, body.length);
-        return o.map(json -> JsonBodies.withModel(json, model)).orElse(body);
+        Optional<JsonObject> o = OpenAiJson.object(body, 0, body.length);
+        return o.map(json -> OpenAiJson.withModel(json, model)).orElse(body);
     }
 }

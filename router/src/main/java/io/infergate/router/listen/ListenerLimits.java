@@ -1,5 +1,7 @@
 package io.infergate.router.listen;
 
+import io.infergate.router.settings.Section;
+
 import java.time.Duration;
 
 /**
@@ -29,5 +31,16 @@ public record ListenerLimits(long maxPayloadBytes, int maxConcurrentRequests, in
         if (idleTimeout.isNegative() || idleTimeout.isZero() || drainTimeout.isNegative()) {
             throw new IllegalArgumentException("idleTimeout must be positive and drainTimeout not negative");
         }
+    }
+
+    /** Reads {@code router.listeners}; absent keys keep {@link #defaults()}. */
+    public static ListenerLimits create(Section s) {
+        ListenerLimits d = defaults();
+        return new ListenerLimits(s.bytes("max-payload-size", d.maxPayloadBytes()),
+                s.integer("max-concurrent-requests", d.maxConcurrentRequests()),
+                s.integer("max-header-size", d.maxHeaderBytes()),
+                s.integer("max-prologue-length", d.maxPrologueBytes()),
+                s.duration("idle-timeout", d.idleTimeout()),
+                s.duration("drain-timeout", d.drainTimeout()));
     }
 }

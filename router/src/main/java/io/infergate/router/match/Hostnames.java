@@ -4,12 +4,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Hostname rules of the Gateway API, shared by listener selection and route filtering.
- *
- * <p>A hostname is exact ({@code a.example.com}) or a wildcard ({@code *.example.com}). A wildcard
- * matches one or more labels in front of its suffix and never the suffix itself (the apex), so
- * {@code *.example.com} matches {@code a.example.com} and {@code a.b.example.com}, not
- * {@code example.com}. Comparison ignores case.
+ * The Host header as the router's matching sees it, plus the router's entry points to the Gateway
+ * API hostname rules, which live once in {@link io.infergate.common.gatewayapi.Hostnames} and are
+ * shared with the controller.
  */
 public final class Hostnames {
 
@@ -40,55 +37,22 @@ public final class Hostnames {
         return h.toLowerCase(Locale.ROOT);
     }
 
-    /** True for {@code *.suffix} patterns. */
+    /** True for {@code *.suffix} patterns (the shared Gateway API rule). */
     public static boolean isWildcard(String pattern) {
-        return pattern.startsWith("*.");
+        return io.infergate.common.gatewayapi.Hostnames.isWildcard(pattern);
     }
 
-    /** Whether the (normalized) host matches the exact or wildcard pattern. */
+    /** Whether the (normalized) host matches the exact or wildcard pattern (the shared Gateway API rule). */
     public static boolean matches(String pattern, String host) {
-        if (isWildcard(pattern)) {
-            String suffix = pattern.substring(1); // ".example.com"
-            return host.length() > suffix.length() && host.regionMatches(true, host.length() - suffix.length(),
-                    suffix, 0, suffix.length());
-        }
-        return pattern.equalsIgnoreCase(host);
+        return io.infergate.common.gatewayapi.Hostnames.matches(pattern, host);
     }
 
     /**
-     * The hostnames a route hostname serves on a listener: the more specific of the two when one
-     * contains the other, empty when they do not intersect. A listener without a hostname accepts
-     * the route hostname as it is. Examples: listener {@code very.specific.com} with route
-     * {@code *.specific.com} gives {@code very.specific.com}; listener {@code *.wildcard.io} with
-     * route {@code foo.wildcard.io} gives {@code foo.wildcard.io}.
+     * The hostname a route hostname serves on a listener, in lower case, or empty when they do not
+     * intersect: the shared Gateway API rule, the one the controller applies when it accepts the
+     * route, so status and routing cannot disagree.
      */
     public static Optional<String> intersect(Optional<String> listener, String route) {
-        String r = route.toLowerCase(Locale.ROOT);
-        if (listener.isEmpty()) {
-            return Optional.of(r);
-        }
-        String l = listener.get().toLowerCase(Locale.ROOT);
-        if (l.equals(r)) {
-            return Optional.of(l);
-        }
-        boolean lw = isWildcard(l);
-        boolean rw = isWildcard(r);
-        if (!lw && !rw) {
-            return Optional.empty();
-        }
-        if (lw && !rw) {
-            return matches(l, r) ? Optional.of(r) : Optional.empty();
-        }
-        if (!lw) {
-            return matches(r, l) ? Optional.of(l) : Optional.empty();
-        }
-        // both wildcards: the longer one is inside the shorter one when its suffix ends with it
-        if (matches(l, r.substring(2))) {
-            return Optional.of(r);
-        }
-        if (matches(r, l.substring(2))) {
-            return Optional.of(l);
-        }
-        return Optional.empty();
+        return io.infergate.common.gatewayapi.Hostnames.intersection(listener, route);
     }
 }

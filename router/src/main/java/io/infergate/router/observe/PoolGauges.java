@@ -6,9 +6,8 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
-import io.infergate.router.endpoints.EndpointMetrics;
-import io.infergate.router.endpoints.Metrics;
-
+import io.infergate.router.scrape.EndpointMetrics;
+import io.infergate.router.scrape.Metrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

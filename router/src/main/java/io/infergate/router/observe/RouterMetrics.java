@@ -26,7 +26,15 @@ import java.util.function.ToLongFunction;
  *   <li>{@code infergate_router_upstream_ttfb_seconds{backend}}: histogram, request start to the
  *       upstream's response headers (a time-to-first-token proxy for streaming completions)</li>
  *   <li>{@code infergate_router_active_requests}: requests in flight</li>
- *   <li>{@code infergate_router_upstream_errors_total{kind}}: connect, timeout, reset, aborted</li>
+ *   <li>{@code infergate_router_upstream_errors_total{kind}}: connect, timeout, reset, aborted
+ *       (failures the client saw; a retried failure counts under retries instead)</li>
+ *   <li>{@code infergate_router_upstream_retries_total{reason}}: {@code connect}, {@code status_503}:
+ *       requests sent again to another endpoint</li>
+ *   <li>{@code infergate_router_endpoint_ejections_total}, {@code infergate_router_endpoints_ejected}:
+ *       outlier detection's ejections since start, and endpoints ejected now</li>
+ *   <li>{@code infergate_router_client_disconnects_total{phase}}: clients that left before the
+ *       response was complete ({@code before_headers}, {@code during_body}); the upstream request
+ *       was cancelled at once</li>
  *   <li>{@code infergate_router_snapshot_applies_total}, {@code infergate_router_snapshot_rejections_total}</li>
  *   <li>{@code infergate_router_snapshot_info{id,schema_version}}: 1 for the snapshot being served</li>
  * </ul>
@@ -54,6 +62,8 @@ public final class RouterMetrics implements AutoCloseable {
     private final Map<RouteKey, Timer> durations = new ConcurrentHashMap<>();
     private final Map<String, Timer> ttfb = new ConcurrentHashMap<>();
     private final Map<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
+    private final Map<String, Counter> retries = new ConcurrentHashMap<>();
+    private final Map<String, Counter> disconnects = new ConcurrentHashMap<>();
     private final AtomicLong active = new AtomicLong();
     private final Counter applies;
     private final Counter rejections;
@@ -130,6 +140,33 @@ public final class RouterMetrics implements AutoCloseable {
                 Counter.builder(PREFIX + "upstream_errors").description("Failed upstream exchanges by kind")
                         .tags(List.of(Tag.create("kind", k))))))
                 .increment();
+    }
+
+    /** A request was sent again to another endpoint; {@code reason} is {@code connect} or {@code status_503}. */
+    public void upstreamRetry(String reason) {
+        retries.computeIfAbsent(reason, k -> track(registry.getOrCreate(
+                Counter.builder(PREFIX + "upstream_retries").description("Requests sent again to another endpoint, by reason")
+                        .tags(List.of(Tag.create("reason", k))))))
+                .increment();
+    }
+
+    /** The client left before the response was complete; {@code phase} is {@code before_headers} or {@code during_body}. */
+    public void clientDisconnect(String phase) {
+        disconnects.computeIfAbsent(phase, k -> track(registry.getOrCreate(
+                Counter.builder(PREFIX + "client_disconnects").description("Clients gone before the response was complete")
+                        .tags(List.of(Tag.create("phase", k))))))
+                .increment();
+    }
+
+    /**
+     * Exports outlier detection, read when Prometheus scrapes. As with {@link #scrapes}, the
+     * registry holds {@code source} weakly: pass the long-lived detector itself.
+     */
+    public <T> void outliers(T source, ToLongFunction<T> ejections, ToLongFunction<T> ejectedNow) {
+        track(registry.getOrCreate(FunctionalCounter.builder(PREFIX + "endpoint_ejections", source, ejections::applyAsLong)
+                .description("Endpoints ejected by outlier detection since start")));
+        track(registry.getOrCreate(Gauge.builder(PREFIX + "endpoints_ejected", source, s -> ejectedNow.applyAsLong(s))
+                .description("Endpoints ejected by outlier detection now")));
     }
 
     /** A snapshot with new content is being served. */

@@ -16,20 +16,24 @@ import io.infergate.router.inference.ErrorBody;
 import io.infergate.router.inference.InferenceResponse;
 import io.infergate.router.match.Candidate;
 import io.infergate.router.observe.RouterMetrics;
+import io.infergate.router.outlier.OutlierDetection;
 import io.infergate.router.schedule.BackendTarget;
+import io.infergate.router.schedule.endpoint.Lease;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.io.UncheckedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,14 +42,16 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One upstream exchange: build the upstream request (hop-by-hop headers and the gateway's own
- * {@code x-gateway-inference-objective} / {@code x-gateway-model-name-rewrite} dropped, filters applied,
- * Host kept as sent, {@code x-request-id} and {@code x-forwarded-*} set), send it, then stream the
- * response back.
+ * One upstream exchange: build the upstream request ({@link UpstreamRequest}, pure), send it, then
+ * stream the response back.
+ *
+ * <p>Retries ({@link Retries}): a connect failure, or a 503 to a request that may be sent twice,
+ * is sent once more to another endpoint, never once a response byte went to the client. Connect
+ * failures and answers feed outlier detection ({@link OutlierDetection}).
  *
  * <p>Timeouts: the rule's {@code timeouts.request} runs from the router receiving the request,
- * {@code timeouts.backendRequest} from the start of the attempt (one attempt, no retries yet); the
- * earlier of the two deadlines bounds the whole exchange. Expired before response headers: 504
+ * {@code timeouts.backendRequest} from the start of each attempt; the earlier of the two deadlines
+ * bounds the attempt. Expired before response headers: 504
  * with an OpenAI-style {@code upstream_timeout} error. A response still streaming at that deadline
  * (an SSE stream, say) is cut: the upstream connection is closed and the client connection is
  * closed without the final chunk, so the client sees a truncated response rather than a clean
@@ -65,121 +71,134 @@ final class Exchange {
      * Everything decided before the exchange.
      *
      * @param stream    the inference request asked for {@code stream: true}
+     * @param idempotent sending the request twice does no harm: an idempotent method (RFC 9110) or
+     *                  an inference request (generation has no side effects on the model server)
      * @param inference for inference requests to a pool: model restore, usage and token timing
      * @param backends  resolves the backends that RequestMirror filters name
      */
-    record Plan(ServerRequest req, ServerResponse res, RequestRecord record, BackendTarget backend, Endpoint endpoint,
-                Candidate matched, BackendRef ref, String host, Upstream.Body body, boolean stream,
-                Optional<InferenceResponse> inference, Function<String, Optional<BackendTarget>> backends) {
+    record Plan(RequestRecord record, BackendTarget backend, Candidate matched, BackendRef ref, String host,
+                Upstream.Body body, boolean stream, boolean idempotent, Optional<InferenceResponse> inference,
+                Function<String, Optional<BackendTarget>> backends) {
     }
 
     private final Upstream upstream;
     private final ProxySettings settings;
     private final RouterMetrics metrics;
     private final Mirrors mirrors;
+    private final OutlierDetection outliers;
 
-    Exchange(Upstream upstream, ProxySettings settings, RouterMetrics metrics) {
+    Exchange(Upstream upstream, ProxySettings settings, RouterMetrics metrics, OutlierDetection outliers) {
         this.upstream = upstream;
         this.settings = settings;
         this.metrics = metrics;
+        this.outliers = outliers;
         this.mirrors = new Mirrors(upstream, settings);
     }
 
-    void run(Plan p) {
-        ServerRequest req = p.req();
+    /**
+     * Runs the exchange on {@code first}, and on one other endpoint when the first attempt fails in
+     * a retriable way ({@link Retries}).
+     *
+     * @param another picks an endpoint not among the given {@code address:port} keys (its lease is
+     *                closed here), empty when none has room
+     */
+    void run(ServerRequest req, ServerResponse res, Plan p, Lease first, Function<Set<String>, Optional<Lease>> another) {
         RequestRecord record = p.record();
         List<Filter> filters = new ArrayList<>(p.matched().rule().filters());
         filters.addAll(p.ref().filters());
-
-        HeaderList headers = new HeaderList();
-        String connection = req.headers().first(HeaderNames.CONNECTION).orElse(null);
-        for (Header h : req.headers()) {
-            if (!HopByHop.drop(h.name(), connection) && !h.name().equalsIgnoreCase(GatewayHandler.X_REQUEST_ID)
-                    && !h.name().equalsIgnoreCase(GatewayHandler.X_OBJECTIVE)
-                    && !h.name().equalsIgnoreCase(GatewayHandler.X_MODEL_REWRITE)) {
-                h.allValues().forEach(v -> headers.add(h.name(), v));
-            }
-        }
-        String path = req.prologue().uriPath().rawPath();
-        Optional<String> hostRewrite = Optional.empty();
-        List<Filter.ResponseHeaderModifier> responseModifiers = new ArrayList<>();
-        for (Filter f : filters) {
-            switch (f) {
-                case Filter.RequestHeaderModifier m -> modify(headers, m.set(), m.add(), m.remove());
-                case Filter.ResponseHeaderModifier m -> responseModifiers.add(m);
-                case Filter.UrlRewrite u -> {
-                    if (u.hostname().isPresent()) {
-                        hostRewrite = u.hostname();
+        UpstreamRequest request = UpstreamRequest.build(inbound(req, p.host()), filters, p.matched().match().path(),
+                record.requestId);
+        Upstream.Body body = Retries.trackable(mirror(p, filters, request));
+        Timeouts timeouts = p.matched().rule().timeouts();
+        Optional<Duration> routeTimeout = routeTimeout(timeouts);
+        Set<String> tried = new HashSet<>(2);
+        Lease lease = first;
+        Lease retryLease = null;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                Endpoint endpoint = lease.target().endpoint();
+                String key = lease.target().key();
+                record.endpoint = key;
+                tried.add(key);
+                long deadline = deadline(timeouts, record.startNanos, System.nanoTime());
+                Duration readTimeout = settings.readTimeout();
+                if (deadline != Long.MAX_VALUE) {
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining <= 0) {
+                        timeout(res, p, routeTimeout.orElseThrow());
+                        return;
                     }
-                    if (u.path().isPresent()) {
-                        path = Rewrites.path(u.path().get(), p.matched().match().path(), path);
+                    readTimeout = readTimeout.compareTo(Duration.ofNanos(remaining)) < 0 ? readTimeout : Duration.ofNanos(remaining);
+                }
+                boolean mayRetry = attempt < settings.retries();
+                HttpClientResponse response;
+                try {
+                    response = upstream.send(endpoint, p.backend().backend().appProtocol(), request.method(),
+                            request.target(), request.headers(), body, readTimeout);
+                } catch (Upstream.UpstreamException e) {
+                    if (e.failure() == Upstream.Failure.CONNECT) {
+                        outliers.connectFailed(key);
+                    }
+                    Optional<Lease> next = mayRetry && Retries.afterFailure(e.failure(), body)
+                            ? another.apply(tried) : Optional.empty();
+                    if (next.isPresent()) {
+                        metrics.upstreamRetry("connect");
+                        LOG.fine(() -> "request " + record.requestId + ": could not connect to " + key + ", retrying on "
+                                + next.get().target().key());
+                        retryLease = lease = next.get();
+                        continue;
+                    }
+                    failed(res, p, endpoint, e, routeTimeout.filter(t -> deadline != Long.MAX_VALUE), readTimeout);
+                    return;
+                }
+                outliers.succeeded(key);
+                if (mayRetry && response.status().code() == 503 && Retries.after503(p.idempotent(), body)) {
+                    Optional<Lease> next = another.apply(tried);
+                    if (next.isPresent()) {
+                        response.close();
+                        metrics.upstreamRetry("status_503");
+                        retryLease = lease = next.get();
+                        continue;
                     }
                 }
-                case Filter.RequestRedirect r -> { } // answered before the exchange
-                case Filter.RequestMirror m -> { } // sent below, once the request is final
-            }
-        }
-        String originalHost = req.headers().first(HeaderNames.HOST).orElse(p.host());
-        String host = hostRewrite.orElseGet(() -> Optional.ofNullable(headers.first("host")).orElse(originalHost));
-        headers.remove("host");
-        headers.add("Host", host);
-        headers.set(GatewayHandler.X_REQUEST_ID, record.requestId);
-        String peer = req.remotePeer().address() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
-        String forwardedFor = headers.first("x-forwarded-for");
-        headers.set("x-forwarded-for", forwardedFor == null || forwardedFor.isBlank() ? peer : forwardedFor + ", " + peer);
-        headers.set("x-forwarded-proto", req.isSecure() ? "https" : "http");
-        String query = req.prologue().query().rawValue();
-        String target = path + (query.isEmpty() ? "" : "?" + query);
-        Upstream.Body body = mirror(p, filters, headers, target);
-
-        Timeouts timeouts = p.matched().rule().timeouts();
-        long deadline = deadline(timeouts, record.startNanos, System.nanoTime());
-        Optional<Duration> routeTimeout = deadline == Long.MAX_VALUE ? Optional.empty()
-                : Optional.of(routeTimeout(timeouts).orElseThrow());
-        Duration readTimeout = settings.readTimeout();
-        if (routeTimeout.isPresent()) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                timeout(p, routeTimeout.get());
+                record.ttfbNanos = System.nanoTime() - record.startNanos;
+                metrics.timeToFirstByte(p.backend().id(), record.ttfbNanos);
+                relay(res, p, endpoint, request, response, deadline);
                 return;
             }
-            readTimeout = readTimeout.compareTo(Duration.ofNanos(remaining)) < 0 ? readTimeout : Duration.ofNanos(remaining);
+        } finally {
+            if (retryLease != null) {
+                retryLease.close();
+            }
         }
-
-        HttpClientResponse response;
-        try {
-            response = upstream.send(p.endpoint(), p.backend().backend().appProtocol(), req.prologue().method().text(),
-                    target, headers, body, readTimeout);
-        } catch (Upstream.UpstreamException e) {
-            failed(p, e, routeTimeout, readTimeout);
-            return;
-        }
-        record.ttfbNanos = System.nanoTime() - record.startNanos;
-        metrics.timeToFirstByte(p.backend().id(), record.ttfbNanos);
-        relay(p, response, responseModifiers, deadline);
     }
 
-    private void relay(Plan p, HttpClientResponse response, List<Filter.ResponseHeaderModifier> modifiers, long deadline) {
-        ServerResponse res = p.res();
+    /** The client's request as {@link UpstreamRequest#build} reads it. */
+    static UpstreamRequest.Inbound inbound(ServerRequest req, String defaultHost) {
+        HeaderList headers = new HeaderList();
+        for (Header h : req.headers()) {
+            h.allValues().forEach(v -> headers.add(h.name(), v));
+        }
+        String peer = req.remotePeer().address() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
+        return new UpstreamRequest.Inbound(req.prologue().method().text(), req.prologue().uriPath().rawPath(),
+                req.prologue().query().rawValue(), headers, peer, req.isSecure(), defaultHost);
+    }
+
+    private void relay(ServerResponse res, Plan p, Endpoint endpoint, UpstreamRequest request,
+                       HttpClientResponse response, long deadline) {
         AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> watchdog = deadline == Long.MAX_VALUE ? null
                 : upstream.closeAt(response, Math.max(0, deadline - System.nanoTime()), () -> expired.set(true));
         try (response) {
             p.record().status = response.status().code();
             res.status(response.status());
-            HeaderList out = new HeaderList();
-            String connection = response.headers().first(HeaderNames.CONNECTION).orElse(null);
+            HeaderList in = new HeaderList();
             for (Header h : response.headers()) {
-                if (!HopByHop.drop(h.name(), connection) && !h.name().equalsIgnoreCase(GatewayHandler.X_REQUEST_ID)) {
-                    h.allValues().forEach(v -> out.add(h.name(), v));
-                }
+                h.allValues().forEach(v -> in.add(h.name(), v));
             }
-            for (Filter.ResponseHeaderModifier m : modifiers) {
-                modify(out, m.set(), m.add(), m.remove());
-            }
-            out.forEach((name, value) -> res.headers().add(HeaderValues.create(name, value)));
+            request.responseHeaders(in).forEach((name, value) -> res.headers().add(HeaderValues.create(name, value)));
             int code = response.status().code();
-            if ("HEAD".equals(p.req().prologue().method().text()) || code == 204 || code == 304) {
+            if ("HEAD".equals(request.method()) || code == 204 || code == 304) {
                 res.send();
                 return;
             }
@@ -187,10 +206,11 @@ final class Exchange {
             boolean flushEach = p.stream() || type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
             // a JSON answer, even to a stream request (an error), is one object: read whole, model restored
             if (p.inference().isPresent() && type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-                InferenceRelay.json(p, response.inputStream(), res.outputStream(), settings.maxBodyBytes(), this::copyFailed);
+                InferenceRelay.json(p.inference().get(), response.inputStream(), res.outputStream(),
+                        settings.maxBodyBytes(), e -> copyFailed(p, endpoint, e));
                 return;
             }
-            copy(p, response.inputStream(), res.outputStream(), flushEach, expired);
+            copy(p, endpoint, response.inputStream(), res.outputStream(), flushEach, expired);
         } finally {
             if (watchdog != null) {
                 watchdog.cancel(false);
@@ -199,7 +219,7 @@ final class Exchange {
     }
 
     /** Copies the body; on a failure of either side cuts the client connection rather than ending the body cleanly. */
-    private void copy(Plan p, InputStream in, OutputStream out, boolean flushEach, AtomicBoolean expired) {
+    private void copy(Plan p, Endpoint endpoint, InputStream in, OutputStream out, boolean flushEach, AtomicBoolean expired) {
         byte[] buffer = new byte[16 * 1024];
         while (true) {
             int n;
@@ -208,7 +228,7 @@ final class Exchange {
             } catch (IOException | RuntimeException e) {
                 String kind = expired.get() ? "stream_timeout" : "aborted";
                 metrics.upstreamError(kind);
-                LOG.log(Level.WARNING, "upstream " + p.endpoint().hostPort() + " response ended abnormally ("
+                LOG.log(Level.WARNING, "upstream " + endpoint.hostPort() + " response ended abnormally ("
                         + kind + "), request " + p.record().requestId + ": " + e.getMessage());
                 throw new CloseConnectionException("upstream response ended abnormally: " + kind, e);
             }
@@ -245,32 +265,33 @@ final class Exchange {
     }
 
     /** The upstream response broke off while it was being read. */
-    private CloseConnectionException copyFailed(Plan p, Exception e) {
+    private CloseConnectionException copyFailed(Plan p, Endpoint endpoint, Exception e) {
         metrics.upstreamError("aborted");
-        LOG.log(Level.WARNING, "upstream " + p.endpoint().hostPort() + " response ended abnormally (aborted), request "
+        LOG.log(Level.WARNING, "upstream " + endpoint.hostPort() + " response ended abnormally (aborted), request "
                 + p.record().requestId + ": " + e.getMessage());
         return new CloseConnectionException("upstream response ended abnormally: aborted", e);
     }
 
-    private void failed(Plan p, Upstream.UpstreamException e, Optional<Duration> routeTimeout, Duration readTimeout) {
+    private void failed(ServerResponse res, Plan p, Endpoint target, Upstream.UpstreamException e,
+                        Optional<Duration> routeTimeout, Duration readTimeout) {
         if (tooLarge(e)) {
-            Responses.error(p.res(), p.record(), ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE,
+            Responses.error(res, p.record(), ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE,
                     "request body exceeds the configured maximum size"));
             return;
         }
-        String endpoint = p.endpoint().hostPort();
+        String endpoint = target.hostPort();
         switch (e.failure()) {
             case CONNECT -> {
                 metrics.upstreamError("connect");
-                Responses.error(p.res(), p.record(), ErrorBody.of(502, ErrorBody.UPSTREAM_CONNECT_FAILED,
+                Responses.error(res, p.record(), ErrorBody.of(502, ErrorBody.UPSTREAM_CONNECT_FAILED,
                         "could not connect to " + endpoint + " of " + p.backend().id()));
             }
             case TIMEOUT -> {
                 if (routeTimeout.isPresent() && readTimeout.compareTo(settings.readTimeout()) < 0) {
-                    timeout(p, routeTimeout.get());
+                    timeout(res, p, routeTimeout.get());
                 } else {
                     metrics.upstreamError("timeout");
-                    Responses.error(p.res(), p.record(), ErrorBody.of(504, ErrorBody.UPSTREAM_TIMEOUT,
+                    Responses.error(res, p.record(), ErrorBody.of(504, ErrorBody.UPSTREAM_TIMEOUT,
                             endpoint + " sent no response headers within the read timeout " + settings.readTimeout()));
                 }
             }
@@ -278,15 +299,15 @@ final class Exchange {
                 metrics.upstreamError("reset");
                 LOG.log(Level.WARNING, "upstream " + endpoint + " failed before response headers, request "
                         + p.record().requestId + ": " + e.getMessage());
-                Responses.error(p.res(), p.record(), ErrorBody.of(502, ErrorBody.UPSTREAM_ERROR,
+                Responses.error(res, p.record(), ErrorBody.of(502, ErrorBody.UPSTREAM_ERROR,
                         endpoint + " of " + p.backend().id() + " failed before sending response headers"));
             }
         }
     }
 
-    private void timeout(Plan p, Duration limit) {
+    private void timeout(ServerResponse res, Plan p, Duration limit) {
         metrics.upstreamError("timeout");
-        Responses.error(p.res(), p.record(), ErrorBody.of(504, ErrorBody.UPSTREAM_TIMEOUT,
+        Responses.error(res, p.record(), ErrorBody.of(504, ErrorBody.UPSTREAM_TIMEOUT,
                 "no response headers within the route timeout of " + limit.toMillis() + " ms"));
     }
 
@@ -306,7 +327,7 @@ final class Exchange {
      * (up to the inference body bound) so every copy gets the same bytes; a larger body is sent to
      * the backend unmirrored, since holding it would make mirroring cost unbounded memory.
      */
-    private Upstream.Body mirror(Plan p, List<Filter> filters, HeaderList headers, String target) {
+    private Upstream.Body mirror(Plan p, List<Filter> filters, UpstreamRequest request) {
         List<BackendTarget> targets = Mirrors.targets(filters, p.backends(), ThreadLocalRandom.current());
         if (targets.isEmpty()) {
             return p.body();
@@ -327,17 +348,17 @@ final class Exchange {
             }
             body = new Upstream.Body.Bytes(head);
         }
-        String method = p.req().prologue().method().text();
         for (BackendTarget t : targets) {
-            mirrors.send(new Mirrors.Copy(t, method, target, headers.copy(), body), ThreadLocalRandom.current());
+            mirrors.send(new Mirrors.Copy(t, request.method(), request.target(), request.headers().copy(), body),
+                    ThreadLocalRandom.current());
         }
         return body;
     }
 
     /**
-     * When the exchange must have ended, in {@link System#nanoTime()} terms: {@code request} counts
-     * from the router receiving the request, {@code backendRequest} from the start of the attempt
-     * (there is one attempt, no retries yet); the earlier wins. {@link Long#MAX_VALUE} without either.
+     * When the attempt must have ended, in {@link System#nanoTime()} terms: {@code request} counts
+     * from the router receiving the request, {@code backendRequest} from the start of the attempt;
+     * the earlier wins. {@link Long#MAX_VALUE} without either.
      */
     static long deadline(Timeouts t, long requestStart, long attemptStart) {
         long deadline = Long.MAX_VALUE;
@@ -350,19 +371,12 @@ final class Exchange {
         return deadline;
     }
 
-    /** The shorter of the rule's request and backendRequest timeouts (one attempt, no retries yet). */
+    /** The shorter of the rule's request and backendRequest timeouts (named in the 504 body). */
     static Optional<Duration> routeTimeout(Timeouts t) {
         if (t.request().isPresent() && t.backendRequest().isPresent()) {
             return Optional.of(t.request().get().compareTo(t.backendRequest().get()) <= 0
                     ? t.request().get() : t.backendRequest().get());
         }
         return t.request().or(t::backendRequest);
-    }
-
-    /** RequestHeaderModifier / ResponseHeaderModifier: remove, then set, then add. */
-    private static void modify(HeaderList headers, List<Filter.Header> set, List<Filter.Header> add, List<String> remove) {
-        remove.forEach(headers::remove);
-        set.forEach(h -> headers.set(h.name(), h.value()));
-        add.forEach(h -> headers.add(h.name(), h.value()));
     }
 }

@@ -21,11 +21,12 @@ import io.infergate.router.match.SocketKey;
 import io.infergate.router.match.Values;
 import io.infergate.router.observe.AccessLog;
 import io.infergate.router.observe.RouterMetrics;
-import io.infergate.router.schedule.Admission;
+import io.infergate.router.outlier.OutlierDetection;
+import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.BackendTarget;
-import io.infergate.router.schedule.Lease;
+import io.infergate.router.schedule.endpoint.Lease;
 import io.infergate.router.schedule.Pick;
-import io.infergate.router.schedule.PickContext;
+import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.Scheduler;
 import io.infergate.router.snapshot.CompiledSnapshot;
 import io.infergate.router.snapshot.Serving;
@@ -35,6 +36,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -55,6 +57,8 @@ public final class GatewayHandler implements Handler {
     static final String POOL_SATURATED = "pool_saturated";
     static final String QUEUE_TIMEOUT = "queue_timeout";
     static final String QUEUE_FULL = "queue_full";
+    /** The idempotent methods of RFC 9110 section 9.2.2: sending them twice does no harm. */
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
     private final SocketKey socket;
     private final Serving serving;
@@ -204,10 +208,12 @@ public final class GatewayHandler implements Handler {
                     "every endpoint of " + backend.id() + " has " + s.limit() + " requests in flight"));
             case Pick.Picked p -> {
                 try (Lease lease = p.lease()) {
-                    record.endpoint = lease.target().endpoint().hostPort();
-                    exchange.run(new Exchange.Plan(req, res, record, backend, lease.target().endpoint(), matched,
-                            ref, host, body, inference.map(OpenAiRequest::stream).orElse(false),
-                            Optional.ofNullable(record.inference).map(i -> i.response), snapshot::backend));
+                    record.endpoint = lease.target().key();
+                    boolean idempotent = inference.isPresent() || IDEMPOTENT.contains(req.prologue().method().text());
+                    exchange.run(req, res, new Exchange.Plan(record, backend, matched, ref, host, body,
+                            inference.map(OpenAiRequest::stream).orElse(false), idempotent,
+                            Optional.ofNullable(record.inference).map(i -> i.response), snapshot::backend),
+                            lease, tried -> scheduler.another(backend, context, tried));
                 }
             }
         }
@@ -299,6 +305,7 @@ public final class GatewayHandler implements Handler {
         private final ProxySettings settings;
         private final RandomGenerator random;
         private final PoolModels poolModels;
+        private final OutlierDetection outliers;
 
         /** @param random backendRef weights (seeded in tests) */
         public Factory(Serving serving, ProxySettings settings, RouterMetrics metrics, AccessLog accessLog,
@@ -311,9 +318,11 @@ public final class GatewayHandler implements Handler {
                        RandomGenerator random, Optional<Admission> admission) {
             this.serving = serving;
             this.settings = settings;
-            this.scheduler = new Scheduler(settings.maxConcurrentPerEndpoint(), admission);
+            this.outliers = new OutlierDetection(settings.outliers());
+            metrics.outliers(outliers, OutlierDetection::ejectionsTotal, OutlierDetection::ejectedNow);
+            this.scheduler = new Scheduler(settings.maxConcurrentPerEndpoint(), admission, outliers::ejected);
             this.upstream = new Upstream(settings);
-            this.exchange = new Exchange(upstream, settings, metrics);
+            this.exchange = new Exchange(upstream, settings, metrics, outliers);
             this.poolModels = new PoolModels(upstream);
             this.metrics = metrics;
             this.accessLog = accessLog;

@@ -1,11 +1,12 @@
 package io.infergate.router.proxy;
 
 import io.helidon.webserver.CloseConnectionException;
+import io.infergate.router.inference.InferenceResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Relays a non-streaming JSON inference response: read whole (bounded), usage read and the model
@@ -17,19 +18,19 @@ final class InferenceRelay {
     private InferenceRelay() {
     }
 
-    static void json(Exchange.Plan p, InputStream in, OutputStream out, long maxBytes,
-                     BiFunction<Exchange.Plan, Exception, CloseConnectionException> upstreamFailed) {
+    static void json(InferenceResponse inference, InputStream in, OutputStream out, long maxBytes,
+                     Function<Exception, CloseConnectionException> upstreamFailed) {
         byte[] body;
         boolean whole;
         try {
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             whole = body.length <= maxBytes;
         } catch (IOException | RuntimeException e) {
-            throw upstreamFailed.apply(p, e);
+            throw upstreamFailed.apply(e);
         }
         try {
             if (whole) {
-                out.write(p.inference().orElseThrow().json(body));
+                out.write(inference.json(body));
                 out.close();
                 return;
             }
@@ -43,7 +44,7 @@ final class InferenceRelay {
             try {
                 n = in.read(buffer);
             } catch (IOException | RuntimeException e) {
-                throw upstreamFailed.apply(p, e);
+                throw upstreamFailed.apply(e);
             }
             try {
                 if (n < 0) {

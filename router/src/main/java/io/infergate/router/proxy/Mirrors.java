@@ -3,7 +3,6 @@ package io.infergate.router.proxy;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.infergate.common.snapshot.Filter;
 import io.infergate.router.schedule.BackendTarget;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,24 +2,25 @@ package io.infergate.router.schedule;
 
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
+import io.infergate.router.schedule.endpoint.EndpointRegistry;
+import io.infergate.router.schedule.endpoint.Target;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.random.RandomGenerator;
 
 /**
- * A backend compiled for scheduling: its endpoints with live state, and the profile that picks
- * among them (round robin for Services; for InferencePools the configured plugin profile, the
- * pool's own when {@code poolProfiles} names it, or least outstanding when the registry carries no {@link PoolScheduling}).
+ * A backend compiled for scheduling: its endpoints with live state, and the strategy that picks
+ * among them (round robin for Services; for InferencePools the configured profile, the pool's own
+ * when {@code poolProfiles} names it).
  *
  * @param backend   the backend from the snapshot
  * @param endpoints its endpoints, in snapshot order, deduplicated by {@code address:port}
- * @param profile   how an endpoint is chosen
+ * @param strategy  how an endpoint is chosen
  */
-public record BackendTarget(Backend backend, List<Target> endpoints, Profile profile) {
+public record BackendTarget(Backend backend, List<Target> endpoints, Strategy strategy) {
     public BackendTarget {
         endpoints = List.copyOf(endpoints);
     }
@@ -29,9 +30,12 @@ public record BackendTarget(Backend backend, List<Target> endpoints, Profile pro
         return backend.id();
     }
 
-    /** Compiles every backend of a snapshot, by id. */
+    /**
+     * Compiles every backend of a snapshot, by id, and tells the scraper which endpoints the
+     * InferencePools have.
+     */
     public static Map<String, BackendTarget> compileAll(List<Backend> backends, EndpointRegistry registry,
-                                                        RandomGenerator random) {
+                                                        PoolProfiles pools) {
         Map<String, BackendTarget> out = new HashMap<>();
         List<Endpoint> poolEndpoints = new ArrayList<>();
         for (Backend b : backends) {
@@ -42,15 +46,14 @@ public record BackendTarget(Backend backend, List<Target> endpoints, Profile pro
             for (Endpoint e : b.endpoints()) {
                 unique.putIfAbsent(e.hostPort(), new Target(e, registry.state(e.hostPort())));
             }
-            Profile profile = switch (b) {
+            Strategy strategy = switch (b) {
                 case Backend.Service s -> new RoundRobin();
-                case Backend.InferencePool p -> registry.pools()
-                        .<Profile>map(s -> new PluginProfile(s.profileOf(p), s.metrics(), s.staleAfter(), s.timer()))
-                        .orElseGet(() -> new LeastOutstanding(random));
+                case Backend.InferencePool p ->
+                        new PoolStrategy(pools.profileOf(p), pools.metrics(), pools.staleAfter(), pools.timer());
             };
-            out.put(b.id(), new BackendTarget(b, List.copyOf(unique.values()), profile));
+            out.put(b.id(), new BackendTarget(b, List.copyOf(unique.values()), strategy));
         }
-        registry.pools().ifPresent(s -> s.poolEndpoints().accept(poolEndpoints));
+        pools.poolEndpoints().accept(poolEndpoints);
         return out;
     }
 }

@@ -1,5 +1,7 @@
 package io.infergate.router.schedule;
 
+import io.infergate.router.schedule.endpoint.Lease;
+
 import java.time.Duration;
 
 /** The scheduler's decision for one request. */

@@ -1,5 +1,8 @@
 package io.infergate.router.schedule;
 
+import io.infergate.router.schedule.endpoint.Target;
+import io.infergate.router.schedule.framework.PickContext;
+
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -8,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * restarts when a snapshot changes the backend; the shared counter makes concurrent requests
  * take consecutive endpoints.
  */
-public final class RoundRobin implements Profile {
+public final class RoundRobin implements Strategy {
 
     private final AtomicLong next = new AtomicLong();
 

@@ -1,18 +1,28 @@
 package io.infergate.router.schedule;
 
 import io.infergate.common.snapshot.Backend;
+import io.infergate.router.schedule.admission.Admission;
+import io.infergate.router.schedule.endpoint.Lease;
+import io.infergate.router.schedule.endpoint.Target;
+import io.infergate.router.schedule.framework.PickContext;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Picks an endpoint for a request and counts it against the endpoint: filter the endpoints with
- * room under the per-endpoint bound, let the backend's {@link Profile} choose, then take the slot.
+ * room under the per-endpoint bound, let the backend's {@link Strategy} choose, then take the slot.
  *
  * <p>Excess load over the per-endpoint bound is answered at once (503 {@code upstream_saturated})
  * rather than queued. InferencePool requests first pass {@link Admission} when one is configured:
  * a saturated pool sheds sheddable requests and queues the others by priority.
+ *
+ * <p>Endpoints that outlier detection ejected are skipped, unless every endpoint with room is
+ * ejected: then ejection is ignored (a panic mode, as Envoy's), since a maybe-dead endpoint beats
+ * refusing every request.
  */
 public final class Scheduler {
 
@@ -21,6 +31,7 @@ public final class Scheduler {
 
     private final int maxPerEndpoint;
     private final Optional<Admission> admission;
+    private final Predicate<String> ejected;
 
     /** @param maxPerEndpoint concurrent requests per endpoint, {@code <= 0} for unbounded */
     public Scheduler(int maxPerEndpoint) {
@@ -29,8 +40,14 @@ public final class Scheduler {
 
     /** @param admission priority admission of InferencePool requests, when configured */
     public Scheduler(int maxPerEndpoint, Optional<Admission> admission) {
+        this(maxPerEndpoint, admission, key -> false);
+    }
+
+    /** @param ejected whether outlier detection ejected an endpoint ({@code address:port}) */
+    public Scheduler(int maxPerEndpoint, Optional<Admission> admission, Predicate<String> ejected) {
         this.maxPerEndpoint = maxPerEndpoint;
         this.admission = admission;
+        this.ejected = ejected;
     }
 
     /** Picks and counts an endpoint of the backend. */
@@ -43,7 +60,7 @@ public final class Scheduler {
             Admission a = admission.get();
             Admission.Ticket ticket;
             try {
-                ticket = a.admit(backend, context.priority());
+                ticket = a.admit(backend.id(), backend.endpoints(), context.priority());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new Pick.QueueTimeout(java.time.Duration.ZERO);
@@ -61,29 +78,52 @@ public final class Scheduler {
                 case Admission.Ticket.Admitted ok -> onClose = () -> a.released(backend.id());
             }
         }
+        Pick pick = take(backend, context, Set.of(), true);
+        if (!(pick instanceof Pick.Picked p)) {
+            return pick; // no slot was taken, so none is handed over
+        }
+        return new Pick.Picked(new Lease(p.lease().target(), onClose));
+    }
+
+    /**
+     * Picks another endpoint for a retry of an admitted request: not one of {@code tried}, not
+     * ejected (no panic mode here: a retry onto a probably dead endpoint is not worth it), without
+     * passing admission again. Empty when no such endpoint has room.
+     */
+    public Optional<Lease> another(BackendTarget backend, PickContext context, Set<String> tried) {
+        return take(backend, context, tried, false) instanceof Pick.Picked p ? Optional.of(p.lease()) : Optional.empty();
+    }
+
+    private Pick take(BackendTarget backend, PickContext context, Set<String> tried, boolean panic) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            List<Target> room = withRoom(backend.endpoints());
+            List<Target> room = candidates(backend.endpoints(), tried, panic);
             if (room.isEmpty()) {
                 return new Pick.Saturated(maxPerEndpoint);
             }
-            Target chosen = backend.profile().choose(room, context);
+            Target chosen = backend.strategy().choose(room, context);
             if (chosen.state().tryAcquire(maxPerEndpoint)) {
-                return new Pick.Picked(new Lease(chosen, onClose));
+                return new Pick.Picked(new Lease(chosen, () -> { }));
             }
         }
         return new Pick.Saturated(maxPerEndpoint);
     }
 
-    private List<Target> withRoom(List<Target> endpoints) {
-        if (maxPerEndpoint <= 0) {
-            return endpoints;
-        }
+    /** Endpoints with room, not tried, not ejected; with {@code panic}, the ejected ones when nothing else is left. */
+    private List<Target> candidates(List<Target> endpoints, Set<String> tried, boolean panic) {
         List<Target> out = new ArrayList<>(endpoints.size());
+        List<Target> ejectedWithRoom = null;
         for (Target t : endpoints) {
-            if (t.state().outstanding() < maxPerEndpoint) {
-                out.add(t);
+            if ((maxPerEndpoint > 0 && t.state().outstanding() >= maxPerEndpoint) || tried.contains(t.key())) {
+                continue;
             }
+            if (ejected.test(t.key())) {
+                if (panic) {
+                    (ejectedWithRoom == null ? ejectedWithRoom = new ArrayList<>() : ejectedWithRoom).add(t);
+                }
+                continue;
+            }
+            out.add(t);
         }
-        return out;
+        return out.isEmpty() && ejectedWithRoom != null ? ejectedWithRoom : out;
     }
 }

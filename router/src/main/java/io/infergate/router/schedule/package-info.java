@@ -1,2 +1,2 @@
-/** Endpoint picking: per-endpoint outstanding-request state and bounds, the filter → scorer → picker framework with its configuration and registry, pool saturation and priority admission. */
+/** The scheduler: one request on one backend, from admission through choosing an endpoint to the counted lease; Service backends in turn, InferencePool backends by their profile. */
 package io.infergate.router.schedule;

@@ -12,16 +12,15 @@ import io.infergate.router.match.RouteTableCompiler;
 import io.infergate.router.match.SocketKey;
 import io.infergate.router.observe.RouterMetrics;
 import io.infergate.router.schedule.BackendTarget;
-import io.infergate.router.schedule.EndpointRegistry;
-import io.infergate.router.schedule.RouterCount;
-
+import io.infergate.router.schedule.PoolProfiles;
+import io.infergate.router.schedule.endpoint.EndpointRegistry;
+import io.infergate.router.schedule.framework.RouterCount;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.random.RandomGenerator;
 
 /**
  * Applies snapshots: decode, validate, compile, open the sockets the new snapshot needs, swap it in,
@@ -60,7 +59,7 @@ public final class SnapshotStore {
     private final EndpointRegistry endpoints;
     private final RouterMetrics metrics;
     private final String bindAddress;
-    private final RandomGenerator random;
+    private final PoolProfiles pools;
     private final RouterCount routers;
     private final ReentrantLock applyLock = new ReentrantLock();
 
@@ -68,25 +67,20 @@ public final class SnapshotStore {
      * @param serving     the reference requests read
      * @param sockets     the public sockets to open and close
      * @param endpoints   live endpoint state, kept across snapshots
+     * @param pools       how InferencePool backends are compiled (profiles, metrics, the scraper)
      * @param metrics     apply and rejection counters
      * @param bindAddress where listeners of Gateways without addresses are served
-     * @param random      tie-breaks of the least-outstanding profile
+     * @param routers     set to each applied snapshot's router count, for the plugins that read it
      */
-    public SnapshotStore(Serving serving, PublicSockets sockets, EndpointRegistry endpoints, RouterMetrics metrics,
-                         String bindAddress, RandomGenerator random) {
-        this(serving, sockets, endpoints, metrics, bindAddress, random, new RouterCount());
-    }
-
-    /** @param routers set to each applied snapshot's router count, for the plugins that read it */
-    public SnapshotStore(Serving serving, PublicSockets sockets, EndpointRegistry endpoints, RouterMetrics metrics,
-                         String bindAddress, RandomGenerator random, RouterCount routers) {
+    public SnapshotStore(Serving serving, PublicSockets sockets, EndpointRegistry endpoints, PoolProfiles pools,
+                         RouterMetrics metrics, String bindAddress, RouterCount routers) {
         this.routers = routers;
         this.serving = serving;
         this.sockets = sockets;
         this.endpoints = endpoints;
         this.metrics = metrics;
         this.bindAddress = bindAddress;
-        this.random = random;
+        this.pools = pools;
     }
 
     /** Applies the wire form of a snapshot. */
@@ -119,7 +113,7 @@ public final class SnapshotStore {
 
     private Outcome swapIn(Snapshot snapshot, String id, RouteTable routes) {
         CompiledSnapshot compiled = new CompiledSnapshot(id, snapshot, routes,
-                BackendTarget.compileAll(snapshot.backends(), endpoints, random));
+                BackendTarget.compileAll(snapshot.backends(), endpoints, pools));
         Set<SocketKey> needed = routes.socketKeys();
         Set<SocketKey> failed = sockets.openAll(needed);
         routers.set(snapshot.routers());

@@ -2,12 +2,12 @@ package io.infergate.router.proxy;
 
 import io.infergate.common.snapshot.Endpoint;
 import io.infergate.router.RouterConfig;
-import io.infergate.router.endpoints.ScrapeSettings;
-import io.infergate.router.schedule.SchedulerConfig;
-import io.infergate.router.schedule.SchedulerConfig.PluginSpec;
-import io.infergate.router.schedule.SchedulerConfig.ProfileSpec;
-import io.infergate.router.schedule.SchedulerConfig.Ref;
-import io.infergate.router.schedule.SchedulingSettings;
+import io.infergate.router.schedule.PoolSettings;
+import io.infergate.router.schedule.framework.SchedulerConfig.PluginSpec;
+import io.infergate.router.schedule.framework.SchedulerConfig.ProfileSpec;
+import io.infergate.router.schedule.framework.SchedulerConfig.Ref;
+import io.infergate.router.schedule.framework.SchedulerConfig;
+import io.infergate.router.scrape.ScrapeSettings;
 import io.infergate.router.testing.Http;
 import io.infergate.router.testing.RouterFixture;
 import io.infergate.simulator.SimulatedPod;
@@ -66,9 +66,9 @@ class PoolProfilesTest {
                 List.of(new ProfileSpec("default", List.of(new Ref("prefix", 1.0), new Ref("max", null))),
                         new ProfileSpec("uniform", List.of(new Ref("random", null)))),
                 Map.of(spreadPool.namespace() + "/" + spreadPool.name(), "uniform"));
-        SchedulingSettings d = SchedulingSettings.defaults();
-        router = RouterFixture.start(RouterConfig.defaults("127.0.0.1", 0, RouterFixture.TOKEN).withScheduling(
-                new SchedulingSettings(new ScrapeSettings(Duration.ofMillis(50), Duration.ofSeconds(1),
+        PoolSettings d = PoolSettings.defaults();
+        router = RouterFixture.start(RouterConfig.defaults("127.0.0.1", 0, RouterFixture.TOKEN).withPools(
+                new PoolSettings(new ScrapeSettings(Duration.ofMillis(50), Duration.ofSeconds(1),
                         Duration.ofSeconds(30), 16), d.admission(), d.saturation(), config)));
         port = Http.freePort();
         Http.Reply put = router.put(snapshot(List.of(gateway("gw", listener("http", port))),

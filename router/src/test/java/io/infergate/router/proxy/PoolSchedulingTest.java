@@ -1,8 +1,8 @@
 package io.infergate.router.proxy;
 
 import io.infergate.router.RouterConfig;
-import io.infergate.router.endpoints.ScrapeSettings;
-import io.infergate.router.schedule.SchedulingSettings;
+import io.infergate.router.schedule.PoolSettings;
+import io.infergate.router.scrape.ScrapeSettings;
 import io.infergate.router.testing.Http;
 import io.infergate.router.testing.RouterFixture;
 import io.infergate.simulator.SimulatedPod;
@@ -48,10 +48,10 @@ class PoolSchedulingTest {
             endpoints.add(endpoint("127.0.0.1", pod.port(), pod.podName()));
         }
         // a generous staleness bound: a scrape delayed by a busy test machine must not filter a pod
-        SchedulingSettings d = SchedulingSettings.defaults();
-        router = RouterFixture.start(RouterConfig.defaults("127.0.0.1", 0, RouterFixture.TOKEN).withScheduling(
-                new SchedulingSettings(new ScrapeSettings(Duration.ofMillis(50), Duration.ofSeconds(1),
-                        Duration.ofSeconds(30), 16), d.admission(), d.saturation(), d.plugins())));
+        PoolSettings d = PoolSettings.defaults();
+        router = RouterFixture.start(RouterConfig.defaults("127.0.0.1", 0, RouterFixture.TOKEN).withPools(
+                new PoolSettings(new ScrapeSettings(Duration.ofMillis(50), Duration.ofSeconds(1),
+                        Duration.ofSeconds(30), 16), d.admission(), d.saturation(), d.scheduler())));
         port = Http.freePort();
         var sims = pool("prefix-sims", endpoints.toArray(io.infergate.common.snapshot.Endpoint[]::new));
         Http.Reply put = router.put(snapshot(List.of(gateway("gw", listener("http", port))),

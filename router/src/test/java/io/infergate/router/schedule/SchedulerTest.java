@@ -1,8 +1,16 @@
 package io.infergate.router.schedule;
 
 import io.infergate.common.snapshot.Backend;
+import io.infergate.router.schedule.endpoint.EndpointRegistry;
+import io.infergate.router.schedule.endpoint.Lease;
+import io.infergate.router.schedule.framework.PickContext;
+import io.infergate.router.schedule.framework.PluginTimer;
+import io.infergate.router.schedule.framework.Profile;
+import io.infergate.router.schedule.plugins.picker.MaxScorePicker;
+import io.infergate.router.schedule.plugins.scorer.OutstandingRequestsScorer;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,8 +28,17 @@ class SchedulerTest {
 
     private static final PickContext CTX = new PickContext("rid", Optional.empty());
 
+    /**
+     * Pools without metrics, picked by the outstanding-requests scorer and the max-score picker
+     * (seeded ties): the load this router put on each endpoint is all there is to go by.
+     */
+    private static final PoolProfiles POOLS = new PoolProfiles(new Profile("least-outstanding", List.of(),
+            List.of(new Profile.Weighted(new OutstandingRequestsScorer("outstanding"), 1)),
+            new MaxScorePicker("max", new Random(7))), key -> Optional.empty(), Duration.ofSeconds(1),
+            PluginTimer.none(), endpoints -> { });
+
     private static BackendTarget compile(Backend b, EndpointRegistry registry) {
-        return BackendTarget.compileAll(List.of(b), registry, new Random(7)).get(b.id());
+        return BackendTarget.compileAll(List.of(b), registry, POOLS).get(b.id());
     }
 
     private static String pickKey(Scheduler s, BackendTarget b, List<Lease> keep) {
@@ -105,5 +122,40 @@ class SchedulerTest {
         BackendTarget after = compile(pool("p", endpoint("10.0.0.2", 80, "b"), endpoint("10.0.0.1", 80, "a")), registry);
         String next = pickKey(s, after, held);
         assertEquals(busy.equals("a") ? "b" : "a", next, "the busy endpoint is still known to be busy");
+    }
+
+    @Test
+    void ejectedEndpointsAreSkippedUnlessAllAreEjected() {
+        BackendTarget b = compile(service("s", 80, endpoint("10.0.0.1", 80, "a"), endpoint("10.0.0.2", 80, "b"),
+                endpoint("10.0.0.3", 80, "c")), new EndpointRegistry());
+        java.util.Set<String> ejected = new java.util.HashSet<>(java.util.Set.of("10.0.0.2:80"));
+        Scheduler s = new Scheduler(0, Optional.empty(), ejected::contains);
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            try (Lease l = ((Pick.Picked) s.pick(b, CTX)).lease()) {
+                order.add(l.target().endpoint().pod().orElseThrow());
+            }
+        }
+        assertEquals(List.of("a", "c", "a", "c"), order);
+        ejected.addAll(java.util.Set.of("10.0.0.1:80", "10.0.0.3:80"));
+        java.util.Set<String> all = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            try (Lease l = ((Pick.Picked) s.pick(b, CTX)).lease()) {
+                all.add(l.target().endpoint().pod().orElseThrow());
+            }
+        }
+        assertEquals(java.util.Set.of("a", "b", "c"), all, "all ejected: panic, ejection ignored");
+    }
+
+    @Test
+    void anotherSkipsTriedAndEjectedEndpointsAndNeverPanics() {
+        BackendTarget b = compile(service("s", 80, endpoint("10.0.0.1", 80, "a"), endpoint("10.0.0.2", 80, "b"),
+                endpoint("10.0.0.3", 80, "c")), new EndpointRegistry());
+        Scheduler s = new Scheduler(0, Optional.empty(), "10.0.0.3:80"::equals);
+        try (Lease l = s.another(b, CTX, java.util.Set.of("10.0.0.1:80")).orElseThrow()) {
+            assertEquals("b", l.target().endpoint().pod().orElseThrow());
+            assertEquals(1, l.target().state().outstanding(), "the retry's slot is counted");
+        }
+        assertEquals(Optional.empty(), s.another(b, CTX, java.util.Set.of("10.0.0.1:80", "10.0.0.2:80")));
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class Engine {
 
-    private final Scheduler scheduler;
+    private final BatchScheduler scheduler;
     private final TextGenerator generator;
     private final EngineListener listener;
     private final Ticker ticker;
@@ -24,12 +24,12 @@ public final class Engine {
     private final long loraLoadNanos;
 
     /** Fixed TTFT and ITL, real time. */
-    public Engine(Scheduler scheduler, TextGenerator generator, Duration timeToFirstToken,
+    public Engine(BatchScheduler scheduler, TextGenerator generator, Duration timeToFirstToken,
                   Duration interTokenLatency, EngineListener listener) {
         this(scheduler, generator, Timing.fixed(timeToFirstToken, interTokenLatency), listener, Ticker.SYSTEM);
     }
 
-    public Engine(Scheduler scheduler, TextGenerator generator, Timing timing, EngineListener listener,
+    public Engine(BatchScheduler scheduler, TextGenerator generator, Timing timing, EngineListener listener,
                   Ticker ticker) {
         this.scheduler = scheduler;
         this.generator = generator;

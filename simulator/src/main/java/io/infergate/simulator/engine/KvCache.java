@@ -20,7 +20,7 @@ import java.util.Set;
  * become cached in reverse order, so a sequence's tail blocks are evicted before its prefix, as in
  * vLLM. Only full prompt blocks are hashed and shared; decode blocks are private and dropped.
  *
- * <p>Not thread-safe: the {@link Scheduler} calls it under its lock.
+ * <p>Not thread-safe: the {@link BatchScheduler} calls it under its lock.
  */
 final class KvCache {
 

@@ -11,7 +11,7 @@ import java.util.function.Predicate;
  * adapter that no running sequence uses. (vLLM keeps {@code max_loras} adapters in GPU slots and
  * more in host memory; the simulator models only the GPU slots.)
  *
- * <p>Not thread-safe: the {@link Scheduler} calls it under its lock.
+ * <p>Not thread-safe: the {@link BatchScheduler} calls it under its lock.
  */
 final class LoraSlots {
 

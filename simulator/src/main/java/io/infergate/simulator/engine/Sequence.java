@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Sequence implements AutoCloseable {
 
-    private final Scheduler scheduler;
+    private final BatchScheduler scheduler;
     private final ServedModel model;
     private final int promptTokens;
     /** The prompts' blocks when the scheduler runs a prefix cache; null otherwise. */
@@ -27,7 +27,7 @@ public final class Sequence implements AutoCloseable {
     private volatile long prefillStart;
     private volatile boolean prefillScheduled;
 
-    Sequence(Scheduler scheduler, ServedModel model, int promptTokens, PromptBlocks prompts) {
+    Sequence(BatchScheduler scheduler, ServedModel model, int promptTokens, PromptBlocks prompts) {
         this.scheduler = scheduler;
         this.model = model;
         this.promptTokens = promptTokens;

@@ -1,6 +1,6 @@
 package io.infergate.simulator.metrics;
 
-import io.infergate.simulator.engine.Scheduler;
+import io.infergate.simulator.engine.BatchScheduler;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
@@ -13,12 +13,12 @@ import java.nio.charset.StandardCharsets;
 public final class MetricsHandler implements Handler {
 
     private final String modelName;
-    private final Scheduler scheduler;
+    private final BatchScheduler scheduler;
     private final EngineMetrics metrics;
     private final int blockSize;
     private final int maxLoras;
 
-    public MetricsHandler(String modelName, Scheduler scheduler, EngineMetrics metrics, int blockSize, int maxLoras) {
+    public MetricsHandler(String modelName, BatchScheduler scheduler, EngineMetrics metrics, int blockSize, int maxLoras) {
         this.modelName = modelName;
         this.scheduler = scheduler;
         this.metrics = metrics;

@@ -89,7 +89,7 @@ class EngineTest {
     }
 
     private Engine engine(boolean prefixCaching, Timing timing) {
-        Scheduler scheduler = new Scheduler(8, 8, 4, 4, 1_000, prefixCaching, ticker);
+        BatchScheduler scheduler = new BatchScheduler(8, 8, 4, 4, 1_000, prefixCaching, ticker);
         return new Engine(scheduler, new TextGenerator(0), timing, recorder, ticker);
     }
 

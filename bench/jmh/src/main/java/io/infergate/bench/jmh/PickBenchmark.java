@@ -2,21 +2,23 @@ package io.infergate.bench.jmh;
 
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
-import io.infergate.router.endpoints.EndpointMetrics;
-import io.infergate.router.endpoints.Metrics;
-import io.infergate.router.schedule.Admission;
 import io.infergate.router.schedule.BackendTarget;
-import io.infergate.router.schedule.EndpointRegistry;
 import io.infergate.router.schedule.Pick;
-import io.infergate.router.schedule.PickContext;
-import io.infergate.router.schedule.PluginTimer;
-import io.infergate.router.schedule.PoolScheduling;
-import io.infergate.router.schedule.RouterCount;
-import io.infergate.router.schedule.SaturationDetector;
+import io.infergate.router.schedule.PoolProfiles;
 import io.infergate.router.schedule.Scheduler;
-import io.infergate.router.schedule.SchedulerConfig;
-import io.infergate.router.schedule.SchedulingProfile;
+import io.infergate.router.schedule.admission.Admission;
+import io.infergate.router.schedule.admission.SaturationDetector;
+import io.infergate.router.schedule.endpoint.EndpointRegistry;
+import io.infergate.router.schedule.framework.PickContext;
+import io.infergate.router.schedule.framework.PluginHandle;
+import io.infergate.router.schedule.framework.PluginTimer;
+import io.infergate.router.schedule.framework.Profile;
+import io.infergate.router.schedule.framework.Profiles;
+import io.infergate.router.schedule.framework.RouterCount;
+import io.infergate.router.schedule.framework.SchedulerConfig;
 import io.infergate.router.schedule.plugins.BuiltInPlugins;
+import io.infergate.router.scrape.EndpointMetrics;
+import io.infergate.router.scrape.Metrics;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -100,16 +102,14 @@ public class PickBenchmark {
         // stale-after 1 h: samples stamped at setup stay fresh for the whole run; the 3 stamped
         // 2 h ago are stale, as a pod that stopped answering would be.
         Duration staleAfter = Duration.ofHours(1);
-        RandomGenerator random = new SplittableRandom(7);
         // Three routers: the default prefix scorer (mode auto) then runs its rendezvous path, the
         // costlier one (a router alone runs local-index, a subset of it).
-        SchedulingProfile profile = SchedulerConfig.primary(SchedulerConfig.defaults().build(BuiltInPlugins.registry(
-                RandomGenerator.of("L64X128MixRandom"), new RouterCount(3))));
-        EndpointRegistry registry = new EndpointRegistry(new PoolScheduling(profile, lookup, staleAfter,
-                PluginTimer.none(), e -> { }));
+        Profile profile = Profiles.build(SchedulerConfig.defaults(), BuiltInPlugins.registry(
+                new PluginHandle(RandomGenerator.of("L64X128MixRandom"), new RouterCount(3)))).primary();
+        PoolProfiles pools = new PoolProfiles(profile, lookup, staleAfter, PluginTimer.none(), e -> { });
         Backend.InferencePool backend = new Backend.InferencePool(Backend.InferencePool.idOf("bench", "vllm"), "bench",
                 "vllm", Backend.AppProtocol.HTTP, endpoints, Optional.empty());
-        pool = BackendTarget.compileAll(List.of(backend), registry, random).get(backend.id());
+        pool = BackendTarget.compileAll(List.of(backend), new EndpointRegistry(), pools).get(backend.id());
         // The router's defaults: saturation 5 waiting / 80 % KV; this pool's mean load is below 1.
         Admission admission = new Admission(Admission.Settings.defaults(), SaturationDetector.defaults(), lookup,
                 staleAfter);

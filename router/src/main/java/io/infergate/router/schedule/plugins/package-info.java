@@ -1,2 +1,2 @@
-/** The built-in scheduling plugins: scorers over queue, KV cache, prefix, LoRA and outstanding load, and the pickers. */
+/** The registration of every built-in plugin type: the one list a new plugin is added to. */
 package io.infergate.router.schedule.plugins;

@@ -1,7 +1,10 @@
 package io.infergate.router.schedule.plugins;
 
-import io.infergate.router.schedule.EndpointView;
-import io.infergate.router.schedule.PickContext;
+import io.infergate.router.schedule.framework.EndpointView;
+import io.infergate.router.schedule.framework.PickContext;
+import io.infergate.router.schedule.framework.PluginHandle;
+import io.infergate.router.schedule.plugins.picker.RandomPicker;
+import io.infergate.router.schedule.plugins.picker.RoundRobinPicker;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -11,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
-import static io.infergate.router.schedule.Views.view;
+import static io.infergate.router.testing.Views.view;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,7 +58,7 @@ class BaselinePickerTest {
 
     @Test
     void bothAreRegistered() {
-        var registry = BuiltInPlugins.registry(new SplittableRandom(1));
+        var registry = BuiltInPlugins.registry(PluginHandle.alone(new SplittableRandom(1)));
         assertTrue(registry.factory(RandomPicker.TYPE).isPresent());
         assertTrue(registry.factory(RoundRobinPicker.TYPE).isPresent());
     }

@@ -1,0 +1,129 @@
+package io.infergate.conformance;
+
+import io.infergate.controller.status.Condition;
+import io.infergate.controller.status.ConditionStatus;
+import io.infergate.controller.status.ObjectKey;
+import io.infergate.controller.status.ObjectStatus;
+import io.infergate.controller.status.StatusPlan;
+import jakarta.json.JsonObject;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * One test's manifests as served: their status (what the controller would write) and requests
+ * to their Gateways, playing upstream's {@code GatewayAndHTTPRoutesMustBeAccepted} and
+ * {@code MakeRequestAndExpectEventuallyConsistentResponse}. The router already serves exactly
+ * these manifests when this exists, so each request is made once.
+ */
+final class Served {
+
+    private static final String GATEWAY_API = "gateway.networking.k8s.io/v1";
+
+    private final ConformanceEnv env;
+    private final StatusPlan status;
+
+    Served(ConformanceEnv env, StatusPlan status) {
+        this.env = env;
+        this.status = status;
+    }
+
+    ConformanceEnv env() {
+        return env;
+    }
+
+    /** The status the controller planned for these manifests, as stamped once the router held them. */
+    StatusPlan status() {
+        return status;
+    }
+
+    /** {@code address:port} strings are not needed: the Gateway's first status address and a listener port. */
+    record Address(String ip, int port) {
+    }
+
+    /**
+     * The address of a Gateway in {@code gateway-conformance-infra} from its status, with the
+     * port that stands in for 80, after checking it is Accepted and Programmed (the router holds it).
+     */
+    Address gateway(String name) {
+        return gateway(name, env.port80());
+    }
+
+    Address gateway(String name, int port) {
+        ObjectStatus.GatewayStatus gw = (ObjectStatus.GatewayStatus) status
+                .get(new ObjectKey(GATEWAY_API, "Gateway", ConformanceEnv.INFRA, name))
+                .orElseGet(() -> fail("no status for Gateway " + name));
+        assertCondition(gw.conditions(), "Accepted", true, null, "Gateway " + name);
+        assertCondition(gw.conditions(), "Programmed", true, null, "Gateway " + name);
+        return new Address(gw.addresses().getFirst().value(), port);
+    }
+
+    /** Asserts a condition of the route's status entry for the parent Gateway {@code gateway}. */
+    void routeCondition(String namespace, String route, String gateway, String type, boolean isTrue, String reason) {
+        ObjectStatus.HttpRouteStatus s = (ObjectStatus.HttpRouteStatus) status
+                .get(new ObjectKey(GATEWAY_API, "HTTPRoute", namespace, route))
+                .orElseGet(() -> fail("no status for HTTPRoute " + namespace + "/" + route + " among " + status.byKey().keySet()));
+        List<ObjectStatus.ParentStatus> parents = s.parents().stream()
+                .filter(p -> p.parentRef().name().equals(gateway)).toList();
+        if (parents.isEmpty()) {
+            fail("HTTPRoute " + namespace + "/" + route + " has no status for parent " + gateway + ": " + s);
+        }
+        assertCondition(parents.getFirst().conditions(), type, isTrue, reason, "HTTPRoute " + route);
+    }
+
+    /** No parent of the route is Accepted=True (upstream HTTPRouteMustHaveNoAcceptedParents). */
+    void noAcceptedParents(String namespace, String route) {
+        ObjectStatus.HttpRouteStatus s = (ObjectStatus.HttpRouteStatus) status
+                .get(new ObjectKey(GATEWAY_API, "HTTPRoute", namespace, route))
+                .orElseGet(() -> fail("no status for HTTPRoute " + namespace + "/" + route));
+        for (ObjectStatus.ParentStatus p : s.parents()) {
+            boolean accepted = p.conditions().stream()
+                    .anyMatch(c -> c.type().equals("Accepted") && c.status() == ConditionStatus.TRUE);
+            assertEquals(false, accepted, "HTTPRoute " + route + " is accepted by " + p.parentRef());
+        }
+    }
+
+    /** Every listener of the Gateway counts 0 attached routes (upstream GatewayMustHaveZeroRoutes). */
+    void zeroRoutes(String gateway) {
+        ObjectStatus.GatewayStatus gw = (ObjectStatus.GatewayStatus) status
+                .get(new ObjectKey(GATEWAY_API, "Gateway", ConformanceEnv.INFRA, gateway))
+                .orElseGet(() -> fail("no status for Gateway " + gateway));
+        gw.listeners().forEach(l -> assertEquals(0, l.attachedRoutes(), "Gateway " + gateway + " listener " + l.name()));
+    }
+
+    /** Accepted=True and ResolvedRefs=True for the parent (upstream's usual preamble). */
+    void routeAccepted(String route, String gateway) {
+        routeCondition(ConformanceEnv.INFRA, route, gateway, "Accepted", true, "Accepted");
+        routeCondition(ConformanceEnv.INFRA, route, gateway, "ResolvedRefs", true, "ResolvedRefs");
+    }
+
+    /** Sends the row's request to the address and checks the answer. */
+    JsonObject check(Address at, Expected row) {
+        return row.verify(send(at, row), at.ip(), at.port());
+    }
+
+    /** Sends the row's request to the Gateway, on the row's listener port, and checks the answer. */
+    JsonObject check(String gateway, Expected row) {
+        return check(gateway(gateway, env.port(row.listener())), row);
+    }
+
+    RoundTrip.Response send(Address at, Expected row) {
+        return env.client().send(at.ip(), at.port(), row.toRequest());
+    }
+
+    private static void assertCondition(List<Condition> conditions, String type, boolean isTrue, String reason,
+                                        String what) {
+        Optional<Condition> c = conditions.stream().filter(x -> x.type().equals(type)).findFirst();
+        if (c.isEmpty()) {
+            fail(what + " has no " + type + " condition: " + conditions);
+        }
+        assertEquals(isTrue ? ConditionStatus.TRUE : ConditionStatus.FALSE, c.get().status(),
+                what + " " + type + ": " + c.get());
+        if (reason != null) {
+            assertEquals(reason, c.get().reason(), what + " " + type + " reason: " + c.get());
+        }
+    }
+}

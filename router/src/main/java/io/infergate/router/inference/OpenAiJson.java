@@ -1,0 +1,63 @@
+package io.infergate.router.inference;
+
+import jakarta.json.Json;
+import jakarta.json.JsonBuilderFactory;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
+import jakarta.json.JsonValue;
+import jakarta.json.JsonWriter;
+import jakarta.json.JsonWriterFactory;
+import jakarta.json.stream.JsonParsingException;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads and rewrites whole JSON objects of OpenAI bodies (a request whose model is rewritten, a
+ * response or one SSE event whose model is restored). The factories are created once: each
+ * {@code Json.createX} call repeats a ServiceLoader scan.
+ */
+final class OpenAiJson {
+
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+    private static final JsonWriterFactory WRITERS = Json.createWriterFactory(Map.of());
+    static final JsonBuilderFactory BUILDERS = Json.createBuilderFactory(Map.of());
+
+    private OpenAiJson() {
+    }
+
+    /** The object in {@code bytes}; empty when they are not one JSON object. */
+    static Optional<JsonObject> object(byte[] bytes, int offset, int length) {
+        try (JsonReader r = READERS.createReader(new ByteArrayInputStream(bytes, offset, length))) {
+            JsonValue v = r.readValue();
+            return v instanceof JsonObject o ? Optional.of(o) : Optional.empty();
+        } catch (JsonParsingException | IllegalStateException e) {
+            return Optional.empty();
+        } catch (JsonException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code o} with its top-level {@code model} set to {@code model}, field order kept, as UTF-8. */
+    static byte[] withModel(JsonObject o, String model) {
+        return write(BUILDERS.createObjectBuilder(o).add("model", model).build());
+    }
+
+    /** {@code "model":"<name>"} as the writer encodes it (escapes included), without braces. */
+    static byte[] modelField(String name) {
+        byte[] object = write(BUILDERS.createObjectBuilder().add("model", name).build());
+        return java.util.Arrays.copyOfRange(object, 1, object.length - 1);
+    }
+
+    static byte[] write(JsonObject o) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonWriter w = WRITERS.createWriter(out)) {
+            w.writeObject(o);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,36 @@
+package io.infergate.router.schedule;
+
+import io.infergate.router.schedule.admission.Admission;
+import io.infergate.router.schedule.admission.SaturationDetector;
+import io.infergate.router.schedule.framework.SchedulerConfig;
+import io.infergate.router.scrape.ScrapeSettings;
+
+import java.util.Objects;
+
+/**
+ * How InferencePool requests are scheduled (scraping, admission, saturation, the scheduler configuration), read once by Main.
+ *
+ * @param scrape     metrics scraping and staleness
+ * @param admission  the per-pool queue
+ * @param saturation when a pool counts as saturated
+ * @param scheduler  the scheduler configuration (the built-in default when no file is given)
+ */
+public record PoolSettings(ScrapeSettings scrape, Admission.Settings admission, SaturationDetector saturation,
+                                 SchedulerConfig scheduler) {
+    public PoolSettings {
+        Objects.requireNonNull(scrape, "scrape");
+        Objects.requireNonNull(admission, "admission");
+        Objects.requireNonNull(saturation, "saturation");
+        Objects.requireNonNull(scheduler, "scheduler");
+    }
+
+    public static PoolSettings defaults() {
+        return new PoolSettings(ScrapeSettings.defaults(), Admission.Settings.defaults(),
+                SaturationDetector.defaults(), SchedulerConfig.defaults());
+    }
+
+    /** A copy with another plugin configuration. */
+    public PoolSettings withScheduler(SchedulerConfig config) {
+        return new PoolSettings(scrape, admission, saturation, config);
+    }
+}

@@ -1,0 +1,23 @@
+package io.infergate.router.schedule;
+
+import io.infergate.router.schedule.endpoint.Target;
+import io.infergate.router.schedule.framework.PickContext;
+
+import java.util.List;
+
+/**
+ * How one backend chooses an endpoint among candidates that all have room under the per-endpoint
+ * concurrency bound (the scheduler filters them first): Services take their endpoints in turn,
+ * InferencePools run their {@link io.infergate.router.schedule.framework.Profile profile}.
+ */
+public sealed interface Strategy permits RoundRobin, PoolStrategy {
+
+    /**
+     * Chooses one of the candidates.
+     *
+     * @param candidates never empty; in snapshot order
+     * @param context    the request
+     * @return one of {@code candidates}
+     */
+    Target choose(List<Target> candidates, PickContext context);
+}

@@ -1,0 +1,28 @@
+package io.infergate.router.schedule.framework;
+
+import java.util.Optional;
+
+/**
+ * What plugins may know about the request being scheduled.
+ *
+ * @param requestId the request id (for logs)
+ * @param model     the OpenAI {@code model}, when the request is an inference request
+ * @param prompt    the prompt text the prefix plugins hash: {@code prompt} of a completion, the
+ *                  JSON of {@code messages} of a chat completion; empty when there is none
+ * @param priority  the InferenceObjective's priority (0 when absent or unknown)
+ * @param adapter   the LoRA adapter the request names: its model, when the pool's servers list
+ *                  that model as an adapter (known from their metrics)
+ */
+public record PickContext(String requestId, Optional<String> model, String prompt, int priority,
+                          Optional<String> adapter) {
+    public PickContext {
+        model = model == null ? Optional.empty() : model;
+        prompt = prompt == null ? "" : prompt;
+        adapter = adapter == null ? Optional.empty() : adapter;
+    }
+
+    /** A request without prompt, priority or adapter. */
+    public PickContext(String requestId, Optional<String> model) {
+        this(requestId, model, "", 0, Optional.empty());
+    }
+}

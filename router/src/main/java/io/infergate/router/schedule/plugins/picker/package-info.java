@@ -1,0 +1,2 @@
+/** The built-in pickers: max score, weighted random, random, round robin. */
+package io.infergate.router.schedule.plugins.picker;

@@ -1,0 +1,69 @@
+package io.infergate.router.scrape;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * One scraped endpoint: its address, its kept-alive connection and where its current scrape
+ * stands. Owned by the scrape loop's thread, except {@link #removed}, which {@code follow} sets.
+ */
+final class ScrapeTarget {
+
+    /** Where the endpoint's scrape stands. */
+    enum State {
+        /** Waiting for {@link #due}; the connection (if any) idles with read interest to notice a close. */
+        IDLE,
+        /** A new connection is being opened. */
+        CONNECTING,
+        /** The request is (partly) written. */
+        WRITING,
+        /** Waiting for (the rest of) the reply. */
+        READING
+    }
+
+    final String hostPort;
+    final EngineType engine;
+    final InetSocketAddress address;
+    private final byte[] request;
+    final HttpReply reply = new HttpReply();
+
+    SocketChannel channel;
+    SelectionKey key;
+    State state = State.IDLE;
+    ByteBuffer pending; // the unwritten rest of the request
+    long due;
+    long started;
+    long deadline;
+    /** Whether the current scrape runs on a connection an earlier scrape opened (then a close before any reply byte is retried once). */
+    boolean reused;
+    boolean retried;
+    Duration backoff;
+    volatile boolean removed;
+
+    ScrapeTarget(String hostPort, String host, int port, EngineType engine, Duration interval) {
+        this.hostPort = hostPort;
+        this.engine = engine;
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        // Endpoints are pod IPs, so this does not look anything up (it would on the caller's
+        // thread, never on the scrape loop's).
+        this.address = new InetSocketAddress(bare, port);
+        String authority = (bare.contains(":") ? "[" + bare + "]" : bare) + ":" + port;
+        this.request = ("GET /metrics HTTP/1.1\r\nHost: " + authority
+                + "\r\nAccept: text/plain\r\nUser-Agent: infergate-router\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        this.backoff = interval;
+    }
+
+    /** The request, ready to be written from its start. */
+    ByteBuffer request() {
+        return ByteBuffer.wrap(request);
+    }
+
+    /** Whether a scrape is under way. */
+    boolean inFlight() {
+        return state != State.IDLE;
+    }
+}

@@ -1,0 +1,229 @@
+package io.infergate.router.schedule.plugins.prefix;
+
+import io.infergate.router.schedule.framework.EndpointView;
+import io.infergate.router.schedule.framework.Parameters;
+import io.infergate.router.schedule.framework.PickContext;
+import io.infergate.router.schedule.framework.Plugin;
+import io.infergate.router.schedule.framework.PluginHandle;
+import io.infergate.router.schedule.framework.RouterCount;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+import static io.infergate.router.testing.Views.metrics;
+import static io.infergate.router.testing.Views.view;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PrefixCacheScorerTest {
+
+    private static Plugin.Scorer scorer(String mode) {
+        return PrefixCacheScorer.create("prefix", new Parameters("prefix", Map.of("mode", mode)),
+                PluginHandle.alone(new SplittableRandom(1)));
+    }
+
+    private static Plugin.Scorer auto(RouterCount routers) {
+        return PrefixCacheScorer.create("prefix", new Parameters("prefix", Map.of()),
+                new PluginHandle(new SplittableRandom(1), routers));
+    }
+
+    private static PickContext request(String prompt) {
+        return new PickContext("r", Optional.of("m"), prompt, 0, Optional.empty());
+    }
+
+    /** A prompt of {@code blocks} distinct 64-char blocks starting with {@code system}. */
+    private static String prompt(int seed) {
+        return ("system prompt number " + seed + " ").repeat(20);
+    }
+
+    private static int assigned(Plugin.Scorer s, String prompt, List<EndpointView> candidates) {
+        double[] scores = s.score(request(prompt), candidates);
+        for (int i = 0; i < scores.length; i++) {
+            if (scores[i] == 1) {
+                return i;
+            }
+        }
+        throw new AssertionError("no endpoint assigned");
+    }
+
+    private static List<EndpointView> endpoints(int... ns) {
+        List<EndpointView> out = new ArrayList<>();
+        for (int n : ns) {
+            out.add(view(n, 0, null));
+        }
+        return out;
+    }
+
+    @Test
+    void twoIndependentRoutersAssignEveryPrefixToTheSameEndpoint() {
+        Plugin.Scorer one = scorer("rendezvous");
+        Plugin.Scorer two = scorer("rendezvous");
+        List<EndpointView> pool = endpoints(1, 2, 3, 4, 5);
+        Map<String, Integer> spread = new HashMap<>();
+        for (int i = 0; i < 200; i++) {
+            int a = assigned(one, prompt(i), pool);
+            assertEquals(a, assigned(two, prompt(i), endpoints(1, 2, 3, 4, 5)), "prompt " + i);
+            spread.merge(pool.get(a).key(), 1, Integer::sum);
+        }
+        assertEquals(5, spread.size(), "prefixes spread over every endpoint: " + spread);
+    }
+
+    @Test
+    void removingAnEndpointMovesOnlyTheKeysItWasAssigned() {
+        Plugin.Scorer s = scorer("rendezvous");
+        List<EndpointView> five = endpoints(1, 2, 3, 4, 5);
+        List<EndpointView> four = endpoints(1, 2, 4, 5);
+        int moved = 0;
+        for (int i = 0; i < 200; i++) {
+            String before = five.get(assigned(s, prompt(i), five)).key();
+            String after = four.get(assigned(s, prompt(i), four)).key();
+            if (before.equals("10.0.0.3:8000")) {
+                moved++;
+            } else {
+                assertEquals(before, after, "prompt " + i + " moved although its endpoint stayed");
+            }
+        }
+        assertTrue(moved > 0, "endpoint 3 was assigned some prompts");
+    }
+
+    @Test
+    void anOverloadedEndpointIsSkippedForTheNextInRendezvousOrder() {
+        Plugin.Scorer s = scorer("rendezvous");
+        List<EndpointView> idle = endpoints(1, 2, 3);
+        int first = assigned(s, prompt(42), idle);
+        List<EndpointView> busy = new ArrayList<>(idle);
+        // load 10 on the assigned one, 0 elsewhere: capacity ⌈1.25 × 11 / 3⌉ + 4 = 9 ≤ 10 → skipped
+        busy.set(first, view(first + 1, 0, metrics(6, 4, 0)));
+        int second = assigned(s, prompt(42), busy);
+        assertNotEquals(first, second);
+    }
+
+    @Test
+    void aFewRunningRequestsDoNotMoveAPrefix() {
+        Plugin.Scorer s = scorer("rendezvous");
+        List<EndpointView> idle = endpoints(1, 2, 3);
+        int first = assigned(s, prompt(42), idle);
+        List<EndpointView> light = new ArrayList<>(idle);
+        // load 3 on the assigned one: capacity ⌈1.25 × 4 / 3⌉ + 4 = 6 > 3 → kept
+        light.set(first, view(first + 1, 0, metrics(0, 3, 0)));
+        assertEquals(first, assigned(s, prompt(42), light));
+    }
+
+    @Test
+    void promptsWithoutAFullBlockHaveNoAffinity() {
+        assertArrayEquals(new double[]{0, 0}, scorer("rendezvous").score(request("short"), endpoints(1, 2)));
+    }
+
+    @Test
+    void localIndexScoresTheLeadingBlocksThisRouterSentThere() {
+        Plugin.Scorer s = scorer("local-index");
+        List<EndpointView> pool = endpoints(1, 2);
+        String shared = "x".repeat(64 * 3);
+        assertArrayEquals(new double[]{0, 0}, s.score(request(shared + "y".repeat(64)), pool));
+        s.picked(request(shared + "y".repeat(64)), pool.get(1));
+        // 4 blocks, the first 3 shared with what endpoint 2 got → 3/4
+        assertArrayEquals(new double[]{0, 0.75}, s.score(request(shared + "z".repeat(64)), pool), 1e-9);
+    }
+
+    /** The one-pass assignment equals walking the full rendezvous order (the definition) under any loads. */
+    @Test
+    void assignmentEqualsTheWalkOverTheRendezvousOrder() {
+        PrefixCacheScorer s = (PrefixCacheScorer) scorer("rendezvous");
+        SplittableRandom r = new SplittableRandom(11);
+        for (int round = 0; round < 300; round++) {
+            List<EndpointView> pool = new ArrayList<>();
+            int n = r.nextInt(1, 40);
+            for (int i = 0; i < n; i++) {
+                pool.add(view(i + 1, r.nextInt(0, 6), r.nextInt(4) == 0 ? null
+                        : metrics(r.nextInt(0, 3 + round % 20), r.nextInt(0, 3 + round % 30), 0.5)));
+            }
+            long[] chain = io.infergate.router.schedule.plugins.prefix.PrefixHashes.chain("m", prompt(round), 64, 256);
+            long anchor = chain[Math.min(4, chain.length) - 1];
+            List<Integer> order = PrefixCacheScorer.rendezvousOrder(anchor, pool);
+            long sum = 0;
+            for (EndpointView v : pool) {
+                sum += load(v);
+            }
+            double capacity = Math.ceil(1.25 * (sum + 1) / n) + 4;
+            int expected = order.getFirst();
+            for (int i : order) {
+                if (load(pool.get(i)) < capacity) {
+                    expected = i;
+                    break;
+                }
+            }
+            assertEquals(expected, s.assigned(chain, pool), "round " + round);
+        }
+    }
+
+    @Test
+    void autoIsTheDefaultMode() {
+        assertEquals(PrefixCacheScorer.Mode.AUTO, ((PrefixCacheScorer) auto(new RouterCount())).mode());
+    }
+
+    /** Alone, auto scores as local-index: a new prefix has no owner, so the load scorers place it. */
+    @Test
+    void autoWithOneRouterScoresAsLocalIndex() {
+        RouterCount one = new RouterCount(1);
+        Plugin.Scorer auto = auto(one);
+        Plugin.Scorer local = scorer("local-index");
+        List<EndpointView> pool = endpoints(1, 2, 3, 4);
+        for (int i = 0; i < 50; i++) {
+            PickContext r = request(prompt(i));
+            double[] expected = local.score(r, pool);
+            assertArrayEquals(expected, auto.score(r, pool), 1e-12, "prompt " + i);
+            assertArrayEquals(new double[4], expected, 1e-12, "a new prefix has no owner");
+            EndpointView chosen = pool.get(i % 4);
+            auto.picked(r, chosen);
+            local.picked(r, chosen);
+            assertArrayEquals(local.score(r, pool), auto.score(r, pool), 1e-12, "prompt " + i + " after its pick");
+        }
+    }
+
+    /** Shared by three routers, auto scores as rendezvous: every router assigns a new prefix alike. */
+    @Test
+    void autoWithThreeRoutersScoresAsRendezvous() {
+        Plugin.Scorer auto = auto(new RouterCount(3));
+        Plugin.Scorer rendezvous = scorer("rendezvous");
+        List<EndpointView> pool = endpoints(1, 2, 3, 4);
+        for (int i = 0; i < 50; i++) {
+            PickContext r = request(prompt(i));
+            double[] expected = rendezvous.score(r, pool);
+            assertArrayEquals(expected, auto.score(r, pool), 1e-12, "prompt " + i);
+            assertEquals(1, java.util.Arrays.stream(expected).filter(x -> x == 1).count(), "one endpoint assigned");
+        }
+    }
+
+    /** The count is read per pick: a snapshot that changes it switches the mode at once, index kept. */
+    @Test
+    void autoFollowsTheRouterCountAtPickTime() {
+        RouterCount routers = new RouterCount(1);
+        Plugin.Scorer auto = auto(routers);
+        List<EndpointView> pool = endpoints(1, 2, 3, 4);
+        PickContext r = request(prompt(7));
+        assertArrayEquals(new double[4], auto.score(r, pool), 1e-12);
+        routers.set(2);
+        int owner = assigned(auto, prompt(7), pool);
+        routers.set(1);
+        assertArrayEquals(new double[4], auto.score(r, pool), 1e-12, "alone again: no assignment");
+        auto.picked(r, pool.get((owner + 1) % 4));
+        assertEquals(1.0, auto.score(r, pool)[(owner + 1) % 4], 1e-12, "what it sent is remembered");
+    }
+
+    @Test
+    void aRouterCountBelowOneCountsAsOne() {
+        assertEquals(1, new RouterCount(0).get());
+    }
+
+    private static long load(EndpointView v) {
+        return v.metrics().isPresent() && !v.stale() ? v.metrics().get().running() + v.metrics().get().waiting()
+                : v.outstanding();
+    }
+}
