@@ -6,8 +6,9 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.infergate.common.http.ConnectionGuard;
+import io.infergate.common.http.JsonDirectHandler;
 import io.infergate.common.snapshot.Backend;
-import io.infergate.router.listen.JsonDirectHandler;
 import io.infergate.router.listen.PublicSockets;
 import io.infergate.router.match.SocketKey;
 import io.infergate.router.observe.AccessLog;
@@ -20,7 +21,7 @@ import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.endpoint.EndpointRegistry;
 import io.infergate.router.schedule.framework.PluginHandle;
-import io.infergate.router.schedule.framework.PluginTimings;
+import io.infergate.router.observe.PluginTimings;
 import io.infergate.router.schedule.framework.Profiles;
 import io.infergate.router.schedule.framework.RouterCount;
 import io.infergate.router.schedule.plugins.BuiltInPlugins;
@@ -100,7 +101,7 @@ public final class RouterApp implements AutoCloseable {
                                 .addCheck(readiness).build())
                         .addObserver(MetricsObserver.create())
                         .build())
-                .routing(r -> r.register(api))
+                .routing(r -> r.addFilter(new ConnectionGuard()).register(api))
                 .build();
     }
 

@@ -1,9 +1,9 @@
 package io.infergate.common.snapshot;
 
+import io.infergate.common.json.JsonLimits;
 import jakarta.json.Json;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -49,10 +49,13 @@ public final class SnapshotDecoder {
 
     /** Decodes a snapshot from its JSON text. */
     public static Result decode(String json) {
+        if (JsonLimits.tooDeep(json, JsonLimits.MAX_SNAPSHOT_DEPTH)) {
+            return new Result.Invalid(List.of(new Violation("", JsonLimits.tooDeepMessage(JsonLimits.MAX_SNAPSHOT_DEPTH))));
+        }
         JsonObject root;
         try (var reader = JSON.createReader(new StringReader(json))) {
             root = reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
+        } catch (RuntimeException e) { // JsonException, or the provider's own limits on hostile input
             return new Result.Invalid(List.of(new Violation("", "not a JSON object: " + e.getMessage())));
         }
         SnapshotDecoder d = new SnapshotDecoder();

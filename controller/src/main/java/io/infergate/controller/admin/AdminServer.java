@@ -4,6 +4,8 @@ import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.infergate.common.http.ConnectionGuard;
+import io.infergate.common.http.JsonDirectHandler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -57,6 +59,7 @@ public final class AdminServer implements AutoCloseable {
                         .detail("snapshot", view.get().snapshotId()).build(), HealthCheckType.READINESS, "snapshot")
                 .build();
         HttpRouting.Builder routing = HttpRouting.builder()
+                .addFilter(new ConnectionGuard())
                 .get("/status", (req, res) -> send(res, pretty(status(view.get()))))
                 .get("/snapshot", (req, res) -> send(res, pretty(read(view.get().snapshotJson()))));
         WebServer server = WebServer.builder()
@@ -67,6 +70,7 @@ public final class AdminServer implements AutoCloseable {
                 .featuresDiscoverServices(false)
                 .addFeature(ObserveFeature.just(health, MetricsObserver.create()))
                 .shutdownHook(false)
+                .directHandlers(JsonDirectHandler.all())
                 .routing(routing)
                 .build();
         try {

@@ -1,8 +1,8 @@
 package io.infergate.router.inference;
 
+import io.infergate.common.json.JsonLimits;
 import jakarta.json.Json;
 import jakarta.json.JsonBuilderFactory;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonReaderFactory;
@@ -32,12 +32,15 @@ final class OpenAiJson {
 
     /** The object in {@code bytes}; empty when they are not one JSON object. */
     static Optional<JsonObject> object(byte[] bytes, int offset, int length) {
+        if (JsonLimits.tooDeep(bytes, offset, length, JsonLimits.MAX_REQUEST_DEPTH)) {
+            return Optional.empty();
+        }
         try (JsonReader r = READERS.createReader(new ByteArrayInputStream(bytes, offset, length))) {
             JsonValue v = r.readValue();
             return v instanceof JsonObject o ? Optional.of(o) : Optional.empty();
         } catch (JsonParsingException | IllegalStateException e) {
             return Optional.empty();
-        } catch (JsonException e) {
+        } catch (RuntimeException e) { // JsonException, or the provider's own limits on hostile input
             return Optional.empty();
         }
     }

@@ -1,9 +1,9 @@
 package io.infergate.router.inference;
 
+import io.infergate.common.json.JsonLimits;
 import jakarta.json.Json;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
-import jakarta.json.stream.JsonParsingException;
 
 import java.io.ByteArrayInputStream;
 import java.util.Map;
@@ -45,6 +45,10 @@ public final class OpenAiParser {
 
     /** Parses a UTF-8 JSON body. */
     public static Result parse(byte[] body) {
+        if (JsonLimits.tooDeep(body, JsonLimits.MAX_REQUEST_DEPTH)) {
+            return new Result.Invalid("request body is not accepted: "
+                    + JsonLimits.tooDeepMessage(JsonLimits.MAX_REQUEST_DEPTH), Optional.empty());
+        }
         String model = null;
         boolean stream = false;
         String prompt = null;
@@ -86,9 +90,10 @@ public final class OpenAiParser {
             if (p.hasNext()) {
                 p.next(); // anything after the top-level object is an error the parser reports
             }
-        } catch (JsonParsingException | IllegalStateException | java.util.NoSuchElementException e) {
-            return new Result.Invalid("request body is not valid JSON: " + e.getMessage(), Optional.empty());
-        } catch (jakarta.json.JsonException e) {
+        } catch (RuntimeException e) {
+            // JsonParsingException, IllegalStateException, NoSuchElementException, and whatever else
+            // the provider throws on hostile input (Parsson's own
+            // depth and number-size limits throw bare RuntimeExceptions): the client's error, not a 500
             return new Result.Invalid("request body is not valid JSON: " + e.getMessage(), Optional.empty());
         }
         if (model == null || model.isBlank()) {

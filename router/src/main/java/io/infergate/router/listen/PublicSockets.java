@@ -4,6 +4,8 @@ import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http1.Http1Config;
+import io.infergate.common.http.ConnectionGuard;
+import io.infergate.common.http.JsonDirectHandler;
 import io.infergate.router.match.SocketKey;
 
 import java.net.StandardSocketOptions;
@@ -173,7 +175,7 @@ public final class PublicSockets implements AutoCloseable {
                         .build())
                 .contentEncoding(PassThroughEncoding.context())
                 .directHandlers(JsonDirectHandler.all())
-                .routing(r -> r.any(handlers.apply(key)))
+                .routing(r -> r.addFilter(new ConnectionGuard()).any(handlers.apply(key)))
                 .build()
                 .start();
         if (!server.isRunning()) {

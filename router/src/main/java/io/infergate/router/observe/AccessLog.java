@@ -18,7 +18,9 @@ import java.util.logging.Logger;
  * One line per public request, on standard output:
  * {@code <time> ACCESS rid=… method=… host=… path=… rule=… endpoint=… status=… duration_ms=… ttfb_ms=…}.
  * The path is logged without its query string, and bodies and headers are never logged: they
- * can carry prompts and credentials.
+ * can carry prompts and credentials. Every value the client chooses (request id, method, host,
+ * path) is rendered by {@link LogValue}: bare when it cannot delimit anything, else quoted and
+ * escaped, so that {@code x-request-id: a status=200 path=/admin} stays one quoted value.
  *
  * <p>Rule: the request thread only builds the line and offers it to a bounded queue; one
  * background thread writes batches and flushes once per batch. Logging through JUL's console
@@ -59,13 +61,10 @@ public final class AccessLog implements AutoCloseable {
     public record Entry(String requestId, String method, String host, String path, String rule, String endpoint,
                         int status, long durationMillis, long ttfbMillis) {
         String line() {
-            return Instant.now() + " ACCESS rid=" + requestId + " method=" + method + " host=" + dash(host)
-                    + " path=" + path + " rule=" + dash(rule) + " endpoint=" + dash(endpoint) + " status=" + status
+            return Instant.now() + " ACCESS rid=" + LogValue.of(requestId) + " method=" + LogValue.of(method)
+                    + " host=" + LogValue.of(host) + " path=" + LogValue.of(path) + " rule=" + LogValue.of(rule)
+                    + " endpoint=" + LogValue.of(endpoint) + " status=" + status
                     + " duration_ms=" + durationMillis + " ttfb_ms=" + (ttfbMillis < 0 ? "-" : Long.toString(ttfbMillis));
-        }
-
-        private static String dash(String s) {
-            return s == null || s.isEmpty() ? "-" : s;
         }
     }
 

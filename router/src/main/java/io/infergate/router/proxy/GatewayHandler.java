@@ -1,10 +1,12 @@
 package io.infergate.router.proxy;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.infergate.common.http.ClientBody;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.BackendRef;
 import io.infergate.common.snapshot.Filter;
@@ -94,6 +96,8 @@ public final class GatewayHandler implements Handler {
         metrics.requestStarted();
         try {
             serve(req, res, record, host, path);
+        } catch (ClientBody.Malformed e) {
+            clientBodyError(res, record, e);
         } finally {
             long nanos = System.nanoTime() - start;
             metrics.requestFinished(record.rule, record.backend, record.status, nanos);
@@ -249,7 +253,7 @@ public final class GatewayHandler implements Handler {
         if (!(backend.backend() instanceof Backend.InferencePool)
                 || !OpenAiRequest.isInference(req.prologue().method().text(), path)) {
             Upstream.Body body = req.content().hasEntity()
-                    ? new Upstream.Body.Stream(req.content().inputStream(), req.headers().contentLength().orElse(-1))
+                    ? new Upstream.Body.Stream(ClientBody.of(req), req.headers().contentLength().orElse(-1))
                     : new Upstream.Body.None();
             return Optional.of(new Prepared(body, Optional.empty()));
         }
@@ -269,7 +273,7 @@ public final class GatewayHandler implements Handler {
     /** Reads an inference body up to the bound; answers 413 and returns null beyond it. */
     private byte[] readBounded(ServerRequest req, ServerResponse res, RequestRecord record) {
         long max = settings.maxBodyBytes();
-        try (InputStream in = req.content().inputStream()) {
+        try (InputStream in = ClientBody.of(req)) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
             if (bytes.length > max) {
                 Responses.error(res, record, ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE,
@@ -280,6 +284,21 @@ public final class GatewayHandler implements Handler {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The client's body broke the framing rules or the size bound while it was read. Answered here rather than by Helidon's error handling, which would try to
+     * skip the rest of a body whose framing is broken and wait for bytes that never come; the
+     * listener's ConnectionGuard closes the connection after this answer (body not read to its end).
+     */
+    private static void clientBodyError(ServerResponse res, RequestRecord record, ClientBody.Malformed e) {
+        if (res.isSent()) {
+            throw new CloseConnectionException("malformed request body after the response started", e);
+        }
+        int status = e.status();
+        Responses.error(res, record, status == 413
+                ? ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE, "request body exceeds the configured maximum size")
+                : ErrorBody.of(400, ErrorBody.INVALID_REQUEST, "malformed request body: invalid chunked framing"));
     }
 
     private static void notFound(ServerResponse res, RequestRecord record, String host, String path) {

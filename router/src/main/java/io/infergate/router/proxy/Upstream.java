@@ -3,6 +3,7 @@ package io.infergate.router.proxy;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.infergate.common.http.ClientBody;
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webclient.api.ClientRequest;
 import io.helidon.webclient.api.HttpClient;
@@ -121,6 +122,10 @@ final class Upstream implements AutoCloseable {
                 case HTTP -> send(http1, endpoint, method, target, headers, body, readTimeout);
                 case H2C -> send(h2c, endpoint, method, target, headers, body, readTimeout);
             };
+        } catch (ClientBody.Malformed e) {
+            // the client's body is malformed or too large (Helidon's parser raised it while the body
+            // was streamed): the client's error, answered by the listener's direct handler (400/413)
+            throw e;
         } catch (RuntimeException e) {
             throw new UpstreamException(classify(e), e);
         }

@@ -2,6 +2,7 @@ package io.infergate.router.snapshot;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.infergate.common.http.ClientBody;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -66,8 +67,16 @@ public final class SnapshotService implements HttpService {
             return;
         }
         byte[] body;
-        try (InputStream in = req.content().inputStream()) {
+        try (InputStream in = ClientBody.of(req)) {
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        } catch (ClientBody.Malformed e) {
+            // broken chunked framing or over the bound: answered here (Helidon would try to skip the
+            // rest of a broken body); the ConnectionGuard closes the connection after it
+            boolean tooLarge = e.status() == 413;
+            send(res, ErrorBody.of(tooLarge ? 413 : 400, tooLarge ? ErrorBody.REQUEST_TOO_LARGE : ErrorBody.INVALID_REQUEST,
+                    tooLarge ? "snapshot exceeds " + maxBytes + " bytes" : "malformed request body: invalid chunked framing")
+                    .toJson(), tooLarge ? 413 : 400);
+            return;
         }
         if (body.length > maxBytes) {
             send(res, ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE, "snapshot exceeds " + maxBytes + " bytes").toJson(), 413);

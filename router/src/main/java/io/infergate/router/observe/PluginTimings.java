@@ -1,9 +1,10 @@
-package io.infergate.router.schedule.framework;
+package io.infergate.router.observe;
 
 import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
+import io.infergate.router.schedule.framework.PluginTimer;
 
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,0 +1,80 @@
+package io.infergate.common.http;
+
+import io.helidon.http.RequestException;
+import io.helidon.webserver.http.ServerRequest;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A request body as read by our handlers: every failure of Helidon's body decoding becomes one
+ * {@link Malformed} exception with the status the client must get (413 over the size bound,
+ * else 400), and after a failure {@link #close()} no longer reads.
+ *
+ * <p>Why: Helidon 4.5.0 reports a bad chunk size as a bare {@code NumberFormatException} (an
+ * internal error, 500), and closing a body stream drains the rest of the body, which after broken
+ * framing waits for bytes that never come (the connection hung until the client gave up).
+ */
+public final class ClientBody extends FilterInputStream {
+
+    /** The client's body broke the framing rules or the size bound. */
+    public static final class Malformed extends RuntimeException {
+        private final int status;
+
+        Malformed(int status, Throwable cause) {
+            super(status == 413 ? "request body exceeds the configured maximum size"
+                    : "malformed request body: invalid chunked framing", cause);
+            this.status = status;
+        }
+
+        /** 400 or 413. */
+        public int status() {
+            return status;
+        }
+    }
+
+    private boolean failed;
+
+    private ClientBody(InputStream in) {
+        super(in);
+    }
+
+    /** The request's body. */
+    public static InputStream of(ServerRequest req) {
+        return new ClientBody(req.content().inputStream());
+    }
+
+    @Override
+    public int read() throws IOException {
+        try {
+            return super.read();
+        } catch (RuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        try {
+            return super.read(b, off, len);
+        } catch (RuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!failed) {
+            super.close();
+        }
+    }
+
+    private Malformed failure(RuntimeException e) {
+        failed = true;
+        if (e instanceof Malformed m) {
+            return m;
+        }
+        return new Malformed(e instanceof RequestException r && r.status().code() == 413 ? 413 : 400, e);
+    }
+}
