@@ -2,6 +2,7 @@ package io.infergate.router;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.infergate.router.extproc.PickerSettings;
 import io.infergate.router.listen.ListenerLimits;
 import io.infergate.router.proxy.ProxySettings;
 import io.infergate.router.schedule.PoolSettings;
@@ -31,6 +32,7 @@ import java.util.List;
  *   <li>{@code router.snapshot}: {@link RouterConfig#maxSnapshotBytes}</li>
  *   <li>{@code router.endpoints}: {@link ScrapeSettings#create}</li>
  *   <li>{@code router.admission}: {@link Admission.Settings#create} and {@link SaturationDetector#create}</li>
+ *   <li>{@code router.endpoint-picker}: {@link PickerSettings#create}</li>
  * </ul>
  */
 final class ConfigFile {
@@ -40,7 +42,8 @@ final class ConfigFile {
     }
 
     /** The sections of {@code router:}; each settings record reads (and so names) its own keys. */
-    private static final List<String> SECTIONS = List.of("listeners", "upstream", "snapshot", "endpoints", "admission");
+    private static final List<String> SECTIONS = List.of("listeners", "upstream", "snapshot", "endpoints", "admission",
+            "endpoint-picker");
 
     private ConfigFile() {
     }
@@ -76,17 +79,19 @@ final class ConfigFile {
             Section ss = Section.of(router.get("snapshot"));
             Section es = Section.of(router.get("endpoints"));
             Section as = Section.of(router.get("admission"));
+            Section ps = Section.of(router.get("endpoint-picker"));
             ListenerLimits listeners = ListenerLimits.create(ls);
             ProxySettings proxy = ProxySettings.create(us, listeners.maxPayloadBytes());
             long snapshot = RouterConfig.maxSnapshotBytes(ss);
             ScrapeSettings scrape = ScrapeSettings.create(es);
             Admission.Settings admission = Admission.Settings.create(as, scrape.interval());
             SaturationDetector saturation = SaturationDetector.create(as);
-            for (Section section : List.of(ls, us, ss, es, as)) {
+            PickerSettings pickers = PickerSettings.create(ps);
+            for (Section section : List.of(ls, us, ss, es, as, ps)) {
                 section.rejectUnknown();
             }
             return new Settings(listeners, proxy, snapshot, new PoolSettings(scrape, admission, saturation,
-                    SchedulerConfig.defaults()));
+                    SchedulerConfig.defaults(), pickers));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--config " + file + ": " + e.getMessage(), e);
         }

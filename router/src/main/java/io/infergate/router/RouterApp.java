@@ -75,7 +75,7 @@ public final class RouterApp implements AutoCloseable {
         Duration staleAfter = pools.scrape().staleAfter();
         admission = new Admission(pools.admission(), pools.saturation(), scraper, staleAfter);
         handlers = new GatewayHandler.Factory(serving, config.proxy(), metrics, new AccessLog(), random,
-                Optional.of(admission));
+                Optional.of(admission), pools.pickers());
         sockets = new PublicSockets(config.listeners(), handlers::handler);
         PoolProfiles poolProfiles = new PoolProfiles(profiles.primary(), scraper, staleAfter, pluginTimings,
                 scraper::follow, profiles.byPool());

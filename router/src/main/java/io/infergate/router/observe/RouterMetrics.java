@@ -35,6 +35,11 @@ import java.util.function.ToLongFunction;
  *   <li>{@code infergate_router_client_disconnects_total{phase}}: clients that left before the
  *       response was complete ({@code before_headers}, {@code during_body}); the upstream request
  *       was cancelled at once</li>
+ *   <li>{@code infergate_router_endpoint_picker_requests_total{pool,outcome}}: requests of pools
+ *       with an external endpoint picker by outcome ({@code routed}, {@code answered} by the
+ *       picker itself, {@code fallback} to the native picker (FailOpen), {@code refused} (FailClose))</li>
+ *   <li>{@code infergate_router_endpoint_picker_duration_seconds{pool}}: histogram, the ext_proc
+ *       request phase (headers and body sent, the picker's answer back)</li>
  *   <li>{@code infergate_router_snapshot_applies_total}, {@code infergate_router_snapshot_rejections_total}</li>
  *   <li>{@code infergate_router_snapshot_info{id,schema_version}}: 1 for the snapshot being served</li>
  * </ul>
@@ -64,6 +69,8 @@ public final class RouterMetrics implements AutoCloseable {
     private final Map<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
     private final Map<String, Counter> disconnects = new ConcurrentHashMap<>();
+    private final Map<RouteKey, Counter> pickerOutcomes = new ConcurrentHashMap<>();
+    private final Map<String, Timer> pickerCalls = new ConcurrentHashMap<>();
     private final AtomicLong active = new AtomicLong();
     private final Counter applies;
     private final Counter rejections;
@@ -123,6 +130,25 @@ public final class RouterMetrics implements AutoCloseable {
                         .baseUnit(TimeUnit.SECONDS).buckets(BUCKETS)
                         .tags(List.of(Tag.create("rule", k.rule()), Tag.create("backend", k.backend()))))))
                 .record(durationNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A pool's external endpoint picker decided (or failed) with {@code outcome}, one of four fixed words. */
+    public void endpointPickerOutcome(String pool, String outcome) {
+        pickerOutcomes.computeIfAbsent(new RouteKey(pool, outcome), k -> track(registry.getOrCreate(
+                Counter.builder(PREFIX + "endpoint_picker_requests")
+                        .description("Requests of pools with an external endpoint picker, by outcome")
+                        .tags(List.of(Tag.create("pool", k.rule()), Tag.create("outcome", k.backend()))))))
+                .increment();
+    }
+
+    /** The ext_proc request phase with a pool's endpoint picker took {@code nanos}. */
+    public void endpointPickerCall(String pool, long nanos) {
+        pickerCalls.computeIfAbsent(pool, b -> track(registry.getOrCreate(
+                Timer.builder(PREFIX + "endpoint_picker_duration")
+                        .description("External endpoint picker: request sent to answer received")
+                        .baseUnit(TimeUnit.SECONDS).buckets(BUCKETS)
+                        .tags(List.of(Tag.create("pool", b))))))
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** The upstream's response headers arrived this long after the request did. */

@@ -12,6 +12,8 @@ import io.infergate.common.snapshot.BackendRef;
 import io.infergate.common.snapshot.Filter;
 import io.infergate.common.snapshot.Objective;
 import io.infergate.common.snapshot.Rule;
+import io.infergate.router.extproc.ExternalPickers;
+import io.infergate.router.extproc.PickerSettings;
 import io.infergate.router.inference.ErrorBody;
 import io.infergate.router.inference.OpenAiParser;
 import io.infergate.router.inference.OpenAiRequest;
@@ -71,10 +73,13 @@ public final class GatewayHandler implements Handler {
     private final ProxySettings settings;
     private final RandomGenerator random;
     private final PoolModels poolModels;
+    private final PickerRouting pickerRouting;
 
     GatewayHandler(SocketKey socket, Serving serving, Scheduler scheduler, Exchange exchange, RouterMetrics metrics,
-                   AccessLog accessLog, ProxySettings settings, RandomGenerator random, PoolModels poolModels) {
+                   AccessLog accessLog, ProxySettings settings, RandomGenerator random, PoolModels poolModels,
+                   PickerRouting pickerRouting) {
         this.poolModels = poolModels;
+        this.pickerRouting = pickerRouting;
         this.socket = socket;
         this.serving = serving;
         this.scheduler = scheduler;
@@ -196,6 +201,21 @@ public final class GatewayHandler implements Handler {
         PickContext context = new PickContext(record.requestId,
                 inference.map(i -> record.inference != null ? record.inference.target : i.model()),
                 inference.map(OpenAiRequest::promptText).orElse(""), priority, Optional.empty());
+        // A pool with an endpointPickerRef asks its picker; only a FailOpen fallback picks natively.
+        Optional<Backend.EndpointPicker> picker = ExternalPickers.pickerOf(backend);
+        if (picker.isPresent()) {
+            switch (pickerRouting.route(req, res, record, backend, picker.get(), ref, host, body)) {
+                case PickerRouting.Outcome.Answered a -> {
+                    return;
+                }
+                case PickerRouting.Outcome.Route r -> {
+                    exchange(req, res, record, snapshot, backend, matched, r.ref(), host, r.body(), inference,
+                            r.first(), r::next);
+                    return;
+                }
+                case PickerRouting.Outcome.Native n -> body = n.body();
+            }
+        }
         switch (scheduler.pick(backend, context)) {
             case Pick.Shed s -> {
                 res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, s.retryAfter().toSeconds())));
@@ -210,16 +230,22 @@ public final class GatewayHandler implements Handler {
                     "backend " + backend.id() + " has no ready endpoints"));
             case Pick.Saturated s -> Responses.error(res, record, ErrorBody.of(503, ErrorBody.UPSTREAM_SATURATED,
                     "every endpoint of " + backend.id() + " has " + s.limit() + " requests in flight"));
-            case Pick.Picked p -> {
-                try (Lease lease = p.lease()) {
-                    record.endpoint = lease.target().key();
-                    boolean idempotent = inference.isPresent() || IDEMPOTENT.contains(req.prologue().method().text());
-                    exchange.run(req, res, new Exchange.Plan(record, backend, matched, ref, host, body,
-                            inference.map(OpenAiRequest::stream).orElse(false), idempotent,
-                            Optional.ofNullable(record.inference).map(i -> i.response), snapshot::backend),
-                            lease, tried -> scheduler.another(backend, context, tried));
-                }
-            }
+            case Pick.Picked p -> exchange(req, res, record, snapshot, backend, matched, ref, host, body, inference,
+                    p.lease(), tried -> scheduler.another(backend, context, tried));
+        }
+    }
+
+    private void exchange(ServerRequest req, ServerResponse res, RequestRecord record, CompiledSnapshot snapshot,
+                          BackendTarget backend, Candidate matched, BackendRef ref, String host, Upstream.Body body,
+                          Optional<OpenAiRequest> inference, Lease first,
+                          java.util.function.Function<Set<String>, Optional<Lease>> another) {
+        try (Lease lease = first) {
+            record.endpoint = lease.target().key();
+            boolean idempotent = inference.isPresent() || IDEMPOTENT.contains(req.prologue().method().text());
+            exchange.run(req, res, new Exchange.Plan(record, backend, matched, ref, host, body,
+                    inference.map(OpenAiRequest::stream).orElse(false), idempotent,
+                    Optional.ofNullable(record.inference).map(i -> i.response), snapshot::backend),
+                    lease, another);
         }
     }
 
@@ -325,6 +351,8 @@ public final class GatewayHandler implements Handler {
         private final RandomGenerator random;
         private final PoolModels poolModels;
         private final OutlierDetection outliers;
+        private final ExternalPickers pickers;
+        private final PickerRouting pickerRouting;
 
         /** @param random backendRef weights (seeded in tests) */
         public Factory(Serving serving, ProxySettings settings, RouterMetrics metrics, AccessLog accessLog,
@@ -335,6 +363,12 @@ public final class GatewayHandler implements Handler {
         /** @param admission priority admission of InferencePool requests, when configured */
         public Factory(Serving serving, ProxySettings settings, RouterMetrics metrics, AccessLog accessLog,
                        RandomGenerator random, Optional<Admission> admission) {
+            this(serving, settings, metrics, accessLog, random, admission, PickerSettings.defaults());
+        }
+
+        /** @param pickerSettings how external endpoint pickers are asked (pools with an endpointPickerRef) */
+        public Factory(Serving serving, ProxySettings settings, RouterMetrics metrics, AccessLog accessLog,
+                       RandomGenerator random, Optional<Admission> admission, PickerSettings pickerSettings) {
             this.serving = serving;
             this.settings = settings;
             this.outliers = new OutlierDetection(settings.outliers());
@@ -343,6 +377,8 @@ public final class GatewayHandler implements Handler {
             this.upstream = new Upstream(settings);
             this.exchange = new Exchange(upstream, settings, metrics, outliers);
             this.poolModels = new PoolModels(upstream);
+            this.pickers = new ExternalPickers(pickerSettings, metrics);
+            this.pickerRouting = new PickerRouting(pickers, settings.maxBodyBytes());
             this.metrics = metrics;
             this.accessLog = accessLog;
             this.random = random;
@@ -350,12 +386,14 @@ public final class GatewayHandler implements Handler {
 
         /** The handler for one socket. */
         public Handler handler(SocketKey socket) {
-            return new GatewayHandler(socket, serving, scheduler, exchange, metrics, accessLog, settings, random, poolModels);
+            return new GatewayHandler(socket, serving, scheduler, exchange, metrics, accessLog, settings, random, poolModels,
+                    pickerRouting);
         }
 
         @Override
         public void close() {
             upstream.close();
+            pickers.close();
             accessLog.close(); // writes the lines still queued
         }
     }

@@ -1,5 +1,6 @@
 package io.infergate.router.schedule;
 
+import io.infergate.router.extproc.PickerSettings;
 import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.admission.SaturationDetector;
 import io.infergate.router.schedule.framework.SchedulerConfig;
@@ -14,14 +15,22 @@ import java.util.Objects;
  * @param admission  the per-pool queue
  * @param saturation when a pool counts as saturated
  * @param scheduler  the scheduler configuration (the built-in default when no file is given)
+ * @param pickers    how external endpoint pickers are asked (pools with an endpointPickerRef)
  */
 public record PoolSettings(ScrapeSettings scrape, Admission.Settings admission, SaturationDetector saturation,
-                                 SchedulerConfig scheduler) {
+                                 SchedulerConfig scheduler, PickerSettings pickers) {
     public PoolSettings {
+        Objects.requireNonNull(pickers, "pickers");
         Objects.requireNonNull(scrape, "scrape");
         Objects.requireNonNull(admission, "admission");
         Objects.requireNonNull(saturation, "saturation");
         Objects.requireNonNull(scheduler, "scheduler");
+    }
+
+    /** With the default endpoint-picker settings. */
+    public PoolSettings(ScrapeSettings scrape, Admission.Settings admission, SaturationDetector saturation,
+                        SchedulerConfig scheduler) {
+        this(scrape, admission, saturation, scheduler, PickerSettings.defaults());
     }
 
     public static PoolSettings defaults() {
@@ -31,6 +40,11 @@ public record PoolSettings(ScrapeSettings scrape, Admission.Settings admission, 
 
     /** A copy with another plugin configuration. */
     public PoolSettings withScheduler(SchedulerConfig config) {
-        return new PoolSettings(scrape, admission, saturation, config);
+        return new PoolSettings(scrape, admission, saturation, config, pickers);
+    }
+
+    /** A copy with other endpoint-picker settings. */
+    public PoolSettings withPickers(PickerSettings settings) {
+        return new PoolSettings(scrape, admission, saturation, scheduler, settings);
     }
 }

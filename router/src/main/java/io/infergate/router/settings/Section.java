@@ -97,6 +97,12 @@ public final class Section {
         }
     }
 
+    /** A string, trimmed. */
+    public String string(String name, String fallback) {
+        String raw = raw(name);
+        return raw == null ? fallback : raw;
+    }
+
     /**
      * Refuses keys no record read.
      *

@@ -1,0 +1,99 @@
+package io.infergate.router.extproc;
+
+import io.grpc.ManagedChannel;
+import io.grpc.okhttp.OkHttpChannelBuilder;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One gRPC channel per picker address ({@code host:port}), made on first use and reused by every
+ * request (a channel multiplexes streams over one HTTP/2 connection and reconnects by itself).
+ */
+final class PickerChannels implements AutoCloseable {
+
+    private final PickerSettings settings;
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastReset = new ConcurrentHashMap<>();
+
+    PickerChannels(PickerSettings settings) {
+        this.settings = settings;
+    }
+
+    ManagedChannel channel(String host, int port) {
+        return channels.computeIfAbsent(host + ":" + port, k -> open(host, port));
+    }
+
+    /**
+     * The picker was unreachable: reconnect at the next call instead of after gRPC's growing
+     * backoff (up to two minutes), so a picker that comes back is used again within about a
+     * second. At most once a second per picker, so a dead picker costs one connect attempt a second.
+     */
+    void unreachable(String host, int port, long nowNanos) {
+        String key = host + ":" + port;
+        ManagedChannel c = channels.get(key);
+        Long last = lastReset.get(key);
+        if (c != null && (last == null || nowNanos - last >= TimeUnit.SECONDS.toNanos(1))) {
+            lastReset.put(key, nowNanos);
+            c.resetConnectBackoff();
+        }
+    }
+
+    private ManagedChannel open(String host, int port) {
+        OkHttpChannelBuilder b = OkHttpChannelBuilder.forAddress(host, port)
+                .maxInboundMessageSize(8 * 1024 * 1024);
+        switch (settings.tls()) {
+            case PLAINTEXT -> b.usePlaintext();
+            case VERIFIED -> b.useTransportSecurity();
+            case INSECURE -> {
+                // The reference pickers serve a self-signed certificate by default: encrypt, but
+                // verify neither the chain nor the host name (the operator opts into VERIFIED).
+                b.useTransportSecurity().sslSocketFactory(trustAll()).hostnameVerifier((h, s) -> true);
+            }
+        }
+        return b.build();
+    }
+
+    private static javax.net.ssl.SSLSocketFactory trustAll() {
+        X509TrustManager all = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {all}, null);
+            return context.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS context for endpoint pickers", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        for (ManagedChannel c : channels.values()) {
+            try {
+                c.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

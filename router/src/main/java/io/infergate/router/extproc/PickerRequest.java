@@ -1,0 +1,27 @@
+package io.infergate.router.extproc;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The request as the picker sees it: Envoy's pseudo-headers, the client's headers and the body.
+ *
+ * @param method    {@code :method}
+ * @param path      {@code :path}, raw path and query as sent
+ * @param authority {@code :authority} (the Host header)
+ * @param scheme    {@code :scheme}
+ * @param headers   the request headers in order (names as sent)
+ * @param body      the whole body, possibly empty
+ */
+public record PickerRequest(String method, String path, String authority, String scheme,
+                            List<Map.Entry<String, String>> headers, byte[] body) {
+    public PickerRequest {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(authority, "authority");
+        Objects.requireNonNull(scheme, "scheme");
+        headers = List.copyOf(headers);
+        Objects.requireNonNull(body, "body");
+    }
+}

@@ -1,0 +1,196 @@
+package io.infergate.router.testing;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation;
+import io.envoyproxy.envoy.service.ext_proc.v3.BodyResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
+import io.envoyproxy.envoy.service.ext_proc.v3.HeaderMutation;
+import io.envoyproxy.envoy.service.ext_proc.v3.HeadersResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.ImmediateResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.StreamedBodyResponse;
+import io.envoyproxy.envoy.type.v3.HttpStatus;
+import io.envoyproxy.envoy.type.v3.StatusCode;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.okhttp.OkHttpServerBuilder;
+import io.grpc.stub.StreamObserver;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * An ext_proc endpoint picker for tests, on a real loopback gRPC socket (plaintext). Like the
+ * Inference Extension's pickers it reads the whole body before answering anything: the answer to
+ * the request headers comes only after the body's {@code end_of_stream}, so a client that waited
+ * for it before sending the body would hang. Its decision is a function of what it saw.
+ */
+public final class TestPicker implements AutoCloseable {
+
+    /** What the picker saw of one request. */
+    public record Seen(Map<String, String> headers, byte[] body, int bodyMessages) {
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** What it answers. */
+    public sealed interface Reply {
+        /**
+         * Names endpoints in the header mutation and in {@code envoy.lb} metadata (null: leave that
+         * one out), sets {@code extraHeaders}, and replaces the body when {@code body} is non-null
+         * (sent back in streamed chunks of at most 62,000 bytes, with the new content-length).
+         */
+        record Route(String header, String metadata, Map<String, String> extraHeaders, byte[] body) implements Reply {
+        }
+
+        /** An ImmediateResponse. */
+        record Immediate(int status, String body) implements Reply {
+        }
+
+        /** Never answers. */
+        record Silent() implements Reply {
+        }
+    }
+
+    private final Server server;
+    private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private volatile Function<Seen, Reply> decide;
+
+    public TestPicker(Function<Seen, Reply> decide) {
+        this(0, decide);
+    }
+
+    /** On a given port (0: any free one). */
+    public TestPicker(int port, Function<Seen, Reply> decide) {
+        this.decide = decide;
+        try {
+            server = OkHttpServerBuilder.forPort(port, InsecureServerCredentials.create())
+                    .addService(new Service()).build().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Every request seen so far, in order. */
+    public List<Seen> seen() {
+        return List.copyOf(seen);
+    }
+
+    public void decide(Function<Seen, Reply> decide) {
+        this.decide = decide;
+    }
+
+    @Override
+    public void close() {
+        server.shutdownNow();
+    }
+
+    private final class Service extends ExternalProcessorGrpc.ExternalProcessorImplBase {
+        @Override
+        public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> out) {
+            return new StreamObserver<>() {
+                private final Map<String, String> headers = new LinkedHashMap<>();
+                private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+                private int bodyMessages;
+                private boolean hasBody;
+
+                @Override
+                public void onNext(ProcessingRequest r) {
+                    if (r.hasRequestHeaders()) {
+                        for (HeaderValue h : r.getRequestHeaders().getHeaders().getHeadersList()) {
+                            headers.put(h.getKey(), h.getRawValue().toString(StandardCharsets.UTF_8));
+                        }
+                        hasBody = !r.getRequestHeaders().getEndOfStream();
+                        if (!hasBody) {
+                            answer();
+                        }
+                    } else if (r.hasRequestBody()) {
+                        bodyMessages++;
+                        body.writeBytes(r.getRequestBody().getBody().toByteArray());
+                        if (r.getRequestBody().getEndOfStream()) {
+                            answer();
+                        }
+                    }
+                }
+
+                private void answer() {
+                    Seen s = new Seen(Map.copyOf(headers), body.toByteArray(), bodyMessages);
+                    seen.add(s);
+                    switch (decide.apply(s)) {
+                        case Reply.Silent silent -> { }
+                        case Reply.Immediate i -> out.onNext(ProcessingResponse.newBuilder().setImmediateResponse(
+                                ImmediateResponse.newBuilder().setStatus(HttpStatus.newBuilder()
+                                        .setCode(StatusCode.forNumber(i.status())))
+                                        .setBody(ByteString.copyFromUtf8(i.body()))).build());
+                        case Reply.Route route -> route(route, s);
+                    }
+                }
+
+                private void route(Reply.Route route, Seen s) {
+                    HeaderMutation.Builder m = HeaderMutation.newBuilder();
+                    if (route.header() != null) {
+                        m.addSetHeaders(header("x-gateway-destination-endpoint", route.header()));
+                    }
+                    route.extraHeaders().forEach((k, v) -> m.addSetHeaders(header(k, v)));
+                    byte[] newBody = route.body() != null ? route.body() : s.body();
+                    if (route.body() != null) {
+                        m.addSetHeaders(header("content-length", Integer.toString(newBody.length)));
+                    }
+                    ProcessingResponse.Builder headersAnswer = ProcessingResponse.newBuilder().setRequestHeaders(
+                            HeadersResponse.newBuilder().setResponse(CommonResponse.newBuilder().setHeaderMutation(m)));
+                    if (route.metadata() != null) {
+                        headersAnswer.setDynamicMetadata(Struct.newBuilder().putFields("envoy.lb", Value.newBuilder()
+                                .setStructValue(Struct.newBuilder().putFields("x-gateway-destination-endpoint",
+                                        Value.newBuilder().setStringValue(route.metadata()).build())).build()));
+                    }
+                    out.onNext(headersAnswer.build());
+                    if (!hasBody) {
+                        return;
+                    }
+                    int off = 0;
+                    do {
+                        int n = Math.min(62_000, newBody.length - off);
+                        out.onNext(ProcessingResponse.newBuilder().setRequestBody(BodyResponse.newBuilder()
+                                .setResponse(CommonResponse.newBuilder().setBodyMutation(BodyMutation.newBuilder()
+                                        .setStreamedResponse(StreamedBodyResponse.newBuilder()
+                                                .setBody(ByteString.copyFrom(newBody, off, n))
+                                                .setEndOfStream(off + n == newBody.length))))).build());
+                        off += n;
+                    } while (off < newBody.length);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onCompleted() {
+                    out.onCompleted();
+                }
+            };
+        }
+    }
+
+    private static HeaderValueOption header(String name, String value) {
+        return HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder().setKey(name)
+                .setRawValue(ByteString.copyFromUtf8(value))).build();
+    }
+}
