@@ -4,7 +4,7 @@ import io.infergate.common.snapshot.SnapshotJson;
 import io.infergate.controller.ControllerApp;
 import io.infergate.controller.ControllerConfig;
 import io.infergate.controller.publish.Publisher;
-import io.infergate.controller.source.Manifests;
+import io.infergate.controller.folder.Manifests;
 import io.infergate.controller.status.Programmed;
 import io.infergate.controller.status.StatusPlan;
 import io.infergate.controller.translate.Translation;

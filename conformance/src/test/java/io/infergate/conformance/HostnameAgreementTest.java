@@ -1,6 +1,21 @@
 package io.infergate.conformance;
 
 import io.infergate.common.gatewayapi.Hostnames;
+import io.infergate.common.snapshot.Gateway;
+import io.infergate.common.snapshot.HttpRoute;
+import io.infergate.common.snapshot.Listener;
+import io.infergate.common.snapshot.ListenerRef;
+import io.infergate.common.snapshot.Match;
+import io.infergate.common.snapshot.Rule;
+import io.infergate.common.snapshot.Snapshot;
+import io.infergate.common.snapshot.Timeouts;
+import io.infergate.router.match.HostHeader;
+import io.infergate.router.match.MatchResult;
+import io.infergate.router.match.RequestFacts;
+import io.infergate.router.match.RouteTable;
+import io.infergate.router.match.RouteTableCompiler;
+import io.infergate.router.match.SocketKey;
+import io.infergate.router.match.Values;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -18,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * the same seeded random hostnames (exact and wildcard, mixed case, unrelated and near names)
  * and must agree with a reference written independently, over whole labels instead of string
  * suffixes, straight from the Gateway API text: "*.example.com" matches one or more labels in
- * front of example.com and never example.com itself.
+ * front of example.com and never example.com itself. The controller's call site is its
+ * route-attachment check; the router's is its compiled route table, asked whether a Host is served.
  */
 class HostnameAgreementTest {
 
@@ -35,15 +51,14 @@ class HostnameAgreementTest {
             Optional<String> expected = Reference.intersection(listener, route);
             String what = "listener " + listener + ", route " + route;
             // the router compiles the hosts a route serves on a listener with this call
-            assertEquals(expected, io.infergate.router.match.Hostnames.intersect(Optional.of(listener), route),
-                    "router: " + what);
+            assertEquals(expected, Hostnames.intersection(Optional.of(listener), route), "intersection: " + what);
             // the controller accepts a route on a listener (or says NoMatchingListenerHostname) with this call
             assertEquals(expected.isPresent(), Hostnames.routeMatchesListener(List.of(route), Optional.of(listener)),
                     "controller: " + what);
             assertEquals(expected, Hostnames.intersection(route, listener), "symmetric: " + what);
             String host = exactHost(random);
-            assertEquals(Reference.matches(listener, host), io.infergate.router.match.Hostnames.matches(listener, host),
-                    "router request match: " + listener + " vs Host " + host);
+            assertEquals(Reference.matches(listener, host), Hostnames.matches(listener, host),
+                    "request match: " + listener + " vs Host " + host);
             if (expected.isPresent()) {
                 intersecting++;
             }
@@ -54,12 +69,58 @@ class HostnameAgreementTest {
     }
 
     @Test
+    void theRouterServesAHostExactlyWhenTheControllerAcceptsTheRoute() {
+        Random random = new Random(4242L);
+        for (int i = 0; i < 5_000; i++) {
+            String listener = hostname(random);
+            String route = random.nextBoolean() ? hostname(random) : related(listener, random);
+            RouteTable table = compile(listener, route);
+            String what = "listener " + listener + ", route " + route;
+            boolean accepted = Hostnames.routeMatchesListener(List.of(route), Optional.of(listener));
+            Optional<String> both = Reference.intersection(listener, route);
+            assertEquals(both.isPresent(), accepted, "controller: " + what);
+            if (both.isPresent()) {
+                // a Host in the intersection: replace the wildcard label by a concrete one
+                String host = both.get().startsWith("*.") ? "z." + both.get().substring(2) : both.get();
+                assertEquals(true, served(table, host), "router must serve " + host + " for " + what);
+            }
+            for (int h = 0; h < 4; h++) {
+                String host = random.nextBoolean() ? exactHost(random) : related(listener, random).replace("*.", "q.");
+                boolean expected = Reference.matches(listener, host) && Reference.matches(route, host);
+                assertEquals(expected, served(table, host), "router, Host " + host + ", " + what);
+            }
+        }
+    }
+
+    /** A snapshot with one Gateway, one listener with {@code listenerHostname}, one route with {@code routeHostname}. */
+    private static RouteTable compile(String listenerHostname, String routeHostname) {
+        String gateway = Gateway.idOf("default", "gw");
+        Snapshot snapshot = new Snapshot(Snapshot.SCHEMA_VERSION,
+                List.of(new Gateway(gateway, "default", "gw", List.of(),
+                        List.of(new Listener("http", 8080, Listener.Protocol.HTTP, Optional.of(listenerHostname))))),
+                List.of(new HttpRoute(HttpRoute.idOf("default", "r"), "default", "r", "2026-01-01T00:00:00Z",
+                        List.of(routeHostname), List.of(new ListenerRef(gateway, "http")),
+                        List.of(new Rule("httproute/default/r/rule/0", List.of(Match.defaultMatch()), List.of(), List.of(),
+                                Timeouts.NONE)))),
+                List.of(), List.of());
+        return switch (RouteTableCompiler.compile(snapshot, "127.0.0.1")) {
+            case RouteTableCompiler.Result.Compiled c -> c.table();
+            case RouteTableCompiler.Result.Rejected r -> throw new AssertionError(r.violations().toString());
+        };
+    }
+
+    private static boolean served(RouteTable table, String host) {
+        RequestFacts request = new RequestFacts(new SocketKey("127.0.0.1", 8080), HostHeader.normalize(host), "GET", "/",
+                Values.of(java.util.Map.of()), Values.ofHeaders(java.util.Map.of()));
+        return table.match(request) instanceof MatchResult.Matched;
+    }
+
+    @Test
     void aListenerWithoutHostnameTakesTheRouteHostnameAsItIs() {
         Random random = new Random(7);
         for (int i = 0; i < 10_000; i++) {
             String route = hostname(random);
-            assertEquals(Optional.of(route.toLowerCase(Locale.ROOT)),
-                    io.infergate.router.match.Hostnames.intersect(Optional.empty(), route), route);
+            assertEquals(Optional.of(route.toLowerCase(Locale.ROOT)), Hostnames.intersection(Optional.empty(), route), route);
             assertEquals(true, Hostnames.routeMatchesListener(List.of(route), Optional.empty()), route);
         }
     }

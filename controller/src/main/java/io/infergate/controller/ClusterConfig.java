@@ -1,16 +1,23 @@
 package io.infergate.controller;
 
+import io.infergate.controller.kube.RouterDiscovery;
 import io.infergate.controller.publish.Publisher;
+import io.infergate.controller.translate.Isolation;
 import io.infergate.controller.translate.TranslatorConfig;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Cluster mode's configuration, read once by {@link Main} (or built by a test).
+ * Cluster mode's configuration. It owns its flags ({@link #FLAGS}: names, defaults, help), reads
+ * and checks them in {@link #create}, and names the flag in every mistake, so a new setting is a
+ * component, a flag and a line in {@code create}, all here.
  *
  * @param kubeconfig         a kubeconfig file; empty for the in-cluster service account
  * @param namespace          the controller's namespace: its Lease, the routers, their Service, the token Secret
@@ -32,32 +39,131 @@ import java.util.Optional;
 public record ClusterConfig(Optional<Path> kubeconfig, String namespace, String identity, boolean gatewayApi,
                             boolean inferenceExtension, String routerService, Map<String, String> routerSelector,
                             int routerInternalPort, String tokenSecret, String leaseName, String controllerName,
-                            String adminBind, int adminPort, Tuning tuning, TranslatorConfig.Isolation gatewayPorts) {
+                            String adminBind, int adminPort, Tuning tuning, Isolation.PortRange gatewayPorts) {
 
-    public static final String DEFAULT_NAMESPACE = "kthena-system";
-    public static final String DEFAULT_ROUTER_SERVICE = "kthena-router";
-    public static final String DEFAULT_ROUTER_SELECTOR = "app.kubernetes.io/name=kthena-router";
-    public static final int DEFAULT_ROUTER_INTERNAL_PORT = 15000;
-    public static final String DEFAULT_TOKEN_SECRET = "infergate-snapshot-token";
-    public static final String DEFAULT_LEASE_NAME = "infergate-controller";
-    public static final String DEFAULT_ADMIN_BIND = "0.0.0.0";
-    public static final TranslatorConfig.Isolation DEFAULT_GATEWAY_PORTS = TranslatorConfig.Isolation.perGateway(20000, 1000);
+    static final String DEFAULT_NAMESPACE = "kthena-system";
+    static final String DEFAULT_ROUTER_SERVICE = "kthena-router";
+    static final String DEFAULT_ROUTER_SELECTOR = "app.kubernetes.io/name=kthena-router";
+    static final int DEFAULT_ROUTER_INTERNAL_PORT = 15000;
+    static final String DEFAULT_TOKEN_SECRET = "infergate-snapshot-token";
+    static final String DEFAULT_LEASE_NAME = "infergate-controller";
+    static final Isolation.PortRange DEFAULT_GATEWAY_PORTS = new Isolation.PortRange(20000, 1000);
+
+    /** Cluster mode's own flags, in the order the usage text lists them. */
+    static final List<Flag> FLAGS = List.of(
+            Flag.of("--kubeconfig", "FILE", "the API server and credentials (default: in-cluster service account)"),
+            Flag.of("--namespace", "NS", "the controller's namespace: Lease, router pods and Service, token",
+                    "Secret (default: $POD_NAMESPACE, else " + DEFAULT_NAMESPACE + ")"),
+            Flag.bool("--enable-gateway-api", "watch GatewayClass, Gateway, HTTPRoute, ReferenceGrant (default true)"),
+            Flag.bool("--enable-gateway-api-inference-extension", "watch InferencePool, InferenceObjective (default true)"),
+            Flag.of("--router-service", "NAME", "the Service whose addresses Gateways report (default "
+                    + DEFAULT_ROUTER_SERVICE + ")"),
+            Flag.of("--router-selector", "K=V[,K=V...]", "labels of the router pods (default " + DEFAULT_ROUTER_SELECTOR + ")"),
+            Flag.of("--router-internal-port", "P", "the routers' snapshot API port (default " + DEFAULT_ROUTER_INTERNAL_PORT + ")"),
+            Flag.of("--gateway-ports", "A-B", "router ports for Gateways that share a port with an older",
+                    "Gateway: each gets ports of this range and a Service of its",
+                    "own (default " + DEFAULT_GATEWAY_PORTS.start() + "-" + DEFAULT_GATEWAY_PORTS.last()
+                            + "; docs/adr/0006-gateway-isolation.md)"),
+            Flag.of("--token-secret", "NAME", "Secret with the snapshot API token under key 'token'; created with",
+                    "a random token when absent (default " + DEFAULT_TOKEN_SECRET + ")"),
+            Flag.of("--lease-name", "NAME", "the leader election Lease (default " + DEFAULT_LEASE_NAME + ")"),
+            Flag.of("--identity", "ID", "this controller's identity in the election (default: $POD_NAME,",
+                    "else the host name, plus a random suffix)"));
 
     public ClusterConfig {
         Objects.requireNonNull(kubeconfig, "kubeconfig");
         routerSelector = Map.copyOf(routerSelector);
     }
 
-    /** Every default, in a namespace, with an identity. */
-    public static Builder builder(String namespace, String identity) {
-        return new Builder(new ClusterConfig(Optional.empty(), namespace, identity, true, true, DEFAULT_ROUTER_SERVICE,
-                Map.of("app.kubernetes.io/name", "kthena-router"), DEFAULT_ROUTER_INTERNAL_PORT, DEFAULT_TOKEN_SECRET,
-                DEFAULT_LEASE_NAME, TranslatorConfig.DEFAULT_CONTROLLER_NAME, DEFAULT_ADMIN_BIND,
-                ControllerConfig.DEFAULT_ADMIN_PORT, Tuning.defaults(), DEFAULT_GATEWAY_PORTS));
+    /**
+     * Reads cluster mode's flags.
+     *
+     * @param env      the environment (POD_NAMESPACE, POD_NAME are read)
+     * @param hostName this host's name, the identity's default without POD_NAME
+     */
+    static ClusterConfig create(Flags flags, CommonSettings common, Map<String, String> env, String hostName)
+            throws CommandLine.UsageException {
+        String namespace = Flags.namespace("--namespace", flags.one("--namespace")
+                .or(() -> Optional.ofNullable(env.get("POD_NAMESPACE")).filter(n -> !n.isBlank()))
+                .orElse(DEFAULT_NAMESPACE));
+        String identity = flags.one("--identity").orElseGet(() -> Optional.ofNullable(env.get("POD_NAME"))
+                .filter(n -> !n.isBlank()).orElse(hostName) + "_" + HexFormat.of().formatHex(randomBytes()));
+        if (identity.isBlank()) {
+            throw new CommandLine.UsageException("--identity must not be empty");
+        }
+        int internalPort = flags.port("--router-internal-port", DEFAULT_ROUTER_INTERNAL_PORT);
+        if (internalPort == 0) {
+            throw new CommandLine.UsageException("--router-internal-port must be 1..65535");
+        }
+        Map<String, String> selector;
+        try {
+            selector = RouterDiscovery.selector(flags.one("--router-selector").orElse(DEFAULT_ROUTER_SELECTOR));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.UsageException("--router-selector: " + e.getMessage());
+        }
+        return new ClusterConfig(flags.readableFile("--kubeconfig"), namespace, identity,
+                flags.bool("--enable-gateway-api", true), flags.bool("--enable-gateway-api-inference-extension", true),
+                flags.objectName("--router-service", DEFAULT_ROUTER_SERVICE), selector, internalPort,
+                flags.objectName("--token-secret", DEFAULT_TOKEN_SECRET), flags.objectName("--lease-name", DEFAULT_LEASE_NAME),
+                common.controllerName(), common.adminBind(), common.adminPort(), Tuning.defaults(), gatewayPorts(flags));
     }
 
-    public Builder toBuilder() {
-        return new Builder(this);
+    /** {@code --gateway-ports A-B}, 1 <= A <= B <= 65535. */
+    private static Isolation.PortRange gatewayPorts(Flags flags) throws CommandLine.UsageException {
+        Optional<String> text = flags.one("--gateway-ports");
+        if (text.isEmpty()) {
+            return DEFAULT_GATEWAY_PORTS;
+        }
+        String[] ab = text.get().split("-", 2);
+        int from = Flags.port("--gateway-ports", ab[0].trim());
+        int to = ab.length == 2 ? Flags.port("--gateway-ports", ab[1].trim()) : -1;
+        if (from < 1 || to < from) {
+            throw new CommandLine.UsageException("--gateway-ports: expected a range A-B with 1 <= A <= B, got '"
+                    + text.get() + "'");
+        }
+        return new Isolation.PortRange(from, to - from + 1);
+    }
+
+    /** Every default, in a namespace, with an identity (tests; Main uses {@link #create}). */
+    public static ClusterConfig defaults(String namespace, String identity) {
+        return new ClusterConfig(Optional.empty(), namespace, identity, true, true, DEFAULT_ROUTER_SERVICE,
+                Map.of("app.kubernetes.io/name", "kthena-router"), DEFAULT_ROUTER_INTERNAL_PORT, DEFAULT_TOKEN_SECRET,
+                DEFAULT_LEASE_NAME, TranslatorConfig.DEFAULT_CONTROLLER_NAME, CommonSettings.DEFAULT_CLUSTER_ADMIN_BIND,
+                CommonSettings.DEFAULT_ADMIN_PORT, Tuning.defaults(), DEFAULT_GATEWAY_PORTS);
+    }
+
+    public ClusterConfig withKubeconfig(Path file) {
+        return new ClusterConfig(Optional.of(file), namespace, identity, gatewayApi, inferenceExtension, routerService,
+                routerSelector, routerInternalPort, tokenSecret, leaseName, controllerName, adminBind, adminPort, tuning,
+                gatewayPorts);
+    }
+
+    public ClusterConfig withRouterInternalPort(int port) {
+        return new ClusterConfig(kubeconfig, namespace, identity, gatewayApi, inferenceExtension, routerService,
+                routerSelector, port, tokenSecret, leaseName, controllerName, adminBind, adminPort, tuning, gatewayPorts);
+    }
+
+    public ClusterConfig withAdmin(String bind, int port) {
+        return new ClusterConfig(kubeconfig, namespace, identity, gatewayApi, inferenceExtension, routerService,
+                routerSelector, routerInternalPort, tokenSecret, leaseName, controllerName, bind, port, tuning, gatewayPorts);
+    }
+
+    public ClusterConfig withTuning(Tuning value) {
+        return new ClusterConfig(kubeconfig, namespace, identity, gatewayApi, inferenceExtension, routerService,
+                routerSelector, routerInternalPort, tokenSecret, leaseName, controllerName, adminBind, adminPort, value,
+                gatewayPorts);
+    }
+
+    /** Another candidate set: its own Lease, its own GatewayClasses, the Inference Extension on or off. */
+    public ClusterConfig withElection(String lease, String controller, boolean inference) {
+        return new ClusterConfig(kubeconfig, namespace, identity, gatewayApi, inference, routerService,
+                routerSelector, routerInternalPort, tokenSecret, lease, controller, adminBind, adminPort, tuning, gatewayPorts);
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[4];
+        new SecureRandom().nextBytes(b);
+        return b;
     }
 
     /**
@@ -82,121 +188,6 @@ public record ClusterConfig(Optional<Path> kubeconfig, String namespace, String 
 
         public Tuning withDiscoveryPeriod(Duration period) {
             return new Tuning(debounce, period, lease, renew, retry, statusResync, ackGrace, publisher);
-        }
-    }
-
-    /** Changes a copy, one field at a time. */
-    public static final class Builder {
-        private Optional<Path> kubeconfig;
-        private String namespace;
-        private String identity;
-        private boolean gatewayApi;
-        private boolean inferenceExtension;
-        private String routerService;
-        private Map<String, String> routerSelector;
-        private int routerInternalPort;
-        private String tokenSecret;
-        private String leaseName;
-        private String controllerName;
-        private String adminBind;
-        private int adminPort;
-        private Tuning tuning;
-        private TranslatorConfig.Isolation gatewayPorts;
-
-        private Builder(ClusterConfig c) {
-            kubeconfig = c.kubeconfig;
-            namespace = c.namespace;
-            identity = c.identity;
-            gatewayApi = c.gatewayApi;
-            inferenceExtension = c.inferenceExtension;
-            routerService = c.routerService;
-            routerSelector = c.routerSelector;
-            routerInternalPort = c.routerInternalPort;
-            tokenSecret = c.tokenSecret;
-            leaseName = c.leaseName;
-            controllerName = c.controllerName;
-            adminBind = c.adminBind;
-            adminPort = c.adminPort;
-            tuning = c.tuning;
-            gatewayPorts = c.gatewayPorts;
-        }
-
-        public Builder kubeconfig(Path file) {
-            kubeconfig = Optional.of(file);
-            return this;
-        }
-
-        public Builder namespace(String value) {
-            namespace = value;
-            return this;
-        }
-
-        public Builder identity(String value) {
-            identity = value;
-            return this;
-        }
-
-        public Builder gatewayApi(boolean value) {
-            gatewayApi = value;
-            return this;
-        }
-
-        public Builder inferenceExtension(boolean value) {
-            inferenceExtension = value;
-            return this;
-        }
-
-        public Builder routerService(String value) {
-            routerService = value;
-            return this;
-        }
-
-        public Builder routerSelector(Map<String, String> value) {
-            routerSelector = value;
-            return this;
-        }
-
-        public Builder routerInternalPort(int value) {
-            routerInternalPort = value;
-            return this;
-        }
-
-        public Builder tokenSecret(String value) {
-            tokenSecret = value;
-            return this;
-        }
-
-        public Builder leaseName(String value) {
-            leaseName = value;
-            return this;
-        }
-
-        public Builder controllerName(String value) {
-            controllerName = value;
-            return this;
-        }
-
-        public Builder admin(String bind, int port) {
-            adminBind = bind;
-            adminPort = port;
-            return this;
-        }
-
-        public Builder tuning(Tuning value) {
-            tuning = value;
-            return this;
-        }
-
-        /** Router ports {@code start .. start + size - 1} for Gateways that share a port with an older one. */
-        public Builder gatewayPorts(int start, int size) {
-            gatewayPorts = TranslatorConfig.Isolation.perGateway(start, size);
-            return this;
-        }
-
-        public ClusterConfig build() {
-            return new ClusterConfig(kubeconfig, namespace, identity, gatewayApi, inferenceExtension, routerService,
-                    routerSelector, routerInternalPort, tokenSecret, leaseName, controllerName, adminBind, adminPort, tuning,
-                    gatewayPorts);
         }
     }
 }

@@ -13,6 +13,7 @@ import io.infergate.controller.kube.StatusWriter;
 import io.infergate.controller.kube.TokenSecret;
 import io.infergate.controller.publish.Publisher;
 import io.infergate.controller.translate.Translation;
+import io.infergate.controller.translate.Isolation;
 import io.infergate.controller.translate.TranslatorConfig;
 
 import java.io.IOException;
@@ -204,7 +205,7 @@ public final class ClusterControllerApp implements AutoCloseable {
         // a pod joining or leaving arrives here as new inputs, so the new count is pushed at once.
         reconciler.routers((int) inputs.routers().stream().map(this::url).distinct().count());
         Translation t = reconciler.accept(inputs.state(), translatorConfig.withGatewayAddresses(inputs.gatewayAddresses())
-                .withIsolation(config.gatewayPorts().withServiceAddresses(inputs.gatewayServices())));
+                .withIsolation(new Isolation.PerGateway(config.gatewayPorts(), inputs.gatewayServices())));
         gatewayServices.apply(t.services());
         applyRouters();
         ensureToken();

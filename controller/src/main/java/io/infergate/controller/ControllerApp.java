@@ -4,7 +4,7 @@ import io.infergate.controller.admin.AdminServer;
 import io.infergate.controller.admin.AdminView;
 import io.infergate.controller.admin.ControllerMetrics;
 import io.infergate.controller.publish.Publisher;
-import io.infergate.controller.source.ManifestFolder;
+import io.infergate.controller.folder.ManifestFolder;
 import io.infergate.controller.translate.TranslatorConfig;
 
 import java.net.URI;

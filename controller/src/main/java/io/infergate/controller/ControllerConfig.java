@@ -3,14 +3,20 @@ package io.infergate.controller;
 import io.infergate.controller.publish.Publisher;
 import io.infergate.controller.translate.TranslatorConfig;
 
+import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Everything the controller is configured with, read once by {@link Main} (or built by a test).
+ * Local mode's configuration. It owns its flags ({@link #FLAGS}), reads and checks them in
+ * {@link #create} and names the flag in every mistake, so a new setting is declared here only.
  *
  * @param manifests        the folder of manifests (local mode)
  * @param routers          the routers' internal API base URLs, e.g. {@code http://127.0.0.1:15000}
@@ -24,18 +30,74 @@ import java.util.Optional;
 public record ControllerConfig(Path manifests, List<URI> routers, Optional<Token> token, String adminBind, int adminPort,
                                String controllerName, List<String> gatewayAddresses, Tuning tuning) {
 
-    public static final int DEFAULT_ADMIN_PORT = 9090;
-    public static final String DEFAULT_ADMIN_BIND = "127.0.0.1";
+    /** Local mode's own flags, in the order the usage text lists them. */
+    static final List<Flag> FLAGS = List.of(
+            Flag.list("--routers", "URL[,URL...]", "the routers' internal API, e.g. http://127.0.0.1:15000;",
+                    "repeatable or comma-separated (none: build, do not push)"),
+            Flag.of("--token-file", "PATH", "file holding the bearer token of the routers' snapshot API",
+                    "(required with --routers)"),
+            Flag.list("--gateway-address", "ADDR", "reported in Gateway status.addresses when the Gateway names",
+                    "none; repeatable or comma-separated (default: the hosts of", "--routers)"));
+
+    /** The flag that selects local mode. */
+    static final Flag MANIFESTS = Flag.of("--manifests", "DIR", "local mode: read every *.yaml / *.yml in DIR (multi-document),",
+            "and again on every change");
 
     public ControllerConfig {
         routers = List.copyOf(routers);
         gatewayAddresses = List.copyOf(gatewayAddresses);
     }
 
+    /** Reads local mode's flags ({@code --manifests} is given). */
+    static ControllerConfig create(Flags flags, CommonSettings common) throws CommandLine.UsageException {
+        Path manifests = folder(flags.one(MANIFESTS.name()).orElseThrow());
+        List<URI> routers = new ArrayList<>();
+        for (String r : flags.list("--routers")) {
+            URI uri = router(r);
+            if (!routers.contains(uri)) {
+                routers.add(uri);
+            }
+        }
+        Optional<Token> token = Optional.empty();
+        Optional<String> tokenFile = flags.one("--token-file");
+        if (tokenFile.isPresent()) {
+            token = Optional.of(Token.read(tokenFile.get()));
+        } else if (!routers.isEmpty()) {
+            throw new CommandLine.UsageException("--token-file is required with --routers (the routers' snapshot API "
+                    + "needs its token)");
+        }
+        List<String> addresses = flags.list("--gateway-address");
+        return new ControllerConfig(manifests, routers, token, common.adminBind(), common.adminPort(),
+                common.controllerName(), addresses.isEmpty() ? hostsOf(routers) : addresses, Tuning.defaults());
+    }
+
     /** Local-mode defaults around a folder: no routers, admin on 127.0.0.1:9090, our controllerName. */
     public static ControllerConfig local(Path manifests) {
-        return new ControllerConfig(manifests, List.of(), Optional.empty(), DEFAULT_ADMIN_BIND, DEFAULT_ADMIN_PORT,
-                TranslatorConfig.DEFAULT_CONTROLLER_NAME, List.of(), Tuning.defaults());
+        return new ControllerConfig(manifests, List.of(), Optional.empty(), CommonSettings.DEFAULT_LOCAL_ADMIN_BIND,
+                CommonSettings.DEFAULT_ADMIN_PORT, TranslatorConfig.DEFAULT_CONTROLLER_NAME, List.of(), Tuning.defaults());
+    }
+
+    private static Path folder(String dir) throws CommandLine.UsageException {
+        Path p = Path.of(dir);
+        if (!Files.isDirectory(p)) {
+            throw new CommandLine.UsageException("--manifests: '" + dir + "' is not a folder");
+        }
+        return p.toAbsolutePath().normalize();
+    }
+
+    private static URI router(String text) throws CommandLine.UsageException {
+        try {
+            URI uri = new URI(text);
+            if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new CommandLine.UsageException("--routers: '" + text + "' is not an http://host:port URL");
+            }
+            if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
+                throw new CommandLine.UsageException("--routers: '" + text + "' must not have a path (the API path is fixed)");
+            }
+            return new URI("http", null, uri.getHost(), uri.getPort(), null, null, null);
+        } catch (URISyntaxException e) {
+            throw new CommandLine.UsageException("--routers: '" + text + "' is not a URL: " + e.getReason());
+        }
     }
 
     public ControllerConfig withRouters(List<URI> routers, Token token) {
@@ -67,6 +129,20 @@ public record ControllerConfig(Path manifests, List<URI> routers, Optional<Token
             if (value == null || value.isBlank()) {
                 throw new IllegalArgumentException("the token must not be empty");
             }
+        }
+
+        /** The token held in a file (surrounding white space dropped); its content never appears in a message. */
+        static Token read(String file) throws CommandLine.UsageException {
+            String content;
+            try {
+                content = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new CommandLine.UsageException("--token-file: cannot read '" + file + "': " + e.getMessage());
+            }
+            if (content.isEmpty()) {
+                throw new CommandLine.UsageException("--token-file: '" + file + "' is empty");
+            }
+            return new Token(content);
         }
 
         @Override

@@ -91,12 +91,11 @@ class ClusterWalkthroughIT {
         for (int i = 0; i < MODEL_IPS.size(); i++) {
             runningAndReady(rest, DEMO, "demo-backend1-" + i, MODEL_IPS.get(i));
         }
-        controller = ClusterControllerApp.start(ClusterConfig.builder(SYSTEM, "walkthrough-controller")
-                .kubeconfig(API.kubeconfig())
-                .routerInternalPort(internalPort)
-                .admin("127.0.0.1", 0)
-                .tuning(ClusterConfig.Tuning.defaults().withDiscoveryPeriod(Duration.ofSeconds(1)))
-                .build(), Clock.systemUTC());
+        controller = ClusterControllerApp.start(ClusterConfig.defaults(SYSTEM, "walkthrough-controller")
+                .withKubeconfig(API.kubeconfig())
+                .withRouterInternalPort(internalPort)
+                .withAdmin("127.0.0.1", 0)
+                .withTuning(ClusterConfig.Tuning.defaults().withDiscoveryPeriod(Duration.ofSeconds(1))), Clock.systemUTC());
     }
 
     @AfterAll

@@ -106,8 +106,8 @@ class CommandLineTest {
         assertEquals("infergate-controller", c.leaseName());
         assertEquals("0.0.0.0", c.adminBind(), "reachable by probes and Prometheus in a pod");
         assertEquals(9090, c.adminPort());
-        assertEquals(List.of(true, 20000, 1000), List.of(c.gatewayPorts().perGatewayPorts(),
-                c.gatewayPorts().portRangeStart(), c.gatewayPorts().portRangeSize()), "router ports 20000-20999");
+        assertEquals(List.of(20000, 1000), List.of(c.gatewayPorts().start(), c.gatewayPorts().size()),
+                "router ports 20000-20999");
     }
 
     @Test
@@ -132,7 +132,7 @@ class CommandLineTest {
         assertEquals("me", cluster(Map.of(), "--identity", "me").identity());
         assertFalse(cluster(Map.of(), "--enable-gateway-api", "false").gatewayApi());
         var ports = cluster(Map.of(), "--gateway-ports", "30000-30099").gatewayPorts();
-        assertEquals(List.of(30000, 100), List.of(ports.portRangeStart(), ports.portRangeSize()));
+        assertEquals(List.of(30000, 100), List.of(ports.start(), ports.size()));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -124,12 +124,11 @@ class GatewayApiStatusIT {
         rest.apply(route(APPS, "missing-service", "name: gw, namespace: infra, sectionName: http", "name: no-such-service, port: 8080"));
         rest.apply(route(APPS, "unknown-kind", "name: gw, namespace: infra, sectionName: http", "group: example.com, kind: Bogus, name: echo"));
         int internalPort = portFreeOn(List.of("127.0.11.1"));
-        controller = ClusterControllerApp.start(ClusterConfig.builder(SYSTEM, "status-it-controller")
-                .kubeconfig(API.kubeconfig())
-                .routerInternalPort(internalPort)
-                .admin("127.0.11.1", 0)
-                .tuning(ClusterConfig.Tuning.defaults().withDiscoveryPeriod(Duration.ofSeconds(1)))
-                .build(), Clock.systemUTC());
+        controller = ClusterControllerApp.start(ClusterConfig.defaults(SYSTEM, "status-it-controller")
+                .withKubeconfig(API.kubeconfig())
+                .withRouterInternalPort(internalPort)
+                .withAdmin("127.0.11.1", 0)
+                .withTuning(ClusterConfig.Tuning.defaults().withDiscoveryPeriod(Duration.ofSeconds(1))), Clock.systemUTC());
     }
 
     @AfterAll

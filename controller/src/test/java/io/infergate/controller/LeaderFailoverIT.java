@@ -95,11 +95,10 @@ class LeaderFailoverIT {
     }
 
     static ClusterControllerApp controller(String identity) throws Exception {
-        return ClusterControllerApp.start(ClusterConfig.builder(SYSTEM, identity)
-                .kubeconfig(API.kubeconfig())
-                .routerInternalPort(internalPort)
-                .admin("127.0.0.1", 0)
-                .build());
+        return ClusterControllerApp.start(ClusterConfig.defaults(SYSTEM, identity)
+                .withKubeconfig(API.kubeconfig())
+                .withRouterInternalPort(internalPort)
+                .withAdmin("127.0.0.1", 0));
     }
 
     @Test

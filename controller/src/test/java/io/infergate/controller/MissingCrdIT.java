@@ -119,11 +119,10 @@ class MissingCrdIT {
                   conditions:
                     ready: false
                 """));
-        controller = ClusterControllerApp.start(ClusterConfig.builder(SYSTEM, "crd-controller")
-                .kubeconfig(API.kubeconfig())
-                .admin("127.0.0.1", 0)
-                .tuning(ClusterConfig.Tuning.defaults().withDiscoveryPeriod(Duration.ofSeconds(1)))
-                .build());
+        controller = ClusterControllerApp.start(ClusterConfig.defaults(SYSTEM, "crd-controller")
+                .withKubeconfig(API.kubeconfig())
+                .withAdmin("127.0.0.1", 0)
+                .withTuning(ClusterConfig.Tuning.defaults().withDiscoveryPeriod(Duration.ofSeconds(1))));
     }
 
     @AfterAll
@@ -199,9 +198,9 @@ class MissingCrdIT {
 
     @Test
     void aFamilyTurnedOffIsNotWatched() throws Exception {
-        try (ClusterControllerApp off = ClusterControllerApp.start(ClusterConfig.builder(SYSTEM, "off-controller")
-                .kubeconfig(API.kubeconfig()).admin("127.0.0.1", 0).leaseName("off-controller")
-                .controllerName("example.net/off").inferenceExtension(false).build())) {
+        try (ClusterControllerApp off = ClusterControllerApp.start(ClusterConfig.defaults(SYSTEM, "off-controller")
+                .withKubeconfig(API.kubeconfig()).withAdmin("127.0.0.1", 0)
+                .withElection("off-controller", "example.net/off", false))) {
             await("sources known").atMost(WITHIN).until(() -> !off.view().sources().isEmpty());
             List<AdminView.Source> sources = off.view().sources();
             assertEquals(List.of("disabled", "disabled", "disabled"), sources.stream()

@@ -64,6 +64,11 @@ class CommandLineTest {
                   upstream:
                     read-timeout: PT60S
                     max-concurrent-per-endpoint: 8
+                    retries: 0
+                    consecutive-connect-failures: 3
+                    base-ejection-time: PT10S
+                    max-ejection-time: PT60S
+                    watch-clients: false
                   snapshot:
                     max-size: 2048
                 """);
@@ -75,6 +80,10 @@ class CommandLineTest {
         assertEquals(8, s.proxy().maxConcurrentPerEndpoint());
         assertEquals(1_048_576, s.proxy().maxBodyBytes(), "inference bodies share the listener bound");
         assertEquals(2048, s.maxSnapshotBytes());
+        assertEquals(0, s.proxy().retries());
+        assertEquals(new io.infergate.router.outlier.OutlierSettings(3, Duration.ofSeconds(10), Duration.ofSeconds(60)),
+                s.proxy().outliers());
+        assertEquals(false, s.proxy().watchClients());
 
         Path typo = Files.writeString(dir.resolve("typo.yaml"), "router:\n  upstream:\n    read-timout: PT1S\n");
         String message = assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(typo)).getMessage();

@@ -1,5 +1,6 @@
 package io.infergate.controller.kube;
 
+import io.infergate.controller.lifecycle.BackgroundThreads;
 import io.infergate.controller.translate.GatewayService;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -198,11 +199,6 @@ public final class GatewayServices implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        loop.interrupt();
-        try {
-            loop.join(Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BackgroundThreads.stop(loop);
     }
 }

@@ -1,5 +1,6 @@
 package io.infergate.controller.kube;
 
+import io.infergate.controller.lifecycle.BackgroundThreads;
 import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -131,13 +132,6 @@ public final class LeaderElection implements AutoCloseable {
         if (e != null) {
             e.close(); // gives the Lease up when this candidate holds it
         }
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(Duration.ofSeconds(5));
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        BackgroundThreads.stop(t);
     }
 }

@@ -1,5 +1,6 @@
 package io.infergate.controller.kube;
 
+import io.infergate.controller.lifecycle.BackgroundThreads;
 import com.google.gson.JsonElement;
 import io.infergate.controller.status.ObjectKey;
 import io.infergate.controller.status.ObjectStatus;
@@ -122,15 +123,7 @@ public final class StatusWriter implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        BackgroundThreads.stop(thread);
     }
 
     private void loop() {

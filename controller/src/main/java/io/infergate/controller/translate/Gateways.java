@@ -79,14 +79,14 @@ final class Gateways {
      * its Gateway, and against older Gateways: on the same socket ({@link ListenerConflicts}) when
      * Gateways share router ports, for a router port of the reserved range when they do not.
      */
-    static Judged judge(ClusterState state, Set<String> ourClasses, TranslatorConfig.Isolation isolation, Index index) {
+    static Judged judge(ClusterState state, Set<String> ourClasses, Isolation isolation, Index index) {
         Map<String, GatewayView> out = new LinkedHashMap<>();
         for (Gateway g : state.gateways()) {
             if (ourClasses.contains(g.gatewayClassName())) {
                 out.put(g.meta().path(), view(g, index));
             }
         }
-        if (!isolation.perGatewayPorts()) {
+        if (isolation instanceof Isolation.Shared) {
             List<ListenerConflicts.Claim> claims = new ArrayList<>();
             for (GatewayView v : byAge(out)) {
                 for (GatewayView.ListenerView l : v.listeners()) {
@@ -254,6 +254,14 @@ final class Gateways {
      * its {@code spec.addresses}; the addresses of its own Service when it is served on reserved
      * router ports (none until the Service has one); else the routers' addresses.
      */
+    /** The addresses of the Service of a Gateway on reserved router ports, once known. */
+    private static List<String> serviceAddresses(Isolation isolation, String gateway) {
+        return switch (isolation) {
+            case Isolation.Shared shared -> List.of();
+            case Isolation.PerGateway perGateway -> perGateway.serviceAddresses().getOrDefault(gateway, List.of());
+        };
+    }
+
     private static List<ObjectStatus.Address> addresses(GatewayView v, TranslatorConfig config, RouterPorts.Plan ports) {
         if (!v.accepted()) {
             return List.of();
@@ -263,7 +271,7 @@ final class Gateways {
         }
         String path = v.gateway().meta().path();
         List<String> addresses = ports.remapped().contains(path)
-                ? config.isolation().serviceAddresses().getOrDefault(path, List.of())
+                ? serviceAddresses(config.isolation(), path)
                 : config.gatewayAddresses();
         return addresses.stream()
                 .map(a -> new ObjectStatus.Address(isIp(a) ? "IPAddress" : "Hostname", a))

@@ -47,14 +47,14 @@ final class RouterPorts {
      * @param byAge    every accepted Gateway's path and its served listener ports, oldest first
      * @param settings the isolation settings
      */
-    static Plan plan(LinkedHashMap<String, Set<Integer>> byAge, TranslatorConfig.Isolation settings) {
+    static Plan plan(LinkedHashMap<String, Set<Integer>> byAge, Isolation settings) {
         Map<String, Map<Integer, Integer>> out = new LinkedHashMap<>();
-        if (!settings.perGatewayPorts()) {
+        if (!(settings instanceof Isolation.PerGateway perGateway)) {
             byAge.forEach((gw, ports) -> out.put(gw, identity(ports)));
             return new Plan(out, Set.of(), Map.of());
         }
-        int start = settings.portRangeStart();
-        int size = settings.portRangeSize();
+        int start = perGateway.ports().start();
+        int size = perGateway.ports().size();
         Set<Integer> taken = new HashSet<>();
         Set<String> remapped = new TreeSet<>();
         Map<String, String> exhausted = new HashMap<>();

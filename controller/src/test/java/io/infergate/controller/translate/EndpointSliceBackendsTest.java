@@ -1,7 +1,7 @@
 package io.infergate.controller.translate;
 
 import io.infergate.common.snapshot.Backend;
-import io.infergate.controller.source.Manifests;
+import io.infergate.controller.folder.Manifests;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

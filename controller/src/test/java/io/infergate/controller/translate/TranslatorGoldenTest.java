@@ -6,7 +6,7 @@ import io.infergate.common.snapshot.SnapshotJson;
 import io.infergate.common.snapshot.SnapshotValidator;
 import io.infergate.controller.model.ClusterState;
 import io.infergate.controller.model.KubeObject;
-import io.infergate.controller.source.Manifests;
+import io.infergate.controller.folder.Manifests;
 import io.infergate.controller.status.StatusJson;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -46,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p>Cases translate as local mode does, unless a comment line of the input says
  * {@code # translate: per-gateway-ports <start> <size> [<ns>/<gateway>=<address> ...]}: then as
- * cluster mode does ({@link TranslatorConfig.Isolation#perGateway}), with those Service addresses,
+ * cluster mode does ({@link Isolation#perGateway}), with those Service addresses,
  * and the output lists the Services the controller would maintain.
  */
 class TranslatorGoldenTest {
@@ -142,7 +142,7 @@ class TranslatorGoldenTest {
                 String[] kv = words[i].split("=", 2);
                 addresses.put(kv[0], List.of(kv[1]));
             }
-            return CONFIG.withIsolation(TranslatorConfig.Isolation.perGateway(Integer.parseInt(words[0]),
+            return CONFIG.withIsolation(Isolation.perGateway(Integer.parseInt(words[0]),
                     Integer.parseInt(words[1])).withServiceAddresses(addresses));
         }).orElse(CONFIG);
     }

@@ -1,5 +1,6 @@
 package io.infergate.router.match;
 
+import io.infergate.common.gatewayapi.Hostnames;
 import io.infergate.common.snapshot.HttpRoute;
 import io.infergate.common.snapshot.Rule;
 

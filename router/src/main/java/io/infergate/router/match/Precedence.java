@@ -1,5 +1,6 @@
 package io.infergate.router.match;
 
+import io.infergate.common.gatewayapi.Hostnames;
 import java.util.Comparator;
 
 /**

@@ -6,7 +6,7 @@ import java.util.Objects;
  * What the matcher looks at in a request.
  *
  * @param socket  the public socket the request arrived on
- * @param host    the Host header without its port, lower case ({@link Hostnames#normalizeHost})
+ * @param host    the Host header without its port, lower case ({@link HostHeader#normalize})
  * @param method  the request method as sent (upper case for standard methods)
  * @param path    the raw (still percent-encoded) path, without the query string
  * @param query   query parameters by exact name

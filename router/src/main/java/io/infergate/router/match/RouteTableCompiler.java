@@ -1,5 +1,6 @@
 package io.infergate.router.match;
 
+import io.infergate.common.gatewayapi.Hostnames;
 import io.infergate.common.snapshot.Gateway;
 import io.infergate.common.snapshot.HttpRoute;
 import io.infergate.common.snapshot.Listener;
@@ -148,14 +149,14 @@ public final class RouteTableCompiler {
         }
     }
 
-    /** The route's hostnames as they apply on this listener (see {@link Hostnames#intersect}). */
+    /** The route's hostnames as they apply on this listener (see {@link Hostnames#intersection(Optional, String)}). */
     private static List<Optional<String>> effectiveHostnames(HttpRoute route, ListenerInfo listener) {
         if (route.hostnames().isEmpty()) {
             return List.of(listener.hostname());
         }
         Set<Optional<String>> out = new LinkedHashSet<>();
         for (String h : route.hostnames()) {
-            Hostnames.intersect(listener.hostname(), h).ifPresent(x -> out.add(Optional.of(x)));
+            Hostnames.intersection(listener.hostname(), h).ifPresent(x -> out.add(Optional.of(x)));
         }
         return List.copyOf(out);
     }

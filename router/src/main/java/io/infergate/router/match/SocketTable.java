@@ -1,5 +1,6 @@
 package io.infergate.router.match;
 
+import io.infergate.common.gatewayapi.Hostnames;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

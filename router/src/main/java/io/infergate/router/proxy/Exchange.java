@@ -58,6 +58,10 @@ import java.util.logging.Logger;
  * end (the status line has already been sent, so no 504 can follow). Without route timeouts the
  * configured read timeout bounds every single read.
  *
+ * <p>The client connection is watched while the upstream works ({@link ClientWatch}): a client
+ * that leaves, before or after the response headers, cancels the upstream request at once (its
+ * connection is closed) and is logged with status 499.
+ *
  * <p>RequestMirror filters send copies of the final upstream request ({@link Mirrors}).
  *
  * <p>SSE ({@code text/event-stream}, or a request with {@code "stream": true}) is written chunk by
@@ -66,6 +70,10 @@ import java.util.logging.Logger;
 final class Exchange {
 
     private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
+    /** The status logged for a request whose client left before its answer (nginx's 499). */
+    static final int CLIENT_CLOSED = 499;
+    /** How long the client watch blocks at a time: the longest a finished request waits to hand its socket back. */
+    private static final Duration WATCH_SLICE = Duration.ofSeconds(1);
 
     /**
      * Everything decided before the exchange.
@@ -114,6 +122,10 @@ final class Exchange {
         Set<String> tried = new HashSet<>(2);
         Lease lease = first;
         Lease retryLease = null;
+        // a streamed body is still being read from the client: only a request read whole is watched
+        ClientWatch.Watch watch = !settings.watchClients() || body instanceof Upstream.Body.Stream ? ClientWatch.none()
+                : ClientWatch.start(req, WATCH_SLICE);
+        record.watch = watch;
         try {
             for (int attempt = 0; ; attempt++) {
                 Endpoint endpoint = lease.target().endpoint();
@@ -136,6 +148,9 @@ final class Exchange {
                     response = upstream.send(endpoint, p.backend().backend().appProtocol(), request.method(),
                             request.target(), request.headers(), body, readTimeout);
                 } catch (Upstream.UpstreamException e) {
+                    if (watch.gone()) {
+                        throw clientGone(record, "before_headers", e);
+                    }
                     if (e.failure() == Upstream.Failure.CONNECT) {
                         outliers.connectFailed(key);
                     }
@@ -163,10 +178,16 @@ final class Exchange {
                 }
                 record.ttfbNanos = System.nanoTime() - record.startNanos;
                 metrics.timeToFirstByte(p.backend().id(), record.ttfbNanos);
-                relay(res, p, endpoint, request, response, deadline);
+                relay(res, p, endpoint, request, response, deadline, watch);
                 return;
             }
+        } catch (RuntimeException e) {
+            if (watch.gone() && !(e instanceof ClientGone)) {
+                throw clientGone(record, record.ttfbNanos < 0 ? "before_headers" : "during_body", e);
+            }
+            throw e;
         } finally {
+            watch.disarm();
             if (retryLease != null) {
                 retryLease.close();
             }
@@ -185,7 +206,7 @@ final class Exchange {
     }
 
     private void relay(ServerResponse res, Plan p, Endpoint endpoint, UpstreamRequest request,
-                       HttpClientResponse response, long deadline) {
+                       HttpClientResponse response, long deadline, ClientWatch.Watch watch) {
         AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> watchdog = deadline == Long.MAX_VALUE ? null
                 : upstream.closeAt(response, Math.max(0, deadline - System.nanoTime()), () -> expired.set(true));
@@ -207,10 +228,10 @@ final class Exchange {
             // a JSON answer, even to a stream request (an error), is one object: read whole, model restored
             if (p.inference().isPresent() && type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
                 InferenceRelay.json(p.inference().get(), response.inputStream(), res.outputStream(),
-                        settings.maxBodyBytes(), e -> copyFailed(p, endpoint, e));
+                        settings.maxBodyBytes(), e -> copyFailed(p, endpoint, e, watch));
                 return;
             }
-            copy(p, endpoint, response.inputStream(), res.outputStream(), flushEach, expired);
+            copy(p, endpoint, response.inputStream(), res.outputStream(), flushEach, expired, watch);
         } finally {
             if (watchdog != null) {
                 watchdog.cancel(false);
@@ -219,13 +240,17 @@ final class Exchange {
     }
 
     /** Copies the body; on a failure of either side cuts the client connection rather than ending the body cleanly. */
-    private void copy(Plan p, Endpoint endpoint, InputStream in, OutputStream out, boolean flushEach, AtomicBoolean expired) {
+    private void copy(Plan p, Endpoint endpoint, InputStream in, OutputStream out, boolean flushEach, AtomicBoolean expired,
+                      ClientWatch.Watch watch) {
         byte[] buffer = new byte[16 * 1024];
         while (true) {
             int n;
             try {
                 n = in.read(buffer);
             } catch (IOException | RuntimeException e) {
+                if (watch.gone()) {
+                    throw clientGone(p.record(), "during_body", e);
+                }
                 String kind = expired.get() ? "stream_timeout" : "aborted";
                 metrics.upstreamError(kind);
                 LOG.log(Level.WARNING, "upstream " + endpoint.hostPort() + " response ended abnormally ("
@@ -265,7 +290,10 @@ final class Exchange {
     }
 
     /** The upstream response broke off while it was being read. */
-    private CloseConnectionException copyFailed(Plan p, Endpoint endpoint, Exception e) {
+    private CloseConnectionException copyFailed(Plan p, Endpoint endpoint, Exception e, ClientWatch.Watch watch) {
+        if (watch.gone()) {
+            return clientGone(p.record(), "during_body", e);
+        }
         metrics.upstreamError("aborted");
         LOG.log(Level.WARNING, "upstream " + endpoint.hostPort() + " response ended abnormally (aborted), request "
                 + p.record().requestId + ": " + e.getMessage());
@@ -302,6 +330,21 @@ final class Exchange {
                 Responses.error(res, p.record(), ErrorBody.of(502, ErrorBody.UPSTREAM_ERROR,
                         endpoint + " of " + p.backend().id() + " failed before sending response headers"));
             }
+        }
+    }
+
+    /** The client went away while the upstream worked: nothing can be written, the connection is closed. */
+    private ClientGone clientGone(RequestRecord record, String phase, Exception cause) {
+        record.status = CLIENT_CLOSED;
+        metrics.clientDisconnect(phase);
+        LOG.fine(() -> "request " + record.requestId + ": the client went away (" + phase + "), upstream request cancelled");
+        return new ClientGone(phase, cause);
+    }
+
+    /** Closes the client connection without an answer: the client left. */
+    static final class ClientGone extends CloseConnectionException {
+        ClientGone(String phase, Exception cause) {
+            super("client went away " + phase.replace('_', ' '), cause);
         }
     }
 

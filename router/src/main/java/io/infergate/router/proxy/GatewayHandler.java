@@ -18,7 +18,7 @@ import io.infergate.router.inference.ErrorBody;
 import io.infergate.router.inference.OpenAiParser;
 import io.infergate.router.inference.OpenAiRequest;
 import io.infergate.router.match.Candidate;
-import io.infergate.router.match.Hostnames;
+import io.infergate.router.match.HostHeader;
 import io.infergate.router.match.MatchResult;
 import io.infergate.router.match.RequestFacts;
 import io.infergate.router.match.SocketKey;
@@ -96,7 +96,7 @@ public final class GatewayHandler implements Handler {
         String requestId = req.headers().first(HeaderNames.create(X_REQUEST_ID)).orElseGet(() -> UUID.randomUUID().toString());
         RequestRecord record = new RequestRecord(requestId, start);
         res.header(X_REQUEST_ID, requestId);
-        String host = Hostnames.normalizeHost(req.headers().first(HeaderNames.HOST).orElse(""));
+        String host = HostHeader.normalize(req.headers().first(HeaderNames.HOST).orElse(""));
         String path = req.prologue().uriPath().rawPath();
         metrics.requestStarted();
         try {
@@ -112,6 +112,7 @@ public final class GatewayHandler implements Handler {
             accessLog.log(new AccessLog.Entry(requestId, req.prologue().method().text(), host, path, record.rule,
                     record.endpoint, record.status, TimeUnit.NANOSECONDS.toMillis(nanos),
                     record.ttfbNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(record.ttfbNanos)));
+            record.watch.close(); // last: may wait for the client's next request (at most a second)
         }
     }
 

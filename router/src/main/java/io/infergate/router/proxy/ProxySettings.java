@@ -20,14 +20,17 @@ import java.util.Objects;
  * @param retries                how many times a request is sent again to another endpoint after a
  *                               connect failure or a retriable 503 (0 or 1; default 1)
  * @param outliers               when endpoints that refuse connections are ejected
+ * @param watchClients           watch each client connection while its upstream request runs, so a
+ *                               client that leaves cancels it at once (default on; off: noticed at
+ *                               the next write only)
  */
 public record ProxySettings(Duration connectTimeout, Duration readTimeout, int maxConcurrentPerEndpoint,
-                            long maxBodyBytes, int retries, OutlierSettings outliers) {
+                            long maxBodyBytes, int retries, OutlierSettings outliers, boolean watchClients) {
 
     /** The documented defaults: connect 5 s, read 300 s, 256 per endpoint, 16 MiB, one retry, Envoy-like ejection. */
     public static ProxySettings defaults() {
         return new ProxySettings(Duration.ofSeconds(5), Duration.ofSeconds(300), 256, 16L * 1024 * 1024, 1,
-                OutlierSettings.defaults());
+                OutlierSettings.defaults(), true);
     }
 
     public ProxySettings {
@@ -45,7 +48,7 @@ public record ProxySettings(Duration connectTimeout, Duration readTimeout, int m
 
     /** With the default retry and ejection settings. */
     public ProxySettings(Duration connectTimeout, Duration readTimeout, int maxConcurrentPerEndpoint, long maxBodyBytes) {
-        this(connectTimeout, readTimeout, maxConcurrentPerEndpoint, maxBodyBytes, 1, OutlierSettings.defaults());
+        this(connectTimeout, readTimeout, maxConcurrentPerEndpoint, maxBodyBytes, 1, OutlierSettings.defaults(), true);
     }
 
     /**
@@ -58,6 +61,7 @@ public record ProxySettings(Duration connectTimeout, Duration readTimeout, int m
         return new ProxySettings(s.duration("connect-timeout", d.connectTimeout()),
                 s.duration("read-timeout", d.readTimeout()),
                 s.integer("max-concurrent-per-endpoint", d.maxConcurrentPerEndpoint()), maxBodyBytes,
-                s.integer("retries", d.retries()), OutlierSettings.create(s));
+                s.integer("retries", d.retries()), OutlierSettings.create(s),
+                s.bool("watch-clients", d.watchClients()));
     }
 }

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The model server engine of a pod, which decides the metric names to read (REFERENCE section 7).
+ * The model server engine of a pod, which decides the metric names to read (see {@link MetricsParser}).
  * Chosen by the pod label {@code inference.networking.k8s.io/engine-type}; vLLM when absent or
  * unknown (the GIE default).
  */

@@ -19,8 +19,8 @@ import java.util.Set;
  * server's other series are none of our business). This runs 20 times a second per endpoint on
  * the one scrape thread, so it is the scrape's main user-space cost (bench/scrape-cost.sh).
  *
- * <p>Names per engine (REFERENCE section 7): waiting, running, KV-cache use, block size and
- * block count, and vLLM's {@code lora_requests_info}, whose value is a timestamp: the series with
+ * <p>Names per engine (vLLM, SGLang, TensorRT-LLM; the plugin pages in docs/plugins/ name the ones
+ * they read): waiting, running, KV-cache use, block size and block count, and vLLM's {@code lora_requests_info}, whose value is a timestamp: the series with
  * the largest value is the current one.
  */
 public final class MetricsParser {

@@ -50,7 +50,7 @@ final class Req {
     }
 
     RequestFacts facts() {
-        return new RequestFacts(socket, Hostnames.normalizeHost(host), method, path, Values.of(query),
+        return new RequestFacts(socket, HostHeader.normalize(host), method, path, Values.of(query),
                 Values.ofHeaders(headers));
     }
 

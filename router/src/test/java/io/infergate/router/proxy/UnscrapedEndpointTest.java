@@ -61,7 +61,7 @@ class UnscrapedEndpointTest {
         plain = RouterFixture.start(new RouterConfig("127.0.0.1", "127.0.0.1", 0, RouterFixture.TOKEN,
                 ListenerLimits.defaults(), new ProxySettings(p.connectTimeout(), p.readTimeout(),
                 p.maxConcurrentPerEndpoint(), p.maxBodyBytes(), 0,
-                new OutlierSettings(0, Duration.ofSeconds(1), Duration.ofSeconds(1))),
+                new OutlierSettings(0, Duration.ofSeconds(1), Duration.ofSeconds(1)), true),
                 RouterConfig.DEFAULT_MAX_SNAPSHOT_BYTES, new PoolSettings(new ScrapeSettings(
                 Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(30), 16),
                 d.admission(), d.saturation(), d.scheduler())));

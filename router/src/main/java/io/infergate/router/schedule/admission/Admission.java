@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
- * Admission of inference requests to a pool by InferenceObjective priority (REFERENCE section 3).
+ * Admission of inference requests to a pool by InferenceObjective priority (docs/router.md, "Per request").
  * While a pool is not saturated ({@link SaturationDetector}) and nobody waits, every request
  * passes. Otherwise a sheddable request (priority &lt; 0) is refused at once (429, so clients back
  * off instead of retrying another replica) and any other request waits in the pool's queue,

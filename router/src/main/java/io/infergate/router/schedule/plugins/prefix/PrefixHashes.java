@@ -1,7 +1,7 @@
 package io.infergate.router.schedule.plugins.prefix;
 
 /**
- * The prompt's chained block hashes (the EPP scheme, REFERENCE section 8): the prompt is cut into
+ * The prompt's chained block hashes (the Inference Extension endpoint picker's scheme, docs/plugins/prefix-cache-scorer.md): the prompt is cut into
  * blocks of {@code blockChars} characters (64 ≈ 16 tokens), at most {@code maxBlocks}, only full
  * blocks count; {@code h0 = hash(model)}, {@code hᵢ = hash(blockᵢ ‖ hᵢ₋₁)}. Equal {@code hᵢ}
  * means equal model and equal first {@code i} blocks. The hash is FNV-1a over the UTF-16 chars

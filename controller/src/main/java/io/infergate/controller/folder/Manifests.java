@@ -1,5 +1,8 @@
-package io.infergate.controller.source;
+package io.infergate.controller.folder;
 
+import io.infergate.controller.decode.DecodeException;
+import io.infergate.controller.decode.Decoded;
+import io.infergate.controller.decode.ObjectDecoder;
 import io.infergate.controller.model.ClusterState;
 import io.infergate.controller.model.KubeObject;
 

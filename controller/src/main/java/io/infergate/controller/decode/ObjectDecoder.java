@@ -1,4 +1,4 @@
-package io.infergate.controller.source;
+package io.infergate.controller.decode;
 
 import io.infergate.controller.model.Gateway;
 import io.infergate.controller.model.GatewayClass;

@@ -1,4 +1,4 @@
-package io.infergate.controller.source;
+package io.infergate.controller.decode;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,12 +1,10 @@
-package io.infergate.router.schedule.plugins.filter;
+package io.infergate.router.schedule.plugins.lora;
 
 import io.infergate.router.schedule.framework.EndpointView;
 import io.infergate.router.schedule.framework.Parameters;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
 import io.infergate.router.schedule.framework.PluginHandle;
-import io.infergate.router.schedule.plugins.BuiltInPlugins;
-import io.infergate.router.schedule.plugins.lora.LoraAffinityFilter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,15 +19,14 @@ import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 
 import static io.infergate.router.testing.Views.lora;
-import static io.infergate.router.testing.Views.metrics;
 import static io.infergate.router.testing.Views.view;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** One row per case: which endpoints (by number) each filter keeps, and why. */
-class FilterTest {
+/** {@code lora-affinity-filter}: which endpoints (by number) it keeps, and why. */
+class LoraAffinityFilterTest {
 
     private static final PickContext PLAIN = new PickContext("r", Optional.of("base"));
     private static final PickContext ADAPTER = new PickContext("r", Optional.of("base"), "", 0, Optional.of("sql-lora"));
@@ -37,38 +34,10 @@ class FilterTest {
     /** A constant draw: nextDouble() is 0.25, below threshold 1 and not below threshold 0. */
     private static final RandomGenerator HALF = () -> Long.MIN_VALUE >>> 1;
 
-    private static Plugin.Filter built(String type, Map<String, String> params) {
-        var registry = BuiltInPlugins.registry(PluginHandle.alone(new SplittableRandom(1)));
-        return (Plugin.Filter) registry.factory(type).orElseThrow()
-                .create(type, new Parameters(type, params), registry.handle());
-    }
-
     static Stream<Arguments> rows() {
-        Plugin.Filter lowQueue = built("low-queue-filter", Map.of("threshold", "4"));
-        Plugin.Filter lowKv = built("low-kv-cache-filter", Map.of("threshold", "0.5"));
-        Plugin.Filter leastQueue = built("least-queue-filter", Map.of());
-        Plugin.Filter leastKv = built("least-kv-cache-filter", Map.of());
         Plugin.Filter loraAlways = new LoraAffinityFilter("l", 1, HALF);
         Plugin.Filter loraNever = new LoraAffinityFilter("l", 0, HALF);
         return Stream.of(
-                arguments("low-queue 4: waiting 0,4,5,9 keeps 1,2 (≤ 4)", lowQueue, PLAIN,
-                        List.of(view(1, 0, metrics(0, 0, 0)), view(2, 0, metrics(4, 0, 0)),
-                                view(3, 0, metrics(5, 0, 0)), view(4, 0, metrics(9, 0, 0))), List.of(1, 2)),
-                arguments("low-queue 4: all above keeps none (the framework goes on with all)", lowQueue, PLAIN,
-                        List.of(view(1, 0, metrics(5, 0, 0)), view(2, 0, metrics(6, 0, 0))), List.of()),
-                arguments("low-queue 4: never scraped counts as 0 waiting", lowQueue, PLAIN,
-                        List.of(view(1, 0, null), view(2, 0, metrics(7, 0, 0))), List.of(1)),
-                arguments("low-kv 0.5: kv .2,.5,.51,.9 keeps 1,2", lowKv, PLAIN,
-                        List.of(view(1, 0, metrics(0, 0, 0.2)), view(2, 0, metrics(0, 0, 0.5)),
-                                view(3, 0, metrics(0, 0, 0.51)), view(4, 0, metrics(0, 0, 0.9))), List.of(1, 2)),
-                arguments("least-queue: 0,3,8,12 over 4 → bound 0 + 12/4 = 3 keeps 1,2", leastQueue, PLAIN,
-                        List.of(view(1, 0, metrics(0, 0, 0)), view(2, 0, metrics(3, 0, 0)),
-                                view(3, 0, metrics(8, 0, 0)), view(4, 0, metrics(12, 0, 0))), List.of(1, 2)),
-                arguments("least-queue: all equal keeps all", leastQueue, PLAIN,
-                        List.of(view(1, 0, metrics(2, 0, 0)), view(2, 0, metrics(2, 0, 0))), List.of(1, 2)),
-                arguments("least-kv: .1,.3,.5 over 3 → bound .1 + .4/3 ≈ .233 keeps 1", leastKv, PLAIN,
-                        List.of(view(1, 0, metrics(0, 0, 0.1)), view(2, 0, metrics(0, 0, 0.3)),
-                                view(3, 0, metrics(0, 0, 0.5))), List.of(1)),
                 arguments("lora: having (running or waiting) beats room; full and unscraped are out", loraAlways, ADAPTER,
                         List.of(view(1, 0, lora(Set.of("sql-lora"), Set.of(), 1)),
                                 view(2, 0, lora(Set.of("x"), Set.of(), 2)),
@@ -96,7 +65,7 @@ class FilterTest {
     }
 
     @Test
-    void theLoraFilterSpreadsAboutOneMinusThresholdOfRequestsToEndpointsWithRoom() {
+    void spreadsAboutOneMinusThresholdOfRequestsToEndpointsWithRoom() {
         Plugin.Filter f = new LoraAffinityFilter("l", 0.9, new SplittableRandom(5));
         List<EndpointView> pool = List.of(view(1, 0, lora(Set.of("sql-lora"), Set.of(), 1)),
                 view(2, 0, lora(Set.of(), Set.of(), 1)));
@@ -110,15 +79,10 @@ class FilterTest {
     }
 
     @Test
-    void thresholdsAreValidated() {
-        assertEquals("plugin 'low-queue-filter': parameter 'threshold' must be a whole number in 0..2147483647, got '-1'",
-                assertThrows(IllegalArgumentException.class,
-                        () -> built("low-queue-filter", Map.of("threshold", "-1"))).getMessage());
-        assertEquals("plugin 'low-kv-cache-filter': parameter 'threshold' must be a number in 0.0..1.0, got '80'",
-                assertThrows(IllegalArgumentException.class,
-                        () -> built("low-kv-cache-filter", Map.of("threshold", "80"))).getMessage());
+    void theThresholdIsValidated() {
         assertEquals("plugin 'lora-affinity-filter': parameter 'threshold' must be a number in 0.0..1.0, got '1.5'",
-                assertThrows(IllegalArgumentException.class,
-                        () -> built("lora-affinity-filter", Map.of("threshold", "1.5"))).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> LoraAffinityFilter.create(LoraAffinityFilter.TYPE,
+                        new Parameters(LoraAffinityFilter.TYPE, Map.of("threshold", "1.5")),
+                        PluginHandle.alone(new SplittableRandom(1)))).getMessage());
     }
 }

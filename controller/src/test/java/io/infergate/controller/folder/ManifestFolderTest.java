@@ -1,4 +1,4 @@
-package io.infergate.controller.source;
+package io.infergate.controller.folder;
 
 import io.infergate.controller.model.ClusterState;
 import io.infergate.controller.model.Gateway;

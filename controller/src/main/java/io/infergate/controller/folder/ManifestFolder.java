@@ -1,5 +1,9 @@
-package io.infergate.controller.source;
+package io.infergate.controller.folder;
 
+import io.infergate.controller.lifecycle.BackgroundThreads;
+import io.infergate.controller.decode.DecodeException;
+import io.infergate.controller.decode.Decoded;
+import io.infergate.controller.decode.ObjectDecoder;
 import io.infergate.controller.model.ClusterState;
 import io.infergate.controller.model.KubeObject;
 
@@ -190,14 +194,7 @@ public final class ManifestFolder implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.FINE, "closing the watch service", e);
         }
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        BackgroundThreads.stop(t);
     }
 
     private List<Map<String, Object>> parse(Path file, Set<String> problems) {

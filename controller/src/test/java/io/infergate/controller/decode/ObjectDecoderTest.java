@@ -1,5 +1,6 @@
-package io.infergate.controller.source;
+package io.infergate.controller.decode;
 
+import io.infergate.controller.folder.Manifests;
 import io.infergate.controller.model.HttpRoute;
 import io.infergate.controller.model.Pod;
 import io.infergate.controller.model.Service;

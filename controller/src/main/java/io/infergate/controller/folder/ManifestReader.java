@@ -1,5 +1,6 @@
-package io.infergate.controller.source;
+package io.infergate.controller.folder;
 
+import io.infergate.controller.decode.DecodeException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;

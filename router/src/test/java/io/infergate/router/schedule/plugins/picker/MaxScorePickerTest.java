@@ -14,7 +14,8 @@ import static io.infergate.router.testing.Views.view;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class PickerTest {
+/** {@code max-score-picker}. */
+class MaxScorePickerTest {
 
     private static final PickContext CTX = new PickContext("r", Optional.empty());
     private static final List<EndpointView> THREE = List.of(view(1, 0, null), view(2, 0, null), view(3, 0, null));
@@ -28,33 +29,17 @@ class PickerTest {
     }
 
     @Test
-    void maxScoreTakesTheHighest() {
+    void takesTheHighest() {
         MaxScorePicker p = new MaxScorePicker("m", new SplittableRandom(1));
         assertEquals("10.0.0.2:8000", p.pick(CTX, THREE, new double[]{1, 3, 2}).key());
     }
 
     @Test
-    void maxScoreBreaksTiesAtRandomAmongTheTiedOnly() {
+    void breaksTiesAtRandomAmongTheTiedOnly() {
         MaxScorePicker p = new MaxScorePicker("m", new SplittableRandom(7));
         Map<String, Integer> c = counts(() -> p.pick(CTX, THREE, new double[]{5, 1, 5}), 1000);
         assertEquals(null, c.get("10.0.0.2:8000"));
         // seeded: both tied endpoints win a fair share (binomial 1000 × ½; ±100 is > 6 σ)
         assertTrue(Math.abs(c.get("10.0.0.1:8000") - 500) < 100, c.toString());
-    }
-
-    @Test
-    void weightedRandomFollowsTheScores() {
-        WeightedRandomPicker p = new WeightedRandomPicker("w", new SplittableRandom(11));
-        Map<String, Integer> c = counts(() -> p.pick(CTX, THREE, new double[]{3, 1, 0}), 4000);
-        assertEquals(null, c.get("10.0.0.3:8000"), "a zero score is never picked");
-        assertTrue(Math.abs(c.get("10.0.0.1:8000") - 3000) < 200, c.toString()); // 3/4 of 4000, σ ≈ 27
-    }
-
-    @Test
-    void weightedRandomIsUniformWhenAllScoresAreZero() {
-        WeightedRandomPicker p = new WeightedRandomPicker("w", new SplittableRandom(3));
-        Map<String, Integer> c = counts(() -> p.pick(CTX, THREE, new double[]{0, 0, 0}), 3000);
-        assertEquals(3, c.size());
-        c.values().forEach(v -> assertTrue(Math.abs(v - 1000) < 150, c.toString()));
     }
 }
