@@ -45,21 +45,13 @@ spec:
 apiVersion: v1
 kind: Service
 metadata: {name: dead-svc, namespace: default}
-spec: {ports: [{name: http, protocol: TCP, port: 8000, targetPort: 8000}]}
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: dead-svc-1, namespace: default, labels: {kubernetes.io/service-name: dead-svc}}
-addressType: IPv4
-endpoints:
-- {addresses: [127.0.15.101], conditions: {ready: true}}
-- {addresses: [127.0.15.102], conditions: {ready: true}}
-- {addresses: [127.0.15.103], conditions: {ready: true}}
-- {addresses: [127.0.15.104], conditions: {ready: true}}
-ports: [{name: http, port: 8000, protocol: TCP}]
+spec:  # the same four pods (local mode resolves a Service by its selector)
+  selector: {workload.serving.volcano.sh/model-name: demo}
+  ports: [{name: http, protocol: TCP, port: 8000, targetPort: 8000}]
 YAML
-printf 'router:\n  upstream:\n    retries: 0\n    consecutive-connect-failures: 0\n' > "$W/off.yaml"
-printf 'router:\n  upstream:\n    retries: 1\n' > "$W/on.yaml"
+# admission without a queue: a busy machine's late scrapes must not turn into queue timeouts here
+printf 'router:\n  upstream:\n    retries: 0\n    consecutive-connect-failures: 0\n  admission:\n    queue: false\n' > "$W/off.yaml"
+printf 'router:\n  upstream:\n    retries: 1\n  admission:\n    queue: false\n' > "$W/on.yaml"
 
 "$JAVA" -jar "$ROOT/simulator/target/infergate-simulator-$V.jar" --hosts 127.0.15.101,127.0.15.102,127.0.15.103 \
   --port 8000 --ttft-ms 5 --itl-ms 1 --max-running 256 > "$W/sim.log" 2>&1 & PIDS+=($!)
@@ -76,13 +68,20 @@ measure() { # name config -> one line of counts
 import http.client, json, sys, threading, time, collections, re, urllib.request
 name, duration, rate, path = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
 body = json.dumps({"model": "Qwen2.5-0.5B-Instruct", "prompt": "hello", "max_tokens": 2})
-codes = collections.Counter(); lock = threading.Lock(); per10 = collections.Counter()
+codes = collections.Counter(); lock = threading.Lock(); per10 = collections.Counter(); sample = {}
+def metrics():
+    text = urllib.request.urlopen("http://127.0.15.200:15151/observe/metrics").read().decode()
+    def total(name):
+        return sum(float(x) for x in re.findall(r"(?m)^" + name + r"(?:\{[^}]*\})? ([0-9.eE+-]+)$", text))
+    return total("infergate_router_upstream_retries_total"), total("infergate_router_endpoint_ejections_total")
+before = metrics()
 t_start = time.monotonic()
 def one(i):
     try:
-        c = http.client.HTTPConnection("127.0.15.200", 18151, timeout=30)
+        c = http.client.HTTPConnection("127.0.15.200", 18151, timeout=120)
         c.request("POST", path, body, {"Content-Type": "application/json"})
-        r = c.getresponse(); r.read(); c.close(); s = r.status
+        r = c.getresponse(); b = r.read(); c.close(); s = r.status
+        if s != 200: sample.setdefault(s, b[:200])
     except Exception as e:
         s = type(e).__name__
     with lock:
@@ -95,13 +94,11 @@ for i in range(n):  # paced: request i starts at i / rate seconds
     if delay > 0: time.sleep(delay)
     t = threading.Thread(target=one, args=(i,)); t.start(); threads.append(t)
 for t in threads: t.join()
-m = urllib.request.urlopen("http://127.0.15.200:15151/observe/metrics").read().decode()  # cumulative per router
-def metric(pattern):
-    return sum(float(x) for x in re.findall(r"(?m)^" + pattern + r"(?:\{[^}]*\})? ([0-9.eE+-]+)$", m))
+after = metrics()
 failed = n - codes[200]
 print(f"{name}: {n} requests in {duration:.0f} s at {rate:.0f}/s: statuses {dict(codes)}; failed {failed}"
-      f" (by 10 s window: {dict(sorted(per10.items()))}); retries {metric('infergate_router_upstream_retries_total'):.0f},"
-      f" ejections {metric('infergate_router_endpoint_ejections_total'):.0f}")
+      f" (by 10 s window: {dict(sorted(per10.items()))}); retries {after[0] - before[0]:.0f},"
+      f" ejections {after[1] - before[1]:.0f}" + (f"; e.g. {sample}" if sample else ""))
 PY
   done
   kill -TERM $R $C; wait $R $C 2>/dev/null || true

@@ -3,6 +3,8 @@
 # through nginx (baseline), same run, interleaved rounds, 64 connections (wrk); then the added time
 # to the first SSE chunk. Pins the proxy under test to core 0 and load + upstream to core 1.
 # Bounded: ROUNDS x 3 targets x DURATION seconds plus warm-up. Loopback only.
+# WATCH_OFF=1 adds a fourth target: a second router (127.0.0.2, also on core 0) with
+# upstream.watch-clients: false, to measure what watching client connections costs.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-10} CONNS=${CONNS:-64}
@@ -29,8 +31,17 @@ taskset -c 1 "$JAVA" -jar "$ROOT/simulator/target/infergate-simulator-$V.jar" --
   --ttft-ms 0 --itl-ms 0 --max-running 4096 --max-waiting 4096 > "$W/sim.log" 2>&1 & PIDS+=($!)
 taskset -c 0 "$JAVA" -jar "$ROOT/router/target/infergate-router-$V.jar" --bind 127.0.0.1 --internal-port 15000 \
   --token-file "$W/token" > "$W/router.log" 2>&1 & PIDS+=($!)
+ROUTER_URLS=http://127.0.0.1:15000
+TARGETS="direct router nginx"
+if [ "${WATCH_OFF:-0}" = 1 ]; then
+  printf 'router:\n  upstream:\n    watch-clients: false\n' > "$W/nowatch.yaml"
+  taskset -c 0 "$JAVA" -jar "$ROOT/router/target/infergate-router-$V.jar" --bind 127.0.0.2 --internal-bind 127.0.0.2 \
+    --internal-port 15000 --token-file "$W/token" --config "$W/nowatch.yaml" > "$W/router-nowatch.log" 2>&1 & PIDS+=($!)
+  ROUTER_URLS=$ROUTER_URLS,http://127.0.0.2:15000
+  TARGETS="direct router router-nowatch nginx"
+fi
 taskset -c 1 "$JAVA" -jar "$ROOT/controller/target/infergate-controller-$V.jar" --manifests "$W/manifests" \
-  --routers http://127.0.0.1:15000 --token-file "$W/token" --admin-port 19090 > "$W/controller.log" 2>&1 & PIDS+=($!)
+  --routers "$ROUTER_URLS" --token-file "$W/token" --admin-port 19090 > "$W/controller.log" 2>&1 & PIDS+=($!)
 cat > "$W/nginx.conf" <<NGINX
 worker_processes 1;
 pid $W/nginx.pid;
@@ -50,8 +61,12 @@ taskset -c 0 nginx -c "$W/nginx.conf" -g 'daemon off;' > "$W/nginx.log" 2>&1 & P
 
 for _ in $(seq 1 300); do curl -fs -o /dev/null http://127.0.0.1:15000/observe/health/ready && break; sleep 0.2; done
 curl -fs -o /dev/null http://127.0.0.1:15000/observe/health/ready || { echo "router not ready"; tail "$W"/*.log; exit 1; }
+if [ "${WATCH_OFF:-0}" = 1 ]; then
+  for _ in $(seq 1 300); do curl -fs -o /dev/null http://127.0.0.2:15000/observe/health/ready && break; sleep 0.2; done
+fi
 
-declare -A URL=([direct]=http://127.0.1.1:8000 [router]=http://127.0.0.1:8080 [nginx]=http://127.0.0.1:8090)
+declare -A URL=([direct]=http://127.0.1.1:8000 [router]=http://127.0.0.1:8080 [router-nowatch]=http://127.0.0.2:8080
+               [nginx]=http://127.0.0.1:8090)
 run() { # target -> prints "rps p50ms p99ms"
   local out; out=$(taskset -c 1 wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$ROOT/bench/post.lua" "${URL[$1]}/v1/completions")
   if grep -q "Non-2xx" <<<"$out"; then echo "bench: $1 had non-2xx answers:" >&2; echo "$out" >&2; exit 1; fi
@@ -65,10 +80,11 @@ run() { # target -> prints "rps p50ms p99ms"
 echo "warm-up (JIT) ..."
 WARMUP=${WARMUP:-40}
 DURATION=$WARMUP run router >/dev/null
+if [ "${WATCH_OFF:-0}" = 1 ]; then DURATION=$WARMUP run router-nowatch >/dev/null; fi
 for t in nginx direct; do DURATION=5 run $t >/dev/null; done
 declare -A RPS
 for r in $(seq 1 "$ROUNDS"); do
-  for t in direct router nginx; do
+  for t in $TARGETS; do
     res=$(run $t); RPS[$t]+="${res%% *} "
     echo "round $r $t: req/s p50 p99 = $res"
   done
@@ -77,4 +93,8 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[i
 d=$(median <<<"${RPS[direct]}"); ro=$(median <<<"${RPS[router]}"); n=$(median <<<"${RPS[nginx]}")
 echo "median req/s: direct $d  router $ro  nginx $n"
 awk -v r="$ro" -v n="$n" -v d="$d" 'BEGIN { printf "ratio router/nginx %.2f  router/direct %.2f  nginx/direct %.2f\n", r/n, r/d, n/d }'
+if [ "${WATCH_OFF:-0}" = 1 ]; then
+  nw=$(median <<<"${RPS[router-nowatch]}")
+  awk -v r="$ro" -v nw="$nw" 'BEGIN { printf "router (client watch on) / router-nowatch: %.3f (median req/s %s vs %s)\n", r/nw, r, nw }'
+fi
 python3 "$ROOT/bench/first_chunk.py" --direct 127.0.1.1:8000 --proxy router=127.0.0.1:8080 --proxy nginx=127.0.0.1:8090 --requests 200

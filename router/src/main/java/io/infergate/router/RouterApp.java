@@ -6,7 +6,11 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http1.Http1Config;
+import io.infergate.common.http.ClientTimeouts;
 import io.infergate.common.http.ConnectionGuard;
+import io.infergate.common.http.ConnectionWatchdog;
 import io.infergate.common.http.JsonDirectHandler;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.router.listen.PublicSockets;
@@ -56,6 +60,7 @@ public final class RouterApp implements AutoCloseable {
     private final GatewayHandler.Factory handlers;
     private final PublicSockets sockets;
     private final WebServer internal;
+    private final ConnectionWatchdog internalWatchdog = new ConnectionWatchdog(ClientTimeouts.defaults());
     private final AtomicBoolean closed = new AtomicBoolean();
     private final MetricsScraper scraper;
     private final PluginTimings pluginTimings;
@@ -88,8 +93,11 @@ public final class RouterApp implements AutoCloseable {
                 closed.get() ? Optional.empty() : serving.current().map(CompiledSnapshot::id),
                 sockets.openSockets(), sockets.failedSockets()));
         SnapshotService api = new SnapshotService(store, serving, credentials, config.maxSnapshotBytes());
-        internal = WebServer.builder()
+        // the internal socket gets the same client hardening as the public ones, with the defaults
+        Http1Config.Builder internalHttp1 = Http1Config.builder();
+        WebServerConfig.Builder internalServer = WebServer.builder()
                 .featuresDiscoverServices(false)
+                .protocolsDiscoverServices(false)
                 .shutdownHook(false)
                 .host(config.internalBindAddress())
                 .port(config.internalPort())
@@ -101,8 +109,9 @@ public final class RouterApp implements AutoCloseable {
                                 .addCheck(readiness).build())
                         .addObserver(MetricsObserver.create())
                         .build())
-                .routing(r -> r.addFilter(new ConnectionGuard()).register(api))
-                .build();
+                .routing(r -> r.addFilter(new ConnectionGuard()).register(api));
+        ClientTimeouts.defaults().apply(internalServer, internalHttp1, internalWatchdog);
+        internal = internalServer.addProtocol(internalHttp1.build()).build();
     }
 
     /**
@@ -133,6 +142,7 @@ public final class RouterApp implements AutoCloseable {
             // Not close(): the meters live in the global registry, and getOrCreate may have handed
             // this instance the meters of another router still running in this JVM (tests).
             app.closed.set(true);
+            app.internalWatchdog.close();
             app.handlers.close();
             app.scraper.close();
             app.poolGauges.close();
@@ -172,6 +182,11 @@ public final class RouterApp implements AutoCloseable {
         return routerCount.get();
     }
 
+    /** Public connections closed because the client was too slow with its headers or body (408). */
+    public long clientTimeouts() {
+        return sockets.clientTimeouts();
+    }
+
     /** Requests in flight on public sockets. */
     public long activeRequests() {
         return metrics.activeRequests();
@@ -192,6 +207,7 @@ public final class RouterApp implements AutoCloseable {
         } finally {
             try {
                 internal.stop();
+                internalWatchdog.close();
             } finally {
                 handlers.close();
                 scraper.close();

@@ -133,6 +133,11 @@ public final class SimulatedPod implements AutoCloseable {
         return echo.echoed();
     }
 
+    /** How many requests the echo handler answered since the start (tests that send more than the log keeps). */
+    public long echoedTotal() {
+        return echo.echoedTotal();
+    }
+
     /** Stops listening; in-flight requests get the server's grace period. Idempotent. */
     @Override
     public void close() {

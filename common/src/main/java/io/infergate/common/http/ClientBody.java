@@ -34,32 +34,48 @@ public final class ClientBody extends FilterInputStream {
         }
     }
 
+    private final ConnectionWatchdog.Bound watchdog;
     private boolean failed;
 
-    private ClientBody(InputStream in) {
+    private ClientBody(InputStream in, ConnectionWatchdog.Bound watchdog) {
         super(in);
+        this.watchdog = watchdog;
     }
 
-    /** The request's body. */
+    /** The request's body; each read is bounded by the listener's body-read timeout when it has one. */
     public static InputStream of(ServerRequest req) {
-        return new ClientBody(req.content().inputStream());
+        return new ClientBody(req.content().inputStream(), ConnectionWatchdog.current());
     }
 
     @Override
     public int read() throws IOException {
+        if (watchdog != null) {
+            watchdog.reading();
+        }
         try {
             return super.read();
         } catch (RuntimeException e) {
             throw failure(e);
+        } finally {
+            if (watchdog != null) {
+                watchdog.done();
+            }
         }
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        if (watchdog != null) {
+            watchdog.reading();
+        }
         try {
             return super.read(b, off, len);
         } catch (RuntimeException e) {
             throw failure(e);
+        } finally {
+            if (watchdog != null) {
+                watchdog.done();
+            }
         }
     }
 

@@ -85,6 +85,10 @@ public final class SnapshotValidator {
                 Endpoint ep = be.endpoints().get(e);
                 if (ep.address().isBlank()) {
                     add(p + "/endpoints/" + e + "/address", "must not be empty");
+                } else if (!IpLiterals.isIp(ep.address())) {
+                    // the router connects and scrapes by address without name resolution
+                    add(p + "/endpoints/" + e + "/address", "must be an IPv4 or IPv6 address, is '"
+                            + ep.address() + "'");
                 }
                 port(ep.port(), p + "/endpoints/" + e + "/port");
             }

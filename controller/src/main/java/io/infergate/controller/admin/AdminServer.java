@@ -4,7 +4,11 @@ import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http1.Http1Config;
+import io.infergate.common.http.ClientTimeouts;
 import io.infergate.common.http.ConnectionGuard;
+import io.infergate.common.http.ConnectionWatchdog;
 import io.infergate.common.http.JsonDirectHandler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
@@ -42,9 +46,11 @@ public final class AdminServer implements AutoCloseable {
     private static final JsonWriterFactory PRETTY = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true));
 
     private final WebServer server;
+    private final ConnectionWatchdog watchdog;
 
-    private AdminServer(WebServer server) {
+    private AdminServer(WebServer server, ConnectionWatchdog watchdog) {
         this.server = server;
+        this.watchdog = watchdog;
     }
 
     /**
@@ -62,23 +68,28 @@ public final class AdminServer implements AutoCloseable {
                 .addFilter(new ConnectionGuard())
                 .get("/status", (req, res) -> send(res, pretty(status(view.get()))))
                 .get("/snapshot", (req, res) -> send(res, pretty(read(view.get().snapshotJson()))));
-        WebServer server = WebServer.builder()
+        Http1Config.Builder http1 = Http1Config.builder();
+        ConnectionWatchdog watchdog = new ConnectionWatchdog(ClientTimeouts.defaults());
+        WebServerConfig.Builder builder = WebServer.builder()
                 .host(bind)
                 .port(port)
                 .maxPayloadSize(4096)
                 .maxConcurrentRequests(32)
                 .featuresDiscoverServices(false)
+                .protocolsDiscoverServices(false)
                 .addFeature(ObserveFeature.just(health, MetricsObserver.create()))
                 .shutdownHook(false)
                 .directHandlers(JsonDirectHandler.all())
-                .routing(routing)
-                .build();
+                .routing(routing);
+        ClientTimeouts.defaults().apply(builder, http1, watchdog);
+        WebServer server = builder.addProtocol(http1.build()).build();
         try {
             server.start();
         } catch (RuntimeException e) {
+            watchdog.close();
             throw new IllegalStateException("the admin socket cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
-        return new AdminServer(server);
+        return new AdminServer(server, watchdog);
     }
 
     /** The bound port (the chosen one when configured with 0). */
@@ -91,6 +102,7 @@ public final class AdminServer implements AutoCloseable {
         if (server.isRunning()) {
             server.stop();
         }
+        watchdog.close();
     }
 
     /** The {@code /status} document. */

@@ -1,6 +1,6 @@
 package io.infergate.controller.decode;
 
-import io.infergate.controller.model.Gateway;
+import io.infergate.controller.model.GatewayObject;
 import io.infergate.controller.model.GatewayClass;
 import io.infergate.controller.model.KubeObject;
 import io.infergate.controller.model.ObjectMeta;
@@ -119,52 +119,52 @@ public final class ObjectDecoder {
         return new GatewayClass(meta, root.at("spec.controllerName").string());
     }
 
-    private static Gateway gateway(TreeNode root, ObjectMeta meta) {
+    private static GatewayObject gateway(TreeNode root, ObjectMeta meta) {
         TreeNode spec = root.field("spec");
-        List<Gateway.Listener> listeners = new ArrayList<>();
+        List<GatewayObject.Listener> listeners = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (TreeNode l : spec.field("listeners").list()) {
             String name = l.field("name").string();
             if (!names.add(name)) {
                 throw new DecodeException(l.field("name").path(), "duplicate listener name '" + name + "'");
             }
-            listeners.add(new Gateway.Listener(name,
+            listeners.add(new GatewayObject.Listener(name,
                     l.field("port").optPort().orElseThrow(() -> new DecodeException(l.field("port").path(), "is required")),
                     l.field("protocol").string(), l.field("hostname").optString().filter(h -> !h.isEmpty()),
                     allowedRoutes(l.field("allowedRoutes")),
                     l.field("tls").field("certificateRefs").list().stream()
-                            .map(c -> new Gateway.CertificateRef(c.field("group").string(""), c.field("kind").string("Secret"),
+                            .map(c -> new GatewayObject.CertificateRef(c.field("group").string(""), c.field("kind").string("Secret"),
                                     c.field("name").string(), c.field("namespace").optString().filter(n -> !n.isEmpty())))
                             .toList()));
         }
         if (listeners.isEmpty()) {
             throw new DecodeException(spec.field("listeners").path(), "at least one listener is required");
         }
-        List<Gateway.Address> addresses = spec.field("addresses").list().stream()
-                .map(a -> new Gateway.Address(a.field("type").string("IPAddress"), a.field("value").string()))
+        List<GatewayObject.Address> addresses = spec.field("addresses").list().stream()
+                .map(a -> new GatewayObject.Address(a.field("type").string("IPAddress"), a.field("value").string()))
                 .toList();
-        return new Gateway(meta, spec.field("gatewayClassName").string(), listeners, addresses);
+        return new GatewayObject(meta, spec.field("gatewayClassName").string(), listeners, addresses);
     }
 
-    private static Gateway.AllowedRoutes allowedRoutes(TreeNode node) {
+    private static GatewayObject.AllowedRoutes allowedRoutes(TreeNode node) {
         if (node.isMissing()) {
-            return Gateway.AllowedRoutes.defaults();
+            return GatewayObject.AllowedRoutes.defaults();
         }
         TreeNode namespaces = node.field("namespaces");
-        Optional<Gateway.LabelSelector> selector = namespaces.field("selector").isMissing() ? Optional.empty()
+        Optional<GatewayObject.LabelSelector> selector = namespaces.field("selector").isMissing() ? Optional.empty()
                 : Optional.of(labelSelector(namespaces.field("selector")));
-        List<Gateway.GroupKind> kinds = node.field("kinds").list().stream()
-                .map(k -> new Gateway.GroupKind(k.field("group").string(GATEWAY_GROUP), k.field("kind").string()))
+        List<GatewayObject.GroupKind> kinds = node.field("kinds").list().stream()
+                .map(k -> new GatewayObject.GroupKind(k.field("group").string(GATEWAY_GROUP), k.field("kind").string()))
                 .toList();
-        return new Gateway.AllowedRoutes(namespaces.field("from").string("Same"), selector, kinds);
+        return new GatewayObject.AllowedRoutes(namespaces.field("from").string("Same"), selector, kinds);
     }
 
-    static Gateway.LabelSelector labelSelector(TreeNode node) {
-        List<Gateway.Requirement> expressions = node.field("matchExpressions").list().stream()
-                .map(e -> new Gateway.Requirement(e.field("key").string(), e.field("operator").string(),
+    static GatewayObject.LabelSelector labelSelector(TreeNode node) {
+        List<GatewayObject.Requirement> expressions = node.field("matchExpressions").list().stream()
+                .map(e -> new GatewayObject.Requirement(e.field("key").string(), e.field("operator").string(),
                         e.field("values").strings()))
                 .toList();
-        return new Gateway.LabelSelector(node.field("matchLabels").stringMap(), expressions);
+        return new GatewayObject.LabelSelector(node.field("matchLabels").stringMap(), expressions);
     }
 
     private static ReferenceGrant referenceGrant(TreeNode root, ObjectMeta meta) {

@@ -1,6 +1,6 @@
 package io.infergate.controller.decode;
 
-import io.infergate.controller.model.HttpRoute;
+import io.infergate.controller.model.HttpRouteObject;
 import io.infergate.controller.model.ObjectMeta;
 
 import java.util.List;
@@ -18,60 +18,60 @@ final class RouteDecoder {
     private RouteDecoder() {
     }
 
-    static HttpRoute httpRoute(TreeNode root, ObjectMeta meta) {
+    static HttpRouteObject httpRoute(TreeNode root, ObjectMeta meta) {
         TreeNode spec = root.field("spec");
-        List<HttpRoute.ParentRef> parents = spec.field("parentRefs").list().stream()
-                .map(p -> new HttpRoute.ParentRef(p.field("group").string(ObjectDecoder.GATEWAY_GROUP),
+        List<HttpRouteObject.ParentRef> parents = spec.field("parentRefs").list().stream()
+                .map(p -> new HttpRouteObject.ParentRef(p.field("group").string(ObjectDecoder.GATEWAY_GROUP),
                         p.field("kind").string("Gateway"), p.field("namespace").optString(), p.field("name").string(),
                         p.field("sectionName").optString(), p.field("port").optPort()))
                 .toList();
-        List<HttpRoute.Rule> rules = spec.field("rules").isMissing()
-                ? List.of(new HttpRoute.Rule(List.of(defaultMatch()), List.of(), List.of(), Optional.empty(), Optional.empty()))
+        List<HttpRouteObject.Rule> rules = spec.field("rules").isMissing()
+                ? List.of(new HttpRouteObject.Rule(List.of(defaultMatch()), List.of(), List.of(), Optional.empty(), Optional.empty()))
                 : spec.field("rules").list().stream().map(RouteDecoder::rule).toList();
-        return new HttpRoute(meta, parents, spec.field("hostnames").strings(), rules);
+        return new HttpRouteObject(meta, parents, spec.field("hostnames").strings(), rules);
     }
 
-    private static HttpRoute.Match defaultMatch() {
-        return new HttpRoute.Match(new HttpRoute.PathMatch("PathPrefix", "/"), List.of(), List.of(), Optional.empty());
+    private static HttpRouteObject.Match defaultMatch() {
+        return new HttpRouteObject.Match(new HttpRouteObject.PathMatch("PathPrefix", "/"), List.of(), List.of(), Optional.empty());
     }
 
-    private static HttpRoute.Rule rule(TreeNode r) {
-        List<HttpRoute.Match> matches = r.field("matches").list().stream().map(RouteDecoder::match).toList();
-        List<HttpRoute.BackendRef> refs = r.field("backendRefs").list().stream()
-                .map(b -> new HttpRoute.BackendRef(objectRef(b), b.field("weight").optInt().orElse(1),
+    private static HttpRouteObject.Rule rule(TreeNode r) {
+        List<HttpRouteObject.Match> matches = r.field("matches").list().stream().map(RouteDecoder::match).toList();
+        List<HttpRouteObject.BackendRef> refs = r.field("backendRefs").list().stream()
+                .map(b -> new HttpRouteObject.BackendRef(objectRef(b), b.field("weight").optInt().orElse(1),
                         filters(b.field("filters"))))
                 .toList();
         TreeNode timeouts = r.field("timeouts");
-        return new HttpRoute.Rule(matches, filters(r.field("filters")), refs,
+        return new HttpRouteObject.Rule(matches, filters(r.field("filters")), refs,
                 timeouts.field("request").optString(), timeouts.field("backendRequest").optString());
     }
 
-    private static HttpRoute.Match match(TreeNode m) {
+    private static HttpRouteObject.Match match(TreeNode m) {
         TreeNode path = m.field("path");
-        HttpRoute.PathMatch p = new HttpRoute.PathMatch(path.field("type").string("PathPrefix"),
+        HttpRouteObject.PathMatch p = new HttpRouteObject.PathMatch(path.field("type").string("PathPrefix"),
                 path.field("value").string("/"));
-        return new HttpRoute.Match(p, nameMatches(m.field("headers")), nameMatches(m.field("queryParams")),
+        return new HttpRouteObject.Match(p, nameMatches(m.field("headers")), nameMatches(m.field("queryParams")),
                 m.field("method").optString());
     }
 
-    private static List<HttpRoute.NameMatch> nameMatches(TreeNode list) {
+    private static List<HttpRouteObject.NameMatch> nameMatches(TreeNode list) {
         return list.list().stream()
-                .map(h -> new HttpRoute.NameMatch(h.field("type").string("Exact"), h.field("name").string(),
+                .map(h -> new HttpRouteObject.NameMatch(h.field("type").string("Exact"), h.field("name").string(),
                         h.field("value").string()))
                 .toList();
     }
 
-    static HttpRoute.ObjectRef objectRef(TreeNode b) {
-        return new HttpRoute.ObjectRef(b.field("group").string(""), b.field("kind").string("Service"),
+    static HttpRouteObject.ObjectRef objectRef(TreeNode b) {
+        return new HttpRouteObject.ObjectRef(b.field("group").string(""), b.field("kind").string("Service"),
                 b.field("namespace").optString(), b.field("name").string(), b.field("port").optPort());
     }
 
-    private static List<HttpRoute.Filter> filters(TreeNode list) {
+    private static List<HttpRouteObject.Filter> filters(TreeNode list) {
         return list.list().stream().map(RouteDecoder::filter).toList();
     }
 
-    private static HttpRoute.Filter filter(TreeNode f) {
-        return new HttpRoute.Filter(f.field("type").string(),
+    private static HttpRouteObject.Filter filter(TreeNode f) {
+        return new HttpRouteObject.Filter(f.field("type").string(),
                 headerModifier(f.field("requestHeaderModifier")),
                 headerModifier(f.field("responseHeaderModifier")),
                 redirect(f.field("requestRedirect")),
@@ -79,49 +79,49 @@ final class RouteDecoder {
                 mirror(f.field("requestMirror")));
     }
 
-    private static Optional<HttpRoute.HeaderModifier> headerModifier(TreeNode m) {
+    private static Optional<HttpRouteObject.HeaderModifier> headerModifier(TreeNode m) {
         if (m.isMissing()) {
             return Optional.empty();
         }
-        return Optional.of(new HttpRoute.HeaderModifier(headers(m.field("set")), headers(m.field("add")),
+        return Optional.of(new HttpRouteObject.HeaderModifier(headers(m.field("set")), headers(m.field("add")),
                 m.field("remove").strings()));
     }
 
-    private static List<HttpRoute.Header> headers(TreeNode list) {
+    private static List<HttpRouteObject.Header> headers(TreeNode list) {
         return list.list().stream()
-                .map(h -> new HttpRoute.Header(h.field("name").string(), h.field("value").string()))
+                .map(h -> new HttpRouteObject.Header(h.field("name").string(), h.field("value").string()))
                 .toList();
     }
 
-    private static Optional<HttpRoute.Redirect> redirect(TreeNode r) {
+    private static Optional<HttpRouteObject.Redirect> redirect(TreeNode r) {
         if (r.isMissing()) {
             return Optional.empty();
         }
-        return Optional.of(new HttpRoute.Redirect(r.field("scheme").optString(), r.field("hostname").optString(),
+        return Optional.of(new HttpRouteObject.Redirect(r.field("scheme").optString(), r.field("hostname").optString(),
                 pathModifier(r.field("path")), r.field("port").optInt(), r.field("statusCode").optInt().orElse(302)));
     }
 
-    private static Optional<HttpRoute.Rewrite> rewrite(TreeNode r) {
+    private static Optional<HttpRouteObject.Rewrite> rewrite(TreeNode r) {
         if (r.isMissing()) {
             return Optional.empty();
         }
-        return Optional.of(new HttpRoute.Rewrite(r.field("hostname").optString(), pathModifier(r.field("path"))));
+        return Optional.of(new HttpRouteObject.Rewrite(r.field("hostname").optString(), pathModifier(r.field("path"))));
     }
 
-    private static Optional<HttpRoute.PathModifier> pathModifier(TreeNode p) {
+    private static Optional<HttpRouteObject.PathModifier> pathModifier(TreeNode p) {
         if (p.isMissing()) {
             return Optional.empty();
         }
-        return Optional.of(new HttpRoute.PathModifier(p.field("type").string(), p.field("replaceFullPath").optString(),
+        return Optional.of(new HttpRouteObject.PathModifier(p.field("type").string(), p.field("replaceFullPath").optString(),
                 p.field("replacePrefixMatch").optString()));
     }
 
-    private static Optional<HttpRoute.Mirror> mirror(TreeNode m) {
+    private static Optional<HttpRouteObject.Mirror> mirror(TreeNode m) {
         if (m.isMissing()) {
             return Optional.empty();
         }
         TreeNode fraction = m.field("fraction");
-        return Optional.of(new HttpRoute.Mirror(objectRef(m.field("backendRef")), m.field("percent").optInt(),
+        return Optional.of(new HttpRouteObject.Mirror(objectRef(m.field("backendRef")), m.field("percent").optInt(),
                 fraction.field("numerator").optInt(),
                 fraction.isMissing() ? Optional.empty() : Optional.of(fraction.field("denominator").optInt().orElse(100))));
     }

@@ -9,7 +9,7 @@ import java.util.List;
  * {@code namespace/name}, so the same objects always give the same state whatever order a source
  * read them in.
  */
-public record ClusterState(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HttpRoute> httpRoutes,
+public record ClusterState(List<GatewayClass> gatewayClasses, List<GatewayObject> gateways, List<HttpRouteObject> httpRoutes,
                            List<ReferenceGrant> referenceGrants, List<Namespace> namespaces, List<Service> services,
                            List<EndpointSlice> endpointSlices, List<Pod> pods, List<InferencePool> inferencePools,
                            List<InferenceObjective> inferenceObjectives,
@@ -40,8 +40,8 @@ public record ClusterState(List<GatewayClass> gatewayClasses, List<Gateway> gate
     /** Sorts objects into their kinds. Callers have already removed duplicates. */
     public static ClusterState of(List<? extends KubeObject> objects) {
         var classes = new ArrayList<GatewayClass>();
-        var gateways = new ArrayList<Gateway>();
-        var routes = new ArrayList<HttpRoute>();
+        var gateways = new ArrayList<GatewayObject>();
+        var routes = new ArrayList<HttpRouteObject>();
         var grants = new ArrayList<ReferenceGrant>();
         var namespaces = new ArrayList<Namespace>();
         var services = new ArrayList<Service>();
@@ -53,8 +53,8 @@ public record ClusterState(List<GatewayClass> gatewayClasses, List<Gateway> gate
         for (KubeObject o : objects) {
             switch (o) {
                 case GatewayClass c -> classes.add(c);
-                case Gateway g -> gateways.add(g);
-                case HttpRoute r -> routes.add(r);
+                case GatewayObject g -> gateways.add(g);
+                case HttpRouteObject r -> routes.add(r);
                 case ReferenceGrant g -> grants.add(g);
                 case Namespace n -> namespaces.add(n);
                 case Service s -> services.add(s);

@@ -2,7 +2,7 @@ package io.infergate.controller.model;
 
 /** Every input kind the translator understands. */
 public sealed interface KubeObject
-        permits GatewayClass, Gateway, HttpRoute, ReferenceGrant, Namespace, Service, EndpointSlice, Pod, InferencePool,
+        permits GatewayClass, GatewayObject, HttpRouteObject, ReferenceGrant, Namespace, Service, EndpointSlice, Pod, InferencePool,
         InferenceObjective, InferenceModelRewrite {
 
     ObjectMeta meta();
@@ -11,8 +11,8 @@ public sealed interface KubeObject
     default String kind() {
         return switch (this) {
             case GatewayClass o -> "GatewayClass";
-            case Gateway o -> "Gateway";
-            case HttpRoute o -> "HTTPRoute";
+            case GatewayObject o -> "Gateway";
+            case HttpRouteObject o -> "HTTPRoute";
             case ReferenceGrant o -> "ReferenceGrant";
             case Namespace o -> "Namespace";
             case Service o -> "Service";

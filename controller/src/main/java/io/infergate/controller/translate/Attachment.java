@@ -1,8 +1,8 @@
 package io.infergate.controller.translate;
 
 import io.infergate.common.gatewayapi.Hostnames;
-import io.infergate.controller.model.Gateway.AllowedRoutes;
-import io.infergate.controller.model.HttpRoute;
+import io.infergate.controller.model.GatewayObject.AllowedRoutes;
+import io.infergate.controller.model.HttpRouteObject;
 
 import java.util.List;
 
@@ -39,7 +39,7 @@ final class Attachment {
         }
     }
 
-    static Result attach(HttpRoute route, HttpRoute.ParentRef ref, GatewayView gateway, Index index) {
+    static Result attach(HttpRouteObject route, HttpRouteObject.ParentRef ref, GatewayView gateway, Index index) {
         String gw = "Gateway " + gateway.namespace() + "/" + gateway.name();
         if (!gateway.accepted()) {
             return new Result.Rejected("NotAllowedByListeners", gw + " is not accepted");

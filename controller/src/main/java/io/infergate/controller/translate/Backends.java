@@ -3,7 +3,7 @@ package io.infergate.controller.translate;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
 import io.infergate.controller.model.EndpointSlice;
-import io.infergate.controller.model.HttpRoute.ObjectRef;
+import io.infergate.controller.model.HttpRouteObject.ObjectRef;
 import io.infergate.controller.model.InferencePool;
 import io.infergate.controller.model.Pod;
 import io.infergate.controller.model.Service;

@@ -1,7 +1,7 @@
 package io.infergate.controller.translate;
 
 import io.infergate.common.snapshot.Filter;
-import io.infergate.controller.model.HttpRoute;
+import io.infergate.controller.model.HttpRouteObject;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,7 +39,7 @@ final class Filters {
      * @param onePathPrefix   whether the rule has exactly one match and it is a PathPrefix match
      * @param withBackendRefs the filters are a rule's and the rule has backendRefs
      */
-    static List<Filter> translate(List<HttpRoute.Filter> filters, String where, boolean onePathPrefix,
+    static List<Filter> translate(List<HttpRouteObject.Filter> filters, String where, boolean onePathPrefix,
                                   boolean withBackendRefs, String routeNamespace, Backends backends,
                                   RouteProblems problems) {
         List<Filter> out = new ArrayList<>();
@@ -47,7 +47,7 @@ final class Filters {
         boolean rewrite = false;
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < filters.size(); i++) {
-            HttpRoute.Filter f = filters.get(i);
+            HttpRouteObject.Filter f = filters.get(i);
             String at = where + " filter " + i + " (" + f.type() + ")";
             if (UNIQUE.contains(f.type()) && !seen.add(f.type())) {
                 problems.invalid("IncompatibleFilters", at + ": a " + f.type() + " filter cannot be repeated");
@@ -87,7 +87,7 @@ final class Filters {
         return out;
     }
 
-    private static Optional<Filter> redirect(HttpRoute.Redirect r, String at, boolean onePathPrefix,
+    private static Optional<Filter> redirect(HttpRouteObject.Redirect r, String at, boolean onePathPrefix,
                                              RouteProblems problems) {
         boolean ok = true;
         if (r.scheme().isPresent() && !Set.of("http", "https").contains(r.scheme().get())) {
@@ -110,12 +110,12 @@ final class Filters {
     }
 
     /** Empty when invalid; an empty inner optional when the filter changes no path. */
-    private static Optional<Optional<Filter.PathModifier>> path(Optional<HttpRoute.PathModifier> path, String at,
+    private static Optional<Optional<Filter.PathModifier>> path(Optional<HttpRouteObject.PathModifier> path, String at,
                                                                 boolean onePathPrefix, RouteProblems problems) {
         if (path.isEmpty()) {
             return Optional.of(Optional.empty());
         }
-        HttpRoute.PathModifier p = path.get();
+        HttpRouteObject.PathModifier p = path.get();
         switch (p.type()) {
             case "ReplaceFullPath" -> {
                 if (p.replaceFullPath().isEmpty()) {
@@ -144,7 +144,7 @@ final class Filters {
         }
     }
 
-    private static Optional<Filter> mirror(HttpRoute.Mirror m, String at, String routeNamespace, Backends backends,
+    private static Optional<Filter> mirror(HttpRouteObject.Mirror m, String at, String routeNamespace, Backends backends,
                                            RouteProblems problems) {
         int numerator;
         int denominator;
@@ -172,7 +172,7 @@ final class Filters {
         return Optional.of(new Filter.RequestMirror(backend, numerator, denominator));
     }
 
-    private static List<Filter.Header> headers(List<HttpRoute.Header> headers) {
+    private static List<Filter.Header> headers(List<HttpRouteObject.Header> headers) {
         return headers.stream().map(h -> new Filter.Header(h.name(), h.value())).toList();
     }
 
@@ -181,7 +181,7 @@ final class Filters {
                 "RequestMirror").contains(type);
     }
 
-    private static boolean missingConfig(HttpRoute.Filter f) {
+    private static boolean missingConfig(HttpRouteObject.Filter f) {
         return switch (f.type()) {
             case "RequestHeaderModifier" -> f.requestHeaderModifier().isEmpty();
             case "ResponseHeaderModifier" -> f.responseHeaderModifier().isEmpty();

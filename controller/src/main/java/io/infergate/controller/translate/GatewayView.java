@@ -1,6 +1,6 @@
 package io.infergate.controller.translate;
 
-import io.infergate.controller.model.Gateway;
+import io.infergate.controller.model.GatewayObject;
 import io.infergate.controller.status.ObjectStatus.GroupKind;
 
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param listeners      one view per spec listener, in spec order
  * @param addressProblem why {@code spec.addresses} cannot be honoured, if so
  */
-record GatewayView(Gateway gateway, String id, List<ListenerView> listeners, Optional<String> addressProblem) {
+record GatewayView(GatewayObject gateway, String id, List<ListenerView> listeners, Optional<String> addressProblem) {
 
     /** Accepted when its addresses are usable and at least one listener is. */
     boolean accepted() {
@@ -41,7 +41,7 @@ record GatewayView(Gateway gateway, String id, List<ListenerView> listeners, Opt
      * @param certificateRefs   why a {@code tls.certificateRefs} entry does not resolve
      *                          (InvalidCertificateRef, RefNotPermitted), if one does not
      */
-    record ListenerView(Gateway.Listener spec, boolean protocolSupported, List<GroupKind> supportedKinds,
+    record ListenerView(GatewayObject.Listener spec, boolean protocolSupported, List<GroupKind> supportedKinds,
                         boolean invalidKinds, Optional<String> conflict, Optional<String> unavailable,
                         Optional<RouteProblems.Problem> certificateRefs) {
 

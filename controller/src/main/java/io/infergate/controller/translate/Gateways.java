@@ -1,8 +1,9 @@
 package io.infergate.controller.translate;
 
+import io.infergate.common.snapshot.Gateway;
 import io.infergate.common.snapshot.Listener;
 import io.infergate.controller.model.ClusterState;
-import io.infergate.controller.model.Gateway;
+import io.infergate.controller.model.GatewayObject;
 import io.infergate.controller.model.GatewayClass;
 import io.infergate.controller.status.Condition;
 import io.infergate.controller.status.ObjectKey;
@@ -81,7 +82,7 @@ final class Gateways {
      */
     static Judged judge(ClusterState state, Set<String> ourClasses, Isolation isolation, Index index) {
         Map<String, GatewayView> out = new LinkedHashMap<>();
-        for (Gateway g : state.gateways()) {
+        for (GatewayObject g : state.gateways()) {
             if (ourClasses.contains(g.gatewayClassName())) {
                 out.put(g.meta().path(), view(g, index));
             }
@@ -92,7 +93,7 @@ final class Gateways {
                 for (GatewayView.ListenerView l : v.listeners()) {
                     if (l.served()) {
                         claims.add(new ListenerConflicts.Claim(v.gateway().meta().path(), l.name(),
-                                v.gateway().addresses().stream().map(Gateway.Address::value).toList(),
+                                v.gateway().addresses().stream().map(GatewayObject.Address::value).toList(),
                                 l.spec().port(), l.spec().hostname()));
                     }
                 }
@@ -128,17 +129,17 @@ final class Gateways {
                 .toList(), v.addressProblem());
     }
 
-    private static GatewayView view(Gateway g, Index index) {
+    private static GatewayView view(GatewayObject g, Index index) {
         Map<String, String> conflicts = ListenerConflicts.within(g.listeners());
         List<GatewayView.ListenerView> listeners = new ArrayList<>();
-        for (Gateway.Listener l : g.listeners()) {
+        for (GatewayObject.Listener l : g.listeners()) {
             boolean ok = supported(l.protocol());
             List<GroupKind> kinds = new ArrayList<>();
             boolean invalidKinds = false;
             if (ok && l.allowedRoutes().kinds().isEmpty()) {
                 kinds.add(HTTP_ROUTE);
             }
-            for (Gateway.GroupKind k : l.allowedRoutes().kinds()) {
+            for (GatewayObject.GroupKind k : l.allowedRoutes().kinds()) {
                 GroupKind gk = new GroupKind(k.group(), k.kind());
                 if (ok && gk.equals(HTTP_ROUTE)) {
                     kinds.add(gk);
@@ -155,7 +156,7 @@ final class Gateways {
                 .map(a -> a.type().equals("IPAddress")
                         ? "spec.addresses value '" + a.value() + "' is not an IP address"
                         : "spec.addresses type " + a.type() + " is not supported (only IPAddress)");
-        return new GatewayView(g, io.infergate.common.snapshot.Gateway.idOf(g.meta().namespace(), g.meta().name()),
+        return new GatewayView(g, Gateway.idOf(g.meta().namespace(), g.meta().name()),
                 listeners, addressProblem);
     }
 
@@ -166,15 +167,15 @@ final class Gateways {
      * (the default port of a redirect Location). Native listeners get none (the record drops a
      * public port equal to the router port). Called for accepted Gateways.
      */
-    static io.infergate.common.snapshot.Gateway snapshot(GatewayView v, RouterPorts.Plan ports) {
+    static Gateway snapshot(GatewayView v, RouterPorts.Plan ports) {
         String path = v.gateway().meta().path();
         List<Listener> served = v.listeners().stream()
                 .filter(GatewayView.ListenerView::served)
                 .map(l -> new Listener(l.name(), ports.routerPort(path, l.spec().port()), Listener.Protocol.HTTP,
                         l.spec().hostname(), Optional.of(l.spec().port())))
                 .toList();
-        List<String> addresses = v.gateway().addresses().stream().map(Gateway.Address::value).toList();
-        return new io.infergate.common.snapshot.Gateway(v.id(), v.namespace(), v.name(), addresses, served);
+        List<String> addresses = v.gateway().addresses().stream().map(GatewayObject.Address::value).toList();
+        return new Gateway(v.id(), v.namespace(), v.name(), addresses, served);
     }
 
     /**
@@ -293,8 +294,8 @@ final class Gateways {
      * needs a ReferenceGrant there from Gateways of this namespace ({@code RefNotPermitted}).
      * Whether the Secret exists is not checked: the controller reads no Secrets.
      */
-    private static Optional<RouteProblems.Problem> certificateRefs(Gateway g, Gateway.Listener l, Index index) {
-        for (Gateway.CertificateRef ref : l.certificateRefs()) {
+    private static Optional<RouteProblems.Problem> certificateRefs(GatewayObject g, GatewayObject.Listener l, Index index) {
+        for (GatewayObject.CertificateRef ref : l.certificateRefs()) {
             String namespace = ref.namespace().orElse(g.meta().namespace());
             if (!ref.group().isEmpty() || !ref.kind().equals("Secret")) {
                 return Optional.of(new RouteProblems.Problem("InvalidCertificateRef", "certificateRef "

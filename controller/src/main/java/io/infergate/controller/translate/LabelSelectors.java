@@ -1,7 +1,7 @@
 package io.infergate.controller.translate;
 
-import io.infergate.controller.model.Gateway.LabelSelector;
-import io.infergate.controller.model.Gateway.Requirement;
+import io.infergate.controller.model.GatewayObject.LabelSelector;
+import io.infergate.controller.model.GatewayObject.Requirement;
 
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package io.infergate.controller.translate;
 
-import io.infergate.controller.model.Gateway;
+import io.infergate.controller.model.GatewayObject;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,17 +33,17 @@ final class ListenerConflicts {
     }
 
     /** Per listener name of one Gateway, the Conflicted reason of the listeners that have one. */
-    static Map<String, String> within(List<Gateway.Listener> listeners) {
+    static Map<String, String> within(List<GatewayObject.Listener> listeners) {
         Map<Integer, Set<String>> protocols = new HashMap<>();
-        for (Gateway.Listener l : listeners) {
+        for (GatewayObject.Listener l : listeners) {
             protocols.computeIfAbsent(l.port(), k -> new HashSet<>()).add(l.protocol());
         }
         Map<String, Integer> sameHost = new HashMap<>();
-        for (Gateway.Listener l : listeners) {
+        for (GatewayObject.Listener l : listeners) {
             sameHost.merge(hostKey(l), 1, Integer::sum);
         }
         Map<String, String> out = new HashMap<>();
-        for (Gateway.Listener l : listeners) {
+        for (GatewayObject.Listener l : listeners) {
             if (protocols.get(l.port()).size() > 1) {
                 out.put(l.name(), "ProtocolConflict");
             } else if (sameHost.get(hostKey(l)) > 1) {
@@ -95,7 +95,7 @@ final class ListenerConflicts {
         return out;
     }
 
-    private static String hostKey(Gateway.Listener l) {
+    private static String hostKey(GatewayObject.Listener l) {
         return l.port() + "/" + l.protocol() + "/" + l.hostname().map(h -> h.toLowerCase(Locale.ROOT)).orElse("");
     }
 }

@@ -1,8 +1,9 @@
 package io.infergate.controller.translate;
 
+import io.infergate.common.snapshot.HttpRoute;
 import io.infergate.common.snapshot.ListenerRef;
 import io.infergate.common.snapshot.Rule;
-import io.infergate.controller.model.HttpRoute;
+import io.infergate.controller.model.HttpRouteObject;
 import io.infergate.controller.status.Condition;
 import io.infergate.controller.status.ConditionStatus;
 import io.infergate.controller.status.ObjectKey;
@@ -43,11 +44,11 @@ final class Routes {
      * @param parents  per Gateway of ours the route names, whether some parentRef to it was accepted
      * @param pools    InferencePools ({@code ns/name}) the route's backendRefs name
      */
-    record Outcome(StatusPlan.Entry status, Optional<io.infergate.common.snapshot.HttpRoute> served,
+    record Outcome(StatusPlan.Entry status, Optional<HttpRoute> served,
                    Map<String, Set<String>> attached, Map<String, Boolean> parents, Set<String> pools) {
     }
 
-    static Outcome translate(HttpRoute route, Map<String, GatewayView> gateways, Index index, Backends backends,
+    static Outcome translate(HttpRouteObject route, Map<String, GatewayView> gateways, Index index, Backends backends,
                              TranslatorConfig config) {
         long gen = route.meta().generation();
         RouteProblems problems = new RouteProblems();
@@ -64,7 +65,7 @@ final class Routes {
         Map<String, Boolean> parents = new LinkedHashMap<>();
         Set<ListenerRef> listenerRefs = new TreeSet<>(Comparator.comparing(ListenerRef::gateway)
                 .thenComparing(ListenerRef::listener));
-        for (HttpRoute.ParentRef ref : route.parentRefs()) {
+        for (HttpRouteObject.ParentRef ref : route.parentRefs()) {
             if (!ref.group().equals(Index.GATEWAY_GROUP) || !ref.kind().equals("Gateway")) {
                 continue;
             }
@@ -93,9 +94,9 @@ final class Routes {
             statuses.add(new ObjectStatus.ParentStatus(echo, config.controllerName(), List.of(accepted, resolvedRefs)));
         }
 
-        Optional<io.infergate.common.snapshot.HttpRoute> served = listenerRefs.isEmpty() ? Optional.empty()
-                : Optional.of(new io.infergate.common.snapshot.HttpRoute(
-                io.infergate.common.snapshot.HttpRoute.idOf(route.meta().namespace(), route.meta().name()),
+        Optional<HttpRoute> served = listenerRefs.isEmpty() ? Optional.empty()
+                : Optional.of(new HttpRoute(
+                HttpRoute.idOf(route.meta().namespace(), route.meta().name()),
                 route.meta().namespace(), route.meta().name(), route.meta().creationTimestamp(),
                 route.hostnames(), List.copyOf(listenerRefs), rules));
         StatusPlan.Entry status = new StatusPlan.Entry(

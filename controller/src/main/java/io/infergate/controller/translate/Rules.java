@@ -7,7 +7,7 @@ import io.infergate.common.snapshot.PathMatch;
 import io.infergate.common.snapshot.Rule;
 import io.infergate.common.snapshot.Timeouts;
 import io.infergate.common.snapshot.ValueMatch;
-import io.infergate.controller.model.HttpRoute;
+import io.infergate.controller.model.HttpRouteObject;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,12 +41,12 @@ final class Rules {
      * The translated rules; problems and the InferencePools (by {@code namespace/name}) the
      * backendRefs name (resolved, or existing but unusable) are collected into the arguments.
      */
-    static List<Rule> translate(HttpRoute route, Backends backends, RouteProblems problems, Set<String> pools) {
+    static List<Rule> translate(HttpRouteObject route, Backends backends, RouteProblems problems, Set<String> pools) {
         String ns = route.meta().namespace();
         String routeId = io.infergate.common.snapshot.HttpRoute.idOf(ns, route.meta().name());
         List<Rule> out = new ArrayList<>();
         for (int i = 0; i < route.rules().size(); i++) {
-            HttpRoute.Rule rule = route.rules().get(i);
+            HttpRouteObject.Rule rule = route.rules().get(i);
             String where = "rule " + i;
             List<Match> matches = rule.matches().isEmpty() ? List.of(Match.defaultMatch())
                     : rule.matches().stream().map(m -> match(m, where, problems)).toList();
@@ -56,7 +56,7 @@ final class Rules {
                     !rule.backendRefs().isEmpty(), ns, backends, problems);
             List<BackendRef> refs = new ArrayList<>();
             for (int b = 0; b < rule.backendRefs().size(); b++) {
-                HttpRoute.BackendRef ref = rule.backendRefs().get(b);
+                HttpRouteObject.BackendRef ref = rule.backendRefs().get(b);
                 String at = where + " backendRef " + b;
                 if (ref.weight() < 0 || ref.weight() > 1_000_000) {
                     problems.invalid("UnsupportedValue", at + ": weight " + ref.weight() + " is outside 0..1000000");
@@ -80,7 +80,7 @@ final class Rules {
         return out;
     }
 
-    private static Match match(HttpRoute.Match m, String where, RouteProblems problems) {
+    private static Match match(HttpRouteObject.Match m, String where, RouteProblems problems) {
         PathMatch.Type type = switch (m.path().type()) {
             case "Exact" -> PathMatch.Type.EXACT;
             case "PathPrefix" -> PathMatch.Type.PATH_PREFIX;
@@ -105,11 +105,11 @@ final class Rules {
                 values(m.queryParams(), where + " queryParam", false, problems));
     }
 
-    private static List<ValueMatch> values(List<HttpRoute.NameMatch> matches, String what, boolean ignoreCase,
+    private static List<ValueMatch> values(List<HttpRouteObject.NameMatch> matches, String what, boolean ignoreCase,
                                            RouteProblems problems) {
         List<ValueMatch> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
-        for (HttpRoute.NameMatch m : matches) {
+        for (HttpRouteObject.NameMatch m : matches) {
             ValueMatch.Type type = switch (m.type()) {
                 case "Exact" -> ValueMatch.Type.EXACT;
                 case "RegularExpression" -> {
@@ -134,7 +134,7 @@ final class Rules {
         return out;
     }
 
-    private static Timeouts timeouts(HttpRoute.Rule rule, String where, RouteProblems problems) {
+    private static Timeouts timeouts(HttpRouteObject.Rule rule, String where, RouteProblems problems) {
         Optional<Duration> request = duration(rule.requestTimeout(), where + " timeouts.request", problems);
         Optional<Duration> backend = duration(rule.backendRequestTimeout(), where + " timeouts.backendRequest", problems);
         if (request.isPresent() && backend.isPresent() && !request.get().isZero()

@@ -8,6 +8,7 @@ import io.infergate.common.snapshot.Objective;
 import io.infergate.common.snapshot.Rule;
 import io.infergate.common.snapshot.Snapshot;
 import io.infergate.controller.model.ClusterState;
+import io.infergate.controller.model.HttpRouteObject;
 import io.infergate.controller.model.InferenceObjective;
 import io.infergate.controller.model.InferencePool;
 import io.infergate.controller.status.StatusPlan;
@@ -44,7 +45,7 @@ public final class Translator {
         List<HttpRoute> routes = new ArrayList<>();
         Map<String, Map<String, Set<String>>> attachments = new HashMap<>();
         Map<String, Map<String, Boolean>> poolParents = new HashMap<>();
-        for (io.infergate.controller.model.HttpRoute route : state.httpRoutes()) {
+        for (HttpRouteObject route : state.httpRoutes()) {
             Routes.Outcome outcome = Routes.translate(route, gateways, index, backends, config);
             statuses.add(outcome.status());
             outcome.served().ifPresent(routes::add);

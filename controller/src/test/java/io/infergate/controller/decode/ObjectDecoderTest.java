@@ -1,7 +1,7 @@
 package io.infergate.controller.decode;
 
 import io.infergate.controller.folder.Manifests;
-import io.infergate.controller.model.HttpRoute;
+import io.infergate.controller.model.HttpRouteObject;
 import io.infergate.controller.model.Pod;
 import io.infergate.controller.model.Service;
 import org.junit.jupiter.api.Test;
@@ -42,22 +42,22 @@ class ObjectDecoderTest {
                     backendRefs: [{name: svc, port: 80}]
                 """);
         assertEquals(List.of(), r.problems());
-        HttpRoute plain = r.state().httpRoutes().stream().filter(x -> x.meta().name().equals("r")).findFirst().orElseThrow();
+        HttpRouteObject plain = r.state().httpRoutes().stream().filter(x -> x.meta().name().equals("r")).findFirst().orElseThrow();
         assertEquals("default", plain.meta().namespace());
         assertEquals(1, plain.meta().generation());
         assertEquals("1970-01-01T00:00:01Z", plain.meta().creationTimestamp(), "the second object of the text");
-        assertEquals(new HttpRoute.ParentRef("gateway.networking.k8s.io", "Gateway", Optional.empty(), "gw",
+        assertEquals(new HttpRouteObject.ParentRef("gateway.networking.k8s.io", "Gateway", Optional.empty(), "gw",
                 Optional.empty(), Optional.empty()), plain.parentRefs().getFirst());
         assertEquals("PathPrefix", plain.rules().getFirst().matches().getFirst().path().type(), "no rules: the CRD's default rule");
 
-        HttpRoute dated = r.state().httpRoutes().stream().filter(x -> x.meta().name().equals("dated")).findFirst().orElseThrow();
+        HttpRouteObject dated = r.state().httpRoutes().stream().filter(x -> x.meta().name().equals("dated")).findFirst().orElseThrow();
         assertEquals("2025-03-04T05:06:07Z", dated.meta().creationTimestamp(), "an unquoted YAML timestamp reads back as RFC 3339");
         assertEquals(4, dated.meta().generation());
-        HttpRoute.Match match = dated.rules().getFirst().matches().getFirst();
-        assertEquals(new HttpRoute.PathMatch("PathPrefix", "/"), match.path());
+        HttpRouteObject.Match match = dated.rules().getFirst().matches().getFirst();
+        assertEquals(new HttpRouteObject.PathMatch("PathPrefix", "/"), match.path());
         assertEquals("Exact", match.headers().getFirst().type());
-        HttpRoute.BackendRef ref = dated.rules().getFirst().backendRefs().getFirst();
-        assertEquals(new HttpRoute.ObjectRef("", "Service", Optional.empty(), "svc", Optional.of(80)), ref.ref());
+        HttpRouteObject.BackendRef ref = dated.rules().getFirst().backendRefs().getFirst();
+        assertEquals(new HttpRouteObject.ObjectRef("", "Service", Optional.empty(), "svc", Optional.of(80)), ref.ref());
         assertEquals(1, ref.weight());
         assertEquals("", r.state().namespaces().getFirst().meta().namespace(), "Namespaces are cluster-scoped");
     }

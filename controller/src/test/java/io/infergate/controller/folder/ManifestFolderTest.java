@@ -1,7 +1,7 @@
 package io.infergate.controller.folder;
 
 import io.infergate.controller.model.ClusterState;
-import io.infergate.controller.model.Gateway;
+import io.infergate.controller.model.GatewayObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,7 +89,7 @@ class ManifestFolderTest {
     }
 
     private List<Integer> ports() {
-        return latest.get().gateways().stream().map(Gateway::listeners).map(l -> l.getFirst().port()).sorted().toList();
+        return latest.get().gateways().stream().map(GatewayObject::listeners).map(l -> l.getFirst().port()).sorted().toList();
     }
 
     private void write(String name, String content) throws IOException {

@@ -110,11 +110,25 @@ public final class OpenAiParser {
         return null;
     }
 
+    /**
+     * Skips the value that starts with {@code value} by reading its events. Not Parsson's
+     * {@code skipArray}/{@code skipObject}: in Parsson 1.1.7 they loop forever on a truncated or
+     * malformed array or object ({@code [1} or {@code [1,"a":}), which pinned a carrier thread per
+     * request (found by FramingFuzzTest). {@code next()} throws on such input instead; the depth
+     * is bounded by the check before parsing.
+     */
     private static void skip(JsonParser p, JsonParser.Event value) {
-        if (value == JsonParser.Event.START_OBJECT) {
-            p.skipObject();
-        } else if (value == JsonParser.Event.START_ARRAY) {
-            p.skipArray();
+        if (value != JsonParser.Event.START_OBJECT && value != JsonParser.Event.START_ARRAY) {
+            return;
+        }
+        int depth = 1;
+        while (depth > 0) {
+            JsonParser.Event e = p.next();
+            if (e == JsonParser.Event.START_OBJECT || e == JsonParser.Event.START_ARRAY) {
+                depth++;
+            } else if (e == JsonParser.Event.END_OBJECT || e == JsonParser.Event.END_ARRAY) {
+                depth--;
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.infergate.router.listen;
 
+import io.infergate.common.http.ClientTimeouts;
 import io.infergate.router.settings.Section;
 
 import java.time.Duration;
@@ -11,16 +12,33 @@ import java.time.Duration;
  * @param maxConcurrentRequests requests in flight per socket above this get 503
  * @param maxHeaderBytes        total request header size; above it the server answers 431/400
  * @param maxPrologueBytes      request line length; above it the server answers 414/400
- * @param idleTimeout           keep-alive connections idle this long are closed
+ * @param idleTimeout           a connection with no request in flight and no complete request line
+ *                              this long is closed (keep-alive idle, and a request line sent too slowly)
  * @param drainTimeout          when a socket closes, in-flight requests get this long to finish
+ * @param requestHeadersTimeout the header section must be complete this long after the request line (408)
+ * @param bodyReadTimeout       the longest wait for the next bytes of a request body the router reads (408)
  */
 public record ListenerLimits(long maxPayloadBytes, int maxConcurrentRequests, int maxHeaderBytes,
-                             int maxPrologueBytes, Duration idleTimeout, Duration drainTimeout) {
+                             int maxPrologueBytes, Duration idleTimeout, Duration drainTimeout,
+                             Duration requestHeadersTimeout, Duration bodyReadTimeout) {
 
-    /** The documented defaults. */
+    /** The documented defaults (client timeouts: {@link ClientTimeouts#defaults()}). */
     public static ListenerLimits defaults() {
-        return new ListenerLimits(16L * 1024 * 1024, 10_000, 32 * 1024, 8 * 1024, Duration.ofMinutes(5),
-                Duration.ofSeconds(30));
+        ClientTimeouts t = ClientTimeouts.defaults();
+        return new ListenerLimits(16L * 1024 * 1024, 10_000, 32 * 1024, 8 * 1024, t.idle(),
+                Duration.ofSeconds(30), t.requestHeaders(), t.bodyRead());
+    }
+
+    /** With the default request-headers and body-read timeouts. */
+    public ListenerLimits(long maxPayloadBytes, int maxConcurrentRequests, int maxHeaderBytes, int maxPrologueBytes,
+                          Duration idleTimeout, Duration drainTimeout) {
+        this(maxPayloadBytes, maxConcurrentRequests, maxHeaderBytes, maxPrologueBytes, idleTimeout, drainTimeout,
+                ClientTimeouts.defaults().requestHeaders(), ClientTimeouts.defaults().bodyRead());
+    }
+
+    /** The client timeouts of every public socket. */
+    public ClientTimeouts clientTimeouts() {
+        return new ClientTimeouts(requestHeadersTimeout, idleTimeout, bodyReadTimeout);
     }
 
     public ListenerLimits {
@@ -31,6 +49,7 @@ public record ListenerLimits(long maxPayloadBytes, int maxConcurrentRequests, in
         if (idleTimeout.isNegative() || idleTimeout.isZero() || drainTimeout.isNegative()) {
             throw new IllegalArgumentException("idleTimeout must be positive and drainTimeout not negative");
         }
+        new ClientTimeouts(requestHeadersTimeout, idleTimeout, bodyReadTimeout); // validates them
     }
 
     /** Reads {@code router.listeners}; absent keys keep {@link #defaults()}. */
@@ -41,6 +60,8 @@ public record ListenerLimits(long maxPayloadBytes, int maxConcurrentRequests, in
                 s.integer("max-header-size", d.maxHeaderBytes()),
                 s.integer("max-prologue-length", d.maxPrologueBytes()),
                 s.duration("idle-timeout", d.idleTimeout()),
-                s.duration("drain-timeout", d.drainTimeout()));
+                s.duration("drain-timeout", d.drainTimeout()),
+                s.duration("request-headers-timeout", d.requestHeadersTimeout()),
+                s.duration("body-read-timeout", d.bodyReadTimeout()));
     }
 }

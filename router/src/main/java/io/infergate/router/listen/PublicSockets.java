@@ -4,7 +4,9 @@ import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.WebServerConfig;
 import io.infergate.common.http.ConnectionGuard;
+import io.infergate.common.http.ConnectionWatchdog;
 import io.infergate.common.http.JsonDirectHandler;
 import io.infergate.router.match.SocketKey;
 
@@ -40,6 +42,8 @@ public final class PublicSockets implements AutoCloseable {
     private final Map<SocketKey, WebServer> open = new ConcurrentHashMap<>();
     private final Set<SocketKey> failed = ConcurrentHashMap.newKeySet();
     private final Map<SocketKey, Thread> draining = new ConcurrentHashMap<>();
+    /** Client timeouts of every public socket (one sweeper thread for all of them). */
+    private final ConnectionWatchdog watchdog;
 
     /**
      * @param limits   bounds for every socket
@@ -48,6 +52,7 @@ public final class PublicSockets implements AutoCloseable {
     public PublicSockets(ListenerLimits limits, Function<SocketKey, Handler> handlers) {
         this.limits = limits;
         this.handlers = handlers;
+        this.watchdog = new ConnectionWatchdog(limits.clientTimeouts());
     }
 
     /**
@@ -123,14 +128,20 @@ public final class PublicSockets implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        for (Thread t : stopping) {
-            try {
+        try {
+            for (Thread t : stopping) {
                 t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            watchdog.close();
         }
+    }
+
+    /** Connections closed because a client was too slow with its headers or body. */
+    public long clientTimeouts() {
+        return watchdog.expired();
     }
 
     private void start(SocketKey key) {
@@ -157,27 +168,25 @@ public final class PublicSockets implements AutoCloseable {
     }
 
     private WebServer server(SocketKey key) {
-        WebServer server = WebServer.builder()
+        Http1Config.Builder http1 = Http1Config.builder()
+                .maxHeadersSize(limits.maxHeaderBytes())
+                .maxPrologueLength(limits.maxPrologueBytes());
+        WebServerConfig.Builder builder = WebServer.builder()
                 .featuresDiscoverServices(false) // no observe endpoints on public sockets
                 .shutdownHook(false)             // the router drains sockets itself on SIGTERM
                 .host(key.address())
                 .port(key.port())
                 .maxPayloadSize(limits.maxPayloadBytes())
                 .maxConcurrentRequests(limits.maxConcurrentRequests())
-                .idleConnectionTimeout(limits.idleTimeout())
                 .shutdownGracePeriod(limits.drainTimeout())
                 .listenerSocketOptions(Map.of(StandardSocketOptions.SO_REUSEADDR, true))
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .protocolsDiscoverServices(false)
-                .addProtocol(Http1Config.builder()
-                        .maxHeadersSize(limits.maxHeaderBytes())
-                        .maxPrologueLength(limits.maxPrologueBytes())
-                        .build())
                 .contentEncoding(PassThroughEncoding.context())
                 .directHandlers(JsonDirectHandler.all())
-                .routing(r -> r.addFilter(new ConnectionGuard()).any(handlers.apply(key)))
-                .build()
-                .start();
+                .routing(r -> r.addFilter(new ConnectionGuard()).any(handlers.apply(key)));
+        limits.clientTimeouts().apply(builder, http1, watchdog);
+        WebServer server = builder.addProtocol(http1.build()).build().start();
         if (!server.isRunning()) {
             throw new IllegalStateException("the server did not start (see the Helidon log above)");
         }

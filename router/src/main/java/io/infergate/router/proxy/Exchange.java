@@ -242,7 +242,9 @@ final class Exchange {
     /** Copies the body; on a failure of either side cuts the client connection rather than ending the body cleanly. */
     private void copy(Plan p, Endpoint endpoint, InputStream in, OutputStream out, boolean flushEach, AtomicBoolean expired,
                       ClientWatch.Watch watch) {
-        byte[] buffer = new byte[16 * 1024];
+        // a stream holds its buffer for its whole life (thousands at once) and its events are small:
+        // 4 KiB; a plain body is short-lived and large reads pay off
+        byte[] buffer = new byte[flushEach ? 4 * 1024 : 16 * 1024];
         while (true) {
             int n;
             try {

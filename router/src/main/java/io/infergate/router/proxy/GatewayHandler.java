@@ -4,6 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.infergate.common.http.ClientBody;
@@ -65,6 +66,9 @@ public final class GatewayHandler implements Handler {
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
     private final SocketKey socket;
+    /** Pass-through bodies up to this size are read before the endpoint is contacted. */
+    static final int READ_FIRST_BYTES = 64 * 1024;
+
     private final Serving serving;
     private final Scheduler scheduler;
     private final Exchange exchange;
@@ -99,10 +103,18 @@ public final class GatewayHandler implements Handler {
         String host = HostHeader.normalize(req.headers().first(HeaderNames.HOST).orElse(""));
         String path = req.prologue().uriPath().rawPath();
         metrics.requestStarted();
+        boolean answered = false;
         try {
             serve(req, res, record, host, path);
+            // Helidon writes a response's last bytes only when it commits it, after the handler
+            // returns; the client watch below may hold the handler up to a second: commit first
+            if (res instanceof RoutingResponse routing) {
+                routing.commit();
+            }
+            answered = true;
         } catch (ClientBody.Malformed e) {
             clientBodyError(res, record, e);
+            answered = true;
         } finally {
             long nanos = System.nanoTime() - start;
             metrics.requestFinished(record.rule, record.backend, record.status, nanos);
@@ -112,7 +124,11 @@ public final class GatewayHandler implements Handler {
             accessLog.log(new AccessLog.Entry(requestId, req.prologue().method().text(), host, path, record.rule,
                     record.endpoint, record.status, TimeUnit.NANOSECONDS.toMillis(nanos),
                     record.ttfbNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(record.ttfbNanos)));
-            record.watch.close(); // last: may wait for the client's next request (at most a second)
+            if (answered) {
+                record.watch.close(); // last: may wait for the client's next request (at most a second)
+            } else {
+                record.watch.disarm(); // the connection is being closed: nobody reads it after the watch
+            }
         }
     }
 
@@ -279,9 +295,7 @@ public final class GatewayHandler implements Handler {
                                        BackendTarget backend, String path) {
         if (!(backend.backend() instanceof Backend.InferencePool)
                 || !OpenAiRequest.isInference(req.prologue().method().text(), path)) {
-            Upstream.Body body = req.content().hasEntity()
-                    ? new Upstream.Body.Stream(ClientBody.of(req), req.headers().contentLength().orElse(-1))
-                    : new Upstream.Body.None();
+            Upstream.Body body = req.content().hasEntity() ? passThrough(req) : new Upstream.Body.None();
             return Optional.of(new Prepared(body, Optional.empty()));
         }
         byte[] bytes = readBounded(req, res, record);
@@ -295,6 +309,29 @@ public final class GatewayHandler implements Handler {
             }
             case OpenAiParser.Result.Ok ok -> Optional.of(new Prepared(new Upstream.Body.Bytes(bytes), Optional.of(ok.request())));
         };
+    }
+
+    /**
+     * A body that is not parsed: read first when it is small ({@link #READ_FIRST_BYTES}), so that
+     * broken framing or a client that stops half-way is answered before the endpoint sees any of
+     * the request (a streamed body cut short would reach it as a complete, truncated request);
+     * larger bodies stream through as they arrive.
+     */
+    private static Upstream.Body passThrough(ServerRequest req) {
+        long length = req.headers().contentLength().orElse(-1);
+        InputStream in = ClientBody.of(req);
+        if (length > READ_FIRST_BYTES) {
+            return new Upstream.Body.Stream(in, length);
+        }
+        try {
+            byte[] head = in.readNBytes(READ_FIRST_BYTES + 1);
+            if (head.length <= READ_FIRST_BYTES) {
+                return new Upstream.Body.Bytes(head);
+            }
+            return new Upstream.Body.Stream(new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in), length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Reads an inference body up to the bound; answers 413 and returns null beyond it. */

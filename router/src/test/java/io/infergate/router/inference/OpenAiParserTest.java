@@ -60,4 +60,22 @@ class OpenAiParserTest {
         var ok = (OpenAiParser.Result.Ok) OpenAiParser.parse(body.getBytes(StandardCharsets.UTF_8));
         assertEquals(expected, ok.request().promptText(), reason);
     }
+
+    /**
+     * Parsson 1.1.7's skipArray/skipObject loop forever on these (found by FramingFuzzTest): each
+     * such body pinned a carrier thread. Every one must be refused, promptly.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "{\"model\":\"m\",\"max_tokens\":[1,\"stream\":true}",
+            "{\"model\":\"m\",\"x\":[1",
+            "{\"model\":\"m\",\"x\":{\"a\"",
+            "{\"model\":\"m\",\"x\":{\"a\":[1,{\"b\":",
+            "{\"model\":\"m\",\"x\":[,\"stream\":true}",
+    })
+    void malformedNestedValuesAreRefusedPromptly(String body) {
+        var r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                () -> OpenAiParser.parse(body.getBytes(StandardCharsets.UTF_8)));
+        org.junit.jupiter.api.Assertions.assertInstanceOf(OpenAiParser.Result.Invalid.class, r);
+    }
 }

@@ -243,6 +243,30 @@ class FramingTest {
         assertEquals("echo-0", r.header("x-inference-pod"));
     }
 
+    /** The internal socket (snapshot API) has the same framing rules as the public ones. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("internalCases")
+    void theInternalSocketFollowsTheSameRules(String tag, String request, int status) {
+        try (RawConnection c = RawConnection.open(router.internalPort())) {
+            c.write(request + "GET /observe/health/live HTTP/1.1\r\nHost: i\r\n\r\n");
+            RawConnection.Outcome o = c.readAll();
+            assertEquals(List.of(status), o.statuses(), o.responses().toString());
+            assertTrue(o.closedByServer(), "connection left open after " + o.responses());
+        }
+    }
+
+    static Stream<Arguments> internalCases() {
+        String put = "PUT /internal/v1/snapshot HTTP/1.1\r\nHost: i\r\nAuthorization: Bearer " + RouterFixture.TOKEN
+                + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+        return Stream.of(
+                Arguments.of("method-token", "G@T /internal/v1/snapshot HTTP/1.1\r\nHost: i\r\n\r\n", 400),
+                Arguments.of("http10", "GET /observe/health/live HTTP/1.0\r\n\r\n", 505),
+                Arguments.of("chunk-size", put + "zz\r\n{}\r\n0\r\n\r\n", 400),
+                Arguments.of("unauthorized-with-body", "PUT /internal/v1/snapshot HTTP/1.1\r\nHost: i\r\n"
+                        + "Content-Length: 5\r\n\r\n{\"a\":", 401),
+                Arguments.of("client-close", "GET /observe/health/live HTTP/1.1\r\nHost: i\r\nConnection: close\r\n\r\n", 200));
+    }
+
     @Test
     void http10IsRefusedWith505AndAPreciseBody() {
         RawConnection.Outcome o = exchange("GET / HTTP/1.0\r\nHost: a.example\r\n\r\n");

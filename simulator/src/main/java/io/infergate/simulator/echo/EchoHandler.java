@@ -49,6 +49,7 @@ public final class EchoHandler implements Handler {
     private final String podName;
     private final Deque<String> echoed = new ConcurrentLinkedDeque<>();
     private final AtomicInteger logged = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
 
     public EchoHandler(String namespace, String podName) {
         this.namespace = namespace;
@@ -110,7 +111,13 @@ public final class EchoHandler implements Handler {
         return List.copyOf(echoed);
     }
 
+    /** How many requests were echoed since the start (the log above keeps only the last ones). */
+    public long echoedTotal() {
+        return total.get();
+    }
+
     private void remember(String target) {
+        total.incrementAndGet();
         echoed.addLast(target);
         if (logged.incrementAndGet() > LOG_SIZE) {
             echoed.pollFirst();

@@ -8,9 +8,9 @@ import java.util.Optional;
  * (parentRef group/kind, match types, path {@code PathPrefix /}, backendRef weight 1). Enum-like
  * fields stay strings: the translator decides what it supports and says so in status.
  */
-public record HttpRoute(ObjectMeta meta, List<ParentRef> parentRefs, List<String> hostnames, List<Rule> rules)
+public record HttpRouteObject(ObjectMeta meta, List<ParentRef> parentRefs, List<String> hostnames, List<Rule> rules)
         implements KubeObject {
-    public HttpRoute {
+    public HttpRouteObject {
         parentRefs = List.copyOf(parentRefs);
         hostnames = List.copyOf(hostnames);
         rules = List.copyOf(rules);

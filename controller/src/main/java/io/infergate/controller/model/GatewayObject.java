@@ -11,9 +11,9 @@ import java.util.Optional;
  * @param listeners        {@code spec.listeners}, in spec order, names unique
  * @param addresses        {@code spec.addresses}
  */
-public record Gateway(ObjectMeta meta, String gatewayClassName, List<Listener> listeners,
+public record GatewayObject(ObjectMeta meta, String gatewayClassName, List<Listener> listeners,
                       List<Address> addresses) implements KubeObject {
-    public Gateway {
+    public GatewayObject {
         listeners = List.copyOf(listeners);
         addresses = List.copyOf(addresses);
     }
