@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -54,6 +55,26 @@ class InstallAndRolloutIT {
             cluster.ctr(Duration.ofMinutes(3), List.of("image", "import", a.tar().toString()));
         }
         Files.deleteIfExists(results());
+        // a namespace left by an earlier run may still be terminating (the routers' 330 s grace)
+        await().atMost(Duration.ofMinutes(7)).pollInterval(Duration.ofSeconds(3))
+                .until(() -> cluster.tryKubectl("get", "namespace", NS).exit() != 0);
+    }
+
+    /** Load generators of the running test: stopped even when an assertion ends the test early. */
+    private final java.util.List<Traffic> loads = new java.util.ArrayList<>();
+
+    private Traffic load(int workers, int maxTokens, boolean streamOnly) {
+        Traffic t = new Traffic(walkedThrough(), workers, maxTokens, streamOnly);
+        loads.add(t);
+        return t;
+    }
+
+    @AfterEach
+    void stopLoad() throws InterruptedException {
+        for (Traffic t : loads) {
+            t.close();
+        }
+        loads.clear();
     }
 
     private static Path results() {
@@ -81,8 +102,14 @@ class InstallAndRolloutIT {
         return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
     }
 
+    /** The router Service, once the walkthrough has worked (the later steps build on it). */
+    private static URI walkedThrough() {
+        assertTrue(service != null, "the walkthrough step failed: nothing to load");
+        return service;
+    }
+
     private static String condition(String ns, String object, String path, String type) {
-        return cluster.jsonpath(ns, object, path + ".conditions[?(@.type==\"" + type + "\")].status");
+        return cluster.jsonpath(ns, object, path + ".conditions[?(@.type==\"" + type + "\")].status}");
     }
 
     @Test
@@ -154,12 +181,12 @@ class InstallAndRolloutIT {
         cluster.kubectl(ROLLOUT, "-n", NS, "rollout", "status", "deployment/kthena-router", "--timeout=360s");
         await().atMost(ROLLOUT).pollInterval(Duration.ofSeconds(2))
                 .until(() -> podNames(NS, "app.kubernetes.io/name=kthena-router").size() == 2);
-        Traffic load = new Traffic(service, 6, 24, false);
+        Traffic load = load(6, 24, false);
         await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() > 50);
         cluster.kubectl("-n", NS, "scale", "deployment", "kthena-router", "--replicas=5");
         await().atMost(ROLLOUT).pollInterval(Duration.ofSeconds(2)).until(() -> readyReplicas(NS, "kthena-router") == 5);
         long at5 = load.completed();
-        await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() > at5 + 200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() > at5 + 400);
         // every router, the three new ones included, is serving (a Ready router holds a snapshot;
         // one without would answer 404, which the load counts as a failure)
         var perRouter = new java.util.TreeMap<String, Long>();
@@ -178,6 +205,13 @@ class InstallAndRolloutIT {
         assertEquals(0, r.failed(), r.toString());
     }
 
+    /** The pod holding the controller Lease (holderIdentity is {@code <pod>_<random>}). */
+    private static String leaderPod() {
+        String holder = cluster.jsonpath(NS, "lease/infergate-controller", "{.spec.holderIdentity}");
+        int cut = holder.indexOf('_');
+        return cut < 0 ? holder : holder.substring(0, cut);
+    }
+
     /** Inference requests a router has served, from its metrics (internal port, pod IP). */
     private static long servedRequests(String podIp) throws Exception {
         HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -192,8 +226,8 @@ class InstallAndRolloutIT {
     @Order(4)
     void rollingRestartUnderLoadCompletesEveryStream() throws Exception {
         // long streams: 2000 tokens at the simulator's 5 ms inter-token latency, ~10 s each
-        Traffic longStreams = new Traffic(service, 4, 2000, true);
-        Traffic load = new Traffic(service, 4, 24, false);
+        Traffic longStreams = load(4, 2000, true);
+        Traffic load = load(4, 24, false);
         await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() > 50);
         cluster.kubectl("-n", NS, "rollout", "restart", "deployment/kthena-router");
         cluster.kubectl(ROLLOUT, "-n", NS, "rollout", "status", "deployment/kthena-router", "--timeout=360s");
@@ -210,16 +244,16 @@ class InstallAndRolloutIT {
     @Test
     @Order(5)
     void controllerFailoverUnderLoadFailsNoRequest() throws Exception {
-        Traffic load = new Traffic(service, 6, 24, false);
+        Traffic load = load(6, 24, false);
         await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() > 50);
-        String leader = cluster.jsonpath(NS, "lease/infergate-controller", "{.spec.holderIdentity}");
+        String leader = leaderPod();
         assertTrue(podNames(NS, "app.kubernetes.io/name=infergate-controller").contains(leader), leader);
         cluster.kubectl("-n", NS, "delete", "pod", leader, "--wait=false");
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            String now = cluster.jsonpath(NS, "lease/infergate-controller", "{.spec.holderIdentity}");
+            String now = leaderPod();
             return !now.isEmpty() && !now.equals(leader) && podNames(NS, "app.kubernetes.io/name=infergate-controller").contains(now);
         });
-        String newLeader = cluster.jsonpath(NS, "lease/infergate-controller", "{.spec.holderIdentity}");
+        String newLeader = leaderPod();
         cluster.kubectl(ROLLOUT, "-n", NS, "rollout", "status", "deployment/infergate-controller", "--timeout=360s");
         long at = load.completed();
         await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() > at + 100);
@@ -234,7 +268,7 @@ class InstallAndRolloutIT {
     @Test
     @Order(6)
     void losingAModelPodFailsOnlyRequestsOnIt() throws Exception {
-        Traffic load = new Traffic(service, 6, 24, false);
+        Traffic load = load(6, 24, false);
         await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() > 100);
         String victim = podNames("default", "workload.serving.volcano.sh/model-name=demo").get(0);
         cluster.kubectl("-n", "default", "delete", "pod", victim, "--wait=false");
@@ -256,7 +290,8 @@ class InstallAndRolloutIT {
         cluster.kubectl("delete", "inferencepool", "kthena-demo", "--ignore-not-found");
         cluster.kubectl("delete", "-k", p("kustomize/overlays/dev/demo"), "--ignore-not-found");
         cluster.kubectl(ROLLOUT, "delete", "-k", p("kustomize/overlays/default"), "--ignore-not-found", "--timeout=300s");
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
+        // the namespace controller waits out the router pods' grace period estimate (up to 330 s)
+        await().atMost(Duration.ofMinutes(7)).pollInterval(Duration.ofSeconds(3))
                 .until(() -> cluster.tryKubectl("get", "namespace", NS).exit() != 0);
         await().atMost(Duration.ofMinutes(1)).until(() -> podNames("default", "workload.serving.volcano.sh/model-name=demo").isEmpty());
         assertTrue(cluster.tryKubectl("get", "gatewayclass", "kthena-router").exit() != 0, "GatewayClass deleted");

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Traffic implements AutoCloseable {
     private static final String MODEL = "Qwen2.5-0.5B-Instruct";
+    private static final int RECONNECT = 10;
 
     /** Counts when the load stopped; {@code pods} counts answers per model pod (x-inference-pod). */
     record Result(long ok, long failed, List<String> failures, Map<String, Long> pods) {
@@ -40,7 +41,6 @@ final class Traffic implements AutoCloseable {
     private final URI base;
     private final int maxTokens;
     private final boolean streamOnly;
-    private final HttpClient client;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final LongAdder ok = new LongAdder();
     private final LongAdder failed = new LongAdder();
@@ -58,17 +58,27 @@ final class Traffic implements AutoCloseable {
         this.base = base;
         this.maxTokens = maxTokens;
         this.streamOnly = streamOnly;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
         for (int i = 0; i < workers; i++) {
             int id = i;
             threads.add(Thread.ofVirtual().name("traffic-" + i).start(() -> loop(id)));
         }
     }
 
+    private static HttpClient newClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
     private void loop(int id) {
         long n = 0;
+        HttpClient client = newClient();
         while (running.get()) {
+            // A new client (so a new connection) every RECONNECT requests: behind a Service,
+            // kube-proxy balances connections, not requests; clients that never reconnect would
+            // never reach routers added after they connected.
+            if (n > 0 && n % RECONNECT == 0) {
+                client.close();
+                client = newClient();
+            }
             boolean stream = streamOnly || ((id + n++) % 2 == 0);
             String body = "{\"model\":\"" + MODEL + "\",\"prompt\":\"worker " + id + " request " + n
                     + "\",\"max_tokens\":" + maxTokens + ",\"stream\":" + stream + "}";
@@ -88,13 +98,15 @@ final class Traffic implements AutoCloseable {
                     fail((stream ? "stream " : "") + "status " + res.statusCode() + " complete=" + complete + " "
                             + b.substring(Math.max(0, b.length() - 200)));
                 }
+            } catch (InterruptedException e) {
+                fail((stream ? "stream " : "") + e);
+                client.close();
+                return;
             } catch (Exception e) {
-                if (!running.get() && e instanceof InterruptedException) {
-                    return;
-                }
                 fail((stream ? "stream " : "") + e);
             }
         }
+        client.close();
     }
 
     private void fail(String why) {

@@ -111,7 +111,7 @@ final class CommandLine {
         if (port > 65_535) {
             throw new UsageException("--port must be at most 65535, got " + port);
         }
-        List<String> hosts = hosts(values, port);
+        List<String> hosts = hosts(values);
         boolean portPerPod = values.containsKey("--pods") && values.containsKey("--host") && port != 0;
         if (portPerPod && port + hosts.size() - 1 > 65_535) {
             throw new UsageException("--port " + port + " leaves no room for " + hosts.size() + " pods");
@@ -145,7 +145,7 @@ final class CommandLine {
         return pods;
     }
 
-    private static List<String> hosts(Map<String, List<String>> values, int port) throws UsageException {
+    private static List<String> hosts(Map<String, List<String>> values) throws UsageException {
         boolean podsGiven = values.containsKey("--pods");
         int pods = intFlag(values, "--pods", 1, 1);
         if (values.containsKey("--hosts")) {
@@ -248,8 +248,8 @@ final class CommandLine {
     /** Drops a trailing {@code # comment} (YAML style) and the quotes of a quoted YAML scalar. */
     private static String unquote(String value) {
         value = TRAILING_COMMENT.matcher(value).replaceFirst("");
-        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-                || value.startsWith("'") && value.endsWith("'"))) {
+        if (value.length() >= 2 && ((value.startsWith("\"") && value.endsWith("\""))
+                || (value.startsWith("'") && value.endsWith("'")))) {
             return value.substring(1, value.length() - 1);
         }
         return value;

@@ -279,7 +279,7 @@ public final class SnapshotDecoder {
 
     private Optional<String> optString(JsonObject o, String key, String p) {
         JsonValue v = o.get(key);
-        if (v == null || v == JsonValue.NULL) {
+        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
             return Optional.empty();
         }
         if (v instanceof JsonString s) {

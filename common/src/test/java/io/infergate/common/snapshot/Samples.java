@@ -19,7 +19,7 @@ final class Samples {
                 List.of(Match.defaultMatch()),
                 List.of(),
                 List.of(new BackendRef(Optional.of(pool), 1, List.of())),
-                new Timeouts(Optional.of(Duration.ofSeconds(300)), Optional.empty()));
+                new Timeouts(Optional.of(Duration.ofMinutes(5)), Optional.empty()));
         Rule filtered = new Rule("httproute/default/kthena-demo-route/rule/1",
                 List.of(new Match(new PathMatch(PathMatch.Type.EXACT, "/echo"), Optional.of("GET"),
                                 List.of(new ValueMatch(ValueMatch.Type.EXACT, "x-env", "canary")),

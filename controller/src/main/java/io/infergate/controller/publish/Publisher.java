@@ -253,8 +253,10 @@ public final class Publisher implements AutoCloseable {
         private void await(Duration wait) throws InterruptedException {
             lock.lock();
             try {
-                if (!woken && running && !stopped) {
-                    signal.awaitNanos(wait.toNanos());
+                // A loop, because a condition may wake up spuriously: that must not cut the wait short.
+                long remaining = wait.toNanos();
+                while (!woken && running && !stopped && remaining > 0) {
+                    remaining = signal.awaitNanos(remaining);
                 }
                 woken = false;
             } finally {

@@ -20,6 +20,8 @@ public final class Stamper {
     }
 
     /**
+     * Stamps condition times onto a plan.
+     *
      * @param plan     the plan to stamp (any times in it are ignored)
      * @param previous the last stamped plan, {@link StatusPlan#empty()} at first
      * @param now      the time for conditions that are new or changed status

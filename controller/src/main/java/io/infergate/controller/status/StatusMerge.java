@@ -35,6 +35,8 @@ public final class StatusMerge {
     }
 
     /**
+     * Merges our planned status for one object into its status in the API.
+     *
      * @param key            the object
      * @param planned        our status for it (times are ignored)
      * @param current        its {@code status} in the API; null when it has none
@@ -187,8 +189,8 @@ public final class StatusMerge {
                 jakarta.json.JsonNumber n = (jakarta.json.JsonNumber) v;
                 yield n.isIntegral() ? (Object) n.longValue() : (Object) n.doubleValue();
             }
-            case TRUE -> Boolean.TRUE;
-            case FALSE -> Boolean.FALSE;
+            case TRUE -> true;
+            case FALSE -> false;
             case NULL -> null;
         };
     }

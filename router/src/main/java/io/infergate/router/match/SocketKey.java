@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * A public socket: the local address and port a listener is served on. Two Gateways that name
- * different {@code addresses} on one port get different sockets, which is how they are told apart.
+ * different addresses on one port get different sockets, which is how they are told apart.
  *
  * @param address an IP address literal or host name, compared as written (lower-cased)
  * @param port    1..65535

@@ -120,9 +120,9 @@ public final class InferenceMetrics {
                 "Inference request duration, arrival to last byte", SECONDS, tags(k)))
                 .record(durationNanos, TimeUnit.NANOSECONDS);
         promptTokens.ifPresent(n -> inputTokens.computeIfAbsent(key, k -> summary("inference_objective_input_tokens",
-                "Prompt tokens per request (usage.prompt_tokens)", tags(k))).record(n));
+                "Prompt tokens per request (usage.prompt_tokens)", tags(k))).record((double) n));
         completionTokens.ifPresent(n -> outputTokens.computeIfAbsent(key, k -> summary("inference_objective_output_tokens",
-                "Output tokens per request (usage.completion_tokens)", tags(k))).record(n));
+                "Output tokens per request (usage.completion_tokens)", tags(k))).record((double) n));
     }
 
     /**

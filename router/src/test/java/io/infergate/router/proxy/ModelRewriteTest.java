@@ -126,7 +126,7 @@ class ModelRewriteTest {
         JsonObject json = Json.createReader(new StringReader(body)).readObject();
         String model = json.getString("model");
         SEEN.put("model", model);
-        SEEN.put("gateway-headers", req.headers().stream().map(h -> h.name().toLowerCase())
+        SEEN.put("gateway-headers", req.headers().stream().map(h -> h.name().toLowerCase(java.util.Locale.ROOT))
                 .filter(n -> n.startsWith("x-gateway-")).toList().toString());
         String head = "{\"id\":\"r1\",\"object\":\"text_completion\",\"model\":\"" + model + "\",";
         if (json.getBoolean("stream", false) && json.getString("prompt").equals("fail")) { // an error for a stream

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,6 +122,6 @@ class HttpReplyTest {
         r.reset();
         assertTrue(feed(r, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo", 100));
         assertEquals("two", body(r));
-        assertTrue(first == r.body(), "no new body buffer for a reply that fits");
+        assertSame(first, r.body(), "no new body buffer for a reply that fits");
     }
 }

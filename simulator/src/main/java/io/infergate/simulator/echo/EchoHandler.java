@@ -143,7 +143,7 @@ public final class EchoHandler implements Handler {
             case "m" -> 60e9;
             default -> 3600e9;
         };
-        Duration d = Duration.ofNanos((long) Math.min(nanos, MAX_DELAY.toNanos()));
+        Duration d = Duration.ofNanos((long) Math.min(nanos, (double) MAX_DELAY.toNanos()));
         return d.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : d;
     }
 

@@ -129,7 +129,7 @@ final class KvCache {
                 }
             }
             pinned.addAll(List.of(blocks));
-            long tail = prompts.blocks(p) - hashes.length;
+            long tail = (long) prompts.blocks(p) - hashes.length;
             for (long i = 0; i < tail; i++) {
                 makeRoom();
                 used++;
@@ -190,7 +190,7 @@ final class KvCache {
     }
 
     /** One cached full block. Identity equality: the evictable set holds distinct objects. */
-    private static final class Block {
+    static final class Block {
         final long hash;
         int refs;
 

@@ -51,17 +51,17 @@ public final class PrometheusText {
                 .append("\",max_lora=\"").append(maxLoras).append("\"} ")
                 .append(number(nowEpochSeconds)).append('\n');
         text.counter("vllm:prompt_tokens_total", "Number of prefill tokens processed.",
-                metrics.promptTokens.sum());
+                (double) metrics.promptTokens.sum());
         text.counter("vllm:generation_tokens_total", "Number of generation tokens processed.",
-                metrics.generationTokens.sum());
+                (double) metrics.generationTokens.sum());
         text.counter("vllm:prefix_cache_queries_total", "Prefix cache queries, in terms of number of queried tokens.",
-                metrics.prefixCacheQueries.sum());
+                (double) metrics.prefixCacheQueries.sum());
         text.counter("vllm:prefix_cache_hits_total", "Prefix cache hits, in terms of number of cached tokens.",
-                metrics.prefixCacheHits.sum());
+                (double) metrics.prefixCacheHits.sum());
         text.header("vllm:request_success_total", "Count of successfully processed requests.", "counter");
         for (FinishReason reason : FinishReason.values()) {
             text.out.append("vllm:request_success_total{finished_reason=\"").append(reason.wire()).append("\",")
-                    .append(text.modelLabel).append("} ").append(number(metrics.successes.get(reason).sum()))
+                    .append(text.modelLabel).append("} ").append(number((double) metrics.successes.get(reason).sum()))
                     .append('\n');
         }
         text.histogram("vllm:time_to_first_token_seconds", "Histogram of time to first token in seconds.",
@@ -93,11 +93,11 @@ public final class PrometheusText {
         // Read the count once and use it for +Inf too, so +Inf always equals _count in one scrape.
         long count = Math.max(histogram.count(), cumulative.length == 0 ? 0 : cumulative[cumulative.length - 1]);
         for (int i = 0; i < bounds.length; i++) {
-            sample(name + "_bucket", "le=\"" + number(bounds[i]) + "\",", cumulative[i]);
+            sample(name + "_bucket", "le=\"" + number(bounds[i]) + "\",", (double) cumulative[i]);
         }
-        sample(name + "_bucket", "le=\"+Inf\",", count);
+        sample(name + "_bucket", "le=\"+Inf\",", (double) count);
         sample(name + "_sum", "", histogram.sum());
-        sample(name + "_count", "", count);
+        sample(name + "_count", "", (double) count);
     }
 
     private void sample(String name, String extraLabels, double value) {

@@ -18,6 +18,8 @@ public final class OpenAiRoutes {
     }
 
     /**
+     * Adds the OpenAI routes to {@code routing}.
+     *
      * @param defaultMaxTokens output length when a request sets none
      */
     public static void register(HttpRouting.Builder routing, ModelCatalog catalog, Engine engine, int defaultMaxTokens) {

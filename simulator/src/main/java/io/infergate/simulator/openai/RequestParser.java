@@ -155,7 +155,7 @@ final class RequestParser {
     }
 
     private static String content(JsonValue content) {
-        if (content == null || content == JsonValue.NULL) {
+        if (content == null || content.getValueType() == JsonValue.ValueType.NULL) {
             return "";
         }
         if (content instanceof JsonString text) {
@@ -175,7 +175,7 @@ final class RequestParser {
 
     private static Optional<Integer> positiveInt(JsonObject json, String name) {
         JsonValue value = json.get(name);
-        if (value == null || value == JsonValue.NULL) {
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
             return Optional.empty();
         }
         try {
@@ -190,10 +190,11 @@ final class RequestParser {
 
     private static boolean bool(JsonObject json, String name) {
         JsonValue value = json.get(name);
-        if (value == null || value == JsonValue.NULL || value == JsonValue.FALSE) {
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL
+                || value.getValueType() == JsonValue.ValueType.FALSE) {
             return false;
         }
-        if (value == JsonValue.TRUE) {
+        if (value.getValueType() == JsonValue.ValueType.TRUE) {
             return true;
         }
         throw ApiError.badRequest(name + " must be a boolean.", name);

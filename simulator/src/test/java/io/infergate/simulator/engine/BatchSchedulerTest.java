@@ -212,7 +212,7 @@ class BatchSchedulerTest {
 
     private CompletableFuture<Sequence> admitLater(BatchScheduler scheduler, ServedModel model, PromptBlocks prompts) {
         CompletableFuture<Sequence> result = new CompletableFuture<>();
-        threads.submit(() -> {
+        threads.execute(() -> {
             try {
                 result.complete(scheduler.admit(model, prompts.totalTokens(), prompts).orElseThrow());
             } catch (Throwable e) {
@@ -224,7 +224,7 @@ class BatchSchedulerTest {
 
     private CompletableFuture<Sequence> admitLater(BatchScheduler scheduler, ServedModel model) {
         CompletableFuture<Sequence> result = new CompletableFuture<>();
-        threads.submit(() -> {
+        threads.execute(() -> {
             try {
                 result.complete(scheduler.admit(model, 1).orElseThrow());
             } catch (Throwable e) {

@@ -16,7 +16,11 @@ public final class Percentiles {
         return sorted.length;
     }
 
-    /** @param p in (0, 100]; NaN when there are no samples */
+    /**
+     * The p-th percentile of the samples.
+     *
+     * @param p in (0, 100]; NaN when there are no samples
+     */
     public double at(double p) {
         if (!(p > 0 && p <= 100)) {
             throw new IllegalArgumentException("percentile must be in (0, 100], got " + p);

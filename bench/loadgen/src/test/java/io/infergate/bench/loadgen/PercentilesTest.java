@@ -14,7 +14,7 @@ class PercentilesTest {
 
     static {
         for (int i = 0; i < 100; i++) {
-            HUNDRED[99 - i] = i + 1; // 100 … 1, unsorted on purpose
+            HUNDRED[99 - i] = i + 1L; // 100 … 1, unsorted on purpose
         }
     }
 

@@ -12,7 +12,8 @@ class PromptsTest {
     static int tokens(String s) {
         int n = 0;
         boolean inWord = false;
-        for (char c : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             if (Character.isLetterOrDigit(c)) {
                 if (!inWord) {
                     n++;

@@ -43,7 +43,8 @@ public final class PrefixHashes {
     }
 
     private static final long PRIME = 0x100000001b3L;
-    private static final long PRIME_SQUARED = PRIME * PRIME;
+    /** PRIME * PRIME modulo 2^64: the product wraps, as every multiply in the loop does. */
+    private static final long PRIME_SQUARED = 0x366000002e329L;
 
     /** MurmurHash3's 64-bit finaliser. */
     public static long mix(long k) {
