@@ -176,6 +176,25 @@ final class Answers {
                 r.getBody().toByteArray(), r.getDetails());
     }
 
+    /** The header mutations of a response-headers answer (pseudo-headers and framing left out). */
+    static ResponsePhase.Mutations responseMutations(CommonResponse c) {
+        if (!c.hasHeaderMutation()) {
+            return ResponsePhase.Mutations.NONE;
+        }
+        List<Map.Entry<String, String>> set = new ArrayList<>();
+        for (HeaderValueOption o : c.getHeaderMutation().getSetHeadersList()) {
+            HeaderValue h = o.getHeader();
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            if (!name.startsWith(":") && !name.equals("content-length") && !name.equals("transfer-encoding")) {
+                set.add(Map.entry(name,
+                        h.getRawValue().isEmpty() ? h.getValue() : h.getRawValue().toString(StandardCharsets.UTF_8)));
+            }
+        }
+        List<String> remove = c.getHeaderMutation().getRemoveHeadersList().stream()
+                .map(n -> n.toLowerCase(Locale.ROOT)).filter(n -> !n.startsWith(":")).toList();
+        return new ResponsePhase.Mutations(set, remove);
+    }
+
     /** {@code envoy.lb / x-gateway-destination-endpoint} of a metadata struct, when it is a string. */
     static Optional<String> destinationIn(Struct metadata) {
         Value ns = metadata.getFieldsMap().get(LB_NAMESPACE);

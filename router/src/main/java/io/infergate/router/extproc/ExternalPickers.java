@@ -60,13 +60,16 @@ public final class ExternalPickers implements AutoCloseable {
     public Selection select(BackendTarget backend, Backend.EndpointPicker picker, PickerRequest request)
             throws InterruptedException {
         long start = clock.getAsLong();
-        Decision decision = client.ask(channels.channel(picker.host(), picker.port()), request);
+        PickerClient.Asked asked = client.askKeepingStream(channels.channel(picker.host(), picker.port()), request);
         metrics.endpointPickerCall(backend.id(), clock.getAsLong() - start);
-        Selection s = switch (decision) {
+        Selection s = switch (asked.decision()) {
             case Decision.Immediate i -> new Selection.Answered(i);
             case Decision.Failed f -> failed(backend, picker, f);
-            case Decision.Route r -> route(backend, picker, r);
+            case Decision.Route r -> route(backend, picker, r, asked.phase());
         };
+        if (!(s instanceof Selection.Routed)) {
+            asked.phase().close();
+        }
         metrics.endpointPickerOutcome(backend.id(), switch (s) {
             case Selection.Routed r -> "routed";
             case Selection.Answered a -> "answered";
@@ -76,7 +79,7 @@ public final class ExternalPickers implements AutoCloseable {
         return s;
     }
 
-    private Selection route(BackendTarget backend, Backend.EndpointPicker picker, Decision.Route r) {
+    private Selection route(BackendTarget backend, Backend.EndpointPicker picker, Decision.Route r, ResponsePhase phase) {
         Map<String, Target> byKey = new HashMap<>();
         for (Target t : backend.endpoints()) {
             byKey.put(t.key(), t);
@@ -108,7 +111,7 @@ public final class ExternalPickers implements AutoCloseable {
         }
         List<String> remove = new ArrayList<>(CONTROL_HEADERS);
         r.removeHeaders().stream().filter(n -> !n.startsWith(":") && !remove.contains(n)).forEach(remove::add);
-        return new Selection.Routed(targets, new Filter.RequestHeaderModifier(set, List.of(), remove), r.body());
+        return new Selection.Routed(targets, new Filter.RequestHeaderModifier(set, List.of(), remove), r.body(), phase);
     }
 
     private Selection failed(BackendTarget backend, Backend.EndpointPicker picker, Decision.Failed f) {

@@ -3,6 +3,9 @@ package io.infergate.router.extproc;
 import com.google.protobuf.ByteString;
 import io.envoyproxy.envoy.config.core.v3.HeaderMap;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.config.core.v3.Metadata;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
@@ -13,6 +16,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +48,22 @@ final class PickerClient {
         this.settings = settings;
     }
 
+    /** A decision, and for a route the open stream's response phase (else {@link ResponsePhase#NONE}). */
+    record Asked(Decision decision, ResponsePhase phase) {
+    }
+
     /** Runs the request phase on {@code channel}; never throws for picker failures. */
     Decision ask(Channel channel, PickerRequest request) throws InterruptedException {
+        Asked a = askKeepingStream(channel, request);
+        a.phase().close();
+        return a.decision();
+    }
+
+    /**
+     * Runs the request phase; when the picker routed the request the stream stays open for the
+     * response phase (the caller closes it), otherwise it is ended here.
+     */
+    Asked askKeepingStream(Channel channel, PickerRequest request) throws InterruptedException {
         LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
         StreamObserver<ProcessingResponse> in = new StreamObserver<>() {
             @Override
@@ -64,9 +82,9 @@ final class PickerClient {
             }
         };
         long deadline = System.nanoTime() + settings.timeout().toNanos();
-        StreamObserver<ProcessingRequest> out = ExternalProcessorGrpc.newStub(channel)
-                .withDeadlineAfter(settings.timeout().toNanos(), TimeUnit.NANOSECONDS)
-                .process(in);
+        // No gRPC deadline on the call: the stream lives as long as the exchange (a long prefill
+        // included); each phase bounds its own wait below and cancels the call when it expires.
+        StreamObserver<ProcessingRequest> out = ExternalProcessorGrpc.newStub(channel).process(in);
         boolean hasBody = request.body().length > 0;
         Answers answers = new Answers(hasBody);
         try {
@@ -83,27 +101,98 @@ final class PickerClient {
                 switch (e) {
                     case null -> {
                         out.onError(Status.DEADLINE_EXCEEDED.withDescription("router gave up").asRuntimeException());
-                        return new Decision.Failed("timeout", "no answer within " + settings.timeout().toMillis() + " ms");
+                        return new Asked(new Decision.Failed("timeout", "no answer within "
+                                + settings.timeout().toMillis() + " ms"), ResponsePhase.NONE);
                     }
                     case Event.Message m -> answers.accept(m.response());
                     case Event.Error err -> {
-                        return failed(err.error());
+                        return new Asked(failed(err.error()), ResponsePhase.NONE);
                     }
                     case Event.End end -> {
-                        return answers.decision();
+                        return new Asked(answers.decision(), ResponsePhase.NONE);
                     }
                 }
             }
+            Decision d = answers.decision();
+            if (d instanceof Decision.Route) {
+                return new Asked(d, new Stream(out, events));
+            }
             out.onCompleted();
-            return answers.decision();
+            return new Asked(d, ResponsePhase.NONE);
         } catch (RuntimeException e) {
             out.onError(e);
-            return failed(e);
+            return new Asked(failed(e), ResponsePhase.NONE);
         } catch (InterruptedException e) {
             out.onError(Status.CANCELLED.withDescription("request thread interrupted").asRuntimeException());
             throw e;
         }
     }
+
+    /** The open stream after a route: the response phase. */
+    private final class Stream implements ResponsePhase {
+        private final StreamObserver<ProcessingRequest> out;
+        private final LinkedBlockingQueue<Event> events;
+        private boolean ended;
+
+        Stream(StreamObserver<ProcessingRequest> out, LinkedBlockingQueue<Event> events) {
+            this.out = out;
+            this.events = events;
+        }
+
+        @Override
+        public Mutations responseHeaders(int status, List<Map.Entry<String, String>> headers, String served) {
+            if (ended) {
+                return Mutations.NONE;
+            }
+            try {
+                HeaderMap.Builder map = HeaderMap.newBuilder();
+                add(map, ":status", Integer.toString(status));
+                for (Map.Entry<String, String> h : headers) {
+                    add(map, h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue());
+                }
+                out.onNext(ProcessingRequest.newBuilder()
+                        .setResponseHeaders(HttpHeaders.newBuilder().setHeaders(map).setEndOfStream(false))
+                        .setMetadataContext(Metadata.newBuilder().putFilterMetadata(Answers.LB_NAMESPACE,
+                                Struct.newBuilder().putFields(SERVED, Value.newBuilder().setStringValue(served).build())
+                                        .build()))
+                        .build());
+                long deadline = System.nanoTime() + settings.responseTimeout().toNanos();
+                while (true) {
+                    long left = deadline - System.nanoTime();
+                    Event e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
+                    if (!(e instanceof Event.Message m)) {
+                        ended = e != null;
+                        return Mutations.NONE;
+                    }
+                    if (m.response().hasResponseHeaders()) {
+                        return Answers.responseMutations(m.response().getResponseHeaders().getResponse());
+                    }
+                    // anything else of the request phase arriving late is ignored
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Mutations.NONE;
+            } catch (RuntimeException e) {
+                ended = true;
+                return Mutations.NONE;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!ended) {
+                ended = true;
+                try {
+                    out.onCompleted();
+                } catch (RuntimeException ignored) {
+                    // the stream already failed: nothing left to end
+                }
+            }
+        }
+    }
+
+    /** The metadata key of the endpoint that served the request (in the {@code envoy.lb} namespace). */
+    static final String SERVED = "x-gateway-destination-endpoint-served";
 
     private static Decision.Failed failed(Throwable t) {
         Status s = Status.fromThrowable(t);

@@ -33,6 +33,14 @@ public record PickerSettings(Duration timeout, Tls tls, int chunkBytes) {
     }
 
     /**
+     * The longest the response headers wait for the picker's mutations: short, since the client's
+     * response is held meanwhile; a picker slower than this leaves the headers unchanged.
+     */
+    public Duration responseTimeout() {
+        return timeout.compareTo(Duration.ofSeconds(1)) < 0 ? timeout : Duration.ofSeconds(1);
+    }
+
+    /**
      * Reads {@code router.endpoint-picker}: {@code timeout} (ISO-8601), {@code tls}
      * ({@code insecure} | {@code verified} | {@code plaintext}); absent keys keep {@link #defaults()}.
      */

@@ -16,9 +16,10 @@ public sealed interface Selection {
      * @param headers  the picker's header mutations as a filter applied after the route's filters;
      *                 it also strips the protocol's control headers from the upstream request
      * @param body     the body as the picker rewrote it; empty when unchanged
+     * @param response the stream's response phase; close it when the exchange ends
      */
-    record Routed(List<Target> targets, Filter.RequestHeaderModifier headers, Optional<byte[]> body)
-            implements Selection {
+    record Routed(List<Target> targets, Filter.RequestHeaderModifier headers, Optional<byte[]> body,
+                  ResponsePhase response) implements Selection {
         public Routed {
             targets = List.copyOf(targets);
         }

@@ -12,6 +12,7 @@ import io.infergate.common.snapshot.BackendRef;
 import io.infergate.common.snapshot.Endpoint;
 import io.infergate.common.snapshot.Filter;
 import io.infergate.common.snapshot.Timeouts;
+import io.infergate.router.extproc.ResponsePhase;
 import io.infergate.router.inference.ErrorBody;
 import io.infergate.router.inference.InferenceResponse;
 import io.infergate.router.match.Candidate;
@@ -83,10 +84,12 @@ final class Exchange {
      *                  an inference request (generation has no side effects on the model server)
      * @param inference for inference requests to a pool: model restore, usage and token timing
      * @param backends  resolves the backends that RequestMirror filters name
+     * @param picker    the external endpoint picker's response phase (its response header
+     *                  mutations), {@link ResponsePhase#NONE} for natively picked endpoints
      */
     record Plan(RequestRecord record, BackendTarget backend, Candidate matched, BackendRef ref, String host,
                 Upstream.Body body, boolean stream, boolean idempotent, Optional<InferenceResponse> inference,
-                Function<String, Optional<BackendTarget>> backends) {
+                Function<String, Optional<BackendTarget>> backends, ResponsePhase picker) {
     }
 
     private final Upstream upstream;
@@ -217,7 +220,9 @@ final class Exchange {
             for (Header h : response.headers()) {
                 h.allValues().forEach(v -> in.add(h.name(), v));
             }
-            request.responseHeaders(in).forEach((name, value) -> res.headers().add(HeaderValues.create(name, value)));
+            HeaderList out = PickerResponse.apply(p.picker(), response.status().code(), request.responseHeaders(in),
+                    endpoint.hostPort());
+            out.forEach((name, value) -> res.headers().add(HeaderValues.create(name, value)));
             int code = response.status().code();
             if ("HEAD".equals(request.method()) || code == 204 || code == 304) {
                 res.send();

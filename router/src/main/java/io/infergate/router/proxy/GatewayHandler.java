@@ -15,6 +15,7 @@ import io.infergate.common.snapshot.Objective;
 import io.infergate.common.snapshot.Rule;
 import io.infergate.router.extproc.ExternalPickers;
 import io.infergate.router.extproc.PickerSettings;
+import io.infergate.router.extproc.ResponsePhase;
 import io.infergate.router.inference.ErrorBody;
 import io.infergate.router.inference.OpenAiParser;
 import io.infergate.router.inference.OpenAiRequest;
@@ -226,8 +227,10 @@ public final class GatewayHandler implements Handler {
                     return;
                 }
                 case PickerRouting.Outcome.Route r -> {
-                    exchange(req, res, record, snapshot, backend, matched, r.ref(), host, r.body(), inference,
-                            r.first(), r::next);
+                    try (ResponsePhase response = r.response()) {
+                        exchange(req, res, record, snapshot, backend, matched, r.ref(), host, r.body(), inference,
+                                r.first(), r::next, response);
+                    }
                     return;
                 }
                 case PickerRouting.Outcome.Native n -> body = n.body();
@@ -248,20 +251,21 @@ public final class GatewayHandler implements Handler {
             case Pick.Saturated s -> Responses.error(res, record, ErrorBody.of(503, ErrorBody.UPSTREAM_SATURATED,
                     "every endpoint of " + backend.id() + " has " + s.limit() + " requests in flight"));
             case Pick.Picked p -> exchange(req, res, record, snapshot, backend, matched, ref, host, body, inference,
-                    p.lease(), tried -> scheduler.another(backend, context, tried));
+                    p.lease(), tried -> scheduler.another(backend, context, tried), ResponsePhase.NONE);
         }
     }
 
     private void exchange(ServerRequest req, ServerResponse res, RequestRecord record, CompiledSnapshot snapshot,
                           BackendTarget backend, Candidate matched, BackendRef ref, String host, Upstream.Body body,
                           Optional<OpenAiRequest> inference, Lease first,
-                          java.util.function.Function<Set<String>, Optional<Lease>> another) {
+                          java.util.function.Function<Set<String>, Optional<Lease>> another,
+                          ResponsePhase response) {
         try (Lease lease = first) {
             record.endpoint = lease.target().key();
             boolean idempotent = inference.isPresent() || IDEMPOTENT.contains(req.prologue().method().text());
             exchange.run(req, res, new Exchange.Plan(record, backend, matched, ref, host, body,
                     inference.map(OpenAiRequest::stream).orElse(false), idempotent,
-                    Optional.ofNullable(record.inference).map(i -> i.response), snapshot::backend),
+                    Optional.ofNullable(record.inference).map(i -> i.response), snapshot::backend, response),
                     lease, another);
         }
     }

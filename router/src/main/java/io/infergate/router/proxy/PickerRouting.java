@@ -10,6 +10,7 @@ import io.infergate.common.snapshot.BackendRef;
 import io.infergate.common.snapshot.Filter;
 import io.infergate.router.extproc.ExternalPickers;
 import io.infergate.router.extproc.PickerRequest;
+import io.infergate.router.extproc.ResponsePhase;
 import io.infergate.router.extproc.Selection;
 import io.infergate.router.inference.ErrorBody;
 import io.infergate.router.schedule.BackendTarget;
@@ -39,7 +40,8 @@ final class PickerRouting {
     /** What the request path does next. */
     sealed interface Outcome {
         /** Run the exchange on {@code first}; {@link #next} gives the fallbacks. */
-        record Route(Lease first, List<Target> rest, BackendRef ref, Upstream.Body body) implements Outcome {
+        record Route(Lease first, List<Target> rest, BackendRef ref, Upstream.Body body, ResponsePhase response)
+                implements Outcome {
             /** The next named endpoint not yet tried, counted; empty when none is left. */
             Optional<Lease> next(Set<String> tried) {
                 for (Target t : rest) {
@@ -122,7 +124,7 @@ final class PickerRouting {
                 Upstream.Body sent = r.body().<Upstream.Body>map(b -> b.length == 0 ? new Upstream.Body.None()
                         : new Upstream.Body.Bytes(b)).orElse(buffered);
                 yield new Outcome.Route(new Lease(first, () -> { }), r.targets().subList(1, r.targets().size()),
-                        new BackendRef(ref.backend(), ref.weight(), filters), sent);
+                        new BackendRef(ref.backend(), ref.weight(), filters), sent, r.response());
             }
         };
     }

@@ -100,6 +100,8 @@ class ExternalPickerTest {
                 Http.Reply r = complete("");
                 assertEquals(200, r.status(), r.body());
                 assertEquals("epp-" + target, r.header("x-inference-pod"));
+                assertEquals(named, r.header("x-conformance-test-served-endpoint"),
+                        "the served endpoint reached the picker, whose response header mutation reached the client");
             }
         }
         TestPicker.Seen seen = picker.seen().getLast();
@@ -134,6 +136,7 @@ class ExternalPickerTest {
         Http.Reply r = complete("");
         assertEquals(200, r.status(), r.body());
         assertEquals("epp-2", r.header("x-inference-pod"));
+        assertEquals(key(2), r.header("x-conformance-test-served-endpoint"), "the fallback served, and the picker was told");
     }
 
     @Test

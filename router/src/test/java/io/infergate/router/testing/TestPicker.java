@@ -122,6 +122,15 @@ public final class TestPicker implements AutoCloseable {
                         if (!hasBody) {
                             answer();
                         }
+                    } else if (r.hasResponseHeaders()) {
+                        // as the conformance picker does: tell the client which endpoint served
+                        Value lb = r.getMetadataContext().getFilterMetadataMap().get("envoy.lb") == null ? null
+                                : r.getMetadataContext().getFilterMetadataMap().get("envoy.lb").getFieldsMap()
+                                        .get("x-gateway-destination-endpoint-served");
+                        String served = lb == null ? "fail: missing served metadata" : lb.getStringValue();
+                        out.onNext(ProcessingResponse.newBuilder().setResponseHeaders(HeadersResponse.newBuilder()
+                                .setResponse(CommonResponse.newBuilder().setHeaderMutation(HeaderMutation.newBuilder()
+                                        .addSetHeaders(header("x-conformance-test-served-endpoint", served))))).build());
                     } else if (r.hasRequestBody()) {
                         bodyMessages++;
                         body.writeBytes(r.getRequestBody().getBody().toByteArray());
