@@ -3,8 +3,8 @@ package io.infergate.conformance;
 import io.infergate.common.snapshot.SnapshotJson;
 import io.infergate.controller.ControllerApp;
 import io.infergate.controller.ControllerConfig;
-import io.infergate.controller.publish.Publisher;
 import io.infergate.controller.folder.Manifests;
+import io.infergate.controller.publish.Publisher;
 import io.infergate.controller.status.Programmed;
 import io.infergate.controller.status.StatusPlan;
 import io.infergate.controller.translate.Translation;
@@ -61,14 +61,14 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
     /** Where Gateways without spec.addresses are served (the router's bind address). */
     static final String ROUTER_ADDRESS = "127.0.12.99";
     /** Addresses Gateways of the manifests listen on: the router's, and spec.addresses in the YAML. */
-    private static final List<String> GATEWAY_ADDRESSES = List.of(ROUTER_ADDRESS, "127.0.12.100", "127.0.12.101",
-            "127.0.12.102", "127.0.12.110", "127.0.12.111");
+    private static final List<String> GATEWAY_ADDRESSES =
+            List.of(ROUTER_ADDRESS, "127.0.12.100", "127.0.12.101", "127.0.12.102", "127.0.12.110", "127.0.12.111");
+
     private static final String TOKEN = "conformance-token";
     private static final Duration WITHIN = Duration.ofSeconds(20);
 
     /** The Pods of base.yaml: name, namespace, podIP. */
-    private record PodSpec(String name, String namespace, String ip) {
-    }
+    private record PodSpec(String name, String namespace, String ip) {}
 
     private static final List<PodSpec> PODS = List.of(
             new PodSpec("infra-backend-v1-0", INFRA, "127.0.12.1"),
@@ -112,19 +112,29 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
         }
         try {
             for (PodSpec p : PODS) {
-                env.pods.add(SimulatedPod.start(SimulatorConfig.builder().host(p.ip()).port(env.echoPort)
-                        .podName(p.name()).namespace(p.namespace()).build()));
+                env.pods.add(SimulatedPod.start(SimulatorConfig.builder()
+                        .host(p.ip())
+                        .port(env.echoPort)
+                        .podName(p.name())
+                        .namespace(p.namespace())
+                        .build()));
             }
             // seeded: weighted choices and mirror shares repeat run after run
             env.router = RouterApp.start(RouterConfig.defaults(ROUTER_ADDRESS, 0, TOKEN), new Random(42));
             env.write(env.manifests(Optional.empty()));
             ControllerConfig config = ControllerConfig.local(env.folder)
-                    .withRouters(List.of(URI.create("http://" + ROUTER_ADDRESS + ":" + env.router.internalPort())),
+                    .withRouters(
+                            List.of(URI.create("http://" + ROUTER_ADDRESS + ":" + env.router.internalPort())),
                             new ControllerConfig.Token(TOKEN))
                     .withAdmin("127.0.0.1", 0)
                     .withGatewayAddresses(List.of(ROUTER_ADDRESS))
-                    .withTuning(new ControllerConfig.Tuning(Duration.ofMillis(20), Duration.ofMillis(100),
-                            new Publisher.Settings(Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(2),
+                    .withTuning(new ControllerConfig.Tuning(
+                            Duration.ofMillis(20),
+                            Duration.ofMillis(100),
+                            new Publisher.Settings(
+                                    Duration.ofMillis(50),
+                                    Duration.ofMillis(500),
+                                    Duration.ofSeconds(2),
                                     Duration.ofMillis(200))));
             env.controller = ControllerApp.start(config);
             return env;
@@ -145,19 +155,25 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
         String text = manifests(Optional.of(test));
         Manifests.Result read = Manifests.read(text);
         assertEquals(List.of(), read.problems(), test + ".yaml must decode cleanly");
-        Translation translation = Translator.translate(read.state(),
-                new TranslatorConfig(TranslatorConfig.DEFAULT_CONTROLLER_NAME, List.of(ROUTER_ADDRESS)));
+        Translation translation = Translator.translate(
+                read.state(), new TranslatorConfig(TranslatorConfig.DEFAULT_CONTROLLER_NAME, List.of(ROUTER_ADDRESS)));
         String expected = SnapshotJson.contentId(translation.snapshot());
         // The snapshot alone may not change (a test whose routes are all refused serves what the
         // base serves), so the status must be the manifests' too: the plan with the served
         // Gateways programmed, compared without transition times.
-        StatusPlan expectedStatus = unstamped(Programmed.apply(translation.plan(), translation.snapshot().gateways()
-                .stream().map(io.infergate.common.snapshot.Gateway::id).collect(Collectors.toSet())));
+        StatusPlan expectedStatus = unstamped(Programmed.apply(
+                translation.plan(),
+                translation.snapshot().gateways().stream()
+                        .map(io.infergate.common.snapshot.Gateway::id)
+                        .collect(Collectors.toSet())));
         write(text);
-        await(test + ": the router serves the manifests' snapshot").atMost(WITHIN).pollInterval(Duration.ofMillis(10))
+        await(test + ": the router serves the manifests' snapshot")
+                .atMost(WITHIN)
+                .pollInterval(Duration.ofMillis(10))
                 .until(() -> {
                     var view = controller.view();
-                    return view.snapshotId().equals(expected) && !view.routers().isEmpty()
+                    return view.snapshotId().equals(expected)
+                            && !view.routers().isEmpty()
                             && view.routers().stream().allMatch(a -> a.ackedId().equals(Optional.of(expected)))
                             && unstamped(view.status()).equals(expectedStatus);
                 });
@@ -220,11 +236,20 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
     }
 
     private String manifests(Optional<String> test) {
-        String text = resource("base.yaml") + test.map(t -> "\n---\n" + resource(t + ".yaml")).orElse("");
-        for (Map.Entry<String, String> e : Map.of("{GATEWAY_CLASS_NAME}", GATEWAY_CLASS,
-                "{PORT_80}", Integer.toString(port80), "{PORT_8080}", Integer.toString(port8080),
-                "{PORT_8090}", Integer.toString(port8090),
-                "{ECHO_PORT}", Integer.toString(echoPort)).entrySet()) {
+        String text = resource("base.yaml")
+                + test.map(t -> "\n---\n" + resource(t + ".yaml")).orElse("");
+        for (Map.Entry<String, String> e : Map.of(
+                        "{GATEWAY_CLASS_NAME}",
+                        GATEWAY_CLASS,
+                        "{PORT_80}",
+                        Integer.toString(port80),
+                        "{PORT_8080}",
+                        Integer.toString(port8080),
+                        "{PORT_8090}",
+                        Integer.toString(port8090),
+                        "{ECHO_PORT}",
+                        Integer.toString(echoPort))
+                .entrySet()) {
             text = text.replace(e.getKey(), e.getValue());
         }
         return text;
@@ -235,7 +260,10 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
         try {
             Path tmp = folder.resolve(".next.tmp");
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, folder.resolve("manifests.yaml"), StandardCopyOption.ATOMIC_MOVE,
+            Files.move(
+                    tmp,
+                    folder.resolve("manifests.yaml"),
+                    StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -317,7 +345,8 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
 
         @Override
         public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-            return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+            return context.getRoot()
+                    .getStore(ExtensionContext.Namespace.GLOBAL)
                     .getOrComputeIfAbsent(ConformanceEnv.class, k -> start(), ConformanceEnv.class);
         }
     }

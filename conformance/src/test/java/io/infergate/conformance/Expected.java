@@ -37,7 +37,11 @@ final class Expected {
     static final String LISTENER_PORT = "{listener-port}";
 
     /** The listener port a request is sent to: the free ports standing in for upstream's 80, 8080 and 8090. */
-    enum Listener { PORT_80, PORT_8080, PORT_8090 }
+    enum Listener {
+        PORT_80,
+        PORT_8080,
+        PORT_8090
+    }
 
     private int index;
     private Listener listener = Listener.PORT_80;
@@ -58,8 +62,7 @@ final class Expected {
     private Redirect redirect;
 
     /** A redirect's Location, part by part; port {@code ""} means none. */
-    record Redirect(String scheme, String host, String port, String path) {
-    }
+    record Redirect(String scheme, String host, String port, String path) {}
 
     private Expected(String path) {
         this.path = path;
@@ -169,8 +172,13 @@ final class Expected {
     RoundTrip.Request toRequest() {
         Map<String, String> all = new LinkedHashMap<>(headers);
         if (!backendSets.isEmpty()) {
-            all.put("X-Echo-Set-Header", String.join(",", backendSets.entrySet().stream()
-                    .map(e -> e.getKey() + ":" + e.getValue()).toList()));
+            all.put(
+                    "X-Echo-Set-Header",
+                    String.join(
+                            ",",
+                            backendSets.entrySet().stream()
+                                    .map(e -> e.getKey() + ":" + e.getValue())
+                                    .toList()));
         }
         return new RoundTrip.Request(method, host, path, all);
     }
@@ -192,11 +200,16 @@ final class Expected {
             assertEquals(method, echo.getString("method"), what + "method");
             assertEquals(namespace, echo.getString("namespace"), what + "namespace");
             Map<String, String> got = new LinkedHashMap<>();
-            echo.getJsonObject("headers").forEach((name, values) -> got.put(name.toLowerCase(Locale.ROOT),
-                    String.join(",", values.asJsonArray().getValuesAs(v -> ((jakarta.json.JsonString) v).getString()))));
-            expectedHeaders.forEach((name, value) -> assertEquals(value, got.get(name.toLowerCase(Locale.ROOT)),
-                    what + "request header " + name + " among " + got));
-            absent.forEach(name -> assertFalse(got.containsKey(name.toLowerCase(Locale.ROOT)),
+            echo.getJsonObject("headers")
+                    .forEach((name, values) -> got.put(
+                            name.toLowerCase(Locale.ROOT),
+                            String.join(
+                                    ",",
+                                    values.asJsonArray().getValuesAs(v -> ((jakarta.json.JsonString) v).getString()))));
+            expectedHeaders.forEach((name, value) -> assertEquals(
+                    value, got.get(name.toLowerCase(Locale.ROOT)), what + "request header " + name + " among " + got));
+            absent.forEach(name -> assertFalse(
+                    got.containsKey(name.toLowerCase(Locale.ROOT)),
                     what + "request header " + name + " must be absent: " + got));
             String pod = echo.getString("pod");
             assertTrue(pod.startsWith(backend), what + "pod " + pod + " should start with " + backend);
@@ -204,18 +217,27 @@ final class Expected {
             JsonValue error = json(res.body()).get("error");
             assertNotNull(error, what + "the router's own answer is an OpenAI-style error: " + res.body());
         }
-        responseHeaders.forEach((name, value) -> assertEquals(value, res.header(name),
-                what + "response header " + name + " among " + res.headers()));
-        responseAbsent.forEach(name -> assertEquals(null, res.header(name),
-                what + "response header " + name + " must be absent"));
+        responseHeaders.forEach((name, value) ->
+                assertEquals(value, res.header(name), what + "response header " + name + " among " + res.headers()));
+        responseAbsent.forEach(
+                name -> assertEquals(null, res.header(name), what + "response header " + name + " must be absent"));
         if (redirect != null) {
             String location = res.header("Location");
             assertNotNull(location, what + "a Location");
             URI uri = URI.create(location);
-            Redirect want = new Redirect(redirect.scheme(), redirect.host().replace(GATEWAY_ADDRESS, ip),
-                    redirect.port().replace(LISTENER_PORT, Integer.toString(port)), redirect.path());
-            assertEquals(want, new Redirect(uri.getScheme(), uri.getHost(),
-                    uri.getPort() < 0 ? "" : Integer.toString(uri.getPort()), uri.getRawPath()), what + "Location " + location);
+            Redirect want = new Redirect(
+                    redirect.scheme(),
+                    redirect.host().replace(GATEWAY_ADDRESS, ip),
+                    redirect.port().replace(LISTENER_PORT, Integer.toString(port)),
+                    redirect.path());
+            assertEquals(
+                    want,
+                    new Redirect(
+                            uri.getScheme(),
+                            uri.getHost(),
+                            uri.getPort() < 0 ? "" : Integer.toString(uri.getPort()),
+                            uri.getRawPath()),
+                    what + "Location " + location);
         }
         return echo;
     }
@@ -228,7 +250,8 @@ final class Expected {
 
     @Override
     public String toString() {
-        String to = backend != null ? "should go to " + backend
+        String to = backend != null
+                ? "should go to " + backend
                 : redirect != null ? "should be redirected (" + status + ")" : "should receive " + status;
         return index + " request to '" + host + path + "'" + (headers.isEmpty() ? "" : " with headers") + " " + to;
     }

@@ -16,8 +16,7 @@ import static io.infergate.conformance.UpstreamTest.upstream;
  */
 final class FilterCases {
 
-    private FilterCases() {
-    }
+    private FilterCases() {}
 
     static List<UpstreamTest> all() {
         return List.of(
@@ -39,26 +38,40 @@ final class FilterCases {
                 // request and response modifiers together.
                 upstream("HTTPRouteResponseHeaderModifier", "httproute-response-header-modifier")
                         .accepted("response-header-modifier", "same-namespace")
-                        .rows("same-namespace",
-                                request("/set").backendSets("Some-Other-Header", "val").backend("infra-backend-v1")
+                        .rows(
+                                "same-namespace",
+                                request("/set")
+                                        .backendSets("Some-Other-Header", "val")
+                                        .backend("infra-backend-v1")
                                         .responseHeader("Some-Other-Header", "val")
                                         .responseHeader("X-Header-Set", "set-overwrites-values"),
-                                request("/set").backendSets("Some-Other-Header", "val")
-                                        .backendSets("X-Header-Set", "some-other-value").backend("infra-backend-v1")
+                                request("/set")
+                                        .backendSets("Some-Other-Header", "val")
+                                        .backendSets("X-Header-Set", "some-other-value")
+                                        .backend("infra-backend-v1")
                                         .responseHeader("Some-Other-Header", "val")
                                         .responseHeader("X-Header-Set", "set-overwrites-values"),
-                                request("/add").backendSets("Some-Other-Header", "val").backend("infra-backend-v1")
+                                request("/add")
+                                        .backendSets("Some-Other-Header", "val")
+                                        .backend("infra-backend-v1")
                                         .responseHeader("Some-Other-Header", "val")
                                         .responseHeader("X-Header-Add", "add-appends-values"),
-                                request("/add").backendSets("Some-Other-Header", "val")
-                                        .backendSets("X-Header-Add", "some-other-value").backend("infra-backend-v1")
+                                request("/add")
+                                        .backendSets("Some-Other-Header", "val")
+                                        .backendSets("X-Header-Add", "some-other-value")
+                                        .backend("infra-backend-v1")
                                         .responseHeader("Some-Other-Header", "val")
                                         .responseHeader("X-Header-Add", "some-other-value,add-appends-values"),
-                                request("/remove").backendSets("X-Header-Remove", "val").backend("infra-backend-v1")
+                                request("/remove")
+                                        .backendSets("X-Header-Remove", "val")
+                                        .backend("infra-backend-v1")
                                         .responseAbsent("X-Header-Remove"),
-                                request("/multiple").backendSets("X-Header-Set-2", "set-val-2")
-                                        .backendSets("X-Header-Add-2", "add-val-2").backendSets("X-Header-Remove-2", "remove-val-2")
-                                        .backendSets("Another-Header", "another-header-val").backendSets("X-Header-Remove-1", "val")
+                                request("/multiple")
+                                        .backendSets("X-Header-Set-2", "set-val-2")
+                                        .backendSets("X-Header-Add-2", "add-val-2")
+                                        .backendSets("X-Header-Remove-2", "remove-val-2")
+                                        .backendSets("Another-Header", "another-header-val")
+                                        .backendSets("X-Header-Remove-1", "val")
                                         .backend("infra-backend-v1")
                                         .responseHeader("X-Header-Set-1", "header-set-1")
                                         .responseHeader("X-Header-Set-2", "header-set-2")
@@ -67,10 +80,12 @@ final class FilterCases {
                                         .responseHeader("X-Header-Add-3", "header-add-3")
                                         .responseHeader("Another-Header", "another-header-val")
                                         .responseAbsent("X-Header-Remove-1", "X-Header-Remove-2"),
-                                request("/case-insensitivity").backendSets("x-header-set", "original-val-set")
+                                request("/case-insensitivity")
+                                        .backendSets("x-header-set", "original-val-set")
                                         .backendSets("x-header-add", "original-val-add")
                                         .backendSets("x-header-remove", "original-val-remove")
-                                        .backendSets("Another-Header", "another-header-val").backend("infra-backend-v1")
+                                        .backendSets("Another-Header", "another-header-val")
+                                        .backend("infra-backend-v1")
                                         .responseHeader("X-Header-Set", "header-set")
                                         .responseHeader("X-Header-Add", "original-val-add,header-add")
                                         .responseHeader("X-Lowercase-Add", "lowercase-add")
@@ -79,12 +94,16 @@ final class FilterCases {
                                         .responseHeader("X-Uppercase-Add", "uppercase-add")
                                         .responseHeader("Another-Header", "another-header-val")
                                         .responseAbsent("x-header-remove", "X-Header-Remove"),
-                                request("/response-and-request-header-modifiers").header("X-Header-Remove", "remove-val")
-                                        .header("X-Header-Add-Append", "append-val-1").header("X-Header-Echo", "echo")
-                                        .backendSets("X-Header-Set-2", "set-val-2").backendSets("X-Header-Add-2", "add-val-2")
+                                request("/response-and-request-header-modifiers")
+                                        .header("X-Header-Remove", "remove-val")
+                                        .header("X-Header-Add-Append", "append-val-1")
+                                        .header("X-Header-Echo", "echo")
+                                        .backendSets("X-Header-Set-2", "set-val-2")
+                                        .backendSets("X-Header-Add-2", "add-val-2")
                                         .backendSets("X-Header-Remove-2", "remove-val-2")
                                         .backendSets("Another-Header", "another-header-val")
-                                        .backendSets("X-Header-Remove-1", "remove-val-1").backendSets("X-Header-Echo", "echo")
+                                        .backendSets("X-Header-Remove-1", "remove-val-1")
+                                        .backendSets("X-Header-Echo", "echo")
                                         .backend("infra-backend-v1")
                                         .expectHeader("X-Header-Add", "header-val-1")
                                         .expectHeader("X-Header-Set", "set-overwrites-values")
@@ -100,63 +119,90 @@ final class FilterCases {
                                         .responseAbsent("X-Header-Remove-1", "X-Header-Remove-2")),
 
                 // Extended SupportHTTPRoute303RedirectStatusCode (a POST).
-                upstream("HTTPRoute303Redirect", "httproute-303-redirect").accepted("303-redirect", "same-namespace")
-                        .rows("same-namespace", request("/see-other").method("POST")
-                                .redirect(303, "http", GATEWAY_ADDRESS, LISTENER_PORT, "/see-other")),
+                upstream("HTTPRoute303Redirect", "httproute-303-redirect")
+                        .accepted("303-redirect", "same-namespace")
+                        .rows(
+                                "same-namespace",
+                                request("/see-other")
+                                        .method("POST")
+                                        .redirect(303, "http", GATEWAY_ADDRESS, LISTENER_PORT, "/see-other")),
 
                 // Extended SupportHTTPRoute307RedirectStatusCode.
-                upstream("HTTPRoute307Redirect", "httproute-307-redirect").accepted("307-redirect", "same-namespace")
-                        .rows("same-namespace", request("/temporary")
-                                .redirect(307, "http", GATEWAY_ADDRESS, LISTENER_PORT, "/temporary")),
+                upstream("HTTPRoute307Redirect", "httproute-307-redirect")
+                        .accepted("307-redirect", "same-namespace")
+                        .rows(
+                                "same-namespace",
+                                request("/temporary")
+                                        .redirect(307, "http", GATEWAY_ADDRESS, LISTENER_PORT, "/temporary")),
 
                 // Extended SupportHTTPRoute308RedirectStatusCode.
-                upstream("HTTPRoute308Redirect", "httproute-308-redirect").accepted("308-redirect", "same-namespace")
-                        .rows("same-namespace", request("/permanent")
-                                .redirect(308, "http", GATEWAY_ADDRESS, LISTENER_PORT, "/permanent")),
+                upstream("HTTPRoute308Redirect", "httproute-308-redirect")
+                        .accepted("308-redirect", "same-namespace")
+                        .rows(
+                                "same-namespace",
+                                request("/permanent")
+                                        .redirect(308, "http", GATEWAY_ADDRESS, LISTENER_PORT, "/permanent")),
 
                 // RequestRedirect hostname, with the default 302 and an explicit 301.
                 upstream("HTTPRouteRedirectHostAndStatus", "httproute-redirect-host-and-status")
                         .accepted("redirect-host-and-status", "same-namespace")
-                        .rows("same-namespace",
-                                request("/hostname-redirect").redirect(302, "http", "example.org", LISTENER_PORT,
-                                        "/hostname-redirect"),
-                                request("/host-and-status").redirect(301, "http", "example.org", LISTENER_PORT,
-                                        "/host-and-status")),
+                        .rows(
+                                "same-namespace",
+                                request("/hostname-redirect")
+                                        .redirect(302, "http", "example.org", LISTENER_PORT, "/hostname-redirect"),
+                                request("/host-and-status")
+                                        .redirect(301, "http", "example.org", LISTENER_PORT, "/host-and-status")),
 
                 // RequestRedirect path: ReplacePrefixMatch and ReplaceFullPath, with hostname and status.
-                upstream("HTTPRouteRedirectPath", "httproute-redirect-path").accepted("redirect-path", "same-namespace")
-                        .rows("same-namespace",
-                                request("/original-prefix/lemon").redirect(302, "http", GATEWAY_ADDRESS, LISTENER_PORT,
-                                        "/replacement-prefix/lemon"),
-                                request("/full/path/original").redirect(302, "http", GATEWAY_ADDRESS, LISTENER_PORT,
-                                        "/full-path-replacement"),
-                                request("/path-and-host").redirect(302, "http", "example.org", LISTENER_PORT,
-                                        "/replacement-prefix"),
-                                request("/path-and-status").redirect(301, "http", GATEWAY_ADDRESS, LISTENER_PORT,
-                                        "/replacement-prefix"),
-                                request("/full-path-and-host").redirect(302, "http", "example.org", LISTENER_PORT,
-                                        "/replacement-full"),
-                                request("/full-path-and-status").redirect(301, "http", GATEWAY_ADDRESS, LISTENER_PORT,
-                                        "/replacement-full")),
+                upstream("HTTPRouteRedirectPath", "httproute-redirect-path")
+                        .accepted("redirect-path", "same-namespace")
+                        .rows(
+                                "same-namespace",
+                                request("/original-prefix/lemon")
+                                        .redirect(
+                                                302,
+                                                "http",
+                                                GATEWAY_ADDRESS,
+                                                LISTENER_PORT,
+                                                "/replacement-prefix/lemon"),
+                                request("/full/path/original")
+                                        .redirect(
+                                                302, "http", GATEWAY_ADDRESS, LISTENER_PORT, "/full-path-replacement"),
+                                request("/path-and-host")
+                                        .redirect(302, "http", "example.org", LISTENER_PORT, "/replacement-prefix"),
+                                request("/path-and-status")
+                                        .redirect(301, "http", GATEWAY_ADDRESS, LISTENER_PORT, "/replacement-prefix"),
+                                request("/full-path-and-host")
+                                        .redirect(302, "http", "example.org", LISTENER_PORT, "/replacement-full"),
+                                request("/full-path-and-status")
+                                        .redirect(301, "http", GATEWAY_ADDRESS, LISTENER_PORT, "/replacement-full")),
 
                 // RequestRedirect port, alone and with hostname and status.
-                upstream("HTTPRouteRedirectPort", "httproute-redirect-port").accepted("redirect-port", "same-namespace")
-                        .rows("same-namespace",
+                upstream("HTTPRouteRedirectPort", "httproute-redirect-port")
+                        .accepted("redirect-port", "same-namespace")
+                        .rows(
+                                "same-namespace",
                                 request("/port").redirect(302, "http", GATEWAY_ADDRESS, "8083", "/port"),
-                                request("/port-and-host").redirect(302, "http", "example.org", "8083", "/port-and-host"),
-                                request("/port-and-status").redirect(301, "http", GATEWAY_ADDRESS, "8083", "/port-and-status"),
-                                request("/port-and-host-and-status").redirect(302, "http", "example.org", "8083",
-                                        "/port-and-host-and-status")),
+                                request("/port-and-host")
+                                        .redirect(302, "http", "example.org", "8083", "/port-and-host"),
+                                request("/port-and-status")
+                                        .redirect(301, "http", GATEWAY_ADDRESS, "8083", "/port-and-status"),
+                                request("/port-and-host-and-status")
+                                        .redirect(302, "http", "example.org", "8083", "/port-and-host-and-status")),
 
                 // RequestRedirect scheme https without a port: the well-known port 443, left out of
                 // the Location.
-                upstream("HTTPRouteRedirectScheme", "httproute-redirect-scheme").accepted("redirect-scheme", "same-namespace")
-                        .rows("same-namespace",
+                upstream("HTTPRouteRedirectScheme", "httproute-redirect-scheme")
+                        .accepted("redirect-scheme", "same-namespace")
+                        .rows(
+                                "same-namespace",
                                 request("/scheme").redirect(302, "https", GATEWAY_ADDRESS, "", "/scheme"),
-                                request("/scheme-and-host").redirect(302, "https", "example.org", "", "/scheme-and-host"),
-                                request("/scheme-and-status").redirect(301, "https", GATEWAY_ADDRESS, "", "/scheme-and-status"),
-                                request("/scheme-and-host-and-status").redirect(302, "https", "example.org", "",
-                                        "/scheme-and-host-and-status")),
+                                request("/scheme-and-host")
+                                        .redirect(302, "https", "example.org", "", "/scheme-and-host"),
+                                request("/scheme-and-status")
+                                        .redirect(301, "https", GATEWAY_ADDRESS, "", "/scheme-and-status"),
+                                request("/scheme-and-host-and-status")
+                                        .redirect(302, "https", "example.org", "", "/scheme-and-host-and-status")),
 
                 // The spec's default-port rules. No port and no scheme: the listener's port; a
                 // scheme without a port: that scheme's well-known port; 80 with http and 443 with
@@ -166,106 +212,180 @@ final class FilterCases {
                 upstream("HTTPRouteRedirectPortAndScheme", "httproute-redirect-port-and-scheme")
                         .accepted("http-route-for-listener-on-port-80", "same-namespace")
                         .accepted("http-route-for-listener-on-port-8080", "same-namespace-with-http-listener-on-8080")
-                        .rows("http-listener-on-80", "same-namespace",
-                                request("/scheme-nil-and-port-nil").redirect(302, "http", "example.org", LISTENER_PORT,
-                                        "/scheme-nil-and-port-nil"),
-                                request("/scheme-nil-and-port-80").redirect(302, "http", "example.org", "",
-                                        "/scheme-nil-and-port-80"),
-                                request("/scheme-nil-and-port-8080").redirect(302, "http", "example.org", "8080",
-                                        "/scheme-nil-and-port-8080"),
-                                request("/scheme-https-and-port-nil").redirect(302, "https", "example.org", "",
-                                        "/scheme-https-and-port-nil"),
-                                request("/scheme-https-and-port-443").redirect(302, "https", "example.org", "",
-                                        "/scheme-https-and-port-443"),
-                                request("/scheme-https-and-port-8443").redirect(302, "https", "example.org", "8443",
-                                        "/scheme-https-and-port-8443"))
-                        .rows("http-listener-on-8080", "same-namespace-with-http-listener-on-8080", PORT_8080,
-                                request("/scheme-nil-and-port-nil").redirect(302, "http", "example.org", LISTENER_PORT,
-                                        "/scheme-nil-and-port-nil"),
-                                request("/scheme-nil-and-port-80").redirect(302, "http", "example.org", "",
-                                        "/scheme-nil-and-port-80"),
-                                request("/scheme-https-and-port-nil").redirect(302, "https", "example.org", "",
-                                        "/scheme-https-and-port-nil")),
+                        .rows(
+                                "http-listener-on-80",
+                                "same-namespace",
+                                request("/scheme-nil-and-port-nil")
+                                        .redirect(
+                                                302, "http", "example.org", LISTENER_PORT, "/scheme-nil-and-port-nil"),
+                                request("/scheme-nil-and-port-80")
+                                        .redirect(302, "http", "example.org", "", "/scheme-nil-and-port-80"),
+                                request("/scheme-nil-and-port-8080")
+                                        .redirect(302, "http", "example.org", "8080", "/scheme-nil-and-port-8080"),
+                                request("/scheme-https-and-port-nil")
+                                        .redirect(302, "https", "example.org", "", "/scheme-https-and-port-nil"),
+                                request("/scheme-https-and-port-443")
+                                        .redirect(302, "https", "example.org", "", "/scheme-https-and-port-443"),
+                                request("/scheme-https-and-port-8443")
+                                        .redirect(302, "https", "example.org", "8443", "/scheme-https-and-port-8443"))
+                        .rows(
+                                "http-listener-on-8080",
+                                "same-namespace-with-http-listener-on-8080",
+                                PORT_8080,
+                                request("/scheme-nil-and-port-nil")
+                                        .redirect(
+                                                302, "http", "example.org", LISTENER_PORT, "/scheme-nil-and-port-nil"),
+                                request("/scheme-nil-and-port-80")
+                                        .redirect(302, "http", "example.org", "", "/scheme-nil-and-port-80"),
+                                request("/scheme-https-and-port-nil")
+                                        .redirect(302, "https", "example.org", "", "/scheme-https-and-port-nil")),
 
                 // Extended SupportHTTPRouteBackendRequestRedirect: RequestRedirect on a backendRef
                 // answers the requests that backendRef would serve.
                 upstream("HTTPRouteBackendRequestRedirect", "httproute-backend-request-redirect")
                         .accepted("backend-request-redirect", "same-namespace")
-                        .rows("same-namespace",
-                                request("/full/original").redirect(302, "http", GATEWAY_ADDRESS, LISTENER_PORT,
-                                        "/redirected-full"),
-                                request("/prefix/original").redirect(302, "http", GATEWAY_ADDRESS, LISTENER_PORT,
-                                        "/redirected-prefix/original")),
+                        .rows(
+                                "same-namespace",
+                                request("/full/original")
+                                        .redirect(302, "http", GATEWAY_ADDRESS, LISTENER_PORT, "/redirected-full"),
+                                request("/prefix/original")
+                                        .redirect(
+                                                302,
+                                                "http",
+                                                GATEWAY_ADDRESS,
+                                                LISTENER_PORT,
+                                                "/redirected-prefix/original")),
 
                 // URLRewrite hostname replaces the Host sent upstream; with a RequestHeaderModifier
                 // in the same rule.
-                upstream("HTTPRouteRewriteHost", "httproute-rewrite-host").accepted("rewrite-host", "same-namespace")
-                        .rows("same-namespace",
-                                request("/one").host("rewrite.example").backend("infra-backend-v1").expectHost("one.example.org"),
-                                request("/two").host("rewrite.example").backend("infra-backend-v2").expectHost("example.org"),
-                                request("/rewrite-host-and-modify-headers").host("rewrite.example")
-                                        .header("X-Header-Remove", "remove-val").header("X-Header-Add-Append", "append-val-1")
-                                        .backend("infra-backend-v2").expectHost("test.example.org")
+                upstream("HTTPRouteRewriteHost", "httproute-rewrite-host")
+                        .accepted("rewrite-host", "same-namespace")
+                        .rows(
+                                "same-namespace",
+                                request("/one")
+                                        .host("rewrite.example")
+                                        .backend("infra-backend-v1")
+                                        .expectHost("one.example.org"),
+                                request("/two")
+                                        .host("rewrite.example")
+                                        .backend("infra-backend-v2")
+                                        .expectHost("example.org"),
+                                request("/rewrite-host-and-modify-headers")
+                                        .host("rewrite.example")
+                                        .header("X-Header-Remove", "remove-val")
+                                        .header("X-Header-Add-Append", "append-val-1")
+                                        .backend("infra-backend-v2")
+                                        .expectHost("test.example.org")
                                         .expectHeader("X-Header-Add", "header-val-1")
                                         .expectHeader("X-Header-Add-Append", "append-val-1,header-val-2")
-                                        .expectHeader("X-Header-Set", "set-overwrites-values").absent("X-Header-Remove")),
+                                        .expectHeader("X-Header-Set", "set-overwrites-values")
+                                        .absent("X-Header-Remove")),
 
                 // URLRewrite path: ReplacePrefixMatch (including replacement "/", which strips the
                 // prefix) and ReplaceFullPath, with a RequestHeaderModifier in the same rule.
-                upstream("HTTPRouteRewritePath", "httproute-rewrite-path").accepted("rewrite-path", "same-namespace")
-                        .rows("same-namespace",
-                                request("/prefix/one/two").backend("infra-backend-v1").expectPath("/one/two"),
-                                request("/strip-prefix/three").backend("infra-backend-v1").expectPath("/three"),
-                                request("/strip-prefix").backend("infra-backend-v1").expectPath("/"),
-                                request("/full/one/two").backend("infra-backend-v1").expectPath("/one"),
-                                request("/full/rewrite-path-and-modify-headers/test").header("X-Header-Remove", "remove-val")
-                                        .header("X-Header-Add-Append", "append-val-1").header("X-Header-Set", "set-val")
-                                        .backend("infra-backend-v1").expectPath("/test")
+                upstream("HTTPRouteRewritePath", "httproute-rewrite-path")
+                        .accepted("rewrite-path", "same-namespace")
+                        .rows(
+                                "same-namespace",
+                                request("/prefix/one/two")
+                                        .backend("infra-backend-v1")
+                                        .expectPath("/one/two"),
+                                request("/strip-prefix/three")
+                                        .backend("infra-backend-v1")
+                                        .expectPath("/three"),
+                                request("/strip-prefix")
+                                        .backend("infra-backend-v1")
+                                        .expectPath("/"),
+                                request("/full/one/two")
+                                        .backend("infra-backend-v1")
+                                        .expectPath("/one"),
+                                request("/full/rewrite-path-and-modify-headers/test")
+                                        .header("X-Header-Remove", "remove-val")
+                                        .header("X-Header-Add-Append", "append-val-1")
+                                        .header("X-Header-Set", "set-val")
+                                        .backend("infra-backend-v1")
+                                        .expectPath("/test")
                                         .expectHeader("X-Header-Add", "header-val-1")
                                         .expectHeader("X-Header-Add-Append", "append-val-1,header-val-2")
-                                        .expectHeader("X-Header-Set", "set-overwrites-values").absent("X-Header-Remove"),
-                                request("/prefix/rewrite-path-and-modify-headers/one").header("X-Header-Remove", "remove-val")
-                                        .header("X-Header-Add-Append", "append-val-1").header("X-Header-Set", "set-val")
-                                        .backend("infra-backend-v1").expectPath("/prefix/one")
+                                        .expectHeader("X-Header-Set", "set-overwrites-values")
+                                        .absent("X-Header-Remove"),
+                                request("/prefix/rewrite-path-and-modify-headers/one")
+                                        .header("X-Header-Remove", "remove-val")
+                                        .header("X-Header-Add-Append", "append-val-1")
+                                        .header("X-Header-Set", "set-val")
+                                        .backend("infra-backend-v1")
+                                        .expectPath("/prefix/one")
                                         .expectHeader("X-Header-Add", "header-val-1")
                                         .expectHeader("X-Header-Add-Append", "append-val-1,header-val-2")
-                                        .expectHeader("X-Header-Set", "set-overwrites-values").absent("X-Header-Remove")),
+                                        .expectHeader("X-Header-Set", "set-overwrites-values")
+                                        .absent("X-Header-Remove")),
 
                 // Extended SupportHTTPRouteBackendURLRewrite: URLRewrite on a backendRef rewrites the
                 // path of the requests that backendRef serves.
                 upstream("HTTPRouteBackendURLRewrite", "httproute-backend-url-rewrite")
                         .accepted("backend-url-rewrite", "same-namespace")
-                        .rows("same-namespace",
-                                request("/full/original").backend("infra-backend-v1").expectPath("/rewritten-full"),
-                                request("/prefix/original").backend("infra-backend-v1").expectPath("/rewritten-prefix/original")));
+                        .rows(
+                                "same-namespace",
+                                request("/full/original")
+                                        .backend("infra-backend-v1")
+                                        .expectPath("/rewritten-full"),
+                                request("/prefix/original")
+                                        .backend("infra-backend-v1")
+                                        .expectPath("/rewritten-prefix/original")));
     }
 
     /** HTTPRouteRequestHeaderModifier's table, which its backendRef variant replays. */
     private static Expected[] requestHeaderModifierRows() {
         return new Expected[] {
-            request("/set").header("Some-Other-Header", "val").backend("infra-backend-v1")
-                    .expectHeader("Some-Other-Header", "val").expectHeader("X-Header-Set", "set-overwrites-values"),
-            request("/set").header("Some-Other-Header", "val").header("X-Header-Set", "some-other-value")
+            request("/set")
+                    .header("Some-Other-Header", "val")
                     .backend("infra-backend-v1")
-                    .expectHeader("Some-Other-Header", "val").expectHeader("X-Header-Set", "set-overwrites-values"),
-            request("/add").header("Some-Other-Header", "val").backend("infra-backend-v1")
-                    .expectHeader("Some-Other-Header", "val").expectHeader("X-Header-Add", "add-appends-values"),
-            request("/add").header("Some-Other-Header", "val").header("X-Header-Add", "some-other-value")
-                    .backend("infra-backend-v1").expectHeader("Some-Other-Header", "val")
+                    .expectHeader("Some-Other-Header", "val")
+                    .expectHeader("X-Header-Set", "set-overwrites-values"),
+            request("/set")
+                    .header("Some-Other-Header", "val")
+                    .header("X-Header-Set", "some-other-value")
+                    .backend("infra-backend-v1")
+                    .expectHeader("Some-Other-Header", "val")
+                    .expectHeader("X-Header-Set", "set-overwrites-values"),
+            request("/add")
+                    .header("Some-Other-Header", "val")
+                    .backend("infra-backend-v1")
+                    .expectHeader("Some-Other-Header", "val")
+                    .expectHeader("X-Header-Add", "add-appends-values"),
+            request("/add")
+                    .header("Some-Other-Header", "val")
+                    .header("X-Header-Add", "some-other-value")
+                    .backend("infra-backend-v1")
+                    .expectHeader("Some-Other-Header", "val")
                     .expectHeader("X-Header-Add", "some-other-value,add-appends-values"),
-            request("/remove").header("X-Header-Remove", "val").backend("infra-backend-v1").absent("X-Header-Remove"),
-            request("/multiple").header("X-Header-Set-2", "set-val-2").header("X-Header-Add-2", "add-val-2")
-                    .header("X-Header-Remove-2", "remove-val-2").header("Another-Header", "another-header-val")
+            request("/remove")
+                    .header("X-Header-Remove", "val")
                     .backend("infra-backend-v1")
-                    .expectHeader("X-Header-Set-1", "header-set-1").expectHeader("X-Header-Set-2", "header-set-2")
-                    .expectHeader("X-Header-Add-1", "header-add-1").expectHeader("X-Header-Add-2", "add-val-2,header-add-2")
-                    .expectHeader("X-Header-Add-3", "header-add-3").expectHeader("Another-Header", "another-header-val")
+                    .absent("X-Header-Remove"),
+            request("/multiple")
+                    .header("X-Header-Set-2", "set-val-2")
+                    .header("X-Header-Add-2", "add-val-2")
+                    .header("X-Header-Remove-2", "remove-val-2")
+                    .header("Another-Header", "another-header-val")
+                    .backend("infra-backend-v1")
+                    .expectHeader("X-Header-Set-1", "header-set-1")
+                    .expectHeader("X-Header-Set-2", "header-set-2")
+                    .expectHeader("X-Header-Add-1", "header-add-1")
+                    .expectHeader("X-Header-Add-2", "add-val-2,header-add-2")
+                    .expectHeader("X-Header-Add-3", "header-add-3")
+                    .expectHeader("Another-Header", "another-header-val")
                     .absent("X-Header-Remove-1", "X-Header-Remove-2"),
-            request("/case-insensitivity").header("x-header-set", "original-val-set")
-                    .header("x-header-add", "original-val-add").header("x-header-remove", "original-val-remove")
-                    .header("Another-Header", "another-header-val").backend("infra-backend-v1")
-                    .expectHeader("X-Header-Set", "header-set").expectHeader("X-Header-Add", "original-val-add,header-add")
-                    .expectHeader("Another-Header", "another-header-val").absent("x-header-remove", "X-Header-Remove"),
+            request("/case-insensitivity")
+                    .header("x-header-set", "original-val-set")
+                    .header("x-header-add", "original-val-add")
+                    .header("x-header-remove", "original-val-remove")
+                    .header("Another-Header", "another-header-val")
+                    .backend("infra-backend-v1")
+                    .expectHeader("X-Header-Set", "header-set")
+                    .expectHeader("X-Header-Add", "original-val-add,header-add")
+                    .expectHeader("Another-Header", "another-header-val")
+                    .absent("x-header-remove", "X-Header-Remove"),
         };
     }
 }

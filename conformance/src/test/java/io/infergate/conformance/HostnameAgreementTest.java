@@ -53,18 +53,24 @@ class HostnameAgreementTest {
             // the router compiles the hosts a route serves on a listener with this call
             assertEquals(expected, Hostnames.intersection(Optional.of(listener), route), "intersection: " + what);
             // the controller accepts a route on a listener (or says NoMatchingListenerHostname) with this call
-            assertEquals(expected.isPresent(), Hostnames.routeMatchesListener(List.of(route), Optional.of(listener)),
+            assertEquals(
+                    expected.isPresent(),
+                    Hostnames.routeMatchesListener(List.of(route), Optional.of(listener)),
                     "controller: " + what);
             assertEquals(expected, Hostnames.intersection(route, listener), "symmetric: " + what);
             String host = exactHost(random);
-            assertEquals(Reference.matches(listener, host), Hostnames.matches(listener, host),
+            assertEquals(
+                    Reference.matches(listener, host),
+                    Hostnames.matches(listener, host),
                     "request match: " + listener + " vs Host " + host);
             if (expected.isPresent()) {
                 intersecting++;
             }
         }
         // the generator must exercise both answers, or agreement proves little
-        assertEquals(true, intersecting > ITERATIONS / 20 && intersecting < ITERATIONS * 19 / 20,
+        assertEquals(
+                true,
+                intersecting > ITERATIONS / 20 && intersecting < ITERATIONS * 19 / 20,
                 intersecting + " of " + ITERATIONS + " pairs intersect");
     }
 
@@ -85,7 +91,9 @@ class HostnameAgreementTest {
                 assertEquals(true, served(table, host), "router must serve " + host + " for " + what);
             }
             for (int h = 0; h < 4; h++) {
-                String host = random.nextBoolean() ? exactHost(random) : related(listener, random).replace("*.", "q.");
+                String host = random.nextBoolean()
+                        ? exactHost(random)
+                        : related(listener, random).replace("*.", "q.");
                 boolean expected = Reference.matches(listener, host) && Reference.matches(route, host);
                 assertEquals(expected, served(table, host), "router, Host " + host + ", " + what);
             }
@@ -95,23 +103,44 @@ class HostnameAgreementTest {
     /** A snapshot with one Gateway, one listener with {@code listenerHostname}, one route with {@code routeHostname}. */
     private static RouteTable compile(String listenerHostname, String routeHostname) {
         String gateway = Gateway.idOf("default", "gw");
-        Snapshot snapshot = new Snapshot(Snapshot.SCHEMA_VERSION,
-                List.of(new Gateway(gateway, "default", "gw", List.of(),
+        Snapshot snapshot = new Snapshot(
+                Snapshot.SCHEMA_VERSION,
+                List.of(new Gateway(
+                        gateway,
+                        "default",
+                        "gw",
+                        List.of(),
                         List.of(new Listener("http", 8080, Listener.Protocol.HTTP, Optional.of(listenerHostname))))),
-                List.of(new HttpRoute(HttpRoute.idOf("default", "r"), "default", "r", "2026-01-01T00:00:00Z",
-                        List.of(routeHostname), List.of(new ListenerRef(gateway, "http")),
-                        List.of(new Rule("httproute/default/r/rule/0", List.of(Match.defaultMatch()), List.of(), List.of(),
+                List.of(new HttpRoute(
+                        HttpRoute.idOf("default", "r"),
+                        "default",
+                        "r",
+                        "2026-01-01T00:00:00Z",
+                        List.of(routeHostname),
+                        List.of(new ListenerRef(gateway, "http")),
+                        List.of(new Rule(
+                                "httproute/default/r/rule/0",
+                                List.of(Match.defaultMatch()),
+                                List.of(),
+                                List.of(),
                                 Timeouts.NONE)))),
-                List.of(), List.of());
+                List.of(),
+                List.of());
         return switch (RouteTableCompiler.compile(snapshot, "127.0.0.1")) {
             case RouteTableCompiler.Result.Compiled c -> c.table();
-            case RouteTableCompiler.Result.Rejected r -> throw new AssertionError(r.violations().toString());
+            case RouteTableCompiler.Result.Rejected r ->
+                throw new AssertionError(r.violations().toString());
         };
     }
 
     private static boolean served(RouteTable table, String host) {
-        RequestFacts request = new RequestFacts(new SocketKey("127.0.0.1", 8080), HostHeader.normalize(host), "GET", "/",
-                Values.of(java.util.Map.of()), Values.ofHeaders(java.util.Map.of()));
+        RequestFacts request = new RequestFacts(
+                new SocketKey("127.0.0.1", 8080),
+                HostHeader.normalize(host),
+                "GET",
+                "/",
+                Values.of(java.util.Map.of()),
+                Values.ofHeaders(java.util.Map.of()));
         return table.match(request) instanceof MatchResult.Matched;
     }
 
@@ -120,7 +149,10 @@ class HostnameAgreementTest {
         Random random = new Random(7);
         for (int i = 0; i < 10_000; i++) {
             String route = hostname(random);
-            assertEquals(Optional.of(route.toLowerCase(Locale.ROOT)), Hostnames.intersection(Optional.empty(), route), route);
+            assertEquals(
+                    Optional.of(route.toLowerCase(Locale.ROOT)),
+                    Hostnames.intersection(Optional.empty(), route),
+                    route);
             assertEquals(true, Hostnames.routeMatchesListener(List.of(route), Optional.empty()), route);
         }
     }
@@ -164,7 +196,8 @@ class HostnameAgreementTest {
                 return p.equals(h);
             }
             List<String> suffix = p.subList(1, p.size());
-            return h.size() > suffix.size() && h.subList(h.size() - suffix.size(), h.size()).equals(suffix);
+            return h.size() > suffix.size()
+                    && h.subList(h.size() - suffix.size(), h.size()).equals(suffix);
         }
 
         /** The narrower name when one contains the other, lower case; empty when no host matches both. */
@@ -186,10 +219,12 @@ class HostnameAgreementTest {
             // when its suffix labels end with the other's suffix labels.
             List<String> lx = labels(x).subList(1, labels(x).size());
             List<String> ly = labels(y).subList(1, labels(y).size());
-            if (lx.size() >= ly.size() && lx.subList(lx.size() - ly.size(), lx.size()).equals(ly)) {
+            if (lx.size() >= ly.size()
+                    && lx.subList(lx.size() - ly.size(), lx.size()).equals(ly)) {
                 return Optional.of(x);
             }
-            if (ly.size() > lx.size() && ly.subList(ly.size() - lx.size(), ly.size()).equals(lx)) {
+            if (ly.size() > lx.size()
+                    && ly.subList(ly.size() - lx.size(), ly.size()).equals(lx)) {
                 return Optional.of(y);
             }
             return Optional.empty();

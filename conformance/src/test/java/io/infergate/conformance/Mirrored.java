@@ -15,8 +15,7 @@ final class Mirrored {
 
     private static final Duration WITHIN = Duration.ofSeconds(10);
 
-    private Mirrored() {
-    }
+    private Mirrored() {}
 
     /** {@code path} with a fresh {@code gateway-api-conformance-request-id}. */
     static String unique(String path) {
@@ -26,7 +25,9 @@ final class Mirrored {
     /** Waits until every backend (pod name prefix) has echoed {@code target}. */
     static void awaitCopies(ConformanceEnv env, String target, List<String> backends) {
         for (String backend : backends) {
-            await(target + " mirrored to " + backend).atMost(WITHIN).pollInterval(Duration.ofMillis(10))
+            await(target + " mirrored to " + backend)
+                    .atMost(WITHIN)
+                    .pollInterval(Duration.ofMillis(10))
                     .until(() -> env.echoed(backend).contains(target));
         }
     }

@@ -22,8 +22,7 @@ import java.util.TreeMap;
 final class RoundTrip implements AutoCloseable {
 
     /** One request. {@code host} empty: the Host is {@code address:port}, as upstream sends it. */
-    record Request(String method, String host, String path, Map<String, String> headers) {
-    }
+    record Request(String method, String host, String path, Map<String, String> headers) {}
 
     /** One response; header names compared case-insensitively. */
     record Response(int status, Map<String, List<String>> headers, String body) {
@@ -42,15 +41,19 @@ final class RoundTrip implements AutoCloseable {
             .build();
 
     Response send(String address, int port, Request request) {
-        Http1ClientRequest r = client.method(Method.create(request.method())).uri("http://" + address + ":" + port)
-                .skipUriEncoding(true).path(request.path());
+        Http1ClientRequest r = client.method(Method.create(request.method()))
+                .uri("http://" + address + ":" + port)
+                .skipUriEncoding(true)
+                .path(request.path());
         r.header(HeaderNames.HOST, request.host().isEmpty() ? address + ":" + port : request.host());
         request.headers().forEach((name, value) -> r.header(HeaderNames.create(name), value));
         try (HttpClientResponse res = r.request()) {
             Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            res.headers().forEach(h -> headers.computeIfAbsent(h.name(), k -> new ArrayList<>()).addAll(h.allValues()));
-            return new Response(res.status().code(), headers,
-                    new String(res.inputStream().readAllBytes(), StandardCharsets.UTF_8));
+            res.headers()
+                    .forEach(h -> headers.computeIfAbsent(h.name(), k -> new ArrayList<>())
+                            .addAll(h.allValues()));
+            return new Response(
+                    res.status().code(), headers, new String(res.inputStream().readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -41,8 +41,7 @@ final class Served {
     }
 
     /** {@code address:port} strings are not needed: the Gateway's first status address and a listener port. */
-    record Address(String ip, int port) {
-    }
+    record Address(String ip, int port) {}
 
     /**
      * The address of a Gateway in {@code gateway-conformance-infra} from its status, with the
@@ -53,9 +52,9 @@ final class Served {
     }
 
     Address gateway(String name, int port) {
-        ObjectStatus.GatewayStatus gw = (ObjectStatus.GatewayStatus) status
-                .get(new ObjectKey(GATEWAY_API, "Gateway", ConformanceEnv.INFRA, name))
-                .orElseGet(() -> fail("no status for Gateway " + name));
+        ObjectStatus.GatewayStatus gw = (ObjectStatus.GatewayStatus)
+                status.get(new ObjectKey(GATEWAY_API, "Gateway", ConformanceEnv.INFRA, name))
+                        .orElseGet(() -> fail("no status for Gateway " + name));
         assertCondition(gw.conditions(), "Accepted", true, null, "Gateway " + name);
         assertCondition(gw.conditions(), "Programmed", true, null, "Gateway " + name);
         return new Address(gw.addresses().getFirst().value(), port);
@@ -63,11 +62,13 @@ final class Served {
 
     /** Asserts a condition of the route's status entry for the parent Gateway {@code gateway}. */
     void routeCondition(String namespace, String route, String gateway, String type, boolean isTrue, String reason) {
-        ObjectStatus.HttpRouteStatus s = (ObjectStatus.HttpRouteStatus) status
-                .get(new ObjectKey(GATEWAY_API, "HTTPRoute", namespace, route))
-                .orElseGet(() -> fail("no status for HTTPRoute " + namespace + "/" + route + " among " + status.byKey().keySet()));
+        ObjectStatus.HttpRouteStatus s =
+                (ObjectStatus.HttpRouteStatus) status.get(new ObjectKey(GATEWAY_API, "HTTPRoute", namespace, route))
+                        .orElseGet(() -> fail("no status for HTTPRoute " + namespace + "/" + route + " among "
+                                + status.byKey().keySet()));
         List<ObjectStatus.ParentStatus> parents = s.parents().stream()
-                .filter(p -> p.parentRef().name().equals(gateway)).toList();
+                .filter(p -> p.parentRef().name().equals(gateway))
+                .toList();
         if (parents.isEmpty()) {
             fail("HTTPRoute " + namespace + "/" + route + " has no status for parent " + gateway + ": " + s);
         }
@@ -76,9 +77,9 @@ final class Served {
 
     /** No parent of the route is Accepted=True (upstream HTTPRouteMustHaveNoAcceptedParents). */
     void noAcceptedParents(String namespace, String route) {
-        ObjectStatus.HttpRouteStatus s = (ObjectStatus.HttpRouteStatus) status
-                .get(new ObjectKey(GATEWAY_API, "HTTPRoute", namespace, route))
-                .orElseGet(() -> fail("no status for HTTPRoute " + namespace + "/" + route));
+        ObjectStatus.HttpRouteStatus s =
+                (ObjectStatus.HttpRouteStatus) status.get(new ObjectKey(GATEWAY_API, "HTTPRoute", namespace, route))
+                        .orElseGet(() -> fail("no status for HTTPRoute " + namespace + "/" + route));
         for (ObjectStatus.ParentStatus p : s.parents()) {
             boolean accepted = p.conditions().stream()
                     .anyMatch(c -> c.type().equals("Accepted") && c.status() == ConditionStatus.TRUE);
@@ -88,10 +89,11 @@ final class Served {
 
     /** Every listener of the Gateway counts 0 attached routes (upstream GatewayMustHaveZeroRoutes). */
     void zeroRoutes(String gateway) {
-        ObjectStatus.GatewayStatus gw = (ObjectStatus.GatewayStatus) status
-                .get(new ObjectKey(GATEWAY_API, "Gateway", ConformanceEnv.INFRA, gateway))
-                .orElseGet(() -> fail("no status for Gateway " + gateway));
-        gw.listeners().forEach(l -> assertEquals(0, l.attachedRoutes(), "Gateway " + gateway + " listener " + l.name()));
+        ObjectStatus.GatewayStatus gw = (ObjectStatus.GatewayStatus)
+                status.get(new ObjectKey(GATEWAY_API, "Gateway", ConformanceEnv.INFRA, gateway))
+                        .orElseGet(() -> fail("no status for Gateway " + gateway));
+        gw.listeners()
+                .forEach(l -> assertEquals(0, l.attachedRoutes(), "Gateway " + gateway + " listener " + l.name()));
     }
 
     /** Accepted=True and ResolvedRefs=True for the parent (upstream's usual preamble). */
@@ -114,13 +116,16 @@ final class Served {
         return env.client().send(at.ip(), at.port(), row.toRequest());
     }
 
-    private static void assertCondition(List<Condition> conditions, String type, boolean isTrue, String reason,
-                                        String what) {
-        Optional<Condition> c = conditions.stream().filter(x -> x.type().equals(type)).findFirst();
+    private static void assertCondition(
+            List<Condition> conditions, String type, boolean isTrue, String reason, String what) {
+        Optional<Condition> c =
+                conditions.stream().filter(x -> x.type().equals(type)).findFirst();
         if (c.isEmpty()) {
             fail(what + " has no " + type + " condition: " + conditions);
         }
-        assertEquals(isTrue ? ConditionStatus.TRUE : ConditionStatus.FALSE, c.get().status(),
+        assertEquals(
+                isTrue ? ConditionStatus.TRUE : ConditionStatus.FALSE,
+                c.get().status(),
                 what + " " + type + ": " + c.get());
         if (reason != null) {
             assertEquals(reason, c.get().reason(), what + " " + type + " reason: " + c.get());

@@ -28,8 +28,7 @@ final class UpstreamTest {
     }
 
     /** One case: one JUnit test. */
-    record Case(String name, Step step) {
-    }
+    record Case(String name, Step step) {}
 
     private final String name;
     private final String manifests;
@@ -68,12 +67,12 @@ final class UpstreamTest {
 
     /** One case per row, each sent to the Gateway (a name in gateway-conformance-infra). */
     UpstreamTest rows(String gateway, Expected... rows) {
-        return rows("", gateway, (s, r) -> { }, rows);
+        return rows("", gateway, (s, r) -> {}, rows);
     }
 
     /** As {@link #rows(String, Expected...)}, the cases named {@code group/row} (upstream's nested subtests). */
     UpstreamTest rows(String group, String gateway, Expected... rows) {
-        return rows(group, gateway, (s, r) -> { }, rows);
+        return rows(group, gateway, (s, r) -> {}, rows);
     }
 
     /** As {@link #rows(String, String, Expected...)}, every row sent to the given listener port. */
@@ -91,8 +90,8 @@ final class UpstreamTest {
 
     /** As {@link #rows(String, String, Expected...)}, with a check after each row's answer. */
     UpstreamTest rows(String group, String gateway, AfterRow after, Expected... rows) {
-        Expected.table(rows).forEach(row -> cases.add(new Case(group.isEmpty() ? row.toString() : group + "/" + row,
-                served -> {
+        Expected.table(rows)
+                .forEach(row -> cases.add(new Case(group.isEmpty() ? row.toString() : group + "/" + row, served -> {
                     served.check(gateway, row);
                     after.run(served, row);
                 })));
@@ -107,12 +106,15 @@ final class UpstreamTest {
 
     /** The JUnit tests: every case serves the manifests (once for all of them), checks the preconditions, runs. */
     DynamicContainer tests(ConformanceEnv env) {
-        return DynamicContainer.dynamicContainer(name, cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            Served served = env.serve(manifests);
-            for (Step p : preconditions) {
-                p.run(served);
-            }
-            c.step().run(served);
-        })));
+        return DynamicContainer.dynamicContainer(
+                name,
+                cases.stream()
+                        .map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+                            Served served = env.serve(manifests);
+                            for (Step p : preconditions) {
+                                p.run(served);
+                            }
+                            c.step().run(served);
+                        })));
     }
 }

@@ -36,10 +36,22 @@ import java.util.Optional;
  * @param gatewayPorts       router ports reserved for Gateways that share a port with an older
  *                           Gateway (docs/adr/0006-gateway-isolation.md)
  */
-public record ClusterConfig(Optional<Path> kubeconfig, String namespace, String identity, boolean gatewayApi,
-                            boolean inferenceExtension, String routerService, Map<String, String> routerSelector,
-                            int routerInternalPort, String tokenSecret, String leaseName, String controllerName,
-                            String adminBind, int adminPort, Tuning tuning, Isolation.PortRange gatewayPorts) {
+public record ClusterConfig(
+        Optional<Path> kubeconfig,
+        String namespace,
+        String identity,
+        boolean gatewayApi,
+        boolean inferenceExtension,
+        String routerService,
+        Map<String, String> routerSelector,
+        int routerInternalPort,
+        String tokenSecret,
+        String leaseName,
+        String controllerName,
+        String adminBind,
+        int adminPort,
+        Tuning tuning,
+        Isolation.PortRange gatewayPorts) {
 
     static final String DEFAULT_NAMESPACE = "kthena-system";
     static final String DEFAULT_ROUTER_SERVICE = "kthena-router";
@@ -52,22 +64,44 @@ public record ClusterConfig(Optional<Path> kubeconfig, String namespace, String 
     /** Cluster mode's own flags, in the order the usage text lists them. */
     static final List<Flag> FLAGS = List.of(
             Flag.of("--kubeconfig", "FILE", "the API server and credentials (default: in-cluster service account)"),
-            Flag.of("--namespace", "NS", "the controller's namespace: Lease, router pods and Service, token",
+            Flag.of(
+                    "--namespace",
+                    "NS",
+                    "the controller's namespace: Lease, router pods and Service, token",
                     "Secret (default: $POD_NAMESPACE, else " + DEFAULT_NAMESPACE + ")"),
             Flag.bool("--enable-gateway-api", "watch GatewayClass, Gateway, HTTPRoute, ReferenceGrant (default true)"),
-            Flag.bool("--enable-gateway-api-inference-extension", "watch InferencePool, InferenceObjective (default true)"),
-            Flag.of("--router-service", "NAME", "the Service whose addresses Gateways report (default "
-                    + DEFAULT_ROUTER_SERVICE + ")"),
-            Flag.of("--router-selector", "K=V[,K=V...]", "labels of the router pods (default " + DEFAULT_ROUTER_SELECTOR + ")"),
-            Flag.of("--router-internal-port", "P", "the routers' snapshot API port (default " + DEFAULT_ROUTER_INTERNAL_PORT + ")"),
-            Flag.of("--gateway-ports", "A-B", "router ports for Gateways that share a port with an older",
+            Flag.bool(
+                    "--enable-gateway-api-inference-extension",
+                    "watch InferencePool, InferenceObjective (default true)"),
+            Flag.of(
+                    "--router-service",
+                    "NAME",
+                    "the Service whose addresses Gateways report (default " + DEFAULT_ROUTER_SERVICE + ")"),
+            Flag.of(
+                    "--router-selector",
+                    "K=V[,K=V...]",
+                    "labels of the router pods (default " + DEFAULT_ROUTER_SELECTOR + ")"),
+            Flag.of(
+                    "--router-internal-port",
+                    "P",
+                    "the routers' snapshot API port (default " + DEFAULT_ROUTER_INTERNAL_PORT + ")"),
+            Flag.of(
+                    "--gateway-ports",
+                    "A-B",
+                    "router ports for Gateways that share a port with an older",
                     "Gateway: each gets ports of this range and a Service of its",
                     "own (default " + DEFAULT_GATEWAY_PORTS.start() + "-" + DEFAULT_GATEWAY_PORTS.last()
                             + "; docs/adr/0006-gateway-isolation.md)"),
-            Flag.of("--token-secret", "NAME", "Secret with the snapshot API token under key 'token'; created with",
+            Flag.of(
+                    "--token-secret",
+                    "NAME",
+                    "Secret with the snapshot API token under key 'token'; created with",
                     "a random token when absent (default " + DEFAULT_TOKEN_SECRET + ")"),
             Flag.of("--lease-name", "NAME", "the leader election Lease (default " + DEFAULT_LEASE_NAME + ")"),
-            Flag.of("--identity", "ID", "this controller's identity in the election (default: $POD_NAME,",
+            Flag.of(
+                    "--identity",
+                    "ID",
+                    "this controller's identity in the election (default: $POD_NAME,",
                     "else the host name, plus a random suffix)"));
 
     public ClusterConfig {
@@ -83,11 +117,15 @@ public record ClusterConfig(Optional<Path> kubeconfig, String namespace, String 
      */
     static ClusterConfig create(Flags flags, CommonSettings common, Map<String, String> env, String hostName)
             throws CommandLine.UsageException {
-        String namespace = Flags.namespace("--namespace", flags.one("--namespace")
-                .or(() -> Optional.ofNullable(env.get("POD_NAMESPACE")).filter(n -> !n.isBlank()))
-                .orElse(DEFAULT_NAMESPACE));
-        String identity = flags.one("--identity").orElseGet(() -> Optional.ofNullable(env.get("POD_NAME"))
-                .filter(n -> !n.isBlank()).orElse(hostName) + "_" + HexFormat.of().formatHex(randomBytes()));
+        String namespace = Flags.namespace(
+                "--namespace",
+                flags.one("--namespace")
+                        .or(() -> Optional.ofNullable(env.get("POD_NAMESPACE")).filter(n -> !n.isBlank()))
+                        .orElse(DEFAULT_NAMESPACE));
+        String identity = flags.one("--identity")
+                .orElseGet(() -> Optional.ofNullable(env.get("POD_NAME"))
+                                .filter(n -> !n.isBlank())
+                                .orElse(hostName) + "_" + HexFormat.of().formatHex(randomBytes()));
         if (identity.isBlank()) {
             throw new CommandLine.UsageException("--identity must not be empty");
         }
@@ -101,11 +139,22 @@ public record ClusterConfig(Optional<Path> kubeconfig, String namespace, String 
         } catch (IllegalArgumentException e) {
             throw new CommandLine.UsageException("--router-selector: " + e.getMessage());
         }
-        return new ClusterConfig(flags.readableFile("--kubeconfig"), namespace, identity,
-                flags.bool("--enable-gateway-api", true), flags.bool("--enable-gateway-api-inference-extension", true),
-                flags.objectName("--router-service", DEFAULT_ROUTER_SERVICE), selector, internalPort,
-                flags.objectName("--token-secret", DEFAULT_TOKEN_SECRET), flags.objectName("--lease-name", DEFAULT_LEASE_NAME),
-                common.controllerName(), common.adminBind(), common.adminPort(), Tuning.defaults(), gatewayPorts(flags));
+        return new ClusterConfig(
+                flags.readableFile("--kubeconfig"),
+                namespace,
+                identity,
+                flags.bool("--enable-gateway-api", true),
+                flags.bool("--enable-gateway-api-inference-extension", true),
+                flags.objectName("--router-service", DEFAULT_ROUTER_SERVICE),
+                selector,
+                internalPort,
+                flags.objectName("--token-secret", DEFAULT_TOKEN_SECRET),
+                flags.objectName("--lease-name", DEFAULT_LEASE_NAME),
+                common.controllerName(),
+                common.adminBind(),
+                common.adminPort(),
+                Tuning.defaults(),
+                gatewayPorts(flags));
     }
 
     /** {@code --gateway-ports A-B}, 1 <= A <= B <= 65535. */
@@ -118,46 +167,126 @@ public record ClusterConfig(Optional<Path> kubeconfig, String namespace, String 
         int from = Flags.port("--gateway-ports", ab[0].trim());
         int to = ab.length == 2 ? Flags.port("--gateway-ports", ab[1].trim()) : -1;
         if (from < 1 || to < from) {
-            throw new CommandLine.UsageException("--gateway-ports: expected a range A-B with 1 <= A <= B, got '"
-                    + text.get() + "'");
+            throw new CommandLine.UsageException(
+                    "--gateway-ports: expected a range A-B with 1 <= A <= B, got '" + text.get() + "'");
         }
         return new Isolation.PortRange(from, to - from + 1);
     }
 
     /** Every default, in a namespace, with an identity (tests; Main uses {@link #create}). */
     public static ClusterConfig defaults(String namespace, String identity) {
-        return new ClusterConfig(Optional.empty(), namespace, identity, true, true, DEFAULT_ROUTER_SERVICE,
-                Map.of("app.kubernetes.io/name", "kthena-router"), DEFAULT_ROUTER_INTERNAL_PORT, DEFAULT_TOKEN_SECRET,
-                DEFAULT_LEASE_NAME, TranslatorConfig.DEFAULT_CONTROLLER_NAME, CommonSettings.DEFAULT_CLUSTER_ADMIN_BIND,
-                CommonSettings.DEFAULT_ADMIN_PORT, Tuning.defaults(), DEFAULT_GATEWAY_PORTS);
+        return new ClusterConfig(
+                Optional.empty(),
+                namespace,
+                identity,
+                true,
+                true,
+                DEFAULT_ROUTER_SERVICE,
+                Map.of("app.kubernetes.io/name", "kthena-router"),
+                DEFAULT_ROUTER_INTERNAL_PORT,
+                DEFAULT_TOKEN_SECRET,
+                DEFAULT_LEASE_NAME,
+                TranslatorConfig.DEFAULT_CONTROLLER_NAME,
+                CommonSettings.DEFAULT_CLUSTER_ADMIN_BIND,
+                CommonSettings.DEFAULT_ADMIN_PORT,
+                Tuning.defaults(),
+                DEFAULT_GATEWAY_PORTS);
     }
 
     public ClusterConfig withKubeconfig(Path file) {
-        return new ClusterConfig(Optional.of(file), namespace, identity, gatewayApi, inferenceExtension, routerService,
-                routerSelector, routerInternalPort, tokenSecret, leaseName, controllerName, adminBind, adminPort, tuning,
+        return new ClusterConfig(
+                Optional.of(file),
+                namespace,
+                identity,
+                gatewayApi,
+                inferenceExtension,
+                routerService,
+                routerSelector,
+                routerInternalPort,
+                tokenSecret,
+                leaseName,
+                controllerName,
+                adminBind,
+                adminPort,
+                tuning,
                 gatewayPorts);
     }
 
     public ClusterConfig withRouterInternalPort(int port) {
-        return new ClusterConfig(kubeconfig, namespace, identity, gatewayApi, inferenceExtension, routerService,
-                routerSelector, port, tokenSecret, leaseName, controllerName, adminBind, adminPort, tuning, gatewayPorts);
+        return new ClusterConfig(
+                kubeconfig,
+                namespace,
+                identity,
+                gatewayApi,
+                inferenceExtension,
+                routerService,
+                routerSelector,
+                port,
+                tokenSecret,
+                leaseName,
+                controllerName,
+                adminBind,
+                adminPort,
+                tuning,
+                gatewayPorts);
     }
 
     public ClusterConfig withAdmin(String bind, int port) {
-        return new ClusterConfig(kubeconfig, namespace, identity, gatewayApi, inferenceExtension, routerService,
-                routerSelector, routerInternalPort, tokenSecret, leaseName, controllerName, bind, port, tuning, gatewayPorts);
+        return new ClusterConfig(
+                kubeconfig,
+                namespace,
+                identity,
+                gatewayApi,
+                inferenceExtension,
+                routerService,
+                routerSelector,
+                routerInternalPort,
+                tokenSecret,
+                leaseName,
+                controllerName,
+                bind,
+                port,
+                tuning,
+                gatewayPorts);
     }
 
     public ClusterConfig withTuning(Tuning value) {
-        return new ClusterConfig(kubeconfig, namespace, identity, gatewayApi, inferenceExtension, routerService,
-                routerSelector, routerInternalPort, tokenSecret, leaseName, controllerName, adminBind, adminPort, value,
+        return new ClusterConfig(
+                kubeconfig,
+                namespace,
+                identity,
+                gatewayApi,
+                inferenceExtension,
+                routerService,
+                routerSelector,
+                routerInternalPort,
+                tokenSecret,
+                leaseName,
+                controllerName,
+                adminBind,
+                adminPort,
+                value,
                 gatewayPorts);
     }
 
     /** Another candidate set: its own Lease, its own GatewayClasses, the Inference Extension on or off. */
     public ClusterConfig withElection(String lease, String controller, boolean inference) {
-        return new ClusterConfig(kubeconfig, namespace, identity, gatewayApi, inference, routerService,
-                routerSelector, routerInternalPort, tokenSecret, lease, controller, adminBind, adminPort, tuning, gatewayPorts);
+        return new ClusterConfig(
+                kubeconfig,
+                namespace,
+                identity,
+                gatewayApi,
+                inference,
+                routerService,
+                routerSelector,
+                routerInternalPort,
+                tokenSecret,
+                lease,
+                controller,
+                adminBind,
+                adminPort,
+                tuning,
+                gatewayPorts);
     }
 
     private static byte[] randomBytes() {
@@ -179,11 +308,25 @@ public record ClusterConfig(Optional<Path> kubeconfig, String namespace, String 
      *                        writing status anyway (so Programmed does not flip on failover)
      * @param publisher       the publisher's loop timings
      */
-    public record Tuning(Duration debounce, Duration discoveryPeriod, Duration lease, Duration renew, Duration retry,
-                         Duration statusResync, Duration ackGrace, Publisher.Settings publisher) {
+    public record Tuning(
+            Duration debounce,
+            Duration discoveryPeriod,
+            Duration lease,
+            Duration renew,
+            Duration retry,
+            Duration statusResync,
+            Duration ackGrace,
+            Publisher.Settings publisher) {
         public static Tuning defaults() {
-            return new Tuning(Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(7),
-                    Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), Publisher.Settings.cluster());
+            return new Tuning(
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(7),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(30),
+                    Duration.ofSeconds(5),
+                    Publisher.Settings.cluster());
         }
 
         public Tuning withDiscoveryPeriod(Duration period) {

@@ -12,8 +12,8 @@ import io.infergate.controller.kube.RouterDiscovery.RouterPod;
 import io.infergate.controller.kube.StatusWriter;
 import io.infergate.controller.kube.TokenSecret;
 import io.infergate.controller.publish.Publisher;
-import io.infergate.controller.translate.Translation;
 import io.infergate.controller.translate.Isolation;
+import io.infergate.controller.translate.Translation;
 import io.infergate.controller.translate.TranslatorConfig;
 
 import java.io.IOException;
@@ -65,20 +65,44 @@ public final class ClusterControllerApp implements AutoCloseable {
     private ClusterControllerApp(ClusterConfig config, KubeClients clients, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.translatorConfig = new TranslatorConfig(config.controllerName(), List.of(),
-                TranslatorConfig.ServiceEndpoints.ENDPOINT_SLICES);
+        this.translatorConfig = new TranslatorConfig(
+                config.controllerName(), List.of(), TranslatorConfig.ServiceEndpoints.ENDPOINT_SLICES);
         Relay relay = new Relay();
         publisher = new Publisher(List.of(), token::get, config.tuning().publisher(), relay);
         metrics = new ControllerMetrics(publisher::routers, publisher::inSync);
         relay.app = this;
-        reconciler = new Reconciler(translatorConfig, clock, publisher::publish, this::readyAcks, metrics, this::restamped);
-        source = new KubeSource(clients, new KubeSource.Settings(config.namespace(), config.gatewayApi(),
-                config.inferenceExtension(), config.routerService(), config.routerSelector(), config.tokenSecret(),
-                config.tuning().debounce(), config.tuning().discoveryPeriod()), this::accept);
-        writer = new StatusWriter(clients.requests(), source::lookup, () -> reconciler.view().status(), this::mayWrite,
-                config.controllerName(), clock, config.tuning().statusResync(), metrics::status);
-        election = new LeaderElection(clients.requests(), new LeaderElection.Settings(config.namespace(), config.leaseName(),
-                config.identity(), config.tuning().lease(), config.tuning().renew(), config.tuning().retry()),
+        reconciler =
+                new Reconciler(translatorConfig, clock, publisher::publish, this::readyAcks, metrics, this::restamped);
+        source = new KubeSource(
+                clients,
+                new KubeSource.Settings(
+                        config.namespace(),
+                        config.gatewayApi(),
+                        config.inferenceExtension(),
+                        config.routerService(),
+                        config.routerSelector(),
+                        config.tokenSecret(),
+                        config.tuning().debounce(),
+                        config.tuning().discoveryPeriod()),
+                this::accept);
+        writer = new StatusWriter(
+                clients.requests(),
+                source::lookup,
+                () -> reconciler.view().status(),
+                this::mayWrite,
+                config.controllerName(),
+                clock,
+                config.tuning().statusResync(),
+                metrics::status);
+        election = new LeaderElection(
+                clients.requests(),
+                new LeaderElection.Settings(
+                        config.namespace(),
+                        config.leaseName(),
+                        config.identity(),
+                        config.tuning().lease(),
+                        config.tuning().renew(),
+                        config.tuning().retry()),
                 new LeaderElection.Listener() {
                     @Override
                     public void startedLeading() {
@@ -93,12 +117,19 @@ public final class ClusterControllerApp implements AutoCloseable {
                     }
                 });
         tokenSecret = new TokenSecret(clients.requests(), config.namespace(), config.tokenSecret());
-        gatewayServices = new GatewayServices(clients.requests(), config.namespace(), config.routerSelector(),
-                () -> election.isLeader() && !closed, config.tuning().statusResync());
-        metrics.cluster(() -> election.isLeader() ? 1 : 0,
+        gatewayServices = new GatewayServices(
+                clients.requests(),
+                config.namespace(),
+                config.routerSelector(),
+                () -> election.isLeader() && !closed,
+                config.tuning().statusResync());
+        metrics.cluster(
+                () -> election.isLeader() ? 1 : 0,
                 Resource.INPUTS.stream().map(Resource::kind).toList(),
-                kind -> source.sources().stream().anyMatch(s -> s.kind().equals(kind)
-                        && s.state() == KubeSource.State.WATCHING) ? 1 : 0);
+                kind -> source.sources().stream()
+                                .anyMatch(s -> s.kind().equals(kind) && s.state() == KubeSource.State.WATCHING)
+                        ? 1
+                        : 0);
     }
 
     /**
@@ -138,7 +169,8 @@ public final class ClusterControllerApp implements AutoCloseable {
     /** The current view, with the sources and leadership. */
     public AdminView view() {
         List<AdminView.Source> sources = source.sources().stream()
-                .map(s -> new AdminView.Source(s.kind(), s.apiVersion(), s.state().name().toLowerCase(Locale.ROOT), s.message()))
+                .map(s -> new AdminView.Source(
+                        s.kind(), s.apiVersion(), s.state().name().toLowerCase(Locale.ROOT), s.message()))
                 .toList();
         return reconciler.view().withCluster(sources, election.isLeader());
     }
@@ -185,7 +217,8 @@ public final class ClusterControllerApp implements AutoCloseable {
             }
             closed = true;
         }
-        for (AutoCloseable c : new AutoCloseable[]{gatewayServices, writer, publisher, election, source, admin, metrics}) {
+        for (AutoCloseable c :
+                new AutoCloseable[] {gatewayServices, writer, publisher, election, source, admin, metrics}) {
             try {
                 if (c != null) {
                     c.close();
@@ -203,9 +236,13 @@ public final class ClusterControllerApp implements AutoCloseable {
         token.set(inputs.token());
         // Every router pod discovered, leader or not, so that standbys build the same snapshot id;
         // a pod joining or leaving arrives here as new inputs, so the new count is pushed at once.
-        reconciler.routers((int) inputs.routers().stream().map(this::url).distinct().count());
-        Translation t = reconciler.accept(inputs.state(), translatorConfig.withGatewayAddresses(inputs.gatewayAddresses())
-                .withIsolation(new Isolation.PerGateway(config.gatewayPorts(), inputs.gatewayServices())));
+        reconciler.routers(
+                (int) inputs.routers().stream().map(this::url).distinct().count());
+        Translation t = reconciler.accept(
+                inputs.state(),
+                translatorConfig
+                        .withGatewayAddresses(inputs.gatewayAddresses())
+                        .withIsolation(new Isolation.PerGateway(config.gatewayPorts(), inputs.gatewayServices())));
         gatewayServices.apply(t.services());
         applyRouters();
         ensureToken();
@@ -244,8 +281,12 @@ public final class ClusterControllerApp implements AutoCloseable {
     }
 
     private boolean mayWrite() {
-        return election.isLeader() && !closed && reconciler.view().ready()
-                && (publisher.settled() || clock.instant().isAfter(leadingSince.plus(config.tuning().ackGrace())));
+        return election.isLeader()
+                && !closed
+                && reconciler.view().ready()
+                && (publisher.settled()
+                        || clock.instant()
+                                .isAfter(leadingSince.plus(config.tuning().ackGrace())));
     }
 
     private void restamped() {

@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -36,7 +35,8 @@ final class CommandLine {
             """ + usage(ClusterConfig.FLAGS) + """
 
             Local mode:
-            """ + usage(ControllerConfig.FLAGS) + """
+            """
+            + usage(ControllerConfig.FLAGS) + """
 
             Both:
             """ + usage(CommonSettings.FLAGS) + """
@@ -46,14 +46,19 @@ final class CommandLine {
             Runs until SIGTERM or Ctrl-C. Exit status 1 if it cannot start, 2 for bad arguments.
             """;
 
-    private static final Set<String> LOCAL = names(Stream.concat(Stream.of(ControllerConfig.MANIFESTS),
-            ControllerConfig.FLAGS.stream()).toList());
+    private static final Set<String> LOCAL =
+            names(Stream.concat(Stream.of(ControllerConfig.MANIFESTS), ControllerConfig.FLAGS.stream())
+                    .toList());
     private static final Set<String> CLUSTER = names(ClusterConfig.FLAGS);
-    private static final Map<String, Flag> ALL = Stream.of(List.of(ControllerConfig.MANIFESTS), ControllerConfig.FLAGS,
-            ClusterConfig.FLAGS, CommonSettings.FLAGS).flatMap(List::stream).collect(Collectors.toMap(Flag::name, f -> f));
+    private static final Map<String, Flag> ALL = Stream.of(
+                    List.of(ControllerConfig.MANIFESTS),
+                    ControllerConfig.FLAGS,
+                    ClusterConfig.FLAGS,
+                    CommonSettings.FLAGS)
+            .flatMap(List::stream)
+            .collect(Collectors.toMap(Flag::name, f -> f));
 
-    private CommandLine() {
-    }
+    private CommandLine() {}
 
     private static String usage(List<Flag> flags) {
         return flags.stream().map(Flag::usage).collect(Collectors.joining());
@@ -73,12 +78,10 @@ final class CommandLine {
     /** What to run. */
     sealed interface Mode {
         /** Local mode: a folder of manifests. */
-        record Local(ControllerConfig config) implements Mode {
-        }
+        record Local(ControllerConfig config) implements Mode {}
 
         /** Cluster mode: the Kubernetes API. */
-        record Cluster(ClusterConfig config) implements Mode {
-        }
+        record Cluster(ClusterConfig config) implements Mode {}
     }
 
     static boolean wantsHelp(String[] args) {
@@ -109,12 +112,15 @@ final class CommandLine {
                 throw new UsageException(flag + " is for cluster mode; it cannot be used with --manifests");
             }
             if (!local && LOCAL.contains(flag)) {
-                throw new UsageException(flag + " is for local mode (--manifests DIR); in cluster mode "
-                        + (flag.equals("--gateway-address") ? "Gateways report the router Service's addresses"
-                        : "router pods are found by --router-selector and the token comes from --token-secret"));
+                throw new UsageException(
+                        flag + " is for local mode (--manifests DIR); in cluster mode "
+                                + (flag.equals("--gateway-address")
+                                        ? "Gateways report the router Service's addresses"
+                                        : "router pods are found by --router-selector and the token comes from --token-secret"));
             }
         }
-        return local ? new Mode.Local(ControllerConfig.create(flags, common))
+        return local
+                ? new Mode.Local(ControllerConfig.create(flags, common))
                 : new Mode.Cluster(ClusterConfig.create(flags, common, env, hostName));
     }
 
@@ -135,7 +141,9 @@ final class CommandLine {
                 throw new UsageException("unknown option '" + arg + "'");
             }
             if (value == null && flag.bool()) {
-                value = i + 1 < args.length && (args[i + 1].equals("true") || args[i + 1].equals("false")) ? args[++i] : "true";
+                value = i + 1 < args.length && (args[i + 1].equals("true") || args[i + 1].equals("false"))
+                        ? args[++i]
+                        : "true";
             }
             if (value == null) {
                 if (i + 1 >= args.length || args[i + 1].startsWith("--")) {

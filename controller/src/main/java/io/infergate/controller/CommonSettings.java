@@ -21,12 +21,21 @@ record CommonSettings(String controllerName, String adminBind, int adminPort) {
     static final String DEFAULT_CLUSTER_ADMIN_BIND = "0.0.0.0";
 
     static final List<Flag> FLAGS = List.of(
-            Flag.of("--controller-name", "NAME", "GatewayClasses with this spec.controllerName are ours",
+            Flag.of(
+                    "--controller-name",
+                    "NAME",
+                    "GatewayClasses with this spec.controllerName are ours",
                     "(default " + TranslatorConfig.DEFAULT_CONTROLLER_NAME + ")"),
-            Flag.of("--admin-port", "P", "admin socket (status, snapshot, /observe/health,",
+            Flag.of(
+                    "--admin-port",
+                    "P",
+                    "admin socket (status, snapshot, /observe/health,",
                     "/observe/metrics); default " + DEFAULT_ADMIN_PORT + ", 0 picks a free port"),
-            Flag.of("--admin-bind", "ADDR", "default " + DEFAULT_LOCAL_ADMIN_BIND + " in local mode, "
-                    + DEFAULT_CLUSTER_ADMIN_BIND + " in cluster mode"));
+            Flag.of(
+                    "--admin-bind",
+                    "ADDR",
+                    "default " + DEFAULT_LOCAL_ADMIN_BIND + " in local mode, " + DEFAULT_CLUSTER_ADMIN_BIND
+                            + " in cluster mode"));
 
     private static final Pattern CONTROLLER_NAME = Pattern.compile(
             "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+$");

@@ -3,8 +3,8 @@ package io.infergate.controller;
 import io.infergate.controller.admin.AdminServer;
 import io.infergate.controller.admin.AdminView;
 import io.infergate.controller.admin.ControllerMetrics;
-import io.infergate.controller.publish.Publisher;
 import io.infergate.controller.folder.ManifestFolder;
+import io.infergate.controller.publish.Publisher;
 import io.infergate.controller.translate.TranslatorConfig;
 
 import java.net.URI;
@@ -48,19 +48,29 @@ public final class ControllerApp implements AutoCloseable {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             Relay relay = new Relay();
-            Publisher publisher = new Publisher(config.routers(), config.token().map(ControllerConfig.Token::value),
-                    config.tuning().publisher(), relay);
-            ControllerMetrics metrics = new ControllerMetrics(() -> config.routers().size(), publisher::inSync);
+            Publisher publisher = new Publisher(
+                    config.routers(),
+                    config.token().map(ControllerConfig.Token::value),
+                    config.tuning().publisher(),
+                    relay);
+            ControllerMetrics metrics =
+                    new ControllerMetrics(() -> config.routers().size(), publisher::inSync);
             resources.add(metrics);
             Reconciler reconciler = new Reconciler(
-                    new TranslatorConfig(config.controllerName(), config.gatewayAddresses()), clock,
-                    publisher::publish, publisher::acks, metrics);
+                    new TranslatorConfig(config.controllerName(), config.gatewayAddresses()),
+                    clock,
+                    publisher::publish,
+                    publisher::acks,
+                    metrics);
             reconciler.routers((int) config.routers().stream().distinct().count());
             relay.reconciler = reconciler;
             relay.metrics = metrics;
             resources.add(publisher);
-            ManifestFolder folder = new ManifestFolder(config.manifests(), config.tuning().debounce(),
-                    config.tuning().pollPeriod(), reconciler::accept);
+            ManifestFolder folder = new ManifestFolder(
+                    config.manifests(),
+                    config.tuning().debounce(),
+                    config.tuning().pollPeriod(),
+                    reconciler::accept);
             resources.add(folder);
             publisher.start();
             reconciler.accept(folder.load());

@@ -27,20 +27,40 @@ import java.util.Optional;
  * @param gatewayAddresses what Gateways report in {@code status.addresses} when their spec has none
  * @param tuning           timings; {@link Tuning#defaults()} outside tests
  */
-public record ControllerConfig(Path manifests, List<URI> routers, Optional<Token> token, String adminBind, int adminPort,
-                               String controllerName, List<String> gatewayAddresses, Tuning tuning) {
+public record ControllerConfig(
+        Path manifests,
+        List<URI> routers,
+        Optional<Token> token,
+        String adminBind,
+        int adminPort,
+        String controllerName,
+        List<String> gatewayAddresses,
+        Tuning tuning) {
 
     /** Local mode's own flags, in the order the usage text lists them. */
     static final List<Flag> FLAGS = List.of(
-            Flag.list("--routers", "URL[,URL...]", "the routers' internal API, e.g. http://127.0.0.1:15000;",
+            Flag.list(
+                    "--routers",
+                    "URL[,URL...]",
+                    "the routers' internal API, e.g. http://127.0.0.1:15000;",
                     "repeatable or comma-separated (none: build, do not push)"),
-            Flag.of("--token-file", "PATH", "file holding the bearer token of the routers' snapshot API",
+            Flag.of(
+                    "--token-file",
+                    "PATH",
+                    "file holding the bearer token of the routers' snapshot API",
                     "(required with --routers)"),
-            Flag.list("--gateway-address", "ADDR", "reported in Gateway status.addresses when the Gateway names",
-                    "none; repeatable or comma-separated (default: the hosts of", "--routers)"));
+            Flag.list(
+                    "--gateway-address",
+                    "ADDR",
+                    "reported in Gateway status.addresses when the Gateway names",
+                    "none; repeatable or comma-separated (default: the hosts of",
+                    "--routers)"));
 
     /** The flag that selects local mode. */
-    static final Flag MANIFESTS = Flag.of("--manifests", "DIR", "local mode: read every *.yaml / *.yml in DIR (multi-document),",
+    static final Flag MANIFESTS = Flag.of(
+            "--manifests",
+            "DIR",
+            "local mode: read every *.yaml / *.yml in DIR (multi-document),",
             "and again on every change");
 
     public ControllerConfig {
@@ -63,18 +83,32 @@ public record ControllerConfig(Path manifests, List<URI> routers, Optional<Token
         if (tokenFile.isPresent()) {
             token = Optional.of(Token.read(tokenFile.get()));
         } else if (!routers.isEmpty()) {
-            throw new CommandLine.UsageException("--token-file is required with --routers (the routers' snapshot API "
-                    + "needs its token)");
+            throw new CommandLine.UsageException(
+                    "--token-file is required with --routers (the routers' snapshot API " + "needs its token)");
         }
         List<String> addresses = flags.list("--gateway-address");
-        return new ControllerConfig(manifests, routers, token, common.adminBind(), common.adminPort(),
-                common.controllerName(), addresses.isEmpty() ? hostsOf(routers) : addresses, Tuning.defaults());
+        return new ControllerConfig(
+                manifests,
+                routers,
+                token,
+                common.adminBind(),
+                common.adminPort(),
+                common.controllerName(),
+                addresses.isEmpty() ? hostsOf(routers) : addresses,
+                Tuning.defaults());
     }
 
     /** Local-mode defaults around a folder: no routers, admin on 127.0.0.1:9090, our controllerName. */
     public static ControllerConfig local(Path manifests) {
-        return new ControllerConfig(manifests, List.of(), Optional.empty(), CommonSettings.DEFAULT_LOCAL_ADMIN_BIND,
-                CommonSettings.DEFAULT_ADMIN_PORT, TranslatorConfig.DEFAULT_CONTROLLER_NAME, List.of(), Tuning.defaults());
+        return new ControllerConfig(
+                manifests,
+                List.of(),
+                Optional.empty(),
+                CommonSettings.DEFAULT_LOCAL_ADMIN_BIND,
+                CommonSettings.DEFAULT_ADMIN_PORT,
+                TranslatorConfig.DEFAULT_CONTROLLER_NAME,
+                List.of(),
+                Tuning.defaults());
     }
 
     private static Path folder(String dir) throws CommandLine.UsageException {
@@ -91,8 +125,11 @@ public record ControllerConfig(Path manifests, List<URI> routers, Optional<Token
             if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
                 throw new CommandLine.UsageException("--routers: '" + text + "' is not an http://host:port URL");
             }
-            if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
-                throw new CommandLine.UsageException("--routers: '" + text + "' must not have a path (the API path is fixed)");
+            if (uri.getRawPath() != null
+                    && !uri.getRawPath().isEmpty()
+                    && !uri.getRawPath().equals("/")) {
+                throw new CommandLine.UsageException(
+                        "--routers: '" + text + "' must not have a path (the API path is fixed)");
             }
             return new URI("http", null, uri.getHost(), uri.getPort(), null, null, null);
         } catch (URISyntaxException e) {
@@ -101,8 +138,8 @@ public record ControllerConfig(Path manifests, List<URI> routers, Optional<Token
     }
 
     public ControllerConfig withRouters(List<URI> routers, Token token) {
-        return new ControllerConfig(manifests, routers, Optional.of(token), adminBind, adminPort, controllerName,
-                gatewayAddresses, tuning);
+        return new ControllerConfig(
+                manifests, routers, Optional.of(token), adminBind, adminPort, controllerName, gatewayAddresses, tuning);
     }
 
     public ControllerConfig withAdmin(String bind, int port) {
@@ -114,13 +151,17 @@ public record ControllerConfig(Path manifests, List<URI> routers, Optional<Token
     }
 
     public ControllerConfig withTuning(Tuning tuning) {
-        return new ControllerConfig(manifests, routers, token, adminBind, adminPort, controllerName, gatewayAddresses, tuning);
+        return new ControllerConfig(
+                manifests, routers, token, adminBind, adminPort, controllerName, gatewayAddresses, tuning);
     }
 
     /** The hosts of the router URLs, the default Gateway addresses in local mode. */
     public static List<String> hostsOf(List<URI> routers) {
-        return routers.stream().map(URI::getHost).map(h -> h.startsWith("[") ? h.substring(1, h.length() - 1) : h)
-                .distinct().toList();
+        return routers.stream()
+                .map(URI::getHost)
+                .map(h -> h.startsWith("[") ? h.substring(1, h.length() - 1) : h)
+                .distinct()
+                .toList();
     }
 
     /** The bearer token; {@link #toString()} never shows it, so it cannot leak into logs. */
@@ -135,7 +176,8 @@ public record ControllerConfig(Path manifests, List<URI> routers, Optional<Token
         static Token read(String file) throws CommandLine.UsageException {
             String content;
             try {
-                content = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+                content =
+                        Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
             } catch (IOException e) {
                 throw new CommandLine.UsageException("--token-file: cannot read '" + file + "': " + e.getMessage());
             }

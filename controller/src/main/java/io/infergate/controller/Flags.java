@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 final class Flags {
 
     private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
-    private static final Pattern DNS_NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+    private static final Pattern DNS_NAME =
+            Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 
     private final Map<String, List<String>> values;
 
@@ -75,8 +76,8 @@ final class Flags {
     String objectName(String flag, String otherwise) throws CommandLine.UsageException {
         String value = one(flag).orElse(otherwise);
         if (value.length() > 253 || !DNS_NAME.matcher(value).matches()) {
-            throw new CommandLine.UsageException(flag + " must be a Kubernetes object name (lower-case DNS name), got '"
-                    + value + "'");
+            throw new CommandLine.UsageException(
+                    flag + " must be a Kubernetes object name (lower-case DNS name), got '" + value + "'");
         }
         return value;
     }
@@ -84,7 +85,8 @@ final class Flags {
     /** A namespace name (lower-case DNS label). */
     static String namespace(String flag, String value) throws CommandLine.UsageException {
         if (value.length() > 63 || !DNS_LABEL.matcher(value).matches()) {
-            throw new CommandLine.UsageException(flag + " must be a namespace name (lower-case DNS label), got '" + value + "'");
+            throw new CommandLine.UsageException(
+                    flag + " must be a namespace name (lower-case DNS label), got '" + value + "'");
         }
         return value;
     }

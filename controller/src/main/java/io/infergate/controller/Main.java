@@ -28,10 +28,10 @@ public final class Main {
 
     /** Held strongly: JUL forgets the level of a logger nobody references. */
     private static final Logger HELIDON = Logger.getLogger("io.helidon");
+
     private static final Logger KUBERNETES_CLIENT = Logger.getLogger("io.kubernetes.client");
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws InterruptedException {
         configureLogging();
@@ -60,7 +60,8 @@ public final class Main {
             app = switch (mode) {
                 case CommandLine.Mode.Local local -> {
                     if (local.config().routers().isEmpty()) {
-                        err.println("controller: no --routers: snapshots are built and shown on the admin socket, not pushed");
+                        err.println(
+                                "controller: no --routers: snapshots are built and shown on the admin socket, not pushed");
                     }
                     yield ControllerApp.start(local.config());
                 }
@@ -71,22 +72,27 @@ public final class Main {
             return 1;
         } catch (IOException e) {
             err.println("controller: cannot read the Kubernetes client configuration"
-                    + (mode instanceof CommandLine.Mode.Cluster c && c.config().kubeconfig().isPresent()
-                    ? " from " + c.config().kubeconfig().get() : " (in-cluster: service account token and CA)")
+                    + (mode instanceof CommandLine.Mode.Cluster c
+                                    && c.config().kubeconfig().isPresent()
+                            ? " from " + c.config().kubeconfig().get()
+                            : " (in-cluster: service account token and CA)")
                     + ": " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                app.close();
-            } catch (Exception e) {
-                err.println("controller: stopping: " + e.getMessage());
-            }
-            // Not through JUL: its own shutdown hook may already have closed the handlers.
-            out.println("controller: stopped");
-            stopped.countDown();
-        }, "controller-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                app.close();
+                            } catch (Exception e) {
+                                err.println("controller: stopping: " + e.getMessage());
+                            }
+                            // Not through JUL: its own shutdown hook may already have closed the handlers.
+                            out.println("controller: stopped");
+                            stopped.countDown();
+                        },
+                        "controller-shutdown"));
         stopped.await();
         return 0;
     }

@@ -75,18 +75,26 @@ final class Reconciler {
      * @param publish receives {@code (id, json)} of every new snapshot
      * @param acks    the routers' current acknowledgements
      */
-    Reconciler(TranslatorConfig config, Clock clock, BiConsumer<String, String> publish,
-               Supplier<List<Publisher.RouterAck>> acks, ControllerMetrics metrics) {
-        this(config, clock, publish, acks, metrics, () -> {
-        });
+    Reconciler(
+            TranslatorConfig config,
+            Clock clock,
+            BiConsumer<String, String> publish,
+            Supplier<List<Publisher.RouterAck>> acks,
+            ControllerMetrics metrics) {
+        this(config, clock, publish, acks, metrics, () -> {});
     }
 
     /**
      * @param restamped told (after the lock is released) whenever the stamped status was
      *                  recomputed, even when it came out the same; it must not block
      */
-    Reconciler(TranslatorConfig config, Clock clock, BiConsumer<String, String> publish,
-               Supplier<List<Publisher.RouterAck>> acks, ControllerMetrics metrics, Runnable restamped) {
+    Reconciler(
+            TranslatorConfig config,
+            Clock clock,
+            BiConsumer<String, String> publish,
+            Supplier<List<Publisher.RouterAck>> acks,
+            ControllerMetrics metrics,
+            Runnable restamped) {
         this.defaultConfig = config;
         this.restamped = restamped;
         this.clock = clock;
@@ -142,14 +150,16 @@ final class Reconciler {
                 snapshot = forRouters;
                 snapshotId = id;
                 snapshotJson = json;
-                gatewaysBySnapshot.put(id, forRouters.gateways().stream().map(Gateway::id).collect(Collectors.toSet()));
+                gatewaysBySnapshot.put(
+                        id, forRouters.gateways().stream().map(Gateway::id).collect(Collectors.toSet()));
                 restamp();
             }
         }
         restamped.run();
         if (changed) {
             LOG.info(() -> "built snapshot " + id + ": " + forRouters.gateways().size() + " gateways, "
-                    + forRouters.routes().size() + " routes, " + forRouters.backends().size() + " backends");
+                    + forRouters.routes().size() + " routes, "
+                    + forRouters.backends().size() + " backends");
             publish.accept(id, json);
         }
         return t;

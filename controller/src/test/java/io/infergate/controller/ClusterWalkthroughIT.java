@@ -62,7 +62,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterWalkthroughIT {
 
     @RegisterExtension
-    static final KubeApiServer API = KubeApiServer.withCrds(KubeApiServer.GATEWAY_API, KubeApiServer.INFERENCE_EXTENSION);
+    static final KubeApiServer API =
+            KubeApiServer.withCrds(KubeApiServer.GATEWAY_API, KubeApiServer.INFERENCE_EXTENSION);
 
     static final String ROUTER_IP = "127.0.1.100";
     static final List<String> MODEL_IPS = List.of("127.0.1.1", "127.0.1.2");
@@ -83,19 +84,27 @@ class ClusterWalkthroughIT {
         gatewayPort = portFreeOn(List.of(ROUTER_IP));
         internalPort = portFreeOn(List.of(ROUTER_IP));
         for (int i = 0; i < MODEL_IPS.size(); i++) {
-            sims.add(SimulatedPod.start(SimulatorConfig.builder().host(MODEL_IPS.get(i)).port(simPort)
-                    .podName("demo-backend1-" + i).namespace(DEMO).models("Qwen2.5-0.5B-Instruct")
-                    .timeToFirstToken(Duration.ofMillis(5)).interTokenLatency(Duration.ZERO).build()));
+            sims.add(SimulatedPod.start(SimulatorConfig.builder()
+                    .host(MODEL_IPS.get(i))
+                    .port(simPort)
+                    .podName("demo-backend1-" + i)
+                    .namespace(DEMO)
+                    .models("Qwen2.5-0.5B-Instruct")
+                    .timeToFirstToken(Duration.ofMillis(5))
+                    .interTokenLatency(Duration.ZERO)
+                    .build()));
         }
         rest.apply(walkthrough(simPort, gatewayPort, MODEL_IPS.size()));
         for (int i = 0; i < MODEL_IPS.size(); i++) {
             runningAndReady(rest, DEMO, "demo-backend1-" + i, MODEL_IPS.get(i));
         }
-        controller = ClusterControllerApp.start(ClusterConfig.defaults(SYSTEM, "walkthrough-controller")
-                .withKubeconfig(API.kubeconfig())
-                .withRouterInternalPort(internalPort)
-                .withAdmin("127.0.0.1", 0)
-                .withTuning(ClusterConfig.Tuning.defaults().withDiscoveryPeriod(Duration.ofSeconds(1))), Clock.systemUTC());
+        controller = ClusterControllerApp.start(
+                ClusterConfig.defaults(SYSTEM, "walkthrough-controller")
+                        .withKubeconfig(API.kubeconfig())
+                        .withRouterInternalPort(internalPort)
+                        .withAdmin("127.0.0.1", 0)
+                        .withTuning(ClusterConfig.Tuning.defaults().withDiscoveryPeriod(Duration.ofSeconds(1))),
+                Clock.systemUTC());
     }
 
     @AfterAll
@@ -113,40 +122,62 @@ class ClusterWalkthroughIT {
     @Order(1)
     void theWalkthroughWorksAgainstTheApiServer() throws Exception {
         // The leader creates the token Secret; the router is started with what it holds (as its mounted file would).
-        await("token Secret").atMost(WITHIN).until(() -> rest.get("v1", "Secret", SYSTEM, TOKEN_SECRET).isPresent());
+        await("token Secret")
+                .atMost(WITHIN)
+                .until(() -> rest.get("v1", "Secret", SYSTEM, TOKEN_SECRET).isPresent());
         String token = token(rest);
         assertEquals(64, token.length(), "32 random bytes in hex");
 
         // The router pod exists (running, with an IP) before its process listens: pushes fail and back off.
         rest.apply(routerPod("kthena-router-0"));
         runningAndReady(rest, SYSTEM, "kthena-router-0", ROUTER_IP);
-        await("pushes to the unreachable router fail").atMost(WITHIN)
-                .until(() -> metric(controller.adminPort(), "infergate_controller_pushes_total{outcome=\"failed\"") >= 2);
+        await("pushes to the unreachable router fail")
+                .atMost(WITHIN)
+                .until(() ->
+                        metric(controller.adminPort(), "infergate_controller_pushes_total{outcome=\"failed\"") >= 2);
 
         long started = System.nanoTime();
         router = RouterApp.start(RouterConfig.defaults(ROUTER_IP, internalPort, token));
-        await("the router holds a snapshot").atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+        await("the router holds a snapshot")
+                .atMost(Duration.ofSeconds(3))
+                .pollInterval(Duration.ofMillis(20))
                 .until(router::ready);
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("ClusterWalkthroughIT: the router held the snapshot %.2f s after it started listening%n", seconds);
+        System.out.printf(
+                "ClusterWalkthroughIT: the router held the snapshot %.2f s after it started listening%n", seconds);
         assertTrue(seconds < 2, "a reachable router gets the snapshot within about a second, took " + seconds + " s");
 
         // kubectl get gateway: an ADDRESS (the router Service's cluster IP) and PROGRAMMED True.
-        String clusterIP = (String) Trees.map(rest.get("v1", "Service", SYSTEM, "kthena-router").orElseThrow(), "spec").get("clusterIP");
+        String clusterIP = (String)
+                Trees.map(rest.get("v1", "Service", SYSTEM, "kthena-router").orElseThrow(), "spec")
+                        .get("clusterIP");
         await("Gateway programmed").atMost(WITHIN).until(() -> is(gateway(), "Programmed", "True"));
         Map<String, Object> gateway = gateway();
         assertTrue(is(gateway, "Accepted", "True"));
-        assertEquals(List.of(Map.of("type", "IPAddress", "value", clusterIP)), Trees.list(Trees.map(gateway, "status"), "addresses"));
+        assertEquals(
+                List.of(Map.of("type", "IPAddress", "value", clusterIP)),
+                Trees.list(Trees.map(gateway, "status"), "addresses"));
         assertEquals(1L, condition(gateway, "Programmed").orElseThrow().get("observedGeneration"));
         assertTrue(is(get(GW, "GatewayClass", "", "kthena-router"), "Accepted", "True"));
 
         // The HTTPRoute: Accepted and ResolvedRefs per parent; the pool: a parents entry for the Gateway, Accepted.
-        await("HTTPRoute accepted").atMost(WITHIN).until(() -> parentIs(route(), OURS, "Accepted", "True")
-                && parentIs(route(), OURS, "ResolvedRefs", "True"));
+        await("HTTPRoute accepted")
+                .atMost(WITHIN)
+                .until(() ->
+                        parentIs(route(), OURS, "Accepted", "True") && parentIs(route(), OURS, "ResolvedRefs", "True"));
         await("InferencePool parent accepted").atMost(WITHIN).until(() -> parentIs(pool(), OURS, "Accepted", "True"));
         Map<String, Object> parent = parents(pool(), OURS).getFirst();
-        assertEquals(Map.of("group", "gateway.networking.k8s.io", "kind", "Gateway", "namespace", DEMO,
-                "name", "inference-gateway"), parent.get("parentRef"));
+        assertEquals(
+                Map.of(
+                        "group",
+                        "gateway.networking.k8s.io",
+                        "kind",
+                        "Gateway",
+                        "namespace",
+                        DEMO,
+                        "name",
+                        "inference-gateway"),
+                parent.get("parentRef"));
 
         // curl .../v1/completions through the router.
         HttpResponse<String> r = completion(ROUTER_IP, gatewayPort);
@@ -156,15 +187,17 @@ class ClusterWalkthroughIT {
         // /status shows leadership and every kind being watched.
         Map<String, Object> status = adminStatus(controller.adminPort());
         assertEquals(Boolean.TRUE, status.get("leader"));
-        assertTrue(Trees.list(status, "sources").stream().allMatch(s -> "watching".equals(((Map<?, ?>) s).get("state"))),
+        assertTrue(
+                Trees.list(status, "sources").stream().allMatch(s -> "watching".equals(((Map<?, ?>) s).get("state"))),
                 status.toString());
     }
 
     @Test
     @Order(2)
     void statusWritesThatChangeNothingAreSkipped() throws Exception {
-        await("statuses settled").atMost(WITHIN).until(() -> is(gateway(), "Programmed", "True")
-                && parentIs(pool(), OURS, "Accepted", "True"));
+        await("statuses settled")
+                .atMost(WITHIN)
+                .until(() -> is(gateway(), "Programmed", "True") && parentIs(pool(), OURS, "Accepted", "True"));
         List<String> before = versions();
         long writes = controller.statusWrites();
         // Objects the controller watches change, so it rebuilds and compares every status again.
@@ -204,23 +237,49 @@ class ClusterWalkthroughIT {
         // Another controller adds its own parent entry: the route's resourceVersion moves on.
         Map<String, Object> fresh = Trees.copy(stale);
         List<Object> entries = new ArrayList<>(Trees.list(Trees.map(fresh, "status"), "parents"));
-        entries.add(Map.of("parentRef", Map.of("group", "gateway.networking.k8s.io", "kind", "Gateway", "name", "other-gw"),
-                "controllerName", "example.net/other",
-                "conditions", List.of(Map.of("type", "Accepted", "status", "True", "reason", "Accepted", "message", "ok",
-                        "lastTransitionTime", "2026-01-01T00:00:00Z", "observedGeneration", 1))));
+        entries.add(Map.of(
+                "parentRef",
+                Map.of("group", "gateway.networking.k8s.io", "kind", "Gateway", "name", "other-gw"),
+                "controllerName",
+                "example.net/other",
+                "conditions",
+                List.of(Map.of(
+                        "type",
+                        "Accepted",
+                        "status",
+                        "True",
+                        "reason",
+                        "Accepted",
+                        "message",
+                        "ok",
+                        "lastTransitionTime",
+                        "2026-01-01T00:00:00Z",
+                        "observedGeneration",
+                        1))));
         Trees.map(fresh, "status").put("parents", entries);
         Trees.map(fresh, "metadata").remove("managedFields");
         rest.replaceStatus(GW, "HTTPRoute", DEMO, "kthena-demo-route", fresh);
 
         // A third controller writes from its stale copy: 409, then it re-reads, re-merges and writes.
         StatusPlan.Entry ours = controller.view().status().entries().stream()
-                .filter(e -> e.key().kind().equals("HTTPRoute")).findFirst().orElseThrow();
-        StatusWriter third = new StatusWriter(io.kubernetes.client.util.Config.fromConfig(API.kubeconfig().toString()),
-                (k, ns, n) -> Optional.empty(), StatusPlan::empty, () -> false, "example.net/third", Clock.systemUTC(),
-                Duration.ofMinutes(1), outcome -> { });
+                .filter(e -> e.key().kind().equals("HTTPRoute"))
+                .findFirst()
+                .orElseThrow();
+        StatusWriter third = new StatusWriter(
+                io.kubernetes.client.util.Config.fromConfig(API.kubeconfig().toString()),
+                (k, ns, n) -> Optional.empty(),
+                StatusPlan::empty,
+                () -> false,
+                "example.net/third",
+                Clock.systemUTC(),
+                Duration.ofMinutes(1),
+                outcome -> {});
         var routeStatus = (ObjectStatus.HttpRouteStatus) ours.status();
-        StatusPlan.Entry theirs = new StatusPlan.Entry(ours.key(), new ObjectStatus.HttpRouteStatus(routeStatus.parents()
-                .stream().map(p -> new ObjectStatus.ParentStatus(p.parentRef(), "example.net/third", p.conditions())).toList()));
+        StatusPlan.Entry theirs = new StatusPlan.Entry(
+                ours.key(),
+                new ObjectStatus.HttpRouteStatus(routeStatus.parents().stream()
+                        .map(p -> new ObjectStatus.ParentStatus(p.parentRef(), "example.net/third", p.conditions()))
+                        .toList()));
         assertEquals(StatusWriter.Outcome.WRITTEN, third.write(theirs, Set.of(), Optional.of(stale)));
         assertEquals(1, third.conflicts(), "the stale copy met exactly one conflict");
 
@@ -244,8 +303,12 @@ class ClusterWalkthroughIT {
     void aDeletedRouteGives404WithinSeconds() throws Exception {
         assertEquals(200, completion(ROUTER_IP, gatewayPort).statusCode());
         rest.delete(GW, "HTTPRoute", DEMO, "kthena-demo-route");
-        await("404 after the route is gone").atMost(Duration.ofSeconds(5)).until(() -> completion(ROUTER_IP, gatewayPort).statusCode() == 404);
-        await("the pool's parents entry is removed").atMost(WITHIN).until(() -> parents(pool(), OURS).isEmpty());
+        await("404 after the route is gone")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> completion(ROUTER_IP, gatewayPort).statusCode() == 404);
+        await("the pool's parents entry is removed")
+                .atMost(WITHIN)
+                .until(() -> parents(pool(), OURS).isEmpty());
         assertTrue(is(gateway(), "Programmed", "True"), "the Gateway stays programmed");
     }
 
@@ -268,7 +331,10 @@ class ClusterWalkthroughIT {
     }
 
     static List<String> versions() throws Exception {
-        return List.of(resourceVersion(gateway()), resourceVersion(route()), resourceVersion(pool()),
+        return List.of(
+                resourceVersion(gateway()),
+                resourceVersion(route()),
+                resourceVersion(pool()),
                 resourceVersion(get(GW, "GatewayClass", "", "kthena-router")));
     }
 }

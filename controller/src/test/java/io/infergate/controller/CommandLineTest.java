@@ -29,12 +29,27 @@ class CommandLineTest {
     @Test
     void parsesEveryFlag() throws Exception {
         Path token = Files.writeString(dir.resolve("token"), "  abc123\n");
-        ControllerConfig c = CommandLine.parse(new String[]{"--manifests", dir.toString(),
-                "--routers=http://127.0.0.1:15000,http://127.0.0.2:15000", "--routers", "http://[::1]:15000",
-                "--token-file", token.toString(), "--admin-port", "0", "--admin-bind", "0.0.0.0",
-                "--controller-name", "example.net/gateway-controller"});
-        assertEquals(List.of(URI.create("http://127.0.0.1:15000"), URI.create("http://127.0.0.2:15000"),
-                URI.create("http://[::1]:15000")), c.routers());
+        ControllerConfig c = CommandLine.parse(new String[] {
+            "--manifests",
+            dir.toString(),
+            "--routers=http://127.0.0.1:15000,http://127.0.0.2:15000",
+            "--routers",
+            "http://[::1]:15000",
+            "--token-file",
+            token.toString(),
+            "--admin-port",
+            "0",
+            "--admin-bind",
+            "0.0.0.0",
+            "--controller-name",
+            "example.net/gateway-controller"
+        });
+        assertEquals(
+                List.of(
+                        URI.create("http://127.0.0.1:15000"),
+                        URI.create("http://127.0.0.2:15000"),
+                        URI.create("http://[::1]:15000")),
+                c.routers());
         assertEquals("abc123", c.token().orElseThrow().value());
         assertFalse(c.token().orElseThrow().toString().contains("abc123"), "the token never shows in logs");
         assertEquals(0, c.adminPort());
@@ -45,8 +60,9 @@ class CommandLineTest {
 
     @Test
     void gatewayAddressesAreRepeatableAndCommaSeparated() throws Exception {
-        ControllerConfig c = CommandLine.parse(new String[]{"--manifests", dir.toString(),
-                "--gateway-address", "10.0.0.1,10.0.0.2", "--gateway-address=gw.example.com"});
+        ControllerConfig c = CommandLine.parse(new String[] {
+            "--manifests", dir.toString(), "--gateway-address", "10.0.0.1,10.0.0.2", "--gateway-address=gw.example.com"
+        });
         assertEquals(List.of("10.0.0.1", "10.0.0.2", "gw.example.com"), c.gatewayAddresses());
         assertEquals(9090, c.adminPort());
         assertEquals("127.0.0.1", c.adminBind());
@@ -70,7 +86,9 @@ class CommandLineTest {
             """)
     void mistakesExitTwoWithAPreciseMessage(String reason, String args, String message) throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(args.replace("DIR", dir.toString()).split(" "), new PrintStream(new ByteArrayOutputStream()),
+        int status = Main.run(
+                args.replace("DIR", dir.toString()).split(" "),
+                new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(2, status);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains(message), err.toString(StandardCharsets.UTF_8));
@@ -79,15 +97,18 @@ class CommandLineTest {
     @Test
     void helpPrintsUsage() throws InterruptedException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertEquals(0, Main.run(new String[]{"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
+        assertEquals(
+                0, Main.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--manifests DIR"));
     }
 
     @Test
     void anEmptyTokenFileIsRefused() throws IOException {
         Path empty = Files.writeString(dir.resolve("empty"), "\n");
-        var e = org.junit.jupiter.api.Assertions.assertThrows(CommandLine.UsageException.class, () ->
-                CommandLine.parse(new String[]{"--manifests", dir.toString(), "--token-file", empty.toString()}));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                CommandLine.UsageException.class,
+                () -> CommandLine.parse(
+                        new String[] {"--manifests", dir.toString(), "--token-file", empty.toString()}));
         assertTrue(e.getMessage().contains("is empty"));
     }
 
@@ -106,17 +127,33 @@ class CommandLineTest {
         assertEquals("infergate-controller", c.leaseName());
         assertEquals("0.0.0.0", c.adminBind(), "reachable by probes and Prometheus in a pod");
         assertEquals(9090, c.adminPort());
-        assertEquals(List.of(20000, 1000), List.of(c.gatewayPorts().start(), c.gatewayPorts().size()),
+        assertEquals(
+                List.of(20000, 1000),
+                List.of(c.gatewayPorts().start(), c.gatewayPorts().size()),
                 "router ports 20000-20999");
     }
 
     @Test
     void clusterFlagsAndTheEnvironment() throws Exception {
         Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), "apiVersion: v1\n");
-        ClusterConfig c = cluster(Map.of("POD_NAMESPACE", "gw", "POD_NAME", "ctl-0"),
-                "--kubeconfig", kubeconfig.toString(), "--enable-gateway-api-inference-extension=false",
-                "--enable-gateway-api", "--router-service", "edge", "--router-selector", "app=r, tier==edge",
-                "--router-internal-port", "16000", "--token-secret", "tok", "--lease-name", "lease", "--admin-bind", "127.0.0.1");
+        ClusterConfig c = cluster(
+                Map.of("POD_NAMESPACE", "gw", "POD_NAME", "ctl-0"),
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "--enable-gateway-api-inference-extension=false",
+                "--enable-gateway-api",
+                "--router-service",
+                "edge",
+                "--router-selector",
+                "app=r, tier==edge",
+                "--router-internal-port",
+                "16000",
+                "--token-secret",
+                "tok",
+                "--lease-name",
+                "lease",
+                "--admin-bind",
+                "127.0.0.1");
         assertEquals(Optional.of(kubeconfig.toAbsolutePath()), c.kubeconfig());
         assertEquals("gw", c.namespace(), "POD_NAMESPACE");
         assertTrue(c.identity().startsWith("ctl-0_"), "POD_NAME plus a random suffix: " + c.identity());
@@ -128,7 +165,10 @@ class CommandLineTest {
         assertEquals("tok", c.tokenSecret());
         assertEquals("lease", c.leaseName());
         assertEquals("127.0.0.1", c.adminBind());
-        assertEquals("other", cluster(Map.of("POD_NAMESPACE", "gw"), "--namespace", "other", "--identity", "me").namespace());
+        assertEquals(
+                "other",
+                cluster(Map.of("POD_NAMESPACE", "gw"), "--namespace", "other", "--identity", "me")
+                        .namespace());
         assertEquals("me", cluster(Map.of(), "--identity", "me").identity());
         assertFalse(cluster(Map.of(), "--enable-gateway-api", "false").gatewayApi());
         var ports = cluster(Map.of(), "--gateway-ports", "30000-30099").gatewayPorts();
@@ -149,8 +189,8 @@ class CommandLineTest {
             gateway addresses               | --gateway-address 10.0.0.1            | Gateways report the router Service's addresses
             """)
     void clusterModeMistakes(String reason, String args, String message) {
-        var e = org.junit.jupiter.api.Assertions.assertThrows(CommandLine.UsageException.class,
-                () -> CommandLine.parse(args.split(" "), Map.of(), "host-1"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                CommandLine.UsageException.class, () -> CommandLine.parse(args.split(" "), Map.of(), "host-1"));
         assertTrue(e.getMessage().contains(message), e.getMessage());
     }
 

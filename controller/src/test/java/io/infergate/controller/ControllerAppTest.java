@@ -49,11 +49,18 @@ class ControllerAppTest {
                 .withRouters(List.of(router.url()), new ControllerConfig.Token("t0ken"))
                 .withAdmin("127.0.0.1", 0)
                 .withGatewayAddresses(List.of("127.0.0.1"))
-                .withTuning(new ControllerConfig.Tuning(Duration.ofMillis(50), Duration.ofMillis(200),
-                        new Publisher.Settings(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                .withTuning(new ControllerConfig.Tuning(
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(200),
+                        new Publisher.Settings(
+                                Duration.ofMillis(100),
+                                Duration.ofSeconds(1),
+                                Duration.ofSeconds(1),
                                 Duration.ofMillis(300))));
         app = ControllerApp.start(config, clock);
-        client = WebClient.builder().baseUri("http://127.0.0.1:" + app.adminPort()).build();
+        client = WebClient.builder()
+                .baseUri("http://127.0.0.1:" + app.adminPort())
+                .build();
     }
 
     @AfterEach
@@ -66,13 +73,18 @@ class ControllerAppTest {
     void gatewayIsProgrammedOnceTheRouterAcknowledgesAndTimesStayWhileStatusIsUnchanged() throws IOException {
         String id = app.view().snapshotId();
         await().atMost(WITHIN).until(() -> id.equals(router.heldId()));
-        await().atMost(WITHIN).until(() -> condition(status(), "Gateway", "Programmed").getString("status").equals("True"));
+        await().atMost(WITHIN)
+                .until(() -> condition(status(), "Gateway", "Programmed")
+                        .getString("status")
+                        .equals("True"));
 
         JsonObject status = status();
         assertEquals(id, status.getJsonObject("snapshot").getString("id"));
         assertEquals(1, status.getJsonObject("snapshot").getInt("version"));
         assertEquals(id, status.getJsonArray("routers").getJsonObject(0).getString("ackedId"));
-        assertEquals(router.url().toString(), status.getJsonArray("routers").getJsonObject(0).getString("url"));
+        assertEquals(
+                router.url().toString(),
+                status.getJsonArray("routers").getJsonObject(0).getString("url"));
         JsonObject programmed = condition(status, "Gateway", "Programmed");
         assertEquals("Programmed", programmed.getString("reason"));
         assertEquals(T1.toString(), condition(status, "HTTPRoute", "Accepted").getString("lastTransitionTime"));
@@ -86,25 +98,35 @@ class ControllerAppTest {
         await().atMost(WITHIN).until(() -> !app.view().snapshotId().equals(id));
         String next = app.view().snapshotId();
         await().atMost(WITHIN).until(() -> next.equals(router.heldId()));
-        await().atMost(WITHIN).until(() -> next.equals(status().getJsonArray("routers").getJsonObject(0).getString("ackedId")));
+        await().atMost(WITHIN)
+                .until(() -> next.equals(
+                        status().getJsonArray("routers").getJsonObject(0).getString("ackedId")));
         JsonObject after = status();
         assertEquals(T1.toString(), condition(after, "HTTPRoute", "Accepted").getString("lastTransitionTime"));
         assertEquals("True", condition(after, "Gateway", "Programmed").getString("status"));
-        assertEquals(programmed.getString("lastTransitionTime"),
+        assertEquals(
+                programmed.getString("lastTransitionTime"),
                 condition(after, "Gateway", "Programmed").getString("lastTransitionTime"),
                 "the Gateway stayed programmed while the routers moved to the new snapshot");
 
         // A change of status moves the time: the backendRef no longer resolves.
-        Files.writeString(file, Files.readString(file).replace("name: kthena-demo\n    matches", "name: gone\n    matches"));
-        await().atMost(WITHIN).until(() -> condition(status(), "HTTPRoute", "ResolvedRefs").getString("status").equals("False"));
-        assertEquals(T2.toString(), condition(status(), "HTTPRoute", "ResolvedRefs").getString("lastTransitionTime"));
+        Files.writeString(
+                file, Files.readString(file).replace("name: kthena-demo\n    matches", "name: gone\n    matches"));
+        await().atMost(WITHIN)
+                .until(() -> condition(status(), "HTTPRoute", "ResolvedRefs")
+                        .getString("status")
+                        .equals("False"));
+        assertEquals(
+                T2.toString(), condition(status(), "HTTPRoute", "ResolvedRefs").getString("lastTransitionTime"));
     }
 
     @Test
     void servesTheSnapshotHealthAndMetrics() {
         JsonObject snapshot = read(client.get("/snapshot").requestEntity(String.class));
         assertEquals(app.view().snapshotId(), snapshot.getString("id"));
-        assertEquals("inferencepool/default/kthena-demo", snapshot.getJsonArray("backends").getJsonObject(0).getString("id"));
+        assertEquals(
+                "inferencepool/default/kthena-demo",
+                snapshot.getJsonArray("backends").getJsonObject(0).getString("id"));
         assertEquals(200, client.get("/observe/health").request().status().code());
         await().atMost(WITHIN).until(() -> router.heldId() != null);
         String metrics = client.get("/observe/metrics").requestEntity(String.class);
@@ -118,17 +140,24 @@ class ControllerAppTest {
     }
 
     private static JsonObject object(JsonObject status, String kind) {
-        return status.getJsonArray("objects").stream().map(v -> v.asJsonObject())
-                .filter(o -> o.getString("kind").equals(kind)).findFirst().orElseThrow();
+        return status.getJsonArray("objects").stream()
+                .map(v -> v.asJsonObject())
+                .filter(o -> o.getString("kind").equals(kind))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** A condition of the first object of a kind: top level for a Gateway, first parent for a route. */
     private static JsonObject condition(JsonObject status, String kind, String type) {
         JsonObject s = object(status, kind).getJsonObject("status");
-        var conditions = s.containsKey("conditions") ? s.getJsonArray("conditions")
+        var conditions = s.containsKey("conditions")
+                ? s.getJsonArray("conditions")
                 : s.getJsonArray("parents").getJsonObject(0).getJsonArray("conditions");
-        return conditions.stream().map(v -> v.asJsonObject()).filter(c -> c.getString("type").equals(type))
-                .findFirst().orElseThrow();
+        return conditions.stream()
+                .map(v -> v.asJsonObject())
+                .filter(c -> c.getString("type").equals(type))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static JsonObject read(String json) {

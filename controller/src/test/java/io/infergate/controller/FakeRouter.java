@@ -51,16 +51,24 @@ public final class FakeRouter implements AutoCloseable {
                     switch (SnapshotDecoder.decode(req.content().as(String.class))) {
                         case SnapshotDecoder.Result.Ok ok -> {
                             boolean changed = !ok.id().equals(held.getAndSet(ok.id()));
-                            res.send(Json.createObjectBuilder().add("id", ok.id()).add("version", 1)
-                                    .add("changed", changed).build().toString());
+                            res.send(Json.createObjectBuilder()
+                                    .add("id", ok.id())
+                                    .add("version", 1)
+                                    .add("changed", changed)
+                                    .build()
+                                    .toString());
                         }
-                        case SnapshotDecoder.Result.Invalid bad -> res.status(Status.BAD_REQUEST_400)
-                                .send("{\"error\":{\"message\":\"invalid\"},\"violations\":[{\"path\":\""
-                                        + bad.violations().getFirst().path() + "\",\"message\":\"bad\"}]}");
+                        case SnapshotDecoder.Result.Invalid bad ->
+                            res.status(Status.BAD_REQUEST_400)
+                                    .send("{\"error\":{\"message\":\"invalid\"},\"violations\":[{\"path\":\""
+                                            + bad.violations().getFirst().path() + "\",\"message\":\"bad\"}]}");
                     }
                 })
                 .get("/internal/v1/snapshot", (req, res) -> {
-                    if (!req.headers().first(HeaderNames.AUTHORIZATION).orElse("").equals("Bearer " + token)) {
+                    if (!req.headers()
+                            .first(HeaderNames.AUTHORIZATION)
+                            .orElse("")
+                            .equals("Bearer " + token)) {
                         res.status(Status.UNAUTHORIZED_401).send();
                         return;
                     }
@@ -68,11 +76,21 @@ public final class FakeRouter implements AutoCloseable {
                     if (id == null) {
                         res.status(Status.NOT_FOUND_404).send("{\"error\":{\"message\":\"no snapshot\"}}");
                     } else {
-                        res.send(Json.createObjectBuilder().add("id", id).add("version", 1).build().toString());
+                        res.send(Json.createObjectBuilder()
+                                .add("id", id)
+                                .add("version", 1)
+                                .build()
+                                .toString());
                     }
                 });
-        server = WebServer.builder().host("127.0.0.1").port(port).featuresDiscoverServices(false)
-                .shutdownHook(false).routing(routing).build().start();
+        server = WebServer.builder()
+                .host("127.0.0.1")
+                .port(port)
+                .featuresDiscoverServices(false)
+                .shutdownHook(false)
+                .routing(routing)
+                .build()
+                .start();
         this.port = server.port();
     }
 

@@ -40,10 +40,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class GatewayApiStatusIT {
 
     @RegisterExtension
-    static final KubeApiServer API = KubeApiServer.withCrds(KubeApiServer.GATEWAY_API, KubeApiServer.INFERENCE_EXTENSION);
+    static final KubeApiServer API =
+            KubeApiServer.withCrds(KubeApiServer.GATEWAY_API, KubeApiServer.INFERENCE_EXTENSION);
 
     /** Eventual status: the controller rebuilds on every informer event (debounced). */
     static final Duration WITHIN = Duration.ofSeconds(15);
+
     static final String INFRA = "infra";
     static final String APPS = "apps";
     static final String BACKENDS = "backends";
@@ -115,20 +117,41 @@ class GatewayApiStatusIT {
                   selector: {app: echo}
                   ports: [{port: 8080}]
                 """);
-        rest.apply(route(APPS, "to-section", "name: gw, namespace: infra, sectionName: http", "name: echo, port: 8080"));
-        rest.apply(route(APPS, "to-same-only", "name: gw, namespace: infra, sectionName: same-only", "name: echo, port: 8080"));
-        rest.apply(route(INFRA, "infra-to-same-only", "name: gw, namespace: infra, sectionName: same-only", "name: echo, namespace: apps, port: 8080"));
-        rest.apply(route(APPS, "to-missing-section", "name: gw, namespace: infra, sectionName: nope", "name: echo, port: 8080"));
+        rest.apply(
+                route(APPS, "to-section", "name: gw, namespace: infra, sectionName: http", "name: echo, port: 8080"));
+        rest.apply(route(
+                APPS, "to-same-only", "name: gw, namespace: infra, sectionName: same-only", "name: echo, port: 8080"));
+        rest.apply(route(
+                INFRA,
+                "infra-to-same-only",
+                "name: gw, namespace: infra, sectionName: same-only",
+                "name: echo, namespace: apps, port: 8080"));
+        rest.apply(route(
+                APPS, "to-missing-section", "name: gw, namespace: infra, sectionName: nope", "name: echo, port: 8080"));
         rest.apply(route(APPS, "to-https", "name: gw, namespace: infra, sectionName: https", "name: echo, port: 8080"));
-        rest.apply(route(APPS, "cross-namespace", "name: gw, namespace: infra, sectionName: http", "name: echo, namespace: backends, port: 8080"));
-        rest.apply(route(APPS, "missing-service", "name: gw, namespace: infra, sectionName: http", "name: no-such-service, port: 8080"));
-        rest.apply(route(APPS, "unknown-kind", "name: gw, namespace: infra, sectionName: http", "group: example.com, kind: Bogus, name: echo"));
+        rest.apply(route(
+                APPS,
+                "cross-namespace",
+                "name: gw, namespace: infra, sectionName: http",
+                "name: echo, namespace: backends, port: 8080"));
+        rest.apply(route(
+                APPS,
+                "missing-service",
+                "name: gw, namespace: infra, sectionName: http",
+                "name: no-such-service, port: 8080"));
+        rest.apply(route(
+                APPS,
+                "unknown-kind",
+                "name: gw, namespace: infra, sectionName: http",
+                "group: example.com, kind: Bogus, name: echo"));
         int internalPort = portFreeOn(List.of("127.0.11.1"));
-        controller = ClusterControllerApp.start(ClusterConfig.defaults(SYSTEM, "status-it-controller")
-                .withKubeconfig(API.kubeconfig())
-                .withRouterInternalPort(internalPort)
-                .withAdmin("127.0.11.1", 0)
-                .withTuning(ClusterConfig.Tuning.defaults().withDiscoveryPeriod(Duration.ofSeconds(1))), Clock.systemUTC());
+        controller = ClusterControllerApp.start(
+                ClusterConfig.defaults(SYSTEM, "status-it-controller")
+                        .withKubeconfig(API.kubeconfig())
+                        .withRouterInternalPort(internalPort)
+                        .withAdmin("127.0.11.1", 0)
+                        .withTuning(ClusterConfig.Tuning.defaults().withDiscoveryPeriod(Duration.ofSeconds(1))),
+                Clock.systemUTC());
     }
 
     @AfterAll
@@ -148,9 +171,11 @@ class GatewayApiStatusIT {
         assertEquals(0L, attached("https"));
         Map<String, Object> gw = gateway();
         assertEquals(List.of("True", "ListenersNotValid"), reasonOf(condition(gw, "Accepted")));
-        String clusterIP = Trees.string(Trees.map(rest.get("v1", "Service", SYSTEM, "kthena-router").orElseThrow(), "spec"),
-                "clusterIP");
-        assertEquals(List.of(Map.of("type", "IPAddress", "value", clusterIP)), Trees.list(Trees.map(gw, "status"), "addresses"));
+        String clusterIP = Trees.string(
+                Trees.map(rest.get("v1", "Service", SYSTEM, "kthena-router").orElseThrow(), "spec"), "clusterIP");
+        assertEquals(
+                List.of(Map.of("type", "IPAddress", "value", clusterIP)),
+                Trees.list(Trees.map(gw, "status"), "addresses"));
         Map<String, Object> https = listener("https");
         assertEquals(List.of("False", "UnsupportedProtocol"), reasonOf(conditionIn(https, "Accepted")));
         assertEquals(List.of("False", "Invalid"), reasonOf(conditionIn(https, "Programmed")));
@@ -166,24 +191,33 @@ class GatewayApiStatusIT {
     @Test
     @Order(2)
     void routeAttachmentFollowsSectionNameAndAllowedRoutes() throws Exception {
-        await("route statuses").atMost(WITHIN).until(() -> accepted(APPS, "to-section").size() == 2
-                && accepted(APPS, "to-same-only").size() == 2 && accepted(APPS, "to-missing-section").size() == 2
-                && accepted(INFRA, "infra-to-same-only").size() == 2 && accepted(APPS, "to-https").size() == 2);
+        await("route statuses")
+                .atMost(WITHIN)
+                .until(() -> accepted(APPS, "to-section").size() == 2
+                        && accepted(APPS, "to-same-only").size() == 2
+                        && accepted(APPS, "to-missing-section").size() == 2
+                        && accepted(INFRA, "infra-to-same-only").size() == 2
+                        && accepted(APPS, "to-https").size() == 2);
         assertEquals(List.of("True", "Accepted"), accepted(APPS, "to-section"));
         assertEquals(List.of("True", "Accepted"), accepted(INFRA, "infra-to-same-only"));
         assertEquals(List.of("False", "NotAllowedByListeners"), accepted(APPS, "to-same-only"));
         assertEquals(List.of("False", "NoMatchingParent"), accepted(APPS, "to-missing-section"));
         assertEquals(List.of("False", "NotAllowedByListeners"), accepted(APPS, "to-https"));
-        assertEquals("http", Trees.string(Trees.map(parents(route(APPS, "to-section"), OURS).getFirst(), "parentRef"),
-                "sectionName"), "the parentRef is echoed with its sectionName");
+        assertEquals(
+                "http",
+                Trees.string(
+                        Trees.map(parents(route(APPS, "to-section"), OURS).getFirst(), "parentRef"), "sectionName"),
+                "the parentRef is echoed with its sectionName");
     }
 
     /** HTTPRouteInvalidNonExistentBackendRef and HTTPRouteInvalidBackendRefUnknownKind. */
     @Test
     @Order(3)
     void invalidBackendsAreAcceptedWithResolvedRefsFalse() throws Exception {
-        await("backend statuses").atMost(WITHIN).until(() -> resolved(APPS, "missing-service").size() == 2
-                && resolved(APPS, "unknown-kind").size() == 2);
+        await("backend statuses")
+                .atMost(WITHIN)
+                .until(() -> resolved(APPS, "missing-service").size() == 2
+                        && resolved(APPS, "unknown-kind").size() == 2);
         assertEquals(List.of("False", "BackendNotFound"), resolved(APPS, "missing-service"));
         assertEquals(List.of("True", "Accepted"), accepted(APPS, "missing-service"));
         assertEquals(List.of("False", "InvalidKind"), resolved(APPS, "unknown-kind"));
@@ -199,7 +233,9 @@ class GatewayApiStatusIT {
     @Test
     @Order(4)
     void referenceGrantAddedThenRemovedFlipsResolvedRefs() throws Exception {
-        await("no grant").atMost(WITHIN).until(() -> resolved(APPS, "cross-namespace").equals(List.of("False", "RefNotPermitted")));
+        await("no grant")
+                .atMost(WITHIN)
+                .until(() -> resolved(APPS, "cross-namespace").equals(List.of("False", "RefNotPermitted")));
         assertEquals(List.of("True", "Accepted"), accepted(APPS, "cross-namespace"));
 
         rest.apply("""
@@ -210,10 +246,14 @@ class GatewayApiStatusIT {
                   from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: apps}]
                   to: [{group: "", kind: Service, name: echo}]
                 """);
-        await("grant added").atMost(WITHIN).until(() -> resolved(APPS, "cross-namespace").equals(List.of("True", "ResolvedRefs")));
+        await("grant added")
+                .atMost(WITHIN)
+                .until(() -> resolved(APPS, "cross-namespace").equals(List.of("True", "ResolvedRefs")));
 
         rest.delete("gateway.networking.k8s.io/v1beta1", "ReferenceGrant", BACKENDS, "allow-apps");
-        await("grant removed").atMost(WITHIN).until(() -> resolved(APPS, "cross-namespace").equals(List.of("False", "RefNotPermitted")));
+        await("grant removed")
+                .atMost(WITHIN)
+                .until(() -> resolved(APPS, "cross-namespace").equals(List.of("False", "RefNotPermitted")));
     }
 
     /**
@@ -236,25 +276,41 @@ class GatewayApiStatusIT {
                 """);
         rest.apply(route(APPS, "to-gw2", "name: gw2, namespace: apps", "name: echo, port: 8080"));
         String name = io.infergate.controller.kube.GatewayServices.serviceName(APPS, "gw2");
-        await("the Gateway's Service").atMost(WITHIN).until(() -> rest.get("v1", "Service", SYSTEM, name).isPresent());
+        await("the Gateway's Service")
+                .atMost(WITHIN)
+                .until(() -> rest.get("v1", "Service", SYSTEM, name).isPresent());
         Map<String, Object> service = rest.get("v1", "Service", SYSTEM, name).orElseThrow();
         Map<String, Object> spec = Trees.map(service, "spec");
         assertEquals(Map.of("app.kubernetes.io/name", "kthena-router"), spec.get("selector"));
         @SuppressWarnings("unchecked")
-        Map<String, Object> port = (Map<String, Object>) Trees.list(spec, "ports").getFirst();
+        Map<String, Object> port =
+                (Map<String, Object>) Trees.list(spec, "ports").getFirst();
         assertEquals(80L, ((Number) port.get("port")).longValue());
         long routerPort = ((Number) port.get("targetPort")).longValue();
-        assertEquals(true, routerPort >= 20000 && routerPort <= 20999, "router port " + routerPort + " is in the reserved range");
+        assertEquals(
+                true,
+                routerPort >= 20000 && routerPort <= 20999,
+                "router port " + routerPort + " is in the reserved range");
 
         String ownIp = Trees.string(spec, "clusterIP");
-        await("gw2 reports its Service's address").atMost(WITHIN).until(() -> List.of(Map.of("type", "IPAddress", "value", ownIp))
-                .equals(Trees.list(Trees.map(rest.get(GW, "Gateway", APPS, "gw2").orElseThrow(), "status"), "addresses")));
-        String routerIp = Trees.string(Trees.map(rest.get("v1", "Service", SYSTEM, "kthena-router").orElseThrow(), "spec"), "clusterIP");
-        assertEquals(List.of(Map.of("type", "IPAddress", "value", routerIp)), Trees.list(Trees.map(gateway(), "status"), "addresses"));
-        await("gw2's listener has the route").atMost(WITHIN).until(() -> accepted(APPS, "to-gw2").equals(List.of("True", "Accepted")));
+        await("gw2 reports its Service's address")
+                .atMost(WITHIN)
+                .until(() -> List.of(Map.of("type", "IPAddress", "value", ownIp))
+                        .equals(Trees.list(
+                                Trees.map(rest.get(GW, "Gateway", APPS, "gw2").orElseThrow(), "status"), "addresses")));
+        String routerIp = Trees.string(
+                Trees.map(rest.get("v1", "Service", SYSTEM, "kthena-router").orElseThrow(), "spec"), "clusterIP");
+        assertEquals(
+                List.of(Map.of("type", "IPAddress", "value", routerIp)),
+                Trees.list(Trees.map(gateway(), "status"), "addresses"));
+        await("gw2's listener has the route")
+                .atMost(WITHIN)
+                .until(() -> accepted(APPS, "to-gw2").equals(List.of("True", "Accepted")));
 
         rest.delete(GW, "Gateway", APPS, "gw2");
-        await("the Service goes with its Gateway").atMost(WITHIN).until(() -> rest.get("v1", "Service", SYSTEM, name).isEmpty());
+        await("the Service goes with its Gateway")
+                .atMost(WITHIN)
+                .until(() -> rest.get("v1", "Service", SYSTEM, name).isEmpty());
     }
 
     /** An HTTPRoute with one parentRef and one backendRef, each given as the fields inside its braces. */
@@ -283,7 +339,9 @@ class GatewayApiStatusIT {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> listener(String name) throws Exception {
         return Trees.list(Trees.map(gateway(), "status"), "listeners").stream()
-                .map(l -> (Map<String, Object>) l).filter(l -> name.equals(l.get("name"))).findFirst()
+                .map(l -> (Map<String, Object>) l)
+                .filter(l -> name.equals(l.get("name")))
+                .findFirst()
                 .orElse(Map.of());
     }
 
@@ -307,6 +365,8 @@ class GatewayApiStatusIT {
     }
 
     private static List<String> reasonOf(Optional<Map<String, Object>> condition) {
-        return condition.map(c -> List.of((String) c.get("status"), (String) c.get("reason"))).orElse(List.of());
+        return condition
+                .map(c -> List.of((String) c.get("status"), (String) c.get("reason")))
+                .orElse(List.of());
     }
 }

@@ -27,10 +27,10 @@ final class ItSupport {
     static final String POOL = "inference.networking.k8s.io/v1";
     static final String TOKEN_SECRET = "infergate-snapshot-token";
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private ItSupport() {
-    }
+    private ItSupport() {}
 
     /**
      * The objects of the Kthena walkthrough that docs/install.md follows: namespaces {@code kthena-system} and
@@ -73,7 +73,8 @@ final class ItSupport {
                   - name: http
                     port: 80
                     targetPort: 8080
-                """, gatewayYaml(gatewayPort), poolYaml(modelPort), route("300s")) + pods;
+                """, gatewayYaml(gatewayPort), poolYaml(modelPort), route("300s"))
+                + pods;
     }
 
     /** Namespaces {@code kthena-system} and {@code demo}. */
@@ -207,18 +208,23 @@ final class ItSupport {
 
     /** The snapshot API token from the Secret the leader created. */
     static String token(KubeRest rest) throws Exception {
-        Map<String, Object> secret = rest.get("v1", "Secret", SYSTEM, TOKEN_SECRET).orElseThrow();
-        return new String(Base64.getDecoder().decode((String) Trees.map(secret, "data").get("token")), StandardCharsets.UTF_8);
+        Map<String, Object> secret =
+                rest.get("v1", "Secret", SYSTEM, TOKEN_SECRET).orElseThrow();
+        return new String(
+                Base64.getDecoder().decode((String) Trees.map(secret, "data").get("token")), StandardCharsets.UTF_8);
     }
 
     /** The walkthrough's curl through the router. */
     static HttpResponse<String> completion(String host, int port) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/v1/completions"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("""
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/v1/completions"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("""
                         {"model":"Qwen2.5-0.5B-Instruct","prompt":"Write as if you were a critic: San Francisco",
                          "max_tokens":100,"temperature":0}"""))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** A GET with a bearer token, the body as text. */
@@ -233,13 +239,17 @@ final class ItSupport {
     /** The controller's /status document. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> adminStatus(int adminPort) throws IOException, InterruptedException {
-        return (Map<String, Object>) Trees.parse(get("http://127.0.0.1:" + adminPort + "/status", null).body());
+        return (Map<String, Object>) Trees.parse(
+                get("http://127.0.0.1:" + adminPort + "/status", null).body());
     }
 
     /** The sum of the samples of a metric whose line starts with this prefix, from the admin socket. */
     static double metric(int adminPort, String prefix) throws IOException, InterruptedException {
-        String text = get("http://127.0.0.1:" + adminPort + "/observe/metrics", null).body();
-        return text.lines().filter(l -> l.startsWith(prefix))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        String text =
+                get("http://127.0.0.1:" + adminPort + "/observe/metrics", null).body();
+        return text.lines()
+                .filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 }

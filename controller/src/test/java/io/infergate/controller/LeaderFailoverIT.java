@@ -47,7 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LeaderFailoverIT {
 
     @RegisterExtension
-    static final KubeApiServer API = KubeApiServer.withCrds(KubeApiServer.GATEWAY_API, KubeApiServer.INFERENCE_EXTENSION);
+    static final KubeApiServer API =
+            KubeApiServer.withCrds(KubeApiServer.GATEWAY_API, KubeApiServer.INFERENCE_EXTENSION);
 
     static final String ROUTER_IP = "127.0.1.110";
     static final String MODEL_IP = "127.0.1.11";
@@ -67,15 +68,23 @@ class LeaderFailoverIT {
         int modelPort = portFreeOn(List.of(MODEL_IP));
         gatewayPort = portFreeOn(List.of(ROUTER_IP));
         internalPort = portFreeOn(List.of(ROUTER_IP));
-        sim = SimulatedPod.start(SimulatorConfig.builder().host(MODEL_IP).port(modelPort).podName("demo-backend1-0")
-                .namespace(DEMO).models("Qwen2.5-0.5B-Instruct").timeToFirstToken(Duration.ofMillis(5))
-                .interTokenLatency(Duration.ZERO).build());
+        sim = SimulatedPod.start(SimulatorConfig.builder()
+                .host(MODEL_IP)
+                .port(modelPort)
+                .podName("demo-backend1-0")
+                .namespace(DEMO)
+                .models("Qwen2.5-0.5B-Instruct")
+                .timeToFirstToken(Duration.ofMillis(5))
+                .interTokenLatency(Duration.ZERO)
+                .build());
         rest.apply(walkthrough(modelPort, gatewayPort, 1));
         runningAndReady(rest, DEMO, "demo-backend1-0", MODEL_IP);
         first = controller("controller-a");
         await("the first controller leads").atMost(WITHIN).until(first::isLeader);
         second = controller("controller-b");
-        await("token Secret").atMost(WITHIN).until(() -> rest.get("v1", "Secret", SYSTEM, TOKEN_SECRET).isPresent());
+        await("token Secret")
+                .atMost(WITHIN)
+                .until(() -> rest.get("v1", "Secret", SYSTEM, TOKEN_SECRET).isPresent());
         router = RouterApp.start(RouterConfig.defaults(ROUTER_IP, internalPort, token(rest)));
         rest.apply(routerPod("kthena-router-0"));
         runningAndReady(rest, SYSTEM, "kthena-router-0", ROUTER_IP);
@@ -83,7 +92,7 @@ class LeaderFailoverIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[]{first, second, router, sim}) {
+        for (AutoCloseable c : new AutoCloseable[] {first, second, router, sim}) {
             try {
                 if (c != null) {
                     c.close();
@@ -104,40 +113,56 @@ class LeaderFailoverIT {
     @Test
     void theStandbyTakesOverWithinFifteenSecondsAndStatusesStayRight() throws Exception {
         await("Gateway programmed").atMost(WITHIN).until(() -> is(gateway(), "Programmed", "True"));
-        await("route and pool accepted").atMost(WITHIN).until(() -> parentIs(httpRoute(), OURS, "Accepted", "True")
-                && parentIs(pool(), OURS, "Accepted", "True"));
+        await("route and pool accepted")
+                .atMost(WITHIN)
+                .until(() ->
+                        parentIs(httpRoute(), OURS, "Accepted", "True") && parentIs(pool(), OURS, "Accepted", "True"));
         assertEquals(200, completion(ROUTER_IP, gatewayPort).statusCode());
         assertTrue(first.isLeader());
         assertFalse(second.isLeader());
         assertEquals(0, second.statusWrites(), "a follower never writes status");
         assertTrue(second.view().ready(), "the follower keeps its informers warm and its translation current");
         assertEquals(first.view().snapshotId(), second.view().snapshotId());
-        Object programmedSince = condition(gateway(), "Programmed").orElseThrow().get("lastTransitionTime");
+        Object programmedSince =
+                condition(gateway(), "Programmed").orElseThrow().get("lastTransitionTime");
         Object acceptedSince = parents(httpRoute(), OURS).getFirst().get("conditions");
 
         long stopped = System.nanoTime();
         first.close();
-        await("the standby leads").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(second::isLeader);
+        await("the standby leads")
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50))
+                .until(second::isLeader);
         double seconds = (System.nanoTime() - stopped) / 1e9;
         System.out.printf("LeaderFailoverIT: the standby took over %.2f s after the leader stopped%n", seconds);
-        Map<String, Object> lease = rest.get("coordination.k8s.io/v1", "Lease", SYSTEM, "infergate-controller").orElseThrow();
+        Map<String, Object> lease = rest.get("coordination.k8s.io/v1", "Lease", SYSTEM, "infergate-controller")
+                .orElseThrow();
         assertEquals("controller-b", Trees.map(lease, "spec").get("holderIdentity"));
 
         // The new leader pushes: an edit reaches the router; and writes: observedGeneration moves on.
         rest.apply(route("600s"));
-        await("the router holds the new leader's snapshot").atMost(WITHIN)
+        await("the router holds the new leader's snapshot")
+                .atMost(WITHIN)
                 .until(() -> heldByRouter().equals(second.view().snapshotId()));
-        await("route status at generation 2").atMost(WITHIN).until(() -> parents(httpRoute(), OURS).stream()
-                .anyMatch(p -> ((List<?>) p.get("conditions")).stream()
-                        .allMatch(c -> Long.valueOf(2).equals(((Map<?, ?>) c).get("observedGeneration")))));
+        await("route status at generation 2")
+                .atMost(WITHIN)
+                .until(() -> parents(httpRoute(), OURS).stream()
+                        .anyMatch(p -> ((List<?>) p.get("conditions"))
+                                .stream()
+                                        .allMatch(c ->
+                                                Long.valueOf(2).equals(((Map<?, ?>) c).get("observedGeneration")))));
         assertTrue(second.statusWrites() > 0);
         assertEquals(200, completion(ROUTER_IP, gatewayPort).statusCode());
 
         // Statuses stayed right: still programmed since the same instant; the route's times kept.
         assertTrue(is(gateway(), "Programmed", "True"));
-        assertEquals(programmedSince, condition(gateway(), "Programmed").orElseThrow().get("lastTransitionTime"),
+        assertEquals(
+                programmedSince,
+                condition(gateway(), "Programmed").orElseThrow().get("lastTransitionTime"),
                 "Programmed did not flip during the failover");
-        assertEquals(times(acceptedSince), times(parents(httpRoute(), OURS).getFirst().get("conditions")));
+        assertEquals(
+                times(acceptedSince),
+                times(parents(httpRoute(), OURS).getFirst().get("conditions")));
         assertTrue(parentIs(pool(), OURS, "Accepted", "True"));
     }
 
@@ -152,7 +177,11 @@ class LeaderFailoverIT {
     }
 
     static List<Object> times(Object conditions) {
-        return ((List<?>) conditions).stream().map(c -> ((Map<?, ?>) c).get("lastTransitionTime")).map(Object.class::cast).toList();
+        return ((List<?>) conditions)
+                .stream()
+                        .map(c -> ((Map<?, ?>) c).get("lastTransitionTime"))
+                        .map(Object.class::cast)
+                        .toList();
     }
 
     static Map<String, Object> gateway() throws Exception {

@@ -135,25 +135,41 @@ class MissingCrdIT {
     @Test
     void missingInferenceCrdsAreReportedTheRestWorksAndInstallingThemLaterIsPickedUp() throws Exception {
         // Reported: /status sources, the metric.
-        await("InferencePool reported missing").atMost(WITHIN).until(() -> state("InferencePool").equals("missing"));
+        await("InferencePool reported missing")
+                .atMost(WITHIN)
+                .until(() -> state("InferencePool").equals("missing"));
         assertEquals("missing", state("InferenceObjective"));
         assertEquals("watching", state("HTTPRoute"));
-        Map<?, ?> source = Trees.list(adminStatus(controller.adminPort()), "sources").stream().map(Map.class::cast)
-                .filter(s -> "InferencePool".equals(s.get("kind"))).findFirst().orElseThrow();
+        Map<?, ?> source = Trees.list(adminStatus(controller.adminPort()), "sources").stream()
+                .map(Map.class::cast)
+                .filter(s -> "InferencePool".equals(s.get("kind")))
+                .findFirst()
+                .orElseThrow();
         assertEquals("missing", source.get("state"));
-        assertTrue(String.valueOf(source.get("message")).contains("install the Gateway API Inference Extension CRDs"),
+        assertTrue(
+                String.valueOf(source.get("message")).contains("install the Gateway API Inference Extension CRDs"),
                 String.valueOf(source.get("message")));
-        assertEquals(0.0, metric(controller.adminPort(), "infergate_controller_source_available{kind=\"InferencePool\""));
+        assertEquals(
+                0.0, metric(controller.adminPort(), "infergate_controller_source_available{kind=\"InferencePool\""));
         assertEquals(1.0, metric(controller.adminPort(), "infergate_controller_source_available{kind=\"HTTPRoute\""));
 
         // The Gateway API side works: statuses written, a Service backend resolved through its EndpointSlice.
         await("Gateway accepted").atMost(WITHIN).until(() -> is(gateway(), "Accepted", "True"));
         assertEquals("Pending", condition(gateway(), "Programmed").orElseThrow().get("reason"), "no router yet");
-        await("service route resolved").atMost(WITHIN).until(() -> parentIs(route("service-route"), OURS, "ResolvedRefs", "True"));
-        await("pool route unresolved").atMost(WITHIN).until(() -> parentIs(route("pool-route"), OURS, "ResolvedRefs", "False"));
-        assertEquals("BackendNotFound", conditionIn(parents(route("pool-route"), OURS).getFirst(), "ResolvedRefs")
-                .orElseThrow().get("reason"));
-        assertTrue(parentIs(route("pool-route"), OURS, "Accepted", "True"), "an unresolved backendRef does not reject the route");
+        await("service route resolved")
+                .atMost(WITHIN)
+                .until(() -> parentIs(route("service-route"), OURS, "ResolvedRefs", "True"));
+        await("pool route unresolved")
+                .atMost(WITHIN)
+                .until(() -> parentIs(route("pool-route"), OURS, "ResolvedRefs", "False"));
+        assertEquals(
+                "BackendNotFound",
+                conditionIn(parents(route("pool-route"), OURS).getFirst(), "ResolvedRefs")
+                        .orElseThrow()
+                        .get("reason"));
+        assertTrue(
+                parentIs(route("pool-route"), OURS, "Accepted", "True"),
+                "an unresolved backendRef does not reject the route");
         String snapshot = controller.view().snapshotJson();
         assertTrue(snapshot.contains("\"10.244.0.5\""), "the ready endpoint of the slice: " + snapshot);
         assertTrue(!snapshot.contains("\"10.244.0.6\""), "the not-ready endpoint is left out");
@@ -161,11 +177,18 @@ class MissingCrdIT {
         // The CRDs arrive: discovery picks them up, the pool resolves and gets its parents entry.
         API.installCrds(KubeApiServer.INFERENCE_EXTENSION);
         rest.apply(poolYaml(8000));
-        await("InferencePool watched").atMost(WITHIN).until(() -> state("InferencePool").equals("watching"));
-        await("pool route resolved").atMost(WITHIN).until(() -> parentIs(route("pool-route"), OURS, "ResolvedRefs", "True"));
-        await("pool parent accepted").atMost(WITHIN).until(() -> parentIs(
-                rest.get(POOL, "InferencePool", DEMO, "kthena-demo").orElseThrow(), OURS, "Accepted", "True"));
-        assertEquals(1.0, metric(controller.adminPort(), "infergate_controller_source_available{kind=\"InferencePool\""));
+        await("InferencePool watched")
+                .atMost(WITHIN)
+                .until(() -> state("InferencePool").equals("watching"));
+        await("pool route resolved")
+                .atMost(WITHIN)
+                .until(() -> parentIs(route("pool-route"), OURS, "ResolvedRefs", "True"));
+        await("pool parent accepted")
+                .atMost(WITHIN)
+                .until(() -> parentIs(
+                        rest.get(POOL, "InferencePool", DEMO, "kthena-demo").orElseThrow(), OURS, "Accepted", "True"));
+        assertEquals(
+                1.0, metric(controller.adminPort(), "infergate_controller_source_available{kind=\"InferencePool\""));
 
         // An InferenceModelRewrite from the informer rides on its pool in the snapshot.
         rest.apply("""
@@ -188,30 +211,53 @@ class MissingCrdIT {
                     - modelRewrite: food-review-v2
                       weight: 10
                 """);
-        await("rewrite in the snapshot").atMost(WITHIN).until(() -> controller.view().snapshotJson()
-                .contains("\"modelRewrites\":[{\"id\":\"inferencemodelrewrite/demo/food-review/rule/0\",\"models\":[\"food-review\"],"
-                        + "\"targets\":[{\"model\":\"food-review-v1\",\"weight\":90},{\"model\":\"food-review-v2\",\"weight\":10}]}]"));
+        await("rewrite in the snapshot")
+                .atMost(WITHIN)
+                .until(
+                        () -> controller
+                                .view()
+                                .snapshotJson()
+                                .contains(
+                                        "\"modelRewrites\":[{\"id\":\"inferencemodelrewrite/demo/food-review/rule/0\",\"models\":[\"food-review\"],"
+                                                + "\"targets\":[{\"model\":\"food-review-v1\",\"weight\":90},{\"model\":\"food-review-v2\",\"weight\":10}]}]"));
         assertEquals("watching", state("InferenceModelRewrite"));
-        await("rewrite Accepted").atMost(WITHIN).until(() -> is(rest.get("inference.networking.x-k8s.io/v1alpha2",
-                "InferenceModelRewrite", DEMO, "food-review").orElseThrow(), "Accepted", "True"));
+        await("rewrite Accepted")
+                .atMost(WITHIN)
+                .until(() -> is(
+                        rest.get("inference.networking.x-k8s.io/v1alpha2", "InferenceModelRewrite", DEMO, "food-review")
+                                .orElseThrow(),
+                        "Accepted",
+                        "True"));
     }
 
     @Test
     void aFamilyTurnedOffIsNotWatched() throws Exception {
         try (ClusterControllerApp off = ClusterControllerApp.start(ClusterConfig.defaults(SYSTEM, "off-controller")
-                .withKubeconfig(API.kubeconfig()).withAdmin("127.0.0.1", 0)
+                .withKubeconfig(API.kubeconfig())
+                .withAdmin("127.0.0.1", 0)
                 .withElection("off-controller", "example.net/off", false))) {
-            await("sources known").atMost(WITHIN).until(() -> !off.view().sources().isEmpty());
+            await("sources known")
+                    .atMost(WITHIN)
+                    .until(() -> !off.view().sources().isEmpty());
             List<AdminView.Source> sources = off.view().sources();
-            assertEquals(List.of("disabled", "disabled", "disabled"), sources.stream()
-                    .filter(s -> s.kind().startsWith("Inference")).map(AdminView.Source::state).toList());
-            assertTrue(sources.stream().filter(s -> s.kind().equals("Gateway")).allMatch(s -> s.state().equals("watching")));
+            assertEquals(
+                    List.of("disabled", "disabled", "disabled"),
+                    sources.stream()
+                            .filter(s -> s.kind().startsWith("Inference"))
+                            .map(AdminView.Source::state)
+                            .toList());
+            assertTrue(sources.stream()
+                    .filter(s -> s.kind().equals("Gateway"))
+                    .allMatch(s -> s.state().equals("watching")));
         }
     }
 
     static String state(String kind) {
-        return controller.view().sources().stream().filter(s -> s.kind().equals(kind)).map(AdminView.Source::state)
-                .findFirst().orElse("");
+        return controller.view().sources().stream()
+                .filter(s -> s.kind().equals(kind))
+                .map(AdminView.Source::state)
+                .findFirst()
+                .orElse("");
     }
 
     static Map<String, Object> gateway() throws Exception {

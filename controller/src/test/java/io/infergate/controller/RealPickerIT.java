@@ -73,7 +73,8 @@ class RealPickerIT {
     static final List<String> POD_IPS = List.of("127.0.2.1", "127.0.2.2", "127.0.2.3");
     static final String NS = "default";
     static final String TOKEN = "real-picker-it-token";
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static final List<SimulatedPod> sims = new ArrayList<>();
     static Process picker;
@@ -86,7 +87,8 @@ class RealPickerIT {
     /** The lwepp-loopback binary, or empty with the reason printed. */
     static Optional<Path> lwepp() {
         String env = System.getenv("INFERGATE_GIE_PICKERS");
-        Path dir = env != null && !env.isBlank() ? Path.of(env)
+        Path dir = env != null && !env.isBlank()
+                ? Path.of(env)
                 : Path.of(System.getProperty("user.home"), ".cache", "infergate", "gie-pickers");
         Path bin = dir.resolve("lwepp-loopback");
         if (Files.isExecutable(bin)) {
@@ -107,9 +109,15 @@ class RealPickerIT {
         gatewayPort = portFreeOn(List.of("127.0.0.1"));
         List<Endpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < POD_IPS.size(); i++) {
-            sims.add(SimulatedPod.start(SimulatorConfig.builder().host(POD_IPS.get(i)).port(simPort)
-                    .podName("sim-" + i).namespace(NS).models("Qwen2.5-0.5B-Instruct")
-                    .timeToFirstToken(Duration.ofMillis(1)).interTokenLatency(Duration.ZERO).build()));
+            sims.add(SimulatedPod.start(SimulatorConfig.builder()
+                    .host(POD_IPS.get(i))
+                    .port(simPort)
+                    .podName("sim-" + i)
+                    .namespace(NS)
+                    .models("Qwen2.5-0.5B-Instruct")
+                    .timeToFirstToken(Duration.ofMillis(1))
+                    .interTokenLatency(Duration.ZERO)
+                    .build()));
             rest.apply("""
                     apiVersion: v1
                     kind: Pod
@@ -134,37 +142,67 @@ class RealPickerIT {
         startPicker();
 
         router = RouterApp.start(RouterConfig.defaults("127.0.0.1", 0, TOKEN), new java.util.Random(7));
-        var pool = new Backend.InferencePool(Backend.InferencePool.idOf(NS, "sims"), NS, "sims",
-                Backend.AppProtocol.HTTP, endpoints,
+        var pool = new Backend.InferencePool(
+                Backend.InferencePool.idOf(NS, "sims"),
+                NS,
+                "sims",
+                Backend.AppProtocol.HTTP,
+                endpoints,
                 Optional.of(new Backend.EndpointPicker("127.0.0.1", pickerPort, false)));
         String route = HttpRoute.idOf(NS, "llm");
-        Snapshot snapshot = new Snapshot(Snapshot.SCHEMA_VERSION,
-                List.of(new Gateway(Gateway.idOf(NS, "gw"), NS, "gw", List.of(),
+        Snapshot snapshot = new Snapshot(
+                Snapshot.SCHEMA_VERSION,
+                List.of(new Gateway(
+                        Gateway.idOf(NS, "gw"),
+                        NS,
+                        "gw",
+                        List.of(),
                         List.of(new Listener("http", gatewayPort, Listener.Protocol.HTTP, Optional.empty())))),
-                List.of(new HttpRoute(route, NS, "llm", "2026-01-01T00:00:00Z", List.of(),
+                List.of(new HttpRoute(
+                        route,
+                        NS,
+                        "llm",
+                        "2026-01-01T00:00:00Z",
+                        List.of(),
                         List.of(new ListenerRef(Gateway.idOf(NS, "gw"), "http")),
-                        List.of(new Rule(route + "/rule/0", List.of(Match.defaultMatch()), List.of(),
-                                List.of(new BackendRef(Optional.of(pool.id()), 1, List.of())), Timeouts.NONE)))),
-                List.of(pool), List.of());
-        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + router.internalPort() + "/internal/v1/snapshot"))
-                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(SnapshotJson.toJson(snapshot))).build(),
+                        List.of(new Rule(
+                                route + "/rule/0",
+                                List.of(Match.defaultMatch()),
+                                List.of(),
+                                List.of(new BackendRef(Optional.of(pool.id()), 1, List.of())),
+                                Timeouts.NONE)))),
+                List.of(pool),
+                List.of());
+        HttpResponse<String> put = HTTP.send(
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + router.internalPort() + "/internal/v1/snapshot"))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(SnapshotJson.toJson(snapshot)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, put.statusCode(), put.body());
         // lwepp answers once it has seen the pool and its pods
-        await("lwepp routes a request").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        await("lwepp routes a request")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> complete(POD_IPS.getFirst()).statusCode() == 200);
     }
 
     static void startPicker() throws IOException {
         Path log = Path.of("target", "infergate-it-lwepp.log").toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder(binary.toString(), "--pool-name=sims", "--pool-namespace=" + NS,
-                "--listen=127.0.0.1:" + pickerPort, "--secure-serving=true")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder pb = new ProcessBuilder(
+                        binary.toString(),
+                        "--pool-name=sims",
+                        "--pool-namespace=" + NS,
+                        "--listen=127.0.0.1:" + pickerPort,
+                        "--secure-serving=true")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("KUBECONFIG", API.kubeconfig().toString());
         picker = pb.start();
-        System.out.println("RealPickerIT: lwepp-loopback (pid " + picker.pid() + ") on 127.0.0.1:" + pickerPort + ", log " + log);
+        System.out.println(
+                "RealPickerIT: lwepp-loopback (pid " + picker.pid() + ") on 127.0.0.1:" + pickerPort + ", log " + log);
     }
 
     static void stopPicker() throws InterruptedException {
@@ -186,11 +224,14 @@ class RealPickerIT {
     }
 
     static HttpResponse<String> complete(String pins) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/v1/completions"))
-                .header("Content-Type", "application/json").header("test-epp-endpoint-selection", pins)
-                .timeout(Duration.ofSeconds(20))
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"hi\",\"max_tokens\":1}")).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/v1/completions"))
+                        .header("Content-Type", "application/json")
+                        .header("test-epp-endpoint-selection", pins)
+                        .timeout(Duration.ofSeconds(20))
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"hi\",\"max_tokens\":1}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -205,11 +246,16 @@ class RealPickerIT {
         }
         long t0 = System.nanoTime();
         startPicker();
-        await("lwepp is asked again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await("lwepp is asked again")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> complete(POD_IPS.get(1)).statusCode() == 200);
-        System.out.printf("RealPickerIT: routed through the restarted lwepp %.1f s after it was started%n",
+        System.out.printf(
+                "RealPickerIT: routed through the restarted lwepp %.1f s after it was started%n",
                 (System.nanoTime() - t0) / 1e9);
-        assertEquals("sim-1", complete(POD_IPS.get(1)).headers().firstValue("x-inference-pod").orElse("?"));
+        assertEquals(
+                "sim-1",
+                complete(POD_IPS.get(1)).headers().firstValue("x-inference-pod").orElse("?"));
     }
 
     @Test
@@ -228,7 +274,9 @@ class RealPickerIT {
                 String pod = r.headers().firstValue("x-inference-pod").orElse("?");
                 assertTrue(allowed.contains(pod), "pinned to " + ips + " but served by " + pod);
                 // lwepp echoes the served endpoint the router reported in the response phase
-                String served = r.headers().firstValue("x-conformance-test-served-endpoint").orElse("?");
+                String served = r.headers()
+                        .firstValue("x-conformance-test-served-endpoint")
+                        .orElse("?");
                 assertEquals(POD_IPS.get(Integer.parseInt(pod.substring("sim-".length()))) + ":" + simPort, served);
                 seen.add(pod);
             }

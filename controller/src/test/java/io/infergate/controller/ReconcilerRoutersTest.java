@@ -20,8 +20,12 @@ class ReconcilerRoutersTest {
 
     private final List<String[]> published = new ArrayList<>();
     private final ControllerMetrics metrics = new ControllerMetrics(() -> 0, () -> 0);
-    private final Reconciler reconciler = new Reconciler(new TranslatorConfig(TranslatorConfig.DEFAULT_CONTROLLER_NAME,
-            List.of()), Clock.systemUTC(), (id, json) -> published.add(new String[]{id, json}), List::of, metrics);
+    private final Reconciler reconciler = new Reconciler(
+            new TranslatorConfig(TranslatorConfig.DEFAULT_CONTROLLER_NAME, List.of()),
+            Clock.systemUTC(),
+            (id, json) -> published.add(new String[] {id, json}),
+            List::of,
+            metrics);
 
     @AfterEach
     void close() {
@@ -52,6 +56,8 @@ class ReconcilerRoutersTest {
     }
 
     private static int routers(String json) {
-        return assertInstanceOf(SnapshotDecoder.Result.Ok.class, SnapshotDecoder.decode(json)).snapshot().routers();
+        return assertInstanceOf(SnapshotDecoder.Result.Ok.class, SnapshotDecoder.decode(json))
+                .snapshot()
+                .routers();
     }
 }

@@ -51,14 +51,13 @@ record Cluster(Path dir) {
     }
 
     String kubectl(Duration timeout, String... args) {
-        return Commands.check(Map.of("KUBECONFIG", kubeconfig().toString()), timeout,
-                Commands.list("kubectl", args));
+        return Commands.check(Map.of("KUBECONFIG", kubeconfig().toString()), timeout, Commands.list("kubectl", args));
     }
 
     /** kubectl that may fail (returns the result instead of throwing). */
     Commands.Result tryKubectl(String... args) {
-        return Commands.run(Map.of("KUBECONFIG", kubeconfig().toString()), Duration.ofSeconds(60),
-                Commands.list("kubectl", args));
+        return Commands.run(
+                Map.of("KUBECONFIG", kubeconfig().toString()), Duration.ofSeconds(60), Commands.list("kubectl", args));
     }
 
     String ctr(Duration timeout, List<String> args) {

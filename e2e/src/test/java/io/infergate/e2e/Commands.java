@@ -15,12 +15,10 @@ import java.util.concurrent.TimeUnit;
  * their output; a non-zero exit is an exception carrying the output, so a failed step says why.
  */
 final class Commands {
-    private Commands() {
-    }
+    private Commands() {}
 
     /** The outcome of one command. */
-    record Result(int exit, String output) {
-    }
+    record Result(int exit, String output) {}
 
     static Result run(Map<String, String> env, Duration timeout, List<String> command) {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
@@ -69,6 +67,8 @@ final class Commands {
 
     /** The repository checkout (system property set by the pom). */
     static Path root() {
-        return Path.of(System.getProperty("infergate.root", "..")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("infergate.root", ".."))
+                .toAbsolutePath()
+                .normalize();
     }
 }

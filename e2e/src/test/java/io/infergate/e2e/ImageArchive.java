@@ -2,6 +2,7 @@ package io.infergate.e2e;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +19,8 @@ import java.util.Map;
 record ImageArchive(String module, Path tar) {
 
     static ImageArchive of(String module) {
-        return new ImageArchive(module,
-                Commands.root().resolve(module).resolve("target/image/infergate-" + module + ".tar"));
+        return new ImageArchive(
+                module, Commands.root().resolve(module).resolve("target/image/infergate-" + module + ".tar"));
     }
 
     boolean exists() {
@@ -37,7 +38,9 @@ record ImageArchive(String module, Path tar) {
     }
 
     JsonObject manifest() {
-        return Json.createReader(new StringReader(member("manifest.json"))).readArray().getJsonObject(0);
+        return Json.createReader(new StringReader(member("manifest.json")))
+                .readArray()
+                .getJsonObject(0);
     }
 
     JsonObject config() {

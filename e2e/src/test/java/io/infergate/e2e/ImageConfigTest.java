@@ -1,18 +1,19 @@
 package io.infergate.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The images the build wrote (profile {@code images}): non-root, the entrypoint starts the
@@ -35,14 +36,17 @@ class ImageConfigTest {
     @ValueSource(strings = {"controller", "router", "simulator"})
     void configRunsTheModuleAsNonRootWithAContainerAwareHeap(String module) {
         ImageArchive a = archive(module);
-        assertEquals(List.of(a.reference()), a.manifest().getJsonArray("RepoTags").getValuesAs(JsonString::getString));
+        assertEquals(
+                List.of(a.reference()), a.manifest().getJsonArray("RepoTags").getValuesAs(JsonString::getString));
         JsonObject config = a.config();
         JsonObject c = config.getJsonObject("config");
         assertEquals("65532:65532", c.getString("User"), "numeric non-root user");
-        assertEquals(List.of("java", "-cp", "@/app/jib-classpath-file", "io.infergate." + module + ".Main"),
+        assertEquals(
+                List.of("java", "-cp", "@/app/jib-classpath-file", "io.infergate." + module + ".Main"),
                 c.getJsonArray("Entrypoint").getValuesAs(JsonString::getString));
         Map<String, String> env = c.getJsonArray("Env").getValuesAs(JsonString::getString).stream()
-                .map(e -> e.split("=", 2)).collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
+                .map(e -> e.split("=", 2))
+                .collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
         String opts = env.getOrDefault("JAVA_TOOL_OPTIONS", "");
         assertTrue(opts.contains("-XX:MaxRAMPercentage=75"), opts);
         assertTrue(opts.contains("-XX:+ExitOnOutOfMemoryError"), opts);
@@ -52,7 +56,8 @@ class ImageConfigTest {
         assertEquals("/app", c.getString("WorkingDir"));
         // reproducibility needs fixed times: no build time anywhere in the config
         assertEquals("1970-01-01T00:00:00Z", config.getString("created"));
-        config.getJsonArray("history").getValuesAs(JsonObject.class)
+        config.getJsonArray("history")
+                .getValuesAs(JsonObject.class)
                 .forEach(h -> assertEquals("1970-01-01T00:00:00Z", h.getString("created"), h.toString()));
     }
 
@@ -72,7 +77,9 @@ class ImageConfigTest {
         }
         assumeTrue(file != null && Files.isRegularFile(Path.of(file)), "no earlier digests");
         Map<String, String> earlier = Files.readAllLines(Path.of(file)).stream()
-                .map(String::strip).filter(l -> !l.isEmpty()).map(l -> l.split("\\s+", 2))
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .map(l -> l.split("\\s+", 2))
                 .collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
         assertTrue(earlier.containsKey(module), "no earlier digest of " + module + " in " + file);
         assertEquals(earlier.get(module), a.digest(), "digest of " + module + " after a clean rebuild");

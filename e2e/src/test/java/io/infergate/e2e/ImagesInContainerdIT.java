@@ -1,16 +1,17 @@
 package io.infergate.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import jakarta.json.JsonString;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The router image the build wrote, run by the test cluster's containerd (runc): it starts as
@@ -31,11 +32,15 @@ class ImagesInContainerdIT {
         }
         router = ImageArchive.of("router");
         assertTrue(router.exists(), "the build wrote no " + router.tar() + " (INFERGATE_IMAGE_BASE / -Pimages)");
-        cluster.ctr(Duration.ofMinutes(3), List.of("image", "import", router.tar().toString()));
+        cluster.ctr(
+                Duration.ofMinutes(3), List.of("image", "import", router.tar().toString()));
     }
 
     private static List<String> entrypoint() {
-        return router.config().getJsonObject("config").getJsonArray("Entrypoint").getValuesAs(JsonString::getString);
+        return router.config()
+                .getJsonObject("config")
+                .getJsonArray("Entrypoint")
+                .getValuesAs(JsonString::getString);
     }
 
     private static String run(List<String> extra, List<String> args) {
@@ -66,7 +71,8 @@ class ImagesInContainerdIT {
         if (cluster.tryKubectl("get", "namespace", ns).exit() != 0) {
             cluster.kubectl("create", "namespace", ns);
         }
-        String node = cluster.kubectl("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").strip();
+        String node = cluster.kubectl("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}")
+                .strip();
         String pod = """
                 apiVersion: v1
                 kind: Pod
@@ -89,14 +95,21 @@ class ImagesInContainerdIT {
             java.nio.file.Files.writeString(f, pod);
             cluster.kubectl("apply", "-f", f.toString());
             java.nio.file.Files.delete(f);
-            cluster.kubectl(Duration.ofMinutes(3), "-n", ns, "wait", "--for=jsonpath={.status.phase}=Succeeded",
-                    "pod/heap", "--timeout=170s");
+            cluster.kubectl(
+                    Duration.ofMinutes(3),
+                    "-n",
+                    ns,
+                    "wait",
+                    "--for=jsonpath={.status.phase}=Succeeded",
+                    "pod/heap",
+                    "--timeout=170s");
             String out = cluster.kubectl("-n", ns, "logs", "heap");
             Matcher m = Pattern.compile("size_t MaxHeapSize\\s+=\\s+(\\d+)").matcher(out);
             assertTrue(m.find(), out);
             long maxHeap = Long.parseLong(m.group(1));
             // JAVA_TOOL_OPTIONS -XX:MaxRAMPercentage=75 (rounded to the heap alignment)
-            assertTrue(maxHeap > limit * 70 / 100 && maxHeap <= limit * 76 / 100,
+            assertTrue(
+                    maxHeap > limit * 70 / 100 && maxHeap <= limit * 76 / 100,
                     "MaxHeapSize " + maxHeap + " for a " + limit + " byte limit");
             assertTrue(out.contains("Picked up JAVA_TOOL_OPTIONS"), out);
         } catch (java.io.IOException e) {

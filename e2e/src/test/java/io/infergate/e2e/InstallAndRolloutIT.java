@@ -1,9 +1,11 @@
 package io.infergate.e2e;
 
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,12 +20,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The install as users run it, on the test cluster, with the images this build wrote: the
@@ -52,11 +53,13 @@ class InstallAndRolloutIT {
         for (String m : List.of("controller", "router", "simulator")) {
             ImageArchive a = ImageArchive.of(m);
             assertTrue(a.exists(), "the build wrote no " + a.tar() + " (INFERGATE_IMAGE_BASE / -Pimages)");
-            cluster.ctr(Duration.ofMinutes(3), List.of("image", "import", a.tar().toString()));
+            cluster.ctr(
+                    Duration.ofMinutes(3), List.of("image", "import", a.tar().toString()));
         }
         Files.deleteIfExists(results());
         // a namespace left by an earlier run may still be terminating (the routers' 330 s grace)
-        await().atMost(Duration.ofMinutes(7)).pollInterval(Duration.ofSeconds(3))
+        await().atMost(Duration.ofMinutes(7))
+                .pollInterval(Duration.ofSeconds(3))
                 .until(() -> cluster.tryKubectl("get", "namespace", NS).exit() != 0);
     }
 
@@ -97,8 +100,16 @@ class InstallAndRolloutIT {
     }
 
     private static List<String> podNames(String ns, String selector) {
-        String out = cluster.kubectl("-n", ns, "get", "pods", "-l", selector, "-o",
-                "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}").strip();
+        String out = cluster.kubectl(
+                        "-n",
+                        ns,
+                        "get",
+                        "pods",
+                        "-l",
+                        selector,
+                        "-o",
+                        "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}")
+                .strip();
         return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
     }
 
@@ -127,8 +138,8 @@ class InstallAndRolloutIT {
         cluster.kubectl(ROLLOUT, "-n", NS, "rollout", "status", "deployment/kthena-router", "--timeout=360s");
         assertEquals(2, readyReplicas(NS, "infergate-controller"));
         assertEquals(2, readyReplicas(NS, "kthena-router"));
-        await().atMost(Duration.ofSeconds(60)).until(() ->
-                "True".equals(condition("", "gatewayclass/kthena-router", "{.status", "Accepted")));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> "True".equals(condition("", "gatewayclass/kthena-router", "{.status", "Accepted")));
         report("install: controller 2/2, routers 2/2 Ready; GatewayClass kthena-router Accepted");
     }
 
@@ -141,32 +152,45 @@ class InstallAndRolloutIT {
         // steps 4-6 (01-gatewayclass.yaml is part of the install already; applying it again is a no-op)
         cluster.kubectl("apply", "-f", p("docs/examples/walkthrough"));
         // step 7
-        await().atMost(Duration.ofSeconds(90)).until(() ->
-                "True".equals(condition("default", "gateway/inference-gateway", "{.status", "Programmed")));
+        await().atMost(Duration.ofSeconds(90))
+                .until(() ->
+                        "True".equals(condition("default", "gateway/inference-gateway", "{.status", "Programmed")));
         String address = cluster.jsonpath("default", "gateway/inference-gateway", "{.status.addresses[0].value}");
         String clusterIp = cluster.jsonpath(NS, "service/kthena-router", "{.spec.clusterIP}");
         String lb = cluster.jsonpath(NS, "service/kthena-router", "{.status.loadBalancer.ingress[0].ip}");
         assertEquals(lb.isEmpty() ? clusterIp : lb, address, "the Gateway's address is the router Service's");
-        await().atMost(Duration.ofSeconds(60)).until(() ->
-                "True".equals(condition("default", "httproute/kthena-demo-route", "{.status.parents[0]", "Accepted")));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> "True"
+                        .equals(condition(
+                                "default", "httproute/kthena-demo-route", "{.status.parents[0]", "Accepted")));
         service = URI.create("http://" + clusterIp + ":80");
         // step 8, through the Service's ClusterIP
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Set<String> served = new TreeSet<>();
         for (int i = 0; i < 60 && served.size() < 3; i++) {
             boolean stream = i % 2 == 1;
-            HttpResponse<String> res = client.send(HttpRequest.newBuilder(service.resolve("/v1/completions"))
-                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"Write as if you"
-                            + " were a critic: San Francisco " + i + "\",\"max_tokens\":20,\"temperature\":0,\"stream\":" + stream + "}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> res = client.send(
+                    HttpRequest.newBuilder(service.resolve("/v1/completions"))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"Write as if you"
+                                            + " were a critic: San Francisco " + i
+                                            + "\",\"max_tokens\":20,\"temperature\":0,\"stream\":" + stream + "}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, res.statusCode(), res.body());
-            assertTrue(stream ? res.body().stripTrailing().endsWith("data: [DONE]") : res.body().contains("\"choices\""),
+            assertTrue(
+                    stream
+                            ? res.body().stripTrailing().endsWith("data: [DONE]")
+                            : res.body().contains("\"choices\""),
                     res.body());
             res.headers().firstValue("x-inference-pod").ifPresent(served::add);
         }
         Set<String> pods = podNames("default", "workload.serving.volcano.sh/model-name=demo").stream()
-                .map(n -> n + "-0").collect(Collectors.toCollection(TreeSet::new));
+                .map(n -> n + "-0")
+                .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(pods, served, "answers came from every model pod");
         report("walkthrough: Gateway Programmed at " + address + " (router Service ClusterIP); completions, streaming"
                 + " and not, through " + service + " from all model pods " + served);
@@ -177,14 +201,19 @@ class InstallAndRolloutIT {
     void scalingRoutersUnderLoadFailsNoRequest() throws Exception {
         // The test node has 2 CPUs: five routers at the install's 500m request would not all be
         // scheduled. Lower the request (a rollout of its own, finished before the load starts).
-        cluster.kubectl("-n", NS, "set", "resources", "deployment/kthena-router", "-c", "router", "--requests=cpu=100m");
+        cluster.kubectl(
+                "-n", NS, "set", "resources", "deployment/kthena-router", "-c", "router", "--requests=cpu=100m");
         cluster.kubectl(ROLLOUT, "-n", NS, "rollout", "status", "deployment/kthena-router", "--timeout=360s");
-        await().atMost(ROLLOUT).pollInterval(Duration.ofSeconds(2))
-                .until(() -> podNames(NS, "app.kubernetes.io/name=kthena-router").size() == 2);
+        await().atMost(ROLLOUT)
+                .pollInterval(Duration.ofSeconds(2))
+                .until(() ->
+                        podNames(NS, "app.kubernetes.io/name=kthena-router").size() == 2);
         Traffic load = load(6, 24, false);
         await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() > 50);
         cluster.kubectl("-n", NS, "scale", "deployment", "kthena-router", "--replicas=5");
-        await().atMost(ROLLOUT).pollInterval(Duration.ofSeconds(2)).until(() -> readyReplicas(NS, "kthena-router") == 5);
+        await().atMost(ROLLOUT)
+                .pollInterval(Duration.ofSeconds(2))
+                .until(() -> readyReplicas(NS, "kthena-router") == 5);
         long at5 = load.completed();
         await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() > at5 + 400);
         // every router, the three new ones included, is serving (a Ready router holds a snapshot;
@@ -196,8 +225,10 @@ class InstallAndRolloutIT {
         report("  requests served per router at 5 replicas: " + perRouter);
         assertTrue(perRouter.values().stream().allMatch(n -> n > 0), "a router took no traffic: " + perRouter);
         cluster.kubectl("-n", NS, "scale", "deployment", "kthena-router", "--replicas=2");
-        await().atMost(ROLLOUT).pollInterval(Duration.ofSeconds(2))
-                .until(() -> podNames(NS, "app.kubernetes.io/name=kthena-router").size() == 2);
+        await().atMost(ROLLOUT)
+                .pollInterval(Duration.ofSeconds(2))
+                .until(() ->
+                        podNames(NS, "app.kubernetes.io/name=kthena-router").size() == 2);
         long at2 = load.completed();
         await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() > at2 + 100);
         Traffic.Result r = load.stop();
@@ -214,12 +245,18 @@ class InstallAndRolloutIT {
 
     /** Inference requests a router has served, from its metrics (internal port, pod IP). */
     private static long servedRequests(String podIp) throws Exception {
-        HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://" + podIp + ":15000/observe/metrics")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> res = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://" + podIp + ":15000/observe/metrics"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, res.statusCode(), res.body());
-        return res.body().lines().filter(l -> l.startsWith("inference_objective_request_total"))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return res.body()
+                .lines()
+                .filter(l -> l.startsWith("inference_objective_request_total"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test
@@ -231,8 +268,10 @@ class InstallAndRolloutIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() > 50);
         cluster.kubectl("-n", NS, "rollout", "restart", "deployment/kthena-router");
         cluster.kubectl(ROLLOUT, "-n", NS, "rollout", "status", "deployment/kthena-router", "--timeout=360s");
-        await().atMost(ROLLOUT).pollInterval(Duration.ofSeconds(2))
-                .until(() -> podNames(NS, "app.kubernetes.io/name=kthena-router").size() == 2);
+        await().atMost(ROLLOUT)
+                .pollInterval(Duration.ofSeconds(2))
+                .until(() ->
+                        podNames(NS, "app.kubernetes.io/name=kthena-router").size() == 2);
         Traffic.Result streams = longStreams.stop();
         Traffic.Result r = load.stop();
         report("rollout restart kthena-router under load: long streams " + streams + "; short requests " + r);
@@ -249,10 +288,15 @@ class InstallAndRolloutIT {
         String leader = leaderPod();
         assertTrue(podNames(NS, "app.kubernetes.io/name=infergate-controller").contains(leader), leader);
         cluster.kubectl("-n", NS, "delete", "pod", leader, "--wait=false");
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            String now = leaderPod();
-            return !now.isEmpty() && !now.equals(leader) && podNames(NS, "app.kubernetes.io/name=infergate-controller").contains(now);
-        });
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    String now = leaderPod();
+                    return !now.isEmpty()
+                            && !now.equals(leader)
+                            && podNames(NS, "app.kubernetes.io/name=infergate-controller")
+                                    .contains(now);
+                });
         String newLeader = leaderPod();
         cluster.kubectl(ROLLOUT, "-n", NS, "rollout", "status", "deployment/infergate-controller", "--timeout=360s");
         long at = load.completed();
@@ -270,11 +314,14 @@ class InstallAndRolloutIT {
     void losingAModelPodFailsOnlyRequestsOnIt() throws Exception {
         Traffic load = load(6, 24, false);
         await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() > 100);
-        String victim = podNames("default", "workload.serving.volcano.sh/model-name=demo").get(0);
+        String victim = podNames("default", "workload.serving.volcano.sh/model-name=demo")
+                .get(0);
         cluster.kubectl("-n", "default", "delete", "pod", victim, "--wait=false");
-        await().atMost(ROLLOUT).pollInterval(Duration.ofSeconds(2)).until(() ->
-                readyReplicas("default", "demo-backend1") == 3
-                        && !podNames("default", "workload.serving.volcano.sh/model-name=demo").contains(victim));
+        await().atMost(ROLLOUT)
+                .pollInterval(Duration.ofSeconds(2))
+                .until(() -> readyReplicas("default", "demo-backend1") == 3
+                        && !podNames("default", "workload.serving.volcano.sh/model-name=demo")
+                                .contains(victim));
         await().atMost(Duration.ofMinutes(3)).until(() -> load.completed() > 2000);
         Traffic.Result r = load.stop();
         report("delete model pod " + victim + " under load: " + r);
@@ -289,11 +336,15 @@ class InstallAndRolloutIT {
         cluster.kubectl("delete", "gateway", "inference-gateway", "--ignore-not-found");
         cluster.kubectl("delete", "inferencepool", "kthena-demo", "--ignore-not-found");
         cluster.kubectl("delete", "-k", p("kustomize/overlays/dev/demo"), "--ignore-not-found");
-        cluster.kubectl(ROLLOUT, "delete", "-k", p("kustomize/overlays/default"), "--ignore-not-found", "--timeout=300s");
+        cluster.kubectl(
+                ROLLOUT, "delete", "-k", p("kustomize/overlays/default"), "--ignore-not-found", "--timeout=300s");
         // the namespace controller waits out the router pods' grace period estimate (up to 330 s)
-        await().atMost(Duration.ofMinutes(7)).pollInterval(Duration.ofSeconds(3))
+        await().atMost(Duration.ofMinutes(7))
+                .pollInterval(Duration.ofSeconds(3))
                 .until(() -> cluster.tryKubectl("get", "namespace", NS).exit() != 0);
-        await().atMost(Duration.ofMinutes(1)).until(() -> podNames("default", "workload.serving.volcano.sh/model-name=demo").isEmpty());
+        await().atMost(Duration.ofMinutes(1))
+                .until(() -> podNames("default", "workload.serving.volcano.sh/model-name=demo")
+                        .isEmpty());
         assertTrue(cluster.tryKubectl("get", "gatewayclass", "kthena-router").exit() != 0, "GatewayClass deleted");
         report("uninstall: namespace " + NS + ", GatewayClass and the model pods are gone");
     }

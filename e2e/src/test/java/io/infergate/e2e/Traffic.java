@@ -34,7 +34,9 @@ final class Traffic implements AutoCloseable {
         @Override
         public String toString() {
             return "requests=" + total() + " ok=" + ok + " failed=" + failed + " pods=" + pods
-                    + (failures.isEmpty() ? "" : " first failures=" + failures.subList(0, Math.min(5, failures.size())));
+                    + (failures.isEmpty()
+                            ? ""
+                            : " first failures=" + failures.subList(0, Math.min(5, failures.size())));
         }
     }
 
@@ -65,7 +67,10 @@ final class Traffic implements AutoCloseable {
     }
 
     private static HttpClient newClient() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     private void loop(int id) {
@@ -85,15 +90,18 @@ final class Traffic implements AutoCloseable {
             HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/completions"))
                     .timeout(Duration.ofSeconds(120))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build();
             try {
                 HttpResponse<String> res = client.send(req, HttpResponse.BodyHandlers.ofString());
                 String b = res.body();
                 boolean complete = stream ? b.stripTrailing().endsWith("data: [DONE]") : b.contains("\"choices\"");
                 if (res.statusCode() == 200 && complete) {
                     ok.increment();
-                    res.headers().firstValue("x-inference-pod")
-                            .ifPresent(p -> pods.computeIfAbsent(p, k -> new AtomicLong()).incrementAndGet());
+                    res.headers()
+                            .firstValue("x-inference-pod")
+                            .ifPresent(p -> pods.computeIfAbsent(p, k -> new AtomicLong())
+                                    .incrementAndGet());
                 } else {
                     fail((stream ? "stream " : "") + "status " + res.statusCode() + " complete=" + complete + " "
                             + b.substring(Math.max(0, b.length() - 200)));

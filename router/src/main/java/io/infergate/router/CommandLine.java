@@ -30,24 +30,27 @@ final class CommandLine {
     /** What the arguments ask for. */
     sealed interface Parsed {
         /** Run the router with these options. */
-        record Run(String bind, String internalBind, int internalPort, Path tokenFile, Optional<Path> configFile,
-                   Optional<Path> schedulerConfig) implements Parsed {
+        record Run(
+                String bind,
+                String internalBind,
+                int internalPort,
+                Path tokenFile,
+                Optional<Path> configFile,
+                Optional<Path> schedulerConfig)
+                implements Parsed {
             Run(String bind, String internalBind, int internalPort, Path tokenFile, Optional<Path> configFile) {
                 this(bind, internalBind, internalPort, tokenFile, configFile, Optional.empty());
             }
         }
 
         /** Print the usage text. */
-        record Help() implements Parsed {
-        }
+        record Help() implements Parsed {}
 
         /** The arguments are wrong; {@code message} says how. */
-        record Error(String message) implements Parsed {
-        }
+        record Error(String message) implements Parsed {}
     }
 
-    private CommandLine() {
-    }
+    private CommandLine() {}
 
     static Parsed parse(List<String> args) {
         String bind = "127.0.0.1";
@@ -75,7 +78,14 @@ final class CommandLine {
             } else {
                 value = null;
             }
-            if (!List.of("--bind", "--internal-bind", "--internal-port", "--token-file", "--config", "--scheduler-config").contains(name)) {
+            if (!List.of(
+                            "--bind",
+                            "--internal-bind",
+                            "--internal-port",
+                            "--token-file",
+                            "--config",
+                            "--scheduler-config")
+                    .contains(name)) {
                 return new Parsed.Error("unknown flag '" + name + "'");
             }
             if (value == null || value.isBlank()) {
@@ -103,7 +113,12 @@ final class CommandLine {
         if (tokenFile == null) {
             return new Parsed.Error("--token-file is required (the bearer token of the snapshot API)");
         }
-        return new Parsed.Run(bind, internalBind == null ? bind : internalBind, internalPort, tokenFile,
-                Optional.ofNullable(configFile), Optional.ofNullable(schedulerConfig));
+        return new Parsed.Run(
+                bind,
+                internalBind == null ? bind : internalBind,
+                internalPort,
+                tokenFile,
+                Optional.ofNullable(configFile),
+                Optional.ofNullable(schedulerConfig));
     }
 }

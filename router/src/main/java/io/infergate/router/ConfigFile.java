@@ -38,19 +38,20 @@ import java.util.List;
 final class ConfigFile {
 
     /** The settings the file provides. */
-    record Settings(ListenerLimits listeners, ProxySettings proxy, long maxSnapshotBytes, PoolSettings pools) {
-    }
+    record Settings(ListenerLimits listeners, ProxySettings proxy, long maxSnapshotBytes, PoolSettings pools) {}
 
     /** The sections of {@code router:}; each settings record reads (and so names) its own keys. */
-    private static final List<String> SECTIONS = List.of("listeners", "upstream", "snapshot", "endpoints", "admission",
-            "endpoint-picker");
+    private static final List<String> SECTIONS =
+            List.of("listeners", "upstream", "snapshot", "endpoints", "admission", "endpoint-picker");
 
-    private ConfigFile() {
-    }
+    private ConfigFile() {}
 
     /** The defaults, as if the file were empty. */
     static Settings defaults() {
-        return new Settings(ListenerLimits.defaults(), ProxySettings.defaults(), RouterConfig.DEFAULT_MAX_SNAPSHOT_BYTES,
+        return new Settings(
+                ListenerLimits.defaults(),
+                ProxySettings.defaults(),
+                RouterConfig.DEFAULT_MAX_SNAPSHOT_BYTES,
                 PoolSettings.defaults());
     }
 
@@ -63,7 +64,8 @@ final class ConfigFile {
         Config root = load("--config", file);
         for (Config top : root.asNodeList().orElse(List.of())) {
             if (!top.name().equals("router")) {
-                throw new IllegalArgumentException("--config " + file + ": unknown top-level key '" + top.name() + "' (expected 'router')");
+                throw new IllegalArgumentException(
+                        "--config " + file + ": unknown top-level key '" + top.name() + "' (expected 'router')");
             }
         }
         Config router = root.get("router");
@@ -90,8 +92,11 @@ final class ConfigFile {
             for (Section section : List.of(ls, us, ss, es, as, ps)) {
                 section.rejectUnknown();
             }
-            return new Settings(listeners, proxy, snapshot, new PoolSettings(scrape, admission, saturation,
-                    SchedulerConfig.defaults(), pickers));
+            return new Settings(
+                    listeners,
+                    proxy,
+                    snapshot,
+                    new PoolSettings(scrape, admission, saturation, SchedulerConfig.defaults(), pickers));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--config " + file + ": " + e.getMessage(), e);
         }

@@ -15,8 +15,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         RouterConfig config;
@@ -50,14 +49,17 @@ public final class Main {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            // stderr, not JUL: the JDK resets JUL handlers in its own shutdown hook, concurrently
-            System.err.println("router: shutting down, draining in-flight requests (up to "
-                    + config.listeners().drainTimeout() + ")");
-            app.close();
-            System.err.println("router: stopped");
-            stopped.countDown();
-        }, "router-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            // stderr, not JUL: the JDK resets JUL handlers in its own shutdown hook, concurrently
+                            System.err.println("router: shutting down, draining in-flight requests (up to "
+                                    + config.listeners().drainTimeout() + ")");
+                            app.close();
+                            System.err.println("router: stopped");
+                            stopped.countDown();
+                        },
+                        "router-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -76,10 +78,18 @@ public final class Main {
         ConfigFile.Settings settings = run.configFile().map(ConfigFile::read).orElseGet(ConfigFile::defaults);
         PoolSettings pools = settings.pools();
         if (run.schedulerConfig().isPresent()) {
-            pools = pools.withScheduler(ConfigFile.readScheduler(run.schedulerConfig().get()));
+            pools = pools.withScheduler(
+                    ConfigFile.readScheduler(run.schedulerConfig().get()));
         }
-        return new RouterConfig(run.bind(), run.internalBind(), run.internalPort(), token, settings.listeners(),
-                settings.proxy(), settings.maxSnapshotBytes(), pools);
+        return new RouterConfig(
+                run.bind(),
+                run.internalBind(),
+                run.internalPort(),
+                token,
+                settings.listeners(),
+                settings.proxy(),
+                settings.maxSnapshotBytes(),
+                pools);
     }
 
     private static void exit(String message) {

@@ -3,11 +3,11 @@ package io.infergate.router;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.http1.Http1Config;
 import io.infergate.common.http.ClientTimeouts;
 import io.infergate.common.http.ConnectionGuard;
 import io.infergate.common.http.ConnectionWatchdog;
@@ -16,6 +16,7 @@ import io.infergate.common.snapshot.Backend;
 import io.infergate.router.listen.PublicSockets;
 import io.infergate.router.match.SocketKey;
 import io.infergate.router.observe.AccessLog;
+import io.infergate.router.observe.PluginTimings;
 import io.infergate.router.observe.PoolGauges;
 import io.infergate.router.observe.Readiness;
 import io.infergate.router.observe.RouterMetrics;
@@ -25,7 +26,6 @@ import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.endpoint.EndpointRegistry;
 import io.infergate.router.schedule.framework.PluginHandle;
-import io.infergate.router.observe.PluginTimings;
 import io.infergate.router.schedule.framework.Profiles;
 import io.infergate.router.schedule.framework.RouterCount;
 import io.infergate.router.schedule.plugins.BuiltInPlugins;
@@ -39,7 +39,6 @@ import io.infergate.router.snapshot.SnapshotStore;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -76,22 +75,29 @@ public final class RouterApp implements AutoCloseable {
         metrics.scrapes(scraper, MetricsScraper::succeeded, MetricsScraper::failed);
         pluginTimings = new PluginTimings(Metrics.globalRegistry());
         // Validated by Main already; built again here because plugin instances hold per-router state.
-        Profiles profiles = Profiles.build(pools.scheduler(), BuiltInPlugins.registry(new PluginHandle(random, routerCount)));
+        Profiles profiles =
+                Profiles.build(pools.scheduler(), BuiltInPlugins.registry(new PluginHandle(random, routerCount)));
         Duration staleAfter = pools.scrape().staleAfter();
         admission = new Admission(pools.admission(), pools.saturation(), scraper, staleAfter);
-        handlers = new GatewayHandler.Factory(serving, config.proxy(), metrics, new AccessLog(), random,
-                Optional.of(admission), pools.pickers());
+        handlers = new GatewayHandler.Factory(
+                serving, config.proxy(), metrics, new AccessLog(), random, Optional.of(admission), pools.pickers());
         sockets = new PublicSockets(config.listeners(), handlers::handler);
-        PoolProfiles poolProfiles = new PoolProfiles(profiles.primary(), scraper, staleAfter, pluginTimings,
-                scraper::follow, profiles.byPool());
-        poolGauges = new PoolGauges(Metrics.globalRegistry(), () -> serving.current().map(s -> s.snapshot().backends())
-                .orElse(List.of()).stream().filter(b -> b instanceof Backend.InferencePool)
-                .map(b -> (Backend.InferencePool) b).toList(), scraper, staleAfter);
-        SnapshotStore store = new SnapshotStore(serving, sockets, new EndpointRegistry(), poolProfiles, metrics,
-                config.bindAddress(), routerCount);
+        PoolProfiles poolProfiles = new PoolProfiles(
+                profiles.primary(), scraper, staleAfter, pluginTimings, scraper::follow, profiles.byPool());
+        poolGauges = new PoolGauges(
+                Metrics.globalRegistry(),
+                () -> serving.current().map(s -> s.snapshot().backends()).orElse(List.of()).stream()
+                        .filter(b -> b instanceof Backend.InferencePool)
+                        .map(b -> (Backend.InferencePool) b)
+                        .toList(),
+                scraper,
+                staleAfter);
+        SnapshotStore store = new SnapshotStore(
+                serving, sockets, new EndpointRegistry(), poolProfiles, metrics, config.bindAddress(), routerCount);
         Readiness readiness = new Readiness(() -> new Readiness.State(
                 closed.get() ? Optional.empty() : serving.current().map(CompiledSnapshot::id),
-                sockets.openSockets(), sockets.failedSockets()));
+                sockets.openSockets(),
+                sockets.failedSockets()));
         SnapshotService api = new SnapshotService(store, serving, credentials, config.maxSnapshotBytes());
         // the internal socket gets the same client hardening as the public ones, with the defaults
         Http1Config.Builder internalHttp1 = Http1Config.builder();
@@ -105,8 +111,11 @@ public final class RouterApp implements AutoCloseable {
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .directHandlers(JsonDirectHandler.all())
                 .addFeature(ObserveFeature.builder()
-                        .addObserver(HealthObserver.builder().useSystemServices(false).details(true)
-                                .addCheck(readiness).build())
+                        .addObserver(HealthObserver.builder()
+                                .useSystemServices(false)
+                                .details(true)
+                                .addCheck(readiness)
+                                .build())
                         .addObserver(MetricsObserver.create())
                         .build())
                 .routing(r -> r.addFilter(new ConnectionGuard()).register(api));
@@ -150,7 +159,8 @@ public final class RouterApp implements AutoCloseable {
                     + config.internalPort() + " could not be opened (see the log above)");
         }
         LOG.info(() -> "router internal socket on " + config.internalBindAddress() + ":" + app.internalPort()
-                + " (snapshot API " + SnapshotService.PATH + ", /observe/health/ready, /observe/health/live, /observe/metrics)");
+                + " (snapshot API " + SnapshotService.PATH
+                + ", /observe/health/ready, /observe/health/live, /observe/metrics)");
         return app;
     }
 
@@ -174,7 +184,10 @@ public final class RouterApp implements AutoCloseable {
      * (tests, debugging); false when the served snapshot has no such backend.
      */
     public boolean poolSaturated(String backendId) {
-        return serving.current().flatMap(s -> s.backend(backendId)).map(b -> admission.saturated(b.endpoints())).orElse(false);
+        return serving.current()
+                .flatMap(s -> s.backend(backendId))
+                .map(b -> admission.saturated(b.endpoints()))
+                .orElse(false);
     }
 
     /** How many routers the served snapshot says share the pools (tests, debugging). */

@@ -20,9 +20,15 @@ import java.util.Objects;
  * @param maxSnapshotBytes    the largest snapshot body accepted (413 beyond)
  * @param pools               InferencePool scheduling: scraping, admission, saturation, profiles
  */
-public record RouterConfig(String bindAddress, String internalBindAddress, int internalPort, String token,
-                           ListenerLimits listeners, ProxySettings proxy, long maxSnapshotBytes,
-                           PoolSettings pools) {
+public record RouterConfig(
+        String bindAddress,
+        String internalBindAddress,
+        int internalPort,
+        String token,
+        ListenerLimits listeners,
+        ProxySettings proxy,
+        long maxSnapshotBytes,
+        PoolSettings pools) {
 
     /** Default internal port. */
     public static final int DEFAULT_INTERNAL_PORT = 15000;
@@ -47,16 +53,29 @@ public record RouterConfig(String bindAddress, String internalBindAddress, int i
     }
 
     /** With the default scheduling. */
-    public RouterConfig(String bindAddress, String internalBindAddress, int internalPort, String token,
-                        ListenerLimits listeners, ProxySettings proxy, long maxSnapshotBytes) {
-        this(bindAddress, internalBindAddress, internalPort, token, listeners, proxy, maxSnapshotBytes,
+    public RouterConfig(
+            String bindAddress,
+            String internalBindAddress,
+            int internalPort,
+            String token,
+            ListenerLimits listeners,
+            ProxySettings proxy,
+            long maxSnapshotBytes) {
+        this(
+                bindAddress,
+                internalBindAddress,
+                internalPort,
+                token,
+                listeners,
+                proxy,
+                maxSnapshotBytes,
                 PoolSettings.defaults());
     }
 
     /** A copy with other InferencePool settings. */
     public RouterConfig withPools(PoolSettings settings) {
-        return new RouterConfig(bindAddress, internalBindAddress, internalPort, token, listeners, proxy,
-                maxSnapshotBytes, settings);
+        return new RouterConfig(
+                bindAddress, internalBindAddress, internalPort, token, listeners, proxy, maxSnapshotBytes, settings);
     }
 
     /** Reads {@code router.snapshot.max-size}: bytes of a snapshot PUT body, at least 1024. */
@@ -70,13 +89,20 @@ public record RouterConfig(String bindAddress, String internalBindAddress, int i
 
     /** Defaults everywhere except what a test or Main must choose. */
     public static RouterConfig defaults(String bindAddress, int internalPort, String token) {
-        return new RouterConfig(bindAddress, bindAddress, internalPort, token, ListenerLimits.defaults(),
-                ProxySettings.defaults(), DEFAULT_MAX_SNAPSHOT_BYTES);
+        return new RouterConfig(
+                bindAddress,
+                bindAddress,
+                internalPort,
+                token,
+                ListenerLimits.defaults(),
+                ProxySettings.defaults(),
+                DEFAULT_MAX_SNAPSHOT_BYTES);
     }
 
     @Override
     public String toString() {
         return "RouterConfig[bind=" + bindAddress + ", internal=" + internalBindAddress + ":" + internalPort
-                + ", token=redacted, " + listeners + ", " + proxy + ", maxSnapshotBytes=" + maxSnapshotBytes + ", " + pools.scrape() + ", " + pools.admission() + "]";
+                + ", token=redacted, " + listeners + ", " + proxy + ", maxSnapshotBytes=" + maxSnapshotBytes + ", "
+                + pools.scrape() + ", " + pools.admission() + "]";
     }
 }

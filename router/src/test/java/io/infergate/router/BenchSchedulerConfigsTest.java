@@ -34,8 +34,10 @@ class BenchSchedulerConfigsTest {
     void baselinesRunWithoutTheAdmissionQueue(String strategy) {
         ConfigFile.Settings settings = ConfigFile.read(DIR.resolve(strategy + ".router.yaml"));
         assertFalse(settings.pools().admission().queue());
-        assertEquals(ConfigFile.defaults().pools().admission().queueTimeout(),
-                settings.pools().admission().queueTimeout(), "only the queue switch differs");
+        assertEquals(
+                ConfigFile.defaults().pools().admission().queueTimeout(),
+                settings.pools().admission().queueTimeout(),
+                "only the queue switch differs");
     }
 
     @Test

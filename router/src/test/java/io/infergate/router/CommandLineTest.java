@@ -25,29 +25,49 @@ class CommandLineTest {
 
     static Stream<Arguments> errors() {
         return Stream.of(
-                arguments("the token file is required", List.of("--bind", "0.0.0.0"),
+                arguments(
+                        "the token file is required",
+                        List.of("--bind", "0.0.0.0"),
                         "--token-file is required (the bearer token of the snapshot API)"),
-                arguments("unknown flags are named", List.of("--token-file", "t", "--bnd", "x"), "unknown flag '--bnd'"),
+                arguments(
+                        "unknown flags are named", List.of("--token-file", "t", "--bnd", "x"), "unknown flag '--bnd'"),
                 arguments("a flag without its value", List.of("--token-file"), "flag --token-file needs a value"),
-                arguments("a value-less flag followed by a flag", List.of("--bind", "--token-file", "t"), "flag --bind needs a value"),
-                arguments("ports are numbers", List.of("--token-file", "t", "--internal-port", "x"), "--internal-port must be a number, got 'x'"),
-                arguments("ports are in range", List.of("--token-file", "t", "--internal-port=70000"), "--internal-port must be in 1..65535, got 70000"),
+                arguments(
+                        "a value-less flag followed by a flag",
+                        List.of("--bind", "--token-file", "t"),
+                        "flag --bind needs a value"),
+                arguments(
+                        "ports are numbers",
+                        List.of("--token-file", "t", "--internal-port", "x"),
+                        "--internal-port must be a number, got 'x'"),
+                arguments(
+                        "ports are in range",
+                        List.of("--token-file", "t", "--internal-port=70000"),
+                        "--internal-port must be in 1..65535, got 70000"),
                 arguments("stray arguments", List.of("serve"), "unexpected argument 'serve'"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("errors")
     void badFlagsAreExplained(String reason, List<String> args, String message) {
-        assertEquals(message, assertInstanceOf(CommandLine.Parsed.Error.class, CommandLine.parse(args)).message());
+        assertEquals(
+                message,
+                assertInstanceOf(CommandLine.Parsed.Error.class, CommandLine.parse(args))
+                        .message());
     }
 
     @Test
     void defaultsAndBothFlagForms() {
-        var run = assertInstanceOf(CommandLine.Parsed.Run.class,
+        var run = assertInstanceOf(
+                CommandLine.Parsed.Run.class,
                 CommandLine.parse(List.of("--token-file=/t", "--bind", "0.0.0.0", "--config", "c.yaml")));
-        assertEquals(new CommandLine.Parsed.Run("0.0.0.0", "0.0.0.0", 15000, Path.of("/t"), Optional.of(Path.of("c.yaml"))), run);
-        var internal = assertInstanceOf(CommandLine.Parsed.Run.class,
-                CommandLine.parse(List.of("--token-file", "/t", "--internal-bind", "10.0.0.1", "--internal-port", "9000")));
+        assertEquals(
+                new CommandLine.Parsed.Run("0.0.0.0", "0.0.0.0", 15000, Path.of("/t"), Optional.of(Path.of("c.yaml"))),
+                run);
+        var internal = assertInstanceOf(
+                CommandLine.Parsed.Run.class,
+                CommandLine.parse(
+                        List.of("--token-file", "/t", "--internal-bind", "10.0.0.1", "--internal-port", "9000")));
         assertEquals("127.0.0.1", internal.bind());
         assertEquals("10.0.0.1", internal.internalBind());
         assertEquals(9000, internal.internalPort());
@@ -81,16 +101,19 @@ class CommandLineTest {
         assertEquals(1_048_576, s.proxy().maxBodyBytes(), "inference bodies share the listener bound");
         assertEquals(2048, s.maxSnapshotBytes());
         assertEquals(0, s.proxy().retries());
-        assertEquals(new io.infergate.router.outlier.OutlierSettings(3, Duration.ofSeconds(10), Duration.ofSeconds(60)),
+        assertEquals(
+                new io.infergate.router.outlier.OutlierSettings(3, Duration.ofSeconds(10), Duration.ofSeconds(60)),
                 s.proxy().outliers());
         assertEquals(false, s.proxy().watchClients());
 
         Path typo = Files.writeString(dir.resolve("typo.yaml"), "router:\n  upstream:\n    read-timout: PT1S\n");
-        String message = assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(typo)).getMessage();
+        String message = assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(typo))
+                .getMessage();
         assertTrue(message.contains("unknown key 'router.upstream.read-timout'"), message);
 
         Path badDuration = Files.writeString(dir.resolve("bad.yaml"), "router:\n  upstream:\n    read-timeout: 5s\n");
-        message = assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(badDuration)).getMessage();
+        message = assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(badDuration))
+                .getMessage();
         assertTrue(message.contains("'router.upstream.read-timeout' must be an ISO-8601 duration"), message);
     }
 
@@ -110,22 +133,28 @@ class CommandLineTest {
 
         for (String bad : List.of("maybe", "0", "'off'", "'yes'", "1")) {
             Path file = Files.writeString(dir.resolve("bad.yaml"), "router:\n  admission:\n    queue: " + bad + "\n");
-            String message = assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(file)).getMessage();
-            assertEquals("--config " + file + ": 'router.admission.queue' must be true or false, got '"
-                    + bad.replace("'", "") + "'", message);
+            String message = assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(file))
+                    .getMessage();
+            assertEquals(
+                    "--config " + file + ": 'router.admission.queue' must be true or false, got '"
+                            + bad.replace("'", "") + "'",
+                    message);
         }
 
         // Queue settings cannot act without the queue: saying both is a mistake worth stopping for.
-        Path both = Files.writeString(dir.resolve("both.yaml"),
-                "router:\n  admission:\n    queue: false\n    queue-timeout: PT3S\n");
-        assertEquals("--config " + both + ": 'router.admission.queue-timeout' has no effect with"
-                + " 'router.admission.queue: false'; remove one of them",
-                assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(both)).getMessage());
+        Path both = Files.writeString(
+                dir.resolve("both.yaml"), "router:\n  admission:\n    queue: false\n    queue-timeout: PT3S\n");
+        assertEquals(
+                "--config " + both + ": 'router.admission.queue-timeout' has no effect with"
+                        + " 'router.admission.queue: false'; remove one of them",
+                assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(both))
+                        .getMessage());
     }
 
     @Test
     void schedulingSettingsAndTheSchedulerConfigFile(@TempDir Path dir) throws IOException {
-        var run = assertInstanceOf(CommandLine.Parsed.Run.class,
+        var run = assertInstanceOf(
+                CommandLine.Parsed.Run.class,
                 CommandLine.parse(List.of("--token-file=/t", "--scheduler-config", "s.yaml")));
         assertEquals(Optional.of(Path.of("s.yaml")), run.schedulerConfig());
 
@@ -154,7 +183,9 @@ class CommandLineTest {
                   plugins:
                   - pluginRef: queue-scorer
                 """);
-        assertEquals("--scheduler-config " + bad + ": profiles[0] 'default': no picker; a profile has exactly one",
-                assertThrows(IllegalArgumentException.class, () -> ConfigFile.readScheduler(bad)).getMessage());
+        assertEquals(
+                "--scheduler-config " + bad + ": profiles[0] 'default': no picker; a profile has exactly one",
+                assertThrows(IllegalArgumentException.class, () -> ConfigFile.readScheduler(bad))
+                        .getMessage());
     }
 }

@@ -27,17 +27,23 @@ class JsonProviderLookupTest {
         Path main = Path.of("src/main/java");
         List<String> offenders;
         try (Stream<Path> files = Files.walk(main)) {
-            offenders = files.filter(f -> f.toString().endsWith(".java")).flatMap(f -> {
-                try {
-                    List<String> lines = Files.readAllLines(f);
-                    return java.util.stream.IntStream.range(0, lines.size())
-                            .filter(i -> !lines.get(i).trim().startsWith("*") && !lines.get(i).trim().startsWith("//"))
-                            .filter(i -> PER_CALL_LOOKUP.matcher(lines.get(i)).find())
-                            .mapToObj(i -> main.relativize(f) + ":" + (i + 1) + ": " + lines.get(i).trim());
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).toList();
+            offenders = files.filter(f -> f.toString().endsWith(".java"))
+                    .flatMap(f -> {
+                        try {
+                            List<String> lines = Files.readAllLines(f);
+                            return java.util.stream.IntStream.range(0, lines.size())
+                                    .filter(i -> !lines.get(i).trim().startsWith("*")
+                                            && !lines.get(i).trim().startsWith("//"))
+                                    .filter(i -> PER_CALL_LOOKUP
+                                            .matcher(lines.get(i))
+                                            .find())
+                                    .mapToObj(i -> main.relativize(f) + ":" + (i + 1) + ": "
+                                            + lines.get(i).trim());
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .toList();
         }
         assertEquals(List.of(), offenders, "use a JSON-P factory or provider created once");
     }

@@ -12,7 +12,8 @@ class RouterAppTest {
     void anInternalPortInUseFailsStartupClearly() {
         try (RouterFixture first = RouterFixture.start()) {
             RouterConfig clash = RouterConfig.defaults("127.0.0.1", first.internalPort(), "t");
-            String message = assertThrows(IllegalStateException.class, () -> RouterApp.start(clash)).getMessage();
+            String message = assertThrows(IllegalStateException.class, () -> RouterApp.start(clash))
+                    .getMessage();
             assertTrue(message.contains("127.0.0.1:" + first.internalPort() + " could not be opened"), message);
         }
     }

@@ -76,19 +76,39 @@ final class CommandLine {
             Exit status 1 if a pod cannot listen, 2 for bad arguments, 0 after --help.
             """;
 
-    private static final Set<String> FLAGS = Set.of("--pods", "--host", "--hosts", "--port", "--pod-name-prefix",
-            "--namespace", "--model", "--lora", "--max-loras", "--max-tokens", "--seed", "--ttft-ms", "--itl-ms",
-            "--max-running", "--max-waiting", "--kv-cache-blocks", "--block-size", "--prefix-cache",
-            "--prefill-us-per-token", "--itl-us-per-seq", "--lora-load-ms", "--profile");
+    private static final Set<String> FLAGS = Set.of(
+            "--pods",
+            "--host",
+            "--hosts",
+            "--port",
+            "--pod-name-prefix",
+            "--namespace",
+            "--model",
+            "--lora",
+            "--max-loras",
+            "--max-tokens",
+            "--seed",
+            "--ttft-ms",
+            "--itl-ms",
+            "--max-running",
+            "--max-waiting",
+            "--kv-cache-blocks",
+            "--block-size",
+            "--prefix-cache",
+            "--prefill-us-per-token",
+            "--itl-us-per-seq",
+            "--lora-load-ms",
+            "--profile");
     private static final Set<String> REPEATABLE = Set.of("--model", "--lora");
     /** Flags without a value, each standing for a flag with one. */
-    private static final Map<String, String[]> SWITCHES = Map.of("--no-prefix-cache", new String[] {"--prefix-cache", "false"});
+    private static final Map<String, String[]> SWITCHES =
+            Map.of("--no-prefix-cache", new String[] {"--prefix-cache", "false"});
+
     private static final java.util.regex.Pattern TRAILING_COMMENT = java.util.regex.Pattern.compile("\\s+#.*$");
     /** Built-in profiles, as resources next to this class. */
     static final List<String> BUILT_IN_PROFILES = List.of("llama-3.1-8b-h100");
 
-    private CommandLine() {
-    }
+    private CommandLine() {}
 
     /** Thrown for arguments that cannot be honoured; the message is shown to the user. */
     static final class UsageException extends Exception {
@@ -137,7 +157,10 @@ final class CommandLine {
         List<SimulatorConfig> pods = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
             try {
-                pods.add(base.host(hosts.get(i)).port(portPerPod ? port + i : port).podName(prefix + "-" + i).build());
+                pods.add(base.host(hosts.get(i))
+                        .port(portPerPod ? port + i : port)
+                        .podName(prefix + "-" + i)
+                        .build());
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
@@ -154,7 +177,8 @@ final class CommandLine {
             }
             List<String> hosts = list(values, "--hosts", List.of());
             if (podsGiven && pods != hosts.size()) {
-                throw new UsageException("--pods " + pods + " does not match the " + hosts.size() + " addresses of --hosts");
+                throw new UsageException(
+                        "--pods " + pods + " does not match the " + hosts.size() + " addresses of --hosts");
             }
             if (hosts.stream().distinct().count() != hosts.size()) {
                 throw new UsageException("--hosts lists an address twice; pods on one address need --host and --pods");
@@ -241,15 +265,17 @@ final class CommandLine {
             if (!FLAGS.contains(flag) || flag.equals("--profile")) {
                 throw new UsageException("--profile " + profile + ": unknown key '" + key + "'");
             }
-            values.computeIfAbsent(flag, f -> List.of(unquote(properties.getProperty(key).trim())));
+            values.computeIfAbsent(
+                    flag, f -> List.of(unquote(properties.getProperty(key).trim())));
         }
     }
 
     /** Drops a trailing {@code # comment} (YAML style) and the quotes of a quoted YAML scalar. */
     private static String unquote(String value) {
         value = TRAILING_COMMENT.matcher(value).replaceFirst("");
-        if (value.length() >= 2 && ((value.startsWith("\"") && value.endsWith("\""))
-                || (value.startsWith("'") && value.endsWith("'")))) {
+        if (value.length() >= 2
+                && ((value.startsWith("\"") && value.endsWith("\""))
+                        || (value.startsWith("'") && value.endsWith("'")))) {
             return value.substring(1, value.length() - 1);
         }
         return value;
@@ -268,8 +294,7 @@ final class CommandLine {
         };
     }
 
-    private static String single(Map<String, List<String>> values, String flag, String fallback)
-            throws UsageException {
+    private static String single(Map<String, List<String>> values, String flag, String fallback) throws UsageException {
         List<String> given = values.get(flag);
         if (given == null) {
             return fallback;
@@ -309,8 +334,7 @@ final class CommandLine {
         return (int) value;
     }
 
-    private static long longFlag(Map<String, List<String>> values, String flag, long fallback)
-            throws UsageException {
+    private static long longFlag(Map<String, List<String>> values, String flag, long fallback) throws UsageException {
         String value = single(values, flag, null);
         if (value == null) {
             return fallback;

@@ -26,10 +26,10 @@ public final class Main {
 
     /** Held strongly: JUL forgets the level of a logger nobody references. */
     private static final Logger HELIDON = Logger.getLogger("io.helidon");
+
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws InterruptedException {
         configureLogging();
@@ -60,7 +60,9 @@ public final class Main {
                 pods.add(pod);
                 LOG.info(() -> "pod " + pod.podName() + " listening on " + pod.baseUrl() + " serving "
                         + String.join(",", config.models())
-                        + (config.loraAdapters().isEmpty() ? "" : " + LoRA " + String.join(",", config.loraAdapters())));
+                        + (config.loraAdapters().isEmpty()
+                                ? ""
+                                : " + LoRA " + String.join(",", config.loraAdapters())));
             }
         } catch (IllegalStateException e) {
             err.println("simulator: " + e.getMessage());
@@ -72,12 +74,15 @@ public final class Main {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            pods.forEach(SimulatedPod::close);
-            // Not through JUL: its own shutdown hook may already have closed the handlers.
-            out.println("simulator: stopped " + pods.size() + " pod(s)");
-            stopped.countDown();
-        }, "simulator-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            pods.forEach(SimulatedPod::close);
+                            // Not through JUL: its own shutdown hook may already have closed the handlers.
+                            out.println("simulator: stopped " + pods.size() + " pod(s)");
+                            stopped.countDown();
+                        },
+                        "simulator-shutdown"));
         stopped.await();
         return 0;
     }

@@ -1,9 +1,16 @@
 package io.infergate.simulator;
 
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.infergate.simulator.echo.EchoHandler;
+import io.infergate.simulator.engine.BatchScheduler;
 import io.infergate.simulator.engine.Engine;
 import io.infergate.simulator.engine.ModelCatalog;
-import io.infergate.simulator.engine.BatchScheduler;
 import io.infergate.simulator.engine.TextGenerator;
 import io.infergate.simulator.engine.Ticker;
 import io.infergate.simulator.engine.Timing;
@@ -14,14 +21,6 @@ import io.infergate.simulator.metrics.EngineMetrics;
 import io.infergate.simulator.metrics.MetricsHandler;
 import io.infergate.simulator.openai.ApiError;
 import io.infergate.simulator.openai.OpenAiRoutes;
-
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -60,31 +59,47 @@ public final class SimulatedPod implements AutoCloseable {
      */
     public static SimulatedPod start(SimulatorConfig config) {
         ModelCatalog catalog = new ModelCatalog(config.models(), config.loraAdapters());
-        BatchScheduler scheduler = new BatchScheduler(config.maxRunning(), config.maxWaiting(), config.maxLoras(),
-                config.blockSize(), config.kvCacheBlocks(), config.prefixCaching(), Ticker.SYSTEM);
+        BatchScheduler scheduler = new BatchScheduler(
+                config.maxRunning(),
+                config.maxWaiting(),
+                config.maxLoras(),
+                config.blockSize(),
+                config.kvCacheBlocks(),
+                config.prefixCaching(),
+                Ticker.SYSTEM);
         EngineMetrics metrics = new EngineMetrics();
-        Timing timing = new Timing(config.timeToFirstToken(), config.interTokenLatency(),
-                config.prefillTimePerToken(), config.interTokenLatencyPerSequence(), config.loraLoadTime());
+        Timing timing = new Timing(
+                config.timeToFirstToken(),
+                config.interTokenLatency(),
+                config.prefillTimePerToken(),
+                config.interTokenLatencyPerSequence(),
+                config.loraLoadTime());
         Engine engine = new Engine(scheduler, new TextGenerator(config.seed()), timing, metrics, Ticker.SYSTEM);
 
         HttpRouting.Builder routing = HttpRouting.builder().addFilter(new PodHeaders(config.podName()));
         OpenAiRoutes.register(routing, catalog, engine, config.defaultMaxTokens());
-        getOnly(routing, "/metrics", new MetricsHandler(catalog.primary(), scheduler, metrics,
-                config.blockSize(), config.maxLoras()));
+        getOnly(
+                routing,
+                "/metrics",
+                new MetricsHandler(catalog.primary(), scheduler, metrics, config.blockSize(), config.maxLoras()));
         getOnly(routing, "/health", SimulatedPod::statusOk);
         getOnly(routing, "/ready", SimulatedPod::statusOk);
         EchoHandler echo = new EchoHandler(config.namespace(), config.podName());
         routing.any(echo);
         // Nothing a client sends may take the process down: anything unforeseen becomes a logged 500.
         routing.error(RuntimeException.class, (req, res, e) -> {
-            LOG.log(Level.WARNING, "unexpected failure on " + req.prologue().uriPath().rawPath(), e);
+            LOG.log(
+                    Level.WARNING,
+                    "unexpected failure on " + req.prologue().uriPath().rawPath(),
+                    e);
             new ApiError(500, "Internal error: " + e, "server_error", null, null).send(res);
         });
 
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
-                // Without TCP_NODELAY the first SSE chunk waits ~40 ms for the delayed ACK (docs/simulator.md, streaming).
+                // Without TCP_NODELAY the first SSE chunk waits ~40 ms for the delayed ACK (docs/simulator.md,
+                // streaming).
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .maxPayloadSize(BoundedBody.MAX_BYTES)
                 // The owner closes the pod; Main installs one hook for all pods.
@@ -94,8 +109,10 @@ public final class SimulatedPod implements AutoCloseable {
         try {
             server.start();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("pod " + config.podName() + " cannot listen on "
-                    + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "pod " + config.podName() + " cannot listen on " + config.host() + ":" + config.port() + ": "
+                            + e.getMessage(),
+                    e);
         }
         return new SimulatedPod(config, server, metrics, echo);
     }

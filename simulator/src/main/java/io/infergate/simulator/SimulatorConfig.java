@@ -55,13 +55,42 @@ public record SimulatorConfig(
         Duration loraLoadTime) {
 
     /** The fields of the first release; the later ones take their defaults (no added cost, prefix caching on). */
-    public SimulatorConfig(String host, int port, String podName, String namespace, List<String> models,
-                           Duration timeToFirstToken, Duration interTokenLatency, int maxRunning, int maxWaiting,
-                           int defaultMaxTokens, int kvCacheBlocks, int blockSize, List<String> loraAdapters,
-                           int maxLoras, long seed) {
-        this(host, port, podName, namespace, models, timeToFirstToken, interTokenLatency, maxRunning, maxWaiting,
-                defaultMaxTokens, kvCacheBlocks, blockSize, loraAdapters, maxLoras, seed, true, Duration.ZERO,
-                Duration.ZERO, Duration.ZERO);
+    public SimulatorConfig(
+            String host,
+            int port,
+            String podName,
+            String namespace,
+            List<String> models,
+            Duration timeToFirstToken,
+            Duration interTokenLatency,
+            int maxRunning,
+            int maxWaiting,
+            int defaultMaxTokens,
+            int kvCacheBlocks,
+            int blockSize,
+            List<String> loraAdapters,
+            int maxLoras,
+            long seed) {
+        this(
+                host,
+                port,
+                podName,
+                namespace,
+                models,
+                timeToFirstToken,
+                interTokenLatency,
+                maxRunning,
+                maxWaiting,
+                defaultMaxTokens,
+                kvCacheBlocks,
+                blockSize,
+                loraAdapters,
+                maxLoras,
+                seed,
+                true,
+                Duration.ZERO,
+                Duration.ZERO,
+                Duration.ZERO);
     }
 
     public SimulatorConfig {
@@ -93,7 +122,9 @@ public record SimulatorConfig(
         if (timeToFirstToken.isNegative() || interTokenLatency.isNegative()) {
             throw new IllegalArgumentException("timeToFirstToken and interTokenLatency must not be negative");
         }
-        if (prefillTimePerToken.isNegative() || interTokenLatencyPerSequence.isNegative() || loraLoadTime.isNegative()) {
+        if (prefillTimePerToken.isNegative()
+                || interTokenLatencyPerSequence.isNegative()
+                || loraLoadTime.isNegative()) {
             throw new IllegalArgumentException(
                     "prefillTimePerToken, interTokenLatencyPerSequence and loraLoadTime must not be negative");
         }
@@ -118,12 +149,25 @@ public record SimulatorConfig(
     /** A builder starting from this configuration, to derive a variant. */
     public Builder toBuilder() {
         return new Builder()
-                .host(host).port(port).podName(podName).namespace(namespace).models(models)
-                .timeToFirstToken(timeToFirstToken).interTokenLatency(interTokenLatency)
-                .maxRunning(maxRunning).maxWaiting(maxWaiting).defaultMaxTokens(defaultMaxTokens)
-                .kvCacheBlocks(kvCacheBlocks).blockSize(blockSize).loraAdapters(loraAdapters)
-                .maxLoras(maxLoras).seed(seed).prefixCaching(prefixCaching).prefillTimePerToken(prefillTimePerToken)
-                .interTokenLatencyPerSequence(interTokenLatencyPerSequence).loraLoadTime(loraLoadTime);
+                .host(host)
+                .port(port)
+                .podName(podName)
+                .namespace(namespace)
+                .models(models)
+                .timeToFirstToken(timeToFirstToken)
+                .interTokenLatency(interTokenLatency)
+                .maxRunning(maxRunning)
+                .maxWaiting(maxWaiting)
+                .defaultMaxTokens(defaultMaxTokens)
+                .kvCacheBlocks(kvCacheBlocks)
+                .blockSize(blockSize)
+                .loraAdapters(loraAdapters)
+                .maxLoras(maxLoras)
+                .seed(seed)
+                .prefixCaching(prefixCaching)
+                .prefillTimePerToken(prefillTimePerToken)
+                .interTokenLatencyPerSequence(interTokenLatencyPerSequence)
+                .loraLoadTime(loraLoadTime);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -164,8 +208,7 @@ public record SimulatorConfig(
         private Duration interTokenLatencyPerSequence = Duration.ZERO;
         private Duration loraLoadTime = Duration.ZERO;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder host(String host) {
             this.host = host;
@@ -275,10 +318,26 @@ public record SimulatorConfig(
         }
 
         public SimulatorConfig build() {
-            return new SimulatorConfig(host, port, podName, namespace, models, timeToFirstToken,
-                    interTokenLatency, maxRunning, maxWaiting, defaultMaxTokens, kvCacheBlocks,
-                    blockSize, loraAdapters, maxLoras, seed, prefixCaching, prefillTimePerToken,
-                    interTokenLatencyPerSequence, loraLoadTime);
+            return new SimulatorConfig(
+                    host,
+                    port,
+                    podName,
+                    namespace,
+                    models,
+                    timeToFirstToken,
+                    interTokenLatency,
+                    maxRunning,
+                    maxWaiting,
+                    defaultMaxTokens,
+                    kvCacheBlocks,
+                    blockSize,
+                    loraAdapters,
+                    maxLoras,
+                    seed,
+                    prefixCaching,
+                    prefillTimePerToken,
+                    interTokenLatencyPerSequence,
+                    loraLoadTime);
         }
     }
 }

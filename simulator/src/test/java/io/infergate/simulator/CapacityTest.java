@@ -27,13 +27,16 @@ class CapacityTest {
     @Test
     void secondRequestIs429WhenTheOnlySlotIsBusyAndNoOneMayWait() {
         try (SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder()
-                .maxRunning(1).maxWaiting(0).timeToFirstToken(PREFILL).build())) {
-            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> post(pod,
-                    "/v1/completions", "{\"model\":\"" + MODEL + "\",\"prompt\":\"a\",\"max_tokens\":1}"));
+                .maxRunning(1)
+                .maxWaiting(0)
+                .timeToFirstToken(PREFILL)
+                .build())) {
+            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() ->
+                    post(pod, "/v1/completions", "{\"model\":\"" + MODEL + "\",\"prompt\":\"a\",\"max_tokens\":1}"));
             await().atMost(Duration.ofSeconds(10)).until(() -> gauge(pod, "vllm:num_requests_running") == 1);
 
-            HttpResponse<String> second = post(pod, "/v1/completions",
-                    "{\"model\":\"" + MODEL + "\",\"prompt\":\"b\",\"max_tokens\":1}");
+            HttpResponse<String> second =
+                    post(pod, "/v1/completions", "{\"model\":\"" + MODEL + "\",\"prompt\":\"b\",\"max_tokens\":1}");
 
             assertEquals(429, second.statusCode(), second.body());
             JsonObject error = json(second.body()).getJsonObject("error");
@@ -50,8 +53,15 @@ class CapacityTest {
     @Test
     void gaugesShowRunningWaitingAndKvCacheWhileRequestsAreInFlight() {
         try (SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder()
-                .maxRunning(1).maxWaiting(1).kvCacheBlocks(10).blockSize(16).timeToFirstToken(PREFILL).build())) {
-            String twentyTokens = "one two three four five six seven eight nine ten ".repeat(2).trim();
+                .maxRunning(1)
+                .maxWaiting(1)
+                .kvCacheBlocks(10)
+                .blockSize(16)
+                .timeToFirstToken(PREFILL)
+                .build())) {
+            String twentyTokens = "one two three four five six seven eight nine ten "
+                    .repeat(2)
+                    .trim();
             String request = "{\"model\":\"" + MODEL + "\",\"prompt\":\"" + twentyTokens + "\",\"max_tokens\":1}";
             CompletableFuture<HttpResponse<String>> first =
                     CompletableFuture.supplyAsync(() -> post(pod, "/v1/completions", request));
@@ -77,15 +87,22 @@ class CapacityTest {
     @Test
     void loraInfoNamesRunningAndWaitingAdapters() {
         try (SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder()
-                .loraAdapters("a", "b").maxLoras(1).timeToFirstToken(PREFILL).build())) {
-            CompletableFuture<HttpResponse<String>> a = CompletableFuture.supplyAsync(() ->
-                    post(pod, "/v1/completions", "{\"model\":\"a\",\"prompt\":\"x\",\"max_tokens\":1}"));
+                .loraAdapters("a", "b")
+                .maxLoras(1)
+                .timeToFirstToken(PREFILL)
+                .build())) {
+            CompletableFuture<HttpResponse<String>> a = CompletableFuture.supplyAsync(
+                    () -> post(pod, "/v1/completions", "{\"model\":\"a\",\"prompt\":\"x\",\"max_tokens\":1}"));
             await().atMost(Duration.ofSeconds(10)).until(() -> gauge(pod, "vllm:num_requests_running") == 1);
-            CompletableFuture<HttpResponse<String>> b = CompletableFuture.supplyAsync(() ->
-                    post(pod, "/v1/completions", "{\"model\":\"b\",\"prompt\":\"x\",\"max_tokens\":1}"));
+            CompletableFuture<HttpResponse<String>> b = CompletableFuture.supplyAsync(
+                    () -> post(pod, "/v1/completions", "{\"model\":\"b\",\"prompt\":\"x\",\"max_tokens\":1}"));
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> get(pod, "/metrics").body().contains(
-                    "vllm:lora_requests_info{running_lora_adapters=\"a\",waiting_lora_adapters=\"b\",max_lora=\"1\"}"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> get(pod, "/metrics")
+                                    .body()
+                                    .contains(
+                                            "vllm:lora_requests_info{running_lora_adapters=\"a\",waiting_lora_adapters=\"b\",max_lora=\"1\"}"));
 
             assertEquals(200, a.join().statusCode());
             assertEquals(200, b.join().statusCode());
@@ -96,8 +113,13 @@ class CapacityTest {
     @Test
     void clientThatDisconnectsMidStreamFreesItsSlot() throws Exception {
         try (SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder()
-                .maxRunning(1).timeToFirstToken(Duration.ZERO).interTokenLatency(Duration.ofMillis(50)).build())) {
-            HttpResponse<InputStream> res = TestClient.sendStreaming(TestClient.postRequest(pod, "/v1/completions",
+                .maxRunning(1)
+                .timeToFirstToken(Duration.ZERO)
+                .interTokenLatency(Duration.ofMillis(50))
+                .build())) {
+            HttpResponse<InputStream> res = TestClient.sendStreaming(TestClient.postRequest(
+                    pod,
+                    "/v1/completions",
                     "{\"model\":\"" + MODEL + "\",\"prompt\":\"x\",\"max_tokens\":10000,\"stream\":true}"));
             assertEquals(200, res.statusCode());
             try (InputStream body = res.body()) {
@@ -107,8 +129,10 @@ class CapacityTest {
 
             await().atMost(Duration.ofSeconds(10)).until(() -> gauge(pod, "vllm:num_requests_running") == 0);
             assertEquals(0, pod.requestsServed());
-            assertEquals(200, post(pod, "/v1/completions", "{\"model\":\"" + MODEL + "\",\"prompt\":\"x\"}")
-                    .statusCode());
+            assertEquals(
+                    200,
+                    post(pod, "/v1/completions", "{\"model\":\"" + MODEL + "\",\"prompt\":\"x\"}")
+                            .statusCode());
         }
     }
 

@@ -34,24 +34,51 @@ class CommandLineTest {
 
     @Test
     void podsWithoutHostsGetOneLoopbackAddressEachOnTheSamePort() throws Exception {
-        List<SimulatorConfig> pods = CommandLine.parse(new String[] {"--pods", "3", "--port=9000", "--pod-name-prefix", "vllm"});
-        assertEquals(List.of("127.0.0.2", "127.0.0.3", "127.0.0.4"), pods.stream().map(SimulatorConfig::host).toList());
-        assertEquals(List.of(9000, 9000, 9000), pods.stream().map(SimulatorConfig::port).toList());
-        assertEquals(List.of("vllm-0", "vllm-1", "vllm-2"), pods.stream().map(SimulatorConfig::podName).toList());
+        List<SimulatorConfig> pods =
+                CommandLine.parse(new String[] {"--pods", "3", "--port=9000", "--pod-name-prefix", "vllm"});
+        assertEquals(
+                List.of("127.0.0.2", "127.0.0.3", "127.0.0.4"),
+                pods.stream().map(SimulatorConfig::host).toList());
+        assertEquals(
+                List.of(9000, 9000, 9000),
+                pods.stream().map(SimulatorConfig::port).toList());
+        assertEquals(
+                List.of("vllm-0", "vllm-1", "vllm-2"),
+                pods.stream().map(SimulatorConfig::podName).toList());
     }
 
     @Test
     void podsOnOneHostGetConsecutivePorts() throws Exception {
         List<SimulatorConfig> pods = CommandLine.parse(new String[] {"--pods", "2", "--host", "127.0.0.1"});
-        assertEquals(List.of(8000, 8001), pods.stream().map(SimulatorConfig::port).toList());
+        assertEquals(
+                List.of(8000, 8001), pods.stream().map(SimulatorConfig::port).toList());
     }
 
     @Test
     void explicitHostsModelsAndTiming() throws Exception {
-        List<SimulatorConfig> pods = CommandLine.parse(new String[] {"--hosts", "127.0.0.5,127.0.0.6",
-            "--model", "a,b", "--model", "c", "--ttft-ms", "100", "--itl-ms", "0", "--max-running", "2",
-            "--max-waiting", "0", "--lora", "x", "--seed", "-3"});
-        assertEquals(List.of("127.0.0.5", "127.0.0.6"), pods.stream().map(SimulatorConfig::host).toList());
+        List<SimulatorConfig> pods = CommandLine.parse(new String[] {
+            "--hosts",
+            "127.0.0.5,127.0.0.6",
+            "--model",
+            "a,b",
+            "--model",
+            "c",
+            "--ttft-ms",
+            "100",
+            "--itl-ms",
+            "0",
+            "--max-running",
+            "2",
+            "--max-waiting",
+            "0",
+            "--lora",
+            "x",
+            "--seed",
+            "-3"
+        });
+        assertEquals(
+                List.of("127.0.0.5", "127.0.0.6"),
+                pods.stream().map(SimulatorConfig::host).toList());
         SimulatorConfig pod = pods.getFirst();
         assertEquals(List.of("a", "b", "c"), pod.models());
         assertEquals(List.of("x"), pod.loraAdapters());
@@ -64,13 +91,17 @@ class CommandLineTest {
 
     @Test
     void realismFlags() throws Exception {
-        SimulatorConfig pod = CommandLine.parse(new String[] {"--prefill-us-per-token", "250", "--itl-us-per-seq=80",
-            "--lora-load-ms", "100", "--no-prefix-cache"}).getFirst();
+        SimulatorConfig pod = CommandLine.parse(new String[] {
+                    "--prefill-us-per-token", "250", "--itl-us-per-seq=80", "--lora-load-ms", "100", "--no-prefix-cache"
+                })
+                .getFirst();
         assertEquals(Duration.ofNanos(250_000), pod.prefillTimePerToken());
         assertEquals(Duration.ofNanos(80_000), pod.interTokenLatencyPerSequence());
         assertEquals(Duration.ofMillis(100), pod.loraLoadTime());
         assertFalse(pod.prefixCaching());
-        assertTrue(CommandLine.parse(new String[] {"--prefix-cache", "TRUE"}).getFirst().prefixCaching());
+        assertTrue(CommandLine.parse(new String[] {"--prefix-cache", "TRUE"})
+                .getFirst()
+                .prefixCaching());
         SimulatorConfig defaults = CommandLine.parse(new String[0]).getFirst();
         assertTrue(defaults.prefixCaching());
         assertEquals(Duration.ZERO, defaults.prefillTimePerToken());
@@ -99,14 +130,16 @@ class CommandLineTest {
 
         Path properties = dir.resolve("bench.properties");
         Files.writeString(properties, "itl-ms = 8\nitl-us-per-seq=80\n");
-        SimulatorConfig fromProperties = CommandLine.parse(new String[] {"--profile=" + properties}).getFirst();
+        SimulatorConfig fromProperties =
+                CommandLine.parse(new String[] {"--profile=" + properties}).getFirst();
         assertEquals(Duration.ofMillis(8), fromProperties.interTokenLatency());
         assertEquals(Duration.ofNanos(80_000), fromProperties.interTokenLatencyPerSequence());
     }
 
     @Test
     void theBuiltInProfileModelsAn8bModelOnOneH100() throws Exception {
-        SimulatorConfig pod = CommandLine.parse(new String[] {"--profile", "llama-3.1-8b-h100"}).getFirst();
+        SimulatorConfig pod = CommandLine.parse(new String[] {"--profile", "llama-3.1-8b-h100"})
+                .getFirst();
         assertEquals(Duration.ofMillis(25), pod.timeToFirstToken());
         assertEquals(Duration.ofNanos(100_000), pod.prefillTimePerToken());
         assertEquals(Duration.ofMillis(8), pod.interTokenLatency());
@@ -123,16 +156,24 @@ class CommandLineTest {
     void badProfilesAreExplained(@TempDir Path dir) throws Exception {
         Path unknownKey = dir.resolve("p.yaml");
         Files.writeString(unknownKey, "gpus: 2\n");
-        assertTrue(assertThrows(CommandLine.UsageException.class,
-                () -> CommandLine.parse(new String[] {"--profile", unknownKey.toString()})).getMessage()
+        assertTrue(assertThrows(
+                        CommandLine.UsageException.class,
+                        () -> CommandLine.parse(new String[] {"--profile", unknownKey.toString()}))
+                .getMessage()
                 .contains("unknown key 'gpus'"));
         Path nested = dir.resolve("q.yaml");
         Files.writeString(nested, "profile: other.yaml\n");
-        assertTrue(assertThrows(CommandLine.UsageException.class,
-                () -> CommandLine.parse(new String[] {"--profile", nested.toString()})).getMessage()
+        assertTrue(assertThrows(
+                        CommandLine.UsageException.class,
+                        () -> CommandLine.parse(new String[] {"--profile", nested.toString()}))
+                .getMessage()
                 .contains("unknown key 'profile'"));
-        assertTrue(assertThrows(CommandLine.UsageException.class,
-                () -> CommandLine.parse(new String[] {"--profile", dir.resolve("missing.yaml").toString()})).getMessage()
+        assertTrue(assertThrows(
+                        CommandLine.UsageException.class,
+                        () -> CommandLine.parse(new String[] {
+                            "--profile", dir.resolve("missing.yaml").toString()
+                        }))
+                .getMessage()
                 .contains("llama-3.1-8b-h100"));
     }
 
@@ -155,8 +196,8 @@ class CommandLineTest {
             cache switch and flag             | --no-prefix-cache --prefix-cache true    | given twice
             """)
     void badArgumentsAreExplained(String reason, String args, String expected) {
-        CommandLine.UsageException e = assertThrows(CommandLine.UsageException.class,
-                () -> CommandLine.parse(args.split(" ")));
+        CommandLine.UsageException e =
+                assertThrows(CommandLine.UsageException.class, () -> CommandLine.parse(args.split(" ")));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 

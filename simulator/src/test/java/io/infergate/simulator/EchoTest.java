@@ -2,7 +2,6 @@ package io.infergate.simulator;
 
 import io.infergate.simulator.echo.EchoHandler;
 import io.infergate.simulator.http.BoundedBody;
-
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +30,10 @@ class EchoTest {
 
     @BeforeAll
     static void start() {
-        pod = SimulatedPod.start(SimulatorConfig.builder().podName("echo-1").namespace("gateway-conformance-infra").build());
+        pod = SimulatedPod.start(SimulatorConfig.builder()
+                .podName("echo-1")
+                .namespace("gateway-conformance-infra")
+                .build());
     }
 
     @AfterAll
@@ -74,11 +76,15 @@ class EchoTest {
         for (String path : new String[] {"/anything", "/v1/completions"}) {
             try (Socket socket = new Socket(pod.host(), pod.port())) {
                 socket.setSoTimeout(10_000);
-                socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: sim\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: " + (BoundedBody.MAX_BYTES + 1)
-                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                        StandardCharsets.US_ASCII)).readLine();
+                socket.getOutputStream()
+                        .write(("POST " + path + " HTTP/1.1\r\nHost: sim\r\n"
+                                        + "Content-Type: application/json\r\nContent-Length: "
+                                        + (BoundedBody.MAX_BYTES + 1)
+                                        + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                String statusLine = new BufferedReader(
+                                new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                        .readLine();
                 assertEquals("HTTP/1.1 413 Request Entity Too Large", statusLine, path);
             }
         }
@@ -96,7 +102,8 @@ class EchoTest {
 
     @Test
     void everyEchoedTargetIsLogged() {
-        send(HttpRequest.newBuilder(URI.create(pod.baseUrl() + "/logged/one?id=7")).build());
+        send(HttpRequest.newBuilder(URI.create(pod.baseUrl() + "/logged/one?id=7"))
+                .build());
         assertTrue(pod.echoed().contains("/logged/one?id=7"), pod.echoed().toString());
     }
 

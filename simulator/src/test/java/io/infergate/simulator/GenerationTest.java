@@ -43,13 +43,18 @@ class GenerationTest {
     @Test
     void completionHasOpenAiShapeAndUsage() {
         long servedBefore = pod.requestsServed();
-        HttpResponse<String> res = post(pod, "/v1/completions",
+        HttpResponse<String> res = post(
+                pod,
+                "/v1/completions",
                 "{\"model\":\"" + MODEL + "\",\"prompt\":\"Hello, world!\",\"max_tokens\":5,\"temperature\":0.7}");
 
         assertEquals(200, res.statusCode(), res.body());
-        assertEquals("application/json", res.headers().firstValue("content-type").orElseThrow());
+        assertEquals(
+                "application/json", res.headers().firstValue("content-type").orElseThrow());
         assertEquals("gen-0", res.headers().firstValue("x-inference-pod").orElseThrow());
-        assertEquals(String.valueOf(pod.port()), res.headers().firstValue("x-inference-port").orElseThrow());
+        assertEquals(
+                String.valueOf(pod.port()),
+                res.headers().firstValue("x-inference-port").orElseThrow());
         JsonObject body = json(res.body());
         assertTrue(body.getString("id").startsWith("cmpl-"));
         assertEquals("text_completion", body.getString("object"));
@@ -85,16 +90,19 @@ class GenerationTest {
 
     @Test
     void maxCompletionTokensWinsOverMaxTokensInChat() {
-        JsonObject body = json(post(pod, "/v1/chat/completions", """
-                {"model":"%s","messages":[{"role":"user","content":"hi"}],"max_tokens":9,"max_completion_tokens":2}"""
-                .formatted(MODEL)).body());
+        JsonObject body =
+                json(post(pod, "/v1/chat/completions", """
+                {"model":"%s","messages":[{"role":"user","content":"hi"}],"max_tokens":9,"max_completion_tokens":2}""".formatted(MODEL)).body());
         assertEquals(2, body.getJsonObject("usage").getInt("completion_tokens"));
     }
 
     @Test
     void promptArrayGivesOneChoicePerPrompt() {
-        JsonObject body = json(post(pod, "/v1/completions",
-                "{\"model\":\"" + MODEL + "\",\"prompt\":[\"one two\",\"three\"],\"max_tokens\":3}").body());
+        JsonObject body = json(post(
+                        pod,
+                        "/v1/completions",
+                        "{\"model\":\"" + MODEL + "\",\"prompt\":[\"one two\",\"three\"],\"max_tokens\":3}")
+                .body());
         JsonArray choices = body.getJsonArray("choices");
         assertEquals(2, choices.size());
         assertEquals(1, choices.getJsonObject(1).getInt("index"));
@@ -103,8 +111,10 @@ class GenerationTest {
 
     @Test
     void sameSeedAndPromptGiveSameTextOtherPromptOrSeedDoNot() {
-        try (SimulatedPod twin = SimulatedPod.start(pod.config().toBuilder().port(0).build());
-             SimulatedPod otherSeed = SimulatedPod.start(pod.config().toBuilder().port(0).seed(42).build())) {
+        try (SimulatedPod twin =
+                        SimulatedPod.start(pod.config().toBuilder().port(0).build());
+                SimulatedPod otherSeed = SimulatedPod.start(
+                        pod.config().toBuilder().port(0).seed(42).build())) {
             String request = "{\"model\":\"" + MODEL + "\",\"prompt\":\"the same prompt\",\"max_tokens\":12}";
             String here = text(post(pod, "/v1/completions", request));
             assertEquals(here, text(post(twin, "/v1/completions", request)));
@@ -161,7 +171,8 @@ class GenerationTest {
         HttpResponse<String> res = get(pod, "/v1/chat/completions");
         assertEquals(405, res.statusCode());
         assertEquals("POST", res.headers().firstValue("allow").orElseThrow());
-        assertEquals("method_not_allowed", json(res.body()).getJsonObject("error").getString("code"));
+        assertEquals(
+                "method_not_allowed", json(res.body()).getJsonObject("error").getString("code"));
         assertEquals(405, post(pod, "/metrics", "{}").statusCode());
     }
 
@@ -198,7 +209,9 @@ class GenerationTest {
                 .add("prompt_tokens", prompt)
                 .add("completion_tokens", completion)
                 .add("total_tokens", prompt + completion)
-                .add("prompt_tokens_details", jakarta.json.Json.createObjectBuilder().add("cached_tokens", 0))
+                .add(
+                        "prompt_tokens_details",
+                        jakarta.json.Json.createObjectBuilder().add("cached_tokens", 0))
                 .build();
     }
 

@@ -38,7 +38,9 @@ class MetricsTest {
     void exposesVllmSeriesWithTypes() {
         HttpResponse<String> res = get(pod, "/metrics");
         assertEquals(200, res.statusCode());
-        assertEquals("text/plain; version=0.0.4; charset=utf-8", res.headers().firstValue("content-type").orElseThrow());
+        assertEquals(
+                "text/plain; version=0.0.4; charset=utf-8",
+                res.headers().firstValue("content-type").orElseThrow());
         String text = res.body();
         for (String typeLine : new String[] {
             "# TYPE vllm:num_requests_running gauge",
@@ -52,12 +54,13 @@ class MetricsTest {
             "# TYPE vllm:prefix_cache_hits_total counter",
             "# TYPE vllm:request_success_total counter",
             "# TYPE vllm:time_to_first_token_seconds histogram",
-            "# TYPE vllm:inter_token_latency_seconds histogram"}) {
+            "# TYPE vllm:inter_token_latency_seconds histogram"
+        }) {
             assertTrue(text.contains(typeLine + "\n"), typeLine);
         }
         assertEquals(1.0, sample(text, "vllm:cache_config_info{block_size=\"16\",num_gpu_blocks=\"1024\"}"));
-        double loraStamp = sample(text,
-                "vllm:lora_requests_info{running_lora_adapters=\"\",waiting_lora_adapters=\"\",max_lora=\"4\"}");
+        double loraStamp = sample(
+                text, "vllm:lora_requests_info{running_lora_adapters=\"\",waiting_lora_adapters=\"\",max_lora=\"4\"}");
         assertTrue(Math.abs(loraStamp - System.currentTimeMillis() / 1000.0) < 3600, "epoch seconds: " + loraStamp);
         for (String line : text.split("\n")) {
             assertTrue(line.startsWith("#") || line.matches("[a-z_:]+\\{[^}]*} -?[0-9.]+(E-?[0-9]+)?"), line);
@@ -67,7 +70,9 @@ class MetricsTest {
     @Test
     void countersAndHistogramsFollowARequest() {
         String before = get(pod, "/metrics").body();
-        HttpResponse<String> res = post(pod, "/v1/completions",
+        HttpResponse<String> res = post(
+                pod,
+                "/v1/completions",
                 "{\"model\":\"" + MODEL + "\",\"prompt\":\"three small words\",\"max_tokens\":4}");
         assertEquals(200, res.statusCode());
         String after = get(pod, "/metrics").body();

@@ -27,6 +27,7 @@ class PrefixCacheTest {
     private static final String LABEL = "{model_name=\"" + MODEL + "\"}";
     /** Simulated prefill cost per uncached token; small, but a lower bound the TTFT sum must show. */
     private static final Duration PREFILL_PER_TOKEN = Duration.ofNanos(100_000);
+
     private static SimulatedPod pod;
 
     @BeforeAll
@@ -74,7 +75,8 @@ class PrefixCacheTest {
 
         assertEquals(200, delta(before, after, "vllm:prefix_cache_queries_total" + LABEL), "tokens, not requests");
         assertEquals(96, delta(before, after, "vllm:prefix_cache_hits_total" + LABEL));
-        assertEquals(200, delta(before, after, "vllm:prompt_tokens_total" + LABEL), "cached tokens are prompt tokens too");
+        assertEquals(
+                200, delta(before, after, "vllm:prompt_tokens_total" + LABEL), "cached tokens are prompt tokens too");
         // 100 uncached tokens × 0.1 ms: the first TTFT cannot be shorter than its prefill.
         assertTrue(delta(before, between, "vllm:time_to_first_token_seconds_sum" + LABEL) >= 0.010);
     }
@@ -82,8 +84,7 @@ class PrefixCacheTest {
     @Test
     void aStreamedResponseCarriesTheHeadersAndTheCachedTokensInItsUsageChunk() {
         String body = """
-                {"model":"%s","prompt":"%s","max_tokens":2,"stream":true,"stream_options":{"include_usage":true}}"""
-                .formatted(MODEL, longPrompt("stream"));
+                {"model":"%s","prompt":"%s","max_tokens":2,"stream":true,"stream_options":{"include_usage":true}}""".formatted(MODEL, longPrompt("stream"));
         assertEquals(200, post(pod, "/v1/completions", body).statusCode());
 
         HttpResponse<InputStream> res = TestClient.sendStreaming(TestClient.postRequest(pod, "/v1/completions", body));
@@ -100,10 +101,16 @@ class PrefixCacheTest {
     void chatHashesRoleAndContentOfEveryMessageInOrder() {
         String system = longPrompt("chat");
         String asSystem = chat("system", system);
-        assertEquals(0, cachedTokens(json(post(pod, "/v1/chat/completions", asSystem).body())));
-        assertEquals(96, cachedTokens(json(post(pod, "/v1/chat/completions", asSystem).body())));
+        assertEquals(
+                0, cachedTokens(json(post(pod, "/v1/chat/completions", asSystem).body())));
+        assertEquals(
+                96,
+                cachedTokens(json(post(pod, "/v1/chat/completions", asSystem).body())));
         // Same text, another role: a different prefix.
-        assertEquals(0, cachedTokens(json(post(pod, "/v1/chat/completions", chat("user", system)).body())));
+        assertEquals(
+                0,
+                cachedTokens(json(
+                        post(pod, "/v1/chat/completions", chat("user", system)).body())));
     }
 
     @Test
@@ -138,7 +145,10 @@ class PrefixCacheTest {
     @Test
     void withoutThePrefixCacheNothingIsCachedOrCounted() {
         try (SimulatedPod plain = SimulatedPod.start(SimulatorConfig.builder()
-                .timeToFirstToken(Duration.ZERO).interTokenLatency(Duration.ZERO).prefixCaching(false).build())) {
+                .timeToFirstToken(Duration.ZERO)
+                .interTokenLatency(Duration.ZERO)
+                .prefixCaching(false)
+                .build())) {
             String body = "{\"model\":\"" + MODEL + "\",\"prompt\":\"" + longPrompt("plain") + "\",\"max_tokens\":1}";
             post(plain, "/v1/completions", body);
             HttpResponse<String> again = post(plain, "/v1/completions", body);
@@ -153,12 +163,13 @@ class PrefixCacheTest {
 
     private static String chat(String role, String content) {
         return """
-                {"model":"%s","max_tokens":1,"messages":[{"role":"%s","content":"%s"},{"role":"user","content":"hi"}]}"""
-                .formatted(MODEL, role, content);
+                {"model":"%s","max_tokens":1,"messages":[{"role":"%s","content":"%s"},{"role":"user","content":"hi"}]}""".formatted(MODEL, role, content);
     }
 
     private static int cachedTokens(JsonObject response) {
-        return response.getJsonObject("usage").getJsonObject("prompt_tokens_details").getInt("cached_tokens");
+        return response.getJsonObject("usage")
+                .getJsonObject("prompt_tokens_details")
+                .getInt("cached_tokens");
     }
 
     private static double delta(String before, String after, String series) {

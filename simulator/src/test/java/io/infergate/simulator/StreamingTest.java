@@ -1,7 +1,6 @@
 package io.infergate.simulator;
 
 import io.infergate.simulator.TestClient.Event;
-
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,7 +70,9 @@ class StreamingTest {
 
     @Test
     void completionStreamWithoutIncludeUsageHasNoUsageChunk() {
-        List<Event> events = stream(pod, "/v1/completions",
+        List<Event> events = stream(
+                pod,
+                "/v1/completions",
                 "{\"model\":\"" + MODEL + "\",\"prompt\":\"Once\",\"max_tokens\":4,\"stream\":true}");
 
         assertEquals(5, events.size(), events.toString());
@@ -80,9 +81,13 @@ class StreamingTest {
             JsonObject chunk = event.json();
             assertEquals("text_completion", chunk.getString("object"));
             assertFalse(chunk.containsKey("usage"));
-            assertFalse(chunk.getJsonArray("choices").getJsonObject(0).getString("text").isEmpty());
+            assertFalse(chunk.getJsonArray("choices")
+                    .getJsonObject(0)
+                    .getString("text")
+                    .isEmpty());
         }
-        assertEquals("length",
+        assertEquals(
+                "length",
                 events.get(3).json().getJsonArray("choices").getJsonObject(0).getString("finish_reason"));
     }
 
@@ -92,11 +97,15 @@ class StreamingTest {
         StringBuilder streamed = new StringBuilder();
         for (Event event : stream(pod, "/v1/completions", request + ",\"stream\":true}")) {
             if (!event.done()) {
-                streamed.append(event.json().getJsonArray("choices").getJsonObject(0).getString("text"));
+                streamed.append(
+                        event.json().getJsonArray("choices").getJsonObject(0).getString("text"));
             }
         }
-        String whole = TestClient.json(TestClient.post(pod, "/v1/completions", request + "}").body())
-                .getJsonArray("choices").getJsonObject(0).getString("text");
+        String whole = TestClient.json(
+                        TestClient.post(pod, "/v1/completions", request + "}").body())
+                .getJsonArray("choices")
+                .getJsonObject(0)
+                .getString("text");
         assertEquals(whole, streamed.toString());
     }
 
@@ -109,13 +118,18 @@ class StreamingTest {
     void firstEventArrivesLongBeforeTheStreamEnds() {
         Duration itl = Duration.ofMillis(250);
         try (SimulatedPod slow = SimulatedPod.start(SimulatorConfig.builder()
-                .timeToFirstToken(Duration.ZERO).interTokenLatency(itl).build())) {
-            List<Event> events = stream(slow, "/v1/completions",
+                .timeToFirstToken(Duration.ZERO)
+                .interTokenLatency(itl)
+                .build())) {
+            List<Event> events = stream(
+                    slow,
+                    "/v1/completions",
                     "{\"model\":\"" + MODEL + "\",\"prompt\":\"x\",\"max_tokens\":5,\"stream\":true}");
 
             assertEquals(6, events.size());
             long gapNanos = events.getLast().arrivalNanos() - events.getFirst().arrivalNanos();
-            assertTrue(gapNanos >= itl.multipliedBy(4).dividedBy(2).toNanos(),
+            assertTrue(
+                    gapNanos >= itl.multipliedBy(4).dividedBy(2).toNanos(),
                     "first event only " + gapNanos / 1_000_000 + " ms before [DONE]");
             for (int i = 1; i < events.size(); i++) {
                 assertTrue(events.get(i).arrivalNanos() >= events.get(i - 1).arrivalNanos());
@@ -125,7 +139,9 @@ class StreamingTest {
 
     @Test
     void streamingResponseIsAnEventStream() {
-        HttpResponse<InputStream> res = sendStreaming(postRequest(pod, "/v1/completions",
+        HttpResponse<InputStream> res = sendStreaming(postRequest(
+                pod,
+                "/v1/completions",
                 "{\"model\":\"" + MODEL + "\",\"prompt\":\"x\",\"max_tokens\":1,\"stream\":true}"));
         assertEquals(200, res.statusCode());
         assertTrue(res.headers().firstValue("content-type").orElseThrow().startsWith("text/event-stream"));

@@ -26,11 +26,11 @@ final class TestClient {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    private TestClient() {
-    }
+    private TestClient() {}
 
     static HttpResponse<String> get(SimulatedPod pod, String path) {
-        return send(HttpRequest.newBuilder(URI.create(pod.baseUrl() + path)).GET().build());
+        return send(
+                HttpRequest.newBuilder(URI.create(pod.baseUrl() + path)).GET().build());
     }
 
     static HttpResponse<String> post(SimulatedPod pod, String path, String body) {

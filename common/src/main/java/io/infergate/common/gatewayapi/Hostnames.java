@@ -21,8 +21,7 @@ import java.util.Optional;
  */
 public final class Hostnames {
 
-    private Hostnames() {
-    }
+    private Hostnames() {}
 
     /** True for {@code *.suffix} patterns. */
     public static boolean isWildcard(String pattern) {
@@ -93,6 +92,7 @@ public final class Hostnames {
         if (routeHostnames.isEmpty() || listenerHostname.isEmpty()) {
             return true;
         }
-        return routeHostnames.stream().anyMatch(h -> intersection(h, listenerHostname.get()).isPresent());
+        return routeHostnames.stream()
+                .anyMatch(h -> intersection(h, listenerHostname.get()).isPresent());
     }
 }

@@ -23,8 +23,11 @@ public final class ClientBody extends FilterInputStream {
         private final int status;
 
         Malformed(int status, Throwable cause) {
-            super(status == 413 ? "request body exceeds the configured maximum size"
-                    : "malformed request body: invalid chunked framing", cause);
+            super(
+                    status == 413
+                            ? "request body exceeds the configured maximum size"
+                            : "malformed request body: invalid chunked framing",
+                    cause);
             this.status = status;
         }
 

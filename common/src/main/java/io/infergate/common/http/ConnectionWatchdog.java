@@ -30,8 +30,7 @@ public final class ConnectionWatchdog implements Http1ConnectionListener, AutoCl
     private static final ThreadLocal<Bound> CURRENT = new ThreadLocal<>();
 
     /** What a connection is waiting for, and until when. */
-    private record Deadline(long nanos, String phase) {
-    }
+    private record Deadline(long nanos, String phase) {}
 
     /** The watchdog and connection of the request this (per-connection) thread serves. */
     record Bound(ConnectionWatchdog watchdog, ConnectionContext ctx) {

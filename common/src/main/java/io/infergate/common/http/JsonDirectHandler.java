@@ -23,8 +23,7 @@ public final class JsonDirectHandler implements DirectHandler {
 
     private static final JsonProvider JSON = JsonProvider.provider();
 
-    private JsonDirectHandler() {
-    }
+    private JsonDirectHandler() {}
 
     /** Direct handlers for every event type. */
     public static DirectHandlers all() {
@@ -39,7 +38,9 @@ public final class JsonDirectHandler implements DirectHandler {
     /** The status and JSON body for an event (pure: the tests call it directly). */
     static Answer answer(EventType eventType, Status defaultStatus, TransportRequest request) {
         if (eventType == EventType.HTTP_VERSION_NOT_SUPPORTED || defaultStatus.code() == 505) {
-            return new Answer(Status.HTTP_VERSION_NOT_SUPPORTED_505, "http_version_not_supported",
+            return new Answer(
+                    Status.HTTP_VERSION_NOT_SUPPORTED_505,
+                    "http_version_not_supported",
                     "only HTTP/1.1 is served on this port: send the request as HTTP/1.1");
         }
         if (eventType == EventType.INTERNAL_ERROR && beforeRouting(request)) {
@@ -47,15 +48,24 @@ public final class JsonDirectHandler implements DirectHandler {
         }
         int code = defaultStatus.code();
         return switch (code) {
-            case 413 -> new Answer(defaultStatus, "request_too_large", "request body exceeds the configured maximum size");
-            case 414 -> new Answer(defaultStatus, "invalid_request", "request line exceeds the configured maximum length");
-            case 431 -> new Answer(defaultStatus, "invalid_request", "request headers exceed the configured maximum size");
-            case 501 -> new Answer(defaultStatus, "not_implemented",
-                    "unsupported transfer coding: only 'Transfer-Encoding: chunked' is accepted");
-            case 503 -> new Answer(defaultStatus, "upstream_saturated", "too many concurrent requests on this listener");
-            default -> code >= 500
-                    ? new Answer(defaultStatus, "internal_error", "internal error")
-                    : new Answer(defaultStatus, "invalid_request", "malformed request: " + defaultStatus.reasonPhrase());
+            case 413 ->
+                new Answer(defaultStatus, "request_too_large", "request body exceeds the configured maximum size");
+            case 414 ->
+                new Answer(defaultStatus, "invalid_request", "request line exceeds the configured maximum length");
+            case 431 ->
+                new Answer(defaultStatus, "invalid_request", "request headers exceed the configured maximum size");
+            case 501 ->
+                new Answer(
+                        defaultStatus,
+                        "not_implemented",
+                        "unsupported transfer coding: only 'Transfer-Encoding: chunked' is accepted");
+            case 503 ->
+                new Answer(defaultStatus, "upstream_saturated", "too many concurrent requests on this listener");
+            default ->
+                code >= 500
+                        ? new Answer(defaultStatus, "internal_error", "internal error")
+                        : new Answer(
+                                defaultStatus, "invalid_request", "malformed request: " + defaultStatus.reasonPhrase());
         };
     }
 
@@ -81,8 +91,12 @@ public final class JsonDirectHandler implements DirectHandler {
     }
 
     @Override
-    public TransportResponse handle(TransportRequest request, EventType eventType, Status defaultStatus,
-                                    ServerResponseHeaders responseHeaders, String message) {
+    public TransportResponse handle(
+            TransportRequest request,
+            EventType eventType,
+            Status defaultStatus,
+            ServerResponseHeaders responseHeaders,
+            String message) {
         Answer a = answer(eventType, defaultStatus, request);
         return TransportResponse.builder()
                 .status(a.status())

@@ -1,6 +1,5 @@
 package io.infergate.common.json;
 
-
 /**
  * Bounds on JSON that comes from the network, checked before any parser builds objects from it.
  *
@@ -20,8 +19,7 @@ public final class JsonLimits {
     /** Deepest nesting accepted in a snapshot; the schema itself nests 7 levels. */
     public static final int MAX_SNAPSHOT_DEPTH = 32;
 
-    private JsonLimits() {
-    }
+    private JsonLimits() {}
 
     /** Whether the UTF-8 JSON text in {@code bytes[offset, offset+length)} nests deeper than {@code maxDepth}. */
     public static boolean tooDeep(byte[] bytes, int offset, int length, int maxDepth) {
@@ -83,5 +81,4 @@ public final class JsonLimits {
     public static String tooDeepMessage(int maxDepth) {
         return "JSON nested deeper than " + maxDepth + " levels";
     }
-
 }

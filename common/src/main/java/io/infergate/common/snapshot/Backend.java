@@ -21,8 +21,9 @@ public sealed interface Backend {
      * A Service port. Endpoints are its ready Pods (or EndpointSlice addresses) at the resolved
      * target port.
      */
-    record Service(String id, String namespace, String name, int port, AppProtocol appProtocol,
-                   List<Endpoint> endpoints) implements Backend {
+    record Service(
+            String id, String namespace, String name, int port, AppProtocol appProtocol, List<Endpoint> endpoints)
+            implements Backend {
         public Service {
             endpoints = List.copyOf(endpoints);
         }
@@ -40,9 +41,15 @@ public sealed interface Backend {
      * @param modelRewrites the InferenceModelRewrite rules for this pool, in precedence order
      *                      (the first matching rule applies); empty when none
      */
-    record InferencePool(String id, String namespace, String name, AppProtocol appProtocol,
-                         List<Endpoint> endpoints, Optional<EndpointPicker> endpointPicker,
-                         List<ModelRewrite> modelRewrites) implements Backend {
+    record InferencePool(
+            String id,
+            String namespace,
+            String name,
+            AppProtocol appProtocol,
+            List<Endpoint> endpoints,
+            Optional<EndpointPicker> endpointPicker,
+            List<ModelRewrite> modelRewrites)
+            implements Backend {
         public InferencePool {
             endpoints = List.copyOf(endpoints);
             endpointPicker = endpointPicker == null ? Optional.empty() : endpointPicker;
@@ -50,8 +57,13 @@ public sealed interface Backend {
         }
 
         /** A pool without model rewrite rules. */
-        public InferencePool(String id, String namespace, String name, AppProtocol appProtocol,
-                             List<Endpoint> endpoints, Optional<EndpointPicker> endpointPicker) {
+        public InferencePool(
+                String id,
+                String namespace,
+                String name,
+                AppProtocol appProtocol,
+                List<Endpoint> endpoints,
+                Optional<EndpointPicker> endpointPicker) {
             this(id, namespace, name, appProtocol, endpoints, endpointPicker, List.of());
         }
 
@@ -73,9 +85,11 @@ public sealed interface Backend {
      * @param port        its gRPC port
      * @param failOpen    true for FailOpen (pick natively when the picker is unreachable)
      */
-    record EndpointPicker(String host, int port, boolean failOpen) {
-    }
+    record EndpointPicker(String host, int port, boolean failOpen) {}
 
     /** Upstream protocol: HTTP/1.1, or HTTP/2 with prior knowledge ({@code kubernetes.io/h2c}). */
-    enum AppProtocol { HTTP, H2C }
+    enum AppProtocol {
+        HTTP,
+        H2C
+    }
 }

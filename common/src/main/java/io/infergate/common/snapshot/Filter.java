@@ -10,8 +10,7 @@ import java.util.Optional;
 public sealed interface Filter {
 
     /** A header name and value for set/add. */
-    record Header(String name, String value) {
-    }
+    record Header(String name, String value) {}
 
     /**
      * RequestHeaderModifier: remove, then set (replace), then add (append). Names are
@@ -43,13 +42,16 @@ public sealed interface Filter {
      * @param path       empty to keep the request's path
      * @param statusCode 301, 302, 303, 307 or 308
      */
-    record RequestRedirect(Optional<String> scheme, Optional<String> hostname, Optional<Integer> port,
-                           Optional<PathModifier> path, int statusCode) implements Filter {
-    }
+    record RequestRedirect(
+            Optional<String> scheme,
+            Optional<String> hostname,
+            Optional<Integer> port,
+            Optional<PathModifier> path,
+            int statusCode)
+            implements Filter {}
 
     /** URLRewrite: rewrites the host and/or path sent upstream. */
-    record UrlRewrite(Optional<String> hostname, Optional<PathModifier> path) implements Filter {
-    }
+    record UrlRewrite(Optional<String> hostname, Optional<PathModifier> path) implements Filter {}
 
     /**
      * RequestMirror: a copy of the request is sent to the backend and its response ignored.
@@ -58,12 +60,14 @@ public sealed interface Filter {
      * @param numerator with denominator: the fraction of requests mirrored (100/100 = all)
      * @param denominator greater than zero
      */
-    record RequestMirror(Optional<String> backend, int numerator, int denominator) implements Filter {
-    }
+    record RequestMirror(Optional<String> backend, int numerator, int denominator) implements Filter {}
 
     /** How a redirect or rewrite changes the path. */
     record PathModifier(Type type, String value) {
         /** Gateway API path modifier kinds. */
-        public enum Type { REPLACE_FULL_PATH, REPLACE_PREFIX_MATCH }
+        public enum Type {
+            REPLACE_FULL_PATH,
+            REPLACE_PREFIX_MATCH
+        }
     }
 }

@@ -13,8 +13,7 @@ import java.util.List;
  *                  addresses let two Gateways share a port without seeing each other's routes.
  * @param listeners the listeners that are served (conflicted or invalid ones are left out)
  */
-public record Gateway(String id, String namespace, String name, List<String> addresses,
-                      List<Listener> listeners) {
+public record Gateway(String id, String namespace, String name, List<String> addresses, List<Listener> listeners) {
     public Gateway {
         addresses = List.copyOf(addresses);
         listeners = List.copyOf(listeners);

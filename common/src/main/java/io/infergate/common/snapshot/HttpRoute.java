@@ -15,8 +15,14 @@ import java.util.List;
  * @param parents           the listeners the route is attached to
  * @param rules             the rules in {@code spec.rules} order (order is the last tie-break)
  */
-public record HttpRoute(String id, String namespace, String name, String creationTimestamp,
-                        List<String> hostnames, List<ListenerRef> parents, List<Rule> rules) {
+public record HttpRoute(
+        String id,
+        String namespace,
+        String name,
+        String creationTimestamp,
+        List<String> hostnames,
+        List<ListenerRef> parents,
+        List<Rule> rules) {
     public HttpRoute {
         hostnames = List.copyOf(hostnames);
         parents = List.copyOf(parents);

@@ -10,8 +10,7 @@ import java.net.UnknownHostException;
  */
 final class IpLiterals {
 
-    private IpLiterals() {
-    }
+    private IpLiterals() {}
 
     /** Dotted-quad IPv4 ({@code 0..255}, no leading zeros) or an IPv6 literal without brackets or zone. */
     static boolean isIp(String s) {

@@ -15,8 +15,8 @@ import java.util.Optional;
  *                   docs/adr/0006-gateway-isolation.md). Empty means {@code port}; a value equal to
  *                   {@code port} is dropped, so one listener has one encoding and one content id
  */
-public record Listener(String name, int port, Protocol protocol, Optional<String> hostname,
-                       Optional<Integer> publicPort) {
+public record Listener(
+        String name, int port, Protocol protocol, Optional<String> hostname, Optional<Integer> publicPort) {
     public Listener {
         hostname = hostname == null ? Optional.empty() : hostname;
         publicPort = publicPort == null || publicPort.filter(p -> p != port).isEmpty() ? Optional.empty() : publicPort;
@@ -33,5 +33,8 @@ public record Listener(String name, int port, Protocol protocol, Optional<String
     }
 
     /** Listener protocols the router can serve. */
-    public enum Protocol { HTTP, HTTPS }
+    public enum Protocol {
+        HTTP,
+        HTTPS
+    }
 }

@@ -7,5 +7,4 @@ package io.infergate.common.snapshot;
  * @param gateway  the Gateway id ({@code gateway/<ns>/<name>})
  * @param listener the listener name within that Gateway
  */
-public record ListenerRef(String gateway, String listener) {
-}
+public record ListenerRef(String gateway, String listener) {}

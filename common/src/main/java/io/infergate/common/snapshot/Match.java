@@ -11,8 +11,7 @@ import java.util.Optional;
  * @param headers     header conditions (names compare case-insensitively, values exactly)
  * @param queryParams query parameter conditions (names and values compare exactly)
  */
-public record Match(PathMatch path, Optional<String> method, List<ValueMatch> headers,
-                    List<ValueMatch> queryParams) {
+public record Match(PathMatch path, Optional<String> method, List<ValueMatch> headers, List<ValueMatch> queryParams) {
     public Match {
         method = method == null ? Optional.empty() : method;
         headers = List.copyOf(headers);

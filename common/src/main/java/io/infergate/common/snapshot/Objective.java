@@ -9,5 +9,4 @@ package io.infergate.common.snapshot;
  * @param pool     the id of the InferencePool it applies to
  * @param priority higher is more important; negative is sheddable under saturation
  */
-public record Objective(String id, String namespace, String name, String pool, int priority) {
-}
+public record Objective(String id, String namespace, String name, String pool, int priority) {}

@@ -9,5 +9,9 @@ package io.infergate.common.snapshot;
  */
 public record PathMatch(Type type, String value) {
     /** Path match kinds of the Gateway API. */
-    public enum Type { EXACT, PATH_PREFIX, REGULAR_EXPRESSION }
+    public enum Type {
+        EXACT,
+        PATH_PREFIX,
+        REGULAR_EXPRESSION
+    }
 }

@@ -13,8 +13,7 @@ import java.util.List;
  *                 (a redirect) or, without one, 500
  * @param timeouts the rule's {@code timeouts}
  */
-public record Rule(String id, List<Match> matches, List<Filter> filters,
-                   List<BackendRef> backends, Timeouts timeouts) {
+public record Rule(String id, List<Match> matches, List<Filter> filters, List<BackendRef> backends, Timeouts timeouts) {
     public Rule {
         matches = List.copyOf(matches);
         filters = List.copyOf(filters);

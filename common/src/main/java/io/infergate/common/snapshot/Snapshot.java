@@ -20,12 +20,13 @@ import java.util.List;
  *                      one): routers that share a pool's traffic must agree on where a new prompt
  *                      prefix goes, a router alone need not (docs/adr/0005-prefix-affinity.md)
  */
-public record Snapshot(int schemaVersion,
-                       List<Gateway> gateways,
-                       List<HttpRoute> routes,
-                       List<Backend> backends,
-                       List<Objective> objectives,
-                       int routers) {
+public record Snapshot(
+        int schemaVersion,
+        List<Gateway> gateways,
+        List<HttpRoute> routes,
+        List<Backend> backends,
+        List<Objective> objectives,
+        int routers) {
 
     /** The schema version this code writes and understands. Bump it on incompatible changes. */
     public static final int SCHEMA_VERSION = 1;
@@ -38,8 +39,12 @@ public record Snapshot(int schemaVersion,
     }
 
     /** A snapshot for one router (or an unknown number). */
-    public Snapshot(int schemaVersion, List<Gateway> gateways, List<HttpRoute> routes, List<Backend> backends,
-                    List<Objective> objectives) {
+    public Snapshot(
+            int schemaVersion,
+            List<Gateway> gateways,
+            List<HttpRoute> routes,
+            List<Backend> backends,
+            List<Objective> objectives) {
         this(schemaVersion, gateways, routes, backends, objectives, 1);
     }
 

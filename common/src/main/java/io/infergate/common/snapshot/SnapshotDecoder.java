@@ -1,13 +1,12 @@
 package io.infergate.common.snapshot;
 
 import io.infergate.common.json.JsonLimits;
-import jakarta.json.Json;
-import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 
 import java.io.StringReader;
 import java.time.Duration;
@@ -27,12 +26,10 @@ public final class SnapshotDecoder {
     /** The JSON-P provider, looked up once: each {@code Json.createX} call repeats a ServiceLoader scan. */
     private static final JsonProvider JSON = JsonProvider.provider();
 
-
     /** The outcome: a snapshot with its id, or the violations. */
     public sealed interface Result {
         /** A decoded snapshot and its verified content id. */
-        record Ok(Snapshot snapshot, String id) implements Result {
-        }
+        record Ok(Snapshot snapshot, String id) implements Result {}
 
         /** Why the input is not a snapshot. */
         record Invalid(List<Violation> violations) implements Result {
@@ -44,13 +41,13 @@ public final class SnapshotDecoder {
 
     private final List<Violation> violations = new ArrayList<>();
 
-    private SnapshotDecoder() {
-    }
+    private SnapshotDecoder() {}
 
     /** Decodes a snapshot from its JSON text. */
     public static Result decode(String json) {
         if (JsonLimits.tooDeep(json, JsonLimits.MAX_SNAPSHOT_DEPTH)) {
-            return new Result.Invalid(List.of(new Violation("", JsonLimits.tooDeepMessage(JsonLimits.MAX_SNAPSHOT_DEPTH))));
+            return new Result.Invalid(
+                    List.of(new Violation("", JsonLimits.tooDeepMessage(JsonLimits.MAX_SNAPSHOT_DEPTH))));
         }
         JsonObject root;
         try (var reader = JSON.createReader(new StringReader(json))) {
@@ -65,8 +62,10 @@ public final class SnapshotDecoder {
         }
         String id = SnapshotJson.contentId(s);
         if (root.containsKey("id") && !id.equals(str(root, "id"))) {
-            return new Result.Invalid(List.of(new Violation("/id",
-                    "does not match the content (expected " + id + "): the snapshot was altered or built by an incompatible writer")));
+            return new Result.Invalid(List.of(new Violation(
+                    "/id",
+                    "does not match the content (expected " + id
+                            + "): the snapshot was altered or built by an incompatible writer")));
         }
         return new Result.Ok(s, id);
     }
@@ -74,10 +73,13 @@ public final class SnapshotDecoder {
     private Snapshot snapshot(JsonObject o) {
         int version = integer(o, "schemaVersion", "");
         if (version != Snapshot.SCHEMA_VERSION && violations.isEmpty()) {
-            violate("/schemaVersion", "unsupported schema version " + version + " (this router understands "
-                    + Snapshot.SCHEMA_VERSION + ")");
+            violate(
+                    "/schemaVersion",
+                    "unsupported schema version " + version + " (this router understands " + Snapshot.SCHEMA_VERSION
+                            + ")");
         }
-        return new Snapshot(version,
+        return new Snapshot(
+                version,
                 list(o, "gateways", "", this::gateway),
                 list(o, "routes", "", this::route),
                 list(o, "backends", "", this::backend),
@@ -86,43 +88,64 @@ public final class SnapshotDecoder {
     }
 
     private Gateway gateway(JsonObject o, String p) {
-        return new Gateway(string(o, "id", p), string(o, "namespace", p), string(o, "name", p),
-                strings(o, "addresses", p), list(o, "listeners", p, this::listener));
+        return new Gateway(
+                string(o, "id", p),
+                string(o, "namespace", p),
+                string(o, "name", p),
+                strings(o, "addresses", p),
+                list(o, "listeners", p, this::listener));
     }
 
     private Listener listener(JsonObject o, String p) {
-        return new Listener(string(o, "name", p), integer(o, "port", p),
+        return new Listener(
+                string(o, "name", p),
+                integer(o, "port", p),
                 enumValue(o, "protocol", p, Listener.Protocol.class, Listener.Protocol.HTTP),
                 optString(o, "hostname", p),
-                o.containsKey("publicPort") ? Optional.of(integer(o, "publicPort", p)) : Optional.empty()); // absent: the socket port
+                o.containsKey("publicPort")
+                        ? Optional.of(integer(o, "publicPort", p))
+                        : Optional.empty()); // absent: the socket port
     }
 
     private HttpRoute route(JsonObject o, String p) {
-        return new HttpRoute(string(o, "id", p), string(o, "namespace", p), string(o, "name", p),
-                string(o, "creationTimestamp", p), strings(o, "hostnames", p),
+        return new HttpRoute(
+                string(o, "id", p),
+                string(o, "namespace", p),
+                string(o, "name", p),
+                string(o, "creationTimestamp", p),
+                strings(o, "hostnames", p),
                 list(o, "parents", p, (x, q) -> new ListenerRef(string(x, "gateway", q), string(x, "listener", q))),
                 list(o, "rules", p, this::rule));
     }
 
     private Rule rule(JsonObject o, String p) {
         JsonObject t = object(o, "timeouts", p);
-        Timeouts timeouts = new Timeouts(optMillis(t, "requestMillis", p + "/timeouts"),
-                optMillis(t, "backendRequestMillis", p + "/timeouts"));
-        return new Rule(string(o, "id", p), list(o, "matches", p, this::match), list(o, "filters", p, this::filter),
-                list(o, "backends", p, this::backendRef), timeouts);
+        Timeouts timeouts = new Timeouts(
+                optMillis(t, "requestMillis", p + "/timeouts"), optMillis(t, "backendRequestMillis", p + "/timeouts"));
+        return new Rule(
+                string(o, "id", p),
+                list(o, "matches", p, this::match),
+                list(o, "filters", p, this::filter),
+                list(o, "backends", p, this::backendRef),
+                timeouts);
     }
 
     private Match match(JsonObject o, String p) {
         JsonObject path = object(o, "path", p);
         return new Match(
-                new PathMatch(enumValue(path, "type", p + "/path", PathMatch.Type.class, PathMatch.Type.PATH_PREFIX),
+                new PathMatch(
+                        enumValue(path, "type", p + "/path", PathMatch.Type.class, PathMatch.Type.PATH_PREFIX),
                         string(path, "value", p + "/path")),
-                optString(o, "method", p), list(o, "headers", p, this::valueMatch), list(o, "queryParams", p, this::valueMatch));
+                optString(o, "method", p),
+                list(o, "headers", p, this::valueMatch),
+                list(o, "queryParams", p, this::valueMatch));
     }
 
     private ValueMatch valueMatch(JsonObject o, String p) {
-        return new ValueMatch(enumValue(o, "type", p, ValueMatch.Type.class, ValueMatch.Type.EXACT),
-                string(o, "name", p), string(o, "value", p));
+        return new ValueMatch(
+                enumValue(o, "type", p, ValueMatch.Type.class, ValueMatch.Type.EXACT),
+                string(o, "name", p),
+                string(o, "value", p));
     }
 
     private BackendRef backendRef(JsonObject o, String p) {
@@ -132,16 +155,21 @@ public final class SnapshotDecoder {
     private Filter filter(JsonObject o, String p) {
         String type = string(o, "type", p);
         return switch (type) {
-            case "RequestHeaderModifier" -> new Filter.RequestHeaderModifier(
-                    headers(o, "set", p), headers(o, "add", p), strings(o, "remove", p));
-            case "ResponseHeaderModifier" -> new Filter.ResponseHeaderModifier(
-                    headers(o, "set", p), headers(o, "add", p), strings(o, "remove", p));
-            case "RequestRedirect" -> new Filter.RequestRedirect(optString(o, "scheme", p), optString(o, "hostname", p),
-                    o.containsKey("port") ? Optional.of(integer(o, "port", p)) : Optional.empty(),
-                    pathModifier(o, p), integer(o, "statusCode", p));
+            case "RequestHeaderModifier" ->
+                new Filter.RequestHeaderModifier(headers(o, "set", p), headers(o, "add", p), strings(o, "remove", p));
+            case "ResponseHeaderModifier" ->
+                new Filter.ResponseHeaderModifier(headers(o, "set", p), headers(o, "add", p), strings(o, "remove", p));
+            case "RequestRedirect" ->
+                new Filter.RequestRedirect(
+                        optString(o, "scheme", p),
+                        optString(o, "hostname", p),
+                        o.containsKey("port") ? Optional.of(integer(o, "port", p)) : Optional.empty(),
+                        pathModifier(o, p),
+                        integer(o, "statusCode", p));
             case "URLRewrite" -> new Filter.UrlRewrite(optString(o, "hostname", p), pathModifier(o, p));
-            case "RequestMirror" -> new Filter.RequestMirror(optString(o, "backend", p),
-                    integer(o, "numerator", p), integer(o, "denominator", p));
+            case "RequestMirror" ->
+                new Filter.RequestMirror(
+                        optString(o, "backend", p), integer(o, "numerator", p), integer(o, "denominator", p));
             default -> {
                 violate(p + "/type", "unknown filter type '" + type + "'");
                 yield new Filter.UrlRewrite(Optional.empty(), Optional.empty());
@@ -158,8 +186,14 @@ public final class SnapshotDecoder {
             return Optional.empty();
         }
         JsonObject m = object(o, "path", p);
-        return Optional.of(new Filter.PathModifier(enumValue(m, "type", p + "/path", Filter.PathModifier.Type.class,
-                Filter.PathModifier.Type.REPLACE_FULL_PATH), string(m, "value", p + "/path")));
+        return Optional.of(new Filter.PathModifier(
+                enumValue(
+                        m,
+                        "type",
+                        p + "/path",
+                        Filter.PathModifier.Type.class,
+                        Filter.PathModifier.Type.REPLACE_FULL_PATH),
+                string(m, "value", p + "/path")));
     }
 
     private Backend backend(JsonObject o, String p) {
@@ -167,18 +201,30 @@ public final class SnapshotDecoder {
         Backend.AppProtocol proto = enumValue(o, "appProtocol", p, Backend.AppProtocol.class, Backend.AppProtocol.HTTP);
         List<Endpoint> endpoints = list(o, "endpoints", p, this::endpoint);
         return switch (kind) {
-            case "Service" -> new Backend.Service(string(o, "id", p), string(o, "namespace", p), string(o, "name", p),
-                    integer(o, "port", p), proto, endpoints);
+            case "Service" ->
+                new Backend.Service(
+                        string(o, "id", p),
+                        string(o, "namespace", p),
+                        string(o, "name", p),
+                        integer(o, "port", p),
+                        proto,
+                        endpoints);
             case "InferencePool" -> {
                 Optional<Backend.EndpointPicker> picker = Optional.empty();
                 if (o.containsKey("endpointPicker")) {
                     JsonObject e = object(o, "endpointPicker", p);
                     String q = p + "/endpointPicker";
-                    picker = Optional.of(new Backend.EndpointPicker(string(e, "host", q), integer(e, "port", q),
-                            e.getBoolean("failOpen", false)));
+                    picker = Optional.of(new Backend.EndpointPicker(
+                            string(e, "host", q), integer(e, "port", q), e.getBoolean("failOpen", false)));
                 }
-                yield new Backend.InferencePool(string(o, "id", p), string(o, "namespace", p), string(o, "name", p),
-                        proto, endpoints, picker, list(o, "modelRewrites", p, this::modelRewrite));
+                yield new Backend.InferencePool(
+                        string(o, "id", p),
+                        string(o, "namespace", p),
+                        string(o, "name", p),
+                        proto,
+                        endpoints,
+                        picker,
+                        list(o, "modelRewrites", p, this::modelRewrite));
             }
             default -> {
                 violate(p + "/kind", "unknown backend kind '" + kind + "'");
@@ -201,13 +247,23 @@ public final class SnapshotDecoder {
     }
 
     private ModelRewrite modelRewrite(JsonObject o, String p) {
-        return new ModelRewrite(string(o, "id", p), strings(o, "models", p), list(o, "targets", p,
-                (t, q) -> new ModelRewrite.Target(string(t, "model", q), integer(t, "weight", q))));
+        return new ModelRewrite(
+                string(o, "id", p),
+                strings(o, "models", p),
+                list(
+                        o,
+                        "targets",
+                        p,
+                        (t, q) -> new ModelRewrite.Target(string(t, "model", q), integer(t, "weight", q))));
     }
 
     private Objective objective(JsonObject o, String p) {
-        return new Objective(string(o, "id", p), string(o, "namespace", p), string(o, "name", p),
-                string(o, "pool", p), integer(o, "priority", p));
+        return new Objective(
+                string(o, "id", p),
+                string(o, "namespace", p),
+                string(o, "name", p),
+                string(o, "pool", p),
+                integer(o, "priority", p));
     }
 
     // ---- typed field access that records violations instead of throwing ----

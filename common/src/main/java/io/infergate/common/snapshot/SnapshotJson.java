@@ -1,10 +1,9 @@
 package io.infergate.common.snapshot;
 
-import jakarta.json.Json;
-import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +25,7 @@ public final class SnapshotJson {
     /** The JSON-P provider, looked up once: each {@code Json.createX} call repeats a ServiceLoader scan. */
     private static final JsonProvider JSON = JsonProvider.provider();
 
-
-    private SnapshotJson() {
-    }
+    private SnapshotJson() {}
 
     /** The wire form: {@code {"id": ..., "schemaVersion": ..., ...}}. */
     public static String toJson(Snapshot snapshot) {
@@ -45,8 +42,8 @@ public final class SnapshotJson {
 
     static String contentId(JsonObject body) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(write(body).getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(write(body).getBytes(StandardCharsets.UTF_8));
             return "sha256:" + HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
@@ -68,14 +65,18 @@ public final class SnapshotJson {
 
     private static JsonObjectBuilder gateway(Gateway g) {
         return JSON.createObjectBuilder()
-                .add("id", g.id()).add("namespace", g.namespace()).add("name", g.name())
+                .add("id", g.id())
+                .add("namespace", g.namespace())
+                .add("name", g.name())
                 .add("addresses", strings(g.addresses()))
                 .add("listeners", array(g.listeners(), SnapshotJson::listener));
     }
 
     private static JsonObjectBuilder listener(Listener l) {
         JsonObjectBuilder b = JSON.createObjectBuilder()
-                .add("name", l.name()).add("port", l.port()).add("protocol", l.protocol().name());
+                .add("name", l.name())
+                .add("port", l.port())
+                .add("protocol", l.protocol().name());
         l.hostname().ifPresent(h -> b.add("hostname", h));
         l.publicPort().ifPresent(v -> b.add("publicPort", v)); // omitted when absent: older snapshots keep their ids
         return b;
@@ -83,11 +84,18 @@ public final class SnapshotJson {
 
     private static JsonObjectBuilder route(HttpRoute r) {
         return JSON.createObjectBuilder()
-                .add("id", r.id()).add("namespace", r.namespace()).add("name", r.name())
+                .add("id", r.id())
+                .add("namespace", r.namespace())
+                .add("name", r.name())
                 .add("creationTimestamp", r.creationTimestamp())
                 .add("hostnames", strings(r.hostnames()))
-                .add("parents", array(r.parents(), p -> JSON.createObjectBuilder()
-                        .add("gateway", p.gateway()).add("listener", p.listener())))
+                .add(
+                        "parents",
+                        array(
+                                r.parents(),
+                                p -> JSON.createObjectBuilder()
+                                        .add("gateway", p.gateway())
+                                        .add("listener", p.listener())))
                 .add("rules", array(r.rules(), SnapshotJson::rule));
     }
 
@@ -105,15 +113,21 @@ public final class SnapshotJson {
 
     private static JsonObjectBuilder match(Match m) {
         JsonObjectBuilder b = JSON.createObjectBuilder()
-                .add("path", JSON.createObjectBuilder()
-                        .add("type", m.path().type().name()).add("value", m.path().value()));
+                .add(
+                        "path",
+                        JSON.createObjectBuilder()
+                                .add("type", m.path().type().name())
+                                .add("value", m.path().value()));
         m.method().ifPresent(v -> b.add("method", v));
         return b.add("headers", array(m.headers(), SnapshotJson::valueMatch))
                 .add("queryParams", array(m.queryParams(), SnapshotJson::valueMatch));
     }
 
     private static JsonObjectBuilder valueMatch(ValueMatch v) {
-        return JSON.createObjectBuilder().add("type", v.type().name()).add("name", v.name()).add("value", v.value());
+        return JSON.createObjectBuilder()
+                .add("type", v.type().name())
+                .add("name", v.name())
+                .add("value", v.value());
     }
 
     private static JsonObjectBuilder backendRef(BackendRef b) {
@@ -125,8 +139,10 @@ public final class SnapshotJson {
     private static JsonObjectBuilder filter(Filter f) {
         JsonObjectBuilder o = JSON.createObjectBuilder();
         switch (f) {
-            case Filter.RequestHeaderModifier m -> headerModifier(o.add("type", "RequestHeaderModifier"), m.set(), m.add(), m.remove());
-            case Filter.ResponseHeaderModifier m -> headerModifier(o.add("type", "ResponseHeaderModifier"), m.set(), m.add(), m.remove());
+            case Filter.RequestHeaderModifier m ->
+                headerModifier(o.add("type", "RequestHeaderModifier"), m.set(), m.add(), m.remove());
+            case Filter.ResponseHeaderModifier m ->
+                headerModifier(o.add("type", "ResponseHeaderModifier"), m.set(), m.add(), m.remove());
             case Filter.RequestRedirect r -> {
                 o.add("type", "RequestRedirect");
                 r.scheme().ifPresent(v -> o.add("scheme", v));
@@ -149,8 +165,8 @@ public final class SnapshotJson {
         return o;
     }
 
-    private static void headerModifier(JsonObjectBuilder o, List<Filter.Header> set, List<Filter.Header> add,
-                                       List<String> remove) {
+    private static void headerModifier(
+            JsonObjectBuilder o, List<Filter.Header> set, List<Filter.Header> add, List<String> remove) {
         Function<Filter.Header, JsonObjectBuilder> header =
                 h -> JSON.createObjectBuilder().add("name", h.name()).add("value", h.value());
         o.add("set", array(set, header)).add("add", array(add, header)).add("remove", strings(remove));
@@ -163,12 +179,20 @@ public final class SnapshotJson {
     private static JsonObjectBuilder backend(Backend b) {
         JsonObjectBuilder o = JSON.createObjectBuilder().add("id", b.id());
         switch (b) {
-            case Backend.Service s -> o.add("kind", "Service").add("namespace", s.namespace())
-                    .add("name", s.name()).add("port", s.port());
+            case Backend.Service s ->
+                o.add("kind", "Service")
+                        .add("namespace", s.namespace())
+                        .add("name", s.name())
+                        .add("port", s.port());
             case Backend.InferencePool p -> {
                 o.add("kind", "InferencePool").add("namespace", p.namespace()).add("name", p.name());
-                p.endpointPicker().ifPresent(e -> o.add("endpointPicker", JSON.createObjectBuilder()
-                        .add("host", e.host()).add("port", e.port()).add("failOpen", e.failOpen())));
+                p.endpointPicker()
+                        .ifPresent(e -> o.add(
+                                "endpointPicker",
+                                JSON.createObjectBuilder()
+                                        .add("host", e.host())
+                                        .add("port", e.port())
+                                        .add("failOpen", e.failOpen())));
                 if (!p.modelRewrites().isEmpty()) { // omitted when empty: snapshots without rewrites keep their ids
                     o.add("modelRewrites", array(p.modelRewrites(), SnapshotJson::modelRewrite));
                 }
@@ -179,7 +203,8 @@ public final class SnapshotJson {
     }
 
     private static JsonObjectBuilder endpoint(Endpoint e) {
-        JsonObjectBuilder o = JSON.createObjectBuilder().add("address", e.address()).add("port", e.port());
+        JsonObjectBuilder o =
+                JSON.createObjectBuilder().add("address", e.address()).add("port", e.port());
         e.pod().ifPresent(p -> o.add("pod", p));
         JsonObjectBuilder labels = JSON.createObjectBuilder();
         new TreeMap<>(e.labels()).forEach(labels::add);
@@ -187,14 +212,25 @@ public final class SnapshotJson {
     }
 
     private static JsonObjectBuilder modelRewrite(ModelRewrite r) {
-        return JSON.createObjectBuilder().add("id", r.id()).add("models", strings(r.models()))
-                .add("targets", array(r.targets(), t -> JSON.createObjectBuilder()
-                        .add("model", t.model()).add("weight", t.weight())));
+        return JSON.createObjectBuilder()
+                .add("id", r.id())
+                .add("models", strings(r.models()))
+                .add(
+                        "targets",
+                        array(
+                                r.targets(),
+                                t -> JSON.createObjectBuilder()
+                                        .add("model", t.model())
+                                        .add("weight", t.weight())));
     }
 
     private static JsonObjectBuilder objective(Objective o) {
-        return JSON.createObjectBuilder().add("id", o.id()).add("namespace", o.namespace()).add("name", o.name())
-                .add("pool", o.pool()).add("priority", o.priority());
+        return JSON.createObjectBuilder()
+                .add("id", o.id())
+                .add("namespace", o.namespace())
+                .add("name", o.name())
+                .add("pool", o.pool())
+                .add("priority", o.priority());
     }
 
     private static <T> JsonArrayBuilder array(List<T> items, Function<T, JsonObjectBuilder> each) {

@@ -30,8 +30,7 @@ public final class SnapshotValidator {
 
     private final List<Violation> out = new ArrayList<>();
 
-    private SnapshotValidator() {
-    }
+    private SnapshotValidator() {}
 
     /** All violations of the snapshot; empty when it is usable. */
     public static List<Violation> validate(Snapshot s) {
@@ -87,8 +86,9 @@ public final class SnapshotValidator {
                     add(p + "/endpoints/" + e + "/address", "must not be empty");
                 } else if (!IpLiterals.isIp(ep.address())) {
                     // the router connects and scrapes by address without name resolution
-                    add(p + "/endpoints/" + e + "/address", "must be an IPv4 or IPv6 address, is '"
-                            + ep.address() + "'");
+                    add(
+                            p + "/endpoints/" + e + "/address",
+                            "must be an IPv4 or IPv6 address, is '" + ep.address() + "'");
                 }
                 port(ep.port(), p + "/endpoints/" + e + "/port");
             }
@@ -138,15 +138,17 @@ public final class SnapshotValidator {
             String owner = gw.id() + "/" + li.name();
             String previous = sockets.putIfAbsent(address + "|" + li.port() + "|" + host, owner);
             if (previous != null && !previous.equals(owner)) {
-                add(p + "/hostname", "listener " + owner + " and " + previous + " share port " + li.port() + " on "
-                        + (address.isEmpty() ? "the router's address" : address) + " and hostname '" + host
-                        + "': requests could not be told apart");
+                add(
+                        p + "/hostname",
+                        "listener " + owner + " and " + previous + " share port " + li.port() + " on "
+                                + (address.isEmpty() ? "the router's address" : address) + " and hostname '" + host
+                                + "': requests could not be told apart");
             }
         }
     }
 
-    private void route(HttpRoute rt, String p, Set<String> ids, Map<String, Set<String>> listeners,
-                       Set<String> backends) {
+    private void route(
+            HttpRoute rt, String p, Set<String> ids, Map<String, Set<String>> listeners, Set<String> backends) {
         unique(ids, rt.id(), p);
         for (int i = 0; i < rt.parents().size(); i++) {
             ListenerRef ref = rt.parents().get(i);
@@ -169,7 +171,8 @@ public final class SnapshotValidator {
             for (int b = 0; b < rule.backends().size(); b++) {
                 BackendRef ref = rule.backends().get(b);
                 String bp = q + "/backends/" + b;
-                ref.backend().filter(id -> !backends.contains(id))
+                ref.backend()
+                        .filter(id -> !backends.contains(id))
                         .ifPresent(id -> add(bp + "/backend", "names no backend in the snapshot: '" + id + "'"));
                 if (ref.weight() < 0 || ref.weight() > 1_000_000) {
                     add(bp + "/weight", "must be in 0..1000000, is " + ref.weight());
@@ -217,15 +220,16 @@ public final class SnapshotValidator {
                     r.port().ifPresent(port -> port(port, q + "/port"));
                 }
                 case Filter.RequestMirror m -> {
-                    m.backend().filter(id -> !backends.contains(id))
+                    m.backend()
+                            .filter(id -> !backends.contains(id))
                             .ifPresent(id -> add(q + "/backend", "names no backend in the snapshot: '" + id + "'"));
                     if (m.denominator() <= 0 || m.numerator() < 0 || m.numerator() > m.denominator()) {
                         add(q, "mirror fraction must satisfy 0 <= numerator <= denominator, denominator > 0");
                     }
                 }
-                case Filter.RequestHeaderModifier h -> { }
-                case Filter.ResponseHeaderModifier h -> { }
-                case Filter.UrlRewrite u -> { }
+                case Filter.RequestHeaderModifier h -> {}
+                case Filter.ResponseHeaderModifier h -> {}
+                case Filter.UrlRewrite u -> {}
             }
         }
     }

@@ -9,5 +9,8 @@ package io.infergate.common.snapshot;
  */
 public record ValueMatch(Type type, String name, String value) {
     /** Value match kinds of the Gateway API. */
-    public enum Type { EXACT, REGULAR_EXPRESSION }
+    public enum Type {
+        EXACT,
+        REGULAR_EXPRESSION
+    }
 }

@@ -1,9 +1,9 @@
 package io.infergate.common.json;
 
 import io.infergate.common.snapshot.SnapshotDecoder;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 
@@ -16,18 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JsonLimitsTest {
 
     @ParameterizedTest(name = "{0} max {1} -> {2}")
-    @CsvSource(delimiter = '|', value = {
-            "{}|1|false",
-            "{}|0|true",
-            "{\"a\":[1,{\"b\":2}]}|3|false",
-            "{\"a\":[1,{\"b\":2}]}|2|true",
-            "[[],[],[]]|2|false",            // siblings do not add up
-            "{\"s\":\"[[[[[[\"}|1|false",    // brackets inside strings do not count
-            "{\"s\":\"\\\"[[[[\"}|1|false",  // nor after an escaped quote
-            "{\"s\":\"\\\\\"}|1|false",      // an escaped backslash ends before the closing quote
-            "]]]]{}|1|false",                // stray closers never make the depth negative
-            "ü[[\"ß\"]]|2|false",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{}|1|false",
+                "{}|0|true",
+                "{\"a\":[1,{\"b\":2}]}|3|false",
+                "{\"a\":[1,{\"b\":2}]}|2|true",
+                "[[],[],[]]|2|false", // siblings do not add up
+                "{\"s\":\"[[[[[[\"}|1|false", // brackets inside strings do not count
+                "{\"s\":\"\\\"[[[[\"}|1|false", // nor after an escaped quote
+                "{\"s\":\"\\\\\"}|1|false", // an escaped backslash ends before the closing quote
+                "]]]]{}|1|false", // stray closers never make the depth negative
+                "ü[[\"ß\"]]|2|false",
+            })
     void depth(String json, int max, boolean tooDeep) {
         assertEquals(tooDeep, JsonLimits.tooDeep(json, max));
         assertEquals(tooDeep, JsonLimits.tooDeep(json.getBytes(StandardCharsets.UTF_8), max));

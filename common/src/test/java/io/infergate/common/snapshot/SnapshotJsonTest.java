@@ -30,7 +30,9 @@ class SnapshotJsonTest {
         if (Boolean.getBoolean("golden.update")) {
             Files.writeString(GOLDEN, json, StandardCharsets.UTF_8);
         }
-        assertEquals(Files.readString(GOLDEN, StandardCharsets.UTF_8), json,
+        assertEquals(
+                Files.readString(GOLDEN, StandardCharsets.UTF_8),
+                json,
                 "snapshot wire format changed; rerun with -Dgolden.update=true if intended");
     }
 
@@ -97,30 +99,44 @@ class SnapshotJsonTest {
         assertTrue(json.contains("{\"name\":\"http\",\"port\":20417,\"protocol\":\"HTTP\",\"publicPort\":80}"), json);
         var ok = assertInstanceOf(SnapshotDecoder.Result.Ok.class, SnapshotDecoder.decode(json));
         assertEquals(withRemapped, ok.snapshot());
-        assertEquals(Optional.of(80), ok.snapshot().gateways().getFirst().listeners().getFirst().publicPort());
+        assertEquals(
+                Optional.of(80),
+                ok.snapshot().gateways().getFirst().listeners().getFirst().publicPort());
 
         // What an older controller wrote (no field) still decodes, to the socket port, with the same id.
         String old = SnapshotJson.toJson(withListener(plain));
         assertFalse(old.contains("publicPort"));
         var oldOk = assertInstanceOf(SnapshotDecoder.Result.Ok.class, SnapshotDecoder.decode(old));
-        assertEquals(Optional.empty(), oldOk.snapshot().gateways().getFirst().listeners().getFirst().publicPort());
+        assertEquals(
+                Optional.empty(),
+                oldOk.snapshot().gateways().getFirst().listeners().getFirst().publicPort());
         assertEquals(SnapshotJson.contentId(withListener(plain)), oldOk.id());
         assertEquals(SnapshotJson.contentId(withListener(plain)), SnapshotJson.contentId(withListener(same)));
-        assertNotEquals(SnapshotJson.contentId(withListener(plain)),
-                SnapshotJson.contentId(withListener(new Listener("http", 8080, Listener.Protocol.HTTP,
-                        Optional.empty(), Optional.of(80)))));
+        assertNotEquals(
+                SnapshotJson.contentId(withListener(plain)),
+                SnapshotJson.contentId(withListener(
+                        new Listener("http", 8080, Listener.Protocol.HTTP, Optional.empty(), Optional.of(80)))));
     }
 
     private static Snapshot withListener(Listener listener) {
-        return new Snapshot(Snapshot.SCHEMA_VERSION,
+        return new Snapshot(
+                Snapshot.SCHEMA_VERSION,
                 List.of(new Gateway(Gateway.idOf("ns", "gw"), "ns", "gw", List.of(), List.of(listener))),
-                List.of(), List.of(), List.of(), 1);
+                List.of(),
+                List.of(),
+                List.of(),
+                1);
     }
 
     @Test
     void routerCountBelowOneIsAViolation() {
-        assertEquals("/routers", SnapshotValidator.validate(Samples.full().withRouters(0)).getFirst().path());
-        String json = SnapshotJson.toJson(Snapshot.empty()).replaceFirst("\"id\":\"sha256:[0-9a-f]+\",", "")
+        assertEquals(
+                "/routers",
+                SnapshotValidator.validate(Samples.full().withRouters(0))
+                        .getFirst()
+                        .path());
+        String json = SnapshotJson.toJson(Snapshot.empty())
+                .replaceFirst("\"id\":\"sha256:[0-9a-f]+\",", "")
                 .replace("\"objectives\":[]", "\"objectives\":[],\"routers\":\"three\"");
         var invalid = assertInstanceOf(SnapshotDecoder.Result.Invalid.class, SnapshotDecoder.decode(json));
         assertEquals("/routers", invalid.violations().getFirst().path());
@@ -132,7 +148,7 @@ class SnapshotJsonTest {
         var writerFactory = jakarta.json.Json.createWriterFactory(config);
         var out = new java.io.StringWriter();
         try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(json));
-             var writer = writerFactory.createWriter(out)) {
+                var writer = writerFactory.createWriter(out)) {
             writer.write(reader.read());
         }
         return out.toString().strip() + "\n";

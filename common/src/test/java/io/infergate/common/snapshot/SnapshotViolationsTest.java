@@ -20,50 +20,93 @@ class SnapshotViolationsTest {
         return Stream.of(
                 Arguments.of("not JSON at all", "{nope", ""),
                 Arguments.of("a JSON array is not a snapshot", "[]", ""),
-                Arguments.of("future schema version", good.replace("\"schemaVersion\":1", "\"schemaVersion\":99"),
+                Arguments.of(
+                        "future schema version",
+                        good.replace("\"schemaVersion\":1", "\"schemaVersion\":99"),
                         "/schemaVersion"),
-                Arguments.of("listener port out of range", good.replace("\"port\":8081", "\"port\":70000"),
+                Arguments.of(
+                        "listener port out of range",
+                        good.replace("\"port\":8081", "\"port\":70000"),
                         "/gateways/0/listeners/1/port"),
-                Arguments.of("listener public port out of range", good.replace("\"publicPort\":80", "\"publicPort\":0"),
+                Arguments.of(
+                        "listener public port out of range",
+                        good.replace("\"publicPort\":80", "\"publicPort\":0"),
                         "/gateways/0/listeners/1/publicPort"),
-                Arguments.of("listener public port not a number", good.replace("\"publicPort\":80", "\"publicPort\":\"80\""),
+                Arguments.of(
+                        "listener public port not a number",
+                        good.replace("\"publicPort\":80", "\"publicPort\":\"80\""),
                         "/gateways/0/listeners/1/publicPort"),
-                Arguments.of("HTTPS listener (no TLS termination)", good.replace("\"protocol\":\"HTTP\"", "\"protocol\":\"HTTPS\""),
+                Arguments.of(
+                        "HTTPS listener (no TLS termination)",
+                        good.replace("\"protocol\":\"HTTP\"", "\"protocol\":\"HTTPS\""),
                         "/gateways/0/listeners/0/protocol"),
-                Arguments.of("two listeners with one hostname on one port of the router's address",
-                        good.replace("\"port\":8081", "\"port\":8080").replaceFirst(
-                                "(\"name\":\"http\",\"port\":8080,\"protocol\":\"HTTP\")", "$1,\"hostname\":\"*.example.com\""),
+                Arguments.of(
+                        "two listeners with one hostname on one port of the router's address",
+                        good.replace("\"port\":8081", "\"port\":8080")
+                                .replaceFirst(
+                                        "(\"name\":\"http\",\"port\":8080,\"protocol\":\"HTTP\")",
+                                        "$1,\"hostname\":\"*.example.com\""),
                         "/gateways/0/listeners/1/hostname"),
-                Arguments.of("hostnames on one socket compare case-insensitively",
+                Arguments.of(
+                        "hostnames on one socket compare case-insensitively",
                         good.replace("\"port\":8081", "\"port\":8080")
                                 .replace("\"hostname\":\"*.example.com\"", "\"hostname\":\"API.example.com\"")
-                                .replaceFirst("(\"name\":\"http\",\"port\":8080,\"protocol\":\"HTTP\")", "$1,\"hostname\":\"api.example.com\""),
+                                .replaceFirst(
+                                        "(\"name\":\"http\",\"port\":8080,\"protocol\":\"HTTP\")",
+                                        "$1,\"hostname\":\"api.example.com\""),
                         "/gateways/0/listeners/1/hostname"),
-                Arguments.of("unknown path match type", good.replace("\"type\":\"EXACT\"", "\"type\":\"GLOB\""),
+                Arguments.of(
+                        "unknown path match type",
+                        good.replace("\"type\":\"EXACT\"", "\"type\":\"GLOB\""),
                         "/routes/0/rules/1/matches/0/path/type"),
-                Arguments.of("regex that does not compile", good.replace("/re/.*", "/re/(["),
+                Arguments.of(
+                        "regex that does not compile",
+                        good.replace("/re/.*", "/re/(["),
                         "/routes/0/rules/1/matches/1/path/value"),
-                Arguments.of("backendRef to a backend not in the snapshot",
-                        good.replace("\"backend\":\"inferencepool/default/kthena-demo\"", "\"backend\":\"inferencepool/default/gone\""),
+                Arguments.of(
+                        "backendRef to a backend not in the snapshot",
+                        good.replace(
+                                "\"backend\":\"inferencepool/default/kthena-demo\"",
+                                "\"backend\":\"inferencepool/default/gone\""),
                         "/routes/0/rules/0/backends/0/backend"),
-                Arguments.of("route attached to a listener that does not exist",
-                        good.replace("\"listener\":\"http\"", "\"listener\":\"nope\""), "/routes/0/parents/0"),
-                Arguments.of("redirect status code outside the spec", good.replace("\"statusCode\":301", "\"statusCode\":200"),
+                Arguments.of(
+                        "route attached to a listener that does not exist",
+                        good.replace("\"listener\":\"http\"", "\"listener\":\"nope\""),
+                        "/routes/0/parents/0"),
+                Arguments.of(
+                        "redirect status code outside the spec",
+                        good.replace("\"statusCode\":301", "\"statusCode\":200"),
                         "/routes/0/rules/2/filters/0/statusCode"),
-                Arguments.of("negative weight", good.replace("\"weight\":3", "\"weight\":-3"),
+                Arguments.of(
+                        "negative weight",
+                        good.replace("\"weight\":3", "\"weight\":-3"),
                         "/routes/0/rules/1/backends/0/weight"),
-                Arguments.of("unknown filter type", good.replace("\"type\":\"URLRewrite\"", "\"type\":\"CORS\""),
+                Arguments.of(
+                        "unknown filter type",
+                        good.replace("\"type\":\"URLRewrite\"", "\"type\":\"CORS\""),
                         "/routes/0/rules/1/filters/2/type"),
-                Arguments.of("missing required field", good.replace("\"namespace\":\"default\",\"name\":\"inference-gateway\"",
-                        "\"name\":\"inference-gateway\""), "/gateways/0/namespace"),
-                Arguments.of("model rewrite target weight 0", good.replace("\"weight\":90", "\"weight\":0"),
+                Arguments.of(
+                        "missing required field",
+                        good.replace(
+                                "\"namespace\":\"default\",\"name\":\"inference-gateway\"",
+                                "\"name\":\"inference-gateway\""),
+                        "/gateways/0/namespace"),
+                Arguments.of(
+                        "model rewrite target weight 0",
+                        good.replace("\"weight\":90", "\"weight\":0"),
                         "/backends/0/modelRewrites/0/targets/0/weight"),
-                Arguments.of("model rewrite rule without targets",
-                        good.replace("\"targets\":[{\"model\":\"Qwen2.5-0.5B-Instruct\",\"weight\":1}]", "\"targets\":[]"),
+                Arguments.of(
+                        "model rewrite rule without targets",
+                        good.replace(
+                                "\"targets\":[{\"model\":\"Qwen2.5-0.5B-Instruct\",\"weight\":1}]", "\"targets\":[]"),
                         "/backends/0/modelRewrites/1/targets"),
-                Arguments.of("model rewrite with a blank model", good.replace("\"models\":[\"food-review\"]", "\"models\":[\" \"]"),
+                Arguments.of(
+                        "model rewrite with a blank model",
+                        good.replace("\"models\":[\"food-review\"]", "\"models\":[\" \"]"),
                         "/backends/0/modelRewrites/0/models/0"),
-                Arguments.of("duplicate ids", good.replace("inferenceobjective/default/critical", "inferencepool/default/kthena-demo"),
+                Arguments.of(
+                        "duplicate ids",
+                        good.replace("inferenceobjective/default/critical", "inferencepool/default/kthena-demo"),
                         "/objectives/0/id"));
     }
 
@@ -75,7 +118,8 @@ class SnapshotViolationsTest {
             case SnapshotDecoder.Result.Invalid invalid -> invalid.violations();
             case SnapshotDecoder.Result.Ok ok -> SnapshotValidator.validate(ok.snapshot());
         };
-        assertTrue(violations.stream().anyMatch(v -> v.path().equals(expectedPath)),
+        assertTrue(
+                violations.stream().anyMatch(v -> v.path().equals(expectedPath)),
                 () -> reason + ": expected a violation at '" + expectedPath + "', got " + violations);
     }
 }

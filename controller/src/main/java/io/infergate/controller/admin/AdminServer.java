@@ -5,16 +5,16 @@ import io.helidon.health.HealthCheckType;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.infergate.common.http.ClientTimeouts;
 import io.infergate.common.http.ConnectionGuard;
 import io.infergate.common.http.ConnectionWatchdog;
 import io.infergate.common.http.JsonDirectHandler;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerResponse;
-import io.helidon.webserver.observe.ObserveFeature;
-import io.helidon.webserver.observe.health.HealthObserver;
-import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.infergate.controller.status.StatusJson;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -43,7 +43,8 @@ import java.util.function.Supplier;
 public final class AdminServer implements AutoCloseable {
 
     private static final String JSON = "application/json";
-    private static final JsonWriterFactory PRETTY = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true));
+    private static final JsonWriterFactory PRETTY =
+            Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true));
 
     private final WebServer server;
     private final ConnectionWatchdog watchdog;
@@ -61,8 +62,13 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(String bind, int port, Supplier<AdminView> view) {
         HealthObserver health = HealthObserver.builder()
                 .details(true)
-                .addCheck(() -> HealthCheckResponse.builder().status(view.get().ready())
-                        .detail("snapshot", view.get().snapshotId()).build(), HealthCheckType.READINESS, "snapshot")
+                .addCheck(
+                        () -> HealthCheckResponse.builder()
+                                .status(view.get().ready())
+                                .detail("snapshot", view.get().snapshotId())
+                                .build(),
+                        HealthCheckType.READINESS,
+                        "snapshot")
                 .build();
         HttpRouting.Builder routing = HttpRouting.builder()
                 .addFilter(new ConnectionGuard())
@@ -87,7 +93,8 @@ public final class AdminServer implements AutoCloseable {
             server.start();
         } catch (RuntimeException e) {
             watchdog.close();
-            throw new IllegalStateException("the admin socket cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the admin socket cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
         return new AdminServer(server, watchdog);
     }
@@ -115,14 +122,19 @@ public final class AdminServer implements AutoCloseable {
         }
         JsonObjectBuilder doc = Json.createObjectBuilder()
                 .add("objects", StatusJson.objects(v.status()))
-                .add("snapshot", Json.createObjectBuilder().add("id", v.snapshotId()).add("version", v.schemaVersion()))
+                .add(
+                        "snapshot",
+                        Json.createObjectBuilder().add("id", v.snapshotId()).add("version", v.schemaVersion()))
                 .add("routers", routers);
         v.leader().ifPresent(l -> doc.add("leader", l));
         if (!v.sources().isEmpty()) {
             JsonArrayBuilder sources = Json.createArrayBuilder();
             for (AdminView.Source s : v.sources()) {
-                sources.add(Json.createObjectBuilder().add("kind", s.kind()).add("apiVersion", s.apiVersion())
-                        .add("state", s.state()).add("message", s.message()));
+                sources.add(Json.createObjectBuilder()
+                        .add("kind", s.kind())
+                        .add("apiVersion", s.apiVersion())
+                        .add("state", s.state())
+                        .add("message", s.message()));
             }
             doc.add("sources", sources);
         }

@@ -18,22 +18,35 @@ import java.util.Optional;
  * @param sources       cluster mode: how each kind is read (watching, missing, disabled); empty in local mode
  * @param leader        cluster mode: whether this controller leads (writes status, pushes); empty in local mode
  */
-public record AdminView(StatusPlan status, String snapshotId, int schemaVersion, String snapshotJson,
-                        List<Publisher.RouterAck> routers, boolean ready, List<Source> sources, Optional<Boolean> leader) {
+public record AdminView(
+        StatusPlan status,
+        String snapshotId,
+        int schemaVersion,
+        String snapshotJson,
+        List<Publisher.RouterAck> routers,
+        boolean ready,
+        List<Source> sources,
+        Optional<Boolean> leader) {
     public AdminView {
         routers = List.copyOf(routers);
         sources = List.copyOf(sources);
     }
 
     /** Local mode: no sources to report, no leadership. */
-    public AdminView(StatusPlan status, String snapshotId, int schemaVersion, String snapshotJson,
-                     List<Publisher.RouterAck> routers, boolean ready) {
+    public AdminView(
+            StatusPlan status,
+            String snapshotId,
+            int schemaVersion,
+            String snapshotJson,
+            List<Publisher.RouterAck> routers,
+            boolean ready) {
         this(status, snapshotId, schemaVersion, snapshotJson, routers, ready, List.of(), Optional.empty());
     }
 
     /** The same view with cluster-mode facts added. */
     public AdminView withCluster(List<Source> sources, boolean leader) {
-        return new AdminView(status, snapshotId, schemaVersion, snapshotJson, routers, ready, sources, Optional.of(leader));
+        return new AdminView(
+                status, snapshotId, schemaVersion, snapshotJson, routers, ready, sources, Optional.of(leader));
     }
 
     /**
@@ -42,6 +55,5 @@ public record AdminView(StatusPlan status, String snapshotId, int schemaVersion,
      * @param state   {@code watching}, {@code missing} (its CRD is not installed) or {@code disabled} (by a flag)
      * @param message what to do about it
      */
-    public record Source(String kind, String apiVersion, String state, String message) {
-    }
+    public record Source(String kind, String apiVersion, String state, String message) {}
 }

@@ -40,7 +40,8 @@ public final class ControllerMetrics implements AutoCloseable {
     }
 
     private static Counter.Builder push(String outcome) {
-        return Counter.builder("infergate_controller_pushes").tags(List.of(io.helidon.metrics.api.Tag.create("outcome", outcome)))
+        return Counter.builder("infergate_controller_pushes")
+                .tags(List.of(io.helidon.metrics.api.Tag.create("outcome", outcome)))
                 .description("Snapshot pushes to routers, by outcome");
     }
 
@@ -61,7 +62,8 @@ public final class ControllerMetrics implements AutoCloseable {
      * Cluster mode's meters: status writes by outcome, leadership, and per kind whether it is
      * watched (1) or not (0: its CRD is missing or a flag turned it off).
      */
-    public void cluster(IntSupplier leader, List<String> kinds, java.util.function.Function<String, Integer> available) {
+    public void cluster(
+            IntSupplier leader, List<String> kinds, java.util.function.Function<String, Integer> available) {
         statusWritten = add(registry.getOrCreate(statusWrites("written")));
         statusConflicts = add(registry.getOrCreate(statusWrites("conflict")));
         statusFailed = add(registry.getOrCreate(statusWrites("failed")));

@@ -6,12 +6,10 @@ import io.infergate.controller.model.KubeObject;
 public sealed interface Decoded {
 
     /** A model object. */
-    record Ok(KubeObject object) implements Decoded {
-    }
+    record Ok(KubeObject object) implements Decoded {}
 
     /** A kind we do not read (ignored, logged once). */
-    record Unknown(String apiVersion, String kind) implements Decoded {
-    }
+    record Unknown(String apiVersion, String kind) implements Decoded {}
 
     /**
      * An object of a kind we read that is malformed.
@@ -19,6 +17,5 @@ public sealed interface Decoded {
      * @param key    {@code Kind namespace/name} when those could be read, else a description
      * @param reason the field path and the problem
      */
-    record Invalid(String key, String reason) implements Decoded {
-    }
+    record Invalid(String key, String reason) implements Decoded {}
 }

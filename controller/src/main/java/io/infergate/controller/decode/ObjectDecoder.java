@@ -1,7 +1,7 @@
 package io.infergate.controller.decode;
 
-import io.infergate.controller.model.GatewayObject;
 import io.infergate.controller.model.GatewayClass;
+import io.infergate.controller.model.GatewayObject;
 import io.infergate.controller.model.KubeObject;
 import io.infergate.controller.model.ObjectMeta;
 import io.infergate.controller.model.ReferenceGrant;
@@ -31,8 +31,7 @@ public final class ObjectDecoder {
     static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
     private static final Set<String> GATEWAY_VERSIONS = Set.of(GATEWAY_GROUP + "/v1", GATEWAY_GROUP + "/v1beta1");
 
-    private ObjectDecoder() {
-    }
+    private ObjectDecoder() {}
 
     /**
      * Decodes one object.
@@ -53,24 +52,44 @@ public final class ObjectDecoder {
         String key = kind + " " + describe(root, !kind.equals("GatewayClass") && !kind.equals("Namespace"));
         try {
             Optional<KubeObject> object = switch (kind) {
-                case "GatewayClass" -> when(GATEWAY_VERSIONS.contains(apiVersion),
-                        () -> gatewayClass(root, meta(root, false, standInCreationTimestamp)));
-                case "Gateway" -> when(GATEWAY_VERSIONS.contains(apiVersion),
-                        () -> gateway(root, meta(root, true, standInCreationTimestamp)));
-                case "HTTPRoute" -> when(GATEWAY_VERSIONS.contains(apiVersion),
-                        () -> RouteDecoder.httpRoute(root, meta(root, true, standInCreationTimestamp)));
-                case "ReferenceGrant" -> when(GATEWAY_VERSIONS.contains(apiVersion),
-                        () -> referenceGrant(root, meta(root, true, standInCreationTimestamp)));
-                case "Namespace", "Service", "Pod" -> when(apiVersion.equals("v1"),
-                        () -> WorkloadDecoder.core(kind, root, meta(root, !kind.equals("Namespace"), standInCreationTimestamp)));
-                case "EndpointSlice" -> when(apiVersion.equals("discovery.k8s.io/v1"),
-                        () -> WorkloadDecoder.endpointSlice(root, meta(root, true, standInCreationTimestamp)));
-                case "InferencePool" -> when(apiVersion.equals("inference.networking.k8s.io/v1"),
-                        () -> WorkloadDecoder.inferencePool(root, meta(root, true, standInCreationTimestamp)));
-                case "InferenceObjective" -> when(apiVersion.equals("inference.networking.x-k8s.io/v1alpha2"),
-                        () -> WorkloadDecoder.inferenceObjective(root, meta(root, true, standInCreationTimestamp)));
-                case "InferenceModelRewrite" -> when(apiVersion.equals("inference.networking.x-k8s.io/v1alpha2"),
-                        () -> RewriteDecoder.inferenceModelRewrite(root, meta(root, true, standInCreationTimestamp)));
+                case "GatewayClass" ->
+                    when(
+                            GATEWAY_VERSIONS.contains(apiVersion),
+                            () -> gatewayClass(root, meta(root, false, standInCreationTimestamp)));
+                case "Gateway" ->
+                    when(
+                            GATEWAY_VERSIONS.contains(apiVersion),
+                            () -> gateway(root, meta(root, true, standInCreationTimestamp)));
+                case "HTTPRoute" ->
+                    when(
+                            GATEWAY_VERSIONS.contains(apiVersion),
+                            () -> RouteDecoder.httpRoute(root, meta(root, true, standInCreationTimestamp)));
+                case "ReferenceGrant" ->
+                    when(
+                            GATEWAY_VERSIONS.contains(apiVersion),
+                            () -> referenceGrant(root, meta(root, true, standInCreationTimestamp)));
+                case "Namespace", "Service", "Pod" ->
+                    when(
+                            apiVersion.equals("v1"),
+                            () -> WorkloadDecoder.core(
+                                    kind, root, meta(root, !kind.equals("Namespace"), standInCreationTimestamp)));
+                case "EndpointSlice" ->
+                    when(
+                            apiVersion.equals("discovery.k8s.io/v1"),
+                            () -> WorkloadDecoder.endpointSlice(root, meta(root, true, standInCreationTimestamp)));
+                case "InferencePool" ->
+                    when(
+                            apiVersion.equals("inference.networking.k8s.io/v1"),
+                            () -> WorkloadDecoder.inferencePool(root, meta(root, true, standInCreationTimestamp)));
+                case "InferenceObjective" ->
+                    when(
+                            apiVersion.equals("inference.networking.x-k8s.io/v1alpha2"),
+                            () -> WorkloadDecoder.inferenceObjective(root, meta(root, true, standInCreationTimestamp)));
+                case "InferenceModelRewrite" ->
+                    when(
+                            apiVersion.equals("inference.networking.x-k8s.io/v1alpha2"),
+                            () -> RewriteDecoder.inferenceModelRewrite(
+                                    root, meta(root, true, standInCreationTimestamp)));
                 default -> Optional.empty();
             };
             return object.<Decoded>map(Decoded.Ok::new).orElse(new Decoded.Unknown(apiVersion, kind));
@@ -94,8 +113,12 @@ public final class ObjectDecoder {
     private static String describe(TreeNode root, boolean namespaced) {
         try {
             String name = root.at("metadata.name").string("<no name>");
-            return namespaced ? root.at("metadata.namespace").optString().filter(ns -> !ns.isEmpty()).orElse("default")
-                    + "/" + name : name;
+            return namespaced
+                    ? root.at("metadata.namespace")
+                                    .optString()
+                                    .filter(ns -> !ns.isEmpty())
+                                    .orElse("default") + "/" + name
+                    : name;
         } catch (DecodeException e) {
             return "<unreadable metadata>";
         }
@@ -108,10 +131,13 @@ public final class ObjectDecoder {
             throw new DecodeException("metadata.name", "must not be empty");
         }
         String namespace = namespaced ? m.field("namespace").string("default") : "";
-        return new ObjectMeta(namespace.isEmpty() && namespaced ? "default" : namespace, name,
+        return new ObjectMeta(
+                namespace.isEmpty() && namespaced ? "default" : namespace,
+                name,
                 m.field("generation").optLong().orElse(1L),
                 m.field("creationTimestamp").string(standInCreationTimestamp),
-                m.field("labels").stringMap(), m.field("annotations").stringMap(),
+                m.field("labels").stringMap(),
+                m.field("annotations").stringMap(),
                 !m.field("deletionTimestamp").isMissing());
     }
 
@@ -128,20 +154,29 @@ public final class ObjectDecoder {
             if (!names.add(name)) {
                 throw new DecodeException(l.field("name").path(), "duplicate listener name '" + name + "'");
             }
-            listeners.add(new GatewayObject.Listener(name,
-                    l.field("port").optPort().orElseThrow(() -> new DecodeException(l.field("port").path(), "is required")),
-                    l.field("protocol").string(), l.field("hostname").optString().filter(h -> !h.isEmpty()),
+            listeners.add(new GatewayObject.Listener(
+                    name,
+                    l.field("port")
+                            .optPort()
+                            .orElseThrow(
+                                    () -> new DecodeException(l.field("port").path(), "is required")),
+                    l.field("protocol").string(),
+                    l.field("hostname").optString().filter(h -> !h.isEmpty()),
                     allowedRoutes(l.field("allowedRoutes")),
                     l.field("tls").field("certificateRefs").list().stream()
-                            .map(c -> new GatewayObject.CertificateRef(c.field("group").string(""), c.field("kind").string("Secret"),
-                                    c.field("name").string(), c.field("namespace").optString().filter(n -> !n.isEmpty())))
+                            .map(c -> new GatewayObject.CertificateRef(
+                                    c.field("group").string(""),
+                                    c.field("kind").string("Secret"),
+                                    c.field("name").string(),
+                                    c.field("namespace").optString().filter(n -> !n.isEmpty())))
                             .toList()));
         }
         if (listeners.isEmpty()) {
             throw new DecodeException(spec.field("listeners").path(), "at least one listener is required");
         }
         List<GatewayObject.Address> addresses = spec.field("addresses").list().stream()
-                .map(a -> new GatewayObject.Address(a.field("type").string("IPAddress"), a.field("value").string()))
+                .map(a -> new GatewayObject.Address(
+                        a.field("type").string("IPAddress"), a.field("value").string()))
                 .toList();
         return new GatewayObject(meta, spec.field("gatewayClassName").string(), listeners, addresses);
     }
@@ -151,17 +186,22 @@ public final class ObjectDecoder {
             return GatewayObject.AllowedRoutes.defaults();
         }
         TreeNode namespaces = node.field("namespaces");
-        Optional<GatewayObject.LabelSelector> selector = namespaces.field("selector").isMissing() ? Optional.empty()
-                : Optional.of(labelSelector(namespaces.field("selector")));
+        Optional<GatewayObject.LabelSelector> selector =
+                namespaces.field("selector").isMissing()
+                        ? Optional.empty()
+                        : Optional.of(labelSelector(namespaces.field("selector")));
         List<GatewayObject.GroupKind> kinds = node.field("kinds").list().stream()
-                .map(k -> new GatewayObject.GroupKind(k.field("group").string(GATEWAY_GROUP), k.field("kind").string()))
+                .map(k -> new GatewayObject.GroupKind(
+                        k.field("group").string(GATEWAY_GROUP), k.field("kind").string()))
                 .toList();
         return new GatewayObject.AllowedRoutes(namespaces.field("from").string("Same"), selector, kinds);
     }
 
     static GatewayObject.LabelSelector labelSelector(TreeNode node) {
         List<GatewayObject.Requirement> expressions = node.field("matchExpressions").list().stream()
-                .map(e -> new GatewayObject.Requirement(e.field("key").string(), e.field("operator").string(),
+                .map(e -> new GatewayObject.Requirement(
+                        e.field("key").string(),
+                        e.field("operator").string(),
                         e.field("values").strings()))
                 .toList();
         return new GatewayObject.LabelSelector(node.field("matchLabels").stringMap(), expressions);
@@ -170,11 +210,15 @@ public final class ObjectDecoder {
     private static ReferenceGrant referenceGrant(TreeNode root, ObjectMeta meta) {
         TreeNode spec = root.field("spec");
         List<ReferenceGrant.From> from = spec.field("from").list().stream()
-                .map(f -> new ReferenceGrant.From(f.field("group").string(), f.field("kind").string(),
+                .map(f -> new ReferenceGrant.From(
+                        f.field("group").string(),
+                        f.field("kind").string(),
                         f.field("namespace").string()))
                 .toList();
         List<ReferenceGrant.To> to = spec.field("to").list().stream()
-                .map(t -> new ReferenceGrant.To(t.field("group").string(), t.field("kind").string(),
+                .map(t -> new ReferenceGrant.To(
+                        t.field("group").string(),
+                        t.field("kind").string(),
                         t.field("name").optString().filter(n -> !n.isEmpty())))
                 .toList();
         return new ReferenceGrant(meta, from, to);

@@ -17,8 +17,7 @@ final class RewriteDecoder {
 
     private static final int MAX_WEIGHT = 1_000_000;
 
-    private RewriteDecoder() {
-    }
+    private RewriteDecoder() {}
 
     static InferenceModelRewrite inferenceModelRewrite(TreeNode root, ObjectMeta meta) {
         TreeNode spec = root.field("spec");
@@ -26,8 +25,10 @@ final class RewriteDecoder {
         if (ref.isMissing()) {
             throw new DecodeException(ref.path(), "is required");
         }
-        var poolRef = new InferenceObjective.PoolRef(ref.field("group").string("inference.networking.k8s.io"),
-                ref.field("kind").string("InferencePool"), ref.field("name").string());
+        var poolRef = new InferenceObjective.PoolRef(
+                ref.field("group").string("inference.networking.k8s.io"),
+                ref.field("kind").string("InferencePool"),
+                ref.field("name").string());
         List<InferenceModelRewrite.Rule> rules = new ArrayList<>();
         for (TreeNode rule : spec.field("rules").list()) {
             rules.add(rule(rule));
@@ -44,7 +45,8 @@ final class RewriteDecoder {
             }
             String type = model.field("type").string("Exact");
             if (!type.equals("Exact")) {
-                throw new DecodeException(model.field("type").path(), "unsupported match type '" + type + "' (only Exact)");
+                throw new DecodeException(
+                        model.field("type").path(), "unsupported match type '" + type + "' (only Exact)");
             }
             String value = model.field("value").string();
             if (value.isEmpty()) {

@@ -15,55 +15,74 @@ import java.util.Optional;
  */
 final class RouteDecoder {
 
-    private RouteDecoder() {
-    }
+    private RouteDecoder() {}
 
     static HttpRouteObject httpRoute(TreeNode root, ObjectMeta meta) {
         TreeNode spec = root.field("spec");
         List<HttpRouteObject.ParentRef> parents = spec.field("parentRefs").list().stream()
-                .map(p -> new HttpRouteObject.ParentRef(p.field("group").string(ObjectDecoder.GATEWAY_GROUP),
-                        p.field("kind").string("Gateway"), p.field("namespace").optString(), p.field("name").string(),
-                        p.field("sectionName").optString(), p.field("port").optPort()))
+                .map(p -> new HttpRouteObject.ParentRef(
+                        p.field("group").string(ObjectDecoder.GATEWAY_GROUP),
+                        p.field("kind").string("Gateway"),
+                        p.field("namespace").optString(),
+                        p.field("name").string(),
+                        p.field("sectionName").optString(),
+                        p.field("port").optPort()))
                 .toList();
         List<HttpRouteObject.Rule> rules = spec.field("rules").isMissing()
-                ? List.of(new HttpRouteObject.Rule(List.of(defaultMatch()), List.of(), List.of(), Optional.empty(), Optional.empty()))
+                ? List.of(new HttpRouteObject.Rule(
+                        List.of(defaultMatch()), List.of(), List.of(), Optional.empty(), Optional.empty()))
                 : spec.field("rules").list().stream().map(RouteDecoder::rule).toList();
         return new HttpRouteObject(meta, parents, spec.field("hostnames").strings(), rules);
     }
 
     private static HttpRouteObject.Match defaultMatch() {
-        return new HttpRouteObject.Match(new HttpRouteObject.PathMatch("PathPrefix", "/"), List.of(), List.of(), Optional.empty());
+        return new HttpRouteObject.Match(
+                new HttpRouteObject.PathMatch("PathPrefix", "/"), List.of(), List.of(), Optional.empty());
     }
 
     private static HttpRouteObject.Rule rule(TreeNode r) {
-        List<HttpRouteObject.Match> matches = r.field("matches").list().stream().map(RouteDecoder::match).toList();
+        List<HttpRouteObject.Match> matches =
+                r.field("matches").list().stream().map(RouteDecoder::match).toList();
         List<HttpRouteObject.BackendRef> refs = r.field("backendRefs").list().stream()
-                .map(b -> new HttpRouteObject.BackendRef(objectRef(b), b.field("weight").optInt().orElse(1),
-                        filters(b.field("filters"))))
+                .map(b -> new HttpRouteObject.BackendRef(
+                        objectRef(b), b.field("weight").optInt().orElse(1), filters(b.field("filters"))))
                 .toList();
         TreeNode timeouts = r.field("timeouts");
-        return new HttpRouteObject.Rule(matches, filters(r.field("filters")), refs,
-                timeouts.field("request").optString(), timeouts.field("backendRequest").optString());
+        return new HttpRouteObject.Rule(
+                matches,
+                filters(r.field("filters")),
+                refs,
+                timeouts.field("request").optString(),
+                timeouts.field("backendRequest").optString());
     }
 
     private static HttpRouteObject.Match match(TreeNode m) {
         TreeNode path = m.field("path");
-        HttpRouteObject.PathMatch p = new HttpRouteObject.PathMatch(path.field("type").string("PathPrefix"),
-                path.field("value").string("/"));
-        return new HttpRouteObject.Match(p, nameMatches(m.field("headers")), nameMatches(m.field("queryParams")),
+        HttpRouteObject.PathMatch p = new HttpRouteObject.PathMatch(
+                path.field("type").string("PathPrefix"), path.field("value").string("/"));
+        return new HttpRouteObject.Match(
+                p,
+                nameMatches(m.field("headers")),
+                nameMatches(m.field("queryParams")),
                 m.field("method").optString());
     }
 
     private static List<HttpRouteObject.NameMatch> nameMatches(TreeNode list) {
         return list.list().stream()
-                .map(h -> new HttpRouteObject.NameMatch(h.field("type").string("Exact"), h.field("name").string(),
+                .map(h -> new HttpRouteObject.NameMatch(
+                        h.field("type").string("Exact"),
+                        h.field("name").string(),
                         h.field("value").string()))
                 .toList();
     }
 
     static HttpRouteObject.ObjectRef objectRef(TreeNode b) {
-        return new HttpRouteObject.ObjectRef(b.field("group").string(""), b.field("kind").string("Service"),
-                b.field("namespace").optString(), b.field("name").string(), b.field("port").optPort());
+        return new HttpRouteObject.ObjectRef(
+                b.field("group").string(""),
+                b.field("kind").string("Service"),
+                b.field("namespace").optString(),
+                b.field("name").string(),
+                b.field("port").optPort());
     }
 
     private static List<HttpRouteObject.Filter> filters(TreeNode list) {
@@ -71,7 +90,8 @@ final class RouteDecoder {
     }
 
     private static HttpRouteObject.Filter filter(TreeNode f) {
-        return new HttpRouteObject.Filter(f.field("type").string(),
+        return new HttpRouteObject.Filter(
+                f.field("type").string(),
                 headerModifier(f.field("requestHeaderModifier")),
                 headerModifier(f.field("responseHeaderModifier")),
                 redirect(f.field("requestRedirect")),
@@ -83,13 +103,16 @@ final class RouteDecoder {
         if (m.isMissing()) {
             return Optional.empty();
         }
-        return Optional.of(new HttpRouteObject.HeaderModifier(headers(m.field("set")), headers(m.field("add")),
+        return Optional.of(new HttpRouteObject.HeaderModifier(
+                headers(m.field("set")),
+                headers(m.field("add")),
                 m.field("remove").strings()));
     }
 
     private static List<HttpRouteObject.Header> headers(TreeNode list) {
         return list.list().stream()
-                .map(h -> new HttpRouteObject.Header(h.field("name").string(), h.field("value").string()))
+                .map(h -> new HttpRouteObject.Header(
+                        h.field("name").string(), h.field("value").string()))
                 .toList();
     }
 
@@ -97,8 +120,12 @@ final class RouteDecoder {
         if (r.isMissing()) {
             return Optional.empty();
         }
-        return Optional.of(new HttpRouteObject.Redirect(r.field("scheme").optString(), r.field("hostname").optString(),
-                pathModifier(r.field("path")), r.field("port").optInt(), r.field("statusCode").optInt().orElse(302)));
+        return Optional.of(new HttpRouteObject.Redirect(
+                r.field("scheme").optString(),
+                r.field("hostname").optString(),
+                pathModifier(r.field("path")),
+                r.field("port").optInt(),
+                r.field("statusCode").optInt().orElse(302)));
     }
 
     private static Optional<HttpRouteObject.Rewrite> rewrite(TreeNode r) {
@@ -112,7 +139,9 @@ final class RouteDecoder {
         if (p.isMissing()) {
             return Optional.empty();
         }
-        return Optional.of(new HttpRouteObject.PathModifier(p.field("type").string(), p.field("replaceFullPath").optString(),
+        return Optional.of(new HttpRouteObject.PathModifier(
+                p.field("type").string(),
+                p.field("replaceFullPath").optString(),
                 p.field("replacePrefixMatch").optString()));
     }
 
@@ -121,8 +150,12 @@ final class RouteDecoder {
             return Optional.empty();
         }
         TreeNode fraction = m.field("fraction");
-        return Optional.of(new HttpRouteObject.Mirror(objectRef(m.field("backendRef")), m.field("percent").optInt(),
+        return Optional.of(new HttpRouteObject.Mirror(
+                objectRef(m.field("backendRef")),
+                m.field("percent").optInt(),
                 fraction.field("numerator").optInt(),
-                fraction.isMissing() ? Optional.empty() : Optional.of(fraction.field("denominator").optInt().orElse(100))));
+                fraction.isMissing()
+                        ? Optional.empty()
+                        : Optional.of(fraction.field("denominator").optInt().orElse(100))));
     }
 }

@@ -1,9 +1,9 @@
 package io.infergate.controller.folder;
 
-import io.infergate.controller.lifecycle.BackgroundThreads;
 import io.infergate.controller.decode.DecodeException;
 import io.infergate.controller.decode.Decoded;
 import io.infergate.controller.decode.ObjectDecoder;
+import io.infergate.controller.lifecycle.BackgroundThreads;
 import io.infergate.controller.model.ClusterState;
 import io.infergate.controller.model.KubeObject;
 
@@ -105,15 +105,18 @@ public final class ManifestFolder implements AutoCloseable {
                     }
                     case Decoded.Invalid bad -> {
                         KubeObject kept = previous.get(bad.key());
-                        report(problems, file + ": " + bad.key() + " is invalid: " + bad.reason()
-                                + (kept != null ? " (keeping its last good version)" : " (left out)"));
+                        report(
+                                problems,
+                                file + ": " + bad.key() + " is invalid: " + bad.reason()
+                                        + (kept != null ? " (keeping its last good version)" : " (left out)"));
                         yield kept;
                     }
                 };
                 if (object == null) {
                     continue;
                 }
-                if (inFile.putIfAbsent(object.key(), object) != null || objects.putIfAbsent(object.key(), object) != null) {
+                if (inFile.putIfAbsent(object.key(), object) != null
+                        || objects.putIfAbsent(object.key(), object) != null) {
                     report(problems, file + ": " + object.key() + " is defined more than once; the first one is used");
                 }
             }
@@ -131,10 +134,14 @@ public final class ManifestFolder implements AutoCloseable {
         running = true;
         try {
             watchService = dir.getFileSystem().newWatchService();
-            dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+            dir.register(
+                    watchService,
+                    StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_DELETE,
                     StandardWatchEventKinds.ENTRY_MODIFY);
         } catch (IOException | UnsupportedOperationException e) {
-            LOG.warning(() -> "cannot watch " + dir + " (" + e.getMessage() + "); checking every " + pollPeriod.toMillis() + " ms");
+            LOG.warning(() -> "cannot watch " + dir + " (" + e.getMessage() + "); checking every "
+                    + pollPeriod.toMillis() + " ms");
             watchService = null;
         }
         thread = Thread.ofVirtual().name("manifest-folder").start(this::watch);
@@ -207,8 +214,10 @@ public final class ManifestFolder implements AutoCloseable {
             return docs;
         } catch (IOException | DecodeException e) {
             List<Map<String, Object>> kept = lastGoodParse.get(file);
-            report(problems, file + ": cannot read (" + e.getMessage() + "); "
-                    + (kept != null ? "keeping its last good content" : "it contributes nothing"));
+            report(
+                    problems,
+                    file + ": cannot read (" + e.getMessage() + "); "
+                            + (kept != null ? "keeping its last good content" : "it contributes nothing"));
             return kept != null ? kept : List.of();
         }
     }
@@ -216,9 +225,13 @@ public final class ManifestFolder implements AutoCloseable {
     private List<Path> files() {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> {
-                String n = p.getFileName().toString();
-                return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.startsWith(".") && Files.isRegularFile(p);
-            }).sorted().toList();
+                        String n = p.getFileName().toString();
+                        return (n.endsWith(".yaml") || n.endsWith(".yml"))
+                                && !n.startsWith(".")
+                                && Files.isRegularFile(p);
+                    })
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             LOG.warning(() -> "cannot list " + dir + ": " + e.getMessage());
             return new ArrayList<>(lastGoodParse.keySet()).stream().sorted().toList();
@@ -229,8 +242,12 @@ public final class ManifestFolder implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         for (Path p : files()) {
             try {
-                b.append(p.getFileName()).append(':').append(Files.size(p)).append(':')
-                        .append(Files.getLastModifiedTime(p).toMillis()).append('\n');
+                b.append(p.getFileName())
+                        .append(':')
+                        .append(Files.size(p))
+                        .append(':')
+                        .append(Files.getLastModifiedTime(p).toMillis())
+                        .append('\n');
             } catch (IOException e) {
                 b.append(p.getFileName()).append(":gone\n");
             }

@@ -19,8 +19,7 @@ import java.util.Map;
  */
 final class ManifestReader {
 
-    private ManifestReader() {
-    }
+    private ManifestReader() {}
 
     /**
      * @throws DecodeException when the text is not YAML or a document is not a mapping; the message
@@ -39,7 +38,8 @@ final class ManifestReader {
                     if ("List".equals(map.get("kind")) && map.get("items") instanceof List<?> items) {
                         for (Object item : items) {
                             if (!(item instanceof Map<?, ?>)) {
-                                throw new DecodeException("document " + index + ".items", "every item must be a mapping");
+                                throw new DecodeException(
+                                        "document " + index + ".items", "every item must be a mapping");
                             }
                             out.add((Map<String, Object>) item);
                         }

@@ -20,8 +20,7 @@ import java.util.Map;
  */
 public final class Manifests {
 
-    private Manifests() {
-    }
+    private Manifests() {}
 
     /**
      * What the text holds.
@@ -40,7 +39,8 @@ public final class Manifests {
         Map<String, KubeObject> objects = new LinkedHashMap<>();
         int ordinal = 0;
         for (Map<String, Object> tree : ManifestReader.parse(text)) {
-            switch (ObjectDecoder.decode(tree, Instant.EPOCH.plusSeconds(ordinal++).toString())) {
+            switch (ObjectDecoder.decode(
+                    tree, Instant.EPOCH.plusSeconds(ordinal++).toString())) {
                 case Decoded.Ok ok -> {
                     if (objects.putIfAbsent(ok.object().key(), ok.object()) != null) {
                         problems.add(ok.object().key() + " is defined more than once");

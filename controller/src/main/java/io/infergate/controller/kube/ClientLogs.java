@@ -18,14 +18,15 @@ final class ClientLogs {
             "io.kubernetes.client.informer.cache.ReflectorRunnable",
             "io.kubernetes.client.extended.leaderelection.LeaderElector");
     /** Held strongly: JUL forgets the filter of a logger nobody references. */
-    private static final List<Logger> HELD = LOGGERS.stream().map(Logger::getLogger).toList();
+    private static final List<Logger> HELD =
+            LOGGERS.stream().map(Logger::getLogger).toList();
+
     private static final Filter NOT_INTERRUPTIONS = r -> {
         String m = r.getMessage();
         return !(m != null && m.contains("interrupted")) && !(r.getThrown() instanceof InterruptedException);
     };
 
-    private ClientLogs() {
-    }
+    private ClientLogs() {}
 
     /** Installs the filter (idempotent). */
     static void quietShutdown() {

@@ -22,8 +22,7 @@ final class DecodeCache {
     /** API objects always have a creationTimestamp; the decoder wants a stand-in for manifests that lack one. */
     private static final String STAND_IN_TIME = "1970-01-01T00:00:00Z";
 
-    private record Cached(String resourceVersion, Optional<KubeObject> object) {
-    }
+    private record Cached(String resourceVersion, Optional<KubeObject> object) {}
 
     private final Map<String, Cached> decoded = new HashMap<>();
     private final Set<String> reported = new HashSet<>();

@@ -2,6 +2,7 @@ package io.infergate.controller.kube;
 
 import io.infergate.controller.lifecycle.BackgroundThreads;
 import io.infergate.controller.translate.GatewayService;
+import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -9,7 +10,6 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServicePort;
 import io.kubernetes.client.openapi.models.V1ServiceSpec;
-import io.kubernetes.client.custom.IntOrString;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -57,8 +57,12 @@ public final class GatewayServices implements AutoCloseable {
     private volatile boolean running = true;
     private final Thread loop;
 
-    public GatewayServices(ApiClient client, String namespace, Map<String, String> routerSelector, BooleanSupplier leader,
-                           Duration resync) {
+    public GatewayServices(
+            ApiClient client,
+            String namespace,
+            Map<String, String> routerSelector,
+            BooleanSupplier leader,
+            Duration resync) {
         this.api = new CoreV1Api(client);
         this.namespace = namespace;
         this.routerSelector = Map.copyOf(routerSelector);
@@ -96,7 +100,9 @@ public final class GatewayServices implements AutoCloseable {
         Map<String, Object> meta = Trees.map(service, "metadata");
         Map<String, Object> labels = Trees.map(meta, "labels");
         Map<String, Object> annotations = Trees.map(meta, "annotations");
-        if (labels == null || !"true".equals(labels.get(MANAGED_LABEL)) || annotations == null
+        if (labels == null
+                || !"true".equals(labels.get(MANAGED_LABEL))
+                || annotations == null
                 || !(annotations.get(GATEWAY_ANNOTATION) instanceof String gw)) {
             return Optional.empty();
         }
@@ -126,9 +132,13 @@ public final class GatewayServices implements AutoCloseable {
         }
         List<V1Service> existing;
         try {
-            existing = api.listNamespacedService(namespace).labelSelector(MANAGED_LABEL + "=true").execute().getItems();
+            existing = api.listNamespacedService(namespace)
+                    .labelSelector(MANAGED_LABEL + "=true")
+                    .execute()
+                    .getItems();
         } catch (ApiException e) {
-            LOG.warning(() -> "listing Gateway Services in " + namespace + " failed: HTTP " + e.getCode() + " " + e.getResponseBody());
+            LOG.warning(() -> "listing Gateway Services in " + namespace + " failed: HTTP " + e.getCode() + " "
+                    + e.getResponseBody());
             return;
         }
         for (V1Service have : existing) {
@@ -137,7 +147,8 @@ public final class GatewayServices implements AutoCloseable {
             try {
                 if (want1 == null) {
                     api.deleteNamespacedService(name, namespace).execute();
-                    LOG.info(() -> "deleted Service " + namespace + "/" + name + " (its Gateway needs no reserved ports now)");
+                    LOG.info(() ->
+                            "deleted Service " + namespace + "/" + name + " (its Gateway needs no reserved ports now)");
                 } else if (!same(have, want1)) {
                     have.getSpec().setPorts(want1.getSpec().getPorts());
                     have.getSpec().setSelector(want1.getSpec().getSelector());
@@ -156,12 +167,14 @@ public final class GatewayServices implements AutoCloseable {
         for (V1Service create : wanted.values()) {
             try {
                 api.createNamespacedService(namespace, create).execute();
-                LOG.info(() -> "created Service " + namespace + "/" + create.getMetadata().getName() + " for Gateway "
+                LOG.info(() -> "created Service " + namespace + "/"
+                        + create.getMetadata().getName() + " for Gateway "
                         + create.getMetadata().getAnnotations().get(GATEWAY_ANNOTATION));
             } catch (ApiException e) {
                 if (e.getCode() != 409) {
-                    LOG.warning(() -> "creating Service " + namespace + "/" + create.getMetadata().getName() + " failed: HTTP "
-                            + e.getCode() + " " + e.getResponseBody());
+                    LOG.warning(() -> "creating Service " + namespace + "/"
+                            + create.getMetadata().getName() + " failed: HTTP " + e.getCode() + " "
+                            + e.getResponseBody());
                 }
             }
         }
@@ -170,30 +183,43 @@ public final class GatewayServices implements AutoCloseable {
     private V1Service service(GatewayService s) {
         List<V1ServicePort> ports = new ArrayList<>();
         for (GatewayService.Port p : s.ports()) {
-            ports.add(new V1ServicePort().name("port-" + p.port()).protocol("TCP").port(p.port())
+            ports.add(new V1ServicePort()
+                    .name("port-" + p.port())
+                    .protocol("TCP")
+                    .port(p.port())
                     .targetPort(new IntOrString(p.routerPort())));
         }
         return new V1Service()
-                .metadata(new V1ObjectMeta().name(serviceName(s.namespace(), s.name())).namespace(namespace)
+                .metadata(new V1ObjectMeta()
+                        .name(serviceName(s.namespace(), s.name()))
+                        .namespace(namespace)
                         .labels(Map.of(MANAGED_LABEL, "true", "app.kubernetes.io/managed-by", "infergate-controller"))
                         .annotations(Map.of(GATEWAY_ANNOTATION, s.namespace() + "/" + s.name())))
-                .spec(new V1ServiceSpec().type("ClusterIP").selector(routerSelector).ports(ports));
+                .spec(new V1ServiceSpec()
+                        .type("ClusterIP")
+                        .selector(routerSelector)
+                        .ports(ports));
     }
 
     /** Whether what we own of the Service (ports, selector, annotation) is as wanted. */
     private static boolean same(V1Service have, V1Service want) {
-        List<String> a = have.getSpec().getPorts() == null ? List.of() : have.getSpec().getPorts().stream()
-                .map(GatewayServices::key).toList();
-        List<String> b = want.getSpec().getPorts().stream().map(GatewayServices::key).toList();
-        return a.equals(b) && Objects.equals(have.getSpec().getSelector(), want.getSpec().getSelector())
+        List<String> a = have.getSpec().getPorts() == null
+                ? List.of()
+                : have.getSpec().getPorts().stream().map(GatewayServices::key).toList();
+        List<String> b =
+                want.getSpec().getPorts().stream().map(GatewayServices::key).toList();
+        return a.equals(b)
+                && Objects.equals(have.getSpec().getSelector(), want.getSpec().getSelector())
                 && have.getMetadata().getAnnotations() != null
-                && Objects.equals(have.getMetadata().getAnnotations().get(GATEWAY_ANNOTATION),
-                want.getMetadata().getAnnotations().get(GATEWAY_ANNOTATION));
+                && Objects.equals(
+                        have.getMetadata().getAnnotations().get(GATEWAY_ANNOTATION),
+                        want.getMetadata().getAnnotations().get(GATEWAY_ANNOTATION));
     }
 
     private static String key(V1ServicePort p) {
         IntOrString t = p.getTargetPort();
-        return p.getName() + ":" + p.getPort() + ":" + (t == null ? "" : t.isInteger() ? t.getIntValue() : t.getStrValue());
+        return p.getName() + ":" + p.getPort() + ":"
+                + (t == null ? "" : t.isInteger() ? t.getIntValue() : t.getStrValue());
     }
 
     @Override

@@ -20,16 +20,19 @@ import java.util.Optional;
  */
 final class InformerInputs {
 
-    private InformerInputs() {
-    }
+    private InformerInputs() {}
 
     /**
      * @param listed       every object of every watched kind
      * @param tokenSecret  the token Secret as listed, if it exists
      * @param secretListed whether the Secret's informer has listed, so that its absence is real
      */
-    static KubeSource.Inputs inputs(List<Listed> listed, Optional<Map<String, Object>> tokenSecret, boolean secretListed,
-                                    KubeSource.Settings settings, DecodeCache decoder) {
+    static KubeSource.Inputs inputs(
+            List<Listed> listed,
+            Optional<Map<String, Object>> tokenSecret,
+            boolean secretListed,
+            KubeSource.Settings settings,
+            DecodeCache decoder) {
         List<KubeObject> objects = new ArrayList<>();
         List<RouterDiscovery.RouterPod> routers = new ArrayList<>();
         List<String> addresses = List.of();
@@ -55,8 +58,14 @@ final class InformerInputs {
             }
         }
         decoder.forgetUnseen();
-        return new KubeSource.Inputs(ClusterState.of(dedupe(objects)), addresses, routers,
-                tokenSecret.flatMap(InformerInputs::token), secretListed, tokenSecret.isPresent(), gatewayServices);
+        return new KubeSource.Inputs(
+                ClusterState.of(dedupe(objects)),
+                addresses,
+                routers,
+                tokenSecret.flatMap(InformerInputs::token),
+                secretListed,
+                tokenSecret.isPresent(),
+                gatewayServices);
     }
 
     /** One object per kind, namespace and name (the API guarantees it; a kind watched at two versions would not). */

@@ -51,7 +51,8 @@ final class Informers {
 
     /** Discovery has settled every kind (watched, missing or disabled) and every running informer has listed once. */
     synchronized boolean synced() {
-        return states.keySet().containsAll(Resource.INPUTS) && informers.values().stream().allMatch(ResourceInformer::hasSynced);
+        return states.keySet().containsAll(Resource.INPUTS)
+                && informers.values().stream().allMatch(ResourceInformer::hasSynced);
     }
 
     synchronized List<ResourceInformer> running() {
@@ -59,7 +60,9 @@ final class Informers {
     }
 
     synchronized Optional<ResourceInformer> of(String kind) {
-        return informers.values().stream().filter(i -> i.resource().kind().equals(kind)).findFirst();
+        return informers.values().stream()
+                .filter(i -> i.resource().kind().equals(kind))
+                .findFirst();
     }
 
     /** Stops every informer; later discoveries start nothing. */
@@ -95,8 +98,13 @@ final class Informers {
         for (Resource r : Resource.INPUTS) {
             ResourceInformer current = informers.get(r);
             if (!enabled(r)) {
-                states.put(r, new KubeSource.SourceState(r.kind(), r.apiVersion(r.versions().getFirst()),
-                        KubeSource.State.DISABLED, "turned off by " + flag(r) + "=false"));
+                states.put(
+                        r,
+                        new KubeSource.SourceState(
+                                r.kind(),
+                                r.apiVersion(r.versions().getFirst()),
+                                KubeSource.State.DISABLED,
+                                "turned off by " + flag(r) + "=false"));
                 continue;
             }
             Optional<Optional<String>> version = servedVersion(r, served);
@@ -136,10 +144,12 @@ final class Informers {
         if (current != null) {
             current.stop();
         }
-        ResourceInformer informer = new ResourceInformer(watchClient, r, version, Optional.empty(), Optional.empty(), onEvent);
+        ResourceInformer informer =
+                new ResourceInformer(watchClient, r, version, Optional.empty(), Optional.empty(), onEvent);
         informers.put(r, informer);
         informer.start();
-        states.put(r, new KubeSource.SourceState(r.kind(), r.apiVersion(version), KubeSource.State.WATCHING, "watching"));
+        states.put(
+                r, new KubeSource.SourceState(r.kind(), r.apiVersion(version), KubeSource.State.WATCHING, "watching"));
         if (r.optional()) {
             LOG.info(() -> "watching " + informer.describe());
         }
@@ -148,15 +158,18 @@ final class Informers {
 
     private boolean missing(Resource r, ResourceInformer current) {
         String message = r.kind() + " (" + r.apiVersion(r.versions().getFirst()) + ") is not served by the API server: "
-                + "install the " + crds(r) + " CRDs; checking again every " + settings.discoveryPeriod().toSeconds() + " s";
+                + "install the " + crds(r) + " CRDs; checking again every "
+                + settings.discoveryPeriod().toSeconds() + " s";
         boolean changed = false;
         if (current != null) {
             current.stop();
             informers.remove(r);
             changed = true;
         }
-        KubeSource.SourceState before = states.put(r, new KubeSource.SourceState(r.kind(),
-                r.apiVersion(r.versions().getFirst()), KubeSource.State.MISSING, message));
+        KubeSource.SourceState before = states.put(
+                r,
+                new KubeSource.SourceState(
+                        r.kind(), r.apiVersion(r.versions().getFirst()), KubeSource.State.MISSING, message));
         if (before == null || before.state() != KubeSource.State.MISSING) {
             LOG.warning(message);
         }
@@ -176,7 +189,8 @@ final class Informers {
             if (e.getCode() == 404) {
                 return Optional.of(Set.of());
             }
-            LOG.warning(() -> "discovery of " + group + "/" + version + " failed: HTTP " + e.getCode() + " " + e.getMessage());
+            LOG.warning(() ->
+                    "discovery of " + group + "/" + version + " failed: HTTP " + e.getCode() + " " + e.getMessage());
             return Optional.empty();
         }
     }
@@ -190,10 +204,14 @@ final class Informers {
     }
 
     private static String flag(Resource r) {
-        return r.family() == Resource.Family.GATEWAY_API ? "--enable-gateway-api" : "--enable-gateway-api-inference-extension";
+        return r.family() == Resource.Family.GATEWAY_API
+                ? "--enable-gateway-api"
+                : "--enable-gateway-api-inference-extension";
     }
 
     private static String crds(Resource r) {
-        return r.family() == Resource.Family.GATEWAY_API ? "Gateway API (standard channel)" : "Gateway API Inference Extension";
+        return r.family() == Resource.Family.GATEWAY_API
+                ? "Gateway API (standard channel)"
+                : "Gateway API Inference Extension";
     }
 }

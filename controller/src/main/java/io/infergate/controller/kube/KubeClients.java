@@ -46,8 +46,8 @@ public record KubeClients(ApiClient requests, ApiClient watches) {
                 return ClientBuilder.cluster();
             } catch (RuntimeException e) {
                 // Outside a pod the client fails on the missing KUBERNETES_SERVICE_HOST/PORT.
-                throw new IOException("no in-cluster configuration (not running in a pod?): " + e
-                        + "; pass --kubeconfig FILE", e);
+                throw new IOException(
+                        "no in-cluster configuration (not running in a pod?): " + e + "; pass --kubeconfig FILE", e);
             }
         }
         Path file = kubeconfig.get();

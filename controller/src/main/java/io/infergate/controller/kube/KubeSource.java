@@ -1,8 +1,8 @@
 package io.infergate.controller.kube;
 
-import io.infergate.controller.lifecycle.BackgroundThreads;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.infergate.controller.lifecycle.BackgroundThreads;
 import io.infergate.controller.model.ClusterState;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
@@ -56,9 +56,15 @@ public final class KubeSource implements AutoCloseable {
      * @param debounce           how long the informers must be quiet before a rebuild
      * @param discoveryPeriod    how often missing CRDs are looked for again
      */
-    public record Settings(String namespace, boolean gatewayApi, boolean inferenceExtension, String routerService,
-                           Map<String, String> routerSelector, String tokenSecret, Duration debounce,
-                           Duration discoveryPeriod) {
+    public record Settings(
+            String namespace,
+            boolean gatewayApi,
+            boolean inferenceExtension,
+            String routerService,
+            Map<String, String> routerSelector,
+            String tokenSecret,
+            Duration debounce,
+            Duration discoveryPeriod) {
         public Settings {
             routerSelector = Map.copyOf(routerSelector);
         }
@@ -76,9 +82,14 @@ public final class KubeSource implements AutoCloseable {
      * @param gatewayServices  per Gateway ({@code ns/name}), the addresses of the Service the
      *                         controller maintains for it ({@link GatewayServices}), once it has any
      */
-    public record Inputs(ClusterState state, List<String> gatewayAddresses, List<RouterDiscovery.RouterPod> routers,
-                         Optional<String> token, boolean tokenKnown, boolean secretExists,
-                         Map<String, List<String>> gatewayServices) {
+    public record Inputs(
+            ClusterState state,
+            List<String> gatewayAddresses,
+            List<RouterDiscovery.RouterPod> routers,
+            Optional<String> token,
+            boolean tokenKnown,
+            boolean secretExists,
+            Map<String, List<String>> gatewayServices) {
         public Inputs {
             gatewayAddresses = List.copyOf(gatewayAddresses);
             routers = List.copyOf(routers);
@@ -87,14 +98,17 @@ public final class KubeSource implements AutoCloseable {
     }
 
     /** How one kind is being read. */
-    public enum State { WATCHING, MISSING, DISABLED }
+    public enum State {
+        WATCHING,
+        MISSING,
+        DISABLED
+    }
 
     /**
      * @param apiVersion the version watched (or looked for)
      * @param message    what to do about a missing kind
      */
-    public record SourceState(String kind, String apiVersion, State state, String message) {
-    }
+    public record SourceState(String kind, String apiVersion, State state, String message) {}
 
     static {
         ClientLogs.quietShutdown();
@@ -116,8 +130,13 @@ public final class KubeSource implements AutoCloseable {
             running = true;
         }
         informers.discover();
-        secret = new ResourceInformer(watchClient, Resource.SECRET, "v1", Optional.of(settings.namespace()),
-                Optional.of("metadata.name=" + settings.tokenSecret()), changed::raise);
+        secret = new ResourceInformer(
+                watchClient,
+                Resource.SECRET,
+                "v1",
+                Optional.of(settings.namespace()),
+                Optional.of("metadata.name=" + settings.tokenSecret()),
+                changed::raise);
         secret.start();
         rebuilder = Thread.ofVirtual().name("kube-rebuild").start(this::rebuildLoop);
         discoverer = Thread.ofVirtual().name("kube-discovery").start(this::discoveryLoop);
@@ -203,12 +222,20 @@ public final class KubeSource implements AutoCloseable {
             String kind = informer.resource().kind();
             for (DynamicKubernetesObject o : informer.list()) {
                 JsonObject meta = o.getRaw().getAsJsonObject("metadata");
-                listed.add(new Listed(kind, text(meta, "namespace"), text(meta, "name"), text(meta, "resourceVersion"),
+                listed.add(new Listed(
+                        kind,
+                        text(meta, "namespace"),
+                        text(meta, "name"),
+                        text(meta, "resourceVersion"),
                         () -> informer.tree(o)));
             }
         }
-        return InformerInputs.inputs(listed, secret.get(settings.namespace(), settings.tokenSecret()), secret.hasSynced(),
-                settings, decoder);
+        return InformerInputs.inputs(
+                listed,
+                secret.get(settings.namespace(), settings.tokenSecret()),
+                secret.hasSynced(),
+                settings,
+                decoder);
     }
 
     private static String text(JsonObject o, String field) {

@@ -38,14 +38,15 @@ public final class LeaderElection implements AutoCloseable {
      * @param renew     how long a leader keeps trying to renew before it stops leading
      * @param retry     how often candidates try and leaders renew
      */
-    public record Settings(String namespace, String name, String identity, Duration lease, Duration renew,
-                           Duration retry) {
+    public record Settings(
+            String namespace, String name, String identity, Duration lease, Duration renew, Duration retry) {
         /**
          * 10 s / 7 s / 1 s: a standby takes over within about 10 s plus two jittered retries
          * (under 15 s) of a leader dying without releasing the Lease.
          */
         public static Settings defaults(String namespace, String name, String identity) {
-            return new Settings(namespace, name, identity, Duration.ofSeconds(10), Duration.ofSeconds(7), Duration.ofSeconds(1));
+            return new Settings(
+                    namespace, name, identity, Duration.ofSeconds(10), Duration.ofSeconds(7), Duration.ofSeconds(1));
         }
     }
 
@@ -82,7 +83,9 @@ public final class LeaderElection implements AutoCloseable {
         while (running) {
             LeaderElectionConfig config = new LeaderElectionConfig(
                     new LeaseLock(settings.namespace(), settings.name(), settings.identity(), client),
-                    settings.lease(), settings.renew(), settings.retry());
+                    settings.lease(),
+                    settings.renew(),
+                    settings.retry());
             LeaderElector e = new LeaderElector(config, t -> LOG.warning(() -> "leader election: " + t));
             elector = e;
             e.run(this::started, this::stopped);

@@ -15,8 +15,14 @@ import java.util.Optional;
  * @param optional   whether it may be absent from the API server (a CRD), so that discovery
  *                   decides; core kinds are always served
  */
-public record Resource(String kind, String group, List<String> versions, String plural, boolean namespaced,
-                       Family family, boolean optional) {
+public record Resource(
+        String kind,
+        String group,
+        List<String> versions,
+        String plural,
+        boolean namespaced,
+        Family family,
+        boolean optional) {
 
     public Resource {
         versions = List.copyOf(versions);
@@ -34,29 +40,55 @@ public record Resource(String kind, String group, List<String> versions, String 
 
     static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
 
-    public static final Resource GATEWAY_CLASS = crd("GatewayClass", GATEWAY_GROUP, List.of("v1", "v1beta1"),
-            "gatewayclasses", false, Family.GATEWAY_API);
-    public static final Resource GATEWAY = crd("Gateway", GATEWAY_GROUP, List.of("v1", "v1beta1"),
-            "gateways", true, Family.GATEWAY_API);
-    public static final Resource HTTP_ROUTE = crd("HTTPRoute", GATEWAY_GROUP, List.of("v1", "v1beta1"),
-            "httproutes", true, Family.GATEWAY_API);
-    public static final Resource REFERENCE_GRANT = crd("ReferenceGrant", GATEWAY_GROUP, List.of("v1", "v1beta1"),
-            "referencegrants", true, Family.GATEWAY_API);
-    public static final Resource INFERENCE_POOL = crd("InferencePool", "inference.networking.k8s.io", List.of("v1"),
-            "inferencepools", true, Family.INFERENCE_EXTENSION);
-    public static final Resource INFERENCE_OBJECTIVE = crd("InferenceObjective", "inference.networking.x-k8s.io",
-            List.of("v1alpha2"), "inferenceobjectives", true, Family.INFERENCE_EXTENSION);
-    public static final Resource INFERENCE_MODEL_REWRITE = crd("InferenceModelRewrite", "inference.networking.x-k8s.io",
-            List.of("v1alpha2"), "inferencemodelrewrites", true, Family.INFERENCE_EXTENSION);
+    public static final Resource GATEWAY_CLASS =
+            crd("GatewayClass", GATEWAY_GROUP, List.of("v1", "v1beta1"), "gatewayclasses", false, Family.GATEWAY_API);
+    public static final Resource GATEWAY =
+            crd("Gateway", GATEWAY_GROUP, List.of("v1", "v1beta1"), "gateways", true, Family.GATEWAY_API);
+    public static final Resource HTTP_ROUTE =
+            crd("HTTPRoute", GATEWAY_GROUP, List.of("v1", "v1beta1"), "httproutes", true, Family.GATEWAY_API);
+    public static final Resource REFERENCE_GRANT =
+            crd("ReferenceGrant", GATEWAY_GROUP, List.of("v1", "v1beta1"), "referencegrants", true, Family.GATEWAY_API);
+    public static final Resource INFERENCE_POOL = crd(
+            "InferencePool",
+            "inference.networking.k8s.io",
+            List.of("v1"),
+            "inferencepools",
+            true,
+            Family.INFERENCE_EXTENSION);
+    public static final Resource INFERENCE_OBJECTIVE = crd(
+            "InferenceObjective",
+            "inference.networking.x-k8s.io",
+            List.of("v1alpha2"),
+            "inferenceobjectives",
+            true,
+            Family.INFERENCE_EXTENSION);
+    public static final Resource INFERENCE_MODEL_REWRITE = crd(
+            "InferenceModelRewrite",
+            "inference.networking.x-k8s.io",
+            List.of("v1alpha2"),
+            "inferencemodelrewrites",
+            true,
+            Family.INFERENCE_EXTENSION);
     public static final Resource NAMESPACE = core("Namespace", "", "v1", "namespaces", false);
     public static final Resource SERVICE = core("Service", "", "v1", "services", true);
-    public static final Resource ENDPOINT_SLICE = core("EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", true);
+    public static final Resource ENDPOINT_SLICE =
+            core("EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", true);
     public static final Resource POD = core("Pod", "", "v1", "pods", true);
     public static final Resource SECRET = core("Secret", "", "v1", "secrets", true);
 
     /** Every kind the translator reads, in a fixed order (the token Secret is watched separately). */
-    public static final List<Resource> INPUTS = List.of(GATEWAY_CLASS, GATEWAY, HTTP_ROUTE, REFERENCE_GRANT,
-            INFERENCE_POOL, INFERENCE_OBJECTIVE, INFERENCE_MODEL_REWRITE, NAMESPACE, SERVICE, ENDPOINT_SLICE, POD);
+    public static final List<Resource> INPUTS = List.of(
+            GATEWAY_CLASS,
+            GATEWAY,
+            HTTP_ROUTE,
+            REFERENCE_GRANT,
+            INFERENCE_POOL,
+            INFERENCE_OBJECTIVE,
+            INFERENCE_MODEL_REWRITE,
+            NAMESPACE,
+            SERVICE,
+            ENDPOINT_SLICE,
+            POD);
 
     /** {@code group/version}, or {@code version} for core. */
     public String apiVersion(String version) {
@@ -68,8 +100,8 @@ public record Resource(String kind, String group, List<String> versions, String 
         return versions.stream().filter(served::contains).findFirst();
     }
 
-    private static Resource crd(String kind, String group, List<String> versions, String plural, boolean namespaced,
-                                Family family) {
+    private static Resource crd(
+            String kind, String group, List<String> versions, String plural, boolean namespaced, Family family) {
         return new Resource(kind, group, versions, plural, namespaced, family, true);
     }
 

@@ -41,8 +41,13 @@ final class ResourceInformer {
      * @param fieldSelector e.g. {@code metadata.name=x}; empty for none
      * @param onEvent       called for every add, update and delete (on the informer's thread)
      */
-    ResourceInformer(ApiClient watchClient, Resource resource, String version, Optional<String> namespace,
-                     Optional<String> fieldSelector, Runnable onEvent) {
+    ResourceInformer(
+            ApiClient watchClient,
+            Resource resource,
+            String version,
+            Optional<String> namespace,
+            Optional<String> fieldSelector,
+            Runnable onEvent) {
         this.resource = resource;
         this.version = version;
         DynamicKubernetesApi api = new DynamicKubernetesApi(resource.group(), version, resource.plural(), watchClient);
@@ -50,7 +55,9 @@ final class ResourceInformer {
             @Override
             public DynamicKubernetesListObject list(CallGeneratorParams params) throws ApiException {
                 ListOptions o = options(params, fieldSelector);
-                return (namespace.isPresent() ? api.list(namespace.get(), o) : api.list(o)).throwsApiException().getObject();
+                return (namespace.isPresent() ? api.list(namespace.get(), o) : api.list(o))
+                        .throwsApiException()
+                        .getObject();
             }
 
             @Override
@@ -59,7 +66,11 @@ final class ResourceInformer {
                 return namespace.isPresent() ? api.watch(namespace.get(), o) : api.watch(o);
             }
         };
-        informer = new DefaultSharedIndexInformer<>(DynamicKubernetesObject.class, lw, 0L, cache,
+        informer = new DefaultSharedIndexInformer<>(
+                DynamicKubernetesObject.class,
+                lw,
+                0L,
+                cache,
                 (type, error) -> warn("watching " + describe() + ": " + brief(error)));
         informer.setTransform(ResourceInformer::dropManagedFields);
         informer.addEventHandler(new ResourceEventHandler<>() {
@@ -137,10 +148,17 @@ final class ResourceInformer {
     /** One line: the HTTP status and the API's message rather than the whole Status object. */
     static String brief(Throwable error) {
         if (error instanceof ApiException e) {
-            String text = (e.getResponseBody() == null ? "" : e.getResponseBody()) + "\n" + (e.getMessage() == null ? "" : e.getMessage());
-            java.util.regex.Matcher json = java.util.regex.Pattern.compile("\"message\"\\s*:\\s*\"([^\"]*)\"").matcher(text);
-            java.util.regex.Matcher status = java.util.regex.Pattern.compile("(?m)^\\s*message: (.+)$").matcher(text);
-            String message = json.find() ? json.group(1) : status.find() ? status.group(1) : text.strip().lines().findFirst().orElse("");
+            String text = (e.getResponseBody() == null ? "" : e.getResponseBody()) + "\n"
+                    + (e.getMessage() == null ? "" : e.getMessage());
+            java.util.regex.Matcher json = java.util.regex.Pattern.compile("\"message\"\\s*:\\s*\"([^\"]*)\"")
+                    .matcher(text);
+            java.util.regex.Matcher status =
+                    java.util.regex.Pattern.compile("(?m)^\\s*message: (.+)$").matcher(text);
+            String message = json.find()
+                    ? json.group(1)
+                    : status.find()
+                            ? status.group(1)
+                            : text.strip().lines().findFirst().orElse("");
             return "HTTP " + e.getCode() + ": " + message;
         }
         return String.valueOf(error);

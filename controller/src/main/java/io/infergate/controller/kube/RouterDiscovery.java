@@ -15,19 +15,21 @@ import java.util.Optional;
  */
 public final class RouterDiscovery {
 
-    private RouterDiscovery() {
-    }
+    private RouterDiscovery() {}
 
     /** A router pod that can be pushed to. */
-    public record RouterPod(String name, String podIP, boolean ready) {
-    }
+    public record RouterPod(String name, String podIP, boolean ready) {}
 
     /** The router this Pod tree is, if it is one. */
-    public static Optional<RouterPod> routerPod(Map<String, Object> pod, String namespace, Map<String, String> selector) {
+    public static Optional<RouterPod> routerPod(
+            Map<String, Object> pod, String namespace, Map<String, String> selector) {
         Map<String, Object> meta = Trees.map(pod, "metadata");
         Map<String, Object> status = Trees.map(pod, "status");
-        if (meta == null || status == null || !namespace.equals(Trees.string(meta, "namespace"))
-                || meta.get("deletionTimestamp") != null || !"Running".equals(Trees.string(status, "phase"))) {
+        if (meta == null
+                || status == null
+                || !namespace.equals(Trees.string(meta, "namespace"))
+                || meta.get("deletionTimestamp") != null
+                || !"Running".equals(Trees.string(status, "phase"))) {
             return Optional.empty();
         }
         Map<String, Object> labels = Trees.map(meta, "labels");
@@ -41,7 +43,8 @@ public final class RouterDiscovery {
             return Optional.empty();
         }
         boolean ready = Trees.list(status, "conditions").stream()
-                .anyMatch(c -> c instanceof Map<?, ?> m && "Ready".equals(m.get("type")) && "True".equals(m.get("status")));
+                .anyMatch(c ->
+                        c instanceof Map<?, ?> m && "Ready".equals(m.get("type")) && "True".equals(m.get("status")));
         return Optional.of(new RouterPod(Trees.string(meta, "name"), ip, ready));
     }
 

@@ -1,7 +1,7 @@
 package io.infergate.controller.kube;
 
-import io.infergate.controller.lifecycle.BackgroundThreads;
 import com.google.gson.JsonElement;
+import io.infergate.controller.lifecycle.BackgroundThreads;
 import io.infergate.controller.status.ObjectKey;
 import io.infergate.controller.status.ObjectStatus;
 import io.infergate.controller.status.StatusMerge;
@@ -72,15 +72,27 @@ public final class StatusWriter implements AutoCloseable {
     }
 
     /** What happened to one object. */
-    public enum Outcome { WRITTEN, UNCHANGED, GONE, FAILED }
+    public enum Outcome {
+        WRITTEN,
+        UNCHANGED,
+        GONE,
+        FAILED
+    }
 
     /**
      * @param plan     the current stamped plan
      * @param mayWrite whether writing is allowed now (leader, acknowledgements known)
      * @param resync   how often everything is compared even without a signal
      */
-    public StatusWriter(ApiClient client, Lookup cache, Supplier<StatusPlan> plan, BooleanSupplier mayWrite,
-                        String controllerName, Clock clock, Duration resync, Events events) {
+    public StatusWriter(
+            ApiClient client,
+            Lookup cache,
+            Supplier<StatusPlan> plan,
+            BooleanSupplier mayWrite,
+            String controllerName,
+            Clock clock,
+            Duration resync,
+            Events events) {
         this.client = client;
         this.api = new CustomObjectsApi(client);
         this.cache = cache;
@@ -155,8 +167,10 @@ public final class StatusWriter implements AutoCloseable {
     private boolean syncAll() throws InterruptedException {
         StatusPlan current = plan.get();
         Set<String> ourGateways = new HashSet<>();
-        current.entries().stream().filter(e -> e.status() instanceof ObjectStatus.GatewayStatus)
-                .forEach(e -> ourGateways.add(e.key().namespace() + "/" + e.key().name()));
+        current.entries().stream()
+                .filter(e -> e.status() instanceof ObjectStatus.GatewayStatus)
+                .forEach(
+                        e -> ourGateways.add(e.key().namespace() + "/" + e.key().name()));
         boolean failed = false;
         for (StatusPlan.Entry entry : current.entries()) {
             if (!running || !mayWrite.getAsBoolean()) {
@@ -165,7 +179,13 @@ public final class StatusWriter implements AutoCloseable {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            failed |= write(entry, ourGateways, cache.get(entry.key().kind(), entry.key().namespace(), entry.key().name()))
+            failed |= write(
+                            entry,
+                            ourGateways,
+                            cache.get(
+                                    entry.key().kind(),
+                                    entry.key().namespace(),
+                                    entry.key().name()))
                     == Outcome.FAILED;
         }
         return failed;
@@ -189,7 +209,8 @@ public final class StatusWriter implements AutoCloseable {
                 }
                 Map<String, Object> current = Trees.map(object.get(), "status");
                 Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-                Map<String, Object> merged = StatusMerge.merge(key, entry.status(), current, controllerName, ourGateways, now);
+                Map<String, Object> merged =
+                        StatusMerge.merge(key, entry.status(), current, controllerName, ourGateways, now);
                 if (Objects.equals(merged, current)) {
                     return Outcome.UNCHANGED;
                 }
@@ -221,7 +242,8 @@ public final class StatusWriter implements AutoCloseable {
             }
         }
         events.status("failed");
-        LOG.warning(() -> "writing the status of " + key + " failed: still conflicting after " + ATTEMPTS + " attempts");
+        LOG.warning(
+                () -> "writing the status of " + key + " failed: still conflicting after " + ATTEMPTS + " attempts");
         return Outcome.FAILED;
     }
 
@@ -230,7 +252,8 @@ public final class StatusWriter implements AutoCloseable {
         String plural = plural(key.kind());
         Call call = key.namespace().isEmpty()
                 ? api.getClusterCustomObject(gv[0], gv[1], plural, key.name()).buildCall(null)
-                : api.getNamespacedCustomObject(gv[0], gv[1], key.namespace(), plural, key.name()).buildCall(null);
+                : api.getNamespacedCustomObject(gv[0], gv[1], key.namespace(), plural, key.name())
+                        .buildCall(null);
         try {
             Object tree = Trees.value(execute(call));
             @SuppressWarnings("unchecked")
@@ -248,9 +271,10 @@ public final class StatusWriter implements AutoCloseable {
         String[] gv = key.apiVersion().split("/", 2);
         String plural = plural(key.kind());
         return key.namespace().isEmpty()
-                ? api.replaceClusterCustomObjectStatus(gv[0], gv[1], plural, key.name(), body).buildCall(null)
+                ? api.replaceClusterCustomObjectStatus(gv[0], gv[1], plural, key.name(), body)
+                        .buildCall(null)
                 : api.replaceNamespacedCustomObjectStatus(gv[0], gv[1], key.namespace(), plural, key.name(), body)
-                .buildCall(null);
+                        .buildCall(null);
     }
 
     /** Runs a call and returns the JSON as sent (not through Gson's Object mapping, which turns integers into doubles). */

@@ -68,7 +68,9 @@ public final class TokenSecret {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         V1Secret secret = new V1Secret()
-                .metadata(new V1ObjectMeta().name(name).namespace(namespace)
+                .metadata(new V1ObjectMeta()
+                        .name(name)
+                        .namespace(namespace)
                         .labels(Map.of("app.kubernetes.io/managed-by", "infergate-controller")))
                 .type("Opaque")
                 .data(Map.of("token", HexFormat.of().formatHex(raw).getBytes(StandardCharsets.US_ASCII)));

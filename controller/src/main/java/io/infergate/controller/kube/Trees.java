@@ -19,8 +19,7 @@ import java.util.Map;
  */
 public final class Trees {
 
-    private Trees() {
-    }
+    private Trees() {}
 
     /** The tree of a JSON object. */
     public static Map<String, Object> of(JsonObject object) {

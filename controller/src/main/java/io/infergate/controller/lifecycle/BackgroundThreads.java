@@ -12,8 +12,7 @@ public final class BackgroundThreads {
     /** The longest wait for one thread. */
     public static final Duration GRACE = Duration.ofSeconds(5);
 
-    private BackgroundThreads() {
-    }
+    private BackgroundThreads() {}
 
     /** Interrupts every thread, then joins each; nulls (never started) are skipped. */
     public static void stop(Thread... threads) {

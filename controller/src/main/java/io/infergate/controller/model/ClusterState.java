@@ -9,14 +9,22 @@ import java.util.List;
  * {@code namespace/name}, so the same objects always give the same state whatever order a source
  * read them in.
  */
-public record ClusterState(List<GatewayClass> gatewayClasses, List<GatewayObject> gateways, List<HttpRouteObject> httpRoutes,
-                           List<ReferenceGrant> referenceGrants, List<Namespace> namespaces, List<Service> services,
-                           List<EndpointSlice> endpointSlices, List<Pod> pods, List<InferencePool> inferencePools,
-                           List<InferenceObjective> inferenceObjectives,
-                           List<InferenceModelRewrite> inferenceModelRewrites) {
+public record ClusterState(
+        List<GatewayClass> gatewayClasses,
+        List<GatewayObject> gateways,
+        List<HttpRouteObject> httpRoutes,
+        List<ReferenceGrant> referenceGrants,
+        List<Namespace> namespaces,
+        List<Service> services,
+        List<EndpointSlice> endpointSlices,
+        List<Pod> pods,
+        List<InferencePool> inferencePools,
+        List<InferenceObjective> inferenceObjectives,
+        List<InferenceModelRewrite> inferenceModelRewrites) {
 
-    private static final Comparator<KubeObject> BY_PATH =
-            Comparator.comparing((KubeObject o) -> o.meta().namespace()).thenComparing(o -> o.meta().name());
+    private static final Comparator<KubeObject> BY_PATH = Comparator.comparing(
+                    (KubeObject o) -> o.meta().namespace())
+            .thenComparing(o -> o.meta().name());
 
     public ClusterState {
         gatewayClasses = sorted(gatewayClasses);
@@ -65,7 +73,8 @@ public record ClusterState(List<GatewayClass> gatewayClasses, List<GatewayObject
                 case InferenceModelRewrite r -> rewrites.add(r);
             }
         }
-        return new ClusterState(classes, gateways, routes, grants, namespaces, services, slices, pods, pools, objectives, rewrites);
+        return new ClusterState(
+                classes, gateways, routes, grants, namespaces, services, slices, pods, pools, objectives, rewrites);
     }
 
     /** Every object, kind by kind. */

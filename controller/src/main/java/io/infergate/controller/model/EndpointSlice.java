@@ -11,8 +11,9 @@ import java.util.Optional;
  * @param ports       {@code ports[]}; the name is {@code ""} for the Service's unnamed port
  * @param endpoints   {@code endpoints[]}
  */
-public record EndpointSlice(ObjectMeta meta, Optional<String> serviceName, String addressType, List<Port> ports,
-                            List<Endpoint> endpoints) implements KubeObject {
+public record EndpointSlice(
+        ObjectMeta meta, Optional<String> serviceName, String addressType, List<Port> ports, List<Endpoint> endpoints)
+        implements KubeObject {
 
     /** The label that ties a slice to its Service. */
     public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
@@ -28,8 +29,7 @@ public record EndpointSlice(ObjectMeta meta, Optional<String> serviceName, Strin
      * @param name the Service port's name, {@code ""} when unnamed
      * @param port the number; empty means "all ports", which a Service slice never uses
      */
-    public record Port(String name, Optional<Integer> port) {
-    }
+    public record Port(String name, Optional<Integer> port) {}
 
     /**
      * One {@code endpoints[]} entry.

@@ -5,5 +5,4 @@ package io.infergate.controller.model;
  *
  * @param controllerName {@code spec.controllerName}; the class is ours when it equals the configured name
  */
-public record GatewayClass(ObjectMeta meta, String controllerName) implements KubeObject {
-}
+public record GatewayClass(ObjectMeta meta, String controllerName) implements KubeObject {}

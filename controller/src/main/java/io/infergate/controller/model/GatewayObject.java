@@ -11,8 +11,8 @@ import java.util.Optional;
  * @param listeners        {@code spec.listeners}, in spec order, names unique
  * @param addresses        {@code spec.addresses}
  */
-public record GatewayObject(ObjectMeta meta, String gatewayClassName, List<Listener> listeners,
-                      List<Address> addresses) implements KubeObject {
+public record GatewayObject(ObjectMeta meta, String gatewayClassName, List<Listener> listeners, List<Address> addresses)
+        implements KubeObject {
     public GatewayObject {
         listeners = List.copyOf(listeners);
         addresses = List.copyOf(addresses);
@@ -25,14 +25,20 @@ public record GatewayObject(ObjectMeta meta, String gatewayClassName, List<Liste
      * @param hostname        exact or {@code *.} wildcard; empty matches every host
      * @param certificateRefs {@code tls.certificateRefs}, in order
      */
-    public record Listener(String name, int port, String protocol, Optional<String> hostname,
-                           AllowedRoutes allowedRoutes, List<CertificateRef> certificateRefs) {
+    public record Listener(
+            String name,
+            int port,
+            String protocol,
+            Optional<String> hostname,
+            AllowedRoutes allowedRoutes,
+            List<CertificateRef> certificateRefs) {
         public Listener {
             certificateRefs = List.copyOf(certificateRefs);
         }
 
         /** A listener without TLS settings. */
-        public Listener(String name, int port, String protocol, Optional<String> hostname, AllowedRoutes allowedRoutes) {
+        public Listener(
+                String name, int port, String protocol, Optional<String> hostname, AllowedRoutes allowedRoutes) {
             this(name, port, protocol, hostname, allowedRoutes, List.of());
         }
     }
@@ -44,8 +50,7 @@ public record GatewayObject(ObjectMeta meta, String gatewayClassName, List<Liste
      * @param kind      defaults to Secret
      * @param namespace defaults to the Gateway's namespace
      */
-    public record CertificateRef(String group, String kind, String name, Optional<String> namespace) {
-    }
+    public record CertificateRef(String group, String kind, String name, Optional<String> namespace) {}
 
     /**
      * {@code allowedRoutes}.
@@ -66,12 +71,10 @@ public record GatewayObject(ObjectMeta meta, String gatewayClassName, List<Liste
     }
 
     /** A group and kind, group {@code ""} being the core group. */
-    public record GroupKind(String group, String kind) {
-    }
+    public record GroupKind(String group, String kind) {}
 
     /** One {@code spec.addresses[]} entry; {@code type} defaults to IPAddress. */
-    public record Address(String type, String value) {
-    }
+    public record Address(String type, String value) {}
 
     /** A Kubernetes label selector: every matchLabels pair and every expression must hold. */
     public record LabelSelector(Map<String, String> matchLabels, List<Requirement> matchExpressions) {

@@ -17,9 +17,13 @@ public record HttpRouteObject(ObjectMeta meta, List<ParentRef> parentRefs, List<
     }
 
     /** {@code spec.parentRefs[]}; {@code namespace} empty means the route's own. */
-    public record ParentRef(String group, String kind, Optional<String> namespace, String name,
-                            Optional<String> sectionName, Optional<Integer> port) {
-    }
+    public record ParentRef(
+            String group,
+            String kind,
+            Optional<String> namespace,
+            String name,
+            Optional<String> sectionName,
+            Optional<Integer> port) {}
 
     /**
      * {@code spec.rules[]}.
@@ -28,8 +32,12 @@ public record HttpRouteObject(ObjectMeta meta, List<ParentRef> parentRefs, List<
      * @param requestTimeout        {@code timeouts.request}, a GEP-2257 duration string
      * @param backendRequestTimeout {@code timeouts.backendRequest}
      */
-    public record Rule(List<Match> matches, List<Filter> filters, List<BackendRef> backendRefs,
-                       Optional<String> requestTimeout, Optional<String> backendRequestTimeout) {
+    public record Rule(
+            List<Match> matches,
+            List<Filter> filters,
+            List<BackendRef> backendRefs,
+            Optional<String> requestTimeout,
+            Optional<String> backendRequestTimeout) {
         public Rule {
             matches = List.copyOf(matches);
             filters = List.copyOf(filters);
@@ -38,8 +46,7 @@ public record HttpRouteObject(ObjectMeta meta, List<ParentRef> parentRefs, List<
     }
 
     /** One HTTPRouteMatch; {@code path} is always present after defaulting. */
-    public record Match(PathMatch path, List<NameMatch> headers, List<NameMatch> queryParams,
-                        Optional<String> method) {
+    public record Match(PathMatch path, List<NameMatch> headers, List<NameMatch> queryParams, Optional<String> method) {
         public Match {
             headers = List.copyOf(headers);
             queryParams = List.copyOf(queryParams);
@@ -47,12 +54,10 @@ public record HttpRouteObject(ObjectMeta meta, List<ParentRef> parentRefs, List<
     }
 
     /** {@code path}: type Exact, PathPrefix or RegularExpression. */
-    public record PathMatch(String type, String value) {
-    }
+    public record PathMatch(String type, String value) {}
 
     /** A header or query parameter match: type Exact or RegularExpression. */
-    public record NameMatch(String type, String name, String value) {
-    }
+    public record NameMatch(String type, String name, String value) {}
 
     /** A weighted backendRef with its own filters. */
     public record BackendRef(ObjectRef ref, int weight, List<Filter> filters) {
@@ -69,17 +74,19 @@ public record HttpRouteObject(ObjectMeta meta, List<ParentRef> parentRefs, List<
      * @param namespace empty means the route's namespace
      * @param port      required for a Service; ignored for an InferencePool
      */
-    public record ObjectRef(String group, String kind, Optional<String> namespace, String name,
-                            Optional<Integer> port) {
-    }
+    public record ObjectRef(
+            String group, String kind, Optional<String> namespace, String name, Optional<Integer> port) {}
 
     /**
      * An HTTPRouteFilter: {@code type} names which one of the other fields is set.
      */
-    public record Filter(String type, Optional<HeaderModifier> requestHeaderModifier,
-                         Optional<HeaderModifier> responseHeaderModifier, Optional<Redirect> requestRedirect,
-                         Optional<Rewrite> urlRewrite, Optional<Mirror> requestMirror) {
-    }
+    public record Filter(
+            String type,
+            Optional<HeaderModifier> requestHeaderModifier,
+            Optional<HeaderModifier> responseHeaderModifier,
+            Optional<Redirect> requestRedirect,
+            Optional<Rewrite> urlRewrite,
+            Optional<Mirror> requestMirror) {}
 
     /** A header modifier's set, add and remove lists. */
     public record HeaderModifier(List<Header> set, List<Header> add, List<String> remove) {
@@ -91,26 +98,28 @@ public record HttpRouteObject(ObjectMeta meta, List<ParentRef> parentRefs, List<
     }
 
     /** A header name and value. */
-    public record Header(String name, String value) {
-    }
+    public record Header(String name, String value) {}
 
     /** {@code requestRedirect}; statusCode defaults to 302. */
-    public record Redirect(Optional<String> scheme, Optional<String> hostname, Optional<PathModifier> path,
-                           Optional<Integer> port, int statusCode) {
-    }
+    public record Redirect(
+            Optional<String> scheme,
+            Optional<String> hostname,
+            Optional<PathModifier> path,
+            Optional<Integer> port,
+            int statusCode) {}
 
     /** {@code urlRewrite}. */
-    public record Rewrite(Optional<String> hostname, Optional<PathModifier> path) {
-    }
+    public record Rewrite(Optional<String> hostname, Optional<PathModifier> path) {}
 
     /** A path modifier: type ReplaceFullPath or ReplacePrefixMatch with the matching value field. */
-    public record PathModifier(String type, Optional<String> replaceFullPath, Optional<String> replacePrefixMatch) {
-    }
+    public record PathModifier(String type, Optional<String> replaceFullPath, Optional<String> replacePrefixMatch) {}
 
     /**
      * {@code requestMirror}: {@code percent} or {@code fraction}, neither meaning every request.
      */
-    public record Mirror(ObjectRef backendRef, Optional<Integer> percent, Optional<Integer> fractionNumerator,
-                         Optional<Integer> fractionDenominator) {
-    }
+    public record Mirror(
+            ObjectRef backendRef,
+            Optional<Integer> percent,
+            Optional<Integer> fractionNumerator,
+            Optional<Integer> fractionDenominator) {}
 }

@@ -37,6 +37,5 @@ public record InferenceModelRewrite(ObjectMeta meta, InferenceObjective.PoolRef 
      * @param modelRewrite the replacement model name
      * @param weight       {@code weight}, empty when unset
      */
-    public record Target(String modelRewrite, Optional<Integer> weight) {
-    }
+    public record Target(String modelRewrite, Optional<Integer> weight) {}
 }

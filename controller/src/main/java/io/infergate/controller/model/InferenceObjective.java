@@ -9,6 +9,5 @@ package io.infergate.controller.model;
 public record InferenceObjective(ObjectMeta meta, int priority, PoolRef poolRef) implements KubeObject {
 
     /** The pool reference; group defaults to {@code inference.networking.k8s.io}, kind to InferencePool. */
-    public record PoolRef(String group, String kind, String name) {
-    }
+    public record PoolRef(String group, String kind, String name) {}
 }

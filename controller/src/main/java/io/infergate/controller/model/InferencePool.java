@@ -12,8 +12,13 @@ import java.util.Optional;
  * @param appProtocol       {@code spec.appProtocol}: {@code http} (default) or {@code kubernetes.io/h2c}
  * @param endpointPickerRef {@code spec.endpointPickerRef}
  */
-public record InferencePool(ObjectMeta meta, Map<String, String> matchLabels, List<Integer> targetPorts,
-                            String appProtocol, Optional<EndpointPickerRef> endpointPickerRef) implements KubeObject {
+public record InferencePool(
+        ObjectMeta meta,
+        Map<String, String> matchLabels,
+        List<Integer> targetPorts,
+        String appProtocol,
+        Optional<EndpointPickerRef> endpointPickerRef)
+        implements KubeObject {
     public InferencePool {
         matchLabels = Map.copyOf(matchLabels);
         targetPorts = List.copyOf(targetPorts);
@@ -27,7 +32,6 @@ public record InferencePool(ObjectMeta meta, Map<String, String> matchLabels, Li
      * @param port        the Service port; required for a Service
      * @param failureMode FailClose (default) or FailOpen
      */
-    public record EndpointPickerRef(String group, String kind, String name, Optional<Integer> port,
-                                    String failureMode) {
-    }
+    public record EndpointPickerRef(
+            String group, String kind, String name, Optional<Integer> port, String failureMode) {}
 }

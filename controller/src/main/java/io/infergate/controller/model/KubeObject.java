@@ -2,8 +2,17 @@ package io.infergate.controller.model;
 
 /** Every input kind the translator understands. */
 public sealed interface KubeObject
-        permits GatewayClass, GatewayObject, HttpRouteObject, ReferenceGrant, Namespace, Service, EndpointSlice, Pod, InferencePool,
-        InferenceObjective, InferenceModelRewrite {
+        permits GatewayClass,
+                GatewayObject,
+                HttpRouteObject,
+                ReferenceGrant,
+                Namespace,
+                Service,
+                EndpointSlice,
+                Pod,
+                InferencePool,
+                InferenceObjective,
+                InferenceModelRewrite {
 
     ObjectMeta meta();
 

@@ -1,5 +1,4 @@
 package io.infergate.controller.model;
 
 /** A Namespace; only its labels matter (allowedRoutes selectors). */
-public record Namespace(ObjectMeta meta) implements KubeObject {
-}
+public record Namespace(ObjectMeta meta) implements KubeObject {}

@@ -14,8 +14,14 @@ import java.util.Map;
  * @param annotations       {@code metadata.annotations}
  * @param deleting          true when {@code metadata.deletionTimestamp} is set
  */
-public record ObjectMeta(String namespace, String name, long generation, String creationTimestamp,
-                         Map<String, String> labels, Map<String, String> annotations, boolean deleting) {
+public record ObjectMeta(
+        String namespace,
+        String name,
+        long generation,
+        String creationTimestamp,
+        Map<String, String> labels,
+        Map<String, String> annotations,
+        boolean deleting) {
     public ObjectMeta {
         labels = Map.copyOf(labels);
         annotations = Map.copyOf(annotations);

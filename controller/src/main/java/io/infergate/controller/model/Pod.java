@@ -22,6 +22,5 @@ public record Pod(ObjectMeta meta, Optional<String> podIP, boolean ready, List<C
     }
 
     /** One container port, with its optional name. */
-    public record ContainerPort(Optional<String> name, int containerPort) {
-    }
+    public record ContainerPort(Optional<String> name, int containerPort) {}
 }

@@ -14,10 +14,8 @@ public record ReferenceGrant(ObjectMeta meta, List<From> from, List<To> to) impl
     }
 
     /** Who may refer: group, kind and namespace of the referring object. */
-    public record From(String group, String kind, String namespace) {
-    }
+    public record From(String group, String kind, String namespace) {}
 
     /** What may be referred to; an empty name allows every object of the kind. */
-    public record To(String group, String kind, Optional<String> name) {
-    }
+    public record To(String group, String kind, Optional<String> name) {}
 }

@@ -11,8 +11,9 @@ import java.util.Optional;
  * @param clusterIP {@code spec.clusterIP}, empty when unset or {@code None}
  * @param selector  {@code spec.selector}; empty selects no pods
  */
-public record Service(ObjectMeta meta, String type, Optional<String> clusterIP, Map<String, String> selector,
-                      List<Port> ports) implements KubeObject {
+public record Service(
+        ObjectMeta meta, String type, Optional<String> clusterIP, Map<String, String> selector, List<Port> ports)
+        implements KubeObject {
     public Service {
         selector = Map.copyOf(selector);
         ports = List.copyOf(ports);
@@ -23,7 +24,10 @@ public record Service(ObjectMeta meta, String type, Optional<String> clusterIP, 
      * name of a container port of each pod. An absent {@code targetPort} means the same number as
      * {@code port}.
      */
-    public record Port(Optional<String> name, int port, Optional<Integer> targetPortNumber,
-                       Optional<String> targetPortName, Optional<String> appProtocol) {
-    }
+    public record Port(
+            Optional<String> name,
+            int port,
+            Optional<Integer> targetPortNumber,
+            Optional<String> targetPortName,
+            Optional<String> appProtocol) {}
 }

@@ -7,9 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -51,7 +51,8 @@ public final class Publisher implements AutoCloseable {
     public record Settings(Duration period, Duration connectTimeout, Duration readTimeout, Duration maxBackoff) {
         /** One-second checks, two-second timeouts, at most three seconds between retries. */
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(3));
+            return new Settings(
+                    Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(3));
         }
 
         /**
@@ -59,13 +60,13 @@ public final class Publisher implements AutoCloseable {
          * gets the snapshot within a second of becoming reachable (a new pod is tried at once).
          */
         public static Settings cluster() {
-            return new Settings(Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(750));
+            return new Settings(
+                    Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(750));
         }
     }
 
     /** A router and the snapshot id it last reported holding. */
-    public record RouterAck(URI url, Optional<String> ackedId) {
-    }
+    public record RouterAck(URI url, Optional<String> ackedId) {}
 
     /** What the publisher reports; called on the router loops' threads, never under a lock. */
     public interface Events {
@@ -76,8 +77,7 @@ public final class Publisher implements AutoCloseable {
         void pushed(URI router, String outcome);
     }
 
-    private record Desired(String id, String json) {
-    }
+    private record Desired(String id, String json) {}
 
     /** A fixed set of routers and a fixed token (local mode). */
     public Publisher(List<URI> routers, Optional<String> token, Settings settings, Events events) {
@@ -152,7 +152,11 @@ public final class Publisher implements AutoCloseable {
     /** How many routers hold the current snapshot. */
     public int inSync() {
         Desired d = desired;
-        return d == null ? 0 : (int) loops.stream().filter(l -> l.acked.filter(d.id::equals).isPresent()).count();
+        return d == null
+                ? 0
+                : (int) loops.stream()
+                        .filter(l -> l.acked.filter(d.id::equals).isPresent())
+                        .count();
     }
 
     /** How many routers there are. */
@@ -276,7 +280,8 @@ public final class Publisher implements AutoCloseable {
                 return;
             }
             switch (client.probe(url)) {
-                case RouterClient.Probe.Holds h when h.id().equals(d.id) -> {
+                case RouterClient.Probe.Holds h
+                when h.id().equals(d.id) -> {
                     ack(Optional.of(h.id()));
                     succeeded();
                 }
@@ -300,7 +305,8 @@ public final class Publisher implements AutoCloseable {
                 case RouterClient.Push.Accepted a -> {
                     ack(Optional.of(a.id()));
                     events.pushed(url, "accepted");
-                    LOG.info(() -> "router " + url + " accepted snapshot " + a.id() + (a.changed() ? "" : " (unchanged)"));
+                    LOG.info(() ->
+                            "router " + url + " accepted snapshot " + a.id() + (a.changed() ? "" : " (unchanged)"));
                     succeeded();
                 }
                 case RouterClient.Push.Rejected r -> {

@@ -47,31 +47,25 @@ final class RouterClient {
     /** The outcome of a push. */
     sealed interface Push {
         /** The router holds the snapshot now. */
-        record Accepted(String id, boolean changed) implements Push {
-        }
+        record Accepted(String id, boolean changed) implements Push {}
 
         /** The router refused it (400) and said why. */
-        record Rejected(String detail) implements Push {
-        }
+        record Rejected(String detail) implements Push {}
 
         /** Anything else: 401, another status, a timeout, a refused connection. */
-        record Failed(String reason) implements Push {
-        }
+        record Failed(String reason) implements Push {}
     }
 
     /** What a router holds. */
     sealed interface Probe {
         /** A snapshot with this id. */
-        record Holds(String id) implements Probe {
-        }
+        record Holds(String id) implements Probe {}
 
         /** No snapshot (404), e.g. just restarted. */
-        record Empty() implements Probe {
-        }
+        record Empty() implements Probe {}
 
         /** The router could not tell: 401, another status, or unreachable. */
-        record Failed(String reason) implements Probe {
-        }
+        record Failed(String reason) implements Probe {}
     }
 
     Push push(URI router, String json) {
@@ -81,8 +75,10 @@ final class RouterClient {
             int status = res.status().code();
             String body = res.as(String.class);
             return switch (status) {
-                case 200 -> field(body, "id").<Push>map(id -> new Push.Accepted(id, changed(body)))
-                        .orElse(new Push.Failed("200 without an id"));
+                case 200 ->
+                    field(body, "id")
+                            .<Push>map(id -> new Push.Accepted(id, changed(body)))
+                            .orElse(new Push.Failed("200 without an id"));
                 case 400 -> new Push.Rejected(violations(body));
                 case 401 -> new Push.Failed("401 unauthorized (is the token file the routers' token?)");
                 default -> new Push.Failed("HTTP " + status);
@@ -97,7 +93,8 @@ final class RouterClient {
             int status = res.status().code();
             String body = res.as(String.class);
             return switch (status) {
-                case 200 -> field(body, "id").<Probe>map(Probe.Holds::new).orElse(new Probe.Failed("200 without an id"));
+                case 200 ->
+                    field(body, "id").<Probe>map(Probe.Holds::new).orElse(new Probe.Failed("200 without an id"));
                 case 404 -> new Probe.Empty();
                 case 401 -> new Probe.Failed("401 unauthorized (is the token file the routers' token?)");
                 default -> new Probe.Failed("HTTP " + status);
@@ -114,19 +111,28 @@ final class RouterClient {
     }
 
     private static Optional<String> field(String body, String name) {
-        return object(body).map(o -> o.get(name)).filter(v -> v instanceof JsonString).map(v -> ((JsonString) v).getString());
+        return object(body)
+                .map(o -> o.get(name))
+                .filter(v -> v instanceof JsonString)
+                .map(v -> ((JsonString) v).getString());
     }
 
     private static boolean changed(String body) {
-        return object(body).map(o -> o.get("changed")).map(JsonValue.TRUE::equals).orElse(false);
+        return object(body)
+                .map(o -> o.get("changed"))
+                .map(JsonValue.TRUE::equals)
+                .orElse(false);
     }
 
     private static String violations(String body) {
-        return object(body).map(o -> o.get("violations"))
+        return object(body)
+                .map(o -> o.get("violations"))
                 .filter(v -> v.getValueType() == JsonValue.ValueType.ARRAY)
-                .map(v -> v.asJsonArray().stream().limit(5)
+                .map(v -> v.asJsonArray().stream()
+                        .limit(5)
                         .map(x -> x.getValueType() == JsonValue.ValueType.OBJECT
-                                ? x.asJsonObject().getString("path", "") + ": " + x.asJsonObject().getString("message", "")
+                                ? x.asJsonObject().getString("path", "") + ": "
+                                        + x.asJsonObject().getString("message", "")
                                 : x.toString())
                         .collect(Collectors.joining("; ")))
                 .filter(s -> !s.isEmpty())

@@ -15,8 +15,13 @@ import java.util.Optional;
  * @param observedGeneration the generation of the object the condition was computed from
  * @param lastTransitionTime empty in a plan; set by {@link Stamper}
  */
-public record Condition(String type, ConditionStatus status, String reason, String message,
-                        long observedGeneration, Optional<Instant> lastTransitionTime) {
+public record Condition(
+        String type,
+        ConditionStatus status,
+        String reason,
+        String message,
+        long observedGeneration,
+        Optional<Instant> lastTransitionTime) {
 
     /** {@code metav1.Condition.message} maxLength (32 KiB). */
     public static final int MAX_MESSAGE_LENGTH = 32_768;

@@ -2,7 +2,9 @@ package io.infergate.controller.status;
 
 /** A condition's status, written as {@code "True"}, {@code "False"} or {@code "Unknown"}. */
 public enum ConditionStatus {
-    TRUE("True"), FALSE("False"), UNKNOWN("Unknown");
+    TRUE("True"),
+    FALSE("False"),
+    UNKNOWN("Unknown");
 
     private final String wire;
 

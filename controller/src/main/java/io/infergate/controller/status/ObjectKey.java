@@ -11,7 +11,9 @@ public record ObjectKey(String apiVersion, String kind, String namespace, String
         implements Comparable<ObjectKey> {
 
     private static final Comparator<ObjectKey> ORDER = Comparator.comparing(ObjectKey::kind)
-            .thenComparing(ObjectKey::namespace).thenComparing(ObjectKey::name).thenComparing(ObjectKey::apiVersion);
+            .thenComparing(ObjectKey::namespace)
+            .thenComparing(ObjectKey::name)
+            .thenComparing(ObjectKey::apiVersion);
 
     @Override
     public int compareTo(ObjectKey o) {

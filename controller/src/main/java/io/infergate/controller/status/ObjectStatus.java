@@ -56,16 +56,21 @@ public sealed interface ObjectStatus {
 
         @Override
         public GatewayStatus mapConditions(ConditionMapper mapper) {
-            return new GatewayStatus(addresses, map("", conditions, mapper), listeners.stream()
-                    .map(l -> new ListenerStatus(l.name(), l.supportedKinds(), l.attachedRoutes(),
-                            map("listener/" + l.name(), l.conditions(), mapper)))
-                    .toList());
+            return new GatewayStatus(
+                    addresses,
+                    map("", conditions, mapper),
+                    listeners.stream()
+                            .map(l -> new ListenerStatus(
+                                    l.name(),
+                                    l.supportedKinds(),
+                                    l.attachedRoutes(),
+                                    map("listener/" + l.name(), l.conditions(), mapper)))
+                            .toList());
         }
     }
 
     /** A Gateway status address: type IPAddress or Hostname. */
-    record Address(String type, String value) {
-    }
+    record Address(String type, String value) {}
 
     /** One listener's status. */
     record ListenerStatus(String name, List<GroupKind> supportedKinds, int attachedRoutes, List<Condition> conditions) {
@@ -76,8 +81,7 @@ public sealed interface ObjectStatus {
     }
 
     /** A route kind a listener supports. */
-    record GroupKind(String group, String kind) {
-    }
+    record GroupKind(String group, String kind) {}
 
     /** HTTPRoute status: our entries of {@code status.parents}. */
     record HttpRouteStatus(List<ParentStatus> parents) implements ObjectStatus {
@@ -112,7 +116,9 @@ public sealed interface ObjectStatus {
 
     private static List<ParentStatus> mapParents(List<ParentStatus> parents, ConditionMapper mapper) {
         return parents.stream()
-                .map(p -> new ParentStatus(p.parentRef(), p.controllerName(),
+                .map(p -> new ParentStatus(
+                        p.parentRef(),
+                        p.controllerName(),
                         map("parent/" + p.parentRef().scope(), p.conditions(), mapper)))
                 .toList();
     }

@@ -22,8 +22,7 @@ public final class Programmed {
     /** The translator's message for {@link #PENDING}. */
     public static final String PENDING_MESSAGE = "waiting for a router to acknowledge";
 
-    private Programmed() {
-    }
+    private Programmed() {}
 
     /**
      * The plan with Programmed set True for every Gateway whose id ({@code gateway/<ns>/<name>})
@@ -36,11 +35,16 @@ public final class Programmed {
                     || !servedGatewayIds.contains(Gateway.idOf(key.namespace(), key.name()))) {
                 return entry.status();
             }
-            return gateway.mapConditions((scope, c) -> c.type().equals(TYPE) && c.reason().equals(PENDING)
-                    ? new Condition(TYPE, ConditionStatus.TRUE, "Programmed",
-                    scope.isEmpty() ? "a router serves this Gateway" : "a router serves this listener",
-                    c.observedGeneration(), c.lastTransitionTime())
-                    : c);
+            return gateway.mapConditions(
+                    (scope, c) -> c.type().equals(TYPE) && c.reason().equals(PENDING)
+                            ? new Condition(
+                                    TYPE,
+                                    ConditionStatus.TRUE,
+                                    "Programmed",
+                                    scope.isEmpty() ? "a router serves this Gateway" : "a router serves this listener",
+                                    c.observedGeneration(),
+                                    c.lastTransitionTime())
+                            : c);
         });
     }
 }

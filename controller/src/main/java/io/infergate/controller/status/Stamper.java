@@ -16,8 +16,7 @@ import java.util.Optional;
  */
 public final class Stamper {
 
-    private Stamper() {
-    }
+    private Stamper() {}
 
     /**
      * Stamps condition times onto a plan.
@@ -33,7 +32,8 @@ public final class Stamper {
             return entry.status().mapConditions((scope, c) -> {
                 Condition prior = old.get(scope + "#" + c.type());
                 Instant time = prior != null && prior.status() == c.status()
-                        ? prior.lastTransitionTime().orElse(now) : now;
+                        ? prior.lastTransitionTime().orElse(now)
+                        : now;
                 return c.at(time);
             });
         });
@@ -41,10 +41,11 @@ public final class Stamper {
 
     private static Map<String, Condition> conditionsOf(ObjectStatus status) {
         Map<String, Condition> out = new HashMap<>();
-        Optional.ofNullable(status).ifPresent(s -> s.mapConditions((scope, c) -> {
-            out.put(scope + "#" + c.type(), c);
-            return c;
-        }));
+        Optional.ofNullable(status)
+                .ifPresent(s -> s.mapConditions((scope, c) -> {
+                    out.put(scope + "#" + c.type(), c);
+                    return c;
+                }));
         return out;
     }
 }

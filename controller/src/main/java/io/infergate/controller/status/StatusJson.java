@@ -15,8 +15,7 @@ import java.util.function.Function;
  */
 public final class StatusJson {
 
-    private StatusJson() {
-    }
+    private StatusJson() {}
 
     /** One object with its status. Cluster-scoped objects have no namespace in metadata. */
     public static JsonObject object(StatusPlan.Entry entry) {
@@ -47,11 +46,16 @@ public final class StatusJson {
         switch (status) {
             case ObjectStatus.GatewayClassStatus s -> o.add("conditions", conditions(s.conditions()));
             case ObjectStatus.ModelRewriteStatus s -> o.add("conditions", conditions(s.conditions()));
-            case ObjectStatus.GatewayStatus s -> o
-                    .add("addresses", array(s.addresses(), a -> Json.createObjectBuilder()
-                            .add("type", a.type()).add("value", a.value())))
-                    .add("conditions", conditions(s.conditions()))
-                    .add("listeners", array(s.listeners(), StatusJson::listener));
+            case ObjectStatus.GatewayStatus s ->
+                o.add(
+                                "addresses",
+                                array(
+                                        s.addresses(),
+                                        a -> Json.createObjectBuilder()
+                                                .add("type", a.type())
+                                                .add("value", a.value())))
+                        .add("conditions", conditions(s.conditions()))
+                        .add("listeners", array(s.listeners(), StatusJson::listener));
             case ObjectStatus.HttpRouteStatus s -> o.add("parents", array(s.parents(), StatusJson::parent));
             case ObjectStatus.InferencePoolStatus s -> o.add("parents", array(s.parents(), StatusJson::parent));
         }
@@ -61,15 +65,21 @@ public final class StatusJson {
     private static JsonObjectBuilder listener(ObjectStatus.ListenerStatus l) {
         return Json.createObjectBuilder()
                 .add("name", l.name())
-                .add("supportedKinds", array(l.supportedKinds(), k -> Json.createObjectBuilder()
-                        .add("group", k.group()).add("kind", k.kind())))
+                .add(
+                        "supportedKinds",
+                        array(
+                                l.supportedKinds(),
+                                k -> Json.createObjectBuilder()
+                                        .add("group", k.group())
+                                        .add("kind", k.kind())))
                 .add("attachedRoutes", l.attachedRoutes())
                 .add("conditions", conditions(l.conditions()));
     }
 
     private static JsonObjectBuilder parent(ObjectStatus.ParentStatus p) {
         ParentRef r = p.parentRef();
-        JsonObjectBuilder ref = Json.createObjectBuilder().add("group", r.group()).add("kind", r.kind());
+        JsonObjectBuilder ref =
+                Json.createObjectBuilder().add("group", r.group()).add("kind", r.kind());
         r.namespace().ifPresent(v -> ref.add("namespace", v));
         ref.add("name", r.name());
         r.sectionName().ifPresent(v -> ref.add("sectionName", v));

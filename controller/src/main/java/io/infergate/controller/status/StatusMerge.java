@@ -31,8 +31,7 @@ import java.util.function.Function;
  */
 public final class StatusMerge {
 
-    private StatusMerge() {
-    }
+    private StatusMerge() {}
 
     /**
      * Merges our planned status for one object into its status in the API.
@@ -46,26 +45,40 @@ public final class StatusMerge {
      * @param now            the time of conditions that are new or changed status
      * @return the status to write: equal to {@code current} when nothing changes
      */
-    public static Map<String, Object> merge(ObjectKey key, ObjectStatus planned, Map<String, Object> current,
-                                            String controllerName, Set<String> ourGateways, Instant now) {
+    public static Map<String, Object> merge(
+            ObjectKey key,
+            ObjectStatus planned,
+            Map<String, Object> current,
+            String controllerName,
+            Set<String> ourGateways,
+            Instant now) {
         Map<String, Object> base = current == null ? new LinkedHashMap<>() : copy(current);
         ObjectStatus previous = ours(planned, base, controllerName, ourGateways);
-        ObjectStatus stamped = Stamper.stamp(new StatusPlan(List.of(new StatusPlan.Entry(key, planned))),
-                new StatusPlan(List.of(new StatusPlan.Entry(key, previous))), now).entries().getFirst().status();
+        ObjectStatus stamped = Stamper.stamp(
+                        new StatusPlan(List.of(new StatusPlan.Entry(key, planned))),
+                        new StatusPlan(List.of(new StatusPlan.Entry(key, previous))),
+                        now)
+                .entries()
+                .getFirst()
+                .status();
         Map<String, Object> ours = tree(stamped);
         switch (planned) {
-            case ObjectStatus.GatewayClassStatus s -> base.put("conditions", byType(list(base, "conditions"), list(ours, "conditions")));
-            case ObjectStatus.ModelRewriteStatus s -> base.put("conditions", byType(list(base, "conditions"), list(ours, "conditions")));
+            case ObjectStatus.GatewayClassStatus s ->
+                base.put("conditions", byType(list(base, "conditions"), list(ours, "conditions")));
+            case ObjectStatus.ModelRewriteStatus s ->
+                base.put("conditions", byType(list(base, "conditions"), list(ours, "conditions")));
             case ObjectStatus.GatewayStatus s -> {
                 base.put("addresses", ours.get("addresses"));
                 base.put("conditions", byType(list(base, "conditions"), list(ours, "conditions")));
                 base.put("listeners", ours.get("listeners"));
             }
             case ObjectStatus.HttpRouteStatus s -> {
-                return parents(current, base, list(ours, "parents"), e -> controllerName.equals(e.get("controllerName")));
+                return parents(
+                        current, base, list(ours, "parents"), e -> controllerName.equals(e.get("controllerName")));
             }
             case ObjectStatus.InferencePoolStatus s -> {
-                return parents(current, base, list(ours, "parents"), e -> isOurPoolParent(e, controllerName, ourGateways));
+                return parents(
+                        current, base, list(ours, "parents"), e -> isOurPoolParent(e, controllerName, ourGateways));
             }
         }
         return base;
@@ -74,30 +87,49 @@ public final class StatusMerge {
     // ---- reading what is stored ---------------------------------------------------------------
 
     /** Our part of the stored status, in the planned status's shape (for pairing conditions). */
-    private static ObjectStatus ours(ObjectStatus planned, Map<String, Object> status, String controllerName,
-                                    Set<String> ourGateways) {
+    private static ObjectStatus ours(
+            ObjectStatus planned, Map<String, Object> status, String controllerName, Set<String> ourGateways) {
         return switch (planned) {
-            case ObjectStatus.GatewayClassStatus s -> new ObjectStatus.GatewayClassStatus(conditions(list(status, "conditions")));
-            case ObjectStatus.ModelRewriteStatus s -> new ObjectStatus.ModelRewriteStatus(conditions(list(status, "conditions")));
-            case ObjectStatus.GatewayStatus s -> new ObjectStatus.GatewayStatus(List.of(), conditions(list(status, "conditions")),
-                    list(status, "listeners").stream().map(l -> new ObjectStatus.ListenerStatus(
-                            String.valueOf(l.get("name")), List.of(), 0, conditions(list(l, "conditions")))).toList());
-            case ObjectStatus.HttpRouteStatus s -> new ObjectStatus.HttpRouteStatus(list(status, "parents").stream()
-                    .filter(e -> controllerName.equals(e.get("controllerName"))).map(StatusMerge::parentStatus).toList());
-            case ObjectStatus.InferencePoolStatus s -> new ObjectStatus.InferencePoolStatus(list(status, "parents").stream()
-                    .filter(e -> isOurPoolParent(e, controllerName, ourGateways)).map(StatusMerge::parentStatus).toList());
+            case ObjectStatus.GatewayClassStatus s ->
+                new ObjectStatus.GatewayClassStatus(conditions(list(status, "conditions")));
+            case ObjectStatus.ModelRewriteStatus s ->
+                new ObjectStatus.ModelRewriteStatus(conditions(list(status, "conditions")));
+            case ObjectStatus.GatewayStatus s ->
+                new ObjectStatus.GatewayStatus(
+                        List.of(),
+                        conditions(list(status, "conditions")),
+                        list(status, "listeners").stream()
+                                .map(l -> new ObjectStatus.ListenerStatus(
+                                        String.valueOf(l.get("name")), List.of(), 0, conditions(list(l, "conditions"))))
+                                .toList());
+            case ObjectStatus.HttpRouteStatus s ->
+                new ObjectStatus.HttpRouteStatus(list(status, "parents").stream()
+                        .filter(e -> controllerName.equals(e.get("controllerName")))
+                        .map(StatusMerge::parentStatus)
+                        .toList());
+            case ObjectStatus.InferencePoolStatus s ->
+                new ObjectStatus.InferencePoolStatus(list(status, "parents").stream()
+                        .filter(e -> isOurPoolParent(e, controllerName, ourGateways))
+                        .map(StatusMerge::parentStatus)
+                        .toList());
         };
     }
 
     private static ObjectStatus.ParentStatus parentStatus(Map<String, Object> entry) {
-        return new ObjectStatus.ParentStatus(parentRef(map(entry, "parentRef")), String.valueOf(entry.get("controllerName")),
+        return new ObjectStatus.ParentStatus(
+                parentRef(map(entry, "parentRef")),
+                String.valueOf(entry.get("controllerName")),
                 conditions(list(entry, "conditions")));
     }
 
     /** A stored parentRef with the CRDs' defaults for group and kind. */
     private static ParentRef parentRef(Map<String, Object> ref) {
-        return new ParentRef(string(ref, "group").orElse("gateway.networking.k8s.io"), string(ref, "kind").orElse("Gateway"),
-                string(ref, "namespace"), string(ref, "name").orElse(""), string(ref, "sectionName"),
+        return new ParentRef(
+                string(ref, "group").orElse("gateway.networking.k8s.io"),
+                string(ref, "kind").orElse("Gateway"),
+                string(ref, "namespace"),
+                string(ref, "name").orElse(""),
+                string(ref, "sectionName"),
                 ref.get("port") instanceof Number n ? Optional.of(n.intValue()) : Optional.empty());
     }
 
@@ -112,8 +144,13 @@ public final class StatusMerge {
             };
             Optional<Instant> time = string(c, "lastTransitionTime").flatMap(StatusMerge::instant);
             if (status.isPresent() && time.isPresent() && c.get("type") instanceof String type) {
-                out.add(new Condition(type, status.get(), string(c, "reason").orElse(""), string(c, "message").orElse(""),
-                        c.get("observedGeneration") instanceof Number n ? n.longValue() : 0L, time));
+                out.add(new Condition(
+                        type,
+                        status.get(),
+                        string(c, "reason").orElse(""),
+                        string(c, "message").orElse(""),
+                        c.get("observedGeneration") instanceof Number n ? n.longValue() : 0L,
+                        time));
             }
         }
         return out;
@@ -125,7 +162,8 @@ public final class StatusMerge {
             return controllerName.equals(name);
         }
         ParentRef ref = parentRef(map(entry, "parentRef"));
-        return ref.group().equals("gateway.networking.k8s.io") && ref.kind().equals("Gateway")
+        return ref.group().equals("gateway.networking.k8s.io")
+                && ref.kind().equals("Gateway")
                 && ourGateways.contains(ref.namespace().orElse("") + "/" + ref.name());
     }
 
@@ -144,8 +182,11 @@ public final class StatusMerge {
         return out;
     }
 
-    private static Map<String, Object> parents(Map<String, Object> current, Map<String, Object> base,
-                                               List<Map<String, Object>> ours, Function<Map<String, Object>, Boolean> isOurs) {
+    private static Map<String, Object> parents(
+            Map<String, Object> current,
+            Map<String, Object> base,
+            List<Map<String, Object>> ours,
+            Function<Map<String, Object>, Boolean> isOurs) {
         List<Map<String, Object>> stored = list(base, "parents");
         if (ours.isEmpty() && stored.stream().noneMatch(isOurs::apply)) {
             return current; // nothing of ours, before or after: leave the object alone
@@ -158,7 +199,8 @@ public final class StatusMerge {
                 out.add(e);
                 continue;
             }
-            Map<String, Object> mine = byRef.remove(parentRef(map(e, "parentRef")).scope());
+            Map<String, Object> mine =
+                    byRef.remove(parentRef(map(e, "parentRef")).scope());
             if (mine != null) {
                 out.add(mine);
             }
@@ -198,8 +240,11 @@ public final class StatusMerge {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> copy(Map<String, Object> m) {
         Map<String, Object> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> out.put(k, v instanceof Map<?, ?> x ? copy((Map<String, Object>) x)
-                : v instanceof List<?> l ? new ArrayList<>(l) : v));
+        m.forEach((k, v) -> out.put(
+                k,
+                v instanceof Map<?, ?> x
+                        ? copy((Map<String, Object>) x)
+                        : v instanceof List<?> l ? new ArrayList<>(l) : v));
         return out;
     }
 
@@ -213,7 +258,10 @@ public final class StatusMerge {
         if (m == null || !(m.get(field) instanceof List<?> l)) {
             return List.of();
         }
-        return l.stream().filter(x -> x instanceof Map<?, ?>).map(x -> (Map<String, Object>) x).toList();
+        return l.stream()
+                .filter(x -> x instanceof Map<?, ?>)
+                .map(x -> (Map<String, Object>) x)
+                .toList();
     }
 
     private static Optional<String> string(Map<String, Object> m, String field) {

@@ -23,12 +23,14 @@ public record StatusPlan(List<Entry> entries) {
     }
 
     /** One object's status. */
-    public record Entry(ObjectKey key, ObjectStatus status) {
-    }
+    public record Entry(ObjectKey key, ObjectStatus status) {}
 
     /** The status of one object, if planned. */
     public Optional<ObjectStatus> get(ObjectKey key) {
-        return entries.stream().filter(e -> e.key().equals(key)).map(Entry::status).findFirst();
+        return entries.stream()
+                .filter(e -> e.key().equals(key))
+                .map(Entry::status)
+                .findFirst();
     }
 
     /** Entries by key, for lookups over the whole plan. */
@@ -38,6 +40,7 @@ public record StatusPlan(List<Entry> entries) {
 
     /** A plan with every status rewritten. */
     public StatusPlan map(Function<Entry, ObjectStatus> f) {
-        return new StatusPlan(entries.stream().map(e -> new Entry(e.key(), f.apply(e))).toList());
+        return new StatusPlan(
+                entries.stream().map(e -> new Entry(e.key(), f.apply(e))).toList());
     }
 }

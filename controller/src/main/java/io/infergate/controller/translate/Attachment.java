@@ -25,18 +25,15 @@ import java.util.List;
  */
 final class Attachment {
 
-    private Attachment() {
-    }
+    private Attachment() {}
 
     /** The outcome for one parentRef. */
     sealed interface Result {
         /** Attached to these listeners (never empty). */
-        record Attached(List<GatewayView.ListenerView> listeners) implements Result {
-        }
+        record Attached(List<GatewayView.ListenerView> listeners) implements Result {}
 
         /** Not attached, with the reason and why. */
-        record Rejected(String reason, String message) implements Result {
-        }
+        record Rejected(String reason, String message) implements Result {}
     }
 
     static Result attach(HttpRouteObject route, HttpRouteObject.ParentRef ref, GatewayView gateway, Index index) {
@@ -49,48 +46,60 @@ final class Attachment {
                 .filter(l -> ref.port().map(p -> p == l.spec().port()).orElse(true))
                 .toList();
         if (named.isEmpty()) {
-            return new Result.Rejected("NoMatchingParent", gw + " has no listener"
-                    + ref.sectionName().map(s -> " named " + s).orElse("")
-                    + ref.port().map(p -> " on port " + p).orElse(""));
+            return new Result.Rejected(
+                    "NoMatchingParent",
+                    gw + " has no listener"
+                            + ref.sectionName().map(s -> " named " + s).orElse("")
+                            + ref.port().map(p -> " on port " + p).orElse(""));
         }
         if (named.stream().noneMatch(GatewayView.ListenerView::served)) {
-            return new Result.Rejected("NotAllowedByListeners", "no listener of " + gw
-                    + ref.sectionName().map(s -> " named " + s).orElse("")
-                    + ref.port().map(p -> " on port " + p).orElse("")
-                    + " is accepted (see the Gateway's listener status)");
+            return new Result.Rejected(
+                    "NotAllowedByListeners",
+                    "no listener of " + gw
+                            + ref.sectionName().map(s -> " named " + s).orElse("")
+                            + ref.port().map(p -> " on port " + p).orElse("")
+                            + " is accepted (see the Gateway's listener status)");
         }
-        List<GatewayView.ListenerView> kinds = named.stream().filter(GatewayView.ListenerView::acceptsHttpRoutes).toList();
+        List<GatewayView.ListenerView> kinds = named.stream()
+                .filter(GatewayView.ListenerView::acceptsHttpRoutes)
+                .toList();
         if (kinds.isEmpty()) {
-            return new Result.Rejected("NotAllowedByListeners", "no accepted listener of " + gw
-                    + ref.sectionName().map(s -> " named " + s).orElse("")
-                    + " allows the kind HTTPRoute (allowedRoutes.kinds)");
+            return new Result.Rejected(
+                    "NotAllowedByListeners",
+                    "no accepted listener of " + gw
+                            + ref.sectionName().map(s -> " named " + s).orElse("")
+                            + " allows the kind HTTPRoute (allowedRoutes.kinds)");
         }
         String routeNamespace = route.meta().namespace();
         List<GatewayView.ListenerView> allowed = kinds.stream()
                 .filter(l -> namespaceAllowed(l.spec().allowedRoutes(), gateway.namespace(), routeNamespace, index))
                 .toList();
         if (allowed.isEmpty()) {
-            return new Result.Rejected("NotAllowedByListeners", "no listener of " + gw
-                    + " allows HTTPRoutes from namespace " + routeNamespace);
+            return new Result.Rejected(
+                    "NotAllowedByListeners",
+                    "no listener of " + gw + " allows HTTPRoutes from namespace " + routeNamespace);
         }
         List<GatewayView.ListenerView> hosts = allowed.stream()
-                .filter(l -> Hostnames.routeMatchesListener(route.hostnames(), l.spec().hostname()))
+                .filter(l -> Hostnames.routeMatchesListener(
+                        route.hostnames(), l.spec().hostname()))
                 .toList();
         if (hosts.isEmpty()) {
-            return new Result.Rejected("NoMatchingListenerHostname", "no hostname of the route intersects a listener"
-                    + " hostname of " + gw);
+            return new Result.Rejected(
+                    "NoMatchingListenerHostname",
+                    "no hostname of the route intersects a listener" + " hostname of " + gw);
         }
         return new Result.Attached(hosts);
     }
 
-    private static boolean namespaceAllowed(AllowedRoutes allowed, String gatewayNamespace, String routeNamespace,
-                                            Index index) {
+    private static boolean namespaceAllowed(
+            AllowedRoutes allowed, String gatewayNamespace, String routeNamespace, Index index) {
         return switch (allowed.from()) {
             case "All" -> true;
             case "Same" -> gatewayNamespace.equals(routeNamespace);
-            case "Selector" -> allowed.selector()
-                    .map(s -> LabelSelectors.matches(s, index.namespaceLabels(routeNamespace)))
-                    .orElse(false);
+            case "Selector" ->
+                allowed.selector()
+                        .map(s -> LabelSelectors.matches(s, index.namespaceLabels(routeNamespace)))
+                        .orElse(false);
             default -> false;
         };
     }

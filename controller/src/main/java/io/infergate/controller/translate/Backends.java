@@ -47,8 +47,7 @@ final class Backends {
     /** The outcome of resolving one reference. */
     sealed interface Resolution {
         /** Resolved to a backend in the snapshot. {@code poolPath} is set for InferencePools. */
-        record Resolved(String backendId, Optional<String> poolPath) implements Resolution {
-        }
+        record Resolved(String backendId, Optional<String> poolPath) implements Resolution {}
 
         /**
          * Not resolved: a ResolvedRefs reason and why. {@code poolPath} is set when the reference
@@ -72,13 +71,17 @@ final class Backends {
         boolean service = ref.group().isEmpty() && ref.kind().equals("Service");
         boolean pool = ref.group().equals(Index.INFERENCE_GROUP) && ref.kind().equals("InferencePool");
         if (!service && !pool) {
-            return new Resolution.Unresolved("InvalidKind", "backendRef kind " + groupKind(ref) + " is not supported "
-                    + "(supported: Service, " + Index.INFERENCE_GROUP + "/InferencePool)");
+            return new Resolution.Unresolved(
+                    "InvalidKind",
+                    "backendRef kind " + groupKind(ref) + " is not supported " + "(supported: Service, "
+                            + Index.INFERENCE_GROUP + "/InferencePool)");
         }
         if (!index.routeMayReference(routeNamespace, namespace, ref.group(), ref.kind(), ref.name())) {
-            return new Resolution.Unresolved("RefNotPermitted", "backendRef to " + what
-                    + " is not permitted: no ReferenceGrant in namespace " + namespace
-                    + " allows HTTPRoutes from namespace " + routeNamespace);
+            return new Resolution.Unresolved(
+                    "RefNotPermitted",
+                    "backendRef to " + what
+                            + " is not permitted: no ReferenceGrant in namespace " + namespace
+                            + " allows HTTPRoutes from namespace " + routeNamespace);
         }
         return service ? service(ref, namespace, what) : pool(namespace, ref.name(), what);
     }
@@ -92,14 +95,23 @@ final class Backends {
             return new Resolution.Unresolved("BackendNotFound", "backendRef " + what + " needs a port");
         }
         int port = ref.port().get();
-        Optional<Service.Port> sp = s.ports().stream().filter(p -> p.port() == port).findFirst();
+        Optional<Service.Port> sp =
+                s.ports().stream().filter(p -> p.port() == port).findFirst();
         if (sp.isEmpty()) {
             return new Resolution.Unresolved("BackendNotFound", "backendRef " + what + " has no port " + port);
         }
         String id = Backend.Service.idOf(namespace, s.meta().name(), port);
-        used.computeIfAbsent(id, k -> new Backend.Service(id, namespace, s.meta().name(), port,
-                sp.get().appProtocol().filter(H2C::equals).isPresent() ? Backend.AppProtocol.H2C : Backend.AppProtocol.HTTP,
-                serviceEndpoints(s, sp.get())));
+        used.computeIfAbsent(
+                id,
+                k -> new Backend.Service(
+                        id,
+                        namespace,
+                        s.meta().name(),
+                        port,
+                        sp.get().appProtocol().filter(H2C::equals).isPresent()
+                                ? Backend.AppProtocol.H2C
+                                : Backend.AppProtocol.HTTP,
+                        serviceEndpoints(s, sp.get())));
         return new Resolution.Resolved(id, Optional.empty());
     }
 
@@ -110,14 +122,22 @@ final class Backends {
         }
         EndpointPickers.Check picker = EndpointPickers.check(p, index);
         if (!picker.usable()) {
-            return new Resolution.Unresolved("BackendNotFound", "backendRef " + what
-                    + " cannot be served: " + picker.problem().orElse("invalid endpointPickerRef"),
+            return new Resolution.Unresolved(
+                    "BackendNotFound",
+                    "backendRef " + what + " cannot be served: "
+                            + picker.problem().orElse("invalid endpointPickerRef"),
                     Optional.of(p.meta().path()));
         }
         String id = Backend.InferencePool.idOf(namespace, name);
-        used.computeIfAbsent(id, k -> new Backend.InferencePool(id, namespace, name,
-                H2C.equals(p.appProtocol()) ? Backend.AppProtocol.H2C : Backend.AppProtocol.HTTP,
-                poolEndpoints(p), picker.picker()));
+        used.computeIfAbsent(
+                id,
+                k -> new Backend.InferencePool(
+                        id,
+                        namespace,
+                        name,
+                        H2C.equals(p.appProtocol()) ? Backend.AppProtocol.H2C : Backend.AppProtocol.HTTP,
+                        poolEndpoints(p),
+                        picker.picker()));
         return new Resolution.Resolved(id, Optional.of(p.meta().path()));
     }
 
@@ -126,17 +146,21 @@ final class Backends {
             return sliceEndpoints(s, port);
         }
         if (s.selector().isEmpty()) {
-            return List.of(); // Selector-less Services get endpoints from EndpointSlices, which local mode does not model.
+            return List
+                    .of(); // Selector-less Services get endpoints from EndpointSlices, which local mode does not model.
         }
         List<Endpoint> out = new ArrayList<>();
         for (Pod pod : index.pods(s.meta().namespace())) {
-            if (!pod.servesTraffic() || !LabelSelectors.matches(s.selector(), pod.meta().labels())) {
+            if (!pod.servesTraffic()
+                    || !LabelSelectors.matches(s.selector(), pod.meta().labels())) {
                 continue;
             }
-            Optional<Integer> target = port.targetPortNumber().or(() -> port.targetPortName()
-                    .flatMap(n -> pod.containerPorts().stream()
-                            .filter(c -> c.name().filter(n::equals).isPresent())
-                            .map(Pod.ContainerPort::containerPort).findFirst()));
+            Optional<Integer> target = port.targetPortNumber()
+                    .or(() -> port.targetPortName()
+                            .flatMap(n -> pod.containerPorts().stream()
+                                    .filter(c -> c.name().filter(n::equals).isPresent())
+                                    .map(Pod.ContainerPort::containerPort)
+                                    .findFirst()));
             target.ifPresent(t -> out.add(endpoint(pod, t)));
         }
         return sorted(out);
@@ -150,12 +174,16 @@ final class Backends {
     private List<Endpoint> sliceEndpoints(Service s, Service.Port port) {
         String portName = port.name().orElse("");
         Map<String, Endpoint> out = new TreeMap<>();
-        for (EndpointSlice slice : index.endpointSlices(s.meta().namespace(), s.meta().name())) {
+        for (EndpointSlice slice :
+                index.endpointSlices(s.meta().namespace(), s.meta().name())) {
             if (!slice.addressType().equals("IPv4") && !slice.addressType().equals("IPv6")) {
                 continue;
             }
-            Optional<Integer> number = slice.ports().stream().filter(p -> p.name().equals(portName))
-                    .map(EndpointSlice.Port::port).flatMap(Optional::stream).findFirst();
+            Optional<Integer> number = slice.ports().stream()
+                    .filter(p -> p.name().equals(portName))
+                    .map(EndpointSlice.Port::port)
+                    .flatMap(Optional::stream)
+                    .findFirst();
             if (number.isEmpty()) {
                 continue;
             }
@@ -164,8 +192,10 @@ final class Backends {
                     continue;
                 }
                 String address = e.addresses().getFirst();
-                Map<String, String> labels = e.podName().map(n -> index.pod(s.meta().namespace(), n))
-                        .map(p -> p.meta().labels()).orElse(Map.of());
+                Map<String, String> labels = e.podName()
+                        .map(n -> index.pod(s.meta().namespace(), n))
+                        .map(p -> p.meta().labels())
+                        .orElse(Map.of());
                 out.putIfAbsent(address + "|" + number.get(), new Endpoint(address, number.get(), e.podName(), labels));
             }
         }
@@ -175,7 +205,8 @@ final class Backends {
     private List<Endpoint> poolEndpoints(InferencePool p) {
         List<Endpoint> out = new ArrayList<>();
         for (Pod pod : index.pods(p.meta().namespace())) {
-            if (!pod.servesTraffic() || !LabelSelectors.matches(p.matchLabels(), pod.meta().labels())) {
+            if (!pod.servesTraffic()
+                    || !LabelSelectors.matches(p.matchLabels(), pod.meta().labels())) {
                 continue;
             }
             Set<Integer> active = activePorts(pod, p.targetPorts());
@@ -210,12 +241,17 @@ final class Backends {
     }
 
     private static Endpoint endpoint(Pod pod, int port) {
-        return new Endpoint(pod.podIP().orElseThrow(), port, Optional.of(pod.meta().name()), pod.meta().labels());
+        return new Endpoint(
+                pod.podIP().orElseThrow(),
+                port,
+                Optional.of(pod.meta().name()),
+                pod.meta().labels());
     }
 
     private static List<Endpoint> sorted(List<Endpoint> endpoints) {
         return endpoints.stream()
-                .sorted(Comparator.comparing((Endpoint e) -> e.pod().orElse("")).thenComparingInt(Endpoint::port)
+                .sorted(Comparator.comparing((Endpoint e) -> e.pod().orElse(""))
+                        .thenComparingInt(Endpoint::port)
                         .thenComparing(Endpoint::address))
                 .toList();
     }

@@ -16,8 +16,7 @@ public final class Durations {
     private static final Pattern WHOLE = Pattern.compile("^([0-9]{1,5}(h|m|s|ms)){1,4}$");
     private static final Pattern COMPONENT = Pattern.compile("([0-9]{1,5})(ms|h|m|s)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** The duration, or empty when the text is not a GEP-2257 duration. */
     public static Optional<Duration> parse(String text) {
@@ -28,13 +27,14 @@ public final class Durations {
         Matcher m = COMPONENT.matcher(text);
         while (m.find()) {
             long value = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "h" -> Duration.ofHours(value);
-                case "m" -> Duration.ofMinutes(value);
-                case "s" -> Duration.ofSeconds(value);
-                case "ms" -> Duration.ofMillis(value);
-                default -> throw new IllegalStateException("unit outside the pattern: " + m.group(2));
-            });
+            total = total.plus(
+                    switch (m.group(2)) {
+                        case "h" -> Duration.ofHours(value);
+                        case "m" -> Duration.ofMinutes(value);
+                        case "s" -> Duration.ofSeconds(value);
+                        case "ms" -> Duration.ofMillis(value);
+                        default -> throw new IllegalStateException("unit outside the pattern: " + m.group(2));
+                    });
         }
         return Optional.of(total);
     }

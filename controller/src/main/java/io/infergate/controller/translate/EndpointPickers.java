@@ -19,16 +19,14 @@ import java.util.Optional;
  */
 final class EndpointPickers {
 
-    private EndpointPickers() {
-    }
+    private EndpointPickers() {}
 
     /**
      * @param picker  the address for the snapshot; empty when the pool has no picker or it is unusable
      * @param problem why the reference does not resolve, for {@code ResolvedRefs=False/InvalidExtensionRef}
      * @param usable  false when the pool cannot be served at all
      */
-    record Check(Optional<EndpointPicker> picker, Optional<String> problem, boolean usable) {
-    }
+    record Check(Optional<EndpointPicker> picker, Optional<String> problem, boolean usable) {}
 
     static Check check(InferencePool pool, Index index) {
         if (pool.endpointPickerRef().isEmpty()) {
@@ -48,8 +46,10 @@ final class EndpointPickers {
         Service s = index.service(namespace, ref.name());
         String dns = ref.name() + "." + namespace + ".svc";
         if (s == null) {
-            return new Check(Optional.of(new EndpointPicker(dns, port, failOpen)),
-                    Optional.of("endpointPickerRef Service " + namespace + "/" + ref.name() + " does not exist"), true);
+            return new Check(
+                    Optional.of(new EndpointPicker(dns, port, failOpen)),
+                    Optional.of("endpointPickerRef Service " + namespace + "/" + ref.name() + " does not exist"),
+                    true);
         }
         if (s.type().equals("ExternalName")) {
             return unusable("endpointPickerRef Service " + namespace + "/" + ref.name()
@@ -58,8 +58,10 @@ final class EndpointPickers {
         String host = s.clusterIP().orElse(dns);
         EndpointPicker picker = new EndpointPicker(host, port, failOpen);
         if (s.ports().stream().noneMatch(p -> p.port() == port)) {
-            return new Check(Optional.of(picker),
-                    Optional.of("endpointPickerRef Service " + namespace + "/" + ref.name() + " has no port " + port), true);
+            return new Check(
+                    Optional.of(picker),
+                    Optional.of("endpointPickerRef Service " + namespace + "/" + ref.name() + " has no port " + port),
+                    true);
         }
         return new Check(Optional.of(picker), Optional.empty(), true);
     }

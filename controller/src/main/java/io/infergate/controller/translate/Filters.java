@@ -28,20 +28,24 @@ final class Filters {
 
     private static final Set<Integer> REDIRECT_CODES = Set.of(301, 302, 303, 307, 308);
     /** Filter types that may appear at most once in one list. */
-    private static final Set<String> UNIQUE = Set.of("RequestHeaderModifier", "ResponseHeaderModifier",
-            "RequestRedirect", "URLRewrite");
+    private static final Set<String> UNIQUE =
+            Set.of("RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite");
 
-    private Filters() {
-    }
+    private Filters() {}
 
     /**
      * @param where           e.g. {@code rule 0} or {@code rule 0 backendRef 1}, for messages
      * @param onePathPrefix   whether the rule has exactly one match and it is a PathPrefix match
      * @param withBackendRefs the filters are a rule's and the rule has backendRefs
      */
-    static List<Filter> translate(List<HttpRouteObject.Filter> filters, String where, boolean onePathPrefix,
-                                  boolean withBackendRefs, String routeNamespace, Backends backends,
-                                  RouteProblems problems) {
+    static List<Filter> translate(
+            List<HttpRouteObject.Filter> filters,
+            String where,
+            boolean onePathPrefix,
+            boolean withBackendRefs,
+            String routeNamespace,
+            Backends backends,
+            RouteProblems problems) {
         List<Filter> out = new ArrayList<>();
         boolean redirect = false;
         boolean rewrite = false;
@@ -53,20 +57,25 @@ final class Filters {
                 problems.invalid("IncompatibleFilters", at + ": a " + f.type() + " filter cannot be repeated");
             }
             Optional<? extends Filter> mapped = switch (f.type()) {
-                case "RequestHeaderModifier" -> f.requestHeaderModifier().map(m ->
-                        new Filter.RequestHeaderModifier(headers(m.set()), headers(m.add()), m.remove()));
-                case "ResponseHeaderModifier" -> f.responseHeaderModifier().map(m ->
-                        new Filter.ResponseHeaderModifier(headers(m.set()), headers(m.add()), m.remove()));
+                case "RequestHeaderModifier" ->
+                    f.requestHeaderModifier()
+                            .map(m -> new Filter.RequestHeaderModifier(headers(m.set()), headers(m.add()), m.remove()));
+                case "ResponseHeaderModifier" ->
+                    f.responseHeaderModifier()
+                            .map(m ->
+                                    new Filter.ResponseHeaderModifier(headers(m.set()), headers(m.add()), m.remove()));
                 case "RequestRedirect" -> {
                     redirect = true;
                     yield f.requestRedirect().flatMap(r -> redirect(r, at, onePathPrefix, problems));
                 }
                 case "URLRewrite" -> {
                     rewrite = true;
-                    yield f.urlRewrite().flatMap(r -> path(r.path(), at, onePathPrefix, problems)
-                            .map(p -> new Filter.UrlRewrite(r.hostname(), p)));
+                    yield f.urlRewrite()
+                            .flatMap(r -> path(r.path(), at, onePathPrefix, problems)
+                                    .map(p -> new Filter.UrlRewrite(r.hostname(), p)));
                 }
-                case "RequestMirror" -> f.requestMirror().flatMap(m -> mirror(m, at, routeNamespace, backends, problems));
+                case "RequestMirror" ->
+                    f.requestMirror().flatMap(m -> mirror(m, at, routeNamespace, backends, problems));
                 default -> {
                     problems.invalid("UnsupportedValue", at + ": filter type " + f.type() + " is not supported");
                     yield Optional.empty();
@@ -82,15 +91,17 @@ final class Filters {
             problems.invalid("IncompatibleFilters", where + ": RequestRedirect and URLRewrite cannot be combined");
         }
         if (redirect && withBackendRefs) {
-            problems.invalid("IncompatibleFilters", where + ": a RequestRedirect filter cannot be used with backendRefs");
+            problems.invalid(
+                    "IncompatibleFilters", where + ": a RequestRedirect filter cannot be used with backendRefs");
         }
         return out;
     }
 
-    private static Optional<Filter> redirect(HttpRouteObject.Redirect r, String at, boolean onePathPrefix,
-                                             RouteProblems problems) {
+    private static Optional<Filter> redirect(
+            HttpRouteObject.Redirect r, String at, boolean onePathPrefix, RouteProblems problems) {
         boolean ok = true;
-        if (r.scheme().isPresent() && !Set.of("http", "https").contains(r.scheme().get())) {
+        if (r.scheme().isPresent()
+                && !Set.of("http", "https").contains(r.scheme().get())) {
             problems.invalid("UnsupportedValue", at + ": scheme " + r.scheme().get() + " is not supported");
             ok = false;
         }
@@ -110,8 +121,8 @@ final class Filters {
     }
 
     /** Empty when invalid; an empty inner optional when the filter changes no path. */
-    private static Optional<Optional<Filter.PathModifier>> path(Optional<HttpRouteObject.PathModifier> path, String at,
-                                                                boolean onePathPrefix, RouteProblems problems) {
+    private static Optional<Optional<Filter.PathModifier>> path(
+            Optional<HttpRouteObject.PathModifier> path, String at, boolean onePathPrefix, RouteProblems problems) {
         if (path.isEmpty()) {
             return Optional.of(Optional.empty());
         }
@@ -122,7 +133,8 @@ final class Filters {
                     problems.invalid("UnsupportedValue", at + ": ReplaceFullPath needs replaceFullPath");
                     return Optional.empty();
                 }
-                return Optional.of(Optional.of(new Filter.PathModifier(Filter.PathModifier.Type.REPLACE_FULL_PATH,
+                return Optional.of(Optional.of(new Filter.PathModifier(
+                        Filter.PathModifier.Type.REPLACE_FULL_PATH,
                         p.replaceFullPath().get())));
             }
             case "ReplacePrefixMatch" -> {
@@ -131,10 +143,12 @@ final class Filters {
                     return Optional.empty();
                 }
                 if (!onePathPrefix) {
-                    problems.invalid("UnsupportedValue", at + ": ReplacePrefixMatch needs exactly one match, a PathPrefix");
+                    problems.invalid(
+                            "UnsupportedValue", at + ": ReplacePrefixMatch needs exactly one match, a PathPrefix");
                     return Optional.empty();
                 }
-                return Optional.of(Optional.of(new Filter.PathModifier(Filter.PathModifier.Type.REPLACE_PREFIX_MATCH,
+                return Optional.of(Optional.of(new Filter.PathModifier(
+                        Filter.PathModifier.Type.REPLACE_PREFIX_MATCH,
                         p.replacePrefixMatch().get())));
             }
             default -> {
@@ -144,8 +158,8 @@ final class Filters {
         }
     }
 
-    private static Optional<Filter> mirror(HttpRouteObject.Mirror m, String at, String routeNamespace, Backends backends,
-                                           RouteProblems problems) {
+    private static Optional<Filter> mirror(
+            HttpRouteObject.Mirror m, String at, String routeNamespace, Backends backends, RouteProblems problems) {
         int numerator;
         int denominator;
         if (m.percent().isPresent()) {
@@ -177,8 +191,13 @@ final class Filters {
     }
 
     private static boolean isKnown(String type) {
-        return Set.of("RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite",
-                "RequestMirror").contains(type);
+        return Set.of(
+                        "RequestHeaderModifier",
+                        "ResponseHeaderModifier",
+                        "RequestRedirect",
+                        "URLRewrite",
+                        "RequestMirror")
+                .contains(type);
     }
 
     private static boolean missingConfig(HttpRouteObject.Filter f) {

@@ -18,6 +18,5 @@ public record GatewayService(String namespace, String name, List<Port> ports) {
     }
 
     /** {@code port} as clients use it, {@code routerPort} where routers serve it. */
-    public record Port(int port, int routerPort) {
-    }
+    public record Port(int port, int routerPort) {}
 }

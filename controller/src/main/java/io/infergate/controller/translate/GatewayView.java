@@ -41,9 +41,14 @@ record GatewayView(GatewayObject gateway, String id, List<ListenerView> listener
      * @param certificateRefs   why a {@code tls.certificateRefs} entry does not resolve
      *                          (InvalidCertificateRef, RefNotPermitted), if one does not
      */
-    record ListenerView(GatewayObject.Listener spec, boolean protocolSupported, List<GroupKind> supportedKinds,
-                        boolean invalidKinds, Optional<String> conflict, Optional<String> unavailable,
-                        Optional<RouteProblems.Problem> certificateRefs) {
+    record ListenerView(
+            GatewayObject.Listener spec,
+            boolean protocolSupported,
+            List<GroupKind> supportedKinds,
+            boolean invalidKinds,
+            Optional<String> conflict,
+            Optional<String> unavailable,
+            Optional<RouteProblems.Problem> certificateRefs) {
 
         /**
          * Routes may attach (and count in attachedRoutes) only to an accepted listener that allows
@@ -59,8 +64,8 @@ record GatewayView(GatewayObject gateway, String id, List<ListenerView> listener
         }
 
         ListenerView withUnavailable(String why) {
-            return new ListenerView(spec, protocolSupported, supportedKinds, invalidKinds, conflict, Optional.of(why),
-                    certificateRefs);
+            return new ListenerView(
+                    spec, protocolSupported, supportedKinds, invalidKinds, conflict, Optional.of(why), certificateRefs);
         }
 
         String name() {

@@ -3,8 +3,8 @@ package io.infergate.controller.translate;
 import io.infergate.common.snapshot.Gateway;
 import io.infergate.common.snapshot.Listener;
 import io.infergate.controller.model.ClusterState;
-import io.infergate.controller.model.GatewayObject;
 import io.infergate.controller.model.GatewayClass;
+import io.infergate.controller.model.GatewayObject;
 import io.infergate.controller.status.Condition;
 import io.infergate.controller.status.ObjectKey;
 import io.infergate.controller.status.ObjectStatus;
@@ -40,11 +40,11 @@ final class Gateways {
 
     static final String API_VERSION = "gateway.networking.k8s.io/v1";
     private static final GroupKind HTTP_ROUTE = new GroupKind(Index.GATEWAY_GROUP, "HTTPRoute");
-    private static final Pattern IPV4 = Pattern.compile("^((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)$");
+    private static final Pattern IPV4 =
+            Pattern.compile("^((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)$");
     private static final Pattern IPV6 = Pattern.compile("^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$");
 
-    private Gateways() {
-    }
+    private Gateways() {}
 
     /** Names of our GatewayClasses. */
     static Set<String> ourClasses(ClusterState state, TranslatorConfig config) {
@@ -58,9 +58,13 @@ final class Gateways {
         List<StatusPlan.Entry> out = new ArrayList<>();
         for (GatewayClass c : state.gatewayClasses()) {
             if (c.controllerName().equals(config.controllerName())) {
-                out.add(new StatusPlan.Entry(new ObjectKey(API_VERSION, "GatewayClass", "", c.meta().name()),
-                        new ObjectStatus.GatewayClassStatus(List.of(Condition.isTrue("Accepted", "Accepted",
-                                "handled by " + config.controllerName(), c.meta().generation())))));
+                out.add(new StatusPlan.Entry(
+                        new ObjectKey(API_VERSION, "GatewayClass", "", c.meta().name()),
+                        new ObjectStatus.GatewayClassStatus(List.of(Condition.isTrue(
+                                "Accepted",
+                                "Accepted",
+                                "handled by " + config.controllerName(),
+                                c.meta().generation())))));
             }
         }
         return out;
@@ -72,8 +76,7 @@ final class Gateways {
      * @param views per {@code namespace/name}, in input order
      * @param ports the router port of every served listener port ({@link RouterPorts})
      */
-    record Judged(Map<String, GatewayView> views, RouterPorts.Plan ports) {
-    }
+    record Judged(Map<String, GatewayView> views, RouterPorts.Plan ports) {}
 
     /**
      * Our Gateways by {@code namespace/name}, in that order, each listener judged on its own, within
@@ -92,9 +95,14 @@ final class Gateways {
             for (GatewayView v : byAge(out)) {
                 for (GatewayView.ListenerView l : v.listeners()) {
                     if (l.served()) {
-                        claims.add(new ListenerConflicts.Claim(v.gateway().meta().path(), l.name(),
-                                v.gateway().addresses().stream().map(GatewayObject.Address::value).toList(),
-                                l.spec().port(), l.spec().hostname()));
+                        claims.add(new ListenerConflicts.Claim(
+                                v.gateway().meta().path(),
+                                l.name(),
+                                v.gateway().addresses().stream()
+                                        .map(GatewayObject.Address::value)
+                                        .toList(),
+                                l.spec().port(),
+                                l.spec().hostname()));
                     }
                 }
             }
@@ -109,7 +117,8 @@ final class Gateways {
             }
         }
         RouterPorts.Plan plan = RouterPorts.plan(ports, isolation);
-        out.replaceAll((path, v) -> unavailable(v, l -> l.served() ? plan.exhausted().get(path) : null));
+        out.replaceAll(
+                (path, v) -> unavailable(v, l -> l.served() ? plan.exhausted().get(path) : null));
         return new Judged(out, plan);
     }
 
@@ -117,16 +126,24 @@ final class Gateways {
     private static List<GatewayView> byAge(Map<String, GatewayView> views) {
         return views.values().stream()
                 .filter(v -> v.addressProblem().isEmpty())
-                .sorted(Comparator.comparing((GatewayView v) -> v.gateway().meta().creationTimestamp())
+                .sorted(Comparator.comparing(
+                                (GatewayView v) -> v.gateway().meta().creationTimestamp())
                         .thenComparing(v -> v.gateway().meta().path()))
                 .toList();
     }
 
     /** The view with the listeners for which {@code why} gives a reason marked PortUnavailable. */
-    private static GatewayView unavailable(GatewayView v, java.util.function.Function<GatewayView.ListenerView, String> why) {
-        return new GatewayView(v.gateway(), v.id(), v.listeners().stream()
-                .map(l -> Optional.ofNullable(why.apply(l)).map(l::withUnavailable).orElse(l))
-                .toList(), v.addressProblem());
+    private static GatewayView unavailable(
+            GatewayView v, java.util.function.Function<GatewayView.ListenerView, String> why) {
+        return new GatewayView(
+                v.gateway(),
+                v.id(),
+                v.listeners().stream()
+                        .map(l -> Optional.ofNullable(why.apply(l))
+                                .map(l::withUnavailable)
+                                .orElse(l))
+                        .toList(),
+                v.addressProblem());
     }
 
     private static GatewayView view(GatewayObject g, Index index) {
@@ -147,8 +164,14 @@ final class Gateways {
                     invalidKinds = true;
                 }
             }
-            listeners.add(new GatewayView.ListenerView(l, ok, List.copyOf(kinds), ok && invalidKinds,
-                    Optional.ofNullable(conflicts.get(l.name())), Optional.empty(), certificateRefs(g, l, index)));
+            listeners.add(new GatewayView.ListenerView(
+                    l,
+                    ok,
+                    List.copyOf(kinds),
+                    ok && invalidKinds,
+                    Optional.ofNullable(conflicts.get(l.name())),
+                    Optional.empty(),
+                    certificateRefs(g, l, index)));
         }
         Optional<String> addressProblem = g.addresses().stream()
                 .filter(a -> !a.type().equals("IPAddress") || !isIp(a.value()))
@@ -156,8 +179,7 @@ final class Gateways {
                 .map(a -> a.type().equals("IPAddress")
                         ? "spec.addresses value '" + a.value() + "' is not an IP address"
                         : "spec.addresses type " + a.type() + " is not supported (only IPAddress)");
-        return new GatewayView(g, Gateway.idOf(g.meta().namespace(), g.meta().name()),
-                listeners, addressProblem);
+        return new GatewayView(g, Gateway.idOf(g.meta().namespace(), g.meta().name()), listeners, addressProblem);
     }
 
     /**
@@ -171,10 +193,16 @@ final class Gateways {
         String path = v.gateway().meta().path();
         List<Listener> served = v.listeners().stream()
                 .filter(GatewayView.ListenerView::served)
-                .map(l -> new Listener(l.name(), ports.routerPort(path, l.spec().port()), Listener.Protocol.HTTP,
-                        l.spec().hostname(), Optional.of(l.spec().port())))
+                .map(l -> new Listener(
+                        l.name(),
+                        ports.routerPort(path, l.spec().port()),
+                        Listener.Protocol.HTTP,
+                        l.spec().hostname(),
+                        Optional.of(l.spec().port())))
                 .toList();
-        List<String> addresses = v.gateway().addresses().stream().map(GatewayObject.Address::value).toList();
+        List<String> addresses = v.gateway().addresses().stream()
+                .map(GatewayObject.Address::value)
+                .toList();
         return new Gateway(v.id(), v.namespace(), v.name(), addresses, served);
     }
 
@@ -183,14 +211,15 @@ final class Gateways {
      *
      * @param attached per listener name, the number of routes accepted on it
      */
-    static StatusPlan.Entry status(GatewayView v, Map<String, Integer> attached, TranslatorConfig config,
-                                   RouterPorts.Plan ports) {
+    static StatusPlan.Entry status(
+            GatewayView v, Map<String, Integer> attached, TranslatorConfig config, RouterPorts.Plan ports) {
         long gen = v.gateway().meta().generation();
         boolean accepted = v.accepted();
         boolean allValid = v.listeners().stream().allMatch(l -> l.served() && !l.invalidKinds());
         List<Condition> conditions = new ArrayList<>();
         if (v.addressProblem().isPresent()) {
-            conditions.add(Condition.isFalse("Accepted", "UnsupportedAddress", v.addressProblem().get(), gen));
+            conditions.add(Condition.isFalse(
+                    "Accepted", "UnsupportedAddress", v.addressProblem().get(), gen));
         } else if (!accepted) {
             conditions.add(Condition.isFalse("Accepted", "ListenersNotValid", "no listener is valid", gen));
         } else if (!allValid) {
@@ -198,15 +227,20 @@ final class Gateways {
         } else {
             conditions.add(Condition.isTrue("Accepted", "Accepted", "accepted", gen));
         }
-        conditions.add(accepted
-                ? Condition.isFalse(Programmed.TYPE, Programmed.PENDING, Programmed.PENDING_MESSAGE, gen)
-                : Condition.isFalse(Programmed.TYPE, "Invalid", "the Gateway is not accepted", gen));
+        conditions.add(
+                accepted
+                        ? Condition.isFalse(Programmed.TYPE, Programmed.PENDING, Programmed.PENDING_MESSAGE, gen)
+                        : Condition.isFalse(Programmed.TYPE, "Invalid", "the Gateway is not accepted", gen));
         List<ObjectStatus.ListenerStatus> listeners = new ArrayList<>();
         for (GatewayView.ListenerView l : v.listeners()) {
-            listeners.add(new ObjectStatus.ListenerStatus(l.name(), l.supportedKinds(),
-                    attached.getOrDefault(l.name(), 0), listenerConditions(l, accepted, gen)));
+            listeners.add(new ObjectStatus.ListenerStatus(
+                    l.name(),
+                    l.supportedKinds(),
+                    attached.getOrDefault(l.name(), 0),
+                    listenerConditions(l, accepted, gen)));
         }
-        ObjectStatus.GatewayStatus status = new ObjectStatus.GatewayStatus(addresses(v, config, ports), conditions, listeners);
+        ObjectStatus.GatewayStatus status =
+                new ObjectStatus.GatewayStatus(addresses(v, config, ports), conditions, listeners);
         return new StatusPlan.Entry(new ObjectKey(API_VERSION, "Gateway", v.namespace(), v.name()), status);
     }
 
@@ -220,32 +254,56 @@ final class Gateways {
     private static List<Condition> listenerConditions(GatewayView.ListenerView l, boolean gatewayAccepted, long gen) {
         List<Condition> c = new ArrayList<>();
         if (!l.protocolSupported()) {
-            boolean tls = l.spec().protocol().equals("HTTPS") || l.spec().protocol().equals("TLS");
-            c.add(Condition.isFalse("Accepted", "UnsupportedProtocol", "protocol " + l.spec().protocol()
-                    + " is not supported; only HTTP listeners are served"
-                    + (tls ? " (this release does not terminate TLS)" : ""), gen));
+            boolean tls =
+                    l.spec().protocol().equals("HTTPS") || l.spec().protocol().equals("TLS");
+            c.add(Condition.isFalse(
+                    "Accepted",
+                    "UnsupportedProtocol",
+                    "protocol " + l.spec().protocol()
+                            + " is not supported; only HTTP listeners are served"
+                            + (tls ? " (this release does not terminate TLS)" : ""),
+                    gen));
         } else if (l.conflict().isPresent()) {
-            c.add(Condition.isFalse("Accepted", "Invalid", "conflicts with another listener of the Gateway ("
-                    + l.conflict().get() + ")", gen));
+            c.add(Condition.isFalse(
+                    "Accepted",
+                    "Invalid",
+                    "conflicts with another listener of the Gateway ("
+                            + l.conflict().get() + ")",
+                    gen));
         } else if (l.unavailable().isPresent()) {
-            c.add(Condition.isFalse("Accepted", "PortUnavailable", l.unavailable().get(), gen));
+            c.add(Condition.isFalse(
+                    "Accepted", "PortUnavailable", l.unavailable().get(), gen));
         } else {
             c.add(Condition.isTrue("Accepted", "Accepted", "accepted", gen));
         }
-        c.add(gatewayAccepted && l.served()
-                ? Condition.isFalse(Programmed.TYPE, Programmed.PENDING, Programmed.PENDING_MESSAGE, gen)
-                : Condition.isFalse(Programmed.TYPE, "Invalid", "the listener is not served", gen));
+        c.add(
+                gatewayAccepted && l.served()
+                        ? Condition.isFalse(Programmed.TYPE, Programmed.PENDING, Programmed.PENDING_MESSAGE, gen)
+                        : Condition.isFalse(Programmed.TYPE, "Invalid", "the listener is not served", gen));
         if (l.certificateRefs().isPresent()) {
-            c.add(Condition.isFalse("ResolvedRefs", l.certificateRefs().get().reason(), l.certificateRefs().get().message(), gen));
+            c.add(Condition.isFalse(
+                    "ResolvedRefs",
+                    l.certificateRefs().get().reason(),
+                    l.certificateRefs().get().message(),
+                    gen));
         } else {
-            c.add(l.invalidKinds()
-                    ? Condition.isFalse("ResolvedRefs", "InvalidRouteKinds",
-                    "allowedRoutes.kinds names a kind other than " + Index.GATEWAY_GROUP + "/HTTPRoute", gen)
-                    : Condition.isTrue("ResolvedRefs", "ResolvedRefs", "resolved", gen));
+            c.add(
+                    l.invalidKinds()
+                            ? Condition.isFalse(
+                                    "ResolvedRefs",
+                                    "InvalidRouteKinds",
+                                    "allowedRoutes.kinds names a kind other than " + Index.GATEWAY_GROUP + "/HTTPRoute",
+                                    gen)
+                            : Condition.isTrue("ResolvedRefs", "ResolvedRefs", "resolved", gen));
         }
-        c.add(l.conflict().map(reason -> Condition.isTrue("Conflicted", reason, reason.equals("ProtocolConflict")
-                        ? "another listener on port " + l.spec().port() + " has a different protocol"
-                        : "another listener has the same port, protocol and hostname", gen))
+        c.add(l.conflict()
+                .map(reason -> Condition.isTrue(
+                        "Conflicted",
+                        reason,
+                        reason.equals("ProtocolConflict")
+                                ? "another listener on port " + l.spec().port() + " has a different protocol"
+                                : "another listener has the same port, protocol and hostname",
+                        gen))
                 .orElse(Condition.isFalse("Conflicted", "NoConflicts", "no conflicts", gen)));
         return c;
     }
@@ -259,16 +317,20 @@ final class Gateways {
     private static List<String> serviceAddresses(Isolation isolation, String gateway) {
         return switch (isolation) {
             case Isolation.Shared shared -> List.of();
-            case Isolation.PerGateway perGateway -> perGateway.serviceAddresses().getOrDefault(gateway, List.of());
+            case Isolation.PerGateway perGateway ->
+                perGateway.serviceAddresses().getOrDefault(gateway, List.of());
         };
     }
 
-    private static List<ObjectStatus.Address> addresses(GatewayView v, TranslatorConfig config, RouterPorts.Plan ports) {
+    private static List<ObjectStatus.Address> addresses(
+            GatewayView v, TranslatorConfig config, RouterPorts.Plan ports) {
         if (!v.accepted()) {
             return List.of();
         }
         if (!v.gateway().addresses().isEmpty()) {
-            return v.gateway().addresses().stream().map(a -> new ObjectStatus.Address(a.type(), a.value())).toList();
+            return v.gateway().addresses().stream()
+                    .map(a -> new ObjectStatus.Address(a.type(), a.value()))
+                    .toList();
         }
         String path = v.gateway().meta().path();
         List<String> addresses = ports.remapped().contains(path)
@@ -294,18 +356,23 @@ final class Gateways {
      * needs a ReferenceGrant there from Gateways of this namespace ({@code RefNotPermitted}).
      * Whether the Secret exists is not checked: the controller reads no Secrets.
      */
-    private static Optional<RouteProblems.Problem> certificateRefs(GatewayObject g, GatewayObject.Listener l, Index index) {
+    private static Optional<RouteProblems.Problem> certificateRefs(
+            GatewayObject g, GatewayObject.Listener l, Index index) {
         for (GatewayObject.CertificateRef ref : l.certificateRefs()) {
             String namespace = ref.namespace().orElse(g.meta().namespace());
             if (!ref.group().isEmpty() || !ref.kind().equals("Secret")) {
-                return Optional.of(new RouteProblems.Problem("InvalidCertificateRef", "certificateRef "
-                        + (ref.group().isEmpty() ? "" : ref.group() + "/") + ref.kind() + " " + ref.name()
-                        + " is not a Secret"));
+                return Optional.of(new RouteProblems.Problem(
+                        "InvalidCertificateRef",
+                        "certificateRef "
+                                + (ref.group().isEmpty() ? "" : ref.group() + "/") + ref.kind() + " " + ref.name()
+                                + " is not a Secret"));
             }
             if (!index.gatewayMayReference(g.meta().namespace(), namespace, "", "Secret", ref.name())) {
-                return Optional.of(new RouteProblems.Problem("RefNotPermitted", "certificateRef to Secret " + namespace
-                        + "/" + ref.name() + " is not permitted: no ReferenceGrant in namespace " + namespace
-                        + " allows Gateways of namespace " + g.meta().namespace() + " to reference it"));
+                return Optional.of(new RouteProblems.Problem(
+                        "RefNotPermitted",
+                        "certificateRef to Secret " + namespace
+                                + "/" + ref.name() + " is not permitted: no ReferenceGrant in namespace " + namespace
+                                + " allows Gateways of namespace " + g.meta().namespace() + " to reference it"));
             }
         }
         return Optional.empty();
@@ -318,7 +385,8 @@ final class Gateways {
             return Optional.empty();
         }
         List<GatewayService.Port> out = ports.ports().get(path).entrySet().stream()
-                .map(e -> new GatewayService.Port(e.getKey(), e.getValue())).toList();
+                .map(e -> new GatewayService.Port(e.getKey(), e.getValue()))
+                .toList();
         return Optional.of(new GatewayService(v.namespace(), v.name(), out));
     }
 

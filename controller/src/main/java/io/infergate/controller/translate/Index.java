@@ -18,6 +18,7 @@ final class Index {
 
     /** The label Kubernetes puts on every Namespace. */
     static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
     static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
     static final String INFERENCE_GROUP = "inference.networking.k8s.io";
 
@@ -32,12 +33,18 @@ final class Index {
     Index(ClusterState state) {
         namespaceLabels = state.namespaces().stream()
                 .collect(Collectors.toMap(n -> n.meta().name(), Index::labelsOf, (a, b) -> a));
-        services = state.services().stream().collect(Collectors.toMap(s -> s.meta().path(), s -> s, (a, b) -> a));
-        pools = state.inferencePools().stream().collect(Collectors.toMap(p -> p.meta().path(), p -> p, (a, b) -> a));
-        podsByNamespace = state.pods().stream().collect(Collectors.groupingBy(p -> p.meta().namespace()));
-        podsByPath = state.pods().stream().collect(Collectors.toMap(p -> p.meta().path(), p -> p, (a, b) -> a));
-        slicesByService = state.endpointSlices().stream().filter(s -> s.serviceName().isPresent())
-                .collect(Collectors.groupingBy(s -> s.meta().namespace() + "/" + s.serviceName().get()));
+        services =
+                state.services().stream().collect(Collectors.toMap(s -> s.meta().path(), s -> s, (a, b) -> a));
+        pools = state.inferencePools().stream()
+                .collect(Collectors.toMap(p -> p.meta().path(), p -> p, (a, b) -> a));
+        podsByNamespace = state.pods().stream()
+                .collect(Collectors.groupingBy(p -> p.meta().namespace()));
+        podsByPath =
+                state.pods().stream().collect(Collectors.toMap(p -> p.meta().path(), p -> p, (a, b) -> a));
+        slicesByService = state.endpointSlices().stream()
+                .filter(s -> s.serviceName().isPresent())
+                .collect(Collectors.groupingBy(
+                        s -> s.meta().namespace() + "/" + s.serviceName().get()));
         grants = state.referenceGrants();
     }
 
@@ -85,17 +92,21 @@ final class Index {
         return mayReference("Gateway", fromNamespace, toNamespace, group, kind, name);
     }
 
-    private boolean mayReference(String fromKind, String fromNamespace, String toNamespace, String group, String kind,
-                                 String name) {
+    private boolean mayReference(
+            String fromKind, String fromNamespace, String toNamespace, String group, String kind, String name) {
         if (fromNamespace.equals(toNamespace)) {
             return true;
         }
         return grants.stream()
                 .filter(g -> g.meta().namespace().equals(toNamespace))
-                .anyMatch(g -> g.from().stream().anyMatch(f -> f.group().equals(GATEWAY_GROUP)
-                        && f.kind().equals(fromKind) && f.namespace().equals(fromNamespace))
-                        && g.to().stream().anyMatch(t -> t.group().equals(group) && t.kind().equals(kind)
-                        && t.name().map(name::equals).orElse(true)));
+                .anyMatch(g -> g.from().stream()
+                                .anyMatch(f -> f.group().equals(GATEWAY_GROUP)
+                                        && f.kind().equals(fromKind)
+                                        && f.namespace().equals(fromNamespace))
+                        && g.to().stream()
+                                .anyMatch(t -> t.group().equals(group)
+                                        && t.kind().equals(kind)
+                                        && t.name().map(name::equals).orElse(true)));
     }
 
     private static Map<String, String> labelsOf(Namespace n) {

@@ -12,8 +12,7 @@ public sealed interface Isolation permits Isolation.Shared, Isolation.PerGateway
     Isolation SHARED = new Shared();
 
     /** Gateways share router ports; two that claim one port and address are a conflict (PortUnavailable). */
-    record Shared() implements Isolation {
-    }
+    record Shared() implements Isolation {}
 
     /**
      * Kubernetes: a Gateway whose port an older Gateway serves gets router ports from
@@ -35,7 +34,8 @@ public sealed interface Isolation permits Isolation.Shared, Isolation.PerGateway
     record PortRange(int start, int size) {
         public PortRange {
             if (size < 1 || start < 1 || start + size - 1 > 65535) {
-                throw new IllegalArgumentException("router port range " + start + " + " + size + " is not within 1..65535");
+                throw new IllegalArgumentException(
+                        "router port range " + start + " + " + size + " is not within 1..65535");
             }
         }
 

@@ -12,8 +12,7 @@ import java.util.Map;
  */
 public final class LabelSelectors {
 
-    private LabelSelectors() {
-    }
+    private LabelSelectors() {}
 
     /** Whether {@code labels} satisfy {@code selector}. An unknown operator matches nothing. */
     public static boolean matches(LabelSelector selector, Map<String, String> labels) {

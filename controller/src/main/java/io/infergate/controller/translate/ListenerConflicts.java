@@ -29,8 +29,7 @@ import java.util.Set;
  */
 final class ListenerConflicts {
 
-    private ListenerConflicts() {
-    }
+    private ListenerConflicts() {}
 
     /** Per listener name of one Gateway, the Conflicted reason of the listeners that have one. */
     static Map<String, String> within(List<GatewayObject.Listener> listeners) {
@@ -59,8 +58,7 @@ final class ListenerConflicts {
      * @param gateway   {@code namespace/name} of its Gateway
      * @param addresses the Gateway's {@code spec.addresses}; empty means the router's own address
      */
-    record Claim(String gateway, String listener, List<String> addresses, int port, Optional<String> hostname) {
-    }
+    record Claim(String gateway, String listener, List<String> addresses, int port, Optional<String> hostname) {}
 
     /**
      * Which claims lose to an older one, with the message saying to whom.
@@ -76,7 +74,8 @@ final class ListenerConflicts {
             List<String> keys = new ArrayList<>();
             Claim owner = null;
             for (String a : addresses) {
-                String key = a + "|" + c.port() + "|" + c.hostname().map(h -> h.toLowerCase(Locale.ROOT)).orElse("");
+                String key = a + "|" + c.port() + "|"
+                        + c.hostname().map(h -> h.toLowerCase(Locale.ROOT)).orElse("");
                 keys.add(key);
                 Claim o = owners.get(key);
                 if (o != null && !o.gateway().equals(c.gateway()) && owner == null) {
@@ -84,10 +83,14 @@ final class ListenerConflicts {
                 }
             }
             if (owner != null) {
-                out.put(c.gateway() + "/" + c.listener(), "port " + c.port()
-                        + (c.addresses().isEmpty() ? " of the router's address" : " on " + String.join(", ", c.addresses()))
-                        + " with hostname '" + c.hostname().orElse("") + "' is already served by listener "
-                        + owner.listener() + " of the older Gateway " + owner.gateway());
+                out.put(
+                        c.gateway() + "/" + c.listener(),
+                        "port " + c.port()
+                                + (c.addresses().isEmpty()
+                                        ? " of the router's address"
+                                        : " on " + String.join(", ", c.addresses()))
+                                + " with hostname '" + c.hostname().orElse("") + "' is already served by listener "
+                                + owner.listener() + " of the older Gateway " + owner.gateway());
             } else {
                 keys.forEach(k -> owners.putIfAbsent(k, c));
             }
@@ -96,6 +99,7 @@ final class ListenerConflicts {
     }
 
     private static String hostKey(GatewayObject.Listener l) {
-        return l.port() + "/" + l.protocol() + "/" + l.hostname().map(h -> h.toLowerCase(Locale.ROOT)).orElse("");
+        return l.port() + "/" + l.protocol() + "/"
+                + l.hostname().map(h -> h.toLowerCase(Locale.ROOT)).orElse("");
     }
 }

@@ -27,19 +27,17 @@ final class PoolStatuses {
     static final String API_VERSION = "inference.networking.k8s.io/v1";
     private static final int MAX_PARENTS = 32;
 
-    private PoolStatuses() {
-    }
+    private PoolStatuses() {}
 
     /**
      * @param gatewaysByPool per pool ({@code ns/name}), per Gateway ({@code ns/name}, sorted),
      *                       whether a referencing route is accepted by it
      */
-    static StatusPlan.Entry status(InferencePool pool, Map<String, Boolean> gatewaysByPool, Index index,
-                                   TranslatorConfig config) {
+    static StatusPlan.Entry status(
+            InferencePool pool, Map<String, Boolean> gatewaysByPool, Index index, TranslatorConfig config) {
         long gen = pool.meta().generation();
         Optional<String> problem = EndpointPickers.check(pool, index).problem();
-        Condition resolved = problem
-                .map(p -> Condition.isFalse("ResolvedRefs", "InvalidExtensionRef", p, gen))
+        Condition resolved = problem.map(p -> Condition.isFalse("ResolvedRefs", "InvalidExtensionRef", p, gen))
                 .orElse(Condition.isTrue("ResolvedRefs", "ResolvedRefs", "all references resolved", gen));
         List<ObjectStatus.ParentStatus> parents = new ArrayList<>();
         gatewaysByPool.forEach((gateway, accepted) -> {
@@ -48,14 +46,24 @@ final class PoolStatuses {
             }
             String[] nsName = gateway.split("/", 2);
             Condition acceptedCondition = accepted
-                    ? Condition.isTrue("Accepted", "Accepted", "referenced by an HTTPRoute accepted by this Gateway", gen)
-                    : Condition.isFalse("Accepted", "HTTPRouteNotAccepted",
-                    "no HTTPRoute referencing this pool is accepted by this Gateway", gen);
-            parents.add(new ObjectStatus.ParentStatus(ParentRef.gateway(nsName[0], nsName[1]), config.controllerName(),
+                    ? Condition.isTrue(
+                            "Accepted", "Accepted", "referenced by an HTTPRoute accepted by this Gateway", gen)
+                    : Condition.isFalse(
+                            "Accepted",
+                            "HTTPRouteNotAccepted",
+                            "no HTTPRoute referencing this pool is accepted by this Gateway",
+                            gen);
+            parents.add(new ObjectStatus.ParentStatus(
+                    ParentRef.gateway(nsName[0], nsName[1]),
+                    config.controllerName(),
                     List.of(acceptedCondition, resolved)));
         });
         return new StatusPlan.Entry(
-                new ObjectKey(API_VERSION, "InferencePool", pool.meta().namespace(), pool.meta().name()),
+                new ObjectKey(
+                        API_VERSION,
+                        "InferencePool",
+                        pool.meta().namespace(),
+                        pool.meta().name()),
                 new ObjectStatus.InferencePoolStatus(parents));
     }
 }

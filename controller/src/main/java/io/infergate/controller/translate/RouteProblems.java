@@ -35,16 +35,18 @@ final class RouteProblems {
 
     /** The reason and message for {@code Accepted=False}, when some value is unsupported. */
     Optional<Problem> invalid() {
-        return invalidReason == null ? Optional.empty() : Optional.of(new Problem(invalidReason, String.join("; ", invalid)));
+        return invalidReason == null
+                ? Optional.empty()
+                : Optional.of(new Problem(invalidReason, String.join("; ", invalid)));
     }
 
     /** The reason and message for {@code ResolvedRefs=False}, when some reference did not resolve. */
     Optional<Problem> unresolved() {
-        return unresolvedReason == null ? Optional.empty()
+        return unresolvedReason == null
+                ? Optional.empty()
                 : Optional.of(new Problem(unresolvedReason, String.join("; ", unresolved)));
     }
 
     /** A reason and its message. */
-    record Problem(String reason, String message) {
-    }
+    record Problem(String reason, String message) {}
 }

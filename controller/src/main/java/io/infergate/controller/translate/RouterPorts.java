@@ -26,8 +26,7 @@ import java.util.TreeSet;
  */
 final class RouterPorts {
 
-    private RouterPorts() {
-    }
+    private RouterPorts() {}
 
     /**
      * The outcome.
@@ -80,9 +79,11 @@ final class RouterPorts {
             }
             if (mapped.size() < ports.size()) {
                 mapped.values().forEach(taken::remove);
-                exhausted.put(e.getKey(), "no free router port left in " + start + ".." + (start + size - 1)
-                        + " (the router ports reserved for Gateways that share a port with an older Gateway or"
-                        + " listen on a port inside this range; see --gateway-ports)");
+                exhausted.put(
+                        e.getKey(),
+                        "no free router port left in " + start + ".." + (start + size - 1)
+                                + " (the router ports reserved for Gateways that share a port with an older Gateway or"
+                                + " listen on a port inside this range; see --gateway-ports)");
             } else {
                 remapped.add(e.getKey());
                 out.put(e.getKey(), mapped);
@@ -100,7 +101,9 @@ final class RouterPorts {
     /** The listener ports of a Gateway's served listeners. */
     static Set<Integer> servedPorts(List<GatewayView.ListenerView> listeners) {
         Set<Integer> out = new TreeSet<>();
-        listeners.stream().filter(GatewayView.ListenerView::served).forEach(l -> out.add(l.spec().port()));
+        listeners.stream()
+                .filter(GatewayView.ListenerView::served)
+                .forEach(l -> out.add(l.spec().port()));
         return out;
     }
 }

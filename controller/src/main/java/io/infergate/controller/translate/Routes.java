@@ -34,8 +34,7 @@ import java.util.TreeSet;
  */
 final class Routes {
 
-    private Routes() {
-    }
+    private Routes() {}
 
     /**
      * @param status   the route's planned status
@@ -44,12 +43,19 @@ final class Routes {
      * @param parents  per Gateway of ours the route names, whether some parentRef to it was accepted
      * @param pools    InferencePools ({@code ns/name}) the route's backendRefs name
      */
-    record Outcome(StatusPlan.Entry status, Optional<HttpRoute> served,
-                   Map<String, Set<String>> attached, Map<String, Boolean> parents, Set<String> pools) {
-    }
+    record Outcome(
+            StatusPlan.Entry status,
+            Optional<HttpRoute> served,
+            Map<String, Set<String>> attached,
+            Map<String, Boolean> parents,
+            Set<String> pools) {}
 
-    static Outcome translate(HttpRouteObject route, Map<String, GatewayView> gateways, Index index, Backends backends,
-                             TranslatorConfig config) {
+    static Outcome translate(
+            HttpRouteObject route,
+            Map<String, GatewayView> gateways,
+            Index index,
+            Backends backends,
+            TranslatorConfig config) {
         long gen = route.meta().generation();
         RouteProblems problems = new RouteProblems();
         Set<String> pools = new TreeSet<>();
@@ -63,22 +69,25 @@ final class Routes {
         Set<String> seen = new HashSet<>();
         Map<String, Set<String>> attached = new LinkedHashMap<>();
         Map<String, Boolean> parents = new LinkedHashMap<>();
-        Set<ListenerRef> listenerRefs = new TreeSet<>(Comparator.comparing(ListenerRef::gateway)
-                .thenComparing(ListenerRef::listener));
+        Set<ListenerRef> listenerRefs =
+                new TreeSet<>(Comparator.comparing(ListenerRef::gateway).thenComparing(ListenerRef::listener));
         for (HttpRouteObject.ParentRef ref : route.parentRefs()) {
             if (!ref.group().equals(Index.GATEWAY_GROUP) || !ref.kind().equals("Gateway")) {
                 continue;
             }
             String gwPath = ref.namespace().orElse(route.meta().namespace()) + "/" + ref.name();
             GatewayView gateway = gateways.get(gwPath);
-            ParentRef echo = new ParentRef(ref.group(), ref.kind(), ref.namespace(), ref.name(), ref.sectionName(), ref.port());
+            ParentRef echo =
+                    new ParentRef(ref.group(), ref.kind(), ref.namespace(), ref.name(), ref.sectionName(), ref.port());
             if (gateway == null || !seen.add(echo.scope())) {
                 continue;
             }
             Condition accepted = switch (Attachment.attach(route, ref, gateway, index)) {
                 case Attachment.Result.Rejected r -> Condition.isFalse("Accepted", r.reason(), r.message(), gen);
-                case Attachment.Result.Attached a when invalid.isPresent() ->
-                        Condition.isFalse("Accepted", invalid.get().reason(), invalid.get().message(), gen);
+                case Attachment.Result.Attached a
+                when invalid.isPresent() ->
+                    Condition.isFalse(
+                            "Accepted", invalid.get().reason(), invalid.get().message(), gen);
                 case Attachment.Result.Attached a -> {
                     for (GatewayView.ListenerView l : a.listeners()) {
                         attached.computeIfAbsent(gwPath, k -> new TreeSet<>()).add(l.name());
@@ -89,18 +98,26 @@ final class Routes {
                     yield Condition.isTrue("Accepted", "Accepted", "accepted", gen);
                 }
             };
-            parents.merge(gwPath, accepted.status() == ConditionStatus.TRUE,
-                    Boolean::logicalOr);
+            parents.merge(gwPath, accepted.status() == ConditionStatus.TRUE, Boolean::logicalOr);
             statuses.add(new ObjectStatus.ParentStatus(echo, config.controllerName(), List.of(accepted, resolvedRefs)));
         }
 
-        Optional<HttpRoute> served = listenerRefs.isEmpty() ? Optional.empty()
+        Optional<HttpRoute> served = listenerRefs.isEmpty()
+                ? Optional.empty()
                 : Optional.of(new HttpRoute(
-                HttpRoute.idOf(route.meta().namespace(), route.meta().name()),
-                route.meta().namespace(), route.meta().name(), route.meta().creationTimestamp(),
-                route.hostnames(), List.copyOf(listenerRefs), rules));
+                        HttpRoute.idOf(route.meta().namespace(), route.meta().name()),
+                        route.meta().namespace(),
+                        route.meta().name(),
+                        route.meta().creationTimestamp(),
+                        route.hostnames(),
+                        List.copyOf(listenerRefs),
+                        rules));
         StatusPlan.Entry status = new StatusPlan.Entry(
-                new ObjectKey(Gateways.API_VERSION, "HTTPRoute", route.meta().namespace(), route.meta().name()),
+                new ObjectKey(
+                        Gateways.API_VERSION,
+                        "HTTPRoute",
+                        route.meta().namespace(),
+                        route.meta().name()),
                 new ObjectStatus.HttpRouteStatus(statuses));
         return new Outcome(status, served, attached, parents, pools);
     }

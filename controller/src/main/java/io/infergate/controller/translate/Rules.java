@@ -34,8 +34,7 @@ final class Rules {
     private static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
-    private Rules() {
-    }
+    private Rules() {}
 
     /**
      * The translated rules; problems and the InferencePools (by {@code namespace/name}) the
@@ -43,17 +42,22 @@ final class Rules {
      */
     static List<Rule> translate(HttpRouteObject route, Backends backends, RouteProblems problems, Set<String> pools) {
         String ns = route.meta().namespace();
-        String routeId = io.infergate.common.snapshot.HttpRoute.idOf(ns, route.meta().name());
+        String routeId =
+                io.infergate.common.snapshot.HttpRoute.idOf(ns, route.meta().name());
         List<Rule> out = new ArrayList<>();
         for (int i = 0; i < route.rules().size(); i++) {
             HttpRouteObject.Rule rule = route.rules().get(i);
             String where = "rule " + i;
-            List<Match> matches = rule.matches().isEmpty() ? List.of(Match.defaultMatch())
-                    : rule.matches().stream().map(m -> match(m, where, problems)).toList();
+            List<Match> matches = rule.matches().isEmpty()
+                    ? List.of(Match.defaultMatch())
+                    : rule.matches().stream()
+                            .map(m -> match(m, where, problems))
+                            .toList();
             // The spec's validation: ReplacePrefixMatch needs exactly one match, a PathPrefix.
-            boolean onePathPrefix = matches.size() == 1 && matches.getFirst().path().type() == PathMatch.Type.PATH_PREFIX;
-            List<Filter> filters = Filters.translate(rule.filters(), where, onePathPrefix,
-                    !rule.backendRefs().isEmpty(), ns, backends, problems);
+            boolean onePathPrefix =
+                    matches.size() == 1 && matches.getFirst().path().type() == PathMatch.Type.PATH_PREFIX;
+            List<Filter> filters = Filters.translate(
+                    rule.filters(), where, onePathPrefix, !rule.backendRefs().isEmpty(), ns, backends, problems);
             List<BackendRef> refs = new ArrayList<>();
             for (int b = 0; b < rule.backendRefs().size(); b++) {
                 HttpRouteObject.BackendRef ref = rule.backendRefs().get(b);
@@ -72,7 +76,8 @@ final class Rules {
                         yield Optional.empty();
                     }
                 };
-                List<Filter> refFilters = Filters.translate(ref.filters(), at, onePathPrefix, false, ns, backends, problems);
+                List<Filter> refFilters =
+                        Filters.translate(ref.filters(), at, onePathPrefix, false, ns, backends, problems);
                 refs.add(new BackendRef(backend, ref.weight(), refFilters));
             }
             out.add(new Rule(routeId + "/rule/" + i, matches, filters, refs, timeouts(rule, where, problems)));
@@ -86,7 +91,8 @@ final class Rules {
             case "PathPrefix" -> PathMatch.Type.PATH_PREFIX;
             case "RegularExpression" -> PathMatch.Type.REGULAR_EXPRESSION;
             default -> {
-                problems.invalid("UnsupportedValue", where + ": path type " + m.path().type() + " is not supported");
+                problems.invalid(
+                        "UnsupportedValue", where + ": path type " + m.path().type() + " is not supported");
                 yield PathMatch.Type.PATH_PREFIX;
             }
         };
@@ -100,13 +106,15 @@ final class Rules {
         if (method.isPresent() && !METHODS.contains(method.get())) {
             problems.invalid("UnsupportedValue", where + ": method " + method.get() + " is not supported");
         }
-        return new Match(new PathMatch(type, value), method,
+        return new Match(
+                new PathMatch(type, value),
+                method,
                 values(m.headers(), where + " header", true, problems),
                 values(m.queryParams(), where + " queryParam", false, problems));
     }
 
-    private static List<ValueMatch> values(List<HttpRouteObject.NameMatch> matches, String what, boolean ignoreCase,
-                                           RouteProblems problems) {
+    private static List<ValueMatch> values(
+            List<HttpRouteObject.NameMatch> matches, String what, boolean ignoreCase, RouteProblems problems) {
         List<ValueMatch> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (HttpRouteObject.NameMatch m : matches) {
@@ -117,8 +125,8 @@ final class Rules {
                     yield ValueMatch.Type.REGULAR_EXPRESSION;
                 }
                 default -> {
-                    problems.invalid("UnsupportedValue", what + " " + m.name() + ": type " + m.type()
-                            + " is not supported");
+                    problems.invalid(
+                            "UnsupportedValue", what + " " + m.name() + ": type " + m.type() + " is not supported");
                     yield ValueMatch.Type.EXACT;
                 }
             };
@@ -136,8 +144,11 @@ final class Rules {
 
     private static Timeouts timeouts(HttpRouteObject.Rule rule, String where, RouteProblems problems) {
         Optional<Duration> request = duration(rule.requestTimeout(), where + " timeouts.request", problems);
-        Optional<Duration> backend = duration(rule.backendRequestTimeout(), where + " timeouts.backendRequest", problems);
-        if (request.isPresent() && backend.isPresent() && !request.get().isZero()
+        Optional<Duration> backend =
+                duration(rule.backendRequestTimeout(), where + " timeouts.backendRequest", problems);
+        if (request.isPresent()
+                && backend.isPresent()
+                && !request.get().isZero()
                 && backend.get().compareTo(request.get()) > 0) {
             problems.invalid("UnsupportedValue", where + ": timeouts.backendRequest is longer than timeouts.request");
         }

@@ -31,8 +31,7 @@ import java.util.TreeMap;
  */
 public final class Translator {
 
-    private Translator() {
-    }
+    private Translator() {}
 
     public static Translation translate(ClusterState state, TranslatorConfig config) {
         Index index = new Index(state);
@@ -50,11 +49,16 @@ public final class Translator {
             statuses.add(outcome.status());
             outcome.served().ifPresent(routes::add);
             String routePath = route.meta().path();
-            outcome.attached().forEach((gw, listeners) -> listeners.forEach(l -> attachments
-                    .computeIfAbsent(gw, k -> new HashMap<>()).computeIfAbsent(l, k -> new HashSet<>()).add(routePath)));
+            outcome.attached()
+                    .forEach((gw, listeners) -> listeners.forEach(l -> attachments
+                            .computeIfAbsent(gw, k -> new HashMap<>())
+                            .computeIfAbsent(l, k -> new HashSet<>())
+                            .add(routePath)));
             for (String pool : outcome.pools()) {
-                outcome.parents().forEach((gw, accepted) -> poolParents
-                        .computeIfAbsent(pool, k -> new TreeMap<>()).merge(gw, accepted, Boolean::logicalOr));
+                outcome.parents()
+                        .forEach((gw, accepted) -> poolParents
+                                .computeIfAbsent(pool, k -> new TreeMap<>())
+                                .merge(gw, accepted, Boolean::logicalOr));
             }
         }
 
@@ -62,20 +66,26 @@ public final class Translator {
         List<io.infergate.common.snapshot.Gateway> snapshotGateways = new ArrayList<>();
         List<GatewayService> services = new ArrayList<>();
         for (GatewayView view : gateways.values()) {
-            statuses.add(Gateways.status(view, attachedCounts.getOrDefault(view.gateway().meta().path(), Map.of()), config,
-                    judged.ports()));
+            statuses.add(Gateways.status(
+                    view, attachedCounts.getOrDefault(view.gateway().meta().path(), Map.of()), config, judged.ports()));
             if (view.accepted()) {
                 snapshotGateways.add(Gateways.snapshot(view, judged.ports()));
             }
             Gateways.service(view, judged.ports()).ifPresent(services::add);
         }
         for (InferencePool pool : state.inferencePools()) {
-            statuses.add(PoolStatuses.status(pool, poolParents.getOrDefault(pool.meta().path(), Map.of()), index, config));
+            statuses.add(PoolStatuses.status(
+                    pool, poolParents.getOrDefault(pool.meta().path(), Map.of()), index, config));
         }
 
-        List<Backend> served = ModelRewrites.attach(servedBackends(routes, backends.used()), state.inferenceModelRewrites());
+        List<Backend> served =
+                ModelRewrites.attach(servedBackends(routes, backends.used()), state.inferenceModelRewrites());
         statuses.addAll(ModelRewrites.statuses(served, state.inferenceModelRewrites()));
-        Snapshot snapshot = new Snapshot(Snapshot.SCHEMA_VERSION, snapshotGateways, routes, served,
+        Snapshot snapshot = new Snapshot(
+                Snapshot.SCHEMA_VERSION,
+                snapshotGateways,
+                routes,
+                served,
                 objectives(state.inferenceObjectives(), served));
         return new Translation(snapshot, new StatusPlan(statuses), services);
     }
@@ -112,11 +122,18 @@ public final class Translator {
         served.stream().filter(b -> b instanceof Backend.InferencePool).forEach(b -> pools.add(b.id()));
         List<Objective> out = new ArrayList<>();
         for (InferenceObjective o : objectives) {
-            String pool = Backend.InferencePool.idOf(o.meta().namespace(), o.poolRef().name());
-            if (o.poolRef().group().equals(Index.INFERENCE_GROUP) && o.poolRef().kind().equals("InferencePool")
+            String pool =
+                    Backend.InferencePool.idOf(o.meta().namespace(), o.poolRef().name());
+            if (o.poolRef().group().equals(Index.INFERENCE_GROUP)
+                    && o.poolRef().kind().equals("InferencePool")
                     && pools.contains(pool)) {
-                out.add(new Objective("inferenceobjective/" + o.meta().namespace() + "/" + o.meta().name(),
-                        o.meta().namespace(), o.meta().name(), pool, o.priority()));
+                out.add(new Objective(
+                        "inferenceobjective/" + o.meta().namespace() + "/"
+                                + o.meta().name(),
+                        o.meta().namespace(),
+                        o.meta().name(),
+                        pool,
+                        o.priority()));
             }
         }
         return out;

@@ -12,8 +12,8 @@ import java.util.List;
  * @param serviceEndpoints where a Service backend's endpoints come from
  * @param isolation        how Gateways sharing a port are kept apart
  */
-public record TranslatorConfig(String controllerName, List<String> gatewayAddresses, ServiceEndpoints serviceEndpoints,
-                               Isolation isolation) {
+public record TranslatorConfig(
+        String controllerName, List<String> gatewayAddresses, ServiceEndpoints serviceEndpoints, Isolation isolation) {
 
     /** The controllerName this project uses unless configured otherwise. */
     public static final String DEFAULT_CONTROLLER_NAME = "infergate.io/gateway-controller";

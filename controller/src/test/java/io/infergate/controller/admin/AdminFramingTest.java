@@ -43,19 +43,22 @@ class AdminFramingTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "method token|G@T /status HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n|400",
-            "empty method| /status HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n|400",
-            "HTTP/1.0|GET /status HTTP/1.0\\r\\n\\r\\n|505",
-            "client close|GET /status HTTP/1.1\\r\\nHost: a\\r\\nConnection: close\\r\\n\\r\\n|200",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "method token|G@T /status HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n|400",
+                "empty method| /status HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n|400",
+                "HTTP/1.0|GET /status HTTP/1.0\\r\\n\\r\\n|505",
+                "client close|GET /status HTTP/1.1\\r\\nHost: a\\r\\nConnection: close\\r\\n\\r\\n|200",
+            })
     void oneAnswerThenClose(String reason, String request, String status) throws IOException {
         String raw = request.replace("\\r", "\r").replace("\\n", "\n");
         List<Integer> statuses = new ArrayList<>();
         String text;
         try (Socket s = new Socket("127.0.0.1", admin.port())) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write((raw + "GET /snapshot HTTP/1.1\r\nHost: a\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream()
+                    .write((raw + "GET /snapshot HTTP/1.1\r\nHost: a\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             text = new String(readAll(s.getInputStream()), StandardCharsets.ISO_8859_1);
         }
         Matcher m = Pattern.compile("HTTP/1\\.1 (\\d{3}) ").matcher(text);

@@ -42,16 +42,35 @@ class ObjectDecoderTest {
                     backendRefs: [{name: svc, port: 80}]
                 """);
         assertEquals(List.of(), r.problems());
-        HttpRouteObject plain = r.state().httpRoutes().stream().filter(x -> x.meta().name().equals("r")).findFirst().orElseThrow();
+        HttpRouteObject plain = r.state().httpRoutes().stream()
+                .filter(x -> x.meta().name().equals("r"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("default", plain.meta().namespace());
         assertEquals(1, plain.meta().generation());
         assertEquals("1970-01-01T00:00:01Z", plain.meta().creationTimestamp(), "the second object of the text");
-        assertEquals(new HttpRouteObject.ParentRef("gateway.networking.k8s.io", "Gateway", Optional.empty(), "gw",
-                Optional.empty(), Optional.empty()), plain.parentRefs().getFirst());
-        assertEquals("PathPrefix", plain.rules().getFirst().matches().getFirst().path().type(), "no rules: the CRD's default rule");
+        assertEquals(
+                new HttpRouteObject.ParentRef(
+                        "gateway.networking.k8s.io",
+                        "Gateway",
+                        Optional.empty(),
+                        "gw",
+                        Optional.empty(),
+                        Optional.empty()),
+                plain.parentRefs().getFirst());
+        assertEquals(
+                "PathPrefix",
+                plain.rules().getFirst().matches().getFirst().path().type(),
+                "no rules: the CRD's default rule");
 
-        HttpRouteObject dated = r.state().httpRoutes().stream().filter(x -> x.meta().name().equals("dated")).findFirst().orElseThrow();
-        assertEquals("2025-03-04T05:06:07Z", dated.meta().creationTimestamp(), "an unquoted YAML timestamp reads back as RFC 3339");
+        HttpRouteObject dated = r.state().httpRoutes().stream()
+                .filter(x -> x.meta().name().equals("dated"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                "2025-03-04T05:06:07Z",
+                dated.meta().creationTimestamp(),
+                "an unquoted YAML timestamp reads back as RFC 3339");
         assertEquals(4, dated.meta().generation());
         HttpRouteObject.Match match = dated.rules().getFirst().matches().getFirst();
         assertEquals(new HttpRouteObject.PathMatch("PathPrefix", "/"), match.path());
@@ -116,10 +135,12 @@ class ObjectDecoderTest {
                 metadata: {name: d}
                 """);
         assertTrue(r.state().all().isEmpty());
-        assertEquals(List.of(
-                "Gateway default/gw: spec.listeners[1].name: duplicate listener name 'http'",
-                "InferencePool ml/pool: spec.targetPorts[0].number: port must be in 1..65535, is 70000",
-                "unknown kind apps/v1 Deployment"), r.problems());
+        assertEquals(
+                List.of(
+                        "Gateway default/gw: spec.listeners[1].name: duplicate listener name 'http'",
+                        "InferencePool ml/pool: spec.targetPorts[0].number: port must be in 1..65535, is 70000",
+                        "unknown kind apps/v1 Deployment"),
+                r.problems());
     }
 
     @Test
@@ -162,12 +183,15 @@ class ObjectDecoderTest {
         var rewrites = r.state().inferenceModelRewrites();
         assertEquals(1, rewrites.size());
         assertEquals(List.of("a", "b"), rewrites.get(0).rules().get(0).models());
-        assertEquals(Optional.empty(), rewrites.get(0).rules().get(0).targets().get(0).weight());
-        assertEquals(List.of(
-                "InferenceModelRewrite default/some-weights: spec.rules[0].targets: set a weight on every target or on none",
-                "InferenceModelRewrite default/regex: spec.rules[0].matches[0].model.type: unsupported match type"
-                        + " 'RegularExpression' (only Exact)",
-                "InferenceModelRewrite default/no-targets: spec.rules[0].targets: at least one target is required"),
+        assertEquals(
+                Optional.empty(),
+                rewrites.get(0).rules().get(0).targets().get(0).weight());
+        assertEquals(
+                List.of(
+                        "InferenceModelRewrite default/some-weights: spec.rules[0].targets: set a weight on every target or on none",
+                        "InferenceModelRewrite default/regex: spec.rules[0].matches[0].model.type: unsupported match type"
+                                + " 'RegularExpression' (only Exact)",
+                        "InferenceModelRewrite default/no-targets: spec.rules[0].targets: at least one target is required"),
                 r.problems());
     }
 }

@@ -54,13 +54,17 @@ class ManifestFolderTest {
                 kind: Namespace
                 metadata: {name: team}
                 """);
-        await().atMost(WITHIN).until(() -> latest.get().gateways().size() == 2 && latest.get().namespaces().size() == 1);
+        await().atMost(WITHIN)
+                .until(() -> latest.get().gateways().size() == 2
+                        && latest.get().namespaces().size() == 1);
 
         write("01-gateway.yaml", gateway("gw", 8081));
         await().atMost(WITHIN).until(() -> ports().equals(List.of(8081, 9090)));
 
         Files.move(dir.resolve("02-more.yml"), dir.resolve("02-more.yml.off"));
-        await().atMost(WITHIN).until(() -> ports().equals(List.of(8081)) && latest.get().namespaces().isEmpty());
+        await().atMost(WITHIN)
+                .until(() -> ports().equals(List.of(8081))
+                        && latest.get().namespaces().isEmpty());
     }
 
     @Test
@@ -83,19 +87,27 @@ class ManifestFolderTest {
     void anObjectThatNoLongerDecodesKeepsItsLastGoodVersion() throws IOException {
         write("01-gateway.yaml", gateway("gw", 8080));
         startFolder();
-        write("01-gateway.yaml", gateway("gw", 8080).replace("port: 8080", "port: not-a-number")
-                + "---\n" + gateway("added", 7070));
+        write(
+                "01-gateway.yaml",
+                gateway("gw", 8080).replace("port: 8080", "port: not-a-number") + "---\n" + gateway("added", 7070));
         await().atMost(WITHIN).until(() -> ports().equals(List.of(7070, 8080)));
     }
 
     private List<Integer> ports() {
-        return latest.get().gateways().stream().map(GatewayObject::listeners).map(l -> l.getFirst().port()).sorted().toList();
+        return latest.get().gateways().stream()
+                .map(GatewayObject::listeners)
+                .map(l -> l.getFirst().port())
+                .sorted()
+                .toList();
     }
 
     private void write(String name, String content) throws IOException {
         // Write then rename, as editors do, so the watcher never sees a half-written file.
         Path tmp = Files.writeString(dir.resolve("." + name + ".tmp"), content);
-        Files.move(tmp, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                tmp,
+                dir.resolve(name),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -30,9 +32,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-
 /**
  * A real kube-apiserver with etcd for {@code *IT} tests, the way controller-runtime's envtest
  * runs one: no controllers, no kubelet, bearer-token authentication, RBAC, loopback only.
@@ -51,6 +50,7 @@ public final class KubeApiServer implements ExecutionCondition, BeforeAllCallbac
 
     /** CRD folders under {@code <assets>/crds}. */
     public static final String GATEWAY_API = "gateway-api-standard";
+
     public static final String INFERENCE_EXTENSION = "inference-extension";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -76,9 +76,11 @@ public final class KubeApiServer implements ExecutionCondition, BeforeAllCallbac
     /** The assets folder, or empty with the reason printed when the binaries are not there. */
     static Optional<Path> assets() {
         String env = System.getenv("INFERGATE_KUBE_ASSETS");
-        Path dir = env != null && !env.isBlank() ? Path.of(env)
+        Path dir = env != null && !env.isBlank()
+                ? Path.of(env)
                 : Path.of(System.getProperty("user.home"), ".cache", "infergate", "kube-v1.37.2-etcd-v3.7.3");
-        if (Files.isExecutable(dir.resolve("kube-apiserver")) && Files.isExecutable(dir.resolve("etcd"))
+        if (Files.isExecutable(dir.resolve("kube-apiserver"))
+                && Files.isExecutable(dir.resolve("etcd"))
                 && Files.isDirectory(dir.resolve("crds"))) {
             return Optional.of(dir);
         }
@@ -91,9 +93,10 @@ public final class KubeApiServer implements ExecutionCondition, BeforeAllCallbac
         if (assets().isPresent()) {
             return ConditionEvaluationResult.enabled("kube-apiserver and etcd found");
         }
-        String reason = "no kube-apiserver and etcd in $INFERGATE_KUBE_ASSETS (" + System.getenv("INFERGATE_KUBE_ASSETS")
-                + ") or ~/.cache/infergate/kube-v1.37.2-etcd-v3.7.3; run .ci/kube-binaries.sh and export"
-                + " INFERGATE_KUBE_ASSETS=<the dir it prints>";
+        String reason =
+                "no kube-apiserver and etcd in $INFERGATE_KUBE_ASSETS (" + System.getenv("INFERGATE_KUBE_ASSETS")
+                        + ") or ~/.cache/infergate/kube-v1.37.2-etcd-v3.7.3; run .ci/kube-binaries.sh and export"
+                        + " INFERGATE_KUBE_ASSETS=<the dir it prints>";
         System.out.println("SKIPPED " + context.getDisplayName() + ": " + reason);
         return ConditionEvaluationResult.disabled(reason);
     }
@@ -110,8 +113,9 @@ public final class KubeApiServer implements ExecutionCondition, BeforeAllCallbac
         for (String set : crdSets) {
             installCrds(set);
         }
-        System.out.printf("KubeApiServer: kube-apiserver at %s with CRDs %s ready in %.1f s (%s)%n", server, crdSets,
-                (System.nanoTime() - t0) / 1e9, context.getDisplayName());
+        System.out.printf(
+                "KubeApiServer: kube-apiserver at %s with CRDs %s ready in %.1f s (%s)%n",
+                server, crdSets, (System.nanoTime() - t0) / 1e9, context.getDisplayName());
     }
 
     @Override
@@ -158,29 +162,55 @@ public final class KubeApiServer implements ExecutionCondition, BeforeAllCallbac
         Path certs = Files.createDirectories(work.resolve("certs"));
         Files.writeString(certs.resolve("tokens.csv"), token + ",admin,admin,system:masters\n");
         KeyPair sa = KeyPairGenerator.getInstance("RSA").generateKeyPair();
-        Files.writeString(certs.resolve("sa.key"), pem("PRIVATE KEY", sa.getPrivate().getEncoded()));
-        Files.writeString(certs.resolve("sa.pub"), pem("PUBLIC KEY", sa.getPublic().getEncoded()));
+        Files.writeString(
+                certs.resolve("sa.key"), pem("PRIVATE KEY", sa.getPrivate().getEncoded()));
+        Files.writeString(
+                certs.resolve("sa.pub"), pem("PUBLIC KEY", sa.getPublic().getEncoded()));
         String etcdUrl = "http://127.0.0.1:" + etcdPort;
         String peerUrl = "http://127.0.0.1:" + peerPort;
         server = URI.create("https://127.0.0.1:" + apiPort);
 
-        launch("etcd", List.of(assets.resolve("etcd").toString(), "--name=default",
-                "--data-dir=" + Files.createDirectories(work.resolve("etcd-data")),
-                "--listen-client-urls=" + etcdUrl, "--advertise-client-urls=" + etcdUrl,
-                "--listen-peer-urls=" + peerUrl, "--initial-advertise-peer-urls=" + peerUrl,
-                "--initial-cluster=default=" + peerUrl, "--unsafe-no-fsync=true"));
-        HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        awaitUp("etcd", () -> plain.send(HttpRequest.newBuilder(URI.create(etcdUrl + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        launch(
+                "etcd",
+                List.of(
+                        assets.resolve("etcd").toString(),
+                        "--name=default",
+                        "--data-dir=" + Files.createDirectories(work.resolve("etcd-data")),
+                        "--listen-client-urls=" + etcdUrl,
+                        "--advertise-client-urls=" + etcdUrl,
+                        "--listen-peer-urls=" + peerUrl,
+                        "--initial-advertise-peer-urls=" + peerUrl,
+                        "--initial-cluster=default=" + peerUrl,
+                        "--unsafe-no-fsync=true"));
+        HttpClient plain =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        awaitUp(
+                "etcd",
+                () -> plain.send(
+                                        HttpRequest.newBuilder(URI.create(etcdUrl + "/health"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200);
 
-        launch("kube-apiserver", List.of(assets.resolve("kube-apiserver").toString(),
-                "--etcd-servers=" + etcdUrl, "--cert-dir=" + certs, "--secure-port=" + apiPort,
-                "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--endpoint-reconciler-type=none",
-                "--service-cluster-ip-range=10.0.0.0/24", "--allow-privileged=true", "--authorization-mode=RBAC",
-                "--token-auth-file=" + certs.resolve("tokens.csv"), "--service-account-issuer=" + server,
-                "--service-account-key-file=" + certs.resolve("sa.pub"),
-                "--service-account-signing-key-file=" + certs.resolve("sa.key"),
-                "--disable-admission-plugins=ServiceAccount"));
+        launch(
+                "kube-apiserver",
+                List.of(
+                        assets.resolve("kube-apiserver").toString(),
+                        "--etcd-servers=" + etcdUrl,
+                        "--cert-dir=" + certs,
+                        "--secure-port=" + apiPort,
+                        "--bind-address=127.0.0.1",
+                        "--advertise-address=127.0.0.1",
+                        "--endpoint-reconciler-type=none",
+                        "--service-cluster-ip-range=10.0.0.0/24",
+                        "--allow-privileged=true",
+                        "--authorization-mode=RBAC",
+                        "--token-auth-file=" + certs.resolve("tokens.csv"),
+                        "--service-account-issuer=" + server,
+                        "--service-account-key-file=" + certs.resolve("sa.pub"),
+                        "--service-account-signing-key-file=" + certs.resolve("sa.key"),
+                        "--disable-admission-plugins=ServiceAccount"));
         Path ca = certs.resolve("apiserver.crt");
         awaitUp("kube-apiserver", () -> Files.exists(ca) && Files.size(ca) > 0);
         SSLContext tls = tls(ca);
@@ -188,7 +218,8 @@ public final class KubeApiServer implements ExecutionCondition, BeforeAllCallbac
         awaitUp("kube-apiserver", rest::ready);
 
         kubeconfig = work.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
+        Files.writeString(
+                kubeconfig, """
                 apiVersion: v1
                 kind: Config
                 clusters:
@@ -211,7 +242,10 @@ public final class KubeApiServer implements ExecutionCondition, BeforeAllCallbac
 
     private void launch(String name, List<String> command) throws IOException {
         Path log = work.resolve(name + ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         synchronized (processes) {
             processes.add(p);
         }
@@ -224,17 +258,21 @@ public final class KubeApiServer implements ExecutionCondition, BeforeAllCallbac
     private void awaitUp(String name, Check check) {
         Process p = processes.getLast();
         try {
-            org.awaitility.Awaitility.await(name + " up").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200))
+            org.awaitility.Awaitility.await(name + " up")
+                    .atMost(START_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(200))
                     .ignoreExceptionsInstanceOf(IOException.class)
                     .until(() -> {
                         if (!p.isAlive()) {
-                            throw new IllegalStateException(name + " exited during start-up:\n" + tail(work.resolve(name + ".log")));
+                            throw new IllegalStateException(
+                                    name + " exited during start-up:\n" + tail(work.resolve(name + ".log")));
                         }
                         return check.ok();
                     });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new IllegalStateException(name + " not up within " + START_TIMEOUT.toSeconds() + " s:\n"
-                    + tail(work.resolve(name + ".log")), e);
+            throw new IllegalStateException(
+                    name + " not up within " + START_TIMEOUT.toSeconds() + " s:\n" + tail(work.resolve(name + ".log")),
+                    e);
         }
     }
 
@@ -256,7 +294,8 @@ public final class KubeApiServer implements ExecutionCondition, BeforeAllCallbac
         }
         if (work != null && !all.isEmpty()) {
             try (Stream<Path> s = Files.walk(work)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                s.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             } catch (IOException e) {
                 // a temp folder left behind
             }
@@ -285,8 +324,9 @@ public final class KubeApiServer implements ExecutionCondition, BeforeAllCallbac
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     private static SSLContext tls(Path ca) throws Exception {

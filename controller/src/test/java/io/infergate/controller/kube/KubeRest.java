@@ -6,6 +6,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import javax.net.ssl.SSLContext;
 
 /**
  * Test-side REST access to the API server: server-side apply of YAML, status patches, reads and
@@ -36,12 +35,14 @@ public final class KubeRest {
     KubeRest(URI server, String token, SSLContext tls) {
         this.server = server;
         this.token = token;
-        this.http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder()
+                .sslContext(tls)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     /** Where a kind lives: its collection path (with {@code %s} for the namespace when namespaced). */
-    private record Kind(String collection, boolean namespaced) {
-    }
+    private record Kind(String collection, boolean namespaced) {}
 
     private static Kind kind(String apiVersion, String kind) {
         String base = apiVersion.contains("/") ? "/apis/" + apiVersion : "/api/" + apiVersion;
@@ -49,9 +50,18 @@ public final class KubeRest {
             case "Namespace" -> new Kind(base + "/namespaces", false);
             case "CustomResourceDefinition" -> new Kind(base + "/customresourcedefinitions", false);
             case "GatewayClass" -> new Kind(base + "/gatewayclasses", false);
-            case "Pod", "Service", "Secret", "ConfigMap", "EndpointSlice", "Lease", "Gateway", "HTTPRoute",
-                 "ReferenceGrant", "InferencePool", "InferenceObjective", "InferenceModelRewrite" ->
-                    new Kind(base + "/namespaces/%s/" + plural(kind), true);
+            case "Pod",
+                    "Service",
+                    "Secret",
+                    "ConfigMap",
+                    "EndpointSlice",
+                    "Lease",
+                    "Gateway",
+                    "HTTPRoute",
+                    "ReferenceGrant",
+                    "InferencePool",
+                    "InferenceObjective",
+                    "InferenceModelRewrite" -> new Kind(base + "/namespaces/%s/" + plural(kind), true);
             default -> throw new IllegalArgumentException("KubeRest does not know kind " + kind);
         };
     }
@@ -91,8 +101,8 @@ public final class KubeRest {
             Map<String, Object> meta = (Map<String, Object>) o.get("metadata");
             String name = (String) meta.get("name");
             String namespace = (String) meta.getOrDefault("namespace", "default");
-            String path = path((String) o.get("apiVersion"), (String) o.get("kind"), namespace, name)
-                    + "?fieldManager=" + MANAGER + "&force=true";
+            String path = path((String) o.get("apiVersion"), (String) o.get("kind"), namespace, name) + "?fieldManager="
+                    + MANAGER + "&force=true";
             send("PATCH", path, "application/apply-patch+yaml", GSON.toJson(o), 200, 201);
             names.add(name);
         }
@@ -102,7 +112,12 @@ public final class KubeRest {
     /** A JSON merge patch of an object's status subresource. */
     public void patchStatus(String apiVersion, String kind, String namespace, String name, String mergePatch)
             throws IOException, InterruptedException {
-        send("PATCH", path(apiVersion, kind, namespace, name) + "/status", "application/merge-patch+json", mergePatch, 200);
+        send(
+                "PATCH",
+                path(apiVersion, kind, namespace, name) + "/status",
+                "application/merge-patch+json",
+                mergePatch,
+                200);
     }
 
     /** Replaces an object's status (PUT), as another controller would; the body carries the resourceVersion. */
@@ -124,7 +139,8 @@ public final class KubeRest {
     }
 
     /** Deletes an object; a missing one is fine. */
-    public void delete(String apiVersion, String kind, String namespace, String name) throws IOException, InterruptedException {
+    public void delete(String apiVersion, String kind, String namespace, String name)
+            throws IOException, InterruptedException {
         HttpResponse<String> r = request("DELETE", path(apiVersion, kind, namespace, name), null, null);
         if (r.statusCode() != 404) {
             check(r, 200, 202);
@@ -141,14 +157,17 @@ public final class KubeRest {
     }
 
     void awaitEstablished(String crd, Duration timeout) {
-        org.awaitility.Awaitility.await("CRD " + crd + " established").atMost(timeout).pollInterval(Duration.ofMillis(100))
+        org.awaitility.Awaitility.await("CRD " + crd + " established")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> established(crd));
     }
 
     @SuppressWarnings("unchecked")
     private boolean established(String crd) throws IOException, InterruptedException {
         Optional<Map<String, Object>> o = get("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", crd);
-        Map<String, Object> status = o.map(x -> (Map<String, Object>) x.get("status")).orElse(Map.of());
+        Map<String, Object> status =
+                o.map(x -> (Map<String, Object>) x.get("status")).orElse(Map.of());
         List<Map<String, Object>> conditions = (List<Map<String, Object>>) status.getOrDefault("conditions", List.of());
         return conditions.stream().anyMatch(c -> "Established".equals(c.get("type")) && "True".equals(c.get("status")));
     }
@@ -167,7 +186,8 @@ public final class KubeRest {
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -177,7 +197,7 @@ public final class KubeRest {
                 return;
             }
         }
-        throw new IllegalStateException(r.request().method() + " " + r.request().uri() + ": HTTP " + r.statusCode()
-                + " " + r.body());
+        throw new IllegalStateException(
+                r.request().method() + " " + r.request().uri() + ": HTTP " + r.statusCode() + " " + r.body());
     }
 }

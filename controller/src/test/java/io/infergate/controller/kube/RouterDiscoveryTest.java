@@ -1,8 +1,8 @@
 package io.infergate.controller.kube;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
@@ -26,31 +26,49 @@ class RouterDiscoveryTest {
             another namespace                   | default       | kthena-router | Running | 10.1.0.7 | True  |       | none
             other labels                        | kthena-system | something     | Running | 10.1.0.7 | True  |       | none
             """)
-    void routerPods(String reason, String namespace, String app, String phase, String ip, String ready, String deleting,
-                    String expected) {
-        Map<String, Object> meta = new java.util.HashMap<>(Map.of("name", "r-0", "namespace", namespace,
-                "labels", Map.of("app.kubernetes.io/name", app)));
+    void routerPods(
+            String reason,
+            String namespace,
+            String app,
+            String phase,
+            String ip,
+            String ready,
+            String deleting,
+            String expected) {
+        Map<String, Object> meta = new java.util.HashMap<>(
+                Map.of("name", "r-0", "namespace", namespace, "labels", Map.of("app.kubernetes.io/name", app)));
         if (deleting != null) {
             meta.put("deletionTimestamp", "2026-01-01T00:00:00Z");
         }
-        Map<String, Object> status = new java.util.HashMap<>(Map.of("phase", phase,
-                "conditions", List.of(Map.of("type", "Ready", "status", ready))));
+        Map<String, Object> status = new java.util.HashMap<>(
+                Map.of("phase", phase, "conditions", List.of(Map.of("type", "Ready", "status", ready))));
         if (ip != null) {
             status.put("podIP", ip);
         }
-        Optional<RouterDiscovery.RouterPod> pod = RouterDiscovery.routerPod(Map.of("metadata", meta, "status", status),
-                "kthena-system", SELECTOR);
-        assertEquals(expected, pod.map(p -> p.ready() ? "router ready" : "router not ready").orElse("none"));
+        Optional<RouterDiscovery.RouterPod> pod =
+                RouterDiscovery.routerPod(Map.of("metadata", meta, "status", status), "kthena-system", SELECTOR);
+        assertEquals(
+                expected,
+                pod.map(p -> p.ready() ? "router ready" : "router not ready").orElse("none"));
     }
 
     @Test
     void gatewayAddressesPreferLoadBalancerIngressOverClusterIPs() {
         Map<String, Object> spec = Map.of("clusterIP", "10.0.0.10", "clusterIPs", List.of("10.0.0.10", "fd00::a"));
         assertEquals(List.of("10.0.0.10", "fd00::a"), RouterDiscovery.gatewayAddresses(Map.of("spec", spec)));
-        assertEquals(List.of("203.0.113.7", "lb.example.com"), RouterDiscovery.gatewayAddresses(Map.of("spec", spec,
-                "status", Map.of("loadBalancer", Map.of("ingress", List.of(Map.of("ip", "203.0.113.7"),
-                        Map.of("hostname", "lb.example.com")))))));
-        assertEquals(List.of(), RouterDiscovery.gatewayAddresses(Map.of("spec", Map.of("clusterIP", "None"))), "headless");
+        assertEquals(
+                List.of("203.0.113.7", "lb.example.com"),
+                RouterDiscovery.gatewayAddresses(Map.of(
+                        "spec",
+                        spec,
+                        "status",
+                        Map.of(
+                                "loadBalancer",
+                                Map.of(
+                                        "ingress",
+                                        List.of(Map.of("ip", "203.0.113.7"), Map.of("hostname", "lb.example.com")))))));
+        assertEquals(
+                List.of(), RouterDiscovery.gatewayAddresses(Map.of("spec", Map.of("clusterIP", "None"))), "headless");
     }
 
     @Test

@@ -7,8 +7,7 @@ import java.util.Optional;
 /** Reads conditions and parent entries out of object trees, for assertions. */
 public final class StatusTrees {
 
-    private StatusTrees() {
-    }
+    private StatusTrees() {}
 
     /** A top-level {@code status.conditions} entry of this type. */
     public static Optional<Map<String, Object>> condition(Map<String, Object> object, String type) {
@@ -17,7 +16,9 @@ public final class StatusTrees {
 
     /** A condition in a map that has {@code conditions} (a status, a listener, a parent entry). */
     public static Optional<Map<String, Object>> conditionIn(Map<String, Object> holder, String type) {
-        return maps(Trees.list(holder, "conditions")).stream().filter(c -> type.equals(c.get("type"))).findFirst();
+        return maps(Trees.list(holder, "conditions")).stream()
+                .filter(c -> type.equals(c.get("type")))
+                .findFirst();
     }
 
     /** Whether the object has a top-level condition of this type with this status. */
@@ -28,13 +29,16 @@ public final class StatusTrees {
     /** The {@code status.parents} entries written by this controller. */
     public static List<Map<String, Object>> parents(Map<String, Object> object, String controllerName) {
         return maps(Trees.list(Trees.map(object, "status"), "parents")).stream()
-                .filter(p -> controllerName.equals(p.get("controllerName"))).toList();
+                .filter(p -> controllerName.equals(p.get("controllerName")))
+                .toList();
     }
 
     /** Whether some parent entry of this controller has a condition of this type with this status. */
     public static boolean parentIs(Map<String, Object> object, String controllerName, String type, String status) {
         return parents(object, controllerName).stream()
-                .anyMatch(p -> conditionIn(p, type).map(c -> status.equals(c.get("status"))).orElse(false));
+                .anyMatch(p -> conditionIn(p, type)
+                        .map(c -> status.equals(c.get("status")))
+                        .orElse(false));
     }
 
     /** {@code metadata.resourceVersion}. */
@@ -44,6 +48,9 @@ public final class StatusTrees {
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> maps(List<Object> list) {
-        return list.stream().filter(o -> o instanceof Map<?, ?>).map(o -> (Map<String, Object>) o).toList();
+        return list.stream()
+                .filter(o -> o instanceof Map<?, ?>)
+                .map(o -> (Map<String, Object>) o)
+                .toList();
     }
 }

@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PublisherTest {
 
     private static final String TOKEN = "s3cret-token";
-    private static final Publisher.Settings FAST = new Publisher.Settings(Duration.ofMillis(100),
-            Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(300));
+    private static final Publisher.Settings FAST = new Publisher.Settings(
+            Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(300));
     private static final Duration WITHIN = Duration.ofSeconds(10);
 
     private final List<List<Publisher.RouterAck>> ackEvents = new CopyOnWriteArrayList<>();
@@ -65,9 +65,14 @@ class PublisherTest {
     void pushesEverySnapshotToEveryRouterWithTheBearerTokenAndRecordsAcks() {
         String id = publish(Snapshot.empty());
         await().atMost(WITHIN).until(() -> id.equals(a.heldId()) && id.equals(b.heldId()));
-        assertEquals(List.of("Bearer " + TOKEN), a.authorizations().stream().distinct().toList());
+        assertEquals(
+                List.of("Bearer " + TOKEN),
+                a.authorizations().stream().distinct().toList());
         await().atMost(WITHIN).until(() -> publisher.inSync() == 2);
-        assertEquals(List.of(new Publisher.RouterAck(a.url(), Optional.of(id)), new Publisher.RouterAck(b.url(), Optional.of(id))),
+        assertEquals(
+                List.of(
+                        new Publisher.RouterAck(a.url(), Optional.of(id)),
+                        new Publisher.RouterAck(b.url(), Optional.of(id))),
                 publisher.acks());
         assertTrue(ackEvents.getLast().stream().allMatch(x -> x.ackedId().equals(Optional.of(id))));
     }
@@ -99,8 +104,13 @@ class PublisherTest {
     void aNewSnapshotReplacesTheOldOneEverywhere() {
         publish(Snapshot.empty());
         await().atMost(WITHIN).until(() -> publisher.inSync() == 2);
-        Snapshot other = new Snapshot(Snapshot.SCHEMA_VERSION, List.of(new io.infergate.common.snapshot.Gateway(
-                "gateway/default/gw", "default", "gw", List.of(), List.of())), List.of(), List.of(), List.of());
+        Snapshot other = new Snapshot(
+                Snapshot.SCHEMA_VERSION,
+                List.of(new io.infergate.common.snapshot.Gateway(
+                        "gateway/default/gw", "default", "gw", List.of(), List.of())),
+                List.of(),
+                List.of(),
+                List.of());
         String id = publish(other);
         await().atMost(WITHIN).until(() -> id.equals(a.heldId()) && id.equals(b.heldId()));
     }
@@ -124,8 +134,8 @@ class PublisherTest {
     @Test
     void routersComeAndGoAndARotatedTokenIsUsedFromTheNextRequest() {
         publisher.close();
-        java.util.concurrent.atomic.AtomicReference<Optional<String>> token = new java.util.concurrent.atomic.AtomicReference<>(
-                Optional.of(TOKEN));
+        java.util.concurrent.atomic.AtomicReference<Optional<String>> token =
+                new java.util.concurrent.atomic.AtomicReference<>(Optional.of(TOKEN));
         publisher = new Publisher(List.of(), token::get, FAST, new Publisher.Events() {
             @Override
             public void acksChanged(List<Publisher.RouterAck> acks) {
@@ -147,8 +157,12 @@ class PublisherTest {
         await().atMost(WITHIN).until(() -> id.equals(b.heldId()) && publisher.settled());
 
         publisher.setRouters(List.of(b.url()));
-        assertEquals(List.of(b.url()), publisher.acks().stream().map(Publisher.RouterAck::url).toList());
-        assertEquals(List.of(b.url()), ackEvents.getLast().stream().map(Publisher.RouterAck::url).toList(),
+        assertEquals(
+                List.of(b.url()),
+                publisher.acks().stream().map(Publisher.RouterAck::url).toList());
+        assertEquals(
+                List.of(b.url()),
+                ackEvents.getLast().stream().map(Publisher.RouterAck::url).toList(),
                 "a removed router is reported gone");
 
         // The routers now expect another token: pushes fail until the publisher reads the new one.

@@ -21,9 +21,13 @@ class ConditionTest {
         Condition c = Condition.isFalse("ResolvedRefs", "BackendNotFound", refs, 3);
         assertEquals(Condition.MAX_MESSAGE_LENGTH, c.message().length());
         assertTrue(c.message().endsWith(Condition.TRUNCATED), "ends with the marker");
-        assertTrue(refs.startsWith(c.message().substring(0, c.message().length() - Condition.TRUNCATED.length())),
+        assertTrue(
+                refs.startsWith(c.message().substring(0, c.message().length() - Condition.TRUNCATED.length())),
                 "keeps the beginning");
-        assertEquals(c.message(), c.at(java.time.Instant.EPOCH).unstamped().message(), "stamping keeps it bounded and equal");
+        assertEquals(
+                c.message(),
+                c.at(java.time.Instant.EPOCH).unstamped().message(),
+                "stamping keeps it bounded and equal");
     }
 
     @Test

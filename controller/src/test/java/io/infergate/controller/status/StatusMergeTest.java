@@ -22,8 +22,8 @@ class StatusMergeTest {
     private static final ObjectKey ROUTE = new ObjectKey("gateway.networking.k8s.io/v1", "HTTPRoute", "demo", "r");
     private static final ObjectKey POOL = new ObjectKey("inference.networking.k8s.io/v1", "InferencePool", "demo", "p");
     private static final ObjectKey CLASS = new ObjectKey("gateway.networking.k8s.io/v1", "GatewayClass", "", "c");
-    private static final ParentRef GATEWAY = new ParentRef("gateway.networking.k8s.io", "Gateway", Optional.empty(), "gw",
-            Optional.empty(), Optional.empty());
+    private static final ParentRef GATEWAY = new ParentRef(
+            "gateway.networking.k8s.io", "Gateway", Optional.empty(), "gw", Optional.empty(), Optional.empty());
 
     @Test
     void aRouteKeepsOtherControllersEntriesAndItsStoredTimesWhileStatusIsUnchanged() {
@@ -40,23 +40,32 @@ class StatusMergeTest {
                                   {"type": "ResolvedRefs", "status": "True", "observedGeneration": 1,
                                    "lastTransitionTime": "2026-01-01T00:00:00Z", "reason": "ResolvedRefs", "message": "all references resolved"}]}
                 ]}""".formatted(OURS));
-        ObjectStatus same = route(Condition.isTrue("Accepted", "Accepted", "accepted", 1),
+        ObjectStatus same = route(
+                Condition.isTrue("Accepted", "Accepted", "accepted", 1),
                 Condition.isTrue("ResolvedRefs", "ResolvedRefs", "all references resolved", 1));
-        assertEquals(stored, StatusMerge.merge(ROUTE, same, stored, OURS, Set.of(), NOW), "nothing of ours changed: no write");
+        assertEquals(
+                stored,
+                StatusMerge.merge(ROUTE, same, stored, OURS, Set.of(), NOW),
+                "nothing of ours changed: no write");
 
         // A new generation changes observedGeneration only: the times stay; a flip to False gets NOW.
-        ObjectStatus next = route(Condition.isTrue("Accepted", "Accepted", "accepted", 2),
+        ObjectStatus next = route(
+                Condition.isTrue("Accepted", "Accepted", "accepted", 2),
                 Condition.isFalse("ResolvedRefs", "BackendNotFound", "gone", 2));
         Map<String, Object> merged = StatusMerge.merge(ROUTE, next, stored, OURS, Set.of(), NOW);
         List<Object> parents = Trees.list(merged, "parents");
-        assertEquals(Trees.list(stored, "parents").getFirst(), parents.getFirst(), "the other controller's entry, untouched");
+        assertEquals(
+                Trees.list(stored, "parents").getFirst(),
+                parents.getFirst(),
+                "the other controller's entry, untouched");
         List<Object> conditions = Trees.list(map(parents.get(1)), "conditions");
         assertEquals(T0.toString(), map(conditions.get(0)).get("lastTransitionTime"));
         assertEquals(2L, map(conditions.get(0)).get("observedGeneration"));
         assertEquals(NOW.toString(), map(conditions.get(1)).get("lastTransitionTime"));
 
         // No parent of ours any more: our entry goes, the other stays.
-        Map<String, Object> none = StatusMerge.merge(ROUTE, new ObjectStatus.HttpRouteStatus(List.of()), stored, OURS, Set.of(), NOW);
+        Map<String, Object> none =
+                StatusMerge.merge(ROUTE, new ObjectStatus.HttpRouteStatus(List.of()), stored, OURS, Set.of(), NOW);
         assertEquals(List.of(Trees.list(stored, "parents").getFirst()), Trees.list(none, "parents"));
     }
 
@@ -64,8 +73,11 @@ class StatusMergeTest {
     void aRouteThatWasNeverOursIsLeftAlone() {
         Map<String, Object> stored = tree("""
                 {"parents": [{"parentRef": {"name": "other"}, "controllerName": "example.net/other", "conditions": []}]}""");
-        assertSame(stored, StatusMerge.merge(ROUTE, new ObjectStatus.HttpRouteStatus(List.of()), stored, OURS, Set.of(), NOW));
-        assertNull(StatusMerge.merge(ROUTE, new ObjectStatus.HttpRouteStatus(List.of()), null, OURS, Set.of(), NOW),
+        assertSame(
+                stored,
+                StatusMerge.merge(ROUTE, new ObjectStatus.HttpRouteStatus(List.of()), stored, OURS, Set.of(), NOW));
+        assertNull(
+                StatusMerge.merge(ROUTE, new ObjectStatus.HttpRouteStatus(List.of()), null, OURS, Set.of(), NOW),
                 "no status before, none of ours now: nothing to write");
     }
 
@@ -80,9 +92,11 @@ class StatusMergeTest {
                    "conditions": [{"type": "Accepted", "status": "True", "reason": "Accepted", "message": "m",
                                    "lastTransitionTime": "2025-05-05T00:00:00Z"}]}
                 ]}""");
-        Map<String, Object> merged = StatusMerge.merge(POOL, new ObjectStatus.InferencePoolStatus(List.of()), stored, OURS,
-                Set.of("demo/gw"), NOW);
-        assertEquals(List.of(Trees.list(stored, "parents").get(1)), Trees.list(merged, "parents"),
+        Map<String, Object> merged = StatusMerge.merge(
+                POOL, new ObjectStatus.InferencePoolStatus(List.of()), stored, OURS, Set.of("demo/gw"), NOW);
+        assertEquals(
+                List.of(Trees.list(stored, "parents").get(1)),
+                Trees.list(merged, "parents"),
                 "the stale entry for our Gateway is removed, the foreign one kept");
     }
 
@@ -94,8 +108,13 @@ class StatusMergeTest {
                    "lastTransitionTime": "1970-01-01T00:00:00Z"},
                   {"type": "example.net/Audited", "status": "True", "reason": "Done", "message": "m",
                    "lastTransitionTime": "2025-05-05T00:00:00Z"}]}""");
-        Map<String, Object> merged = StatusMerge.merge(CLASS, new ObjectStatus.GatewayClassStatus(List.of(
-                Condition.isTrue("Accepted", "Accepted", "handled", 3))), stored, OURS, Set.of(), NOW);
+        Map<String, Object> merged = StatusMerge.merge(
+                CLASS,
+                new ObjectStatus.GatewayClassStatus(List.of(Condition.isTrue("Accepted", "Accepted", "handled", 3))),
+                stored,
+                OURS,
+                Set.of(),
+                NOW);
         assertEquals(tree("""
                 {"conditions": [
                   {"type": "Accepted", "status": "True", "observedGeneration": 3, "lastTransitionTime": "2026-02-02T00:00:00Z",
@@ -105,7 +124,8 @@ class StatusMergeTest {
     }
 
     private static ObjectStatus route(Condition accepted, Condition resolved) {
-        return new ObjectStatus.HttpRouteStatus(List.of(new ObjectStatus.ParentStatus(GATEWAY, OURS, List.of(accepted, resolved))));
+        return new ObjectStatus.HttpRouteStatus(
+                List.of(new ObjectStatus.ParentStatus(GATEWAY, OURS, List.of(accepted, resolved))));
     }
 
     @SuppressWarnings("unchecked")

@@ -99,9 +99,12 @@ class EndpointSliceBackendsTest {
     @Test
     void clusterModeReadsReadyEndpointsOfTheSlicesAtTheSlicePortOfTheSameName() {
         List<Backend> backends = translate(TranslatorConfig.ServiceEndpoints.ENDPOINT_SLICES);
-        assertEquals(List.of("10.244.0.7:8080", "10.244.0.5:8080"), endpoints(backends, "echo"),
+        assertEquals(
+                List.of("10.244.0.7:8080", "10.244.0.5:8080"),
+                endpoints(backends, "echo"),
                 "ready (unset counts as ready), each once, FQDN and not-ready left out");
-        assertEquals("echo-0", backend(backends, "echo").endpoints().get(1).pod().orElseThrow());
+        assertEquals(
+                "echo-0", backend(backends, "echo").endpoints().get(1).pod().orElseThrow());
         assertEquals(List.of("192.0.2.10:9001"), endpoints(backends, "plain"), "a selector-less Service works too");
     }
 
@@ -115,17 +118,23 @@ class EndpointSliceBackendsTest {
     private static List<Backend> translate(TranslatorConfig.ServiceEndpoints mode) {
         Manifests.Result read = Manifests.read(INPUT);
         assertEquals(List.of(), read.problems());
-        return Translator.translate(read.state(), new TranslatorConfig("infergate.io/gateway-controller", List.of(), mode))
-                .snapshot().backends();
+        return Translator.translate(
+                        read.state(), new TranslatorConfig("infergate.io/gateway-controller", List.of(), mode))
+                .snapshot()
+                .backends();
     }
 
     private static Backend.Service backend(List<Backend> backends, String name) {
-        return backends.stream().filter(b -> b instanceof Backend.Service s && s.name().equals(name))
-                .map(Backend.Service.class::cast).findFirst().orElseThrow();
+        return backends.stream()
+                .filter(b -> b instanceof Backend.Service s && s.name().equals(name))
+                .map(Backend.Service.class::cast)
+                .findFirst()
+                .orElseThrow();
     }
 
     private static List<String> endpoints(List<Backend> backends, String name) {
-        return backend(backends, name).endpoints().stream().map(e -> e.address() + ":" + e.port()).toList();
+        return backend(backends, name).endpoints().stream()
+                .map(e -> e.address() + ":" + e.port())
+                .toList();
     }
-
 }

@@ -1,12 +1,11 @@
 package io.infergate.controller.translate;
 
-import io.infergate.common.snapshot.SnapshotJson;
 import io.infergate.common.snapshot.SnapshotDecoder;
 import io.infergate.common.snapshot.SnapshotJson;
 import io.infergate.common.snapshot.SnapshotValidator;
+import io.infergate.controller.folder.Manifests;
 import io.infergate.controller.model.ClusterState;
 import io.infergate.controller.model.KubeObject;
-import io.infergate.controller.folder.Manifests;
 import io.infergate.controller.status.StatusJson;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -57,7 +56,8 @@ class TranslatorGoldenTest {
 
     static Stream<String> cases() throws IOException {
         try (Stream<Path> files = Files.list(DIR)) {
-            return files.map(p -> p.getFileName().toString())
+            return files
+                    .map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith(".in.yaml"))
                     .map(n -> n.substring(0, n.length() - ".in.yaml".length()))
                     .sorted()
@@ -74,10 +74,13 @@ class TranslatorGoldenTest {
         Manifests.Result read = Manifests.read(input);
         assertEquals(List.of(), read.problems(), "the input manifests must all decode");
         Translation t = Translator.translate(read.state(), config(input));
-        assertEquals(List.of(), SnapshotValidator.validate(t.snapshot()), "the snapshot must pass the router's validation");
+        assertEquals(
+                List.of(), SnapshotValidator.validate(t.snapshot()), "the snapshot must pass the router's validation");
         // The router decodes the wire form before validating it: the snapshot must survive that too.
         var decoded = SnapshotDecoder.decode(SnapshotJson.toJson(t.snapshot()));
-        assertEquals(new SnapshotDecoder.Result.Ok(t.snapshot(), SnapshotJson.contentId(t.snapshot())), decoded,
+        assertEquals(
+                new SnapshotDecoder.Result.Ok(t.snapshot(), SnapshotJson.contentId(t.snapshot())),
+                decoded,
                 "the snapshot must decode back to itself on the router");
 
         String actual = render(name, t);
@@ -88,14 +91,17 @@ class TranslatorGoldenTest {
         if (!Files.exists(golden)) {
             fail(golden + " is missing; run with -Dgolden.update=true to create it, then review it");
         }
-        assertEquals(Files.readString(golden, StandardCharsets.UTF_8), actual,
+        assertEquals(
+                Files.readString(golden, StandardCharsets.UTF_8),
+                actual,
                 "translation of " + name + " changed; rerun with -Dgolden.update=true if intended and review the diff");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void inputOrderDoesNotMatter(String name) throws IOException {
-        ClusterState state = Manifests.read(Files.readString(DIR.resolve(name + ".in.yaml"), StandardCharsets.UTF_8)).state();
+        ClusterState state = Manifests.read(Files.readString(DIR.resolve(name + ".in.yaml"), StandardCharsets.UTF_8))
+                .state();
         List<KubeObject> shuffled = new ArrayList<>(state.all());
         Collections.shuffle(shuffled, new Random(42));
         TranslatorConfig config = config(Files.readString(DIR.resolve(name + ".in.yaml"), StandardCharsets.UTF_8));
@@ -126,7 +132,9 @@ class TranslatorGoldenTest {
         for (var gw : t.snapshot().gateways()) {
             Map<Integer, Integer> remapped = publicByRouterPort.getOrDefault(gw.id(), Map.of());
             for (var l : gw.listeners()) {
-                assertEquals(java.util.Optional.ofNullable(remapped.get(l.port())), l.publicPort(),
+                assertEquals(
+                        java.util.Optional.ofNullable(remapped.get(l.port())),
+                        l.publicPort(),
                         gw.id() + "/" + l.name() + " on router port " + l.port());
             }
         }
@@ -135,16 +143,21 @@ class TranslatorGoldenTest {
     /** The translator configuration a case asks for (see the class comment). */
     static TranslatorConfig config(String input) {
         String marker = "# translate: per-gateway-ports ";
-        return input.lines().filter(l -> l.startsWith(marker)).findFirst().map(line -> {
-            String[] words = line.substring(marker.length()).trim().split("\\s+");
-            Map<String, List<String>> addresses = new LinkedHashMap<>();
-            for (int i = 2; i < words.length; i++) {
-                String[] kv = words[i].split("=", 2);
-                addresses.put(kv[0], List.of(kv[1]));
-            }
-            return CONFIG.withIsolation(Isolation.perGateway(Integer.parseInt(words[0]),
-                    Integer.parseInt(words[1])).withServiceAddresses(addresses));
-        }).orElse(CONFIG);
+        return input.lines()
+                .filter(l -> l.startsWith(marker))
+                .findFirst()
+                .map(line -> {
+                    String[] words = line.substring(marker.length()).trim().split("\\s+");
+                    Map<String, List<String>> addresses = new LinkedHashMap<>();
+                    for (int i = 2; i < words.length; i++) {
+                        String[] kv = words[i].split("=", 2);
+                        addresses.put(kv[0], List.of(kv[1]));
+                    }
+                    return CONFIG.withIsolation(
+                            Isolation.perGateway(Integer.parseInt(words[0]), Integer.parseInt(words[1]))
+                                    .withServiceAddresses(addresses));
+                })
+                .orElse(CONFIG);
     }
 
     @Test
@@ -201,7 +214,9 @@ class TranslatorGoldenTest {
                 yield m;
             }
             // Fresh lists: SnakeYAML would write a shared (empty) instance as an anchor and aliases.
-            case ARRAY -> new ArrayList<>(((JsonArray) v).stream().map(TranslatorGoldenTest::plain).toList());
+            case ARRAY ->
+                new ArrayList<>(((JsonArray) v)
+                        .stream().map(TranslatorGoldenTest::plain).toList());
             case STRING -> ((JsonString) v).getString();
             case NUMBER -> ((JsonNumber) v).longValueExact();
             case TRUE -> true;

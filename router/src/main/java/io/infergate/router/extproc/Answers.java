@@ -78,7 +78,7 @@ final class Answers {
                 common(r.getRequestBody().getResponse(), true);
             }
             case IMMEDIATE_RESPONSE -> immediate = immediate(r.getImmediateResponse());
-            case REQUEST_TRAILERS -> { } // no trailers are sent; an answer to them changes nothing
+            case REQUEST_TRAILERS -> {} // no trailers are sent; an answer to them changes nothing
             default -> protocolError = "the picker sent " + r.getResponseCase() + " during the request phase";
         }
     }
@@ -102,16 +102,20 @@ final class Answers {
         if (!bodyAnswered) {
             return new Decision.Failed("protocol", "the picker ended the stream before answering the whole body");
         }
-        if (headerDestination != null && metadataDestination != null
+        if (headerDestination != null
+                && metadataDestination != null
                 && !normalized(headerDestination).equals(normalized(metadataDestination))) {
-            return new Decision.Failed("protocol", "the picker named " + headerDestination + " in the header but "
-                    + metadataDestination + " in the envoy.lb metadata");
+            return new Decision.Failed(
+                    "protocol",
+                    "the picker named " + headerDestination + " in the header but " + metadataDestination
+                            + " in the envoy.lb metadata");
         }
         String named = headerDestination != null ? headerDestination : metadataDestination;
         if (named == null || normalized(named).isEmpty()) {
             return new Decision.Failed("protocol", "the picker named no destination endpoint");
         }
-        Optional<byte[]> body = replacedBody != null ? Optional.of(replacedBody)
+        Optional<byte[]> body = replacedBody != null
+                ? Optional.of(replacedBody)
                 : streamedBody != null ? Optional.of(streamedBody.toByteArray()) : Optional.empty();
         return new Decision.Route(List.of(normalized(named).split(",")), setHeaders, removeHeaders, body);
     }
@@ -150,7 +154,8 @@ final class Answers {
         for (HeaderValueOption o : m.getSetHeadersList()) {
             HeaderValue h = o.getHeader();
             String name = h.getKey().toLowerCase(Locale.ROOT);
-            String value = h.getRawValue().isEmpty() ? h.getValue() : h.getRawValue().toString(StandardCharsets.UTF_8);
+            String value =
+                    h.getRawValue().isEmpty() ? h.getValue() : h.getRawValue().toString(StandardCharsets.UTF_8);
             if (name.equals(DESTINATION)) {
                 headerDestination = value;
             } else {
@@ -167,13 +172,19 @@ final class Answers {
         if (r.hasHeaders()) {
             for (HeaderValueOption o : r.getHeaders().getSetHeadersList()) {
                 HeaderValue h = o.getHeader();
-                headers.add(Map.entry(h.getKey().toLowerCase(Locale.ROOT),
-                        h.getRawValue().isEmpty() ? h.getValue() : h.getRawValue().toString(StandardCharsets.UTF_8)));
+                headers.add(Map.entry(
+                        h.getKey().toLowerCase(Locale.ROOT),
+                        h.getRawValue().isEmpty()
+                                ? h.getValue()
+                                : h.getRawValue().toString(StandardCharsets.UTF_8)));
             }
         }
         int status = r.hasStatus() ? r.getStatus().getCodeValue() : 0;
-        return new Decision.Immediate(status >= 200 && status <= 599 ? status : 500, headers,
-                r.getBody().toByteArray(), r.getDetails());
+        return new Decision.Immediate(
+                status >= 200 && status <= 599 ? status : 500,
+                headers,
+                r.getBody().toByteArray(),
+                r.getDetails());
     }
 
     /** The header mutations of a response-headers answer (pseudo-headers and framing left out). */
@@ -186,12 +197,17 @@ final class Answers {
             HeaderValue h = o.getHeader();
             String name = h.getKey().toLowerCase(Locale.ROOT);
             if (!name.startsWith(":") && !name.equals("content-length") && !name.equals("transfer-encoding")) {
-                set.add(Map.entry(name,
-                        h.getRawValue().isEmpty() ? h.getValue() : h.getRawValue().toString(StandardCharsets.UTF_8)));
+                set.add(Map.entry(
+                        name,
+                        h.getRawValue().isEmpty()
+                                ? h.getValue()
+                                : h.getRawValue().toString(StandardCharsets.UTF_8)));
             }
         }
         List<String> remove = c.getHeaderMutation().getRemoveHeadersList().stream()
-                .map(n -> n.toLowerCase(Locale.ROOT)).filter(n -> !n.startsWith(":")).toList();
+                .map(n -> n.toLowerCase(Locale.ROOT))
+                .filter(n -> !n.startsWith(":"))
+                .toList();
         return new ResponsePhase.Mutations(set, remove);
     }
 

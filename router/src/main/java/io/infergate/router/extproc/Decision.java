@@ -17,8 +17,12 @@ public sealed interface Decision {
      * @param removeHeaders header names to remove from the upstream request (lower-case)
      * @param body        the body as the picker rewrote it; empty when it left the body alone
      */
-    record Route(List<String> endpoints, List<Map.Entry<String, String>> setHeaders, List<String> removeHeaders,
-                 Optional<byte[]> body) implements Decision {
+    record Route(
+            List<String> endpoints,
+            List<Map.Entry<String, String>> setHeaders,
+            List<String> removeHeaders,
+            Optional<byte[]> body)
+            implements Decision {
         public Route {
             endpoints = List.copyOf(endpoints);
             setHeaders = List.copyOf(setHeaders);
@@ -52,6 +56,5 @@ public sealed interface Decision {
      *               (an answer that breaks the protocol), {@code error} (the stream failed otherwise)
      * @param reason a message for logs
      */
-    record Failed(String kind, String reason) implements Decision {
-    }
+    record Failed(String kind, String reason) implements Decision {}
 }

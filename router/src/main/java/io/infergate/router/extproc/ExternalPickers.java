@@ -70,16 +70,19 @@ public final class ExternalPickers implements AutoCloseable {
         if (!(s instanceof Selection.Routed)) {
             asked.phase().close();
         }
-        metrics.endpointPickerOutcome(backend.id(), switch (s) {
-            case Selection.Routed r -> "routed";
-            case Selection.Answered a -> "answered";
-            case Selection.FallBack f -> "fallback";
-            case Selection.Refused r -> "refused";
-        });
+        metrics.endpointPickerOutcome(
+                backend.id(),
+                switch (s) {
+                    case Selection.Routed r -> "routed";
+                    case Selection.Answered a -> "answered";
+                    case Selection.FallBack f -> "fallback";
+                    case Selection.Refused r -> "refused";
+                });
         return s;
     }
 
-    private Selection route(BackendTarget backend, Backend.EndpointPicker picker, Decision.Route r, ResponsePhase phase) {
+    private Selection route(
+            BackendTarget backend, Backend.EndpointPicker picker, Decision.Route r, ResponsePhase phase) {
         Map<String, Target> byKey = new HashMap<>();
         for (Target t : backend.endpoints()) {
             byKey.put(t.key(), t);
@@ -95,22 +98,30 @@ public final class ExternalPickers implements AutoCloseable {
             }
         }
         if (targets.isEmpty()) {
-            return failed(backend, picker, new Decision.Failed("protocol",
-                    "the picker named only endpoints outside the pool: " + String.join(",", outside)));
+            return failed(
+                    backend,
+                    picker,
+                    new Decision.Failed(
+                            "protocol",
+                            "the picker named only endpoints outside the pool: " + String.join(",", outside)));
         }
         if (!outside.isEmpty()) {
-            LOG.fine(() -> "endpoint picker of " + backend.id() + " named endpoints outside the pool, skipped: " + outside);
+            LOG.fine(() ->
+                    "endpoint picker of " + backend.id() + " named endpoints outside the pool, skipped: " + outside);
         }
         List<Filter.Header> set = new ArrayList<>();
         for (Map.Entry<String, String> h : r.setHeaders()) {
             // framing and pseudo-headers stay the router's: the body length is set when it is sent
-            if (!h.getKey().startsWith(":") && !h.getKey().equals("content-length")
+            if (!h.getKey().startsWith(":")
+                    && !h.getKey().equals("content-length")
                     && !CONTROL_HEADERS.contains(h.getKey())) {
                 set.add(new Filter.Header(h.getKey(), h.getValue()));
             }
         }
         List<String> remove = new ArrayList<>(CONTROL_HEADERS);
-        r.removeHeaders().stream().filter(n -> !n.startsWith(":") && !remove.contains(n)).forEach(remove::add);
+        r.removeHeaders().stream()
+                .filter(n -> !n.startsWith(":") && !remove.contains(n))
+                .forEach(remove::add);
         return new Selection.Routed(targets, new Filter.RequestHeaderModifier(set, List.of(), remove), r.body(), phase);
     }
 

@@ -46,8 +46,7 @@ final class PickerChannels implements AutoCloseable {
     }
 
     private ManagedChannel open(String host, int port) {
-        OkHttpChannelBuilder b = OkHttpChannelBuilder.forAddress(host, port)
-                .maxInboundMessageSize(8 * 1024 * 1024);
+        OkHttpChannelBuilder b = OkHttpChannelBuilder.forAddress(host, port).maxInboundMessageSize(8 * 1024 * 1024);
         switch (settings.tls()) {
             case PLAINTEXT -> b.usePlaintext();
             case VERIFIED -> b.useTransportSecurity();
@@ -63,12 +62,10 @@ final class PickerChannels implements AutoCloseable {
     private static javax.net.ssl.SSLSocketFactory trustAll() {
         X509TrustManager all = new X509TrustManager() {
             @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
             @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
             @Override
             public X509Certificate[] getAcceptedIssuers() {

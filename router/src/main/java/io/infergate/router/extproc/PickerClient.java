@@ -1,11 +1,11 @@
 package io.infergate.router.extproc;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.HeaderMap;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
@@ -32,14 +32,11 @@ final class PickerClient {
 
     /** One event of the stream, as the gRPC thread hands it to the waiting request thread. */
     private sealed interface Event {
-        record Message(ProcessingResponse response) implements Event {
-        }
+        record Message(ProcessingResponse response) implements Event {}
 
-        record Error(Throwable error) implements Event {
-        }
+        record Error(Throwable error) implements Event {}
 
-        record End() implements Event {
-        }
+        record End() implements Event {}
     }
 
     private final PickerSettings settings;
@@ -49,8 +46,7 @@ final class PickerClient {
     }
 
     /** A decision, and for a route the open stream's response phase (else {@link ResponsePhase#NONE}). */
-    record Asked(Decision decision, ResponsePhase phase) {
-    }
+    record Asked(Decision decision, ResponsePhase phase) {}
 
     /** Runs the request phase on {@code channel}; never throws for picker failures. */
     Decision ask(Channel channel, PickerRequest request) throws InterruptedException {
@@ -84,25 +80,36 @@ final class PickerClient {
         long deadline = System.nanoTime() + settings.timeout().toNanos();
         // No gRPC deadline on the call: the stream lives as long as the exchange (a long prefill
         // included); each phase bounds its own wait below and cancels the call when it expires.
-        StreamObserver<ProcessingRequest> out = ExternalProcessorGrpc.newStub(channel).process(in);
+        StreamObserver<ProcessingRequest> out =
+                ExternalProcessorGrpc.newStub(channel).process(in);
         boolean hasBody = request.body().length > 0;
         Answers answers = new Answers(hasBody);
         try {
-            out.onNext(ProcessingRequest.newBuilder().setRequestHeaders(headers(request, !hasBody)).build());
+            out.onNext(ProcessingRequest.newBuilder()
+                    .setRequestHeaders(headers(request, !hasBody))
+                    .build());
             byte[] body = request.body();
             for (int off = 0; off < body.length; off += settings.chunkBytes()) {
                 int n = Math.min(settings.chunkBytes(), body.length - off);
-                out.onNext(ProcessingRequest.newBuilder().setRequestBody(HttpBody.newBuilder()
-                        .setBody(ByteString.copyFrom(body, off, n)).setEndOfStream(off + n == body.length)).build());
+                out.onNext(ProcessingRequest.newBuilder()
+                        .setRequestBody(HttpBody.newBuilder()
+                                .setBody(ByteString.copyFrom(body, off, n))
+                                .setEndOfStream(off + n == body.length))
+                        .build());
             }
             while (!answers.complete()) {
                 long left = deadline - System.nanoTime();
                 Event e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
                 switch (e) {
                     case null -> {
-                        out.onError(Status.DEADLINE_EXCEEDED.withDescription("router gave up").asRuntimeException());
-                        return new Asked(new Decision.Failed("timeout", "no answer within "
-                                + settings.timeout().toMillis() + " ms"), ResponsePhase.NONE);
+                        out.onError(Status.DEADLINE_EXCEEDED
+                                .withDescription("router gave up")
+                                .asRuntimeException());
+                        return new Asked(
+                                new Decision.Failed(
+                                        "timeout",
+                                        "no answer within " + settings.timeout().toMillis() + " ms"),
+                                ResponsePhase.NONE);
                     }
                     case Event.Message m -> answers.accept(m.response());
                     case Event.Error err -> {
@@ -123,7 +130,9 @@ final class PickerClient {
             out.onError(e);
             return new Asked(failed(e), ResponsePhase.NONE);
         } catch (InterruptedException e) {
-            out.onError(Status.CANCELLED.withDescription("request thread interrupted").asRuntimeException());
+            out.onError(Status.CANCELLED
+                    .withDescription("request thread interrupted")
+                    .asRuntimeException());
             throw e;
         }
     }
@@ -151,10 +160,18 @@ final class PickerClient {
                     add(map, h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue());
                 }
                 out.onNext(ProcessingRequest.newBuilder()
-                        .setResponseHeaders(HttpHeaders.newBuilder().setHeaders(map).setEndOfStream(false))
-                        .setMetadataContext(Metadata.newBuilder().putFilterMetadata(Answers.LB_NAMESPACE,
-                                Struct.newBuilder().putFields(SERVED, Value.newBuilder().setStringValue(served).build())
-                                        .build()))
+                        .setResponseHeaders(
+                                HttpHeaders.newBuilder().setHeaders(map).setEndOfStream(false))
+                        .setMetadataContext(Metadata.newBuilder()
+                                .putFilterMetadata(
+                                        Answers.LB_NAMESPACE,
+                                        Struct.newBuilder()
+                                                .putFields(
+                                                        SERVED,
+                                                        Value.newBuilder()
+                                                                .setStringValue(served)
+                                                                .build())
+                                                .build()))
                         .build());
                 long deadline = System.nanoTime() + settings.responseTimeout().toNanos();
                 while (true) {
@@ -165,7 +182,8 @@ final class PickerClient {
                         return Mutations.NONE;
                     }
                     if (m.response().hasResponseHeaders()) {
-                        return Answers.responseMutations(m.response().getResponseHeaders().getResponse());
+                        return Answers.responseMutations(
+                                m.response().getResponseHeaders().getResponse());
                     }
                     // anything else of the request phase arriving late is ignored
                 }
@@ -214,10 +232,14 @@ final class PickerClient {
         for (Map.Entry<String, String> h : r.headers()) {
             add(map, h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue());
         }
-        return HttpHeaders.newBuilder().setHeaders(map).setEndOfStream(endOfStream).build();
+        return HttpHeaders.newBuilder()
+                .setHeaders(map)
+                .setEndOfStream(endOfStream)
+                .build();
     }
 
     private static void add(HeaderMap.Builder map, String name, String value) {
-        map.addHeaders(HeaderValue.newBuilder().setKey(name).setRawValue(ByteString.copyFrom(value, StandardCharsets.UTF_8)));
+        map.addHeaders(
+                HeaderValue.newBuilder().setKey(name).setRawValue(ByteString.copyFrom(value, StandardCharsets.UTF_8)));
     }
 }

@@ -14,8 +14,13 @@ import java.util.Objects;
  * @param headers   the request headers in order (names as sent)
  * @param body      the whole body, possibly empty
  */
-public record PickerRequest(String method, String path, String authority, String scheme,
-                            List<Map.Entry<String, String>> headers, byte[] body) {
+public record PickerRequest(
+        String method,
+        String path,
+        String authority,
+        String scheme,
+        List<Map.Entry<String, String>> headers,
+        byte[] body) {
     public PickerRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");

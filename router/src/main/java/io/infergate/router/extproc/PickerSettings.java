@@ -53,8 +53,9 @@ public record PickerSettings(Duration timeout, Tls tls, int chunkBytes) {
                 case "insecure" -> Tls.INSECURE;
                 case "verified" -> Tls.VERIFIED;
                 case "plaintext" -> Tls.PLAINTEXT;
-                default -> throw new IllegalArgumentException("'" + s.key("tls") + "' must be insecure, verified or plaintext, is '"
-                        + raw + "'");
+                default ->
+                    throw new IllegalArgumentException(
+                            "'" + s.key("tls") + "' must be insecure, verified or plaintext, is '" + raw + "'");
             };
         }
         return new PickerSettings(s.duration("timeout", d.timeout()), tls, d.chunkBytes());

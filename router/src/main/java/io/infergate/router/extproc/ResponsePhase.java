@@ -41,7 +41,6 @@ public interface ResponsePhase extends AutoCloseable {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 }

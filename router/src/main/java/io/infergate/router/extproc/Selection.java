@@ -18,26 +18,24 @@ public sealed interface Selection {
      * @param body     the body as the picker rewrote it; empty when unchanged
      * @param response the stream's response phase; close it when the exchange ends
      */
-    record Routed(List<Target> targets, Filter.RequestHeaderModifier headers, Optional<byte[]> body,
-                  ResponsePhase response) implements Selection {
+    record Routed(
+            List<Target> targets, Filter.RequestHeaderModifier headers, Optional<byte[]> body, ResponsePhase response)
+            implements Selection {
         public Routed {
             targets = List.copyOf(targets);
         }
     }
 
     /** The picker answered the request itself: send this answer to the client. */
-    record Answered(Decision.Immediate answer) implements Selection {
-    }
+    record Answered(Decision.Immediate answer) implements Selection {}
 
     /** The picker failed and the pool fails open: pick natively. */
-    record FallBack(String reason) implements Selection {
-    }
+    record FallBack(String reason) implements Selection {}
 
     /**
      * The picker failed and the pool fails closed: answer {@code status} with an error.
      *
      * @param status 503 when the picker is unreachable or too slow, 502 when it answered wrongly
      */
-    record Refused(int status, String reason) implements Selection {
-    }
+    record Refused(int status, String reason) implements Selection {}
 }

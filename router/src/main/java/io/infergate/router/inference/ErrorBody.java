@@ -1,9 +1,8 @@
 package io.infergate.router.inference;
 
-import jakarta.json.Json;
-import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 
 import java.util.Optional;
 
@@ -20,7 +19,6 @@ import java.util.Optional;
 public record ErrorBody(int status, String code, String message, Optional<String> param) {
     /** The JSON-P provider, looked up once: each {@code Json.createX} call repeats a ServiceLoader scan. */
     private static final JsonProvider JSON = JsonProvider.provider();
-
 
     /** No route (listener, hostname or rule) matched: 404. */
     public static final String ROUTE_NOT_FOUND = "route_not_found";
@@ -61,9 +59,8 @@ public record ErrorBody(int status, String code, String message, Optional<String
 
     /** The {@code error} object plus the caller's extra top-level fields. */
     public JsonObjectBuilder toJsonBuilder() {
-        JsonObjectBuilder error = JSON.createObjectBuilder()
-                .add("message", message)
-                .add("type", type());
+        JsonObjectBuilder error =
+                JSON.createObjectBuilder().add("message", message).add("type", type());
         if (param.isPresent()) {
             error.add("param", param.get());
         } else {

@@ -30,6 +30,7 @@ public final class InferenceResponse {
     private final Optional<String> originalModel;
     /** {@code "model":"<upstream name>"} and {@code "model":"<client's name>"} as compact JSON, when rewriting. */
     private final byte[] upstreamField;
+
     private final byte[] clientField;
     private final Runnable tokenEvent;
     private final Usage usage = new Usage();
@@ -181,7 +182,8 @@ public final class InferenceResponse {
         byte[] out = new byte[to - from - upstreamField.length + clientField.length];
         System.arraycopy(e, from, out, 0, at - from);
         System.arraycopy(clientField, 0, out, at - from, clientField.length);
-        System.arraycopy(e, at + upstreamField.length, out, at - from + clientField.length, to - at - upstreamField.length);
+        System.arraycopy(
+                e, at + upstreamField.length, out, at - from + clientField.length, to - at - upstreamField.length);
         return out;
     }
 

@@ -26,8 +26,7 @@ import java.util.Optional;
  */
 public final class ModelLists {
 
-    private ModelLists() {
-    }
+    private ModelLists() {}
 
     /** The merged list as UTF-8 JSON. */
     public static byte[] merge(List<byte[]> answers, List<ModelRewrite> rules) {
@@ -45,8 +44,10 @@ public final class ModelLists {
         }
         Map<String, JsonObject> aliases = new LinkedHashMap<>();
         for (ModelRewrite rule : rules) {
-            Optional<JsonObject> served = rule.targets().stream().map(t -> byId.get(t.model()))
-                    .filter(java.util.Objects::nonNull).findFirst();
+            Optional<JsonObject> served = rule.targets().stream()
+                    .map(t -> byId.get(t.model()))
+                    .filter(java.util.Objects::nonNull)
+                    .findFirst();
             if (served.isEmpty()) {
                 continue;
             }
@@ -59,12 +60,23 @@ public final class ModelLists {
         JsonArrayBuilder data = OpenAiJson.BUILDERS.createArrayBuilder();
         byId.values().forEach(data::add);
         aliases.values().forEach(data::add);
-        return OpenAiJson.write(OpenAiJson.BUILDERS.createObjectBuilder().add("object", "list").add("data", data).build());
+        return OpenAiJson.write(OpenAiJson.BUILDERS
+                .createObjectBuilder()
+                .add("object", "list")
+                .add("data", data)
+                .build());
     }
 
     private static JsonObject alias(String alias, JsonObject target) {
         long created = target.get("created") instanceof JsonNumber n ? n.longValue() : 0;
-        return OpenAiJson.BUILDERS.createObjectBuilder().add("id", alias).add("object", "model").add("created", created)
-                .add("owned_by", "infergate").add("root", target.getString("id")).addNull("parent").build();
+        return OpenAiJson.BUILDERS
+                .createObjectBuilder()
+                .add("id", alias)
+                .add("object", "model")
+                .add("created", created)
+                .add("owned_by", "infergate")
+                .add("root", target.getString("id"))
+                .addNull("parent")
+                .build();
     }
 }

@@ -14,8 +14,7 @@ import java.util.random.RandomGenerator;
  */
 public final class ModelRewriter {
 
-    private ModelRewriter() {
-    }
+    private ModelRewriter() {}
 
     /**
      * The model to send upstream instead of {@code model}; empty when the request keeps its model.
@@ -23,8 +22,8 @@ public final class ModelRewriter {
      * @param forced the {@code x-gateway-model-name-rewrite} header, if sent
      * @param rules  the pool's rules in precedence order
      */
-    public static Optional<String> target(String model, Optional<String> forced, List<ModelRewrite> rules,
-                                          RandomGenerator random) {
+    public static Optional<String> target(
+            String model, Optional<String> forced, List<ModelRewrite> rules, RandomGenerator random) {
         if (forced.isPresent() && !forced.get().isBlank()) {
             return forced.map(String::strip).filter(t -> !t.equals(model));
         }

@@ -27,8 +27,7 @@ final class OpenAiJson {
     private static final JsonWriterFactory WRITERS = Json.createWriterFactory(Map.of());
     static final JsonBuilderFactory BUILDERS = Json.createBuilderFactory(Map.of());
 
-    private OpenAiJson() {
-    }
+    private OpenAiJson() {}
 
     /** The object in {@code bytes}; empty when they are not one JSON object. */
     static Optional<JsonObject> object(byte[] bytes, int offset, int length) {

@@ -20,8 +20,7 @@ public final class OpenAiParser {
     /** The outcome of parsing. */
     public sealed interface Result {
         /** A usable request. */
-        record Ok(OpenAiRequest request) implements Result {
-        }
+        record Ok(OpenAiRequest request) implements Result {}
 
         /**
          * Not a usable request.
@@ -29,8 +28,7 @@ public final class OpenAiParser {
          * @param message what is wrong
          * @param param   the offending field, if one is to blame
          */
-        record Invalid(String message, Optional<String> param) implements Result {
-        }
+        record Invalid(String message, Optional<String> param) implements Result {}
     }
 
     /**
@@ -40,14 +38,14 @@ public final class OpenAiParser {
      */
     private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
 
-    private OpenAiParser() {
-    }
+    private OpenAiParser() {}
 
     /** Parses a UTF-8 JSON body. */
     public static Result parse(byte[] body) {
         if (JsonLimits.tooDeep(body, JsonLimits.MAX_REQUEST_DEPTH)) {
-            return new Result.Invalid("request body is not accepted: "
-                    + JsonLimits.tooDeepMessage(JsonLimits.MAX_REQUEST_DEPTH), Optional.empty());
+            return new Result.Invalid(
+                    "request body is not accepted: " + JsonLimits.tooDeepMessage(JsonLimits.MAX_REQUEST_DEPTH),
+                    Optional.empty());
         }
         String model = null;
         boolean stream = false;
@@ -81,9 +79,16 @@ public final class OpenAiParser {
                         }
                     }
                     // The prefix plugins hash these; read in this same pass so the body is parsed once.
-                    case "messages" -> messages = value == JsonParser.Event.START_ARRAY ? p.getArray().toString() : skipped(p, value);
-                    case "prompt" -> prompt = value == JsonParser.Event.VALUE_STRING ? p.getString()
-                            : value == JsonParser.Event.START_ARRAY ? p.getArray().toString() : skipped(p, value);
+                    case "messages" ->
+                        messages = value == JsonParser.Event.START_ARRAY
+                                ? p.getArray().toString()
+                                : skipped(p, value);
+                    case "prompt" ->
+                        prompt = value == JsonParser.Event.VALUE_STRING
+                                ? p.getString()
+                                : value == JsonParser.Event.START_ARRAY
+                                        ? p.getArray().toString()
+                                        : skipped(p, value);
                     default -> skip(p, value);
                 }
             }

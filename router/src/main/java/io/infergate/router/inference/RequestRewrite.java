@@ -7,8 +7,7 @@ import java.util.Optional;
 /** Rewrites the {@code model} of an OpenAI request body before it goes upstream. */
 public final class RequestRewrite {
 
-    private RequestRewrite() {
-    }
+    private RequestRewrite() {}
 
     /**
      * The body with its top-level {@code model} replaced, other fields and their order kept (the

@@ -18,22 +18,47 @@ import java.time.Duration;
  * @param requestHeadersTimeout the header section must be complete this long after the request line (408)
  * @param bodyReadTimeout       the longest wait for the next bytes of a request body the router reads (408)
  */
-public record ListenerLimits(long maxPayloadBytes, int maxConcurrentRequests, int maxHeaderBytes,
-                             int maxPrologueBytes, Duration idleTimeout, Duration drainTimeout,
-                             Duration requestHeadersTimeout, Duration bodyReadTimeout) {
+public record ListenerLimits(
+        long maxPayloadBytes,
+        int maxConcurrentRequests,
+        int maxHeaderBytes,
+        int maxPrologueBytes,
+        Duration idleTimeout,
+        Duration drainTimeout,
+        Duration requestHeadersTimeout,
+        Duration bodyReadTimeout) {
 
     /** The documented defaults (client timeouts: {@link ClientTimeouts#defaults()}). */
     public static ListenerLimits defaults() {
         ClientTimeouts t = ClientTimeouts.defaults();
-        return new ListenerLimits(16L * 1024 * 1024, 10_000, 32 * 1024, 8 * 1024, t.idle(),
-                Duration.ofSeconds(30), t.requestHeaders(), t.bodyRead());
+        return new ListenerLimits(
+                16L * 1024 * 1024,
+                10_000,
+                32 * 1024,
+                8 * 1024,
+                t.idle(),
+                Duration.ofSeconds(30),
+                t.requestHeaders(),
+                t.bodyRead());
     }
 
     /** With the default request-headers and body-read timeouts. */
-    public ListenerLimits(long maxPayloadBytes, int maxConcurrentRequests, int maxHeaderBytes, int maxPrologueBytes,
-                          Duration idleTimeout, Duration drainTimeout) {
-        this(maxPayloadBytes, maxConcurrentRequests, maxHeaderBytes, maxPrologueBytes, idleTimeout, drainTimeout,
-                ClientTimeouts.defaults().requestHeaders(), ClientTimeouts.defaults().bodyRead());
+    public ListenerLimits(
+            long maxPayloadBytes,
+            int maxConcurrentRequests,
+            int maxHeaderBytes,
+            int maxPrologueBytes,
+            Duration idleTimeout,
+            Duration drainTimeout) {
+        this(
+                maxPayloadBytes,
+                maxConcurrentRequests,
+                maxHeaderBytes,
+                maxPrologueBytes,
+                idleTimeout,
+                drainTimeout,
+                ClientTimeouts.defaults().requestHeaders(),
+                ClientTimeouts.defaults().bodyRead());
     }
 
     /** The client timeouts of every public socket. */
@@ -55,7 +80,8 @@ public record ListenerLimits(long maxPayloadBytes, int maxConcurrentRequests, in
     /** Reads {@code router.listeners}; absent keys keep {@link #defaults()}. */
     public static ListenerLimits create(Section s) {
         ListenerLimits d = defaults();
-        return new ListenerLimits(s.bytes("max-payload-size", d.maxPayloadBytes()),
+        return new ListenerLimits(
+                s.bytes("max-payload-size", d.maxPayloadBytes()),
                 s.integer("max-concurrent-requests", d.maxConcurrentRequests()),
                 s.integer("max-header-size", d.maxHeaderBytes()),
                 s.integer("max-prologue-length", d.maxPrologueBytes()),

@@ -17,8 +17,7 @@ final class PassThroughEncoding implements ContentEncoding {
 
     private static final Set<String> IDS = Set.of("gzip", "x-gzip", "deflate", "br", "zstd", "compress");
 
-    private PassThroughEncoding() {
-    }
+    private PassThroughEncoding() {}
 
     /** The encoding context for public sockets. */
     static ContentEncodingContext context() {

@@ -2,9 +2,9 @@ package io.infergate.router.listen;
 
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http1.Http1Config;
-import io.helidon.webserver.WebServerConfig;
 import io.infergate.common.http.ConnectionGuard;
 import io.infergate.common.http.ConnectionWatchdog;
 import io.infergate.common.http.JsonDirectHandler;
@@ -158,8 +158,11 @@ public final class PublicSockets implements AutoCloseable {
             } catch (RuntimeException e) {
                 if (attempt == attempts) {
                     failed.add(key);
-                    LOG.log(Level.SEVERE, "PUBLIC SOCKET " + key + " FAILED TO BIND: its listeners are not served "
-                            + "(the other sockets are); the next changed snapshot retries it", e);
+                    LOG.log(
+                            Level.SEVERE,
+                            "PUBLIC SOCKET " + key + " FAILED TO BIND: its listeners are not served "
+                                    + "(the other sockets are); the next changed snapshot retries it",
+                            e);
                     return;
                 }
                 pause();
@@ -173,7 +176,7 @@ public final class PublicSockets implements AutoCloseable {
                 .maxPrologueLength(limits.maxPrologueBytes());
         WebServerConfig.Builder builder = WebServer.builder()
                 .featuresDiscoverServices(false) // no observe endpoints on public sockets
-                .shutdownHook(false)             // the router drains sockets itself on SIGTERM
+                .shutdownHook(false) // the router drains sockets itself on SIGTERM
                 .host(key.address())
                 .port(key.port())
                 .maxPayloadSize(limits.maxPayloadBytes())

@@ -19,8 +19,14 @@ import java.util.Optional;
  * @param hostname   the route hostname intersected with the listener hostname; empty when neither
  *                   has one (matches every Host)
  */
-public record Candidate(HttpRoute route, Instant created, Rule rule, int ruleIndex, int matchIndex,
-                        CompiledMatch match, Optional<String> hostname) {
+public record Candidate(
+        HttpRoute route,
+        Instant created,
+        Rule rule,
+        int ruleIndex,
+        int matchIndex,
+        CompiledMatch match,
+        Optional<String> hostname) {
 
     /** Whether the (normalized) Host is one this candidate serves. */
     public boolean servesHost(String host) {

@@ -11,8 +11,8 @@ import java.util.Optional;
  * @param headers header conditions, at most one per (case-insensitive) name
  * @param query   query-parameter conditions, at most one per name
  */
-public record CompiledMatch(PathCondition path, Optional<String> method, List<ValueCondition> headers,
-                            List<ValueCondition> query) {
+public record CompiledMatch(
+        PathCondition path, Optional<String> method, List<ValueCondition> headers, List<ValueCondition> query) {
     public CompiledMatch {
         headers = List.copyOf(headers);
         query = List.copyOf(query);

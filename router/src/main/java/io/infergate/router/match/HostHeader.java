@@ -9,8 +9,7 @@ import java.util.Locale;
  */
 public final class HostHeader {
 
-    private HostHeader() {
-    }
+    private HostHeader() {}
 
     /**
      * The Host header as matching sees it: without the port (the Gateway API says to ignore it),

@@ -19,8 +19,12 @@ import java.util.Optional;
  * @param others     candidates with a wildcard hostname or none, in precedence order: used for a
  *                   Host that no candidate names exactly
  */
-public record ListenerTable(ListenerRef listener, Optional<String> hostname, int clientPort,
-                            Map<String, List<Candidate>> byHost, List<Candidate> others) {
+public record ListenerTable(
+        ListenerRef listener,
+        Optional<String> hostname,
+        int clientPort,
+        Map<String, List<Candidate>> byHost,
+        List<Candidate> others) {
     public ListenerTable {
         byHost = Map.copyOf(byHost);
         others = List.copyOf(others);

@@ -10,14 +10,11 @@ public sealed interface MatchResult {
      *
      * @param clientPort the port clients reach the listener on ({@link ListenerTable#clientPort()})
      */
-    record Matched(ListenerRef listener, int clientPort, Candidate candidate) implements MatchResult {
-    }
+    record Matched(ListenerRef listener, int clientPort, Candidate candidate) implements MatchResult {}
 
     /** The socket serves no listener that accepts the Host (or no snapshot serves the socket). */
-    record NoListener() implements MatchResult {
-    }
+    record NoListener() implements MatchResult {}
 
     /** A listener accepted the Host but none of its rules matched. */
-    record NoRule(ListenerRef listener) implements MatchResult {
-    }
+    record NoRule(ListenerRef listener) implements MatchResult {}
 }

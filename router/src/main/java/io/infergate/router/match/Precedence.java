@@ -1,6 +1,7 @@
 package io.infergate.router.match;
 
 import io.infergate.common.gatewayapi.Hostnames;
+
 import java.util.Comparator;
 
 /**
@@ -27,8 +28,8 @@ import java.util.Comparator;
 public final class Precedence {
 
     /** The comparator: negative means "tried first". */
-    public static final Comparator<Candidate> ORDER = Comparator
-            .comparingInt((Candidate c) -> -pathRank(c.match().path()))
+    public static final Comparator<Candidate> ORDER = Comparator.comparingInt(
+                    (Candidate c) -> -pathRank(c.match().path()))
             .thenComparingInt(c -> -c.match().path().value().length())
             .thenComparingInt(c -> c.match().method().isPresent() ? 0 : 1)
             .thenComparingInt(c -> -c.match().headers().size())
@@ -40,8 +41,7 @@ public final class Precedence {
             .thenComparingInt(Candidate::ruleIndex)
             .thenComparingInt(Candidate::matchIndex);
 
-    private Precedence() {
-    }
+    private Precedence() {}
 
     private static int pathRank(PathCondition p) {
         return switch (p) {
@@ -52,6 +52,9 @@ public final class Precedence {
     }
 
     private static int exactHostnameLength(Candidate c) {
-        return c.hostname().filter(h -> !Hostnames.isWildcard(h)).map(String::length).orElse(0);
+        return c.hostname()
+                .filter(h -> !Hostnames.isWildcard(h))
+                .map(String::length)
+                .orElse(0);
     }
 }

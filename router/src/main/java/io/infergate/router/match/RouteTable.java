@@ -34,9 +34,10 @@ public record RouteTable(Map<SocketKey, SocketTable> sockets) {
         if (listener.isEmpty()) {
             return new MatchResult.NoListener();
         }
-        return listener.get().select(request)
-                .<MatchResult>map(c -> new MatchResult.Matched(listener.get().listener(),
-                        listener.get().clientPort(), c))
+        return listener.get()
+                .select(request)
+                .<MatchResult>map(c -> new MatchResult.Matched(
+                        listener.get().listener(), listener.get().clientPort(), c))
                 .orElseGet(() -> new MatchResult.NoRule(listener.get().listener()));
     }
 }

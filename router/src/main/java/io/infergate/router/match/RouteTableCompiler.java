@@ -43,8 +43,7 @@ public final class RouteTableCompiler {
     /** The outcome of compiling. */
     public sealed interface Result {
         /** A usable table. */
-        record Compiled(RouteTable table) implements Result {
-        }
+        record Compiled(RouteTable table) implements Result {}
 
         /** Why the snapshot cannot be served. */
         record Rejected(List<Violation> violations) implements Result {
@@ -54,13 +53,11 @@ public final class RouteTableCompiler {
         }
     }
 
-    private record ListenerInfo(ListenerRef ref, Optional<String> hostname, int clientPort, List<SocketKey> sockets) {
-    }
+    private record ListenerInfo(ListenerRef ref, Optional<String> hostname, int clientPort, List<SocketKey> sockets) {}
 
     private final List<Violation> violations = new ArrayList<>();
 
-    private RouteTableCompiler() {
-    }
+    private RouteTableCompiler() {}
 
     /**
      * Compiles the snapshot.
@@ -106,7 +103,9 @@ public final class RouteTableCompiler {
                 Listener li = gw.listeners().get(l);
                 String p = "/gateways/" + g + "/listeners/" + l;
                 if (li.protocol() == Listener.Protocol.HTTPS) {
-                    violate(p + "/protocol", "HTTPS listeners cannot be served: this router has no TLS termination yet");
+                    violate(
+                            p + "/protocol",
+                            "HTTPS listeners cannot be served: this router has no TLS termination yet");
                     continue;
                 }
                 Optional<String> hostname = li.hostname().map(h -> h.toLowerCase(Locale.ROOT));
@@ -114,12 +113,15 @@ public final class RouteTableCompiler {
                 List<SocketKey> keys = new ArrayList<>(new LinkedHashSet<>(
                         addresses.stream().map(a -> new SocketKey(a, li.port())).toList()));
                 for (SocketKey key : keys) {
-                    ListenerRef previous = claims.computeIfAbsent(key, k -> new HashMap<>())
-                            .putIfAbsent(hostname.orElse(""), ref);
+                    ListenerRef previous =
+                            claims.computeIfAbsent(key, k -> new HashMap<>()).putIfAbsent(hostname.orElse(""), ref);
                     if (previous != null) {
-                        violate(p + "/hostname", "listener " + ref.gateway() + "/" + ref.listener() + " and "
-                                + previous.gateway() + "/" + previous.listener() + " share socket " + key
-                                + " and hostname '" + hostname.orElse("") + "': requests could not be told apart");
+                        violate(
+                                p + "/hostname",
+                                "listener " + ref.gateway() + "/" + ref.listener() + " and "
+                                        + previous.gateway() + "/" + previous.listener() + " share socket " + key
+                                        + " and hostname '" + hostname.orElse("")
+                                        + "': requests could not be told apart");
                     }
                 }
                 out.put(ref, new ListenerInfo(ref, hostname, li.clientPort(), keys));
@@ -128,8 +130,11 @@ public final class RouteTableCompiler {
         return out;
     }
 
-    private void addRoute(HttpRoute route, String p, Map<ListenerRef, ListenerInfo> listeners,
-                          Map<ListenerRef, List<Candidate>> out) {
+    private void addRoute(
+            HttpRoute route,
+            String p,
+            Map<ListenerRef, ListenerInfo> listeners,
+            Map<ListenerRef, List<Candidate>> out) {
         Instant created = created(route.creationTimestamp(), p + "/creationTimestamp");
         for (ListenerRef parent : new LinkedHashSet<>(route.parents())) {
             ListenerInfo listener = listeners.get(parent);
@@ -170,8 +175,11 @@ public final class RouteTableCompiler {
                 yield new PathCondition.Regex(match.path().value(), pattern);
             }
         };
-        return new CompiledMatch(path, match.method(),
-                values(match.headers(), true, p + "/headers"), values(match.queryParams(), false, p + "/queryParams"));
+        return new CompiledMatch(
+                path,
+                match.method(),
+                values(match.headers(), true, p + "/headers"),
+                values(match.queryParams(), false, p + "/queryParams"));
     }
 
     /**
@@ -187,10 +195,12 @@ public final class RouteTableCompiler {
                 continue;
             }
             String name = headers ? v.name().toLowerCase(Locale.ROOT) : v.name();
-            out.add(switch (v.type()) {
-                case EXACT -> new ValueCondition.Exact(name, v.value());
-                case REGULAR_EXPRESSION -> new ValueCondition.Regex(name, pattern(v.value(), p + "/" + i + "/value"));
-            });
+            out.add(
+                    switch (v.type()) {
+                        case EXACT -> new ValueCondition.Exact(name, v.value());
+                        case REGULAR_EXPRESSION ->
+                            new ValueCondition.Regex(name, pattern(v.value(), p + "/" + i + "/value"));
+                    });
         }
         return out;
     }
@@ -205,7 +215,8 @@ public final class RouteTableCompiler {
             byHost.put(host, sorted.stream().filter(c -> c.servesHost(host)).toList());
         }
         List<Candidate> others = sorted.stream()
-                .filter(c -> c.hostname().isEmpty() || Hostnames.isWildcard(c.hostname().get()))
+                .filter(c -> c.hostname().isEmpty()
+                        || Hostnames.isWildcard(c.hostname().get()))
                 .toList();
         return new ListenerTable(info.ref(), info.hostname(), info.clientPort(), byHost, others);
     }
@@ -224,7 +235,8 @@ public final class RouteTableCompiler {
             }
         }
         // the most specific wildcard first: *.a.example.com before *.example.com
-        wildcards.sort(Comparator.comparingInt((ListenerTable t) -> -t.hostname().orElseThrow().length())
+        wildcards.sort(Comparator.comparingInt(
+                        (ListenerTable t) -> -t.hostname().orElseThrow().length())
                 .thenComparing(t -> t.hostname().orElseThrow()));
         return new SocketTable(exact, wildcards, any);
     }

@@ -1,6 +1,7 @@
 package io.infergate.router.match;
 
 import io.infergate.common.gatewayapi.Hostnames;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,8 +16,8 @@ import java.util.Optional;
  * @param wildcards listeners with a wildcard hostname, longest first
  * @param any       the listener without a hostname, if there is one
  */
-public record SocketTable(Map<String, ListenerTable> exact, List<ListenerTable> wildcards,
-                          Optional<ListenerTable> any) {
+public record SocketTable(
+        Map<String, ListenerTable> exact, List<ListenerTable> wildcards, Optional<ListenerTable> any) {
     public SocketTable {
         exact = Map.copyOf(exact);
         wildcards = List.copyOf(wildcards);

@@ -47,7 +47,10 @@ public final class AccessLog implements AutoCloseable {
     /** Writes to {@code out} (tests). */
     public AccessLog(Writer out) {
         enabled = LOG.isLoggable(Level.INFO);
-        writer = Thread.ofPlatform().daemon().name("access-log").unstarted(() -> drain(new BufferedWriter(out, 1 << 16)));
+        writer = Thread.ofPlatform()
+                .daemon()
+                .name("access-log")
+                .unstarted(() -> drain(new BufferedWriter(out, 1 << 16)));
         if (enabled) {
             writer.start();
         }
@@ -58,13 +61,22 @@ public final class AccessLog implements AutoCloseable {
      *
      * @param ttfbMillis milliseconds to the upstream's response headers, or -1 without an upstream
      */
-    public record Entry(String requestId, String method, String host, String path, String rule, String endpoint,
-                        int status, long durationMillis, long ttfbMillis) {
+    public record Entry(
+            String requestId,
+            String method,
+            String host,
+            String path,
+            String rule,
+            String endpoint,
+            int status,
+            long durationMillis,
+            long ttfbMillis) {
         String line() {
             return Instant.now() + " ACCESS rid=" + LogValue.of(requestId) + " method=" + LogValue.of(method)
                     + " host=" + LogValue.of(host) + " path=" + LogValue.of(path) + " rule=" + LogValue.of(rule)
                     + " endpoint=" + LogValue.of(endpoint) + " status=" + status
-                    + " duration_ms=" + durationMillis + " ttfb_ms=" + (ttfbMillis < 0 ? "-" : Long.toString(ttfbMillis));
+                    + " duration_ms=" + durationMillis + " ttfb_ms="
+                    + (ttfbMillis < 0 ? "-" : Long.toString(ttfbMillis));
         }
     }
 

@@ -44,26 +44,26 @@ public final class InferenceMetrics {
     static final String OTHER = "other";
 
     private static final Duration[] SECONDS = {
-            Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
-            Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(300)};
+        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+        Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(300)
+    };
     private static final Duration[] TOKEN_SECONDS = {
-            Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
-            Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
-            Duration.ofSeconds(10), Duration.ofSeconds(30)};
-    private static final double[] TOKEN_BUCKETS = {1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384,
-            32768, 65536, 131072};
+        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
+        Duration.ofSeconds(10), Duration.ofSeconds(30)
+    };
+    private static final double[] TOKEN_BUCKETS = {
+        1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072
+    };
 
-    private record Models(String model, String target) {
-    }
+    private record Models(String model, String target) {}
 
-    private record RequestKey(String model, String target, String priority) {
-    }
+    private record RequestKey(String model, String target, String priority) {}
 
-    private record ErrorKey(String model, String target, String code) {
-    }
+    private record ErrorKey(String model, String target, String code) {}
 
     private final MeterRegistry registry;
     private final Consumer<Meter> track;
@@ -87,12 +87,14 @@ public final class InferenceMetrics {
     public String started(String model) {
         String m = label(model);
         running.computeIfAbsent(m, k -> {
-            AtomicLong count = new AtomicLong();
-            track.accept(registry.getOrCreate(io.helidon.metrics.api.Gauge.builder("inference_objective_running_requests",
-                    count, AtomicLong::get).description("Inference requests in flight, by model")
-                    .tags(List.of(Tag.create("model_name", k)))));
-            return count;
-        }).incrementAndGet();
+                    AtomicLong count = new AtomicLong();
+                    track.accept(registry.getOrCreate(io.helidon.metrics.api.Gauge.builder(
+                                    "inference_objective_running_requests", count, AtomicLong::get)
+                            .description("Inference requests in flight, by model")
+                            .tags(List.of(Tag.create("model_name", k)))));
+                    return count;
+                })
+                .incrementAndGet();
         return m;
     }
 
@@ -102,27 +104,63 @@ public final class InferenceMetrics {
      * @param modelLabel what {@link #started} returned
      * @param target     the model it went upstream as (the same when not rewritten)
      */
-    public void finished(String modelLabel, String target, int priority, int status, long durationNanos,
-                         OptionalLong promptTokens, OptionalLong completionTokens) {
+    public void finished(
+            String modelLabel,
+            String target,
+            int priority,
+            int status,
+            long durationNanos,
+            OptionalLong promptTokens,
+            OptionalLong completionTokens) {
         running.get(modelLabel).decrementAndGet();
         Models key = new Models(modelLabel, label(target));
-        requests.computeIfAbsent(new RequestKey(key.model(), key.target(), Integer.toString(priority)),
-                k -> counter("inference_objective_request", "Inference requests, by model, target model and priority",
-                        List.of(Tag.create("model_name", k.model()), Tag.create("target_model_name", k.target()),
-                                Tag.create("priority", k.priority())))).increment();
+        requests.computeIfAbsent(
+                        new RequestKey(key.model(), key.target(), Integer.toString(priority)),
+                        k -> counter(
+                                "inference_objective_request",
+                                "Inference requests, by model, target model and priority",
+                                List.of(
+                                        Tag.create("model_name", k.model()),
+                                        Tag.create("target_model_name", k.target()),
+                                        Tag.create("priority", k.priority()))))
+                .increment();
         if (status >= 400) {
-            errors.computeIfAbsent(new ErrorKey(key.model(), key.target(), Integer.toString(status)),
-                    k -> counter("inference_objective_request_error", "Inference requests answered with an error status",
-                            List.of(Tag.create("model_name", k.model()), Tag.create("target_model_name", k.target()),
-                                    Tag.create("error_code", k.code())))).increment();
+            errors.computeIfAbsent(
+                            new ErrorKey(key.model(), key.target(), Integer.toString(status)),
+                            k -> counter(
+                                    "inference_objective_request_error",
+                                    "Inference requests answered with an error status",
+                                    List.of(
+                                            Tag.create("model_name", k.model()),
+                                            Tag.create("target_model_name", k.target()),
+                                            Tag.create("error_code", k.code()))))
+                    .increment();
         }
-        durations.computeIfAbsent(key, k -> timer("inference_objective_request_duration",
-                "Inference request duration, arrival to last byte", SECONDS, tags(k)))
+        durations
+                .computeIfAbsent(
+                        key,
+                        k -> timer(
+                                "inference_objective_request_duration",
+                                "Inference request duration, arrival to last byte",
+                                SECONDS,
+                                tags(k)))
                 .record(durationNanos, TimeUnit.NANOSECONDS);
-        promptTokens.ifPresent(n -> inputTokens.computeIfAbsent(key, k -> summary("inference_objective_input_tokens",
-                "Prompt tokens per request (usage.prompt_tokens)", tags(k))).record((double) n));
-        completionTokens.ifPresent(n -> outputTokens.computeIfAbsent(key, k -> summary("inference_objective_output_tokens",
-                "Output tokens per request (usage.completion_tokens)", tags(k))).record((double) n));
+        promptTokens.ifPresent(n -> inputTokens
+                .computeIfAbsent(
+                        key,
+                        k -> summary(
+                                "inference_objective_input_tokens",
+                                "Prompt tokens per request (usage.prompt_tokens)",
+                                tags(k)))
+                .record((double) n));
+        completionTokens.ifPresent(n -> outputTokens
+                .computeIfAbsent(
+                        key,
+                        k -> summary(
+                                "inference_objective_output_tokens",
+                                "Output tokens per request (usage.completion_tokens)",
+                                tags(k)))
+                .record((double) n));
     }
 
     /**
@@ -137,13 +175,23 @@ public final class InferenceMetrics {
             public void run() {
                 long now = System.nanoTime();
                 if (last < 0) {
-                    ttft.computeIfAbsent(backend, b -> timer("infergate_router_time_to_first_token",
-                            "Request arrival to the first streamed event with choices", SECONDS,
-                            List.of(Tag.create("backend", b)))).record(now - startNanos, TimeUnit.NANOSECONDS);
+                    ttft.computeIfAbsent(
+                                    backend,
+                                    b -> timer(
+                                            "infergate_router_time_to_first_token",
+                                            "Request arrival to the first streamed event with choices",
+                                            SECONDS,
+                                            List.of(Tag.create("backend", b))))
+                            .record(now - startNanos, TimeUnit.NANOSECONDS);
                 } else {
-                    itl.computeIfAbsent(backend, b -> timer("infergate_router_inter_token_latency",
-                            "Time between consecutive streamed events with choices", TOKEN_SECONDS,
-                            List.of(Tag.create("backend", b)))).record(now - last, TimeUnit.NANOSECONDS);
+                    itl.computeIfAbsent(
+                                    backend,
+                                    b -> timer(
+                                            "infergate_router_inter_token_latency",
+                                            "Time between consecutive streamed events with choices",
+                                            TOKEN_SECONDS,
+                                            List.of(Tag.create("backend", b))))
+                            .record(now - last, TimeUnit.NANOSECONDS);
                 }
                 last = now;
             }
@@ -167,21 +215,27 @@ public final class InferenceMetrics {
     }
 
     private Counter counter(String name, String description, List<Tag> tags) {
-        Counter c = registry.getOrCreate(Counter.builder(name).description(description).tags(tags));
+        Counter c = registry.getOrCreate(
+                Counter.builder(name).description(description).tags(tags));
         track.accept(c);
         return c;
     }
 
     private Timer timer(String name, String description, Duration[] buckets, List<Tag> tags) {
-        Timer t = registry.getOrCreate(Timer.builder(name).description(description).baseUnit(TimeUnit.SECONDS)
-                .buckets(buckets).tags(tags));
+        Timer t = registry.getOrCreate(Timer.builder(name)
+                .description(description)
+                .baseUnit(TimeUnit.SECONDS)
+                .buckets(buckets)
+                .tags(tags));
         track.accept(t);
         return t;
     }
 
     private DistributionSummary summary(String name, String description, List<Tag> tags) {
-        DistributionSummary s = registry.getOrCreate(DistributionSummary.builder(name).description(description)
-                .distributionStatisticsConfig(DistributionStatisticsConfig.builder().buckets(TOKEN_BUCKETS))
+        DistributionSummary s = registry.getOrCreate(DistributionSummary.builder(name)
+                .description(description)
+                .distributionStatisticsConfig(
+                        DistributionStatisticsConfig.builder().buckets(TOKEN_BUCKETS))
                 .tags(tags));
         track.accept(s);
         return s;

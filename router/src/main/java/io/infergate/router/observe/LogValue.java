@@ -13,8 +13,7 @@ final class LogValue {
     static final int MAX_CHARS = 256;
     private static final String SAFE = "-._~:/@!$&'()*+,;%";
 
-    private LogValue() {
-    }
+    private LogValue() {}
 
     static String of(String s) {
         if (s == null || s.isEmpty()) {

@@ -16,8 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PluginTimings implements PluginTimer, AutoCloseable {
 
-    private record Key(String type, String name) {
-    }
+    private record Key(String type, String name) {}
 
     private final MeterRegistry registry;
     private final ConcurrentHashMap<Key, Timer> timers = new ConcurrentHashMap<>();
@@ -28,10 +27,12 @@ public final class PluginTimings implements PluginTimer, AutoCloseable {
 
     @Override
     public void record(String type, String name, long nanos) {
-        timers.computeIfAbsent(new Key(type, name), k -> registry.getOrCreate(
-                Timer.builder("infergate_router_plugin_duration").description("Duration of one scheduling plugin call")
-                        .baseUnit(TimeUnit.SECONDS)
-                        .tags(List.of(Tag.create("type", k.type()), Tag.create("name", k.name())))))
+        timers.computeIfAbsent(
+                        new Key(type, name),
+                        k -> registry.getOrCreate(Timer.builder("infergate_router_plugin_duration")
+                                .description("Duration of one scheduling plugin call")
+                                .baseUnit(TimeUnit.SECONDS)
+                                .tags(List.of(Tag.create("type", k.type()), Tag.create("name", k.name())))))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 

@@ -8,6 +8,7 @@ import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
 import io.infergate.router.scrape.EndpointMetrics;
 import io.infergate.router.scrape.Metrics;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,8 +48,11 @@ public final class PoolGauges implements AutoCloseable {
     /**
      * @param pools the pools of the served snapshot
      */
-    public PoolGauges(MeterRegistry registry, Supplier<Collection<Backend.InferencePool>> pools, EndpointMetrics metrics,
-                      Duration staleAfter) {
+    public PoolGauges(
+            MeterRegistry registry,
+            Supplier<Collection<Backend.InferencePool>> pools,
+            EndpointMetrics metrics,
+            Duration staleAfter) {
         this.registry = registry;
         this.pools = pools;
         this.metrics = metrics;
@@ -81,14 +85,17 @@ public final class PoolGauges implements AutoCloseable {
         List<Tag> tags = List.of(Tag.create("name", pool.name()), Tag.create("namespace", pool.namespace()));
         String id = pool.id();
         return List.of(
-                registry.getOrCreate(Gauge.builder("inference_pool_average_kv_cache_utilization",
-                        () -> mean(id, Metrics::kvCacheUsage)).description("Mean KV-cache use of the pool's endpoints, 0..1")
+                registry.getOrCreate(Gauge.builder(
+                                "inference_pool_average_kv_cache_utilization", () -> mean(id, Metrics::kvCacheUsage))
+                        .description("Mean KV-cache use of the pool's endpoints, 0..1")
                         .tags(tags)),
-                registry.getOrCreate(Gauge.builder("inference_pool_average_queue_size",
-                        () -> mean(id, m -> m.waiting())).description("Mean waiting requests of the pool's endpoints")
+                registry.getOrCreate(Gauge.builder(
+                                "inference_pool_average_queue_size", () -> mean(id, m -> m.waiting()))
+                        .description("Mean waiting requests of the pool's endpoints")
                         .tags(tags)),
                 registry.getOrCreate(Gauge.builder("inference_pool_ready_pods", () -> readyPods(id))
-                        .description("Ready pods of the pool in the served snapshot").tags(tags)));
+                        .description("Ready pods of the pool in the served snapshot")
+                        .tags(tags)));
     }
 
     private double mean(String poolId, java.util.function.ToDoubleFunction<Metrics> value) {

@@ -16,8 +16,7 @@ import java.util.function.Supplier;
 public final class Readiness implements HealthCheck {
 
     /** What readiness reports about the serving state. */
-    public record State(Optional<String> snapshotId, Set<String> openSockets, Set<String> failedSockets) {
-    }
+    public record State(Optional<String> snapshotId, Set<String> openSockets, Set<String> failedSockets) {}
 
     private final Supplier<State> state;
 
@@ -39,7 +38,8 @@ public final class Readiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         State s = state.get();
-        HealthCheckResponse.Builder b = HealthCheckResponse.builder().status(s.snapshotId().isPresent());
+        HealthCheckResponse.Builder b =
+                HealthCheckResponse.builder().status(s.snapshotId().isPresent());
         b.detail("snapshot", s.snapshotId().orElse("none"));
         b.detail("sockets", String.join(",", s.openSockets()));
         if (!s.failedSockets().isEmpty()) {

@@ -50,16 +50,15 @@ public final class RouterMetrics implements AutoCloseable {
 
     private static final String PREFIX = "infergate_router_";
     private static final Duration[] BUCKETS = {
-            Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
-            Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(300)};
+        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+        Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(300)
+    };
 
-    private record RequestKey(String rule, String backend, String codeClass) {
-    }
+    private record RequestKey(String rule, String backend, String codeClass) {}
 
-    private record RouteKey(String rule, String backend) {
-    }
+    private record RouteKey(String rule, String backend) {}
 
     private final MeterRegistry registry;
     private final Set<Meter> created = ConcurrentHashMap.newKeySet();
@@ -82,10 +81,10 @@ public final class RouterMetrics implements AutoCloseable {
         this.registry = registry;
         track(registry.getOrCreate(Gauge.builder(PREFIX + "active_requests", active, AtomicLong::get)
                 .description("Requests in flight on public listeners")));
-        applies = track(registry.getOrCreate(Counter.builder(PREFIX + "snapshot_applies")
-                .description("Snapshots applied (changed content)")));
-        rejections = track(registry.getOrCreate(Counter.builder(PREFIX + "snapshot_rejections")
-                .description("Snapshots rejected with violations")));
+        applies = track(registry.getOrCreate(
+                Counter.builder(PREFIX + "snapshot_applies").description("Snapshots applied (changed content)")));
+        rejections = track(registry.getOrCreate(
+                Counter.builder(PREFIX + "snapshot_rejections").description("Snapshots rejected with violations")));
         inference = new InferenceMetrics(registry, this::track);
     }
 
@@ -95,10 +94,13 @@ public final class RouterMetrics implements AutoCloseable {
      * scraper itself, not a lambda around it (which would be collected, and the counter read 0).
      */
     public <T> void scrapes(T source, ToLongFunction<T> succeeded, ToLongFunction<T> failed) {
-        track(registry.getOrCreate(FunctionalCounter.builder(PREFIX + "endpoint_scrapes", source, succeeded::applyAsLong)
-                .description("Model-server /metrics scrapes by result").tags(List.of(Tag.create("result", "ok")))));
+        track(registry.getOrCreate(
+                FunctionalCounter.builder(PREFIX + "endpoint_scrapes", source, succeeded::applyAsLong)
+                        .description("Model-server /metrics scrapes by result")
+                        .tags(List.of(Tag.create("result", "ok")))));
         track(registry.getOrCreate(FunctionalCounter.builder(PREFIX + "endpoint_scrapes", source, failed::applyAsLong)
-                .description("Model-server /metrics scrapes by result").tags(List.of(Tag.create("result", "error")))));
+                .description("Model-server /metrics scrapes by result")
+                .tags(List.of(Tag.create("result", "error")))));
     }
 
     /** The per-model inference meters (GIE names), registered and removed with these. */
@@ -120,67 +122,91 @@ public final class RouterMetrics implements AutoCloseable {
     public void requestFinished(String rule, String backend, int status, long durationNanos) {
         active.decrementAndGet();
         String codeClass = (status / 100) + "xx";
-        requests.computeIfAbsent(new RequestKey(rule, backend, codeClass), k -> track(registry.getOrCreate(
-                Counter.builder(PREFIX + "requests").description("Requests served on public listeners")
-                        .tags(List.of(Tag.create("rule", k.rule()), Tag.create("backend", k.backend()),
-                                Tag.create("code_class", k.codeClass()))))))
+        requests.computeIfAbsent(
+                        new RequestKey(rule, backend, codeClass),
+                        k -> track(registry.getOrCreate(Counter.builder(PREFIX + "requests")
+                                .description("Requests served on public listeners")
+                                .tags(List.of(
+                                        Tag.create("rule", k.rule()),
+                                        Tag.create("backend", k.backend()),
+                                        Tag.create("code_class", k.codeClass()))))))
                 .increment();
-        durations.computeIfAbsent(new RouteKey(rule, backend), k -> track(registry.getOrCreate(
-                Timer.builder(PREFIX + "request_duration").description("Request duration, arrival to last byte")
-                        .baseUnit(TimeUnit.SECONDS).buckets(BUCKETS)
-                        .tags(List.of(Tag.create("rule", k.rule()), Tag.create("backend", k.backend()))))))
+        durations
+                .computeIfAbsent(
+                        new RouteKey(rule, backend),
+                        k -> track(registry.getOrCreate(Timer.builder(PREFIX + "request_duration")
+                                .description("Request duration, arrival to last byte")
+                                .baseUnit(TimeUnit.SECONDS)
+                                .buckets(BUCKETS)
+                                .tags(List.of(Tag.create("rule", k.rule()), Tag.create("backend", k.backend()))))))
                 .record(durationNanos, TimeUnit.NANOSECONDS);
     }
 
     /** A pool's external endpoint picker decided (or failed) with {@code outcome}, one of four fixed words. */
     public void endpointPickerOutcome(String pool, String outcome) {
-        pickerOutcomes.computeIfAbsent(new RouteKey(pool, outcome), k -> track(registry.getOrCreate(
-                Counter.builder(PREFIX + "endpoint_picker_requests")
-                        .description("Requests of pools with an external endpoint picker, by outcome")
-                        .tags(List.of(Tag.create("pool", k.rule()), Tag.create("outcome", k.backend()))))))
+        pickerOutcomes
+                .computeIfAbsent(
+                        new RouteKey(pool, outcome),
+                        k -> track(registry.getOrCreate(Counter.builder(PREFIX + "endpoint_picker_requests")
+                                .description("Requests of pools with an external endpoint picker, by outcome")
+                                .tags(List.of(Tag.create("pool", k.rule()), Tag.create("outcome", k.backend()))))))
                 .increment();
     }
 
     /** The ext_proc request phase with a pool's endpoint picker took {@code nanos}. */
     public void endpointPickerCall(String pool, long nanos) {
-        pickerCalls.computeIfAbsent(pool, b -> track(registry.getOrCreate(
-                Timer.builder(PREFIX + "endpoint_picker_duration")
-                        .description("External endpoint picker: request sent to answer received")
-                        .baseUnit(TimeUnit.SECONDS).buckets(BUCKETS)
-                        .tags(List.of(Tag.create("pool", b))))))
+        pickerCalls
+                .computeIfAbsent(
+                        pool,
+                        b -> track(registry.getOrCreate(Timer.builder(PREFIX + "endpoint_picker_duration")
+                                .description("External endpoint picker: request sent to answer received")
+                                .baseUnit(TimeUnit.SECONDS)
+                                .buckets(BUCKETS)
+                                .tags(List.of(Tag.create("pool", b))))))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** The upstream's response headers arrived this long after the request did. */
     public void timeToFirstByte(String backend, long nanos) {
-        ttfb.computeIfAbsent(backend, b -> track(registry.getOrCreate(
-                Timer.builder(PREFIX + "upstream_ttfb").description("Request arrival to upstream response headers")
-                        .baseUnit(TimeUnit.SECONDS).buckets(BUCKETS)
-                        .tags(List.of(Tag.create("backend", b))))))
+        ttfb.computeIfAbsent(
+                        backend,
+                        b -> track(registry.getOrCreate(Timer.builder(PREFIX + "upstream_ttfb")
+                                .description("Request arrival to upstream response headers")
+                                .baseUnit(TimeUnit.SECONDS)
+                                .buckets(BUCKETS)
+                                .tags(List.of(Tag.create("backend", b))))))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** An upstream exchange failed; {@code kind} is one of a few fixed words. */
     public void upstreamError(String kind) {
-        upstreamErrors.computeIfAbsent(kind, k -> track(registry.getOrCreate(
-                Counter.builder(PREFIX + "upstream_errors").description("Failed upstream exchanges by kind")
-                        .tags(List.of(Tag.create("kind", k))))))
+        upstreamErrors
+                .computeIfAbsent(
+                        kind,
+                        k -> track(registry.getOrCreate(Counter.builder(PREFIX + "upstream_errors")
+                                .description("Failed upstream exchanges by kind")
+                                .tags(List.of(Tag.create("kind", k))))))
                 .increment();
     }
 
     /** A request was sent again to another endpoint; {@code reason} is {@code connect} or {@code status_503}. */
     public void upstreamRetry(String reason) {
-        retries.computeIfAbsent(reason, k -> track(registry.getOrCreate(
-                Counter.builder(PREFIX + "upstream_retries").description("Requests sent again to another endpoint, by reason")
-                        .tags(List.of(Tag.create("reason", k))))))
+        retries.computeIfAbsent(
+                        reason,
+                        k -> track(registry.getOrCreate(Counter.builder(PREFIX + "upstream_retries")
+                                .description("Requests sent again to another endpoint, by reason")
+                                .tags(List.of(Tag.create("reason", k))))))
                 .increment();
     }
 
     /** The client left before the response was complete; {@code phase} is {@code before_headers} or {@code during_body}. */
     public void clientDisconnect(String phase) {
-        disconnects.computeIfAbsent(phase, k -> track(registry.getOrCreate(
-                Counter.builder(PREFIX + "client_disconnects").description("Clients gone before the response was complete")
-                        .tags(List.of(Tag.create("phase", k))))))
+        disconnects
+                .computeIfAbsent(
+                        phase,
+                        k -> track(registry.getOrCreate(Counter.builder(PREFIX + "client_disconnects")
+                                .description("Clients gone before the response was complete")
+                                .tags(List.of(Tag.create("phase", k))))))
                 .increment();
     }
 
@@ -189,8 +215,9 @@ public final class RouterMetrics implements AutoCloseable {
      * registry holds {@code source} weakly: pass the long-lived detector itself.
      */
     public <T> void outliers(T source, ToLongFunction<T> ejections, ToLongFunction<T> ejectedNow) {
-        track(registry.getOrCreate(FunctionalCounter.builder(PREFIX + "endpoint_ejections", source, ejections::applyAsLong)
-                .description("Endpoints ejected by outlier detection since start")));
+        track(registry.getOrCreate(
+                FunctionalCounter.builder(PREFIX + "endpoint_ejections", source, ejections::applyAsLong)
+                        .description("Endpoints ejected by outlier detection since start")));
         track(registry.getOrCreate(Gauge.builder(PREFIX + "endpoints_ejected", source, s -> ejectedNow.applyAsLong(s))
                 .description("Endpoints ejected by outlier detection now")));
     }

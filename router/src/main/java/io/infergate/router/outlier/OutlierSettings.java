@@ -23,7 +23,8 @@ public record OutlierSettings(int consecutiveConnectFailures, Duration baseEject
             throw new IllegalArgumentException("consecutive-connect-failures must not be negative");
         }
         if (!baseEjectionTime.isPositive() || maxEjectionTime.compareTo(baseEjectionTime) < 0) {
-            throw new IllegalArgumentException("base-ejection-time must be positive and max-ejection-time at least as long");
+            throw new IllegalArgumentException(
+                    "base-ejection-time must be positive and max-ejection-time at least as long");
         }
     }
 
@@ -35,7 +36,8 @@ public record OutlierSettings(int consecutiveConnectFailures, Duration baseEject
     /** Reads the ejection keys of {@code router.upstream}; absent keys keep {@link #defaults()}. */
     public static OutlierSettings create(Section s) {
         OutlierSettings d = defaults();
-        return new OutlierSettings(s.integer("consecutive-connect-failures", d.consecutiveConnectFailures()),
+        return new OutlierSettings(
+                s.integer("consecutive-connect-failures", d.consecutiveConnectFailures()),
                 s.duration("base-ejection-time", d.baseEjectionTime()),
                 s.duration("max-ejection-time", d.maxEjectionTime()));
     }

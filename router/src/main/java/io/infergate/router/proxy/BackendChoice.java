@@ -14,20 +14,16 @@ final class BackendChoice {
     /** The outcome of choosing. */
     sealed interface Result {
         /** This ref serves the request (its backend may still be unresolved). */
-        record Chosen(BackendRef ref) implements Result {
-        }
+        record Chosen(BackendRef ref) implements Result {}
 
         /** The rule has no backendRefs at all. */
-        record NoBackendRefs() implements Result {
-        }
+        record NoBackendRefs() implements Result {}
 
         /** Every backendRef has weight 0. */
-        record AllZeroWeight() implements Result {
-        }
+        record AllZeroWeight() implements Result {}
     }
 
-    private BackendChoice() {
-    }
+    private BackendChoice() {}
 
     static Result choose(List<BackendRef> refs, RandomGenerator random) {
         if (refs.isEmpty()) {

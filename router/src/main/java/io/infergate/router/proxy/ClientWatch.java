@@ -45,8 +45,7 @@ final class ClientWatch {
     private static final Logger LOG = Logger.getLogger(ClientWatch.class.getName());
     private static final Access ACCESS = Access.find();
 
-    private ClientWatch() {
-    }
+    private ClientWatch() {}
 
     /**
      * A running watch. {@link #disarm()} when the exchange is over (on its thread, before anything
@@ -75,12 +74,10 @@ final class ClientWatch {
         }
 
         @Override
-        public void disarm() {
-        }
+        public void disarm() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     /** Whether watching works on this Helidon (tests). */
@@ -110,8 +107,7 @@ final class ClientWatch {
      * The client socket, a blocking stream over it that honours {@code SO_TIMEOUT}, and how to
      * give Helidon a byte the watch read (it becomes the next byte Helidon parses).
      */
-    private record Reached(Socket socket, InputStream raw, java.util.function.IntConsumer pushBack) {
-    }
+    private record Reached(Socket socket, InputStream raw, java.util.function.IntConsumer pushBack) {}
 
     private static final class Running implements Watch {
         private static final int WATCHING = 0;
@@ -212,8 +208,16 @@ final class ClientWatch {
      * bytes are parsed from its {@link DataReader}, a list of byte arrays, so a byte the watch read
      * is appended there as one more array.
      */
-    private record Access(Class<?> request, VarHandle ctx, Class<?> nio, VarHandle channel, Class<?> plain,
-                          VarHandle socket, VarHandle tail, VarHandle nodeNext, MethodHandle newNode) {
+    private record Access(
+            Class<?> request,
+            VarHandle ctx,
+            Class<?> nio,
+            VarHandle channel,
+            Class<?> plain,
+            VarHandle socket,
+            VarHandle tail,
+            VarHandle nodeNext,
+            MethodHandle newNode) {
 
         static Access find() {
             try {
@@ -223,19 +227,26 @@ final class ClientWatch {
                 Class<?> node = Class.forName("io.helidon.common.buffers.DataReader$Node");
                 MethodHandles.Lookup inReader = MethodHandles.privateLookupIn(DataReader.class, MethodHandles.lookup());
                 MethodHandles.Lookup inNode = MethodHandles.privateLookupIn(node, MethodHandles.lookup());
-                return new Access(request,
+                return new Access(
+                        request,
                         MethodHandles.privateLookupIn(request, MethodHandles.lookup())
                                 .findVarHandle(request, "ctx", ConnectionContext.class),
-                        nio, MethodHandles.privateLookupIn(nio, MethodHandles.lookup())
+                        nio,
+                        MethodHandles.privateLookupIn(nio, MethodHandles.lookup())
                                 .findVarHandle(nio, "delegate", SocketChannel.class),
-                        plain, MethodHandles.privateLookupIn(plain, MethodHandles.lookup())
+                        plain,
+                        MethodHandles.privateLookupIn(plain, MethodHandles.lookup())
                                 .findVarHandle(plain, "delegate", Socket.class),
                         inReader.findVarHandle(DataReader.class, "tail", node),
                         inNode.findVarHandle(node, "next", node),
-                        inNode.findConstructor(node, MethodType.methodType(void.class, DataReader.class, byte[].class)));
+                        inNode.findConstructor(
+                                node, MethodType.methodType(void.class, DataReader.class, byte[].class)));
             } catch (ReflectiveOperationException | RuntimeException e) {
-                LOG.log(Level.WARNING, "cannot reach client sockets on this Helidon version: a client that goes away"
-                        + " is noticed only at the next write of its response", e);
+                LOG.log(
+                        Level.WARNING,
+                        "cannot reach client sockets on this Helidon version: a client that goes away"
+                                + " is noticed only at the next write of its response",
+                        e);
                 return null;
             }
         }
@@ -271,7 +282,7 @@ final class ClientWatch {
         /** What {@link DataReader#pullData()} does with the bytes it reads, for one byte. */
         private void append(DataReader reader, byte b) {
             try {
-                Object node = newNode.invoke(reader, new byte[]{b});
+                Object node = newNode.invoke(reader, new byte[] {b});
                 nodeNext.set(tail.get(reader), node);
                 tail.set(reader, node);
             } catch (Throwable e) {

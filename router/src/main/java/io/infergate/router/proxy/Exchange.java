@@ -24,8 +24,8 @@ import io.infergate.router.schedule.endpoint.Lease;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -87,10 +87,18 @@ final class Exchange {
      * @param picker    the external endpoint picker's response phase (its response header
      *                  mutations), {@link ResponsePhase#NONE} for natively picked endpoints
      */
-    record Plan(RequestRecord record, BackendTarget backend, Candidate matched, BackendRef ref, String host,
-                Upstream.Body body, boolean stream, boolean idempotent, Optional<InferenceResponse> inference,
-                Function<String, Optional<BackendTarget>> backends, ResponsePhase picker) {
-    }
+    record Plan(
+            RequestRecord record,
+            BackendTarget backend,
+            Candidate matched,
+            BackendRef ref,
+            String host,
+            Upstream.Body body,
+            boolean stream,
+            boolean idempotent,
+            Optional<InferenceResponse> inference,
+            Function<String, Optional<BackendTarget>> backends,
+            ResponsePhase picker) {}
 
     private final Upstream upstream;
     private final ProxySettings settings;
@@ -113,12 +121,17 @@ final class Exchange {
      * @param another picks an endpoint not among the given {@code address:port} keys (its lease is
      *                closed here), empty when none has room
      */
-    void run(ServerRequest req, ServerResponse res, Plan p, Lease first, Function<Set<String>, Optional<Lease>> another) {
+    void run(
+            ServerRequest req,
+            ServerResponse res,
+            Plan p,
+            Lease first,
+            Function<Set<String>, Optional<Lease>> another) {
         RequestRecord record = p.record();
         List<Filter> filters = new ArrayList<>(p.matched().rule().filters());
         filters.addAll(p.ref().filters());
-        UpstreamRequest request = UpstreamRequest.build(inbound(req, p.host()), filters, p.matched().match().path(),
-                record.requestId);
+        UpstreamRequest request = UpstreamRequest.build(
+                inbound(req, p.host()), filters, p.matched().match().path(), record.requestId);
         Upstream.Body body = Retries.trackable(mirror(p, filters, request));
         Timeouts timeouts = p.matched().rule().timeouts();
         Optional<Duration> routeTimeout = routeTimeout(timeouts);
@@ -127,7 +140,8 @@ final class Exchange {
         Lease retryLease = null;
         boolean staleRetried = false;
         // a streamed body is still being read from the client: only a request read whole is watched
-        ClientWatch.Watch watch = !settings.watchClients() || body instanceof Upstream.Body.Stream ? ClientWatch.none()
+        ClientWatch.Watch watch = !settings.watchClients() || body instanceof Upstream.Body.Stream
+                ? ClientWatch.none()
                 : ClientWatch.start(req, WATCH_SLICE);
         record.watch = watch;
         try {
@@ -144,18 +158,28 @@ final class Exchange {
                         timeout(res, p, routeTimeout.orElseThrow());
                         return;
                     }
-                    readTimeout = readTimeout.compareTo(Duration.ofNanos(remaining)) < 0 ? readTimeout : Duration.ofNanos(remaining);
+                    readTimeout = readTimeout.compareTo(Duration.ofNanos(remaining)) < 0
+                            ? readTimeout
+                            : Duration.ofNanos(remaining);
                 }
                 boolean mayRetry = attempt < settings.retries();
                 HttpClientResponse response;
                 try {
-                    response = upstream.send(endpoint, p.backend().backend().appProtocol(), request.method(),
-                            request.target(), request.headers(), body, readTimeout);
+                    response = upstream.send(
+                            endpoint,
+                            p.backend().backend().appProtocol(),
+                            request.method(),
+                            request.target(),
+                            request.headers(),
+                            body,
+                            readTimeout);
                 } catch (Upstream.UpstreamException e) {
                     if (watch.gone()) {
                         throw clientGone(record, "before_headers", e);
                     }
-                    if (e.failure() == Upstream.Failure.STALE && !staleRetried && Retries.afterStale(p.idempotent(), body)) {
+                    if (e.failure() == Upstream.Failure.STALE
+                            && !staleRetried
+                            && Retries.afterStale(p.idempotent(), body)) {
                         staleRetried = true; // same endpoint, a new connection; not a retry attempt
                         metrics.upstreamRetry("stale_connection");
                         attempt--;
@@ -165,11 +189,12 @@ final class Exchange {
                         outliers.connectFailed(key);
                     }
                     Optional<Lease> next = mayRetry && Retries.afterFailure(e.failure(), body)
-                            ? another.apply(tried) : Optional.empty();
+                            ? another.apply(tried)
+                            : Optional.empty();
                     if (next.isPresent()) {
                         metrics.upstreamRetry("connect");
-                        LOG.fine(() -> "request " + record.requestId + ": could not connect to " + key + ", retrying on "
-                                + next.get().target().key());
+                        LOG.fine(() -> "request " + record.requestId + ": could not connect to " + key
+                                + ", retrying on " + next.get().target().key());
                         retryLease = lease = next.get();
                         continue;
                     }
@@ -210,15 +235,30 @@ final class Exchange {
         for (Header h : req.headers()) {
             h.allValues().forEach(v -> headers.add(h.name(), v));
         }
-        String peer = req.remotePeer().address() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
-        return new UpstreamRequest.Inbound(req.prologue().method().text(), req.prologue().uriPath().rawPath(),
-                req.prologue().query().rawValue(), headers, peer, req.isSecure(), defaultHost);
+        String peer = req.remotePeer().address() instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress()
+                : "";
+        return new UpstreamRequest.Inbound(
+                req.prologue().method().text(),
+                req.prologue().uriPath().rawPath(),
+                req.prologue().query().rawValue(),
+                headers,
+                peer,
+                req.isSecure(),
+                defaultHost);
     }
 
-    private void relay(ServerResponse res, Plan p, Endpoint endpoint, UpstreamRequest request,
-                       HttpClientResponse response, long deadline, ClientWatch.Watch watch) {
+    private void relay(
+            ServerResponse res,
+            Plan p,
+            Endpoint endpoint,
+            UpstreamRequest request,
+            HttpClientResponse response,
+            long deadline,
+            ClientWatch.Watch watch) {
         AtomicBoolean expired = new AtomicBoolean();
-        ScheduledFuture<?> watchdog = deadline == Long.MAX_VALUE ? null
+        ScheduledFuture<?> watchdog = deadline == Long.MAX_VALUE
+                ? null
                 : upstream.closeAt(response, Math.max(0, deadline - System.nanoTime()), () -> expired.set(true));
         try (response) {
             p.record().status = response.status().code();
@@ -227,8 +267,8 @@ final class Exchange {
             for (Header h : response.headers()) {
                 h.allValues().forEach(v -> in.add(h.name(), v));
             }
-            HeaderList out = PickerResponse.apply(p.picker(), response.status().code(), request.responseHeaders(in),
-                    endpoint.hostPort());
+            HeaderList out = PickerResponse.apply(
+                    p.picker(), response.status().code(), request.responseHeaders(in), endpoint.hostPort());
             out.forEach((name, value) -> res.headers().add(HeaderValues.create(name, value)));
             int code = response.status().code();
             if ("HEAD".equals(request.method()) || code == 204 || code == 304) {
@@ -239,8 +279,12 @@ final class Exchange {
             boolean flushEach = p.stream() || type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
             // a JSON answer, even to a stream request (an error), is one object: read whole, model restored
             if (p.inference().isPresent() && type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-                InferenceRelay.json(p.inference().get(), response.inputStream(), res.outputStream(),
-                        settings.maxBodyBytes(), e -> copyFailed(p, endpoint, e, watch));
+                InferenceRelay.json(
+                        p.inference().get(),
+                        response.inputStream(),
+                        res.outputStream(),
+                        settings.maxBodyBytes(),
+                        e -> copyFailed(p, endpoint, e, watch));
                 return;
             }
             copy(p, endpoint, response.inputStream(), res.outputStream(), flushEach, expired, watch);
@@ -252,8 +296,14 @@ final class Exchange {
     }
 
     /** Copies the body; on a failure of either side cuts the client connection rather than ending the body cleanly. */
-    private void copy(Plan p, Endpoint endpoint, InputStream in, OutputStream out, boolean flushEach, AtomicBoolean expired,
-                      ClientWatch.Watch watch) {
+    private void copy(
+            Plan p,
+            Endpoint endpoint,
+            InputStream in,
+            OutputStream out,
+            boolean flushEach,
+            AtomicBoolean expired,
+            ClientWatch.Watch watch) {
         // a stream holds its buffer for its whole life (thousands at once) and its events are small:
         // 4 KiB; a plain body is short-lived and large reads pay off
         byte[] buffer = new byte[flushEach ? 4 * 1024 : 16 * 1024];
@@ -267,8 +317,10 @@ final class Exchange {
                 }
                 String kind = expired.get() ? "stream_timeout" : "aborted";
                 metrics.upstreamError(kind);
-                LOG.log(Level.WARNING, "upstream " + endpoint.hostPort() + " response ended abnormally ("
-                        + kind + "), request " + p.record().requestId + ": " + e.getMessage());
+                LOG.log(
+                        Level.WARNING,
+                        "upstream " + endpoint.hostPort() + " response ended abnormally (" + kind + "), request "
+                                + p.record().requestId + ": " + e.getMessage());
                 throw new CloseConnectionException("upstream response ended abnormally: " + kind, e);
             }
             if (n < 0) {
@@ -309,40 +361,68 @@ final class Exchange {
             return clientGone(p.record(), "during_body", e);
         }
         metrics.upstreamError("aborted");
-        LOG.log(Level.WARNING, "upstream " + endpoint.hostPort() + " response ended abnormally (aborted), request "
-                + p.record().requestId + ": " + e.getMessage());
+        LOG.log(
+                Level.WARNING,
+                "upstream " + endpoint.hostPort() + " response ended abnormally (aborted), request "
+                        + p.record().requestId + ": " + e.getMessage());
         return new CloseConnectionException("upstream response ended abnormally: aborted", e);
     }
 
-    private void failed(ServerResponse res, Plan p, Endpoint target, Upstream.UpstreamException e,
-                        Optional<Duration> routeTimeout, Duration readTimeout) {
+    private void failed(
+            ServerResponse res,
+            Plan p,
+            Endpoint target,
+            Upstream.UpstreamException e,
+            Optional<Duration> routeTimeout,
+            Duration readTimeout) {
         if (tooLarge(e)) {
-            Responses.error(res, p.record(), ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE,
-                    "request body exceeds the configured maximum size"));
+            Responses.error(
+                    res,
+                    p.record(),
+                    ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE, "request body exceeds the configured maximum size"));
             return;
         }
         String endpoint = target.hostPort();
         switch (e.failure()) {
             case CONNECT -> {
                 metrics.upstreamError("connect");
-                Responses.error(res, p.record(), ErrorBody.of(502, ErrorBody.UPSTREAM_CONNECT_FAILED,
-                        "could not connect to " + endpoint + " of " + p.backend().id()));
+                Responses.error(
+                        res,
+                        p.record(),
+                        ErrorBody.of(
+                                502,
+                                ErrorBody.UPSTREAM_CONNECT_FAILED,
+                                "could not connect to " + endpoint + " of "
+                                        + p.backend().id()));
             }
             case TIMEOUT -> {
                 if (routeTimeout.isPresent() && readTimeout.compareTo(settings.readTimeout()) < 0) {
                     timeout(res, p, routeTimeout.get());
                 } else {
                     metrics.upstreamError("timeout");
-                    Responses.error(res, p.record(), ErrorBody.of(504, ErrorBody.UPSTREAM_TIMEOUT,
-                            endpoint + " sent no response headers within the read timeout " + settings.readTimeout()));
+                    Responses.error(
+                            res,
+                            p.record(),
+                            ErrorBody.of(
+                                    504,
+                                    ErrorBody.UPSTREAM_TIMEOUT,
+                                    endpoint + " sent no response headers within the read timeout "
+                                            + settings.readTimeout()));
                 }
             }
             case RESET, STALE -> {
                 metrics.upstreamError("reset");
-                LOG.log(Level.WARNING, "upstream " + endpoint + " failed before response headers, request "
-                        + p.record().requestId + ": " + e.getMessage());
-                Responses.error(res, p.record(), ErrorBody.of(502, ErrorBody.UPSTREAM_ERROR,
-                        endpoint + " of " + p.backend().id() + " failed before sending response headers"));
+                LOG.log(
+                        Level.WARNING,
+                        "upstream " + endpoint + " failed before response headers, request " + p.record().requestId
+                                + ": " + e.getMessage());
+                Responses.error(
+                        res,
+                        p.record(),
+                        ErrorBody.of(
+                                502,
+                                ErrorBody.UPSTREAM_ERROR,
+                                endpoint + " of " + p.backend().id() + " failed before sending response headers"));
             }
         }
     }
@@ -351,7 +431,8 @@ final class Exchange {
     private ClientGone clientGone(RequestRecord record, String phase, Exception cause) {
         record.status = CLIENT_CLOSED;
         metrics.clientDisconnect(phase);
-        LOG.fine(() -> "request " + record.requestId + ": the client went away (" + phase + "), upstream request cancelled");
+        LOG.fine(() ->
+                "request " + record.requestId + ": the client went away (" + phase + "), upstream request cancelled");
         return new ClientGone(phase, cause);
     }
 
@@ -364,8 +445,13 @@ final class Exchange {
 
     private void timeout(ServerResponse res, Plan p, Duration limit) {
         metrics.upstreamError("timeout");
-        Responses.error(res, p.record(), ErrorBody.of(504, ErrorBody.UPSTREAM_TIMEOUT,
-                "no response headers within the route timeout of " + limit.toMillis() + " ms"));
+        Responses.error(
+                res,
+                p.record(),
+                ErrorBody.of(
+                        504,
+                        ErrorBody.UPSTREAM_TIMEOUT,
+                        "no response headers within the route timeout of " + limit.toMillis() + " ms"));
     }
 
     /** The body exceeded the listener bound while it was being streamed upstream. */
@@ -400,13 +486,19 @@ final class Exchange {
             if (head.length > settings.maxBodyBytes()) {
                 LOG.fine(() -> "request " + p.record().requestId + " not mirrored: its body exceeds "
                         + settings.maxBodyBytes() + " bytes");
-                return new Upstream.Body.Stream(new SequenceInputStream(new ByteArrayInputStream(head), stream.in()),
-                        stream.length());
+                return new Upstream.Body.Stream(
+                        new SequenceInputStream(new ByteArrayInputStream(head), stream.in()), stream.length());
             }
             body = new Upstream.Body.Bytes(head);
         }
         for (BackendTarget t : targets) {
-            mirrors.send(new Mirrors.Copy(t, request.method(), request.target(), request.headers().copy(), body),
+            mirrors.send(
+                    new Mirrors.Copy(
+                            t,
+                            request.method(),
+                            request.target(),
+                            request.headers().copy(),
+                            body),
                     ThreadLocalRandom.current());
         }
         return body;
@@ -423,7 +515,8 @@ final class Exchange {
             deadline = requestStart + t.request().get().toNanos();
         }
         if (t.backendRequest().isPresent()) {
-            deadline = Math.min(deadline, attemptStart + t.backendRequest().get().toNanos());
+            deadline =
+                    Math.min(deadline, attemptStart + t.backendRequest().get().toNanos());
         }
         return deadline;
     }
@@ -431,8 +524,10 @@ final class Exchange {
     /** The shorter of the rule's request and backendRequest timeouts (named in the 504 body). */
     static Optional<Duration> routeTimeout(Timeouts t) {
         if (t.request().isPresent() && t.backendRequest().isPresent()) {
-            return Optional.of(t.request().get().compareTo(t.backendRequest().get()) <= 0
-                    ? t.request().get() : t.backendRequest().get());
+            return Optional.of(
+                    t.request().get().compareTo(t.backendRequest().get()) <= 0
+                            ? t.request().get()
+                            : t.backendRequest().get());
         }
         return t.request().or(t::backendRequest);
     }

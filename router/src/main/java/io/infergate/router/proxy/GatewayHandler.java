@@ -1,8 +1,8 @@
 package io.infergate.router.proxy;
 
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.CloseConnectionException;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
@@ -28,12 +28,12 @@ import io.infergate.router.match.Values;
 import io.infergate.router.observe.AccessLog;
 import io.infergate.router.observe.RouterMetrics;
 import io.infergate.router.outlier.OutlierDetection;
-import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.BackendTarget;
-import io.infergate.router.schedule.endpoint.Lease;
 import io.infergate.router.schedule.Pick;
-import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.Scheduler;
+import io.infergate.router.schedule.admission.Admission;
+import io.infergate.router.schedule.endpoint.Lease;
+import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.snapshot.CompiledSnapshot;
 import io.infergate.router.snapshot.Serving;
 
@@ -60,6 +60,7 @@ public final class GatewayHandler implements Handler {
     static final String X_OBJECTIVE = "x-gateway-inference-objective";
     /** Forces a model rewrite target; never sent upstream. */
     static final String X_MODEL_REWRITE = "x-gateway-model-name-rewrite";
+
     static final String POOL_SATURATED = "pool_saturated";
     static final String QUEUE_TIMEOUT = "queue_timeout";
     static final String QUEUE_FULL = "queue_full";
@@ -80,9 +81,17 @@ public final class GatewayHandler implements Handler {
     private final PoolModels poolModels;
     private final PickerRouting pickerRouting;
 
-    GatewayHandler(SocketKey socket, Serving serving, Scheduler scheduler, Exchange exchange, RouterMetrics metrics,
-                   AccessLog accessLog, ProxySettings settings, RandomGenerator random, PoolModels poolModels,
-                   PickerRouting pickerRouting) {
+    GatewayHandler(
+            SocketKey socket,
+            Serving serving,
+            Scheduler scheduler,
+            Exchange exchange,
+            RouterMetrics metrics,
+            AccessLog accessLog,
+            ProxySettings settings,
+            RandomGenerator random,
+            PoolModels poolModels,
+            PickerRouting pickerRouting) {
         this.poolModels = poolModels;
         this.pickerRouting = pickerRouting;
         this.socket = socket;
@@ -98,7 +107,9 @@ public final class GatewayHandler implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         long start = System.nanoTime();
-        String requestId = req.headers().first(HeaderNames.create(X_REQUEST_ID)).orElseGet(() -> UUID.randomUUID().toString());
+        String requestId = req.headers()
+                .first(HeaderNames.create(X_REQUEST_ID))
+                .orElseGet(() -> UUID.randomUUID().toString());
         RequestRecord record = new RequestRecord(requestId, start);
         res.header(X_REQUEST_ID, requestId);
         String host = HostHeader.normalize(req.headers().first(HeaderNames.HOST).orElse(""));
@@ -122,8 +133,15 @@ public final class GatewayHandler implements Handler {
             if (record.inference != null) {
                 record.inference.finished(record.status, nanos);
             }
-            accessLog.log(new AccessLog.Entry(requestId, req.prologue().method().text(), host, path, record.rule,
-                    record.endpoint, record.status, TimeUnit.NANOSECONDS.toMillis(nanos),
+            accessLog.log(new AccessLog.Entry(
+                    requestId,
+                    req.prologue().method().text(),
+                    host,
+                    path,
+                    record.rule,
+                    record.endpoint,
+                    record.status,
+                    TimeUnit.NANOSECONDS.toMillis(nanos),
                     record.ttfbNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(record.ttfbNanos)));
             if (answered) {
                 record.watch.close(); // last: may wait for the client's next request (at most a second)
@@ -136,8 +154,8 @@ public final class GatewayHandler implements Handler {
     private void serve(ServerRequest req, ServerResponse res, RequestRecord record, String host, String path) {
         Optional<CompiledSnapshot> snapshot = serving.current();
         String method = req.prologue().method().text();
-        RequestFacts facts = new RequestFacts(socket, host, method, path,
-                name -> req.query().all(name, List::of), headerValues(req));
+        RequestFacts facts = new RequestFacts(
+                socket, host, method, path, name -> req.query().all(name, List::of), headerValues(req));
         MatchResult result = snapshot.map(s -> s.routes().match(facts)).orElse(new MatchResult.NoListener());
         switch (result) {
             case MatchResult.NoListener n -> notFound(res, record, host, path);
@@ -146,8 +164,14 @@ public final class GatewayHandler implements Handler {
         }
     }
 
-    private void routed(ServerRequest req, ServerResponse res, RequestRecord record, CompiledSnapshot snapshot,
-                        MatchResult.Matched match, String host, String path) {
+    private void routed(
+            ServerRequest req,
+            ServerResponse res,
+            RequestRecord record,
+            CompiledSnapshot snapshot,
+            MatchResult.Matched match,
+            String host,
+            String path) {
         Candidate matched = match.candidate();
         int clientPort = match.clientPort();
         Rule rule = matched.rule();
@@ -156,16 +180,35 @@ public final class GatewayHandler implements Handler {
             return;
         }
         switch (BackendChoice.choose(rule.backends(), random)) {
-            case BackendChoice.Result.NoBackendRefs n -> Responses.error(res, record, ErrorBody.of(500,
-                    ErrorBody.BACKEND_NOT_FOUND, "rule " + rule.id() + " has no backendRefs"));
-            case BackendChoice.Result.AllZeroWeight z -> Responses.error(res, record, ErrorBody.of(500,
-                    ErrorBody.BACKEND_NOT_FOUND, "every backendRef of rule " + rule.id() + " has weight 0"));
+            case BackendChoice.Result.NoBackendRefs n ->
+                Responses.error(
+                        res,
+                        record,
+                        ErrorBody.of(500, ErrorBody.BACKEND_NOT_FOUND, "rule " + rule.id() + " has no backendRefs"));
+            case BackendChoice.Result.AllZeroWeight z ->
+                Responses.error(
+                        res,
+                        record,
+                        ErrorBody.of(
+                                500,
+                                ErrorBody.BACKEND_NOT_FOUND,
+                                "every backendRef of rule " + rule.id() + " has weight 0"));
             case BackendChoice.Result.Chosen c -> {
                 if (!redirected(req, res, record, c.ref().filters(), matched, clientPort, host, path)) {
-                    c.ref().backend().flatMap(snapshot::backend).ifPresentOrElse(
-                            backend -> toBackend(req, res, record, snapshot, backend, matched, c.ref(), host, path),
-                            () -> Responses.error(res, record, ErrorBody.of(500, ErrorBody.BACKEND_NOT_FOUND,
-                                    "a backendRef of rule " + rule.id() + " does not resolve to a backend")));
+                    c.ref()
+                            .backend()
+                            .flatMap(snapshot::backend)
+                            .ifPresentOrElse(
+                                    backend -> toBackend(
+                                            req, res, record, snapshot, backend, matched, c.ref(), host, path),
+                                    () -> Responses.error(
+                                            res,
+                                            record,
+                                            ErrorBody.of(
+                                                    500,
+                                                    ErrorBody.BACKEND_NOT_FOUND,
+                                                    "a backendRef of rule " + rule.id()
+                                                            + " does not resolve to a backend")));
                 }
             }
         }
@@ -177,26 +220,51 @@ public final class GatewayHandler implements Handler {
      * The listener port a Location defaults to is the one clients used ({@code clientPort}), not
      * this socket's: they differ for a Gateway on reserved router ports (docs/adr/0006).
      */
-    private boolean redirected(ServerRequest req, ServerResponse res, RequestRecord record, List<Filter> filters,
-                               Candidate matched, int clientPort, String host, String path) {
+    private boolean redirected(
+            ServerRequest req,
+            ServerResponse res,
+            RequestRecord record,
+            List<Filter> filters,
+            Candidate matched,
+            int clientPort,
+            String host,
+            String path) {
         for (Filter f : filters) {
             if (f instanceof Filter.RequestRedirect redirect) {
-                String location = Rewrites.location(redirect, host, clientPort, matched.match().path(), path,
+                String location = Rewrites.location(
+                        redirect,
+                        host,
+                        clientPort,
+                        matched.match().path(),
+                        path,
                         req.prologue().query().rawValue());
                 record.status = redirect.statusCode();
-                res.status(Status.create(redirect.statusCode())).header(HeaderNames.LOCATION, location).send();
+                res.status(Status.create(redirect.statusCode()))
+                        .header(HeaderNames.LOCATION, location)
+                        .send();
                 return true;
             }
         }
         return false;
     }
 
-    private void toBackend(ServerRequest req, ServerResponse res, RequestRecord record, CompiledSnapshot snapshot,
-                           BackendTarget backend, Candidate matched, BackendRef ref, String host, String path) {
+    private void toBackend(
+            ServerRequest req,
+            ServerResponse res,
+            RequestRecord record,
+            CompiledSnapshot snapshot,
+            BackendTarget backend,
+            Candidate matched,
+            BackendRef ref,
+            String host,
+            String path) {
         record.backend = backend.id();
         if (backend.endpoints().isEmpty()) {
-            Responses.error(res, record, ErrorBody.of(503, ErrorBody.NO_HEALTHY_UPSTREAM,
-                    "backend " + backend.id() + " has no ready endpoints"));
+            Responses.error(
+                    res,
+                    record,
+                    ErrorBody.of(
+                            503, ErrorBody.NO_HEALTHY_UPSTREAM, "backend " + backend.id() + " has no ready endpoints"));
             return;
         }
         if (backend.backend() instanceof Backend.InferencePool pool && PoolModels.isModelList(req, path)) {
@@ -211,14 +279,23 @@ public final class GatewayHandler implements Handler {
         int priority = backend.backend() instanceof Backend.InferencePool ? priority(req, snapshot, backend.id()) : 0;
         Upstream.Body body = prepared.get().body();
         if (inference.isPresent() && backend.backend() instanceof Backend.InferencePool pool) {
-            record.inference = InferenceCall.start(inference.get(), pool, req.headers().first(HeaderNames.create(X_MODEL_REWRITE)),
-                    priority, metrics.inference(), random, record.startNanos);
+            record.inference = InferenceCall.start(
+                    inference.get(),
+                    pool,
+                    req.headers().first(HeaderNames.create(X_MODEL_REWRITE)),
+                    priority,
+                    metrics.inference(),
+                    random,
+                    record.startNanos);
             body = record.inference.body(body);
         }
         // The scheduler sees the model that goes upstream (LoRA affinity looks for the rewritten adapter).
-        PickContext context = new PickContext(record.requestId,
+        PickContext context = new PickContext(
+                record.requestId,
                 inference.map(i -> record.inference != null ? record.inference.target : i.model()),
-                inference.map(OpenAiRequest::promptText).orElse(""), priority, Optional.empty());
+                inference.map(OpenAiRequest::promptText).orElse(""),
+                priority,
+                Optional.empty());
         // A pool with an endpointPickerRef asks its picker; only a FailOpen fallback picks natively.
         Optional<Backend.EndpointPicker> picker = ExternalPickers.pickerOf(backend);
         if (picker.isPresent()) {
@@ -228,7 +305,8 @@ public final class GatewayHandler implements Handler {
                 }
                 case PickerRouting.Outcome.Route r -> {
                     try (ResponsePhase response = r.response()) {
-                        exchange(req, res, record, snapshot, backend, matched, r.ref(), host, r.body(), inference,
+                        exchange(
+                                req, res, record, snapshot, backend, matched, r.ref(), host, r.body(), inference,
                                 r.first(), r::next, response);
                     }
                     return;
@@ -238,35 +316,104 @@ public final class GatewayHandler implements Handler {
         }
         switch (scheduler.pick(backend, context)) {
             case Pick.Shed s -> {
-                res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, s.retryAfter().toSeconds())));
-                Responses.error(res, record, ErrorBody.of(429, POOL_SATURATED,
-                        "pool " + backend.id() + " is saturated and the request's objective is sheddable"));
+                res.header(
+                        HeaderNames.RETRY_AFTER,
+                        Long.toString(Math.max(1, s.retryAfter().toSeconds())));
+                Responses.error(
+                        res,
+                        record,
+                        ErrorBody.of(
+                                429,
+                                POOL_SATURATED,
+                                "pool " + backend.id() + " is saturated and the request's objective is sheddable"));
             }
-            case Pick.QueueTimeout t -> Responses.error(res, record, ErrorBody.of(503, QUEUE_TIMEOUT,
-                    "pool " + backend.id() + " stayed saturated for " + t.waited().toMillis() + " ms"));
-            case Pick.QueueFull f -> Responses.error(res, record, ErrorBody.of(503, QUEUE_FULL,
-                    "pool " + backend.id() + " is saturated and its queue holds " + f.length() + " requests"));
-            case Pick.NoEndpoints n -> Responses.error(res, record, ErrorBody.of(503, ErrorBody.NO_HEALTHY_UPSTREAM,
-                    "backend " + backend.id() + " has no ready endpoints"));
-            case Pick.Saturated s -> Responses.error(res, record, ErrorBody.of(503, ErrorBody.UPSTREAM_SATURATED,
-                    "every endpoint of " + backend.id() + " has " + s.limit() + " requests in flight"));
-            case Pick.Picked p -> exchange(req, res, record, snapshot, backend, matched, ref, host, body, inference,
-                    p.lease(), tried -> scheduler.another(backend, context, tried), ResponsePhase.NONE);
+            case Pick.QueueTimeout t ->
+                Responses.error(
+                        res,
+                        record,
+                        ErrorBody.of(
+                                503,
+                                QUEUE_TIMEOUT,
+                                "pool " + backend.id() + " stayed saturated for "
+                                        + t.waited().toMillis() + " ms"));
+            case Pick.QueueFull f ->
+                Responses.error(
+                        res,
+                        record,
+                        ErrorBody.of(
+                                503,
+                                QUEUE_FULL,
+                                "pool " + backend.id() + " is saturated and its queue holds " + f.length()
+                                        + " requests"));
+            case Pick.NoEndpoints n ->
+                Responses.error(
+                        res,
+                        record,
+                        ErrorBody.of(
+                                503,
+                                ErrorBody.NO_HEALTHY_UPSTREAM,
+                                "backend " + backend.id() + " has no ready endpoints"));
+            case Pick.Saturated s ->
+                Responses.error(
+                        res,
+                        record,
+                        ErrorBody.of(
+                                503,
+                                ErrorBody.UPSTREAM_SATURATED,
+                                "every endpoint of " + backend.id() + " has " + s.limit() + " requests in flight"));
+            case Pick.Picked p ->
+                exchange(
+                        req,
+                        res,
+                        record,
+                        snapshot,
+                        backend,
+                        matched,
+                        ref,
+                        host,
+                        body,
+                        inference,
+                        p.lease(),
+                        tried -> scheduler.another(backend, context, tried),
+                        ResponsePhase.NONE);
         }
     }
 
-    private void exchange(ServerRequest req, ServerResponse res, RequestRecord record, CompiledSnapshot snapshot,
-                          BackendTarget backend, Candidate matched, BackendRef ref, String host, Upstream.Body body,
-                          Optional<OpenAiRequest> inference, Lease first,
-                          java.util.function.Function<Set<String>, Optional<Lease>> another,
-                          ResponsePhase response) {
+    private void exchange(
+            ServerRequest req,
+            ServerResponse res,
+            RequestRecord record,
+            CompiledSnapshot snapshot,
+            BackendTarget backend,
+            Candidate matched,
+            BackendRef ref,
+            String host,
+            Upstream.Body body,
+            Optional<OpenAiRequest> inference,
+            Lease first,
+            java.util.function.Function<Set<String>, Optional<Lease>> another,
+            ResponsePhase response) {
         try (Lease lease = first) {
             record.endpoint = lease.target().key();
-            boolean idempotent = inference.isPresent() || IDEMPOTENT.contains(req.prologue().method().text());
-            exchange.run(req, res, new Exchange.Plan(record, backend, matched, ref, host, body,
-                    inference.map(OpenAiRequest::stream).orElse(false), idempotent,
-                    Optional.ofNullable(record.inference).map(i -> i.response), snapshot::backend, response),
-                    lease, another);
+            boolean idempotent = inference.isPresent()
+                    || IDEMPOTENT.contains(req.prologue().method().text());
+            exchange.run(
+                    req,
+                    res,
+                    new Exchange.Plan(
+                            record,
+                            backend,
+                            matched,
+                            ref,
+                            host,
+                            body,
+                            inference.map(OpenAiRequest::stream).orElse(false),
+                            idempotent,
+                            Optional.ofNullable(record.inference).map(i -> i.response),
+                            snapshot::backend,
+                            response),
+                    lease,
+                    another);
         }
     }
 
@@ -288,15 +435,14 @@ public final class GatewayHandler implements Handler {
     }
 
     /** The body to send and, for inference requests, what was parsed from it. */
-    private record Prepared(Upstream.Body body, Optional<OpenAiRequest> inference) {
-    }
+    private record Prepared(Upstream.Body body, Optional<OpenAiRequest> inference) {}
 
     /**
      * Inference requests to an InferencePool are read (bounded) and parsed; every other body
      * streams through unread. Empty when the request was answered here (bad body).
      */
-    private Optional<Prepared> prepare(ServerRequest req, ServerResponse res, RequestRecord record,
-                                       BackendTarget backend, String path) {
+    private Optional<Prepared> prepare(
+            ServerRequest req, ServerResponse res, RequestRecord record, BackendTarget backend, String path) {
         if (!(backend.backend() instanceof Backend.InferencePool)
                 || !OpenAiRequest.isInference(req.prologue().method().text(), path)) {
             Upstream.Body body = req.content().hasEntity() ? passThrough(req) : new Upstream.Body.None();
@@ -308,10 +454,12 @@ public final class GatewayHandler implements Handler {
         }
         return switch (OpenAiParser.parse(bytes)) {
             case OpenAiParser.Result.Invalid invalid -> {
-                Responses.error(res, record, new ErrorBody(400, ErrorBody.INVALID_REQUEST, invalid.message(), invalid.param()));
+                Responses.error(
+                        res, record, new ErrorBody(400, ErrorBody.INVALID_REQUEST, invalid.message(), invalid.param()));
                 yield Optional.empty();
             }
-            case OpenAiParser.Result.Ok ok -> Optional.of(new Prepared(new Upstream.Body.Bytes(bytes), Optional.of(ok.request())));
+            case OpenAiParser.Result.Ok ok ->
+                Optional.of(new Prepared(new Upstream.Body.Bytes(bytes), Optional.of(ok.request())));
         };
     }
 
@@ -332,7 +480,8 @@ public final class GatewayHandler implements Handler {
             if (head.length <= READ_FIRST_BYTES) {
                 return new Upstream.Body.Bytes(head);
             }
-            return new Upstream.Body.Stream(new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in), length);
+            return new Upstream.Body.Stream(
+                    new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in), length);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -344,8 +493,10 @@ public final class GatewayHandler implements Handler {
         try (InputStream in = ClientBody.of(req)) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
             if (bytes.length > max) {
-                Responses.error(res, record, ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE,
-                        "request body exceeds " + max + " bytes"));
+                Responses.error(
+                        res,
+                        record,
+                        ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE, "request body exceeds " + max + " bytes"));
                 return null;
             }
             return bytes;
@@ -364,9 +515,14 @@ public final class GatewayHandler implements Handler {
             throw new CloseConnectionException("malformed request body after the response started", e);
         }
         int status = e.status();
-        Responses.error(res, record, status == 413
-                ? ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE, "request body exceeds the configured maximum size")
-                : ErrorBody.of(400, ErrorBody.INVALID_REQUEST, "malformed request body: invalid chunked framing"));
+        Responses.error(
+                res,
+                record,
+                status == 413
+                        ? ErrorBody.of(
+                                413, ErrorBody.REQUEST_TOO_LARGE, "request body exceeds the configured maximum size")
+                        : ErrorBody.of(
+                                400, ErrorBody.INVALID_REQUEST, "malformed request body: invalid chunked framing"));
     }
 
     private static void notFound(ServerResponse res, RequestRecord record, String host, String path) {
@@ -397,20 +553,35 @@ public final class GatewayHandler implements Handler {
         private final PickerRouting pickerRouting;
 
         /** @param random backendRef weights (seeded in tests) */
-        public Factory(Serving serving, ProxySettings settings, RouterMetrics metrics, AccessLog accessLog,
-                       RandomGenerator random) {
+        public Factory(
+                Serving serving,
+                ProxySettings settings,
+                RouterMetrics metrics,
+                AccessLog accessLog,
+                RandomGenerator random) {
             this(serving, settings, metrics, accessLog, random, Optional.empty());
         }
 
         /** @param admission priority admission of InferencePool requests, when configured */
-        public Factory(Serving serving, ProxySettings settings, RouterMetrics metrics, AccessLog accessLog,
-                       RandomGenerator random, Optional<Admission> admission) {
+        public Factory(
+                Serving serving,
+                ProxySettings settings,
+                RouterMetrics metrics,
+                AccessLog accessLog,
+                RandomGenerator random,
+                Optional<Admission> admission) {
             this(serving, settings, metrics, accessLog, random, admission, PickerSettings.defaults());
         }
 
         /** @param pickerSettings how external endpoint pickers are asked (pools with an endpointPickerRef) */
-        public Factory(Serving serving, ProxySettings settings, RouterMetrics metrics, AccessLog accessLog,
-                       RandomGenerator random, Optional<Admission> admission, PickerSettings pickerSettings) {
+        public Factory(
+                Serving serving,
+                ProxySettings settings,
+                RouterMetrics metrics,
+                AccessLog accessLog,
+                RandomGenerator random,
+                Optional<Admission> admission,
+                PickerSettings pickerSettings) {
             this.serving = serving;
             this.settings = settings;
             this.outliers = new OutlierDetection(settings.outliers());
@@ -428,7 +599,16 @@ public final class GatewayHandler implements Handler {
 
         /** The handler for one socket. */
         public Handler handler(SocketKey socket) {
-            return new GatewayHandler(socket, serving, scheduler, exchange, metrics, accessLog, settings, random, poolModels,
+            return new GatewayHandler(
+                    socket,
+                    serving,
+                    scheduler,
+                    exchange,
+                    metrics,
+                    accessLog,
+                    settings,
+                    random,
+                    poolModels,
                     pickerRouting);
         }
 

@@ -10,8 +10,7 @@ import java.util.function.BiConsumer;
  */
 final class HeaderList {
 
-    private record Field(String name, String value) {
-    }
+    private record Field(String name, String value) {}
 
     private final List<Field> fields = new ArrayList<>();
 

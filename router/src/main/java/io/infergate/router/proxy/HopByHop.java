@@ -11,11 +11,18 @@ import java.util.Set;
  */
 final class HopByHop {
 
-    private static final Set<String> FIXED = Set.of("connection", "keep-alive", "te", "trailer", "transfer-encoding",
-            "upgrade", "content-length", "expect", "host");
+    private static final Set<String> FIXED = Set.of(
+            "connection",
+            "keep-alive",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade",
+            "content-length",
+            "expect",
+            "host");
 
-    private HopByHop() {
-    }
+    private HopByHop() {}
 
     /**
      * Whether a header is dropped when copying a message across the proxy. {@code host} is in the

@@ -25,15 +25,20 @@ final class InferenceCall {
     private final InferenceMetrics metrics;
     private final String modelLabel;
 
-    private InferenceCall(OpenAiRequest request, Optional<String> rewrittenTo, int priority, InferenceMetrics metrics,
-                          String backend, long startNanos) {
+    private InferenceCall(
+            OpenAiRequest request,
+            Optional<String> rewrittenTo,
+            int priority,
+            InferenceMetrics metrics,
+            String backend,
+            long startNanos) {
         this.model = request.model();
         this.rewrittenTo = rewrittenTo;
         this.target = rewrittenTo.orElse(model);
         this.priority = priority;
         this.metrics = metrics;
-        this.response = new InferenceResponse(rewrittenTo.map(t -> model), rewrittenTo,
-                metrics.tokenClock(backend, startNanos));
+        this.response = new InferenceResponse(
+                rewrittenTo.map(t -> model), rewrittenTo, metrics.tokenClock(backend, startNanos));
         this.modelLabel = metrics.started(model);
     }
 
@@ -42,8 +47,14 @@ final class InferenceCall {
      *
      * @param forced the {@code x-gateway-model-name-rewrite} header, if sent
      */
-    static InferenceCall start(OpenAiRequest request, Backend.InferencePool pool, Optional<String> forced, int priority,
-                               InferenceMetrics metrics, RandomGenerator random, long startNanos) {
+    static InferenceCall start(
+            OpenAiRequest request,
+            Backend.InferencePool pool,
+            Optional<String> forced,
+            int priority,
+            InferenceMetrics metrics,
+            RandomGenerator random,
+            long startNanos) {
         Optional<String> to = ModelRewriter.target(request.model(), forced, pool.modelRewrites(), random);
         return new InferenceCall(request, to, priority, metrics, pool.id(), startNanos);
     }
@@ -58,7 +69,13 @@ final class InferenceCall {
 
     /** The request ended with {@code status} after {@code nanos}. */
     void finished(int status, long nanos) {
-        metrics.finished(modelLabel, target, priority, status, nanos, response.usage().promptTokens(),
+        metrics.finished(
+                modelLabel,
+                target,
+                priority,
+                status,
+                nanos,
+                response.usage().promptTokens(),
                 response.usage().completionTokens());
     }
 }

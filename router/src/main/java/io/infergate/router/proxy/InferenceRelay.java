@@ -15,11 +15,14 @@ import java.util.function.Function;
  */
 final class InferenceRelay {
 
-    private InferenceRelay() {
-    }
+    private InferenceRelay() {}
 
-    static void json(InferenceResponse inference, InputStream in, OutputStream out, long maxBytes,
-                     Function<Exception, CloseConnectionException> upstreamFailed) {
+    static void json(
+            InferenceResponse inference,
+            InputStream in,
+            OutputStream out,
+            long maxBytes,
+            Function<Exception, CloseConnectionException> upstreamFailed) {
         byte[] body;
         boolean whole;
         try {

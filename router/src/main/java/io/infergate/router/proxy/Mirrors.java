@@ -3,6 +3,7 @@ package io.infergate.router.proxy;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.infergate.common.snapshot.Filter;
 import io.infergate.router.schedule.BackendTarget;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,8 +35,7 @@ final class Mirrors {
     static final int MAX_IN_FLIGHT = 512;
 
     /** One copy to send: the backend and what to send. */
-    record Copy(BackendTarget backend, String method, String target, HeaderList headers, Upstream.Body body) {
-    }
+    record Copy(BackendTarget backend, String method, String target, HeaderList headers, Upstream.Body body) {}
 
     private final Upstream upstream;
     private final ProxySettings settings;
@@ -55,12 +55,15 @@ final class Mirrors {
     }
 
     /** The backends the request is mirrored to: resolved mirrors that fire, in filter order. */
-    static List<BackendTarget> targets(List<Filter> filters, Function<String, Optional<BackendTarget>> backends,
-                                       RandomGenerator random) {
+    static List<BackendTarget> targets(
+            List<Filter> filters, Function<String, Optional<BackendTarget>> backends, RandomGenerator random) {
         List<BackendTarget> out = new ArrayList<>();
         for (Filter f : filters) {
             if (f instanceof Filter.RequestMirror m && fires(m, random)) {
-                m.backend().flatMap(backends).filter(b -> !b.endpoints().isEmpty()).ifPresent(out::add);
+                m.backend()
+                        .flatMap(backends)
+                        .filter(b -> !b.endpoints().isEmpty())
+                        .ifPresent(out::add);
             }
         }
         return out;
@@ -75,12 +78,22 @@ final class Mirrors {
         var endpoints = copy.backend().endpoints();
         var endpoint = endpoints.get(random.nextInt(endpoints.size())).endpoint();
         Thread.ofVirtual().name("mirror-" + copy.backend().id()).start(() -> {
-            try (HttpClientResponse response = upstream.send(endpoint, copy.backend().backend().appProtocol(),
-                    copy.method(), copy.target(), copy.headers(), copy.body(), settings.readTimeout());
-                 InputStream in = response.inputStream()) {
+            try (HttpClientResponse response = upstream.send(
+                            endpoint,
+                            copy.backend().backend().appProtocol(),
+                            copy.method(),
+                            copy.target(),
+                            copy.headers(),
+                            copy.body(),
+                            settings.readTimeout());
+                    InputStream in = response.inputStream()) {
                 in.transferTo(OutputStream.nullOutputStream());
             } catch (Upstream.UpstreamException | IOException | RuntimeException e) {
-                LOG.log(Level.FINE, "mirror to " + endpoint.hostPort() + " of " + copy.backend().id() + " failed", e);
+                LOG.log(
+                        Level.FINE,
+                        "mirror to " + endpoint.hostPort() + " of "
+                                + copy.backend().id() + " failed",
+                        e);
             } finally {
                 inFlight.release();
             }

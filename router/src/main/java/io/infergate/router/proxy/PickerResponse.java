@@ -15,8 +15,7 @@ import java.util.Set;
  */
 final class PickerResponse {
 
-    private PickerResponse() {
-    }
+    private PickerResponse() {}
 
     static HeaderList apply(ResponsePhase picker, int status, HeaderList headers, String served) {
         if (picker == ResponsePhase.NONE) {

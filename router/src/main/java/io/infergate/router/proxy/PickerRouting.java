@@ -46,7 +46,7 @@ final class PickerRouting {
             Optional<Lease> next(Set<String> tried) {
                 for (Target t : rest) {
                     if (!tried.contains(t.key()) && t.state().tryAcquire(0)) {
-                        return Optional.of(new Lease(t, () -> { }));
+                        return Optional.of(new Lease(t, () -> {}));
                     }
                 }
                 return Optional.empty();
@@ -54,12 +54,10 @@ final class PickerRouting {
         }
 
         /** The picker failed and the pool fails open: pick natively, with this (buffered) body. */
-        record Native(Upstream.Body body) implements Outcome {
-        }
+        record Native(Upstream.Body body) implements Outcome {}
 
         /** The client was answered. */
-        record Answered() implements Outcome {
-        }
+        record Answered() implements Outcome {}
     }
 
     private final ExternalPickers pickers;
@@ -70,27 +68,43 @@ final class PickerRouting {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    Outcome route(ServerRequest req, ServerResponse res, RequestRecord record, BackendTarget backend,
-                  Backend.EndpointPicker picker, BackendRef ref, String host, Upstream.Body body) {
+    Outcome route(
+            ServerRequest req,
+            ServerResponse res,
+            RequestRecord record,
+            BackendTarget backend,
+            Backend.EndpointPicker picker,
+            BackendRef ref,
+            String host,
+            Upstream.Body body) {
         byte[] bytes = bytes(body);
         if (bytes == null) {
-            Responses.error(res, record, ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE,
-                    "request body exceeds " + maxBodyBytes + " bytes"));
+            Responses.error(
+                    res,
+                    record,
+                    ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE, "request body exceeds " + maxBodyBytes + " bytes"));
             return new Outcome.Answered();
         }
         Upstream.Body buffered = bytes.length == 0 ? new Upstream.Body.None() : new Upstream.Body.Bytes(bytes);
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         Exchange.inbound(req, host).headers().forEach((n, v) -> headers.add(Map.entry(n, v)));
         String query = req.prologue().query().rawValue();
-        PickerRequest request = new PickerRequest(req.prologue().method().text(),
-                req.prologue().uriPath().rawPath() + (query.isEmpty() ? "" : "?" + query), host,
-                req.isSecure() ? "https" : "http", headers, bytes);
+        PickerRequest request = new PickerRequest(
+                req.prologue().method().text(),
+                req.prologue().uriPath().rawPath() + (query.isEmpty() ? "" : "?" + query),
+                host,
+                req.isSecure() ? "https" : "http",
+                headers,
+                bytes);
         Selection selection;
         try {
             selection = pickers.select(backend, picker, request);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            Responses.error(res, record, ErrorBody.of(503, ErrorBody.UPSTREAM_ERROR, "interrupted while asking the endpoint picker"));
+            Responses.error(
+                    res,
+                    record,
+                    ErrorBody.of(503, ErrorBody.UPSTREAM_ERROR, "interrupted while asking the endpoint picker"));
             return new Outcome.Answered();
         }
         return switch (selection) {
@@ -108,9 +122,17 @@ final class PickerRouting {
                     }
                 });
                 if (a.answer().body().length == 0 && !res.headers().contains(HeaderNames.CONTENT_TYPE)) {
-                    Responses.error(res, record, ErrorBody.of(a.answer().status(), ENDPOINT_PICKER_ANSWERED,
-                            "the endpoint picker of " + backend.id() + " answered " + a.answer().status()
-                                    + (a.answer().details().isEmpty() ? "" : ": " + a.answer().details())));
+                    Responses.error(
+                            res,
+                            record,
+                            ErrorBody.of(
+                                    a.answer().status(),
+                                    ENDPOINT_PICKER_ANSWERED,
+                                    "the endpoint picker of " + backend.id() + " answered "
+                                            + a.answer().status()
+                                            + (a.answer().details().isEmpty()
+                                                    ? ""
+                                                    : ": " + a.answer().details())));
                 } else {
                     res.send(a.answer().body());
                 }
@@ -121,10 +143,15 @@ final class PickerRouting {
                 first.state().tryAcquire(0);
                 List<Filter> filters = new ArrayList<>(ref.filters());
                 filters.add(r.headers());
-                Upstream.Body sent = r.body().<Upstream.Body>map(b -> b.length == 0 ? new Upstream.Body.None()
-                        : new Upstream.Body.Bytes(b)).orElse(buffered);
-                yield new Outcome.Route(new Lease(first, () -> { }), r.targets().subList(1, r.targets().size()),
-                        new BackendRef(ref.backend(), ref.weight(), filters), sent, r.response());
+                Upstream.Body sent = r.body()
+                        .<Upstream.Body>map(b -> b.length == 0 ? new Upstream.Body.None() : new Upstream.Body.Bytes(b))
+                        .orElse(buffered);
+                yield new Outcome.Route(
+                        new Lease(first, () -> {}),
+                        r.targets().subList(1, r.targets().size()),
+                        new BackendRef(ref.backend(), ref.weight(), filters),
+                        sent,
+                        r.response());
             }
         };
     }

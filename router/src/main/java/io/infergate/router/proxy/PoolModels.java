@@ -43,11 +43,9 @@ final class PoolModels {
     static final long CACHE_MILLIS = 5_000;
     private static final int MAX_LIST_BYTES = 4 * 1024 * 1024;
 
-    private record Key(String pool, List<String> endpoints, Object rules) {
-    }
+    private record Key(String pool, List<String> endpoints, Object rules) {}
 
-    private record Cached(byte[] body, long expiresNanos) {
-    }
+    private record Cached(byte[] body, long expiresNanos) {}
 
     private final Upstream upstream;
     private final Map<Key, Cached> cache = new ConcurrentHashMap<>();
@@ -63,10 +61,14 @@ final class PoolModels {
     }
 
     void serve(ServerResponse res, RequestRecord record, Backend.InferencePool pool) {
-        List<String> endpoints = new ArrayList<>(new LinkedHashSet<>(pool.endpoints().stream().map(Endpoint::hostPort).toList()));
+        List<String> endpoints = new ArrayList<>(new LinkedHashSet<>(
+                pool.endpoints().stream().map(Endpoint::hostPort).toList()));
         if (endpoints.isEmpty()) {
-            Responses.error(res, record, ErrorBody.of(503, ErrorBody.NO_HEALTHY_UPSTREAM,
-                    "backend " + pool.id() + " has no ready endpoints"));
+            Responses.error(
+                    res,
+                    record,
+                    ErrorBody.of(
+                            503, ErrorBody.NO_HEALTHY_UPSTREAM, "backend " + pool.id() + " has no ready endpoints"));
             return;
         }
         Key key = new Key(pool.id(), endpoints, pool.modelRewrites());
@@ -82,12 +84,18 @@ final class PoolModels {
                 if (cached == null) {
                     List<byte[]> answers = ask(pool, record.requestId);
                     if (answers.isEmpty()) {
-                        Responses.error(res, record, ErrorBody.of(502, ErrorBody.UPSTREAM_ERROR,
-                                "no endpoint of " + pool.id() + " answered GET /v1/models"));
+                        Responses.error(
+                                res,
+                                record,
+                                ErrorBody.of(
+                                        502,
+                                        ErrorBody.UPSTREAM_ERROR,
+                                        "no endpoint of " + pool.id() + " answered GET /v1/models"));
                         return;
                     }
                     cache.keySet().removeIf(k -> k.pool().equals(pool.id())); // one entry per pool
-                    cached = new Cached(ModelLists.merge(answers, pool.modelRewrites()),
+                    cached = new Cached(
+                            ModelLists.merge(answers, pool.modelRewrites()),
                             System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CACHE_MILLIS));
                     cache.put(key, cached);
                 }
@@ -123,7 +131,8 @@ final class PoolModels {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS + 500);
             for (Future<Optional<byte[]>> call : calls) {
                 try {
-                    call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).ifPresent(answers::add);
+                    call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                            .ifPresent(answers::add);
                 } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
                     call.cancel(true);
                 } catch (InterruptedException e) {
@@ -141,8 +150,14 @@ final class PoolModels {
         headers.add("Host", e.hostPort());
         headers.add("Accept", "application/json");
         headers.add(GatewayHandler.X_REQUEST_ID, requestId);
-        try (HttpClientResponse r = upstream.send(e, pool.appProtocol(), "GET", "/v1/models", headers,
-                new Upstream.Body.None(), Duration.ofMillis(TIMEOUT_MILLIS))) {
+        try (HttpClientResponse r = upstream.send(
+                e,
+                pool.appProtocol(),
+                "GET",
+                "/v1/models",
+                headers,
+                new Upstream.Body.None(),
+                Duration.ofMillis(TIMEOUT_MILLIS))) {
             if (r.status().code() != 200) {
                 return Optional.empty();
             }

@@ -24,17 +24,32 @@ import java.util.Objects;
  *                               client that leaves cancels it at once (default on; off: noticed at
  *                               the next write only)
  */
-public record ProxySettings(Duration connectTimeout, Duration readTimeout, int maxConcurrentPerEndpoint,
-                            long maxBodyBytes, int retries, OutlierSettings outliers, boolean watchClients) {
+public record ProxySettings(
+        Duration connectTimeout,
+        Duration readTimeout,
+        int maxConcurrentPerEndpoint,
+        long maxBodyBytes,
+        int retries,
+        OutlierSettings outliers,
+        boolean watchClients) {
 
     /** The documented defaults: connect 5 s, read 300 s, 256 per endpoint, 16 MiB, one retry, Envoy-like ejection. */
     public static ProxySettings defaults() {
-        return new ProxySettings(Duration.ofSeconds(5), Duration.ofSeconds(300), 256, 16L * 1024 * 1024, 1,
-                OutlierSettings.defaults(), true);
+        return new ProxySettings(
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(300),
+                256,
+                16L * 1024 * 1024,
+                1,
+                OutlierSettings.defaults(),
+                true);
     }
 
     public ProxySettings {
-        if (connectTimeout.isNegative() || connectTimeout.isZero() || readTimeout.isNegative() || readTimeout.isZero()) {
+        if (connectTimeout.isNegative()
+                || connectTimeout.isZero()
+                || readTimeout.isNegative()
+                || readTimeout.isZero()) {
             throw new IllegalArgumentException("connect and read timeouts must be positive");
         }
         if (maxBodyBytes < 1) {
@@ -47,7 +62,8 @@ public record ProxySettings(Duration connectTimeout, Duration readTimeout, int m
     }
 
     /** With the default retry and ejection settings. */
-    public ProxySettings(Duration connectTimeout, Duration readTimeout, int maxConcurrentPerEndpoint, long maxBodyBytes) {
+    public ProxySettings(
+            Duration connectTimeout, Duration readTimeout, int maxConcurrentPerEndpoint, long maxBodyBytes) {
         this(connectTimeout, readTimeout, maxConcurrentPerEndpoint, maxBodyBytes, 1, OutlierSettings.defaults(), true);
     }
 
@@ -58,10 +74,13 @@ public record ProxySettings(Duration connectTimeout, Duration readTimeout, int m
      */
     public static ProxySettings create(Section s, long maxBodyBytes) {
         ProxySettings d = defaults();
-        return new ProxySettings(s.duration("connect-timeout", d.connectTimeout()),
+        return new ProxySettings(
+                s.duration("connect-timeout", d.connectTimeout()),
                 s.duration("read-timeout", d.readTimeout()),
-                s.integer("max-concurrent-per-endpoint", d.maxConcurrentPerEndpoint()), maxBodyBytes,
-                s.integer("retries", d.retries()), OutlierSettings.create(s),
+                s.integer("max-concurrent-per-endpoint", d.maxConcurrentPerEndpoint()),
+                maxBodyBytes,
+                s.integer("retries", d.retries()),
+                OutlierSettings.create(s),
                 s.bool("watch-clients", d.watchClients()));
     }
 }

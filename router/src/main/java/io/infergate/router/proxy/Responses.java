@@ -8,8 +8,7 @@ import io.infergate.router.inference.ErrorBody;
 /** Writes the router's own answers (errors and redirects) to the client. */
 final class Responses {
 
-    private Responses() {
-    }
+    private Responses() {}
 
     /** Sends the OpenAI-style error and records its status. */
     static void error(ServerResponse res, RequestRecord record, ErrorBody error) {

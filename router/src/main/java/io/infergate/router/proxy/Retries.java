@@ -19,8 +19,7 @@ import java.io.InputStream;
  */
 final class Retries {
 
-    private Retries() {
-    }
+    private Retries() {}
 
     /** Whether a failure before response headers may be retried with this body. */
     static boolean afterFailure(Upstream.Failure failure, Upstream.Body body) {

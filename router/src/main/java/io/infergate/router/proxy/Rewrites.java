@@ -9,8 +9,7 @@ import io.infergate.router.match.PathCondition;
  */
 final class Rewrites {
 
-    private Rewrites() {
-    }
+    private Rewrites() {}
 
     /**
      * The rewritten path. ReplaceFullPath replaces the whole path. ReplacePrefixMatch replaces the
@@ -46,15 +45,20 @@ final class Rewrites {
      *                     socket's for a Gateway on reserved router ports)
      * @param rawQuery     the raw query string, or empty
      */
-    static String location(Filter.RequestRedirect redirect, String host, int listenerPort, PathCondition matched,
-                           String path, String rawQuery) {
+    static String location(
+            Filter.RequestRedirect redirect,
+            String host,
+            int listenerPort,
+            PathCondition matched,
+            String path,
+            String rawQuery) {
         String scheme = redirect.scheme().orElse("http");
         String targetHost = redirect.hostname().orElse(host);
-        int port = redirect.port().orElseGet(() -> redirect.scheme().isPresent()
-                ? ("https".equalsIgnoreCase(scheme) ? 443 : 80)
-                : listenerPort);
-        boolean defaultPort = ("http".equalsIgnoreCase(scheme) && port == 80)
-                || ("https".equalsIgnoreCase(scheme) && port == 443);
+        int port = redirect.port()
+                .orElseGet(() ->
+                        redirect.scheme().isPresent() ? ("https".equalsIgnoreCase(scheme) ? 443 : 80) : listenerPort);
+        boolean defaultPort =
+                ("http".equalsIgnoreCase(scheme) && port == 80) || ("https".equalsIgnoreCase(scheme) && port == 443);
         String targetPath = redirect.path().map(m -> path(m, matched, path)).orElse(path);
         return scheme + "://" + targetHost + (defaultPort ? "" : ":" + port) + targetPath
                 + (rawQuery.isEmpty() ? "" : "?" + rawQuery);

@@ -3,7 +3,6 @@ package io.infergate.router.proxy;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
-import io.infergate.common.http.ClientBody;
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webclient.api.ClientRequest;
 import io.helidon.webclient.api.HttpClient;
@@ -11,6 +10,7 @@ import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http2.Http2Client;
 import io.helidon.webclient.http2.Http2ClientProtocolConfig;
+import io.infergate.common.http.ClientBody;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
 
@@ -43,7 +43,12 @@ final class Upstream implements AutoCloseable {
      * connection sat in the pool, e.g. timed out under a shorter per-request read timeout of an
      * earlier request); Helidon reports that only at the first read of the next exchange on it.
      */
-    enum Failure { CONNECT, TIMEOUT, RESET, STALE }
+    enum Failure {
+        CONNECT,
+        TIMEOUT,
+        RESET,
+        STALE
+    }
 
     /** An exchange failed before response headers arrived. */
     static final class UpstreamException extends Exception {
@@ -62,16 +67,13 @@ final class Upstream implements AutoCloseable {
     /** The request body to send upstream. */
     sealed interface Body {
         /** No body. */
-        record None() implements Body {
-        }
+        record None() implements Body {}
 
         /** A body already read (inference requests: parsed, then forwarded byte for byte). */
-        record Bytes(byte[] bytes) implements Body {
-        }
+        record Bytes(byte[] bytes) implements Body {}
 
         /** A body streamed from the client as it arrives; {@code length} -1 when unknown. */
-        record Stream(InputStream in, long length) implements Body {
-        }
+        record Stream(InputStream in, long length) implements Body {}
     }
 
     private final Http1Client http1;
@@ -84,7 +86,9 @@ final class Upstream implements AutoCloseable {
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.readTimeout())
                 .build();
-        ContentEncodingContext raw = ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build();
+        ContentEncodingContext raw = ContentEncodingContext.builder()
+                .contentEncodingsDiscoverServices(false)
+                .build();
         http1 = Http1Client.builder()
                 .socketOptions(socket)
                 .connectTimeout(settings.connectTimeout())
@@ -96,7 +100,8 @@ final class Upstream implements AutoCloseable {
                 .contentEncoding(raw)
                 .build();
         h2c = Http2Client.builder()
-                .protocolConfig(Http2ClientProtocolConfig.builder().priorKnowledge(true).build())
+                .protocolConfig(
+                        Http2ClientProtocolConfig.builder().priorKnowledge(true).build())
                 .socketOptions(socket)
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.readTimeout())
@@ -120,8 +125,15 @@ final class Upstream implements AutoCloseable {
      * @param readTimeout the longest wait for the response headers (and any later single read)
      * @throws UpstreamException when no response headers arrive
      */
-    HttpClientResponse send(Endpoint endpoint, Backend.AppProtocol protocol, String method, String target,
-                            HeaderList headers, Body body, Duration readTimeout) throws UpstreamException {
+    HttpClientResponse send(
+            Endpoint endpoint,
+            Backend.AppProtocol protocol,
+            String method,
+            String target,
+            HeaderList headers,
+            Body body,
+            Duration readTimeout)
+            throws UpstreamException {
         try {
             return switch (protocol) {
                 case HTTP -> send(http1, endpoint, method, target, headers, body, readTimeout);
@@ -138,10 +150,13 @@ final class Upstream implements AutoCloseable {
 
     /** Closes the response at the deadline unless cancelled first (a stream outliving its route timeout). */
     ScheduledFuture<?> closeAt(HttpClientResponse response, long delayNanos, Runnable onExpiry) {
-        return timer.schedule(() -> {
-            onExpiry.run();
-            response.close();
-        }, delayNanos, TimeUnit.NANOSECONDS);
+        return timer.schedule(
+                () -> {
+                    onExpiry.run();
+                    response.close();
+                },
+                delayNanos,
+                TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -151,9 +166,14 @@ final class Upstream implements AutoCloseable {
         h2c.closeResource();
     }
 
-    private static <R extends ClientRequest<R>> HttpClientResponse send(HttpClient<R> client, Endpoint endpoint,
-                                                                        String method, String target, HeaderList headers,
-                                                                        Body body, Duration readTimeout) {
+    private static <R extends ClientRequest<R>> HttpClientResponse send(
+            HttpClient<R> client,
+            Endpoint endpoint,
+            String method,
+            String target,
+            HeaderList headers,
+            Body body,
+            Duration readTimeout) {
         // The raw target is written as sent: skipUriEncoding keeps Helidon from re-encoding it,
         // and passing it as the path (query included) keeps the query bytes untouched too.
         R request = client.method(Method.create(method))
@@ -176,7 +196,8 @@ final class Upstream implements AutoCloseable {
     }
 
     private static void copy(InputStream in, OutputStream out) throws java.io.IOException {
-        try (in; out) {
+        try (in;
+                out) {
             in.transferTo(out);
         }
     }
@@ -190,7 +211,9 @@ final class Upstream implements AutoCloseable {
             if (c.getClass() == RuntimeException.class && STALE_MESSAGE.equals(c.getMessage())) {
                 return Failure.STALE; // before the timeout below: the monitor's own read timed out
             }
-            if (c instanceof ConnectException || c instanceof NoRouteToHostException || c instanceof UnknownHostException) {
+            if (c instanceof ConnectException
+                    || c instanceof NoRouteToHostException
+                    || c instanceof UnknownHostException) {
                 return Failure.CONNECT;
             }
             if (c instanceof SocketTimeoutException t) {

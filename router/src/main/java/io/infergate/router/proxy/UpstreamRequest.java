@@ -21,8 +21,8 @@ import java.util.Optional;
  * @param headers           the headers to send, Host included
  * @param responseModifiers the ResponseHeaderModifier filters, applied to the upstream response
  */
-record UpstreamRequest(String method, String target, HeaderList headers,
-                       List<Filter.ResponseHeaderModifier> responseModifiers) {
+record UpstreamRequest(
+        String method, String target, HeaderList headers, List<Filter.ResponseHeaderModifier> responseModifiers) {
 
     UpstreamRequest {
         Objects.requireNonNull(method, "method");
@@ -42,9 +42,14 @@ record UpstreamRequest(String method, String target, HeaderList headers,
      * @param secure      the client connection is TLS
      * @param defaultHost the authority to send when the request carries no Host header
      */
-    record Inbound(String method, String rawPath, String rawQuery, HeaderList headers, String peer, boolean secure,
-                   String defaultHost) {
-    }
+    record Inbound(
+            String method,
+            String rawPath,
+            String rawQuery,
+            HeaderList headers,
+            String peer,
+            boolean secure,
+            String defaultHost) {}
 
     /**
      * Builds the upstream request.
@@ -58,7 +63,8 @@ record UpstreamRequest(String method, String target, HeaderList headers,
         HeaderList headers = new HeaderList();
         String connection = in.headers().first("connection");
         in.headers().forEach((name, value) -> {
-            if (!HopByHop.drop(name, connection) && !name.equalsIgnoreCase(GatewayHandler.X_REQUEST_ID)
+            if (!HopByHop.drop(name, connection)
+                    && !name.equalsIgnoreCase(GatewayHandler.X_REQUEST_ID)
                     && !name.equalsIgnoreCase(GatewayHandler.X_OBJECTIVE)
                     && !name.equalsIgnoreCase(GatewayHandler.X_MODEL_REWRITE)) {
                 headers.add(name, value);
@@ -79,18 +85,20 @@ record UpstreamRequest(String method, String target, HeaderList headers,
                         path = Rewrites.path(u.path().get(), matched, path);
                     }
                 }
-                case Filter.RequestRedirect r -> { } // answered before the exchange
-                case Filter.RequestMirror m -> { } // copies are sent once the request is final
+                case Filter.RequestRedirect r -> {} // answered before the exchange
+                case Filter.RequestMirror m -> {} // copies are sent once the request is final
             }
         }
         String originalHost = Optional.ofNullable(in.headers().first("host")).orElse(in.defaultHost());
-        String host = hostRewrite.orElseGet(() -> Optional.ofNullable(headers.first("host")).orElse(originalHost));
+        String host = hostRewrite.orElseGet(
+                () -> Optional.ofNullable(headers.first("host")).orElse(originalHost));
         headers.remove("host");
         headers.add("Host", host);
         headers.set(GatewayHandler.X_REQUEST_ID, requestId);
         String forwardedFor = headers.first("x-forwarded-for");
-        headers.set("x-forwarded-for", forwardedFor == null || forwardedFor.isBlank() ? in.peer()
-                : forwardedFor + ", " + in.peer());
+        headers.set(
+                "x-forwarded-for",
+                forwardedFor == null || forwardedFor.isBlank() ? in.peer() : forwardedFor + ", " + in.peer());
         headers.set("x-forwarded-proto", in.secure() ? "https" : "http");
         String target = path + (in.rawQuery().isEmpty() ? "" : "?" + in.rawQuery());
         return new UpstreamRequest(in.method(), target, headers, responseModifiers);
@@ -115,7 +123,8 @@ record UpstreamRequest(String method, String target, HeaderList headers,
     }
 
     /** RequestHeaderModifier / ResponseHeaderModifier: remove, then set, then add. */
-    private static void modify(HeaderList headers, List<Filter.Header> set, List<Filter.Header> add, List<String> remove) {
+    private static void modify(
+            HeaderList headers, List<Filter.Header> set, List<Filter.Header> add, List<String> remove) {
         remove.forEach(headers::remove);
         set.forEach(h -> headers.set(h.name(), h.value()));
         add.forEach(h -> headers.add(h.name(), h.value()));

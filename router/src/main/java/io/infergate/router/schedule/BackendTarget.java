@@ -34,8 +34,8 @@ public record BackendTarget(Backend backend, List<Target> endpoints, Strategy st
      * Compiles every backend of a snapshot, by id, and tells the scraper which endpoints the
      * InferencePools have.
      */
-    public static Map<String, BackendTarget> compileAll(List<Backend> backends, EndpointRegistry registry,
-                                                        PoolProfiles pools) {
+    public static Map<String, BackendTarget> compileAll(
+            List<Backend> backends, EndpointRegistry registry, PoolProfiles pools) {
         Map<String, BackendTarget> out = new HashMap<>();
         List<Endpoint> poolEndpoints = new ArrayList<>();
         for (Backend b : backends) {
@@ -49,7 +49,7 @@ public record BackendTarget(Backend backend, List<Target> endpoints, Strategy st
             Strategy strategy = switch (b) {
                 case Backend.Service s -> new RoundRobin();
                 case Backend.InferencePool p ->
-                        new PoolStrategy(pools.profileOf(p), pools.metrics(), pools.staleAfter(), pools.timer());
+                    new PoolStrategy(pools.profileOf(p), pools.metrics(), pools.staleAfter(), pools.timer());
             };
             out.put(b.id(), new BackendTarget(b, List.copyOf(unique.values()), strategy));
         }

@@ -8,26 +8,20 @@ import java.time.Duration;
 public sealed interface Pick {
 
     /** An endpoint was chosen and counted; close the lease when the exchange ends. */
-    record Picked(Lease lease) implements Pick {
-    }
+    record Picked(Lease lease) implements Pick {}
 
     /** The backend has no endpoints: 503. */
-    record NoEndpoints() implements Pick {
-    }
+    record NoEndpoints() implements Pick {}
 
     /** Every endpoint is at the per-endpoint concurrency bound: 503. */
-    record Saturated(int limit) implements Pick {
-    }
+    record Saturated(int limit) implements Pick {}
 
     /** The pool is saturated and the request is sheddable (priority &lt; 0): 429 with Retry-After. */
-    record Shed(Duration retryAfter) implements Pick {
-    }
+    record Shed(Duration retryAfter) implements Pick {}
 
     /** The request waited the whole queue timeout for a saturated pool: 503. */
-    record QueueTimeout(Duration waited) implements Pick {
-    }
+    record QueueTimeout(Duration waited) implements Pick {}
 
     /** The pool's queue is full: 503. */
-    record QueueFull(int length) implements Pick {
-    }
+    record QueueFull(int length) implements Pick {}
 }

@@ -19,16 +19,24 @@ import java.util.function.Consumer;
  * @param profile the primary profile, for every pool not in {@code byPool}
  * @param byPool  profiles by the pool's {@code namespace/name}
  */
-public record PoolProfiles(Profile profile, EndpointMetrics metrics, Duration staleAfter,
-                             PluginTimer timer, Consumer<Collection<Endpoint>> poolEndpoints,
-                             Map<String, Profile> byPool) {
+public record PoolProfiles(
+        Profile profile,
+        EndpointMetrics metrics,
+        Duration staleAfter,
+        PluginTimer timer,
+        Consumer<Collection<Endpoint>> poolEndpoints,
+        Map<String, Profile> byPool) {
     public PoolProfiles {
         byPool = Map.copyOf(byPool);
     }
 
     /** Every pool uses {@code profile}. */
-    public PoolProfiles(Profile profile, EndpointMetrics metrics, Duration staleAfter, PluginTimer timer,
-                          Consumer<Collection<Endpoint>> poolEndpoints) {
+    public PoolProfiles(
+            Profile profile,
+            EndpointMetrics metrics,
+            Duration staleAfter,
+            PluginTimer timer,
+            Consumer<Collection<Endpoint>> poolEndpoints) {
         this(profile, metrics, staleAfter, timer, poolEndpoints, Map.of());
     }
 

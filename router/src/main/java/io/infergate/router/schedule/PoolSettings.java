@@ -17,8 +17,12 @@ import java.util.Objects;
  * @param scheduler  the scheduler configuration (the built-in default when no file is given)
  * @param pickers    how external endpoint pickers are asked (pools with an endpointPickerRef)
  */
-public record PoolSettings(ScrapeSettings scrape, Admission.Settings admission, SaturationDetector saturation,
-                                 SchedulerConfig scheduler, PickerSettings pickers) {
+public record PoolSettings(
+        ScrapeSettings scrape,
+        Admission.Settings admission,
+        SaturationDetector saturation,
+        SchedulerConfig scheduler,
+        PickerSettings pickers) {
     public PoolSettings {
         Objects.requireNonNull(pickers, "pickers");
         Objects.requireNonNull(scrape, "scrape");
@@ -28,14 +32,20 @@ public record PoolSettings(ScrapeSettings scrape, Admission.Settings admission, 
     }
 
     /** With the default endpoint-picker settings. */
-    public PoolSettings(ScrapeSettings scrape, Admission.Settings admission, SaturationDetector saturation,
-                        SchedulerConfig scheduler) {
+    public PoolSettings(
+            ScrapeSettings scrape,
+            Admission.Settings admission,
+            SaturationDetector saturation,
+            SchedulerConfig scheduler) {
         this(scrape, admission, saturation, scheduler, PickerSettings.defaults());
     }
 
     public static PoolSettings defaults() {
-        return new PoolSettings(ScrapeSettings.defaults(), Admission.Settings.defaults(),
-                SaturationDetector.defaults(), SchedulerConfig.defaults());
+        return new PoolSettings(
+                ScrapeSettings.defaults(),
+                Admission.Settings.defaults(),
+                SaturationDetector.defaults(),
+                SchedulerConfig.defaults());
     }
 
     /** A copy with another plugin configuration. */

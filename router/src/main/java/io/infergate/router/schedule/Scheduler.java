@@ -55,7 +55,7 @@ public final class Scheduler {
         if (backend.endpoints().isEmpty()) {
             return new Pick.NoEndpoints();
         }
-        Runnable onClose = () -> { };
+        Runnable onClose = () -> {};
         if (admission.isPresent() && backend.backend() instanceof Backend.InferencePool) {
             Admission a = admission.get();
             Admission.Ticket ticket;
@@ -91,7 +91,9 @@ public final class Scheduler {
      * passing admission again. Empty when no such endpoint has room.
      */
     public Optional<Lease> another(BackendTarget backend, PickContext context, Set<String> tried) {
-        return take(backend, context, tried, false) instanceof Pick.Picked p ? Optional.of(p.lease()) : Optional.empty();
+        return take(backend, context, tried, false) instanceof Pick.Picked p
+                ? Optional.of(p.lease())
+                : Optional.empty();
     }
 
     private Pick take(BackendTarget backend, PickContext context, Set<String> tried, boolean panic) {
@@ -102,7 +104,7 @@ public final class Scheduler {
             }
             Target chosen = backend.strategy().choose(room, context);
             if (chosen.state().tryAcquire(maxPerEndpoint)) {
-                return new Pick.Picked(new Lease(chosen, () -> { }));
+                return new Pick.Picked(new Lease(chosen, () -> {}));
             }
         }
         return new Pick.Saturated(maxPerEndpoint);

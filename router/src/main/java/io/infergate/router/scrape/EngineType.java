@@ -9,7 +9,9 @@ import java.util.Map;
  * unknown (the GIE default).
  */
 public enum EngineType {
-    VLLM, SGLANG, TRTLLM;
+    VLLM,
+    SGLANG,
+    TRTLLM;
 
     /** The pod label naming the engine. */
     public static final String LABEL = "inference.networking.k8s.io/engine-type";

@@ -23,7 +23,17 @@ final class HttpReply {
     /** Status line and headers together, trailers together, and any single chunk-size line. */
     static final int MAX_HEAD = 64 << 10;
 
-    private enum Phase { STATUS, HEADERS, FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_EOF, DONE }
+    private enum Phase {
+        STATUS,
+        HEADERS,
+        FIXED,
+        CHUNK_SIZE,
+        CHUNK_DATA,
+        CHUNK_END,
+        TRAILERS,
+        UNTIL_EOF,
+        DONE
+    }
 
     private Phase phase = Phase.STATUS;
     private byte[] line = new byte[256];

@@ -16,8 +16,16 @@ import java.util.Set;
  * @param maxLora        adapters the server can hold at once
  * @param scrapedAtNanos {@link System#nanoTime()} when the scrape completed
  */
-public record Metrics(int waiting, int running, double kvCacheUsage, int blockSize, int blocks,
-                     Set<String> runningLoras, Set<String> waitingLoras, int maxLora, long scrapedAtNanos) {
+public record Metrics(
+        int waiting,
+        int running,
+        double kvCacheUsage,
+        int blockSize,
+        int blocks,
+        Set<String> runningLoras,
+        Set<String> waitingLoras,
+        int maxLora,
+        long scrapedAtNanos) {
     public Metrics {
         runningLoras = Set.copyOf(runningLoras);
         waitingLoras = Set.copyOf(waitingLoras);
@@ -26,6 +34,7 @@ public record Metrics(int waiting, int running, double kvCacheUsage, int blockSi
 
     /** A copy stamped with another time (tests). */
     public Metrics at(long nanos) {
-        return new Metrics(waiting, running, kvCacheUsage, blockSize, blocks, runningLoras, waitingLoras, maxLora, nanos);
+        return new Metrics(
+                waiting, running, kvCacheUsage, blockSize, blocks, runningLoras, waitingLoras, maxLora, nanos);
     }
 }

@@ -41,15 +41,23 @@ public final class MetricsParser {
         }
     }
 
-    private static final Wanted VLLM = Wanted.of("vllm:num_requests_waiting", "vllm:num_requests_running",
-            "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc", "vllm:cache_config_info", "vllm:lora_requests_info");
-    private static final Wanted SGLANG = Wanted.of("sglang:num_queue_reqs", "sglang:num_running_reqs",
-            "sglang:token_usage", "sglang:cache_config_info");
-    private static final Wanted TRTLLM = Wanted.of("trtllm_num_requests_waiting", "trtllm_num_requests_running",
-            "trtllm_kv_cache_utilization", "trtllm_kv_cache_tokens_per_block", "trtllm_kv_cache_max_blocks");
+    private static final Wanted VLLM = Wanted.of(
+            "vllm:num_requests_waiting",
+            "vllm:num_requests_running",
+            "vllm:kv_cache_usage_perc",
+            "vllm:gpu_cache_usage_perc",
+            "vllm:cache_config_info",
+            "vllm:lora_requests_info");
+    private static final Wanted SGLANG = Wanted.of(
+            "sglang:num_queue_reqs", "sglang:num_running_reqs", "sglang:token_usage", "sglang:cache_config_info");
+    private static final Wanted TRTLLM = Wanted.of(
+            "trtllm_num_requests_waiting",
+            "trtllm_num_requests_running",
+            "trtllm_kv_cache_utilization",
+            "trtllm_kv_cache_tokens_per_block",
+            "trtllm_kv_cache_max_blocks");
 
-    private MetricsParser() {
-    }
+    private MetricsParser() {}
 
     /** Parses {@code text} as exposed by an {@code engine} pod, stamped {@code nowNanos}. */
     public static Metrics parse(EngineType engine, String text, long nowNanos) {
@@ -79,8 +87,16 @@ public final class MetricsParser {
             }
             i = lineEnd(text, i, length) + 1;
         }
-        return new Metrics(acc.waiting, acc.running, acc.kv >= 0 ? acc.kv : Math.max(0, acc.kvOld), acc.blockSize,
-                acc.blocks, acc.runningLoras, acc.waitingLoras, acc.maxLora, nowNanos);
+        return new Metrics(
+                acc.waiting,
+                acc.running,
+                acc.kv >= 0 ? acc.kv : Math.max(0, acc.kvOld),
+                acc.blockSize,
+                acc.blocks,
+                acc.runningLoras,
+                acc.waitingLoras,
+                acc.maxLora,
+                nowNanos);
     }
 
     /** The index of the wanted name the line at {@code start} has, or -1. */
@@ -167,11 +183,11 @@ public final class MetricsParser {
         // Several series of one gauge (e.g. per model_name) add up: they share the pod's queue.
         switch (name) {
             case "vllm:num_requests_waiting", "sglang:num_queue_reqs", "trtllm_num_requests_waiting" ->
-                    acc.waiting += (int) value;
+                acc.waiting += (int) value;
             case "vllm:num_requests_running", "sglang:num_running_reqs", "trtllm_num_requests_running" ->
-                    acc.running += (int) value;
+                acc.running += (int) value;
             case "vllm:kv_cache_usage_perc", "sglang:token_usage", "trtllm_kv_cache_utilization" ->
-                    acc.kv = Math.max(acc.kv, value);
+                acc.kv = Math.max(acc.kv, value);
             case "vllm:gpu_cache_usage_perc" -> acc.kvOld = Math.max(acc.kvOld, value);
             case "vllm:cache_config_info" -> {
                 acc.blockSize = intLabel(labels, "block_size", acc.blockSize);
@@ -191,7 +207,7 @@ public final class MetricsParser {
                     acc.maxLora = intLabel(labels, "max_lora", 0);
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 

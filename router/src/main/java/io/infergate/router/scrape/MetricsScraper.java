@@ -141,8 +141,8 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
         }
         for (Endpoint e : wanted.values()) {
             if (!targets.containsKey(e.hostPort())) {
-                ScrapeTarget t = new ScrapeTarget(e.hostPort(), e.address(), e.port(), EngineType.of(e.labels()),
-                        settings.interval());
+                ScrapeTarget t = new ScrapeTarget(
+                        e.hostPort(), e.address(), e.port(), EngineType.of(e.labels()), settings.interval());
                 targets.put(e.hostPort(), t);
                 added.add(t);
                 changed = true;
@@ -249,7 +249,8 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
 
     /** Starts every scrape that is due (or nearly), as far as the concurrency bound allows. */
     private void start(long now) {
-        while (inFlight.size() < settings.maxConcurrent() && !waiting.isEmpty()
+        while (inFlight.size() < settings.maxConcurrent()
+                && !waiting.isEmpty()
                 && waiting.peek().due - now <= slackNanos) {
             ScrapeTarget t = waiting.poll();
             t.started = now;

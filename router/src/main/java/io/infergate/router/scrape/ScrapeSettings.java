@@ -25,7 +25,8 @@ public record ScrapeSettings(Duration interval, Duration timeout, Duration stale
             throw new IllegalArgumentException("scrape timeout must be positive");
         }
         if (staleAfter.compareTo(interval) <= 0) {
-            throw new IllegalArgumentException("stale-after (" + staleAfter + ") must exceed the scrape interval (" + interval + ")");
+            throw new IllegalArgumentException(
+                    "stale-after (" + staleAfter + ") must exceed the scrape interval (" + interval + ")");
         }
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("max concurrent scrapes must be at least 1");
@@ -43,7 +44,10 @@ public record ScrapeSettings(Duration interval, Duration timeout, Duration stale
     /** Reads {@code router.endpoints}; absent keys keep {@link #defaults()}. */
     public static ScrapeSettings create(Section s) {
         ScrapeSettings d = defaults();
-        return new ScrapeSettings(s.duration("scrape-interval", d.interval()), s.duration("scrape-timeout", d.timeout()),
-                s.duration("stale-after", d.staleAfter()), s.integer("max-concurrent-scrapes", d.maxConcurrent()));
+        return new ScrapeSettings(
+                s.duration("scrape-interval", d.interval()),
+                s.duration("scrape-timeout", d.timeout()),
+                s.duration("stale-after", d.staleAfter()),
+                s.integer("max-concurrent-scrapes", d.maxConcurrent()));
     }
 }

@@ -40,6 +40,7 @@ final class ScrapeTarget {
     long deadline;
     /** Whether the current scrape runs on a connection an earlier scrape opened (then a close before any reply byte is retried once). */
     boolean reused;
+
     boolean retried;
     Duration backoff;
     volatile boolean removed;
@@ -53,7 +54,8 @@ final class ScrapeTarget {
         this.address = new InetSocketAddress(bare, port);
         String authority = (bare.contains(":") ? "[" + bare + "]" : bare) + ":" + port;
         this.request = ("GET /metrics HTTP/1.1\r\nHost: " + authority
-                + "\r\nAccept: text/plain\r\nUser-Agent: infergate-router\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                        + "\r\nAccept: text/plain\r\nUser-Agent: infergate-router\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
         this.backoff = interval;
     }
 

@@ -62,8 +62,8 @@ public final class Section {
         try {
             return Duration.parse(raw);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + key(name) + "' must be an ISO-8601 duration such as PT5S, got '"
-                    + raw + "'");
+            throw new IllegalArgumentException(
+                    "'" + key(name) + "' must be an ISO-8601 duration such as PT5S, got '" + raw + "'");
         }
     }
 
@@ -76,7 +76,8 @@ public final class Section {
         return switch (raw) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new IllegalArgumentException("'" + key(name) + "' must be true or false, got '" + raw + "'");
+            default ->
+                throw new IllegalArgumentException("'" + key(name) + "' must be true or false, got '" + raw + "'");
         };
     }
 

@@ -3,6 +3,7 @@ package io.infergate.router.snapshot;
 import io.infergate.common.snapshot.Snapshot;
 import io.infergate.router.match.RouteTable;
 import io.infergate.router.schedule.BackendTarget;
+
 import java.util.Map;
 import java.util.Optional;
 

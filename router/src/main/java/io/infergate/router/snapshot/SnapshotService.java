@@ -2,17 +2,16 @@ package io.infergate.router.snapshot;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
-import io.infergate.common.http.ClientBody;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.infergate.common.http.ClientBody;
 import io.infergate.common.snapshot.Violation;
 import io.infergate.router.inference.ErrorBody;
-import jakarta.json.Json;
-import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.spi.JsonProvider;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +33,6 @@ import java.nio.charset.StandardCharsets;
 public final class SnapshotService implements HttpService {
     /** The JSON-P provider, looked up once: each {@code Json.createX} call repeats a ServiceLoader scan. */
     private static final JsonProvider JSON = JsonProvider.provider();
-
 
     /** The resource path. */
     public static final String PATH = "/internal/v1/snapshot";
@@ -73,27 +71,54 @@ public final class SnapshotService implements HttpService {
             // broken chunked framing or over the bound: answered here (Helidon would try to skip the
             // rest of a broken body); the ConnectionGuard closes the connection after it
             boolean tooLarge = e.status() == 413;
-            send(res, ErrorBody.of(tooLarge ? 413 : 400, tooLarge ? ErrorBody.REQUEST_TOO_LARGE : ErrorBody.INVALID_REQUEST,
-                    tooLarge ? "snapshot exceeds " + maxBytes + " bytes" : "malformed request body: invalid chunked framing")
-                    .toJson(), tooLarge ? 413 : 400);
+            send(
+                    res,
+                    ErrorBody.of(
+                                    tooLarge ? 413 : 400,
+                                    tooLarge ? ErrorBody.REQUEST_TOO_LARGE : ErrorBody.INVALID_REQUEST,
+                                    tooLarge
+                                            ? "snapshot exceeds " + maxBytes + " bytes"
+                                            : "malformed request body: invalid chunked framing")
+                            .toJson(),
+                    tooLarge ? 413 : 400);
             return;
         }
         if (body.length > maxBytes) {
-            send(res, ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE, "snapshot exceeds " + maxBytes + " bytes").toJson(), 413);
+            send(
+                    res,
+                    ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE, "snapshot exceeds " + maxBytes + " bytes")
+                            .toJson(),
+                    413);
             return;
         }
         switch (store.apply(new String(body, StandardCharsets.UTF_8))) {
-            case SnapshotStore.Outcome.Applied a -> send(res, JSON.createObjectBuilder()
-                    .add("id", a.id()).add("version", a.schemaVersion()).add("changed", a.changed())
-                    .build().toString(), 200);
+            case SnapshotStore.Outcome.Applied a ->
+                send(
+                        res,
+                        JSON.createObjectBuilder()
+                                .add("id", a.id())
+                                .add("version", a.schemaVersion())
+                                .add("changed", a.changed())
+                                .build()
+                                .toString(),
+                        200);
             case SnapshotStore.Outcome.Rejected r -> {
                 JsonArrayBuilder violations = JSON.createArrayBuilder();
                 for (Violation v : r.violations()) {
-                    violations.add(JSON.createObjectBuilder().add("path", v.path()).add("message", v.message()));
+                    violations.add(
+                            JSON.createObjectBuilder().add("path", v.path()).add("message", v.message()));
                 }
-                ErrorBody error = ErrorBody.of(400, "invalid_snapshot",
+                ErrorBody error = ErrorBody.of(
+                        400,
+                        "invalid_snapshot",
                         "snapshot rejected: " + r.violations().size() + " violations");
-                send(res, error.toJsonBuilder().add("violations", violations).build().toString(), 400);
+                send(
+                        res,
+                        error.toJsonBuilder()
+                                .add("violations", violations)
+                                .build()
+                                .toString(),
+                        400);
             }
         }
     }
@@ -102,10 +127,21 @@ public final class SnapshotService implements HttpService {
         if (!authorized(req, res)) {
             return;
         }
-        serving.current().ifPresentOrElse(
-                s -> send(res, JSON.createObjectBuilder().add("id", s.id())
-                        .add("version", s.snapshot().schemaVersion()).build().toString(), 200),
-                () -> send(res, ErrorBody.of(404, "no_snapshot", "no snapshot has been applied yet").toJson(), 404));
+        serving.current()
+                .ifPresentOrElse(
+                        s -> send(
+                                res,
+                                JSON.createObjectBuilder()
+                                        .add("id", s.id())
+                                        .add("version", s.snapshot().schemaVersion())
+                                        .build()
+                                        .toString(),
+                                200),
+                        () -> send(
+                                res,
+                                ErrorBody.of(404, "no_snapshot", "no snapshot has been applied yet")
+                                        .toJson(),
+                                404));
     }
 
     private boolean authorized(ServerRequest req, ServerResponse res) {
@@ -113,7 +149,11 @@ public final class SnapshotService implements HttpService {
             return true;
         }
         res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
-        send(res, ErrorBody.of(401, ErrorBody.UNAUTHORIZED, "a valid bearer token is required").toJson(), 401);
+        send(
+                res,
+                ErrorBody.of(401, ErrorBody.UNAUTHORIZED, "a valid bearer token is required")
+                        .toJson(),
+                401);
         return false;
     }
 

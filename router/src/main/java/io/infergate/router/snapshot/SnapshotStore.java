@@ -15,6 +15,7 @@ import io.infergate.router.schedule.BackendTarget;
 import io.infergate.router.schedule.PoolProfiles;
 import io.infergate.router.schedule.endpoint.EndpointRegistry;
 import io.infergate.router.schedule.framework.RouterCount;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -43,8 +44,7 @@ public final class SnapshotStore {
          *
          * @param changed false when it was already being served (nothing was redone)
          */
-        record Applied(String id, int schemaVersion, boolean changed) implements Outcome {
-        }
+        record Applied(String id, int schemaVersion, boolean changed) implements Outcome {}
 
         /** The snapshot was refused; the previous one (if any) keeps serving. */
         record Rejected(List<Violation> violations) implements Outcome {
@@ -72,8 +72,14 @@ public final class SnapshotStore {
      * @param bindAddress where listeners of Gateways without addresses are served
      * @param routers     set to each applied snapshot's router count, for the plugins that read it
      */
-    public SnapshotStore(Serving serving, PublicSockets sockets, EndpointRegistry endpoints, PoolProfiles pools,
-                         RouterMetrics metrics, String bindAddress, RouterCount routers) {
+    public SnapshotStore(
+            Serving serving,
+            PublicSockets sockets,
+            EndpointRegistry endpoints,
+            PoolProfiles pools,
+            RouterMetrics metrics,
+            String bindAddress,
+            RouterCount routers) {
         this.routers = routers;
         this.serving = serving;
         this.sockets = sockets;
@@ -112,8 +118,8 @@ public final class SnapshotStore {
     }
 
     private Outcome swapIn(Snapshot snapshot, String id, RouteTable routes) {
-        CompiledSnapshot compiled = new CompiledSnapshot(id, snapshot, routes,
-                BackendTarget.compileAll(snapshot.backends(), endpoints, pools));
+        CompiledSnapshot compiled = new CompiledSnapshot(
+                id, snapshot, routes, BackendTarget.compileAll(snapshot.backends(), endpoints, pools));
         Set<SocketKey> needed = routes.socketKeys();
         Set<SocketKey> failed = sockets.openAll(needed);
         routers.set(snapshot.routers());
@@ -122,15 +128,19 @@ public final class SnapshotStore {
         endpoints.retainOnly(endpointKeys(snapshot));
         metrics.snapshotApplied(id, snapshot.schemaVersion());
         LOG.info(() -> "snapshot applied: " + id + " (" + snapshot.gateways().size() + " gateways, "
-                + snapshot.routes().size() + " routes, " + snapshot.backends().size() + " backends, " + snapshot.routers() + " router(s), sockets "
+                + snapshot.routes().size() + " routes, " + snapshot.backends().size() + " backends, "
+                + snapshot.routers() + " router(s), sockets "
                 + sockets.openSockets() + (failed.isEmpty() ? "" : ", FAILED sockets " + failed) + ")");
         return new Outcome.Applied(id, snapshot.schemaVersion(), true);
     }
 
     private Outcome reject(List<Violation> violations) {
         metrics.snapshotRejected();
-        LOG.log(Level.WARNING, () -> "snapshot rejected with " + violations.size() + " violations, first: "
-                + violations.getFirst() + "; still serving " + serving.current().map(CompiledSnapshot::id).orElse("nothing"));
+        LOG.log(
+                Level.WARNING,
+                () -> "snapshot rejected with " + violations.size() + " violations, first: " + violations.getFirst()
+                        + "; still serving "
+                        + serving.current().map(CompiledSnapshot::id).orElse("nothing"));
         return new Outcome.Rejected(violations);
     }
 

@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PickerClientTest {
 
-    private static final PickerSettings PLAIN = new PickerSettings(Duration.ofSeconds(10), PickerSettings.Tls.PLAINTEXT, 62_000);
+    private static final PickerSettings PLAIN =
+            new PickerSettings(Duration.ofSeconds(10), PickerSettings.Tls.PLAINTEXT, 62_000);
     private static final byte[] BODY = "{\"model\":\"m\",\"prompt\":\"hi\"}".getBytes(StandardCharsets.UTF_8);
 
     private TestPicker picker;
@@ -43,19 +44,32 @@ class PickerClientTest {
     private Decision ask(PickerSettings settings, int port, byte[] body) throws InterruptedException {
         channels = new PickerChannels(settings);
         ManagedChannel channel = channels.channel("127.0.0.1", port);
-        return new PickerClient(settings).ask(channel, new PickerRequest("POST", "/v1/completions", "llm.test", "http",
-                List.of(Map.entry("Content-Type", "application/json"), Map.entry("test-epp-endpoint-selection", "x")), body));
+        return new PickerClient(settings)
+                .ask(
+                        channel,
+                        new PickerRequest(
+                                "POST",
+                                "/v1/completions",
+                                "llm.test",
+                                "http",
+                                List.of(
+                                        Map.entry("Content-Type", "application/json"),
+                                        Map.entry("test-epp-endpoint-selection", "x")),
+                                body));
     }
 
     @Test
     void headersThenWholeBodyWithoutWaitingThenTheNamedEndpointAndTheRewrittenBody() throws Exception {
         byte[] rewritten = "{\"model\":\"other\",\"prompt\":\"hi there\"}".getBytes(StandardCharsets.UTF_8);
-        picker = new TestPicker(seen -> new Reply.Route("10.0.0.2:8000", "10.0.0.2:8000", Map.of("x-picked-by", "test"), rewritten));
+        picker = new TestPicker(
+                seen -> new Reply.Route("10.0.0.2:8000", "10.0.0.2:8000", Map.of("x-picked-by", "test"), rewritten));
         Decision d = ask(PLAIN, picker.port(), BODY);
         Decision.Route r = assertInstanceOf(Decision.Route.class, d);
         assertEquals(List.of("10.0.0.2:8000"), r.endpoints());
         assertArrayEquals(rewritten, r.body().orElseThrow());
-        assertTrue(r.setHeaders().contains(Map.entry("x-picked-by", "test")), r.setHeaders().toString());
+        assertTrue(
+                r.setHeaders().contains(Map.entry("x-picked-by", "test")),
+                r.setHeaders().toString());
         TestPicker.Seen seen = picker.seen().getFirst();
         assertArrayEquals(BODY, seen.body());
         assertEquals("POST", seen.headers().get(":method"));
@@ -66,7 +80,8 @@ class PickerClientTest {
     @Test
     void aLargeBodyGoesInChunksAndComesBackWhole() throws Exception {
         byte[] big = ("{\"model\":\"m\",\"prompt\":\"" + "a".repeat(200_000) + "\"}").getBytes(StandardCharsets.UTF_8);
-        byte[] bigger = ("{\"model\":\"m\",\"prompt\":\"" + "b".repeat(250_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] bigger =
+                ("{\"model\":\"m\",\"prompt\":\"" + "b".repeat(250_000) + "\"}").getBytes(StandardCharsets.UTF_8);
         picker = new TestPicker(seen -> new Reply.Route("10.0.0.1:8000", null, Map.of(), bigger));
         Decision.Route r = assertInstanceOf(Decision.Route.class, ask(PLAIN, picker.port(), big));
         assertArrayEquals(bigger, r.body().orElseThrow());

@@ -72,6 +72,7 @@ class FramingFuzzTest {
      * whole run must stay under 5 minutes); on a shared, loaded machine the run is only reported.
      */
     private static final Duration BUDGET = Duration.ofSeconds(Long.getLong("fuzz.seconds", 280L));
+
     private static final boolean ENFORCE_BUDGET = Boolean.getBoolean("fuzz.enforceBudget");
     private static final int THREADS = Integer.getInteger("fuzz.threads", 8);
 
@@ -85,17 +86,32 @@ class FramingFuzzTest {
 
     @Test
     void mutatedRequestsNeverCauseA5xxASmuggledRequestOrACrash() throws Exception {
-        try (SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder().podName("fuzz-0")
-                .timeToFirstToken(Duration.ZERO).interTokenLatency(Duration.ZERO).build());
-             RouterFixture router = RouterFixture.start(new RouterConfig("127.0.0.1", "127.0.0.1", 0, RouterFixture.TOKEN,
-                     shortClientTimeouts(), proxy(), 1024 * 1024))) {
+        try (SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder()
+                        .podName("fuzz-0")
+                        .timeToFirstToken(Duration.ZERO)
+                        .interTokenLatency(Duration.ZERO)
+                        .build());
+                RouterFixture router = RouterFixture.start(new RouterConfig(
+                        "127.0.0.1",
+                        "127.0.0.1",
+                        0,
+                        RouterFixture.TOKEN,
+                        shortClientTimeouts(),
+                        proxy(),
+                        1024 * 1024))) {
             int port = Http.freePort();
             Backend.InferencePool sims = pool("sims", endpoint("127.0.0.1", pod.port(), pod.podName()));
             Backend.Service echo = service("echo", 80, endpoint("127.0.0.1", pod.port(), pod.podName()));
-            assertEquals(200, router.put(snapshot(List.of(gateway("gw", listener("http", port))),
-                    List.of(route("all").rule(rule(prefix("/v1")).backend(sims.id()))
-                            .rule(rule(prefix("/")).backend(echo.id())).build()),
-                    List.of(sims, echo))).status());
+            assertEquals(
+                    200,
+                    router.put(snapshot(
+                                    List.of(gateway("gw", listener("http", port))),
+                                    List.of(route("all")
+                                            .rule(rule(prefix("/v1")).backend(sims.id()))
+                                            .rule(rule(prefix("/")).backend(echo.id()))
+                                            .build()),
+                                    List.of(sims, echo)))
+                            .status());
             long heapBefore = heapAfterGc();
             long podBefore = pod.echoedTotal();
             long start = System.nanoTime();
@@ -108,7 +124,11 @@ class FramingFuzzTest {
                     int worker = t;
                     workers.add(pool.submit(() -> {
                         Mutations gen = new Mutations(random);
-                        for (int c = 0; sent.get() < REQUESTS && (!ENFORCE_BUDGET || System.nanoTime() - deadline < 0) && failures.size() < 20; c++) {
+                        for (int c = 0;
+                                sent.get() < REQUESTS
+                                        && (!ENFORCE_BUDGET || System.nanoTime() - deadline < 0)
+                                        && failures.size() < 20;
+                                c++) {
                             connection(port, gen, random, "w" + worker + "c" + c);
                         }
                     }));
@@ -120,16 +140,29 @@ class FramingFuzzTest {
             double seconds = (System.nanoTime() - start) / 1e9;
             long heapAfter = heapAfterGc();
             long podEchoed = pod.echoedTotal() - podBefore;
-            System.out.printf("FUZZ seed=%d requests=%d mutated=%d connections=%d in %.1f s (%.0f req/s); statuses=%s;"
+            System.out.printf(
+                    "FUZZ seed=%d requests=%d mutated=%d connections=%d in %.1f s (%.0f req/s); statuses=%s;"
                             + " echo answers=%d, pod echoed=%d; pod 5xx=%d; heap after GC %d -> %d MiB%n",
-                    SEED, sent.get(), mutated.get(), connections.get(), seconds, sent.get() / seconds,
-                    new TreeMap<>(statuses), echoAnswers.get(), podEchoed, podErrors.get(),
-                    heapBefore >> 20, heapAfter >> 20);
+                    SEED,
+                    sent.get(),
+                    mutated.get(),
+                    connections.get(),
+                    seconds,
+                    sent.get() / seconds,
+                    new TreeMap<>(statuses),
+                    echoAnswers.get(),
+                    podEchoed,
+                    podErrors.get(),
+                    heapBefore >> 20,
+                    heapAfter >> 20);
             if (!failures.isEmpty()) {
-                java.nio.file.Files.writeString(java.nio.file.Path.of("target", "fuzz-failures.txt"), String.join("\n----\n", failures));
+                java.nio.file.Files.writeString(
+                        java.nio.file.Path.of("target", "fuzz-failures.txt"), String.join("\n----\n", failures));
             }
-            assertTrue(failures.isEmpty(), failures.size() + " failures (seed " + SEED + ", all in target/fuzz-failures.txt), first:\n"
-                    + String.join("\n----\n", failures.subList(0, Math.min(3, failures.size()))));
+            assertTrue(
+                    failures.isEmpty(),
+                    failures.size() + " failures (seed " + SEED + ", all in target/fuzz-failures.txt), first:\n"
+                            + String.join("\n----\n", failures.subList(0, Math.min(3, failures.size()))));
             assertTrue(sent.get() >= REQUESTS, "only " + sent.get() + " requests within " + BUDGET);
             assertEquals(echoAnswers.get(), podEchoed, "requests reached the pod that no client saw answered");
             Http.Reply alive = router.http().get(port, "fuzz.example", "/alive");
@@ -147,15 +180,28 @@ class FramingFuzzTest {
      */
     private static ProxySettings proxy() {
         ProxySettings d = ProxySettings.defaults();
-        return new ProxySettings(d.connectTimeout(), d.readTimeout(), d.maxConcurrentPerEndpoint(), d.maxBodyBytes(),
-                d.retries(), d.outliers(), Boolean.parseBoolean(System.getProperty("fuzz.watchClients", "false")));
+        return new ProxySettings(
+                d.connectTimeout(),
+                d.readTimeout(),
+                d.maxConcurrentPerEndpoint(),
+                d.maxBodyBytes(),
+                d.retries(),
+                d.outliers(),
+                Boolean.parseBoolean(System.getProperty("fuzz.watchClients", "false")));
     }
 
     /** The defaults, with client timeouts of a second: a connection a mutation left waiting ends soon. */
     private static ListenerLimits shortClientTimeouts() {
         ListenerLimits d = ListenerLimits.defaults();
-        return new ListenerLimits(d.maxPayloadBytes(), d.maxConcurrentRequests(), d.maxHeaderBytes(), d.maxPrologueBytes(),
-                Duration.ofSeconds(1), d.drainTimeout(), Duration.ofSeconds(1), Duration.ofSeconds(1));
+        return new ListenerLimits(
+                d.maxPayloadBytes(),
+                d.maxConcurrentRequests(),
+                d.maxHeaderBytes(),
+                d.maxPrologueBytes(),
+                Duration.ofSeconds(1),
+                d.drainTimeout(),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
     }
 
     private void connection(int port, Mutations gen, SplittableRandom random, String id) {
@@ -165,9 +211,8 @@ class FramingFuzzTest {
         int firstMutated = n;
         for (int i = 0; i < n; i++) {
             String path = "/fz/" + id + "/" + i;
-            Mutations.Request r = random.nextInt(12) == 0
-                    ? gen.completion("/v1/completions", 0.5)
-                    : gen.echo(path, 0.25);
+            Mutations.Request r =
+                    random.nextInt(12) == 0 ? gen.completion("/v1/completions", 0.5) : gen.echo(path, 0.25);
             requests.add(r);
             wire.writeBytes(r.bytes());
             if (!r.valid()) {
@@ -185,7 +230,9 @@ class FramingFuzzTest {
             OutputStream out = s.getOutputStream();
             int at = 0;
             while (at < bytes.length) { // random fragmentation: the parser must not depend on read boundaries
-                int len = random.nextInt(4) == 0 ? 1 + random.nextInt(Math.min(64, bytes.length - at)) : bytes.length - at;
+                int len = random.nextInt(4) == 0
+                        ? 1 + random.nextInt(Math.min(64, bytes.length - at))
+                        : bytes.length - at;
                 try {
                     out.write(bytes, at, len);
                     out.flush();
@@ -243,10 +290,15 @@ class FramingFuzzTest {
                     why = "5xx from the router";
                 }
             }
-            if (why == null && r.status() == 200 && r.header("x-inference-pod") != null && !r.body().startsWith("{\"id\"")
+            if (why == null
+                    && r.status() == 200
+                    && r.header("x-inference-pod") != null
+                    && !r.body().startsWith("{\"id\"")
                     && r.body().contains("\"path\"")) {
                 echoAnswers.incrementAndGet();
-                String path = Json.createReader(new StringReader(r.body())).readObject().getString("path");
+                String path = Json.createReader(new StringReader(r.body()))
+                        .readObject()
+                        .getString("path");
                 // the path must be one this connection sent: its id, or (a byte-mutated target) a
                 // string that is in its bytes; a target normalised on the way ("//fz/x" -> "/x") is too
                 String bare = path.indexOf('?') < 0 ? path : path.substring(0, path.indexOf('?'));
@@ -256,7 +308,8 @@ class FramingFuzzTest {
                 } else if (!seenPaths.add(path) && occurrences(sentWire, bare + " ") < 2) {
                     why = "path answered twice: " + path;
                 } else if (i < firstMutated && !path.equals(requests.get(i).path())) {
-                    why = "answer " + i + " is for " + path + ", not " + requests.get(i).path();
+                    why = "answer " + i + " is for " + path + ", not "
+                            + requests.get(i).path();
                 }
             }
             if (why == null && i < firstMutated && r.status() != 200) {
@@ -306,8 +359,12 @@ class FramingFuzzTest {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < Math.min(bytes.length, 2000); i++) {
             int c = bytes[i] & 0xff;
-            b.append(c == '\n' ? "\\n\n" : c == '\r' ? "\\r" : c >= 0x20 && c < 0x7f ? String.valueOf((char) c)
-                    : String.format("\\x%02x", c));
+            b.append(
+                    c == '\n'
+                            ? "\\n\n"
+                            : c == '\r'
+                                    ? "\\r"
+                                    : c >= 0x20 && c < 0x7f ? String.valueOf((char) c) : String.format("\\x%02x", c));
         }
         return b.toString();
     }

@@ -52,8 +52,10 @@ class InferenceResponseTest {
     @CsvSource({"1,true", "2,true", "3,true", "7,true", "64,true", "100000,true", "1,false", "7,false", "100000,false"})
     void aStreamHasTheClientsModelInEveryEventWhereverChunksAreCut(int size, boolean splice) {
         AtomicInteger tokens = new AtomicInteger();
-        InferenceResponse r = new InferenceResponse(Optional.of("food-review"),
-                splice ? Optional.of("food-review-v1") : Optional.empty(), tokens::incrementAndGet);
+        InferenceResponse r = new InferenceResponse(
+                Optional.of("food-review"),
+                splice ? Optional.of("food-review-v1") : Optional.empty(),
+                tokens::incrementAndGet);
         String received = rewriteInChunks(r, STREAM, size);
         assertEquals(STREAM.replace("\"model\":\"food-review-v1\"", "\"model\":\"food-review\""), received);
         assertEquals(2, tokens.get(), "two events carry choices; the usage event and [DONE] do not");
@@ -73,24 +75,29 @@ class InferenceResponseTest {
         }
         assertEquals(0, r.end().length, "the stream ended on an event boundary");
         assertEquals(2, tokens.get());
-        assertEquals(9, r.usage().promptTokens().orElseThrow() + r.usage().completionTokens().orElseThrow());
+        assertEquals(
+                9,
+                r.usage().promptTokens().orElseThrow()
+                        + r.usage().completionTokens().orElseThrow());
     }
 
     @Test
     void eventsTheSpliceCannotHandleAreParsed() {
-        InferenceResponse r = new InferenceResponse(Optional.of("a\"b"), Optional.of("t"), () -> { });
+        InferenceResponse r = new InferenceResponse(Optional.of("a\"b"), Optional.of("t"), () -> {});
         String stream = "data: {\"model\": \"t\",\"choices\":[{\"text\":\"x\"}]}\n\n" // spaced
                 + "data: {\"model\":\"t\",\"meta\":{\"model\":\"t\"},\"choices\":[]}\n\n" // nested too
                 + "data: {\"model\":\"t\",\"choices\":[]}\n\n"; // the splice, with an escaped client name
         String out = rewriteInChunks(r, stream, 5);
-        assertEquals("data: {\"model\":\"a\\\"b\",\"choices\":[{\"text\":\"x\"}]}\n\n"
-                + "data: {\"model\":\"a\\\"b\",\"meta\":{\"model\":\"t\"},\"choices\":[]}\n\n"
-                + "data: {\"model\":\"a\\\"b\",\"choices\":[]}\n\n", out);
+        assertEquals(
+                "data: {\"model\":\"a\\\"b\",\"choices\":[{\"text\":\"x\"}]}\n\n"
+                        + "data: {\"model\":\"a\\\"b\",\"meta\":{\"model\":\"t\"},\"choices\":[]}\n\n"
+                        + "data: {\"model\":\"a\\\"b\",\"choices\":[]}\n\n",
+                out);
     }
 
     @Test
     void anUnfinishedLastEventIsWrittenAsItIs() {
-        InferenceResponse r = new InferenceResponse(Optional.of("a"), () -> { });
+        InferenceResponse r = new InferenceResponse(Optional.of("a"), () -> {});
         byte[] cut = bytes("data: {\"model\":\"b\",\"choi");
         assertEquals(0, r.rewrite(cut, cut.length).length, "held until its end arrives");
         assertEquals("data: {\"model\":\"b\",\"choi", new String(r.end(), StandardCharsets.UTF_8));
@@ -98,7 +105,7 @@ class InferenceResponseTest {
 
     @Test
     void aJsonResponseGetsTheClientsModelBackAndItsUsageIsRead() {
-        InferenceResponse r = new InferenceResponse(Optional.of("food-review"), () -> { });
+        InferenceResponse r = new InferenceResponse(Optional.of("food-review"), () -> {});
         String body = "{\"id\":\"c1\",\"model\":\"food-review-v1\",\"choices\":[{\"text\":\"hi\"}],"
                 + "\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":4,\"total_tokens\":15}}";
         String out = new String(r.json(bytes(body)), StandardCharsets.UTF_8);
@@ -109,7 +116,7 @@ class InferenceResponseTest {
 
     @Test
     void bodiesThatAreNotObjectsPassUnchanged() {
-        InferenceResponse r = new InferenceResponse(Optional.of("a"), () -> { });
+        InferenceResponse r = new InferenceResponse(Optional.of("a"), () -> {});
         byte[] body = bytes("upstream said no");
         assertSame(body, r.json(body));
         assertTrue(r.usage().promptTokens().isEmpty());
@@ -117,10 +124,13 @@ class InferenceResponseTest {
 
     @Test
     void theRequestBodyKeepsItsOtherFieldsInOrder() {
-        String body = "{\"model\":\"food-review\",\"prompt\":\"caf\\u00e9 \\\"q\\\"\",\"max_tokens\":5,\"temperature\":0.7,"
-                + "\"stream\":true,\"stream_options\":{\"include_usage\":true}}";
+        String body =
+                "{\"model\":\"food-review\",\"prompt\":\"caf\\u00e9 \\\"q\\\"\",\"max_tokens\":5,\"temperature\":0.7,"
+                        + "\"stream\":true,\"stream_options\":{\"include_usage\":true}}";
         String out = new String(RequestRewrite.withModel(bytes(body), "food-review-v1"), StandardCharsets.UTF_8);
-        assertEquals("{\"model\":\"food-review-v1\",\"prompt\":\"café \\\"q\\\"\",\"max_tokens\":5,\"temperature\":0.7,"
-                + "\"stream\":true,\"stream_options\":{\"include_usage\":true}}", out);
+        assertEquals(
+                "{\"model\":\"food-review-v1\",\"prompt\":\"café \\\"q\\\"\",\"max_tokens\":5,\"temperature\":0.7,"
+                        + "\"stream\":true,\"stream_options\":{\"include_usage\":true}}",
+                out);
     }
 }

@@ -17,21 +17,27 @@ class ModelListsTest {
 
     @Test
     void modelsAreMergedByIdAdaptersKeptAndAliasesOfServedTargetsAdded() {
-        byte[] pod0 = b("{\"object\":\"list\",\"data\":[{\"id\":\"base\",\"object\":\"model\",\"created\":5,\"parent\":null},"
-                + "{\"id\":\"food-review-v1\",\"object\":\"model\",\"created\":5,\"parent\":\"base\"}]}");
-        byte[] pod1 = b("{\"object\":\"list\",\"data\":[{\"id\":\"base\",\"object\":\"model\",\"created\":6,\"parent\":null},"
-                + "{\"id\":\"sql-lora\",\"object\":\"model\",\"created\":6,\"parent\":\"base\"}]}");
+        byte[] pod0 =
+                b("{\"object\":\"list\",\"data\":[{\"id\":\"base\",\"object\":\"model\",\"created\":5,\"parent\":null},"
+                        + "{\"id\":\"food-review-v1\",\"object\":\"model\",\"created\":5,\"parent\":\"base\"}]}");
+        byte[] pod1 =
+                b("{\"object\":\"list\",\"data\":[{\"id\":\"base\",\"object\":\"model\",\"created\":6,\"parent\":null},"
+                        + "{\"id\":\"sql-lora\",\"object\":\"model\",\"created\":6,\"parent\":\"base\"}]}");
         List<ModelRewrite> rules = List.of(
-                new ModelRewrite("r0", List.of("food-review"), List.of(new ModelRewrite.Target("gone", 1),
-                        new ModelRewrite.Target("food-review-v1", 1))),
+                new ModelRewrite(
+                        "r0",
+                        List.of("food-review"),
+                        List.of(new ModelRewrite.Target("gone", 1), new ModelRewrite.Target("food-review-v1", 1))),
                 new ModelRewrite("r1", List.of("nothing-serves-it"), List.of(new ModelRewrite.Target("absent", 1))),
                 new ModelRewrite("r2", List.of(), List.of(new ModelRewrite.Target("base", 1))));
         String merged = new String(ModelLists.merge(List.of(pod0, b("not json"), pod1), rules), StandardCharsets.UTF_8);
-        assertEquals("{\"object\":\"list\",\"data\":["
-                + "{\"id\":\"base\",\"object\":\"model\",\"created\":5,\"parent\":null},"
-                + "{\"id\":\"food-review-v1\",\"object\":\"model\",\"created\":5,\"parent\":\"base\"},"
-                + "{\"id\":\"sql-lora\",\"object\":\"model\",\"created\":6,\"parent\":\"base\"},"
-                + "{\"id\":\"food-review\",\"object\":\"model\",\"created\":5,\"owned_by\":\"infergate\","
-                + "\"root\":\"food-review-v1\",\"parent\":null}]}", merged);
+        assertEquals(
+                "{\"object\":\"list\",\"data\":["
+                        + "{\"id\":\"base\",\"object\":\"model\",\"created\":5,\"parent\":null},"
+                        + "{\"id\":\"food-review-v1\",\"object\":\"model\",\"created\":5,\"parent\":\"base\"},"
+                        + "{\"id\":\"sql-lora\",\"object\":\"model\",\"created\":6,\"parent\":\"base\"},"
+                        + "{\"id\":\"food-review\",\"object\":\"model\",\"created\":5,\"owned_by\":\"infergate\","
+                        + "\"root\":\"food-review-v1\",\"parent\":null}]}",
+                merged);
     }
 }

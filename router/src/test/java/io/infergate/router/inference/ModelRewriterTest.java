@@ -30,13 +30,20 @@ class ModelRewriterTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
-                Arguments.of("the first matching rule wins (the controller sorted the oldest first)", "food-review",
-                        Optional.empty(), Optional.of("food-review-v1")),
+                Arguments.of(
+                        "the first matching rule wins (the controller sorted the oldest first)",
+                        "food-review",
+                        Optional.empty(),
+                        Optional.of("food-review-v1")),
                 Arguments.of("matches are ORed", "food-review-latest", Optional.empty(), Optional.of("food-review-v1")),
                 Arguments.of("a generic rule catches the rest", "anything", Optional.empty(), Optional.of("base")),
-                Arguments.of("the header forces its target over every rule", "food-review",
-                        Optional.of("food-review-v2"), Optional.of("food-review-v2")),
-                Arguments.of("a blank header is ignored", "food-review", Optional.of("  "), Optional.of("food-review-v1")),
+                Arguments.of(
+                        "the header forces its target over every rule",
+                        "food-review",
+                        Optional.of("food-review-v2"),
+                        Optional.of("food-review-v2")),
+                Arguments.of(
+                        "a blank header is ignored", "food-review", Optional.of("  "), Optional.of("food-review-v1")),
                 Arguments.of("rewriting to the same name is no rewrite", "base", Optional.empty(), Optional.empty()));
     }
 
@@ -48,18 +55,24 @@ class ModelRewriterTest {
 
     @Test
     void noRuleNoRewrite() {
-        assertEquals(Optional.empty(), ModelRewriter.target("m", Optional.empty(),
-                List.of(rule("only", List.of("other"), "x")), new SplittableRandom(1)));
+        assertEquals(
+                Optional.empty(),
+                ModelRewriter.target(
+                        "m", Optional.empty(), List.of(rule("only", List.of("other"), "x")), new SplittableRandom(1)));
     }
 
     @Test
     void targetsAreDrawnByWeight() {
-        ModelRewrite canary = new ModelRewrite("canary", List.of("m"), List.of(new ModelRewrite.Target("v1", 90),
-                new ModelRewrite.Target("v2", 10)));
+        ModelRewrite canary = new ModelRewrite(
+                "canary", List.of("m"), List.of(new ModelRewrite.Target("v1", 90), new ModelRewrite.Target("v2", 10)));
         SplittableRandom random = new SplittableRandom(42);
         Map<String, Integer> counts = new HashMap<>();
         for (int i = 0; i < 10_000; i++) {
-            counts.merge(ModelRewriter.target("m", Optional.empty(), List.of(canary), random).orElseThrow(), 1, Integer::sum);
+            counts.merge(
+                    ModelRewriter.target("m", Optional.empty(), List.of(canary), random)
+                            .orElseThrow(),
+                    1,
+                    Integer::sum);
         }
         // 10% of 10,000 = 1,000; with the seed fixed the count is exact, the bound states the intent
         assertTrue(Math.abs(counts.get("v2") - 1_000) < 100, counts.toString());

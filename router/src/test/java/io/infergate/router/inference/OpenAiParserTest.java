@@ -18,8 +18,10 @@ class OpenAiParserTest {
                 arguments("model only; stream defaults to false", "{\"model\":\"m\",\"prompt\":\"p\"}", "m/false"),
                 arguments("stream true", "{\"model\":\"m\",\"stream\":true}", "m/true"),
                 arguments("stream null means false", "{\"model\":\"m\",\"stream\":null}", "m/false"),
-                arguments("nested objects and arrays are skipped, not read",
-                        "{\"messages\":[{\"role\":\"user\",\"content\":\"{\\\"model\\\":\\\"x\\\"}\"}],\"stream_options\":{\"model\":\"no\"},\"model\":\"m\"}", "m/false"),
+                arguments(
+                        "nested objects and arrays are skipped, not read",
+                        "{\"messages\":[{\"role\":\"user\",\"content\":\"{\\\"model\\\":\\\"x\\\"}\"}],\"stream_options\":{\"model\":\"no\"},\"model\":\"m\"}",
+                        "m/false"),
                 arguments("a nested model key does not count", "{\"meta\":{\"model\":\"x\"}}", "invalid:model"),
                 arguments("missing model", "{\"prompt\":\"p\"}", "invalid:model"),
                 arguments("blank model", "{\"model\":\"  \"}", "invalid:model"),
@@ -36,20 +38,28 @@ class OpenAiParserTest {
     void parse(String reason, String body, String expected) {
         String actual = switch (OpenAiParser.parse(body.getBytes(StandardCharsets.UTF_8))) {
             case OpenAiParser.Result.Ok ok -> ok.request().model() + "/" + ok.request().stream();
-            case OpenAiParser.Result.Invalid invalid -> "invalid:" + invalid.param().orElse("-");
+            case OpenAiParser.Result.Invalid invalid ->
+                "invalid:" + invalid.param().orElse("-");
         };
         assertEquals(expected, actual);
     }
 
     static Stream<Arguments> prompts() {
         return Stream.of(
-                arguments("completion: the prompt string", "{\"model\":\"m\",\"prompt\":\"Hello there\"}", "Hello there"),
-                arguments("array prompt: its compact JSON", "{\"model\":\"m\",\"prompt\":[\"a\", \"b\"]}", "[\"a\",\"b\"]"),
-                arguments("chat: the compact JSON of messages",
+                arguments(
+                        "completion: the prompt string", "{\"model\":\"m\",\"prompt\":\"Hello there\"}", "Hello there"),
+                arguments(
+                        "array prompt: its compact JSON",
+                        "{\"model\":\"m\",\"prompt\":[\"a\", \"b\"]}",
+                        "[\"a\",\"b\"]"),
+                arguments(
+                        "chat: the compact JSON of messages",
                         "{\"model\":\"m\",\"messages\":[{\"role\":\"user\", \"content\":\"hi\"}]}",
                         "[{\"role\":\"user\",\"content\":\"hi\"}]"),
-                arguments("messages win over prompt, whatever the order",
-                        "{\"prompt\":\"p\",\"model\":\"m\",\"messages\":[]}", "[]"),
+                arguments(
+                        "messages win over prompt, whatever the order",
+                        "{\"prompt\":\"p\",\"model\":\"m\",\"messages\":[]}",
+                        "[]"),
                 arguments("neither: empty", "{\"model\":\"m\"}", ""),
                 arguments("a prompt of another type is ignored", "{\"model\":\"m\",\"prompt\":{\"x\":1}}", ""));
     }
@@ -66,16 +76,17 @@ class OpenAiParserTest {
      * such body pinned a carrier thread. Every one must be refused, promptly.
      */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {
-            "{\"model\":\"m\",\"max_tokens\":[1,\"stream\":true}",
-            "{\"model\":\"m\",\"x\":[1",
-            "{\"model\":\"m\",\"x\":{\"a\"",
-            "{\"model\":\"m\",\"x\":{\"a\":[1,{\"b\":",
-            "{\"model\":\"m\",\"x\":[,\"stream\":true}",
-    })
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "{\"model\":\"m\",\"max_tokens\":[1,\"stream\":true}",
+                "{\"model\":\"m\",\"x\":[1",
+                "{\"model\":\"m\",\"x\":{\"a\"",
+                "{\"model\":\"m\",\"x\":{\"a\":[1,{\"b\":",
+                "{\"model\":\"m\",\"x\":[,\"stream\":true}",
+            })
     void malformedNestedValuesAreRefusedPromptly(String body) {
-        var r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
-                () -> OpenAiParser.parse(body.getBytes(StandardCharsets.UTF_8)));
+        var r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(10), () -> OpenAiParser.parse(body.getBytes(StandardCharsets.UTF_8)));
         org.junit.jupiter.api.Assertions.assertInstanceOf(OpenAiParser.Result.Invalid.class, r);
     }
 }

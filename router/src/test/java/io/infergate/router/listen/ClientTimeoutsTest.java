@@ -49,14 +49,28 @@ class ClientTimeoutsTest {
     static void start() {
         pod = SimulatedPod.start(SimulatorConfig.builder().podName("echo-0").build());
         ListenerLimits d = ListenerLimits.defaults();
-        router = RouterFixture.start(new RouterConfig("127.0.0.1", "127.0.0.1", 0, RouterFixture.TOKEN,
-                new ListenerLimits(d.maxPayloadBytes(), d.maxConcurrentRequests(), d.maxHeaderBytes(), d.maxPrologueBytes(),
-                        Duration.ofSeconds(2), d.drainTimeout(), Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                ProxySettings.defaults(), 64 * 1024));
+        router = RouterFixture.start(new RouterConfig(
+                "127.0.0.1",
+                "127.0.0.1",
+                0,
+                RouterFixture.TOKEN,
+                new ListenerLimits(
+                        d.maxPayloadBytes(),
+                        d.maxConcurrentRequests(),
+                        d.maxHeaderBytes(),
+                        d.maxPrologueBytes(),
+                        Duration.ofSeconds(2),
+                        d.drainTimeout(),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1)),
+                ProxySettings.defaults(),
+                64 * 1024));
         port = Http.freePort();
         Backend.Service echo = service("echo", 80, endpoint("127.0.0.1", pod.port(), pod.podName()));
-        Http.Reply put = router.put(snapshot(List.of(gateway("gw", listener("http", port))),
-                List.of(route("all").rule(rule(prefix("/")).backend(echo.id())).build()), List.of(echo)));
+        Http.Reply put = router.put(snapshot(
+                List.of(gateway("gw", listener("http", port))),
+                List.of(route("all").rule(rule(prefix("/")).backend(echo.id())).build()),
+                List.of(echo)));
         assertEquals(200, put.status(), put.body());
     }
 
@@ -102,10 +116,17 @@ class ClientTimeoutsTest {
             Socket s = new Socket("127.0.0.1", port);
             s.setSoTimeout(30_000);
             sockets.add(s);
-            dribble(s, "GET /slow HTTP/1.1\r\nHost: a.example\r\n", "X-Slow: aaaaaaaaaaaaaaaaaaaa\r\n", closed, answers);
+            dribble(
+                    s,
+                    "GET /slow HTTP/1.1\r\nHost: a.example\r\n",
+                    "X-Slow: aaaaaaaaaaaaaaaaaaaa\r\n",
+                    closed,
+                    answers);
         }
         await().atMost(Duration.ofSeconds(25)).until(() -> closed.get() == n);
-        assertTrue(answers.stream().allMatch(a -> a.startsWith("HTTP/1.1 408 ") && a.contains("\"code\":\"request_timeout\"")),
+        assertTrue(
+                answers.stream()
+                        .allMatch(a -> a.startsWith("HTTP/1.1 408 ") && a.contains("\"code\":\"request_timeout\"")),
                 answers.toString());
         assertTrue(router.app().clientTimeouts() >= n);
     }

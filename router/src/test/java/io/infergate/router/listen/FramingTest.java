@@ -41,6 +41,7 @@ class FramingTest {
 
     /** Small, so that an over-limit body is cheap to send. */
     static final int LIMIT = 4096;
+
     static final String MODEL = "Qwen2.5-0.5B-Instruct";
 
     private static SimulatedPod pod;
@@ -49,18 +50,34 @@ class FramingTest {
 
     @BeforeAll
     static void start() {
-        pod = SimulatedPod.start(SimulatorConfig.builder().podName("echo-0")
-                .timeToFirstToken(Duration.ofMillis(1)).interTokenLatency(Duration.ofMillis(1)).build());
+        pod = SimulatedPod.start(SimulatorConfig.builder()
+                .podName("echo-0")
+                .timeToFirstToken(Duration.ofMillis(1))
+                .interTokenLatency(Duration.ofMillis(1))
+                .build());
         ListenerLimits d = ListenerLimits.defaults();
-        router = RouterFixture.start(new RouterConfig("127.0.0.1", "127.0.0.1", 0, RouterFixture.TOKEN,
-                new ListenerLimits(LIMIT, d.maxConcurrentRequests(), d.maxHeaderBytes(), d.maxPrologueBytes(),
-                        d.idleTimeout(), d.drainTimeout()),
-                ProxySettings.defaults(), 64 * 1024));
+        router = RouterFixture.start(new RouterConfig(
+                "127.0.0.1",
+                "127.0.0.1",
+                0,
+                RouterFixture.TOKEN,
+                new ListenerLimits(
+                        LIMIT,
+                        d.maxConcurrentRequests(),
+                        d.maxHeaderBytes(),
+                        d.maxPrologueBytes(),
+                        d.idleTimeout(),
+                        d.drainTimeout()),
+                ProxySettings.defaults(),
+                64 * 1024));
         port = Http.freePort();
         Backend.InferencePool sims = pool("sims", endpoint("127.0.0.1", pod.port(), pod.podName()));
-        Http.Reply put = router.put(snapshot(List.of(gateway("gw", listener("http", port))),
-                List.of(route("all").rule(rule(prefix("/v1")).backend(sims.id()))
-                        .rule(rule(prefix("/")).backend("service/default/echo/80")).build()),
+        Http.Reply put = router.put(snapshot(
+                List.of(gateway("gw", listener("http", port))),
+                List.of(route("all")
+                        .rule(rule(prefix("/v1")).backend(sims.id()))
+                        .rule(rule(prefix("/")).backend("service/default/echo/80"))
+                        .build()),
                 List.of(sims, service("echo", 80, endpoint("127.0.0.1", pod.port(), pod.podName())))));
         assertEquals(200, put.status(), put.body());
     }
@@ -94,7 +111,10 @@ class FramingTest {
 
     private static void assertNotSmuggled(String tag) {
         // the pod would have echoed the smuggled path; a request that was served after it shows ordering
-        assertEquals(200, Http.rawHead(port, head("GET", "/after-" + tag, "Connection: close")).status());
+        assertEquals(
+                200,
+                Http.rawHead(port, head("GET", "/after-" + tag, "Connection: close"))
+                        .status());
         List<String> echoed = pod.echoed();
         assertTrue(echoed.contains("/after-" + tag), echoed.toString());
         assertFalse(echoed.stream().anyMatch(p -> p.startsWith("/smuggled-" + tag)), echoed.toString());
@@ -113,8 +133,10 @@ class FramingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("overLimitChunked")
     void nothingAfterA413OnAChunkedBodyIsReadAsARequest(String tag, String path, String body) {
-        RawConnection.Outcome o = exchange(head("POST", path, "Transfer-Encoding: chunked",
-                "Content-Type: application/json") + body + smuggled(tag));
+        RawConnection.Outcome o =
+                exchange(head("POST", path, "Transfer-Encoding: chunked", "Content-Type: application/json")
+                        + body
+                        + smuggled(tag));
         assertEquals(List.of(413), o.statuses(), o.responses().toString());
         assertEquals("close", o.responses().getFirst().header("connection"));
         assertTrue(o.closedByServer(), "the router keeps the connection open after Connection: close");
@@ -123,10 +145,18 @@ class FramingTest {
 
     static Stream<Arguments> badFraming() {
         return Stream.of(
-                Arguments.of("chunk-size-not-hex", head("POST", "/echo", "Transfer-Encoding: chunked") + "zz\r\nab\r\n0\r\n\r\n"),
-                Arguments.of("chunk-size-negative", head("POST", "/echo", "Transfer-Encoding: chunked") + "-1\r\nab\r\n0\r\n\r\n"),
-                Arguments.of("chunk-size-overflow", head("POST", "/echo", "Transfer-Encoding: chunked") + "fffffffffffffffff\r\nab\r\n0\r\n\r\n"),
-                Arguments.of("chunk-size-inference", head("POST", "/v1/completions", "Transfer-Encoding: chunked") + "zz\r\nab\r\n0\r\n\r\n"),
+                Arguments.of(
+                        "chunk-size-not-hex",
+                        head("POST", "/echo", "Transfer-Encoding: chunked") + "zz\r\nab\r\n0\r\n\r\n"),
+                Arguments.of(
+                        "chunk-size-negative",
+                        head("POST", "/echo", "Transfer-Encoding: chunked") + "-1\r\nab\r\n0\r\n\r\n"),
+                Arguments.of(
+                        "chunk-size-overflow",
+                        head("POST", "/echo", "Transfer-Encoding: chunked") + "fffffffffffffffff\r\nab\r\n0\r\n\r\n"),
+                Arguments.of(
+                        "chunk-size-inference",
+                        head("POST", "/v1/completions", "Transfer-Encoding: chunked") + "zz\r\nab\r\n0\r\n\r\n"),
                 Arguments.of("method-token", "G@T / HTTP/1.1\r\nHost: a.example\r\n\r\n"),
                 Arguments.of("method-empty", " / HTTP/1.1\r\nHost: a.example\r\n\r\n"),
                 Arguments.of("request-line-no-version", "GET /\r\nHost: a.example\r\n\r\n"),
@@ -136,8 +166,12 @@ class FramingTest {
                 Arguments.of("header-space-before-colon", "GET / HTTP/1.1\r\nHost : a.example\r\n\r\n"),
                 Arguments.of("content-length-not-number", head("POST", "/echo", "Content-Length: abc")),
                 Arguments.of("content-length-negative", head("POST", "/echo", "Content-Length: -5")),
-                Arguments.of("content-length-twice-different", head("POST", "/echo", "Content-Length: 1", "Content-Length: 2") + "ab"),
-                Arguments.of("te-and-cl", head("POST", "/echo", "Content-Length: 3", "Transfer-Encoding: chunked") + "0\r\n\r\n"),
+                Arguments.of(
+                        "content-length-twice-different",
+                        head("POST", "/echo", "Content-Length: 1", "Content-Length: 2") + "ab"),
+                Arguments.of(
+                        "te-and-cl",
+                        head("POST", "/echo", "Content-Length: 3", "Transfer-Encoding: chunked") + "0\r\n\r\n"),
                 Arguments.of("binary", "\u0000\u0001\u0002\u00ff\r\n\r\n"));
     }
 
@@ -165,10 +199,14 @@ class FramingTest {
         String json = "{\"model\":\"" + MODEL + "\",\"prompt\":\"hi\",\"max_tokens\":2}";
         for (String path : List.of("/v1/completions", "/echo-ext")) {
             String body = Integer.toHexString(json.length()) + ";name=value\r\n" + json + "\r\n0\r\n\r\n";
-            RawConnection.Outcome o = exchange(head("POST", path, "Transfer-Encoding: chunked",
-                    "Content-Type: application/json") + body + smuggled("ext"));
+            RawConnection.Outcome o =
+                    exchange(head("POST", path, "Transfer-Encoding: chunked", "Content-Type: application/json")
+                            + body
+                            + smuggled("ext"));
             assertEquals(List.of(400), o.statuses(), o.responses().toString());
-            assertTrue(o.responses().getFirst().body().contains("chunked framing"), o.responses().toString());
+            assertTrue(
+                    o.responses().getFirst().body().contains("chunked framing"),
+                    o.responses().toString());
             assertTrue(o.closedByServer());
         }
         assertNotSmuggled("ext");
@@ -178,8 +216,14 @@ class FramingTest {
     void trailersAre400UntilHelidonAcceptsThem() {
         String json = "{\"model\":\"" + MODEL + "\",\"prompt\":\"hi\",\"max_tokens\":2}";
         String body = Integer.toHexString(json.length()) + "\r\n" + json + "\r\n0\r\nX-Checksum: abc\r\n\r\n";
-        RawConnection.Outcome o = exchange(head("POST", "/v1/completions", "Transfer-Encoding: chunked",
-                "Content-Type: application/json", "Trailer: X-Checksum") + body + smuggled("trailer"));
+        RawConnection.Outcome o = exchange(head(
+                        "POST",
+                        "/v1/completions",
+                        "Transfer-Encoding: chunked",
+                        "Content-Type: application/json",
+                        "Trailer: X-Checksum")
+                + body
+                + smuggled("trailer"));
         assertEquals(List.of(400), o.statuses(), o.responses().toString());
         assertTrue(o.closedByServer());
         assertNotSmuggled("trailer");
@@ -194,10 +238,13 @@ class FramingTest {
     @Test
     void aChunkLongerThanItsSizeIsNeverReadAsARequest() {
         try (RawConnection c = RawConnection.open(port)) {
-            c.write(head("POST", "/echo", "Transfer-Encoding: chunked") + "2\r\nabcdef\r\n0\r\n\r\n" + smuggled("longer"));
+            c.write(head("POST", "/echo", "Transfer-Encoding: chunked") + "2\r\nabcdef\r\n0\r\n\r\n"
+                    + smuggled("longer"));
             c.shutdownOutput();
             RawConnection.Outcome o = c.readAll();
-            assertTrue(o.statuses().isEmpty() || o.statuses().equals(List.of(400)), o.responses().toString());
+            assertTrue(
+                    o.statuses().isEmpty() || o.statuses().equals(List.of(400)),
+                    o.responses().toString());
             assertTrue(o.closedByServer());
         }
         assertNotSmuggled("longer");
@@ -219,7 +266,8 @@ class FramingTest {
 
     /** Issue 16: nested JSON answered 500 with a stack trace per request (Parsson's depth limit threw). */
     @ParameterizedTest(name = "depth {0}")
-    @org.junit.jupiter.params.provider.ValueSource(ints = {129, 999, 1000, 2000}) // 2 x 2000 bytes fit the 4 KiB body bound
+    @org.junit.jupiter.params.provider.ValueSource(
+            ints = {129, 999, 1000, 2000}) // 2 x 2000 bytes fit the 4 KiB body bound
     void deeplyNestedJsonIs400OnBothPorts(int depth) {
         String nested = "[".repeat(depth) + "]".repeat(depth);
         String body = "{\"model\":\"" + MODEL + "\",\"prompt\":" + nested + "}";
@@ -235,8 +283,12 @@ class FramingTest {
     @Test
     void jsonAtTheDepthBoundIsServed() {
         String nested = "[".repeat(120) + "\"hi\"" + "]".repeat(120);
-        Http.Reply r = router.http().post(port, "a.example", "/v1/completions",
-                "{\"model\":\"" + MODEL + "\",\"prompt\":" + nested + ",\"max_tokens\":2}");
+        Http.Reply r = router.http()
+                .post(
+                        port,
+                        "a.example",
+                        "/v1/completions",
+                        "{\"model\":\"" + MODEL + "\",\"prompt\":" + nested + ",\"max_tokens\":2}");
         // the router forwards it; the simulator (like vLLM) then refuses a nested prompt itself
         assertEquals(400, r.status(), r.body());
         assertEquals("prompt", r.json().getJsonObject("error").getString("param"), r.body());
@@ -262,9 +314,14 @@ class FramingTest {
                 Arguments.of("method-token", "G@T /internal/v1/snapshot HTTP/1.1\r\nHost: i\r\n\r\n", 400),
                 Arguments.of("http10", "GET /observe/health/live HTTP/1.0\r\n\r\n", 505),
                 Arguments.of("chunk-size", put + "zz\r\n{}\r\n0\r\n\r\n", 400),
-                Arguments.of("unauthorized-with-body", "PUT /internal/v1/snapshot HTTP/1.1\r\nHost: i\r\n"
-                        + "Content-Length: 5\r\n\r\n{\"a\":", 401),
-                Arguments.of("client-close", "GET /observe/health/live HTTP/1.1\r\nHost: i\r\nConnection: close\r\n\r\n", 200));
+                Arguments.of(
+                        "unauthorized-with-body",
+                        "PUT /internal/v1/snapshot HTTP/1.1\r\nHost: i\r\n" + "Content-Length: 5\r\n\r\n{\"a\":",
+                        401),
+                Arguments.of(
+                        "client-close",
+                        "GET /observe/health/live HTTP/1.1\r\nHost: i\r\nConnection: close\r\n\r\n",
+                        200));
     }
 
     @Test

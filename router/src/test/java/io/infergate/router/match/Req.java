@@ -50,12 +50,13 @@ final class Req {
     }
 
     RequestFacts facts() {
-        return new RequestFacts(socket, HostHeader.normalize(host), method, path, Values.of(query),
-                Values.ofHeaders(headers));
+        return new RequestFacts(
+                socket, HostHeader.normalize(host), method, path, Values.of(query), Values.ofHeaders(headers));
     }
 
     @Override
     public String toString() {
-        return method + " " + host + path + (headers.isEmpty() ? "" : " " + headers) + (query.isEmpty() ? "" : " ?" + query);
+        return method + " " + host + path + (headers.isEmpty() ? "" : " " + headers)
+                + (query.isEmpty() ? "" : " ?" + query);
     }
 }

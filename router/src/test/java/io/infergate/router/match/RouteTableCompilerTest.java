@@ -25,10 +25,18 @@ class RouteTableCompilerTest {
     @Test
     void gatewaysWithAddressesGetTheirOwnSockets() {
         RouteTable t = compile(snapshot(
-                List.of(gateway("a", List.of("127.0.0.2"), listener("http", 8080)),
+                List.of(
+                        gateway("a", List.of("127.0.0.2"), listener("http", 8080)),
                         gateway("b", listener("http", 8080))),
-                List.of(route("ra").parents(parent("a", "http")).rule(rule(prefix("/"))).build(),
-                        route("rb").parents(parent("b", "http")).rule(rule(prefix("/"))).build()),
+                List.of(
+                        route("ra")
+                                .parents(parent("a", "http"))
+                                .rule(rule(prefix("/")))
+                                .build(),
+                        route("rb")
+                                .parents(parent("b", "http"))
+                                .rule(rule(prefix("/")))
+                                .build()),
                 List.of()));
         SocketKey a = new SocketKey("127.0.0.2", 8080);
         SocketKey b = new SocketKey("127.0.0.1", 8080);
@@ -39,23 +47,38 @@ class RouteTableCompilerTest {
 
     @Test
     void sameHostnameOnOneSocketIsRejected() {
-        var result = RouteTableCompiler.compile(snapshot(
-                List.of(gateway("a", listener("http", 8080, "x.example.com")),
-                        gateway("b", listener("web", 8080, "X.example.com"))),
-                List.of(), List.of()), "127.0.0.1");
+        var result = RouteTableCompiler.compile(
+                snapshot(
+                        List.of(
+                                gateway("a", listener("http", 8080, "x.example.com")),
+                                gateway("b", listener("web", 8080, "X.example.com"))),
+                        List.of(),
+                        List.of()),
+                "127.0.0.1");
         var rejected = assertInstanceOf(RouteTableCompiler.Result.Rejected.class, result);
-        assertEquals(List.of("/gateways/1/listeners/0/hostname"), rejected.violations().stream().map(Violation::path).toList());
+        assertEquals(
+                List.of("/gateways/1/listeners/0/hostname"),
+                rejected.violations().stream().map(Violation::path).toList());
     }
 
     @Test
     void httpsListenersAndBadTimestampsAreRejected() {
-        var result = RouteTableCompiler.compile(snapshot(
-                List.of(gateway("a", new Listener("tls", 8443, Listener.Protocol.HTTPS, Optional.empty()),
-                        listener("http", 8080))),
-                List.of(route("r").parents(parent("a", "http")).created("yesterday").rule(rule()).build()),
-                List.of()), "127.0.0.1");
+        var result = RouteTableCompiler.compile(
+                snapshot(
+                        List.of(gateway(
+                                "a",
+                                new Listener("tls", 8443, Listener.Protocol.HTTPS, Optional.empty()),
+                                listener("http", 8080))),
+                        List.of(route("r")
+                                .parents(parent("a", "http"))
+                                .created("yesterday")
+                                .rule(rule())
+                                .build()),
+                        List.of()),
+                "127.0.0.1");
         var rejected = assertInstanceOf(RouteTableCompiler.Result.Rejected.class, result);
-        assertEquals(List.of("/gateways/0/listeners/0/protocol", "/routes/0/creationTimestamp"),
+        assertEquals(
+                List.of("/gateways/0/listeners/0/protocol", "/routes/0/creationTimestamp"),
                 rejected.violations().stream().map(Violation::path).toList());
     }
 }

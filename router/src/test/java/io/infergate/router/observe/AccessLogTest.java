@@ -16,14 +16,25 @@ class AccessLogTest {
         StringWriter out = new StringWriter();
         AccessLog log = new AccessLog(out);
         for (int i = 0; i < 3; i++) {
-            log.log(new AccessLog.Entry("rid-" + i, "POST", "example.com", "/v1/completions", "httproute/default/r/rule/0",
-                    "10.0.0.1:8000", 200, 12, i == 2 ? -1 : 5));
+            log.log(new AccessLog.Entry(
+                    "rid-" + i,
+                    "POST",
+                    "example.com",
+                    "/v1/completions",
+                    "httproute/default/r/rule/0",
+                    "10.0.0.1:8000",
+                    200,
+                    12,
+                    i == 2 ? -1 : 5));
         }
         log.close();
         String[] lines = out.toString().split("\n");
         assertEquals(3, lines.length, out.toString());
-        assertTrue(lines[0].contains(" ACCESS rid=rid-0 method=POST host=example.com path=/v1/completions"
-                + " rule=httproute/default/r/rule/0 endpoint=10.0.0.1:8000 status=200 duration_ms=12 ttfb_ms=5"), lines[0]);
+        assertTrue(
+                lines[0].contains(
+                        " ACCESS rid=rid-0 method=POST host=example.com path=/v1/completions"
+                                + " rule=httproute/default/r/rule/0 endpoint=10.0.0.1:8000 status=200 duration_ms=12 ttfb_ms=5"),
+                lines[0]);
         assertTrue(lines[2].endsWith("ttfb_ms=-"), lines[2]);
         assertEquals(0, log.dropped());
     }
@@ -47,7 +58,10 @@ class AccessLogTest {
         log.close();
         String text = out.toString();
         assertEquals(1, text.split("\n").length, text);
-        assertTrue(text.contains("rid=\"a status=200 path=/admin\" method=GET host=\"h\\\"x y\" path=\"/x\\u000aforged=1\" rule=r"), text);
+        assertTrue(
+                text.contains(
+                        "rid=\"a status=200 path=/admin\" method=GET host=\"h\\\"x y\" path=\"/x\\u000aforged=1\" rule=r"),
+                text);
         java.util.Map<String, String> fields = logfmt(text.strip());
         assertEquals("404", fields.get("status"), fields.toString());
         assertEquals("/x\\u000aforged=1", fields.get("path"), fields.toString());

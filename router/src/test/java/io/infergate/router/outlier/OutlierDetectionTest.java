@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OutlierDetectionTest {
 
     private final AtomicLong now = new AtomicLong(1_000);
-    private final OutlierDetection d = new OutlierDetection(
-            new OutlierSettings(3, Duration.ofSeconds(10), Duration.ofSeconds(25)), now::get);
+    private final OutlierDetection d =
+            new OutlierDetection(new OutlierSettings(3, Duration.ofSeconds(10), Duration.ofSeconds(25)), now::get);
 
     private void advance(Duration d) {
         now.addAndGet(d.toNanos());
@@ -62,7 +62,8 @@ class OutlierDetectionTest {
 
     @Test
     void zeroFailuresTurnsEjectionOff() {
-        OutlierDetection off = new OutlierDetection(new OutlierSettings(0, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        OutlierDetection off =
+                new OutlierDetection(new OutlierSettings(0, Duration.ofSeconds(1), Duration.ofSeconds(1)));
         for (int i = 0; i < 100; i++) {
             assertFalse(off.connectFailed("a:1"));
         }

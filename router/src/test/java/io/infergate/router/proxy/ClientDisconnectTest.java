@@ -50,6 +50,7 @@ class ClientDisconnectTest {
     private static int port;
     /** What the silent upstream saw, one entry per inference request: "closed after <ms>". */
     private static final BlockingQueue<Long> CLOSED_AFTER = new LinkedBlockingQueue<>();
+
     private static final BlockingQueue<String> RECEIVED = new LinkedBlockingQueue<>();
 
     @BeforeAll
@@ -59,8 +60,12 @@ class ClientDisconnectTest {
         router = RouterFixture.start();
         port = Http.freePort();
         Backend.InferencePool silent = pool("silent", endpoint("127.0.0.1", upstream.getLocalPort(), "silent"));
-        Http.Reply put = router.put(snapshot(List.of(gateway("gw", listener("http", port))),
-                List.of(route("llm").rule(rule(prefix("/v1")).backend(silent.id())).build()), List.of(silent)));
+        Http.Reply put = router.put(snapshot(
+                List.of(gateway("gw", listener("http", port))),
+                List.of(route("llm")
+                        .rule(rule(prefix("/v1")).backend(silent.id()))
+                        .build()),
+                List.of(silent)));
         assertEquals(200, put.status(), put.body());
     }
 
@@ -87,8 +92,9 @@ class ClientDisconnectTest {
             InputStream in = s.getInputStream();
             String head = readHead(in);
             if (!head.startsWith("POST")) {
-                s.getOutputStream().write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream()
+                        .write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
                 return;
             }
             Matcher m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
@@ -98,7 +104,8 @@ class ClientDisconnectTest {
             if (text.contains("headers-first")) {
                 OutputStream out = s.getOutputStream();
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
-                        + chunk("data: {\"choices\":[{\"text\":\"a\"}]}\n\n")).getBytes(StandardCharsets.US_ASCII));
+                                + chunk("data: {\"choices\":[{\"text\":\"a\"}]}\n\n"))
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             }
             long t0 = System.nanoTime();
@@ -135,9 +142,11 @@ class ClientDisconnectTest {
         String body = "{\"model\":\"m\",\"prompt\":\"" + prompt + "\",\"stream\":true}";
         try (Socket client = new Socket("127.0.0.1", port)) {
             client.setSoTimeout(10_000);
-            client.getOutputStream().write(("POST /v1/completions HTTP/1.1\r\nHost: llm.test\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
-                    .getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream()
+                    .write(("POST /v1/completions HTTP/1.1\r\nHost: llm.test\r\n"
+                                    + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
+                                    + body)
+                            .getBytes(StandardCharsets.US_ASCII));
             client.getOutputStream().flush();
             assertNotNull(RECEIVED.poll(10, TimeUnit.SECONDS), "the request reached the upstream");
             if (readFirstEvent) {
@@ -156,7 +165,8 @@ class ClientDisconnectTest {
     private static double disconnects(String phase) {
         String text = router.observe("/observe/metrics").body();
         Matcher m = Pattern.compile("(?m)^infergate_router_client_disconnects_total\\{[^}]*phase=\"" + phase
-                + "\"[^}]*} ([0-9.E+-]+)$").matcher(text);
+                        + "\"[^}]*} ([0-9.E+-]+)$")
+                .matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 

@@ -5,10 +5,7 @@ import io.helidon.http.Method;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
 import io.infergate.router.RouterConfig;
-import io.infergate.router.scrape.ScrapeSettings;
-import io.infergate.router.listen.ListenerLimits;
 import io.infergate.router.outlier.OutlierSettings;
-import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.testing.Http;
 import io.infergate.router.testing.RouterFixture;
 import io.infergate.simulator.SimulatedPod;
@@ -30,13 +27,11 @@ import java.util.regex.Pattern;
 import static io.infergate.router.testing.Snap.endpoint;
 import static io.infergate.router.testing.Snap.gateway;
 import static io.infergate.router.testing.Snap.listener;
-import static io.infergate.router.testing.Snap.pool;
 import static io.infergate.router.testing.Snap.prefix;
 import static io.infergate.router.testing.Snap.route;
 import static io.infergate.router.testing.Snap.rule;
 import static io.infergate.router.testing.Snap.service;
 import static io.infergate.router.testing.Snap.snapshot;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,8 +52,11 @@ class DeadEndpointTest {
     static void start() throws Exception {
         List<Endpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder().podName("live-" + i)
-                    .timeToFirstToken(Duration.ofMillis(1)).interTokenLatency(Duration.ofMillis(1)).build());
+            SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder()
+                    .podName("live-" + i)
+                    .timeToFirstToken(Duration.ofMillis(1))
+                    .interTokenLatency(Duration.ofMillis(1))
+                    .build());
             PODS.add(pod);
             endpoints.add(endpoint("127.0.0.1", pod.port(), pod.podName()));
         }
@@ -78,13 +76,22 @@ class DeadEndpointTest {
         retrying = RouterFixture.start(RouterConfig.defaults("127.0.0.1", 0, RouterFixture.TOKEN));
         retryingPort = Http.freePort();
         Backend.Service four = service("four", 8000, endpoints.toArray(Endpoint[]::new));
-        Backend.Service flaky = service("flaky", 8000, endpoint("127.0.0.1", unavailable.getAddress().getPort(), "unavailable"),
+        Backend.Service flaky = service(
+                "flaky",
+                8000,
+                endpoint("127.0.0.1", unavailable.getAddress().getPort(), "unavailable"),
                 endpoints.getFirst());
-        Http.Reply put = retrying.put(snapshot(List.of(gateway("gw", listener("http", retryingPort))),
-                List.of(route("four").rule(rule(prefix("/v1")).backend(four.id())).build(),
-                        route("flaky").rule(rule(prefix("/flaky")).backend(flaky.id())).build()), List.of(four, flaky)));
+        Http.Reply put = retrying.put(snapshot(
+                List.of(gateway("gw", listener("http", retryingPort))),
+                List.of(
+                        route("four")
+                                .rule(rule(prefix("/v1")).backend(four.id()))
+                                .build(),
+                        route("flaky")
+                                .rule(rule(prefix("/flaky")).backend(flaky.id()))
+                                .build()),
+                List.of(four, flaky)));
         assertEquals(200, put.status(), put.body());
-
     }
 
     @AfterAll
@@ -96,7 +103,8 @@ class DeadEndpointTest {
 
     private static double metric(RouterFixture router, String series) {
         String text = router.observe("/observe/metrics").body();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + "(\\{[^}]*})? ([0-9.E+-]+)$").matcher(text);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + "(\\{[^}]*})? ([0-9.E+-]+)$")
+                .matcher(text);
         double sum = 0;
         while (m.find()) {
             sum += Double.parseDouble(m.group(2));
@@ -106,7 +114,8 @@ class DeadEndpointTest {
 
     private static double metric(RouterFixture router, String name, String label) {
         String text = router.observe("/observe/metrics").body();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} ([0-9.E+-]+)$")
+        Matcher m = Pattern.compile(
+                        "(?m)^" + Pattern.quote(name) + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} ([0-9.E+-]+)$")
                 .matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
@@ -120,7 +129,9 @@ class DeadEndpointTest {
         }
         assertEquals(Map.of(200, 40), statuses, "one dead endpoint of four: every request still answered");
         double retries = metric(retrying, "infergate_router_upstream_retries_total", "reason=\"connect\"");
-        assertEquals(OutlierSettings.defaults().consecutiveConnectFailures(), retries,
+        assertEquals(
+                OutlierSettings.defaults().consecutiveConnectFailures(),
+                retries,
                 "the dead endpoint was tried until ejected, each time retried elsewhere");
         assertEquals(1, metric(retrying, "infergate_router_endpoint_ejections_total"));
         assertEquals(1, metric(retrying, "infergate_router_endpoints_ejected"));
@@ -133,12 +144,13 @@ class DeadEndpointTest {
         int passedOn = 0;
         for (int i = 0; i < 6; i++) {
             Http.Reply get = retrying.http().get(retryingPort, "svc.test", "/flaky/v1/models");
-            assertTrue(get.status() != 503 && !"unavailable".equals(get.header("x-inference-pod")),
+            assertTrue(
+                    get.status() != 503 && !"unavailable".equals(get.header("x-inference-pod")),
                     "GET is idempotent: a 503 goes to the other endpoint: " + get);
         }
         for (int i = 0; i < 6; i++) {
-            Http.Reply post = retrying.http().send(Method.POST, retryingPort, "svc.test", "/flaky/anything", "{}",
-                    r -> { });
+            Http.Reply post =
+                    retrying.http().send(Method.POST, retryingPort, "svc.test", "/flaky/anything", "{}", r -> {});
             if (post.status() == 503) {
                 assertEquals("unavailable", post.header("x-inference-pod"), "the upstream's own 503, passed on");
                 passedOn++;

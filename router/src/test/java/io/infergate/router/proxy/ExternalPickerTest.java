@@ -52,8 +52,11 @@ class ExternalPickerTest {
     @BeforeAll
     static void start() {
         for (int i = 0; i < 3; i++) {
-            SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder().podName("epp-" + i)
-                    .timeToFirstToken(Duration.ofMillis(1)).interTokenLatency(Duration.ofMillis(1)).build());
+            SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder()
+                    .podName("epp-" + i)
+                    .timeToFirstToken(Duration.ofMillis(1))
+                    .interTokenLatency(Duration.ofMillis(1))
+                    .build());
             PODS.add(pod);
             ENDPOINTS.add(endpoint("127.0.0.1", pod.port(), pod.podName()));
         }
@@ -73,17 +76,29 @@ class ExternalPickerTest {
 
     /** Serves a pool of {@code endpoints} asked of the picker at {@code pickerPort}. */
     private static void serve(int pickerPort, boolean failOpen, List<Endpoint> endpoints) {
-        var pool = new Backend.InferencePool(Backend.InferencePool.idOf("default", "sims"), "default", "sims",
-                Backend.AppProtocol.HTTP, endpoints,
+        var pool = new Backend.InferencePool(
+                Backend.InferencePool.idOf("default", "sims"),
+                "default",
+                "sims",
+                Backend.AppProtocol.HTTP,
+                endpoints,
                 Optional.of(new Backend.EndpointPicker("127.0.0.1", pickerPort, failOpen)));
-        Http.Reply put = router.put(snapshot(List.of(gateway("gw", listener("http", port))),
-                List.of(route("llm").rule(rule(prefix("/v1")).backend(pool.id())).build()), List.of(pool)));
+        Http.Reply put = router.put(snapshot(
+                List.of(gateway("gw", listener("http", port))),
+                List.of(route("llm")
+                        .rule(rule(prefix("/v1")).backend(pool.id()))
+                        .build()),
+                List.of(pool)));
         assertEquals(200, put.status(), put.body());
     }
 
     private static Http.Reply complete(String extra) {
-        return router.http().post(port, "llm.test", "/v1/completions",
-                "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"hello\",\"max_tokens\":1" + extra + "}");
+        return router.http()
+                .post(
+                        port,
+                        "llm.test",
+                        "/v1/completions",
+                        "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"hello\",\"max_tokens\":1" + extra + "}");
     }
 
     private static String key(int pod) {
@@ -100,7 +115,9 @@ class ExternalPickerTest {
                 Http.Reply r = complete("");
                 assertEquals(200, r.status(), r.body());
                 assertEquals("epp-" + target, r.header("x-inference-pod"));
-                assertEquals(named, r.header("x-conformance-test-served-endpoint"),
+                assertEquals(
+                        named,
+                        r.header("x-conformance-test-served-endpoint"),
                         "the served endpoint reached the picker, whose response header mutation reached the client");
             }
         }
@@ -118,7 +135,9 @@ class ExternalPickerTest {
         picker.decide(seen -> new Reply.Route(named, null, Map.of(), rewritten));
         Http.Reply r = complete("");
         assertEquals(200, r.status(), r.body());
-        assertTrue(r.body().contains("\"completion_tokens\":3"), "the pod generated the rewritten max_tokens: " + r.body());
+        assertTrue(
+                r.body().contains("\"completion_tokens\":3"),
+                "the pod generated the rewritten max_tokens: " + r.body());
     }
 
     @Test
@@ -136,7 +155,8 @@ class ExternalPickerTest {
         Http.Reply r = complete("");
         assertEquals(200, r.status(), r.body());
         assertEquals("epp-2", r.header("x-inference-pod"));
-        assertEquals(key(2), r.header("x-conformance-test-served-endpoint"), "the fallback served, and the picker was told");
+        assertEquals(
+                key(2), r.header("x-conformance-test-served-endpoint"), "the fallback served, and the picker was told");
     }
 
     @Test
@@ -175,8 +195,12 @@ class ExternalPickerTest {
             assertTrue(open.header("x-inference-pod").startsWith("epp-"));
         }
         String metrics = router.observe("/observe/metrics").body();
-        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("infergate_router_endpoint_picker_requests_total")
-                && l.contains("outcome=\"fallback\"") && l.endsWith(" 3.0")), metrics);
+        assertTrue(
+                metrics.lines()
+                        .anyMatch(l -> l.startsWith("infergate_router_endpoint_picker_requests_total")
+                                && l.contains("outcome=\"fallback\"")
+                                && l.endsWith(" 3.0")),
+                metrics);
     }
 
     @Test
@@ -191,7 +215,9 @@ class ExternalPickerTest {
         }
         String named = key(1);
         try (TestPicker back = new TestPicker(later, seen -> new Reply.Route(named, named, Map.of(), null))) {
-            await("the picker is asked again").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+            await("the picker is asked again")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> complete("").status() == 200);
             assertEquals("epp-1", complete("").header("x-inference-pod"));
         }
@@ -202,8 +228,12 @@ class ExternalPickerTest {
         serve(picker.port(), false, ENDPOINTS);
         String named = key(0);
         picker.decide(seen -> new Reply.Route(named, named, Map.of(), null));
-        Http.Reply r = router.http().post(port, "llm.test", "/v1/completions",
-                "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"hello\",\"max_tokens\":4,\"stream\":true}");
+        Http.Reply r = router.http()
+                .post(
+                        port,
+                        "llm.test",
+                        "/v1/completions",
+                        "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"hello\",\"max_tokens\":4,\"stream\":true}");
         assertEquals(200, r.status(), r.body());
         assertEquals("epp-0", r.header("x-inference-pod"));
         assertTrue(r.body().contains("data: [DONE]"), r.body());

@@ -22,16 +22,33 @@ class H2cTest {
 
     @Test
     void h2cBackendsGetHttp2() {
-        WebServer upstream = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
-                .routing(r -> r.any((req, res) -> res.header("x-upstream-path", req.prologue().uriPath().rawPath())
+        WebServer upstream = WebServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .shutdownHook(false)
+                .routing(r -> r.any((req, res) -> res.header(
+                                "x-upstream-path", req.prologue().uriPath().rawPath())
                         .send(req.prologue().protocol() + "/" + req.prologue().protocolVersion())))
-                .build().start();
+                .build()
+                .start();
         try (RouterFixture router = RouterFixture.start()) {
             int port = Http.freePort();
-            Backend h2 = new Backend.Service("service/default/h2/80", "default", "h2", 80, Backend.AppProtocol.H2C,
+            Backend h2 = new Backend.Service(
+                    "service/default/h2/80",
+                    "default",
+                    "h2",
+                    80,
+                    Backend.AppProtocol.H2C,
                     List.of(endpoint("127.0.0.1", upstream.port(), null)));
-            assertEquals(200, router.put(snapshot(List.of(gateway("gw", listener("http", port))),
-                    List.of(route("r").rule(rule(prefix("/")).backend(h2.id())).build()), List.of(h2))).status());
+            assertEquals(
+                    200,
+                    router.put(snapshot(
+                                    List.of(gateway("gw", listener("http", port))),
+                                    List.of(route("r")
+                                            .rule(rule(prefix("/")).backend(h2.id()))
+                                            .build()),
+                                    List.of(h2)))
+                            .status());
             Http.Reply r = router.http().get(port, "a.test", "/over/h2?x=1");
             assertEquals(200, r.status(), r.body());
             assertEquals("HTTP/2.0", r.body());

@@ -57,7 +57,8 @@ class ModelRewriteTest {
     private static final String BASE = "Qwen2.5-0.5B-Instruct";
     private static final Duration ITL = Duration.ofMillis(100);
     private static final Map<String, String> SEEN = new ConcurrentHashMap<>();
-    private static final java.util.concurrent.atomic.AtomicInteger LISTINGS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger LISTINGS =
+            new java.util.concurrent.atomic.AtomicInteger();
     /** Open (count 0) except while a test holds the recorder's model list. */
     private static volatile java.util.concurrent.CountDownLatch GATE = new java.util.concurrent.CountDownLatch(0);
 
@@ -68,13 +69,22 @@ class ModelRewriteTest {
 
     @BeforeAll
     static void start() {
-        pod = SimulatedPod.start(SimulatorConfig.builder().host("127.0.13.1").podName("rewrite-0").models(BASE)
+        pod = SimulatedPod.start(SimulatorConfig.builder()
+                .host("127.0.13.1")
+                .podName("rewrite-0")
+                .models(BASE)
                 .loraAdapters("food-review-v1", "food-review-v2")
-                .timeToFirstToken(Duration.ofMillis(5)).interTokenLatency(ITL).build());
-        recorder = WebServer.builder().host("127.0.13.2").port(0).shutdownHook(false)
+                .timeToFirstToken(Duration.ofMillis(5))
+                .interTokenLatency(ITL)
+                .build());
+        recorder = WebServer.builder()
+                .host("127.0.13.2")
+                .port(0)
+                .shutdownHook(false)
                 .routing(r -> r.post("/v1/completions", ModelRewriteTest::record)
                         .get("/v1/models", (req, res) -> listed(res)))
-                .build().start();
+                .build()
+                .start();
         startRouter();
     }
 
@@ -94,21 +104,40 @@ class ModelRewriteTest {
     private static void startRouter() {
         router = RouterFixture.start();
         port = Http.freePort();
-        ModelRewrite foodReview = new ModelRewrite("inferencemodelrewrite/default/food-review/rule/0",
-                List.of("food-review"), List.of(new ModelRewrite.Target("food-review-v1", 1)));
-        Backend.InferencePool sims = pool("sims", endpoint("127.0.13.1", pod.port(), pod.podName()))
-                .withModelRewrites(List.of(foodReview));
+        ModelRewrite foodReview = new ModelRewrite(
+                "inferencemodelrewrite/default/food-review/rule/0",
+                List.of("food-review"),
+                List.of(new ModelRewrite.Target("food-review-v1", 1)));
+        Backend.InferencePool sims =
+                pool("sims", endpoint("127.0.13.1", pod.port(), pod.podName())).withModelRewrites(List.of(foodReview));
         Backend.InferencePool rec = pool("rec", endpoint("127.0.13.2", recorder.port(), "recorder"))
-                .withModelRewrites(List.of(new ModelRewrite("inferencemodelrewrite/default/any/rule/0", List.of(),
+                .withModelRewrites(List.of(new ModelRewrite(
+                        "inferencemodelrewrite/default/any/rule/0",
+                        List.of(),
                         List.of(new ModelRewrite.Target("rule-target", 1)))));
-        Backend.InferencePool both = pool("both", endpoint("127.0.13.1", pod.port(), pod.podName()),
-                endpoint("127.0.13.2", recorder.port(), "recorder"))
-                .withModelRewrites(List.of(new ModelRewrite("inferencemodelrewrite/default/food-review-both/rule/0",
-                        List.of("food-review"), List.of(new ModelRewrite.Target("food-review-v1", 1)))));
-        Http.Reply put = router.put(snapshot(List.of(gateway("gw", listener("http", port))),
-                List.of(route("sims").hosts("sims.test").rule(rule(prefix("/v1")).backend(sims.id())).build(),
-                        route("rec").hosts("rec.test").rule(rule(prefix("/v1")).backend(rec.id())).build(),
-                        route("both").hosts("both.test").rule(rule(prefix("/v1")).backend(both.id())).build()),
+        Backend.InferencePool both = pool(
+                        "both",
+                        endpoint("127.0.13.1", pod.port(), pod.podName()),
+                        endpoint("127.0.13.2", recorder.port(), "recorder"))
+                .withModelRewrites(List.of(new ModelRewrite(
+                        "inferencemodelrewrite/default/food-review-both/rule/0",
+                        List.of("food-review"),
+                        List.of(new ModelRewrite.Target("food-review-v1", 1)))));
+        Http.Reply put = router.put(snapshot(
+                List.of(gateway("gw", listener("http", port))),
+                List.of(
+                        route("sims")
+                                .hosts("sims.test")
+                                .rule(rule(prefix("/v1")).backend(sims.id()))
+                                .build(),
+                        route("rec")
+                                .hosts("rec.test")
+                                .rule(rule(prefix("/v1")).backend(rec.id()))
+                                .build(),
+                        route("both")
+                                .hosts("both.test")
+                                .rule(rule(prefix("/v1")).backend(both.id()))
+                                .build()),
                 List.of(sims, rec, both)));
         assertEquals(200, put.status(), put.body());
     }
@@ -126,17 +155,25 @@ class ModelRewriteTest {
         JsonObject json = Json.createReader(new StringReader(body)).readObject();
         String model = json.getString("model");
         SEEN.put("model", model);
-        SEEN.put("gateway-headers", req.headers().stream().map(h -> h.name().toLowerCase(java.util.Locale.ROOT))
-                .filter(n -> n.startsWith("x-gateway-")).toList().toString());
+        SEEN.put(
+                "gateway-headers",
+                req.headers().stream()
+                        .map(h -> h.name().toLowerCase(java.util.Locale.ROOT))
+                        .filter(n -> n.startsWith("x-gateway-"))
+                        .toList()
+                        .toString());
         String head = "{\"id\":\"r1\",\"object\":\"text_completion\",\"model\":\"" + model + "\",";
         if (json.getBoolean("stream", false) && json.getString("prompt").equals("fail")) { // an error for a stream
-            res.status(io.helidon.http.Status.BAD_REQUEST_400).header(HeaderNames.CONTENT_TYPE, "application/json")
+            res.status(io.helidon.http.Status.BAD_REQUEST_400)
+                    .header(HeaderNames.CONTENT_TYPE, "application/json")
                     .send("{\"model\":\"" + model + "\",\"error\":{\"message\":\"no\"}}");
             return;
         }
         if (!json.getBoolean("stream", false)) {
-            res.header(HeaderNames.CONTENT_TYPE, "application/json").send(head
-                    + "\"choices\":[{\"index\":0,\"text\":\"Hello\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3}}");
+            res.header(HeaderNames.CONTENT_TYPE, "application/json")
+                    .send(
+                            head
+                                    + "\"choices\":[{\"index\":0,\"text\":\"Hello\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3}}");
             return;
         }
         String stream = "data: " + head + "\"choices\":[{\"index\":0,\"text\":\"Hel\"}]}\n\n"
@@ -166,7 +203,8 @@ class ModelRewriteTest {
         List<JsonObject> events = new ArrayList<>();
         for (String line : stream.split("\n")) {
             if (line.startsWith("data: {")) {
-                events.add(Json.createReader(new StringReader(line.substring(6))).readObject());
+                events.add(
+                        Json.createReader(new StringReader(line.substring(6))).readObject());
             }
         }
         return events;
@@ -174,15 +212,21 @@ class ModelRewriteTest {
 
     @Test
     void aRequestGoesUpstreamAsTheTargetAndItsAnswerNamesTheModelTheClientAsked() {
-        assertEquals(404, post("sims.test", "{\"model\":\"not-served\",\"prompt\":\"hi\",\"max_tokens\":1}").status(),
+        assertEquals(
+                404,
+                post("sims.test", "{\"model\":\"not-served\",\"prompt\":\"hi\",\"max_tokens\":1}")
+                        .status(),
                 "the simulator refuses names it does not serve");
         Http.Reply r = post("sims.test", "{\"model\":\"food-review\",\"prompt\":\"hi\",\"max_tokens\":2}");
         assertEquals(200, r.status(), r.body());
         assertEquals("food-review", r.json().getString("model"));
         assertTrue(r.json().getJsonObject("usage").getInt("prompt_tokens") > 0, r.body());
 
-        Http.Reply forced = post("sims.test", "{\"model\":\"not-served\",\"prompt\":\"hi\",\"max_tokens\":1}",
-                "x-gateway-model-name-rewrite", "food-review-v2");
+        Http.Reply forced = post(
+                "sims.test",
+                "{\"model\":\"not-served\",\"prompt\":\"hi\",\"max_tokens\":1}",
+                "x-gateway-model-name-rewrite",
+                "food-review-v2");
         assertEquals(200, forced.status(), "the header's target reached the simulator: " + forced.body());
         assertEquals("not-served", forced.json().getString("model"));
     }
@@ -192,13 +236,17 @@ class ModelRewriteTest {
         long servedBefore = pod.requestsServed();
         String body = "{\"model\":\"food-review\",\"prompt\":\"count\",\"max_tokens\":8,\"stream\":true,"
                 + "\"stream_options\":{\"include_usage\":true}}";
-        try (HttpClientResponse res = router.http().request(Method.POST, port, "/v1/completions", "sims.test")
-                .header(HeaderNames.CONTENT_TYPE, "application/json").submit(body.getBytes(StandardCharsets.UTF_8))) {
+        try (HttpClientResponse res = router.http()
+                .request(Method.POST, port, "/v1/completions", "sims.test")
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .submit(body.getBytes(StandardCharsets.UTF_8))) {
             assertEquals(200, res.status().code());
-            BufferedReader reader = new BufferedReader(new InputStreamReader(res.inputStream(), StandardCharsets.UTF_8));
+            BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(res.inputStream(), StandardCharsets.UTF_8));
             String first = reader.readLine();
             assertTrue(first.startsWith("data: {"), first);
-            assertEquals(servedBefore, pod.requestsServed(), "the router held the stream back until the upstream finished");
+            assertEquals(
+                    servedBefore, pod.requestsServed(), "the router held the stream back until the upstream finished");
             StringBuilder rest = new StringBuilder(first).append('\n');
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 rest.append(line).append('\n');
@@ -214,16 +262,23 @@ class ModelRewriteTest {
 
     @Test
     void controlHeadersStayAtTheGatewayAndEventsCutAnywhereAreRestored() {
-        Http.Reply r = post("rec.test", "{\"model\":\"alias\",\"prompt\":\"hi\",\"stream\":true}",
-                "x-gateway-model-name-rewrite", "forced-target", "x-gateway-inference-objective", "critical");
+        Http.Reply r = post(
+                "rec.test",
+                "{\"model\":\"alias\",\"prompt\":\"hi\",\"stream\":true}",
+                "x-gateway-model-name-rewrite",
+                "forced-target",
+                "x-gateway-inference-objective",
+                "critical");
         assertEquals(200, r.status(), r.body());
         assertEquals("forced-target", SEEN.get("model"));
         assertEquals("[]", SEEN.get("gateway-headers"), "no x-gateway-* header reaches the upstream");
         List<JsonObject> events = dataEvents(r.body());
         assertEquals(3, events.size(), r.body());
         events.forEach(e -> assertEquals("alias", e.getString("model"), e.toString()));
-        assertEquals("Hel", events.get(0).getJsonArray("choices").getJsonObject(0).getString("text"));
-        assertEquals("lo", events.get(1).getJsonArray("choices").getJsonObject(0).getString("text"));
+        assertEquals(
+                "Hel", events.get(0).getJsonArray("choices").getJsonObject(0).getString("text"));
+        assertEquals(
+                "lo", events.get(1).getJsonArray("choices").getJsonObject(0).getString("text"));
         assertTrue(r.body().endsWith("data: [DONE]\n\n"), r.body());
 
         Http.Reply error = post("rec.test", "{\"model\":\"alias\",\"prompt\":\"fail\",\"stream\":true}");
@@ -237,23 +292,60 @@ class ModelRewriteTest {
 
     @Test
     void usageAndPerModelMetricsAppearAtTheMetricsEndpoint() {
-        assertEquals(200, post("sims.test", "{\"model\":\"food-review\",\"prompt\":\"one two three\",\"max_tokens\":3,"
-                + "\"stream\":true,\"stream_options\":{\"include_usage\":true}}").status());
-        assertEquals(200, post("sims.test", "{\"model\":\"food-review\",\"prompt\":\"one two\",\"max_tokens\":2}").status());
-        assertEquals(404, post("sims.test", "{\"model\":\"missing-model\",\"prompt\":\"x\",\"max_tokens\":1}").status());
+        assertEquals(
+                200,
+                post(
+                                "sims.test",
+                                "{\"model\":\"food-review\",\"prompt\":\"one two three\",\"max_tokens\":3,"
+                                        + "\"stream\":true,\"stream_options\":{\"include_usage\":true}}")
+                        .status());
+        assertEquals(
+                200,
+                post("sims.test", "{\"model\":\"food-review\",\"prompt\":\"one two\",\"max_tokens\":2}")
+                        .status());
+        assertEquals(
+                404,
+                post("sims.test", "{\"model\":\"missing-model\",\"prompt\":\"x\",\"max_tokens\":1}")
+                        .status());
         String m = router.observe("/observe/metrics").body();
-        assertTrue(line(m, "inference_objective_request_total{", "model_name=\"food-review\"", "priority=\"0\"",
-                "target_model_name=\"food-review-v1\""), m);
-        assertTrue(line(m, "inference_objective_request_error_total{", "error_code=\"404\"", "model_name=\"missing-model\""), m);
+        assertTrue(
+                line(
+                        m,
+                        "inference_objective_request_total{",
+                        "model_name=\"food-review\"",
+                        "priority=\"0\"",
+                        "target_model_name=\"food-review-v1\""),
+                m);
+        assertTrue(
+                line(
+                        m,
+                        "inference_objective_request_error_total{",
+                        "error_code=\"404\"",
+                        "model_name=\"missing-model\""),
+                m);
         assertTrue(line(m, "inference_objective_request_duration_seconds_count{", "model_name=\"food-review\""), m);
         assertTrue(line(m, "inference_objective_input_tokens_count{", "target_model_name=\"food-review-v1\""), m);
         assertTrue(line(m, "inference_objective_output_tokens_sum{", "target_model_name=\"food-review-v1\""), m);
         assertTrue(line(m, "inference_objective_running_requests{", "model_name=\"food-review\""), m);
-        assertTrue(line(m, "infergate_router_time_to_first_token_seconds_count{", "backend=\"inferencepool/default/sims\""), m);
-        assertTrue(line(m, "infergate_router_inter_token_latency_seconds_count{", "backend=\"inferencepool/default/sims\""), m);
+        assertTrue(
+                line(
+                        m,
+                        "infergate_router_time_to_first_token_seconds_count{",
+                        "backend=\"inferencepool/default/sims\""),
+                m);
+        assertTrue(
+                line(
+                        m,
+                        "infergate_router_inter_token_latency_seconds_count{",
+                        "backend=\"inferencepool/default/sims\""),
+                m);
         // the pool gauges follow the served snapshot and this router's scrapes
-        await().atMost(Duration.ofSeconds(10)).until(() -> line(router.observe("/observe/metrics").body(),
-                "inference_pool_ready_pods{", "name=\"both\"", "} 2.0"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> line(
+                        router.observe("/observe/metrics").body(),
+                        "inference_pool_ready_pods{",
+                        "name=\"both\"",
+                        "} 2.0"));
         String pools = router.observe("/observe/metrics").body();
         assertTrue(line(pools, "inference_pool_ready_pods{", "name=\"sims\"", "} 1.0"), pools);
         assertTrue(line(pools, "inference_pool_average_kv_cache_utilization{", "name=\"sims\""), pools);
@@ -262,15 +354,18 @@ class ModelRewriteTest {
 
     /** Whether a line starts with {@code prefix} and contains every part. */
     private static boolean line(String metrics, String prefix, String... parts) {
-        return metrics.lines().anyMatch(l -> l.startsWith(prefix) && List.of(parts).stream().allMatch(l::contains));
+        return metrics.lines()
+                .anyMatch(l -> l.startsWith(prefix) && List.of(parts).stream().allMatch(l::contains));
     }
 
     @Test
     void theModelListOfAPoolMergesItsEndpointsAndNamesAliasesOfServedTargets() {
         Http.Reply r = router.http().get(port, "both.test", "/v1/models");
         assertEquals(200, r.status(), r.body());
-        List<String> ids = r.json().getJsonArray("data").stream().map(JsonValue::asJsonObject)
-                .map(o -> o.getString("id")).toList();
+        List<String> ids = r.json().getJsonArray("data").stream()
+                .map(JsonValue::asJsonObject)
+                .map(o -> o.getString("id"))
+                .toList();
         assertEquals(List.of(BASE, "food-review-v1", "food-review-v2", "recorder-only", "food-review"), ids);
         JsonObject adapter = r.json().getJsonArray("data").getJsonObject(1);
         assertEquals(BASE, adapter.getString("parent"), "LoRA adapters keep their parent");
@@ -287,8 +382,10 @@ class ModelRewriteTest {
             for (int i = 0; i < 16; i++) {
                 replies.add(threads.submit(() -> router.http().get(port, "rec.test", "/v1/models")));
             }
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> line(
-                    router.observe("/observe/metrics").body(), "infergate_router_active_requests", "16.0"));
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> line(
+                            router.observe("/observe/metrics").body(), "infergate_router_active_requests", "16.0"));
             GATE.countDown();
             for (var f : replies) {
                 assertEquals(200, f.get().status(), f.get().body());

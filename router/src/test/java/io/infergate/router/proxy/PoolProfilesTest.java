@@ -3,10 +3,10 @@ package io.infergate.router.proxy;
 import io.infergate.common.snapshot.Endpoint;
 import io.infergate.router.RouterConfig;
 import io.infergate.router.schedule.PoolSettings;
+import io.infergate.router.schedule.framework.SchedulerConfig;
 import io.infergate.router.schedule.framework.SchedulerConfig.PluginSpec;
 import io.infergate.router.schedule.framework.SchedulerConfig.ProfileSpec;
 import io.infergate.router.schedule.framework.SchedulerConfig.Ref;
-import io.infergate.router.schedule.framework.SchedulerConfig;
 import io.infergate.router.scrape.ScrapeSettings;
 import io.infergate.router.testing.Http;
 import io.infergate.router.testing.RouterFixture;
@@ -52,28 +52,44 @@ class PoolProfilesTest {
         List<Endpoint> sticky = new ArrayList<>();
         List<Endpoint> spread = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder().podName("profiles-" + i)
-                    .timeToFirstToken(Duration.ofMillis(1)).interTokenLatency(Duration.ofMillis(1)).build());
+            SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder()
+                    .podName("profiles-" + i)
+                    .timeToFirstToken(Duration.ofMillis(1))
+                    .interTokenLatency(Duration.ofMillis(1))
+                    .build());
             PODS.add(pod);
             (i < 3 ? sticky : spread).add(endpoint("127.0.0.1", pod.port(), pod.podName()));
         }
         var stickyPool = pool("sticky", sticky.toArray(Endpoint[]::new));
         var spreadPool = pool("spread", spread.toArray(Endpoint[]::new));
         SchedulerConfig config = new SchedulerConfig(
-                List.of(new PluginSpec("prefix-cache-scorer", "prefix", Map.of("mode", "rendezvous")),
+                List.of(
+                        new PluginSpec("prefix-cache-scorer", "prefix", Map.of("mode", "rendezvous")),
                         new PluginSpec("max-score-picker", "max", Map.of()),
                         new PluginSpec("weighted-random-picker", "random", Map.of())),
-                List.of(new ProfileSpec("default", List.of(new Ref("prefix", 1.0), new Ref("max", null))),
+                List.of(
+                        new ProfileSpec("default", List.of(new Ref("prefix", 1.0), new Ref("max", null))),
                         new ProfileSpec("uniform", List.of(new Ref("random", null)))),
                 Map.of(spreadPool.namespace() + "/" + spreadPool.name(), "uniform"));
         PoolSettings d = PoolSettings.defaults();
-        router = RouterFixture.start(RouterConfig.defaults("127.0.0.1", 0, RouterFixture.TOKEN).withPools(
-                new PoolSettings(new ScrapeSettings(Duration.ofMillis(50), Duration.ofSeconds(1),
-                        Duration.ofSeconds(30), 16), d.admission(), d.saturation(), config)));
+        router = RouterFixture.start(RouterConfig.defaults("127.0.0.1", 0, RouterFixture.TOKEN)
+                .withPools(new PoolSettings(
+                        new ScrapeSettings(Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(30), 16),
+                        d.admission(),
+                        d.saturation(),
+                        config)));
         port = Http.freePort();
-        Http.Reply put = router.put(snapshot(List.of(gateway("gw", listener("http", port))),
-                List.of(route("sticky").hosts("sticky.test").rule(rule(prefix("/v1")).backend(stickyPool.id())).build(),
-                        route("spread").hosts("spread.test").rule(rule(prefix("/v1")).backend(spreadPool.id())).build()),
+        Http.Reply put = router.put(snapshot(
+                List.of(gateway("gw", listener("http", port))),
+                List.of(
+                        route("sticky")
+                                .hosts("sticky.test")
+                                .rule(rule(prefix("/v1")).backend(stickyPool.id()))
+                                .build(),
+                        route("spread")
+                                .hosts("spread.test")
+                                .rule(rule(prefix("/v1")).backend(spreadPool.id()))
+                                .build()),
                 List.of(stickyPool, spreadPool)));
         assertEquals(200, put.status(), put.body());
     }
@@ -88,8 +104,12 @@ class PoolProfilesTest {
         String prompt = "You are a careful assistant who answers questions about geology. ".repeat(6);
         Set<String> pods = new HashSet<>();
         for (int i = 0; i < 24; i++) {
-            Http.Reply r = router.http().post(port, pool + ".test", "/v1/completions",
-                    "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"" + prompt + "\",\"max_tokens\":1}");
+            Http.Reply r = router.http()
+                    .post(
+                            port,
+                            pool + ".test",
+                            "/v1/completions",
+                            "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"" + prompt + "\",\"max_tokens\":1}");
             assertEquals(200, r.status(), r.body());
             pods.add(r.header("x-inference-pod"));
         }

@@ -42,20 +42,30 @@ class PoolSchedulingTest {
     static void start() {
         var endpoints = new ArrayList<io.infergate.common.snapshot.Endpoint>();
         for (int i = 0; i < 3; i++) {
-            SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder().podName("prefix-" + i)
-                    .timeToFirstToken(Duration.ofMillis(1)).interTokenLatency(Duration.ofMillis(1)).build());
+            SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder()
+                    .podName("prefix-" + i)
+                    .timeToFirstToken(Duration.ofMillis(1))
+                    .interTokenLatency(Duration.ofMillis(1))
+                    .build());
             PODS.add(pod);
             endpoints.add(endpoint("127.0.0.1", pod.port(), pod.podName()));
         }
         // a generous staleness bound: a scrape delayed by a busy test machine must not filter a pod
         PoolSettings d = PoolSettings.defaults();
-        router = RouterFixture.start(RouterConfig.defaults("127.0.0.1", 0, RouterFixture.TOKEN).withPools(
-                new PoolSettings(new ScrapeSettings(Duration.ofMillis(50), Duration.ofSeconds(1),
-                        Duration.ofSeconds(30), 16), d.admission(), d.saturation(), d.scheduler())));
+        router = RouterFixture.start(RouterConfig.defaults("127.0.0.1", 0, RouterFixture.TOKEN)
+                .withPools(new PoolSettings(
+                        new ScrapeSettings(Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(30), 16),
+                        d.admission(),
+                        d.saturation(),
+                        d.scheduler())));
         port = Http.freePort();
         var sims = pool("prefix-sims", endpoints.toArray(io.infergate.common.snapshot.Endpoint[]::new));
-        Http.Reply put = router.put(snapshot(List.of(gateway("gw", listener("http", port))),
-                List.of(route("llm").rule(rule(prefix("/v1")).backend(sims.id())).build()), List.of(sims)));
+        Http.Reply put = router.put(snapshot(
+                List.of(gateway("gw", listener("http", port))),
+                List.of(route("llm")
+                        .rule(rule(prefix("/v1")).backend(sims.id()))
+                        .build()),
+                List.of(sims)));
         assertEquals(200, put.status(), put.body());
     }
 
@@ -66,8 +76,12 @@ class PoolSchedulingTest {
     }
 
     private static Http.Reply send(String prompt) {
-        Http.Reply r = router.http().post(port, "llm.test", "/v1/completions",
-                "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"" + prompt + "\",\"max_tokens\":1}");
+        Http.Reply r = router.http()
+                .post(
+                        port,
+                        "llm.test",
+                        "/v1/completions",
+                        "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"" + prompt + "\",\"max_tokens\":1}");
         assertEquals(200, r.status(), r.body());
         return r;
     }
@@ -89,8 +103,9 @@ class PoolSchedulingTest {
         String metrics = router.observe("/observe/metrics").body();
         assertTrue(metrics.contains("infergate_router_plugin_duration_seconds"), "plugin timer exported");
         assertTrue(metrics.contains("prefix-cache-scorer") && metrics.contains("max-score-picker"), "tagged by type");
-        java.util.regex.Matcher ok = java.util.regex.Pattern
-                .compile("infergate_router_endpoint_scrapes_total\\{result=\"ok\"[^}]*} ([0-9.E]+)").matcher(metrics);
+        java.util.regex.Matcher ok = java.util.regex.Pattern.compile(
+                        "infergate_router_endpoint_scrapes_total\\{result=\"ok\"[^}]*} ([0-9.E]+)")
+                .matcher(metrics);
         assertTrue(ok.find(), metrics);
         assertTrue(Double.parseDouble(ok.group(1)) >= 1, "the pods were scraped: " + ok.group());
     }

@@ -49,48 +49,84 @@ class ProxyTest {
     @BeforeAll
     static void start() {
         for (int i = 0; i < 3; i++) {
-            PODS.add(SimulatedPod.start(SimulatorConfig.builder().podName("sim-" + i)
-                    .timeToFirstToken(Duration.ofMillis(5)).interTokenLatency(Duration.ofMillis(1)).build()));
+            PODS.add(SimulatedPod.start(SimulatorConfig.builder()
+                    .podName("sim-" + i)
+                    .timeToFirstToken(Duration.ofMillis(5))
+                    .interTokenLatency(Duration.ofMillis(1))
+                    .build()));
         }
         // prefill far longer than the route's timeout below
-        slow = SimulatedPod.start(SimulatorConfig.builder().podName("slow-0")
-                .timeToFirstToken(Duration.ofSeconds(5)).interTokenLatency(Duration.ofMillis(1)).build());
+        slow = SimulatedPod.start(SimulatorConfig.builder()
+                .podName("slow-0")
+                .timeToFirstToken(Duration.ofSeconds(5))
+                .interTokenLatency(Duration.ofMillis(1))
+                .build());
         router = RouterFixture.start();
         http = router.http();
         port = Http.freePort();
         int closedPort = Http.freePort();
         SimulatedPod echo = PODS.getFirst();
-        Backend.InferencePool sims = pool("sims", PODS.stream()
-                .map(p -> endpoint("127.0.0.1", p.port(), p.podName())).toArray(io.infergate.common.snapshot.Endpoint[]::new));
+        Backend.InferencePool sims = pool(
+                "sims",
+                PODS.stream()
+                        .map(p -> endpoint("127.0.0.1", p.port(), p.podName()))
+                        .toArray(io.infergate.common.snapshot.Endpoint[]::new));
         var snapshot = snapshot(
                 List.of(gateway("gw", listener("http", port, "*.example.com"))),
                 List.of(
-                        route("pool").rule(rule(prefix("/v1")).backend(sims.id())).build(),
-                        route("slow").hosts("slow.example.com")
-                                .rule(rule(prefix("/v1")).backend("inferencepool/default/slow").requestTimeout(Duration.ofMillis(300)))
+                        route("pool")
+                                .rule(rule(prefix("/v1")).backend(sims.id()))
                                 .build(),
-                        route("echo").hosts("echo.example.com").rule(rule(prefix("/"))
-                                .backend("service/default/echo/80")
-                                .filter(new Filter.RequestHeaderModifier(List.of(new Filter.Header("X-Added", "yes")),
-                                        List.of(), List.of("X-Drop-Me")))
-                                .filter(new Filter.ResponseHeaderModifier(List.of(), List.of(new Filter.Header("X-Resp", "1")),
-                                        List.of()))).build(),
+                        route("slow")
+                                .hosts("slow.example.com")
+                                .rule(rule(prefix("/v1"))
+                                        .backend("inferencepool/default/slow")
+                                        .requestTimeout(Duration.ofMillis(300)))
+                                .build(),
+                        route("echo")
+                                .hosts("echo.example.com")
+                                .rule(rule(prefix("/"))
+                                        .backend("service/default/echo/80")
+                                        .filter(new Filter.RequestHeaderModifier(
+                                                List.of(new Filter.Header("X-Added", "yes")),
+                                                List.of(),
+                                                List.of("X-Drop-Me")))
+                                        .filter(new Filter.ResponseHeaderModifier(
+                                                List.of(), List.of(new Filter.Header("X-Resp", "1")), List.of())))
+                                .build(),
                         route("misc")
                                 .rule(rule(prefix("/none")).backend("service/default/empty/80"))
                                 .rule(rule(prefix("/refused")).backend("service/default/closed/80"))
                                 .rule(rule(prefix("/unresolved")).backend(null))
-                                .rule(rule(prefix("/redirect")).filter(new Filter.RequestRedirect(Optional.empty(),
-                                        Optional.of("other.example.com"), Optional.empty(), Optional.empty(), 301)))
-                                .rule(rule(prefix("/mirrored")).backend("service/default/echo/80")
-                                        .filter(new Filter.RequestMirror(Optional.of("service/default/mirror/80"), 1, 1)))
-                                .rule(rule(prefix("/rewrite")).backend("service/default/echo/80")
-                                        .filter(new Filter.UrlRewrite(Optional.of("rewritten.example.com"),
-                                                Optional.of(new Filter.PathModifier(Filter.PathModifier.Type.REPLACE_PREFIX_MATCH, "/echoed")))))
+                                .rule(rule(prefix("/redirect"))
+                                        .filter(new Filter.RequestRedirect(
+                                                Optional.empty(),
+                                                Optional.of("other.example.com"),
+                                                Optional.empty(),
+                                                Optional.empty(),
+                                                301)))
+                                .rule(rule(prefix("/mirrored"))
+                                        .backend("service/default/echo/80")
+                                        .filter(new Filter.RequestMirror(
+                                                Optional.of("service/default/mirror/80"), 1, 1)))
+                                .rule(rule(prefix("/rewrite"))
+                                        .backend("service/default/echo/80")
+                                        .filter(new Filter.UrlRewrite(
+                                                Optional.of("rewritten.example.com"),
+                                                Optional.of(new Filter.PathModifier(
+                                                        Filter.PathModifier.Type.REPLACE_PREFIX_MATCH, "/echoed")))))
                                 .build()),
-                List.of(sims,
+                List.of(
+                        sims,
                         pool("slow", endpoint("127.0.0.1", slow.port(), slow.podName())),
                         service("echo", 80, endpoint("127.0.0.1", echo.port(), echo.podName())),
-                        service("mirror", 80, endpoint("127.0.0.1", PODS.get(1).port(), PODS.get(1).podName())),
+                        service(
+                                "mirror",
+                                80,
+                                endpoint(
+                                        "127.0.0.1",
+                                        PODS.get(1).port(),
+                                        PODS.get(1).podName())),
                         service("empty", 80),
                         service("closed", 80, endpoint("127.0.0.1", closedPort, null))));
         Http.Reply put = router.put(snapshot);
@@ -115,7 +151,10 @@ class ProxyTest {
 
     @Test
     void chatCompletionsAreServed() {
-        Http.Reply r = http.post(port, "api.example.com", "/v1/chat/completions",
+        Http.Reply r = http.post(
+                port,
+                "api.example.com",
+                "/v1/chat/completions",
                 "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":3}");
         assertEquals(200, r.status(), r.body());
         assertEquals("chat.completion", r.json().getString("object"));
@@ -123,10 +162,16 @@ class ProxyTest {
 
     @Test
     void streamingCompletionsArriveAsServerSentEvents() {
-        Http.Reply r = http.post(port, "api.example.com", "/v1/chat/completions",
-                "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":4,\"stream\":true}");
+        Http.Reply r = http.post(
+                port,
+                "api.example.com",
+                "/v1/chat/completions",
+                "{\"model\":\"" + MODEL
+                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":4,\"stream\":true}");
         assertEquals(200, r.status(), r.body());
-        assertTrue(r.header("content-type").startsWith("text/event-stream"), r.headers().toString());
+        assertTrue(
+                r.header("content-type").startsWith("text/event-stream"),
+                r.headers().toString());
         assertTrue(r.body().startsWith("data: {"), r.body());
         assertTrue(r.body().strip().endsWith("data: [DONE]"), r.body());
     }
@@ -144,10 +189,15 @@ class ProxyTest {
 
     @Test
     void aServiceBackendSeesPathHostAndHeadersAsForwarded() {
-        Http.Reply r = http.send(Method.GET, port, "echo.example.com:" + port, "/hello/w%20x?b=2&a=%26", null, req -> req
-                .header(HeaderNames.create("X-Custom"), "v")
-                .header(HeaderNames.create("X-Drop-Me"), "gone")
-                .header(HeaderNames.create("X-Request-Id"), "client-id-1"));
+        Http.Reply r = http.send(
+                Method.GET,
+                port,
+                "echo.example.com:" + port,
+                "/hello/w%20x?b=2&a=%26",
+                null,
+                req -> req.header(HeaderNames.create("X-Custom"), "v")
+                        .header(HeaderNames.create("X-Drop-Me"), "gone")
+                        .header(HeaderNames.create("X-Request-Id"), "client-id-1"));
         assertEquals(200, r.status(), r.body());
         JsonObject echo = r.json();
         assertEquals("/hello/w%20x?b=2&a=%26", echo.getString("path"), "path and query forwarded byte for byte");
@@ -166,10 +216,15 @@ class ProxyTest {
 
     @Test
     void theObjectiveAndRewriteHeadersNeverReachTheUpstream() {
-        Http.Reply r = http.send(Method.GET, port, "echo.example.com", "/objective", null, req -> req
-                .header(HeaderNames.create("x-gateway-inference-objective"), "batch")
-                .header(HeaderNames.create("X-Gateway-Model-Name-Rewrite"), "other-model")
-                .header(HeaderNames.create("X-Kept"), "1"));
+        Http.Reply r = http.send(
+                Method.GET,
+                port,
+                "echo.example.com",
+                "/objective",
+                null,
+                req -> req.header(HeaderNames.create("x-gateway-inference-objective"), "batch")
+                        .header(HeaderNames.create("X-Gateway-Model-Name-Rewrite"), "other-model")
+                        .header(HeaderNames.create("X-Kept"), "1"));
         assertEquals(200, r.status(), r.body());
         Set<String> sent = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         sent.addAll(r.json().getJsonObject("headers").keySet());
@@ -183,13 +238,15 @@ class ProxyTest {
         Http.Reply r = http.get(port, "echo.example.com", "/id");
         String id = r.header("x-request-id");
         assertNotNull(id);
-        assertEquals(id, r.json().getJsonObject("headers").getJsonArray("X-Request-Id").getString(0));
+        assertEquals(
+                id,
+                r.json().getJsonObject("headers").getJsonArray("X-Request-Id").getString(0));
     }
 
     @Test
     void requestBodiesStreamThroughToServiceBackends() {
         String body = "x".repeat(100_000);
-        Http.Reply r = http.send(Method.POST, port, "echo.example.com", "/upload", body, req -> { });
+        Http.Reply r = http.send(Method.POST, port, "echo.example.com", "/upload", body, req -> {});
         assertEquals(200, r.status(), r.body());
         assertEquals(100_000, r.json().getInt("bodyLength"));
     }
@@ -198,7 +255,7 @@ class ProxyTest {
     @Test
     void aMirroredRequestKeepsItsBodyAndTheCopyArrives() {
         String body = "y".repeat(50_000);
-        Http.Reply r = http.send(Method.POST, port, "api.example.com", "/mirrored/upload?n=1", body, req -> { });
+        Http.Reply r = http.send(Method.POST, port, "api.example.com", "/mirrored/upload?n=1", body, req -> {});
         assertEquals(200, r.status(), r.body());
         assertEquals(50_000, r.json().getInt("bodyLength"));
         assertEquals("sim-0", r.json().getString("pod"), "served by the rule's backend, not the mirror");
@@ -276,15 +333,20 @@ class ProxyTest {
 
     @Test
     void oversizedBodiesAre413BeforeTheyAreRead() {
-        Http.Reply r = Http.rawHead(port, "POST /v1/completions HTTP/1.1\r\nHost: api.example.com\r\n"
-                + "Content-Type: application/json\r\nContent-Length: " + (17 * 1024 * 1024) + "\r\n\r\n");
+        Http.Reply r = Http.rawHead(
+                port,
+                "POST /v1/completions HTTP/1.1\r\nHost: api.example.com\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: " + (17 * 1024 * 1024) + "\r\n\r\n");
         assertEquals(413, r.status());
         assertTrue(r.body().contains("\"code\":\"request_too_large\""), r.body());
     }
 
     @Test
     void metricsDescribeTraffic() {
-        assertEquals(200, http.post(port, "api.example.com", "/v1/completions", COMPLETION).status());
+        assertEquals(
+                200,
+                http.post(port, "api.example.com", "/v1/completions", COMPLETION)
+                        .status());
         assertEquals(502, http.get(port, "api.example.com", "/refused").status());
         String text = router.observe("/observe/metrics").body();
         for (String expected : List.of(

@@ -46,9 +46,13 @@ class RedirectPortTest {
         on8080 = Http.freePort();
         plain = Http.freePort();
         var snapshot = snapshot(
-                List.of(gateway("gw", remapped("http", on80, 80, null), remapped("alt", on8080, 8080, null),
+                List.of(gateway(
+                        "gw",
+                        remapped("http", on80, 80, null),
+                        remapped("alt", on8080, 8080, null),
                         listener("plain", plain))),
-                List.of(route("redirects").parents(parent("gw", "http"), parent("gw", "alt"), parent("gw", "plain"))
+                List.of(route("redirects")
+                        .parents(parent("gw", "http"), parent("gw", "alt"), parent("gw", "plain"))
                         .rule(rule(prefix("/scheme-nil-and-port-nil")).filter(redirect(null, null)))
                         .rule(rule(prefix("/scheme-nil-and-port-8080")).filter(redirect(null, 8080)))
                         .rule(rule(prefix("/scheme-https-and-port-nil")).filter(redirect("https", null)))
@@ -65,8 +69,12 @@ class RedirectPortTest {
     }
 
     private static Filter.RequestRedirect redirect(String scheme, Integer port) {
-        return new Filter.RequestRedirect(Optional.ofNullable(scheme), Optional.of("example.org"),
-                Optional.ofNullable(port), Optional.empty(), 302);
+        return new Filter.RequestRedirect(
+                Optional.ofNullable(scheme),
+                Optional.of("example.org"),
+                Optional.ofNullable(port),
+                Optional.empty(),
+                302);
     }
 
     private static String location(int socket, String path) {
@@ -77,14 +85,18 @@ class RedirectPortTest {
 
     @Test
     void withoutPortOrSchemeTheListenersPublicPortIsUsed() {
-        assertEquals("http://example.org/scheme-nil-and-port-nil", location(on80, "/scheme-nil-and-port-nil"),
+        assertEquals(
+                "http://example.org/scheme-nil-and-port-nil",
+                location(on80, "/scheme-nil-and-port-nil"),
                 "public port 80 with http is left out, and router port " + on80 + " must not show");
         assertEquals("http://example.org:8080/scheme-nil-and-port-nil", location(on8080, "/scheme-nil-and-port-nil"));
     }
 
     @Test
     void withoutPublicPortTheSocketPortIsUsed() {
-        assertEquals("http://example.org:" + plain + "/scheme-nil-and-port-nil", location(plain, "/scheme-nil-and-port-nil"));
+        assertEquals(
+                "http://example.org:" + plain + "/scheme-nil-and-port-nil",
+                location(plain, "/scheme-nil-and-port-nil"));
     }
 
     @Test

@@ -35,7 +35,8 @@ class RulesTest {
                 arguments("the prefix itself becomes the replacement", "/foo", prefixTo("/xyz"), "/foo", "/xyz"),
                 arguments("replacement / drops the prefix", "/foo", prefixTo("/"), "/foo/bar", "/bar"),
                 arguments("replacement / on the prefix itself is /", "/foo", prefixTo("/"), "/foo", "/"),
-                arguments("trailing slashes on either side collapse", "/foo/", prefixTo("/xyz/"), "/foo/bar", "/xyz/bar"),
+                arguments(
+                        "trailing slashes on either side collapse", "/foo/", prefixTo("/xyz/"), "/foo/bar", "/xyz/bar"),
                 // the HTTPPathModifier table of the spec, row by row
                 arguments("spec: /foo/bar, /foo → /xyz/", "/foo", prefixTo("/xyz/"), "/foo/bar", "/xyz/bar"),
                 arguments("spec: /foo/bar, /foo/ → /xyz", "/foo/", prefixTo("/xyz"), "/foo/bar", "/xyz/bar"),
@@ -44,8 +45,12 @@ class RulesTest {
                 arguments("spec: /foo/, /foo → empty", "/foo", prefixTo(""), "/foo/", "/"),
                 arguments("spec: /foo, /foo → empty", "/foo", prefixTo(""), "/foo", "/"),
                 arguments("spec: /foo/, /foo → /", "/foo", prefixTo("/"), "/foo/", "/"),
-                arguments("full path replacement ignores the match", "/foo",
-                        new Filter.PathModifier(Filter.PathModifier.Type.REPLACE_FULL_PATH, "/all"), "/foo/bar", "/all"));
+                arguments(
+                        "full path replacement ignores the match",
+                        "/foo",
+                        new Filter.PathModifier(Filter.PathModifier.Type.REPLACE_FULL_PATH, "/all"),
+                        "/foo/bar",
+                        "/all"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -56,28 +61,50 @@ class RulesTest {
 
     static Stream<Arguments> redirects() {
         return Stream.of(
-                arguments("hostname only: listener port kept", new Filter.RequestRedirect(Optional.empty(),
-                        Optional.of("b.test"), Optional.empty(), Optional.empty(), 302), "http://b.test:8080/p/x?q=1"),
-                arguments("scheme https: its well-known port, left out", new Filter.RequestRedirect(Optional.of("https"),
-                        Optional.empty(), Optional.empty(), Optional.empty(), 301), "https://a.test/p/x?q=1"),
-                arguments("explicit port 80 on http is left out", new Filter.RequestRedirect(Optional.empty(),
-                        Optional.empty(), Optional.of(80), Optional.empty(), 301), "http://a.test/p/x?q=1"),
-                arguments("explicit other port is kept", new Filter.RequestRedirect(Optional.of("https"),
-                        Optional.empty(), Optional.of(8443), Optional.empty(), 301), "https://a.test:8443/p/x?q=1"),
-                arguments("path prefix replaced", new Filter.RequestRedirect(Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.of(prefixTo("/new")), 301), "http://a.test:8080/new/x?q=1"));
+                arguments(
+                        "hostname only: listener port kept",
+                        new Filter.RequestRedirect(
+                                Optional.empty(), Optional.of("b.test"), Optional.empty(), Optional.empty(), 302),
+                        "http://b.test:8080/p/x?q=1"),
+                arguments(
+                        "scheme https: its well-known port, left out",
+                        new Filter.RequestRedirect(
+                                Optional.of("https"), Optional.empty(), Optional.empty(), Optional.empty(), 301),
+                        "https://a.test/p/x?q=1"),
+                arguments(
+                        "explicit port 80 on http is left out",
+                        new Filter.RequestRedirect(
+                                Optional.empty(), Optional.empty(), Optional.of(80), Optional.empty(), 301),
+                        "http://a.test/p/x?q=1"),
+                arguments(
+                        "explicit other port is kept",
+                        new Filter.RequestRedirect(
+                                Optional.of("https"), Optional.empty(), Optional.of(8443), Optional.empty(), 301),
+                        "https://a.test:8443/p/x?q=1"),
+                arguments(
+                        "path prefix replaced",
+                        new Filter.RequestRedirect(
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.of(prefixTo("/new")),
+                                301),
+                        "http://a.test:8080/new/x?q=1"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("redirects")
     void redirectLocations(String reason, Filter.RequestRedirect redirect, String expected) {
-        assertEquals(expected, Rewrites.location(redirect, "a.test", 8080, PathCondition.Prefix.of("/p"), "/p/x", "q=1"));
+        assertEquals(
+                expected, Rewrites.location(redirect, "a.test", 8080, PathCondition.Prefix.of("/p"), "/p/x", "q=1"));
     }
 
     @Test
     void weightsShareTrafficAndZeroNeverWins() {
-        List<BackendRef> refs = List.of(new BackendRef(Optional.of("a"), 3, List.of()),
-                new BackendRef(Optional.of("b"), 1, List.of()), new BackendRef(Optional.of("zero"), 0, List.of()));
+        List<BackendRef> refs = List.of(
+                new BackendRef(Optional.of("a"), 3, List.of()),
+                new BackendRef(Optional.of("b"), 1, List.of()),
+                new BackendRef(Optional.of("zero"), 0, List.of()));
         Random random = new Random(1);
         Map<String, Integer> counts = new HashMap<>();
         for (int i = 0; i < 4000; i++) {
@@ -87,18 +114,25 @@ class RulesTest {
         assertEquals(null, counts.get("zero"));
         // 3:1 → about 3000:1000 (seeded)
         assertTrue(counts.get("a") > 2800 && counts.get("b") > 800, counts.toString());
-        assertInstanceOf(BackendChoice.Result.AllZeroWeight.class,
+        assertInstanceOf(
+                BackendChoice.Result.AllZeroWeight.class,
                 BackendChoice.choose(List.of(new BackendRef(Optional.of("a"), 0, List.of())), random));
         assertInstanceOf(BackendChoice.Result.NoBackendRefs.class, BackendChoice.choose(List.of(), random));
     }
 
     static Stream<Arguments> hopByHop() {
         return Stream.of(
-                arguments("connection", null, true), arguments("Keep-Alive", null, true), arguments("TE", null, true),
-                arguments("trailer", null, true), arguments("Transfer-Encoding", null, true), arguments("upgrade", null, true),
-                arguments("Proxy-Authorization", null, true), arguments("content-length", null, true),
+                arguments("connection", null, true),
+                arguments("Keep-Alive", null, true),
+                arguments("TE", null, true),
+                arguments("trailer", null, true),
+                arguments("Transfer-Encoding", null, true),
+                arguments("upgrade", null, true),
+                arguments("Proxy-Authorization", null, true),
+                arguments("content-length", null, true),
                 arguments("x-named-by-connection", "close, X-Named-By-Connection", true),
-                arguments("authorization", null, false), arguments("content-type", null, false),
+                arguments("authorization", null, false),
+                arguments("content-type", null, false),
                 arguments("x-request-id", "close", false));
     }
 

@@ -46,15 +46,26 @@ class SheddingTest {
 
     @BeforeAll
     static void start() {
-        pod = SimulatedPod.start(SimulatorConfig.builder().podName("shed-0").maxRunning(1).maxWaiting(100)
-                .timeToFirstToken(Duration.ofMillis(5)).interTokenLatency(Duration.ofMillis(100)).build());
+        pod = SimulatedPod.start(SimulatorConfig.builder()
+                .podName("shed-0")
+                .maxRunning(1)
+                .maxWaiting(100)
+                .timeToFirstToken(Duration.ofMillis(5))
+                .interTokenLatency(Duration.ofMillis(100))
+                .build());
         router = RouterFixture.start(RouterConfig.defaults("127.0.0.1", 0, RouterFixture.TOKEN));
         port = Http.freePort();
         var sims = pool("sims", endpoint("127.0.0.1", pod.port(), pod.podName()));
         poolId = sims.id();
-        Snapshot snapshot = new Snapshot(Snapshot.SCHEMA_VERSION, List.of(gateway("gw", listener("http", port))),
-                List.of(route("llm").rule(rule(prefix("/v1")).backend(sims.id())).build()), List.of(sims),
-                List.of(new Objective("inferenceobjective/default/batch", "default", "batch", sims.id(), -1),
+        Snapshot snapshot = new Snapshot(
+                Snapshot.SCHEMA_VERSION,
+                List.of(gateway("gw", listener("http", port))),
+                List.of(route("llm")
+                        .rule(rule(prefix("/v1")).backend(sims.id()))
+                        .build()),
+                List.of(sims),
+                List.of(
+                        new Objective("inferenceobjective/default/batch", "default", "batch", sims.id(), -1),
                         new Objective("inferenceobjective/default/chat", "default", "chat", sims.id(), 10)));
         Http.Reply put = router.put(snapshot);
         assertEquals(200, put.status(), put.body());

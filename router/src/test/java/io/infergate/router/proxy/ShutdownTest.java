@@ -34,17 +34,30 @@ class ShutdownTest {
 
     @Test
     void closingTheRouterDrainsAStreamInFlight() throws Exception {
-        try (SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder().podName("drain-0")
-                .timeToFirstToken(Duration.ofMillis(10)).interTokenLatency(Duration.ofMillis(100)).build())) {
+        try (SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder()
+                .podName("drain-0")
+                .timeToFirstToken(Duration.ofMillis(10))
+                .interTokenLatency(Duration.ofMillis(100))
+                .build())) {
             RouterFixture router = RouterFixture.start();
             int port = Http.freePort();
             var sims = pool("sims", endpoint("127.0.0.1", pod.port(), pod.podName()));
-            assertEquals(200, router.put(snapshot(List.of(gateway("gw", listener("http", port))),
-                    List.of(route("r").rule(rule(prefix("/")).backend(sims.id())).build()), List.of(sims))).status());
+            assertEquals(
+                    200,
+                    router.put(snapshot(
+                                    List.of(gateway("gw", listener("http", port))),
+                                    List.of(route("r")
+                                            .rule(rule(prefix("/")).backend(sims.id()))
+                                            .build()),
+                                    List.of(sims)))
+                            .status());
             String body = "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"p\",\"max_tokens\":10,\"stream\":true}";
-            try (HttpClientResponse res = router.http().request(Method.POST, port, "/v1/completions", "a.test")
-                    .header(HeaderNames.CONTENT_TYPE, "application/json").submit(body.getBytes(StandardCharsets.UTF_8))) {
-                BufferedReader reader = new BufferedReader(new InputStreamReader(res.inputStream(), StandardCharsets.UTF_8));
+            try (HttpClientResponse res = router.http()
+                    .request(Method.POST, port, "/v1/completions", "a.test")
+                    .header(HeaderNames.CONTENT_TYPE, "application/json")
+                    .submit(body.getBytes(StandardCharsets.UTF_8))) {
+                BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(res.inputStream(), StandardCharsets.UTF_8));
                 assertTrue(reader.readLine().startsWith("data: {"));
                 Thread closing = Thread.ofVirtual().start(router::close);
                 await().until(() -> !router.app().isOpen(new SocketKey("127.0.0.1", port)));

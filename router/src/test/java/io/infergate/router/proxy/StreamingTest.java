@@ -49,16 +49,25 @@ class StreamingTest {
 
     @BeforeAll
     static void start() {
-        pod = SimulatedPod.start(SimulatorConfig.builder().podName("stream-0")
-                .timeToFirstToken(Duration.ofMillis(10)).interTokenLatency(ITL).build());
+        pod = SimulatedPod.start(SimulatorConfig.builder()
+                .podName("stream-0")
+                .timeToFirstToken(Duration.ofMillis(10))
+                .interTokenLatency(ITL)
+                .build());
         router = RouterFixture.start();
         port = Http.freePort();
         var sims = pool("sims", endpoint("127.0.0.1", pod.port(), pod.podName()));
         Http.Reply put = router.put(snapshot(
                 List.of(gateway("gw", listener("http", port))),
-                List.of(route("stream").rule(rule(prefix("/v1")).backend(sims.id())).build(),
-                        route("short").hosts("short.test")
-                                .rule(rule(prefix("/v1")).backend(sims.id()).requestTimeout(ITL.multipliedBy(TOKENS / 3)))
+                List.of(
+                        route("stream")
+                                .rule(rule(prefix("/v1")).backend(sims.id()))
+                                .build(),
+                        route("short")
+                                .hosts("short.test")
+                                .rule(rule(prefix("/v1"))
+                                        .backend(sims.id())
+                                        .requestTimeout(ITL.multipliedBy(TOKENS / 3)))
                                 .build()),
                 List.of(sims)));
         assertEquals(200, put.status(), put.body());
@@ -71,8 +80,10 @@ class StreamingTest {
     }
 
     private static HttpClientResponse openStream(String host) {
-        String body = "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"count\",\"max_tokens\":" + TOKENS + ",\"stream\":true}";
-        return router.http().request(Method.POST, port, "/v1/completions", host)
+        String body = "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"count\",\"max_tokens\":" + TOKENS
+                + ",\"stream\":true}";
+        return router.http()
+                .request(Method.POST, port, "/v1/completions", host)
                 .header(HeaderNames.CONTENT_TYPE, "application/json")
                 .submit(body.getBytes(StandardCharsets.UTF_8));
     }
@@ -91,7 +102,8 @@ class StreamingTest {
         long servedBefore = pod.requestsServed();
         try (HttpClientResponse res = openStream("any.test")) {
             assertEquals(200, res.status().code());
-            BufferedReader reader = new BufferedReader(new InputStreamReader(res.inputStream(), StandardCharsets.UTF_8));
+            BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(res.inputStream(), StandardCharsets.UTF_8));
             String first = nextEvent(reader);
             assertTrue(first.startsWith("data: {"), first);
             // the pod has not delivered its last token yet: the router did not buffer the stream

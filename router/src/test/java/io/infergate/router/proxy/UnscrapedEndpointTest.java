@@ -3,10 +3,10 @@ package io.infergate.router.proxy;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
 import io.infergate.router.RouterConfig;
-import io.infergate.router.scrape.ScrapeSettings;
 import io.infergate.router.listen.ListenerLimits;
 import io.infergate.router.outlier.OutlierSettings;
 import io.infergate.router.schedule.PoolSettings;
+import io.infergate.router.scrape.ScrapeSettings;
 import io.infergate.router.testing.Http;
 import io.infergate.router.testing.RouterFixture;
 import io.infergate.simulator.SimulatedPod;
@@ -49,8 +49,11 @@ class UnscrapedEndpointTest {
     static void start() {
         List<Endpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder().podName("live-" + i)
-                    .timeToFirstToken(Duration.ofMillis(1)).interTokenLatency(Duration.ofMillis(1)).build());
+            SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder()
+                    .podName("live-" + i)
+                    .timeToFirstToken(Duration.ofMillis(1))
+                    .interTokenLatency(Duration.ofMillis(1))
+                    .build());
             PODS.add(pod);
             endpoints.add(endpoint("127.0.0.1", pod.port(), pod.podName()));
         }
@@ -58,17 +61,34 @@ class UnscrapedEndpointTest {
         // no retries, no ejection: only the scheduler's distrust of never-scraped endpoints helps
         PoolSettings d = PoolSettings.defaults();
         ProxySettings p = ProxySettings.defaults();
-        plain = RouterFixture.start(new RouterConfig("127.0.0.1", "127.0.0.1", 0, RouterFixture.TOKEN,
-                ListenerLimits.defaults(), new ProxySettings(p.connectTimeout(), p.readTimeout(),
-                p.maxConcurrentPerEndpoint(), p.maxBodyBytes(), 0,
-                new OutlierSettings(0, Duration.ofSeconds(1), Duration.ofSeconds(1)), true),
-                RouterConfig.DEFAULT_MAX_SNAPSHOT_BYTES, new PoolSettings(new ScrapeSettings(
-                Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(30), 16),
-                d.admission(), d.saturation(), d.scheduler())));
+        plain = RouterFixture.start(new RouterConfig(
+                "127.0.0.1",
+                "127.0.0.1",
+                0,
+                RouterFixture.TOKEN,
+                ListenerLimits.defaults(),
+                new ProxySettings(
+                        p.connectTimeout(),
+                        p.readTimeout(),
+                        p.maxConcurrentPerEndpoint(),
+                        p.maxBodyBytes(),
+                        0,
+                        new OutlierSettings(0, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                        true),
+                RouterConfig.DEFAULT_MAX_SNAPSHOT_BYTES,
+                new PoolSettings(
+                        new ScrapeSettings(Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(30), 16),
+                        d.admission(),
+                        d.saturation(),
+                        d.scheduler())));
         plainPort = Http.freePort();
         Backend.InferencePool sims = pool("sims", endpoints.toArray(Endpoint[]::new));
-        Http.Reply put = plain.put(snapshot(List.of(gateway("gw", listener("http", plainPort))),
-                List.of(route("llm").rule(rule(prefix("/v1")).backend(sims.id())).build()), List.of(sims)));
+        Http.Reply put = plain.put(snapshot(
+                List.of(gateway("gw", listener("http", plainPort))),
+                List.of(route("llm")
+                        .rule(rule(prefix("/v1")).backend(sims.id()))
+                        .build()),
+                List.of(sims)));
         assertEquals(200, put.status(), put.body());
     }
 
@@ -80,19 +100,24 @@ class UnscrapedEndpointTest {
 
     private static double metric(RouterFixture router, String name, String label) {
         String text = router.observe("/observe/metrics").body();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} ([0-9.E+-]+)$")
+        Matcher m = Pattern.compile(
+                        "(?m)^" + Pattern.quote(name) + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} ([0-9.E+-]+)$")
                 .matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     @Test
     void aPoolEndpointThatNeverAnsweredAScrapeGetsNoTraffic() {
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                metric(plain, "infergate_router_endpoint_scrapes_total", "result=\"ok\"") >= 3);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> metric(plain, "infergate_router_endpoint_scrapes_total", "result=\"ok\"") >= 3);
         Map<Integer, Integer> statuses = new HashMap<>();
         for (int i = 0; i < 30; i++) {
-            Http.Reply r = plain.http().post(plainPort, "llm.test", "/v1/completions",
-                    "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"hello " + i + "\",\"max_tokens\":1}");
+            Http.Reply r = plain.http()
+                    .post(
+                            plainPort,
+                            "llm.test",
+                            "/v1/completions",
+                            "{\"model\":\"Qwen2.5-0.5B-Instruct\",\"prompt\":\"hello " + i + "\",\"max_tokens\":1}");
             statuses.merge(r.status(), 1, Integer::sum);
         }
         assertEquals(Map.of(200, 30), statuses, "the silent endpoint must not look like the idlest");

@@ -16,21 +16,25 @@ class UpstreamFailureTest {
     void aPooledConnectionWhoseIdleMonitorTimedOutIsStaleNotATimeout() {
         // IdleInputStream.endIdle: the monitor's read timed out while the connection sat in the
         // pool (under an earlier request's shorter read timeout); reported at the next exchange
-        RuntimeException e = new RuntimeException("Exception in socket monitor thread.",
+        RuntimeException e = new RuntimeException(
+                "Exception in socket monitor thread.",
                 new ExecutionException(new UncheckedIOException(new SocketTimeoutException("Read timed out"))));
         assertEquals(Upstream.Failure.STALE, Upstream.classify(e));
     }
 
     @Test
     void aReadTimeoutOfThisExchangeIsATimeout() {
-        assertEquals(Upstream.Failure.TIMEOUT,
+        assertEquals(
+                Upstream.Failure.TIMEOUT,
                 Upstream.classify(new UncheckedIOException(new SocketTimeoutException("Read timed out"))));
     }
 
     @Test
     void connectProblemsAreConnectFailures() {
-        assertEquals(Upstream.Failure.CONNECT, Upstream.classify(new UncheckedIOException(new ConnectException("refused"))));
-        assertEquals(Upstream.Failure.CONNECT,
+        assertEquals(
+                Upstream.Failure.CONNECT, Upstream.classify(new UncheckedIOException(new ConnectException("refused"))));
+        assertEquals(
+                Upstream.Failure.CONNECT,
                 Upstream.classify(new UncheckedIOException(new SocketTimeoutException("Connect timed out"))));
     }
 

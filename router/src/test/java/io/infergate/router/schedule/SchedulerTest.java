@@ -32,10 +32,16 @@ class SchedulerTest {
      * Pools without metrics, picked by the outstanding-requests scorer and the max-score picker
      * (seeded ties): the load this router put on each endpoint is all there is to go by.
      */
-    private static final PoolProfiles POOLS = new PoolProfiles(new Profile("least-outstanding", List.of(),
-            List.of(new Profile.Weighted(new OutstandingRequestsScorer("outstanding"), 1)),
-            new MaxScorePicker("max", new Random(7))), key -> Optional.empty(), Duration.ofSeconds(1),
-            PluginTimer.none(), endpoints -> { });
+    private static final PoolProfiles POOLS = new PoolProfiles(
+            new Profile(
+                    "least-outstanding",
+                    List.of(),
+                    List.of(new Profile.Weighted(new OutstandingRequestsScorer("outstanding"), 1)),
+                    new MaxScorePicker("max", new Random(7))),
+            key -> Optional.empty(),
+            Duration.ofSeconds(1),
+            PluginTimer.none(),
+            endpoints -> {});
 
     private static BackendTarget compile(Backend b, EndpointRegistry registry) {
         return BackendTarget.compileAll(List.of(b), registry, POOLS).get(b.id());
@@ -49,8 +55,14 @@ class SchedulerTest {
 
     @Test
     void servicesRotateThroughTheirEndpoints() {
-        BackendTarget b = compile(service("s", 80, endpoint("10.0.0.1", 80, "a"), endpoint("10.0.0.2", 80, "b"),
-                endpoint("10.0.0.3", 80, "c")), new EndpointRegistry());
+        BackendTarget b = compile(
+                service(
+                        "s",
+                        80,
+                        endpoint("10.0.0.1", 80, "a"),
+                        endpoint("10.0.0.2", 80, "b"),
+                        endpoint("10.0.0.3", 80, "c")),
+                new EndpointRegistry());
         Scheduler s = new Scheduler(0);
         List<String> order = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -63,8 +75,9 @@ class SchedulerTest {
 
     @Test
     void poolsPickTheEndpointWithTheFewestRequestsInFlight() {
-        BackendTarget b = compile(pool("p", endpoint("10.0.0.1", 80, "a"), endpoint("10.0.0.2", 80, "b"),
-                endpoint("10.0.0.3", 80, "c")), new EndpointRegistry());
+        BackendTarget b = compile(
+                pool("p", endpoint("10.0.0.1", 80, "a"), endpoint("10.0.0.2", 80, "b"), endpoint("10.0.0.3", 80, "c")),
+                new EndpointRegistry());
         Scheduler s = new Scheduler(0);
         List<Lease> held = new ArrayList<>();
         // three picks with nothing released: each endpoint once (0,0,0 → then the two at 0 → then the last)
@@ -72,14 +85,17 @@ class SchedulerTest {
         first.sort(null);
         assertEquals(List.of("a", "b", "c"), first);
         // release b: it is the only one with 0 in flight
-        held.stream().filter(l -> l.target().endpoint().pod().orElseThrow().equals("b")).forEach(Lease::close);
+        held.stream()
+                .filter(l -> l.target().endpoint().pod().orElseThrow().equals("b"))
+                .forEach(Lease::close);
         assertEquals("b", pickKey(s, b, held));
     }
 
     @Test
     void tiesAreBrokenAtRandomSoLoadSpreads() {
-        BackendTarget b = compile(pool("p", endpoint("10.0.0.1", 80, "a"), endpoint("10.0.0.2", 80, "b"),
-                endpoint("10.0.0.3", 80, "c")), new EndpointRegistry());
+        BackendTarget b = compile(
+                pool("p", endpoint("10.0.0.1", 80, "a"), endpoint("10.0.0.2", 80, "b"), endpoint("10.0.0.3", 80, "c")),
+                new EndpointRegistry());
         Scheduler s = new Scheduler(0);
         Map<String, Integer> counts = new HashMap<>();
         for (int i = 0; i < 300; i++) {
@@ -93,8 +109,8 @@ class SchedulerTest {
 
     @Test
     void theConcurrencyBoundSaturatesAndReleasingFreesASlot() {
-        BackendTarget b = compile(pool("p", endpoint("10.0.0.1", 80, "a"), endpoint("10.0.0.2", 80, "b")),
-                new EndpointRegistry());
+        BackendTarget b = compile(
+                pool("p", endpoint("10.0.0.1", 80, "a"), endpoint("10.0.0.2", 80, "b")), new EndpointRegistry());
         Scheduler s = new Scheduler(2);
         List<Lease> held = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -116,18 +132,26 @@ class SchedulerTest {
     void endpointLoadSurvivesASnapshotThatKeepsTheEndpoint() {
         EndpointRegistry registry = new EndpointRegistry();
         Scheduler s = new Scheduler(0);
-        BackendTarget before = compile(pool("p", endpoint("10.0.0.1", 80, "a"), endpoint("10.0.0.2", 80, "b")), registry);
+        BackendTarget before =
+                compile(pool("p", endpoint("10.0.0.1", 80, "a"), endpoint("10.0.0.2", 80, "b")), registry);
         List<Lease> held = new ArrayList<>();
         String busy = pickKey(s, before, held);
-        BackendTarget after = compile(pool("p", endpoint("10.0.0.2", 80, "b"), endpoint("10.0.0.1", 80, "a")), registry);
+        BackendTarget after =
+                compile(pool("p", endpoint("10.0.0.2", 80, "b"), endpoint("10.0.0.1", 80, "a")), registry);
         String next = pickKey(s, after, held);
         assertEquals(busy.equals("a") ? "b" : "a", next, "the busy endpoint is still known to be busy");
     }
 
     @Test
     void ejectedEndpointsAreSkippedUnlessAllAreEjected() {
-        BackendTarget b = compile(service("s", 80, endpoint("10.0.0.1", 80, "a"), endpoint("10.0.0.2", 80, "b"),
-                endpoint("10.0.0.3", 80, "c")), new EndpointRegistry());
+        BackendTarget b = compile(
+                service(
+                        "s",
+                        80,
+                        endpoint("10.0.0.1", 80, "a"),
+                        endpoint("10.0.0.2", 80, "b"),
+                        endpoint("10.0.0.3", 80, "c")),
+                new EndpointRegistry());
         java.util.Set<String> ejected = new java.util.HashSet<>(java.util.Set.of("10.0.0.2:80"));
         Scheduler s = new Scheduler(0, Optional.empty(), ejected::contains);
         List<String> order = new ArrayList<>();
@@ -149,8 +173,14 @@ class SchedulerTest {
 
     @Test
     void anotherSkipsTriedAndEjectedEndpointsAndNeverPanics() {
-        BackendTarget b = compile(service("s", 80, endpoint("10.0.0.1", 80, "a"), endpoint("10.0.0.2", 80, "b"),
-                endpoint("10.0.0.3", 80, "c")), new EndpointRegistry());
+        BackendTarget b = compile(
+                service(
+                        "s",
+                        80,
+                        endpoint("10.0.0.1", 80, "a"),
+                        endpoint("10.0.0.2", 80, "b"),
+                        endpoint("10.0.0.3", 80, "c")),
+                new EndpointRegistry());
         Scheduler s = new Scheduler(0, Optional.empty(), "10.0.0.3:80"::equals);
         try (Lease l = s.another(b, CTX, java.util.Set.of("10.0.0.1:80")).orElseThrow()) {
             assertEquals("b", l.target().endpoint().pod().orElseThrow());

@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The incremental reply reader, fed whole and split at every byte. */
 class HttpReplyTest {
 
-    private static final String CHUNKED = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-            + "5;x=y\r\nvllm:\r\n" + "1a\r\nnum_requests_running 3 é\n\r\n" + "0\r\nX-Trailer: 1\r\n\r\n";
+    private static final String CHUNKED = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + "5;x=y\r\nvllm:\r\n"
+            + "1a\r\nnum_requests_running 3 é\n\r\n" + "0\r\nX-Trailer: 1\r\n\r\n";
 
     private static String body(HttpReply r) {
         return new String(r.body(), 0, r.bodyLength(), StandardCharsets.UTF_8);
@@ -95,22 +95,32 @@ class HttpReplyTest {
     void garbageAndOversizedRepliesAreErrors() {
         HttpReply r = new HttpReply();
         r.reset();
-        assertEquals("not an HTTP/1.x response: SSH-2.0-OpenSSH",
-                assertThrows(IOException.class, () -> feed(r, "SSH-2.0-OpenSSH\r\n\r\n", 100)).getMessage());
+        assertEquals(
+                "not an HTTP/1.x response: SSH-2.0-OpenSSH",
+                assertThrows(IOException.class, () -> feed(r, "SSH-2.0-OpenSSH\r\n\r\n", 100))
+                        .getMessage());
         r.reset();
-        assertTrue(assertThrows(IOException.class, () -> feed(r,
-                "HTTP/1.1 200 OK\r\nContent-Length: " + (HttpReply.MAX_BODY + 1) + "\r\n\r\n", 100))
-                .getMessage().contains("exceeds"));
+        assertTrue(assertThrows(
+                        IOException.class,
+                        () -> feed(
+                                r, "HTTP/1.1 200 OK\r\nContent-Length: " + (HttpReply.MAX_BODY + 1) + "\r\n\r\n", 100))
+                .getMessage()
+                .contains("exceeds"));
         r.reset();
-        assertTrue(assertThrows(IOException.class, () -> feed(r,
-                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 100)).getMessage()
+        assertTrue(assertThrows(
+                        IOException.class,
+                        () -> feed(r, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 100))
+                .getMessage()
                 .startsWith("bad chunk size"));
         r.reset();
-        assertTrue(assertThrows(IOException.class, () -> feed(r,
-                "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", 100)).getMessage().startsWith("bad Content-Length"));
+        assertTrue(assertThrows(IOException.class, () -> feed(r, "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", 100))
+                .getMessage()
+                .startsWith("bad Content-Length"));
         r.reset();
         String endless = "HTTP/1.1 200 OK\r\nX: " + "a".repeat(HttpReply.MAX_HEAD) + "\r\n\r\n";
-        assertTrue(assertThrows(IOException.class, () -> feed(r, endless, 4096)).getMessage().contains("exceed"));
+        assertTrue(assertThrows(IOException.class, () -> feed(r, endless, 4096))
+                .getMessage()
+                .contains("exceed"));
     }
 
     @Test

@@ -42,7 +42,8 @@ class MetricsParserTest {
                 sglang:cache_config_info{page_size="1",num_pages="50000"} 1
                 vllm:num_requests_waiting 100
                 """;
-        assertEquals(new Metrics(2, 9, 0.25, 1, 50000, Set.of(), Set.of(), 0, 0),
+        assertEquals(
+                new Metrics(2, 9, 0.25, 1, 50000, Set.of(), Set.of(), 0, 0),
                 MetricsParser.parse(EngineType.SGLANG, text, 0));
     }
 
@@ -55,13 +56,15 @@ class MetricsParserTest {
                 trtllm_kv_cache_tokens_per_block 32
                 trtllm_kv_cache_max_blocks 1000
                 """;
-        assertEquals(new Metrics(4, 1, 0.9, 32, 1000, Set.of(), Set.of(), 0, 0),
+        assertEquals(
+                new Metrics(4, 1, 0.9, 32, 1000, Set.of(), Set.of(), 0, 0),
                 MetricsParser.parse(EngineType.TRTLLM, text, 0));
     }
 
     @Test
     void malformedAndUnknownLinesAreSkipped() {
-        String text = "vllm:num_requests_waiting{broken 3\nvllm:num_requests_running NaNx\nvllm:num_requests_running 2\r\n";
+        String text =
+                "vllm:num_requests_waiting{broken 3\nvllm:num_requests_running NaNx\nvllm:num_requests_running 2\r\n";
         Metrics m = MetricsParser.parse(EngineType.VLLM, text, 0);
         assertEquals(0, m.waiting());
         assertEquals(2, m.running());
@@ -77,7 +80,8 @@ class MetricsParserTest {
     @Test
     void escapedAndUtf8LabelValues() {
         String text = "vllm:lora_requests_info{running_lora_adapters=\"é\\\"q\",max_lora=\"1\"} 2\n";
-        assertEquals(Set.of("é\"q"), MetricsParser.parse(EngineType.VLLM, text, 0).runningLoras());
+        assertEquals(
+                Set.of("é\"q"), MetricsParser.parse(EngineType.VLLM, text, 0).runningLoras());
     }
 
     @Test

@@ -27,15 +27,20 @@ class MetricsScraperTest {
 
     @Test
     void scrapesEveryEndpointAndFollowsTheSet() {
-        try (SimulatedPod a = SimulatedPod.start(SimulatorConfig.builder().podName("scrape-a").blockSize(16)
-                     .kvCacheBlocks(512).build());
-             SimulatedPod b = SimulatedPod.start(SimulatorConfig.builder().podName("scrape-b").build());
-             MetricsScraper scraper = new MetricsScraper(ScrapeSettings.defaults())) {
+        try (SimulatedPod a = SimulatedPod.start(SimulatorConfig.builder()
+                        .podName("scrape-a")
+                        .blockSize(16)
+                        .kvCacheBlocks(512)
+                        .build());
+                SimulatedPod b = SimulatedPod.start(
+                        SimulatorConfig.builder().podName("scrape-b").build());
+                MetricsScraper scraper = new MetricsScraper(ScrapeSettings.defaults())) {
             Endpoint ea = of(a);
             Endpoint eb = of(b);
             scraper.follow(List.of(ea, eb));
-            await().atMost(Duration.ofSeconds(10)).until(() -> scraper.latest(ea.hostPort()).isPresent()
-                    && scraper.latest(eb.hostPort()).isPresent());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> scraper.latest(ea.hostPort()).isPresent()
+                            && scraper.latest(eb.hostPort()).isPresent());
             Metrics m = scraper.latest(ea.hostPort()).orElseThrow();
             assertEquals(16, m.blockSize());
             assertEquals(512, m.blocks());
@@ -52,19 +57,23 @@ class MetricsScraperTest {
 
     @Test
     void aPodThatStopsAnsweringGoesStale() {
-        SimulatedPod pod = SimulatedPod.start(SimulatorConfig.builder().podName("scrape-gone").build());
+        SimulatedPod pod = SimulatedPod.start(
+                SimulatorConfig.builder().podName("scrape-gone").build());
         try (MetricsScraper scraper = new MetricsScraper(ScrapeSettings.defaults())) {
             Endpoint e = of(pod);
             scraper.follow(List.of(e));
             var targets = List.of(new Target(e, new EndpointRegistry().state(e.hostPort())));
             Duration staleAfter = ScrapeSettings.defaults().staleAfter();
             await().atMost(Duration.ofSeconds(10)).until(() -> {
-                var v = Profile.views(targets, scraper, staleAfter, System::nanoTime).getFirst();
+                var v = Profile.views(targets, scraper, staleAfter, System::nanoTime)
+                        .getFirst();
                 return v.metrics().isPresent() && !v.stale();
             });
             pod.close();
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    Profile.views(targets, scraper, staleAfter, System::nanoTime).getFirst().stale());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Profile.views(targets, scraper, staleAfter, System::nanoTime)
+                            .getFirst()
+                            .stale());
         } finally {
             pod.close();
         }

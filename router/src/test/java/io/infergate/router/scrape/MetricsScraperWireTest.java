@@ -36,6 +36,7 @@ class MetricsScraperWireTest {
     private final List<String> requests = new ArrayList<>();
     /** Holds "HANG" replies open until the test is over. */
     private final CountDownLatch over = new CountDownLatch(1);
+
     private MetricsScraper scraper;
 
     /**
@@ -59,7 +60,9 @@ class MetricsScraperWireTest {
     }
 
     private void handle(Socket s, IntFunction<String> reply) {
-        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+        try (s;
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream()) {
             while (true) {
                 StringBuilder head = new StringBuilder();
                 int c;
@@ -126,12 +129,16 @@ class MetricsScraperWireTest {
 
     @Test
     void chunkedRepliesAndUtf8AdapterNames() throws IOException {
-        String lora = "vllm:lora_requests_info{running_lora_adapters=\"é-1\",waiting_lora_adapters=\"\",max_lora=\"2\"} 5\n";
+        String lora =
+                "vllm:lora_requests_info{running_lora_adapters=\"é-1\",waiting_lora_adapters=\"\",max_lora=\"2\"} 5\n";
         Endpoint e = serve(i -> "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + Integer.toHexString(lora.getBytes(StandardCharsets.UTF_8).length) + "\r\n" + lora + "\r\n0\r\n\r\n");
         scrape(e, Duration.ofSeconds(2));
-        await().atMost(Duration.ofSeconds(10)).until(() -> scraper.latest(e.hostPort()).isPresent());
-        assertEquals(java.util.Set.of("é-1"), scraper.latest(e.hostPort()).orElseThrow().runningLoras());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> scraper.latest(e.hostPort()).isPresent());
+        assertEquals(
+                java.util.Set.of("é-1"),
+                scraper.latest(e.hostPort()).orElseThrow().runningLoras());
         assertEquals(2, scraper.latest(e.hostPort()).orElseThrow().maxLora());
     }
 
@@ -139,7 +146,8 @@ class MetricsScraperWireTest {
     void closesAreFollowedByNewConnections() throws IOException {
         Endpoint e = serve(i -> i % 2 == 0
                 ? "HTTP/1.0 200 OK\r\n\r\nvllm:num_requests_waiting " + i + "\n"
-                : "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 29\r\n\r\nvllm:num_requests_waiting " + (i % 10) + "\n\n");
+                : "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 29\r\n\r\nvllm:num_requests_waiting "
+                        + (i % 10) + "\n\n");
         scrape(e, Duration.ofSeconds(2));
         await().atMost(Duration.ofSeconds(10)).until(() -> served.get() >= 6);
         assertTrue(connections.get() >= 6, "each close is followed by a new connection: " + connections.get());

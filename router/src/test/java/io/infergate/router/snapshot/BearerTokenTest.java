@@ -10,16 +10,20 @@ class BearerTokenTest {
     private static final BearerToken TOKEN = new BearerToken("abc123");
 
     @ParameterizedTest(name = "[{0}] accepted: {1}")
-    @CsvSource(delimiter = '|', nullValues = "NULL", value = {
-            "Bearer abc123|true",
-            "bearer abc123|true",
-            "Bearer   abc123  |true",
-            "Bearer abc1234|false",
-            "Bearer abc12|false",
-            "Basic abc123|false",
-            "abc123|false",
-            "Bearer|false",
-            "NULL|false"})
+    @CsvSource(
+            delimiter = '|',
+            nullValues = "NULL",
+            value = {
+                "Bearer abc123|true",
+                "bearer abc123|true",
+                "Bearer   abc123  |true",
+                "Bearer abc1234|false",
+                "Bearer abc12|false",
+                "Basic abc123|false",
+                "abc123|false",
+                "Bearer|false",
+                "NULL|false"
+            })
     void accepts(String header, boolean accepted) {
         assertEquals(accepted, TOKEN.accepts(header));
     }

@@ -39,8 +39,14 @@ class SnapshotApiTest {
 
     @BeforeAll
     static void start() {
-        router = RouterFixture.start(new RouterConfig("127.0.0.1", "127.0.0.1", 0, RouterFixture.TOKEN,
-                io.infergate.router.listen.ListenerLimits.defaults(), io.infergate.router.proxy.ProxySettings.defaults(), 64 * 1024));
+        router = RouterFixture.start(new RouterConfig(
+                "127.0.0.1",
+                "127.0.0.1",
+                0,
+                RouterFixture.TOKEN,
+                io.infergate.router.listen.ListenerLimits.defaults(),
+                io.infergate.router.proxy.ProxySettings.defaults(),
+                64 * 1024));
         portA = Http.freePort();
         portB = Http.freePort();
     }
@@ -57,8 +63,10 @@ class SnapshotApiTest {
         }
         var routes = new java.util.ArrayList<io.infergate.common.snapshot.HttpRoute>();
         for (int i = 0; i < ports.length; i++) {
-            routes.add(route("r" + i).parents(io.infergate.router.testing.Snap.parent("gw", "l" + i))
-                    .rule(rule(prefix("/")).backend("service/default/empty/80")).build());
+            routes.add(route("r" + i)
+                    .parents(io.infergate.router.testing.Snap.parent("gw", "l" + i))
+                    .rule(rule(prefix("/")).backend("service/default/empty/80"))
+                    .build());
         }
         return snapshot(List.of(gateway("gw", listeners)), routes, List.of(service("empty", 80)));
     }
@@ -81,7 +89,8 @@ class SnapshotApiTest {
             Http.Reply put = router.putJson(json, token);
             assertEquals(401, put.status(), "token " + token);
             assertEquals("unauthorized", put.errorCode());
-            assertEquals("invalid_request_error", put.json().getJsonObject("error").getString("type"));
+            assertEquals(
+                    "invalid_request_error", put.json().getJsonObject("error").getString("type"));
             assertEquals(401, router.getSnapshot(token).status());
         }
         assertFalse(router.app().ready(), "nothing was applied");
@@ -118,9 +127,12 @@ class SnapshotApiTest {
     @Order(5)
     void anInvalidSnapshotIsRejectedWithItsViolationsAndTheOldOneKeepsServing() {
         String before = router.getSnapshot(RouterFixture.TOKEN).json().getString("id");
-        Snapshot bad = snapshot(List.of(gateway("gw", listener("l0", portA))),
-                List.of(route("r0").parents(io.infergate.router.testing.Snap.parent("gw", "l0"))
-                        .rule(rule(io.infergate.router.testing.Snap.regex("/(unclosed")).backend("service/default/missing/80"))
+        Snapshot bad = snapshot(
+                List.of(gateway("gw", listener("l0", portA))),
+                List.of(route("r0")
+                        .parents(io.infergate.router.testing.Snap.parent("gw", "l0"))
+                        .rule(rule(io.infergate.router.testing.Snap.regex("/(unclosed"))
+                                .backend("service/default/missing/80"))
                         .build()),
                 List.of());
         Http.Reply put = router.put(bad);
@@ -129,7 +141,9 @@ class SnapshotApiTest {
         assertEquals("invalid_snapshot", error.getString("code"));
         assertEquals("snapshot rejected: 2 violations", error.getString("message"));
         var paths = put.json().getJsonArray("violations").stream()
-                .map(v -> v.asJsonObject().getString("path")).sorted().toList();
+                .map(v -> v.asJsonObject().getString("path"))
+                .sorted()
+                .toList();
         assertEquals(List.of("/routes/0/rules/0/backends/0/backend", "/routes/0/rules/0/matches/0/path/value"), paths);
         assertEquals(before, router.getSnapshot(RouterFixture.TOKEN).json().getString("id"));
         assertEquals(503, router.http().get(portA, "any.host", "/x").status(), "the old snapshot still serves");
@@ -164,16 +178,25 @@ class SnapshotApiTest {
     @Order(8)
     void twoGatewaysOnOnePortAreToldApartByTheirAddresses() {
         Snapshot s = snapshot(
-                List.of(gateway("a", List.of("127.0.0.2"), listener("http", portB)), gateway("b", listener("http", portB))),
-                List.of(route("ra").parents(io.infergate.router.testing.Snap.parent("a", "http"))
-                                .rule(rule(prefix("/")).backend("service/default/empty/80")).build(),
-                        route("rb").parents(io.infergate.router.testing.Snap.parent("b", "http"))
-                                .rule(rule(prefix("/only-b")).backend("service/default/empty/80")).build()),
+                List.of(
+                        gateway("a", List.of("127.0.0.2"), listener("http", portB)),
+                        gateway("b", listener("http", portB))),
+                List.of(
+                        route("ra")
+                                .parents(io.infergate.router.testing.Snap.parent("a", "http"))
+                                .rule(rule(prefix("/")).backend("service/default/empty/80"))
+                                .build(),
+                        route("rb")
+                                .parents(io.infergate.router.testing.Snap.parent("b", "http"))
+                                .rule(rule(prefix("/only-b")).backend("service/default/empty/80"))
+                                .build()),
                 List.of(service("empty", 80)));
         assertEquals(200, router.put(s).status());
         assertTrue(router.app().isOpen(new SocketKey("127.0.0.2", portB)));
         assertTrue(router.app().isOpen(new SocketKey("127.0.0.1", portB)));
-        try (var res = router.http().request(io.helidon.http.Method.GET, "127.0.0.2", portB, "/x", "h").request()) {
+        try (var res = router.http()
+                .request(io.helidon.http.Method.GET, "127.0.0.2", portB, "/x", "h")
+                .request()) {
             assertEquals(503, res.status().code(), "gateway a serves every path on 127.0.0.2");
         }
         assertEquals(404, router.http().get(portB, "h", "/x").status(), "gateway b only serves /only-b");
@@ -200,7 +223,10 @@ class SnapshotApiTest {
         assertFalse(withoutField.contains("\"routers\""));
         assertEquals(200, router.putJson(withoutField, RouterFixture.TOKEN).status());
         assertEquals(1, router.app().routerCount());
-        assertEquals(400, router.putJson(SnapshotJson.toJson(onPorts(portA).withRouters(0)), RouterFixture.TOKEN).status());
+        assertEquals(
+                400,
+                router.putJson(SnapshotJson.toJson(onPorts(portA).withRouters(0)), RouterFixture.TOKEN)
+                        .status());
         assertEquals(1, router.app().routerCount(), "a rejected snapshot changes nothing");
     }
 

@@ -39,7 +39,8 @@ class TokenFileTest {
         TokenFile credentials = new TokenFile(file);
         write("   \n", Instant.now().minusSeconds(30));
         // The first poll comes after the check interval, so it re-reads the (empty) file.
-        await().pollDelay(Duration.ofMillis(1100)).atMost(Duration.ofSeconds(5))
+        await().pollDelay(Duration.ofMillis(1100))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> credentials.accepts("Bearer kept"));
         write("next", Instant.now());
         await().atMost(Duration.ofSeconds(5)).until(() -> credentials.accepts("Bearer next"));

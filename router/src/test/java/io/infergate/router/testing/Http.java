@@ -63,7 +63,9 @@ public final class Http implements AutoCloseable {
     /** A request to {@code http://address:port/path}. */
     public Http1ClientRequest request(Method method, String address, int port, String pathAndQuery, String host) {
         // skipUriEncoding + path: the target goes on the wire exactly as written
-        Http1ClientRequest r = client.method(method).uri("http://" + address + ":" + port).skipUriEncoding(true)
+        Http1ClientRequest r = client.method(method)
+                .uri("http://" + address + ":" + port)
+                .skipUriEncoding(true)
                 .path(pathAndQuery);
         if (host != null) {
             r.header(HeaderNames.HOST, host);
@@ -72,15 +74,20 @@ public final class Http implements AutoCloseable {
     }
 
     public Reply get(int port, String host, String pathAndQuery) {
-        return send(Method.GET, port, host, pathAndQuery, null, r -> { });
+        return send(Method.GET, port, host, pathAndQuery, null, r -> {});
     }
 
     public Reply post(int port, String host, String path, String json) {
         return send(Method.POST, port, host, path, json, r -> r.header(HeaderNames.CONTENT_TYPE, "application/json"));
     }
 
-    public Reply send(Method method, int port, String host, String pathAndQuery, String body,
-                      Consumer<Http1ClientRequest> setup) {
+    public Reply send(
+            Method method,
+            int port,
+            String host,
+            String pathAndQuery,
+            String body,
+            Consumer<Http1ClientRequest> setup) {
         Http1ClientRequest r = request(method, port, pathAndQuery, host);
         setup.accept(r);
         try (HttpClientResponse res = body == null ? r.request() : r.submit(body.getBytes(StandardCharsets.UTF_8))) {

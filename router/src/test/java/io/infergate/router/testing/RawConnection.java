@@ -147,7 +147,9 @@ public final class RawConnection implements AutoCloseable {
             Map<String, String> headers = new TreeMap<>();
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+                headers.put(
+                        lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).trim());
             }
             int bodyStart = headEnd + 4;
             String body;
@@ -160,7 +162,8 @@ public final class RawConnection implements AutoCloseable {
                 int p = bodyStart;
                 while (true) {
                     int eol = text.indexOf("\r\n", p);
-                    int size = Integer.parseInt(text.substring(p, eol).split(";")[0].trim(), 16);
+                    int size = Integer.parseInt(
+                            text.substring(p, eol).split(";")[0].trim(), 16);
                     p = eol + 2;
                     if (size == 0) {
                         p = text.indexOf("\r\n\r\n", p - 2) + 4;

@@ -25,8 +25,7 @@ import java.util.Optional;
 /** Terse builders for snapshots in tests. Namespace "default" unless said otherwise. */
 public final class Snap {
 
-    private Snap() {
-    }
+    private Snap() {}
 
     public static Snapshot snapshot(List<Gateway> gateways, List<HttpRoute> routes, List<Backend> backends) {
         return new Snapshot(Snapshot.SCHEMA_VERSION, gateways, routes, backends, List.of());
@@ -58,13 +57,23 @@ public final class Snap {
     }
 
     public static Backend.Service service(String name, int port, Endpoint... endpoints) {
-        return new Backend.Service(Backend.Service.idOf("default", name, port), "default", name, port,
-                Backend.AppProtocol.HTTP, List.of(endpoints));
+        return new Backend.Service(
+                Backend.Service.idOf("default", name, port),
+                "default",
+                name,
+                port,
+                Backend.AppProtocol.HTTP,
+                List.of(endpoints));
     }
 
     public static Backend.InferencePool pool(String name, Endpoint... endpoints) {
-        return new Backend.InferencePool(Backend.InferencePool.idOf("default", name), "default", name,
-                Backend.AppProtocol.HTTP, List.of(endpoints), Optional.empty());
+        return new Backend.InferencePool(
+                Backend.InferencePool.idOf("default", name),
+                "default",
+                name,
+                Backend.AppProtocol.HTTP,
+                List.of(endpoints),
+                Optional.empty());
     }
 
     public static Endpoint endpoint(String address, int port, String pod) {

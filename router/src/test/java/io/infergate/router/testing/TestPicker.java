@@ -54,16 +54,13 @@ public final class TestPicker implements AutoCloseable {
          * one out), sets {@code extraHeaders}, and replaces the body when {@code body} is non-null
          * (sent back in streamed chunks of at most 62,000 bytes, with the new content-length).
          */
-        record Route(String header, String metadata, Map<String, String> extraHeaders, byte[] body) implements Reply {
-        }
+        record Route(String header, String metadata, Map<String, String> extraHeaders, byte[] body) implements Reply {}
 
         /** An ImmediateResponse. */
-        record Immediate(int status, String body) implements Reply {
-        }
+        record Immediate(int status, String body) implements Reply {}
 
         /** Never answers. */
-        record Silent() implements Reply {
-        }
+        record Silent() implements Reply {}
     }
 
     private final Server server;
@@ -79,7 +76,9 @@ public final class TestPicker implements AutoCloseable {
         this.decide = decide;
         try {
             server = OkHttpServerBuilder.forPort(port, InsecureServerCredentials.create())
-                    .addService(new Service()).build().start();
+                    .addService(new Service())
+                    .build()
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -124,13 +123,21 @@ public final class TestPicker implements AutoCloseable {
                         }
                     } else if (r.hasResponseHeaders()) {
                         // as the conformance picker does: tell the client which endpoint served
-                        Value lb = r.getMetadataContext().getFilterMetadataMap().get("envoy.lb") == null ? null
-                                : r.getMetadataContext().getFilterMetadataMap().get("envoy.lb").getFieldsMap()
+                        Value lb = r.getMetadataContext().getFilterMetadataMap().get("envoy.lb") == null
+                                ? null
+                                : r.getMetadataContext()
+                                        .getFilterMetadataMap()
+                                        .get("envoy.lb")
+                                        .getFieldsMap()
                                         .get("x-gateway-destination-endpoint-served");
                         String served = lb == null ? "fail: missing served metadata" : lb.getStringValue();
-                        out.onNext(ProcessingResponse.newBuilder().setResponseHeaders(HeadersResponse.newBuilder()
-                                .setResponse(CommonResponse.newBuilder().setHeaderMutation(HeaderMutation.newBuilder()
-                                        .addSetHeaders(header("x-conformance-test-served-endpoint", served))))).build());
+                        out.onNext(ProcessingResponse.newBuilder()
+                                .setResponseHeaders(HeadersResponse.newBuilder()
+                                        .setResponse(CommonResponse.newBuilder()
+                                                .setHeaderMutation(HeaderMutation.newBuilder()
+                                                        .addSetHeaders(
+                                                                header("x-conformance-test-served-endpoint", served)))))
+                                .build());
                     } else if (r.hasRequestBody()) {
                         bodyMessages++;
                         body.writeBytes(r.getRequestBody().getBody().toByteArray());
@@ -144,11 +151,14 @@ public final class TestPicker implements AutoCloseable {
                     Seen s = new Seen(Map.copyOf(headers), body.toByteArray(), bodyMessages);
                     seen.add(s);
                     switch (decide.apply(s)) {
-                        case Reply.Silent silent -> { }
-                        case Reply.Immediate i -> out.onNext(ProcessingResponse.newBuilder().setImmediateResponse(
-                                ImmediateResponse.newBuilder().setStatus(HttpStatus.newBuilder()
-                                        .setCode(StatusCode.forNumber(i.status())))
-                                        .setBody(ByteString.copyFromUtf8(i.body()))).build());
+                        case Reply.Silent silent -> {}
+                        case Reply.Immediate i ->
+                            out.onNext(ProcessingResponse.newBuilder()
+                                    .setImmediateResponse(ImmediateResponse.newBuilder()
+                                            .setStatus(
+                                                    HttpStatus.newBuilder().setCode(StatusCode.forNumber(i.status())))
+                                            .setBody(ByteString.copyFromUtf8(i.body())))
+                                    .build());
                         case Reply.Route route -> route(route, s);
                     }
                 }
@@ -163,12 +173,21 @@ public final class TestPicker implements AutoCloseable {
                     if (route.body() != null) {
                         m.addSetHeaders(header("content-length", Integer.toString(newBody.length)));
                     }
-                    ProcessingResponse.Builder headersAnswer = ProcessingResponse.newBuilder().setRequestHeaders(
-                            HeadersResponse.newBuilder().setResponse(CommonResponse.newBuilder().setHeaderMutation(m)));
+                    ProcessingResponse.Builder headersAnswer = ProcessingResponse.newBuilder()
+                            .setRequestHeaders(HeadersResponse.newBuilder()
+                                    .setResponse(CommonResponse.newBuilder().setHeaderMutation(m)));
                     if (route.metadata() != null) {
-                        headersAnswer.setDynamicMetadata(Struct.newBuilder().putFields("envoy.lb", Value.newBuilder()
-                                .setStructValue(Struct.newBuilder().putFields("x-gateway-destination-endpoint",
-                                        Value.newBuilder().setStringValue(route.metadata()).build())).build()));
+                        headersAnswer.setDynamicMetadata(Struct.newBuilder()
+                                .putFields(
+                                        "envoy.lb",
+                                        Value.newBuilder()
+                                                .setStructValue(Struct.newBuilder()
+                                                        .putFields(
+                                                                "x-gateway-destination-endpoint",
+                                                                Value.newBuilder()
+                                                                        .setStringValue(route.metadata())
+                                                                        .build()))
+                                                .build()));
                     }
                     out.onNext(headersAnswer.build());
                     if (!hasBody) {
@@ -177,18 +196,20 @@ public final class TestPicker implements AutoCloseable {
                     int off = 0;
                     do {
                         int n = Math.min(62_000, newBody.length - off);
-                        out.onNext(ProcessingResponse.newBuilder().setRequestBody(BodyResponse.newBuilder()
-                                .setResponse(CommonResponse.newBuilder().setBodyMutation(BodyMutation.newBuilder()
-                                        .setStreamedResponse(StreamedBodyResponse.newBuilder()
-                                                .setBody(ByteString.copyFrom(newBody, off, n))
-                                                .setEndOfStream(off + n == newBody.length))))).build());
+                        out.onNext(ProcessingResponse.newBuilder()
+                                .setRequestBody(BodyResponse.newBuilder()
+                                        .setResponse(CommonResponse.newBuilder()
+                                                .setBodyMutation(BodyMutation.newBuilder()
+                                                        .setStreamedResponse(StreamedBodyResponse.newBuilder()
+                                                                .setBody(ByteString.copyFrom(newBody, off, n))
+                                                                .setEndOfStream(off + n == newBody.length)))))
+                                .build());
                         off += n;
                     } while (off < newBody.length);
                 }
 
                 @Override
-                public void onError(Throwable t) {
-                }
+                public void onError(Throwable t) {}
 
                 @Override
                 public void onCompleted() {
@@ -199,7 +220,8 @@ public final class TestPicker implements AutoCloseable {
     }
 
     private static HeaderValueOption header(String name, String value) {
-        return HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder().setKey(name)
-                .setRawValue(ByteString.copyFromUtf8(value))).build();
+        return HeaderValueOption.newBuilder()
+                .setHeader(HeaderValue.newBuilder().setKey(name).setRawValue(ByteString.copyFromUtf8(value)))
+                .build();
     }
 }

@@ -14,8 +14,7 @@ import java.util.Set;
 /** Candidate views for plugin tests. */
 public final class Views {
 
-    private Views() {
-    }
+    private Views() {}
 
     /** An endpoint {@code 10.0.0.<n>:8000} with this router's outstanding count and optional metrics. */
     public static EndpointView view(int n, int outstanding, Metrics metrics) {

@@ -1,13 +1,12 @@
 package io.infergate.simulator.echo;
 
-import io.infergate.simulator.http.BoundedBody;
-import io.infergate.simulator.http.JsonBodies;
-
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.infergate.simulator.http.BoundedBody;
+import io.infergate.simulator.http.JsonBodies;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 
@@ -43,6 +42,7 @@ public final class EchoHandler implements Handler {
     public static final Duration MAX_DELAY = Duration.ofSeconds(30);
     /** How many echoed request targets are remembered. */
     static final int LOG_SIZE = 4096;
+
     private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
 
     private final String namespace;
@@ -64,8 +64,10 @@ public final class EchoHandler implements Handler {
         } catch (BoundedBody.TooLargeException e) {
             res.status(413);
             res.header(HeaderNames.CONTENT_TYPE, JsonBodies.CONTENT_TYPE);
-            res.send(JsonBodies.bytes(JsonBodies.BUILDERS.createObjectBuilder()
-                    .add("message", e.getMessage()).build()));
+            res.send(JsonBodies.bytes(JsonBodies.BUILDERS
+                    .createObjectBuilder()
+                    .add("message", e.getMessage())
+                    .build()));
             return;
         }
         Map<String, List<String>> headers = headers(req);
@@ -76,7 +78,9 @@ public final class EchoHandler implements Handler {
             headersJson.add(name, array);
         });
         String path = req.prologue().uriPath().rawPath()
-                + (req.prologue().query().isEmpty() ? "" : "?" + req.prologue().query().rawValue());
+                + (req.prologue().query().isEmpty()
+                        ? ""
+                        : "?" + req.prologue().query().rawValue());
         String host = req.headers().first(HeaderNames.HOST).orElse("");
         remember(path);
         Optional<Duration> delay = req.query().first("delay").map(EchoHandler::duration);
@@ -88,7 +92,8 @@ public final class EchoHandler implements Handler {
                 return;
             }
         }
-        JsonObjectBuilder body = JsonBodies.BUILDERS.createObjectBuilder()
+        JsonObjectBuilder body = JsonBodies.BUILDERS
+                .createObjectBuilder()
                 .add("path", path)
                 .add("host", host)
                 .add("method", req.prologue().method().text())
@@ -135,14 +140,15 @@ public final class EchoHandler implements Handler {
             return Duration.ZERO;
         }
         double amount = Double.parseDouble(m.group(1));
-        double nanos = amount * switch (m.group(2)) {
-            case "ns" -> 1d;
-            case "us", "µs" -> 1e3;
-            case "ms" -> 1e6;
-            case "s" -> 1e9;
-            case "m" -> 60e9;
-            default -> 3600e9;
-        };
+        double nanos = amount
+                * switch (m.group(2)) {
+                    case "ns" -> 1d;
+                    case "us", "µs" -> 1e3;
+                    case "ms" -> 1e6;
+                    case "s" -> 1e9;
+                    case "m" -> 60e9;
+                    default -> 3600e9;
+                };
         Duration d = Duration.ofNanos((long) Math.min(nanos, (double) MAX_DELAY.toNanos()));
         return d.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : d;
     }

@@ -37,6 +37,7 @@ public final class BatchScheduler {
     private final int kvCacheBlocks;
     /** The prefix-caching KV model, or null for the plain per-sequence block count. */
     private final KvCache kvCache;
+
     private final Ticker ticker;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -46,6 +47,7 @@ public final class BatchScheduler {
     private final LoraSlots loraSlots;
     /** Whether a waiter lacks KV blocks: it stops the queue, so newcomers line up behind it. */
     private boolean blockedOnKv;
+
     private volatile int runningCount;
 
     /** A scheduler without a prefix cache: KV usage is reported but never blocks admission. */
@@ -57,8 +59,14 @@ public final class BatchScheduler {
      * @param prefixCaching model vLLM's block pool with automatic prefix caching (see {@link KvCache})
      * @param ticker        the clock that tells whether a sequence still waits for its prefill
      */
-    public BatchScheduler(int maxRunning, int maxWaiting, int maxLoras, int blockSize, int kvCacheBlocks,
-                     boolean prefixCaching, Ticker ticker) {
+    public BatchScheduler(
+            int maxRunning,
+            int maxWaiting,
+            int maxLoras,
+            int blockSize,
+            int kvCacheBlocks,
+            boolean prefixCaching,
+            Ticker ticker) {
         if (maxRunning < 1 || maxWaiting < 0 || maxLoras < 1 || blockSize < 1 || kvCacheBlocks < 1) {
             throw new IllegalArgumentException("scheduler limits out of range");
         }
@@ -176,8 +184,13 @@ public final class BatchScheduler {
                     waitingAdapters.add(w.sequence.model().id());
                 }
             }
-            return new Load(running.size() - prefillWaiting, waiting.size() + prefillWaiting, blocks, kvCacheBlocks,
-                    List.copyOf(new TreeSet<>(active.keySet())), List.copyOf(waitingAdapters));
+            return new Load(
+                    running.size() - prefillWaiting,
+                    waiting.size() + prefillWaiting,
+                    blocks,
+                    kvCacheBlocks,
+                    List.copyOf(new TreeSet<>(active.keySet())),
+                    List.copyOf(waitingAdapters));
         } finally {
             lock.unlock();
         }
@@ -215,7 +228,12 @@ public final class BatchScheduler {
         }
     }
 
-    private enum Verdict { RUN, NO_SLOT, LORA_LIMIT, NO_BLOCKS }
+    private enum Verdict {
+        RUN,
+        NO_SLOT,
+        LORA_LIMIT,
+        NO_BLOCKS
+    }
 
     private Verdict verdict(Sequence sequence) {
         if (running.size() >= maxRunning) {

@@ -24,13 +24,17 @@ public final class Engine {
     private final long loraLoadNanos;
 
     /** Fixed TTFT and ITL, real time. */
-    public Engine(BatchScheduler scheduler, TextGenerator generator, Duration timeToFirstToken,
-                  Duration interTokenLatency, EngineListener listener) {
+    public Engine(
+            BatchScheduler scheduler,
+            TextGenerator generator,
+            Duration timeToFirstToken,
+            Duration interTokenLatency,
+            EngineListener listener) {
         this(scheduler, generator, Timing.fixed(timeToFirstToken, interTokenLatency), listener, Ticker.SYSTEM);
     }
 
-    public Engine(BatchScheduler scheduler, TextGenerator generator, Timing timing, EngineListener listener,
-                  Ticker ticker) {
+    public Engine(
+            BatchScheduler scheduler, TextGenerator generator, Timing timing, EngineListener listener, Ticker ticker) {
         this.scheduler = scheduler;
         this.generator = generator;
         this.listener = listener;
@@ -49,14 +53,14 @@ public final class Engine {
      * @throws InterruptedException if the server shuts down mid-request
      * @throws IOException          if the sink fails (client gone); the request is not counted as served
      */
-    public void run(GenerationPlan plan, TokenSink sink)
-            throws QueueFullException, InterruptedException, IOException {
+    public void run(GenerationPlan plan, TokenSink sink) throws QueueFullException, InterruptedException, IOException {
         long arrival = ticker.nanoTime();
         // Hashing happens before taking the scheduler's lock, and only when there is a cache to ask.
         PromptBlocks blocks = scheduler.prefixCaching()
                 ? PromptBlocks.hash(plan.model().id(), scheduler.blockSize(), plan.cacheTexts())
                 : null;
-        Sequence sequence = scheduler.admit(plan.model(), plan.promptTokens(), blocks)
+        Sequence sequence = scheduler
+                .admit(plan.model(), plan.promptTokens(), blocks)
                 .orElseThrow(() -> new QueueFullException(scheduler.maxWaiting()));
         try (sequence) {
             int cached = sequence.cachedTokens();
@@ -93,8 +97,7 @@ public final class Engine {
      * @return nanoseconds from now until that work is done (0 when there is none)
      */
     private long prefill(Sequence sequence, int uncachedTokens) {
-        long work = Math.max(0, uncachedTokens) * prefillPerTokenNanos
-                + (sequence.loadedAdapter() ? loraLoadNanos : 0);
+        long work = Math.max(0, uncachedTokens) * prefillPerTokenNanos + (sequence.loadedAdapter() ? loraLoadNanos : 0);
         if (work == 0) {
             return 0;
         }

@@ -18,6 +18,5 @@ public interface EngineListener {
     void finished(FinishReason reason);
 
     /** A prefix-cache lookup at admission: {@code queriedTokens} prompt tokens, {@code hitTokens} of them cached. */
-    default void prefixCacheQueried(int queriedTokens, int hitTokens) {
-    }
+    default void prefixCacheQueried(int queriedTokens, int hitTokens) {}
 }

@@ -14,8 +14,13 @@ import java.util.Objects;
  * @param cacheTexts   per prompt, what the prefix cache hashes (see {@link PromptBlocks}); its token
  *                     count under the {@link Tokens} rule is the prompt's token count
  */
-public record GenerationPlan(ServedModel model, List<String> prompts, int promptTokens, int outputTokens,
-                             FinishReason finishReason, List<String> cacheTexts) {
+public record GenerationPlan(
+        ServedModel model,
+        List<String> prompts,
+        int promptTokens,
+        int outputTokens,
+        FinishReason finishReason,
+        List<String> cacheTexts) {
 
     public GenerationPlan {
         Objects.requireNonNull(model, "model");
@@ -34,8 +39,8 @@ public record GenerationPlan(ServedModel model, List<String> prompts, int prompt
     }
 
     /** A plan whose prompts are hashed as they are (plain text prompts). */
-    public GenerationPlan(ServedModel model, List<String> prompts, int promptTokens, int outputTokens,
-                          FinishReason finishReason) {
+    public GenerationPlan(
+            ServedModel model, List<String> prompts, int promptTokens, int outputTokens, FinishReason finishReason) {
         this(model, prompts, promptTokens, outputTokens, finishReason, prompts);
     }
 

@@ -28,6 +28,7 @@ final class KvCache {
     private final Map<Long, Block> index = new HashMap<>();
     /** Cached blocks with no reference, least recently used first. */
     private final LinkedHashSet<Block> evictable = new LinkedHashSet<>();
+
     private long used;
 
     KvCache(int capacity) {

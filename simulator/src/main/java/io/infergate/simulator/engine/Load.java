@@ -13,8 +13,13 @@ import java.util.List;
  * @param runningAdapters distinct LoRA adapters of running sequences (as counted in {@code running}), sorted
  * @param waitingAdapters distinct LoRA adapters of waiting requests (as counted in {@code waiting}), sorted
  */
-public record Load(int running, int waiting, long usedBlocks, int totalBlocks,
-                   List<String> runningAdapters, List<String> waitingAdapters) {
+public record Load(
+        int running,
+        int waiting,
+        long usedBlocks,
+        int totalBlocks,
+        List<String> runningAdapters,
+        List<String> waitingAdapters) {
 
     public Load {
         runningAdapters = List.copyOf(runningAdapters);

@@ -4,7 +4,11 @@ package io.infergate.simulator.engine;
 public final class QueueFullException extends Exception {
 
     public QueueFullException(int maxWaiting) {
-        super("the server is at capacity: all running slots are busy and the waiting queue is full ("
-                + maxWaiting + " requests)", null, false, false);
+        super(
+                "the server is at capacity: all running slots are busy and the waiting queue is full (" + maxWaiting
+                        + " requests)",
+                null,
+                false,
+                false);
     }
 }

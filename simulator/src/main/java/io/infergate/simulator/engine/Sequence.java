@@ -15,6 +15,7 @@ public final class Sequence implements AutoCloseable {
     private final int promptTokens;
     /** The prompts' blocks when the scheduler runs a prefix cache; null otherwise. */
     private final PromptBlocks prompts;
+
     private final AtomicInteger generated = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 

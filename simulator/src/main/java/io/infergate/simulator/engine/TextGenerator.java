@@ -10,12 +10,13 @@ import java.nio.charset.StandardCharsets;
  */
 public final class TextGenerator {
 
-    private static final String[] VOCABULARY = (
-            "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt "
-            + "ut labore et dolore magna aliqua enim ad minim veniam quis nostrud exercitation "
-            + "ullamco laboris nisi aliquip ex ea commodo consequat duis aute irure in reprehenderit "
-            + "voluptate velit esse cillum fugiat nulla pariatur excepteur sint occaecat cupidatat non "
-            + "proident sunt culpa qui officia deserunt mollit anim id est laborum").split(" ");
+    private static final String[] VOCABULARY =
+            ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt "
+                            + "ut labore et dolore magna aliqua enim ad minim veniam quis nostrud exercitation "
+                            + "ullamco laboris nisi aliquip ex ea commodo consequat duis aute irure in reprehenderit "
+                            + "voluptate velit esse cillum fugiat nulla pariatur excepteur sint occaecat cupidatat non "
+                            + "proident sunt culpa qui officia deserunt mollit anim id est laborum")
+                    .split(" ");
 
     private final long seed;
 

@@ -21,8 +21,12 @@ import java.util.Objects;
  * @param interTokenLatencyPerSequence extra decode step time per running sequence
  * @param loraLoadTime                 prefill-line time to load an adapter that is not resident
  */
-public record Timing(Duration timeToFirstToken, Duration interTokenLatency, Duration prefillTimePerToken,
-                     Duration interTokenLatencyPerSequence, Duration loraLoadTime) {
+public record Timing(
+        Duration timeToFirstToken,
+        Duration interTokenLatency,
+        Duration prefillTimePerToken,
+        Duration interTokenLatencyPerSequence,
+        Duration loraLoadTime) {
 
     public Timing {
         Objects.requireNonNull(timeToFirstToken, "timeToFirstToken");
@@ -30,8 +34,11 @@ public record Timing(Duration timeToFirstToken, Duration interTokenLatency, Dura
         Objects.requireNonNull(prefillTimePerToken, "prefillTimePerToken");
         Objects.requireNonNull(interTokenLatencyPerSequence, "interTokenLatencyPerSequence");
         Objects.requireNonNull(loraLoadTime, "loraLoadTime");
-        if (timeToFirstToken.isNegative() || interTokenLatency.isNegative() || prefillTimePerToken.isNegative()
-                || interTokenLatencyPerSequence.isNegative() || loraLoadTime.isNegative()) {
+        if (timeToFirstToken.isNegative()
+                || interTokenLatency.isNegative()
+                || prefillTimePerToken.isNegative()
+                || interTokenLatencyPerSequence.isNegative()
+                || loraLoadTime.isNegative()) {
             throw new IllegalArgumentException("durations must not be negative");
         }
     }

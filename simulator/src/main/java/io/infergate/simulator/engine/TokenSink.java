@@ -22,6 +22,5 @@ public interface TokenSink {
      *
      * @param cachedTokens prompt tokens served from the prefix cache
      */
-    default void admitted(int cachedTokens) {
-    }
+    default void admitted(int cachedTokens) {}
 }

@@ -8,8 +8,7 @@ package io.infergate.simulator.engine;
  */
 public final class Tokens {
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     public static int count(CharSequence text) {
         int tokens = 0;

@@ -16,8 +16,7 @@ public final class BoundedBody {
     /** 16 MiB: far above any real prompt, small enough that no client can exhaust the heap. */
     public static final int MAX_BYTES = 16 * 1024 * 1024;
 
-    private BoundedBody() {
-    }
+    private BoundedBody() {}
 
     /**
      * The whole body, or an empty array when there is none.

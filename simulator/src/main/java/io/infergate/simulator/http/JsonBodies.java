@@ -24,8 +24,7 @@ public final class JsonBodies {
     /** Media type of every JSON response. */
     public static final String CONTENT_TYPE = "application/json";
 
-    private JsonBodies() {
-    }
+    private JsonBodies() {}
 
     /** Compact UTF-8 JSON. */
     public static byte[] bytes(JsonStructure json) {

@@ -12,11 +12,14 @@ import java.util.concurrent.atomic.LongAdder;
 public final class EngineMetrics implements EngineListener {
 
     /** vLLM's bucket bounds for {@code vllm:time_to_first_token_seconds}. */
-    static final double[] TTFT_BUCKETS = {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5,
-        0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0};
+    static final double[] TTFT_BUCKETS = {
+        0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0,
+        160.0, 640.0, 2560.0
+    };
     /** vLLM's bucket bounds for {@code vllm:inter_token_latency_seconds}. */
-    static final double[] ITL_BUCKETS = {0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75,
-        1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0};
+    static final double[] ITL_BUCKETS = {
+        0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0
+    };
 
     final LongAdder promptTokens = new LongAdder();
     final LongAdder generationTokens = new LongAdder();

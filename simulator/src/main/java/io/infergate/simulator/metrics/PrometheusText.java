@@ -33,40 +33,62 @@ public final class PrometheusText {
      * @param maxLoras      for {@code vllm:lora_requests_info}
      * @param nowEpochSeconds value of {@code vllm:lora_requests_info}, which vLLM sets to the current time
      */
-    public static String render(String modelName, Load load, EngineMetrics metrics, int blockSize, int maxLoras,
-                                double nowEpochSeconds) {
+    public static String render(
+            String modelName, Load load, EngineMetrics metrics, int blockSize, int maxLoras, double nowEpochSeconds) {
         PrometheusText text = new PrometheusText(modelName);
         text.gauge("vllm:num_requests_running", "Number of requests in model execution batches.", load.running());
         text.gauge("vllm:num_requests_waiting", "Number of requests waiting to be processed.", load.waiting());
         text.gauge("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", load.kvCacheUsage());
-        text.gauge("vllm:gpu_cache_usage_perc", "GPU KV-cache usage (older name of vllm:kv_cache_usage_perc).",
+        text.gauge(
+                "vllm:gpu_cache_usage_perc",
+                "GPU KV-cache usage (older name of vllm:kv_cache_usage_perc).",
                 load.kvCacheUsage());
         text.header("vllm:cache_config_info", "Information of the LLMEngine CacheConfig.", "gauge");
-        text.out.append("vllm:cache_config_info{block_size=\"").append(blockSize)
-                .append("\",num_gpu_blocks=\"").append(load.totalBlocks()).append("\"} 1.0\n");
+        text.out
+                .append("vllm:cache_config_info{block_size=\"")
+                .append(blockSize)
+                .append("\",num_gpu_blocks=\"")
+                .append(load.totalBlocks())
+                .append("\"} 1.0\n");
         text.header("vllm:lora_requests_info", "Running stats on LoRA requests.", "gauge");
-        text.out.append("vllm:lora_requests_info{running_lora_adapters=\"")
+        text.out
+                .append("vllm:lora_requests_info{running_lora_adapters=\"")
                 .append(escape(String.join(",", load.runningAdapters())))
-                .append("\",waiting_lora_adapters=\"").append(escape(String.join(",", load.waitingAdapters())))
-                .append("\",max_lora=\"").append(maxLoras).append("\"} ")
-                .append(number(nowEpochSeconds)).append('\n');
-        text.counter("vllm:prompt_tokens_total", "Number of prefill tokens processed.",
-                (double) metrics.promptTokens.sum());
-        text.counter("vllm:generation_tokens_total", "Number of generation tokens processed.",
-                (double) metrics.generationTokens.sum());
-        text.counter("vllm:prefix_cache_queries_total", "Prefix cache queries, in terms of number of queried tokens.",
+                .append("\",waiting_lora_adapters=\"")
+                .append(escape(String.join(",", load.waitingAdapters())))
+                .append("\",max_lora=\"")
+                .append(maxLoras)
+                .append("\"} ")
+                .append(number(nowEpochSeconds))
+                .append('\n');
+        text.counter(
+                "vllm:prompt_tokens_total", "Number of prefill tokens processed.", (double) metrics.promptTokens.sum());
+        text.counter("vllm:generation_tokens_total", "Number of generation tokens processed.", (double)
+                metrics.generationTokens.sum());
+        text.counter(
+                "vllm:prefix_cache_queries_total",
+                "Prefix cache queries, in terms of number of queried tokens.",
                 (double) metrics.prefixCacheQueries.sum());
-        text.counter("vllm:prefix_cache_hits_total", "Prefix cache hits, in terms of number of cached tokens.",
-                (double) metrics.prefixCacheHits.sum());
+        text.counter("vllm:prefix_cache_hits_total", "Prefix cache hits, in terms of number of cached tokens.", (double)
+                metrics.prefixCacheHits.sum());
         text.header("vllm:request_success_total", "Count of successfully processed requests.", "counter");
         for (FinishReason reason : FinishReason.values()) {
-            text.out.append("vllm:request_success_total{finished_reason=\"").append(reason.wire()).append("\",")
-                    .append(text.modelLabel).append("} ").append(number((double) metrics.successes.get(reason).sum()))
+            text.out
+                    .append("vllm:request_success_total{finished_reason=\"")
+                    .append(reason.wire())
+                    .append("\",")
+                    .append(text.modelLabel)
+                    .append("} ")
+                    .append(number((double) metrics.successes.get(reason).sum()))
                     .append('\n');
         }
-        text.histogram("vllm:time_to_first_token_seconds", "Histogram of time to first token in seconds.",
+        text.histogram(
+                "vllm:time_to_first_token_seconds",
+                "Histogram of time to first token in seconds.",
                 metrics.timeToFirstToken);
-        text.histogram("vllm:inter_token_latency_seconds", "Histogram of inter-token latency in seconds.",
+        text.histogram(
+                "vllm:inter_token_latency_seconds",
+                "Histogram of inter-token latency in seconds.",
                 metrics.interTokenLatency);
         return text.out.toString();
     }
@@ -101,8 +123,13 @@ public final class PrometheusText {
     }
 
     private void sample(String name, String extraLabels, double value) {
-        out.append(name).append('{').append(extraLabels).append(modelLabel).append("} ")
-                .append(number(value)).append('\n');
+        out.append(name)
+                .append('{')
+                .append(extraLabels)
+                .append(modelLabel)
+                .append("} ")
+                .append(number(value))
+                .append('\n');
     }
 
     private static String number(double value) {

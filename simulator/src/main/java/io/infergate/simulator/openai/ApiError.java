@@ -1,9 +1,8 @@
 package io.infergate.simulator.openai;
 
-import io.infergate.simulator.http.JsonBodies;
-
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
+import io.infergate.simulator.http.JsonBodies;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -32,8 +31,8 @@ public final class ApiError extends RuntimeException {
     }
 
     public static ApiError modelNotFound(String model) {
-        return new ApiError(404, "The model `" + model + "` does not exist.", "invalid_request_error", "model",
-                "model_not_found");
+        return new ApiError(
+                404, "The model `" + model + "` does not exist.", "invalid_request_error", "model", "model_not_found");
     }
 
     public static ApiError tooLarge(String message) {
@@ -45,8 +44,12 @@ public final class ApiError extends RuntimeException {
     }
 
     public static ApiError methodNotAllowed(String method, String allowed) {
-        return new ApiError(405, "Method " + method + " is not allowed here; use " + allowed + ".",
-                "invalid_request_error", null, "method_not_allowed");
+        return new ApiError(
+                405,
+                "Method " + method + " is not allowed here; use " + allowed + ".",
+                "invalid_request_error",
+                null,
+                "method_not_allowed");
     }
 
     public static ApiError unavailable(String message) {
@@ -58,7 +61,8 @@ public final class ApiError extends RuntimeException {
     }
 
     public JsonObject toJson() {
-        JsonObjectBuilder error = JsonBodies.BUILDERS.createObjectBuilder()
+        JsonObjectBuilder error = JsonBodies.BUILDERS
+                .createObjectBuilder()
                 .add("message", getMessage())
                 .add("type", type);
         addOrNull(error, "param", param);

@@ -1,16 +1,15 @@
 package io.infergate.simulator.openai;
 
-import io.infergate.simulator.engine.Engine;
-import io.infergate.simulator.engine.QueueFullException;
-import io.infergate.simulator.engine.TokenSink;
-import io.infergate.simulator.http.BoundedBody;
-import io.infergate.simulator.http.JsonBodies;
-
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.infergate.simulator.engine.Engine;
+import io.infergate.simulator.engine.QueueFullException;
+import io.infergate.simulator.engine.TokenSink;
+import io.infergate.simulator.http.BoundedBody;
+import io.infergate.simulator.http.JsonBodies;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -95,7 +94,8 @@ final class GenerationHandler implements Handler {
         payloads.cachedTokens(cached[0]);
         res.header(HeaderNames.CONTENT_TYPE, JsonBodies.CONTENT_TYPE);
         tokenHeaders(res, request, cached[0]);
-        res.send(JsonBodies.bytes(payloads.whole(texts.stream().map(StringBuilder::toString).toList())));
+        res.send(JsonBodies.bytes(
+                payloads.whole(texts.stream().map(StringBuilder::toString).toList())));
     }
 
     private void stream(ParsedRequest request, ServerResponse res)

@@ -1,13 +1,12 @@
 package io.infergate.simulator.openai;
 
-import io.infergate.simulator.engine.ModelCatalog;
-import io.infergate.simulator.engine.ServedModel;
-import io.infergate.simulator.http.JsonBodies;
-
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.infergate.simulator.engine.ModelCatalog;
+import io.infergate.simulator.engine.ServedModel;
+import io.infergate.simulator.http.JsonBodies;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 
@@ -24,7 +23,8 @@ final class ModelsHandler implements Handler {
         long created = System.currentTimeMillis() / 1000;
         JsonArrayBuilder data = JsonBodies.BUILDERS.createArrayBuilder();
         for (ServedModel model : catalog.all()) {
-            JsonObjectBuilder entry = JsonBodies.BUILDERS.createObjectBuilder()
+            JsonObjectBuilder entry = JsonBodies.BUILDERS
+                    .createObjectBuilder()
                     .add("id", model.id())
                     .add("object", "model")
                     .add("created", created)
@@ -33,8 +33,11 @@ final class ModelsHandler implements Handler {
             model.parent().ifPresentOrElse(p -> entry.add("parent", p), () -> entry.addNull("parent"));
             data.add(entry);
         }
-        body = JsonBodies.bytes(JsonBodies.BUILDERS.createObjectBuilder()
-                .add("object", "list").add("data", data).build());
+        body = JsonBodies.bytes(JsonBodies.BUILDERS
+                .createObjectBuilder()
+                .add("object", "list")
+                .add("data", data)
+                .build());
     }
 
     @Override

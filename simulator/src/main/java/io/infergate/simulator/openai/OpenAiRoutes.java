@@ -1,12 +1,11 @@
 package io.infergate.simulator.openai;
 
-import io.infergate.simulator.engine.Engine;
-import io.infergate.simulator.engine.ModelCatalog;
-
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import io.infergate.simulator.engine.Engine;
+import io.infergate.simulator.engine.ModelCatalog;
 
 /**
  * Registers the OpenAI endpoints. Another method on one of their paths is answered 405 with an
@@ -14,15 +13,15 @@ import io.helidon.webserver.http.HttpRouting;
  */
 public final class OpenAiRoutes {
 
-    private OpenAiRoutes() {
-    }
+    private OpenAiRoutes() {}
 
     /**
      * Adds the OpenAI routes to {@code routing}.
      *
      * @param defaultMaxTokens output length when a request sets none
      */
-    public static void register(HttpRouting.Builder routing, ModelCatalog catalog, Engine engine, int defaultMaxTokens) {
+    public static void register(
+            HttpRouting.Builder routing, ModelCatalog catalog, Engine engine, int defaultMaxTokens) {
         RequestParser parser = new RequestParser(catalog, defaultMaxTokens);
         for (Endpoint endpoint : Endpoint.values()) {
             routing.route(Method.POST, endpoint.path(), new GenerationHandler(endpoint, parser, engine));
@@ -36,7 +35,8 @@ public final class OpenAiRoutes {
     public static Handler methodNotAllowed(Method allowed) {
         return (req, res) -> {
             res.header(HeaderNames.ALLOW, allowed.text());
-            ApiError.methodNotAllowed(req.prologue().method().text(), allowed.text()).send(res);
+            ApiError.methodNotAllowed(req.prologue().method().text(), allowed.text())
+                    .send(res);
         };
     }
 }

@@ -10,5 +10,4 @@ import io.infergate.simulator.engine.GenerationPlan;
  * @param stream       answer as server-sent events
  * @param includeUsage {@code stream_options.include_usage}: send a usage chunk before {@code [DONE]}
  */
-record ParsedRequest(Endpoint endpoint, GenerationPlan plan, boolean stream, boolean includeUsage) {
-}
+record ParsedRequest(Endpoint endpoint, GenerationPlan plan, boolean stream, boolean includeUsage) {}

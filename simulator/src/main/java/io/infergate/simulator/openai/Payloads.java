@@ -1,7 +1,6 @@
 package io.infergate.simulator.openai;
 
 import io.infergate.simulator.engine.GenerationPlan;
-
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -41,14 +40,19 @@ final class Payloads {
         for (int i = 0; i < texts.size(); i++) {
             JsonObjectBuilder choice = BUILDERS.createObjectBuilder().add("index", i);
             if (endpoint == Endpoint.CHAT_COMPLETIONS) {
-                choice.add("message", BUILDERS.createObjectBuilder()
-                        .add("role", "assistant").add("content", texts.get(i)));
+                choice.add(
+                        "message",
+                        BUILDERS.createObjectBuilder().add("role", "assistant").add("content", texts.get(i)));
             } else {
                 choice.add("text", texts.get(i));
             }
-            choices.add(choice.addNull("logprobs").add("finish_reason", plan.finishReason().wire()));
+            choices.add(choice.addNull("logprobs")
+                    .add("finish_reason", plan.finishReason().wire()));
         }
-        return head(endpoint.object()).add("choices", choices).add("usage", usage()).build();
+        return head(endpoint.object())
+                .add("choices", choices)
+                .add("usage", usage())
+                .build();
     }
 
     /**
@@ -72,7 +76,9 @@ final class Payloads {
         } else {
             choice.addNull("finish_reason");
         }
-        return head(endpoint.chunkObject()).add("choices", BUILDERS.createArrayBuilder().add(choice)).build();
+        return head(endpoint.chunkObject())
+                .add("choices", BUILDERS.createArrayBuilder().add(choice))
+                .build();
     }
 
     /** The final chunk sent when {@code stream_options.include_usage} is true: no choices, only usage. */

@@ -7,7 +7,6 @@ import io.infergate.simulator.engine.PromptBlocks;
 import io.infergate.simulator.engine.ServedModel;
 import io.infergate.simulator.engine.Tokens;
 import io.infergate.simulator.http.JsonBodies;
-
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -49,18 +48,19 @@ final class RequestParser {
                 : positiveInt(json, "max_tokens");
         int outputTokens = requested.orElse(defaultMaxTokens);
         if (prompts.longest + (long) outputTokens > MAX_MODEL_LEN) {
-            throw ApiError.badRequest("This model's maximum context length is " + MAX_MODEL_LEN
-                    + " tokens. However, you requested " + (prompts.longest + (long) outputTokens) + " tokens ("
-                    + prompts.longest + " in the prompt, " + outputTokens + " in the completion).",
+            throw ApiError.badRequest(
+                    "This model's maximum context length is " + MAX_MODEL_LEN
+                            + " tokens. However, you requested " + (prompts.longest + (long) outputTokens) + " tokens ("
+                            + prompts.longest + " in the prompt, " + outputTokens + " in the completion).",
                     endpoint == Endpoint.COMPLETIONS ? "prompt" : "messages");
         }
         // A client limit ends the output on "length"; the default length stands for the model's own stop.
         FinishReason finish = requested.isPresent() ? FinishReason.LENGTH : FinishReason.STOP;
         boolean stream = bool(json, "stream");
-        boolean includeUsage = json.get("stream_options") instanceof JsonObject options
-                && bool(options, "include_usage");
-        GenerationPlan plan = new GenerationPlan(model, prompts.texts, prompts.tokens, outputTokens, finish,
-                prompts.cacheTexts);
+        boolean includeUsage =
+                json.get("stream_options") instanceof JsonObject options && bool(options, "include_usage");
+        GenerationPlan plan =
+                new GenerationPlan(model, prompts.texts, prompts.tokens, outputTokens, finish, prompts.cacheTexts);
         return new ParsedRequest(endpoint, plan, stream, includeUsage);
     }
 
@@ -190,7 +190,8 @@ final class RequestParser {
 
     private static boolean bool(JsonObject json, String name) {
         JsonValue value = json.get(name);
-        if (value == null || value.getValueType() == JsonValue.ValueType.NULL
+        if (value == null
+                || value.getValueType() == JsonValue.ValueType.NULL
                 || value.getValueType() == JsonValue.ValueType.FALSE) {
             return false;
         }

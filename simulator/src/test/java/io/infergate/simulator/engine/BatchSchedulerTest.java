@@ -75,10 +75,10 @@ class BatchSchedulerTest {
     @Test
     void kvBlocksRoundUpPerSequenceAndGrowWithOutput() throws Exception {
         BatchScheduler scheduler = new BatchScheduler(4, 0, 4, 16, 10);
-        Sequence s1 = scheduler.admit(BASE, 16).orElseThrow();  // exactly 1 block
-        Sequence s2 = scheduler.admit(BASE, 17).orElseThrow();  // 2 blocks
+        Sequence s1 = scheduler.admit(BASE, 16).orElseThrow(); // exactly 1 block
+        Sequence s2 = scheduler.admit(BASE, 17).orElseThrow(); // 2 blocks
         assertEquals(3, scheduler.load().usedBlocks());
-        s1.addGenerated(1);                                      // 17 tokens: 2 blocks
+        s1.addGenerated(1); // 17 tokens: 2 blocks
         assertEquals(0.4, scheduler.load().kvCacheUsage(), 1e-9);
         Sequence huge = scheduler.admit(BASE, 1000).orElseThrow();
         assertEquals(1.0, scheduler.load().kvCacheUsage(), "capped at 1");
@@ -150,15 +150,16 @@ class BatchSchedulerTest {
         assertEquals(4, second.cachedTokens());
         assertEquals(0.4, scheduler.load().kvCacheUsage(), 1e-9, "the full blocks are shared");
 
-        first.addGenerated(1);                                   // 6 tokens: the partial block fills up
+        first.addGenerated(1); // 6 tokens: the partial block fills up
         assertEquals(0.4, scheduler.load().kvCacheUsage(), 1e-9);
-        first.addGenerated(1);                                   // 7 tokens: a new block
+        first.addGenerated(1); // 7 tokens: a new block
         assertEquals(0.5, scheduler.load().kvCacheUsage(), 1e-9);
 
         first.close();
         second.close();
         assertEquals(0, scheduler.load().kvCacheUsage(), "cached blocks are free to evict: not in use");
-        assertEquals(4, scheduler.admit(BASE, 5, blocks("a b c d e")).orElseThrow().cachedTokens());
+        assertEquals(
+                4, scheduler.admit(BASE, 5, blocks("a b c d e")).orElseThrow().cachedTokens());
     }
 
     @Test
@@ -214,7 +215,8 @@ class BatchSchedulerTest {
         CompletableFuture<Sequence> result = new CompletableFuture<>();
         threads.execute(() -> {
             try {
-                result.complete(scheduler.admit(model, prompts.totalTokens(), prompts).orElseThrow());
+                result.complete(
+                        scheduler.admit(model, prompts.totalTokens(), prompts).orElseThrow());
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }

@@ -96,7 +96,8 @@ class EngineTest {
     /** Runs one request to the end; returns the cached tokens the sink was told. */
     private int run(Engine engine, ServedModel model, String prompt, int outputTokens) throws Exception {
         int[] cached = {-1};
-        engine.run(new GenerationPlan(model, List.of(prompt), Tokens.count(prompt), outputTokens, FinishReason.LENGTH),
+        engine.run(
+                new GenerationPlan(model, List.of(prompt), Tokens.count(prompt), outputTokens, FinishReason.LENGTH),
                 new TokenSink() {
                     @Override
                     public void admitted(int cachedTokens) {
@@ -104,16 +105,19 @@ class EngineTest {
                     }
 
                     @Override
-                    public void accept(int step, List<String> pieces, boolean last) {
-                    }
+                    public void accept(int step, List<String> pieces, boolean last) {}
                 });
         return cached[0];
     }
 
-    private static Timing timing(long ttftMs, long prefillMicrosPerToken, long itlMs, long itlPerSequenceMs,
-                                 long loraLoadMs) {
-        return new Timing(Duration.ofMillis(ttftMs), Duration.ofMillis(itlMs), Duration.ofNanos(prefillMicrosPerToken * 1_000),
-                Duration.ofMillis(itlPerSequenceMs), Duration.ofMillis(loraLoadMs));
+    private static Timing timing(
+            long ttftMs, long prefillMicrosPerToken, long itlMs, long itlPerSequenceMs, long loraLoadMs) {
+        return new Timing(
+                Duration.ofMillis(ttftMs),
+                Duration.ofMillis(itlMs),
+                Duration.ofNanos(prefillMicrosPerToken * 1_000),
+                Duration.ofMillis(itlPerSequenceMs),
+                Duration.ofMillis(loraLoadMs));
     }
 
     private static Duration ms(long millis) {
@@ -136,12 +140,10 @@ class EngineTest {
         }
 
         @Override
-        public void generated(int tokens) {
-        }
+        public void generated(int tokens) {}
 
         @Override
-        public void finished(FinishReason reason) {
-        }
+        public void finished(FinishReason reason) {}
 
         @Override
         public void prefixCacheQueried(int queriedTokens, int hitTokens) {

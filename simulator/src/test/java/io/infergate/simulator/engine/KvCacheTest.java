@@ -15,7 +15,7 @@ class KvCacheTest {
     @Test
     void aRepeatedPromptHitsItsLeadingBlocksAndSharesThem() {
         KvCache cache = new KvCache(10);
-        PromptBlocks prompt = prompt("a b c d e");     // 5 tokens: 2 full blocks + 1 partial
+        PromptBlocks prompt = prompt("a b c d e"); // 5 tokens: 2 full blocks + 1 partial
         assertEquals(3, cache.cost(prompt));
 
         KvCache.Allocation first = cache.allocate(prompt);
@@ -47,9 +47,9 @@ class KvCacheTest {
     @Test
     void evictionTakesTheLeastRecentlyUsedUnpinnedBlocksTailFirst() {
         KvCache cache = new KvCache(6);
-        KvCache.Allocation pinned = cache.allocate(prompt("p q r s"));   // P0 P1, running throughout
-        cache.release(cache.allocate(prompt("a b c d")));               // A0 A1 cached first
-        cache.release(cache.allocate(prompt("e f g h")));               // E0 E1 cached later
+        KvCache.Allocation pinned = cache.allocate(prompt("p q r s")); // P0 P1, running throughout
+        cache.release(cache.allocate(prompt("a b c d"))); // A0 A1 cached first
+        cache.release(cache.allocate(prompt("e f g h"))); // E0 E1 cached later
         assertEquals(2, cache.used());
         assertEquals(4, cache.evictable());
 
@@ -69,11 +69,11 @@ class KvCacheTest {
     @Test
     void aHitMakesItsBlocksRecentlyUsed() {
         KvCache cache = new KvCache(4);
-        cache.release(cache.allocate(prompt("a b c d")));   // A cached first
-        cache.release(cache.allocate(prompt("e f g h")));   // then E: the cache is full
+        cache.release(cache.allocate(prompt("a b c d"))); // A cached first
+        cache.release(cache.allocate(prompt("e f g h"))); // then E: the cache is full
         KvCache.Allocation hit = cache.allocate(prompt("a b c d"));
         assertEquals(2, hit.hitTokens);
-        cache.release(hit);                                  // A is now more recent than E
+        cache.release(hit); // A is now more recent than E
         cache.allocate(prompt("x y z w"));
         assertTrue(cached("a b c d", 0, cache) && cached("a b c d", 1, cache));
         assertFalse(cached("e f g h", 0, cache) || cached("e f g h", 1, cache));
@@ -83,7 +83,7 @@ class KvCacheTest {
     void costCountsCachedBlocksThatMustBePinnedAndRequestsThatDoNotFitAreRefused() {
         KvCache cache = new KvCache(4);
         cache.release(cache.allocate(prompt("a b c d")));
-        KvCache.Allocation running = cache.allocate(prompt("w x y z"));   // 2 empty slots left: A stays cached
+        KvCache.Allocation running = cache.allocate(prompt("w x y z")); // 2 empty slots left: A stays cached
         assertEquals(2, cache.used());
         assertEquals(2, cache.evictable());
         assertEquals(3, cache.cost(prompt("a b c d e")), "A's 2 cached blocks must be pinned, + 1 partial");

@@ -15,8 +15,16 @@ class PromptBlocksTest {
     private static final String MODEL = "m";
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "Hello, world!", "  a  b\tc\n", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "one two three four five six seven",
-        "naïve café — 東京 🙂 ok", "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q"})
+    @ValueSource(
+            strings = {
+                "",
+                "Hello, world!",
+                "  a  b\tc\n",
+                "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                "one two three four five six seven",
+                "naïve café — 東京 🙂 ok",
+                "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q"
+            })
     void tokenCountFollowsTheTokenRuleAndEveryFullBlockHasAHash(String text) {
         PromptBlocks blocks = hash(4, text);
         assertEquals(Tokens.count(text), blocks.tokens(0));

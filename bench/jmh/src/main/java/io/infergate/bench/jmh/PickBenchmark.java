@@ -63,7 +63,9 @@ import java.util.random.RandomGenerator;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class PickBenchmark {
 
     private static final int ENDPOINTS = 100;
@@ -93,10 +95,20 @@ public class PickBenchmark {
             String address = "10.1." + (i / 250) + "." + (1 + i % 250);
             endpoints.add(new Endpoint(address, 8000, Optional.of("vllm-" + i), Map.of("app", "vllm")));
             boolean stale = i % 37 == 5;
-            Set<String> running = i % 4 == 0 ? Set.of("sql-lora", "chat-lora") : i % 4 == 1 ? Set.of("sql-lora") : Set.of();
-            metrics.put(address + ":8000", new Metrics(seed.nextInt(5), seed.nextInt(49), 0.05 + 0.7 * seed.nextDouble(),
-                    16, 8192 + seed.nextInt(8192), running, i % 9 == 0 ? Set.of("summarise-lora") : Set.of(), 4,
-                    stale ? now - Duration.ofHours(2).toNanos() : now));
+            Set<String> running =
+                    i % 4 == 0 ? Set.of("sql-lora", "chat-lora") : i % 4 == 1 ? Set.of("sql-lora") : Set.of();
+            metrics.put(
+                    address + ":8000",
+                    new Metrics(
+                            seed.nextInt(5),
+                            seed.nextInt(49),
+                            0.05 + 0.7 * seed.nextDouble(),
+                            16,
+                            8192 + seed.nextInt(8192),
+                            running,
+                            i % 9 == 0 ? Set.of("summarise-lora") : Set.of(),
+                            4,
+                            stale ? now - Duration.ofHours(2).toNanos() : now));
         }
         EndpointMetrics lookup = k -> Optional.ofNullable(metrics.get(k));
         // stale-after 1 h: samples stamped at setup stay fresh for the whole run; the 3 stamped
@@ -104,15 +116,24 @@ public class PickBenchmark {
         Duration staleAfter = Duration.ofHours(1);
         // Three routers: the default prefix scorer (mode auto) then runs its rendezvous path, the
         // costlier one (a router alone runs local-index, a subset of it).
-        Profile profile = Profiles.build(SchedulerConfig.defaults(), BuiltInPlugins.registry(
-                new PluginHandle(RandomGenerator.of("L64X128MixRandom"), new RouterCount(3)))).primary();
-        PoolProfiles pools = new PoolProfiles(profile, lookup, staleAfter, PluginTimer.none(), e -> { });
-        Backend.InferencePool backend = new Backend.InferencePool(Backend.InferencePool.idOf("bench", "vllm"), "bench",
-                "vllm", Backend.AppProtocol.HTTP, endpoints, Optional.empty());
-        pool = BackendTarget.compileAll(List.of(backend), new EndpointRegistry(), pools).get(backend.id());
+        Profile profile = Profiles.build(
+                        SchedulerConfig.defaults(),
+                        BuiltInPlugins.registry(
+                                new PluginHandle(RandomGenerator.of("L64X128MixRandom"), new RouterCount(3))))
+                .primary();
+        PoolProfiles pools = new PoolProfiles(profile, lookup, staleAfter, PluginTimer.none(), e -> {});
+        Backend.InferencePool backend = new Backend.InferencePool(
+                Backend.InferencePool.idOf("bench", "vllm"),
+                "bench",
+                "vllm",
+                Backend.AppProtocol.HTTP,
+                endpoints,
+                Optional.empty());
+        pool = BackendTarget.compileAll(List.of(backend), new EndpointRegistry(), pools)
+                .get(backend.id());
         // The router's defaults: saturation 5 waiting / 80 % KV; this pool's mean load is below 1.
-        Admission admission = new Admission(Admission.Settings.defaults(), SaturationDetector.defaults(), lookup,
-                staleAfter);
+        Admission admission =
+                new Admission(Admission.Settings.defaults(), SaturationDetector.defaults(), lookup, staleAfter);
         scheduler = new Scheduler(0, Optional.of(admission));
         requests = prompts(promptKb * 1024, "chat".equals(api));
     }
@@ -129,8 +150,12 @@ public class PickBenchmark {
                         ? "[{\"role\":\"system\",\"content\":\"" + system + "\"},{\"role\":\"user\",\"content\":\""
                                 + question + "\"}]"
                         : system + question;
-                out.add(new PickContext("bench-" + q + "-" + g, Optional.of("meta-llama/Llama-3.1-8B-Instruct"), prompt,
-                        0, Optional.empty()));
+                out.add(new PickContext(
+                        "bench-" + q + "-" + g,
+                        Optional.of("meta-llama/Llama-3.1-8B-Instruct"),
+                        prompt,
+                        0,
+                        Optional.empty()));
             }
         }
         return out.toArray(PickContext[]::new);
@@ -138,8 +163,24 @@ public class PickBenchmark {
 
     /** Deterministic ASCII text of a group: words from a small vocabulary. */
     private static String text(int group, int length) {
-        String[] words = {"the", "model", "server", "cache", "request", "token", "prefix", "gateway", "pool",
-                "latency", "policy", "document", "section", "clause", "figure", "table"};
+        String[] words = {
+            "the",
+            "model",
+            "server",
+            "cache",
+            "request",
+            "token",
+            "prefix",
+            "gateway",
+            "pool",
+            "latency",
+            "policy",
+            "document",
+            "section",
+            "clause",
+            "figure",
+            "table"
+        };
         SplittableRandom r = new SplittableRandom(1000 + group);
         StringBuilder b = new StringBuilder(length + 16);
         b.append("System prompt ").append(group).append(". ");

@@ -35,7 +35,10 @@ public final class Client implements AutoCloseable {
     /** The JSON body of a streaming completion (the prompt holds letters, spaces and newlines only). */
     static String body(String model, String prompt, int maxTokens) {
         StringBuilder b = new StringBuilder(prompt.length() + 128);
-        b.append("{\"model\":\"").append(model).append("\",\"stream\":true,\"max_tokens\":").append(maxTokens)
+        b.append("{\"model\":\"")
+                .append(model)
+                .append("\",\"stream\":true,\"max_tokens\":")
+                .append(maxTokens)
                 .append(",\"temperature\":0,\"prompt\":\"");
         for (int i = 0; i < prompt.length(); i++) {
             char c = prompt.charAt(i);
@@ -81,8 +84,17 @@ public final class Client implements AutoCloseable {
         Outcome.Result result = status == 200
                 ? (finished && timer.done() ? Outcome.Result.OK : Outcome.Result.ERROR)
                 : (ri == null ? Outcome.Result.ERROR : Outcome.Result.ofStatus(status));
-        return new Outcome(request, status, result, start, end, timer.ttftNanos(), timer.gapsNanos(), timer.tokens(),
-                header(ri, "x-prompt-tokens"), header(ri, "x-prefix-cache-hit-tokens"),
+        return new Outcome(
+                request,
+                status,
+                result,
+                start,
+                end,
+                timer.ttftNanos(),
+                timer.gapsNanos(),
+                timer.tokens(),
+                header(ri, "x-prompt-tokens"),
+                header(ri, "x-prefix-cache-hit-tokens"),
                 ri == null ? "" : ri.headers().firstValue("x-inference-pod").orElse(""));
     }
 
@@ -90,13 +102,16 @@ public final class Client implements AutoCloseable {
         if (ri == null) {
             return -1;
         }
-        return ri.headers().firstValue(name).map(v -> {
-            try {
-                return Integer.parseInt(v.trim());
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-        }).orElse(-1);
+        return ri.headers()
+                .firstValue(name)
+                .map(v -> {
+                    try {
+                        return Integer.parseInt(v.trim());
+                    } catch (NumberFormatException e) {
+                        return -1;
+                    }
+                })
+                .orElse(-1);
     }
 
     @Override

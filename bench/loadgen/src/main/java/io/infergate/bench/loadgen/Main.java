@@ -26,8 +26,7 @@ public final class Main {
             report: prints the markdown results table, the ratios against random and the done-when checks.
             """;
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws Exception {
         try {
@@ -68,11 +67,23 @@ public final class Main {
         Workload w = Workload.read(Path.of(required(opts, "--workload")));
         if (opts.containsKey("--steps")) {
             int n = Integer.parseInt(opts.get("--steps"));
-            w = new Workload(w.seed(), w.groups(), w.systemPromptTokens(), w.questionTokens(), w.outputTokensMin(),
-                    w.outputTokensMax(), w.model(), w.pods(), w.rates().subList(0, Math.min(n, w.rates().size())),
-                    w.stepSeconds(), w.requestTimeoutSeconds(), w.completeMinSuccess());
+            w = new Workload(
+                    w.seed(),
+                    w.groups(),
+                    w.systemPromptTokens(),
+                    w.questionTokens(),
+                    w.outputTokensMin(),
+                    w.outputTokensMax(),
+                    w.model(),
+                    w.pods(),
+                    w.rates().subList(0, Math.min(n, w.rates().size())),
+                    w.stepSeconds(),
+                    w.requestTimeoutSeconds(),
+                    w.completeMinSuccess());
         }
-        List<String> routers = Arrays.stream(required(opts, "--routers").split(",")).map(String::trim).toList();
+        List<String> routers = Arrays.stream(required(opts, "--routers").split(","))
+                .map(String::trim)
+                .toList();
         String strategy = required(opts, "--strategy");
         if (!Files.exists(results)) {
             Files.writeString(results, StepStats.HEADER + "\n", StandardCharsets.UTF_8);
@@ -82,10 +93,23 @@ public final class Main {
         new Runner(w, routers).run(outcomes -> {
             double rate = fw.rates().get(step[0]++);
             StepStats s = StepStats.of(strategy, routers.size(), rate, outcomes, fw.completeMinSuccess());
-            System.out.printf(Locale.ROOT, "%s routers=%d rate=%s: %d requests, ok %d, shed %d, errors %d, "
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s routers=%d rate=%s: %d requests, ok %d, shed %d, errors %d, "
                             + "TTFT p50/p90/p99 %.0f/%.0f/%.0f ms, ITL p50 %.1f ms, %.0f tok/s, hit %.1f%%%n",
-                    strategy, routers.size(), rate, s.requests(), s.ok(), s.shed(), s.errors(), s.ttftP50Ms(),
-                    s.ttftP90Ms(), s.ttftP99Ms(), s.itlP50Ms(), s.outputTokensPerSecond(), 100 * s.hitRate());
+                    strategy,
+                    routers.size(),
+                    rate,
+                    s.requests(),
+                    s.ok(),
+                    s.shed(),
+                    s.errors(),
+                    s.ttftP50Ms(),
+                    s.ttftP90Ms(),
+                    s.ttftP99Ms(),
+                    s.itlP50Ms(),
+                    s.outputTokensPerSecond(),
+                    100 * s.hitRate());
             try {
                 Files.writeString(results, s.tsv() + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
             } catch (IOException e) {

@@ -15,8 +15,18 @@ package io.infergate.bench.loadgen;
  * @param hitTokens     {@code x-prefix-cache-hit-tokens} of the answer, -1 when absent
  * @param pod           {@code x-inference-pod} of the answer, "" when absent
  */
-public record Outcome(Plan.Request request, int status, Result result, long startNanos, long endNanos, long ttftNanos,
-                      long[] gapsNanos, int outputTokens, int promptTokens, int hitTokens, String pod) {
+public record Outcome(
+        Plan.Request request,
+        int status,
+        Result result,
+        long startNanos,
+        long endNanos,
+        long ttftNanos,
+        long[] gapsNanos,
+        int outputTokens,
+        int promptTokens,
+        int hitTokens,
+        String pod) {
 
     /** How a request ended. */
     public enum Result {

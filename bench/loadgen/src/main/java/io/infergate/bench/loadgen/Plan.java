@@ -22,11 +22,9 @@ public final class Plan {
      * @param maxTokens  output tokens asked for
      * @param router     index of the router it is sent to
      */
-    public record Request(int step, long atNanos, int group, long question, int maxTokens, int router) {
-    }
+    public record Request(int step, long atNanos, int group, long question, int maxTokens, int router) {}
 
-    private Plan() {
-    }
+    private Plan() {}
 
     /** Every step's requests, in arrival order per step. */
     public static List<List<Request>> of(Workload w, int routers) {
@@ -47,8 +45,13 @@ public final class Plan {
                 if (at >= window) {
                     break;
                 }
-                out.add(new Request(s, at, rnd.nextInt(w.groups()), rnd.nextLong(),
-                        rnd.nextInt(w.outputTokensMin(), w.outputTokensMax() + 1), k++ % routers));
+                out.add(new Request(
+                        s,
+                        at,
+                        rnd.nextInt(w.groups()),
+                        rnd.nextLong(),
+                        rnd.nextInt(w.outputTokensMin(), w.outputTokensMax() + 1),
+                        k++ % routers));
             }
             steps.add(List.copyOf(out));
         }

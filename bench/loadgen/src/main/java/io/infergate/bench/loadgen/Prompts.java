@@ -10,8 +10,7 @@ import java.util.SplittableRandom;
  */
 public final class Prompts {
 
-    private Prompts() {
-    }
+    private Prompts() {}
 
     /** The system prompt of {@code group}. */
     public static String system(long seed, int group, int tokens) {

@@ -18,17 +18,19 @@ public final class Report {
     static final String EPP = "epp-default";
     private static final List<String> ORDER = List.of(RANDOM, "round-robin", "least-request", EPP, OURS);
 
-    private Report() {
-    }
+    private Report() {}
 
     /** The highest rate at which {@code strategy} with {@code routers} completes, if any. */
     static Optional<Double> highestCompleting(List<StepStats> rows, String strategy, int routers) {
-        return rows.stream().filter(r -> r.strategy().equals(strategy) && r.routers() == routers && r.completes())
-                .map(StepStats::rate).max(Double::compare);
+        return rows.stream()
+                .filter(r -> r.strategy().equals(strategy) && r.routers() == routers && r.completes())
+                .map(StepStats::rate)
+                .max(Double::compare);
     }
 
     static Optional<StepStats> row(List<StepStats> rows, String strategy, int routers, double rate) {
-        return rows.stream().filter(r -> r.strategy().equals(strategy) && r.routers() == routers && r.rate() == rate)
+        return rows.stream()
+                .filter(r -> r.strategy().equals(strategy) && r.routers() == routers && r.rate() == rate)
                 .findFirst();
     }
 
@@ -47,19 +49,34 @@ public final class Report {
 
     public static String markdown(List<StepStats> rows) {
         List<StepStats> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.<StepStats>comparingInt(r -> rank(r.strategy())).thenComparing(StepStats::strategy)
-                .thenComparingInt(StepStats::routers).thenComparingDouble(StepStats::rate));
+        sorted.sort(Comparator.<StepStats>comparingInt(r -> rank(r.strategy()))
+                .thenComparing(StepStats::strategy)
+                .thenComparingInt(StepStats::routers)
+                .thenComparingDouble(StepStats::rate));
         StringBuilder b = new StringBuilder();
         b.append("| strategy | routers | rate (req/s) | requests | TTFT p50 (ms) | TTFT p90 (ms) | TTFT p99 (ms) "
                 + "| ITL p50 (ms) | output tok/s | hit rate | shed | errors | completes |\n");
         b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n");
         for (StepStats r : sorted) {
-            b.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %s | %s | %s | %s | %s | %s | %s | %d | %s |%n",
-                    r.strategy(), r.routers(), trim(r.rate()), r.requests(), f0(r.ttftP50Ms()), f0(r.ttftP90Ms()),
-                    f0(r.ttftP99Ms()), f1(r.itlP50Ms()), f0(r.outputTokensPerSecond()), pct(r.hitRate()),
-                    pct(r.shedRate()), r.errors(), r.completes() ? "yes" : "**no**"));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %s | %d | %s | %s | %s | %s | %s | %s | %s | %d | %s |%n",
+                    r.strategy(),
+                    r.routers(),
+                    trim(r.rate()),
+                    r.requests(),
+                    f0(r.ttftP50Ms()),
+                    f0(r.ttftP90Ms()),
+                    f0(r.ttftP99Ms()),
+                    f1(r.itlP50Ms()),
+                    f0(r.outputTokensPerSecond()),
+                    pct(r.hitRate()),
+                    pct(r.shedRate()),
+                    r.errors(),
+                    r.completes() ? "yes" : "**no**"));
         }
-        for (int routers : sorted.stream().map(StepStats::routers).distinct().sorted().toList()) {
+        for (int routers :
+                sorted.stream().map(StepStats::routers).distinct().sorted().toList()) {
             b.append('\n');
             Optional<Double> ref = highestCompleting(rows, RANDOM, routers);
             if (ref.isEmpty()) {
@@ -68,15 +85,24 @@ public final class Report {
             }
             double rate = ref.get();
             StepStats base = row(rows, RANDOM, routers, rate).orElseThrow();
-            b.append(String.format(Locale.ROOT, "With %d router(s), the highest rate where random completes is "
-                    + "**%s req/s**. Against random there:%n%n", routers, trim(rate)));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "With %d router(s), the highest rate where random completes is "
+                            + "**%s req/s**. Against random there:%n%n",
+                    routers,
+                    trim(rate)));
             b.append("| strategy | p90 TTFT / random | output tok/s / random | hit rate | completes |\n");
             b.append("|---|---:|---:|---:|:---:|\n");
             for (String s : sorted.stream().map(StepStats::strategy).distinct().toList()) {
-                row(rows, s, routers, rate).ifPresent(r -> b.append(String.format(Locale.ROOT,
-                        "| %s | %s | %s | %s | %s |%n", s, f2(r.ttftP90Ms() / base.ttftP90Ms()),
-                        f2(r.outputTokensPerSecond() / base.outputTokensPerSecond()), pct(r.hitRate()),
-                        r.completes() ? "yes" : "**no**")));
+                row(rows, s, routers, rate)
+                        .ifPresent(r -> b.append(String.format(
+                                Locale.ROOT,
+                                "| %s | %s | %s | %s | %s |%n",
+                                s,
+                                f2(r.ttftP90Ms() / base.ttftP90Ms()),
+                                f2(r.outputTokensPerSecond() / base.outputTokensPerSecond()),
+                                pct(r.hitRate()),
+                                r.completes() ? "yes" : "**no**")));
             }
         }
         b.append('\n').append(doneWhen(rows));
@@ -94,10 +120,18 @@ public final class Report {
             if (ours.isPresent()) {
                 double ttft = ours.get().ttftP90Ms() / base.ttftP90Ms();
                 double tok = ours.get().outputTokensPerSecond() / base.outputTokensPerSecond();
-                b.append(String.format(Locale.ROOT, "- 1 router, %s req/s: ours p90 TTFT = %s × random's (goal ≤ 0.25): %s%n",
-                        trim(rate), f2(ttft), ttft <= 0.25 ? "met" : "**missed**"));
-                b.append(String.format(Locale.ROOT, "- 1 router, %s req/s: ours output tok/s = %s × random's (goal ≥ 2): %s%n",
-                        trim(rate), f2(tok), tok >= 2 ? "met" : "**missed**"));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "- 1 router, %s req/s: ours p90 TTFT = %s × random's (goal ≤ 0.25): %s%n",
+                        trim(rate),
+                        f2(ttft),
+                        ttft <= 0.25 ? "met" : "**missed**"));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "- 1 router, %s req/s: ours output tok/s = %s × random's (goal ≥ 2): %s%n",
+                        trim(rate),
+                        f2(tok),
+                        tok >= 2 ? "met" : "**missed**"));
             }
             for (String s : List.of(OURS, EPP)) {
                 Optional<StepStats> one = row(rows, s, 1, rate);
@@ -105,11 +139,21 @@ public final class Report {
                 if (one.isPresent() && three.isPresent()) {
                     double at = three.get().hitRate() / one.get().hitRate();
                     double run = runHitRate(rows, s, 3) / runHitRate(rows, s, 1);
-                    b.append(String.format(Locale.ROOT, "- %s, 3 routers vs 1: hit rate %s vs %s at %s req/s (%s), "
-                                    + "%s vs %s over all steps (%s)%s%n", s, pct(three.get().hitRate()),
-                            pct(one.get().hitRate()), trim(rate), pct(at), pct(runHitRate(rows, s, 3)),
-                            pct(runHitRate(rows, s, 1)), pct(run),
-                            s.equals(OURS) ? (at >= 0.9 && run >= 0.9 ? " (goal ≥ 90%: met)" : " (goal ≥ 90%: **missed**)") : ""));
+                    b.append(String.format(
+                            Locale.ROOT,
+                            "- %s, 3 routers vs 1: hit rate %s vs %s at %s req/s (%s), "
+                                    + "%s vs %s over all steps (%s)%s%n",
+                            s,
+                            pct(three.get().hitRate()),
+                            pct(one.get().hitRate()),
+                            trim(rate),
+                            pct(at),
+                            pct(runHitRate(rows, s, 3)),
+                            pct(runHitRate(rows, s, 1)),
+                            pct(run),
+                            s.equals(OURS)
+                                    ? (at >= 0.9 && run >= 0.9 ? " (goal ≥ 90%: met)" : " (goal ≥ 90%: **missed**)")
+                                    : ""));
                 }
             }
         } else {

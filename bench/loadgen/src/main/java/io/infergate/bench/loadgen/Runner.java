@@ -32,15 +32,17 @@ public final class Runner {
         List<List<Plan.Request>> steps = Plan.of(workload, routerUrls.size());
         ConcurrentHashMap<Integer, String> systems = new ConcurrentHashMap<>();
         try (Client client = new Client(Duration.ofSeconds(workload.requestTimeoutSeconds()));
-             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (List<Plan.Request> step : steps) {
                 long t0 = System.nanoTime();
                 List<Future<Outcome>> running = new ArrayList<>(step.size());
                 for (Plan.Request r : step) {
-                    String system = systems.computeIfAbsent(r.group(),
-                            g -> Prompts.system(workload.seed(), g, workload.systemPromptTokens()));
-                    String body = Client.body(workload.model(),
-                            Prompts.prompt(system, Prompts.question(r.question(), workload.questionTokens())), r.maxTokens());
+                    String system = systems.computeIfAbsent(
+                            r.group(), g -> Prompts.system(workload.seed(), g, workload.systemPromptTokens()));
+                    String body = Client.body(
+                            workload.model(),
+                            Prompts.prompt(system, Prompts.question(r.question(), workload.questionTokens())),
+                            r.maxTokens());
                     long wait;
                     while ((wait = t0 + r.atNanos() - System.nanoTime()) > 0) {
                         LockSupport.parkNanos(wait);

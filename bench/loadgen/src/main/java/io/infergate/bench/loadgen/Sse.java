@@ -11,10 +11,14 @@ package io.infergate.bench.loadgen;
 public final class Sse {
 
     /** What a line is. */
-    public enum Kind { CONTENT, DONE, OTHER_DATA, NOT_DATA }
-
-    private Sse() {
+    public enum Kind {
+        CONTENT,
+        DONE,
+        OTHER_DATA,
+        NOT_DATA
     }
+
+    private Sse() {}
 
     public static Kind classify(String line) {
         if (!line.startsWith("data:")) {

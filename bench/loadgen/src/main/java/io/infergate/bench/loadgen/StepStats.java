@@ -21,9 +21,21 @@ import java.util.Locale;
  * @param hitRate      Σ cached prompt tokens / Σ prompt tokens, from the response headers
  * @param completes    at least the workload's share of requests is OK
  */
-public record StepStats(String strategy, int routers, double rate, int requests, int ok, int shed, int errors,
-                        double ttftP50Ms, double ttftP90Ms, double ttftP99Ms, double itlP50Ms,
-                        double outputTokensPerSecond, double hitRate, boolean completes) {
+public record StepStats(
+        String strategy,
+        int routers,
+        double rate,
+        int requests,
+        int ok,
+        int shed,
+        int errors,
+        double ttftP50Ms,
+        double ttftP90Ms,
+        double ttftP99Ms,
+        double itlP50Ms,
+        double outputTokensPerSecond,
+        double hitRate,
+        boolean completes) {
 
     static final String HEADER = "strategy\trouters\trate\trequests\tok\tshed\terrors\tttft_p50_ms\tttft_p90_ms"
             + "\tttft_p99_ms\titl_p50_ms\toutput_tok_s\thit_rate\tcompletes";
@@ -71,8 +83,20 @@ public record StepStats(String strategy, int routers, double rate, int requests,
         Percentiles gp = new Percentiles(gaps);
         double span = outcomes.isEmpty() ? 0 : (lastEnd - firstStart) / 1e9;
         int n = outcomes.size();
-        return new StepStats(strategy, routers, rate, n, ok, shed, errors, ms(tp.at(50)), ms(tp.at(90)),
-                ms(tp.at(99)), ms(gp.at(50)), span > 0 ? tokens / span : 0, prompt > 0 ? (double) hits / prompt : Double.NaN,
+        return new StepStats(
+                strategy,
+                routers,
+                rate,
+                n,
+                ok,
+                shed,
+                errors,
+                ms(tp.at(50)),
+                ms(tp.at(90)),
+                ms(tp.at(99)),
+                ms(gp.at(50)),
+                span > 0 ? tokens / span : 0,
+                prompt > 0 ? (double) hits / prompt : Double.NaN,
                 n > 0 && ok >= minSuccess * n);
     }
 
@@ -87,9 +111,22 @@ public record StepStats(String strategy, int routers, double rate, int requests,
 
     /** A tab-separated line in {@link #HEADER}'s order. */
     public String tsv() {
-        return String.join("\t", strategy, Integer.toString(routers), num(rate), Integer.toString(requests),
-                Integer.toString(ok), Integer.toString(shed), Integer.toString(errors), num(ttftP50Ms), num(ttftP90Ms),
-                num(ttftP99Ms), num(itlP50Ms), num(outputTokensPerSecond), num(hitRate), Boolean.toString(completes));
+        return String.join(
+                "\t",
+                strategy,
+                Integer.toString(routers),
+                num(rate),
+                Integer.toString(requests),
+                Integer.toString(ok),
+                Integer.toString(shed),
+                Integer.toString(errors),
+                num(ttftP50Ms),
+                num(ttftP90Ms),
+                num(ttftP99Ms),
+                num(itlP50Ms),
+                num(outputTokensPerSecond),
+                num(hitRate),
+                Boolean.toString(completes));
     }
 
     /** Parses a {@link #tsv()} line. */
@@ -98,10 +135,21 @@ public record StepStats(String strategy, int routers, double rate, int requests,
         if (f.length != 14) {
             throw new IllegalArgumentException("expected 14 tab-separated fields, got " + f.length + ": " + line);
         }
-        return new StepStats(f[0], Integer.parseInt(f[1]), Double.parseDouble(f[2]), Integer.parseInt(f[3]),
-                Integer.parseInt(f[4]), Integer.parseInt(f[5]), Integer.parseInt(f[6]), Double.parseDouble(f[7]),
-                Double.parseDouble(f[8]), Double.parseDouble(f[9]), Double.parseDouble(f[10]),
-                Double.parseDouble(f[11]), Double.parseDouble(f[12]), Boolean.parseBoolean(f[13]));
+        return new StepStats(
+                f[0],
+                Integer.parseInt(f[1]),
+                Double.parseDouble(f[2]),
+                Integer.parseInt(f[3]),
+                Integer.parseInt(f[4]),
+                Integer.parseInt(f[5]),
+                Integer.parseInt(f[6]),
+                Double.parseDouble(f[7]),
+                Double.parseDouble(f[8]),
+                Double.parseDouble(f[9]),
+                Double.parseDouble(f[10]),
+                Double.parseDouble(f[11]),
+                Double.parseDouble(f[12]),
+                Boolean.parseBoolean(f[13]));
     }
 
     private static String num(double v) {

@@ -55,8 +55,7 @@ final class StreamTimer implements Flow.Subscriber<String> {
     }
 
     @Override
-    public void onComplete() {
-    }
+    public void onComplete() {}
 
     /** Send to first content event, -1 when none arrived. */
     synchronized long ttftNanos() {

@@ -25,21 +25,45 @@ import java.util.Set;
  * @param requestTimeoutSeconds a request not finished by then is an error
  * @param completeMinSuccess   share of a step's requests that must succeed for the step to complete
  */
-public record Workload(long seed, int groups, int systemPromptTokens, int questionTokens, int outputTokensMin,
-                       int outputTokensMax, String model, int pods, List<Double> rates, int stepSeconds,
-                       int requestTimeoutSeconds, double completeMinSuccess) {
+public record Workload(
+        long seed,
+        int groups,
+        int systemPromptTokens,
+        int questionTokens,
+        int outputTokensMin,
+        int outputTokensMax,
+        String model,
+        int pods,
+        List<Double> rates,
+        int stepSeconds,
+        int requestTimeoutSeconds,
+        double completeMinSuccess) {
 
-    private static final Set<String> KEYS = Set.of("seed", "groups", "system-prompt-tokens", "question-tokens",
-            "output-tokens-min", "output-tokens-max", "model", "pods", "rates", "step-seconds",
-            "request-timeout-seconds", "complete-min-success");
+    private static final Set<String> KEYS = Set.of(
+            "seed",
+            "groups",
+            "system-prompt-tokens",
+            "question-tokens",
+            "output-tokens-min",
+            "output-tokens-max",
+            "model",
+            "pods",
+            "rates",
+            "step-seconds",
+            "request-timeout-seconds",
+            "complete-min-success");
 
     public Workload {
         rates = List.copyOf(rates);
         require(groups >= 1, "groups must be >= 1");
         require(systemPromptTokens >= 1 && questionTokens >= 1, "prompt token counts must be >= 1");
-        require(outputTokensMin >= 1 && outputTokensMax >= outputTokensMin, "need 1 <= output-tokens-min <= output-tokens-max");
+        require(
+                outputTokensMin >= 1 && outputTokensMax >= outputTokensMin,
+                "need 1 <= output-tokens-min <= output-tokens-max");
         require(!rates.isEmpty() && rates.stream().allMatch(r -> r > 0), "rates must be positive");
-        require(stepSeconds >= 1 && requestTimeoutSeconds >= 1, "step-seconds and request-timeout-seconds must be >= 1");
+        require(
+                stepSeconds >= 1 && requestTimeoutSeconds >= 1,
+                "step-seconds and request-timeout-seconds must be >= 1");
         require(completeMinSuccess > 0 && completeMinSuccess <= 1, "complete-min-success must be in (0, 1]");
     }
 
@@ -90,10 +114,18 @@ public record Workload(long seed, int groups, int systemPromptTokens, int questi
         for (String r : kv.get("rates").split(",")) {
             rates.add(number(r, "rates"));
         }
-        return new Workload((long) number(kv.get("seed"), "seed"), integer(kv, "groups"),
-                integer(kv, "system-prompt-tokens"), integer(kv, "question-tokens"), integer(kv, "output-tokens-min"),
-                integer(kv, "output-tokens-max"), kv.get("model"), integer(kv, "pods"), rates,
-                integer(kv, "step-seconds"), integer(kv, "request-timeout-seconds"),
+        return new Workload(
+                (long) number(kv.get("seed"), "seed"),
+                integer(kv, "groups"),
+                integer(kv, "system-prompt-tokens"),
+                integer(kv, "question-tokens"),
+                integer(kv, "output-tokens-min"),
+                integer(kv, "output-tokens-max"),
+                kv.get("model"),
+                integer(kv, "pods"),
+                rates,
+                integer(kv, "step-seconds"),
+                integer(kv, "request-timeout-seconds"),
                 number(kv.get("complete-min-success"), "complete-min-success"));
     }
 

@@ -27,7 +27,7 @@ class PercentilesTest {
     @ParameterizedTest(name = "p{0} of [10,20,30] = {1}")
     @CsvSource({"33, 10", "34, 20", "50, 20", "67, 30", "90, 30"}) // rank = ceil(p/100 × 3)
     void nearestRankOfThree(double p, double expected) {
-        assertEquals(expected, new Percentiles(new long[]{30, 10, 20}).at(p));
+        assertEquals(expected, new Percentiles(new long[] {30, 10, 20}).at(p));
     }
 
     @Test

@@ -18,8 +18,18 @@ class PlanTest {
     @Test
     void anotherSeedGivesOtherRequests() {
         Workload w = WorkloadTest.small();
-        Workload other = new Workload(8, w.groups(), w.systemPromptTokens(), w.questionTokens(), w.outputTokensMin(),
-                w.outputTokensMax(), w.model(), w.pods(), w.rates(), w.stepSeconds(), w.requestTimeoutSeconds(),
+        Workload other = new Workload(
+                8,
+                w.groups(),
+                w.systemPromptTokens(),
+                w.questionTokens(),
+                w.outputTokensMin(),
+                w.outputTokensMax(),
+                w.model(),
+                w.pods(),
+                w.rates(),
+                w.stepSeconds(),
+                w.requestTimeoutSeconds(),
                 w.completeMinSuccess());
         assertNotEquals(Plan.of(w, 1), Plan.of(other, 1));
     }
@@ -33,7 +43,8 @@ class PlanTest {
             for (int i = 0; i < one.get(s).size(); i++) {
                 Plan.Request a = one.get(s).get(i);
                 Plan.Request b = three.get(s).get(i);
-                assertEquals(new Plan.Request(a.step(), a.atNanos(), a.group(), a.question(), a.maxTokens(), b.router()), b);
+                assertEquals(
+                        new Plan.Request(a.step(), a.atNanos(), a.group(), a.question(), a.maxTokens(), b.router()), b);
                 assertEquals(k++ % 3, b.router(), "routers in turn");
             }
         }

@@ -47,13 +47,16 @@ class PromptsTest {
     @Test
     void groupsDifferFromTheFirstRouterBlock() {
         // the router hashes 64-character blocks: two groups must not share the first one
-        assertNotEquals(Prompts.system(1, 5, 100).substring(0, 64), Prompts.system(1, 15, 100).substring(0, 64));
+        assertNotEquals(
+                Prompts.system(1, 5, 100).substring(0, 64),
+                Prompts.system(1, 15, 100).substring(0, 64));
         assertTrue(Prompts.system(1, 5, 2048).length() > 2048 * 5, "about 6 characters per token");
     }
 
     @Test
     void theBodyEscapesThePrompt() {
-        assertEquals("{\"model\":\"m\",\"stream\":true,\"max_tokens\":3,\"temperature\":0,\"prompt\":\"a\\nb \\\"q\\\" \\\\\"}",
+        assertEquals(
+                "{\"model\":\"m\",\"stream\":true,\"max_tokens\":3,\"temperature\":0,\"prompt\":\"a\\nb \\\"q\\\" \\\\\"}",
                 Client.body("m", "a\nb \"q\" \\", 3));
     }
 }

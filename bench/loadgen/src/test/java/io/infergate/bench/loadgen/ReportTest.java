@@ -10,9 +10,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReportTest {
 
-    private static StepStats row(String strategy, int routers, double rate, double p90, double tokS, double hit, boolean completes) {
-        return new StepStats(strategy, routers, rate, 100, completes ? 100 : 50, 0, completes ? 0 : 50, p90 / 2, p90, p90 * 2,
-                9, tokS, hit, completes);
+    private static StepStats row(
+            String strategy, int routers, double rate, double p90, double tokS, double hit, boolean completes) {
+        return new StepStats(
+                strategy,
+                routers,
+                rate,
+                100,
+                completes ? 100 : 50,
+                0,
+                completes ? 0 : 50,
+                p90 / 2,
+                p90,
+                p90 * 2,
+                9,
+                tokS,
+                hit,
+                completes);
     }
 
     private static final List<StepStats> ROWS = List.of(
@@ -43,8 +57,16 @@ class ReportTest {
     @Test
     void theTableListsEveryRowAndMarksIncompleteSteps() {
         String md = Report.markdown(ROWS);
-        assertEquals(ROWS.size(), md.lines().filter(l -> l.matches("\\| [a-z-]+ \\| \\d \\| \\d+ \\| 100 \\|.*")).count(), md);
-        assertTrue(md.contains("| random | 1 | 30 | 100 | 4,500 | 9,000 | 18,000 | 9.0 | 1,600 | 30.0% | 0.0% | 50 | **no** |"), md);
+        assertEquals(
+                ROWS.size(),
+                md.lines()
+                        .filter(l -> l.matches("\\| [a-z-]+ \\| \\d \\| \\d+ \\| 100 \\|.*"))
+                        .count(),
+                md);
+        assertTrue(
+                md.contains(
+                        "| random | 1 | 30 | 100 | 4,500 | 9,000 | 18,000 | 9.0 | 1,600 | 30.0% | 0.0% | 50 | **no** |"),
+                md);
         assertTrue(md.contains("With 3 router(s), random completes at no rate"), md);
         assertTrue(md.contains("| ours | 0.20 | 2.00 | 80.0% | yes |"), md);
     }

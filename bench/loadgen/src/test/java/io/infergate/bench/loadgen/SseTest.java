@@ -8,18 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class SseTest {
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "completion token   | data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"text\":\"lorem\",\"finish_reason\":null}]} | CONTENT",
-            "no space after :   | data:{\"choices\":[{\"text\":\" ipsum\"}]}                                         | CONTENT",
-            "chat delta         | data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}                                 | CONTENT",
-            "empty text         | data: {\"choices\":[{\"text\":\"\",\"finish_reason\":\"length\"}]}                    | OTHER_DATA",
-            "role-only chunk    | data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}           | OTHER_DATA",
-            "usage chunk        | data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5}}                                | OTHER_DATA",
-            "done               | data: [DONE]                                                                          | DONE",
-            "blank separator    | ''                                                                                    | NOT_DATA",
-            "comment            | ': keep-alive'                                                                        | NOT_DATA",
-            "event name         | event: message                                                                        | NOT_DATA",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "completion token   | data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"text\":\"lorem\",\"finish_reason\":null}]} | CONTENT",
+                "no space after :   | data:{\"choices\":[{\"text\":\" ipsum\"}]}                                         | CONTENT",
+                "chat delta         | data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}                                 | CONTENT",
+                "empty text         | data: {\"choices\":[{\"text\":\"\",\"finish_reason\":\"length\"}]}                    | OTHER_DATA",
+                "role-only chunk    | data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}           | OTHER_DATA",
+                "usage chunk        | data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5}}                                | OTHER_DATA",
+                "done               | data: [DONE]                                                                          | DONE",
+                "blank separator    | ''                                                                                    | NOT_DATA",
+                "comment            | ': keep-alive'                                                                        | NOT_DATA",
+                "event name         | event: message                                                                        | NOT_DATA",
+            })
     void classifies(String why, String line, Sse.Kind kind) {
         assertEquals(kind, Sse.classify(line));
     }

@@ -25,7 +25,8 @@ class StepStatsTest {
                 ok(0, 2_000 * MS, 100, 4, 100, 50),
                 ok(500 * MS, 3_000 * MS, 300, 4, 100, 0),
                 new Outcome(R, 429, Outcome.Result.SHED, 600 * MS, 601 * MS, -1, new long[0], 0, -1, -1, ""),
-                new Outcome(R, 200, Outcome.Result.ERROR, 700 * MS, 4_000 * MS, 20 * MS, new long[]{1}, 2, 100, 100, "p"));
+                new Outcome(
+                        R, 200, Outcome.Result.ERROR, 700 * MS, 4_000 * MS, 20 * MS, new long[] {1}, 2, 100, 100, "p"));
         StepStats s = StepStats.of("ours", 3, 12, step, 0.5);
         assertEquals(4, s.requests());
         assertEquals(2, s.ok());

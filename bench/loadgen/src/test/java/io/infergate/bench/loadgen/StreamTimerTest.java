@@ -19,12 +19,21 @@ class StreamTimerTest {
         // clock readings, one per content event only (other lines are not stamped)
         Iterator<Long> clock = List.of(1_300L, 1_310L, 1_335L).iterator();
         StreamTimer t = new StreamTimer(1_000, 3, clock::next);
-        for (String line : List.of("data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}", "",
-                TOKEN, "", TOKEN, "", TOKEN, "", "data: [DONE]", "")) {
+        for (String line : List.of(
+                "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}",
+                "",
+                TOKEN,
+                "",
+                TOKEN,
+                "",
+                TOKEN,
+                "",
+                "data: [DONE]",
+                "")) {
             t.onNext(line);
         }
         assertEquals(300, t.ttftNanos());
-        assertArrayEquals(new long[]{10, 25}, t.gapsNanos());
+        assertArrayEquals(new long[] {10, 25}, t.gapsNanos());
         assertEquals(3, t.tokens());
         assertTrue(t.done());
     }

@@ -13,9 +13,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WorkloadTest {
 
     private static final List<String> FILE = List.of(
-            "# comment", "seed: 7", "groups: 3   # three prompts", "system-prompt-tokens: 20", "question-tokens: 5",
-            "output-tokens-min: 4", "output-tokens-max: 9", "model: m", "pods: 2", "rates: 5, 10,20",
-            "step-seconds: 4", "request-timeout-seconds: 30", "complete-min-success: 0.99", "");
+            "# comment",
+            "seed: 7",
+            "groups: 3   # three prompts",
+            "system-prompt-tokens: 20",
+            "question-tokens: 5",
+            "output-tokens-min: 4",
+            "output-tokens-max: 9",
+            "model: m",
+            "pods: 2",
+            "rates: 5, 10,20",
+            "step-seconds: 4",
+            "request-timeout-seconds: 30",
+            "complete-min-success: 0.99",
+            "");
 
     static Workload small() {
         return Workload.parse(Workload.flat(FILE));
@@ -34,12 +45,18 @@ class WorkloadTest {
     void rejectsUnknownMissingAndBadKeys() {
         Map<String, String> kv = new java.util.HashMap<>(Workload.flat(FILE));
         kv.put("colour", "red");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Workload.parse(kv)).getMessage().contains("colour"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Workload.parse(kv))
+                .getMessage()
+                .contains("colour"));
         kv.remove("colour");
         kv.remove("groups");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Workload.parse(kv)).getMessage().contains("groups"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Workload.parse(kv))
+                .getMessage()
+                .contains("groups"));
         kv.put("groups", "x");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Workload.parse(kv)).getMessage().contains("groups"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Workload.parse(kv))
+                .getMessage()
+                .contains("groups"));
         kv.put("groups", "3");
         kv.put("output-tokens-max", "2");
         assertThrows(IllegalArgumentException.class, () -> Workload.parse(kv));

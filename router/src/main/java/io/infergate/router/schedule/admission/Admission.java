@@ -43,8 +43,8 @@ public final class Admission {
      * @param retryAfter     the {@code Retry-After} of a shed request
      * @param recheck        how often a waiting head re-reads saturation
      */
-    public record Settings(boolean queue, Duration queueTimeout, int maxQueueLength, Duration retryAfter,
-                           Duration recheck) {
+    public record Settings(
+            boolean queue, Duration queueTimeout, int maxQueueLength, Duration retryAfter, Duration recheck) {
         public Settings {
             Objects.requireNonNull(queueTimeout, "queueTimeout");
             Objects.requireNonNull(retryAfter, "retryAfter");
@@ -71,12 +71,15 @@ public final class Admission {
             boolean queue = s.bool("queue", d.queue());
             for (String unused : List.of("queue-timeout", "max-queue-length")) {
                 if (!queue && s.has(unused)) {
-                    throw new IllegalArgumentException("'" + s.key(unused) + "' has no effect with '"
-                            + s.key("queue") + ": false'; remove one of them");
+                    throw new IllegalArgumentException("'" + s.key(unused) + "' has no effect with '" + s.key("queue")
+                            + ": false'; remove one of them");
                 }
             }
-            return new Settings(queue, s.duration("queue-timeout", d.queueTimeout()),
-                    s.integer("max-queue-length", d.maxQueueLength()), s.duration("retry-after", d.retryAfter()),
+            return new Settings(
+                    queue,
+                    s.duration("queue-timeout", d.queueTimeout()),
+                    s.integer("max-queue-length", d.maxQueueLength()),
+                    s.duration("retry-after", d.retryAfter()),
                     recheck);
         }
     }
@@ -84,20 +87,16 @@ public final class Admission {
     /** The outcome of admission. */
     public sealed interface Ticket {
         /** Go ahead. */
-        record Admitted() implements Ticket {
-        }
+        record Admitted() implements Ticket {}
 
         /** Sheddable and the pool is saturated: 429. */
-        record Shed(Duration retryAfter) implements Ticket {
-        }
+        record Shed(Duration retryAfter) implements Ticket {}
 
         /** Waited the whole queue timeout: 503. */
-        record TimedOut(Duration waited) implements Ticket {
-        }
+        record TimedOut(Duration waited) implements Ticket {}
 
         /** The queue is full: 503. */
-        record Full(int length) implements Ticket {
-        }
+        record Full(int length) implements Ticket {}
     }
 
     private final Settings settings;
@@ -163,11 +162,10 @@ public final class Admission {
         return q == null ? 0 : q.size();
     }
 
-    private record Waiter(int priority, long seq) {
-    }
+    private record Waiter(int priority, long seq) {}
 
-    private static final Comparator<Waiter> ORDER = Comparator.comparingInt(Waiter::priority).reversed()
-            .thenComparingLong(Waiter::seq);
+    private static final Comparator<Waiter> ORDER =
+            Comparator.comparingInt(Waiter::priority).reversed().thenComparingLong(Waiter::seq);
 
     private final class PoolQueue {
         private final ReentrantLock lock = new ReentrantLock();

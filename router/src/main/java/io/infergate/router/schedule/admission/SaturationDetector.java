@@ -57,7 +57,8 @@ public record SaturationDetector(double queueThreshold, double kvThreshold) {
     /** Reads the saturation keys of {@code router.admission}; absent keys keep {@link #defaults()}. */
     public static SaturationDetector create(Section s) {
         SaturationDetector d = defaults();
-        return new SaturationDetector(s.positive("saturation-queue-threshold", d.queueThreshold()),
+        return new SaturationDetector(
+                s.positive("saturation-queue-threshold", d.queueThreshold()),
                 s.positive("saturation-kv-threshold", d.kvThreshold()));
     }
 }

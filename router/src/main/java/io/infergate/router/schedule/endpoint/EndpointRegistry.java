@@ -21,7 +21,8 @@ public final class EndpointRegistry {
      * its entry until a later snapshot finds it idle, so its counter never splits in two.
      */
     public void retainOnly(Set<String> keep) {
-        states.entrySet().removeIf(e -> !keep.contains(e.getKey()) && e.getValue().outstanding() == 0);
+        states.entrySet()
+                .removeIf(e -> !keep.contains(e.getKey()) && e.getValue().outstanding() == 0);
     }
 
     /** How many endpoints are tracked (for tests and debugging). */

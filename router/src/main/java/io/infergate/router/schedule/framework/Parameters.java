@@ -46,8 +46,8 @@ public final class Parameters {
     }
 
     /** A value {@code parse} accepts within {@code [min, max]}; {@code expected} says what in the message. */
-    private double number(String key, double fallback, double min, double max, String expected,
-                          ToDoubleFunction<String> parse) {
+    private double number(
+            String key, double fallback, double min, double max, String expected, ToDoubleFunction<String> parse) {
         read.add(key);
         String v = values.get(key);
         if (v == null) {
@@ -73,7 +73,7 @@ public final class Parameters {
     }
 
     private IllegalArgumentException bad(String key, String value, String expected) {
-        return new IllegalArgumentException("plugin '" + plugin + "': parameter '" + key + "' must be " + expected
-                + ", got '" + value + "'");
+        return new IllegalArgumentException(
+                "plugin '" + plugin + "': parameter '" + key + "' must be " + expected + ", got '" + value + "'");
     }
 }

@@ -13,8 +13,8 @@ import java.util.Optional;
  * @param adapter   the LoRA adapter the request names: its model, when the pool's servers list
  *                  that model as an adapter (known from their metrics)
  */
-public record PickContext(String requestId, Optional<String> model, String prompt, int priority,
-                          Optional<String> adapter) {
+public record PickContext(
+        String requestId, Optional<String> model, String prompt, int priority, Optional<String> adapter) {
     public PickContext {
         model = model == null ? Optional.empty() : model;
         prompt = prompt == null ? "" : prompt;

@@ -28,8 +28,7 @@ public sealed interface Plugin permits Plugin.Filter, Plugin.Scorer, Plugin.Pick
         double[] score(PickContext request, List<EndpointView> candidates);
 
         /** Told which endpoint was picked (stateful scorers, e.g. a prefix index). */
-        default void picked(PickContext request, EndpointView chosen) {
-        }
+        default void picked(PickContext request, EndpointView chosen) {}
     }
 
     /** Chooses exactly one candidate from the summed weighted scores. */

@@ -8,6 +8,6 @@ public interface PluginTimer {
 
     /** Discards timings (tests). */
     static PluginTimer none() {
-        return (type, name, nanos) -> { };
+        return (type, name, nanos) -> {};
     }
 }

@@ -33,8 +33,7 @@ public record Profile(String name, List<Plugin.Filter> filters, List<Weighted> s
     }
 
     /** A scorer and its weight. */
-    public record Weighted(Plugin.Scorer scorer, double weight) {
-    }
+    public record Weighted(Plugin.Scorer scorer, double weight) {}
 
     /** Runs the phases and returns the chosen endpoint. {@code candidates} must not be empty. */
     public EndpointView run(PickContext request, List<EndpointView> candidates, PluginTimer timer) {
@@ -81,8 +80,8 @@ public record Profile(String name, List<Plugin.Filter> filters, List<Weighted> s
     }
 
     /** Builds the views of targets from the metrics lookup. */
-    public static List<EndpointView> views(List<Target> targets, EndpointMetrics metrics, Duration staleAfter,
-                                           LongSupplier nanoClock) {
+    public static List<EndpointView> views(
+            List<Target> targets, EndpointMetrics metrics, Duration staleAfter, LongSupplier nanoClock) {
         long now = nanoClock.getAsLong();
         long bound = staleAfter.toNanos();
         List<EndpointView> out = new ArrayList<>(targets.size());

@@ -22,7 +22,8 @@ import java.util.Set;
  */
 public record Profiles(Map<String, Profile> byName, Map<String, Profile> byPool) {
     public Profiles {
-        byName = Collections.unmodifiableMap(new LinkedHashMap<>(byName)); // file order: the first is the fallback primary
+        byName = Collections.unmodifiableMap(
+                new LinkedHashMap<>(byName)); // file order: the first is the fallback primary
         byPool = Map.copyOf(byPool);
     }
 
@@ -44,9 +45,9 @@ public record Profiles(Map<String, Profile> byName, Map<String, Profile> byPool)
         for (int i = 0; i < plugins.size(); i++) {
             SchedulerConfig.PluginSpec spec = plugins.get(i);
             String at = "plugins[" + i + "]";
-            PluginRegistry.Factory factory = registry.factory(spec.type()).orElseThrow(() ->
-                    new IllegalArgumentException(at + ": unknown plugin type '" + spec.type() + "' (known: "
-                            + String.join(", ", registry.types()) + ")"));
+            PluginRegistry.Factory factory = registry.factory(spec.type())
+                    .orElseThrow(() -> new IllegalArgumentException(at + ": unknown plugin type '" + spec.type()
+                            + "' (known: " + String.join(", ", registry.types()) + ")"));
             if (byName.containsKey(spec.name())) {
                 throw new IllegalArgumentException(at + ": duplicate plugin name '" + spec.name() + "'");
             }
@@ -58,8 +59,9 @@ public record Profiles(Map<String, Profile> byName, Map<String, Profile> byPool)
                 throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
             }
             if (!params.unused().isEmpty()) {
-                throw new IllegalArgumentException(at + ": plugin '" + spec.name() + "' of type '" + spec.type()
-                        + "' has unknown parameters " + params.unused().stream().sorted().toList());
+                throw new IllegalArgumentException(
+                        at + ": plugin '" + spec.name() + "' of type '" + spec.type() + "' has unknown parameters "
+                                + params.unused().stream().sorted().toList());
             }
             byName.put(spec.name(), plugin);
         }
@@ -83,16 +85,16 @@ public record Profiles(Map<String, Profile> byName, Map<String, Profile> byPool)
                     throw new IllegalArgumentException(at + ": unknown pluginRef '" + ref.pluginRef() + "'");
                 }
                 if (ref.weight() != null && !(plugin instanceof Plugin.Scorer)) {
-                    throw new IllegalArgumentException(at + ": pluginRef '" + ref.pluginRef()
-                            + "' is not a scorer and takes no weight");
+                    throw new IllegalArgumentException(
+                            at + ": pluginRef '" + ref.pluginRef() + "' is not a scorer and takes no weight");
                 }
                 switch (plugin) {
                     case Plugin.Filter f -> filters.add(f);
                     case Plugin.Scorer s -> {
                         double w = ref.weight() == null ? 1 : ref.weight();
                         if (!(w > 0) || Double.isInfinite(w)) {
-                            throw new IllegalArgumentException(at + ": weight of '" + ref.pluginRef()
-                                    + "' must be > 0, got " + ref.weight());
+                            throw new IllegalArgumentException(
+                                    at + ": weight of '" + ref.pluginRef() + "' must be > 0, got " + ref.weight());
                         }
                         scorers.add(new Profile.Weighted(s, w));
                     }

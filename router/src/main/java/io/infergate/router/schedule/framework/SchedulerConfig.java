@@ -59,12 +59,16 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
 
         static PluginSpec read(Config p, String at) {
             keys(p, at + ".", Set.of("type", "name", "parameters"));
-            String type = p.get("type").asString()
+            String type = p.get("type")
+                    .asString()
                     .orElseThrow(() -> new IllegalArgumentException(at + ": 'type' is required"));
             Map<String, String> params = new LinkedHashMap<>();
             for (Config kv : p.get("parameters").asNodeList().orElse(List.of())) {
-                params.put(kv.name(), kv.asString().orElseThrow(() -> new IllegalArgumentException(
-                        at + ".parameters." + kv.name() + ": must be a single value")));
+                params.put(
+                        kv.name(),
+                        kv.asString()
+                                .orElseThrow(() -> new IllegalArgumentException(
+                                        at + ".parameters." + kv.name() + ": must be a single value")));
             }
             return new PluginSpec(type, p.get("name").asString().orElse(type), params);
         }
@@ -78,7 +82,8 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
 
         static ProfileSpec read(Config p, String at) {
             keys(p, at + ".", Set.of("name", "plugins"));
-            String name = p.get("name").asString()
+            String name = p.get("name")
+                    .asString()
                     .orElseThrow(() -> new IllegalArgumentException(at + ": 'name' is required"));
             List<Ref> refs = new ArrayList<>();
             List<Config> refNodes = p.get("plugins").asNodeList().orElse(List.of());
@@ -94,7 +99,8 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
 
         static Ref read(Config r, String at) {
             keys(r, at + ".", Set.of("pluginRef", "weight"));
-            String ref = r.get("pluginRef").asString()
+            String ref = r.get("pluginRef")
+                    .asString()
                     .orElseThrow(() -> new IllegalArgumentException(at + ": 'pluginRef' is required"));
             Double weight = null;
             if (r.get("weight").exists()) {
@@ -114,16 +120,21 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
      * max-score picker (docs/plugins/README.md says why).
      */
     public static SchedulerConfig defaults() {
-        return new SchedulerConfig(List.of(
-                new PluginSpec("queue-scorer", "queue-scorer", Map.of()),
-                new PluginSpec("kv-cache-utilization-scorer", "kv-cache-utilization-scorer", Map.of()),
-                new PluginSpec("prefix-cache-scorer", "prefix-cache-scorer", Map.of("mode", "auto")),
-                new PluginSpec("outstanding-requests-scorer", "outstanding-requests-scorer", Map.of()),
-                new PluginSpec("max-score-picker", "max-score-picker", Map.of())),
-                List.of(new ProfileSpec(DEFAULT_PROFILE, List.of(
-                        new Ref("queue-scorer", 2.0), new Ref("kv-cache-utilization-scorer", 2.0),
-                        new Ref("prefix-cache-scorer", 6.0), new Ref("outstanding-requests-scorer", 1.0),
-                        new Ref("max-score-picker", null)))));
+        return new SchedulerConfig(
+                List.of(
+                        new PluginSpec("queue-scorer", "queue-scorer", Map.of()),
+                        new PluginSpec("kv-cache-utilization-scorer", "kv-cache-utilization-scorer", Map.of()),
+                        new PluginSpec("prefix-cache-scorer", "prefix-cache-scorer", Map.of("mode", "auto")),
+                        new PluginSpec("outstanding-requests-scorer", "outstanding-requests-scorer", Map.of()),
+                        new PluginSpec("max-score-picker", "max-score-picker", Map.of())),
+                List.of(new ProfileSpec(
+                        DEFAULT_PROFILE,
+                        List.of(
+                                new Ref("queue-scorer", 2.0),
+                                new Ref("kv-cache-utilization-scorer", 2.0),
+                                new Ref("prefix-cache-scorer", 6.0),
+                                new Ref("outstanding-requests-scorer", 1.0),
+                                new Ref("max-score-picker", null)))));
     }
 
     /**
@@ -168,8 +179,9 @@ public record SchedulerConfig(List<PluginSpec> plugins, List<ProfileSpec> profil
         }
         for (Config kv : node.asNodeList().orElse(List.of())) {
             String at = "poolProfiles." + kv.name();
-            out.put(kv.name(), kv.asString().orElseThrow(() -> new IllegalArgumentException(
-                    at + ": must be a profile name")));
+            out.put(
+                    kv.name(),
+                    kv.asString().orElseThrow(() -> new IllegalArgumentException(at + ": must be a profile name")));
         }
         return out;
     }

@@ -22,8 +22,7 @@ import io.infergate.router.schedule.plugins.scorer.QueueScorer;
  */
 public final class BuiltInPlugins {
 
-    private BuiltInPlugins() {
-    }
+    private BuiltInPlugins() {}
 
     /** @param handle what the factories are given: randomness and the router count */
     public static PluginRegistry registry(PluginHandle handle) {

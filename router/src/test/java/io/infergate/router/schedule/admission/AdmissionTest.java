@@ -26,9 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 class AdmissionTest {
 
-    private final AtomicReference<Metrics> sample = new AtomicReference<>(Views.metrics(10, 1, 0)); // 10/5 = 2: saturated
+    private final AtomicReference<Metrics> sample =
+            new AtomicReference<>(Views.metrics(10, 1, 0)); // 10/5 = 2: saturated
     private final Backend.InferencePool pool = pool("p", endpoint("10.0.0.1", 80, "a"));
-    private final List<Target> endpoints = List.of(new Target(pool.endpoints().getFirst(),
+    private final List<Target> endpoints = List.of(new Target(
+            pool.endpoints().getFirst(),
             new EndpointRegistry().state(pool.endpoints().getFirst().hostPort())));
 
     private Admission admission(Duration timeout, int maxLength) {
@@ -36,20 +38,27 @@ class AdmissionTest {
     }
 
     private Admission admission(boolean queue, Duration timeout, int maxLength) {
-        return new Admission(new Admission.Settings(queue, timeout, maxLength, Duration.ofSeconds(2), Duration.ofMillis(20)),
-                SaturationDetector.defaults(), k -> Optional.of(sample.get()), Duration.ofDays(1));
+        return new Admission(
+                new Admission.Settings(queue, timeout, maxLength, Duration.ofSeconds(2), Duration.ofMillis(20)),
+                SaturationDetector.defaults(),
+                k -> Optional.of(sample.get()),
+                Duration.ofDays(1));
     }
 
     @Test
     void anUnsaturatedPoolAdmitsEveryone() throws InterruptedException {
         sample.set(Views.metrics(0, 1, 0));
-        assertInstanceOf(Admission.Ticket.Admitted.class, admission(Duration.ofSeconds(10), 10).admit(pool.id(), endpoints, -5));
+        assertInstanceOf(
+                Admission.Ticket.Admitted.class,
+                admission(Duration.ofSeconds(10), 10).admit(pool.id(), endpoints, -5));
     }
 
     @Test
     void aSaturatedPoolShedsSheddableRequestsAtOnce() throws InterruptedException {
         Admission.Ticket t = admission(Duration.ofSeconds(10), 10).admit(pool.id(), endpoints, -1);
-        assertEquals(Duration.ofSeconds(2), assertInstanceOf(Admission.Ticket.Shed.class, t).retryAfter());
+        assertEquals(
+                Duration.ofSeconds(2),
+                assertInstanceOf(Admission.Ticket.Shed.class, t).retryAfter());
     }
 
     @Test
@@ -96,7 +105,10 @@ class AdmissionTest {
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<Admission.Ticket> first = threads.submit(() -> a.admit(pool.id(), endpoints, 0));
             await().until(() -> a.waiting(pool.id()) == 1);
-            assertEquals(1, assertInstanceOf(Admission.Ticket.Full.class, a.admit(pool.id(), endpoints, 7)).length());
+            assertEquals(
+                    1,
+                    assertInstanceOf(Admission.Ticket.Full.class, a.admit(pool.id(), endpoints, 7))
+                            .length());
             sample.set(Views.metrics(0, 1, 0));
             assertInstanceOf(Admission.Ticket.Admitted.class, first.get());
         }
@@ -104,14 +116,18 @@ class AdmissionTest {
 
     @Test
     void aWaitLongerThanTheQueueTimeoutEnds() throws InterruptedException {
-        assertInstanceOf(Admission.Ticket.TimedOut.class, admission(Duration.ofMillis(30), 10).admit(pool.id(), endpoints, 0));
+        assertInstanceOf(
+                Admission.Ticket.TimedOut.class,
+                admission(Duration.ofMillis(30), 10).admit(pool.id(), endpoints, 0));
     }
 
     @Test
     void withoutTheQueueASaturatedPoolAdmitsPriorityZeroAtOnce() throws InterruptedException {
         // A zero queue timeout makes a queueing admission end at once with TimedOut, so only the
         // switch can turn this into Admitted: no clock is read by the test.
-        assertInstanceOf(Admission.Ticket.TimedOut.class, admission(true, Duration.ZERO, 10).admit(pool.id(), endpoints, 0));
+        assertInstanceOf(
+                Admission.Ticket.TimedOut.class,
+                admission(true, Duration.ZERO, 10).admit(pool.id(), endpoints, 0));
         Admission a = admission(false, Duration.ZERO, 10);
         for (int priority : new int[] {0, 3}) {
             assertInstanceOf(Admission.Ticket.Admitted.class, a.admit(pool.id(), endpoints, priority));
@@ -125,7 +141,9 @@ class AdmissionTest {
     void withoutTheQueueSheddableRequestsAreStillShedWhileSaturated() throws InterruptedException {
         Admission a = admission(false, Duration.ofSeconds(30), 10);
         Admission.Ticket t = a.admit(pool.id(), endpoints, -1);
-        assertEquals(Duration.ofSeconds(2), assertInstanceOf(Admission.Ticket.Shed.class, t).retryAfter());
+        assertEquals(
+                Duration.ofSeconds(2),
+                assertInstanceOf(Admission.Ticket.Shed.class, t).retryAfter());
         sample.set(Views.metrics(0, 1, 0));
         assertInstanceOf(Admission.Ticket.Admitted.class, a.admit(pool.id(), endpoints, -1));
     }
@@ -141,6 +159,7 @@ class AdmissionTest {
         assertEquals(0, asked.get());
         assertInstanceOf(Admission.Ticket.Shed.class, Admission.withoutQueue(-1, saturated, Duration.ofSeconds(1)));
         assertEquals(1, asked.get());
-        assertInstanceOf(Admission.Ticket.Admitted.class, Admission.withoutQueue(-1, () -> false, Duration.ofSeconds(1)));
+        assertInstanceOf(
+                Admission.Ticket.Admitted.class, Admission.withoutQueue(-1, () -> false, Duration.ofSeconds(1)));
     }
 }

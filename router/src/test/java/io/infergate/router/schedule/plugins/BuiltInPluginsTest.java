@@ -3,7 +3,6 @@ package io.infergate.router.schedule.plugins;
 import io.infergate.router.schedule.framework.Parameters;
 import io.infergate.router.schedule.framework.Plugin;
 import io.infergate.router.schedule.framework.PluginHandle;
-import io.infergate.router.schedule.plugins.BuiltInPlugins;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -11,22 +10,34 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import static io.infergate.router.testing.Views.lora;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The registration list: every plugin type is registered once, builds with its defaults, and has its doc page. */
 class BuiltInPluginsTest {
 
-    private static final List<String> TYPES = List.of("low-queue-filter", "low-kv-cache-filter", "least-queue-filter",
-            "least-kv-cache-filter", "lora-affinity-filter", "queue-scorer", "kv-cache-utilization-scorer",
-            "prefix-cache-scorer", "lora-affinity-scorer", "outstanding-requests-scorer", "max-score-picker",
-            "weighted-random-picker", "random-picker", "round-robin-picker");
+    private static final List<String> TYPES = List.of(
+            "low-queue-filter",
+            "low-kv-cache-filter",
+            "least-queue-filter",
+            "least-kv-cache-filter",
+            "lora-affinity-filter",
+            "queue-scorer",
+            "kv-cache-utilization-scorer",
+            "prefix-cache-scorer",
+            "lora-affinity-scorer",
+            "outstanding-requests-scorer",
+            "max-score-picker",
+            "weighted-random-picker",
+            "random-picker",
+            "round-robin-picker");
 
     @Test
     void everyTypeIsRegisteredAndBuildsWithItsDefaults() {
         var registry = BuiltInPlugins.registry(PluginHandle.alone(new SplittableRandom(1)));
-        assertEquals(TYPES.stream().sorted().toList(), registry.types().stream().sorted().toList());
+        assertEquals(
+                TYPES.stream().sorted().toList(),
+                registry.types().stream().sorted().toList());
         for (String type : TYPES) {
             Plugin p = registry.factory(type).orElseThrow().create("x", Parameters.none("x"), registry.handle());
             assertEquals(type, p.type());

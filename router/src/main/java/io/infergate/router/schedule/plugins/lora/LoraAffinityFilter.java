@@ -1,6 +1,5 @@
 package io.infergate.router.schedule.plugins.lora;
 
-
 import io.infergate.router.schedule.framework.EndpointView;
 import io.infergate.router.schedule.framework.Parameters;
 import io.infergate.router.schedule.framework.PickContext;

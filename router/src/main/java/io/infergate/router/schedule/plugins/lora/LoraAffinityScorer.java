@@ -69,8 +69,9 @@ public record LoraAffinityScorer(String name) implements Plugin.Scorer {
 
     private static boolean known(String model, List<EndpointView> candidates) {
         for (EndpointView v : candidates) {
-            if (v.metrics().isPresent() && (v.metrics().get().runningLoras().contains(model)
-                    || v.metrics().get().waitingLoras().contains(model))) {
+            if (v.metrics().isPresent()
+                    && (v.metrics().get().runningLoras().contains(model)
+                            || v.metrics().get().waitingLoras().contains(model))) {
                 return true;
             }
         }

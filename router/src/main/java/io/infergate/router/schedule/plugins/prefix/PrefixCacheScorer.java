@@ -52,7 +52,11 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
     public static final String TYPE = "prefix-cache-scorer";
 
     /** How endpoints are matched to prefixes. */
-    public enum Mode { LOCAL_INDEX, RENDEZVOUS, AUTO }
+    public enum Mode {
+        LOCAL_INDEX,
+        RENDEZVOUS,
+        AUTO
+    }
 
     private final String name;
     private final Mode mode;
@@ -72,20 +76,31 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
      * 1..2^24 (31,250).
      */
     public static PrefixCacheScorer create(String name, Parameters p, PluginHandle handle) {
-        return new PrefixCacheScorer(name,
+        return new PrefixCacheScorer(
+                name,
                 Mode.valueOf(p.string("mode", "auto", List.of("auto", "rendezvous", "local-index"))
-                        .replace('-', '_').toUpperCase(Locale.ROOT)),
+                        .replace('-', '_')
+                        .toUpperCase(Locale.ROOT)),
                 p.integer("blockSize", 64, 1, 1 << 20),
                 p.integer("maxPrefixBlocksToMatch", 256, 1, 1 << 16),
                 p.integer("anchorBlocks", 4, 1, 1 << 16),
                 p.decimal("loadFactor", 0.25, 0, 100),
                 p.integer("loadSlack", 4, 0, 1 << 20),
-                p.integer("lruCapacityPerServer", 31_250, 1, 1 << 24), handle.routers());
+                p.integer("lruCapacityPerServer", 31_250, 1, 1 << 24),
+                handle.routers());
     }
 
     /** @param routers how many routers share the pools (read per pick in {@code auto} mode) */
-    public PrefixCacheScorer(String name, Mode mode, int blockChars, int maxBlocks, int anchorBlocks,
-                             double loadFactor, int loadSlack, int lruCapacityPerEndpoint, RouterCount routers) {
+    public PrefixCacheScorer(
+            String name,
+            Mode mode,
+            int blockChars,
+            int maxBlocks,
+            int anchorBlocks,
+            double loadFactor,
+            int loadSlack,
+            int lruCapacityPerEndpoint,
+            RouterCount routers) {
         this.name = name;
         this.routers = routers;
         this.mode = mode;
@@ -135,8 +150,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
     }
 
     /** The last request this thread hashed and its chain: score and picked hash the prompt once. */
-    private record Memo(PickContext request, long[] chain) {
-    }
+    private record Memo(PickContext request, long[] chain) {}
 
     private final ThreadLocal<Memo> memo = new ThreadLocal<>();
 
@@ -163,7 +177,8 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
         long[] load = new long[n];
         long sum = 0;
         for (int i = 0; i < n; i++) {
-            weight[i] = PrefixHashes.mix(anchor ^ PrefixHashes.ofKey(candidates.get(i).key()));
+            weight[i] = PrefixHashes.mix(
+                    anchor ^ PrefixHashes.ofKey(candidates.get(i).key()));
             load[i] = load(candidates.get(i));
             sum += load[i];
         }
@@ -194,7 +209,8 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
         List<Integer> order = new ArrayList<>(candidates.size());
         long[] weight = new long[candidates.size()];
         for (int i = 0; i < weight.length; i++) {
-            weight[i] = PrefixHashes.mix(anchor ^ PrefixHashes.ofKey(candidates.get(i).key()));
+            weight[i] = PrefixHashes.mix(
+                    anchor ^ PrefixHashes.ofKey(candidates.get(i).key()));
             order.add(i);
         }
         order.sort((a, b) -> a.equals(b) ? 0 : ranksBefore(a, b, weight, candidates) ? -1 : 1);

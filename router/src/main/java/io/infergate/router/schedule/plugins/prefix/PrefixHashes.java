@@ -10,8 +10,7 @@ package io.infergate.router.schedule.plugins.prefix;
  */
 public final class PrefixHashes {
 
-    private PrefixHashes() {
-    }
+    private PrefixHashes() {}
 
     /** {@code h1..hn} (h0 is folded in, not returned); empty when the prompt has no full block. */
     public static long[] chain(String model, String prompt, int blockChars, int maxBlocks) {

@@ -6,8 +6,7 @@ import java.util.function.ToDoubleFunction;
 /** Min-max normalisation shared by the load scorers: lowest value → 1, highest → 0, all equal → 1. */
 final class MinMax {
 
-    private MinMax() {
-    }
+    private MinMax() {}
 
     static <T> double[] inverted(List<T> items, ToDoubleFunction<T> value) {
         double min = Double.POSITIVE_INFINITY;

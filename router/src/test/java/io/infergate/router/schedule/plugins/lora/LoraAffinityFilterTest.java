@@ -29,7 +29,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class LoraAffinityFilterTest {
 
     private static final PickContext PLAIN = new PickContext("r", Optional.of("base"));
-    private static final PickContext ADAPTER = new PickContext("r", Optional.of("base"), "", 0, Optional.of("sql-lora"));
+    private static final PickContext ADAPTER =
+            new PickContext("r", Optional.of("base"), "", 0, Optional.of("sql-lora"));
 
     /** A constant draw: nextDouble() is 0.25, below threshold 1 and not below threshold 0. */
     private static final RandomGenerator HALF = () -> Long.MIN_VALUE >>> 1;
@@ -38,37 +39,69 @@ class LoraAffinityFilterTest {
         Plugin.Filter loraAlways = new LoraAffinityFilter("l", 1, HALF);
         Plugin.Filter loraNever = new LoraAffinityFilter("l", 0, HALF);
         return Stream.of(
-                arguments("lora: having (running or waiting) beats room; full and unscraped are out", loraAlways, ADAPTER,
-                        List.of(view(1, 0, lora(Set.of("sql-lora"), Set.of(), 1)),
+                arguments(
+                        "lora: having (running or waiting) beats room; full and unscraped are out",
+                        loraAlways,
+                        ADAPTER,
+                        List.of(
+                                view(1, 0, lora(Set.of("sql-lora"), Set.of(), 1)),
                                 view(2, 0, lora(Set.of("x"), Set.of(), 2)),
                                 view(3, 0, lora(Set.of("x"), Set.of("sql-lora"), 1)),
                                 view(4, 0, lora(Set.of("x"), Set.of(), 1)),
-                                view(5, 0, null)), List.of(1, 3)),
-                arguments("lora: nobody has it → those with room", loraAlways, ADAPTER,
+                                view(5, 0, null)),
+                        List.of(1, 3)),
+                arguments(
+                        "lora: nobody has it → those with room",
+                        loraAlways,
+                        ADAPTER,
                         List.of(view(1, 0, lora(Set.of("x"), Set.of(), 1)), view(2, 0, lora(Set.of("x"), Set.of(), 2))),
                         List.of(2)),
-                arguments("lora threshold 0: room even though one has it", loraNever, ADAPTER,
-                        List.of(view(1, 0, lora(Set.of("sql-lora"), Set.of(), 1)), view(2, 0, lora(Set.of(), Set.of(), 1))),
+                arguments(
+                        "lora threshold 0: room even though one has it",
+                        loraNever,
+                        ADAPTER,
+                        List.of(
+                                view(1, 0, lora(Set.of("sql-lora"), Set.of(), 1)),
+                                view(2, 0, lora(Set.of(), Set.of(), 1))),
                         List.of(2)),
-                arguments("lora threshold 0 but nobody has room → those having it", loraNever, ADAPTER,
-                        List.of(view(1, 0, lora(Set.of("sql-lora"), Set.of(), 1)), view(2, 0, lora(Set.of("y"), Set.of(), 1))),
+                arguments(
+                        "lora threshold 0 but nobody has room → those having it",
+                        loraNever,
+                        ADAPTER,
+                        List.of(
+                                view(1, 0, lora(Set.of("sql-lora"), Set.of(), 1)),
+                                view(2, 0, lora(Set.of("y"), Set.of(), 1))),
                         List.of(1)),
-                arguments("lora: a base-model request has no opinion", loraAlways, PLAIN,
-                        List.of(view(1, 0, lora(Set.of("sql-lora"), Set.of(), 1)), view(2, 0, null)), List.of()));
+                arguments(
+                        "lora: a base-model request has no opinion",
+                        loraAlways,
+                        PLAIN,
+                        List.of(view(1, 0, lora(Set.of("sql-lora"), Set.of(), 1)), view(2, 0, null)),
+                        List.of()));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
-    void keeps(String reason, Plugin.Filter filter, PickContext request, List<EndpointView> candidates, List<Integer> kept) {
+    void keeps(
+            String reason,
+            Plugin.Filter filter,
+            PickContext request,
+            List<EndpointView> candidates,
+            List<Integer> kept) {
         List<String> expected = kept.stream().map(n -> "10.0.0." + n + ":8000").toList();
-        assertEquals(expected, filter.filter(request, candidates).stream().map(EndpointView::key).toList(), reason);
+        assertEquals(
+                expected,
+                filter.filter(request, candidates).stream()
+                        .map(EndpointView::key)
+                        .toList(),
+                reason);
     }
 
     @Test
     void spreadsAboutOneMinusThresholdOfRequestsToEndpointsWithRoom() {
         Plugin.Filter f = new LoraAffinityFilter("l", 0.9, new SplittableRandom(5));
-        List<EndpointView> pool = List.of(view(1, 0, lora(Set.of("sql-lora"), Set.of(), 1)),
-                view(2, 0, lora(Set.of(), Set.of(), 1)));
+        List<EndpointView> pool =
+                List.of(view(1, 0, lora(Set.of("sql-lora"), Set.of(), 1)), view(2, 0, lora(Set.of(), Set.of(), 1)));
         int toRoom = 0;
         for (int i = 0; i < 10_000; i++) {
             if (f.filter(ADAPTER, pool).getFirst().key().equals("10.0.0.2:8000")) {
@@ -80,9 +113,14 @@ class LoraAffinityFilterTest {
 
     @Test
     void theThresholdIsValidated() {
-        assertEquals("plugin 'lora-affinity-filter': parameter 'threshold' must be a number in 0.0..1.0, got '1.5'",
-                assertThrows(IllegalArgumentException.class, () -> LoraAffinityFilter.create(LoraAffinityFilter.TYPE,
-                        new Parameters(LoraAffinityFilter.TYPE, Map.of("threshold", "1.5")),
-                        PluginHandle.alone(new SplittableRandom(1)))).getMessage());
+        assertEquals(
+                "plugin 'lora-affinity-filter': parameter 'threshold' must be a number in 0.0..1.0, got '1.5'",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> LoraAffinityFilter.create(
+                                        LoraAffinityFilter.TYPE,
+                                        new Parameters(LoraAffinityFilter.TYPE, Map.of("threshold", "1.5")),
+                                        PluginHandle.alone(new SplittableRandom(1))))
+                        .getMessage());
     }
 }

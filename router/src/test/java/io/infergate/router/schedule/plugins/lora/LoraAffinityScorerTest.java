@@ -16,7 +16,6 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import static io.infergate.router.testing.Views.lora;
-import static io.infergate.router.testing.Views.metrics;
 import static io.infergate.router.testing.Views.view;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -28,23 +27,36 @@ class LoraAffinityScorerTest {
     private static final PickContext ADAPTER = new PickContext("r", Optional.of("sql-lora"));
 
     static Stream<Arguments> rows() {
-        Plugin.Scorer lo = LoraAffinityScorer.create("l", Parameters.none("l"), PluginHandle.alone(new SplittableRandom(1)));
+        Plugin.Scorer lo =
+                LoraAffinityScorer.create("l", Parameters.none("l"), PluginHandle.alone(new SplittableRandom(1)));
         return Stream.of(
-                arguments("lora: running 1, room .8, waiting-only .6, full 0, no metrics 0", lo, ADAPTER,
-                        List.of(view(1, 0, lora(Set.of("sql-lora"), Set.of(), 1)),
+                arguments(
+                        "lora: running 1, room .8, waiting-only .6, full 0, no metrics 0",
+                        lo,
+                        ADAPTER,
+                        List.of(
+                                view(1, 0, lora(Set.of("sql-lora"), Set.of(), 1)),
                                 view(2, 0, lora(Set.of("x"), Set.of(), 2)),
                                 view(3, 0, lora(Set.of("x"), Set.of("sql-lora"), 1)),
                                 view(4, 0, lora(Set.of("x"), Set.of(), 1)),
                                 view(5, 0, null)),
-                        new double[]{1, 0.8, 0.6, 0, 0}),
-                arguments("lora: a model no endpoint lists as adapter → 1 everywhere", lo, PLAIN,
+                        new double[] {1, 0.8, 0.6, 0, 0}),
+                arguments(
+                        "lora: a model no endpoint lists as adapter → 1 everywhere",
+                        lo,
+                        PLAIN,
                         List.of(view(1, 0, lora(Set.of("sql-lora"), Set.of(), 1)), view(2, 0, null)),
-                        new double[]{1, 1}));
+                        new double[] {1, 1}));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
-    void scores(String reason, Plugin.Scorer scorer, PickContext request, List<EndpointView> candidates, double[] expected) {
+    void scores(
+            String reason,
+            Plugin.Scorer scorer,
+            PickContext request,
+            List<EndpointView> candidates,
+            double[] expected) {
         assertArrayEquals(expected, scorer.score(request, candidates), 1e-9, reason);
     }
 }

@@ -31,13 +31,13 @@ class MaxScorePickerTest {
     @Test
     void takesTheHighest() {
         MaxScorePicker p = new MaxScorePicker("m", new SplittableRandom(1));
-        assertEquals("10.0.0.2:8000", p.pick(CTX, THREE, new double[]{1, 3, 2}).key());
+        assertEquals("10.0.0.2:8000", p.pick(CTX, THREE, new double[] {1, 3, 2}).key());
     }
 
     @Test
     void breaksTiesAtRandomAmongTheTiedOnly() {
         MaxScorePicker p = new MaxScorePicker("m", new SplittableRandom(7));
-        Map<String, Integer> c = counts(() -> p.pick(CTX, THREE, new double[]{5, 1, 5}), 1000);
+        Map<String, Integer> c = counts(() -> p.pick(CTX, THREE, new double[] {5, 1, 5}), 1000);
         assertEquals(null, c.get("10.0.0.2:8000"));
         // seeded: both tied endpoints win a fair share (binomial 1000 × ½; ±100 is > 6 σ)
         assertTrue(Math.abs(c.get("10.0.0.1:8000") - 500) < 100, c.toString());

@@ -25,7 +25,7 @@ class RandomPickerTest {
         RandomPicker p = new RandomPicker("r", new SplittableRandom(5));
         Map<String, Integer> c = new HashMap<>();
         for (int i = 0; i < 3000; i++) {
-            c.merge(p.pick(CTX, THREE, new double[]{100, 0, 0}).key(), 1, Integer::sum);
+            c.merge(p.pick(CTX, THREE, new double[] {100, 0, 0}).key(), 1, Integer::sum);
         }
         assertEquals(3, c.size(), c.toString());
         // seeded: binomial 3000 × ⅓, σ ≈ 26; ±150 is > 5 σ

@@ -22,16 +22,24 @@ class RoundRobinPickerTest {
         RoundRobinPicker p = new RoundRobinPicker("rr");
         List<String> picked = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            picked.add(p.pick(CTX, THREE, new double[]{0, 9, 0}).key());
+            picked.add(p.pick(CTX, THREE, new double[] {0, 9, 0}).key());
         }
-        assertEquals(List.of("10.0.0.1:8000", "10.0.0.2:8000", "10.0.0.3:8000", "10.0.0.1:8000",
-                "10.0.0.2:8000", "10.0.0.3:8000", "10.0.0.1:8000"), picked);
+        assertEquals(
+                List.of(
+                        "10.0.0.1:8000",
+                        "10.0.0.2:8000",
+                        "10.0.0.3:8000",
+                        "10.0.0.1:8000",
+                        "10.0.0.2:8000",
+                        "10.0.0.3:8000",
+                        "10.0.0.1:8000"),
+                picked);
     }
 
     @Test
     void continuesOverFewerCandidates() {
         RoundRobinPicker p = new RoundRobinPicker("rr");
-        p.pick(CTX, THREE, new double[3]);                      // k = 0
+        p.pick(CTX, THREE, new double[3]); // k = 0
         List<EndpointView> two = THREE.subList(0, 2);
         assertEquals("10.0.0.2:8000", p.pick(CTX, two, new double[2]).key()); // k = 1 → 1 mod 2
         assertEquals("10.0.0.1:8000", p.pick(CTX, two, new double[2]).key()); // k = 2 → 0

@@ -31,7 +31,7 @@ class WeightedRandomPickerTest {
     @Test
     void followsTheScores() {
         WeightedRandomPicker p = new WeightedRandomPicker("w", new SplittableRandom(11));
-        Map<String, Integer> c = counts(() -> p.pick(CTX, THREE, new double[]{3, 1, 0}), 4000);
+        Map<String, Integer> c = counts(() -> p.pick(CTX, THREE, new double[] {3, 1, 0}), 4000);
         assertEquals(null, c.get("10.0.0.3:8000"), "a zero score is never picked");
         assertTrue(Math.abs(c.get("10.0.0.1:8000") - 3000) < 200, c.toString()); // 3/4 of 4000, σ ≈ 27
     }
@@ -39,7 +39,7 @@ class WeightedRandomPickerTest {
     @Test
     void isUniformWhenAllScoresAreZero() {
         WeightedRandomPicker p = new WeightedRandomPicker("w", new SplittableRandom(3));
-        Map<String, Integer> c = counts(() -> p.pick(CTX, THREE, new double[]{0, 0, 0}), 3000);
+        Map<String, Integer> c = counts(() -> p.pick(CTX, THREE, new double[] {0, 0, 0}), 3000);
         assertEquals(3, c.size());
         c.values().forEach(v -> assertTrue(Math.abs(v - 1000) < 150, c.toString()));
     }

@@ -25,13 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PrefixCacheScorerTest {
 
     private static Plugin.Scorer scorer(String mode) {
-        return PrefixCacheScorer.create("prefix", new Parameters("prefix", Map.of("mode", mode)),
-                PluginHandle.alone(new SplittableRandom(1)));
+        return PrefixCacheScorer.create(
+                "prefix", new Parameters("prefix", Map.of("mode", mode)), PluginHandle.alone(new SplittableRandom(1)));
     }
 
     private static Plugin.Scorer auto(RouterCount routers) {
-        return PrefixCacheScorer.create("prefix", new Parameters("prefix", Map.of()),
-                new PluginHandle(new SplittableRandom(1), routers));
+        return PrefixCacheScorer.create(
+                "prefix", new Parameters("prefix", Map.of()), new PluginHandle(new SplittableRandom(1), routers));
     }
 
     private static PickContext request(String prompt) {
@@ -118,7 +118,7 @@ class PrefixCacheScorerTest {
 
     @Test
     void promptsWithoutAFullBlockHaveNoAffinity() {
-        assertArrayEquals(new double[]{0, 0}, scorer("rendezvous").score(request("short"), endpoints(1, 2)));
+        assertArrayEquals(new double[] {0, 0}, scorer("rendezvous").score(request("short"), endpoints(1, 2)));
     }
 
     @Test
@@ -126,10 +126,10 @@ class PrefixCacheScorerTest {
         Plugin.Scorer s = scorer("local-index");
         List<EndpointView> pool = endpoints(1, 2);
         String shared = "x".repeat(64 * 3);
-        assertArrayEquals(new double[]{0, 0}, s.score(request(shared + "y".repeat(64)), pool));
+        assertArrayEquals(new double[] {0, 0}, s.score(request(shared + "y".repeat(64)), pool));
         s.picked(request(shared + "y".repeat(64)), pool.get(1));
         // 4 blocks, the first 3 shared with what endpoint 2 got → 3/4
-        assertArrayEquals(new double[]{0, 0.75}, s.score(request(shared + "z".repeat(64)), pool), 1e-9);
+        assertArrayEquals(new double[] {0, 0.75}, s.score(request(shared + "z".repeat(64)), pool), 1e-9);
     }
 
     /** The one-pass assignment equals walking the full rendezvous order (the definition) under any loads. */
@@ -141,8 +141,12 @@ class PrefixCacheScorerTest {
             List<EndpointView> pool = new ArrayList<>();
             int n = r.nextInt(1, 40);
             for (int i = 0; i < n; i++) {
-                pool.add(view(i + 1, r.nextInt(0, 6), r.nextInt(4) == 0 ? null
-                        : metrics(r.nextInt(0, 3 + round % 20), r.nextInt(0, 3 + round % 30), 0.5)));
+                pool.add(view(
+                        i + 1,
+                        r.nextInt(0, 6),
+                        r.nextInt(4) == 0
+                                ? null
+                                : metrics(r.nextInt(0, 3 + round % 20), r.nextInt(0, 3 + round % 30), 0.5)));
             }
             long[] chain = io.infergate.router.schedule.plugins.prefix.PrefixHashes.chain("m", prompt(round), 64, 256);
             long anchor = chain[Math.min(4, chain.length) - 1];
@@ -197,7 +201,8 @@ class PrefixCacheScorerTest {
             PickContext r = request(prompt(i));
             double[] expected = rendezvous.score(r, pool);
             assertArrayEquals(expected, auto.score(r, pool), 1e-12, "prompt " + i);
-            assertEquals(1, java.util.Arrays.stream(expected).filter(x -> x == 1).count(), "one endpoint assigned");
+            assertEquals(
+                    1, java.util.Arrays.stream(expected).filter(x -> x == 1).count(), "one endpoint assigned");
         }
     }
 
@@ -223,7 +228,8 @@ class PrefixCacheScorerTest {
     }
 
     private static long load(EndpointView v) {
-        return v.metrics().isPresent() && !v.stale() ? v.metrics().get().running() + v.metrics().get().waiting()
+        return v.metrics().isPresent() && !v.stale()
+                ? v.metrics().get().running() + v.metrics().get().waiting()
                 : v.outstanding();
     }
 }

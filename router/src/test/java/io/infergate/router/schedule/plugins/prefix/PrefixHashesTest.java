@@ -40,10 +40,23 @@ class PrefixHashesTest {
 
     @Test
     void pinnedValuesForMixedText() {
-        assertArrayEquals(new long[] {-1053813231048007180L, 8583580395716236067L, -3980219286478945503L,
-                -5721428834696546883L, -6625260727570773871L, 7677623391704757909L, -4041643451898257154L,
-                -8071302141124559885L, -3382890379229009560L, -1572610083757724343L, 7330804566373547164L,
-                7754945149671380109L, 7117783901764941428L, 7690749011026215766L},
+        assertArrayEquals(
+                new long[] {
+                    -1053813231048007180L,
+                    8583580395716236067L,
+                    -3980219286478945503L,
+                    -5721428834696546883L,
+                    -6625260727570773871L,
+                    7677623391704757909L,
+                    -4041643451898257154L,
+                    -8071302141124559885L,
+                    -3382890379229009560L,
+                    -1572610083757724343L,
+                    7330804566373547164L,
+                    7754945149671380109L,
+                    7117783901764941428L,
+                    7690749011026215766L
+                },
                 PrefixHashes.chain("m", MIXED, 16, 100));
     }
 
@@ -54,15 +67,16 @@ class PrefixHashesTest {
             StringBuilder b = new StringBuilder();
             int len = r.nextInt(0, 600);
             int range = switch (round % 3) {
-                case 0 -> 0x80;    // ASCII
-                case 1 -> 0x100;   // Latin-1
+                case 0 -> 0x80; // ASCII
+                case 1 -> 0x100; // Latin-1
                 default -> 0x10000; // any UTF-16 unit
             };
             for (int i = 0; i < len; i++) {
                 b.append((char) r.nextInt(range));
             }
             String model = "model-" + round;
-            assertArrayEquals(referenceChain(model, b.toString(), 64, 8), PrefixHashes.chain(model, b.toString(), 64, 8));
+            assertArrayEquals(
+                    referenceChain(model, b.toString(), 64, 8), PrefixHashes.chain(model, b.toString(), 64, 8));
             assertArrayEquals(referenceChain("", b.toString(), 7, 100), PrefixHashes.chain("", b.toString(), 7, 100));
         }
     }

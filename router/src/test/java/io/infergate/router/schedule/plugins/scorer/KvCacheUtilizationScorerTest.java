@@ -25,16 +25,26 @@ class KvCacheUtilizationScorerTest {
     private static final PickContext PLAIN = new PickContext("r", Optional.of("base"));
 
     static Stream<Arguments> rows() {
-        Plugin.Scorer kv = KvCacheUtilizationScorer.create("kv", Parameters.none("kv"), PluginHandle.alone(new SplittableRandom(1)));
+        Plugin.Scorer kv = KvCacheUtilizationScorer.create(
+                "kv", Parameters.none("kv"), PluginHandle.alone(new SplittableRandom(1)));
         return Stream.of(
-                arguments("kv: 1 − 0.25 = .75, 1 − 1 = 0, no metrics = 1", kv, PLAIN,
-                        List.of(view(1, 0, metrics(0, 0, 0.25)), view(2, 0, metrics(0, 0, 1))), new double[]{0.75, 0}),
-                arguments("kv: no metrics → 1 − 0 = 1", kv, PLAIN, List.of(view(1, 0, null)), new double[]{1}));
+                arguments(
+                        "kv: 1 − 0.25 = .75, 1 − 1 = 0, no metrics = 1",
+                        kv,
+                        PLAIN,
+                        List.of(view(1, 0, metrics(0, 0, 0.25)), view(2, 0, metrics(0, 0, 1))),
+                        new double[] {0.75, 0}),
+                arguments("kv: no metrics → 1 − 0 = 1", kv, PLAIN, List.of(view(1, 0, null)), new double[] {1}));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
-    void scores(String reason, Plugin.Scorer scorer, PickContext request, List<EndpointView> candidates, double[] expected) {
+    void scores(
+            String reason,
+            Plugin.Scorer scorer,
+            PickContext request,
+            List<EndpointView> candidates,
+            double[] expected) {
         assertArrayEquals(expected, scorer.score(request, candidates), 1e-9, reason);
     }
 }

@@ -25,20 +25,40 @@ class QueueScorerTest {
     private static final PickContext PLAIN = new PickContext("r", Optional.of("base"));
 
     static Stream<Arguments> rows() {
-        Plugin.Scorer queue = QueueScorer.create("q", Parameters.none("q"), PluginHandle.alone(new SplittableRandom(1)));
+        Plugin.Scorer queue =
+                QueueScorer.create("q", Parameters.none("q"), PluginHandle.alone(new SplittableRandom(1)));
         return Stream.of(
-                arguments("queue: waiting 0,5,10 → (10−w)/10 = 1, .5, 0", queue, PLAIN,
-                        List.of(view(1, 0, metrics(0, 0, 0)), view(2, 0, metrics(5, 0, 0)), view(3, 0, metrics(10, 0, 0))),
-                        new double[]{1, 0.5, 0}),
-                arguments("queue: all equal → 1 each", queue, PLAIN,
-                        List.of(view(1, 0, metrics(3, 0, 0)), view(2, 0, metrics(3, 0, 0))), new double[]{1, 1}),
-                arguments("queue: no metrics counts as 0 waiting → 1, (4−4)/4 = 0", queue, PLAIN,
-                        List.of(view(1, 0, null), view(2, 0, metrics(4, 0, 0))), new double[]{1, 0}));
+                arguments(
+                        "queue: waiting 0,5,10 → (10−w)/10 = 1, .5, 0",
+                        queue,
+                        PLAIN,
+                        List.of(
+                                view(1, 0, metrics(0, 0, 0)),
+                                view(2, 0, metrics(5, 0, 0)),
+                                view(3, 0, metrics(10, 0, 0))),
+                        new double[] {1, 0.5, 0}),
+                arguments(
+                        "queue: all equal → 1 each",
+                        queue,
+                        PLAIN,
+                        List.of(view(1, 0, metrics(3, 0, 0)), view(2, 0, metrics(3, 0, 0))),
+                        new double[] {1, 1}),
+                arguments(
+                        "queue: no metrics counts as 0 waiting → 1, (4−4)/4 = 0",
+                        queue,
+                        PLAIN,
+                        List.of(view(1, 0, null), view(2, 0, metrics(4, 0, 0))),
+                        new double[] {1, 0}));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
-    void scores(String reason, Plugin.Scorer scorer, PickContext request, List<EndpointView> candidates, double[] expected) {
+    void scores(
+            String reason,
+            Plugin.Scorer scorer,
+            PickContext request,
+            List<EndpointView> candidates,
+            double[] expected) {
         assertArrayEquals(expected, scorer.score(request, candidates), 1e-9, reason);
     }
 }
