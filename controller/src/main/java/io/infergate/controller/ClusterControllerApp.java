@@ -280,11 +280,19 @@ public final class ClusterControllerApp implements AutoCloseable {
         return publisher.acks().stream().filter(a -> ready.contains(a.url())).toList();
     }
 
+    /**
+     * Status may be written by the leader once its Programmed conditions rest on the routers'
+     * answers: every router tried and every answer folded into the stamped plan (an ack still
+     * on its way to the reconciler would turn a Programmed True into a transient False after a
+     * failover), or after the ack grace.
+     */
     private boolean mayWrite() {
-        return election.isLeader()
-                && !closed
-                && reconciler.view().ready()
-                && (publisher.settled()
+        if (!election.isLeader() || closed) {
+            return false;
+        }
+        AdminView view = reconciler.view();
+        return view.ready()
+                && ((publisher.settled() && view.routers().equals(readyAcks()))
                         || clock.instant()
                                 .isAfter(leadingSince.plus(config.tuning().ackGrace())));
     }
