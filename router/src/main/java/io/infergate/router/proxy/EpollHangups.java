@@ -32,6 +32,7 @@ import java.util.logging.Logger;
  * of the old one must not remove the new one. So each number maps to the key that registered it
  * last, and registering and removing a number happen under that number's lock (striped).
  */
+@SuppressWarnings("restricted") // native access is granted by the launch flags (docs/adr/0018)
 final class EpollHangups implements Hangups {
 
     private static final Logger LOG = Logger.getLogger(EpollHangups.class.getName());

@@ -50,7 +50,8 @@ interface Hangups {
                 return java.util.Optional.empty();
             }
             try {
-                return java.util.Optional.of((Hangups) Class.forName("io.infergate.router.proxy.EpollHangups")
+                return java.util.Optional.of(Class.forName("io.infergate.router.proxy.EpollHangups")
+                        .asSubclass(Hangups.class)
                         .getDeclaredConstructor()
                         .newInstance());
             } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
