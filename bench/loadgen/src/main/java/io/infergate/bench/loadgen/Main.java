@@ -66,20 +66,7 @@ public final class Main {
         }
         Workload w = Workload.read(Path.of(required(opts, "--workload")));
         if (opts.containsKey("--steps")) {
-            int n = Integer.parseInt(opts.get("--steps"));
-            w = new Workload(
-                    w.seed(),
-                    w.groups(),
-                    w.systemPromptTokens(),
-                    w.questionTokens(),
-                    w.outputTokensMin(),
-                    w.outputTokensMax(),
-                    w.model(),
-                    w.pods(),
-                    w.rates().subList(0, Math.min(n, w.rates().size())),
-                    w.stepSeconds(),
-                    w.requestTimeoutSeconds(),
-                    w.completeMinSuccess());
+            w = w.firstSteps(Integer.parseInt(opts.get("--steps")));
         }
         List<String> routers = Arrays.stream(required(opts, "--routers").split(","))
                 .map(String::trim)
