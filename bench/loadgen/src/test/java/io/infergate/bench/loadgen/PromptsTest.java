@@ -70,7 +70,7 @@ class PromptsTest {
     @Test
     void theBodyEscapesThePrompt() {
         assertEquals(
-                "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"max_tokens\":3,\"temperature\":0,\"prompt\":\"a\\nb \\\"q\\\" \\\\\"}",
+                "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"ignore_eos\":true,\"max_tokens\":3,\"temperature\":0,\"prompt\":\"a\\nb \\\"q\\\" \\\\\"}",
                 Client.body("m", "a\nb \"q\" \\", 3));
     }
 }

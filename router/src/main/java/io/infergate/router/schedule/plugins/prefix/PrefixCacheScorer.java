@@ -45,7 +45,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
     public static final String TYPE = "prefix-cache-scorer";
 
     /** Queued requests an endpoint may have, while another has none, and keep its prefixes (ADR 0022). */
-    public static final int DEFAULT_QUEUE_SLACK = 0;
+    public static final int DEFAULT_QUEUE_SLACK = 4;
 
     /** How endpoints are matched to prefixes. */
     public enum Mode {
