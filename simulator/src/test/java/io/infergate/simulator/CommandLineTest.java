@@ -99,7 +99,8 @@ class CommandLineTest {
                 .getFirst();
         assertTrue(pod.parallelPrefill());
         assertEquals(2.5, pod.timeFactorUnderLoad());
-        assertThrows(CommandLine.UsageException.class, () -> CommandLine.parse(new String[] {"--prefill-mode", "fast"}));
+        assertThrows(
+                CommandLine.UsageException.class, () -> CommandLine.parse(new String[] {"--prefill-mode", "fast"}));
         assertThrows(
                 CommandLine.UsageException.class,
                 () -> CommandLine.parse(new String[] {"--time-factor-under-load", "0.5"}));

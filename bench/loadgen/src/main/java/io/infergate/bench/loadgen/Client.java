@@ -41,7 +41,8 @@ public final class Client implements AutoCloseable {
         StringBuilder b = new StringBuilder(prompt.length() + 128);
         b.append("{\"model\":\"")
                 .append(model)
-                .append("\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"ignore_eos\":true,\"max_tokens\":")
+                .append(
+                        "\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"ignore_eos\":true,\"max_tokens\":")
                 .append(maxTokens)
                 .append(",\"temperature\":0,\"prompt\":\"");
         for (int i = 0; i < prompt.length(); i++) {
