@@ -179,11 +179,24 @@ class PrefixCacheScorerTest {
         List<EndpointView> queued = List.of(
                 view(1, 0, metrics(3, 16, 0.5)), view(2, 0, metrics(0, 9, 0.5)), view(3, 0, metrics(1, 16, 0.5)));
         assertArrayEquals(
-                new double[] {0, 0, 0}, auto.score(r, queued), 1e-12, "the holder queues 3 while pod 2 has room");
+                new double[] {0, 0, 0},
+                auto.score(r, queued),
+                1e-12,
+                "the holder queues 6 (> queueSlack 4) while pod 2 has room");
         assertArrayEquals(
                 new double[] {1, 0, 0}, local.score(r, queued), 1e-12, "local-index (the EPP's) has no bound");
         auto.picked(r, queued.get(1));
         assertArrayEquals(new double[] {0, 1, 0}, auto.score(r, queued), 1e-12, "the spill target now holds it");
+    }
+
+    /** A queue within the slack keeps the prefix where it is. */
+    @Test
+    void aShortQueueKeepsThePrefix() {
+        Plugin.Scorer auto = auto(new RouterCount(1));
+        PickContext r = request(prompt(4));
+        List<EndpointView> pool = List.of(view(1, 0, metrics(4, 16, 0.5)), view(2, 0, metrics(0, 9, 0.5)));
+        auto.picked(r, pool.get(0));
+        assertArrayEquals(new double[] {1, 0}, auto.score(r, pool), 1e-12, "4 queued is within queueSlack 4");
     }
 
     /** With several routers the queue test moves the rendezvous assignment, alike on every router. */
@@ -195,8 +208,9 @@ class PrefixCacheScorerTest {
         int first = assigned(one, prompt(42), idle);
         List<EndpointView> busy = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            // load 8 everywhere (under the bound ⌈1.25 × 25 / 3⌉ + 4 = 15): only the queue test can move it
-            busy.add(view(i + 1, 0, i == first ? metrics(1, 7, 0) : metrics(0, 8, 0)));
+            // load 8 everywhere (under the bound ⌈1.25 × 25 / 3⌉ + 4 = 15): only the queue test
+            // (5 queued > queueSlack 4, another pod with none) can move it
+            busy.add(view(i + 1, 0, i == first ? metrics(5, 3, 0) : metrics(0, 8, 0)));
         }
         int second = assigned(one, prompt(42), busy);
         assertNotEquals(first, second);
