@@ -177,7 +177,7 @@ class PrefixCacheScorerTest {
         local.picked(r, idle.get(0));
         assertArrayEquals(new double[] {1, 0, 0}, auto.score(r, idle), 1e-12, "idle: the holder keeps it");
         List<EndpointView> queued = List.of(
-                view(1, 0, metrics(3, 16, 0.5)), view(2, 0, metrics(0, 9, 0.5)), view(3, 0, metrics(1, 16, 0.5)));
+                view(1, 0, metrics(6, 16, 0.5)), view(2, 0, metrics(0, 9, 0.5)), view(3, 0, metrics(1, 16, 0.5)));
         assertArrayEquals(
                 new double[] {0, 0, 0},
                 auto.score(r, queued),
