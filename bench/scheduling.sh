@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The scheduling benchmark (docs/benchmarks.md, "Scheduling"): a shared-prefix streaming workload
-# (bench/scheduling/workload.yaml) against simulated pods (bench/scheduling/simulator.yaml) through
-# 1 and 3 routers, for each scheduler configuration in bench/scheduling/<strategy>.yaml, all in one
-# run. Prints (and writes to $OUT) the results table, the ratios against random and the done-when checks.
+# The scheduling benchmark (docs/benchmarks.md, "Scheduling"): streaming workloads
+# (bench/scheduling/<workload>.yaml) against simulated pods (our simulator or llm-d-inference-sim, see
+# v4 below) through 1 and 3 routers, for each scheduler configuration in bench/scheduling/<strategy>.yaml,
+# all in one run. Prints (and writes to $OUT_DIR/<simulator>-<workload>.md) the results table, the
+# ratios against random and the done-when checks.
 #
-# Builds nothing: run `./mvnw -DskipTests package` first (simulator, controller, router and
-# bench/loadgen jars). Loopback only: routers on 127.0.15.1-3 (:8080 public, :15000 internal), pods on
+# Builds only llm-d-inference-sim (bench/llmd-sim.sh, cached): run `./mvnw -DskipTests package` first
+# (simulator, controller, router and bench/loadgen jars). Loopback only: routers on 127.0.15.1-3 (:8080 public, :15000 internal), pods on
 # 127.0.15.11.. (:8000), the controller's admin socket on 127.0.15.100:19090 (only to render the snapshot).
 #
 # Each configuration gets fresh pods (empty caches) and fresh routers with its --scheduler-config and,
