@@ -121,7 +121,7 @@ public final class RouterApp implements AutoCloseable {
                         .build())
                 .routing(r -> r.addFilter(new ConnectionGuard()).register(api));
         ClientTimeouts.defaults().apply(internalServer, internalHttp1, internalWatchdog);
-        internal = internalServer.addProtocol(internalHttp1.build()).build();
+        internal = internalServer.build();
     }
 
     /**

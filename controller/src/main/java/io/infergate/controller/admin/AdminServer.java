@@ -88,7 +88,7 @@ public final class AdminServer implements AutoCloseable {
                 .directHandlers(JsonDirectHandler.all())
                 .routing(routing);
         ClientTimeouts.defaults().apply(builder, http1, watchdog);
-        WebServer server = builder.addProtocol(http1.build()).build();
+        WebServer server = builder.build();
         try {
             server.start();
         } catch (RuntimeException e) {

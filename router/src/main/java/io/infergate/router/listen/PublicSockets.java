@@ -189,7 +189,7 @@ public final class PublicSockets implements AutoCloseable {
                 .directHandlers(JsonDirectHandler.all())
                 .routing(r -> r.addFilter(new ConnectionGuard()).any(handlers.apply(key)));
         limits.clientTimeouts().apply(builder, http1, watchdog);
-        WebServer server = builder.addProtocol(http1.build()).build().start();
+        WebServer server = builder.build().start();
         if (!server.isRunning()) {
             throw new IllegalStateException("the server did not start (see the Helidon log above)");
         }
