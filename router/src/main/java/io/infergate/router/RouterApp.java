@@ -8,6 +8,7 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.infergate.common.http.ChunkedFraming;
 import io.infergate.common.http.ClientTimeouts;
 import io.infergate.common.http.ConnectionGuard;
 import io.infergate.common.http.ConnectionWatchdog;
@@ -120,7 +121,8 @@ public final class RouterApp implements AutoCloseable {
                         .build())
                 .routing(r -> r.addFilter(new ConnectionGuard()).register(api));
         ClientTimeouts.defaults().apply(internalServer, internalHttp1, internalWatchdog);
-        internal = internalServer.addProtocol(internalHttp1.build()).build();
+        ChunkedFraming.install(internalServer, internalHttp1.build());
+        internal = internalServer.build();
     }
 
     /**

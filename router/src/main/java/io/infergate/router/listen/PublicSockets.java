@@ -5,6 +5,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http1.Http1Config;
+import io.infergate.common.http.ChunkedFraming;
 import io.infergate.common.http.ConnectionGuard;
 import io.infergate.common.http.ConnectionWatchdog;
 import io.infergate.common.http.JsonDirectHandler;
@@ -189,7 +190,8 @@ public final class PublicSockets implements AutoCloseable {
                 .directHandlers(JsonDirectHandler.all())
                 .routing(r -> r.addFilter(new ConnectionGuard()).any(handlers.apply(key)));
         limits.clientTimeouts().apply(builder, http1, watchdog);
-        WebServer server = builder.addProtocol(http1.build()).build().start();
+        ChunkedFraming.install(builder, http1.build());
+        WebServer server = builder.build().start();
         if (!server.isRunning()) {
             throw new IllegalStateException("the server did not start (see the Helidon log above)");
         }
