@@ -22,8 +22,8 @@ import java.util.concurrent.ExecutorService;
 /**
  * HTTP/1.1 for a listener with chunk extensions ignored and trailers dropped, as RFC 9112 asks:
  * Helidon's own HTTP/1 connection reads the bytes a {@link ChunkRewriter} hands it instead of the
- * socket's (ADR 0011). Everything else about the connection (writer, socket, listeners, limits) is
- * Helidon's, unchanged.
+ * socket's (ADR 0011), and is idle only between requests ({@link IdleBetweenRequests}). Everything
+ * else about the connection (writer, socket, listeners, limits) is Helidon's, unchanged.
  */
 public final class ChunkedFraming implements ServerConnectionSelector {
 
@@ -59,7 +59,7 @@ public final class ChunkedFraming implements ServerConnectionSelector {
 
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
-        return http1.connection(new Rewritten(ctx));
+        return IdleBetweenRequests.wrap(http1.connection(new Rewritten(ctx)));
     }
 
     /** The connection's context with a reader that passes the socket's bytes through a rewriter. */

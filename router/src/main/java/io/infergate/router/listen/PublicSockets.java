@@ -182,6 +182,9 @@ public final class PublicSockets implements AutoCloseable {
                 .port(key.port())
                 .maxPayloadSize(limits.maxPayloadBytes())
                 .maxConcurrentRequests(limits.maxConcurrentRequests())
+                // each response holds one for its life (a stream: minutes); SSE events are small and
+                // flushed one by one, larger writes bypass it (Helidon's default: 4 KiB)
+                .writeBufferSize(1024)
                 .shutdownGracePeriod(limits.drainTimeout())
                 .listenerSocketOptions(Map.of(StandardSocketOptions.SO_REUSEADDR, true))
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
