@@ -3,7 +3,6 @@ package io.infergate.router.proxy;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.infergate.common.http.ClientBody;
@@ -99,18 +98,10 @@ public final class GatewayHandler implements Handler {
         String host = HostHeader.normalize(req.headers().first(HeaderNames.HOST).orElse(""));
         String path = req.prologue().uriPath().rawPath();
         metrics.requestStarted();
-        boolean answered = false;
         try {
             serve(req, res, record, host, path);
-            // Helidon writes a response's last bytes only when it commits it, after the handler
-            // returns; the client watch below may hold the handler up to a second: commit first
-            if (res instanceof RoutingResponse routing) {
-                routing.commit();
-            }
-            answered = true;
         } catch (ClientBody.Malformed e) {
             RequestBodies.malformed(res, record, e);
-            answered = true;
         } finally {
             long nanos = System.nanoTime() - start;
             metrics.requestFinished(record.rule, record.backend, record.status, nanos);
@@ -127,11 +118,6 @@ public final class GatewayHandler implements Handler {
                     record.status,
                     TimeUnit.NANOSECONDS.toMillis(nanos),
                     record.ttfbNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(record.ttfbNanos)));
-            if (answered) {
-                record.watch.close(); // last: may wait for the client's next request (at most a second)
-            } else {
-                record.watch.disarm(); // the connection is being closed: nobody reads it after the watch
-            }
         }
     }
 
