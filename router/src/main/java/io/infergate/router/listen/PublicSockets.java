@@ -12,6 +12,7 @@ import io.infergate.common.http.JsonDirectHandler;
 import io.infergate.router.match.SocketKey;
 
 import java.net.StandardSocketOptions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,8 @@ public final class PublicSockets implements AutoCloseable {
     private final Map<SocketKey, Thread> draining = new ConcurrentHashMap<>();
     /** Client timeouts of every public socket (one sweeper thread for all of them). */
     private final ConnectionWatchdog watchdog;
+    /** The shutdown drain of every public socket. */
+    private final Drain drain = new Drain();
 
     /**
      * @param limits   bounds for every socket
@@ -113,6 +116,30 @@ public final class PublicSockets implements AutoCloseable {
     public boolean isOpen(SocketKey key) {
         WebServer s = open.get(key);
         return s != null && s.isRunning();
+    }
+
+    /**
+     * The shutdown drain ({@link Drain}): every response from now on says {@code Connection:
+     * close}, and the sockets keep serving until no request has been in flight for {@code quiet}
+     * (or the drain timeout passes). Call {@link #close()} next.
+     *
+     * @return whether the sockets went quiet within the drain timeout
+     */
+    public boolean drain(Duration quiet) {
+        drain.begin();
+        LOG.info(() -> "draining public sockets: responses say Connection: close; closing after " + quiet
+                + " without a request in flight (at most " + limits.drainTimeout() + ")");
+        boolean quieted = drain.awaitQuiet(quiet, limits.drainTimeout());
+        if (!quieted) {
+            LOG.warning(() ->
+                    drain.inFlight() + " requests still in flight after the drain timeout " + limits.drainTimeout());
+        }
+        return quieted;
+    }
+
+    /** Whether {@link #drain} has begun. */
+    public boolean draining() {
+        return drain.draining();
     }
 
     /** Stops every socket, letting in-flight requests drain, and waits for all of them. */
@@ -191,7 +218,8 @@ public final class PublicSockets implements AutoCloseable {
                 .protocolsDiscoverServices(false)
                 .contentEncoding(PassThroughEncoding.context())
                 .directHandlers(JsonDirectHandler.all())
-                .routing(r -> r.addFilter(new ConnectionGuard()).any(handlers.apply(key)));
+                .routing(
+                        r -> r.addFilter(new ConnectionGuard()).addFilter(drain).any(handlers.apply(key)));
         limits.clientTimeouts().apply(builder, http1, watchdog);
         ChunkedFraming.install(builder, http1.build());
         WebServer server = builder.build().start();
