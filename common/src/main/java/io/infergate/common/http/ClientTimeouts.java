@@ -33,17 +33,11 @@ public record ClientTimeouts(Duration requestHeaders, Duration idle, Duration bo
 
     /**
      * Applies the timeouts to a server being built: the idle timeout through Helidon's idle sweep
-     * (run every second instead of every 2 minutes), counted only between requests
-     * ({@link IdleBetweenRequests}), the others through {@code watchdog}, which is added to the
-     * server's HTTP/1 configuration ({@code http1}). It also installs that configuration: call it
-     * once {@code http1} is complete, and do not add {@code http1} to the server as a protocol.
+     * (run every second instead of every 2 minutes), the others through {@code watchdog}, which
+     * must be added to the same server's HTTP/1 configuration ({@code http1}).
      */
     public void apply(WebServerConfig.Builder server, Http1Config.Builder http1, ConnectionWatchdog watchdog) {
         server.idleConnectionTimeout(idle).idleConnectionPeriod(Duration.ofSeconds(1));
         http1.addReceiveListener(watchdog);
-        // in place of Helidon's own HTTP/1 selector (do not also add http1 as a protocol: two
-        // HTTP/1 selectors make Helidon wait for a first byte before it tracks a connection, and
-        // the idle sweep then never closes a connection that sends nothing)
-        server.addConnectionSelector(IdleBetweenRequests.http1(http1.build()));
     }
 }

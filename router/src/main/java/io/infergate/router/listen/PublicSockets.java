@@ -5,12 +5,14 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http1.Http1Config;
+import io.infergate.common.http.ChunkedFraming;
 import io.infergate.common.http.ConnectionGuard;
 import io.infergate.common.http.ConnectionWatchdog;
 import io.infergate.common.http.JsonDirectHandler;
 import io.infergate.router.match.SocketKey;
 
 import java.net.StandardSocketOptions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,8 @@ public final class PublicSockets implements AutoCloseable {
     private final Map<SocketKey, Thread> draining = new ConcurrentHashMap<>();
     /** Client timeouts of every public socket (one sweeper thread for all of them). */
     private final ConnectionWatchdog watchdog;
+    /** The shutdown drain of every public socket. */
+    private final Drain drain = new Drain();
 
     /**
      * @param limits   bounds for every socket
@@ -114,6 +118,30 @@ public final class PublicSockets implements AutoCloseable {
         return s != null && s.isRunning();
     }
 
+    /**
+     * The shutdown drain ({@link Drain}): every response from now on says {@code Connection:
+     * close}, and the sockets keep serving until no request has been in flight for {@code quiet}
+     * (or the drain timeout passes). Call {@link #close()} next.
+     *
+     * @return whether the sockets went quiet within the drain timeout
+     */
+    public boolean drain(Duration quiet) {
+        drain.begin();
+        LOG.info(() -> "draining public sockets: responses say Connection: close; closing after " + quiet
+                + " without a request in flight (at most " + limits.drainTimeout() + ")");
+        boolean quieted = drain.awaitQuiet(quiet, limits.drainTimeout());
+        if (!quieted) {
+            LOG.warning(() ->
+                    drain.inFlight() + " requests still in flight after the drain timeout " + limits.drainTimeout());
+        }
+        return quieted;
+    }
+
+    /** Whether {@link #drain} has begun. */
+    public boolean draining() {
+        return drain.draining();
+    }
+
     /** Stops every socket, letting in-flight requests drain, and waits for all of them. */
     @Override
     public void close() {
@@ -181,14 +209,19 @@ public final class PublicSockets implements AutoCloseable {
                 .port(key.port())
                 .maxPayloadSize(limits.maxPayloadBytes())
                 .maxConcurrentRequests(limits.maxConcurrentRequests())
+                // each response holds one for its life (a stream: minutes); SSE events are small and
+                // flushed one by one, larger writes bypass it (Helidon's default: 4 KiB)
+                .writeBufferSize(1024)
                 .shutdownGracePeriod(limits.drainTimeout())
                 .listenerSocketOptions(Map.of(StandardSocketOptions.SO_REUSEADDR, true))
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .protocolsDiscoverServices(false)
                 .contentEncoding(PassThroughEncoding.context())
                 .directHandlers(JsonDirectHandler.all())
-                .routing(r -> r.addFilter(new ConnectionGuard()).any(handlers.apply(key)));
+                .routing(
+                        r -> r.addFilter(new ConnectionGuard()).addFilter(drain).any(handlers.apply(key)));
         limits.clientTimeouts().apply(builder, http1, watchdog);
+        ChunkedFraming.install(builder, http1.build());
         WebServer server = builder.build().start();
         if (!server.isRunning()) {
             throw new IllegalStateException("the server did not start (see the Helidon log above)");
