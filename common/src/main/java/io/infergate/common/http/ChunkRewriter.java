@@ -363,10 +363,10 @@ final class ChunkRewriter {
                         return -1;
                     }
                     c = line[p];
-                    if (c != '\t' && (c & 0xff) < 0x20 || c == 0x7f) {
+                    if ((c != '\t' && (c & 0xff) < 0x20) || c == 0x7f) {
                         return -1;
                     }
-                } else if (c != '\t' && (c & 0xff) < 0x20 || c == 0x7f) {
+                } else if ((c != '\t' && (c & 0xff) < 0x20) || c == 0x7f) {
                     return -1;
                 }
                 p++;
@@ -391,7 +391,7 @@ final class ChunkRewriter {
         }
         for (p++; p < len; p++) {
             int c = line[p] & 0xff;
-            if (c < 0x20 && c != '\t' || c == 0x7f) {
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
                 return false;
             }
         }
@@ -419,10 +419,10 @@ final class ChunkRewriter {
     }
 
     static boolean isTchar(byte b) {
-        return b >= 'a' && b <= 'z'
-                || b >= 'A' && b <= 'Z'
-                || b >= '0' && b <= '9'
-                || b > 0 && "!#$%&'*+-.^_`|~".indexOf(b) >= 0;
+        return (b >= 'a' && b <= 'z')
+                || (b >= 'A' && b <= 'Z')
+                || (b >= '0' && b <= '9')
+                || (b > 0 && "!#$%&'*+-.^_`|~".indexOf(b) >= 0);
     }
 
     private static long digits(String s) {

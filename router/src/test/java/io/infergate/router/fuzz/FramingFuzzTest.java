@@ -338,8 +338,8 @@ class FramingFuzzTest {
             } else if (r.status() >= 500) {
                 boolean pods = r.header("x-inference-pod") != null;
                 // RFC 9112's answers to the client's protocol choice, with their precise codes
-                boolean allowed = r.status() == 505 && r.body().contains("\"code\":\"http_version_not_supported\"")
-                        || r.status() == 501 && r.body().contains("\"code\":\"not_implemented\"");
+                boolean allowed = (r.status() == 505 && r.body().contains("\"code\":\"http_version_not_supported\""))
+                        || (r.status() == 501 && r.body().contains("\"code\":\"not_implemented\""));
                 if (pods) {
                     podErrors.incrementAndGet();
                 } else if (!allowed) {
