@@ -186,7 +186,7 @@ class ClusterWalkthroughIT {
 
         // /status shows leadership and every kind being watched.
         Map<String, Object> status = adminStatus(controller.adminPort());
-        assertEquals(Boolean.TRUE, status.get("leader"));
+        assertEquals(true, status.get("leader"));
         assertTrue(
                 Trees.list(status, "sources").stream().allMatch(s -> "watching".equals(((Map<?, ?>) s).get("state"))),
                 status.toString());

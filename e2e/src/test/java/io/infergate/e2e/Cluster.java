@@ -47,7 +47,7 @@ record Cluster(Path dir) {
     }
 
     String kubectl(String... args) {
-        return kubectl(Duration.ofSeconds(120), args);
+        return kubectl(Duration.ofMinutes(2), args);
     }
 
     String kubectl(Duration timeout, String... args) {

@@ -88,7 +88,7 @@ final class Traffic implements AutoCloseable {
             String body = "{\"model\":\"" + MODEL + "\",\"prompt\":\"worker " + id + " request " + n
                     + "\",\"max_tokens\":" + maxTokens + ",\"stream\":" + stream + "}";
             HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/completions"))
-                    .timeout(Duration.ofSeconds(120))
+                    .timeout(Duration.ofMinutes(2))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body))
                     .build();
@@ -132,7 +132,7 @@ final class Traffic implements AutoCloseable {
     Result stop() throws InterruptedException {
         running.set(false);
         for (Thread t : threads) {
-            t.join(Duration.ofSeconds(180));
+            t.join(Duration.ofMinutes(3));
         }
         var p = new java.util.TreeMap<String, Long>();
         pods.forEach((k, v) -> p.put(k, v.get()));
@@ -140,9 +140,13 @@ final class Traffic implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (running.get()) {
-            stop();
+            try {
+                stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the test is being cancelled: keep the interrupt
+            }
         }
     }
 }

@@ -47,7 +47,7 @@ final class CommandLine {
         record Help() implements Parsed {}
 
         /** The arguments are wrong; {@code message} says how. */
-        record Error(String message) implements Parsed {}
+        record Invalid(String message) implements Parsed {}
     }
 
     private CommandLine() {}
@@ -65,7 +65,7 @@ final class CommandLine {
                 return new Parsed.Help();
             }
             if (!arg.startsWith("--")) {
-                return new Parsed.Error("unexpected argument '" + arg + "'");
+                return new Parsed.Invalid("unexpected argument '" + arg + "'");
             }
             String name = arg;
             String value;
@@ -86,10 +86,10 @@ final class CommandLine {
                             "--config",
                             "--scheduler-config")
                     .contains(name)) {
-                return new Parsed.Error("unknown flag '" + name + "'");
+                return new Parsed.Invalid("unknown flag '" + name + "'");
             }
             if (value == null || value.isBlank()) {
-                return new Parsed.Error("flag " + name + " needs a value");
+                return new Parsed.Invalid("flag " + name + " needs a value");
             }
             switch (name) {
                 case "--bind" -> bind = value;
@@ -98,10 +98,10 @@ final class CommandLine {
                     try {
                         internalPort = Integer.parseInt(value);
                     } catch (NumberFormatException e) {
-                        return new Parsed.Error("--internal-port must be a number, got '" + value + "'");
+                        return new Parsed.Invalid("--internal-port must be a number, got '" + value + "'");
                     }
                     if (internalPort < 1 || internalPort > 65535) {
-                        return new Parsed.Error("--internal-port must be in 1..65535, got " + internalPort);
+                        return new Parsed.Invalid("--internal-port must be in 1..65535, got " + internalPort);
                     }
                 }
                 case "--token-file" -> tokenFile = Path.of(value);
@@ -111,7 +111,7 @@ final class CommandLine {
             }
         }
         if (tokenFile == null) {
-            return new Parsed.Error("--token-file is required (the bearer token of the snapshot API)");
+            return new Parsed.Invalid("--token-file is required (the bearer token of the snapshot API)");
         }
         return new Parsed.Run(
                 bind,

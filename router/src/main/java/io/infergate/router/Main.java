@@ -25,7 +25,7 @@ public final class Main {
                 System.out.print(CommandLine.USAGE);
                 return;
             }
-            case CommandLine.Parsed.Error e -> {
+            case CommandLine.Parsed.Invalid e -> {
                 exit(e.message());
                 return;
             }

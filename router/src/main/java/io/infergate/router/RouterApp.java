@@ -1,7 +1,8 @@
 package io.infergate.router;
 
 import io.helidon.common.socket.SocketOptions;
-import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.service.registry.Services;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
@@ -68,12 +69,12 @@ public final class RouterApp implements AutoCloseable {
     private final RouterCount routerCount = new RouterCount();
 
     private RouterApp(RouterConfig config, RandomGenerator random, Credentials credentials) {
-        metrics = new RouterMetrics(Metrics.globalRegistry());
+        metrics = new RouterMetrics(Services.get(MeterRegistry.class));
         serving = new Serving();
         PoolSettings pools = config.pools();
         scraper = new MetricsScraper(pools.scrape());
         metrics.scrapes(scraper, MetricsScraper::succeeded, MetricsScraper::failed);
-        pluginTimings = new PluginTimings(Metrics.globalRegistry());
+        pluginTimings = new PluginTimings(Services.get(MeterRegistry.class));
         // Validated by Main already; built again here because plugin instances hold per-router state.
         Profiles profiles =
                 Profiles.build(pools.scheduler(), BuiltInPlugins.registry(new PluginHandle(random, routerCount)));
@@ -89,7 +90,7 @@ public final class RouterApp implements AutoCloseable {
         PoolProfiles poolProfiles = new PoolProfiles(
                 profiles.primary(), scraper, staleAfter, pluginTimings, scraper::follow, profiles.byPool());
         poolGauges = new PoolGauges(
-                Metrics.globalRegistry(),
+                Services.get(MeterRegistry.class),
                 () -> serving.current().map(s -> s.snapshot().backends()).orElse(List.of()).stream()
                         .filter(b -> b instanceof Backend.InferencePool)
                         .map(b -> (Backend.InferencePool) b)

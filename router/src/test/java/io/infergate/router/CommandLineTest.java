@@ -52,7 +52,7 @@ class CommandLineTest {
     void badFlagsAreExplained(String reason, List<String> args, String message) {
         assertEquals(
                 message,
-                assertInstanceOf(CommandLine.Parsed.Error.class, CommandLine.parse(args))
+                assertInstanceOf(CommandLine.Parsed.Invalid.class, CommandLine.parse(args))
                         .message());
     }
 

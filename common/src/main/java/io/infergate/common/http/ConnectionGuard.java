@@ -46,9 +46,9 @@ public final class ConnectionGuard implements Filter {
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean tchar = c >= 'a' && c <= 'z'
-                    || c >= 'A' && c <= 'Z'
-                    || c >= '0' && c <= '9'
+            boolean tchar = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
                     || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
             if (!tchar) {
                 return false;

@@ -75,7 +75,7 @@ public final class JsonDirectHandler implements DirectHandler {
      * unread body with bad chunks). Failures inside routing always carry the parsed request.
      */
     private static boolean beforeRouting(TransportRequest request) {
-        return request == null || request.method().isEmpty() && request.path().isEmpty();
+        return request == null || (request.method().isEmpty() && request.path().isEmpty());
     }
 
     /** A status with its stable error code and message. */

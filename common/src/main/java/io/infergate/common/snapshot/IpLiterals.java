@@ -23,7 +23,7 @@ final class IpLiterals {
             return false;
         }
         for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || p.length() > 1 && p.charAt(0) == '0') {
+            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
                 return false;
             }
             for (int i = 0; i < p.length(); i++) {
@@ -44,7 +44,8 @@ final class IpLiterals {
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean ok = c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.';
+            boolean ok =
+                    (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
             if (!ok) {
                 return false; // brackets, zone ids (%eth0), anything else
             }

@@ -41,6 +41,8 @@ record TreeNode(String path, Object value) {
         return n;
     }
 
+    // SnakeYAML hands an unquoted timestamp over as a java.util.Date; it is turned back into text
+    @SuppressWarnings("JavaUtilDate")
     Optional<String> optString() {
         return switch (value) {
             case null -> Optional.empty();

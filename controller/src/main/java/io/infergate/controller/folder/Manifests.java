@@ -33,7 +33,11 @@ public final class Manifests {
         }
     }
 
-    /** @throws DecodeException when the text is not YAML */
+    /**
+     * Reads every object of a manifest text, collecting the problems of the ones it cannot use.
+     *
+     * @throws DecodeException when the text is not YAML
+     */
     public static Result read(String text) {
         List<String> problems = new ArrayList<>();
         Map<String, KubeObject> objects = new LinkedHashMap<>();

@@ -26,6 +26,8 @@ public record KubeClients(ApiClient requests, ApiClient watches) {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     /**
+     * Builds the request and watch clients for one cluster.
+     *
      * @param kubeconfig a kubeconfig file; empty for in-cluster configuration
      * @throws IOException when the configuration cannot be read
      */

@@ -105,6 +105,8 @@ public final class KubeSource implements AutoCloseable {
     }
 
     /**
+     * Whether one watched kind is served by the API server, for status and the admin API.
+     *
      * @param apiVersion the version watched (or looked for)
      * @param message    what to do about a missing kind
      */

@@ -31,6 +31,8 @@ public final class LeaderElection implements AutoCloseable {
     private Thread thread;
 
     /**
+     * Where and how candidates compete for the Lease.
+     *
      * @param namespace the Lease's namespace
      * @param name      the Lease's name
      * @param identity  this candidate, unique among candidates

@@ -147,6 +147,7 @@ final class RouterClient {
         }
     }
 
+    @SuppressWarnings("ReferenceEquality") // a cause chain ends where a throwable is its own cause
     private static String describe(RuntimeException e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {

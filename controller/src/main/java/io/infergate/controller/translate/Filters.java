@@ -127,35 +127,35 @@ final class Filters {
             return Optional.of(Optional.empty());
         }
         HttpRouteObject.PathModifier p = path.get();
-        switch (p.type()) {
+        return switch (p.type()) {
             case "ReplaceFullPath" -> {
                 if (p.replaceFullPath().isEmpty()) {
                     problems.invalid("UnsupportedValue", at + ": ReplaceFullPath needs replaceFullPath");
-                    return Optional.empty();
+                    yield Optional.empty();
                 }
-                return Optional.of(Optional.of(new Filter.PathModifier(
+                yield Optional.of(Optional.of(new Filter.PathModifier(
                         Filter.PathModifier.Type.REPLACE_FULL_PATH,
                         p.replaceFullPath().get())));
             }
             case "ReplacePrefixMatch" -> {
                 if (p.replacePrefixMatch().isEmpty()) {
                     problems.invalid("UnsupportedValue", at + ": ReplacePrefixMatch needs replacePrefixMatch");
-                    return Optional.empty();
+                    yield Optional.empty();
                 }
                 if (!onePathPrefix) {
                     problems.invalid(
                             "UnsupportedValue", at + ": ReplacePrefixMatch needs exactly one match, a PathPrefix");
-                    return Optional.empty();
+                    yield Optional.empty();
                 }
-                return Optional.of(Optional.of(new Filter.PathModifier(
+                yield Optional.of(Optional.of(new Filter.PathModifier(
                         Filter.PathModifier.Type.REPLACE_PREFIX_MATCH,
                         p.replacePrefixMatch().get())));
             }
             default -> {
                 problems.invalid("UnsupportedValue", at + ": path type " + p.type() + " is not supported");
-                return Optional.empty();
+                yield Optional.empty();
             }
-        }
+        };
     }
 
     private static Optional<Filter> mirror(

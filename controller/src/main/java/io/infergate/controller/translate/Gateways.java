@@ -326,11 +326,6 @@ final class Gateways {
         return c;
     }
 
-    /**
-     * The addresses the Gateway is reachable on: none while it is not accepted (nothing is bound);
-     * its {@code spec.addresses}; the addresses of its own Service when it is served on reserved
-     * router ports (none until the Service has one); else the routers' addresses.
-     */
     /** The addresses of the Service of a Gateway on reserved router ports, once known. */
     private static List<String> serviceAddresses(Isolation isolation, String gateway) {
         return switch (isolation) {
@@ -340,6 +335,11 @@ final class Gateways {
         };
     }
 
+    /**
+     * The addresses the Gateway is reachable on: none while it is not accepted (nothing is bound);
+     * its {@code spec.addresses}; the addresses of its own Service when it is served on reserved
+     * router ports (none until the Service has one); else the routers' addresses.
+     */
     private static List<ObjectStatus.Address> addresses(
             GatewayView v, TranslatorConfig config, RouterPorts.Plan ports) {
         if (!v.accepted()) {

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SequencedMap;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -43,10 +44,12 @@ final class RouterPorts {
     }
 
     /**
+     * Assigns each Gateway its router ports.
+     *
      * @param byAge    every accepted Gateway's path and its served listener ports, oldest first
      * @param settings the isolation settings
      */
-    static Plan plan(LinkedHashMap<String, Set<Integer>> byAge, Isolation settings) {
+    static Plan plan(SequencedMap<String, Set<Integer>> byAge, Isolation settings) {
         Map<String, Map<Integer, Integer>> out = new LinkedHashMap<>();
         if (!(settings instanceof Isolation.PerGateway perGateway)) {
             byAge.forEach((gw, ports) -> out.put(gw, identity(ports)));

@@ -34,7 +34,7 @@ final class PickerClient {
     private sealed interface Event {
         record Message(ProcessingResponse response) implements Event {}
 
-        record Error(Throwable error) implements Event {}
+        record Failed(Throwable error) implements Event {}
 
         record End() implements Event {}
     }
@@ -69,7 +69,7 @@ final class PickerClient {
 
             @Override
             public void onError(Throwable t) {
-                events.add(new Event.Error(t));
+                events.add(new Event.Failed(t));
             }
 
             @Override
@@ -112,7 +112,7 @@ final class PickerClient {
                                 ResponsePhase.NONE);
                     }
                     case Event.Message m -> answers.accept(m.response());
-                    case Event.Error err -> {
+                    case Event.Failed err -> {
                         return new Asked(failed(err.error()), ResponsePhase.NONE);
                     }
                     case Event.End end -> {

@@ -62,7 +62,8 @@ public final class PoolGauges implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(this::sync, 0, 1, TimeUnit.SECONDS);
+        // runs until close() shuts the timer down; sync() catches its own failures
+        var unused = timer.scheduleWithFixedDelay(this::sync, 0, 1, TimeUnit.SECONDS);
     }
 
     /** Registers gauges for pools now served and removes those of pools no longer served. */

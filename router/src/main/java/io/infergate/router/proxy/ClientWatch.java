@@ -1,19 +1,13 @@
 package io.infergate.router.proxy;
 
-import io.helidon.common.buffers.DataReader;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http.ServerRequest;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -21,47 +15,40 @@ import java.util.logging.Logger;
 
 /**
  * Notices a client that goes away while the router waits on the upstream, so the upstream request
- * is cancelled at once instead of running until the route timeout.
+ * is cancelled at once instead of running until the route timeout (docs/adr/0018).
  *
  * <p>Why this is needed: Helidon sees a closed client connection only when it next writes to it,
- * and while the model server is in prefill nothing is written. How: one virtual thread per watched
- * exchange blocks in a one-byte read on the client socket (the request has been read whole, so
- * the client has nothing more to send until the response is complete). End of stream or a reset
- * means the client is gone: the exchange's thread is interrupted, which closes the upstream
- * connection it is blocked on (a virtual thread blocked in socket I/O closes that socket when
- * interrupted), and the model server sees the request cancelled. A byte that arrives instead (a
- * pipelined request) ends the watch and is handed to Helidon's socket reader as its next byte.
- * The read waits at most {@code slice} at a time so that ending a watch never takes longer than
- * that (and returning the socket to Helidon never delays a next request: its first byte ends the
- * read at once). A parked virtual thread costs no CPU; each slice costs one wake-up.
+ * and while the model server is in prefill nothing is written. How: the client socket is
+ * registered with {@link Hangups} (epoll, {@code EPOLLRDHUP}) for the exchange's life. A FIN or a
+ * reset from the client means it left, as for nginx: the exchange's thread is interrupted, which
+ * closes the upstream connection it is blocked on (a virtual thread blocked in socket I/O closes
+ * that socket when interrupted), and the model server sees the request cancelled. Nothing is read
+ * from the client socket and ending a watch never waits for anything: the connection goes back to
+ * Helidon as soon as the exchange ends, and pipelined requests stay where they are.
  *
  * <p>Helidon 4.5 exposes neither the connection's socket nor a disconnect callback, so the socket
- * is reached by reflection into its HTTP/1.1 request and socket classes ({@link Access}). When that fails
- * (another Helidon version, TLS, HTTP/2) nothing is watched and a disconnect is noticed at the
+ * is reached by reflection into its HTTP/1.1 request and NIO socket classes, and its file
+ * descriptor through {@code sun.nio.ch} (exported to the router by its jar manifest, the image's
+ * JVM options and the test configuration). When any of that fails (another Helidon or JDK version,
+ * a missing flag, TLS, HTTP/2, not Linux) nothing is watched and a disconnect is noticed at the
  * next write, as before; this is logged once.
  */
 final class ClientWatch {
 
     private static final Logger LOG = Logger.getLogger(ClientWatch.class.getName());
-    private static final Access ACCESS = Access.find();
+    private static final Optional<Access> ACCESS =
+            Hangups.find().isPresent() ? Optional.ofNullable(Access.find()) : Optional.empty();
 
     private ClientWatch() {}
 
-    /**
-     * A running watch. {@link #disarm()} when the exchange is over (on its thread, before anything
-     * else happens on it); {@link #close()} once the response is complete.
-     */
+    /** A running watch; {@link #close()} it when the exchange ends, on the exchange's thread. */
     interface Watch extends AutoCloseable {
         /** Whether the client was seen to go away. */
         boolean gone();
 
-        /** No interrupt after this; clears one the watch caused. Idempotent. */
-        void disarm();
-
         /**
-         * Disarms, then waits for the watcher to hand the socket back (at most one slice, less
-         * when the client sends its next request or leaves): Helidon must not read the connection
-         * while the watcher still does.
+         * Ends the watch: no interrupt lands after this, and one the watch caused is cleared.
+         * Never waits for the client. Idempotent.
          */
         @Override
         void close();
@@ -74,15 +61,22 @@ final class ClientWatch {
         }
 
         @Override
-        public void disarm() {}
-
-        @Override
         public void close() {}
     };
 
-    /** Whether watching works on this Helidon (tests). */
+    /** Whether watching works in this JVM (tests). */
     static boolean supported() {
-        return ACCESS != null;
+        return ACCESS.isPresent();
+    }
+
+    /** Client sockets watched now, across every socket of the router (tests, metrics). */
+    static int watched() {
+        return Hangups.find().map(Hangups::watched).orElse(0);
+    }
+
+    /** The file descriptor number of a blocking socket channel, or -1 when not supported (tests). */
+    static int fd(SocketChannel channel) {
+        return ACCESS.map(a -> a.fd(channel)).orElse(-1);
     }
 
     /** A watch that watches nothing. */
@@ -92,76 +86,57 @@ final class ClientWatch {
 
     /**
      * Starts watching the client connection of {@code req} for the calling thread's exchange; a
-     * no-op watch when the connection cannot be reached.
+     * no-op watch when the connection cannot be reached or watched.
      */
-    static Watch start(ServerRequest req, Duration slice) {
-        if (ACCESS == null) {
+    static Watch start(ServerRequest req) {
+        if (ACCESS.isEmpty()) {
             return NONE;
         }
-        Optional<Reached> reached = ACCESS.reach(req);
-        return reached.<Watch>map(r -> new Running(r, Thread.currentThread(), (int) Math.max(1, slice.toMillis())))
-                .orElse(NONE);
+        int fd = ACCESS.get().fd(req);
+        if (fd < 0) {
+            return NONE;
+        }
+        return Running.start(Hangups.find().orElseThrow(), fd, Thread.currentThread());
     }
 
     /**
-     * The client socket, a blocking stream over it that honours {@code SO_TIMEOUT}, and how to
-     * give Helidon a byte the watch read (it becomes the next byte Helidon parses).
+     * Watches one socket. The hang-up callback and {@link #close()} race for the state: the
+     * callback interrupts the exchange only while it is {@code WATCHING}, and close waits out an
+     * interrupt being delivered ({@code FIRING}, a few instructions) so that it can clear it.
      */
-    private record Reached(Socket socket, InputStream raw, java.util.function.IntConsumer pushBack) {}
-
-    private static final class Running implements Watch {
+    static final class Running implements Watch {
         private static final int WATCHING = 0;
         private static final int FIRING = 1;
         private static final int DONE = 2;
 
-        private final Reached reached;
+        private final Hangups hangups;
+        private final int fd;
         private final Thread exchange;
         private final AtomicInteger state = new AtomicInteger(WATCHING);
-        private final Thread watcher;
         private volatile boolean gone;
-        private volatile boolean stop;
+        /** Set once by {@link #start}; read by {@link #close} on the same thread. */
+        private long key = -1;
 
-        Running(Reached reached, Thread exchange, int sliceMillis) {
-            this.reached = reached;
+        private boolean closed;
+
+        private Running(Hangups hangups, int fd, Thread exchange) {
+            this.hangups = hangups;
+            this.fd = fd;
             this.exchange = exchange;
-            this.watcher = Thread.ofVirtual().name("client-watch").start(() -> watch(sliceMillis));
         }
 
-        private void watch(int sliceMillis) {
-            int original;
-            try {
-                original = reached.socket().getSoTimeout();
-                reached.socket().setSoTimeout(sliceMillis);
-            } catch (IOException e) {
-                return;
-            }
-            try {
-                while (!stop) {
-                    int b;
-                    try {
-                        b = reached.raw().read();
-                    } catch (SocketTimeoutException e) {
-                        continue;
-                    } catch (IOException e) {
-                        b = -1; // reset: gone as well
-                    }
-                    if (b >= 0) {
-                        reached.pushBack().accept(b);
-                        return;
-                    }
-                    gone = true;
-                    if (state.compareAndSet(WATCHING, FIRING)) {
-                        exchange.interrupt();
-                        state.set(DONE);
-                    }
-                    return;
-                }
-            } finally {
-                try {
-                    reached.socket().setSoTimeout(original);
-                } catch (IOException ignored) {
-                    // the socket is closed: nothing to restore
-                }
+        /** Watches {@code fd} for {@code exchange}; a no-op watch when it cannot be watched. */
+        static Watch start(Hangups hangups, int fd, Thread exchange) {
+            Running r = new Running(hangups, fd, exchange);
+            r.key = hangups.watch(fd, r::hungUp);
+            return r.key < 0 ? NONE : r;
+        }
+
+        private void hungUp() {
+            gone = true;
+            if (state.compareAndSet(WATCHING, FIRING)) {
+                exchange.interrupt();
+                state.set(DONE);
             }
         }
 
@@ -171,62 +146,36 @@ final class ClientWatch {
         }
 
         @Override
-        public void disarm() {
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
             if (!state.compareAndSet(WATCHING, DONE)) {
                 while (state.get() == FIRING) {
                     Thread.onSpinWait(); // the interrupt is being delivered: let it land, then clear it
                 }
             }
+            hangups.unwatch(fd, key);
             if (gone) {
                 Thread.interrupted();
-            }
-        }
-
-        @Override
-        public void close() {
-            disarm();
-            stop = true;
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    watcher.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted && !gone) {
-                Thread.currentThread().interrupt(); // not ours: keep it
             }
         }
     }
 
     /**
-     * The reflective way in; null when this Helidon does not have the expected shape. Helidon 4.5
-     * serves HTTP/1.1 on an {@code NioSocket} (a blocking {@link SocketChannel}) or, with
-     * {@code use-nio: false}, a {@code PlainSocket} (a {@link Socket}); either way the connection's
-     * bytes are parsed from its {@link DataReader}, a list of byte arrays, so a byte the watch read
-     * is appended there as one more array.
+     * The reflective way in; null when this Helidon or JDK does not have the expected shape or the
+     * router lacks access. Helidon 4.5 serves HTTP/1.1 on an {@code NioSocket} over a blocking
+     * {@link SocketChannel} (TLS sockets have another class and are not watched); the channel's
+     * file descriptor number comes from {@code sun.nio.ch.SelChImpl.getFDVal()}.
      */
-    private record Access(
-            Class<?> request,
-            VarHandle ctx,
-            Class<?> nio,
-            VarHandle channel,
-            Class<?> plain,
-            VarHandle socket,
-            VarHandle tail,
-            VarHandle nodeNext,
-            MethodHandle newNode) {
+    private record Access(Class<?> request, VarHandle ctx, Class<?> nio, VarHandle channel, MethodHandle fdVal) {
 
         static Access find() {
             try {
                 Class<?> request = Class.forName("io.helidon.webserver.http1.Http1ServerRequest");
                 Class<?> nio = Class.forName("io.helidon.common.socket.NioSocket");
-                Class<?> plain = Class.forName("io.helidon.common.socket.PlainSocket");
-                Class<?> node = Class.forName("io.helidon.common.buffers.DataReader$Node");
-                MethodHandles.Lookup inReader = MethodHandles.privateLookupIn(DataReader.class, MethodHandles.lookup());
-                MethodHandles.Lookup inNode = MethodHandles.privateLookupIn(node, MethodHandles.lookup());
+                Class<?> selCh = Class.forName("sun.nio.ch.SelChImpl");
                 return new Access(
                         request,
                         MethodHandles.privateLookupIn(request, MethodHandles.lookup())
@@ -234,59 +183,44 @@ final class ClientWatch {
                         nio,
                         MethodHandles.privateLookupIn(nio, MethodHandles.lookup())
                                 .findVarHandle(nio, "delegate", SocketChannel.class),
-                        plain,
-                        MethodHandles.privateLookupIn(plain, MethodHandles.lookup())
-                                .findVarHandle(plain, "delegate", Socket.class),
-                        inReader.findVarHandle(DataReader.class, "tail", node),
-                        inNode.findVarHandle(node, "next", node),
-                        inNode.findConstructor(
-                                node, MethodType.methodType(void.class, DataReader.class, byte[].class)));
+                        MethodHandles.lookup()
+                                .findVirtual(selCh, "getFDVal", MethodType.methodType(int.class))
+                                .asType(MethodType.methodType(int.class, SocketChannel.class)));
             } catch (ReflectiveOperationException | RuntimeException e) {
                 LOG.log(
                         Level.WARNING,
-                        "cannot reach client sockets on this Helidon version: a client that goes away"
+                        "cannot reach client sockets (another Helidon version, or the JVM lacks"
+                                + " --add-exports=java.base/sun.nio.ch=ALL-UNNAMED): a client that goes away"
                                 + " is noticed only at the next write of its response",
                         e);
                 return null;
             }
         }
 
-        Optional<Reached> reach(ServerRequest req) {
+        /** The client socket's file descriptor number, or -1 (HTTP/2, TLS, closed). */
+        int fd(ServerRequest req) {
             if (!request.isInstance(req)) {
-                return Optional.empty(); // HTTP/2
+                return -1; // HTTP/2
             }
             try {
                 ConnectionContext connection = (ConnectionContext) ctx.get(req);
                 Object helidon = connection.serverSocket();
-                Socket s;
-                if (helidon.getClass() == nio) {
-                    s = ((SocketChannel) channel.get(helidon)).socket();
-                } else if (helidon.getClass() == plain) {
-                    s = (Socket) socket.get(helidon);
-                } else {
-                    return Optional.empty(); // TLS sockets have another shape
+                if (helidon.getClass() != nio) {
+                    return -1; // TLS and plain sockets have another shape
                 }
-                DataReader reader = connection.dataReader();
-                if (reader.available() > 0) {
-                    // the client pipelined its next request and Helidon holds it already: the
-                    // socket stays quiet until that is answered, so a watch would only hold the
-                    // connection up for a slice per request (and the client is plainly still there)
-                    return Optional.empty();
-                }
-                return Optional.of(new Reached(s, s.getInputStream(), b -> append(reader, (byte) b)));
-            } catch (IOException | RuntimeException e) {
-                return Optional.empty();
+                return fd((SocketChannel) channel.get(helidon));
+            } catch (RuntimeException e) {
+                return -1;
             }
         }
 
-        /** What {@link DataReader#pullData()} does with the bytes it reads, for one byte. */
-        private void append(DataReader reader, byte b) {
+        int fd(SocketChannel ch) {
             try {
-                Object node = newNode.invoke(reader, new byte[] {b});
-                nodeNext.set(tail.get(reader), node);
-                tail.set(reader, node);
+                return (int) fdVal.invokeExact(ch);
+            } catch (RuntimeException e) {
+                return -1;
             } catch (Throwable e) {
-                throw new IllegalStateException("cannot hand a byte back to Helidon", e);
+                throw new IllegalStateException("cannot read a socket's file descriptor", e);
             }
         }
     }

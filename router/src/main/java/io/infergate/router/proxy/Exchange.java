@@ -73,8 +73,6 @@ final class Exchange {
     private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
     /** The status logged for a request whose client left before its answer (nginx's 499). */
     static final int CLIENT_CLOSED = 499;
-    /** How long the client watch blocks at a time: the longest a finished request waits to hand its socket back. */
-    private static final Duration WATCH_SLICE = Duration.ofSeconds(1);
 
     /**
      * Everything decided before the exchange.
@@ -142,8 +140,7 @@ final class Exchange {
         // a streamed body is still being read from the client: only a request read whole is watched
         ClientWatch.Watch watch = !settings.watchClients() || body instanceof Upstream.Body.Stream
                 ? ClientWatch.none()
-                : ClientWatch.start(req, WATCH_SLICE);
-        record.watch = watch;
+                : ClientWatch.start(req);
         try {
             for (int attempt = 0; ; attempt++) {
                 Endpoint endpoint = lease.target().endpoint();
@@ -222,7 +219,7 @@ final class Exchange {
             }
             throw e;
         } finally {
-            watch.disarm();
+            watch.close();
             if (retryLease != null) {
                 retryLease.close();
             }

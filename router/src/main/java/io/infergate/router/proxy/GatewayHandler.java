@@ -2,22 +2,18 @@ package io.infergate.router.proxy;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
-import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.infergate.common.http.ClientBody;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.BackendRef;
 import io.infergate.common.snapshot.Filter;
-import io.infergate.common.snapshot.Objective;
 import io.infergate.common.snapshot.Rule;
 import io.infergate.router.extproc.ExternalPickers;
 import io.infergate.router.extproc.PickerSettings;
 import io.infergate.router.extproc.ResponsePhase;
 import io.infergate.router.inference.ErrorBody;
-import io.infergate.router.inference.OpenAiParser;
 import io.infergate.router.inference.OpenAiRequest;
 import io.infergate.router.match.Candidate;
 import io.infergate.router.match.HostHeader;
@@ -29,7 +25,6 @@ import io.infergate.router.observe.AccessLog;
 import io.infergate.router.observe.RouterMetrics;
 import io.infergate.router.outlier.OutlierDetection;
 import io.infergate.router.schedule.BackendTarget;
-import io.infergate.router.schedule.Pick;
 import io.infergate.router.schedule.Scheduler;
 import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.endpoint.Lease;
@@ -37,9 +32,6 @@ import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.snapshot.CompiledSnapshot;
 import io.infergate.router.snapshot.Serving;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -61,47 +53,38 @@ public final class GatewayHandler implements Handler {
     /** Forces a model rewrite target; never sent upstream. */
     static final String X_MODEL_REWRITE = "x-gateway-model-name-rewrite";
 
-    static final String POOL_SATURATED = "pool_saturated";
-    static final String QUEUE_TIMEOUT = "queue_timeout";
-    static final String QUEUE_FULL = "queue_full";
     /** The idempotent methods of RFC 9110 section 9.2.2: sending them twice does no harm. */
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
     private final SocketKey socket;
-    /** Pass-through bodies up to this size are read before the endpoint is contacted. */
-    static final int READ_FIRST_BYTES = 64 * 1024;
-
     private final Serving serving;
-    private final Scheduler scheduler;
     private final Exchange exchange;
     private final RouterMetrics metrics;
     private final AccessLog accessLog;
-    private final ProxySettings settings;
     private final RandomGenerator random;
     private final PoolModels poolModels;
-    private final PickerRouting pickerRouting;
+    private final RequestBodies bodies;
+    private final EndpointChoice endpoints;
 
     GatewayHandler(
             SocketKey socket,
             Serving serving,
-            Scheduler scheduler,
             Exchange exchange,
             RouterMetrics metrics,
             AccessLog accessLog,
-            ProxySettings settings,
             RandomGenerator random,
             PoolModels poolModels,
-            PickerRouting pickerRouting) {
-        this.poolModels = poolModels;
-        this.pickerRouting = pickerRouting;
+            RequestBodies bodies,
+            EndpointChoice endpoints) {
         this.socket = socket;
         this.serving = serving;
-        this.scheduler = scheduler;
         this.exchange = exchange;
         this.metrics = metrics;
         this.accessLog = accessLog;
-        this.settings = settings;
         this.random = random;
+        this.poolModels = poolModels;
+        this.bodies = bodies;
+        this.endpoints = endpoints;
     }
 
     @Override
@@ -115,18 +98,10 @@ public final class GatewayHandler implements Handler {
         String host = HostHeader.normalize(req.headers().first(HeaderNames.HOST).orElse(""));
         String path = req.prologue().uriPath().rawPath();
         metrics.requestStarted();
-        boolean answered = false;
         try {
             serve(req, res, record, host, path);
-            // Helidon writes a response's last bytes only when it commits it, after the handler
-            // returns; the client watch below may hold the handler up to a second: commit first
-            if (res instanceof RoutingResponse routing) {
-                routing.commit();
-            }
-            answered = true;
         } catch (ClientBody.Malformed e) {
-            clientBodyError(res, record, e);
-            answered = true;
+            RequestBodies.malformed(res, record, e);
         } finally {
             long nanos = System.nanoTime() - start;
             metrics.requestFinished(record.rule, record.backend, record.status, nanos);
@@ -143,11 +118,6 @@ public final class GatewayHandler implements Handler {
                     record.status,
                     TimeUnit.NANOSECONDS.toMillis(nanos),
                     record.ttfbNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(record.ttfbNanos)));
-            if (answered) {
-                record.watch.close(); // last: may wait for the client's next request (at most a second)
-            } else {
-                record.watch.disarm(); // the connection is being closed: nobody reads it after the watch
-            }
         }
     }
 
@@ -271,12 +241,17 @@ public final class GatewayHandler implements Handler {
             poolModels.serve(res, record, pool);
             return;
         }
-        Optional<Prepared> prepared = prepare(req, res, record, backend, path);
+        Optional<RequestBodies.Prepared> prepared = bodies.prepare(req, res, record, backend, path);
         if (prepared.isEmpty()) {
             return; // answered already (400, 413)
         }
         Optional<OpenAiRequest> inference = prepared.get().inference();
-        int priority = backend.backend() instanceof Backend.InferencePool ? priority(req, snapshot, backend.id()) : 0;
+        int priority = backend.backend() instanceof Backend.InferencePool
+                ? InferenceCall.priority(
+                        req.headers().first(HeaderNames.create(X_OBJECTIVE)),
+                        snapshot.snapshot().objectives(),
+                        backend.id())
+                : 0;
         Upstream.Body body = prepared.get().body();
         if (inference.isPresent() && backend.backend() instanceof Backend.InferencePool pool) {
             record.inference = InferenceCall.start(
@@ -296,233 +271,32 @@ public final class GatewayHandler implements Handler {
                 inference.map(OpenAiRequest::promptText).orElse(""),
                 priority,
                 Optional.empty());
-        // A pool with an endpointPickerRef asks its picker; only a FailOpen fallback picks natively.
-        Optional<Backend.EndpointPicker> picker = ExternalPickers.pickerOf(backend);
-        if (picker.isPresent()) {
-            switch (pickerRouting.route(req, res, record, backend, picker.get(), ref, host, body)) {
-                case PickerRouting.Outcome.Answered a -> {
-                    return;
-                }
-                case PickerRouting.Outcome.Route r -> {
-                    try (ResponsePhase response = r.response()) {
-                        exchange(
-                                req, res, record, snapshot, backend, matched, r.ref(), host, r.body(), inference,
-                                r.first(), r::next, response);
-                    }
-                    return;
-                }
-                case PickerRouting.Outcome.Native n -> body = n.body();
-            }
-        }
-        switch (scheduler.pick(backend, context)) {
-            case Pick.Shed s -> {
-                res.header(
-                        HeaderNames.RETRY_AFTER,
-                        Long.toString(Math.max(1, s.retryAfter().toSeconds())));
-                Responses.error(
-                        res,
-                        record,
-                        ErrorBody.of(
-                                429,
-                                POOL_SATURATED,
-                                "pool " + backend.id() + " is saturated and the request's objective is sheddable"));
-            }
-            case Pick.QueueTimeout t ->
-                Responses.error(
-                        res,
-                        record,
-                        ErrorBody.of(
-                                503,
-                                QUEUE_TIMEOUT,
-                                "pool " + backend.id() + " stayed saturated for "
-                                        + t.waited().toMillis() + " ms"));
-            case Pick.QueueFull f ->
-                Responses.error(
-                        res,
-                        record,
-                        ErrorBody.of(
-                                503,
-                                QUEUE_FULL,
-                                "pool " + backend.id() + " is saturated and its queue holds " + f.length()
-                                        + " requests"));
-            case Pick.NoEndpoints n ->
-                Responses.error(
-                        res,
-                        record,
-                        ErrorBody.of(
-                                503,
-                                ErrorBody.NO_HEALTHY_UPSTREAM,
-                                "backend " + backend.id() + " has no ready endpoints"));
-            case Pick.Saturated s ->
-                Responses.error(
-                        res,
-                        record,
-                        ErrorBody.of(
-                                503,
-                                ErrorBody.UPSTREAM_SATURATED,
-                                "every endpoint of " + backend.id() + " has " + s.limit() + " requests in flight"));
-            case Pick.Picked p ->
-                exchange(
+        if (endpoints.choose(req, res, record, backend, ref, host, body, context)
+                instanceof EndpointChoice.Outcome.Run run) {
+            try (ResponsePhase response = run.response();
+                    Lease lease = run.first()) {
+                record.endpoint = lease.target().key();
+                boolean idempotent = inference.isPresent()
+                        || IDEMPOTENT.contains(req.prologue().method().text());
+                exchange.run(
                         req,
                         res,
-                        record,
-                        snapshot,
-                        backend,
-                        matched,
-                        ref,
-                        host,
-                        body,
-                        inference,
-                        p.lease(),
-                        tried -> scheduler.another(backend, context, tried),
-                        ResponsePhase.NONE);
-        }
-    }
-
-    private void exchange(
-            ServerRequest req,
-            ServerResponse res,
-            RequestRecord record,
-            CompiledSnapshot snapshot,
-            BackendTarget backend,
-            Candidate matched,
-            BackendRef ref,
-            String host,
-            Upstream.Body body,
-            Optional<OpenAiRequest> inference,
-            Lease first,
-            java.util.function.Function<Set<String>, Optional<Lease>> another,
-            ResponsePhase response) {
-        try (Lease lease = first) {
-            record.endpoint = lease.target().key();
-            boolean idempotent = inference.isPresent()
-                    || IDEMPOTENT.contains(req.prologue().method().text());
-            exchange.run(
-                    req,
-                    res,
-                    new Exchange.Plan(
-                            record,
-                            backend,
-                            matched,
-                            ref,
-                            host,
-                            body,
-                            inference.map(OpenAiRequest::stream).orElse(false),
-                            idempotent,
-                            Optional.ofNullable(record.inference).map(i -> i.response),
-                            snapshot::backend,
-                            response),
-                    lease,
-                    another);
-        }
-    }
-
-    /**
-     * The priority of the InferenceObjective named by {@code x-gateway-inference-objective} for
-     * this pool; 0 when the header is absent or names no objective of the pool.
-     */
-    private static int priority(ServerRequest req, CompiledSnapshot snapshot, String poolId) {
-        Optional<String> name = req.headers().first(HeaderNames.create(X_OBJECTIVE));
-        if (name.isEmpty()) {
-            return 0;
-        }
-        for (Objective o : snapshot.snapshot().objectives()) {
-            if (o.name().equals(name.get()) && o.pool().equals(poolId)) {
-                return o.priority();
+                        new Exchange.Plan(
+                                record,
+                                backend,
+                                matched,
+                                run.ref(),
+                                host,
+                                run.body(),
+                                inference.map(OpenAiRequest::stream).orElse(false),
+                                idempotent,
+                                Optional.ofNullable(record.inference).map(i -> i.response),
+                                snapshot::backend,
+                                response),
+                        lease,
+                        run.another());
             }
         }
-        return 0;
-    }
-
-    /** The body to send and, for inference requests, what was parsed from it. */
-    private record Prepared(Upstream.Body body, Optional<OpenAiRequest> inference) {}
-
-    /**
-     * Inference requests to an InferencePool are read (bounded) and parsed; every other body
-     * streams through unread. Empty when the request was answered here (bad body).
-     */
-    private Optional<Prepared> prepare(
-            ServerRequest req, ServerResponse res, RequestRecord record, BackendTarget backend, String path) {
-        if (!(backend.backend() instanceof Backend.InferencePool)
-                || !OpenAiRequest.isInference(req.prologue().method().text(), path)) {
-            Upstream.Body body = req.content().hasEntity() ? passThrough(req) : new Upstream.Body.None();
-            return Optional.of(new Prepared(body, Optional.empty()));
-        }
-        byte[] bytes = readBounded(req, res, record);
-        if (bytes == null) {
-            return Optional.empty();
-        }
-        return switch (OpenAiParser.parse(bytes)) {
-            case OpenAiParser.Result.Invalid invalid -> {
-                Responses.error(
-                        res, record, new ErrorBody(400, ErrorBody.INVALID_REQUEST, invalid.message(), invalid.param()));
-                yield Optional.empty();
-            }
-            case OpenAiParser.Result.Ok ok ->
-                Optional.of(new Prepared(new Upstream.Body.Bytes(bytes), Optional.of(ok.request())));
-        };
-    }
-
-    /**
-     * A body that is not parsed: read first when it is small ({@link #READ_FIRST_BYTES}), so that
-     * broken framing or a client that stops half-way is answered before the endpoint sees any of
-     * the request (a streamed body cut short would reach it as a complete, truncated request);
-     * larger bodies stream through as they arrive.
-     */
-    private static Upstream.Body passThrough(ServerRequest req) {
-        long length = req.headers().contentLength().orElse(-1);
-        InputStream in = ClientBody.of(req);
-        if (length > READ_FIRST_BYTES) {
-            return new Upstream.Body.Stream(in, length);
-        }
-        try {
-            byte[] head = in.readNBytes(READ_FIRST_BYTES + 1);
-            if (head.length <= READ_FIRST_BYTES) {
-                return new Upstream.Body.Bytes(head);
-            }
-            return new Upstream.Body.Stream(
-                    new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in), length);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Reads an inference body up to the bound; answers 413 and returns null beyond it. */
-    private byte[] readBounded(ServerRequest req, ServerResponse res, RequestRecord record) {
-        long max = settings.maxBodyBytes();
-        try (InputStream in = ClientBody.of(req)) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-            if (bytes.length > max) {
-                Responses.error(
-                        res,
-                        record,
-                        ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE, "request body exceeds " + max + " bytes"));
-                return null;
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * The client's body broke the framing rules or the size bound while it was read. Answered here rather than by Helidon's error handling, which would try to
-     * skip the rest of a body whose framing is broken and wait for bytes that never come; the
-     * listener's ConnectionGuard closes the connection after this answer (body not read to its end).
-     */
-    private static void clientBodyError(ServerResponse res, RequestRecord record, ClientBody.Malformed e) {
-        if (res.isSent()) {
-            throw new CloseConnectionException("malformed request body after the response started", e);
-        }
-        int status = e.status();
-        Responses.error(
-                res,
-                record,
-                status == 413
-                        ? ErrorBody.of(
-                                413, ErrorBody.REQUEST_TOO_LARGE, "request body exceeds the configured maximum size")
-                        : ErrorBody.of(
-                                400, ErrorBody.INVALID_REQUEST, "malformed request body: invalid chunked framing"));
     }
 
     private static void notFound(ServerResponse res, RequestRecord record, String host, String path) {
@@ -540,40 +314,21 @@ public final class GatewayHandler implements Handler {
     /** Makes the handler of each public socket; one shared upstream client and scheduler. */
     public static final class Factory implements AutoCloseable {
         private final Serving serving;
-        private final Scheduler scheduler;
         private final Upstream upstream;
         private final Exchange exchange;
         private final RouterMetrics metrics;
         private final AccessLog accessLog;
-        private final ProxySettings settings;
         private final RandomGenerator random;
         private final PoolModels poolModels;
-        private final OutlierDetection outliers;
         private final ExternalPickers pickers;
-        private final PickerRouting pickerRouting;
+        private final RequestBodies bodies;
+        private final EndpointChoice endpoints;
 
-        /** @param random backendRef weights (seeded in tests) */
-        public Factory(
-                Serving serving,
-                ProxySettings settings,
-                RouterMetrics metrics,
-                AccessLog accessLog,
-                RandomGenerator random) {
-            this(serving, settings, metrics, accessLog, random, Optional.empty());
-        }
-
-        /** @param admission priority admission of InferencePool requests, when configured */
-        public Factory(
-                Serving serving,
-                ProxySettings settings,
-                RouterMetrics metrics,
-                AccessLog accessLog,
-                RandomGenerator random,
-                Optional<Admission> admission) {
-            this(serving, settings, metrics, accessLog, random, admission, PickerSettings.defaults());
-        }
-
-        /** @param pickerSettings how external endpoint pickers are asked (pools with an endpointPickerRef) */
+        /**
+         * @param random         backendRef weights (seeded in tests)
+         * @param admission      priority admission of InferencePool requests, when configured
+         * @param pickerSettings how external endpoint pickers are asked (pools with an endpointPickerRef)
+         */
         public Factory(
                 Serving serving,
                 ProxySettings settings,
@@ -583,15 +338,15 @@ public final class GatewayHandler implements Handler {
                 Optional<Admission> admission,
                 PickerSettings pickerSettings) {
             this.serving = serving;
-            this.settings = settings;
-            this.outliers = new OutlierDetection(settings.outliers());
+            OutlierDetection outliers = new OutlierDetection(settings.outliers());
             metrics.outliers(outliers, OutlierDetection::ejectionsTotal, OutlierDetection::ejectedNow);
-            this.scheduler = new Scheduler(settings.maxConcurrentPerEndpoint(), admission, outliers::ejected);
+            Scheduler scheduler = new Scheduler(settings.maxConcurrentPerEndpoint(), admission, outliers::ejected);
             this.upstream = new Upstream(settings);
             this.exchange = new Exchange(upstream, settings, metrics, outliers);
             this.poolModels = new PoolModels(upstream);
             this.pickers = new ExternalPickers(pickerSettings, metrics);
-            this.pickerRouting = new PickerRouting(pickers, settings.maxBodyBytes());
+            this.bodies = new RequestBodies(settings.maxBodyBytes());
+            this.endpoints = new EndpointChoice(scheduler, new PickerRouting(pickers, settings.maxBodyBytes()));
             this.metrics = metrics;
             this.accessLog = accessLog;
             this.random = random;
@@ -600,16 +355,7 @@ public final class GatewayHandler implements Handler {
         /** The handler for one socket. */
         public Handler handler(SocketKey socket) {
             return new GatewayHandler(
-                    socket,
-                    serving,
-                    scheduler,
-                    exchange,
-                    metrics,
-                    accessLog,
-                    settings,
-                    random,
-                    poolModels,
-                    pickerRouting);
+                    socket, serving, exchange, metrics, accessLog, random, poolModels, bodies, endpoints);
         }
 
         @Override

@@ -1,12 +1,14 @@
 package io.infergate.router.proxy;
 
 import io.infergate.common.snapshot.Backend;
+import io.infergate.common.snapshot.Objective;
 import io.infergate.router.inference.InferenceResponse;
 import io.infergate.router.inference.ModelRewriter;
 import io.infergate.router.inference.OpenAiRequest;
 import io.infergate.router.inference.RequestRewrite;
 import io.infergate.router.observe.InferenceMetrics;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
@@ -57,6 +59,22 @@ final class InferenceCall {
             long startNanos) {
         Optional<String> to = ModelRewriter.target(request.model(), forced, pool.modelRewrites(), random);
         return new InferenceCall(request, to, priority, metrics, pool.id(), startNanos);
+    }
+
+    /**
+     * The priority of the InferenceObjective that {@code x-gateway-inference-objective} names for
+     * this pool; 0 when the header is absent or names no objective of the pool.
+     */
+    static int priority(Optional<String> objective, List<Objective> objectives, String poolId) {
+        if (objective.isEmpty()) {
+            return 0;
+        }
+        for (Objective o : objectives) {
+            if (o.name().equals(objective.get()) && o.pool().equals(poolId)) {
+                return o.priority();
+            }
+        }
+        return 0;
     }
 
     /** The body to send: the client's, or a copy with the rewritten model. */

@@ -17,6 +17,7 @@ final class PickerResponse {
 
     private PickerResponse() {}
 
+    @SuppressWarnings("ReferenceEquality") // NONE is a sentinel instance: identity is the test
     static HeaderList apply(ResponsePhase picker, int status, HeaderList headers, String served) {
         if (picker == ResponsePhase.NONE) {
             return headers;

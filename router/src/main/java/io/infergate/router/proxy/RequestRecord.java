@@ -14,8 +14,6 @@ final class RequestRecord {
     long ttfbNanos = -1;
     /** Set once an inference request to a pool is on its way (rewrite, usage, per-model meters). */
     InferenceCall inference;
-    /** Watches the client while the upstream works; closed once the request is logged. */
-    ClientWatch.Watch watch = ClientWatch.none();
 
     RequestRecord(String requestId, long startNanos) {
         this.requestId = requestId;

@@ -113,19 +113,19 @@ public final class Scheduler {
     /** Endpoints with room, not tried, not ejected; with {@code panic}, the ejected ones when nothing else is left. */
     private List<Target> candidates(List<Target> endpoints, Set<String> tried, boolean panic) {
         List<Target> out = new ArrayList<>(endpoints.size());
-        List<Target> ejectedWithRoom = null;
+        List<Target> ejectedWithRoom = new ArrayList<>();
         for (Target t : endpoints) {
             if ((maxPerEndpoint > 0 && t.state().outstanding() >= maxPerEndpoint) || tried.contains(t.key())) {
                 continue;
             }
             if (ejected.test(t.key())) {
                 if (panic) {
-                    (ejectedWithRoom == null ? ejectedWithRoom = new ArrayList<>() : ejectedWithRoom).add(t);
+                    ejectedWithRoom.add(t);
                 }
                 continue;
             }
             out.add(t);
         }
-        return out.isEmpty() && ejectedWithRoom != null ? ejectedWithRoom : out;
+        return out.isEmpty() && !ejectedWithRoom.isEmpty() ? ejectedWithRoom : out;
     }
 }

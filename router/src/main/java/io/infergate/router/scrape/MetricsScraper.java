@@ -279,7 +279,7 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
         try {
             if (t.channel != null && t.channel.isOpen()) {
                 t.reused = true;
-                write(t, t.request(), now);
+                write(t, t.request());
                 return;
             }
             t.reused = false;
@@ -289,7 +289,7 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             t.key = ch.register(selector, 0, t);
             if (ch.connect(t.address)) {
-                write(t, t.request(), now);
+                write(t, t.request());
             } else {
                 t.state = ScrapeTarget.State.CONNECTING;
                 t.key.interestOps(SelectionKey.OP_CONNECT);
@@ -299,7 +299,7 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
         }
     }
 
-    private void write(ScrapeTarget t, ByteBuffer buf, long now) throws IOException {
+    private void write(ScrapeTarget t, ByteBuffer buf) throws IOException {
         t.channel.write(buf);
         if (buf.hasRemaining()) {
             t.pending = buf;
@@ -322,10 +322,10 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
             switch (t.state) {
                 case CONNECTING -> {
                     if (t.channel.finishConnect()) {
-                        write(t, t.request(), now);
+                        write(t, t.request());
                     }
                 }
-                case WRITING -> write(t, t.pending, now);
+                case WRITING -> write(t, t.pending);
                 case READING -> read(t, now);
                 case IDLE -> closeQuietly(t); // readable while idle: the server closed it (or sent what it should not)
             }

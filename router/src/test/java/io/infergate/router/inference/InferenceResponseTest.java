@@ -88,11 +88,14 @@ class InferenceResponseTest {
                 + "data: {\"model\":\"t\",\"meta\":{\"model\":\"t\"},\"choices\":[]}\n\n" // nested too
                 + "data: {\"model\":\"t\",\"choices\":[]}\n\n"; // the splice, with an escaped client name
         String out = rewriteInChunks(r, stream, 5);
-        assertEquals(
-                "data: {\"model\":\"a\\\"b\",\"choices\":[{\"text\":\"x\"}]}\n\n"
-                        + "data: {\"model\":\"a\\\"b\",\"meta\":{\"model\":\"t\"},\"choices\":[]}\n\n"
-                        + "data: {\"model\":\"a\\\"b\",\"choices\":[]}\n\n",
-                out);
+        assertEquals("""
+                data: {"model":"a\\"b","choices":[{"text":"x"}]}
+
+                data: {"model":"a\\"b","meta":{"model":"t"},"choices":[]}
+
+                data: {"model":"a\\"b","choices":[]}
+
+                """, out);
     }
 
     @Test

@@ -111,11 +111,9 @@ class ClientTimeoutsTest {
         int n = 50;
         AtomicInteger closed = new AtomicInteger();
         List<String> answers = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Socket> sockets = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Socket s = new Socket("127.0.0.1", port);
             s.setSoTimeout(30_000);
-            sockets.add(s);
             dribble(
                     s,
                     "GET /slow HTTP/1.1\r\nHost: a.example\r\n",

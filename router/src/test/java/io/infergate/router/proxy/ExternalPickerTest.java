@@ -204,6 +204,7 @@ class ExternalPickerTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the picker only has to be running while the body waits
     void aPickerThatComesBackIsUsedAgain() throws Exception {
         int later;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -214,7 +215,7 @@ class ExternalPickerTest {
             assertEquals(503, complete("").status());
         }
         String named = key(1);
-        try (TestPicker back = new TestPicker(later, seen -> new Reply.Route(named, named, Map.of(), null))) {
+        try (TestPicker unused = new TestPicker(later, seen -> new Reply.Route(named, named, Map.of(), null))) {
             await("the picker is asked again")
                     .atMost(Duration.ofSeconds(10))
                     .pollInterval(Duration.ofMillis(100))

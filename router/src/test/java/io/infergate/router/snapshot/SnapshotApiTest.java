@@ -230,8 +230,9 @@ class SnapshotApiTest {
         assertEquals(1, router.app().routerCount(), "a rejected snapshot changes nothing");
     }
 
+    @SuppressWarnings("try") // connecting is the whole test; the socket is only closed
     private static boolean refused(int port) {
-        try (var s = new java.net.Socket("127.0.0.1", port)) {
+        try (var unused = new java.net.Socket("127.0.0.1", port)) {
             return false;
         } catch (java.io.IOException e) {
             return true;

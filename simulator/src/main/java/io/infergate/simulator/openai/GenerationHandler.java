@@ -38,12 +38,12 @@ final class GenerationHandler implements Handler {
     /** Prompt tokens of the request under the simulator's token rule. */
     static final HeaderName PROMPT_TOKENS = HeaderNames.create("x-prompt-tokens");
 
-    private final Endpoint endpoint;
+    private final GenerationApi api;
     private final RequestParser parser;
     private final Engine engine;
 
-    GenerationHandler(Endpoint endpoint, RequestParser parser, Engine engine) {
-        this.endpoint = endpoint;
+    GenerationHandler(GenerationApi api, RequestParser parser, Engine engine) {
+        this.api = api;
         this.parser = parser;
         this.engine = engine;
     }
@@ -51,7 +51,7 @@ final class GenerationHandler implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         try {
-            ParsedRequest request = parser.parse(endpoint, BoundedBody.read(req));
+            ParsedRequest request = parser.parse(api, BoundedBody.read(req));
             if (request.stream()) {
                 stream(request, res);
             } else {
@@ -68,13 +68,13 @@ final class GenerationHandler implements Handler {
             ApiError.unavailable("The server is shutting down.").send(res);
         } catch (IOException | UncheckedIOException e) {
             // The client went away mid-response; its slot is already freed and there is no one to answer.
-            LOG.log(Level.FINE, "client gone during " + endpoint.path(), e);
+            LOG.log(Level.FINE, "client gone during " + api.path(), e);
         }
     }
 
     private void whole(ParsedRequest request, ServerResponse res)
             throws QueueFullException, InterruptedException, IOException {
-        Payloads payloads = new Payloads(endpoint, request.plan());
+        Payloads payloads = new Payloads(api, request.plan());
         List<StringBuilder> texts = new ArrayList<>();
         request.plan().prompts().forEach(p -> texts.add(new StringBuilder()));
         int[] cached = new int[1];
@@ -100,7 +100,7 @@ final class GenerationHandler implements Handler {
 
     private void stream(ParsedRequest request, ServerResponse res)
             throws QueueFullException, InterruptedException, IOException {
-        Payloads payloads = new Payloads(endpoint, request.plan());
+        Payloads payloads = new Payloads(api, request.plan());
         OutputStream[] out = new OutputStream[1];
         try {
             engine.run(request.plan(), new TokenSink() {

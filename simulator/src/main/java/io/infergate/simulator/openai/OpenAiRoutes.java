@@ -23,9 +23,9 @@ public final class OpenAiRoutes {
     public static void register(
             HttpRouting.Builder routing, ModelCatalog catalog, Engine engine, int defaultMaxTokens) {
         RequestParser parser = new RequestParser(catalog, defaultMaxTokens);
-        for (Endpoint endpoint : Endpoint.values()) {
-            routing.route(Method.POST, endpoint.path(), new GenerationHandler(endpoint, parser, engine));
-            routing.any(endpoint.path(), methodNotAllowed(Method.POST));
+        for (GenerationApi api : GenerationApi.values()) {
+            routing.route(Method.POST, api.path(), new GenerationHandler(api, parser, engine));
+            routing.any(api.path(), methodNotAllowed(Method.POST));
         }
         routing.route(Method.GET, "/v1/models", new ModelsHandler(catalog));
         routing.any("/v1/models", methodNotAllowed(Method.GET));

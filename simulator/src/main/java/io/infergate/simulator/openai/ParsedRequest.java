@@ -5,9 +5,9 @@ import io.infergate.simulator.engine.GenerationPlan;
 /**
  * A valid generation request.
  *
- * @param endpoint     which API was called
+ * @param api     which API was called
  * @param plan         what the engine must do
  * @param stream       answer as server-sent events
  * @param includeUsage {@code stream_options.include_usage}: send a usage chunk before {@code [DONE]}
  */
-record ParsedRequest(Endpoint endpoint, GenerationPlan plan, boolean stream, boolean includeUsage) {}
+record ParsedRequest(GenerationApi api, GenerationPlan plan, boolean stream, boolean includeUsage) {}

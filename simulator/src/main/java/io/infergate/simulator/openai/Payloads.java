@@ -16,16 +16,16 @@ import static io.infergate.simulator.http.JsonBodies.BUILDERS;
  */
 final class Payloads {
 
-    private final Endpoint endpoint;
+    private final GenerationApi api;
     private final GenerationPlan plan;
     private final String id;
     private final long created;
     private int cachedTokens;
 
-    Payloads(Endpoint endpoint, GenerationPlan plan) {
-        this.endpoint = endpoint;
+    Payloads(GenerationApi api, GenerationPlan plan) {
+        this.api = api;
         this.plan = plan;
-        this.id = endpoint.idPrefix() + UUID.randomUUID().toString().replace("-", "");
+        this.id = api.idPrefix() + UUID.randomUUID().toString().replace("-", "");
         this.created = System.currentTimeMillis() / 1000;
     }
 
@@ -39,7 +39,7 @@ final class Payloads {
         JsonArrayBuilder choices = BUILDERS.createArrayBuilder();
         for (int i = 0; i < texts.size(); i++) {
             JsonObjectBuilder choice = BUILDERS.createObjectBuilder().add("index", i);
-            if (endpoint == Endpoint.CHAT_COMPLETIONS) {
+            if (api == GenerationApi.CHAT_COMPLETIONS) {
                 choice.add(
                         "message",
                         BUILDERS.createObjectBuilder().add("role", "assistant").add("content", texts.get(i)));
@@ -49,10 +49,7 @@ final class Payloads {
             choices.add(choice.addNull("logprobs")
                     .add("finish_reason", plan.finishReason().wire()));
         }
-        return head(endpoint.object())
-                .add("choices", choices)
-                .add("usage", usage())
-                .build();
+        return head(api.object()).add("choices", choices).add("usage", usage()).build();
     }
 
     /**
@@ -61,7 +58,7 @@ final class Payloads {
      */
     JsonObject tokenChunk(int choiceIndex, int step, String token, boolean last) {
         JsonObjectBuilder choice = BUILDERS.createObjectBuilder().add("index", choiceIndex);
-        if (endpoint == Endpoint.CHAT_COMPLETIONS) {
+        if (api == GenerationApi.CHAT_COMPLETIONS) {
             JsonObjectBuilder delta = BUILDERS.createObjectBuilder();
             if (step == 0) {
                 delta.add("role", "assistant");
@@ -76,14 +73,14 @@ final class Payloads {
         } else {
             choice.addNull("finish_reason");
         }
-        return head(endpoint.chunkObject())
+        return head(api.chunkObject())
                 .add("choices", BUILDERS.createArrayBuilder().add(choice))
                 .build();
     }
 
     /** The final chunk sent when {@code stream_options.include_usage} is true: no choices, only usage. */
     JsonObject usageChunk() {
-        return head(endpoint.chunkObject())
+        return head(api.chunkObject())
                 .add("choices", BUILDERS.createArrayBuilder())
                 .add("usage", usage())
                 .build();

@@ -39,11 +39,11 @@ final class RequestParser {
         this.defaultMaxTokens = defaultMaxTokens;
     }
 
-    ParsedRequest parse(Endpoint endpoint, byte[] body) {
+    ParsedRequest parse(GenerationApi api, byte[] body) {
         JsonObject json = readObject(body);
         ServedModel model = model(json);
-        Prompts prompts = endpoint == Endpoint.COMPLETIONS ? completionPrompts(json) : chatPrompt(json);
-        Optional<Integer> requested = endpoint == Endpoint.CHAT_COMPLETIONS
+        Prompts prompts = api == GenerationApi.COMPLETIONS ? completionPrompts(json) : chatPrompt(json);
+        Optional<Integer> requested = api == GenerationApi.CHAT_COMPLETIONS
                 ? positiveInt(json, "max_completion_tokens").or(() -> positiveInt(json, "max_tokens"))
                 : positiveInt(json, "max_tokens");
         int outputTokens = requested.orElse(defaultMaxTokens);
@@ -52,7 +52,7 @@ final class RequestParser {
                     "This model's maximum context length is " + MAX_MODEL_LEN
                             + " tokens. However, you requested " + (prompts.longest + (long) outputTokens) + " tokens ("
                             + prompts.longest + " in the prompt, " + outputTokens + " in the completion).",
-                    endpoint == Endpoint.COMPLETIONS ? "prompt" : "messages");
+                    api == GenerationApi.COMPLETIONS ? "prompt" : "messages");
         }
         // A client limit ends the output on "length"; the default length stands for the model's own stop.
         FinishReason finish = requested.isPresent() ? FinishReason.LENGTH : FinishReason.STOP;
@@ -61,7 +61,7 @@ final class RequestParser {
                 json.get("stream_options") instanceof JsonObject options && bool(options, "include_usage");
         GenerationPlan plan =
                 new GenerationPlan(model, prompts.texts, prompts.tokens, outputTokens, finish, prompts.cacheTexts);
-        return new ParsedRequest(endpoint, plan, stream, includeUsage);
+        return new ParsedRequest(api, plan, stream, includeUsage);
     }
 
     private static JsonObject readObject(byte[] body) {

@@ -2,8 +2,9 @@ package io.infergate.bench.loadgen;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,7 +31,7 @@ public final class Runner {
     /** Runs every step and hands each step's outcomes to {@code sink}, in order. */
     public void run(Consumer<List<Outcome>> sink) throws InterruptedException {
         List<List<Plan.Request>> steps = Plan.of(workload, routerUrls.size());
-        ConcurrentHashMap<Integer, String> systems = new ConcurrentHashMap<>();
+        Map<Integer, String> systems = new HashMap<>();
         try (Client client = new Client(Duration.ofSeconds(workload.requestTimeoutSeconds()));
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (List<Plan.Request> step : steps) {

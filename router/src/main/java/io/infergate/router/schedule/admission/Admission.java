@@ -35,6 +35,8 @@ import java.util.function.BooleanSupplier;
 public final class Admission {
 
     /**
+     * How a pool admits requests while it is saturated.
+     *
      * @param queue          whether requests of priority &ge; 0 wait in a queue while the pool is
      *                       saturated; when false they are admitted at once ({@link #withoutQueue})
      *                       and the queue settings are unused
@@ -175,6 +177,7 @@ public final class Admission {
         private int handOvers;
         private long lastSampleRelease = System.nanoTime() - settings.recheck().toNanos();
 
+        @SuppressWarnings("ReferenceEquality") // a waiter is its own identity: two waiters are never equal
         Ticket admit(List<Target> endpoints, int priority) throws InterruptedException {
             long start = System.nanoTime();
             lock.lock();

@@ -24,7 +24,7 @@ public sealed interface Plugin permits Plugin.Filter, Plugin.Scorer, Plugin.Pick
      * multiplies it by the scorer's weight.
      */
     non-sealed interface Scorer extends Plugin {
-        /** @return one score per candidate, in order */
+        /** Returns one score per candidate, in order. */
         double[] score(PickContext request, List<EndpointView> candidates);
 
         /** Told which endpoint was picked (stateful scorers, e.g. a prefix index). */
@@ -33,7 +33,11 @@ public sealed interface Plugin permits Plugin.Filter, Plugin.Scorer, Plugin.Pick
 
     /** Chooses exactly one candidate from the summed weighted scores. */
     non-sealed interface Picker extends Plugin {
-        /** @param scores one total per candidate, in order; {@code candidates} is never empty */
+        /**
+         * Chooses one of the candidates.
+         *
+         * @param scores one total per candidate, in order; {@code candidates} is never empty
+         */
         EndpointView pick(PickContext request, List<EndpointView> candidates, double[] scores);
     }
 }

@@ -19,6 +19,8 @@ public final class PluginRegistry {
     @FunctionalInterface
     public interface Factory {
         /**
+         * Creates one configured instance of the plugin type.
+         *
          * @throws IllegalArgumentException naming the parameter when one is wrong
          */
         Plugin create(String name, Parameters parameters, PluginHandle handle);

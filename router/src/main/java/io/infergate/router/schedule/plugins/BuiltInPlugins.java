@@ -24,7 +24,11 @@ public final class BuiltInPlugins {
 
     private BuiltInPlugins() {}
 
-    /** @param handle what the factories are given: randomness and the router count */
+    /**
+     * A registry holding every built-in plugin type.
+     *
+     * @param handle what the factories are given: randomness and the router count
+     */
     public static PluginRegistry registry(PluginHandle handle) {
         return new PluginRegistry(handle)
                 .register(QueueScorer.TYPE, QueueScorer::create)

@@ -71,7 +71,7 @@ class AdmissionTest {
             for (int i = 0; i < 3; i++) {
                 String name = names[i];
                 int priority = priorities[i];
-                threads.submit(() -> {
+                var unused = threads.submit(() -> {
                     assertInstanceOf(Admission.Ticket.Admitted.class, a.admit(pool.id(), endpoints, priority));
                     order.add(name);
                     return null;

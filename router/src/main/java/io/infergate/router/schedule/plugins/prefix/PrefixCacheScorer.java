@@ -137,7 +137,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
         for (int i = 0; i < out.length; i++) {
             out[i] = (double) index.leadingMatches(candidates.get(i).key(), chain) / chain.length;
         }
-        if (mode == Mode.RENDEZVOUS || mode == Mode.AUTO && routers.get() > 1) {
+        if (mode == Mode.RENDEZVOUS || (mode == Mode.AUTO && routers.get() > 1)) {
             out[assigned(chain, candidates)] = 1;
         }
         return out;

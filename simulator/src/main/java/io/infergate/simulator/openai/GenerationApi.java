@@ -1,7 +1,7 @@
 package io.infergate.simulator.openai;
 
 /** The two generation endpoints, with the object names OpenAI gives their responses. */
-public enum Endpoint {
+public enum GenerationApi {
     COMPLETIONS("/v1/completions", "text_completion", "text_completion", "cmpl-"),
     CHAT_COMPLETIONS("/v1/chat/completions", "chat.completion", "chat.completion.chunk", "chatcmpl-");
 
@@ -10,7 +10,7 @@ public enum Endpoint {
     private final String chunkObject;
     private final String idPrefix;
 
-    Endpoint(String path, String object, String chunkObject, String idPrefix) {
+    GenerationApi(String path, String object, String chunkObject, String idPrefix) {
         this.path = path;
         this.object = object;
         this.chunkObject = chunkObject;
