@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The scheduling benchmark (docs/benchmarks.md, "Scheduling"): a shared-prefix streaming workload
-# (bench/scheduling/workload.yaml) against simulated pods (bench/scheduling/simulator.yaml) through
-# 1 and 3 routers, for each scheduler configuration in bench/scheduling/<strategy>.yaml, all in one
-# run. Prints (and writes to $OUT) the results table, the ratios against random and the done-when checks.
+# The scheduling benchmark (docs/benchmarks.md, "Scheduling"): streaming workloads
+# (bench/scheduling/<workload>.yaml) against simulated pods (our simulator or llm-d-inference-sim, see
+# v4 below) through 1 and 3 routers, for each scheduler configuration in bench/scheduling/<strategy>.yaml,
+# all in one run. Prints (and writes to $OUT_DIR/<simulator>-<workload>.md) the results table, the
+# ratios against random and the done-when checks.
 #
-# Builds nothing: run `./mvnw -DskipTests package` first (simulator, controller, router and
-# bench/loadgen jars). Loopback only: routers on 127.0.15.1-3 (:8080 public, :15000 internal), pods on
+# Builds only llm-d-inference-sim (bench/llmd-sim.sh, cached): run `./mvnw -DskipTests package` first
+# (simulator, controller, router and bench/loadgen jars). Loopback only: routers on 127.0.15.1-3 (:8080 public, :15000 internal), pods on
 # 127.0.15.11.. (:8000), the controller's admin socket on 127.0.15.100:19090 (only to render the snapshot).
 #
 # Each configuration gets fresh pods (empty caches) and fresh routers with its --scheduler-config and,
@@ -24,16 +25,28 @@
 # steps (503 queue_timeout) that their counterparts would have sent to a pod. ours keeps the
 # router defaults (queue on). The workload (workload.yaml) and simulator figures are unchanged.
 #
-# Environment: STRATEGIES ("random round-robin least-request epp-default ours"), ROUTER_COUNTS ("1 3"),
-# STEPS (run only the first N rate steps; for short development runs), OUT (markdown output,
-# default bench/scheduling/results.md), KEEP=1 keeps the run folder.
+# v4 (2026-12-05, issue 17): two simulators. SIMULATORS picks the model servers: "infergate" (our
+# simulator, bench/scheduling/simulator.yaml: serial prefill, one prefill at a time per pod),
+# "infergate-parallel" (ours in parallel-prefill mode, simulator-parallel.yaml) and "llmd"
+# (llm-d-inference-sim v0.10.2 from its Go module, behind our loopback main: bench/llmd-sim.sh builds
+# it once into a cache; its flags are bench/scheduling/llmd-sim.args). WORKLOADS picks the workload
+# files (bench/scheduling/<name>.yaml): "workload" (shared prefix, open loop), "capacity" (the same
+# requests, closed loop at rising concurrency) and "multi-turn" (growing conversations). Every
+# strategy runs on every simulator x workload; each pair gets its own results file.
+#
+# Environment: SIMULATORS ("infergate llmd"), WORKLOADS ("workload"), STRATEGIES ("random round-robin
+# least-request epp-default ours"), ROUTER_COUNTS ("1 3"), STEPS (run only the first N rate steps; for
+# short development runs), OUT_DIR (default bench/scheduling/results: <simulator>-<workload>.md/.tsv),
+# KEEP=1 keeps the run folder. Run it with nice: the machine is shared.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 V=0.1.0-SNAPSHOT
 DIR="$ROOT/bench/scheduling"
 STRATEGIES=${STRATEGIES:-"random round-robin least-request epp-default ours"}
 ROUTER_COUNTS=${ROUTER_COUNTS:-"1 3"}
-OUT=${OUT:-$DIR/results.md}
+SIMULATORS=${SIMULATORS:-"infergate llmd"}
+WORKLOADS=${WORKLOADS:-"workload"}
+OUT_DIR=${OUT_DIR:-$DIR/results}
 . "$ROOT/.mvn/find-jdk.sh"
 JAVA="$JAVA_HOME/bin/java"
 command -v curl >/dev/null || { echo "bench: needs curl" >&2; exit 2; }
@@ -44,6 +57,15 @@ for j in "$SIM_JAR" "$CTL_JAR" "$ROUTER_JAR" "$LOADGEN_JAR"; do
   [ -f "$j" ] || { echo "bench: missing $j; build first: ./mvnw -DskipTests package" >&2; exit 2; }
 done
 for s in $STRATEGIES; do [ -f "$DIR/$s.yaml" ] || { echo "bench: no scheduler config $DIR/$s.yaml" >&2; exit 2; }; done
+for w in $WORKLOADS; do [ -f "$DIR/$w.yaml" ] || { echo "bench: no workload $DIR/$w.yaml" >&2; exit 2; }; done
+LLMD_SIM=""
+for sim in $SIMULATORS; do
+  case "$sim" in
+    infergate|infergate-parallel) ;;
+    llmd) LLMD_SIM=$(bash "$ROOT/bench/llmd-sim.sh" | sed -n 's/^LLMD_SIM=//p'); [ -x "$LLMD_SIM" ] || { echo "bench: llm-d-inference-sim not built" >&2; exit 2; } ;;
+    *) echo "bench: unknown simulator '$sim' (infergate, infergate-parallel, llmd)" >&2; exit 2 ;;
+  esac
+done
 router_config() { # strategy: the optional router --config file of that strategy, or nothing
   [ -f "$DIR/$1.router.yaml" ] && echo "$DIR/$1.router.yaml" || true
 }
@@ -127,23 +149,53 @@ put_snapshot() { # router index, router count
     --data-binary "@$W/snapshot-$2.json" "http://127.0.15.$1:15000/internal/v1/snapshot"
 }
 sims_up() { local h; for h in ${SIM_HOSTS//,/ }; do curl -fs -o /dev/null "http://$h:8000/health" || return 1; done; }
+workload_file() { # workload, simulator: <wl>.<sim>.yaml when there is one (the same requests at rates
+  # fitted to that simulator's capacity; the parallel-prefill sims share llmd's), else <wl>.yaml
+  local f
+  for f in "$DIR/$1.$2.yaml" "$DIR/$1.${2/infergate-parallel/llmd}.yaml" "$DIR/$1.yaml"; do
+    [ -f "$f" ] && { echo "$f"; return; }
+  done
+}
+start_sims() { # simulator, log prefix: PODS pods on 127.0.15.11.. port 8000, fresh (empty caches)
+  local i h
+  case "$1" in
+    infergate) "$JAVA" -XX:+UseSerialGC -jar "$SIM_JAR" --hosts "$SIM_HOSTS" --port 8000 --pod-name-prefix bench \
+        --profile "$DIR/simulator.yaml" > "$2.log" 2>&1 & PIDS+=($!) ;;
+    infergate-parallel) "$JAVA" -XX:+UseSerialGC -jar "$SIM_JAR" --hosts "$SIM_HOSTS" --port 8000 --pod-name-prefix bench \
+        --profile "$DIR/simulator-parallel.yaml" > "$2.log" 2>&1 & PIDS+=($!) ;;
+    llmd)
+      # one process per pod, bound to its own loopback address; POD_IP turns on the KV-cache model,
+      # POD_NAME is echoed in x-inference-pod; no ZMQ (empty endpoint), dummy tokenizer.
+      local args
+      args=$(grep -v '^[[:space:]]*#' "$DIR/llmd-sim.args" | tr '\n' ' ')
+      for ((i = 0; i < PODS; i++)); do
+        h=127.0.15.$((11 + i))
+        # shellcheck disable=SC2086
+        INFERGATE_SIM_HOST=$h POD_IP=$h POD_NAME=bench-$i POD_NAMESPACE=default \
+          "$LLMD_SIM" --port 8000 $args --zmq-endpoint "" > "$2-$i.log" 2>&1 & PIDS+=($!)
+      done ;;
+  esac
+}
 
-# 2. Every strategy with 1 and 3 routers.
-RESULTS="$W/results.tsv"
+# 2. Every simulator x workload x router count x strategy.
+mkdir -p "$OUT_DIR"
 START=$(date +%s)
-for R in $ROUTER_COUNTS; do
-  for s in $STRATEGIES; do
-    echo "== $s, $R router(s) (at $(( $(date +%s) - START )) s)"
+for sim in $SIMULATORS; do
+ for wl in $WORKLOADS; do
+  WL_FILE=$(workload_file "$wl" "$sim")
+  RESULTS="$W/results-$sim-$wl.tsv"
+  for R in $ROUTER_COUNTS; do
+   for s in $STRATEGIES; do
+    echo "== $sim, $wl, $s, $R router(s) (at $(( $(date +%s) - START )) s, load $(cut -d' ' -f1-3 /proc/loadavg))"
     T0=$(date +%s)
-    "$JAVA" -XX:+UseSerialGC -jar "$SIM_JAR" --hosts "$SIM_HOSTS" --port 8000 --pod-name-prefix bench \
-      --profile "$DIR/simulator.yaml" > "$W/sim-$s-$R.log" 2>&1 & PIDS+=($!)
+    start_sims "$sim" "$W/sim-$sim-$wl-$s-$R"
     URLS=""
     ROUTER_ARGS=(--scheduler-config "$DIR/$s.yaml")
     RC=$(router_config "$s")
     if [ -n "$RC" ]; then ROUTER_ARGS+=(--config "$RC"); echo "   router config $RC"; fi
     for ((r = 1; r <= R; r++)); do
       "$JAVA" -XX:+UseSerialGC -jar "$ROUTER_JAR" --bind "127.0.15.$r" --internal-port 15000 \
-        --token-file "$W/token" "${ROUTER_ARGS[@]}" > "$W/router-$s-$R-$r.log" 2>&1 & PIDS+=($!)
+        --token-file "$W/token" "${ROUTER_ARGS[@]}" > "$W/router-$sim-$wl-$s-$R-$r.log" 2>&1 & PIDS+=($!)
       URLS+="${URLS:+,}http://127.0.15.$r:8080"
     done
     wait_for "simulated pods" sims_up
@@ -153,27 +205,25 @@ for R in $ROUTER_COUNTS; do
     done
     sleep 1 # a few metric scrapes of every pod before the first request
     echo "   started in $(( $(date +%s) - T0 )) s"
-    "$JAVA" -XX:+UseSerialGC -jar "$LOADGEN_JAR" run --workload "$DIR/workload.yaml" --routers "$URLS" \
+    "$JAVA" -XX:+UseSerialGC -jar "$LOADGEN_JAR" run --workload "$WL_FILE" --routers "$URLS" \
       --strategy "$s" --results "$RESULTS" ${STEPS:+--steps "$STEPS"}
     T1=$(date +%s)
     stop_all
-    echo "   stopped in $(( $(date +%s) - T1 )) s"
+    echo "   stopped in $(( $(date +%s) - T1 )) s; load $(cut -d' ' -f1-3 /proc/loadavg)"
+   done
   done
+  # 3. The report of this simulator x workload.
+  {
+    echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), load average at the end $(cut -d' ' -f1-3 /proc/loadavg);"
+    echo "commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); simulator $sim; workload ${WL_FILE#"$ROOT/"}."
+    NOTES=""
+    for s in $STRATEGIES; do NOTES+="${NOTES:+; }$(router_config_note "$s")"; done
+    echo "Router config per strategy: $NOTES."
+    echo
+    "$JAVA" -jar "$LOADGEN_JAR" report --results "$RESULTS" --workload "$WL_FILE"
+  } > "$OUT_DIR/$sim-$wl.md"
+  cp "$RESULTS" "$OUT_DIR/$sim-$wl.tsv"
+  cat "$OUT_DIR/$sim-$wl.md"
+ done
 done
-ELAPSED=$(( $(date +%s) - START ))
-
-# 3. The report.
-{
-  echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $ELAPSED s;"
-  echo "commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); workload bench/scheduling/workload.yaml, pods bench/scheduling/simulator.yaml."
-  NOTES=""
-  for s in $STRATEGIES; do NOTES+="${NOTES:+; }$(router_config_note "$s")"; done
-  echo "Router config per strategy: $NOTES."
-  echo
-  "$JAVA" -jar "$LOADGEN_JAR" report --results "$RESULTS"
-} > "$W/results.md"
-cp "$RESULTS" "${OUT%.md}.tsv"
-cp "$W/results.md" "$OUT"
-cat "$OUT"
-echo
-echo "bench: results written to $OUT (rows: ${OUT%.md}.tsv)"
+echo "bench: done in $(( $(date +%s) - START )) s; results in $OUT_DIR"

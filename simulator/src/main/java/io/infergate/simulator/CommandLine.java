@@ -65,6 +65,11 @@ final class CommandLine {
               --itl-us-per-seq N       inter-token latency added per running sequence, microseconds
                                        (default 0)
               --lora-load-ms N         time to load an adapter that is not resident (default 0)
+              --prefill-mode MODE      serial: one prefill at a time per pod (default; vLLM or SGLang
+                                       without chunked prefill); parallel: every running slot
+                                       prefills at once, (ttft + uncached tokens x per-token) x a
+                                       load factor (llm-d-inference-sim; vLLM with chunked prefill)
+              --time-factor-under-load X  parallel mode: the load factor at max-running (default 1)
               --profile FILE|NAME      read defaults for any of these flags from a properties or flat
                                        YAML file (keys are flag names without '--', e.g. ttft-ms: 20);
                                        flags given on the command line win. Built-in NAME:
@@ -98,6 +103,8 @@ final class CommandLine {
             "--prefill-us-per-token",
             "--itl-us-per-seq",
             "--lora-load-ms",
+            "--prefill-mode",
+            "--time-factor-under-load",
             "--profile");
     private static final Set<String> REPEATABLE = Set.of("--model", "--lora");
     /** Flags without a value, each standing for a flag with one. */
@@ -153,7 +160,9 @@ final class CommandLine {
                 .prefixCaching(boolFlag(values, "--prefix-cache", true))
                 .prefillTimePerToken(Duration.ofNanos(1_000L * intFlag(values, "--prefill-us-per-token", 0, 0)))
                 .interTokenLatencyPerSequence(Duration.ofNanos(1_000L * intFlag(values, "--itl-us-per-seq", 0, 0)))
-                .loraLoadTime(Duration.ofMillis(intFlag(values, "--lora-load-ms", 0, 0)));
+                .loraLoadTime(Duration.ofMillis(intFlag(values, "--lora-load-ms", 0, 0)))
+                .parallelPrefill(prefillMode(single(values, "--prefill-mode", "serial")))
+                .timeFactorUnderLoad(decimalFlag(values, "--time-factor-under-load", 1, 1));
         List<SimulatorConfig> pods = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
             try {
@@ -343,6 +352,32 @@ final class CommandLine {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
             throw new UsageException(flag + " must be an integer, got '" + value + "'");
+        }
+    }
+
+    /** {@code --prefill-mode}: serial (false) or parallel (true). */
+    private static boolean prefillMode(String value) throws UsageException {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "serial" -> false;
+            case "parallel" -> true;
+            default -> throw new UsageException("--prefill-mode must be serial or parallel, got '" + value + "'");
+        };
+    }
+
+    private static double decimalFlag(Map<String, List<String>> values, String flag, double fallback, double min)
+            throws UsageException {
+        String value = single(values, flag, null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            double d = Double.parseDouble(value);
+            if (!(d >= min) || Double.isInfinite(d)) {
+                throw new UsageException(flag + " must be a number of at least " + min + ", got " + value);
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new UsageException(flag + " must be a number, got '" + value + "'");
         }
     }
 }

@@ -73,7 +73,9 @@ public final class SimulatedPod implements AutoCloseable {
                 config.interTokenLatency(),
                 config.prefillTimePerToken(),
                 config.interTokenLatencyPerSequence(),
-                config.loraLoadTime());
+                config.loraLoadTime(),
+                config.parallelPrefill(),
+                config.timeFactorUnderLoad());
         Engine engine = new Engine(scheduler, new TextGenerator(config.seed()), timing, metrics, Ticker.SYSTEM);
 
         HttpRouting.Builder routing = HttpRouting.builder().addFilter(new PodHeaders(config.podName()));

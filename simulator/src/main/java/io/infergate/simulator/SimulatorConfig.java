@@ -32,6 +32,9 @@ import java.util.Set;
  * @param prefillTimePerToken          prefill time per uncached prompt token, serialized per pod
  * @param interTokenLatencyPerSequence added to {@code interTokenLatency} per running sequence
  * @param loraLoadTime      time to load a LoRA adapter that is not resident, serialized with prefill
+ * @param parallelPrefill   prefills run in parallel in the running slots, slowed by the batch's
+ *                          fill ({@link io.infergate.simulator.engine.Timing}); false: one at a time
+ * @param timeFactorUnderLoad the parallel prefill's slow-down at a full batch (&ge; 1)
  */
 public record SimulatorConfig(
         String host,
@@ -52,7 +55,9 @@ public record SimulatorConfig(
         boolean prefixCaching,
         Duration prefillTimePerToken,
         Duration interTokenLatencyPerSequence,
-        Duration loraLoadTime) {
+        Duration loraLoadTime,
+        boolean parallelPrefill,
+        double timeFactorUnderLoad) {
 
     /** The fields of the first release; the later ones take their defaults (no added cost, prefix caching on). */
     public SimulatorConfig(
@@ -90,7 +95,9 @@ public record SimulatorConfig(
                 true,
                 Duration.ZERO,
                 Duration.ZERO,
-                Duration.ZERO);
+                Duration.ZERO,
+                false,
+                1);
     }
 
     public SimulatorConfig {
@@ -127,6 +134,10 @@ public record SimulatorConfig(
                 || loraLoadTime.isNegative()) {
             throw new IllegalArgumentException(
                     "prefillTimePerToken, interTokenLatencyPerSequence and loraLoadTime must not be negative");
+        }
+        if (!(timeFactorUnderLoad >= 1) || Double.isInfinite(timeFactorUnderLoad)) {
+            throw new IllegalArgumentException(
+                    "timeFactorUnderLoad must be a finite number >= 1, got " + timeFactorUnderLoad);
         }
         requireAtLeast(maxRunning, 1, "maxRunning");
         requireAtLeast(maxWaiting, 0, "maxWaiting");
@@ -167,7 +178,9 @@ public record SimulatorConfig(
                 .prefixCaching(prefixCaching)
                 .prefillTimePerToken(prefillTimePerToken)
                 .interTokenLatencyPerSequence(interTokenLatencyPerSequence)
-                .loraLoadTime(loraLoadTime);
+                .loraLoadTime(loraLoadTime)
+                .parallelPrefill(parallelPrefill)
+                .timeFactorUnderLoad(timeFactorUnderLoad);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -207,6 +220,8 @@ public record SimulatorConfig(
         private Duration prefillTimePerToken = Duration.ZERO;
         private Duration interTokenLatencyPerSequence = Duration.ZERO;
         private Duration loraLoadTime = Duration.ZERO;
+        private boolean parallelPrefill = false;
+        private double timeFactorUnderLoad = 1;
 
         private Builder() {}
 
@@ -317,6 +332,18 @@ public record SimulatorConfig(
             return this;
         }
 
+        /** Prefills in parallel in the running slots (default false: one at a time per pod). */
+        public Builder parallelPrefill(boolean parallelPrefill) {
+            this.parallelPrefill = parallelPrefill;
+            return this;
+        }
+
+        /** The parallel prefill's slow-down at a full batch (default 1: none). */
+        public Builder timeFactorUnderLoad(double timeFactorUnderLoad) {
+            this.timeFactorUnderLoad = timeFactorUnderLoad;
+            return this;
+        }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(
                     host,
@@ -337,7 +364,9 @@ public record SimulatorConfig(
                     prefixCaching,
                     prefillTimePerToken,
                     interTokenLatencyPerSequence,
-                    loraLoadTime);
+                    loraLoadTime,
+                    parallelPrefill,
+                    timeFactorUnderLoad);
         }
     }
 }

@@ -90,6 +90,23 @@ class CommandLineTest {
     }
 
     @Test
+    void parallelPrefillFlags() throws Exception {
+        SimulatorConfig serial = CommandLine.parse(new String[0]).getFirst();
+        assertFalse(serial.parallelPrefill(), "serial by default");
+        assertEquals(1, serial.timeFactorUnderLoad());
+        SimulatorConfig pod = CommandLine.parse(
+                        new String[] {"--prefill-mode", "parallel", "--time-factor-under-load", "2.5"})
+                .getFirst();
+        assertTrue(pod.parallelPrefill());
+        assertEquals(2.5, pod.timeFactorUnderLoad());
+        assertThrows(
+                CommandLine.UsageException.class, () -> CommandLine.parse(new String[] {"--prefill-mode", "fast"}));
+        assertThrows(
+                CommandLine.UsageException.class,
+                () -> CommandLine.parse(new String[] {"--time-factor-under-load", "0.5"}));
+    }
+
+    @Test
     void realismFlags() throws Exception {
         SimulatorConfig pod = CommandLine.parse(new String[] {
                     "--prefill-us-per-token", "250", "--itl-us-per-seq=80", "--lora-load-ms", "100", "--no-prefix-cache"

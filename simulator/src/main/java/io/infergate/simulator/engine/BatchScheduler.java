@@ -136,6 +136,11 @@ public final class BatchScheduler {
         }
     }
 
+    /** Sequences that may run at once ({@code max_num_seqs}). */
+    public int maxRunning() {
+        return maxRunning;
+    }
+
     /** Requests that may wait for a slot; one more is refused. */
     public int maxWaiting() {
         return maxWaiting;

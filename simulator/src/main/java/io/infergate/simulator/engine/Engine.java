@@ -22,6 +22,8 @@ public final class Engine {
     private final long prefillPerTokenNanos;
     private final long itlPerSequenceNanos;
     private final long loraLoadNanos;
+    private final boolean parallelPrefill;
+    private final double timeFactorUnderLoad;
 
     /** Fixed TTFT and ITL, real time. */
     public Engine(
@@ -44,6 +46,8 @@ public final class Engine {
         this.prefillPerTokenNanos = timing.prefillTimePerToken().toNanos();
         this.itlPerSequenceNanos = timing.interTokenLatencyPerSequence().toNanos();
         this.loraLoadNanos = timing.loraLoadTime().toNanos();
+        this.parallelPrefill = timing.parallelPrefill();
+        this.timeFactorUnderLoad = timing.timeFactorUnderLoad();
     }
 
     /**
@@ -70,7 +74,10 @@ public final class Engine {
             sink.admitted(cached);
             List<TextGenerator.Stream> streams = new ArrayList<>(plan.prompts().size());
             plan.prompts().forEach(p -> streams.add(generator.stream(p)));
-            ticker.sleepNanos(prefill(sequence, plan.promptTokens() - cached) + ttftNanos);
+            ticker.sleepNanos(
+                    parallelPrefill
+                            ? parallelPrefill(sequence, plan.promptTokens() - cached)
+                            : prefill(sequence, plan.promptTokens() - cached) + ttftNanos);
             long previous = ticker.nanoTime();
             listener.firstToken(Duration.ofNanos(previous - arrival), plan.promptTokens());
             for (int step = 0; step < plan.outputTokens(); step++) {
@@ -88,6 +95,29 @@ public final class Engine {
             }
         }
         listener.finished(plan.finishReason());
+    }
+
+    /**
+     * Parallel mode: the request prefills in its own slot at once, {@code (timeToFirstToken + work)
+     * × f} with {@code f = 1 + (timeFactorUnderLoad − 1) × (running − 1) / (maxRunning − 1)} read
+     * at admission (llm-d-inference-sim's load factor; 1 with a one-slot pod).
+     */
+    private long parallelPrefill(Sequence sequence, int uncachedTokens) {
+        long work = Math.max(0, uncachedTokens) * prefillPerTokenNanos + (sequence.loadedAdapter() ? loraLoadNanos : 0);
+        return Math.round((ttftNanos + work) * loadFactor(scheduler.runningCount(), scheduler.maxRunning()));
+    }
+
+    /** {@code 1 + (factor − 1) × (running − 1) / (maxRunning − 1)}, clamped to [1, factor]. */
+    static double loadFactor(double factor, int running, int maxRunning) {
+        if (maxRunning <= 1) {
+            return 1;
+        }
+        double share = Math.max(0, Math.min(1, (running - 1) / (double) (maxRunning - 1)));
+        return 1 + (factor - 1) * share;
+    }
+
+    private double loadFactor(int running, int maxRunning) {
+        return loadFactor(timeFactorUnderLoad, running, maxRunning);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.infergate.simulator.engine;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,6 +76,39 @@ class EngineTest {
         run(engine, ADAPTER, PROMPT, 4);
 
         assertEquals(before, ticker.nanoTime());
+    }
+
+    @Test
+    void parallelPrefillPaysOverheadPlusUncachedTokensAtOnce() throws Exception {
+        Timing t = timing(10, 1_000, 0, 0, 0);
+        Engine engine = engine(
+                true,
+                new Timing(
+                        t.timeToFirstToken(),
+                        t.interTokenLatency(),
+                        t.prefillTimePerToken(),
+                        t.interTokenLatencyPerSequence(),
+                        t.loraLoadTime(),
+                        true,
+                        3));
+
+        run(engine, BASE, PROMPT, 1);
+        run(engine, BASE, PROMPT, 1);
+
+        // one running sequence (itself): factor 1; (10 ms + 40 uncached × 1 ms), then (10 + 4)
+        assertEquals(List.of(ms(10 + 40), ms(10 + 4)), recorder.ttft);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "alone in an 8-slot batch: 1,           3, 1, 8, 1.0",
+        "full batch: the whole factor,          3, 8, 8, 3.0",
+        "half way (4 of 8): 1 + 2 × 3/7,        3, 4, 8, 1.8571428571428572",
+        "one-slot pod: never slowed,            3, 1, 1, 1.0",
+        "factor 1: never slowed,                1, 8, 8, 1.0"
+    })
+    void loadFactorIsLinearInTheRunningSequences(String why, double factor, int running, int max, double want) {
+        assertEquals(want, Engine.loadFactor(factor, running, max), 1e-12, why);
     }
 
     @Test

@@ -32,12 +32,17 @@ public final class Client implements AutoCloseable {
                 .build();
     }
 
-    /** The JSON body of a streaming completion (the prompt holds letters, spaces and newlines only). */
+    /**
+     * The JSON body of a streaming completion with a usage chunk (prompt and cached tokens: the hit
+     * rate, from any server that reports {@code prompt_tokens_details}); the prompt holds letters,
+     * spaces and newlines only.
+     */
     static String body(String model, String prompt, int maxTokens) {
         StringBuilder b = new StringBuilder(prompt.length() + 128);
         b.append("{\"model\":\"")
                 .append(model)
-                .append("\",\"stream\":true,\"max_tokens\":")
+                .append(
+                        "\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"ignore_eos\":true,\"max_tokens\":")
                 .append(maxTokens)
                 .append(",\"temperature\":0,\"prompt\":\"");
         for (int i = 0; i < prompt.length(); i++) {
@@ -93,8 +98,8 @@ public final class Client implements AutoCloseable {
                 timer.ttftNanos(),
                 timer.gapsNanos(),
                 timer.tokens(),
-                header(ri, "x-prompt-tokens"),
-                header(ri, "x-prefix-cache-hit-tokens"),
+                timer.promptTokens() >= 0 ? timer.promptTokens() : header(ri, "x-prompt-tokens"),
+                timer.cachedTokens() >= 0 ? timer.cachedTokens() : header(ri, "x-prefix-cache-hit-tokens"),
                 ri == null ? "" : ri.headers().firstValue("x-inference-pod").orElse(""));
     }
 

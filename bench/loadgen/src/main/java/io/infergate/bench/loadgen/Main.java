@@ -19,11 +19,12 @@ public final class Main {
     static final String USAGE = """
             Usage:
               loadgen run --workload FILE --routers URL[,URL...] --strategy NAME --results FILE [--steps N]
-              loadgen report --results FILE
+              loadgen report --results FILE [--workload FILE]
             run: replays bench/scheduling/workload.yaml against the routers (request k to router k mod R)
                  and appends a TSV row per rate step to --results (header written when the file is new);
                  --steps N runs only the first N steps (short development runs).
-            report: prints the markdown results table, the ratios against random and the done-when checks.
+            report: prints the markdown results table, the ratios against random and the done-when checks
+                    (--workload: the file the rows were run with; a closed-loop one labels steps as clients).
             """;
 
     private Main() {}
@@ -58,7 +59,9 @@ public final class Main {
                     rows.add(StepStats.parse(line));
                 }
             }
-            System.out.print(Report.markdown(rows));
+            boolean closed = opts.containsKey("--workload")
+                    && Workload.read(Path.of(opts.get("--workload"))).closedLoop();
+            System.out.print(Report.markdown(rows, closed));
             return 0;
         }
         if (!command.equals("run")) {
@@ -66,20 +69,7 @@ public final class Main {
         }
         Workload w = Workload.read(Path.of(required(opts, "--workload")));
         if (opts.containsKey("--steps")) {
-            int n = Integer.parseInt(opts.get("--steps"));
-            w = new Workload(
-                    w.seed(),
-                    w.groups(),
-                    w.systemPromptTokens(),
-                    w.questionTokens(),
-                    w.outputTokensMin(),
-                    w.outputTokensMax(),
-                    w.model(),
-                    w.pods(),
-                    w.rates().subList(0, Math.min(n, w.rates().size())),
-                    w.stepSeconds(),
-                    w.requestTimeoutSeconds(),
-                    w.completeMinSuccess());
+            w = w.firstSteps(Integer.parseInt(opts.get("--steps")));
         }
         List<String> routers = Arrays.stream(required(opts, "--routers").split(","))
                 .map(String::trim)

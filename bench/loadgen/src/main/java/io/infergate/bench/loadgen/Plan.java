@@ -21,8 +21,17 @@ public final class Plan {
      * @param question   seed of its question
      * @param maxTokens  output tokens asked for
      * @param router     index of the router it is sent to
+     * @param epoch      multi-turn: which conversation of the group (a group restarts after max-turns)
+     * @param turn       multi-turn: turns of this conversation before this one (0 otherwise)
      */
-    public record Request(int step, long atNanos, int group, long question, int maxTokens, int router) {}
+    public record Request(
+            int step, long atNanos, int group, long question, int maxTokens, int router, int epoch, int turn) {
+
+        /** A single-turn request. */
+        public Request(int step, long atNanos, int group, long question, int maxTokens, int router) {
+            this(step, atNanos, group, question, maxTokens, router, 0, 0);
+        }
+    }
 
     private Plan() {}
 
@@ -34,24 +43,40 @@ public final class Plan {
         List<List<Request>> steps = new ArrayList<>();
         long window = w.stepSeconds() * 1_000_000_000L;
         int k = 0;
+        int[] turns = new int[w.groups()]; // multi-turn: requests each group has had, over all steps
         for (int s = 0; s < w.rates().size(); s++) {
             SplittableRandom rnd = new SplittableRandom(w.seed() * 1_000_003L + s);
             double rate = w.rates().get(s);
+            // closed loop: enough requests for every client to send one per 50 ms (far more than
+            // any server here answers); the runner sends them in order, as clients free up
+            long closedCount = (long) rate * w.stepSeconds() * 20;
             List<Request> out = new ArrayList<>();
             double t = 0;
             while (true) {
-                t += -Math.log(1 - rnd.nextDouble()) / rate; // exponential gap, mean 1/rate s
-                long at = (long) (t * 1e9);
-                if (at >= window) {
-                    break;
+                long at = 0;
+                if (w.closedLoop()) {
+                    if (out.size() >= closedCount) {
+                        break;
+                    }
+                } else {
+                    t += -Math.log(1 - rnd.nextDouble()) / rate; // exponential gap, mean 1/rate s
+                    at = (long) (t * 1e9);
+                    if (at >= window) {
+                        break;
+                    }
                 }
+                int group = rnd.nextInt(w.groups());
+                int n = turns[group]++;
+                boolean multi = w.shape().equals(Workload.MULTI_TURN);
                 out.add(new Request(
                         s,
                         at,
-                        rnd.nextInt(w.groups()),
+                        group,
                         rnd.nextLong(),
                         rnd.nextInt(w.outputTokensMin(), w.outputTokensMax() + 1),
-                        k++ % routers));
+                        k++ % routers,
+                        multi ? n / w.maxTurns() : 0,
+                        multi ? n % w.maxTurns() : 0));
             }
             steps.add(List.copyOf(out));
         }

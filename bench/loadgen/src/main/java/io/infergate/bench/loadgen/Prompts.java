@@ -28,6 +28,27 @@ public final class Prompts {
     }
 
     /**
+     * Turn {@code turn} of conversation {@code epoch} of a multi-turn {@code group}: the system
+     * prompt, every earlier turn (question and answer) and the new question. Two requests of the
+     * same conversation share everything up to the earlier of their turns, so the prefix grows.
+     * The answers are fixed text of {@code answerTokens}, standing for what the model said (a
+     * simulator's own output is random, so the client could not send it back anyway).
+     */
+    public static String conversation(
+            long seed, int group, int epoch, int turn, int systemTokens, int questionTokens, int answerTokens) {
+        long base = seed ^ (0x9E3779B97F4A7C15L * (epoch + 1));
+        StringBuilder b = new StringBuilder(system(base, group, systemTokens));
+        for (int k = 0; k <= turn; k++) {
+            long t = base * 31 + group * 1_000_003L + k;
+            b.append("\nuser ").append(question(t, questionTokens));
+            if (k < turn) {
+                b.append("\nassistant ").append(question(~t, answerTokens));
+            }
+        }
+        return b.toString();
+    }
+
+    /**
      * {@code tokens} words; the first one is {@code lead} (a word naming the group, so two groups
      * never share their first block) when given.
      */

@@ -2,13 +2,13 @@ package io.infergate.bench.loadgen;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -31,29 +31,18 @@ public final class Runner {
     /** Runs every step and hands each step's outcomes to {@code sink}, in order. */
     public void run(Consumer<List<Outcome>> sink) throws InterruptedException {
         List<List<Plan.Request>> steps = Plan.of(workload, routerUrls.size());
-        Map<Integer, String> systems = new HashMap<>();
         try (Client client = new Client(Duration.ofSeconds(workload.requestTimeoutSeconds()));
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (List<Plan.Request> step : steps) {
-                long t0 = System.nanoTime();
-                List<Future<Outcome>> running = new ArrayList<>(step.size());
-                for (Plan.Request r : step) {
-                    String system = systems.computeIfAbsent(
-                            r.group(), g -> Prompts.system(workload.seed(), g, workload.systemPromptTokens()));
-                    String body = Client.body(
-                            workload.model(),
-                            Prompts.prompt(system, Prompts.question(r.question(), workload.questionTokens())),
-                            r.maxTokens());
-                    long wait;
-                    while ((wait = t0 + r.atNanos() - System.nanoTime()) > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                    running.add(threads.submit(() -> client.send(r, routerUrls.get(r.router()), body)));
-                }
+                List<Future<Outcome>> running =
+                        workload.closedLoop() ? closed(step, client, threads) : open(step, client, threads);
                 List<Outcome> outcomes = new ArrayList<>(running.size());
                 for (Future<Outcome> f : running) {
                     try {
-                        outcomes.add(f.get());
+                        Outcome o = f.get();
+                        if (o != null) {
+                            outcomes.add(o);
+                        }
                     } catch (ExecutionException e) {
                         throw new IllegalStateException("a request thread failed", e.getCause());
                     }
@@ -61,5 +50,79 @@ public final class Runner {
                 sink.accept(outcomes);
             }
         }
+    }
+
+    /** Open loop: each request at its planned arrival, on its own thread. */
+    private List<Future<Outcome>> open(List<Plan.Request> step, Client client, ExecutorService threads) {
+        long t0 = System.nanoTime();
+        List<Future<Outcome>> running = new ArrayList<>(step.size());
+        for (Plan.Request r : step) {
+            String body = body(r);
+            long wait;
+            while ((wait = t0 + r.atNanos() - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            running.add(threads.submit(() -> client.send(r, routerUrls.get(r.router()), body)));
+        }
+        return running;
+    }
+
+    /**
+     * Closed loop: {@code rate} clients, each sending the plan's next request as soon as its last
+     * one ended, until the step's window is over; requests in flight then finish and count.
+     */
+    private List<Future<Outcome>> closed(List<Plan.Request> step, Client client, ExecutorService threads) {
+        int clients = (int) Math.round(workload.rates().get(step.getFirst().step()));
+        long end = System.nanoTime() + workload.stepSeconds() * 1_000_000_000L;
+        AtomicInteger next = new AtomicInteger();
+        List<Outcome> done = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Future<Outcome>> loops = new ArrayList<>(clients);
+        for (int c = 0; c < clients; c++) {
+            loops.add(threads.submit(() -> {
+                int i;
+                while (System.nanoTime() < end && (i = next.getAndIncrement()) < step.size()) {
+                    Plan.Request r = step.get(i);
+                    done.add(client.send(r, routerUrls.get(r.router()), body(r)));
+                }
+                return null;
+            }));
+        }
+        List<Future<Outcome>> out = new ArrayList<>();
+        for (Future<Outcome> f : loops) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a client thread failed", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        synchronized (done) {
+            for (Outcome o : done) {
+                out.add(java.util.concurrent.CompletableFuture.completedFuture(o));
+            }
+        }
+        return out;
+    }
+
+    private final ConcurrentHashMap<Integer, String> systems = new ConcurrentHashMap<>();
+
+    /** The request's JSON body, by the workload's shape. */
+    private String body(Plan.Request r) {
+        String prompt = workload.shape().equals(Workload.MULTI_TURN)
+                ? Prompts.conversation(
+                        workload.seed(),
+                        r.group(),
+                        r.epoch(),
+                        r.turn(),
+                        workload.systemPromptTokens(),
+                        workload.questionTokens(),
+                        workload.turnTokens())
+                : Prompts.prompt(
+                        systems.computeIfAbsent(
+                                r.group(), g -> Prompts.system(workload.seed(), g, workload.systemPromptTokens())),
+                        Prompts.question(r.question(), workload.questionTokens()));
+        return Client.body(workload.model(), prompt, r.maxTokens());
     }
 }

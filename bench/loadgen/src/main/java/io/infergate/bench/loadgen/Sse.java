@@ -35,4 +35,22 @@ public final class Sse {
         int i = data.indexOf(key);
         return i >= 0 && i + key.length() < data.length() && data.charAt(i + key.length()) != '"';
     }
+
+    /** The integer after the first {@code "name":} in {@code line}, -1 when absent (textual, as above). */
+    public static int intField(String line, String name) {
+        String key = "\"" + name + "\":";
+        int i = line.indexOf(key);
+        if (i < 0) {
+            return -1;
+        }
+        int j = i + key.length();
+        while (j < line.length() && line.charAt(j) == ' ') {
+            j++;
+        }
+        int k = j;
+        while (k < line.length() && Character.isDigit(line.charAt(k))) {
+            k++;
+        }
+        return k == j ? -1 : Integer.parseInt(line.substring(j, Math.min(k, j + 9)));
+    }
 }

@@ -20,6 +20,7 @@ import java.util.Locale;
  * @param outputTokensPerSecond content events of the step's requests / (last end − first send)
  * @param hitRate      Σ cached prompt tokens / Σ prompt tokens, from the response headers
  * @param completes    at least the workload's share of requests is OK
+ * @param pods         OK requests per pod ({@code x-inference-pod}), in pod-name order, "/"-separated
  */
 public record StepStats(
         String strategy,
@@ -35,10 +36,45 @@ public record StepStats(
         double itlP50Ms,
         double outputTokensPerSecond,
         double hitRate,
-        boolean completes) {
+        boolean completes,
+        String pods) {
+
+    /** A row without per-pod counts. */
+    public StepStats(
+            String strategy,
+            int routers,
+            double rate,
+            int requests,
+            int ok,
+            int shed,
+            int errors,
+            double ttftP50Ms,
+            double ttftP90Ms,
+            double ttftP99Ms,
+            double itlP50Ms,
+            double outputTokensPerSecond,
+            double hitRate,
+            boolean completes) {
+        this(
+                strategy,
+                routers,
+                rate,
+                requests,
+                ok,
+                shed,
+                errors,
+                ttftP50Ms,
+                ttftP90Ms,
+                ttftP99Ms,
+                itlP50Ms,
+                outputTokensPerSecond,
+                hitRate,
+                completes,
+                "");
+    }
 
     static final String HEADER = "strategy\trouters\trate\trequests\tok\tshed\terrors\tttft_p50_ms\tttft_p90_ms"
-            + "\tttft_p99_ms\titl_p50_ms\toutput_tok_s\thit_rate\tcompletes";
+            + "\tttft_p99_ms\titl_p50_ms\toutput_tok_s\thit_rate\tcompletes\tpods";
 
     /** Aggregates the outcomes of one step. */
     public static StepStats of(String strategy, int routers, double rate, List<Outcome> outcomes, double minSuccess) {
@@ -51,7 +87,11 @@ public record StepStats(
         long prompt = 0;
         long hits = 0;
         int gapCount = 0;
+        java.util.TreeMap<String, Integer> perPod = new java.util.TreeMap<>();
         for (Outcome o : outcomes) {
+            if (o.result() == Outcome.Result.OK && !o.pod().isEmpty()) {
+                perPod.merge(o.pod(), 1, Integer::sum);
+            }
             switch (o.result()) {
                 case OK -> ok++;
                 case SHED -> shed++;
@@ -97,7 +137,8 @@ public record StepStats(
                 ms(gp.at(50)),
                 span > 0 ? tokens / span : 0,
                 prompt > 0 ? (double) hits / prompt : Double.NaN,
-                n > 0 && ok >= minSuccess * n);
+                n > 0 && ok >= minSuccess * n,
+                String.join("/", perPod.values().stream().map(String::valueOf).toList()));
     }
 
     private static double ms(double nanos) {
@@ -126,14 +167,15 @@ public record StepStats(
                 num(itlP50Ms),
                 num(outputTokensPerSecond),
                 num(hitRate),
-                Boolean.toString(completes));
+                Boolean.toString(completes),
+                pods.isEmpty() ? "-" : pods);
     }
 
     /** Parses a {@link #tsv()} line. */
     public static StepStats parse(String line) {
         String[] f = line.split("\t");
-        if (f.length != 14) {
-            throw new IllegalArgumentException("expected 14 tab-separated fields, got " + f.length + ": " + line);
+        if (f.length != 14 && f.length != 15) {
+            throw new IllegalArgumentException("expected 14 or 15 tab-separated fields, got " + f.length + ": " + line);
         }
         return new StepStats(
                 f[0],
@@ -149,7 +191,8 @@ public record StepStats(
                 Double.parseDouble(f[10]),
                 Double.parseDouble(f[11]),
                 Double.parseDouble(f[12]),
-                Boolean.parseBoolean(f[13]));
+                Boolean.parseBoolean(f[13]),
+                f.length == 15 && !f[14].equals("-") ? f[14] : "");
     }
 
     private static String num(double v) {

@@ -17,6 +17,8 @@ final class StreamTimer implements Flow.Subscriber<String> {
     private long[] gaps;
     private int tokens;
     private volatile boolean done;
+    private int promptTokens = -1;
+    private int cachedTokens = -1;
 
     StreamTimer(long startNanos, int expectedTokens, java.util.function.LongSupplier clock) {
         this.startNanos = startNanos;
@@ -46,6 +48,9 @@ final class StreamTimer implements Flow.Subscriber<String> {
             tokens++;
         } else if (kind == Sse.Kind.DONE) {
             done = true;
+        } else if (kind == Sse.Kind.OTHER_DATA && line.contains("\"usage\":{")) {
+            promptTokens = Sse.intField(line, "prompt_tokens");
+            cachedTokens = Sse.intField(line, "cached_tokens");
         }
     }
 
@@ -68,6 +73,16 @@ final class StreamTimer implements Flow.Subscriber<String> {
 
     synchronized int tokens() {
         return tokens;
+    }
+
+    /** {@code usage.prompt_tokens} of the usage chunk, -1 without one. */
+    synchronized int promptTokens() {
+        return promptTokens;
+    }
+
+    /** {@code usage.prompt_tokens_details.cached_tokens} of the usage chunk, -1 without one. */
+    synchronized int cachedTokens() {
+        return cachedTokens;
     }
 
     /** {@code data: [DONE]} was seen. */

@@ -24,6 +24,15 @@ import java.util.Set;
  * @param stepSeconds          arrival window of each step
  * @param requestTimeoutSeconds a request not finished by then is an error
  * @param completeMinSuccess   share of a step's requests that must succeed for the step to complete
+ * @param shape                {@code shared-prefix} (default: a group's system prompt + the request's
+ *                             question) or {@code multi-turn} (a group is a conversation that grows:
+ *                             system prompt + every earlier turn + the new question)
+ * @param closedLoop           {@code mode: closed}: each step keeps {@code rates[i]} requests in
+ *                             flight (a new one as soon as one ends) for {@code step-seconds}: a
+ *                             capacity step; {@code mode: open} (default): Poisson arrivals
+ * @param turnTokens           multi-turn: tokens of each earlier turn's answer kept in the
+ *                             conversation (the question of each turn is {@code question-tokens})
+ * @param maxTurns             multi-turn: a conversation restarts (new text) after this many turns
  */
 public record Workload(
         long seed,
@@ -37,7 +46,68 @@ public record Workload(
         List<Double> rates,
         int stepSeconds,
         int requestTimeoutSeconds,
-        double completeMinSuccess) {
+        double completeMinSuccess,
+        String shape,
+        boolean closedLoop,
+        int turnTokens,
+        int maxTurns) {
+
+    /** The first version's keys: shared-prefix shape, open loop. */
+    public Workload(
+            long seed,
+            int groups,
+            int systemPromptTokens,
+            int questionTokens,
+            int outputTokensMin,
+            int outputTokensMax,
+            String model,
+            int pods,
+            List<Double> rates,
+            int stepSeconds,
+            int requestTimeoutSeconds,
+            double completeMinSuccess) {
+        this(
+                seed,
+                groups,
+                systemPromptTokens,
+                questionTokens,
+                outputTokensMin,
+                outputTokensMax,
+                model,
+                pods,
+                rates,
+                stepSeconds,
+                requestTimeoutSeconds,
+                completeMinSuccess,
+                SHARED_PREFIX,
+                false,
+                0,
+                1);
+    }
+
+    static final String SHARED_PREFIX = "shared-prefix";
+    static final String MULTI_TURN = "multi-turn";
+
+    /** Only the first {@code n} steps (short development runs). */
+    Workload firstSteps(int n) {
+        return new Workload(
+                seed,
+                groups,
+                systemPromptTokens,
+                questionTokens,
+                outputTokensMin,
+                outputTokensMax,
+                model,
+                pods,
+                rates.subList(0, Math.min(n, rates.size())),
+                stepSeconds,
+                requestTimeoutSeconds,
+                completeMinSuccess,
+                shape,
+                closedLoop,
+                turnTokens,
+                maxTurns);
+    }
 
     private static final Set<String> KEYS = Set.of(
             "seed",
@@ -52,6 +122,9 @@ public record Workload(
             "step-seconds",
             "request-timeout-seconds",
             "complete-min-success");
+    /** Keys that may be left out, with their defaults. */
+    private static final Map<String, String> OPTIONAL =
+            Map.of("shape", SHARED_PREFIX, "mode", "open", "turn-tokens", "0", "max-turns", "1");
 
     public Workload {
         rates = List.copyOf(rates);
@@ -65,6 +138,11 @@ public record Workload(
                 stepSeconds >= 1 && requestTimeoutSeconds >= 1,
                 "step-seconds and request-timeout-seconds must be >= 1");
         require(completeMinSuccess > 0 && completeMinSuccess <= 1, "complete-min-success must be in (0, 1]");
+        require(SHARED_PREFIX.equals(shape) || MULTI_TURN.equals(shape), "shape must be shared-prefix or multi-turn");
+        require(turnTokens >= 0 && maxTurns >= 1, "need turn-tokens >= 0 and max-turns >= 1");
+        require(
+                !closedLoop || rates.stream().allMatch(r -> r == Math.rint(r)),
+                "mode closed: rates are whole concurrencies");
     }
 
     private static void require(boolean ok, String message) {
@@ -105,8 +183,12 @@ public record Workload(
     /** Builds the workload from flat keys; every key is required and no other is allowed. */
     static Workload parse(Map<String, String> kv) {
         for (String k : kv.keySet()) {
-            require(KEYS.contains(k), "unknown key '" + k + "'");
+            require(KEYS.contains(k) || OPTIONAL.containsKey(k), "unknown key '" + k + "'");
         }
+        Map<String, String> all = new LinkedHashMap<>(OPTIONAL);
+        all.putAll(kv);
+        String mode = all.get("mode");
+        require(mode.equals("open") || mode.equals("closed"), "mode must be open or closed");
         for (String k : KEYS) {
             require(kv.containsKey(k), "missing key '" + k + "'");
         }
@@ -126,7 +208,11 @@ public record Workload(
                 rates,
                 integer(kv, "step-seconds"),
                 integer(kv, "request-timeout-seconds"),
-                number(kv.get("complete-min-success"), "complete-min-success"));
+                number(kv.get("complete-min-success"), "complete-min-success"),
+                all.get("shape"),
+                mode.equals("closed"),
+                integer(all, "turn-tokens"),
+                integer(all, "max-turns"));
     }
 
     private static int integer(Map<String, String> kv, String key) {

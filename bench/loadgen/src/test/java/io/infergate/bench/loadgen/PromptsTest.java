@@ -54,9 +54,23 @@ class PromptsTest {
     }
 
     @Test
+    void aConversationGrowsTurnByTurnAndRestartsWithANewEpoch() {
+        String t0 = Prompts.conversation(1, 3, 0, 0, 50, 10, 20);
+        String t1 = Prompts.conversation(1, 3, 0, 1, 50, 10, 20);
+        String t2 = Prompts.conversation(1, 3, 0, 2, 50, 10, 20);
+        assertTrue(t1.startsWith(t0), "turn 1 extends turn 0");
+        assertTrue(t2.startsWith(t1.substring(0, t1.lastIndexOf("\nuser "))), "turn 2 keeps turn 1 and its answer");
+        assertTrue(t2.length() > t1.length() && t1.length() > t0.length());
+        assertNotEquals(
+                t0.substring(0, 64),
+                Prompts.conversation(1, 3, 1, 0, 50, 10, 20).substring(0, 64),
+                "a new epoch is new text");
+    }
+
+    @Test
     void theBodyEscapesThePrompt() {
         assertEquals(
-                "{\"model\":\"m\",\"stream\":true,\"max_tokens\":3,\"temperature\":0,\"prompt\":\"a\\nb \\\"q\\\" \\\\\"}",
+                "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"ignore_eos\":true,\"max_tokens\":3,\"temperature\":0,\"prompt\":\"a\\nb \\\"q\\\" \\\\\"}",
                 Client.body("m", "a\nb \"q\" \\", 3));
     }
 }

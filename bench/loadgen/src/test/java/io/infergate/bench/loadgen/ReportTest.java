@@ -48,10 +48,19 @@ class ReportTest {
     @Test
     void doneWhenRatiosAtTheReferenceRate() {
         String s = Report.doneWhen(ROWS);
-        assertTrue(s.contains("ours p90 TTFT = 0.20 × random's (goal ≤ 0.25): met"), s);
-        assertTrue(s.contains("ours output tok/s = 2.00 × random's (goal ≥ 2): met"), s);
+        assertTrue(s.contains("1 router(s), 20 req/s: ours p90 TTFT = 0.20 × random's (goal ≤ 0.35): met"), s);
         assertTrue(s.contains("ours, 3 routers vs 1: hit rate 76.0% vs 80.0% at 20 req/s (95.0%)"), s);
         assertTrue(s.contains("epp-default, 3 routers vs 1: hit rate 35.0% vs 70.0% at 20 req/s (50.0%)"), s);
+    }
+
+    /** A capacity run (closed loop) judges output tokens/s at random's highest completing concurrency. */
+    @Test
+    void aClosedLoopRunJudgesTokensPerSecond() {
+        String s = Report.doneWhen(ROWS, true);
+        assertTrue(
+                s.contains("1 router(s), 20 clients (capacity): ours output tok/s = 2.00 × random's (goal ≥ 1.3): met"),
+                s);
+        assertTrue(Report.markdown(ROWS, true).contains("| strategy | routers | clients |"));
     }
 
     @Test
@@ -65,7 +74,7 @@ class ReportTest {
                 md);
         assertTrue(
                 md.contains(
-                        "| random | 1 | 30 | 100 | 4,500 | 9,000 | 18,000 | 9.0 | 1,600 | 30.0% | 0.0% | 50 | **no** |"),
+                        "| random | 1 | 30 | 100 | 4,500 | 9,000 | 18,000 | 9.0 | 1,600 | 30.0% | 0.0% | 50 | **no** | – |"),
                 md);
         assertTrue(md.contains("With 3 router(s), random completes at no rate"), md);
         assertTrue(md.contains("| ours | 0.20 | 2.00 | 80.0% | yes |"), md);

@@ -1,5 +1,6 @@
 package io.infergate.bench.loadgen;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,5 +25,16 @@ class SseTest {
             })
     void classifies(String why, String line, Sse.Kind kind) {
         assertEquals(kind, Sse.classify(line));
+    }
+
+    @Test
+    void readsTheUsageChunksTokenCounts() {
+        String usage = "data: {\"id\":\"x\",\"choices\":[],\"usage\":{\"prompt_tokens\":2304,\"completion_tokens\":64,"
+                + "\"total_tokens\":2368,\"prompt_tokens_details\":{\"cached_tokens\":2048}}}";
+        assertEquals(Sse.Kind.OTHER_DATA, Sse.classify(usage));
+        assertEquals(2304, Sse.intField(usage, "prompt_tokens"));
+        assertEquals(2048, Sse.intField(usage, "cached_tokens"));
+        assertEquals(-1, Sse.intField(usage, "reasoning_tokens"));
+        assertEquals(-1, Sse.intField("data: {\"cached_tokens\":null}", "cached_tokens"));
     }
 }

@@ -46,6 +46,21 @@ class StepStatsTest {
     void tsvRoundTrips() {
         StepStats s = new StepStats("epp-default", 3, 24, 240, 239, 1, 0, 12.5, 80.25, 900, 8.5, 4000.125, 0.75, true);
         assertEquals(s, StepStats.parse(s.tsv()));
-        assertEquals(14, StepStats.HEADER.split("\t").length);
+        StepStats pods = new StepStats(
+                "ours", 1, 24, 240, 239, 1, 0, 12.5, 80.25, 900, 8.5, 4000.125, 0.75, true, "60/59/60/60");
+        assertEquals(pods, StepStats.parse(pods.tsv()));
+        assertEquals(15, StepStats.HEADER.split("\t").length);
+        String old = String.join("\t", java.util.Arrays.copyOf(s.tsv().split("\t"), 14));
+        assertEquals(s, StepStats.parse(old), "a row of the first format (14 fields) still reads");
+    }
+
+    @Test
+    void countsOkRequestsPerPodInPodNameOrder() {
+        List<Outcome> step = List.of(ok("b"), ok("a"), ok("b"), ok("c"));
+        assertEquals("1/2/1", StepStats.of("ours", 1, 12, step, 0.5).pods());
+    }
+
+    private static Outcome ok(String pod) {
+        return new Outcome(R, 200, Outcome.Result.OK, 0, MS, MS, new long[0], 1, 10, 5, pod);
     }
 }

@@ -42,6 +42,57 @@ class WorkloadTest {
     }
 
     @Test
+    void optionalKeysDefaultToTheFirstShapeAndOpenLoop() {
+        Workload w = small();
+        assertEquals("shared-prefix", w.shape());
+        assertEquals(false, w.closedLoop());
+        java.util.Map<String, String> kv = new java.util.LinkedHashMap<>(Workload.flat(FILE));
+        kv.put("shape", "multi-turn");
+        kv.put("mode", "closed");
+        kv.put("turn-tokens", "30");
+        kv.put("max-turns", "6");
+        Workload m = Workload.parse(kv);
+        assertEquals("multi-turn", m.shape());
+        assertTrue(m.closedLoop());
+        assertEquals(30, m.turnTokens());
+        assertEquals(6, m.maxTurns());
+        kv.put("mode", "sometimes");
+        assertThrows(IllegalArgumentException.class, () -> Workload.parse(kv));
+        kv.put("mode", "closed");
+        kv.put("rates", "2.5");
+        assertThrows(IllegalArgumentException.class, () -> Workload.parse(kv), "a concurrency is whole");
+    }
+
+    /** Multi-turn: a group's requests are its conversation's turns, in order, restarting after max-turns. */
+    @Test
+    void multiTurnRequestsCountTheirConversationsTurns() {
+        java.util.Map<String, String> kv = new java.util.LinkedHashMap<>(Workload.flat(FILE));
+        kv.put("shape", "multi-turn");
+        kv.put("max-turns", "3");
+        Workload m = Workload.parse(kv);
+        java.util.Map<Integer, Integer> seen = new java.util.HashMap<>();
+        for (List<Plan.Request> step : Plan.of(m, 1)) {
+            for (Plan.Request r : step) {
+                int n = seen.merge(r.group(), 1, Integer::sum) - 1;
+                assertEquals(n % 3, r.turn(), "group " + r.group());
+                assertEquals(n / 3, r.epoch(), "group " + r.group());
+            }
+        }
+    }
+
+    /** Closed loop: each step holds plenty of requests for its clients, all at time 0. */
+    @Test
+    void closedLoopStepsHoldRequestsForEveryClient() {
+        java.util.Map<String, String> kv = new java.util.LinkedHashMap<>(Workload.flat(FILE));
+        kv.put("mode", "closed");
+        kv.put("rates", "4,8");
+        List<List<Plan.Request>> steps = Plan.of(Workload.parse(kv), 1);
+        assertEquals(4 * 4 * 20, steps.get(0).size());
+        assertEquals(8 * 4 * 20, steps.get(1).size());
+        assertTrue(steps.get(1).stream().allMatch(r -> r.atNanos() == 0));
+    }
+
+    @Test
     void rejectsUnknownMissingAndBadKeys() {
         Map<String, String> kv = new java.util.HashMap<>(Workload.flat(FILE));
         kv.put("colour", "red");

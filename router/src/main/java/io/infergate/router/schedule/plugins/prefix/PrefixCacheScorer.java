@@ -14,42 +14,38 @@ import java.util.Locale;
 /**
  * {@code prefix-cache-scorer}: prefers endpoints likely to hold the prompt's prefix in their KV
  * cache. The prompt is hashed into a chain of block hashes ({@link PrefixHashes}); a prompt
- * without a full block scores 0 everywhere. Three modes (docs/adr/0005-prefix-affinity.md):
+ * without a full block scores 0 everywhere. Three modes (docs/adr/0005-prefix-affinity.md,
+ * docs/adr/0022-load-aware-prefix-affinity.md):
  *
  * <ul>
- *   <li>{@code local-index} (the EPP's approximate scorer): {@code score = leading blocks this
- *   router has sent to the endpoint / blocks of the prompt}. Each router learns alone, so with N
- *   routers a prefix is spread over up to N endpoints.</li>
+ *   <li>{@code local-index} (the EPP's approximate scorer, kept as it is for comparison):
+ *   {@code score = leading blocks this router has sent to the endpoint / blocks of the prompt}.
+ *   Each router learns alone, so with N routers a prefix is spread over up to N endpoints, and
+ *   nothing bounds the load a prefix draws to its pod.</li>
  *   <li>{@code rendezvous}: the anchor {@code h_a} (the hash of the first
  *   {@code min(anchor-blocks, n)} blocks) ranks the endpoints by highest random weight
- *   {@code mix(h_a ⊕ hash(address:port))}. Walking that order, an endpoint whose load
- *   ({@code running + waiting} when scraped and fresh, else this router's outstanding) is at or
- *   above {@code ⌈(1 + loadFactor) × (Σ load + 1) / N⌉ + loadSlack} is skipped (consistent
- *   hashing with bounded loads; the slack keeps a pod with a couple of running requests from
- *   losing its prefixes at low load, where a model server batches them at no cost); the first
- *   one kept scores 1. Every other endpoint scores as in
- *   {@code local-index}, so a prefix this router already spilled elsewhere still counts.
- *   {@code score = max(assigned ? 1 : 0, leading matched / blocks)}. Every router computes the
- *   same ranking from the same snapshot and, up to scrape timing, the same loads, so the
- *   affinity holds across N routers without a shared store; removing an endpoint moves only the
- *   prefixes it was first for.</li>
- *   <li>{@code auto} (default): {@code local-index} while the served snapshot says this router is
- *   alone ({@link RouterCount} 1), {@code rendezvous} when it shares the pools with others. Only
+ *   {@code mix(h_a ⊕ hash(address:port))}. Walking that order, an <em>overloaded</em> endpoint
+ *   ({@link LoadBound}: far above the mean load, or queueing while another endpoint has room) is
+ *   skipped (consistent hashing with bounded loads); the first one kept scores 1. Every other
+ *   endpoint scores as in {@code local-index}, so a prefix this router already spilled elsewhere
+ *   still counts, except that an overloaded endpoint scores 0. Every router computes the same
+ *   ranking from the same snapshot and, up to scrape timing, the same loads, so the affinity
+ *   holds across N routers without a shared store; removing an endpoint moves only the prefixes
+ *   it was first for.</li>
+ *   <li>{@code auto} (default): with one router ({@link RouterCount} 1) the local index with the
+ *   same load bound: an overloaded endpoint scores 0, so a hot prefix spills to the endpoint the
+ *   load scorers choose, which then holds it too; with more routers, {@code rendezvous}. Only
  *   routers that share a pool need a placement they agree on without talking; a router alone does
  *   better placing a new prefix by load (the other scorers) and remembering where it went, since
- *   the hash spreads a few dozen prefixes unevenly. The index is kept in both, so a switch back to
- *   {@code local-index} starts from what this router sent.</li>
+ *   the hash spreads a few dozen prefixes unevenly. The index is kept in both.</li>
  * </ul>
- *
- * @param blockChars          characters per block (64 ≈ 16 tokens)
- * @param maxBlocks           blocks hashed at most
- * @param anchorBlocks        blocks the rendezvous anchor covers
- * @param loadFactor          the bounded-load ε
- * @param loadSlack           requests above the bound tolerated before an endpoint is skipped
  */
 public final class PrefixCacheScorer implements Plugin.Scorer {
 
     public static final String TYPE = "prefix-cache-scorer";
+
+    /** Queued requests an endpoint may have, while another has none, and keep its prefixes (ADR 0022). */
+    public static final int DEFAULT_QUEUE_SLACK = 4;
 
     /** How endpoints are matched to prefixes. */
     public enum Mode {
@@ -63,8 +59,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
     private final int blockChars;
     private final int maxBlocks;
     private final int anchorBlocks;
-    private final double loadFactor;
-    private final int loadSlack;
+    private final LoadBound bound;
     private final PrefixIndex index;
     private final RouterCount routers;
 
@@ -72,7 +67,8 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
      * The factory; each parameter's default and bounds (docs/plugins/prefix-cache-scorer.md):
      * {@code mode} auto | rendezvous | local-index (auto), {@code blockSize} 1..2^20 (64),
      * {@code maxPrefixBlocksToMatch} 1..2^16 (256), {@code anchorBlocks} 1..2^16 (4),
-     * {@code loadFactor} 0..100 (0.25), {@code loadSlack} 0..2^20 (4), {@code lruCapacityPerServer}
+     * {@code loadFactor} 0..100 (0.25), {@code loadSlack} 0..2^20 (4), {@code queueSlack} -1..2^20
+     * ({@value #DEFAULT_QUEUE_SLACK}; -1: no queue test), {@code lruCapacityPerServer}
      * 1..2^24 (31,250).
      */
     public static PrefixCacheScorer create(String name, Parameters p, PluginHandle handle) {
@@ -86,6 +82,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
                 p.integer("anchorBlocks", 4, 1, 1 << 16),
                 p.decimal("loadFactor", 0.25, 0, 100),
                 p.integer("loadSlack", 4, 0, 1 << 20),
+                p.integer("queueSlack", DEFAULT_QUEUE_SLACK, -1, 1 << 20),
                 p.integer("lruCapacityPerServer", 31_250, 1, 1 << 24),
                 handle.routers());
     }
@@ -99,6 +96,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
             int anchorBlocks,
             double loadFactor,
             int loadSlack,
+            int queueSlack,
             int lruCapacityPerEndpoint,
             RouterCount routers) {
         this.name = name;
@@ -107,8 +105,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
         this.blockChars = blockChars;
         this.maxBlocks = maxBlocks;
         this.anchorBlocks = anchorBlocks;
-        this.loadFactor = loadFactor;
-        this.loadSlack = loadSlack;
+        this.bound = new LoadBound(loadFactor, loadSlack, queueSlack);
         this.index = new PrefixIndex(lruCapacityPerEndpoint);
     }
 
@@ -137,8 +134,17 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
         for (int i = 0; i < out.length; i++) {
             out[i] = (double) index.leadingMatches(candidates.get(i).key(), chain) / chain.length;
         }
-        if (mode == Mode.RENDEZVOUS || (mode == Mode.AUTO && routers.get() > 1)) {
-            out[assigned(chain, candidates)] = 1;
+        if (mode == Mode.LOCAL_INDEX) {
+            return out; // the EPP's scorer, kept as it is for comparison: no load bound
+        }
+        boolean[] over = overloaded(candidates);
+        for (int i = 0; i < out.length; i++) {
+            if (over[i]) {
+                out[i] = 0; // too busy to keep drawing its prefixes: the load scorers place the request
+            }
+        }
+        if (mode == Mode.RENDEZVOUS || routers.get() > 1) {
+            out[assigned(chain, candidates, over)] = 1;
         }
         return out;
     }
@@ -164,32 +170,45 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
         return chain;
     }
 
+    /** Which candidates are overloaded ({@link LoadBound}). */
+    boolean[] overloaded(List<EndpointView> candidates) {
+        long[] load = new long[candidates.size()];
+        int[] waiting = new int[candidates.size()];
+        for (int i = 0; i < load.length; i++) {
+            EndpointView v = candidates.get(i);
+            load[i] = load(v);
+            waiting[i] =
+                    v.metrics().isPresent() && !v.stale() ? v.metrics().get().waiting() : -1;
+        }
+        return bound.overloaded(load, waiting);
+    }
+
+    /** {@link #assigned(long[], List, boolean[])} with the candidates' current loads. */
+    int assigned(long[] chain, List<EndpointView> candidates) {
+        return assigned(chain, candidates, overloaded(candidates));
+    }
+
     /**
      * The index of the candidate the rendezvous order with bounded load assigns: walking the
-     * candidates by highest random weight, the first whose load is under the bound, i.e. the
-     * highest-ranked of those under it (one pass, no sort); the highest-ranked of all when every
-     * candidate is at or over the bound.
+     * candidates by highest random weight, the first that is not overloaded, i.e. the
+     * highest-ranked of those (one pass, no sort); the highest-ranked of all when every candidate
+     * is overloaded (which {@link LoadBound} never reports).
      */
-    int assigned(long[] chain, List<EndpointView> candidates) {
+    int assigned(long[] chain, List<EndpointView> candidates, boolean[] over) {
         long anchor = chain[Math.min(anchorBlocks, chain.length) - 1];
         int n = candidates.size();
         long[] weight = new long[n];
-        long[] load = new long[n];
-        long sum = 0;
         for (int i = 0; i < n; i++) {
             weight[i] = PrefixHashes.mix(
                     anchor ^ PrefixHashes.ofKey(candidates.get(i).key()));
-            load[i] = load(candidates.get(i));
-            sum += load[i];
         }
-        double capacity = Math.ceil((1 + loadFactor) * (sum + 1) / n) + loadSlack;
         int best = 0;
         int bestUnder = -1;
         for (int i = 0; i < n; i++) {
             if (i > 0 && ranksBefore(i, best, weight, candidates)) {
                 best = i;
             }
-            if (load[i] < capacity && (bestUnder < 0 || ranksBefore(i, bestUnder, weight, candidates))) {
+            if (!over[i] && (bestUnder < 0 || ranksBefore(i, bestUnder, weight, candidates))) {
                 bestUnder = i;
             }
         }

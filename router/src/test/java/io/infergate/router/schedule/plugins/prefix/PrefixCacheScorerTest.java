@@ -151,20 +151,70 @@ class PrefixCacheScorerTest {
             long[] chain = io.infergate.router.schedule.plugins.prefix.PrefixHashes.chain("m", prompt(round), 64, 256);
             long anchor = chain[Math.min(4, chain.length) - 1];
             List<Integer> order = PrefixCacheScorer.rendezvousOrder(anchor, pool);
-            long sum = 0;
-            for (EndpointView v : pool) {
-                sum += load(v);
-            }
-            double capacity = Math.ceil(1.25 * (sum + 1) / n) + 4;
+            boolean[] over = s.overloaded(pool);
             int expected = order.getFirst();
             for (int i : order) {
-                if (load(pool.get(i)) < capacity) {
+                if (!over[i]) {
                     expected = i;
                     break;
                 }
             }
             assertEquals(expected, s.assigned(chain, pool), "round " + round);
         }
+    }
+
+    /**
+     * Alone, auto keeps the load bound too (ADR 0022): a pod that holds the prefix but queues while
+     * another has room loses its prefix score, so the load scorers spill the request.
+     */
+    @Test
+    void autoWithOneRouterDropsThePrefixScoreOfAnOverloadedHolder() {
+        Plugin.Scorer auto = auto(new RouterCount(1));
+        Plugin.Scorer local = scorer("local-index");
+        PickContext r = request(prompt(3));
+        List<EndpointView> idle = endpoints(1, 2, 3);
+        auto.picked(r, idle.get(0));
+        local.picked(r, idle.get(0));
+        assertArrayEquals(new double[] {1, 0, 0}, auto.score(r, idle), 1e-12, "idle: the holder keeps it");
+        List<EndpointView> queued = List.of(
+                view(1, 0, metrics(6, 16, 0.5)), view(2, 0, metrics(0, 9, 0.5)), view(3, 0, metrics(1, 16, 0.5)));
+        assertArrayEquals(
+                new double[] {0, 0, 0},
+                auto.score(r, queued),
+                1e-12,
+                "the holder queues 6 (> queueSlack 4) while pod 2 has room");
+        assertArrayEquals(
+                new double[] {1, 0, 0}, local.score(r, queued), 1e-12, "local-index (the EPP's) has no bound");
+        auto.picked(r, queued.get(1));
+        assertArrayEquals(new double[] {0, 1, 0}, auto.score(r, queued), 1e-12, "the spill target now holds it");
+    }
+
+    /** A queue within the slack keeps the prefix where it is. */
+    @Test
+    void aShortQueueKeepsThePrefix() {
+        Plugin.Scorer auto = auto(new RouterCount(1));
+        PickContext r = request(prompt(4));
+        List<EndpointView> pool = List.of(view(1, 0, metrics(4, 16, 0.5)), view(2, 0, metrics(0, 9, 0.5)));
+        auto.picked(r, pool.get(0));
+        assertArrayEquals(new double[] {1, 0}, auto.score(r, pool), 1e-12, "4 queued is within queueSlack 4");
+    }
+
+    /** With several routers the queue test moves the rendezvous assignment, alike on every router. */
+    @Test
+    void rendezvousSkipsAnAssignedEndpointThatQueuesWhileAnotherHasRoom() {
+        Plugin.Scorer one = scorer("rendezvous");
+        Plugin.Scorer two = scorer("rendezvous");
+        List<EndpointView> idle = endpoints(1, 2, 3);
+        int first = assigned(one, prompt(42), idle);
+        List<EndpointView> busy = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            // load 8 everywhere (under the bound ⌈1.25 × 25 / 3⌉ + 4 = 15): only the queue test
+            // (5 queued > queueSlack 4, another pod with none) can move it
+            busy.add(view(i + 1, 0, i == first ? metrics(5, 3, 0) : metrics(0, 8, 0)));
+        }
+        int second = assigned(one, prompt(42), busy);
+        assertNotEquals(first, second);
+        assertEquals(second, assigned(two, prompt(42), busy), "both routers agree");
     }
 
     @Test

@@ -1,0 +1,82 @@
+package io.infergate.router.schedule.plugins.prefix;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class LoadBoundTest {
+
+    private static long[] longs(String s) {
+        return Arrays.stream(s.trim().split(" +")).mapToLong(Long::parseLong).toArray();
+    }
+
+    private static int[] ints(String s) {
+        return Arrays.stream(s.trim().split(" +")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    private static String flags(boolean[] b) {
+        StringBuilder out = new StringBuilder();
+        for (boolean x : b) {
+            out.append(x ? 'X' : '.');
+        }
+        return out.toString();
+    }
+
+    /** loads, queues (-1 unknown) → flags; ε 0.25, slack 4 and the queue slack of the row. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "idle pool: nobody                                         | 0 0 0 0     | 0 0 0 0     | 0  | ....",
+                "a few running on one: ⌈1.25×4/4⌉+4 = 6 > 3                | 3 0 0 0     | 0 0 0 0     | 0  | ....",
+                "far above the mean: ⌈1.25×11/3⌉+4 = 9 ≤ 10                | 10 0 0      | 4 0 0       | -1 | X..",
+                "the issue's pods: queues 8,13,3 while one has none        | 24 29 7 19  | 8 13 0 3    | 0  | XX.X",
+                "same, slack 4: only queues above 4                        | 24 29 7 19  | 8 13 0 3    | 4  | XX..",
+                "same, no queue test: only the bound ⌈1.25×80/4⌉+4 = 29    | 24 29 7 19  | 8 13 0 3    | -1 | .X..",
+                "every pod queues: no one has room, only the bound          | 20 21 20 22 | 4 5 4 6     | 0  | ....",
+                "an unknown queue is no room                               | 20 20 20    | 3 3 -1      | 0  | ...",
+                "an unknown queue is never flagged by the queue test       | 20 20 20    | 0 3 -1      | 0  | .X.",
+                "one endpoint: never overloaded                            | 50          | 9           | 0  | .",
+                "room only on a pod above the bound does not count         | 100 5       | 0 3         | 0  | X.",
+            })
+    void flagsOverloadedEndpoints(String why, String load, String waiting, int queueSlack, String want) {
+        assertEquals(want, flags(new LoadBound(0.25, 4, queueSlack).overloaded(longs(load), ints(waiting))), why);
+    }
+
+    /** Whatever the loads, some endpoint stays eligible: a request always has a home for its prefix. */
+    @Test
+    void neverFlagsEveryEndpoint() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int round = 0; round < 2_000; round++) {
+            int n = r.nextInt(1, 12);
+            long[] load = new long[n];
+            int[] waiting = new int[n];
+            for (int i = 0; i < n; i++) {
+                waiting[i] = r.nextInt(-1, 6);
+                load[i] = Math.max(0, waiting[i]) + r.nextInt(0, 40);
+            }
+            boolean[] over =
+                    new LoadBound(r.nextDouble(0, 2), r.nextInt(0, 5), r.nextInt(-1, 3)).overloaded(load, waiting);
+            boolean someoneKept = false;
+            for (boolean o : over) {
+                someoneKept |= !o;
+            }
+            assertEquals(true, someoneKept, "round " + round);
+        }
+    }
+
+    @Test
+    void rejectsMismatchedArraysAndNegativeBounds() {
+        LoadBound b = new LoadBound(0.25, 4, 0);
+        assertThrows(IllegalArgumentException.class, () -> b.overloaded(new long[2], new int[1]));
+        assertThrows(IllegalArgumentException.class, () -> new LoadBound(-1, 4, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LoadBound(0.25, -1, 0));
+        assertArrayEquals(new boolean[0], b.overloaded(new long[0], new int[0]));
+    }
+}
