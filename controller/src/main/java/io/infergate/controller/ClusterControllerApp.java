@@ -60,6 +60,9 @@ public final class ClusterControllerApp implements AutoCloseable {
     private volatile KubeSource.Inputs lastInputs;
     private volatile Set<URI> readyRouters = Set.of();
     private volatile Instant leadingSince = Instant.MAX;
+    /** The publisher holds this leader's routers (set after {@code setRouters}, cleared on losing the lead). */
+    private volatile boolean pushing;
+
     private volatile boolean closed;
 
     private ClusterControllerApp(ClusterConfig config, KubeClients clients, Clock clock) {
@@ -261,6 +264,7 @@ public final class ClusterControllerApp implements AutoCloseable {
         List<RouterPod> pods = in == null ? List.of() : in.routers();
         boolean push = election.isLeader() && !closed && token.get().isPresent();
         publisher.setRouters(push ? pods.stream().map(this::url).toList() : List.of());
+        pushing = push;
         Set<URI> ready = pods.stream().filter(RouterPod::ready).map(this::url).collect(Collectors.toUnmodifiableSet());
         if (!ready.equals(readyRouters)) {
             readyRouters = ready;
@@ -280,11 +284,20 @@ public final class ClusterControllerApp implements AutoCloseable {
         return publisher.acks().stream().filter(a -> ready.contains(a.url())).toList();
     }
 
+    /**
+     * Status may be written by the leader once its Programmed conditions rest on the routers'
+     * answers: the publisher holds this leader's routers (right after the Lease is won it still
+     * holds none, and "every router tried" is then trivially true), every router was tried, and
+     * every answer is folded into the stamped plan (an ack still on its way to the reconciler
+     * would turn a Programmed True into a transient False after a failover); or after the ack grace.
+     */
     private boolean mayWrite() {
-        return election.isLeader()
-                && !closed
-                && reconciler.view().ready()
-                && (publisher.settled()
+        if (!election.isLeader() || closed) {
+            return false;
+        }
+        AdminView view = reconciler.view();
+        return view.ready()
+                && ((pushing && publisher.settled() && view.routers().equals(readyAcks()))
                         || clock.instant()
                                 .isAfter(leadingSince.plus(config.tuning().ackGrace())));
     }

@@ -11,7 +11,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The router process: {@code router --token-file PATH [--bind ADDR] [--internal-bind ADDR]
  * [--internal-port N] [--config FILE] [--scheduler-config FILE]}. Bad flags or files print a precise message and exit 2.
- * SIGTERM (or Ctrl-C) stops accepting, drains in-flight requests up to the drain timeout, and exits.
+ * SIGTERM (or Ctrl-C) drains: readiness DOWN, every response says {@code Connection: close}, the
+ * sockets serve until no request has been in flight for {@link RouterApp#DRAIN_QUIET} (at most the
+ * drain timeout), then close, letting requests still in flight finish, and the process exits.
  */
 public final class Main {
 
@@ -55,6 +57,12 @@ public final class Main {
                             // stderr, not JUL: the JDK resets JUL handlers in its own shutdown hook, concurrently
                             System.err.println("router: shutting down, draining in-flight requests (up to "
                                     + config.listeners().drainTimeout() + ")");
+                            boolean quiet = app.drain(RouterApp.DRAIN_QUIET);
+                            System.err.println("router: "
+                                    + (quiet
+                                            ? "no request in flight for " + RouterApp.DRAIN_QUIET
+                                            : "drain timeout reached")
+                                    + ": closing the sockets");
                             app.close();
                             System.err.println("router: stopped");
                             stopped.countDown();

@@ -9,6 +9,7 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.infergate.common.http.ChunkedFraming;
 import io.infergate.common.http.ClientTimeouts;
 import io.infergate.common.http.ConnectionGuard;
 import io.infergate.common.http.ConnectionWatchdog;
@@ -100,7 +101,9 @@ public final class RouterApp implements AutoCloseable {
         SnapshotStore store = new SnapshotStore(
                 serving, sockets, new EndpointRegistry(), poolProfiles, metrics, config.bindAddress(), routerCount);
         Readiness readiness = new Readiness(() -> new Readiness.State(
-                closed.get() ? Optional.empty() : serving.current().map(CompiledSnapshot::id),
+                closed.get() || sockets.draining()
+                        ? Optional.empty()
+                        : serving.current().map(CompiledSnapshot::id),
                 sockets.openSockets(),
                 sockets.failedSockets()));
         SnapshotService api = new SnapshotService(store, serving, credentials, config.maxSnapshotBytes());
@@ -125,7 +128,8 @@ public final class RouterApp implements AutoCloseable {
                         .build())
                 .routing(r -> r.addFilter(new ConnectionGuard()).register(api));
         ClientTimeouts.defaults().apply(internalServer, internalHttp1, internalWatchdog);
-        internal = internalServer.addProtocol(internalHttp1.build()).build();
+        ChunkedFraming.install(internalServer, internalHttp1.build());
+        internal = internalServer.build();
     }
 
     /**
@@ -211,8 +215,27 @@ public final class RouterApp implements AutoCloseable {
     }
 
     /**
+     * How long the public sockets must see no request in flight before a shutdown drain closes
+     * them: a client whose response ended just before the drain began gets this long to send its
+     * next request on that connection (it is served, with {@code Connection: close}).
+     */
+    public static final Duration DRAIN_QUIET = Duration.ofSeconds(5);
+
+    /**
+     * The first half of a shutdown (SIGTERM): readiness goes DOWN, every public response says
+     * {@code Connection: close}, and the public sockets keep serving until no request has been in
+     * flight for {@code quiet} (at most the drain timeout). {@link #close()} follows.
+     *
+     * @return whether the public sockets went quiet within the drain timeout
+     */
+    public boolean drain(Duration quiet) {
+        return sockets.drain(quiet);
+    }
+
+    /**
      * Graceful shutdown: readiness goes DOWN, public sockets stop accepting and drain in-flight
-     * requests (up to the drain timeout), then the internal socket stops.
+     * requests (up to the drain timeout), then the internal socket stops. Connections idle at
+     * this point are closed at once: on SIGTERM, {@link #drain} runs first.
      */
     @Override
     public void close() {

@@ -11,6 +11,7 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.infergate.common.http.ChunkedFraming;
 import io.infergate.common.http.ClientTimeouts;
 import io.infergate.common.http.ConnectionGuard;
 import io.infergate.common.http.ConnectionWatchdog;
@@ -92,7 +93,8 @@ public final class AdminServer implements AutoCloseable {
                 .directHandlers(JsonDirectHandler.all())
                 .routing(routing);
         ClientTimeouts.defaults().apply(builder, http1, watchdog);
-        WebServer server = builder.addProtocol(http1.build()).build();
+        ChunkedFraming.install(builder, http1.build());
+        WebServer server = builder.build();
         try {
             server.start();
         } catch (RuntimeException e) {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -34,7 +35,9 @@ import java.util.logging.Logger;
  * ({@link StatusMerge}), with the object as cached by the informers, and writes only what differs
  * (a PUT of {@code /status} with the cached resourceVersion). A 409 conflict re-reads the object
  * from the API, merges again and retries, up to {@value #ATTEMPTS} times; a 404 means the object
- * is gone and is skipped. Nothing is written while {@code mayWrite} is false (not the leader, or
+ * is gone and is skipped. An object whose cached copy is still the version this writer last
+ * replaced is read from the API instead (the cache has not seen that write yet, and a stale copy
+ * that happens to equal the plan would skip a needed write until the next resync). Nothing is written while {@code mayWrite} is false (not the leader, or
  * the routers' acknowledgements are not known yet, which would flip Programmed).
  */
 public final class StatusWriter implements AutoCloseable {
@@ -56,6 +59,12 @@ public final class StatusWriter implements AutoCloseable {
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong conflicts = new AtomicLong();
     private final AtomicLong passes = new AtomicLong();
+    /**
+     * Per object, the resourceVersion our last status write replaced, until the informers' cache
+     * shows a newer one (the cache lags behind our own writes).
+     */
+    private final Map<ObjectKey, String> writtenOver = new ConcurrentHashMap<>();
+
     private volatile boolean running;
     private Thread thread;
 
@@ -199,11 +208,22 @@ public final class StatusWriter implements AutoCloseable {
     public Outcome write(StatusPlan.Entry entry, Set<String> ourGateways, Optional<Map<String, Object>> cached) {
         ObjectKey key = entry.key();
         Optional<Map<String, Object>> object = cached;
+        String overwritten = writtenOver.get(key);
+        if (overwritten != null) {
+            if (object.isPresent() && overwritten.equals(resourceVersion(object.get()))) {
+                // The cache still holds the version our last write replaced: it has not seen that
+                // write yet, so comparing with it could skip a needed write. Read the object.
+                object = Optional.empty();
+            } else {
+                writtenOver.remove(key, overwritten);
+            }
+        }
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
                 if (object.isEmpty()) {
                     object = read(key);
                     if (object.isEmpty()) {
+                        writtenOver.remove(key);
                         return Outcome.GONE;
                     }
                 }
@@ -221,6 +241,10 @@ public final class StatusWriter implements AutoCloseable {
                     meta.remove("managedFields");
                 }
                 execute(replaceCall(key, body));
+                String replaced = resourceVersion(object.get());
+                if (replaced != null) {
+                    writtenOver.put(key, replaced);
+                }
                 writes.incrementAndGet();
                 events.status("written");
                 LOG.fine(() -> "wrote the status of " + key);
@@ -234,6 +258,7 @@ public final class StatusWriter implements AutoCloseable {
                     continue;
                 }
                 if (e.getCode() == 404) {
+                    writtenOver.remove(key);
                     return Outcome.GONE;
                 }
                 events.status("failed");
@@ -245,6 +270,11 @@ public final class StatusWriter implements AutoCloseable {
         LOG.warning(
                 () -> "writing the status of " + key + " failed: still conflicting after " + ATTEMPTS + " attempts");
         return Outcome.FAILED;
+    }
+
+    private static String resourceVersion(Map<String, Object> object) {
+        Map<String, Object> meta = Trees.map(object, "metadata");
+        return meta == null || !(meta.get("resourceVersion") instanceof String rv) ? null : rv;
     }
 
     private Optional<Map<String, Object>> read(ObjectKey key) throws ApiException {

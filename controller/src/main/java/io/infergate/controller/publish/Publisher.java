@@ -321,9 +321,15 @@ public final class Publisher implements AutoCloseable {
         }
 
         private void ack(Optional<String> id) {
-            tried = true; // before telling anyone: a listener may ask settled()
-            if (!id.equals(acked) && !stopped) {
+            // The ack first, then tried, then the event: settled() must never be true while an
+            // answered router still shows its old ack (a new leader would write Programmed from
+            // acks that miss it), and a listener told of the change may ask settled().
+            boolean changed = !id.equals(acked) && !stopped;
+            if (changed) {
                 acked = id;
+            }
+            tried = true;
+            if (changed) {
                 events.acksChanged(acks());
             }
         }

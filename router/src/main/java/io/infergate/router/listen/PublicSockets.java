@@ -5,6 +5,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http1.Http1Config;
+import io.infergate.common.http.ChunkedFraming;
 import io.infergate.common.http.ConnectionGuard;
 import io.infergate.common.http.ConnectionWatchdog;
 import io.infergate.common.http.JsonDirectHandler;
@@ -15,6 +16,7 @@ import io.infergate.router.tls.ServerTls;
 import io.infergate.router.tls.SocketCertificates;
 
 import java.net.StandardSocketOptions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,8 @@ public final class PublicSockets implements AutoCloseable {
     private final Function<SocketKey, Optional<SocketTable>> tables;
     /** Client timeouts of every public socket (one sweeper thread for all of them). */
     private final ConnectionWatchdog watchdog;
+    /** The shutdown drain of every public socket. */
+    private final Drain drain = new Drain();
 
     /**
      * @param limits   bounds for every socket
@@ -131,7 +135,7 @@ public final class PublicSockets implements AutoCloseable {
             failed.retainAll(desired);
             for (SocketKey key : List.copyOf(open.keySet())) {
                 if (!desired.contains(key)) {
-                    drain(key);
+                    retire(key);
                 }
             }
             tls.keySet().retainAll(desired);
@@ -141,7 +145,7 @@ public final class PublicSockets implements AutoCloseable {
     }
 
     /** Called with the lock held. */
-    private void drain(SocketKey key) {
+    private void retire(SocketKey key) {
         WebServer server = open.remove(key);
         LOG.info(() -> "closing public socket " + key + " (draining up to " + limits.drainTimeout() + ")");
         draining.put(key, Thread.ofVirtual().name("drain-" + key).start(() -> {
@@ -161,7 +165,7 @@ public final class PublicSockets implements AutoCloseable {
     private void closeOtherProtocol(SocketKey key) {
         for (SocketKey other : List.copyOf(open.keySet())) {
             if (other.sameEndpoint(key) && other.tls() != key.tls()) {
-                drain(other);
+                retire(other);
             }
         }
     }
@@ -180,6 +184,30 @@ public final class PublicSockets implements AutoCloseable {
     public boolean isOpen(SocketKey key) {
         WebServer s = open.get(key);
         return s != null && s.isRunning();
+    }
+
+    /**
+     * The shutdown drain ({@link Drain}): every response from now on says {@code Connection:
+     * close}, and the sockets keep serving until no request has been in flight for {@code quiet}
+     * (or the drain timeout passes). Call {@link #close()} next.
+     *
+     * @return whether the sockets went quiet within the drain timeout
+     */
+    public boolean drain(Duration quiet) {
+        drain.begin();
+        LOG.info(() -> "draining public sockets: responses say Connection: close; closing after " + quiet
+                + " without a request in flight (at most " + limits.drainTimeout() + ")");
+        boolean quieted = drain.awaitQuiet(quiet, limits.drainTimeout());
+        if (!quieted) {
+            LOG.warning(() ->
+                    drain.inFlight() + " requests still in flight after the drain timeout " + limits.drainTimeout());
+        }
+        return quieted;
+    }
+
+    /** Whether {@link #drain} has begun. */
+    public boolean draining() {
+        return drain.draining();
     }
 
     /** Stops every socket, letting in-flight requests drain, and waits for all of them. */
@@ -249,6 +277,9 @@ public final class PublicSockets implements AutoCloseable {
                 .port(key.port())
                 .maxPayloadSize(limits.maxPayloadBytes())
                 .maxConcurrentRequests(limits.maxConcurrentRequests())
+                // each response holds one for its life (a stream: minutes); SSE events are small and
+                // flushed one by one, larger writes bypass it (Helidon's default: 4 KiB)
+                .writeBufferSize(1024)
                 .shutdownGracePeriod(limits.drainTimeout())
                 .listenerSocketOptions(Map.of(StandardSocketOptions.SO_REUSEADDR, true))
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
@@ -256,7 +287,7 @@ public final class PublicSockets implements AutoCloseable {
                 .contentEncoding(PassThroughEncoding.context())
                 .directHandlers(JsonDirectHandler.all())
                 .routing(r -> {
-                    r.addFilter(new ConnectionGuard());
+                    r.addFilter(new ConnectionGuard()).addFilter(drain);
                     if (key.tls()) {
                         r.addFilter(new MisdirectedRequests(tls.get(key), () -> tables.apply(key)));
                     }
@@ -266,7 +297,8 @@ public final class PublicSockets implements AutoCloseable {
             builder.tls(t -> t.sslContext(tls.get(key).context()));
         }
         limits.clientTimeouts().apply(builder, http1, watchdog);
-        WebServer server = builder.addProtocol(http1.build()).build().start();
+        ChunkedFraming.install(builder, http1.build());
+        WebServer server = builder.build().start();
         if (!server.isRunning()) {
             throw new IllegalStateException("the server did not start (see the Helidon log above)");
         }
