@@ -83,7 +83,11 @@ public final class RouterApp implements AutoCloseable {
         admission = new Admission(pools.admission(), pools.saturation(), scraper, staleAfter);
         handlers = new GatewayHandler.Factory(
                 serving, config.proxy(), metrics, new AccessLog(), random, Optional.of(admission), pools.pickers());
-        sockets = new PublicSockets(config.listeners(), handlers::handler);
+        sockets = new PublicSockets(
+                config.listeners(),
+                handlers::handler,
+                key -> serving.current()
+                        .flatMap(s -> Optional.ofNullable(s.routes().sockets().get(key))));
         PoolProfiles poolProfiles = new PoolProfiles(
                 profiles.primary(), scraper, staleAfter, pluginTimings, scraper::follow, profiles.byPool());
         poolGauges = new PoolGauges(
