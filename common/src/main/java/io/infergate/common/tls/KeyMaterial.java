@@ -185,9 +185,9 @@ public record KeyMaterial(List<X509Certificate> chain, PrivateKey key) {
             default -> null;
         };
         if (algorithm == null
-                || !key.getAlgorithm().equalsIgnoreCase(publicKey.getAlgorithm())
+                || (!key.getAlgorithm().equalsIgnoreCase(publicKey.getAlgorithm())
                         && !(algorithm.equals("Ed25519")
-                                && publicKey.getAlgorithm().startsWith("Ed"))) {
+                                && publicKey.getAlgorithm().startsWith("Ed")))) {
             return false;
         }
         try {

@@ -382,7 +382,7 @@ final class Gateways {
     /** HTTP, and HTTPS terminated by the routers; TLS listeners and Passthrough are not served. */
     private static boolean supported(GatewayObject.Listener l) {
         return l.protocol().equals("HTTP")
-                || l.protocol().equals("HTTPS") && l.tlsMode().equals("Terminate");
+                || (l.protocol().equals("HTTPS") && l.tlsMode().equals("Terminate"));
     }
 
     static boolean isIp(String value) {

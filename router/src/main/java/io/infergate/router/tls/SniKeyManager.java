@@ -110,7 +110,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
 
     private static boolean keyTypeMatches(String keyType, String keyAlgorithm) {
         return keyType.equalsIgnoreCase(keyAlgorithm)
-                || keyType.equalsIgnoreCase("EdDSA") && keyAlgorithm.startsWith("Ed");
+                || (keyType.equalsIgnoreCase("EdDSA") && keyAlgorithm.startsWith("Ed"));
     }
 
     private static Optional<String> serverName(SSLSession handshake) {
