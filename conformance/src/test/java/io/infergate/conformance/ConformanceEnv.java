@@ -1,6 +1,7 @@
 package io.infergate.conformance;
 
 import io.infergate.common.snapshot.SnapshotJson;
+import io.infergate.common.tls.Issuer;
 import io.infergate.controller.ControllerApp;
 import io.infergate.controller.ControllerConfig;
 import io.infergate.controller.folder.Manifests;
@@ -82,6 +83,19 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
 
     private final List<SimulatedPod> pods = new ArrayList<>();
     private final RoundTrip client = new RoundTrip();
+    /**
+     * The Secret tls-validity-checks-certificate of the HTTPS cases (upstream generates its own
+     * too): a CA, and a certificate for the names upstream's HTTPS rows use, made here, per run.
+     */
+    private static final Issuer.Issued CA =
+            Issuer.ca("gateway-conformance CA", Issuer.KeyType.EC_P256, Duration.ofDays(1));
+
+    private static final Issuer.Issued SERVER = Issuer.leaf(
+            CA,
+            List.of("example.org", "second-example.org", "*.wildcard.org", "fourth-example.wildcard.org"),
+            Issuer.KeyType.EC_P256,
+            Duration.ofDays(1));
+    private final TlsRoundTrip tls = new TlsRoundTrip(CA.certificate());
     private final Path folder;
     private final int echoPort;
     private final int port80;
@@ -228,6 +242,10 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
         return client;
     }
 
+    TlsRoundTrip tls() {
+        return tls;
+    }
+
     /** The request targets the echo pods whose names start with {@code prefix} answered so far. */
     List<String> echoed(String prefix) {
         List<String> out = new ArrayList<>();
@@ -248,11 +266,19 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
                         "{PORT_8090}",
                         Integer.toString(port8090),
                         "{ECHO_PORT}",
-                        Integer.toString(echoPort))
+                        Integer.toString(echoPort),
+                        "{TLS_CRT}",
+                        base64(SERVER.certificatePem()),
+                        "{TLS_KEY}",
+                        base64(SERVER.privateKeyPem()))
                 .entrySet()) {
             text = text.replace(e.getKey(), e.getValue());
         }
         return text;
+    }
+
+    private static String base64(String pem) {
+        return java.util.Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Replaces the folder's one manifest file in a single rename, so no rebuild sees half of it. */

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs the table: every upstream Gateway API conformance test we replay ({@link RoutingCases},
- * {@link StatusCases}, {@link FilterCases}, {@link TrafficCases}), one JUnit container per upstream
+ * {@link StatusCases}, {@link FilterCases}, {@link TrafficCases}, {@link TlsCases}), one JUnit container per upstream
  * test, one JUnit test per case, all against the one shared {@link ConformanceEnv}.
  */
 @ExtendWith(ConformanceEnv.Shared.class)
@@ -29,6 +29,7 @@ class ConformanceTest {
         all.addAll(StatusCases.all());
         all.addAll(FilterCases.all());
         all.addAll(TrafficCases.all());
+        all.addAll(TlsCases.all());
         return all;
     }
 
@@ -37,7 +38,7 @@ class ConformanceTest {
         return table().stream().map(t -> t.tests(env));
     }
 
-    /** The table's shape: every upstream test once, with cases, and the 264 cases the suite has run so far. */
+    /** The table's shape: every upstream test once, with cases, and the 289 cases the suite has run so far. */
     @Test
     void everyUpstreamTestIsInTheTableOnce() {
         Set<String> names = new HashSet<>();
@@ -47,7 +48,7 @@ class ConformanceTest {
             assertTrue(!t.cases().isEmpty(), t.name() + " has no cases");
             cases += t.cases().size();
         }
-        assertEquals(50, names.size(), "upstream tests");
-        assertEquals(264, cases, "cases");
+        assertEquals(57, names.size(), "upstream tests");
+        assertEquals(289, cases, "cases");
     }
 }

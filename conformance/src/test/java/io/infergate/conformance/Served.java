@@ -112,6 +112,40 @@ final class Served {
         return check(gateway(gateway, env.port(row.listener())), row);
     }
 
+    /**
+     * Sends the row's request over TLS with {@code sni} to the Gateway's address on the port that
+     * stands in for 80 (the suite's HTTPS listeners use it), and checks the answer.
+     */
+    JsonObject checkTls(String gateway, String sni, Expected row) {
+        Address at = gateway(gateway, env.port80());
+        return row.verify(env.tls().send(at.ip(), at.port(), sni, row.toRequest()), at.ip(), at.port());
+    }
+
+    /**
+     * A listener's status: the condition, and when {@code attached} is not negative the number of
+     * attached routes, with HTTPRoute as its one supported kind (upstream GatewayStatusMustHaveListeners).
+     */
+    void listenerCondition(String gateway, String listener, String type, boolean isTrue, String reason, int attached) {
+        ObjectStatus.GatewayStatus gw = (ObjectStatus.GatewayStatus)
+                status.get(new ObjectKey(GATEWAY_API, "Gateway", ConformanceEnv.INFRA, gateway))
+                        .orElseGet(() -> fail("no status for Gateway " + gateway));
+        ObjectStatus.ListenerStatus l = gw.listeners().stream()
+                .filter(x -> x.name().equals(listener))
+                .findFirst()
+                .orElseGet(() -> fail("Gateway " + gateway + " has no listener " + listener));
+        assertCondition(l.conditions(), type, isTrue, reason, "Gateway " + gateway + " listener " + listener);
+        if (attached >= 0) {
+            assertEquals(
+                    attached, l.attachedRoutes(), "Gateway " + gateway + " listener " + listener + " attachedRoutes");
+            assertEquals(
+                    List.of("gateway.networking.k8s.io/HTTPRoute"),
+                    l.supportedKinds().stream()
+                            .map(k -> k.group() + "/" + k.kind())
+                            .toList(),
+                    "supportedKinds");
+        }
+    }
+
     RoundTrip.Response send(Address at, Expected row) {
         return env.client().send(at.ip(), at.port(), row.toRequest());
     }

@@ -1,5 +1,6 @@
 package io.infergate.controller;
 
+import io.infergate.common.tls.Issuer;
 import io.infergate.controller.kube.KubeApiServer;
 import io.infergate.controller.kube.KubeRest;
 import io.infergate.controller.kube.Trees;
@@ -30,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Gateway API status written to a real API server: route attachment by sectionName and
  * allowedRoutes (NotAllowedByListeners, NoMatchingParent), listener status (an HTTPS listener
- * reported UnsupportedProtocol, attachedRoutes counts), a ReferenceGrant added and removed flipping a
+ * whose Secret is missing, then created and deleted; attachedRoutes counts), a ReferenceGrant added and removed flipping a
  * route's ResolvedRefs within seconds (RefNotPermitted), and invalid backendRefs (BackendNotFound,
  * InvalidKind), and a second Gateway on a taken port getting a Service and address of its own. The
  * upstream conformance tests each part follows are named at the test methods. No router runs:
@@ -161,12 +162,16 @@ class GatewayApiStatusIT {
         }
     }
 
-    /** GatewayWithAttachedRoutes, GatewayInvalidListenersUnsupportedProtocol (listener part). */
+    /**
+     * GatewayWithAttachedRoutes, and an HTTPS listener whose certificate Secret is missing
+     * (GatewayInvalidTLSConfiguration's nonexistent-secret case), then read through the TLS Secret
+     * informer once it exists.
+     */
     @Test
     @Order(1)
-    void listenerStatusCountsAttachedRoutesAndReportsHttpsUnsupported() throws Exception {
+    void listenerStatusCountsAttachedRoutesAndReportsAMissingCertificate() throws Exception {
         // http: to-section, cross-namespace, missing-service, unknown-kind (unresolved refs still attach);
-        // same-only: infra-to-same-only; https: nothing (not accepted).
+        // same-only: infra-to-same-only; https: nothing (no certificate: not served).
         await("attachedRoutes").atMost(WITHIN).until(() -> attached("http") == 4 && attached("same-only") == 1);
         assertEquals(0L, attached("https"));
         Map<String, Object> gw = gateway();
@@ -177,10 +182,31 @@ class GatewayApiStatusIT {
                 List.of(Map.of("type", "IPAddress", "value", clusterIP)),
                 Trees.list(Trees.map(gw, "status"), "addresses"));
         Map<String, Object> https = listener("https");
-        assertEquals(List.of("False", "UnsupportedProtocol"), reasonOf(conditionIn(https, "Accepted")));
+        assertEquals(List.of("True", "Accepted"), reasonOf(conditionIn(https, "Accepted")));
         assertEquals(List.of("False", "Invalid"), reasonOf(conditionIn(https, "Programmed")));
-        assertEquals(List.of(), Trees.list(https, "supportedKinds"));
+        assertEquals(List.of("False", "InvalidCertificateRef"), reasonOf(conditionIn(https, "ResolvedRefs")));
+        assertEquals(1, Trees.list(https, "supportedKinds").size());
         assertEquals(List.of("True", "Accepted"), reasonOf(conditionIn(listener("http"), "Accepted")));
+
+        // the Secret appears (type kubernetes.io/tls, which the controller's informer selects): resolved
+        Issuer.Issued ca = Issuer.ca("it CA", Issuer.KeyType.EC_P256, java.time.Duration.ofDays(1));
+        Issuer.Issued leaf =
+                Issuer.leaf(ca, List.of("gw.example.com"), Issuer.KeyType.EC_P256, java.time.Duration.ofDays(1));
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        rest.apply("apiVersion: v1\nkind: Secret\nmetadata: {name: cert, namespace: " + INFRA + "}\n"
+                + "type: kubernetes.io/tls\ndata:\n  tls.crt: "
+                + b64.encodeToString(leaf.certificatePem().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "\n  tls.key: "
+                + b64.encodeToString(leaf.privateKeyPem().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\n");
+        await("the certificate resolves")
+                .atMost(WITHIN)
+                .until(() -> reasonOf(conditionIn(listener("https"), "ResolvedRefs"))
+                        .equals(List.of("True", "ResolvedRefs")));
+        rest.delete("v1", "Secret", INFRA, "cert");
+        await("the certificate is gone again")
+                .atMost(WITHIN)
+                .until(() -> reasonOf(conditionIn(listener("https"), "ResolvedRefs"))
+                        .equals(List.of("False", "InvalidCertificateRef")));
     }
 
     /**

@@ -9,6 +9,7 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.infergate.common.http.ChunkedFraming;
 import io.infergate.common.http.ClientTimeouts;
 import io.infergate.common.http.ConnectionGuard;
 import io.infergate.common.http.ConnectionWatchdog;
@@ -82,7 +83,11 @@ public final class RouterApp implements AutoCloseable {
         admission = new Admission(pools.admission(), pools.saturation(), scraper, staleAfter);
         handlers = new GatewayHandler.Factory(
                 serving, config.proxy(), metrics, new AccessLog(), random, Optional.of(admission), pools.pickers());
-        sockets = new PublicSockets(config.listeners(), handlers::handler);
+        sockets = new PublicSockets(
+                config.listeners(),
+                handlers::handler,
+                key -> serving.current()
+                        .flatMap(s -> Optional.ofNullable(s.routes().sockets().get(key))));
         PoolProfiles poolProfiles = new PoolProfiles(
                 profiles.primary(), scraper, staleAfter, pluginTimings, scraper::follow, profiles.byPool());
         poolGauges = new PoolGauges(
@@ -123,7 +128,8 @@ public final class RouterApp implements AutoCloseable {
                         .build())
                 .routing(r -> r.addFilter(new ConnectionGuard()).register(api));
         ClientTimeouts.defaults().apply(internalServer, internalHttp1, internalWatchdog);
-        internal = internalServer.addProtocol(internalHttp1.build()).build();
+        ChunkedFraming.install(internalServer, internalHttp1.build());
+        internal = internalServer.build();
     }
 
     /**

@@ -68,14 +68,25 @@ public final class ConnectionWatchdog implements Http1ConnectionListener, AutoCl
 
     @Override
     public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
-        CURRENT.remove();
         deadlines.put(ctx, new Deadline(System.nanoTime() + headerNanos, "request headers"));
+        CURRENT.set(new Bound(this, ctx));
     }
 
     @Override
     public void headers(ConnectionContext ctx, Headers headers) {
         deadlines.remove(ctx);
-        CURRENT.set(new Bound(this, ctx));
+    }
+
+    /**
+     * The server answered this thread's request itself (a {@link JsonDirectHandler} answer, which
+     * closes the connection): its header deadline, if any, is void. Without this, a header section
+     * Helidon rejected left its deadline behind and a 408 followed the 400 on a closing connection.
+     */
+    static void answeredDirectly() {
+        Bound b = CURRENT.get();
+        if (b != null) {
+            b.done();
+        }
     }
 
     @Override

@@ -97,6 +97,7 @@ public final class JsonDirectHandler implements DirectHandler {
             Status defaultStatus,
             ServerResponseHeaders responseHeaders,
             String message) {
+        ConnectionWatchdog.answeredDirectly();
         Answer a = answer(eventType, defaultStatus, request);
         return TransportResponse.builder()
                 .status(a.status())

@@ -19,6 +19,8 @@ import java.util.List;
  * @param routers       how many routers the controller pushes this snapshot to (1 when unknown or
  *                      one): routers that share a pool's traffic must agree on where a new prompt
  *                      prefix goes, a router alone need not (docs/adr/0005-prefix-affinity.md)
+ * @param certificates  the key material HTTPS listeners name, by id: secret, never logged
+ *                      (docs/adr/0021-tls-key-material.md)
  */
 public record Snapshot(
         int schemaVersion,
@@ -26,7 +28,8 @@ public record Snapshot(
         List<HttpRoute> routes,
         List<Backend> backends,
         List<Objective> objectives,
-        int routers) {
+        int routers,
+        List<Certificate> certificates) {
 
     /** The schema version this code writes and understands. Bump it on incompatible changes. */
     public static final int SCHEMA_VERSION = 1;
@@ -36,6 +39,18 @@ public record Snapshot(
         routes = List.copyOf(routes);
         backends = List.copyOf(backends);
         objectives = List.copyOf(objectives);
+        certificates = certificates == null ? List.of() : List.copyOf(certificates);
+    }
+
+    /** A snapshot without HTTPS listeners' key material. */
+    public Snapshot(
+            int schemaVersion,
+            List<Gateway> gateways,
+            List<HttpRoute> routes,
+            List<Backend> backends,
+            List<Objective> objectives,
+            int routers) {
+        this(schemaVersion, gateways, routes, backends, objectives, routers, List.of());
     }
 
     /** A snapshot for one router (or an unknown number). */
@@ -50,11 +65,19 @@ public record Snapshot(
 
     /** The same content for {@code count} routers. */
     public Snapshot withRouters(int count) {
-        return new Snapshot(schemaVersion, gateways, routes, backends, objectives, count);
+        return new Snapshot(schemaVersion, gateways, routes, backends, objectives, count, certificates);
     }
 
     /** An empty snapshot of the current schema: serves nothing. */
     public static Snapshot empty() {
         return new Snapshot(SCHEMA_VERSION, List.of(), List.of(), List.of(), List.of());
+    }
+
+    /** Redacted: the certificates' keys never reach a log. */
+    @Override
+    public String toString() {
+        return "Snapshot[schemaVersion=" + schemaVersion + ", " + gateways.size() + " gateways, " + routes.size()
+                + " routes, " + backends.size() + " backends, " + objectives.size() + " objectives, routers="
+                + routers + ", " + certificates.size() + " certificates (redacted)]";
     }
 }

@@ -84,7 +84,8 @@ public final class SnapshotDecoder {
                 list(o, "routes", "", this::route),
                 list(o, "backends", "", this::backend),
                 list(o, "objectives", "", this::objective),
-                o.containsKey("routers") ? integer(o, "routers", "") : 1); // absent: one router (older writers)
+                o.containsKey("routers") ? integer(o, "routers", "") : 1, // absent: one router (older writers)
+                list(o, "certificates", "", this::certificate)); // absent: no HTTPS listeners
     }
 
     private Gateway gateway(JsonObject o, String p) {
@@ -104,7 +105,12 @@ public final class SnapshotDecoder {
                 optString(o, "hostname", p),
                 o.containsKey("publicPort")
                         ? Optional.of(integer(o, "publicPort", p))
-                        : Optional.empty()); // absent: the socket port
+                        : Optional.empty(), // absent: the socket port
+                o.containsKey("certificates") ? strings(o, "certificates", p) : List.of());
+    }
+
+    private Certificate certificate(JsonObject o, String p) {
+        return new Certificate(string(o, "id", p), string(o, "certificateChain", p), string(o, "privateKey", p));
     }
 
     private HttpRoute route(JsonObject o, String p) {

@@ -60,6 +60,16 @@ public final class SnapshotJson {
         if (s.routers() != 1) { // omitted for one router: such snapshots keep the ids they had before the field
             b.add("routers", s.routers());
         }
+        if (!s.certificates().isEmpty()) { // omitted when empty: snapshots without HTTPS keep their ids
+            b.add(
+                    "certificates",
+                    array(
+                            s.certificates(),
+                            c -> JSON.createObjectBuilder()
+                                    .add("id", c.id())
+                                    .add("certificateChain", c.certificateChain())
+                                    .add("privateKey", c.privateKey())));
+        }
         return b.build();
     }
 
@@ -79,6 +89,9 @@ public final class SnapshotJson {
                 .add("protocol", l.protocol().name());
         l.hostname().ifPresent(h -> b.add("hostname", h));
         l.publicPort().ifPresent(v -> b.add("publicPort", v)); // omitted when absent: older snapshots keep their ids
+        if (!l.certificates().isEmpty()) {
+            b.add("certificates", strings(l.certificates()));
+        }
         return b;
     }
 

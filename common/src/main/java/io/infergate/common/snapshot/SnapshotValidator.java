@@ -1,5 +1,7 @@
 package io.infergate.common.snapshot;
 
+import io.infergate.common.tls.KeyMaterial;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,7 +18,8 @@ import java.util.regex.PatternSyntaxException;
  * otherwise discover mid-request. Returns all violations; an empty list means usable.
  *
  * <p>Rules checked: schema version; unique ids; ports (listener public ports included) in
- * 1..65535; unique listener names per Gateway; no HTTPS listener (routers do not terminate TLS yet); one listener per socket and
+ * 1..65535; unique listener names per Gateway; HTTPS listeners name at least one certificate of the snapshot, HTTP listeners none, and every
+ * certificate's PEM parses and its key matches ({@link io.infergate.common.tls.KeyMaterial}); one listener per socket and
  * hostname across all Gateways (a socket is an address of {@code Gateway.addresses}, or the
  * router's own address when there are none, with the port; hostnames compare case-insensitively,
  * none being a value of its own), since the router could not tell such listeners' requests apart; route parents name existing listeners; backendRefs and mirrors name existing backends; weights
@@ -49,6 +52,17 @@ public final class SnapshotValidator {
         Map<String, Set<String>> listeners = new HashMap<>();
         Map<String, String> sockets = new HashMap<>();
         Set<String> ids = new HashSet<>();
+        Set<String> certificates = new HashSet<>();
+        for (int c = 0; c < s.certificates().size(); c++) {
+            Certificate cert = s.certificates().get(c);
+            unique(ids, cert.id(), "/certificates/" + c);
+            certificates.add(cert.id());
+            try {
+                KeyMaterial.parse(cert.certificateChain(), cert.privateKey());
+            } catch (KeyMaterial.Invalid e) {
+                add("/certificates/" + c, e.getMessage()); // the message never quotes the material
+            }
+        }
         for (int g = 0; g < s.gateways().size(); g++) {
             Gateway gw = s.gateways().get(g);
             String p = "/gateways/" + g;
@@ -62,8 +76,20 @@ public final class SnapshotValidator {
                 }
                 port(li.port(), q + "/port");
                 li.publicPort().ifPresent(pp -> port(pp, q + "/publicPort"));
-                if (li.protocol() == Listener.Protocol.HTTPS) {
-                    add(q + "/protocol", "HTTPS listeners cannot be served: routers do not terminate TLS yet");
+                if (li.protocol() == Listener.Protocol.HTTPS
+                        && li.certificates().isEmpty()) {
+                    add(q + "/certificates", "an HTTPS listener needs at least one certificate");
+                } else if (li.protocol() == Listener.Protocol.HTTP
+                        && !li.certificates().isEmpty()) {
+                    add(q + "/certificates", "an HTTP listener has no certificates");
+                }
+                for (int c = 0; c < li.certificates().size(); c++) {
+                    if (!certificates.contains(li.certificates().get(c))) {
+                        add(
+                                q + "/certificates/" + c,
+                                "names no certificate in the snapshot: '"
+                                        + li.certificates().get(c) + "'");
+                    }
                 }
                 socket(sockets, gw, li, q);
             }

@@ -37,9 +37,25 @@ class SnapshotViolationsTest {
                         good.replace("\"publicPort\":80", "\"publicPort\":\"80\""),
                         "/gateways/0/listeners/1/publicPort"),
                 Arguments.of(
-                        "HTTPS listener (no TLS termination)",
+                        "HTTPS listener without certificates",
                         good.replace("\"protocol\":\"HTTP\"", "\"protocol\":\"HTTPS\""),
-                        "/gateways/0/listeners/0/protocol"),
+                        "/gateways/0/listeners/0/certificates"),
+                Arguments.of(
+                        "HTTPS listener naming a certificate the snapshot lacks",
+                        good.replace(
+                                "\"protocol\":\"HTTP\"",
+                                "\"protocol\":\"HTTPS\",\"certificates\":[\"secret/default/missing\"]"),
+                        "/gateways/0/listeners/0/certificates/0"),
+                Arguments.of(
+                        "certificate whose PEM does not parse",
+                        good.replace(
+                                        "\"protocol\":\"HTTP\"",
+                                        "\"protocol\":\"HTTPS\",\"certificates\":[\"secret/default/bad\"]")
+                                .replace(
+                                        "\"schemaVersion\":1",
+                                        "\"schemaVersion\":1,\"certificates\":[{\"id\":\"secret/default/bad\","
+                                                + "\"certificateChain\":\"nope\",\"privateKey\":\"nope\"}]"),
+                        "/certificates/0"),
                 Arguments.of(
                         "two listeners with one hostname on one port of the router's address",
                         good.replace("\"port\":8081", "\"port\":8080")

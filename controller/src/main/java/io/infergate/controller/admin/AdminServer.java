@@ -11,6 +11,7 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.infergate.common.http.ChunkedFraming;
 import io.infergate.common.http.ClientTimeouts;
 import io.infergate.common.http.ConnectionGuard;
 import io.infergate.common.http.ConnectionWatchdog;
@@ -36,7 +37,9 @@ import java.util.function.Supplier;
  * "snapshot": {"id", "version"}, "routers": [{"url", "ackedId"}]}}, exactly the status the
  * controller would write to Kubernetes, and in cluster mode also {@code "leader"} and
  * {@code "sources": [{"kind", "apiVersion", "state", "message"}]} (a kind whose CRD is not
- * installed is {@code missing}); {@code GET /snapshot}: the current snapshot's wire form;
+ * installed is {@code missing}); {@code GET /snapshot}: the current snapshot's wire form with every
+ * certificate's {@code privateKey} replaced by {@code "<redacted>"} (keys never leave through admin
+ * endpoints; docs/adr/0021-tls-key-material.md);
  * {@code /observe/health} (ready once the sources were translated) and {@code /observe/metrics}.
  * Bounded: requests carry no body worth reading (4 KiB limit) and at most 32 run at once.
  */
@@ -73,7 +76,9 @@ public final class AdminServer implements AutoCloseable {
         HttpRouting.Builder routing = HttpRouting.builder()
                 .addFilter(new ConnectionGuard())
                 .get("/status", (req, res) -> send(res, pretty(status(view.get()))))
-                .get("/snapshot", (req, res) -> send(res, pretty(read(view.get().snapshotJson()))));
+                .get(
+                        "/snapshot",
+                        (req, res) -> send(res, pretty(redacted(read(view.get().snapshotJson())))));
         Http1Config.Builder http1 = Http1Config.builder();
         ConnectionWatchdog watchdog = new ConnectionWatchdog(ClientTimeouts.defaults());
         WebServerConfig.Builder builder = WebServer.builder()
@@ -88,7 +93,8 @@ public final class AdminServer implements AutoCloseable {
                 .directHandlers(JsonDirectHandler.all())
                 .routing(routing);
         ClientTimeouts.defaults().apply(builder, http1, watchdog);
-        WebServer server = builder.addProtocol(http1.build()).build();
+        ChunkedFraming.install(builder, http1.build());
+        WebServer server = builder.build();
         try {
             server.start();
         } catch (RuntimeException e) {
@@ -150,6 +156,18 @@ public final class AdminServer implements AutoCloseable {
         try (var reader = Json.createReader(new StringReader(json))) {
             return reader.readObject();
         }
+    }
+
+    /** The snapshot with every certificate's private key replaced: admin output is not for secrets. */
+    static JsonObject redacted(JsonObject snapshot) {
+        if (!(snapshot.get("certificates") instanceof jakarta.json.JsonArray certs)) {
+            return snapshot;
+        }
+        var out = Json.createArrayBuilder();
+        for (var c : certs) {
+            out.add(Json.createObjectBuilder(c.asJsonObject()).add("privateKey", "<redacted>"));
+        }
+        return Json.createObjectBuilder(snapshot).add("certificates", out).build();
     }
 
     private static String pretty(JsonObject o) {

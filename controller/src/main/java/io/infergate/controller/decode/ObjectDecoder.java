@@ -5,6 +5,7 @@ import io.infergate.controller.model.GatewayObject;
 import io.infergate.controller.model.KubeObject;
 import io.infergate.controller.model.ObjectMeta;
 import io.infergate.controller.model.ReferenceGrant;
+import io.infergate.controller.model.Secret;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,7 +18,7 @@ import java.util.Set;
  * Decodes one Kubernetes object from a generic tree ({@code Map<String,Object>} as parsed from
  * YAML or JSON) into the model, applying the defaults the API server and the CRDs would.
  *
- * <p>Kinds read: GatewayClass, Gateway, HTTPRoute, ReferenceGrant
+ * <p>Kinds read: Secret (type and TLS entries only), GatewayClass, Gateway, HTTPRoute, ReferenceGrant
  * ({@code gateway.networking.k8s.io} v1 and v1beta1), Namespace, Service, Pod ({@code v1}), EndpointSlice
  * ({@code discovery.k8s.io/v1}),
  * InferencePool ({@code inference.networking.k8s.io/v1}), InferenceObjective and InferenceModelRewrite
@@ -68,6 +69,8 @@ public final class ObjectDecoder {
                     when(
                             GATEWAY_VERSIONS.contains(apiVersion),
                             () -> referenceGrant(root, meta(root, true, standInCreationTimestamp)));
+                case "Secret" ->
+                    when(apiVersion.equals("v1"), () -> secret(root, meta(root, true, standInCreationTimestamp)));
                 case "Namespace", "Service", "Pod" ->
                     when(
                             apiVersion.equals("v1"),
@@ -169,7 +172,8 @@ public final class ObjectDecoder {
                                     c.field("kind").string("Secret"),
                                     c.field("name").string(),
                                     c.field("namespace").optString().filter(n -> !n.isEmpty())))
-                            .toList()));
+                            .toList(),
+                    l.field("tls").field("mode").string("Terminate")));
         }
         if (listeners.isEmpty()) {
             throw new DecodeException(spec.field("listeners").path(), "at least one listener is required");
@@ -179,6 +183,34 @@ public final class ObjectDecoder {
                         a.field("type").string("IPAddress"), a.field("value").string()))
                 .toList();
         return new GatewayObject(meta, spec.field("gatewayClassName").string(), listeners, addresses);
+    }
+
+    /**
+     * A Secret: its type, and for {@code kubernetes.io/tls} the two PEM entries, from {@code data}
+     * (base64) or {@code stringData} (as written, which local-mode folders may use). An entry that
+     * is not valid base64 is kept as empty text, so the listener reports the Secret as malformed.
+     */
+    private static Secret secret(TreeNode root, ObjectMeta meta) {
+        String type = root.field("type").string("Opaque");
+        if (!type.equals(Secret.TLS)) {
+            return new Secret(meta, type, Optional.empty(), Optional.empty());
+        }
+        return new Secret(meta, type, secretEntry(root, "tls.crt"), secretEntry(root, "tls.key"));
+    }
+
+    private static Optional<String> secretEntry(TreeNode root, String key) {
+        Optional<String> plain = root.field("stringData").field(key).optString();
+        if (plain.isPresent()) {
+            return plain;
+        }
+        return root.field("data").field(key).optString().map(b64 -> {
+            try {
+                return new String(
+                        java.util.Base64.getMimeDecoder().decode(b64), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return "";
+            }
+        });
     }
 
     private static GatewayObject.AllowedRoutes allowedRoutes(TreeNode node) {

@@ -144,8 +144,10 @@ final class Informers {
         if (current != null) {
             current.stop();
         }
-        ResourceInformer informer =
-                new ResourceInformer(watchClient, r, version, Optional.empty(), Optional.empty(), onEvent);
+        Optional<String> selector = r.kind().equals("Secret")
+                ? Optional.of(Resource.TLS_SECRET_SELECTOR) // only TLS Secrets, never the others
+                : Optional.empty();
+        ResourceInformer informer = new ResourceInformer(watchClient, r, version, Optional.empty(), selector, onEvent);
         informers.put(r, informer);
         informer.start();
         states.put(

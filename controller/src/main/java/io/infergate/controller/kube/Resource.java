@@ -75,6 +75,15 @@ public record Resource(
             core("EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", true);
     public static final Resource POD = core("Pod", "", "v1", "pods", true);
     public static final Resource SECRET = core("Secret", "", "v1", "secrets", true);
+    /**
+     * Secrets of type {@code kubernetes.io/tls}, cluster-wide, for listener {@code certificateRefs}
+     * (docs/adr/0021-tls-key-material.md): watched with the field selector
+     * {@link #TLS_SECRET_SELECTOR}, so other Secrets never reach the controller's memory.
+     */
+    public static final Resource TLS_SECRET = core("Secret", "", "v1", "secrets", true);
+
+    /** The field selector of the {@link #TLS_SECRET} informer. */
+    public static final String TLS_SECRET_SELECTOR = "type=kubernetes.io/tls";
 
     /** Every kind the translator reads, in a fixed order (the token Secret is watched separately). */
     public static final List<Resource> INPUTS = List.of(
@@ -88,7 +97,8 @@ public record Resource(
             NAMESPACE,
             SERVICE,
             ENDPOINT_SLICE,
-            POD);
+            POD,
+            TLS_SECRET);
 
     /** {@code group/version}, or {@code version} for core. */
     public String apiVersion(String version) {

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Every input object at one instant, the translator's whole input. Lists are sorted by
  * {@code namespace/name}, so the same objects always give the same state whatever order a source
- * read them in.
+ * read them in. Secrets are only {@code kubernetes.io/tls} ones (and, in local mode, any the
+ * folder holds), read for listener certificates.
  */
 public record ClusterState(
         List<GatewayClass> gatewayClasses,
@@ -20,7 +21,8 @@ public record ClusterState(
         List<Pod> pods,
         List<InferencePool> inferencePools,
         List<InferenceObjective> inferenceObjectives,
-        List<InferenceModelRewrite> inferenceModelRewrites) {
+        List<InferenceModelRewrite> inferenceModelRewrites,
+        List<Secret> secrets) {
 
     private static final Comparator<KubeObject> BY_PATH = Comparator.comparing(
                     (KubeObject o) -> o.meta().namespace())
@@ -38,6 +40,7 @@ public record ClusterState(
         inferencePools = sorted(inferencePools);
         inferenceObjectives = sorted(inferenceObjectives);
         inferenceModelRewrites = sorted(inferenceModelRewrites);
+        secrets = sorted(secrets);
     }
 
     /** No objects at all. */
@@ -58,6 +61,7 @@ public record ClusterState(
         var pools = new ArrayList<InferencePool>();
         var objectives = new ArrayList<InferenceObjective>();
         var rewrites = new ArrayList<InferenceModelRewrite>();
+        var secrets = new ArrayList<Secret>();
         for (KubeObject o : objects) {
             switch (o) {
                 case GatewayClass c -> classes.add(c);
@@ -71,10 +75,22 @@ public record ClusterState(
                 case InferencePool p -> pools.add(p);
                 case InferenceObjective i -> objectives.add(i);
                 case InferenceModelRewrite r -> rewrites.add(r);
+                case Secret s -> secrets.add(s);
             }
         }
         return new ClusterState(
-                classes, gateways, routes, grants, namespaces, services, slices, pods, pools, objectives, rewrites);
+                classes,
+                gateways,
+                routes,
+                grants,
+                namespaces,
+                services,
+                slices,
+                pods,
+                pools,
+                objectives,
+                rewrites,
+                secrets);
     }
 
     /** Every object, kind by kind. */
@@ -91,6 +107,7 @@ public record ClusterState(
         all.addAll(inferencePools);
         all.addAll(inferenceObjectives);
         all.addAll(inferenceModelRewrites);
+        all.addAll(secrets);
         return all;
     }
 

@@ -24,6 +24,7 @@ public record GatewayObject(ObjectMeta meta, String gatewayClassName, List<Liste
      * @param protocol        as written (HTTP, HTTPS, TLS, TCP, UDP or a domain-prefixed name)
      * @param hostname        exact or {@code *.} wildcard; empty matches every host
      * @param certificateRefs {@code tls.certificateRefs}, in order
+     * @param tlsMode         {@code tls.mode}: Terminate (the default) or Passthrough
      */
     public record Listener(
             String name,
@@ -31,9 +32,21 @@ public record GatewayObject(ObjectMeta meta, String gatewayClassName, List<Liste
             String protocol,
             Optional<String> hostname,
             AllowedRoutes allowedRoutes,
-            List<CertificateRef> certificateRefs) {
+            List<CertificateRef> certificateRefs,
+            String tlsMode) {
         public Listener {
             certificateRefs = List.copyOf(certificateRefs);
+        }
+
+        /** A listener whose TLS settings, if any, terminate TLS. */
+        public Listener(
+                String name,
+                int port,
+                String protocol,
+                Optional<String> hostname,
+                AllowedRoutes allowedRoutes,
+                List<CertificateRef> certificateRefs) {
+            this(name, port, protocol, hostname, allowedRoutes, certificateRefs, "Terminate");
         }
 
         /** A listener without TLS settings. */

@@ -12,7 +12,8 @@ public sealed interface KubeObject
                 Pod,
                 InferencePool,
                 InferenceObjective,
-                InferenceModelRewrite {
+                InferenceModelRewrite,
+                Secret {
 
     ObjectMeta meta();
 
@@ -30,6 +31,7 @@ public sealed interface KubeObject
             case InferencePool o -> "InferencePool";
             case InferenceObjective o -> "InferenceObjective";
             case InferenceModelRewrite o -> "InferenceModelRewrite";
+            case Secret o -> "Secret";
         };
     }
 

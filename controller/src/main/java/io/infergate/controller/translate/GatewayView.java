@@ -31,7 +31,7 @@ record GatewayView(GatewayObject gateway, String id, List<ListenerView> listener
     /**
      * A listener as judged.
      *
-     * @param protocolSupported the protocol is one we serve (HTTP)
+     * @param protocolSupported the protocol is one we serve (HTTP, HTTPS terminated here)
      * @param supportedKinds    route kinds it accepts (empty when none)
      * @param invalidKinds      {@code allowedRoutes.kinds} named a kind we do not support
      * @param conflict          the Conflicted reason (HostnameConflict, ProtocolConflict) when another
@@ -40,6 +40,7 @@ record GatewayView(GatewayObject gateway, String id, List<ListenerView> listener
      *                          (PortUnavailable), if so
      * @param certificateRefs   why a {@code tls.certificateRefs} entry does not resolve
      *                          (InvalidCertificateRef, RefNotPermitted), if one does not
+     * @param certificates      HTTPS: the material of its certificateRefs, in order, when they resolve
      */
     record ListenerView(
             GatewayObject.Listener spec,
@@ -48,7 +49,8 @@ record GatewayView(GatewayObject gateway, String id, List<ListenerView> listener
             boolean invalidKinds,
             Optional<String> conflict,
             Optional<String> unavailable,
-            Optional<RouteProblems.Problem> certificateRefs) {
+            Optional<RouteProblems.Problem> certificateRefs,
+            List<io.infergate.common.snapshot.Certificate> certificates) {
 
         /**
          * Routes may attach (and count in attachedRoutes) only to an accepted listener that allows
@@ -58,14 +60,32 @@ record GatewayView(GatewayObject gateway, String id, List<ListenerView> listener
             return served() && !supportedKinds.isEmpty();
         }
 
-        /** Accepted and served by routers: supported protocol, no conflict, socket not taken. */
+        /**
+         * Accepted and served by routers: supported protocol, no conflict, socket not taken, and
+         * for HTTPS certificates that resolve (without them it has nothing to serve: not programmed).
+         */
         boolean served() {
-            return protocolSupported && conflict.isEmpty() && unavailable.isEmpty();
+            return protocolSupported
+                    && conflict.isEmpty()
+                    && unavailable.isEmpty()
+                    && !(https() && certificateRefs.isPresent());
+        }
+
+        /** HTTPS terminated by the routers (Passthrough is not served at all). */
+        boolean https() {
+            return spec.protocol().equals("HTTPS") && spec.tlsMode().equals("Terminate");
         }
 
         ListenerView withUnavailable(String why) {
             return new ListenerView(
-                    spec, protocolSupported, supportedKinds, invalidKinds, conflict, Optional.of(why), certificateRefs);
+                    spec,
+                    protocolSupported,
+                    supportedKinds,
+                    invalidKinds,
+                    conflict,
+                    Optional.of(why),
+                    certificateRefs,
+                    certificates);
         }
 
         String name() {

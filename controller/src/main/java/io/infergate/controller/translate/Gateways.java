@@ -27,8 +27,10 @@ import java.util.stream.Collectors;
  * GatewayClasses and Gateways: which are ours, which listeners are served, and their status.
  *
  * <p>Rules: a GatewayClass is ours when its controllerName is ours; a Gateway is ours when its
- * class is. Only HTTP listeners are served (others get {@code Accepted=False/UnsupportedProtocol}
- * and no supportedKinds); conflicting listeners ({@link ListenerConflicts}) are
+ * class is. HTTP listeners and HTTPS listeners that terminate TLS are served (others get
+ * {@code Accepted=False/UnsupportedProtocol} and no supportedKinds); an HTTPS listener whose
+ * certificateRefs do not resolve ({@link ListenerTls}) is accepted but not served: ResolvedRefs
+ * and Programmed False, no routes attach; conflicting listeners ({@link ListenerConflicts}) are
  * {@code Conflicted=True} with {@code HostnameConflict} or {@code ProtocolConflict},
  * {@code Accepted=False/Invalid} and not served; a listener whose socket and hostname an older
  * Gateway serves is {@code Accepted=False/PortUnavailable}. A Gateway is accepted when at least one
@@ -150,7 +152,7 @@ final class Gateways {
         Map<String, String> conflicts = ListenerConflicts.within(g.listeners());
         List<GatewayView.ListenerView> listeners = new ArrayList<>();
         for (GatewayObject.Listener l : g.listeners()) {
-            boolean ok = supported(l.protocol());
+            boolean ok = supported(l);
             List<GroupKind> kinds = new ArrayList<>();
             boolean invalidKinds = false;
             if (ok && l.allowedRoutes().kinds().isEmpty()) {
@@ -164,6 +166,7 @@ final class Gateways {
                     invalidKinds = true;
                 }
             }
+            ListenerTls.Resolved tls = ListenerTls.resolve(g, l, index);
             listeners.add(new GatewayView.ListenerView(
                     l,
                     ok,
@@ -171,7 +174,8 @@ final class Gateways {
                     ok && invalidKinds,
                     Optional.ofNullable(conflicts.get(l.name())),
                     Optional.empty(),
-                    certificateRefs(g, l, index)));
+                    tls.problem(),
+                    tls.certificates()));
         }
         Optional<String> addressProblem = g.addresses().stream()
                 .filter(a -> !a.type().equals("IPAddress") || !isIp(a.value()))
@@ -196,9 +200,12 @@ final class Gateways {
                 .map(l -> new Listener(
                         l.name(),
                         ports.routerPort(path, l.spec().port()),
-                        Listener.Protocol.HTTP,
+                        l.https() ? Listener.Protocol.HTTPS : Listener.Protocol.HTTP,
                         l.spec().hostname(),
-                        Optional.of(l.spec().port())))
+                        Optional.of(l.spec().port()),
+                        l.certificates().stream()
+                                .map(io.infergate.common.snapshot.Certificate::id)
+                                .toList()))
                 .toList();
         List<String> addresses = v.gateway().addresses().stream()
                 .map(GatewayObject.Address::value)
@@ -246,22 +253,25 @@ final class Gateways {
 
     /**
      * A listener's conditions. Accepted is False when it can never get data-plane configuration:
-     * {@code UnsupportedProtocol} (only HTTP is served; HTTPS and TLS need TLS termination, which
-     * this release does not have), {@code Invalid} when it conflicts with another listener of its
+     * {@code UnsupportedProtocol} (HTTP and HTTPS with {@code tls.mode: Terminate} are served; TLS
+     * listeners and Passthrough need TLSRoute, which this release does not have), {@code Invalid} when it conflicts with another listener of its
      * Gateway (as the upstream conformance test GatewayListenerProtocolAndRouteKindConflicts
      * expects), {@code PortUnavailable} when an older Gateway serves its socket and hostname.
      */
     private static List<Condition> listenerConditions(GatewayView.ListenerView l, boolean gatewayAccepted, long gen) {
         List<Condition> c = new ArrayList<>();
         if (!l.protocolSupported()) {
-            boolean tls =
+            boolean passthrough =
                     l.spec().protocol().equals("HTTPS") || l.spec().protocol().equals("TLS");
             c.add(Condition.isFalse(
                     "Accepted",
                     "UnsupportedProtocol",
                     "protocol " + l.spec().protocol()
-                            + " is not supported; only HTTP listeners are served"
-                            + (tls ? " (this release does not terminate TLS)" : ""),
+                            + (l.spec().protocol().equals("HTTPS")
+                                    ? " with tls.mode " + l.spec().tlsMode()
+                                    : "")
+                            + " is not supported; HTTP and HTTPS (tls.mode Terminate) listeners are served"
+                            + (passthrough ? " (TLS passthrough and TLSRoute are not implemented)" : ""),
                     gen));
         } else if (l.conflict().isPresent()) {
             c.add(Condition.isFalse(
@@ -279,7 +289,15 @@ final class Gateways {
         c.add(
                 gatewayAccepted && l.served()
                         ? Condition.isFalse(Programmed.TYPE, Programmed.PENDING, Programmed.PENDING_MESSAGE, gen)
-                        : Condition.isFalse(Programmed.TYPE, "Invalid", "the listener is not served", gen));
+                        : Condition.isFalse(
+                                Programmed.TYPE,
+                                "Invalid",
+                                l.https()
+                                                && l.certificateRefs().isPresent()
+                                                && l.conflict().isEmpty()
+                                        ? "the listener has no valid certificate to serve"
+                                        : "the listener is not served",
+                                gen));
         if (l.certificateRefs().isPresent()) {
             c.add(Condition.isFalse(
                     "ResolvedRefs",
@@ -349,35 +367,6 @@ final class Gateways {
         return out;
     }
 
-    /**
-     * The first {@code tls.certificateRefs} entry that does not resolve, checked though TLS is not
-     * terminated yet so that the listener status says everything wrong with it at once: a kind
-     * other than the core Secret is {@code InvalidCertificateRef}; a Secret in another namespace
-     * needs a ReferenceGrant there from Gateways of this namespace ({@code RefNotPermitted}).
-     * Whether the Secret exists is not checked: the controller reads no Secrets.
-     */
-    private static Optional<RouteProblems.Problem> certificateRefs(
-            GatewayObject g, GatewayObject.Listener l, Index index) {
-        for (GatewayObject.CertificateRef ref : l.certificateRefs()) {
-            String namespace = ref.namespace().orElse(g.meta().namespace());
-            if (!ref.group().isEmpty() || !ref.kind().equals("Secret")) {
-                return Optional.of(new RouteProblems.Problem(
-                        "InvalidCertificateRef",
-                        "certificateRef "
-                                + (ref.group().isEmpty() ? "" : ref.group() + "/") + ref.kind() + " " + ref.name()
-                                + " is not a Secret"));
-            }
-            if (!index.gatewayMayReference(g.meta().namespace(), namespace, "", "Secret", ref.name())) {
-                return Optional.of(new RouteProblems.Problem(
-                        "RefNotPermitted",
-                        "certificateRef to Secret " + namespace
-                                + "/" + ref.name() + " is not permitted: no ReferenceGrant in namespace " + namespace
-                                + " allows Gateways of namespace " + g.meta().namespace() + " to reference it"));
-            }
-        }
-        return Optional.empty();
-    }
-
     /** The Service a Gateway on reserved router ports needs, when it is one. */
     static Optional<GatewayService> service(GatewayView v, RouterPorts.Plan ports) {
         String path = v.gateway().meta().path();
@@ -390,8 +379,10 @@ final class Gateways {
         return Optional.of(new GatewayService(v.namespace(), v.name(), out));
     }
 
-    private static boolean supported(String protocol) {
-        return protocol.equals("HTTP");
+    /** HTTP, and HTTPS terminated by the routers; TLS listeners and Passthrough are not served. */
+    private static boolean supported(GatewayObject.Listener l) {
+        return l.protocol().equals("HTTP")
+                || (l.protocol().equals("HTTPS") && l.tlsMode().equals("Terminate"));
     }
 
     static boolean isIp(String value) {

@@ -29,6 +29,7 @@ final class Index {
     private final Map<String, Pod> podsByPath;
     private final Map<String, List<EndpointSlice>> slicesByService;
     private final List<ReferenceGrant> grants;
+    private final Map<String, io.infergate.controller.model.Secret> secrets;
 
     Index(ClusterState state) {
         namespaceLabels = state.namespaces().stream()
@@ -46,6 +47,13 @@ final class Index {
                 .collect(Collectors.groupingBy(
                         s -> s.meta().namespace() + "/" + s.serviceName().get()));
         grants = state.referenceGrants();
+        secrets =
+                state.secrets().stream().collect(Collectors.toMap(s -> s.meta().path(), s -> s, (a, b) -> a));
+    }
+
+    /** The Secret {@code namespace/name}, if the state has it (Kubernetes: only TLS Secrets are read). */
+    java.util.Optional<io.infergate.controller.model.Secret> secret(String namespace, String name) {
+        return java.util.Optional.ofNullable(secrets.get(namespace + "/" + name));
     }
 
     /**

@@ -86,8 +86,30 @@ public final class Translator {
                 snapshotGateways,
                 routes,
                 served,
-                objectives(state.inferenceObjectives(), served));
+                objectives(state.inferenceObjectives(), served),
+                1,
+                certificates(gateways.values()));
         return new Translation(snapshot, new StatusPlan(statuses), services);
+    }
+
+    /**
+     * The key material of every served HTTPS listener of an accepted Gateway, once per Secret, in
+     * Gateway and listener order: only what a router serves travels (docs/adr/0021-tls-key-material.md).
+     */
+    private static List<io.infergate.common.snapshot.Certificate> certificates(
+            java.util.Collection<GatewayView> gateways) {
+        java.util.Map<String, io.infergate.common.snapshot.Certificate> out = new java.util.LinkedHashMap<>();
+        for (GatewayView v : gateways) {
+            if (!v.accepted()) {
+                continue;
+            }
+            for (GatewayView.ListenerView l : v.listeners()) {
+                if (l.served()) {
+                    l.certificates().forEach(c -> out.putIfAbsent(c.id(), c));
+                }
+            }
+        }
+        return List.copyOf(out.values());
     }
 
     /** Only backends that a served route's backendRef or mirror names enter the snapshot. */

@@ -5,16 +5,22 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http1.Http1Config;
+import io.infergate.common.http.ChunkedFraming;
 import io.infergate.common.http.ConnectionGuard;
 import io.infergate.common.http.ConnectionWatchdog;
 import io.infergate.common.http.JsonDirectHandler;
 import io.infergate.router.match.SocketKey;
+import io.infergate.router.match.SocketTable;
+import io.infergate.router.tls.MisdirectedRequests;
+import io.infergate.router.tls.ServerTls;
+import io.infergate.router.tls.SocketCertificates;
 
 import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +37,11 @@ import java.util.logging.Logger;
  * still serve (a later snapshot retries it); a socket no longer needed stops accepting at once and
  * drains its in-flight requests for up to {@link ListenerLimits#drainTimeout} in the background,
  * so a snapshot PUT never waits for long streams. Every socket sets TCP_NODELAY (without it the
- * first SSE chunk waits for a delayed ACK) and the configured bounds.
+ * first SSE chunk waits for a delayed ACK) and the configured bounds. A TLS socket
+ * ({@link SocketKey#tls}) terminates TLS with the certificates of its listeners, follows each
+ * snapshot's certificates without restarting ({@link ServerTls}), and answers 421 when SNI and
+ * Host select different listeners ({@link MisdirectedRequests}); the same client bounds apply on
+ * top of TLS. A socket whose address and port change protocol is closed before it is reopened.
  */
 public final class PublicSockets implements AutoCloseable {
 
@@ -43,6 +53,8 @@ public final class PublicSockets implements AutoCloseable {
     private final Map<SocketKey, WebServer> open = new ConcurrentHashMap<>();
     private final Set<SocketKey> failed = ConcurrentHashMap.newKeySet();
     private final Map<SocketKey, Thread> draining = new ConcurrentHashMap<>();
+    private final Map<SocketKey, ServerTls> tls = new ConcurrentHashMap<>();
+    private final Function<SocketKey, Optional<SocketTable>> tables;
     /** Client timeouts of every public socket (one sweeper thread for all of them). */
     private final ConnectionWatchdog watchdog;
     /** The shutdown drain of every public socket. */
@@ -53,8 +65,21 @@ public final class PublicSockets implements AutoCloseable {
      * @param handlers makes the request handler of a socket
      */
     public PublicSockets(ListenerLimits limits, Function<SocketKey, Handler> handlers) {
+        this(limits, handlers, key -> Optional.empty());
+    }
+
+    /**
+     * @param limits   bounds for every socket
+     * @param handlers makes the request handler of a socket
+     * @param tables   the listener selection each socket serves now (for the 421 check on TLS sockets)
+     */
+    public PublicSockets(
+            ListenerLimits limits,
+            Function<SocketKey, Handler> handlers,
+            Function<SocketKey, Optional<SocketTable>> tables) {
         this.limits = limits;
         this.handlers = handlers;
+        this.tables = tables;
         this.watchdog = new ConnectionWatchdog(limits.clientTimeouts());
     }
 
@@ -64,10 +89,35 @@ public final class PublicSockets implements AutoCloseable {
      * @return the sockets of {@code desired} that could not be bound
      */
     public Set<SocketKey> openAll(Set<SocketKey> desired) {
+        return openAll(desired, Map.of());
+    }
+
+    /**
+     * Opens every socket of {@code desired} that is not open yet, and gives every TLS socket its
+     * certificates: open ones serve them to new handshakes from now on.
+     *
+     * @param certificates the certificates of every TLS socket of {@code desired}
+     * @return the sockets of {@code desired} that could not be bound
+     */
+    public Set<SocketKey> openAll(Set<SocketKey> desired, Map<SocketKey, SocketCertificates> certificates) {
         lock.lock();
         try {
             for (SocketKey key : desired) {
+                if (key.tls()) {
+                    SocketCertificates mine = certificates.get(key);
+                    if (mine == null) {
+                        throw new IllegalArgumentException("no certificates for TLS socket " + key);
+                    }
+                    tls.compute(key, (k, existing) -> {
+                        if (existing == null) {
+                            return new ServerTls(mine);
+                        }
+                        existing.update(mine);
+                        return existing;
+                    });
+                }
                 if (!open.containsKey(key)) {
+                    closeOtherProtocol(key);
                     start(key);
                 }
             }
@@ -85,19 +135,38 @@ public final class PublicSockets implements AutoCloseable {
             failed.retainAll(desired);
             for (SocketKey key : List.copyOf(open.keySet())) {
                 if (!desired.contains(key)) {
-                    WebServer server = open.remove(key);
-                    LOG.info(() -> "closing public socket " + key + " (draining up to " + limits.drainTimeout() + ")");
-                    draining.put(key, Thread.ofVirtual().name("drain-" + key).start(() -> {
-                        try {
-                            server.stop();
-                        } finally {
-                            draining.remove(key);
-                        }
-                    }));
+                    retire(key);
                 }
             }
+            tls.keySet().retainAll(desired);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Called with the lock held. */
+    private void retire(SocketKey key) {
+        WebServer server = open.remove(key);
+        LOG.info(() -> "closing public socket " + key + " (draining up to " + limits.drainTimeout() + ")");
+        draining.put(key, Thread.ofVirtual().name("drain-" + key).start(() -> {
+            try {
+                server.stop();
+            } finally {
+                draining.remove(key);
+            }
+        }));
+    }
+
+    /**
+     * A socket changing between HTTP and HTTPS on one address and port: the old server must
+     * release the port before the new one binds; its stop begins at once, and {@link #start}
+     * retries while it drains. Called with the lock held.
+     */
+    private void closeOtherProtocol(SocketKey key) {
+        for (SocketKey other : List.copyOf(open.keySet())) {
+            if (other.sameEndpoint(key) && other.tls() != key.tls()) {
+                retire(other);
+            }
         }
     }
 
@@ -174,7 +243,7 @@ public final class PublicSockets implements AutoCloseable {
     private void start(SocketKey key) {
         // A socket re-added while its previous server drains: that server released the port when
         // its stop began, but the stop runs on another thread, so allow a few short retries.
-        int attempts = draining.containsKey(key) ? 5 : 1;
+        int attempts = draining.keySet().stream().anyMatch(key::sameEndpoint) ? 5 : 1;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
                 WebServer server = server(key);
@@ -208,16 +277,28 @@ public final class PublicSockets implements AutoCloseable {
                 .port(key.port())
                 .maxPayloadSize(limits.maxPayloadBytes())
                 .maxConcurrentRequests(limits.maxConcurrentRequests())
+                // each response holds one for its life (a stream: minutes); SSE events are small and
+                // flushed one by one, larger writes bypass it (Helidon's default: 4 KiB)
+                .writeBufferSize(1024)
                 .shutdownGracePeriod(limits.drainTimeout())
                 .listenerSocketOptions(Map.of(StandardSocketOptions.SO_REUSEADDR, true))
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .protocolsDiscoverServices(false)
                 .contentEncoding(PassThroughEncoding.context())
                 .directHandlers(JsonDirectHandler.all())
-                .routing(
-                        r -> r.addFilter(new ConnectionGuard()).addFilter(drain).any(handlers.apply(key)));
+                .routing(r -> {
+                    r.addFilter(new ConnectionGuard()).addFilter(drain);
+                    if (key.tls()) {
+                        r.addFilter(new MisdirectedRequests(tls.get(key), () -> tables.apply(key)));
+                    }
+                    r.any(handlers.apply(key));
+                });
+        if (key.tls()) {
+            builder.tls(t -> t.sslContext(tls.get(key).context()));
+        }
         limits.clientTimeouts().apply(builder, http1, watchdog);
-        WebServer server = builder.addProtocol(http1.build()).build().start();
+        ChunkedFraming.install(builder, http1.build());
+        WebServer server = builder.build().start();
         if (!server.isRunning()) {
             throw new IllegalStateException("the server did not start (see the Helidon log above)");
         }

@@ -35,8 +35,9 @@ import java.util.regex.PatternSyntaxException;
  * candidates. Pure: no I/O, no clock.
  *
  * <p>Besides what {@code SnapshotValidator} checks, it rejects what this router cannot serve:
- * HTTPS listeners (no TLS termination yet), two listeners on one socket with the same hostname
- * (neither could be selected unambiguously), and creation timestamps that are not RFC 3339.
+ * HTTP and HTTPS listeners on one address and port (a socket either terminates TLS or does not),
+ * two listeners on one socket with the same hostname (neither could be selected unambiguously),
+ * and creation timestamps that are not RFC 3339.
  */
 public final class RouteTableCompiler {
 
@@ -102,17 +103,22 @@ public final class RouteTableCompiler {
             for (int l = 0; l < gw.listeners().size(); l++) {
                 Listener li = gw.listeners().get(l);
                 String p = "/gateways/" + g + "/listeners/" + l;
-                if (li.protocol() == Listener.Protocol.HTTPS) {
-                    violate(
-                            p + "/protocol",
-                            "HTTPS listeners cannot be served: this router has no TLS termination yet");
-                    continue;
-                }
                 Optional<String> hostname = li.hostname().map(h -> h.toLowerCase(Locale.ROOT));
                 ListenerRef ref = new ListenerRef(gw.id(), li.name());
-                List<SocketKey> keys = new ArrayList<>(new LinkedHashSet<>(
-                        addresses.stream().map(a -> new SocketKey(a, li.port())).toList()));
+                boolean tls = li.protocol() == Listener.Protocol.HTTPS;
+                List<SocketKey> keys = new ArrayList<>(new LinkedHashSet<>(addresses.stream()
+                        .map(a -> new SocketKey(a, li.port(), tls))
+                        .toList()));
                 for (SocketKey key : keys) {
+                    SocketKey other = new SocketKey(key.address(), key.port(), !tls);
+                    if (claims.containsKey(other)) {
+                        violate(
+                                p + "/protocol",
+                                "listener " + ref.gateway() + "/" + ref.listener() + " is " + li.protocol()
+                                        + " on " + key.address() + ":" + key.port()
+                                        + " where another listener has the other protocol: one socket "
+                                        + "terminates TLS or does not");
+                    }
                     ListenerRef previous =
                             claims.computeIfAbsent(key, k -> new HashMap<>()).putIfAbsent(hostname.orElse(""), ref);
                     if (previous != null) {
@@ -139,7 +145,7 @@ public final class RouteTableCompiler {
         for (ListenerRef parent : new LinkedHashSet<>(route.parents())) {
             ListenerInfo listener = listeners.get(parent);
             if (listener == null) {
-                continue; // an HTTPS listener already reported, or a parent the validator reported
+                continue; // a parent the validator reported
             }
             for (Optional<String> hostname : effectiveHostnames(route, listener)) {
                 for (int r = 0; r < route.rules().size(); r++) {

@@ -301,9 +301,10 @@ final class Exchange {
             boolean flushEach,
             AtomicBoolean expired,
             ClientWatch.Watch watch) {
-        // a stream holds its buffer for its whole life (thousands at once) and its events are small:
-        // 4 KiB; a plain body is short-lived and large reads pay off
-        byte[] buffer = new byte[flushEach ? 4 * 1024 : 16 * 1024];
+        // a stream holds its buffer for its whole life (10,000 at once) and its events are a few
+        // hundred bytes: 1 KiB (a longer event takes two reads); a plain body is short-lived and
+        // large reads pay off
+        byte[] buffer = new byte[flushEach ? 1024 : 16 * 1024];
         while (true) {
             int n;
             try {

@@ -37,6 +37,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class Upstream implements AutoCloseable {
 
+    /** Write buffer of an upstream connection (Helidon's default 4 KiB); issue 16, memory per stream. */
+    static final int WRITE_BUFFER_BYTES = 1024;
+
     /**
      * Why an exchange failed before response headers. {@code STALE}: a pooled keep-alive connection
      * that Helidon's idle monitor had already found broken (its background read failed while the
@@ -91,6 +94,9 @@ final class Upstream implements AutoCloseable {
                 .build();
         http1 = Http1Client.builder()
                 .socketOptions(socket)
+                // held by every pooled connection for its life (one per open stream); request
+                // bodies are written in larger blocks, which bypass it
+                .writeBufferSize(WRITE_BUFFER_BYTES)
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.readTimeout())
                 .followRedirects(false)

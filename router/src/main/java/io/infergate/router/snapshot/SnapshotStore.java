@@ -15,9 +15,11 @@ import io.infergate.router.schedule.BackendTarget;
 import io.infergate.router.schedule.PoolProfiles;
 import io.infergate.router.schedule.endpoint.EndpointRegistry;
 import io.infergate.router.schedule.framework.RouterCount;
+import io.infergate.router.tls.SocketCertificates;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
@@ -118,10 +120,17 @@ public final class SnapshotStore {
     }
 
     private Outcome swapIn(Snapshot snapshot, String id, RouteTable routes) {
+        Map<SocketKey, SocketCertificates> certificates;
+        try {
+            certificates = SocketCertificates.of(snapshot, routes);
+        } catch (IllegalArgumentException e) { // the validator parsed the same material: not expected
+            return reject(List.of(new Violation("/certificates", e.getMessage())));
+        }
         CompiledSnapshot compiled = new CompiledSnapshot(
                 id, snapshot, routes, BackendTarget.compileAll(snapshot.backends(), endpoints, pools));
         Set<SocketKey> needed = routes.socketKeys();
-        Set<SocketKey> failed = sockets.openAll(needed);
+        // certificates first: a rotated Secret reaches open TLS sockets before the new routes do
+        Set<SocketKey> failed = sockets.openAll(needed, certificates);
         routers.set(snapshot.routers());
         serving.set(compiled);
         sockets.closeAllExcept(needed);

@@ -161,4 +161,35 @@ class ClientTimeoutsTest {
             assertEquals(List.of(200, 200, 200), o.statuses(), o.responses().toString());
         }
     }
+
+    /**
+     * Helidon measured idle time from the start of the last request: a request longer than the
+     * idle timeout (2 s here) had its keep-alive connection closed after the response, and the
+     * request pipelined behind it was never answered. Idle time now counts between requests only.
+     */
+    @Test
+    void aRequestLongerThanTheIdleTimeoutKeepsItsConnection() {
+        try (RawConnection c = RawConnection.open(port)) {
+            c.readTimeoutMillis(20_000);
+            c.write("GET /long?delay=4s HTTP/1.1\r\nHost: a.example\r\n\r\n");
+            c.write("GET /after-long HTTP/1.1\r\nHost: a.example\r\nConnection: close\r\n\r\n");
+            RawConnection.Outcome o = c.readAll();
+            assertEquals(List.of(200, 200), o.statuses(), o.responses().toString());
+            assertTrue(o.closedByServer());
+        }
+    }
+
+    /** A header section Helidon rejects gets its 400 and nothing else (a late 408 followed it). */
+    @Test
+    void aRejectedHeaderSectionGetsNoLate408() {
+        try (RawConnection c = RawConnection.open(port)) {
+            c.readTimeoutMillis(5_000);
+            c.write("GET /bad HTTP/1.1\r\nHost: a.example\r\nBroken header\r\n\r\n");
+            RawConnection.Outcome o = c.readAll();
+            assertEquals(List.of(400), o.statuses(), o.responses().toString());
+        }
+        long before = router.app().clientTimeouts();
+        await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> true);
+        assertEquals(before, router.app().clientTimeouts(), "a header deadline was left behind and expired");
+    }
 }

@@ -62,13 +62,14 @@ class RouteTableCompilerTest {
     }
 
     @Test
-    void httpsListenersAndBadTimestampsAreRejected() {
+    void httpAndHttpsOnOnePortAndBadTimestampsAreRejected() {
         var result = RouteTableCompiler.compile(
                 snapshot(
                         List.of(gateway(
                                 "a",
-                                new Listener("tls", 8443, Listener.Protocol.HTTPS, Optional.empty()),
-                                listener("http", 8080))),
+                                listener("http", 8080),
+                                new Listener("tls", 8080, Listener.Protocol.HTTPS, Optional.of("tls.example.com")),
+                                new Listener("tls2", 8443, Listener.Protocol.HTTPS, Optional.empty()))),
                         List.of(route("r")
                                 .parents(parent("a", "http"))
                                 .created("yesterday")
@@ -78,7 +79,7 @@ class RouteTableCompilerTest {
                 "127.0.0.1");
         var rejected = assertInstanceOf(RouteTableCompiler.Result.Rejected.class, result);
         assertEquals(
-                List.of("/gateways/0/listeners/0/protocol", "/routes/0/creationTimestamp"),
+                List.of("/gateways/0/listeners/1/protocol", "/routes/0/creationTimestamp"),
                 rejected.violations().stream().map(Violation::path).toList());
     }
 }

@@ -73,7 +73,8 @@ final class RequestParser {
                 return object;
             }
             throw ApiError.badRequest("The request body must be a JSON object.", null);
-        } catch (JsonException | IllegalStateException e) {
+        } catch (JsonException | IllegalStateException | UnsupportedOperationException e) {
+            // Parsson refuses numbers of more than 1,100 characters with UnsupportedOperationException
             throw ApiError.badRequest("The request body is not valid JSON: " + e.getMessage(), null);
         }
     }

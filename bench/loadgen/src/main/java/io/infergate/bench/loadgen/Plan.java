@@ -49,7 +49,7 @@ public final class Plan {
             double rate = w.rates().get(s);
             // closed loop: enough requests for every client to send one per 50 ms (far more than
             // any server here answers); the runner sends them in order, as clients free up
-            long closedCount = (long) rate * w.stepSeconds() * 20;
+            long closedCount = ((long) rate) * w.stepSeconds() * 20;
             List<Request> out = new ArrayList<>();
             double t = 0;
             while (true) {

@@ -52,6 +52,8 @@ public final class Report {
     }
 
     /**
+     * The results table in Markdown, with each strategy's ratios to random's.
+     *
      * @param closed the steps are closed-loop concurrencies (a capacity run), not arrival rates: the
      *               reference is then random's highest completing concurrency, where the pool is
      *               full and output tokens/s measures capacity

@@ -31,6 +31,8 @@ record LoadBound(double loadFactor, int loadSlack, int queueSlack) {
     }
 
     /**
+     * Which endpoints are overloaded: their prefix affinity yields to load.
+     *
      * @param load    per endpoint: {@code running + waiting} when scraped and fresh, else this
      *                router's outstanding requests there
      * @param waiting per endpoint: the scraped queue when fresh, {@code -1} when unknown
@@ -57,7 +59,7 @@ record LoadBound(double loadFactor, int loadSlack, int queueSlack) {
             someoneHasRoom |= waiting[i] == 0 && load[i] < capacity;
         }
         for (int i = 0; i < n; i++) {
-            out[i] = load[i] >= capacity || queueSlack >= 0 && someoneHasRoom && waiting[i] > queueSlack;
+            out[i] = load[i] >= capacity || (queueSlack >= 0 && someoneHasRoom && waiting[i] > queueSlack);
         }
         return out;
     }

@@ -158,8 +158,11 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
     /** The last request this thread hashed and its chain: score and picked hash the prompt once. */
     private record Memo(PickContext request, long[] chain) {}
 
+    // per instance, not static: the chain depends on this scorer's block size and block count
+    @SuppressWarnings("ThreadLocalUsage")
     private final ThreadLocal<Memo> memo = new ThreadLocal<>();
 
+    @SuppressWarnings("ReferenceEquality") // the memo is for this very request object, not an equal one
     private long[] chain(PickContext request) {
         Memo m = memo.get();
         if (m != null && m.request() == request) {
@@ -238,7 +241,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
 
     private static long load(EndpointView v) {
         if (v.metrics().isPresent() && !v.stale()) {
-            return v.metrics().get().running() + v.metrics().get().waiting();
+            return (long) v.metrics().get().running() + v.metrics().get().waiting();
         }
         return v.outstanding();
     }

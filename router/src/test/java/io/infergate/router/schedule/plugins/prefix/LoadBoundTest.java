@@ -59,7 +59,7 @@ class LoadBoundTest {
             int[] waiting = new int[n];
             for (int i = 0; i < n; i++) {
                 waiting[i] = r.nextInt(-1, 6);
-                load[i] = Math.max(0, waiting[i]) + r.nextInt(0, 40);
+                load[i] = (long) Math.max(0, waiting[i]) + r.nextInt(0, 40);
             }
             boolean[] over =
                     new LoadBound(r.nextDouble(0, 2), r.nextInt(0, 5), r.nextInt(-1, 3)).overloaded(load, waiting);

@@ -276,10 +276,4 @@ class PrefixCacheScorerTest {
     void aRouterCountBelowOneCountsAsOne() {
         assertEquals(1, new RouterCount(0).get());
     }
-
-    private static long load(EndpointView v) {
-        return v.metrics().isPresent() && !v.stale()
-                ? v.metrics().get().running() + v.metrics().get().waiting()
-                : v.outstanding();
-    }
 }
