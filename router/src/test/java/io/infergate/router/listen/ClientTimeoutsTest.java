@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,7 +48,12 @@ class ClientTimeoutsTest {
 
     @BeforeAll
     static void start() {
-        pod = SimulatedPod.start(SimulatorConfig.builder().podName("echo-0").build());
+        // the echo paths answer at once; a completion of 40 tokens 100 ms apart streams for about 4 s
+        pod = SimulatedPod.start(SimulatorConfig.builder()
+                .podName("echo-0")
+                .models("m")
+                .interTokenLatency(Duration.ofMillis(100))
+                .build());
         ListenerLimits d = ListenerLimits.defaults();
         router = RouterFixture.start(new RouterConfig(
                 "127.0.0.1",
@@ -191,5 +197,53 @@ class ClientTimeoutsTest {
         long before = router.app().clientTimeouts();
         await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> true);
         assertEquals(before, router.app().clientTimeouts(), "a header deadline was left behind and expired");
+    }
+
+    /**
+     * The idle timeout counts only time with no request in flight: a token stream that outlived
+     * it (about 4 s against 2 s) left its keep-alive connection marked to close by Helidon's idle
+     * sweep, closed right after the response without notice, and a client that reused the
+     * connection at once for its next request got no answer at all.
+     */
+    @Test
+    void aConnectionThatServedARequestLongerThanTheIdleTimeoutServesTheNextOne() throws IOException {
+        String body = "{\"model\":\"m\",\"prompt\":\"hi\",\"max_tokens\":40,\"stream\":true}";
+        String request = "POST /v1/completions HTTP/1.1\r\nHost: a.example\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String first = readChunkedResponse(in);
+            assertTrue(first.startsWith("HTTP/1.1 200 "), first);
+            assertTrue(first.contains("data: [DONE]"), first);
+            boolean closeAnnounced = first.substring(0, first.indexOf("\r\n\r\n"))
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .contains("connection: close");
+            // the client reuses the connection at once, as a keep-alive pool does
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String second = readChunkedResponse(in);
+            assertTrue(
+                    second.startsWith("HTTP/1.1 200 ") || closeAnnounced,
+                    "the connection was closed without notice after a long request: '" + second + "'");
+            assertTrue(second.contains("data: [DONE]"), second);
+        }
+    }
+
+    /** Reads one response with a chunked body up to its last chunk; empty when the peer closed first. */
+    private static String readChunkedResponse(InputStream in) throws IOException {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            got.write(b);
+            String text = got.toString(StandardCharsets.ISO_8859_1);
+            if (text.contains("\r\n\r\n") && text.endsWith("\r\n0\r\n\r\n")) {
+                break;
+            }
+        }
+        return got.toString(StandardCharsets.ISO_8859_1);
     }
 }
