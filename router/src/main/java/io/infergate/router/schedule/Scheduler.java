@@ -113,19 +113,22 @@ public final class Scheduler {
     /** Endpoints with room, not tried, not ejected; with {@code panic}, the ejected ones when nothing else is left. */
     private List<Target> candidates(List<Target> endpoints, Set<String> tried, boolean panic) {
         List<Target> out = new ArrayList<>(endpoints.size());
-        List<Target> ejectedWithRoom = new ArrayList<>();
+        List<Target> ejectedWithRoom = null; // allocated only in panic mode: this runs on every pick
         for (Target t : endpoints) {
             if ((maxPerEndpoint > 0 && t.state().outstanding() >= maxPerEndpoint) || tried.contains(t.key())) {
                 continue;
             }
             if (ejected.test(t.key())) {
                 if (panic) {
+                    if (ejectedWithRoom == null) {
+                        ejectedWithRoom = new ArrayList<>();
+                    }
                     ejectedWithRoom.add(t);
                 }
                 continue;
             }
             out.add(t);
         }
-        return out.isEmpty() && !ejectedWithRoom.isEmpty() ? ejectedWithRoom : out;
+        return out.isEmpty() && ejectedWithRoom != null ? ejectedWithRoom : out;
     }
 }
