@@ -158,6 +158,13 @@ workload_file() { # workload, simulator: <wl>.<sim>.yaml when there is one (the 
     [ -f "$f" ] && { echo "$f"; return; }
   done
 }
+pod_slots() { # simulator: requests a pod runs at once (its max-running / --max-num-seqs)
+  case "$1" in
+    infergate) awk -F: '$1 == "max-running" { gsub(/[ \t]|#.*/, "", $2); print $2 }' "$DIR/simulator.yaml" ;;
+    infergate-parallel) awk -F: '$1 == "max-running" { gsub(/[ \t]|#.*/, "", $2); print $2 }' "$DIR/simulator-parallel.yaml" ;;
+    llmd) grep -v '^[[:space:]]*#' "$DIR/llmd-sim.args" | grep -o -- '--max-num-seqs [0-9]*' | awk '{ print $2 }' ;;
+  esac
+}
 adapters_of() { # workload file: its LoRA adapters (mixed workloads), space-separated, or nothing
   awk -F: '$1 == "adapters" { gsub(/#.*/, "", $2); gsub(/,/, " ", $2); print $2 }' "$1" | xargs
 }
@@ -215,8 +222,10 @@ for sim in $SIMULATORS; do
     done
     sleep 1 # a few metric scrapes of every pod before the first request
     echo "   started in $(( $(date +%s) - T0 )) s"
+    # the pods' queues are sampled every 50 ms (the routers' scrape interval) for the "stuck" column
     "$JAVA" -XX:+UseSerialGC -jar "$LOADGEN_JAR" run --workload "$WL_FILE" --routers "$URLS" \
-      --strategy "$s" --results "$RESULTS" ${STEPS:+--steps "$STEPS"}
+      --strategy "$s" --results "$RESULTS" ${STEPS:+--steps "$STEPS"} \
+      --pods "$(sed 's|\([0-9.]*\)|http://\1:8000|g' <<<"$SIM_HOSTS")" --pod-slots "$(pod_slots "$sim")" --watch-ms 50
     T1=$(date +%s)
     stop_all
     echo "   stopped in $(( $(date +%s) - T1 )) s; load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -68,12 +68,13 @@ public final class Report {
         StringBuilder b = new StringBuilder();
         b.append("| strategy | routers | " + (closed ? "clients" : "rate (req/s)")
                 + " | requests | TTFT p50 (ms) | TTFT p90 (ms) | TTFT p99 (ms) | latency p90 (ms) "
-                + "| ITL p50 (ms) | output tok/s | hit rate | shed | errors | completes | OK per pod |\n");
-        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---|\n");
+                + "| ITL p50 (ms) | output tok/s | hit rate | shed | errors | completes | OK per pod "
+                + "| stuck: share, longest (ms) |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---|---:|\n");
         for (StepStats r : sorted) {
             b.append(String.format(
                     Locale.ROOT,
-                    "| %s | %d | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s |%n",
+                    "| %s | %d | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s | %s |%n",
                     r.strategy(),
                     r.routers(),
                     trim(r.rate()),
@@ -88,7 +89,8 @@ public final class Report {
                     pct(r.shedRate()),
                     r.errors(),
                     r.completes() ? "yes" : "**no**",
-                    r.pods().isEmpty() ? "–" : r.pods()));
+                    r.pods().isEmpty() ? "–" : r.pods(),
+                    Double.isNaN(r.stuckShare()) ? "–" : pct(r.stuckShare()) + ", " + f0(r.stuckLongestMs())));
         }
         for (int routers :
                 sorted.stream().map(StepStats::routers).distinct().sorted().toList()) {

@@ -24,6 +24,9 @@ import java.util.Locale;
  * @param pods         OK requests per pod ({@code x-inference-pod}), in pod-name order, "/"-separated
  * @param latencyP90Ms p90 of send to the answer's end over the OK requests, streamed or not, ms
  *                     (NaN in results written before this column existed)
+ * @param stuckShare   share of the pod samples where a request waited on one pod while another
+ *                     had a free slot ({@link Balance}); NaN when the pods were not watched
+ * @param stuckLongestMs the longest such spell, ms; NaN when the pods were not watched
  */
 public record StepStats(
         String strategy,
@@ -41,7 +44,71 @@ public record StepStats(
         double hitRate,
         boolean completes,
         String pods,
-        double latencyP90Ms) {
+        double latencyP90Ms,
+        double stuckShare,
+        double stuckLongestMs) {
+
+    /** A row without the pods' balance (pods not watched, or results written before it existed). */
+    public StepStats(
+            String strategy,
+            int routers,
+            double rate,
+            int requests,
+            int ok,
+            int shed,
+            int errors,
+            double ttftP50Ms,
+            double ttftP90Ms,
+            double ttftP99Ms,
+            double itlP50Ms,
+            double outputTokensPerSecond,
+            double hitRate,
+            boolean completes,
+            String pods,
+            double latencyP90Ms) {
+        this(
+                strategy,
+                routers,
+                rate,
+                requests,
+                ok,
+                shed,
+                errors,
+                ttftP50Ms,
+                ttftP90Ms,
+                ttftP99Ms,
+                itlP50Ms,
+                outputTokensPerSecond,
+                hitRate,
+                completes,
+                pods,
+                latencyP90Ms,
+                Double.NaN,
+                Double.NaN);
+    }
+
+    /** This row with the pods' balance during its step. */
+    public StepStats withBalance(Balance b) {
+        return new StepStats(
+                strategy,
+                routers,
+                rate,
+                requests,
+                ok,
+                shed,
+                errors,
+                ttftP50Ms,
+                ttftP90Ms,
+                ttftP99Ms,
+                itlP50Ms,
+                outputTokensPerSecond,
+                hitRate,
+                completes,
+                pods,
+                latencyP90Ms,
+                b.stuckShare(),
+                b.longestMs());
+    }
 
     /** A row without the latency column (results written before it existed). */
     public StepStats(
@@ -114,7 +181,7 @@ public record StepStats(
     }
 
     static final String HEADER = "strategy\trouters\trate\trequests\tok\tshed\terrors\tttft_p50_ms\tttft_p90_ms"
-            + "\tttft_p99_ms\titl_p50_ms\toutput_tok_s\thit_rate\tcompletes\tpods\tlatency_p90_ms";
+            + "\tttft_p99_ms\titl_p50_ms\toutput_tok_s\thit_rate\tcompletes\tpods\tlatency_p90_ms\tstuck_share\tstuck_longest_ms";
 
     /** Aggregates the outcomes of one step. */
     public static StepStats of(String strategy, int routers, double rate, List<Outcome> outcomes, double minSuccess) {
@@ -215,14 +282,17 @@ public record StepStats(
                 num(hitRate),
                 Boolean.toString(completes),
                 pods.isEmpty() ? "-" : pods,
-                num(latencyP90Ms));
+                num(latencyP90Ms),
+                num(stuckShare),
+                num(stuckLongestMs));
     }
 
     /** Parses a {@link #tsv()} line. */
     public static StepStats parse(String line) {
         String[] f = line.split("\t");
-        if (f.length < 14 || f.length > 16) {
-            throw new IllegalArgumentException("expected 14 to 16 tab-separated fields, got " + f.length + ": " + line);
+        if (f.length < 14 || f.length > 18 || f.length == 17) {
+            throw new IllegalArgumentException(
+                    "expected 14, 15, 16 or 18 tab-separated fields, got " + f.length + ": " + line);
         }
         return new StepStats(
                 f[0],
@@ -240,7 +310,9 @@ public record StepStats(
                 Double.parseDouble(f[12]),
                 Boolean.parseBoolean(f[13]),
                 f.length >= 15 && !f[14].equals("-") ? f[14] : "",
-                f.length == 16 ? Double.parseDouble(f[15]) : Double.NaN);
+                f.length >= 16 ? Double.parseDouble(f[15]) : Double.NaN,
+                f.length == 18 ? Double.parseDouble(f[16]) : Double.NaN,
+                f.length == 18 ? Double.parseDouble(f[17]) : Double.NaN);
     }
 
     private static String num(double v) {

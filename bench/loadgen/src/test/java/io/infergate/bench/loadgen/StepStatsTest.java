@@ -49,7 +49,7 @@ class StepStatsTest {
         StepStats pods = new StepStats(
                 "ours", 1, 24, 240, 239, 1, 0, 12.5, 80.25, 900, 8.5, 4000.125, 0.75, true, "60/59/60/60");
         assertEquals(pods, StepStats.parse(pods.tsv()));
-        assertEquals(16, StepStats.HEADER.split("\t").length);
+        assertEquals(18, StepStats.HEADER.split("\t").length);
         StepStats latency = new StepStats(
                 "ours", 1, 24, 240, 239, 1, 0, 12.5, 80.25, 900, 8.5, 4000.125, 0.75, true, "60/59/60/60", 1234.5);
         assertEquals(latency, StepStats.parse(latency.tsv()));
