@@ -82,7 +82,14 @@ public final class RouterApp implements AutoCloseable {
         Duration staleAfter = pools.scrape().staleAfter();
         admission = new Admission(pools.admission(), pools.saturation(), scraper, staleAfter);
         handlers = new GatewayHandler.Factory(
-                serving, config.proxy(), metrics, new AccessLog(), random, Optional.of(admission), pools.pickers());
+                serving,
+                config.proxy(),
+                metrics,
+                new AccessLog(),
+                random,
+                Optional.of(admission),
+                pools.pickers(),
+                config.jwks());
         sockets = new PublicSockets(
                 config.listeners(),
                 handlers::handler,

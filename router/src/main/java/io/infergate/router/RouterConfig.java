@@ -1,5 +1,6 @@
 package io.infergate.router;
 
+import io.infergate.router.auth.JwksSource;
 import io.infergate.router.listen.ListenerLimits;
 import io.infergate.router.proxy.ProxySettings;
 import io.infergate.router.schedule.PoolSettings;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param proxy               upstream timeouts and bounds
  * @param maxSnapshotBytes    the largest snapshot body accepted (413 beyond)
  * @param pools               InferencePool scheduling: scraping, admission, saturation, profiles
+ * @param jwks                how AuthPolicies' JWKS documents are cached and refetched
  */
 public record RouterConfig(
         String bindAddress,
@@ -28,7 +30,8 @@ public record RouterConfig(
         ListenerLimits listeners,
         ProxySettings proxy,
         long maxSnapshotBytes,
-        PoolSettings pools) {
+        PoolSettings pools,
+        JwksSource.Settings jwks) {
 
     /** Default internal port. */
     public static final int DEFAULT_INTERNAL_PORT = 15000;
@@ -41,6 +44,7 @@ public record RouterConfig(
         Objects.requireNonNull(listeners, "listeners");
         Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(pools, "pools");
+        Objects.requireNonNull(jwks, "jwks");
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("the snapshot API token must not be empty");
         }
@@ -50,6 +54,42 @@ public record RouterConfig(
         if (maxSnapshotBytes < 1024) {
             throw new IllegalArgumentException("maxSnapshotBytes must be at least 1024");
         }
+    }
+
+    /** With the default JWKS caching. */
+    public RouterConfig(
+            String bindAddress,
+            String internalBindAddress,
+            int internalPort,
+            String token,
+            ListenerLimits listeners,
+            ProxySettings proxy,
+            long maxSnapshotBytes,
+            PoolSettings pools) {
+        this(
+                bindAddress,
+                internalBindAddress,
+                internalPort,
+                token,
+                listeners,
+                proxy,
+                maxSnapshotBytes,
+                pools,
+                JwksSource.Settings.DEFAULT);
+    }
+
+    /** A copy with other JWKS caching (tests shorten the refetch interval). */
+    public RouterConfig withJwks(JwksSource.Settings settings) {
+        return new RouterConfig(
+                bindAddress,
+                internalBindAddress,
+                internalPort,
+                token,
+                listeners,
+                proxy,
+                maxSnapshotBytes,
+                pools,
+                settings);
     }
 
     /** With the default scheduling. */
@@ -75,7 +115,15 @@ public record RouterConfig(
     /** A copy with other InferencePool settings. */
     public RouterConfig withPools(PoolSettings settings) {
         return new RouterConfig(
-                bindAddress, internalBindAddress, internalPort, token, listeners, proxy, maxSnapshotBytes, settings);
+                bindAddress,
+                internalBindAddress,
+                internalPort,
+                token,
+                listeners,
+                proxy,
+                maxSnapshotBytes,
+                settings,
+                jwks);
     }
 
     /** Reads {@code router.snapshot.max-size}: bytes of a snapshot PUT body, at least 1024. */

@@ -21,6 +21,7 @@ import java.util.List;
  *                      prefix goes, a router alone need not (docs/adr/0005-prefix-affinity.md)
  * @param certificates  the key material HTTPS listeners name, by id: secret, never logged
  *                      (docs/adr/0021-tls-key-material.md)
+ * @param authPolicies  accepted AuthPolicies and what they target (docs/adr/0023-authentication-policy.md)
  */
 public record Snapshot(
         int schemaVersion,
@@ -29,7 +30,8 @@ public record Snapshot(
         List<Backend> backends,
         List<Objective> objectives,
         int routers,
-        List<Certificate> certificates) {
+        List<Certificate> certificates,
+        List<AuthPolicy> authPolicies) {
 
     /** The schema version this code writes and understands. Bump it on incompatible changes. */
     public static final int SCHEMA_VERSION = 1;
@@ -40,6 +42,19 @@ public record Snapshot(
         backends = List.copyOf(backends);
         objectives = List.copyOf(objectives);
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
+        authPolicies = authPolicies == null ? List.of() : List.copyOf(authPolicies);
+    }
+
+    /** A snapshot without AuthPolicies. */
+    public Snapshot(
+            int schemaVersion,
+            List<Gateway> gateways,
+            List<HttpRoute> routes,
+            List<Backend> backends,
+            List<Objective> objectives,
+            int routers,
+            List<Certificate> certificates) {
+        this(schemaVersion, gateways, routes, backends, objectives, routers, certificates, List.of());
     }
 
     /** A snapshot without HTTPS listeners' key material. */
@@ -65,7 +80,7 @@ public record Snapshot(
 
     /** The same content for {@code count} routers. */
     public Snapshot withRouters(int count) {
-        return new Snapshot(schemaVersion, gateways, routes, backends, objectives, count, certificates);
+        return new Snapshot(schemaVersion, gateways, routes, backends, objectives, count, certificates, authPolicies);
     }
 
     /** An empty snapshot of the current schema: serves nothing. */
@@ -78,6 +93,7 @@ public record Snapshot(
     public String toString() {
         return "Snapshot[schemaVersion=" + schemaVersion + ", " + gateways.size() + " gateways, " + routes.size()
                 + " routes, " + backends.size() + " backends, " + objectives.size() + " objectives, routers="
-                + routers + ", " + certificates.size() + " certificates (redacted)]";
+                + routers + ", " + certificates.size() + " certificates (redacted), " + authPolicies.size()
+                + " auth policies]";
     }
 }

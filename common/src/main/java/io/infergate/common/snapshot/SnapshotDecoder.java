@@ -85,7 +85,29 @@ public final class SnapshotDecoder {
                 list(o, "backends", "", this::backend),
                 list(o, "objectives", "", this::objective),
                 o.containsKey("routers") ? integer(o, "routers", "") : 1, // absent: one router (older writers)
-                list(o, "certificates", "", this::certificate)); // absent: no HTTPS listeners
+                list(o, "certificates", "", this::certificate), // absent: no HTTPS listeners
+                list(o, "authPolicies", "", this::authPolicy)); // absent: no AuthPolicies
+    }
+
+    private AuthPolicy authPolicy(JsonObject o, String p) {
+        return new AuthPolicy(
+                string(o, "id", p),
+                strings(o, "targets", p),
+                list(o, "apiKeys", p, (k, q) -> new AuthPolicy.ApiKey(string(k, "sha256", q), string(k, "tenant", q))),
+                o.containsKey("jwt") ? Optional.of(jwt(object(o, "jwt", p), p + "/jwt")) : Optional.empty());
+    }
+
+    private AuthPolicy.Jwt jwt(JsonObject o, String p) {
+        return new AuthPolicy.Jwt(
+                string(o, "issuer", p),
+                strings(o, "audiences", p),
+                string(o, "jwksUri", p),
+                string(o, "tenantClaim", p),
+                list(
+                        o,
+                        "claimHeaders",
+                        p,
+                        (h, q) -> new AuthPolicy.ClaimHeader(string(h, "claim", q), string(h, "header", q))));
     }
 
     private Gateway gateway(JsonObject o, String p) {

@@ -70,7 +70,39 @@ public final class SnapshotJson {
                                     .add("certificateChain", c.certificateChain())
                                     .add("privateKey", c.privateKey())));
         }
+        if (!s.authPolicies().isEmpty()) { // omitted when empty: snapshots without policies keep their ids
+            b.add("authPolicies", array(s.authPolicies(), SnapshotJson::authPolicy));
+        }
         return b.build();
+    }
+
+    private static JsonObjectBuilder authPolicy(AuthPolicy p) {
+        JsonObjectBuilder o = JSON.createObjectBuilder()
+                .add("id", p.id())
+                .add("targets", strings(p.targets()))
+                .add(
+                        "apiKeys",
+                        array(
+                                p.apiKeys(),
+                                k -> JSON.createObjectBuilder()
+                                        .add("sha256", k.sha256())
+                                        .add("tenant", k.tenant())));
+        p.jwt()
+                .ifPresent(j -> o.add(
+                        "jwt",
+                        JSON.createObjectBuilder()
+                                .add("issuer", j.issuer())
+                                .add("audiences", strings(j.audiences()))
+                                .add("jwksUri", j.jwksUri())
+                                .add("tenantClaim", j.tenantClaim())
+                                .add(
+                                        "claimHeaders",
+                                        array(
+                                                j.claimHeaders(),
+                                                h -> JSON.createObjectBuilder()
+                                                        .add("claim", h.claim())
+                                                        .add("header", h.header())))));
+        return o;
     }
 
     private static JsonObjectBuilder gateway(Gateway g) {

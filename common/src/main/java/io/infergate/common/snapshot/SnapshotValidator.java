@@ -25,7 +25,8 @@ import java.util.regex.PatternSyntaxException;
  * none being a value of its own), since the router could not tell such listeners' requests apart; route parents name existing listeners; backendRefs and mirrors name existing backends; weights
  * in 0..1,000,000; regular expressions compile; paths start with '/'; redirect codes are
  * 301/302/303/307/308; mirror fractions are in (0, 1]; objectives name existing pools; model rewrite rules have
- * non-blank names and at least one target with a weight in 1..1,000,000; the router count is at least 1.
+ * non-blank names and at least one target with a weight in 1..1,000,000; the router count is at least 1;
+ * AuthPolicies as {@link AuthPolicyChecks} says.
  */
 public final class SnapshotValidator {
 
@@ -129,6 +130,7 @@ public final class SnapshotValidator {
                 add("/objectives/" + o + "/pool", "names no InferencePool in the snapshot: '" + ob.pool() + "'");
             }
         }
+        out.addAll(AuthPolicyChecks.check(s, ids));
     }
 
     /** Rewrite rules: unique ids, non-blank names, at least one target, weights in 1..1,000,000. */

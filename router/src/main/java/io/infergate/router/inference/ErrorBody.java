@@ -40,6 +40,8 @@ public record ErrorBody(int status, String code, String message, Optional<String
     public static final String INVALID_REQUEST = "invalid_request";
     /** Missing or wrong bearer token on the internal API: 401. */
     public static final String UNAUTHORIZED = "unauthorized";
+    /** Missing or refused credentials on a route or Gateway with an AuthPolicy: 401 (OpenAI's code). */
+    public static final String INVALID_API_KEY = "invalid_api_key";
     /** Anything unexpected: 500. */
     public static final String INTERNAL_ERROR = "internal_error";
 

@@ -16,7 +16,7 @@ import java.util.logging.Logger;
 
 /**
  * One line per public request, on standard output:
- * {@code <time> ACCESS rid=… method=… host=… path=… rule=… endpoint=… status=… duration_ms=… ttfb_ms=…}.
+ * {@code <time> ACCESS rid=… method=… host=… path=… rule=… endpoint=… status=… duration_ms=… ttfb_ms=…[ tenant=…]}.
  * The path is logged without its query string, and bodies and headers are never logged: they
  * can carry prompts and credentials. Every value the client chooses (request id, method, host,
  * path) is rendered by {@link LogValue}: bare when it cannot delimit anything, else quoted and
@@ -60,6 +60,8 @@ public final class AccessLog implements AutoCloseable {
      * One finished request.
      *
      * @param ttfbMillis milliseconds to the upstream's response headers, or -1 without an upstream
+     * @param tenant     the tenant an AuthPolicy authenticated, empty when none applied (then no
+     *                   {@code tenant=} field is written)
      */
     public record Entry(
             String requestId,
@@ -70,13 +72,30 @@ public final class AccessLog implements AutoCloseable {
             String endpoint,
             int status,
             long durationMillis,
-            long ttfbMillis) {
+            long ttfbMillis,
+            String tenant) {
+
+        /** An entry of a request no AuthPolicy applied to. */
+        public Entry(
+                String requestId,
+                String method,
+                String host,
+                String path,
+                String rule,
+                String endpoint,
+                int status,
+                long durationMillis,
+                long ttfbMillis) {
+            this(requestId, method, host, path, rule, endpoint, status, durationMillis, ttfbMillis, "");
+        }
+
         String line() {
             return Instant.now() + " ACCESS rid=" + LogValue.of(requestId) + " method=" + LogValue.of(method)
                     + " host=" + LogValue.of(host) + " path=" + LogValue.of(path) + " rule=" + LogValue.of(rule)
                     + " endpoint=" + LogValue.of(endpoint) + " status=" + status
                     + " duration_ms=" + durationMillis + " ttfb_ms="
-                    + (ttfbMillis < 0 ? "-" : Long.toString(ttfbMillis));
+                    + (ttfbMillis < 0 ? "-" : Long.toString(ttfbMillis))
+                    + (tenant == null || tenant.isEmpty() ? "" : " tenant=" + LogValue.of(tenant));
         }
     }
 

@@ -126,7 +126,11 @@ final class Exchange {
             Lease first,
             Function<Set<String>, Optional<Lease>> another) {
         RequestRecord record = p.record();
-        List<Filter> filters = new ArrayList<>(p.matched().rule().filters());
+        List<Filter> filters = new ArrayList<>();
+        if (record.identityHeaders != null) { // first, so the credential is gone before any filter or mirror sees it
+            filters.add(record.identityHeaders);
+        }
+        filters.addAll(p.matched().rule().filters());
         filters.addAll(p.ref().filters());
         UpstreamRequest request = UpstreamRequest.build(
                 inbound(req, p.host()), filters, p.matched().match().path(), record.requestId);

@@ -10,6 +10,9 @@ import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.BackendRef;
 import io.infergate.common.snapshot.Filter;
 import io.infergate.common.snapshot.Rule;
+import io.infergate.router.auth.Authentication;
+import io.infergate.router.auth.HttpFetcher;
+import io.infergate.router.auth.JwksSource;
 import io.infergate.router.extproc.ExternalPickers;
 import io.infergate.router.extproc.PickerSettings;
 import io.infergate.router.extproc.ResponsePhase;
@@ -32,6 +35,7 @@ import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.snapshot.CompiledSnapshot;
 import io.infergate.router.snapshot.Serving;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -65,6 +69,7 @@ public final class GatewayHandler implements Handler {
     private final PoolModels poolModels;
     private final RequestBodies bodies;
     private final EndpointChoice endpoints;
+    private final Authentication authentication;
 
     GatewayHandler(
             SocketKey socket,
@@ -75,8 +80,10 @@ public final class GatewayHandler implements Handler {
             RandomGenerator random,
             PoolModels poolModels,
             RequestBodies bodies,
-            EndpointChoice endpoints) {
+            EndpointChoice endpoints,
+            Authentication authentication) {
         this.socket = socket;
+        this.authentication = authentication;
         this.serving = serving;
         this.exchange = exchange;
         this.metrics = metrics;
@@ -117,7 +124,8 @@ public final class GatewayHandler implements Handler {
                     record.endpoint,
                     record.status,
                     TimeUnit.NANOSECONDS.toMillis(nanos),
-                    record.ttfbNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(record.ttfbNanos)));
+                    record.ttfbNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(record.ttfbNanos),
+                    record.tenant));
         }
     }
 
@@ -146,6 +154,9 @@ public final class GatewayHandler implements Handler {
         int clientPort = match.clientPort();
         Rule rule = matched.rule();
         record.rule = rule.id();
+        if (!Callers.admitted(authentication, req, res, record, snapshot.snapshot(), match)) {
+            return; // 401: authentication runs before redirects and backends, as the route's first step
+        }
         if (redirected(req, res, record, rule.filters(), matched, clientPort, host, path)) {
             return;
         }
@@ -323,6 +334,8 @@ public final class GatewayHandler implements Handler {
         private final ExternalPickers pickers;
         private final RequestBodies bodies;
         private final EndpointChoice endpoints;
+        private final Authentication authentication;
+        private final HttpFetcher jwksFetcher;
 
         /**
          * @param random         backendRef weights (seeded in tests)
@@ -337,6 +350,28 @@ public final class GatewayHandler implements Handler {
                 RandomGenerator random,
                 Optional<Admission> admission,
                 PickerSettings pickerSettings) {
+            this(serving, settings, metrics, accessLog, random, admission, pickerSettings, JwksSource.Settings.DEFAULT);
+        }
+
+        /**
+         * A factory whose AuthPolicies cache JWKS documents as {@code jwks} says.
+         *
+         * @param random         backendRef weights (seeded in tests)
+         * @param admission      priority admission of InferencePool requests, when configured
+         * @param pickerSettings how external endpoint pickers are asked (pools with an endpointPickerRef)
+         * @param jwks           JWKS caching of AuthPolicies with a JWT provider
+         */
+        public Factory(
+                Serving serving,
+                ProxySettings settings,
+                RouterMetrics metrics,
+                AccessLog accessLog,
+                RandomGenerator random,
+                Optional<Admission> admission,
+                PickerSettings pickerSettings,
+                JwksSource.Settings jwks) {
+            this.jwksFetcher = new HttpFetcher(jwks.fetchTimeout());
+            this.authentication = new Authentication(jwksFetcher, jwks, System::nanoTime, Instant::now);
             this.serving = serving;
             OutlierDetection outliers = new OutlierDetection(settings.outliers());
             metrics.outliers(outliers, OutlierDetection::ejectionsTotal, OutlierDetection::ejectedNow);
@@ -355,13 +390,23 @@ public final class GatewayHandler implements Handler {
         /** The handler for one socket. */
         public Handler handler(SocketKey socket) {
             return new GatewayHandler(
-                    socket, serving, exchange, metrics, accessLog, random, poolModels, bodies, endpoints);
+                    socket,
+                    serving,
+                    exchange,
+                    metrics,
+                    accessLog,
+                    random,
+                    poolModels,
+                    bodies,
+                    endpoints,
+                    authentication);
         }
 
         @Override
         public void close() {
             upstream.close();
             pickers.close();
+            jwksFetcher.close();
             accessLog.close(); // writes the lines still queued
         }
     }

@@ -1,5 +1,7 @@
 package io.infergate.router.proxy;
 
+import io.infergate.common.snapshot.Filter;
+
 /**
  * What one request turned into, filled in as the pipeline goes and read once at the end for the
  * access log and metrics. Confined to the request's thread.
@@ -14,6 +16,10 @@ final class RequestRecord {
     long ttfbNanos = -1;
     /** Set once an inference request to a pool is on its way (rewrite, usage, per-model meters). */
     InferenceCall inference;
+    /** The authenticated tenant, empty when no AuthPolicy applies. */
+    String tenant = "";
+    /** Strips the credential and sets the tenant and claim headers upstream; null when no AuthPolicy applies. */
+    Filter.RequestHeaderModifier identityHeaders;
 
     RequestRecord(String requestId, long startNanos) {
         this.requestId = requestId;
