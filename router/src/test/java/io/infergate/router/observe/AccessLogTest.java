@@ -40,6 +40,15 @@ class AccessLogTest {
     }
 
     @Test
+    void authenticatedTenantEndsTheLine() {
+        StringWriter out = new StringWriter();
+        AccessLog log = new AccessLog(out);
+        log.log(new AccessLog.Entry("r", "POST", "h", "/v1", "rule", "e", 200, 3, 2, "team a"));
+        log.close();
+        assertTrue(out.toString().strip().endsWith("ttfb_ms=2 tenant=\"team a\""), out.toString());
+    }
+
+    @Test
     void emptyFieldsAreDashes() {
         StringWriter out = new StringWriter();
         AccessLog log = new AccessLog(out);
