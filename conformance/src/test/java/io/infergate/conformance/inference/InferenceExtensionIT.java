@@ -15,6 +15,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
@@ -45,6 +47,20 @@ class InferenceExtensionIT {
 
     static final LoopbackCluster.Net NET = LoopbackCluster.Net.random();
 
+    /** Skips the class, with the reason printed, before the API server starts, when lwepp is not built. */
+    @RegisterExtension
+    static final ExecutionCondition LWEPP = context -> {
+        if (LoopbackCluster.lweppBinary().isPresent()) {
+            return ConditionEvaluationResult.enabled("lwepp-loopback found");
+        }
+        String reason = "no " + LoopbackCluster.lweppPath() + " (run .ci/gie-pickers.sh lwepp-loopback and set"
+                + " INFERGATE_GIE_PICKERS to the dir it prints)";
+        if (context.getTestMethod().isEmpty()) {
+            System.out.println("SKIPPED " + context.getDisplayName() + ": " + reason);
+        }
+        return ConditionEvaluationResult.disabled(reason);
+    };
+
     @RegisterExtension
     static final KubeApiServer API = KubeApiServer.withCrds(
                     KubeApiServer.GATEWAY_API, KubeApiServer.INFERENCE_EXTENSION)
@@ -73,7 +89,7 @@ class InferenceExtensionIT {
     @BeforeAll
     static void start() throws Exception {
         Optional<Path> lwepp = LoopbackCluster.lweppBinary();
-        Assumptions.assumeTrue(lwepp.isPresent(), "lwepp-loopback not built (see the line above)");
+        Assumptions.assumeTrue(lwepp.isPresent(), "lwepp-loopback not built");
         started = System.nanoTime();
         target = LoopbackCluster.start(NET, API, lwepp.get());
         api = new ApiObjects(target);

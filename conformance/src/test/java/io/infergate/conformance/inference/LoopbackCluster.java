@@ -100,19 +100,19 @@ final class LoopbackCluster implements InferenceTarget {
         this.listenerPort = freePort(net.ip(100));
     }
 
-    /** The lwepp-loopback binary of .ci/gie-pickers.sh, or empty with the reason printed. */
-    static Optional<Path> lweppBinary() {
+    /** Where .ci/gie-pickers.sh puts lwepp-loopback ($INFERGATE_GIE_PICKERS, else its default cache). */
+    static Path lweppPath() {
         String env = System.getenv("INFERGATE_GIE_PICKERS");
         Path dir = env != null && !env.isBlank()
                 ? Path.of(env)
                 : Path.of(System.getProperty("user.home"), ".cache", "infergate", "gie-pickers");
-        Path bin = dir.resolve("lwepp-loopback");
-        if (Files.isExecutable(bin)) {
-            return Optional.of(bin);
-        }
-        System.out.println("SKIPPED Inference Extension conformance: no " + bin
-                + " (run .ci/gie-pickers.sh lwepp-loopback and set INFERGATE_GIE_PICKERS to the dir it prints)");
-        return Optional.empty();
+        return dir.resolve("lwepp-loopback");
+    }
+
+    /** The lwepp-loopback binary, when it is built. */
+    static Optional<Path> lweppBinary() {
+        Path bin = lweppPath();
+        return Files.isExecutable(bin) ? Optional.of(bin) : Optional.empty();
     }
 
     /** Starts everything around a running API server and applies base.yaml; returns once the router is served. */
