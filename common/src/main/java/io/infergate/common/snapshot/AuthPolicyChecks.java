@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * The AuthPolicy part of {@link SnapshotValidator}: unique policy ids; targets that name a
- * Gateway or HTTPRoute of the snapshot, each in one policy only; API keys or a JWT provider (or
- * both); key hashes of 64 lowercase hex digits with non-blank tenants, each hash once per policy;
+ * Gateway or HTTPRoute of the snapshot, each in one policy only (a policy with neither API keys
+ * nor a JWT provider is valid: it refuses every request, which is how the controller ships a
+ * policy whose credentials did not resolve); key hashes of 64 lowercase hex digits with non-blank tenants, each hash once per policy;
  * a JWT provider with a non-blank issuer and tenant claim, an absolute http(s) JWKS URL with a
  * host, and claim headers that are valid header names other than the credential and tenant
  * headers.
@@ -24,7 +25,8 @@ public final class AuthPolicyChecks {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     /** Headers a claim may not be copied into: the credentials (stripped) and the tenant (set by the router). */
-    static final Set<String> RESERVED_HEADERS = Set.of("authorization", "x-api-key", "x-infergate-tenant", "host");
+    public static final Set<String> RESERVED_HEADERS =
+            Set.of("authorization", "x-api-key", "x-infergate-tenant", "host");
 
     private AuthPolicyChecks() {}
 
@@ -55,9 +57,6 @@ public final class AuthPolicyChecks {
                 if (other != null) {
                     out.add(new Violation(at + "/targets/" + t, "'" + target + "' is already targeted by " + other));
                 }
-            }
-            if (p.apiKeys().isEmpty() && p.jwt().isEmpty()) {
-                out.add(new Violation(at, "needs API keys, a JWT provider, or both"));
             }
             Set<String> hashes = new HashSet<>();
             for (int k = 0; k < p.apiKeys().size(); k++) {

@@ -74,10 +74,6 @@ class AuthPolicySnapshotTest {
                         p -> copy(p, List.of("httproute/default/nope"), null, null),
                         "/authPolicies/0/targets/0"),
                 row(
-                        "neither keys nor JWT",
-                        p -> new AuthPolicy(p.id(), p.targets(), List.of(), Optional.empty()),
-                        "/authPolicies/0"),
-                row(
                         "hash not 64 lowercase hex",
                         p -> copy(p, null, List.of(new AuthPolicy.ApiKey("ABC", "t")), null),
                         "/authPolicies/0/apiKeys/0/sha256"),

@@ -144,9 +144,8 @@ final class Informers {
         if (current != null) {
             current.stop();
         }
-        Optional<String> selector = r.kind().equals("Secret")
-                ? Optional.of(Resource.TLS_SECRET_SELECTOR) // only TLS Secrets, never the others
-                : Optional.empty();
+        // Secrets only of the types we read (TLS, API keys), never the others
+        Optional<String> selector = r.selector().isEmpty() ? Optional.empty() : Optional.of(r.selector());
         ResourceInformer informer = new ResourceInformer(watchClient, r, version, Optional.empty(), selector, onEvent);
         informers.put(r, informer);
         informer.start();
@@ -212,6 +211,9 @@ final class Informers {
     }
 
     private static String crds(Resource r) {
+        if (r.group().equals("infergate.io")) {
+            return "infergate.io (kustomize/base/crds)";
+        }
         return r.family() == Resource.Family.GATEWAY_API
                 ? "Gateway API (standard channel)"
                 : "Gateway API Inference Extension";

@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param family     which flag turns it on
  * @param optional   whether it may be absent from the API server (a CRD), so that discovery
  *                   decides; core kinds are always served
+ * @param selector   the field selector of its informer, {@code ""} for none: two informers of one
+ *                   kind (the two kinds of Secret) differ by it
  */
 public record Resource(
         String kind,
@@ -22,10 +24,23 @@ public record Resource(
         String plural,
         boolean namespaced,
         Family family,
-        boolean optional) {
+        boolean optional,
+        String selector) {
 
     public Resource {
         versions = List.copyOf(versions);
+    }
+
+    /** A resource watched whole. */
+    public Resource(
+            String kind,
+            String group,
+            List<String> versions,
+            String plural,
+            boolean namespaced,
+            Family family,
+            boolean optional) {
+        this(kind, group, versions, plural, namespaced, family, optional, "");
     }
 
     /** The families of kinds that flags turn on and off. */
@@ -80,10 +95,22 @@ public record Resource(
      * (docs/adr/0021-tls-key-material.md): watched with the field selector
      * {@link #TLS_SECRET_SELECTOR}, so other Secrets never reach the controller's memory.
      */
-    public static final Resource TLS_SECRET = core("Secret", "", "v1", "secrets", true);
+    public static final Resource TLS_SECRET =
+            new Resource("Secret", "", List.of("v1"), "secrets", true, Family.CORE, false, "type=kubernetes.io/tls");
 
     /** The field selector of the {@link #TLS_SECRET} informer. */
-    public static final String TLS_SECRET_SELECTOR = "type=kubernetes.io/tls";
+    public static final String TLS_SECRET_SELECTOR = TLS_SECRET.selector();
+
+    /**
+     * Secrets of type {@code infergate.io/api-keys}, for AuthPolicies' {@code apiKeys.secretRefs}
+     * (docs/adr/0023-authentication-policy.md): the values are hashed as they are decoded.
+     */
+    public static final Resource API_KEY_SECRET = new Resource(
+            "Secret", "", List.of("v1"), "secrets", true, Family.CORE, false, "type=infergate.io/api-keys");
+
+    /** AuthPolicy, our own policy attachment (CRD in kustomize/base). */
+    public static final Resource AUTH_POLICY =
+            crd("AuthPolicy", "infergate.io", List.of("v1alpha1"), "authpolicies", true, Family.GATEWAY_API);
 
     /** Every kind the translator reads, in a fixed order (the token Secret is watched separately). */
     public static final List<Resource> INPUTS = List.of(
@@ -98,7 +125,9 @@ public record Resource(
             SERVICE,
             ENDPOINT_SLICE,
             POD,
-            TLS_SECRET);
+            TLS_SECRET,
+            API_KEY_SECRET,
+            AUTH_POLICY);
 
     /** {@code group/version}, or {@code version} for core. */
     public String apiVersion(String version) {

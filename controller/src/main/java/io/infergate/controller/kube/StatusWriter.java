@@ -319,6 +319,7 @@ public final class StatusWriter implements AutoCloseable {
             case "HTTPRoute" -> "httproutes";
             case "InferencePool" -> "inferencepools";
             case "InferenceModelRewrite" -> "inferencemodelrewrites";
+            case "AuthPolicy" -> "authpolicies";
             default -> throw new IllegalArgumentException("no status is written for kind " + kind);
         };
     }
@@ -333,6 +334,6 @@ public final class StatusWriter implements AutoCloseable {
 
     /** The kinds whose status is written. */
     public static List<String> kinds() {
-        return List.of("GatewayClass", "Gateway", "HTTPRoute", "InferencePool", "InferenceModelRewrite");
+        return List.of("GatewayClass", "Gateway", "HTTPRoute", "InferencePool", "InferenceModelRewrite", "AuthPolicy");
     }
 }

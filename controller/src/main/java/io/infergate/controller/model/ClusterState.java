@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * Every input object at one instant, the translator's whole input. Lists are sorted by
  * {@code namespace/name}, so the same objects always give the same state whatever order a source
- * read them in. Secrets are only {@code kubernetes.io/tls} ones (and, in local mode, any the
- * folder holds), read for listener certificates.
+ * read them in. Secrets are only {@code kubernetes.io/tls} ones, read for listener certificates,
+ * and {@code infergate.io/api-keys} ones, read (hashed) for AuthPolicies (and, in local mode, any
+ * the folder holds).
  */
 public record ClusterState(
         List<GatewayClass> gatewayClasses,
@@ -22,7 +23,8 @@ public record ClusterState(
         List<InferencePool> inferencePools,
         List<InferenceObjective> inferenceObjectives,
         List<InferenceModelRewrite> inferenceModelRewrites,
-        List<Secret> secrets) {
+        List<Secret> secrets,
+        List<AuthPolicyObject> authPolicies) {
 
     private static final Comparator<KubeObject> BY_PATH = Comparator.comparing(
                     (KubeObject o) -> o.meta().namespace())
@@ -41,6 +43,7 @@ public record ClusterState(
         inferenceObjectives = sorted(inferenceObjectives);
         inferenceModelRewrites = sorted(inferenceModelRewrites);
         secrets = sorted(secrets);
+        authPolicies = authPolicies == null ? List.of() : sorted(authPolicies);
     }
 
     /** No objects at all. */
@@ -62,6 +65,7 @@ public record ClusterState(
         var objectives = new ArrayList<InferenceObjective>();
         var rewrites = new ArrayList<InferenceModelRewrite>();
         var secrets = new ArrayList<Secret>();
+        var policies = new ArrayList<AuthPolicyObject>();
         for (KubeObject o : objects) {
             switch (o) {
                 case GatewayClass c -> classes.add(c);
@@ -76,6 +80,7 @@ public record ClusterState(
                 case InferenceObjective i -> objectives.add(i);
                 case InferenceModelRewrite r -> rewrites.add(r);
                 case Secret s -> secrets.add(s);
+                case AuthPolicyObject p -> policies.add(p);
             }
         }
         return new ClusterState(
@@ -90,7 +95,8 @@ public record ClusterState(
                 pools,
                 objectives,
                 rewrites,
-                secrets);
+                secrets,
+                policies);
     }
 
     /** Every object, kind by kind. */
@@ -108,6 +114,7 @@ public record ClusterState(
         all.addAll(inferenceObjectives);
         all.addAll(inferenceModelRewrites);
         all.addAll(secrets);
+        all.addAll(authPolicies);
         return all;
     }
 

@@ -13,7 +13,8 @@ public sealed interface KubeObject
                 InferencePool,
                 InferenceObjective,
                 InferenceModelRewrite,
-                Secret {
+                Secret,
+                AuthPolicyObject {
 
     ObjectMeta meta();
 
@@ -32,6 +33,7 @@ public sealed interface KubeObject
             case InferenceObjective o -> "InferenceObjective";
             case InferenceModelRewrite o -> "InferenceModelRewrite";
             case Secret o -> "Secret";
+            case AuthPolicyObject o -> "AuthPolicy";
         };
     }
 

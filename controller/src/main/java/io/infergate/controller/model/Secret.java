@@ -1,5 +1,6 @@
 package io.infergate.controller.model;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -10,12 +11,35 @@ import java.util.Optional;
  * @param type           {@code type} as written ({@code Opaque} when absent)
  * @param certificateChain {@code tls.crt} decoded, when the type is {@code kubernetes.io/tls}
  * @param privateKey     {@code tls.key} decoded, when the type is {@code kubernetes.io/tls}
+ * @param apiKeyHashes   for {@link #API_KEYS}: tenant (the data key) → lowercase hex SHA-256 of
+ *                       its API key. The decoder hashes the values as it reads them, so no
+ *                       plaintext key is kept.
  */
-public record Secret(ObjectMeta meta, String type, Optional<String> certificateChain, Optional<String> privateKey)
+public record Secret(
+        ObjectMeta meta,
+        String type,
+        Optional<String> certificateChain,
+        Optional<String> privateKey,
+        Map<String, String> apiKeyHashes)
         implements KubeObject {
 
     /** The type whose Secrets can serve as listener certificates. */
     public static final String TLS = "kubernetes.io/tls";
+
+    /**
+     * The type whose Secrets hold API keys for AuthPolicies: each data key names a tenant, its
+     * value is that tenant's API key (docs/adr/0023-authentication-policy.md).
+     */
+    public static final String API_KEYS = "infergate.io/api-keys";
+
+    public Secret {
+        apiKeyHashes = apiKeyHashes == null ? Map.of() : Map.copyOf(apiKeyHashes);
+    }
+
+    /** A Secret without API keys. */
+    public Secret(ObjectMeta meta, String type, Optional<String> certificateChain, Optional<String> privateKey) {
+        this(meta, type, certificateChain, privateKey, Map.of());
+    }
 
     @Override
     public String toString() {

@@ -107,7 +107,22 @@ public sealed interface ObjectStatus {
         }
     }
 
-    /** One {@code status.parents[]} entry. */
+    /**
+     * Policy status (AuthPolicy): our entries of {@code status.ancestors}, one per Gateway
+     * concerned, as Gateway API policy attachment writes them (each with {@code ancestorRef}).
+     */
+    record PolicyStatus(List<ParentStatus> ancestors) implements ObjectStatus {
+        public PolicyStatus {
+            ancestors = List.copyOf(ancestors);
+        }
+
+        @Override
+        public PolicyStatus mapConditions(ConditionMapper mapper) {
+            return new PolicyStatus(mapParents(ancestors, mapper));
+        }
+    }
+
+    /** One {@code status.parents[]} entry (or {@code status.ancestors[]} for policies). */
     record ParentStatus(ParentRef parentRef, String controllerName, List<Condition> conditions) {
         public ParentStatus {
             conditions = List.copyOf(conditions);

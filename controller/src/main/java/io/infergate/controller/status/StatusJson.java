@@ -58,6 +58,7 @@ public final class StatusJson {
                         .add("listeners", array(s.listeners(), StatusJson::listener));
             case ObjectStatus.HttpRouteStatus s -> o.add("parents", array(s.parents(), StatusJson::parent));
             case ObjectStatus.InferencePoolStatus s -> o.add("parents", array(s.parents(), StatusJson::parent));
+            case ObjectStatus.PolicyStatus s -> o.add("ancestors", array(s.ancestors(), p -> parent(p, "ancestorRef")));
         }
         return o.build();
     }
@@ -77,6 +78,10 @@ public final class StatusJson {
     }
 
     private static JsonObjectBuilder parent(ObjectStatus.ParentStatus p) {
+        return parent(p, "parentRef");
+    }
+
+    private static JsonObjectBuilder parent(ObjectStatus.ParentStatus p, String refField) {
         ParentRef r = p.parentRef();
         JsonObjectBuilder ref =
                 Json.createObjectBuilder().add("group", r.group()).add("kind", r.kind());
@@ -85,7 +90,7 @@ public final class StatusJson {
         r.sectionName().ifPresent(v -> ref.add("sectionName", v));
         r.port().ifPresent(v -> ref.add("port", v));
         return Json.createObjectBuilder()
-                .add("parentRef", ref)
+                .add(refField, ref)
                 .add("controllerName", p.controllerName())
                 .add("conditions", conditions(p.conditions()));
     }

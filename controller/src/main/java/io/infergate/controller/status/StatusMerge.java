@@ -80,6 +80,15 @@ public final class StatusMerge {
                 return parents(
                         current, base, list(ours, "parents"), e -> isOurPoolParent(e, controllerName, ourGateways));
             }
+            case ObjectStatus.PolicyStatus s -> {
+                return parents(
+                        current,
+                        base,
+                        list(ours, "ancestors"),
+                        e -> controllerName.equals(e.get("controllerName")),
+                        "ancestors",
+                        "ancestorRef");
+            }
         }
         return base;
     }
@@ -111,6 +120,14 @@ public final class StatusMerge {
                 new ObjectStatus.InferencePoolStatus(list(status, "parents").stream()
                         .filter(e -> isOurPoolParent(e, controllerName, ourGateways))
                         .map(StatusMerge::parentStatus)
+                        .toList());
+            case ObjectStatus.PolicyStatus s ->
+                new ObjectStatus.PolicyStatus(list(status, "ancestors").stream()
+                        .filter(e -> controllerName.equals(e.get("controllerName")))
+                        .map(e -> new ObjectStatus.ParentStatus(
+                                parentRef(map(e, "ancestorRef")),
+                                String.valueOf(e.get("controllerName")),
+                                conditions(list(e, "conditions"))))
                         .toList());
         };
     }
@@ -187,26 +204,36 @@ public final class StatusMerge {
             Map<String, Object> base,
             List<Map<String, Object>> ours,
             Function<Map<String, Object>, Boolean> isOurs) {
-        List<Map<String, Object>> stored = list(base, "parents");
+        return parents(current, base, ours, isOurs, "parents", "parentRef");
+    }
+
+    /** Replaces our entries of a list of {@code listField} entries keyed by their {@code refField}. */
+    private static Map<String, Object> parents(
+            Map<String, Object> current,
+            Map<String, Object> base,
+            List<Map<String, Object>> ours,
+            Function<Map<String, Object>, Boolean> isOurs,
+            String listField,
+            String refField) {
+        List<Map<String, Object>> stored = list(base, listField);
         if (ours.isEmpty() && stored.stream().noneMatch(isOurs::apply)) {
             return current; // nothing of ours, before or after: leave the object alone
         }
         Map<String, Map<String, Object>> byRef = new LinkedHashMap<>();
-        ours.forEach(e -> byRef.put(parentRef(map(e, "parentRef")).scope(), e));
+        ours.forEach(e -> byRef.put(parentRef(map(e, refField)).scope(), e));
         List<Object> out = new ArrayList<>();
         for (Map<String, Object> e : stored) {
             if (!isOurs.apply(e)) {
                 out.add(e);
                 continue;
             }
-            Map<String, Object> mine =
-                    byRef.remove(parentRef(map(e, "parentRef")).scope());
+            Map<String, Object> mine = byRef.remove(parentRef(map(e, refField)).scope());
             if (mine != null) {
                 out.add(mine);
             }
         }
         out.addAll(byRef.values());
-        base.put("parents", out);
+        base.put(listField, out);
         return base;
     }
 

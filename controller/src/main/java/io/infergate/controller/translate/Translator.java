@@ -81,6 +81,9 @@ public final class Translator {
         List<Backend> served =
                 ModelRewrites.attach(servedBackends(routes, backends.used()), state.inferenceModelRewrites());
         statuses.addAll(ModelRewrites.statuses(served, state.inferenceModelRewrites()));
+        AuthPolicies.Outcome auth = AuthPolicies.translate(
+                state.authPolicies(), state.secrets(), snapshotGateways, routes, config.controllerName());
+        statuses.addAll(auth.statuses());
         Snapshot snapshot = new Snapshot(
                 Snapshot.SCHEMA_VERSION,
                 snapshotGateways,
@@ -88,7 +91,8 @@ public final class Translator {
                 served,
                 objectives(state.inferenceObjectives(), served),
                 1,
-                certificates(gateways.values()));
+                certificates(gateways.values()),
+                auth.policies());
         return new Translation(snapshot, new StatusPlan(statuses), services);
     }
 
