@@ -6,10 +6,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The response headers as an external endpoint picker leaves them: they go to the picker with the
@@ -30,13 +28,12 @@ final class PickerResponse {
         headers.forEach((n, v) -> sent.add(Map.entry(n, v)));
         ResponsePhase.Mutations m = picker.responseHeaders(status, sent, served);
         m.remove().forEach(headers::remove);
-        // a set replaces the header's values; several sets of one name (a picker echoing a
-        // multi-valued header) give all of their values
-        Set<String> replaced = new HashSet<>();
+        // Each set replaces the header's values, in order, so the last set of a name wins: Envoy's
+        // rule for a HeaderValueOption without append or append_action, which is what the reference
+        // pickers send (lwepp sets x-conformance-test-served-endpoint and also echoes the response's
+        // own copy of it; appending both would give the client two values).
         for (Map.Entry<String, String> e : m.set()) {
-            if (replaced.add(e.getKey())) {
-                headers.remove(e.getKey());
-            }
+            headers.remove(e.getKey());
             headers.add(e.getKey(), e.getValue());
         }
         return headers;
