@@ -2,6 +2,7 @@ package io.infergate.router;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.infergate.router.auth.JwksSource;
 import io.infergate.router.extproc.PickerSettings;
 import io.infergate.router.listen.ListenerLimits;
 import io.infergate.router.proxy.ProxySettings;
@@ -33,16 +34,22 @@ import java.util.List;
  *   <li>{@code router.endpoints}: {@link ScrapeSettings#create}</li>
  *   <li>{@code router.admission}: {@link Admission.Settings#create} and {@link SaturationDetector#create}</li>
  *   <li>{@code router.endpoint-picker}: {@link PickerSettings#create}</li>
+ *   <li>{@code router.auth}: {@link JwksSource.Settings#create}</li>
  * </ul>
  */
 final class ConfigFile {
 
     /** The settings the file provides. */
-    record Settings(ListenerLimits listeners, ProxySettings proxy, long maxSnapshotBytes, PoolSettings pools) {}
+    record Settings(
+            ListenerLimits listeners,
+            ProxySettings proxy,
+            long maxSnapshotBytes,
+            PoolSettings pools,
+            JwksSource.Settings jwks) {}
 
     /** The sections of {@code router:}; each settings record reads (and so names) its own keys. */
     private static final List<String> SECTIONS =
-            List.of("listeners", "upstream", "snapshot", "endpoints", "admission", "endpoint-picker");
+            List.of("listeners", "upstream", "snapshot", "endpoints", "admission", "endpoint-picker", "auth");
 
     private ConfigFile() {}
 
@@ -52,7 +59,8 @@ final class ConfigFile {
                 ListenerLimits.defaults(),
                 ProxySettings.defaults(),
                 RouterConfig.DEFAULT_MAX_SNAPSHOT_BYTES,
-                PoolSettings.defaults());
+                PoolSettings.defaults(),
+                JwksSource.Settings.DEFAULT);
     }
 
     /**
@@ -82,6 +90,7 @@ final class ConfigFile {
             Section es = Section.of(router.get("endpoints"));
             Section as = Section.of(router.get("admission"));
             Section ps = Section.of(router.get("endpoint-picker"));
+            Section au = Section.of(router.get("auth"));
             ListenerLimits listeners = ListenerLimits.create(ls);
             ProxySettings proxy = ProxySettings.create(us, listeners.maxPayloadBytes());
             long snapshot = RouterConfig.maxSnapshotBytes(ss);
@@ -89,14 +98,16 @@ final class ConfigFile {
             Admission.Settings admission = Admission.Settings.create(as, scrape.interval());
             SaturationDetector saturation = SaturationDetector.create(as);
             PickerSettings pickers = PickerSettings.create(ps);
-            for (Section section : List.of(ls, us, ss, es, as, ps)) {
+            JwksSource.Settings jwks = JwksSource.Settings.create(au);
+            for (Section section : List.of(ls, us, ss, es, as, ps, au)) {
                 section.rejectUnknown();
             }
             return new Settings(
                     listeners,
                     proxy,
                     snapshot,
-                    new PoolSettings(scrape, admission, saturation, SchedulerConfig.defaults(), pickers));
+                    new PoolSettings(scrape, admission, saturation, SchedulerConfig.defaults(), pickers),
+                    jwks);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--config " + file + ": " + e.getMessage(), e);
         }

@@ -97,7 +97,8 @@ public final class Main {
                 settings.listeners(),
                 settings.proxy(),
                 settings.maxSnapshotBytes(),
-                pools);
+                pools,
+                settings.jwks());
     }
 
     private static void exit(String message) {

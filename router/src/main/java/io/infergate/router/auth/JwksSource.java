@@ -1,5 +1,7 @@
 package io.infergate.router.auth;
 
+import io.infergate.router.settings.Section;
+
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -42,6 +44,17 @@ public final class JwksSource {
         /** Five minutes between refreshes, ten seconds between refetches, five seconds per fetch. */
         public static final Settings DEFAULT =
                 new Settings(Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(5));
+
+        /**
+         * Reads {@code router.auth}: {@code jwks-refresh-interval} (PT5M), {@code jwks-min-refetch-interval}
+         * (PT10S) and {@code jwks-fetch-timeout} (PT5S).
+         */
+        public static Settings create(Section s) {
+            return new Settings(
+                    s.duration("jwks-refresh-interval", DEFAULT.refreshInterval()),
+                    s.duration("jwks-min-refetch-interval", DEFAULT.minRefetchInterval()),
+                    s.duration("jwks-fetch-timeout", DEFAULT.fetchTimeout()));
+        }
 
         public Settings {
             if (refreshInterval.isNegative() || minRefetchInterval.isNegative() || !fetchTimeout.isPositive()) {
