@@ -165,11 +165,15 @@ public final class Publisher implements AutoCloseable {
     }
 
     /**
-     * Whether every router has been tried at least once since it was added (answered, or
-     * failed), so that its acknowledgement is known rather than not yet asked.
+     * Whether every router has answered at least once since it was added (a push accepted, or a
+     * check saying which snapshot it holds or that it holds none), so that its acknowledgement
+     * comes from the router itself. A router whose pushes and checks have only failed so far (a
+     * timeout on a loaded machine, a pod not listening yet) is not settled: its acknowledgement is
+     * unknown, not "none", and a new leader that took it for "none" would write Programmed False
+     * for Gateways the router serves.
      */
     public boolean settled() {
-        return loops.stream().allMatch(l -> l.tried);
+        return loops.stream().allMatch(l -> l.answered);
     }
 
     @Override
@@ -195,7 +199,7 @@ public final class Publisher implements AutoCloseable {
         private volatile Optional<String> acked = Optional.empty();
         private volatile Thread thread;
         private volatile boolean stopped;
-        private volatile boolean tried;
+        private volatile boolean answered;
         private String lastPushed;
         private int failures;
         private String lastFailure;
@@ -244,7 +248,6 @@ public final class Publisher implements AutoCloseable {
                 Desired d = desired;
                 if (d != null) {
                     sync(d);
-                    tried = true;
                 }
                 try {
                     await(failures == 0 ? settings.period() : backoff());
@@ -321,14 +324,14 @@ public final class Publisher implements AutoCloseable {
         }
 
         private void ack(Optional<String> id) {
-            // The ack first, then tried, then the event: settled() must never be true while an
+            // The ack first, then answered, then the event: settled() must never be true while an
             // answered router still shows its old ack (a new leader would write Programmed from
             // acks that miss it), and a listener told of the change may ask settled().
             boolean changed = !id.equals(acked) && !stopped;
             if (changed) {
                 acked = id;
             }
-            tried = true;
+            answered = true;
             if (changed) {
                 events.acksChanged(acks());
             }
@@ -343,7 +346,6 @@ public final class Publisher implements AutoCloseable {
         }
 
         private void failed(String reason) {
-            tried = true;
             failures++;
             if (!reason.equals(lastFailure)) {
                 lastFailure = reason;

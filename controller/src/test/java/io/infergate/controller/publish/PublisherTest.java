@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The publisher against real sockets: a fake router plays the router's snapshot API. */
@@ -113,6 +114,22 @@ class PublisherTest {
                 List.of());
         String id = publish(other);
         await().atMost(WITHIN).until(() -> id.equals(a.heldId()) && id.equals(b.heldId()));
+    }
+
+    @Test
+    void aRouterWhosePushesOnlyFailIsNotSettledUntilItAnswers() {
+        // A new leader writes status once the publisher is settled: a router that has not answered
+        // yet (here: not listening; on a loaded node: timing out) must not count as holding nothing,
+        // or Programmed would be written False for the Gateways it serves.
+        b.crash();
+        String id = publish(Snapshot.empty());
+        await().atMost(WITHIN)
+                .until(() -> id.equals(a.heldId())
+                        && outcomes.stream().filter("failed"::equals).count() >= 2);
+        assertFalse(publisher.settled(), "b never answered: its acknowledgement is unknown, not none");
+        b.restart();
+        await().atMost(WITHIN).until(() -> id.equals(b.heldId()));
+        await().atMost(WITHIN).until(publisher::settled);
     }
 
     @Test
