@@ -31,7 +31,9 @@
 # (llm-d-inference-sim v0.10.2 from its Go module, behind our loopback main: bench/llmd-sim.sh builds
 # it once into a cache; its flags are bench/scheduling/llmd-sim.args). WORKLOADS picks the workload
 # files (bench/scheduling/<name>.yaml): "workload" (shared prefix, open loop), "capacity" (the same
-# requests, closed loop at rising concurrency) and "multi-turn" (growing conversations). Every
+# requests, closed loop at rising concurrency), "multi-turn" (growing conversations) and "mixed"
+# (short and long prompts, streamed and not, the base model and two LoRA adapters, which every pod
+# then serves: --lora on ours, --lora-modules on llm-d's, at most 2 at once). Every
 # strategy runs on every simulator x workload; each pair gets its own results file.
 #
 # Environment: SIMULATORS ("infergate llmd"), WORKLOADS ("workload"), STRATEGIES ("random round-robin
@@ -156,13 +158,28 @@ workload_file() { # workload, simulator: <wl>.<sim>.yaml when there is one (the 
     [ -f "$f" ] && { echo "$f"; return; }
   done
 }
-start_sims() { # simulator, log prefix: PODS pods on 127.0.15.11.. port 8000, fresh (empty caches)
-  local i h
+pod_slots() { # simulator: requests a pod runs at once (its max-running / --max-num-seqs)
+  case "$1" in
+    infergate) awk -F: '$1 == "max-running" { gsub(/[ \t]|#.*/, "", $2); print $2 }' "$DIR/simulator.yaml" ;;
+    infergate-parallel) awk -F: '$1 == "max-running" { gsub(/[ \t]|#.*/, "", $2); print $2 }' "$DIR/simulator-parallel.yaml" ;;
+    llmd) grep -v '^[[:space:]]*#' "$DIR/llmd-sim.args" | grep -o -- '--max-num-seqs [0-9]*' | awk '{ print $2 }' ;;
+  esac
+}
+adapters_of() { # workload file: its LoRA adapters (mixed workloads), space-separated, or nothing
+  awk -F: '$1 == "adapters" { gsub(/#.*/, "", $2); gsub(/,/, " ", $2); print $2 }' "$1" | xargs
+}
+start_sims() { # simulator, log prefix, workload file: PODS pods on 127.0.15.11.. port 8000, fresh (empty caches)
+  local i h a
+  # the workload's LoRA adapters are served by every pod, at most 2 at once (a 50 ms load on ours)
+  local ours_lora=() llmd_lora=()
+  for a in $(adapters_of "$3"); do ours_lora+=(--lora "$a"); llmd_lora+=("{\"name\":\"$a\"}"); done
+  [ ${#ours_lora[@]} -eq 0 ] || ours_lora+=(--max-loras 2 --lora-load-ms 50)
+  [ ${#llmd_lora[@]} -eq 0 ] || llmd_lora=(--lora-modules "${llmd_lora[@]}" --max-loras 2)
   case "$1" in
     infergate) "$JAVA" -XX:+UseSerialGC -jar "$SIM_JAR" --hosts "$SIM_HOSTS" --port 8000 --pod-name-prefix bench \
-        --profile "$DIR/simulator.yaml" > "$2.log" 2>&1 & PIDS+=($!) ;;
+        --profile "$DIR/simulator.yaml" "${ours_lora[@]}" > "$2.log" 2>&1 & PIDS+=($!) ;;
     infergate-parallel) "$JAVA" -XX:+UseSerialGC -jar "$SIM_JAR" --hosts "$SIM_HOSTS" --port 8000 --pod-name-prefix bench \
-        --profile "$DIR/simulator-parallel.yaml" > "$2.log" 2>&1 & PIDS+=($!) ;;
+        --profile "$DIR/simulator-parallel.yaml" "${ours_lora[@]}" > "$2.log" 2>&1 & PIDS+=($!) ;;
     llmd)
       # one process per pod, bound to its own loopback address; POD_IP turns on the KV-cache model,
       # POD_NAME is echoed in x-inference-pod; no ZMQ (empty endpoint), dummy tokenizer.
@@ -172,7 +189,7 @@ start_sims() { # simulator, log prefix: PODS pods on 127.0.15.11.. port 8000, fr
         h=127.0.15.$((11 + i))
         # shellcheck disable=SC2086
         INFERGATE_SIM_HOST=$h POD_IP=$h POD_NAME=bench-$i POD_NAMESPACE=default \
-          "$LLMD_SIM" --port 8000 $args --zmq-endpoint "" > "$2-$i.log" 2>&1 & PIDS+=($!)
+          "$LLMD_SIM" --port 8000 $args "${llmd_lora[@]}" --zmq-endpoint "" > "$2-$i.log" 2>&1 & PIDS+=($!)
       done ;;
   esac
 }
@@ -188,7 +205,7 @@ for sim in $SIMULATORS; do
    for s in $STRATEGIES; do
     echo "== $sim, $wl, $s, $R router(s) (at $(( $(date +%s) - START )) s, load $(cut -d' ' -f1-3 /proc/loadavg))"
     T0=$(date +%s)
-    start_sims "$sim" "$W/sim-$sim-$wl-$s-$R"
+    start_sims "$sim" "$W/sim-$sim-$wl-$s-$R" "$WL_FILE"
     URLS=""
     ROUTER_ARGS=(--scheduler-config "$DIR/$s.yaml")
     RC=$(router_config "$s")
@@ -205,8 +222,10 @@ for sim in $SIMULATORS; do
     done
     sleep 1 # a few metric scrapes of every pod before the first request
     echo "   started in $(( $(date +%s) - T0 )) s"
+    # the pods' queues are sampled every 50 ms (the routers' scrape interval) for the "stuck" column
     "$JAVA" -XX:+UseSerialGC -jar "$LOADGEN_JAR" run --workload "$WL_FILE" --routers "$URLS" \
-      --strategy "$s" --results "$RESULTS" ${STEPS:+--steps "$STEPS"}
+      --strategy "$s" --results "$RESULTS" ${STEPS:+--steps "$STEPS"} \
+      --pods "$(sed 's|\([0-9.]*\)|http://\1:8000|g' <<<"$SIM_HOSTS")" --pod-slots "$(pod_slots "$sim")" --watch-ms 50
     T1=$(date +%s)
     stop_all
     echo "   stopped in $(( $(date +%s) - T1 )) s; load $(cut -d' ' -f1-3 /proc/loadavg)"
