@@ -12,6 +12,9 @@ import io.infergate.controller.kube.RouterDiscovery.RouterPod;
 import io.infergate.controller.kube.StatusWriter;
 import io.infergate.controller.kube.TokenSecret;
 import io.infergate.controller.publish.Publisher;
+import io.infergate.controller.status.ObjectStatus;
+import io.infergate.controller.status.Programmed;
+import io.infergate.controller.status.StatusPlan;
 import io.infergate.controller.translate.Isolation;
 import io.infergate.controller.translate.Translation;
 import io.infergate.controller.translate.TranslatorConfig;
@@ -91,6 +94,7 @@ public final class ClusterControllerApp implements AutoCloseable {
                 source::lookup,
                 () -> reconciler.view().status(),
                 this::mayWrite,
+                this::holdBack,
                 config.controllerName(),
                 clock,
                 config.tuning().statusResync(),
@@ -294,6 +298,22 @@ public final class ClusterControllerApp implements AutoCloseable {
         }
         AdminView view = reconciler.view();
         return gate.mayWrite(view.ready(), publisher.settled(), view.routers().equals(readyAcks()), clock.instant());
+    }
+
+    /**
+     * A Gateway whose Programmed waits for the routers' acknowledgement (Pending) is not written
+     * while a ready router's answer is still unknown ({@link StatusGate#holdPending}).
+     */
+    private boolean holdBack(StatusPlan.Entry entry) {
+        if (!(entry.status() instanceof ObjectStatus.GatewayStatus gateway)
+                || gateway.conditions().stream()
+                        .noneMatch(c ->
+                                c.type().equals(Programmed.TYPE) && c.reason().equals(Programmed.PENDING))) {
+            return false;
+        }
+        Set<URI> unanswered = publisher.unanswered();
+        boolean unknown = readyRouters.stream().anyMatch(unanswered::contains);
+        return gate.holdPending(unknown, clock.instant());
     }
 
     private void restamped() {

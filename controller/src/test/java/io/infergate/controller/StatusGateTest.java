@@ -8,7 +8,7 @@ import java.time.Instant;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** When a leader may write status: on the routers' answers, or after the grace since it began pushing. */
+/** When a leader may write status, and when a Pending Gateway waits longer for the routers' answers. */
 class StatusGateTest {
 
     private static final Instant T0 = Instant.parse("2026-12-05T00:00:00Z");
@@ -32,7 +32,7 @@ class StatusGateTest {
     void aNewLeaderWritesAsSoonAsEveryRouterAnsweredAndTheAnswersAreFolded() {
         gate.leading(true, at(0));
         gate.pushing(true, at(0.1));
-        assertFalse(gate.mayWrite(true, false, true, at(0.2)), "a router has not answered yet");
+        assertFalse(gate.mayWrite(true, false, true, at(0.2)), "a router's first attempt has not ended yet");
         assertFalse(gate.mayWrite(true, true, false, at(0.3)), "an answer is not folded into the plan yet");
         assertFalse(gate.mayWrite(false, true, true, at(0.3)), "nothing translated yet");
         assertTrue(gate.mayWrite(true, true, true, at(0.4)));
@@ -60,6 +60,27 @@ class StatusGateTest {
         gate.pushing(false, at(0));
         assertFalse(gate.mayWrite(true, true, true, at(9.9)));
         assertTrue(gate.mayWrite(true, true, true, at(10)));
+    }
+
+    @Test
+    void pastTheGraceAPendingGatewayStillWaitsForReadyRoutersThatHaveNotAnswered() {
+        // Measured on the test cluster: the new leader's first pushes were answered 11 s after it
+        // began pushing. At 10 s the rest of the status may be written, but a Gateway written
+        // Pending then would flip Programmed to False and back to True a second later.
+        gate.leading(true, at(0));
+        gate.pushing(true, at(0));
+        assertTrue(gate.mayWrite(true, false, true, at(10)));
+        assertTrue(gate.holdPending(true, at(10)), "a ready router's answer is unknown");
+        assertFalse(gate.holdPending(false, at(10)), "every ready router answered: Pending is the truth");
+        assertTrue(gate.holdPending(true, at(59.9)));
+        assertFalse(
+                gate.holdPending(true, at(60)), "a ready router that never answers holds it back six graces at most");
+    }
+
+    @Test
+    void nothingIsHeldBackWhileNotPushing() {
+        gate.leading(true, at(0));
+        assertFalse(gate.holdPending(true, at(1)));
     }
 
     @Test

@@ -342,6 +342,9 @@ class InstallAndRolloutIT {
         assertEquals(programmedSince, programmedSince(), "Programmed did not flip during the failover");
         assertEquals("True", condition("default", "httproute/kthena-demo-route", "{.status.parents[0]", "Accepted"));
         assertEquals("True", condition("default", "inferencepool/kthena-demo", "{.status.parents[0]", "Accepted"));
+        // the new leader's view of the takeover (when it led, when the routers answered it)
+        System.out.println(
+                cluster.tryKubectl("-n", NS, "logs", newLeader, "--tail=12").output());
         report("delete the leading controller " + leader + " under load: " + newLeader + " leads; " + r);
         assertEquals(0, r.failed(), r.toString());
     }
