@@ -123,6 +123,7 @@ public final class KubeApiServer implements ExecutionCondition, BeforeAllCallbac
         for (String set : crdSets) {
             installCrds(set);
         }
+        installOwnCrds();
         System.out.printf(
                 "KubeApiServer: kube-apiserver at %s with CRDs %s ready in %.1f s (%s)%n",
                 server, crdSets, (System.nanoTime() - t0) / 1e9, context.getDisplayName());
@@ -141,6 +142,25 @@ public final class KubeApiServer implements ExecutionCondition, BeforeAllCallbac
     /** Plain REST access for setting up and reading back objects. */
     public KubeRest rest() {
         return rest;
+    }
+
+    /**
+     * Installs this project's CRDs (kustomize/base/crds: AuthPolicy), part of every install the way
+     * the kustomize base applies them, and waits until they are served.
+     */
+    private void installOwnCrds() throws IOException, InterruptedException {
+        Path dir = Path.of("..", "kustomize", "base", "crds");
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        List<String> names = new ArrayList<>();
+        for (Path f : files) {
+            names.addAll(rest.apply(Files.readString(f, StandardCharsets.UTF_8)));
+        }
+        for (String name : names) {
+            rest.awaitEstablished(name, START_TIMEOUT);
+        }
     }
 
     /** Installs one CRD set (server-side apply) and waits until its kinds are served. */

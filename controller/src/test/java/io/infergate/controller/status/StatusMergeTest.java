@@ -123,6 +123,36 @@ class StatusMergeTest {
                    "lastTransitionTime": "2025-05-05T00:00:00Z"}]}"""), merged);
     }
 
+    @Test
+    void aPolicyWritesItsAncestorsAndKeepsOtherControllersAndStoredTimes() {
+        ObjectKey policy = new ObjectKey("infergate.io/v1alpha1", "AuthPolicy", "demo", "auth");
+        Map<String, Object> stored = tree("""
+                {"ancestors": [
+                  {"ancestorRef": {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "other"},
+                   "controllerName": "example.net/other", "conditions": []},
+                  {"ancestorRef": {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "gw"},
+                   "controllerName": "%s",
+                   "conditions": [{"type": "Accepted", "status": "True", "observedGeneration": 1,
+                                   "lastTransitionTime": "2026-01-01T00:00:00Z", "reason": "Accepted", "message": "enforced"}]}
+                ]}""".formatted(OURS));
+        ObjectStatus next = new ObjectStatus.PolicyStatus(List.of(new ObjectStatus.ParentStatus(
+                GATEWAY,
+                OURS,
+                List.of(
+                        Condition.isTrue("Accepted", "Accepted", "enforced", 1),
+                        Condition.isFalse("ResolvedRefs", "SecretNotFound", "Secret demo/keys does not exist", 1)))));
+        Map<String, Object> merged = StatusMerge.merge(policy, next, stored, OURS, Set.of(), NOW);
+        List<Object> ancestors = Trees.list(merged, "ancestors");
+        assertEquals(2, ancestors.size(), merged.toString());
+        assertEquals(Trees.list(stored, "ancestors").getFirst(), ancestors.getFirst(), "the other controller's entry");
+        Map<String, Object> ours = map(ancestors.get(1));
+        assertEquals("gw", map(ours.get("ancestorRef")).get("name"));
+        List<Object> conditions = Trees.list(ours, "conditions");
+        assertEquals(T0.toString(), map(conditions.get(0)).get("lastTransitionTime"), "unchanged: time kept");
+        assertEquals("SecretNotFound", map(conditions.get(1)).get("reason"));
+        assertEquals(NOW.toString(), map(conditions.get(1)).get("lastTransitionTime"), "new: stamped now");
+    }
+
     private static ObjectStatus route(Condition accepted, Condition resolved) {
         return new ObjectStatus.HttpRouteStatus(
                 List.of(new ObjectStatus.ParentStatus(GATEWAY, OURS, List.of(accepted, resolved))));
