@@ -127,7 +127,8 @@ final class AuthPolicies {
                     secretReason = secretProblems.isEmpty() ? "InvalidSecret" : secretReason;
                     secretProblems.add("Secret " + ns + "/" + name + " holds no API key");
                 } else {
-                    s.apiKeyHashes().forEach((tenant, hash) -> {
+                    // sorted by tenant: Map.copyOf's order changes between JVM runs, and the snapshot id must not
+                    new java.util.TreeMap<>(s.apiKeyHashes()).forEach((tenant, hash) -> {
                         if (keys.stream().noneMatch(k -> k.sha256().equals(hash))) {
                             keys.add(new AuthPolicy.ApiKey(hash, tenant));
                         }
