@@ -7,10 +7,13 @@
 #   lwepp-loopback  the same lwepp packages @ v1.6.2 behind our main (.ci/gie-loopback/), which
 #          binds only the address it is given: upstream cmd/lwepp listens on every interface, and
 #          test peers here may bind loopback only. This is the binary the tests run.
+#   epp-loopback  the epp packages @ v1.5.0 behind our main (.ci/gie-loopback/epp-loopback.go),
+#          which binds its ext_proc, gRPC health and metrics ports on --bind-host only (upstream
+#          cmd/epp binds ":<port>" for all three). This is the full picker the tests run.
 # Idempotent: a complete cache is a fast no-op; each binary is built once per version.
 #
-# Usage: .ci/gie-pickers.sh [lwepp|lwepp-loopback|epp]...   (default: all three, in that order)
-# Prints as its last stdout line:  GIE_PICKERS=<dir>   (<dir>/lwepp, <dir>/lwepp-loopback, <dir>/epp, <dir>/VERSIONS)
+# Usage: .ci/gie-pickers.sh [lwepp|lwepp-loopback|epp|epp-loopback]...   (default: all four, in that order)
+# Prints as its last stdout line:  GIE_PICKERS=<dir>   (<dir>/<target> for each, <dir>/VERSIONS)
 # Tests read INFERGATE_GIE_PICKERS=<dir> and skip with a printed reason when a binary is absent.
 #
 # `go install module/cmd/x@v` fails here on the proxy's version list (403): a throwaway module
@@ -30,17 +33,17 @@ log() { echo "gie-pickers: $*" >&2; }
 die() { echo "gie-pickers: ERROR: $*" >&2; exit 1; }
 
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(lwepp lwepp-loopback epp)
+[[ ${#targets[@]} -gt 0 ]] || targets=(lwepp lwepp-loopback epp epp-loopback)
 for t in "${targets[@]}"; do
-  case "$t" in lwepp|lwepp-loopback|epp) ;; *) die "unknown target '$t' (expected lwepp, lwepp-loopback or epp)" ;; esac
+  case "$t" in lwepp|lwepp-loopback|epp|epp-loopback) ;; *) die "unknown target '$t' (expected lwepp, lwepp-loopback, epp or epp-loopback)" ;; esac
 done
 
-LOOPBACK_SRC="$(cd "$(dirname "$0")" && pwd)/gie-loopback/lwepp-loopback.go"
-version_of() { case "$1" in lwepp|lwepp-loopback) echo "$LWEPP_VERSION" ;; epp) echo "$EPP_VERSION" ;; esac; }
-# What a binary is built from: the module version, and for our main the hash of its source.
+LOOPBACK_DIR="$(cd "$(dirname "$0")" && pwd)/gie-loopback"
+version_of() { case "$1" in lwepp|lwepp-loopback) echo "$LWEPP_VERSION" ;; epp|epp-loopback) echo "$EPP_VERSION" ;; esac; }
+# What a binary is built from: the module version, and for our mains the hash of their source.
 stamp_of() {
   case "$1" in
-    lwepp-loopback) echo "$GIE_MODULE/pkg/lwepp@$LWEPP_VERSION main=$(sha256sum "$LOOPBACK_SRC" | cut -c1-16)" ;;
+    *-loopback) echo "$GIE_MODULE/pkg/${1%-loopback}@$(version_of "$1") main=$(sha256sum "$LOOPBACK_DIR/$1.go" | cut -c1-16)" ;;
     *) echo "$GIE_MODULE/cmd/$1@$(version_of "$1")" ;;
   esac
 }
@@ -48,7 +51,7 @@ stamp_of() {
 built() { [[ -x "$CACHE/$1" && -f "$CACHE/$1.version" && "$(cat "$CACHE/$1.version")" == "$(stamp_of "$1")" ]]; }
 all_built() { local t; for t in "${targets[@]}"; do built "$t" || return 1; done; }
 write_versions() { local t; : >"$CACHE/VERSIONS.tmp"
-  for t in lwepp lwepp-loopback epp; do [[ -f "$CACHE/$t.version" ]] && cat "$CACHE/$t.version" >>"$CACHE/VERSIONS.tmp"; done
+  for t in lwepp lwepp-loopback epp epp-loopback; do [[ -f "$CACHE/$t.version" ]] && cat "$CACHE/$t.version" >>"$CACHE/VERSIONS.tmp"; done
   mv -f "$CACHE/VERSIONS.tmp" "$CACHE/VERSIONS"; }
 
 if all_built; then echo "GIE_PICKERS=$CACHE"; exit 0; fi
@@ -82,17 +85,17 @@ run() { # run <logname> <description> cmd...: quiet; on failure prints the log t
   log "$what done in $((SECONDS - t0)) s"
 }
 
-build_one() { # build_one lwepp|lwepp-loopback|epp
+build_one() { # build_one lwepp|lwepp-loopback|epp|epp-loopback
   local name=$1 version work pkg
   version=$(version_of "$name")
   work="$TMPROOT/mod-$version"          # one throwaway module per GIE version, shared by its binaries
   mkdir -p "$work/tools"
   printf 'module infergate.invalid/giebuild\n\ngo 1.25.0\n\nrequire %s %s\n' "$GIE_MODULE" "$version" >"$work/go.mod"
-  if [[ "$name" == lwepp-loopback ]]; then
-    [[ -f "$LOOPBACK_SRC" ]] || die "missing $LOOPBACK_SRC"
-    mkdir -p "$work/lwepp-loopback"
-    cp "$LOOPBACK_SRC" "$work/lwepp-loopback/main.go"
-    pkg=./lwepp-loopback
+  if [[ "$name" == *-loopback ]]; then
+    [[ -f "$LOOPBACK_DIR/$name.go" ]] || die "missing $LOOPBACK_DIR/$name.go"
+    mkdir -p "$work/$name"
+    cp "$LOOPBACK_DIR/$name.go" "$work/$name/main.go"
+    pkg=./$name
   else
     pkg="$GIE_MODULE/cmd/$name"
     printf '//go:build tools\n\n// Keeps %s in the module graph for go mod tidy.\npackage tools\n\nimport _ "%s"\n' \

@@ -56,6 +56,7 @@ public final class KubeApiServer implements ExecutionCondition, BeforeAllCallbac
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final List<String> crdSets;
+    private final String serviceCidr;
     private final List<Process> processes = new ArrayList<>();
     private Path assets;
     private Path work;
@@ -64,13 +65,22 @@ public final class KubeApiServer implements ExecutionCondition, BeforeAllCallbac
     private Path kubeconfig;
     private KubeRest rest;
 
-    private KubeApiServer(List<String> crdSets) {
+    private KubeApiServer(List<String> crdSets, String serviceCidr) {
         this.crdSets = List.copyOf(crdSets);
+        this.serviceCidr = serviceCidr;
     }
 
     /** An API server with these CRD sets installed at start ({@link #GATEWAY_API}, {@link #INFERENCE_EXTENSION}). */
     public static KubeApiServer withCrds(String... sets) {
-        return new KubeApiServer(List.of(sets));
+        return new KubeApiServer(List.of(sets), "10.0.0.0/24");
+    }
+
+    /**
+     * The same server with another Service cluster IP range. A loopback range (e.g. {@code 127.64.1.0/24})
+     * gives Services cluster IPs that a test can listen on, playing kube-proxy (the conformance module).
+     */
+    public KubeApiServer withServiceCidr(String cidr) {
+        return new KubeApiServer(crdSets, cidr);
     }
 
     /** The assets folder, or empty with the reason printed when the binaries are not there. */
@@ -203,7 +213,7 @@ public final class KubeApiServer implements ExecutionCondition, BeforeAllCallbac
                         "--bind-address=127.0.0.1",
                         "--advertise-address=127.0.0.1",
                         "--endpoint-reconciler-type=none",
-                        "--service-cluster-ip-range=10.0.0.0/24",
+                        "--service-cluster-ip-range=" + serviceCidr,
                         "--allow-privileged=true",
                         "--authorization-mode=RBAC",
                         "--token-auth-file=" + certs.resolve("tokens.csv"),

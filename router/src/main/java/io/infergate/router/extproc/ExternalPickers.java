@@ -24,8 +24,9 @@ import java.util.logging.Logger;
  * <p>Rules: only endpoints of the pool are routed to (a named endpoint outside the pool is dropped
  * from the list; a list with none left is a picker failure). A failed picker (unreachable, too slow,
  * an answer that breaks the protocol) falls back to the native picker when the pool fails open and
- * is answered with a 5xx when it fails closed (the default). Every fallback is counted; the first
- * per pool in a minute is logged, so a dead picker does not flood the log.
+ * is answered with a 5xx when it fails closed (the default). A picker whose gRPC health check
+ * fails ({@link PickerHealth}) is failed the same way at once, without a stream. Every fallback is
+ * counted; the first per pool in a minute is logged, so a dead picker does not flood the log.
  */
 public final class ExternalPickers implements AutoCloseable {
 
@@ -35,6 +36,7 @@ public final class ExternalPickers implements AutoCloseable {
     static final List<String> CONTROL_HEADERS = List.of(Answers.DESTINATION, "x-gateway-destination-endpoint-subset");
 
     private final PickerChannels channels;
+    private final PickerHealth health;
     private final PickerClient client;
     private final RouterMetrics metrics;
     private final LongSupplier clock;
@@ -46,6 +48,7 @@ public final class ExternalPickers implements AutoCloseable {
 
     ExternalPickers(PickerSettings settings, RouterMetrics metrics, LongSupplier clock) {
         this.channels = new PickerChannels(settings);
+        this.health = new PickerHealth(settings, channels);
         this.client = new PickerClient(settings);
         this.metrics = metrics;
         this.clock = clock;
@@ -59,6 +62,13 @@ public final class ExternalPickers implements AutoCloseable {
     /** Asks {@code picker} about {@code request} for the pool {@code backend}. */
     public Selection select(BackendTarget backend, Backend.EndpointPicker picker, PickerRequest request)
             throws InterruptedException {
+        Optional<String> down = health.unhealthy(picker.host(), picker.port());
+        if (down.isPresent()) {
+            // known down or not serving: fail at once, no stream and no connection attempt
+            Selection s = failed(backend, picker, new Decision.Failed("unavailable", down.get()));
+            metrics.endpointPickerOutcome(backend.id(), s instanceof Selection.FallBack ? "fallback" : "refused");
+            return s;
+        }
         long start = clock.getAsLong();
         PickerClient.Asked asked = client.askKeepingStream(channels.channel(picker.host(), picker.port()), request);
         metrics.endpointPickerCall(backend.id(), clock.getAsLong() - start);
@@ -128,8 +138,9 @@ public final class ExternalPickers implements AutoCloseable {
     private Selection failed(BackendTarget backend, Backend.EndpointPicker picker, Decision.Failed f) {
         String where = picker.host() + ":" + picker.port();
         long now = clock.getAsLong();
-        if (f.kind().equals("unavailable")) {
+        if (f.kind().equals("unavailable") && !f.reason().startsWith("health check")) {
             channels.unreachable(picker.host(), picker.port(), now);
+            health.unreachable(picker.host(), picker.port(), f.reason());
         }
         Long last = lastLogged.get(backend.id());
         if (last == null || now - last >= LOG_EVERY_NANOS) {
@@ -148,6 +159,7 @@ public final class ExternalPickers implements AutoCloseable {
 
     @Override
     public void close() {
+        health.close();
         channels.close();
     }
 }

@@ -5,8 +5,17 @@ import io.grpc.okhttp.OkHttpChannelBuilder;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +36,16 @@ final class PickerChannels implements AutoCloseable {
     }
 
     ManagedChannel channel(String host, int port) {
-        return channels.computeIfAbsent(host + ":" + port, k -> open(host, port));
+        return channels.computeIfAbsent(host + ":" + port, k -> open(host, port, settings.tls()));
+    }
+
+    /**
+     * A plaintext channel to {@code host:port}, for the separate health port of a picker (the
+     * Inference Extension's EPP serves its health service without TLS on 9003).
+     */
+    ManagedChannel plaintext(String host, int port) {
+        return channels.computeIfAbsent(
+                "h2c/" + host + ":" + port, k -> open(host, port, PickerSettings.Tls.PLAINTEXT));
     }
 
     /**
@@ -45,11 +63,14 @@ final class PickerChannels implements AutoCloseable {
         }
     }
 
-    private ManagedChannel open(String host, int port) {
+    private ManagedChannel open(String host, int port, PickerSettings.Tls tls) {
         OkHttpChannelBuilder b = OkHttpChannelBuilder.forAddress(host, port).maxInboundMessageSize(8 * 1024 * 1024);
-        switch (settings.tls()) {
+        switch (tls) {
             case PLAINTEXT -> b.usePlaintext();
-            case VERIFIED -> b.useTransportSecurity();
+            case VERIFIED -> {
+                b.useTransportSecurity();
+                settings.caFile().ifPresent(ca -> b.sslSocketFactory(trusting(ca)));
+            }
             case INSECURE -> {
                 // The reference pickers serve a self-signed certificate by default: encrypt, but
                 // verify neither the chain nor the host name (the operator opts into VERIFIED).
@@ -57,6 +78,30 @@ final class PickerChannels implements AutoCloseable {
             }
         }
         return b.build();
+    }
+
+    /** A socket factory that trusts exactly the certificates of a PEM file (chain and host name verified). */
+    static javax.net.ssl.SSLSocketFactory trusting(Path pem) {
+        try (InputStream in = Files.newInputStream(pem)) {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("picker-ca-" + i++, c);
+            }
+            if (i == 0) {
+                throw new IllegalArgumentException("no certificate in the endpoint picker CA file " + pem);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context.getSocketFactory();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the endpoint picker CA file " + pem, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("unusable endpoint picker CA file " + pem + ": " + e.getMessage(), e);
+        }
     }
 
     private static javax.net.ssl.SSLSocketFactory trustAll() {

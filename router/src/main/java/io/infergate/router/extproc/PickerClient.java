@@ -1,6 +1,7 @@
 package io.infergate.router.extproc;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.HeaderMap;
@@ -30,15 +31,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class PickerClient {
 
-    /** One event of the stream, as the gRPC thread hands it to the waiting request thread. */
-    private sealed interface Event {
-        record Message(ProcessingResponse response) implements Event {}
-
-        record Failed(Throwable error) implements Event {}
-
-        record End() implements Event {}
-    }
-
     private final PickerSettings settings;
 
     PickerClient(PickerSettings settings) {
@@ -60,21 +52,21 @@ final class PickerClient {
      * response phase (the caller closes it), otherwise it is ended here.
      */
     Asked askKeepingStream(Channel channel, PickerRequest request) throws InterruptedException {
-        LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<StreamEvent> events = new LinkedBlockingQueue<>();
         StreamObserver<ProcessingResponse> in = new StreamObserver<>() {
             @Override
             public void onNext(ProcessingResponse value) {
-                events.add(new Event.Message(value));
+                events.add(new StreamEvent.Message(value));
             }
 
             @Override
             public void onError(Throwable t) {
-                events.add(new Event.Failed(t));
+                events.add(new StreamEvent.Failed(t));
             }
 
             @Override
             public void onCompleted() {
-                events.add(new Event.End());
+                events.add(new StreamEvent.End());
             }
         };
         long deadline = System.nanoTime() + settings.timeout().toNanos();
@@ -85,9 +77,12 @@ final class PickerClient {
         boolean hasBody = request.body().length > 0;
         Answers answers = new Answers(hasBody);
         try {
-            out.onNext(ProcessingRequest.newBuilder()
-                    .setRequestHeaders(headers(request, !hasBody))
-                    .build());
+            ProcessingRequest.Builder first =
+                    ProcessingRequest.newBuilder().setRequestHeaders(headers(request, !hasBody));
+            if (!request.subset().isEmpty()) {
+                first.setMetadataContext(subsetHint(request.subset()));
+            }
+            out.onNext(first.build());
             byte[] body = request.body();
             for (int off = 0; off < body.length; off += settings.chunkBytes()) {
                 int n = Math.min(settings.chunkBytes(), body.length - off);
@@ -99,7 +94,7 @@ final class PickerClient {
             }
             while (!answers.complete()) {
                 long left = deadline - System.nanoTime();
-                Event e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
+                StreamEvent e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
                 switch (e) {
                     case null -> {
                         out.onError(Status.DEADLINE_EXCEEDED
@@ -111,18 +106,18 @@ final class PickerClient {
                                         "no answer within " + settings.timeout().toMillis() + " ms"),
                                 ResponsePhase.NONE);
                     }
-                    case Event.Message m -> answers.accept(m.response());
-                    case Event.Failed err -> {
+                    case StreamEvent.Message m -> answers.accept(m.response());
+                    case StreamEvent.Failed err -> {
                         return new Asked(failed(err.error()), ResponsePhase.NONE);
                     }
-                    case Event.End end -> {
+                    case StreamEvent.End end -> {
                         return new Asked(answers.decision(), ResponsePhase.NONE);
                     }
                 }
             }
             Decision d = answers.decision();
             if (d instanceof Decision.Route) {
-                return new Asked(d, new Stream(out, events));
+                return new Asked(d, new ResponseStream(out, events, settings));
             }
             out.onCompleted();
             return new Asked(d, ResponsePhase.NONE);
@@ -137,76 +132,24 @@ final class PickerClient {
         }
     }
 
-    /** The open stream after a route: the response phase. */
-    private final class Stream implements ResponsePhase {
-        private final StreamObserver<ProcessingRequest> out;
-        private final LinkedBlockingQueue<Event> events;
-        private boolean ended;
+    /** The metadata namespace of the subset hint, and its key (a list of {@code ip:port}). */
+    static final String SUBSET_NAMESPACE = "envoy.lb.subset_hint";
 
-        Stream(StreamObserver<ProcessingRequest> out, LinkedBlockingQueue<Event> events) {
-            this.out = out;
-            this.events = events;
-        }
+    static final String SUBSET_KEY = "x-gateway-destination-endpoint-subset";
 
-        @Override
-        public Mutations responseHeaders(int status, List<Map.Entry<String, String>> headers, String served) {
-            if (ended) {
-                return Mutations.NONE;
-            }
-            try {
-                HeaderMap.Builder map = HeaderMap.newBuilder();
-                add(map, ":status", Integer.toString(status));
-                for (Map.Entry<String, String> h : headers) {
-                    add(map, h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue());
-                }
-                out.onNext(ProcessingRequest.newBuilder()
-                        .setResponseHeaders(
-                                HttpHeaders.newBuilder().setHeaders(map).setEndOfStream(false))
-                        .setMetadataContext(Metadata.newBuilder()
-                                .putFilterMetadata(
-                                        Answers.LB_NAMESPACE,
-                                        Struct.newBuilder()
-                                                .putFields(
-                                                        SERVED,
-                                                        Value.newBuilder()
-                                                                .setStringValue(served)
-                                                                .build())
-                                                .build()))
-                        .build());
-                long deadline = System.nanoTime() + settings.responseTimeout().toNanos();
-                while (true) {
-                    long left = deadline - System.nanoTime();
-                    Event e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
-                    if (!(e instanceof Event.Message m)) {
-                        ended = e != null;
-                        return Mutations.NONE;
-                    }
-                    if (m.response().hasResponseHeaders()) {
-                        return Answers.responseMutations(
-                                m.response().getResponseHeaders().getResponse());
-                    }
-                    // anything else of the request phase arriving late is ignored
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Mutations.NONE;
-            } catch (RuntimeException e) {
-                ended = true;
-                return Mutations.NONE;
-            }
-        }
-
-        @Override
-        public void close() {
-            if (!ended) {
-                ended = true;
-                try {
-                    out.onCompleted();
-                } catch (RuntimeException ignored) {
-                    // the stream already failed: nothing left to end
-                }
-            }
-        }
+    /** {@code envoy.lb.subset_hint / x-gateway-destination-endpoint-subset = [ip:port, ...]}. */
+    static Metadata subsetHint(List<String> endpoints) {
+        ListValue.Builder list = ListValue.newBuilder();
+        endpoints.forEach(e -> list.addValues(Value.newBuilder().setStringValue(e)));
+        return Metadata.newBuilder()
+                .putFilterMetadata(
+                        SUBSET_NAMESPACE,
+                        Struct.newBuilder()
+                                .putFields(
+                                        SUBSET_KEY,
+                                        Value.newBuilder().setListValue(list).build())
+                                .build())
+                .build();
     }
 
     /** The metadata key of the endpoint that served the request (in the {@code envoy.lb} namespace). */
@@ -238,7 +181,7 @@ final class PickerClient {
                 .build();
     }
 
-    private static void add(HeaderMap.Builder map, String name, String value) {
+    static void add(HeaderMap.Builder map, String name, String value) {
         map.addHeaders(
                 HeaderValue.newBuilder().setKey(name).setRawValue(ByteString.copyFrom(value, StandardCharsets.UTF_8)));
     }

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param scheme    {@code :scheme}
  * @param headers   the request headers in order (names as sent)
  * @param body      the whole body, possibly empty
+ * @param subset    the subset hint: the pool endpoints ({@code ip:port}) the router would route
+ *                  to, when it narrowed the pool (outlier detection ejected some); empty: no hint
  */
 public record PickerRequest(
         String method,
@@ -20,7 +22,8 @@ public record PickerRequest(
         String authority,
         String scheme,
         List<Map.Entry<String, String>> headers,
-        byte[] body) {
+        byte[] body,
+        List<String> subset) {
     public PickerRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
@@ -28,5 +31,17 @@ public record PickerRequest(
         Objects.requireNonNull(scheme, "scheme");
         headers = List.copyOf(headers);
         Objects.requireNonNull(body, "body");
+        subset = List.copyOf(subset);
+    }
+
+    /** A request without a subset hint. */
+    public PickerRequest(
+            String method,
+            String path,
+            String authority,
+            String scheme,
+            List<Map.Entry<String, String>> headers,
+            byte[] body) {
+        this(method, path, authority, scheme, headers, body, List.of());
     }
 }

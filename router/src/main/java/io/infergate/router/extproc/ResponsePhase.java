@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * The rest of a picker's ext_proc stream once it has routed a request: the response headers go
- * to the picker with the endpoint that served the request, and its header mutations come back.
- * Close it when the exchange ends, whatever happened.
+ * to the picker with the endpoint that served the request, and its header mutations come back;
+ * the response body follows as the client gets it. Close it when the exchange ends, whatever
+ * happened.
  */
 public interface ResponsePhase extends AutoCloseable {
 
@@ -29,6 +30,12 @@ public interface ResponsePhase extends AutoCloseable {
      */
     Mutations responseHeaders(int status, List<Map.Entry<String, String>> headers, String served);
 
+    /**
+     * Sends a piece of the response body as it goes to the client; never blocks on the picker and
+     * never throws. {@code endOfStream} marks the last piece (possibly empty).
+     */
+    void responseBody(byte[] chunk, int offset, int length, boolean endOfStream);
+
     /** Ends the stream (half-close); never throws. */
     @Override
     void close();
@@ -39,6 +46,9 @@ public interface ResponsePhase extends AutoCloseable {
         public Mutations responseHeaders(int status, List<Map.Entry<String, String>> headers, String served) {
             return Mutations.NONE;
         }
+
+        @Override
+        public void responseBody(byte[] chunk, int offset, int length, boolean endOfStream) {}
 
         @Override
         public void close() {}

@@ -278,13 +278,20 @@ final class Exchange {
             if (p.inference().isPresent() && type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
                 InferenceRelay.json(
                         p.inference().get(),
-                        response.inputStream(),
+                        PickerResponse.tap(p.picker(), response.inputStream()),
                         res.outputStream(),
                         settings.maxBodyBytes(),
                         e -> copyFailed(p, endpoint, e, watch));
                 return;
             }
-            copy(p, endpoint, response.inputStream(), res.outputStream(), flushEach, expired, watch);
+            copy(
+                    p,
+                    endpoint,
+                    PickerResponse.tap(p.picker(), response.inputStream()),
+                    res.outputStream(),
+                    flushEach,
+                    expired,
+                    watch);
         } finally {
             if (watchdog != null) {
                 watchdog.cancel(false);

@@ -346,7 +346,8 @@ public final class GatewayHandler implements Handler {
             this.poolModels = new PoolModels(upstream);
             this.pickers = new ExternalPickers(pickerSettings, metrics);
             this.bodies = new RequestBodies(settings.maxBodyBytes());
-            this.endpoints = new EndpointChoice(scheduler, new PickerRouting(pickers, settings.maxBodyBytes()));
+            this.endpoints = new EndpointChoice(
+                    scheduler, new PickerRouting(pickers, settings.maxBodyBytes(), outliers::ejected));
             this.metrics = metrics;
             this.accessLog = accessLog;
             this.random = random;

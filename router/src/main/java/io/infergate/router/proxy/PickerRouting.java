@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The request path's side of an external endpoint picker: hands the request (headers and whole
@@ -62,10 +63,36 @@ final class PickerRouting {
 
     private final ExternalPickers pickers;
     private final long maxBodyBytes;
+    private final Predicate<String> ejected;
 
-    PickerRouting(ExternalPickers pickers, long maxBodyBytes) {
+    /** @param ejected whether outlier detection ejected an endpoint ({@code ip:port}) */
+    PickerRouting(ExternalPickers pickers, long maxBodyBytes, Predicate<String> ejected) {
         this.pickers = pickers;
         this.maxBodyBytes = maxBodyBytes;
+        this.ejected = ejected;
+    }
+
+    /**
+     * The subset hint: the pool's endpoints that outlier detection has not ejected, when it ejected
+     * some but not all (with all ejected the router would not narrow either: Envoy's panic mode);
+     * empty when the router has not narrowed the pool.
+     */
+    static List<String> subset(List<Target> endpoints, Predicate<String> ejected) {
+        List<String> kept = null;
+        for (int i = 0; i < endpoints.size(); i++) {
+            String key = endpoints.get(i).key();
+            if (ejected.test(key)) {
+                if (kept == null) {
+                    kept = new ArrayList<>(endpoints.size());
+                    for (int j = 0; j < i; j++) {
+                        kept.add(endpoints.get(j).key());
+                    }
+                }
+            } else if (kept != null) {
+                kept.add(key);
+            }
+        }
+        return kept == null || kept.isEmpty() ? List.of() : kept;
     }
 
     Outcome route(
@@ -95,7 +122,8 @@ final class PickerRouting {
                 host,
                 req.isSecure() ? "https" : "http",
                 headers,
-                bytes);
+                bytes,
+                subset(backend.endpoints(), ejected));
         Selection selection;
         try {
             selection = pickers.select(backend, picker, request);

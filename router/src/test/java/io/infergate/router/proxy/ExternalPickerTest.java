@@ -3,6 +3,7 @@ package io.infergate.router.proxy;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
 import io.infergate.router.RouterConfig;
+import io.infergate.router.extproc.GrpcHealth;
 import io.infergate.router.extproc.PickerSettings;
 import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.testing.Http;
@@ -16,9 +17,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -239,5 +245,86 @@ class ExternalPickerTest {
         assertEquals("epp-0", r.header("x-inference-pod"));
         assertTrue(r.body().contains("data: [DONE]"), r.body());
         assertFalse(r.body().contains("error"), r.body());
+    }
+
+    @Test
+    void aPickerReportingNotServingIsFailedAtOnceAndUsedAgainOnceServing() throws Exception {
+        serve(picker.port(), false, ENDPOINTS);
+        String named = key(2);
+        picker.decide(seen -> new Reply.Route(named, named, Map.of(), null));
+        assertEquals("epp-2", complete("").header("x-inference-pod"));
+        try {
+            picker.health(GrpcHealth.NOT_SERVING);
+            await("the health check sees NOT_SERVING")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> complete("").status() == 503);
+            int asked = picker.seen().size();
+            Http.Reply closed = complete("");
+            assertEquals(503, closed.status(), closed.body());
+            assertTrue(closed.body().contains("\"endpoint_picker_failed\""), closed.body());
+            serve(picker.port(), true, ENDPOINTS);
+            for (int i = 0; i < 5; i++) {
+                Http.Reply open = complete("");
+                assertEquals(200, open.status(), open.body());
+                assertTrue(open.header("x-inference-pod").startsWith("epp-"), open.header("x-inference-pod"));
+            }
+            assertEquals(asked, picker.seen().size(), "no stream reaches a picker that is not serving");
+        } finally {
+            picker.health(GrpcHealth.SERVING);
+        }
+        serve(picker.port(), false, ENDPOINTS);
+        await("the picker is used again once it reports SERVING")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> complete("").status() == 200);
+        assertEquals("epp-2", complete("").header("x-inference-pod"));
+    }
+
+    @Test
+    void theStreamedResponseReachesTheClientEventByEventWhileItAlsoFlowsToThePicker() throws Exception {
+        try (SimulatedPod slow = SimulatedPod.start(SimulatorConfig.builder()
+                .podName("slow")
+                .timeToFirstToken(Duration.ofMillis(1))
+                .interTokenLatency(Duration.ofMillis(300))
+                .build())) {
+            Endpoint e = endpoint("127.0.0.1", slow.port(), "slow");
+            serve(picker.port(), false, List.of(e));
+            picker.decide(seen -> new Reply.Route(e.hostPort(), e.hostPort(), Map.of(), null));
+            int before = picker.responses().size();
+            HttpResponse<java.util.stream.Stream<String>> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/completions"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"Qwen2.5-0.5B-Instruct\","
+                                            + "\"prompt\":\"hello\",\"max_tokens\":10,\"stream\":true,"
+                                            + "\"stream_options\":{\"include_usage\":true}}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofLines());
+            assertEquals(200, r.statusCode());
+            Iterator<String> lines = r.body().iterator();
+            String first = lines.next();
+            while (!first.startsWith("data: ")) {
+                first = lines.next();
+            }
+            // the client has the first event; the picker has it too, while the rest is still coming
+            String event = first;
+            await("the picker sees the first event during the stream")
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> picker.responding().contains(event));
+            assertFalse(picker.responding().contains("[DONE]"), "the stream is still going on");
+            StringBuilder rest = new StringBuilder(first).append('\n');
+            lines.forEachRemaining(l -> rest.append(l).append('\n'));
+            assertTrue(rest.toString().contains("data: [DONE]"), rest.toString());
+            await("the picker saw the whole body")
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> picker.responses().size() > before);
+            TestPicker.SeenResponse seen = picker.responses().getLast();
+            assertEquals(e.hostPort(), seen.served());
+            assertTrue(seen.ended());
+            assertTrue(seen.body().contains("\"usage\""), seen.body());
+            assertTrue(seen.body().contains("data: [DONE]"), seen.body());
+            assertTrue(seen.messages() >= 10, "one message per event or so, not one at the end: " + seen.messages());
+        }
     }
 }

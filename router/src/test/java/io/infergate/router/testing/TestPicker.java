@@ -19,8 +19,12 @@ import io.envoyproxy.envoy.type.v3.HttpStatus;
 import io.envoyproxy.envoy.type.v3.StatusCode;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.okhttp.OkHttpServerBuilder;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.infergate.router.extproc.GrpcHealth;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,12 +44,26 @@ import java.util.function.Function;
  */
 public final class TestPicker implements AutoCloseable {
 
-    /** What the picker saw of one request. */
-    public record Seen(Map<String, String> headers, byte[] body, int bodyMessages) {
+    /**
+     * What the picker saw of one request.
+     *
+     * @param subset the subset hint ({@code envoy.lb.subset_hint}), empty when none was sent
+     */
+    public record Seen(Map<String, String> headers, byte[] body, int bodyMessages, List<String> subset) {
         public String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
+
+    /**
+     * What the picker saw of one response (after it routed the request).
+     *
+     * @param served    the {@code x-gateway-destination-endpoint-served} metadata of the headers
+     * @param body      the response body as it arrived, in order
+     * @param messages  how many body messages carried it
+     * @param ended     whether a body message was marked {@code end_of_stream}
+     */
+    public record SeenResponse(String served, String body, int messages, boolean ended) {}
 
     /** What it answers. */
     public sealed interface Reply {
@@ -65,7 +83,11 @@ public final class TestPicker implements AutoCloseable {
 
     private final Server server;
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private final List<SeenResponse> responses = new CopyOnWriteArrayList<>();
+    private final Map<String, StringBuilder> responding = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Function<Seen, Reply> decide;
+    /** The answer of its gRPC health service for the ext_proc service. */
+    private volatile int health = GrpcHealth.SERVING;
 
     public TestPicker(Function<Seen, Reply> decide) {
         this(0, decide);
@@ -73,10 +95,23 @@ public final class TestPicker implements AutoCloseable {
 
     /** On a given port (0: any free one). */
     public TestPicker(int port, Function<Seen, Reply> decide) {
+        this(port, InsecureServerCredentials.create(), decide);
+    }
+
+    /** On a given port with these credentials (TLS for the channel-security tests). */
+    public TestPicker(int port, ServerCredentials credentials, Function<Seen, Reply> decide) {
         this.decide = decide;
         try {
-            server = OkHttpServerBuilder.forPort(port, InsecureServerCredentials.create())
+            server = OkHttpServerBuilder.forPort(port, credentials)
                     .addService(new Service())
+                    .addService(ServerServiceDefinition.builder("grpc.health.v1.Health")
+                            .addMethod(
+                                    GrpcHealth.CHECK,
+                                    ServerCalls.asyncUnaryCall((String service, StreamObserver<Integer> answer) -> {
+                                        answer.onNext(health);
+                                        answer.onCompleted();
+                                    }))
+                            .build())
                     .build()
                     .start();
         } catch (IOException e) {
@@ -91,6 +126,24 @@ public final class TestPicker implements AutoCloseable {
     /** Every request seen so far, in order. */
     public List<Seen> seen() {
         return List.copyOf(seen);
+    }
+
+    /** Every response seen to its end (the router half-closed the stream), in order. */
+    public List<SeenResponse> responses() {
+        return List.copyOf(responses);
+    }
+
+    /** The response body seen so far of the response currently streaming (empty when none). */
+    public String responding() {
+        return responding.values().stream()
+                .map(StringBuilder::toString)
+                .findFirst()
+                .orElse("");
+    }
+
+    /** What its health service answers from now on ({@link GrpcHealth#SERVING}, NOT_SERVING). */
+    public void health(int status) {
+        this.health = status;
     }
 
     public void decide(Function<Seen, Reply> decide) {
@@ -110,6 +163,12 @@ public final class TestPicker implements AutoCloseable {
                 private final ByteArrayOutputStream body = new ByteArrayOutputStream();
                 private int bodyMessages;
                 private boolean hasBody;
+                private final List<String> subset = new java.util.ArrayList<>();
+                private final String id = java.util.UUID.randomUUID().toString();
+                private String served;
+                private final StringBuilder responseBody = new StringBuilder();
+                private int responseMessages;
+                private boolean responseEnded;
 
                 @Override
                 public void onNext(ProcessingRequest r) {
@@ -118,6 +177,14 @@ public final class TestPicker implements AutoCloseable {
                             headers.put(h.getKey(), h.getRawValue().toString(StandardCharsets.UTF_8));
                         }
                         hasBody = !r.getRequestHeaders().getEndOfStream();
+                        Struct hint =
+                                r.getMetadataContext().getFilterMetadataMap().get("envoy.lb.subset_hint");
+                        if (hint != null && hint.containsFields("x-gateway-destination-endpoint-subset")) {
+                            hint.getFieldsOrThrow("x-gateway-destination-endpoint-subset")
+                                    .getListValue()
+                                    .getValuesList()
+                                    .forEach(v -> subset.add(v.getStringValue()));
+                        }
                         if (!hasBody) {
                             answer();
                         }
@@ -130,13 +197,31 @@ public final class TestPicker implements AutoCloseable {
                                         .get("envoy.lb")
                                         .getFieldsMap()
                                         .get("x-gateway-destination-endpoint-served");
-                        String served = lb == null ? "fail: missing served metadata" : lb.getStringValue();
+                        served = lb == null ? "fail: missing served metadata" : lb.getStringValue();
+                        responding.put(id, responseBody);
                         out.onNext(ProcessingResponse.newBuilder()
                                 .setResponseHeaders(HeadersResponse.newBuilder()
                                         .setResponse(CommonResponse.newBuilder()
                                                 .setHeaderMutation(HeaderMutation.newBuilder()
                                                         .addSetHeaders(
                                                                 header("x-conformance-test-served-endpoint", served)))))
+                                .build());
+                    } else if (r.hasResponseBody()) {
+                        responseMessages++;
+                        synchronized (responseBody) {
+                            responseBody.append(r.getResponseBody().getBody().toStringUtf8());
+                        }
+                        responseEnded |= r.getResponseBody().getEndOfStream();
+                        // as the EPP does: echo the chunk (the router must not wait for it)
+                        out.onNext(ProcessingResponse.newBuilder()
+                                .setResponseBody(BodyResponse.newBuilder()
+                                        .setResponse(CommonResponse.newBuilder()
+                                                .setBodyMutation(BodyMutation.newBuilder()
+                                                        .setStreamedResponse(StreamedBodyResponse.newBuilder()
+                                                                .setBody(r.getResponseBody()
+                                                                        .getBody())
+                                                                .setEndOfStream(r.getResponseBody()
+                                                                        .getEndOfStream())))))
                                 .build());
                     } else if (r.hasRequestBody()) {
                         bodyMessages++;
@@ -148,7 +233,7 @@ public final class TestPicker implements AutoCloseable {
                 }
 
                 private void answer() {
-                    Seen s = new Seen(Map.copyOf(headers), body.toByteArray(), bodyMessages);
+                    Seen s = new Seen(Map.copyOf(headers), body.toByteArray(), bodyMessages, List.copyOf(subset));
                     seen.add(s);
                     switch (decide.apply(s)) {
                         case Reply.Silent silent -> {}
@@ -213,6 +298,11 @@ public final class TestPicker implements AutoCloseable {
 
                 @Override
                 public void onCompleted() {
+                    responding.remove(id);
+                    if (served != null) {
+                        responses.add(
+                                new SeenResponse(served, responseBody.toString(), responseMessages, responseEnded));
+                    }
                     out.onCompleted();
                 }
             };

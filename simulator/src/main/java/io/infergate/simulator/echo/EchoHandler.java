@@ -27,8 +27,10 @@ import java.util.regex.Pattern;
  * 200 with {@code path} (the request target, query included), {@code host} (the Host header),
  * {@code method}, {@code proto} ({@code HTTP/1.1}), {@code headers} (name → all values, names in
  * Go's canonical form, Host excluded, as Go's {@code http.Request.Header} has them), then
- * {@code namespace}, {@code ingress}, {@code service}, {@code pod} and {@code sni}. One addition:
- * {@code bodyLength}, the request body size in bytes. Like echo-basic, the request header
+ * {@code namespace}, {@code ingress}, {@code service}, {@code pod} and {@code sni}; {@code httpPort}, the
+ * port the request came in on (as echo-basic reports it with {@code INCLUDE_HTTP_PORT_HEADER}, which the
+ * Inference Extension suite's data-parallel test reads). One addition: {@code bodyLength}, the request
+ * body size in bytes. Like echo-basic, the request header
  * {@code X-Echo-Set-Header: name:value[,name:value]} sets response headers, and the query
  * parameter {@code delay} (a Go duration such as {@code 1s} or {@code 500ms}, at most
  * {@link #MAX_DELAY}) holds the answer back that long. Every echoed request target is kept in a
@@ -104,6 +106,7 @@ public final class EchoHandler implements Handler {
                 .add("service", "")
                 .add("pod", podName)
                 .add("sni", "")
+                .add("httpPort", Integer.toString(req.localPeer().port()))
                 .add("bodyLength", bodyLength);
         setRequestedHeaders(headers.getOrDefault(SET_HEADER, List.of()), res);
         res.header(HeaderNames.CONTENT_TYPE, JsonBodies.CONTENT_TYPE);

@@ -38,11 +38,19 @@ public final class Client implements AutoCloseable {
      * spaces and newlines only.
      */
     static String body(String model, String prompt, int maxTokens) {
+        return body(model, prompt, maxTokens, true);
+    }
+
+    /** As above; {@code stream} false asks for one JSON answer (its usage gives the token counts). */
+    static String body(String model, String prompt, int maxTokens, boolean stream) {
         StringBuilder b = new StringBuilder(prompt.length() + 128);
         b.append("{\"model\":\"")
                 .append(model)
                 .append(
-                        "\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"ignore_eos\":true,\"max_tokens\":")
+                        stream
+                                ? "\",\"stream\":true,\"stream_options\":{\"include_usage\":true}"
+                                : "\",\"stream\":false")
+                .append(",\"ignore_eos\":true,\"max_tokens\":")
                 .append(maxTokens)
                 .append(",\"temperature\":0,\"prompt\":\"");
         for (int i = 0; i < prompt.length(); i++) {
@@ -57,8 +65,14 @@ public final class Client implements AutoCloseable {
         return b.append("\"}").toString();
     }
 
-    /** Sends the request to {@code baseUrl}/v1/completions and reads the stream to its end. */
+    /**
+     * Sends the request to {@code baseUrl}/v1/completions and reads the answer to its end: a stream
+     * event by event, or a non-streamed answer whole ({@link #sendWhole}).
+     */
     public Outcome send(Plan.Request request, String baseUrl, String jsonBody) {
+        if (!request.stream()) {
+            return sendWhole(request, baseUrl, jsonBody);
+        }
         HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/completions"))
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
@@ -103,12 +117,59 @@ public final class Client implements AutoCloseable {
                 ri == null ? "" : ri.headers().firstValue("x-inference-pod").orElse(""));
     }
 
-    private static int header(HttpResponse.ResponseInfo ri, String name) {
-        if (ri == null) {
-            return -1;
+    /**
+     * A non-streamed request: there is no first token to time, so its TTFT is -1 (the TTFT columns
+     * describe streamed requests only) and its whole time counts in the latency column; tokens and
+     * the hit rate come from the answer's {@code usage}.
+     */
+    private Outcome sendWhole(Plan.Request request, String baseUrl, String jsonBody) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/completions"))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(jsonBody))
+                .build();
+        long start = System.nanoTime();
+        HttpResponse<String> resp = null;
+        CompletableFuture<HttpResponse<String>> f = http.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+        try {
+            resp = f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            f.cancel(true);
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
         }
-        return ri.headers()
-                .firstValue(name)
+        long end = System.nanoTime();
+        if (resp == null) {
+            return new Outcome(request, 0, Outcome.Result.ERROR, start, end, -1, new long[0], 0, -1, -1, "");
+        }
+        String body = resp.body();
+        int completion = Sse.intField(body, "completion_tokens");
+        Outcome.Result result = resp.statusCode() == 200
+                ? (completion > 0 ? Outcome.Result.OK : Outcome.Result.ERROR)
+                : Outcome.Result.ofStatus(resp.statusCode());
+        int prompt = Sse.intField(body, "prompt_tokens");
+        int cached = Sse.intField(body, "cached_tokens");
+        return new Outcome(
+                request,
+                resp.statusCode(),
+                result,
+                start,
+                end,
+                -1,
+                new long[0],
+                Math.max(0, completion),
+                prompt >= 0 ? prompt : headerValue(resp.headers(), "x-prompt-tokens"),
+                cached >= 0 ? cached : headerValue(resp.headers(), "x-prefix-cache-hit-tokens"),
+                resp.headers().firstValue("x-inference-pod").orElse(""));
+    }
+
+    private static int header(HttpResponse.ResponseInfo ri, String name) {
+        return ri == null ? -1 : headerValue(ri.headers(), name);
+    }
+
+    private static int headerValue(java.net.http.HttpHeaders headers, String name) {
+        return headers.firstValue(name)
                 .map(v -> {
                     try {
                         return Integer.parseInt(v.trim());

@@ -19,10 +19,13 @@ public final class Main {
     static final String USAGE = """
             Usage:
               loadgen run --workload FILE --routers URL[,URL...] --strategy NAME --results FILE [--steps N]
+                          [--pods URL[,URL...] --pod-slots N [--watch-ms MS]]
               loadgen report --results FILE [--workload FILE]
             run: replays bench/scheduling/workload.yaml against the routers (request k to router k mod R)
                  and appends a TSV row per rate step to --results (header written when the file is new);
-                 --steps N runs only the first N steps (short development runs).
+                 --steps N runs only the first N steps (short development runs); --pods samples the pods'
+                 queues every --watch-ms (default 50, the router's scrape interval) and reports how often
+                 and how long a request waited on one pod while another of --pod-slots slots had one free.
             report: prints the markdown results table, the ratios against random and the done-when checks
                     (--workload: the file the rows were run with; a closed-loop one labels steps as clients).
             """;
@@ -78,15 +81,51 @@ public final class Main {
         if (!Files.exists(results)) {
             Files.writeString(results, StepStats.HEADER + "\n", StandardCharsets.UTF_8);
         }
-        Workload fw = w;
+        PodWatch watch = opts.containsKey("--pods")
+                ? new PodWatch(
+                        Arrays.stream(opts.get("--pods").split(","))
+                                .map(String::trim)
+                                .toList(),
+                        positive(required(opts, "--pod-slots"), "--pod-slots"),
+                        java.time.Duration.ofMillis(positive(opts.getOrDefault("--watch-ms", "50"), "--watch-ms")))
+                : null;
+        try {
+            replay(w, routers, strategy, results, watch);
+        } finally {
+            if (watch != null) {
+                watch.close();
+            }
+        }
+        return 0;
+    }
+
+    private static int positive(String raw, String flag) {
+        try {
+            int v = Integer.parseInt(raw.trim());
+            if (v >= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(flag + " must be a positive integer, got '" + raw + "'");
+    }
+
+    /** Runs every step; each step's row goes to stdout and to the results file. */
+    private static void replay(Workload fw, List<String> routers, String strategy, Path results, PodWatch watch)
+            throws InterruptedException {
         int[] step = {0};
-        new Runner(w, routers).run(outcomes -> {
+        new Runner(fw, routers).run(outcomes -> {
             double rate = fw.rates().get(step[0]++);
             StepStats s = StepStats.of(strategy, routers.size(), rate, outcomes, fw.completeMinSuccess());
+            if (watch != null) {
+                s = s.withBalance(watch.drain());
+            }
             System.out.printf(
                     Locale.ROOT,
                     "%s routers=%d rate=%s: %d requests, ok %d, shed %d, errors %d, "
-                            + "TTFT p50/p90/p99 %.0f/%.0f/%.0f ms, ITL p50 %.1f ms, %.0f tok/s, hit %.1f%%%n",
+                            + "TTFT p50/p90/p99 %.0f/%.0f/%.0f ms, ITL p50 %.1f ms, %.0f tok/s, hit %.1f%%, "
+                            + "stuck %.1f%% (longest %.0f ms)%n",
                     strategy,
                     routers.size(),
                     rate,
@@ -99,14 +138,15 @@ public final class Main {
                     s.ttftP99Ms(),
                     s.itlP50Ms(),
                     s.outputTokensPerSecond(),
-                    100 * s.hitRate());
+                    100 * s.hitRate(),
+                    100 * s.stuckShare(),
+                    s.stuckLongestMs());
             try {
                 Files.writeString(results, s.tsv() + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        return 0;
     }
 
     private static String required(java.util.Map<String, String> opts, String flag) {

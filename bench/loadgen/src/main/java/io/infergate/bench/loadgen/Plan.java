@@ -23,13 +23,32 @@ public final class Plan {
      * @param router     index of the router it is sent to
      * @param epoch      multi-turn: which conversation of the group (a group restarts after max-turns)
      * @param turn       multi-turn: turns of this conversation before this one (0 otherwise)
+     * @param longPrompt the group's shared-prefix prompt (always, except short requests of a mixed workload)
+     * @param stream     a streamed answer (always, except non-streamed requests of a mixed workload)
+     * @param adapter    0: the base model; k: the workload's k-th LoRA adapter (mixed workload)
      */
     public record Request(
-            int step, long atNanos, int group, long question, int maxTokens, int router, int epoch, int turn) {
+            int step,
+            long atNanos,
+            int group,
+            long question,
+            int maxTokens,
+            int router,
+            int epoch,
+            int turn,
+            boolean longPrompt,
+            boolean stream,
+            int adapter) {
 
         /** A single-turn request. */
         public Request(int step, long atNanos, int group, long question, int maxTokens, int router) {
             this(step, atNanos, group, question, maxTokens, router, 0, 0);
+        }
+
+        /** A long, streamed request to the base model. */
+        public Request(
+                int step, long atNanos, int group, long question, int maxTokens, int router, int epoch, int turn) {
+            this(step, atNanos, group, question, maxTokens, router, epoch, turn, true, true, 0);
         }
     }
 
@@ -68,15 +87,24 @@ public final class Plan {
                 int group = rnd.nextInt(w.groups());
                 int n = turns[group]++;
                 boolean multi = w.shape().equals(Workload.MULTI_TURN);
+                long question = rnd.nextLong();
+                int maxTokens = rnd.nextInt(w.outputTokensMin(), w.outputTokensMax() + 1);
+                // the mix is drawn after the fields every shape draws, so the other shapes' plans
+                // stay what they were before mixed workloads existed
+                Mix mix = w.mix();
+                boolean mixed = w.shape().equals(Workload.MIXED);
                 out.add(new Request(
                         s,
                         at,
                         group,
-                        rnd.nextLong(),
-                        rnd.nextInt(w.outputTokensMin(), w.outputTokensMax() + 1),
+                        question,
+                        maxTokens,
                         k++ % routers,
                         multi ? n / w.maxTurns() : 0,
-                        multi ? n % w.maxTurns() : 0));
+                        multi ? n % w.maxTurns() : 0,
+                        !mixed || rnd.nextDouble() < mix.longShare(),
+                        !mixed || rnd.nextDouble() < mix.streamShare(),
+                        mixed ? rnd.nextInt(mix.adapters().size() + 1) : 0));
             }
             steps.add(List.copyOf(out));
         }

@@ -67,13 +67,14 @@ public final class Report {
                 .thenComparingDouble(StepStats::rate));
         StringBuilder b = new StringBuilder();
         b.append("| strategy | routers | " + (closed ? "clients" : "rate (req/s)")
-                + " | requests | TTFT p50 (ms) | TTFT p90 (ms) | TTFT p99 (ms) "
-                + "| ITL p50 (ms) | output tok/s | hit rate | shed | errors | completes | OK per pod |\n");
-        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---|\n");
+                + " | requests | TTFT p50 (ms) | TTFT p90 (ms) | TTFT p99 (ms) | latency p90 (ms) "
+                + "| ITL p50 (ms) | output tok/s | hit rate | shed | errors | completes | OK per pod "
+                + "| stuck: share, longest (ms) |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---|---:|\n");
         for (StepStats r : sorted) {
             b.append(String.format(
                     Locale.ROOT,
-                    "| %s | %d | %s | %d | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s |%n",
+                    "| %s | %d | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s | %s |%n",
                     r.strategy(),
                     r.routers(),
                     trim(r.rate()),
@@ -81,13 +82,15 @@ public final class Report {
                     f0(r.ttftP50Ms()),
                     f0(r.ttftP90Ms()),
                     f0(r.ttftP99Ms()),
+                    f0(r.latencyP90Ms()),
                     f1(r.itlP50Ms()),
                     f0(r.outputTokensPerSecond()),
                     pct(r.hitRate()),
                     pct(r.shedRate()),
                     r.errors(),
                     r.completes() ? "yes" : "**no**",
-                    r.pods().isEmpty() ? "–" : r.pods()));
+                    r.pods().isEmpty() ? "–" : r.pods(),
+                    Double.isNaN(r.stuckShare()) ? "–" : pct(r.stuckShare()) + ", " + f0(r.stuckLongestMs())));
         }
         for (int routers :
                 sorted.stream().map(StepStats::routers).distinct().sorted().toList()) {

@@ -110,6 +110,15 @@ public final class Runner {
 
     /** The request's JSON body, by the workload's shape. */
     private String body(Plan.Request r) {
+        String model =
+                r.adapter() == 0 ? workload.model() : workload.mix().adapters().get(r.adapter() - 1);
+        if (!r.longPrompt()) {
+            return Client.body(
+                    model,
+                    Prompts.question(r.question(), workload.mix().shortPromptTokens()),
+                    r.maxTokens(),
+                    r.stream());
+        }
         String prompt = workload.shape().equals(Workload.MULTI_TURN)
                 ? Prompts.conversation(
                         workload.seed(),
@@ -123,6 +132,6 @@ public final class Runner {
                         systems.computeIfAbsent(
                                 r.group(), g -> Prompts.system(workload.seed(), g, workload.systemPromptTokens())),
                         Prompts.question(r.question(), workload.questionTokens()));
-        return Client.body(workload.model(), prompt, r.maxTokens());
+        return Client.body(model, prompt, r.maxTokens(), r.stream());
     }
 }

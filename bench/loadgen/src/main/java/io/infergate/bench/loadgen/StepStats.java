@@ -13,7 +13,8 @@ import java.util.Locale;
  * @param ok           streamed to the end with 200
  * @param shed         answered 429 or 503
  * @param errors       everything else (other status, broken stream, timeout)
- * @param ttftP50Ms    TTFT percentiles over the OK requests, ms
+ * @param ttftP50Ms    TTFT percentiles over the OK streamed requests, ms (a non-streamed answer has no
+ *                     first token: it counts in {@code latencyP90Ms} only)
  * @param ttftP90Ms    see above
  * @param ttftP99Ms    see above
  * @param itlP50Ms     median gap between content events over the OK requests, ms
@@ -21,6 +22,11 @@ import java.util.Locale;
  * @param hitRate      Σ cached prompt tokens / Σ prompt tokens, from the response headers
  * @param completes    at least the workload's share of requests is OK
  * @param pods         OK requests per pod ({@code x-inference-pod}), in pod-name order, "/"-separated
+ * @param latencyP90Ms p90 of send to the answer's end over the OK requests, streamed or not, ms
+ *                     (NaN in results written before this column existed)
+ * @param stuckShare   share of the pod samples where a request waited on one pod while another
+ *                     had a free slot ({@link Balance}); NaN when the pods were not watched
+ * @param stuckLongestMs the longest such spell, ms; NaN when the pods were not watched
  */
 public record StepStats(
         String strategy,
@@ -37,7 +43,108 @@ public record StepStats(
         double outputTokensPerSecond,
         double hitRate,
         boolean completes,
-        String pods) {
+        String pods,
+        double latencyP90Ms,
+        double stuckShare,
+        double stuckLongestMs) {
+
+    /** A row without the pods' balance (pods not watched, or results written before it existed). */
+    public StepStats(
+            String strategy,
+            int routers,
+            double rate,
+            int requests,
+            int ok,
+            int shed,
+            int errors,
+            double ttftP50Ms,
+            double ttftP90Ms,
+            double ttftP99Ms,
+            double itlP50Ms,
+            double outputTokensPerSecond,
+            double hitRate,
+            boolean completes,
+            String pods,
+            double latencyP90Ms) {
+        this(
+                strategy,
+                routers,
+                rate,
+                requests,
+                ok,
+                shed,
+                errors,
+                ttftP50Ms,
+                ttftP90Ms,
+                ttftP99Ms,
+                itlP50Ms,
+                outputTokensPerSecond,
+                hitRate,
+                completes,
+                pods,
+                latencyP90Ms,
+                Double.NaN,
+                Double.NaN);
+    }
+
+    /** This row with the pods' balance during its step. */
+    public StepStats withBalance(Balance b) {
+        return new StepStats(
+                strategy,
+                routers,
+                rate,
+                requests,
+                ok,
+                shed,
+                errors,
+                ttftP50Ms,
+                ttftP90Ms,
+                ttftP99Ms,
+                itlP50Ms,
+                outputTokensPerSecond,
+                hitRate,
+                completes,
+                pods,
+                latencyP90Ms,
+                b.stuckShare(),
+                b.longestMs());
+    }
+
+    /** A row without the latency column (results written before it existed). */
+    public StepStats(
+            String strategy,
+            int routers,
+            double rate,
+            int requests,
+            int ok,
+            int shed,
+            int errors,
+            double ttftP50Ms,
+            double ttftP90Ms,
+            double ttftP99Ms,
+            double itlP50Ms,
+            double outputTokensPerSecond,
+            double hitRate,
+            boolean completes,
+            String pods) {
+        this(
+                strategy,
+                routers,
+                rate,
+                requests,
+                ok,
+                shed,
+                errors,
+                ttftP50Ms,
+                ttftP90Ms,
+                ttftP99Ms,
+                itlP50Ms,
+                outputTokensPerSecond,
+                hitRate,
+                completes,
+                pods,
+                Double.NaN);
+    }
 
     /** A row without per-pod counts. */
     public StepStats(
@@ -74,7 +181,7 @@ public record StepStats(
     }
 
     static final String HEADER = "strategy\trouters\trate\trequests\tok\tshed\terrors\tttft_p50_ms\tttft_p90_ms"
-            + "\tttft_p99_ms\titl_p50_ms\toutput_tok_s\thit_rate\tcompletes\tpods";
+            + "\tttft_p99_ms\titl_p50_ms\toutput_tok_s\thit_rate\tcompletes\tpods\tlatency_p90_ms\tstuck_share\tstuck_longest_ms";
 
     /** Aggregates the outcomes of one step. */
     public static StepStats of(String strategy, int routers, double rate, List<Outcome> outcomes, double minSuccess) {
@@ -109,17 +216,22 @@ public record StepStats(
             }
         }
         long[] ttft = new long[ok];
+        long[] latency = new long[ok];
         long[] gaps = new long[gapCount];
         int t = 0;
+        int l = 0;
         int g = 0;
         for (Outcome o : outcomes) {
             if (o.result() == Outcome.Result.OK) {
-                ttft[t++] = o.ttftNanos();
+                latency[l++] = o.endNanos() - o.startNanos();
+                if (o.ttftNanos() >= 0) {
+                    ttft[t++] = o.ttftNanos();
+                }
                 System.arraycopy(o.gapsNanos(), 0, gaps, g, o.gapsNanos().length);
                 g += o.gapsNanos().length;
             }
         }
-        Percentiles tp = new Percentiles(ttft);
+        Percentiles tp = new Percentiles(java.util.Arrays.copyOf(ttft, t));
         Percentiles gp = new Percentiles(gaps);
         double span = outcomes.isEmpty() ? 0 : (lastEnd - firstStart) / 1e9;
         int n = outcomes.size();
@@ -138,7 +250,8 @@ public record StepStats(
                 span > 0 ? tokens / span : 0,
                 prompt > 0 ? (double) hits / prompt : Double.NaN,
                 n > 0 && ok >= minSuccess * n,
-                String.join("/", perPod.values().stream().map(String::valueOf).toList()));
+                String.join("/", perPod.values().stream().map(String::valueOf).toList()),
+                ms(new Percentiles(latency).at(90)));
     }
 
     private static double ms(double nanos) {
@@ -168,14 +281,18 @@ public record StepStats(
                 num(outputTokensPerSecond),
                 num(hitRate),
                 Boolean.toString(completes),
-                pods.isEmpty() ? "-" : pods);
+                pods.isEmpty() ? "-" : pods,
+                num(latencyP90Ms),
+                num(stuckShare),
+                num(stuckLongestMs));
     }
 
     /** Parses a {@link #tsv()} line. */
     public static StepStats parse(String line) {
         String[] f = line.split("\t");
-        if (f.length != 14 && f.length != 15) {
-            throw new IllegalArgumentException("expected 14 or 15 tab-separated fields, got " + f.length + ": " + line);
+        if (f.length < 14 || f.length > 18 || f.length == 17) {
+            throw new IllegalArgumentException(
+                    "expected 14, 15, 16 or 18 tab-separated fields, got " + f.length + ": " + line);
         }
         return new StepStats(
                 f[0],
@@ -192,7 +309,10 @@ public record StepStats(
                 Double.parseDouble(f[11]),
                 Double.parseDouble(f[12]),
                 Boolean.parseBoolean(f[13]),
-                f.length == 15 && !f[14].equals("-") ? f[14] : "");
+                f.length >= 15 && !f[14].equals("-") ? f[14] : "",
+                f.length >= 16 ? Double.parseDouble(f[15]) : Double.NaN,
+                f.length == 18 ? Double.parseDouble(f[16]) : Double.NaN,
+                f.length == 18 ? Double.parseDouble(f[17]) : Double.NaN);
     }
 
     private static String num(double v) {

@@ -33,6 +33,9 @@ import java.util.Set;
  * @param turnTokens           multi-turn: tokens of each earlier turn's answer kept in the
  *                             conversation (the question of each turn is {@code question-tokens})
  * @param maxTurns             multi-turn: a conversation restarts (new text) after this many turns
+ * @param mix                  {@code shape: mixed}: short and long prompts, streaming and not, LoRA
+ *                             adapters ({@code long-share}, {@code short-prompt-tokens},
+ *                             {@code stream-share}, {@code adapters}); {@link Mix#NONE} otherwise
  */
 public record Workload(
         long seed,
@@ -50,7 +53,8 @@ public record Workload(
         String shape,
         boolean closedLoop,
         int turnTokens,
-        int maxTurns) {
+        int maxTurns,
+        Mix mix) {
 
     /** The first version's keys: shared-prefix shape, open loop. */
     public Workload(
@@ -82,11 +86,13 @@ public record Workload(
                 SHARED_PREFIX,
                 false,
                 0,
-                1);
+                1,
+                Mix.NONE);
     }
 
     static final String SHARED_PREFIX = "shared-prefix";
     static final String MULTI_TURN = "multi-turn";
+    static final String MIXED = "mixed";
 
     /** Only the first {@code n} steps (short development runs). */
     Workload firstSteps(int n) {
@@ -106,7 +112,8 @@ public record Workload(
                 shape,
                 closedLoop,
                 turnTokens,
-                maxTurns);
+                maxTurns,
+                mix);
     }
 
     private static final Set<String> KEYS = Set.of(
@@ -123,8 +130,17 @@ public record Workload(
             "request-timeout-seconds",
             "complete-min-success");
     /** Keys that may be left out, with their defaults. */
-    private static final Map<String, String> OPTIONAL =
-            Map.of("shape", SHARED_PREFIX, "mode", "open", "turn-tokens", "0", "max-turns", "1");
+    private static final Map<String, String> OPTIONAL = Map.of(
+            "shape", SHARED_PREFIX,
+            "mode", "open",
+            "turn-tokens", "0",
+            "max-turns", "1",
+            "long-share", "1",
+            "short-prompt-tokens", "1",
+            "stream-share", "1",
+            "adapters", "");
+    /** The keys only a mixed workload may set. */
+    private static final Set<String> MIX_KEYS = Set.of("long-share", "short-prompt-tokens", "stream-share", "adapters");
 
     public Workload {
         rates = List.copyOf(rates);
@@ -138,7 +154,10 @@ public record Workload(
                 stepSeconds >= 1 && requestTimeoutSeconds >= 1,
                 "step-seconds and request-timeout-seconds must be >= 1");
         require(completeMinSuccess > 0 && completeMinSuccess <= 1, "complete-min-success must be in (0, 1]");
-        require(SHARED_PREFIX.equals(shape) || MULTI_TURN.equals(shape), "shape must be shared-prefix or multi-turn");
+        require(
+                SHARED_PREFIX.equals(shape) || MULTI_TURN.equals(shape) || MIXED.equals(shape),
+                "shape must be shared-prefix, multi-turn or mixed");
+        require(MIXED.equals(shape) || mix.equals(Mix.NONE), "only shape: mixed takes a mix");
         require(turnTokens >= 0 && maxTurns >= 1, "need turn-tokens >= 0 and max-turns >= 1");
         require(
                 !closedLoop || rates.stream().allMatch(r -> r == Math.rint(r)),
@@ -192,6 +211,21 @@ public record Workload(
         for (String k : KEYS) {
             require(kv.containsKey(k), "missing key '" + k + "'");
         }
+        boolean mixed = MIXED.equals(all.get("shape"));
+        for (String k : MIX_KEYS) {
+            require(mixed || !kv.containsKey(k), "'" + k + "' needs shape: mixed");
+        }
+        Mix mix = mixed
+                ? new Mix(
+                        number(all.get("long-share"), "long-share"),
+                        integer(all, "short-prompt-tokens"),
+                        number(all.get("stream-share"), "stream-share"),
+                        all.get("adapters").isBlank()
+                                ? List.of()
+                                : java.util.Arrays.stream(all.get("adapters").split(","))
+                                        .map(String::trim)
+                                        .toList())
+                : Mix.NONE;
         List<Double> rates = new ArrayList<>();
         for (String r : kv.get("rates").split(",")) {
             rates.add(number(r, "rates"));
@@ -212,7 +246,8 @@ public record Workload(
                 all.get("shape"),
                 mode.equals("closed"),
                 integer(all, "turn-tokens"),
-                integer(all, "max-turns"));
+                integer(all, "max-turns"),
+                mix);
     }
 
     private static int integer(Map<String, String> kv, String key) {

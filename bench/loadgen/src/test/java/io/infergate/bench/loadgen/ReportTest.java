@@ -74,7 +74,7 @@ class ReportTest {
                 md);
         assertTrue(
                 md.contains(
-                        "| random | 1 | 30 | 100 | 4,500 | 9,000 | 18,000 | 9.0 | 1,600 | 30.0% | 0.0% | 50 | **no** | – |"),
+                        "| random | 1 | 30 | 100 | 4,500 | 9,000 | 18,000 | – | 9.0 | 1,600 | 30.0% | 0.0% | 50 | **no** | – | – |"),
                 md);
         assertTrue(md.contains("With 3 router(s), random completes at no rate"), md);
         assertTrue(md.contains("| ours | 0.20 | 2.00 | 80.0% | yes |"), md);

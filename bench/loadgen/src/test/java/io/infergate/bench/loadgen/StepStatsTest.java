@@ -49,7 +49,13 @@ class StepStatsTest {
         StepStats pods = new StepStats(
                 "ours", 1, 24, 240, 239, 1, 0, 12.5, 80.25, 900, 8.5, 4000.125, 0.75, true, "60/59/60/60");
         assertEquals(pods, StepStats.parse(pods.tsv()));
-        assertEquals(15, StepStats.HEADER.split("\t").length);
+        assertEquals(18, StepStats.HEADER.split("\t").length);
+        StepStats latency = new StepStats(
+                "ours", 1, 24, 240, 239, 1, 0, 12.5, 80.25, 900, 8.5, 4000.125, 0.75, true, "60/59/60/60", 1234.5);
+        assertEquals(latency, StepStats.parse(latency.tsv()));
+        String noLatency =
+                String.join("\t", java.util.Arrays.copyOf(latency.tsv().split("\t"), 15));
+        assertEquals(pods, StepStats.parse(noLatency), "a row of the second format (15 fields) still reads");
         String old = String.join("\t", java.util.Arrays.copyOf(s.tsv().split("\t"), 14));
         assertEquals(s, StepStats.parse(old), "a row of the first format (14 fields) still reads");
     }

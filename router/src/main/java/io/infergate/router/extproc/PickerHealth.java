@@ -1,0 +1,203 @@
+package io.infergate.router.extproc;
+
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * gRPC health of the endpoint pickers, checked in the background so that a picker known to be
+ * down or not serving is failed at once by its pool's failure mode instead of costing each
+ * request a connection attempt or a timeout.
+ *
+ * <p>Rules: a picker is checked from its first use on, every {@link PickerSettings#healthInterval}
+ * ({@code grpc.health.v1.Health/Check} for {@code envoy.service.ext_proc.v3.ExternalProcessor}),
+ * first on its ext_proc port; when that port has no health service (UNIMPLEMENTED or NOT_FOUND),
+ * on {@link PickerSettings#healthPort} without TLS (the EPP's convention, 9003). A picker is
+ * unhealthy when the answer is NOT_SERVING, when its port cannot be reached (UNAVAILABLE), or
+ * when {@link #TIMEOUTS_TO_UNREACHABLE} checks in a row timed out (one slow answer on a busy
+ * machine is not a dead picker); a request that finds it unreachable marks it so at once. A picker without any health
+ * service, or not checked yet, is taken as healthy: the requests themselves decide. Unhealthy
+ * pickers are checked with a fresh connection attempt each time (no gRPC backoff), so one that
+ * comes back is used again within about one interval.
+ */
+final class PickerHealth implements AutoCloseable {
+
+    /** The last known health of one picker. */
+    enum State {
+        UNCHECKED,
+        SERVING,
+        NOT_SERVING,
+        UNREACHABLE,
+        NO_HEALTH_SERVICE
+    }
+
+    /** Health checks in a row that may time out before a reachable picker counts as unreachable. */
+    static final int TIMEOUTS_TO_UNREACHABLE = 3;
+
+    /** @param timeouts health checks timed out in a row */
+    private record Known(State state, String detail, int timeouts) {
+        Known(State state, String detail) {
+            this(state, detail, 0);
+        }
+
+        boolean unhealthy() {
+            return state == State.NOT_SERVING || state == State.UNREACHABLE;
+        }
+    }
+
+    private final PickerSettings settings;
+    private final PickerChannels channels;
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer;
+
+    PickerHealth(PickerSettings settings, PickerChannels channels) {
+        this.settings = settings;
+        this.channels = channels;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "endpoint-picker-health");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Why the picker is unhealthy, or empty; its checks start with its first use. */
+    Optional<String> unhealthy(String host, int port) {
+        String key = host + ":" + port;
+        Known k = known.get(key);
+        if (k == null && known.putIfAbsent(key, new Known(State.UNCHECKED, "")) == null) {
+            long every = settings.healthInterval().toNanos();
+            var unused = timer.scheduleWithFixedDelay(() -> check(host, port), 0, every, TimeUnit.NANOSECONDS);
+            return Optional.empty();
+        }
+        return k != null && k.unhealthy() ? Optional.of("health check: " + k.detail()) : Optional.empty();
+    }
+
+    /** A request could not reach the picker: unhealthy until a check finds it serving. */
+    void unreachable(String host, int port, String detail) {
+        known.computeIfPresent(host + ":" + port, (k, v) -> new Known(State.UNREACHABLE, detail));
+    }
+
+    /** The last known state (for tests and logs). */
+    State state(String host, int port) {
+        Known k = known.get(host + ":" + port);
+        return k == null ? State.UNCHECKED : k.state();
+    }
+
+    private void check(String host, int port) {
+        try {
+            checkOnce(host, port);
+        } catch (RuntimeException e) {
+            // a failed check must not end the schedule: the next one runs anyway
+            known.put(host + ":" + port, new Known(State.NO_HEALTH_SERVICE, "check failed: " + e));
+        }
+    }
+
+    private void checkOnce(String host, int port) {
+        String key = host + ":" + port;
+        Known before = known.get(key);
+        ManagedChannel channel = channels.channel(host, port);
+        if (before != null && before.unhealthy()) {
+            channel.resetConnectBackoff();
+        }
+        ask(
+                channel,
+                status -> {
+                    switch (status.getCode()) {
+                        case UNIMPLEMENTED, NOT_FOUND -> {
+                            // no health service for ext_proc on this port: the EPP's convention is a
+                            // separate plaintext port; without one there, requests decide
+                            ManagedChannel other = channels.plaintext(host, settings.healthPort());
+                            if (before != null && before.unhealthy()) {
+                                other.resetConnectBackoff();
+                            }
+                            ask(
+                                    other,
+                                    s2 -> {
+                                        if (s2.isOk()) {
+                                            return; // set by the answer
+                                        }
+                                        known.put(
+                                                key,
+                                                new Known(
+                                                        State.NO_HEALTH_SERVICE,
+                                                        s2.getCode().toString()));
+                                    },
+                                    key,
+                                    "port " + settings.healthPort());
+                        }
+                        case UNAVAILABLE -> known.put(key, new Known(State.UNREACHABLE, "UNAVAILABLE on " + key));
+                        // a slow answer is not a dead picker (a loaded machine): only several in a row
+                        case DEADLINE_EXCEEDED -> known.compute(key, (k, v) -> timedOut(v, key));
+                        default ->
+                            known.put(
+                                    key,
+                                    new Known(
+                                            State.NO_HEALTH_SERVICE,
+                                            status.getCode().toString()));
+                    }
+                },
+                key,
+                "port " + port);
+    }
+
+    private static Known timedOut(Known before, String key) {
+        int n = (before == null ? 0 : before.timeouts()) + 1;
+        if (n >= TIMEOUTS_TO_UNREACHABLE) {
+            return new Known(State.UNREACHABLE, n + " health checks in a row timed out on " + key, n);
+        }
+        return before == null ? new Known(State.UNCHECKED, "", n) : new Known(before.state(), before.detail(), n);
+    }
+
+    /**
+     * One asynchronous Check: an answer sets the state; a failed call goes to {@code onError}
+     * (never for an OK status).
+     */
+    private void ask(ManagedChannel channel, Consumer<Status> onError, String key, String where) {
+        StreamObserver<Integer> answer = new StreamObserver<>() {
+            @Override
+            public void onNext(Integer status) {
+                known.put(
+                        key,
+                        switch (status) {
+                            case GrpcHealth.SERVING -> new Known(State.SERVING, "SERVING");
+                            case GrpcHealth.NOT_SERVING -> new Known(State.NOT_SERVING, "NOT_SERVING on " + where);
+                            default -> new Known(State.NOT_SERVING, "status " + status + " on " + where);
+                        });
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                onError.accept(Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {}
+        };
+        try {
+            ClientCalls.asyncUnaryCall(
+                    channel.newCall(
+                            GrpcHealth.CHECK,
+                            CallOptions.DEFAULT.withDeadlineAfter(
+                                    settings.healthTimeout().toNanos(), TimeUnit.NANOSECONDS)),
+                    GrpcHealth.EXT_PROC_SERVICE,
+                    answer);
+        } catch (RuntimeException e) {
+            onError.accept(Status.fromThrowable(e));
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
