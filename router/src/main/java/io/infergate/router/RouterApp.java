@@ -81,11 +81,12 @@ public final class RouterApp implements AutoCloseable {
                 Profiles.build(pools.scheduler(), BuiltInPlugins.registry(new PluginHandle(random, routerCount)));
         Duration staleAfter = pools.scrape().staleAfter();
         admission = new Admission(pools.admission(), pools.saturation(), scraper, staleAfter);
+        AccessLog accessLog = new AccessLog();
         handlers = new GatewayHandler.Factory(
                 serving,
                 config.proxy(),
                 metrics,
-                new AccessLog(),
+                accessLog,
                 random,
                 Optional.of(admission),
                 pools.pickers(),
@@ -94,7 +95,8 @@ public final class RouterApp implements AutoCloseable {
                 config.listeners(),
                 handlers::handler,
                 key -> serving.current()
-                        .flatMap(s -> Optional.ofNullable(s.routes().sockets().get(key))));
+                        .flatMap(s -> Optional.ofNullable(s.routes().sockets().get(key))),
+                accessLog::log);
         PoolProfiles poolProfiles = new PoolProfiles(
                 profiles.primary(), scraper, staleAfter, pluginTimings, scraper::follow, profiles.byPool());
         poolGauges = new PoolGauges(
