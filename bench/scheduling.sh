@@ -36,6 +36,13 @@
 # then serves: --lora on ours, --lora-modules on llm-d's, at most 2 at once). Every
 # strategy runs on every simulator x workload; each pair gets its own results file.
 #
+# v5 (2026-12-05, issue 11): strategy "epp-v1.5.0" is the Inference Extension's real endpoint picker
+# (epp v1.5.0 with its default configuration, behind our loopback main), called by the routers over
+# ext_proc for every request; bench/epp-up.sh starts it per run with a throwaway kube-apiserver that
+# holds the pool and one Pod per simulated pod (it scrapes the pods' vLLM metrics itself). Its
+# routers run bench/scheduling/epp-v1.5.0.yaml only as the FailOpen fallback (the pool fails closed,
+# so it is never used) and no admission queue, as epp-default.
+#
 # Environment: SIMULATORS ("infergate llmd"), WORKLOADS ("workload"), STRATEGIES ("random round-robin
 # least-request epp-default ours"), ROUTER_COUNTS ("1 3"), STEPS (run only the first N rate steps; for
 # short development runs), OUT_DIR (default bench/scheduling/results: <simulator>-<workload>.md/.tsv),
@@ -97,6 +104,7 @@ stop_all() { # TERM what is still running, then wait for it
 cleanup() {
   trap - EXIT
   stop_all
+  if [ -n "${EPP_WD:-}" ]; then bash "$ROOT/bench/epp-up.sh" stop "$EPP_WD" || true; fi
   if [ "${KEEP:-0}" = 1 ]; then echo "bench: run folder kept: $W"; else rm -rf "$W"; fi
 }
 trap 'exit 130' INT
@@ -120,35 +128,69 @@ metadata: {name: bench-$i, namespace: default, labels: {workload.serving.volcano
 status: {podIP: 127.0.15.$((11 + i)), conditions: [{type: Ready, status: "True"}]}
 YAML
 done > "$W/manifests/05-pods.yaml"
+# The epp-v1.5.0 strategy's snapshot: the same objects, the pool naming the real picker
+# (bench/epp-up.sh runs it on 127.0.15.200:9002; the Service's clusterIP is that address).
+EPP_STRATEGY=0
+for s in $STRATEGIES; do [ "$s" = epp-v1.5.0 ] && EPP_STRATEGY=1; done
+if [ "$EPP_STRATEGY" = 1 ]; then
+  mkdir "$W/manifests-epp"
+  cp "$W"/manifests/*.yaml "$W/manifests-epp/"
+  cat > "$W/manifests-epp/03-inferencepool.yaml" <<YAML
+apiVersion: inference.networking.k8s.io/v1
+kind: InferencePool
+metadata: {name: kthena-demo, namespace: default}
+spec:
+  targetPorts: [{number: 8000}]
+  selector: {matchLabels: {workload.serving.volcano.sh/model-name: demo}}
+  endpointPickerRef: {name: epp, port: {number: 9002}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: epp, namespace: default}
+spec:
+  clusterIP: 127.0.15.200
+  ports: [{name: grpc, port: 9002}]
+YAML
+fi
 # Rendered once per router count, with that many router URLs: the controller stamps the count into
 # the snapshot ("routers"), and the prefix scorer's auto mode reads it (docs/adr/0005-prefix-affinity.md).
 # The controller's pushes to the routers (not started yet) fail and are retried; it is stopped at once.
-for R in $ROUTER_COUNTS; do
-  CTL_ROUTERS=""
-  for ((r = 1; r <= R; r++)); do CTL_ROUTERS+="${CTL_ROUTERS:+,}http://127.0.15.$r:15000"; done
-  "$JAVA" -XX:+UseSerialGC -jar "$CTL_JAR" --manifests "$W/manifests" --routers "$CTL_ROUTERS" \
-    --token-file "$W/token" --admin-bind 127.0.15.100 --admin-port 19090 > "$W/controller-$R.log" 2>&1 & PIDS+=($!)
-  S="$W/snapshot-$R.json"
-  WANT='"objectives"' # one router: the field is omitted
-  [ "$R" -gt 1 ] && WANT="\"routers\": *$R\b"
-  for _ in $(seq 1 300); do
-    if curl -fs http://127.0.15.100:19090/snapshot -o "$S" 2>/dev/null && grep -Eq "$WANT" "$S" \
-       && [ "$(grep -o '127\.0\.15\.[0-9]*' "$S" | sort -u | wc -l)" -ge "$PODS" ]; then break; fi
-    sleep 0.2
+render() { # manifests dir, snapshot file prefix
+  local R CTL_ROUTERS r S WANT
+  for R in $ROUTER_COUNTS; do
+    CTL_ROUTERS=""
+    for ((r = 1; r <= R; r++)); do CTL_ROUTERS+="${CTL_ROUTERS:+,}http://127.0.15.$r:15000"; done
+    "$JAVA" -XX:+UseSerialGC -jar "$CTL_JAR" --manifests "$1" --routers "$CTL_ROUTERS" \
+      --token-file "$W/token" --admin-bind 127.0.15.100 --admin-port 19090 > "$W/controller-$R.log" 2>&1 & PIDS+=($!)
+    S="$W/$2-$R.json"
+    WANT='"objectives"' # one router: the field is omitted
+    [ "$R" -gt 1 ] && WANT="\"routers\": *$R\b"
+    for _ in $(seq 1 300); do
+      if curl -fs http://127.0.15.100:19090/snapshot -o "$S" 2>/dev/null && grep -Eq "$WANT" "$S" \
+         && [ "$(grep -o '127\.0\.15\.[0-9]*' "$S" | sort -u | wc -l)" -ge "$PODS" ]; then break; fi
+      sleep 0.2
+    done
+    grep -Eq "$WANT" "$S" 2>/dev/null && [ "$(grep -o '127\.0\.15\.[0-9]*' "$S" | sort -u | wc -l)" -ge "$PODS" ] \
+      || { echo "bench: the controller rendered no snapshot with $PODS endpoints for $R routers; log:" >&2; tail -20 "$W/controller-$R.log" >&2; exit 1; }
+    stop_all
   done
-  grep -Eq "$WANT" "$S" 2>/dev/null && [ "$(grep -o '127\.0\.15\.[0-9]*' "$S" | sort -u | wc -l)" -ge "$PODS" ] \
-    || { echo "bench: the controller rendered no snapshot with $PODS endpoints for $R routers; log:" >&2; tail -20 "$W/controller-$R.log" >&2; exit 1; }
-  stop_all
-done
+}
+render "$W/manifests" snapshot
+if [ "$EPP_STRATEGY" = 1 ]; then
+  render "$W/manifests-epp" snapshot-epp
+  for R in $ROUTER_COUNTS; do
+    grep -q '127.0.15.200' "$W/snapshot-epp-$R.json" || { echo "bench: the epp snapshot names no picker" >&2; exit 1; }
+  done
+fi
 
 wait_for() { # description, command...: up to 60 s
   local what=$1; shift
   for _ in $(seq 1 300); do "$@" && return 0; sleep 0.2; done
   echo "bench: $what not ready after 60 s; logs in $W" >&2; KEEP=1; exit 1
 }
-put_snapshot() { # router index, router count
+put_snapshot() { # router index, router count, snapshot prefix (snapshot | snapshot-epp)
   curl -fs -o /dev/null -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    --data-binary "@$W/snapshot-$2.json" "http://127.0.15.$1:15000/internal/v1/snapshot"
+    --data-binary "@$W/${3:-snapshot}-$2.json" "http://127.0.15.$1:15000/internal/v1/snapshot"
 }
 sims_up() { local h; for h in ${SIM_HOSTS//,/ }; do curl -fs -o /dev/null "http://$h:8000/health" || return 1; done; }
 workload_file() { # workload, simulator: <wl>.<sim>.yaml when there is one (the same requests at rates
@@ -216,8 +258,16 @@ for sim in $SIMULATORS; do
       URLS+="${URLS:+,}http://127.0.15.$r:8080"
     done
     wait_for "simulated pods" sims_up
+    SNAP=snapshot
+    if [ "$s" = epp-v1.5.0 ]; then
+      # the real picker, fresh for this run (empty prefix index), on its own kube-apiserver
+      bash "$ROOT/bench/epp-up.sh" start "$W/epp-$sim-$wl-$R" kthena-demo 8000 "$SIM_HOSTS" 127.0.15.200 9002 \
+        | sed -n 's/^EPP=/   picker /p'
+      EPP_WD="$W/epp-$sim-$wl-$R"
+      SNAP=snapshot-epp
+    fi
     for ((r = 1; r <= R; r++)); do
-      wait_for "router $r snapshot" put_snapshot "$r" "$R"
+      wait_for "router $r snapshot" put_snapshot "$r" "$R" "$SNAP"
       wait_for "router $r" curl -fs -o /dev/null "http://127.0.15.$r:15000/observe/health/ready"
     done
     sleep 1 # a few metric scrapes of every pod before the first request
@@ -228,6 +278,7 @@ for sim in $SIMULATORS; do
       --pods "$(sed 's|\([0-9.]*\)|http://\1:8000|g' <<<"$SIM_HOSTS")" --pod-slots "$(pod_slots "$sim")" --watch-ms 50
     T1=$(date +%s)
     stop_all
+    if [ -n "${EPP_WD:-}" ]; then bash "$ROOT/bench/epp-up.sh" stop "$EPP_WD"; EPP_WD=""; fi
     echo "   stopped in $(( $(date +%s) - T1 )) s; load $(cut -d' ' -f1-3 /proc/loadavg)"
    done
   done

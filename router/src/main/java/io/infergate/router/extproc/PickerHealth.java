@@ -23,8 +23,9 @@ import java.util.function.Consumer;
  * ({@code grpc.health.v1.Health/Check} for {@code envoy.service.ext_proc.v3.ExternalProcessor}),
  * first on its ext_proc port; when that port has no health service (UNIMPLEMENTED or NOT_FOUND),
  * on {@link PickerSettings#healthPort} without TLS (the EPP's convention, 9003). A picker is
- * unhealthy when the answer is NOT_SERVING, or when its port cannot be reached (UNAVAILABLE,
- * deadline); a request that finds it unreachable marks it so at once. A picker without any health
+ * unhealthy when the answer is NOT_SERVING, when its port cannot be reached (UNAVAILABLE), or
+ * when {@link #TIMEOUTS_TO_UNREACHABLE} checks in a row timed out (one slow answer on a busy
+ * machine is not a dead picker); a request that finds it unreachable marks it so at once. A picker without any health
  * service, or not checked yet, is taken as healthy: the requests themselves decide. Unhealthy
  * pickers are checked with a fresh connection attempt each time (no gRPC backoff), so one that
  * comes back is used again within about one interval.
@@ -40,7 +41,15 @@ final class PickerHealth implements AutoCloseable {
         NO_HEALTH_SERVICE
     }
 
-    private record Known(State state, String detail) {
+    /** Health checks in a row that may time out before a reachable picker counts as unreachable. */
+    static final int TIMEOUTS_TO_UNREACHABLE = 3;
+
+    /** @param timeouts health checks timed out in a row */
+    private record Known(State state, String detail, int timeouts) {
+        Known(State state, String detail) {
+            this(state, detail, 0);
+        }
+
         boolean unhealthy() {
             return state == State.NOT_SERVING || state == State.UNREACHABLE;
         }
@@ -126,8 +135,9 @@ final class PickerHealth implements AutoCloseable {
                                     key,
                                     "port " + settings.healthPort());
                         }
-                        case UNAVAILABLE, DEADLINE_EXCEEDED ->
-                            known.put(key, new Known(State.UNREACHABLE, status.getCode() + " on " + key));
+                        case UNAVAILABLE -> known.put(key, new Known(State.UNREACHABLE, "UNAVAILABLE on " + key));
+                        // a slow answer is not a dead picker (a loaded machine): only several in a row
+                        case DEADLINE_EXCEEDED -> known.compute(key, (k, v) -> timedOut(v, key));
                         default ->
                             known.put(
                                     key,
@@ -138,6 +148,14 @@ final class PickerHealth implements AutoCloseable {
                 },
                 key,
                 "port " + port);
+    }
+
+    private static Known timedOut(Known before, String key) {
+        int n = (before == null ? 0 : before.timeouts()) + 1;
+        if (n >= TIMEOUTS_TO_UNREACHABLE) {
+            return new Known(State.UNREACHABLE, n + " health checks in a row timed out on " + key, n);
+        }
+        return before == null ? new Known(State.UNCHECKED, "", n) : new Known(before.state(), before.detail(), n);
     }
 
     /**
