@@ -119,22 +119,40 @@ build_binaries() {
   staging=$(sed -n 's#^[[:space:]]*\(k8s\.io/[^[:space:]]*\)[[:space:]]*=>[[:space:]]*\./staging/.*#\1#p' "$kgomod")
   [[ -n "$staging" ]] || die "no staging replace directives found in $kgomod"
 
+  # Two wrapper modules. kube-apiserver's requires k8s.io/kubernetes only and keeps the same five
+  # commands in its graph as .ci/cluster/build-node.sh's, so both resolve every module to the same
+  # version and share Go's build cache: after the node binaries, kube-apiserver compiles only its
+  # own few packages. (With etcd in the same module, MVS raised golang.org/x/sys, x/net, grpc,
+  # otel and more, and every Kubernetes package was compiled a second time.) etcd gets its own.
+  local KWORK="$WORK/kube" EWORK="$WORK/etcd"
+  mkdir -p "$KWORK/tools" "$EWORK/etcd"
   {
     echo "module infergate.invalid/kubebuild"
     echo
     echo "go 1.26.0"
     echo
-    echo "require ("
-    echo "	k8s.io/kubernetes $K8S_VERSION"
-    echo "	go.etcd.io/etcd/server/v3 $ETCD_VERSION"
-    echo ")"
+    echo "require k8s.io/kubernetes $K8S_VERSION"
     echo
     echo "replace ("
     for m in $staging; do echo "	$m => $m $STAGING_VERSION"; done
     echo ")"
-  } >"$WORK/go.mod"
-  mkdir -p "$WORK/etcd" "$WORK/tools"
-  cat >"$WORK/etcd/main.go" <<'EOF'
+  } >"$KWORK/go.mod"
+  cat >"$KWORK/tools/tools.go" <<'EOF2'
+//go:build tools
+
+// Keeps the commands in the module graph for go mod tidy: the same five as build-node.sh's.
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kube-proxy"
+	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+	_ "k8s.io/kubernetes/cmd/kubelet"
+)
+EOF2
+  printf 'module infergate.invalid/etcdbuild\n\ngo 1.26.0\n\nrequire go.etcd.io/etcd/server/v3 %s\n' "$ETCD_VERSION" >"$EWORK/go.mod"
+  cat >"$EWORK/etcd/main.go" <<'EOF2'
 // etcd server binary: the same entry point as go.etcd.io/etcd/v3's main.go.
 package main
 
@@ -145,19 +163,12 @@ import (
 )
 
 func main() { etcdmain.Main(os.Args) }
-EOF
-  cat >"$WORK/tools/tools.go" <<'EOF'
-//go:build tools
+EOF2
 
-// Keeps cmd/kube-apiserver in the module graph for go mod tidy.
-package tools
-
-import _ "k8s.io/kubernetes/cmd/kube-apiserver"
-EOF
-
-  cd "$WORK"
-  run tidy "resolving modules (go mod tidy: k8s.io/kubernetes $K8S_VERSION, etcd $ETCD_VERSION)" \
-    nice -n 19 "$GO" mod tidy
+  run tidy "resolving modules (go mod tidy: k8s.io/kubernetes $K8S_VERSION)" \
+    bash -c "cd '$KWORK' && nice -n 19 '$GO' mod tidy"
+  run tidy-etcd "resolving modules (go mod tidy: etcd $ETCD_VERSION)" \
+    bash -c "cd '$EWORK' && nice -n 19 '$GO' mod tidy"
 
   local vpkg ldf="-s -w" minor=${K8S_VERSION#v1.}
   minor=${minor%%.*}
@@ -167,18 +178,17 @@ EOF
   done
 
   run build-etcd "building etcd $ETCD_VERSION" \
-    nice -n 19 "$GO" build -trimpath -ldflags "-s -w" -o "$CACHE/etcd.tmp" ./etcd
+    bash -c "cd '$EWORK' && nice -n 19 '$GO' build -trimpath -ldflags '-s -w' -o '$CACHE/etcd.tmp' ./etcd"
   mv -f "$CACHE/etcd.tmp" "$CACHE/etcd"
 
   run build-kube-apiserver "building kube-apiserver $K8S_VERSION" \
-    nice -n 19 "$GO" build -trimpath -ldflags "$ldf" -o "$CACHE/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver
+    bash -c "cd '$KWORK' && nice -n 19 '$GO' build -trimpath -ldflags '$ldf' -o '$CACHE/kube-apiserver.tmp' k8s.io/kubernetes/cmd/kube-apiserver"
   mv -f "$CACHE/kube-apiserver.tmp" "$CACHE/kube-apiserver"
 
   "$CACHE/etcd" --version >"$LOGDIR/etcd-version.log" 2>&1 ||
     die "built etcd does not run: $(cat "$LOGDIR/etcd-version.log")"
   "$CACHE/kube-apiserver" --version >"$LOGDIR/kube-apiserver-version.log" 2>&1 ||
     die "built kube-apiserver does not run: $(cat "$LOGDIR/kube-apiserver-version.log")"
-  cd - >/dev/null
 }
 
 if [[ -x "$CACHE/kube-apiserver" && -x "$CACHE/etcd" ]] &&

@@ -54,10 +54,13 @@ if [[ ! -f "$SRC/go.sum" || "$(cat "$SRC/VERSION" 2>/dev/null)" != "$K8S_VERSION
   cat >"$SRC/tools/tools.go" <<'GOEOF'
 //go:build tools
 
-// Keeps the node and control-plane commands in the module graph for go mod tidy.
+// Keeps the node and control-plane commands in the module graph for go mod tidy: the same five
+// as .ci/kube-binaries.sh's kube-apiserver module, so both select the same module versions and
+// share Go's build cache (kube-apiserver then compiles only its own packages).
 package tools
 
 import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 	_ "k8s.io/kubernetes/cmd/kube-proxy"
 	_ "k8s.io/kubernetes/cmd/kube-scheduler"

@@ -32,11 +32,16 @@ can_run() {
   [[ $(id -u) == 0 ]] || { echo "not root (containerd, the bridge and iptables need root)"; return 1; }
   command -v kubectl >/dev/null || { echo "no kubectl on PATH"; return 1; }
   [[ -d /sys/fs/cgroup ]] || { echo "no cgroup filesystem"; return 1; }
+  if ! command -v apt-get >/dev/null && ! { command -v containerd && command -v runc; } >/dev/null; then
+    echo "no containerd/runc and no apt-get to install them"; return 1
+  fi
   return 0
 }
 
 packages() {
   local missing=() p
+  # Not Debian: use what is installed (can_run checked containerd and runc are there).
+  command -v dpkg >/dev/null || return 0
   for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   [[ ${#missing[@]} -eq 0 ]] && return 0
   command -v apt-get >/dev/null || die "missing packages ${missing[*]} and no apt-get"

@@ -26,6 +26,7 @@ mkdir -p "${2:?usage: cluster-up.sh start|stop <workdir>}"; WD=$(cd "$2" && pwd)
 POD_CIDR=${POD_CIDR:-10.88.0.0/16}
 BRIDGE=${BRIDGE:-rk0}
 NODE_NAME=${NODE_NAME:-rk-node}
+EGRESS_RULE="infergate test cluster: pods reach only the bridge"
 GW_IP=$(python3 -c "import ipaddress,sys; print(next(ipaddress.ip_network(sys.argv[1]).hosts()))" "$POD_CIDR")
 PREFIX=${POD_CIDR#*/}
 log() { echo "cluster-up: $*" >&2; }
@@ -95,6 +96,11 @@ stop_all() {
   if [[ -f "$WD/bridge" ]]; then
     ip link del "$(cat "$WD/bridge")" 2>/dev/null && log "removed bridge $(cat "$WD/bridge")" || true
     rm -f "$WD/bridge"
+  fi
+  if [[ -f "$WD/egress-rule" ]]; then
+    while iptables -D FORWARD -i "$(cat "$WD/egress-rule")" ! -o "$(cat "$WD/egress-rule")" \
+      -m comment --comment "$EGRESS_RULE" -j REJECT 2>/dev/null; do :; done
+    rm -f "$WD/egress-rule"
   fi
   if [[ -f "$WD/iptables-touched" ]]; then
     # kube-proxy's and the kubelet's KUBE-* chains: unhook them, flush, delete (no pipefail here:
@@ -189,6 +195,17 @@ start() {
   sysctl -qw net.ipv4.ip_forward=1
   touch "$WD/iptables-touched"   # the kubelet adds KUBE-* chains (mangle/nat) even without kube-proxy
   [[ -e /proc/sys/net/bridge/bridge-nf-call-iptables ]] && sysctl -qw net.bridge.bridge-nf-call-iptables=1
+  # Nothing from the pods leaves the bridge for another interface (ip_forward is on, and a pod's
+  # default route is the bridge): rejected at once, so a pod that tries gets an error, not a
+  # timeout. Pod to pod and pod to host (the API server on the bridge address) are unaffected.
+  iptables -I FORWARD 1 -i "$BRIDGE" ! -o "$BRIDGE" -m comment --comment "$EGRESS_RULE" -j REJECT
+  echo "$BRIDGE" >"$WD/egress-rule"
+  # Pods resolve names through their own loopback, where nothing answers: no cluster DNS runs here,
+  # and the host's resolver is outside the bridge. A lookup fails at once instead of waiting out
+  # two 5 s timeouts (with the host's resolv.conf, a new controller leader's first snapshot push
+  # took 10 s, which let Programmed flip on failover).
+  mkdir -p "$WD/kubelet"
+  printf '%s\n' "nameserver 127.0.0.1" "options timeout:1 attempts:1" >"$WD/kubelet/resolv.conf"
 
   mkdir -p "$WD/cni/bin" "$WD/cni/net.d" "$WD/cni/ipam" "$WD/containerd" "$WD/kubelet" "$WD/pod-logs"
   for p in bridge host-local loopback portmap; do ln -sfn "$cni_src/$p" "$WD/cni/bin/$p"; done
@@ -280,7 +297,7 @@ authentication:
 authorization: {mode: AlwaysAllow}
 podLogsDir: $WD/pod-logs
 clusterDomain: cluster.local
-resolvConf: /etc/resolv.conf
+resolvConf: $WD/kubelet/resolv.conf
 serializeImagePulls: false
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99

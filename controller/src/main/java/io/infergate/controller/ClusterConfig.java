@@ -325,7 +325,9 @@ public record ClusterConfig(
                     Duration.ofSeconds(7),
                     Duration.ofSeconds(1),
                     Duration.ofSeconds(30),
-                    Duration.ofSeconds(5),
+                    // 10 s: a loaded node may take seconds to answer a new leader's first push,
+                    // and until then the previous leader's statuses stand
+                    Duration.ofSeconds(10),
                     Publisher.Settings.cluster());
         }
 

@@ -12,6 +12,9 @@ import io.infergate.controller.kube.RouterDiscovery.RouterPod;
 import io.infergate.controller.kube.StatusWriter;
 import io.infergate.controller.kube.TokenSecret;
 import io.infergate.controller.publish.Publisher;
+import io.infergate.controller.status.ObjectStatus;
+import io.infergate.controller.status.Programmed;
+import io.infergate.controller.status.StatusPlan;
 import io.infergate.controller.translate.Isolation;
 import io.infergate.controller.translate.Translation;
 import io.infergate.controller.translate.TranslatorConfig;
@@ -19,7 +22,6 @@ import io.infergate.controller.translate.TranslatorConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -36,8 +38,8 @@ import java.util.stream.Collectors;
  * <p>Rules: only routers with a podIP in phase Running are pushed to, and only by the leader,
  * and only once the token Secret holds a token (the leader creates the Secret when it is absent).
  * Only ready routers' acknowledgements make Gateways Programmed. A new leader writes status once
- * every router has been asked which snapshot it holds (or after {@code ackGrace}), so that
- * Programmed does not flip to Pending on failover. Programmatic entry for in-process tests;
+ * every router has answered which snapshot it holds (or {@code ackGrace} after it began pushing to
+ * them: {@link StatusGate}), so that Programmed does not flip to Pending on failover. Programmatic entry for in-process tests;
  * {@link Main} is the command-line entry.
  */
 public final class ClusterControllerApp implements AutoCloseable {
@@ -59,15 +61,14 @@ public final class ClusterControllerApp implements AutoCloseable {
     private volatile AdminServer admin;
     private volatile KubeSource.Inputs lastInputs;
     private volatile Set<URI> readyRouters = Set.of();
-    private volatile Instant leadingSince = Instant.MAX;
-    /** The publisher holds this leader's routers (set after {@code setRouters}, cleared on losing the lead). */
-    private volatile boolean pushing;
+    private final StatusGate gate;
 
     private volatile boolean closed;
 
     private ClusterControllerApp(ClusterConfig config, KubeClients clients, Clock clock) {
         this.config = config;
         this.clock = clock;
+        this.gate = new StatusGate(config.tuning().ackGrace());
         this.translatorConfig = new TranslatorConfig(
                 config.controllerName(), List.of(), TranslatorConfig.ServiceEndpoints.ENDPOINT_SLICES);
         Relay relay = new Relay();
@@ -93,6 +94,7 @@ public final class ClusterControllerApp implements AutoCloseable {
                 source::lookup,
                 () -> reconciler.view().status(),
                 this::mayWrite,
+                this::holdBack,
                 config.controllerName(),
                 clock,
                 config.tuning().statusResync(),
@@ -109,13 +111,13 @@ public final class ClusterControllerApp implements AutoCloseable {
                 new LeaderElection.Listener() {
                     @Override
                     public void startedLeading() {
-                        leadingSince = clock.instant();
+                        gate.leading(true, clock.instant());
                         leadershipChanged();
                     }
 
                     @Override
                     public void stoppedLeading() {
-                        leadingSince = Instant.MAX;
+                        gate.leading(false, clock.instant());
                         leadershipChanged();
                     }
                 });
@@ -264,7 +266,7 @@ public final class ClusterControllerApp implements AutoCloseable {
         List<RouterPod> pods = in == null ? List.of() : in.routers();
         boolean push = election.isLeader() && !closed && token.get().isPresent();
         publisher.setRouters(push ? pods.stream().map(this::url).toList() : List.of());
-        pushing = push;
+        gate.pushing(push, clock.instant());
         Set<URI> ready = pods.stream().filter(RouterPod::ready).map(this::url).collect(Collectors.toUnmodifiableSet());
         if (!ready.equals(readyRouters)) {
             readyRouters = ready;
@@ -286,8 +288,7 @@ public final class ClusterControllerApp implements AutoCloseable {
 
     /**
      * Status may be written by the leader once its Programmed conditions rest on the routers'
-     * answers: the publisher holds this leader's routers (right after the Lease is won it still
-     * holds none, and "every router tried" is then trivially true), every router was tried, and
+     * answers ({@link StatusGate}): every router the publisher holds for this leader answered, and
      * every answer is folded into the stamped plan (an ack still on its way to the reconciler
      * would turn a Programmed True into a transient False after a failover); or after the ack grace.
      */
@@ -296,10 +297,23 @@ public final class ClusterControllerApp implements AutoCloseable {
             return false;
         }
         AdminView view = reconciler.view();
-        return view.ready()
-                && ((pushing && publisher.settled() && view.routers().equals(readyAcks()))
-                        || clock.instant()
-                                .isAfter(leadingSince.plus(config.tuning().ackGrace())));
+        return gate.mayWrite(view.ready(), publisher.settled(), view.routers().equals(readyAcks()), clock.instant());
+    }
+
+    /**
+     * A Gateway whose Programmed waits for the routers' acknowledgement (Pending) is not written
+     * while a ready router's answer is still unknown ({@link StatusGate#holdPending}).
+     */
+    private boolean holdBack(StatusPlan.Entry entry) {
+        if (!(entry.status() instanceof ObjectStatus.GatewayStatus gateway)
+                || gateway.conditions().stream()
+                        .noneMatch(c ->
+                                c.type().equals(Programmed.TYPE) && c.reason().equals(Programmed.PENDING))) {
+            return false;
+        }
+        Set<URI> unanswered = publisher.unanswered();
+        boolean unknown = readyRouters.stream().anyMatch(unanswered::contains);
+        return gate.holdPending(unknown, clock.instant());
     }
 
     private void restamped() {

@@ -6,6 +6,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -62,6 +65,35 @@ class InstallAndRolloutIT {
                 .pollInterval(Duration.ofSeconds(3))
                 .until(() -> cluster.tryKubectl("get", "namespace", NS).exit() != 0);
     }
+
+    /**
+     * On a failure, the controllers' logs, the router pods and the Gateway go to the test output
+     * (the cluster and its logs are gone once .ci/run ends).
+     */
+    @RegisterExtension
+    static final TestWatcher DIAGNOSE = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (cluster == null) {
+                return;
+            }
+            StringBuilder out = new StringBuilder("==== diagnostics after " + context.getDisplayName() + "\n");
+            for (String[] cmd : List.of(
+                    new String[] {"-n", NS, "get", "pods,lease", "-o", "wide"},
+                    new String[] {"get", "gateway,httproute,inferencepool", "-A", "-o", "yaml"},
+                    new String[] {"-n", NS, "get", "events", "--sort-by=.lastTimestamp"})) {
+                out.append("---- kubectl ").append(String.join(" ", cmd)).append('\n');
+                out.append(cluster.tryKubectl(cmd).output()).append('\n');
+            }
+            for (String pod : podNames(NS, "app.kubernetes.io/name=infergate-controller")) {
+                out.append("---- logs of ").append(pod).append('\n');
+                out.append(cluster.tryKubectl("-n", NS, "logs", pod, "--tail=400")
+                                .output())
+                        .append('\n');
+            }
+            System.out.println(out);
+        }
+    };
 
     /** Load generators of the running test: stopped even when an assertion ends the test early. */
     private final java.util.List<Traffic> loads = new java.util.ArrayList<>();
@@ -287,6 +319,8 @@ class InstallAndRolloutIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() > 50);
         String leader = leaderPod();
         assertTrue(podNames(NS, "app.kubernetes.io/name=infergate-controller").contains(leader), leader);
+        assertEquals("True", condition("default", "gateway/inference-gateway", "{.status", "Programmed"));
+        String programmedSince = programmedSince();
         cluster.kubectl("-n", NS, "delete", "pod", leader, "--wait=false");
         await().atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofSeconds(1))
@@ -303,10 +337,23 @@ class InstallAndRolloutIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() > at + 100);
         Traffic.Result r = load.stop();
         assertEquals("True", condition("default", "gateway/inference-gateway", "{.status", "Programmed"));
+        // Programmed never flipped: a False written in between and corrected since would have
+        // moved its lastTransitionTime
+        assertEquals(programmedSince, programmedSince(), "Programmed did not flip during the failover");
         assertEquals("True", condition("default", "httproute/kthena-demo-route", "{.status.parents[0]", "Accepted"));
         assertEquals("True", condition("default", "inferencepool/kthena-demo", "{.status.parents[0]", "Accepted"));
+        // the new leader's view of the takeover (when it led, when the routers answered it)
+        System.out.println(
+                cluster.tryKubectl("-n", NS, "logs", newLeader, "--tail=12").output());
         report("delete the leading controller " + leader + " under load: " + newLeader + " leads; " + r);
         assertEquals(0, r.failed(), r.toString());
+    }
+
+    private static String programmedSince() {
+        return cluster.jsonpath(
+                "default",
+                "gateway/inference-gateway",
+                "{.status.conditions[?(@.type==\"Programmed\")].lastTransitionTime}");
     }
 
     @Test

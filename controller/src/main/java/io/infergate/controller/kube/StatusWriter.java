@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -38,7 +39,8 @@ import java.util.logging.Logger;
  * is gone and is skipped. An object whose cached copy is still the version this writer last
  * replaced is read from the API instead (the cache has not seen that write yet, and a stale copy
  * that happens to equal the plan would skip a needed write until the next resync). Nothing is written while {@code mayWrite} is false (not the leader, or
- * the routers' acknowledgements are not known yet, which would flip Programmed).
+ * the routers' acknowledgements are not known yet, which would flip Programmed), and an entry
+ * {@code hold} names is left as the object carries it for now (compared again soon).
  */
 public final class StatusWriter implements AutoCloseable {
 
@@ -51,6 +53,7 @@ public final class StatusWriter implements AutoCloseable {
     private final Lookup cache;
     private final Supplier<StatusPlan> plan;
     private final BooleanSupplier mayWrite;
+    private final Predicate<StatusPlan.Entry> hold;
     private final String controllerName;
     private final Clock clock;
     private final Duration resync;
@@ -102,6 +105,25 @@ public final class StatusWriter implements AutoCloseable {
             Clock clock,
             Duration resync,
             Events events) {
+        this(client, cache, plan, mayWrite, e -> false, controllerName, clock, resync, events);
+    }
+
+    /**
+     * As above, with entries to leave alone for now.
+     *
+     * @param hold entries not to write yet (the pass that meets one is followed by another soon)
+     */
+    public StatusWriter(
+            ApiClient client,
+            Lookup cache,
+            Supplier<StatusPlan> plan,
+            BooleanSupplier mayWrite,
+            Predicate<StatusPlan.Entry> hold,
+            String controllerName,
+            Clock clock,
+            Duration resync,
+            Events events) {
+        this.hold = hold;
         this.client = client;
         this.api = new CustomObjectsApi(client);
         this.cache = cache;
@@ -157,8 +179,9 @@ public final class StatusWriter implements AutoCloseable {
                     pending = true;
                     continue;
                 }
-                pending = false;
+                held = false;
                 boolean failed = syncAll();
+                pending = held;
                 passes.incrementAndGet();
                 if (failed) {
                     Thread.sleep(Duration.ofSeconds(1)); // then compare again
@@ -171,6 +194,9 @@ public final class StatusWriter implements AutoCloseable {
             }
         }
     }
+
+    /** Whether the last pass left an entry alone because {@code hold} named it. */
+    private boolean held;
 
     /** One pass over the plan; true when some write failed (or the pass was cut short). */
     private boolean syncAll() throws InterruptedException {
@@ -187,6 +213,10 @@ public final class StatusWriter implements AutoCloseable {
             }
             if (Thread.interrupted()) {
                 throw new InterruptedException();
+            }
+            if (hold.test(entry)) {
+                held = true;
+                continue;
             }
             failed |= write(
                             entry,

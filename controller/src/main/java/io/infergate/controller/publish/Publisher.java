@@ -7,10 +7,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * Keeps every router holding the current snapshot.
@@ -166,10 +168,20 @@ public final class Publisher implements AutoCloseable {
 
     /**
      * Whether every router has been tried at least once since it was added (answered, or
-     * failed), so that its acknowledgement is known rather than not yet asked.
+     * failed), so that a first attempt is no longer on its way.
      */
     public boolean settled() {
         return loops.stream().allMatch(l -> l.tried);
+    }
+
+    /**
+     * The routers that have not answered since they were added: no push accepted, no check saying
+     * which snapshot they hold or that they hold none. A router whose attempts have only failed
+     * so far (a timeout on a loaded node, a pod not listening yet) is among them: its
+     * acknowledgement is unknown, not "none".
+     */
+    public Set<URI> unanswered() {
+        return loops.stream().filter(l -> !l.answered).map(l -> l.url).collect(Collectors.toUnmodifiableSet());
     }
 
     @Override
@@ -196,6 +208,7 @@ public final class Publisher implements AutoCloseable {
         private volatile Thread thread;
         private volatile boolean stopped;
         private volatile boolean tried;
+        private volatile boolean answered;
         private String lastPushed;
         private int failures;
         private String lastFailure;
@@ -244,7 +257,6 @@ public final class Publisher implements AutoCloseable {
                 Desired d = desired;
                 if (d != null) {
                     sync(d);
-                    tried = true;
                 }
                 try {
                     await(failures == 0 ? settings.period() : backoff());
@@ -321,13 +333,14 @@ public final class Publisher implements AutoCloseable {
         }
 
         private void ack(Optional<String> id) {
-            // The ack first, then tried, then the event: settled() must never be true while an
-            // answered router still shows its old ack (a new leader would write Programmed from
-            // acks that miss it), and a listener told of the change may ask settled().
+            // The ack first, then answered and tried, then the event: settled() must never be true
+            // while an answered router still shows its old ack (a new leader would write
+            // Programmed from acks that miss it), and a listener told of the change may ask.
             boolean changed = !id.equals(acked) && !stopped;
             if (changed) {
                 acked = id;
             }
+            answered = true;
             tried = true;
             if (changed) {
                 events.acksChanged(acks());

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.awaitility.Awaitility.await;
@@ -113,6 +114,23 @@ class PublisherTest {
                 List.of());
         String id = publish(other);
         await().atMost(WITHIN).until(() -> id.equals(a.heldId()) && id.equals(b.heldId()));
+    }
+
+    @Test
+    void aRouterWhosePushesOnlyFailIsTriedButUnansweredUntilItAnswers() {
+        // A new leader holds back Gateways it would write Pending while a ready router is
+        // unanswered: one that has only failed so far (here: not listening; on a loaded node:
+        // timing out) must not count as holding nothing, or Programmed would flip to False.
+        b.crash();
+        String id = publish(Snapshot.empty());
+        await().atMost(WITHIN)
+                .until(() -> id.equals(a.heldId())
+                        && outcomes.stream().filter("failed"::equals).count() >= 2);
+        assertTrue(publisher.settled(), "both were tried");
+        assertEquals(Set.of(b.url()), publisher.unanswered(), "b's acknowledgement is unknown, not none");
+        b.restart();
+        await().atMost(WITHIN).until(() -> id.equals(b.heldId()));
+        await().atMost(WITHIN).until(() -> publisher.unanswered().isEmpty());
     }
 
     @Test
