@@ -8,7 +8,7 @@
 #   bench/epp-up.sh start <workdir> <pool> <target-port> <pod-ips,comma-separated> <bind-host> <grpc-port> [config-file]
 #       prints as its last stdout line: EPP=<bind-host>:<grpc-port>
 #   bench/epp-up.sh stop <workdir>
-# The picker serves TLS (self-signed, the router's default), gRPC health on its ext_proc port
+# The picker serves TLS (self-signed, the router's default; EPP_SECURE=false: plaintext), gRPC health on its ext_proc port
 # (--health-checking), its metrics on <grpc-port>+2 without auth. Logs in <workdir>.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -73,7 +73,7 @@ YAML
 api POST /apis/inference.networking.k8s.io/v1/namespaces/default/inferencepools application/yaml "$WD/pool.yaml" >/dev/null
 ARGS=(--pool-name "$POOL" --pool-namespace default --bind-host "$BIND" --grpc-port "$GRPC_PORT"
   --grpc-health-port "$((GRPC_PORT + 1))" --metrics-port "$((GRPC_PORT + 2))" --metrics-endpoint-auth=false
-  --secure-serving=true --health-checking=true --zap-log-level=error)
+  --secure-serving="${EPP_SECURE:-true}" --health-checking=true --zap-log-level=error)
 [ -n "$CONFIG" ] && ARGS+=(--config-file "$CONFIG")
 KUBECONFIG=$KUBECONFIG "$EPP" "${ARGS[@]}" > "$WD/epp.log" 2>&1 &
 echo $! > "$WD/epp.pid"

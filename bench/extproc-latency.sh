@@ -11,6 +11,8 @@
 # only: pods 127.0.16.1-3:8000, router 127.0.16.10 (:8080, :8081, internal :15000), picker
 # 127.0.16.100:19002, controller admin 127.0.16.101:19090. Bounded: REQUESTS x 2 targets x 2 prompt
 # sizes plus start-up. Everything started is stopped on exit.
+# PICKER_TLS=plaintext runs the picker and the router's channel without TLS (default: the pickers'
+# self-signed TLS, unverified, as deployed).
 # Environment: REQUESTS (300 per target and prompt size), PROMPTS ("16 204800" bytes), WARMUP (300
 # requests per target and size first: the JIT's CPU would otherwise count against the less-run path).
 set -euo pipefail
@@ -37,6 +39,13 @@ PODS="127.0.16.1,127.0.16.2,127.0.16.3"
 "$JAVA" -XX:+UseSerialGC -jar "$ROOT/simulator/target/infergate-simulator-$V.jar" --hosts "$PODS" --port 8000 \
   --pod-name-prefix bench --ttft-ms 0 --itl-ms 0 --max-running 256 > "$W/sim.log" 2>&1 & PIDS+=($!)
 for _ in $(seq 1 300); do curl -fs -o /dev/null http://127.0.16.3:8000/health && break; sleep 0.2; done
+PICKER_TLS=${PICKER_TLS:-insecure}
+ROUTER_CONFIG=()
+if [ "$PICKER_TLS" = plaintext ]; then
+  export EPP_SECURE=false
+  printf 'router:\n  endpoint-picker:\n    tls: plaintext\n' > "$W/router.yaml"
+  ROUTER_CONFIG=(--config "$W/router.yaml")
+fi
 EPP=$(bash "$ROOT/bench/epp-up.sh" start "$W/epp" epp 8000 "$PODS" 127.0.16.100 19002 | sed -n 's/^EPP=//p')
 [ -n "$EPP" ] || { echo "bench: the picker did not start" >&2; KEEP=1; exit 1; }
 EPP_PID=$(cat "$W/epp/epp.pid")
@@ -89,7 +98,7 @@ YAML
 } > "$W/manifests/02-objects.yaml"
 
 "$JAVA" -XX:+UseSerialGC -jar "$ROOT/router/target/infergate-router-$V.jar" --bind 127.0.16.10 --internal-bind 127.0.16.10 \
-  --internal-port 15000 --token-file "$W/token" > "$W/router.log" 2>&1 & PIDS+=($!)
+  --internal-port 15000 --token-file "$W/token" "${ROUTER_CONFIG[@]}" > "$W/router.log" 2>&1 & PIDS+=($!)
 ROUTER_PID=$!
 "$JAVA" -XX:+UseSerialGC -jar "$ROOT/controller/target/infergate-controller-$V.jar" --manifests "$W/manifests" \
   --routers http://127.0.16.10:15000 --token-file "$W/token" --admin-bind 127.0.16.101 --admin-port 19090 \
@@ -104,7 +113,7 @@ for port in 8080 8081; do
   [ $ok = 1 ] || { echo "bench: no 200 on :$port; logs in $W" >&2; KEEP=1; exit 1; }
 done
 
-echo "== ext_proc TTFT: $REQUESTS sequential streaming requests per target and prompt size, load $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
+echo "== ext_proc TTFT (picker channel: $PICKER_TLS): $REQUESTS sequential streaming requests per target and prompt size, load $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
 SIZES=()
 for s in $PROMPTS; do SIZES+=(--prompt-bytes "$s"); done
 python3 "$ROOT/bench/extproc_ttft.py" --target native=127.0.16.10:8080 --target ext_proc=127.0.16.10:8081 \

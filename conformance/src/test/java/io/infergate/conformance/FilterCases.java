@@ -18,6 +18,16 @@ final class FilterCases {
 
     private FilterCases() {}
 
+    /** Rows sent over TLS (SNI and Host example.org) to the Gateway with the suite's HTTPS listener. */
+    private static UpstreamTest httpsRows(UpstreamTest test, Expected... rows) {
+        for (Expected row : rows) {
+            test.check(
+                    "https-listener-on-443" + row.path(),
+                    s -> s.checkTls("same-namespace-with-https-listener", "example.org", row.host("example.org")));
+        }
+        return test;
+    }
+
     static List<UpstreamTest> all() {
         return List.of(
                 // RequestHeaderModifier set (replaces), add (appends to what the client sent),
@@ -208,37 +218,76 @@ final class FilterCases {
                 // scheme without a port: that scheme's well-known port; 80 with http and 443 with
                 // https are left out of the Location. Upstream's listeners are on 80 and 8080,
                 // where "the listener port" is written as none and "8080"; here free ports stand
-                // in for them. The HTTPS listener rows are not run: HTTPS listeners are not served.
-                upstream("HTTPRouteRedirectPortAndScheme", "httproute-redirect-port-and-scheme")
-                        .accepted("http-route-for-listener-on-port-80", "same-namespace")
-                        .accepted("http-route-for-listener-on-port-8080", "same-namespace-with-http-listener-on-8080")
-                        .rows(
-                                "http-listener-on-80",
-                                "same-namespace",
-                                request("/scheme-nil-and-port-nil")
-                                        .redirect(
-                                                302, "http", "example.org", LISTENER_PORT, "/scheme-nil-and-port-nil"),
-                                request("/scheme-nil-and-port-80")
-                                        .redirect(302, "http", "example.org", "", "/scheme-nil-and-port-80"),
-                                request("/scheme-nil-and-port-8080")
-                                        .redirect(302, "http", "example.org", "8080", "/scheme-nil-and-port-8080"),
-                                request("/scheme-https-and-port-nil")
-                                        .redirect(302, "https", "example.org", "", "/scheme-https-and-port-nil"),
-                                request("/scheme-https-and-port-443")
-                                        .redirect(302, "https", "example.org", "", "/scheme-https-and-port-443"),
-                                request("/scheme-https-and-port-8443")
-                                        .redirect(302, "https", "example.org", "8443", "/scheme-https-and-port-8443"))
-                        .rows(
-                                "http-listener-on-8080",
-                                "same-namespace-with-http-listener-on-8080",
-                                PORT_8080,
-                                request("/scheme-nil-and-port-nil")
-                                        .redirect(
-                                                302, "http", "example.org", LISTENER_PORT, "/scheme-nil-and-port-nil"),
-                                request("/scheme-nil-and-port-80")
-                                        .redirect(302, "http", "example.org", "", "/scheme-nil-and-port-80"),
-                                request("/scheme-https-and-port-nil")
-                                        .redirect(302, "https", "example.org", "", "/scheme-https-and-port-nil")),
+                // in for them. The HTTPS listener rows go over TLS to the suite's HTTPS Gateway.
+                httpsRows(
+                        upstream("HTTPRouteRedirectPortAndScheme", "httproute-redirect-port-and-scheme")
+                                .accepted("http-route-for-listener-on-port-80", "same-namespace")
+                                .accepted(
+                                        "http-route-for-listener-on-port-8080",
+                                        "same-namespace-with-http-listener-on-8080")
+                                .rows(
+                                        "http-listener-on-80",
+                                        "same-namespace",
+                                        request("/scheme-nil-and-port-nil")
+                                                .redirect(
+                                                        302,
+                                                        "http",
+                                                        "example.org",
+                                                        LISTENER_PORT,
+                                                        "/scheme-nil-and-port-nil"),
+                                        request("/scheme-nil-and-port-80")
+                                                .redirect(302, "http", "example.org", "", "/scheme-nil-and-port-80"),
+                                        request("/scheme-nil-and-port-8080")
+                                                .redirect(
+                                                        302,
+                                                        "http",
+                                                        "example.org",
+                                                        "8080",
+                                                        "/scheme-nil-and-port-8080"),
+                                        request("/scheme-https-and-port-nil")
+                                                .redirect(
+                                                        302, "https", "example.org", "", "/scheme-https-and-port-nil"),
+                                        request("/scheme-https-and-port-443")
+                                                .redirect(
+                                                        302, "https", "example.org", "", "/scheme-https-and-port-443"),
+                                        request("/scheme-https-and-port-8443")
+                                                .redirect(
+                                                        302,
+                                                        "https",
+                                                        "example.org",
+                                                        "8443",
+                                                        "/scheme-https-and-port-8443"))
+                                .rows(
+                                        "http-listener-on-8080",
+                                        "same-namespace-with-http-listener-on-8080",
+                                        PORT_8080,
+                                        request("/scheme-nil-and-port-nil")
+                                                .redirect(
+                                                        302,
+                                                        "http",
+                                                        "example.org",
+                                                        LISTENER_PORT,
+                                                        "/scheme-nil-and-port-nil"),
+                                        request("/scheme-nil-and-port-80")
+                                                .redirect(302, "http", "example.org", "", "/scheme-nil-and-port-80"),
+                                        request("/scheme-https-and-port-nil")
+                                                .redirect(
+                                                        302, "https", "example.org", "", "/scheme-https-and-port-nil"))
+                                .accepted("http-route-for-listener-on-port-443", "same-namespace-with-https-listener"),
+                        // the HTTPS listener rows, over TLS with SNI example.org (listener port 443
+                        // upstream: a redirect without port keeps the listener's, the free port here)
+                        request("/scheme-nil-and-port-nil")
+                                .redirect(302, "https", "example.org", LISTENER_PORT, "/scheme-nil-and-port-nil"),
+                        request("/scheme-nil-and-port-443")
+                                .redirect(302, "https", "example.org", "", "/scheme-nil-and-port-443"),
+                        request("/scheme-nil-and-port-8443")
+                                .redirect(302, "https", "example.org", "8443", "/scheme-nil-and-port-8443"),
+                        request("/scheme-http-and-port-nil")
+                                .redirect(302, "http", "example.org", "", "/scheme-http-and-port-nil"),
+                        request("/scheme-http-and-port-80")
+                                .redirect(302, "http", "example.org", "", "/scheme-http-and-port-80"),
+                        request("/scheme-http-and-port-8080")
+                                .redirect(302, "http", "example.org", "8080", "/scheme-http-and-port-8080")),
 
                 // Extended SupportHTTPRouteBackendRequestRedirect: RequestRedirect on a backendRef
                 // answers the requests that backendRef would serve.

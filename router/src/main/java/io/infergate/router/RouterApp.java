@@ -81,13 +81,15 @@ public final class RouterApp implements AutoCloseable {
                 Profiles.build(pools.scheduler(), BuiltInPlugins.registry(new PluginHandle(random, routerCount)));
         Duration staleAfter = pools.scrape().staleAfter();
         admission = new Admission(pools.admission(), pools.saturation(), scraper, staleAfter);
+        AccessLog accessLog = new AccessLog();
         handlers = new GatewayHandler.Factory(
-                serving, config.proxy(), metrics, new AccessLog(), random, Optional.of(admission), pools.pickers());
+                serving, config.proxy(), metrics, accessLog, random, Optional.of(admission), pools.pickers());
         sockets = new PublicSockets(
                 config.listeners(),
                 handlers::handler,
                 key -> serving.current()
-                        .flatMap(s -> Optional.ofNullable(s.routes().sockets().get(key))));
+                        .flatMap(s -> Optional.ofNullable(s.routes().sockets().get(key))),
+                accessLog::log);
         PoolProfiles poolProfiles = new PoolProfiles(
                 profiles.primary(), scraper, staleAfter, pluginTimings, scraper::follow, profiles.byPool());
         poolGauges = new PoolGauges(

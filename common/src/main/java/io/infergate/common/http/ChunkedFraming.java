@@ -15,6 +15,7 @@ import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 
+import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -28,9 +29,15 @@ import java.util.concurrent.ExecutorService;
 public final class ChunkedFraming implements ServerConnectionSelector {
 
     private final ServerConnectionSelector http1;
+    /** Serves connections whose TLS handshake negotiated {@code h2} (ALPN); null when none. */
+    private final ServerConnectionSelector h2;
+    /** Bounds the TLS handshake; null on cleartext listeners. */
+    private final ConnectionWatchdog watchdog;
 
-    private ChunkedFraming(Http1Config config) {
+    private ChunkedFraming(Http1Config config, ServerConnectionSelector h2, ConnectionWatchdog watchdog) {
         this.http1 = Http1ConnectionSelector.builder().config(config).build();
+        this.h2 = h2;
+        this.watchdog = watchdog;
     }
 
     /**
@@ -39,7 +46,29 @@ public final class ChunkedFraming implements ServerConnectionSelector {
      * this is then the listener's only protocol).
      */
     public static void install(WebServerConfig.Builder server, Http1Config http1) {
-        server.addConnectionSelector(new ChunkedFraming(http1));
+        server.addConnectionSelector(new ChunkedFraming(http1, null, null));
+    }
+
+    /**
+     * As {@link #install(WebServerConfig.Builder, Http1Config)}, and offers {@code h2} in the TLS
+     * handshake (ALPN): a connection that negotiated it is served by {@code h2}'s connection, idle
+     * only between streams. One selector for both, so that Helidon never has to guess a
+     * connection's protocol from its first bytes: with two candidates it waits for those bytes
+     * before the connection exists, outside every idle sweep, and a client that sends nothing would
+     * hold its connection forever. Clients without ALPN get HTTP/1.1 (RFC 9113 section 3.2: h2
+     * over TLS is negotiated with ALPN); h2c is not offered.
+     *
+     * <p>Helidon's TLS socket handshakes on its first read, so the negotiated protocol is known
+     * only after it: this selector reads first, under {@code watchdog}'s TLS handshake timeout,
+     * which therefore bounds the handshake and the wait for the first request bytes (a client that
+     * opens TCP and never sends its ClientHello, or never a request, is closed).
+     */
+    public static void install(
+            WebServerConfig.Builder server,
+            Http1Config http1,
+            ServerConnectionSelector h2,
+            ConnectionWatchdog watchdog) {
+        server.addConnectionSelector(new ChunkedFraming(http1, h2, watchdog));
     }
 
     @Override
@@ -54,11 +83,26 @@ public final class ChunkedFraming implements ServerConnectionSelector {
 
     @Override
     public Set<String> supportedApplicationProtocols() {
-        return http1.supportedApplicationProtocols();
+        if (h2 == null) {
+            return http1.supportedApplicationProtocols();
+        }
+        // the server's ALPN choice takes the client's first protocol that is in this set
+        Set<String> both = new LinkedHashSet<>(h2.supportedApplicationProtocols());
+        both.addAll(http1.supportedApplicationProtocols());
+        return both;
     }
 
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
+        HelidonSocket socket = ctx.serverSocket();
+        if (watchdog != null && ctx.isSecure()) {
+            watchdog.awaitHandshake(ctx);
+        }
+        if (h2 != null
+                && socket.protocolNegotiated()
+                && h2.supportedApplicationProtocols().contains(socket.protocol())) {
+            return IdleBetweenRequests.wrap(h2.connection(ctx));
+        }
         return IdleBetweenRequests.wrap(http1.connection(new Rewritten(ctx)));
     }
 

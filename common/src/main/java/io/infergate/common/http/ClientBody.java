@@ -1,5 +1,6 @@
 package io.infergate.common.http;
 
+import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
 import io.helidon.webserver.http.ServerRequest;
 
@@ -24,14 +25,16 @@ public final class ClientBody extends FilterInputStream {
 
         Malformed(int status, Throwable cause) {
             super(
-                    status == 413
-                            ? "request body exceeds the configured maximum size"
-                            : "malformed request body: invalid chunked framing",
+                    switch (status) {
+                        case 413 -> "request body exceeds the configured maximum size";
+                        case 408 -> "the client took too long to send the request body";
+                        default -> "malformed request body: invalid chunked framing";
+                    },
                     cause);
             this.status = status;
         }
 
-        /** 400 or 413. */
+        /** 400, 408 (an HTTP/2 stream's body read timed out) or 413. */
         public int status() {
             return status;
         }
@@ -52,18 +55,9 @@ public final class ClientBody extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        if (watchdog != null) {
-            watchdog.reading();
-        }
-        try {
-            return super.read();
-        } catch (RuntimeException e) {
-            throw failure(e);
-        } finally {
-            if (watchdog != null) {
-                watchdog.done();
-            }
-        }
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -71,15 +65,29 @@ public final class ClientBody extends FilterInputStream {
         if (watchdog != null) {
             watchdog.reading();
         }
+        int n;
+        RuntimeException failed = null;
+        IOException broken = null;
         try {
-            return super.read(b, off, len);
+            n = super.read(b, off, len);
         } catch (RuntimeException e) {
-            throw failure(e);
-        } finally {
-            if (watchdog != null) {
-                watchdog.done();
-            }
+            n = -1;
+            failed = e;
+        } catch (IOException e) {
+            n = -1;
+            broken = e;
         }
+        if (watchdog != null && watchdog.done()) {
+            // an HTTP/2 stream's read cut by the body-read timeout ends like the body: refuse it
+            throw failure(new Malformed(408, null));
+        }
+        if (failed != null) {
+            throw failure(failed);
+        }
+        if (broken != null) {
+            throw broken;
+        }
+        return n;
     }
 
     @Override
@@ -94,6 +102,9 @@ public final class ClientBody extends FilterInputStream {
         if (e instanceof Malformed m) {
             return m;
         }
-        return new Malformed(e instanceof RequestException r && r.status().code() == 413 ? 413 : 400, e);
+        // HTTP/1 reports the size bound with a RequestException, HTTP/2 with an HttpException
+        boolean tooLarge = (e instanceof RequestException r && r.status().code() == 413)
+                || (e instanceof HttpException h && h.status().code() == 413);
+        return new Malformed(tooLarge ? 413 : 400, e);
     }
 }

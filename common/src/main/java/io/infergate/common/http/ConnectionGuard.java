@@ -20,6 +20,9 @@ import io.helidon.webserver.http.RoutingResponse;
  *       a malformed body cannot be skipped into a new request.</li>
  *   <li>The method must be an RFC 9110 token: Helidon accepts an empty one (and serves it).</li>
  * </ol>
+ * On HTTP/2 the first two rules do not apply: every request is a stream with its own framing, so
+ * a rejected body cannot be read as a new request, and {@code Connection} is a forbidden header
+ * there (RFC 9113 section 8.2.2); closing the connection would end every other stream on it.
  */
 public final class ConnectionGuard implements Filter {
 
@@ -27,6 +30,10 @@ public final class ConnectionGuard implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         if (!isToken(req.prologue().method().text())) {
             throw new BadRequestException("invalid method token");
+        }
+        if (isHttp2(req)) {
+            chain.proceed();
+            return;
         }
         res.beforeSend(() -> {
             if (res.status().code() >= 400 && !req.content().consumed()) {
@@ -37,6 +44,11 @@ public final class ConnectionGuard implements Filter {
         if (res.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
             throw new CloseConnectionException("the response said Connection: close");
         }
+    }
+
+    /** Whether the request is an HTTP/2 stream. */
+    public static boolean isHttp2(RoutingRequest req) {
+        return "2.0".equals(req.prologue().protocolVersion());
     }
 
     /** RFC 9110 section 5.6.2: {@code token = 1*tchar}. */

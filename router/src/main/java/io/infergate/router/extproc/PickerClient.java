@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * sends the request headers, then at once the whole body in chunks (FULL_DUPLEX_STREAMED: the
  * picker answers the headers only after the end of the body, so waiting for that answer first
  * would deadlock), then reads the picker's messages until {@link Answers} is complete, all within
- * the configured deadline. The stream is then half-closed: the picker sees the end of the request.
+ * the configured deadline. A routed request keeps the stream open for the response phase
+ * ({@link ResponseStream}); any other answer ends it (half-close).
  */
 final class PickerClient {
 

@@ -26,7 +26,13 @@ import java.util.Optional;
  *                       Inference Extension's EPP serves it on 9003 by convention)
  */
 public record PickerSettings(
-        Duration timeout, Tls tls, int chunkBytes, Optional<Path> caFile, Duration healthInterval, int healthPort) {
+        Duration timeout,
+        Tls tls,
+        int chunkBytes,
+        Optional<Path> caFile,
+        Duration healthInterval,
+        int healthPort,
+        Duration responseHeadersWait) {
 
     /** Channel security. */
     public enum Tls {
@@ -43,7 +49,14 @@ public record PickerSettings(
 
     /** With the JVM's trust store, health checked every second on the picker's port or 9003. */
     public PickerSettings(Duration timeout, Tls tls, int chunkBytes) {
-        this(timeout, tls, chunkBytes, Optional.empty(), Duration.ofSeconds(1), EPP_HEALTH_PORT);
+        this(
+                timeout,
+                tls,
+                chunkBytes,
+                Optional.empty(),
+                Duration.ofSeconds(1),
+                EPP_HEALTH_PORT,
+                atMostOneSecond(timeout));
     }
 
     /**
@@ -54,12 +67,17 @@ public record PickerSettings(
         return new PickerSettings(Duration.ofSeconds(10), Tls.INSECURE, 62_000);
     }
 
+    /** The default response headers wait: 1 s, or the timeout if shorter. */
+    private static Duration atMostOneSecond(Duration timeout) {
+        return timeout.compareTo(Duration.ofSeconds(1)) < 0 ? timeout : Duration.ofSeconds(1);
+    }
+
     /**
      * The longest the response headers wait for the picker's mutations: short, since the client's
      * response is held meanwhile; a picker slower than this leaves the headers unchanged.
      */
     public Duration responseTimeout() {
-        return timeout.compareTo(Duration.ofSeconds(1)) < 0 ? timeout : Duration.ofSeconds(1);
+        return responseHeadersWait;
     }
 
     /** The deadline of one health check: the interval, at most 1 s. */
@@ -69,18 +87,19 @@ public record PickerSettings(
 
     /** A copy with another TLS mode and CA file. */
     public PickerSettings withTls(Tls mode, Optional<Path> ca) {
-        return new PickerSettings(timeout, mode, chunkBytes, ca, healthInterval, healthPort);
+        return new PickerSettings(timeout, mode, chunkBytes, ca, healthInterval, healthPort, responseHeadersWait);
     }
 
     /** A copy with other health-check settings. */
     public PickerSettings withHealth(Duration interval, int port) {
-        return new PickerSettings(timeout, tls, chunkBytes, caFile, interval, port);
+        return new PickerSettings(timeout, tls, chunkBytes, caFile, interval, port, responseHeadersWait);
     }
 
     /**
      * Reads {@code router.endpoint-picker}: {@code timeout} (ISO-8601), {@code tls}
      * ({@code insecure} | {@code verified} | {@code plaintext}), {@code ca-file} (PEM, with
-     * {@code verified}), {@code health-interval} (ISO-8601), {@code health-port}; absent keys keep
+     * {@code verified}), {@code health-interval} (ISO-8601), {@code health-port},
+     * {@code response-headers-wait} (ISO-8601, zero allowed); absent keys keep
      * {@link #defaults()}.
      */
     public static PickerSettings create(Section s) {
@@ -115,7 +134,8 @@ public record PickerSettings(
                 d.chunkBytes(),
                 ca,
                 s.duration("health-interval", d.healthInterval()),
-                healthPort);
+                healthPort,
+                s.duration("response-headers-wait", atMostOneSecond(s.duration("timeout", d.timeout()))));
     }
 
     public PickerSettings {
@@ -129,6 +149,10 @@ public record PickerSettings(
         }
         if (healthInterval.compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException("endpoint picker health-interval must be at least 100 ms");
+        }
+        Objects.requireNonNull(responseHeadersWait, "responseHeadersWait");
+        if (responseHeadersWait.isNegative() || responseHeadersWait.compareTo(Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException("endpoint picker response-headers-wait must be 0..10 s");
         }
         if (healthPort < 1 || healthPort > 65535) {
             throw new IllegalArgumentException("endpoint picker health-port must be 1..65535");

@@ -5,6 +5,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.infergate.common.http.ConnectionGuard;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,7 +38,9 @@ final class Drain implements Filter {
         inFlight.incrementAndGet();
         lastActivity.set(System.nanoTime());
         try {
-            if (draining) {
+            // HTTP/2 has no Connection header (RFC 9113 section 8.2.2): its connections end when
+            // the socket stops, after their streams
+            if (draining && !ConnectionGuard.isHttp2(req)) {
                 res.header(HeaderValues.CONNECTION_CLOSE);
             }
             chain.proceed();

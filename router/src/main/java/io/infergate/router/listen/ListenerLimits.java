@@ -17,6 +17,10 @@ import java.time.Duration;
  * @param drainTimeout          when a socket closes, in-flight requests get this long to finish
  * @param requestHeadersTimeout the header section must be complete this long after the request line (408)
  * @param bodyReadTimeout       the longest wait for the next bytes of a request body the router reads (408)
+ * @param tlsHandshakeTimeout   a TLS connection whose handshake is not complete this long after it
+ *                              was accepted is closed (a client that never sends its ClientHello)
+ * @param maxConcurrentStreams  HTTP/2 streams one connection may have open at once (SETTINGS;
+ *                              requests of all connections together stay bound by maxConcurrentRequests)
  */
 public record ListenerLimits(
         long maxPayloadBytes,
@@ -26,7 +30,15 @@ public record ListenerLimits(
         Duration idleTimeout,
         Duration drainTimeout,
         Duration requestHeadersTimeout,
-        Duration bodyReadTimeout) {
+        Duration bodyReadTimeout,
+        Duration tlsHandshakeTimeout,
+        int maxConcurrentStreams) {
+
+    /** The default TLS handshake timeout (nginx bounds it by {@code client_header_timeout}). */
+    public static final Duration DEFAULT_TLS_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The default HTTP/2 streams per connection (nginx {@code http2_max_concurrent_streams}). */
+    public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 128;
 
     /** The documented defaults (client timeouts: {@link ClientTimeouts#defaults()}). */
     public static ListenerLimits defaults() {
@@ -39,7 +51,32 @@ public record ListenerLimits(
                 t.idle(),
                 Duration.ofSeconds(30),
                 t.requestHeaders(),
-                t.bodyRead());
+                t.bodyRead(),
+                DEFAULT_TLS_HANDSHAKE_TIMEOUT,
+                DEFAULT_MAX_CONCURRENT_STREAMS);
+    }
+
+    /** With the default TLS handshake timeout and HTTP/2 streams per connection. */
+    public ListenerLimits(
+            long maxPayloadBytes,
+            int maxConcurrentRequests,
+            int maxHeaderBytes,
+            int maxPrologueBytes,
+            Duration idleTimeout,
+            Duration drainTimeout,
+            Duration requestHeadersTimeout,
+            Duration bodyReadTimeout) {
+        this(
+                maxPayloadBytes,
+                maxConcurrentRequests,
+                maxHeaderBytes,
+                maxPrologueBytes,
+                idleTimeout,
+                drainTimeout,
+                requestHeadersTimeout,
+                bodyReadTimeout,
+                DEFAULT_TLS_HANDSHAKE_TIMEOUT,
+                DEFAULT_MAX_CONCURRENT_STREAMS);
     }
 
     /** With the default request-headers and body-read timeouts. */
@@ -75,6 +112,9 @@ public record ListenerLimits(
             throw new IllegalArgumentException("idleTimeout must be positive and drainTimeout not negative");
         }
         new ClientTimeouts(requestHeadersTimeout, idleTimeout, bodyReadTimeout); // validates them
+        if (tlsHandshakeTimeout.isNegative() || tlsHandshakeTimeout.isZero() || maxConcurrentStreams < 1) {
+            throw new IllegalArgumentException("tlsHandshakeTimeout must be positive and maxConcurrentStreams >= 1");
+        }
     }
 
     /** Reads {@code router.listeners}; absent keys keep {@link #defaults()}. */
@@ -88,6 +128,8 @@ public record ListenerLimits(
                 s.duration("idle-timeout", d.idleTimeout()),
                 s.duration("drain-timeout", d.drainTimeout()),
                 s.duration("request-headers-timeout", d.requestHeadersTimeout()),
-                s.duration("body-read-timeout", d.bodyReadTimeout()));
+                s.duration("body-read-timeout", d.bodyReadTimeout()),
+                s.duration("tls-handshake-timeout", d.tlsHandshakeTimeout()),
+                s.integer("max-concurrent-streams", d.maxConcurrentStreams()));
     }
 }

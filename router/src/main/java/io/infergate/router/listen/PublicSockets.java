@@ -5,12 +5,15 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http2.Http2Config;
+import io.helidon.webserver.http2.Http2ConnectionSelector;
 import io.infergate.common.http.ChunkedFraming;
 import io.infergate.common.http.ConnectionGuard;
 import io.infergate.common.http.ConnectionWatchdog;
 import io.infergate.common.http.JsonDirectHandler;
 import io.infergate.router.match.SocketKey;
 import io.infergate.router.match.SocketTable;
+import io.infergate.router.observe.AccessLog;
 import io.infergate.router.tls.MisdirectedRequests;
 import io.infergate.router.tls.ServerTls;
 import io.infergate.router.tls.SocketCertificates;
@@ -25,6 +28,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,7 +45,10 @@ import java.util.logging.Logger;
  * ({@link SocketKey#tls}) terminates TLS with the certificates of its listeners, follows each
  * snapshot's certificates without restarting ({@link ServerTls}), and answers 421 when SNI and
  * Host select different listeners ({@link MisdirectedRequests}); the same client bounds apply on
- * top of TLS. A socket whose address and port change protocol is closed before it is reopened.
+ * top of TLS. TLS sockets speak HTTP/2 to clients that negotiate {@code h2} (ALPN), with the same
+ * bounds, and close a connection whose handshake and first request bytes take longer than
+ * {@link ListenerLimits#tlsHandshakeTimeout}. A socket whose address and port change protocol is
+ * closed before it is reopened.
  */
 public final class PublicSockets implements AutoCloseable {
 
@@ -55,6 +62,8 @@ public final class PublicSockets implements AutoCloseable {
     private final Map<SocketKey, Thread> draining = new ConcurrentHashMap<>();
     private final Map<SocketKey, ServerTls> tls = new ConcurrentHashMap<>();
     private final Function<SocketKey, Optional<SocketTable>> tables;
+    /** Where the 421 answers of TLS sockets are logged. */
+    private final Consumer<AccessLog.Entry> accessLog;
     /** Client timeouts of every public socket (one sweeper thread for all of them). */
     private final ConnectionWatchdog watchdog;
     /** The shutdown drain of every public socket. */
@@ -65,22 +74,25 @@ public final class PublicSockets implements AutoCloseable {
      * @param handlers makes the request handler of a socket
      */
     public PublicSockets(ListenerLimits limits, Function<SocketKey, Handler> handlers) {
-        this(limits, handlers, key -> Optional.empty());
+        this(limits, handlers, key -> Optional.empty(), entry -> {});
     }
 
     /**
      * @param limits   bounds for every socket
      * @param handlers makes the request handler of a socket
      * @param tables   the listener selection each socket serves now (for the 421 check on TLS sockets)
+     * @param accessLog where the 421 answers are logged (the handlers log every other answer)
      */
     public PublicSockets(
             ListenerLimits limits,
             Function<SocketKey, Handler> handlers,
-            Function<SocketKey, Optional<SocketTable>> tables) {
+            Function<SocketKey, Optional<SocketTable>> tables,
+            Consumer<AccessLog.Entry> accessLog) {
         this.limits = limits;
+        this.accessLog = accessLog;
         this.handlers = handlers;
         this.tables = tables;
-        this.watchdog = new ConnectionWatchdog(limits.clientTimeouts());
+        this.watchdog = new ConnectionWatchdog(limits.clientTimeouts(), limits.tlsHandshakeTimeout());
     }
 
     /**
@@ -287,9 +299,9 @@ public final class PublicSockets implements AutoCloseable {
                 .contentEncoding(PassThroughEncoding.context())
                 .directHandlers(JsonDirectHandler.all())
                 .routing(r -> {
-                    r.addFilter(new ConnectionGuard()).addFilter(drain);
+                    r.addFilter(new ConnectionGuard()).addFilter(drain).addFilter(watchdog.http2Streams());
                     if (key.tls()) {
-                        r.addFilter(new MisdirectedRequests(tls.get(key), () -> tables.apply(key)));
+                        r.addFilter(new MisdirectedRequests(tls.get(key), () -> tables.apply(key), accessLog));
                     }
                     r.any(handlers.apply(key));
                 });
@@ -297,12 +309,32 @@ public final class PublicSockets implements AutoCloseable {
             builder.tls(t -> t.sslContext(tls.get(key).context()));
         }
         limits.clientTimeouts().apply(builder, http1, watchdog);
-        ChunkedFraming.install(builder, http1.build());
+        if (key.tls()) {
+            ChunkedFraming.install(builder, http1.build(), http2(), watchdog);
+        } else {
+            ChunkedFraming.install(builder, http1.build());
+        }
         WebServer server = builder.build().start();
         if (!server.isRunning()) {
             throw new IllegalStateException("the server did not start (see the Helidon log above)");
         }
         return server;
+    }
+
+    /**
+     * HTTP/2 for TLS sockets (ALPN {@code h2}) with the listener's bounds: the header list as the
+     * HTTP/1 header section, streams per connection; request bodies, concurrent requests and
+     * timeouts are the socket's own and apply to streams as to HTTP/1 requests. Error details stay
+     * out of GOAWAY frames.
+     */
+    private Http2ConnectionSelector http2() {
+        return Http2ConnectionSelector.builder()
+                .http2Config(Http2Config.builder()
+                        .maxHeaderListSize(limits.maxHeaderBytes())
+                        .maxConcurrentStreams(limits.maxConcurrentStreams())
+                        .sendErrorDetails(false)
+                        .build())
+                .build();
     }
 
     private static void pause() {

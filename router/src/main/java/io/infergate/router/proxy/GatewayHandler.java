@@ -203,6 +203,7 @@ public final class GatewayHandler implements Handler {
             if (f instanceof Filter.RequestRedirect redirect) {
                 String location = Rewrites.location(
                         redirect,
+                        req.isSecure() ? "https" : "http",
                         host,
                         clientPort,
                         matched.match().path(),

@@ -117,10 +117,13 @@ final class RequestBodies {
         Responses.error(
                 res,
                 record,
-                status == 413
-                        ? ErrorBody.of(
-                                413, ErrorBody.REQUEST_TOO_LARGE, "request body exceeds the configured maximum size")
-                        : ErrorBody.of(
-                                400, ErrorBody.INVALID_REQUEST, "malformed request body: invalid chunked framing"));
+                switch (status) {
+                    case 413 ->
+                        ErrorBody.of(
+                                413, ErrorBody.REQUEST_TOO_LARGE, "request body exceeds the configured maximum size");
+                    case 408 -> ErrorBody.of(408, "request_timeout", e.getMessage());
+                    default ->
+                        ErrorBody.of(400, ErrorBody.INVALID_REQUEST, "malformed request body: invalid chunked framing");
+                });
     }
 }

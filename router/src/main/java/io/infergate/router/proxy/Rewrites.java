@@ -52,7 +52,22 @@ final class Rewrites {
             PathCondition matched,
             String path,
             String rawQuery) {
-        String scheme = redirect.scheme().orElse("http");
+        return location(redirect, "http", host, listenerPort, matched, path, rawQuery);
+    }
+
+    /**
+     * As above, for a request that came with {@code requestScheme} ({@code https} on an HTTPS
+     * listener): an unset scheme keeps it (conformance HTTPRouteRedirectPortAndScheme, HTTPS rows).
+     */
+    static String location(
+            Filter.RequestRedirect redirect,
+            String requestScheme,
+            String host,
+            int listenerPort,
+            PathCondition matched,
+            String path,
+            String rawQuery) {
+        String scheme = redirect.scheme().orElse(requestScheme);
         String targetHost = redirect.hostname().orElse(host);
         int port = redirect.port()
                 .orElseGet(() ->

@@ -100,4 +100,30 @@ class PickerStreamTest {
         assertEquals("x", picker.responses().getFirst().body());
         assertEquals(1, picker.responses().getFirst().messages());
     }
+
+    @Test
+    void withoutAResponseHeadersWaitTheHeadersGoOnUnchangedAndTheBodyStillFlows() throws Exception {
+        picker = new TestPicker(seen -> new Reply.Route("10.0.0.2:8000", "10.0.0.2:8000", Map.of(), null));
+        PickerSettings noWait = new PickerSettings(
+                Duration.ofSeconds(10),
+                PickerSettings.Tls.PLAINTEXT,
+                62_000,
+                java.util.Optional.empty(),
+                Duration.ofSeconds(1),
+                PickerSettings.EPP_HEALTH_PORT,
+                Duration.ZERO);
+        channels = new PickerChannels(noWait);
+        PickerClient.Asked asked = new PickerClient(noWait)
+                .askKeepingStream(
+                        channels.channel("127.0.0.1", picker.port()),
+                        new PickerRequest("POST", "/v1/completions", "llm.test", "http", List.of(), BODY));
+        try (ResponsePhase phase = asked.phase()) {
+            assertEquals(ResponsePhase.Mutations.NONE, phase.responseHeaders(200, List.of(), "10.0.0.2:8000"));
+            byte[] b = "x".getBytes(StandardCharsets.UTF_8);
+            phase.responseBody(b, 0, 1, true);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> picker.responses().size() == 1);
+        assertEquals("10.0.0.2:8000", picker.responses().getFirst().served());
+        assertEquals("x", picker.responses().getFirst().body());
+    }
 }

@@ -100,6 +100,18 @@ class RulesTest {
     }
 
     @Test
+    void onAnHttpsListenerAnUnsetSchemeStaysHttps() {
+        Filter.RequestRedirect hostOnly = new Filter.RequestRedirect(
+                Optional.empty(), Optional.of("b.test"), Optional.empty(), Optional.empty(), 302);
+        PathCondition p = PathCondition.Prefix.of("/p");
+        assertEquals("https://b.test/p/x", Rewrites.location(hostOnly, "https", "a.test", 443, p, "/p/x", ""));
+        assertEquals("https://b.test:8443/p/x", Rewrites.location(hostOnly, "https", "a.test", 8443, p, "/p/x", ""));
+        Filter.RequestRedirect toHttp = new Filter.RequestRedirect(
+                Optional.of("http"), Optional.empty(), Optional.empty(), Optional.empty(), 302);
+        assertEquals("http://a.test/p/x", Rewrites.location(toHttp, "https", "a.test", 443, p, "/p/x", ""));
+    }
+
+    @Test
     void weightsShareTrafficAndZeroNeverWins() {
         List<BackendRef> refs = List.of(
                 new BackendRef(Optional.of("a"), 3, List.of()),

@@ -108,6 +108,9 @@ public final class TestPicker implements AutoCloseable {
                             .addMethod(
                                     GrpcHealth.CHECK,
                                     ServerCalls.asyncUnaryCall((String service, StreamObserver<Integer> answer) -> {
+                                        if (health == NEVER_ANSWERS) {
+                                            return; // the caller's deadline expires
+                                        }
                                         answer.onNext(health);
                                         answer.onCompleted();
                                     }))
@@ -141,7 +144,13 @@ public final class TestPicker implements AutoCloseable {
                 .orElse("");
     }
 
-    /** What its health service answers from now on ({@link GrpcHealth#SERVING}, NOT_SERVING). */
+    /** A health status that makes its health service never answer. */
+    public static final int NEVER_ANSWERS = -1;
+
+    /**
+     * What its health service answers from now on ({@link GrpcHealth#SERVING}, NOT_SERVING, or
+     * {@link #NEVER_ANSWERS}).
+     */
     public void health(int status) {
         this.health = status;
     }
