@@ -65,18 +65,22 @@ public final class ExternalPickers implements AutoCloseable {
         Optional<String> down = health.unhealthy(picker.host(), picker.port());
         if (down.isPresent()) {
             // known down or not serving: fail at once, no stream and no connection attempt
-            Selection s = failed(backend, picker, new Decision.Failed("unavailable", down.get()));
+            Selection s = failed(backend, picker, new Decision.Failed("unavailable", down.get()), 0);
             metrics.endpointPickerOutcome(backend.id(), s instanceof Selection.FallBack ? "fallback" : "refused");
             return s;
         }
+        long ticket = health.ticket();
         long start = clock.getAsLong();
         PickerClient.Asked asked = client.askKeepingStream(channels.channel(picker.host(), picker.port()), request);
         metrics.endpointPickerCall(backend.id(), clock.getAsLong() - start);
         Selection s = switch (asked.decision()) {
             case Decision.Immediate i -> new Selection.Answered(i);
-            case Decision.Failed f -> failed(backend, picker, f);
-            case Decision.Route r -> route(backend, picker, r, asked.phase());
+            case Decision.Failed f -> failed(backend, picker, f, ticket);
+            case Decision.Route r -> route(backend, picker, r, asked.phase(), ticket);
         };
+        if (!(asked.decision() instanceof Decision.Failed)) {
+            health.reachable(picker.host(), picker.port(), ticket);
+        }
         if (!(s instanceof Selection.Routed)) {
             asked.phase().close();
         }
@@ -92,7 +96,7 @@ public final class ExternalPickers implements AutoCloseable {
     }
 
     private Selection route(
-            BackendTarget backend, Backend.EndpointPicker picker, Decision.Route r, ResponsePhase phase) {
+            BackendTarget backend, Backend.EndpointPicker picker, Decision.Route r, ResponsePhase phase, long ticket) {
         Map<String, Target> byKey = new HashMap<>();
         for (Target t : backend.endpoints()) {
             byKey.put(t.key(), t);
@@ -113,7 +117,8 @@ public final class ExternalPickers implements AutoCloseable {
                     picker,
                     new Decision.Failed(
                             "protocol",
-                            "the picker named only endpoints outside the pool: " + String.join(",", outside)));
+                            "the picker named only endpoints outside the pool: " + String.join(",", outside)),
+                    ticket);
         }
         if (!outside.isEmpty()) {
             LOG.fine(() ->
@@ -135,12 +140,13 @@ public final class ExternalPickers implements AutoCloseable {
         return new Selection.Routed(targets, new Filter.RequestHeaderModifier(set, List.of(), remove), r.body(), phase);
     }
 
-    private Selection failed(BackendTarget backend, Backend.EndpointPicker picker, Decision.Failed f) {
+    /** @param ticket when the request started asking ({@link PickerHealth#ticket}); 0 for none */
+    private Selection failed(BackendTarget backend, Backend.EndpointPicker picker, Decision.Failed f, long ticket) {
         String where = picker.host() + ":" + picker.port();
         long now = clock.getAsLong();
         if (f.kind().equals("unavailable") && !f.reason().startsWith("health check")) {
             channels.unreachable(picker.host(), picker.port(), now);
-            health.unreachable(picker.host(), picker.port(), f.reason());
+            health.unreachable(picker.host(), picker.port(), f.reason(), ticket);
         }
         Long last = lastLogged.get(backend.id());
         if (last == null || now - last >= LOG_EVERY_NANOS) {

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +30,12 @@ import java.util.function.Consumer;
  * service, or not checked yet, is taken as healthy: the requests themselves decide. Unhealthy
  * pickers are checked with a fresh connection attempt each time (no gRPC backoff), so one that
  * comes back is used again within about one interval.
+ *
+ * <p>Order: checks run asynchronously and may overlap (a check stuck in a connection attempt to a
+ * starting picker can answer after a later one), so every check and every request's evidence
+ * takes a ticket when it starts, and a result is applied only if no later-started one has been
+ * applied: a late UNAVAILABLE from before the picker came up never overrides a newer SERVING. A
+ * request that the picker routed is evidence too: it clears an UNREACHABLE mark at once.
  */
 final class PickerHealth implements AutoCloseable {
 
@@ -44,10 +51,13 @@ final class PickerHealth implements AutoCloseable {
     /** Health checks in a row that may time out before a reachable picker counts as unreachable. */
     static final int TIMEOUTS_TO_UNREACHABLE = 3;
 
-    /** @param timeouts health checks timed out in a row */
-    private record Known(State state, String detail, int timeouts) {
-        Known(State state, String detail) {
-            this(state, detail, 0);
+    /**
+     * @param timeouts health checks timed out in a row
+     * @param ticket   when the check or request this state comes from started ({@link #tickets})
+     */
+    private record Known(State state, String detail, int timeouts, long ticket) {
+        Known(State state, String detail, long ticket) {
+            this(state, detail, 0, ticket);
         }
 
         boolean unhealthy() {
@@ -58,6 +68,9 @@ final class PickerHealth implements AutoCloseable {
     private final PickerSettings settings;
     private final PickerChannels channels;
     private final Map<String, Known> known = new ConcurrentHashMap<>();
+    /** Start order of checks and requests, across all pickers. */
+    private final AtomicLong tickets = new AtomicLong();
+
     private final ScheduledExecutorService timer;
 
     PickerHealth(PickerSettings settings, PickerChannels channels) {
@@ -74,7 +87,7 @@ final class PickerHealth implements AutoCloseable {
     Optional<String> unhealthy(String host, int port) {
         String key = host + ":" + port;
         Known k = known.get(key);
-        if (k == null && known.putIfAbsent(key, new Known(State.UNCHECKED, "")) == null) {
+        if (k == null && known.putIfAbsent(key, new Known(State.UNCHECKED, "", 0)) == null) {
             long every = settings.healthInterval().toNanos();
             var unused = timer.scheduleWithFixedDelay(() -> check(host, port), 0, every, TimeUnit.NANOSECONDS);
             return Optional.empty();
@@ -82,9 +95,36 @@ final class PickerHealth implements AutoCloseable {
         return k != null && k.unhealthy() ? Optional.of("health check: " + k.detail()) : Optional.empty();
     }
 
-    /** A request could not reach the picker: unhealthy until a check finds it serving. */
-    void unreachable(String host, int port, String detail) {
-        known.computeIfPresent(host + ":" + port, (k, v) -> new Known(State.UNREACHABLE, detail));
+    /** A ticket for a request about to ask a picker: its evidence is as new as its start. */
+    long ticket() {
+        return tickets.incrementAndGet();
+    }
+
+    /**
+     * A request that started at {@code ticket} could not reach the picker: unhealthy until a
+     * later check finds it serving.
+     */
+    void unreachable(String host, int port, String detail, long ticket) {
+        known.computeIfPresent(host + ":" + port, (k, v) -> newer(v, new Known(State.UNREACHABLE, detail, ticket)));
+    }
+
+    /**
+     * A request that started at {@code ticket} was answered by the picker: it is reachable, so an
+     * UNREACHABLE mark from before is lifted (NOT_SERVING stays until a check says otherwise).
+     */
+    void reachable(String host, int port, long ticket) {
+        known.computeIfPresent(
+                host + ":" + port,
+                (k, v) -> v.state() == State.UNREACHABLE ? newer(v, new Known(State.SERVING, "answered", ticket)) : v);
+    }
+
+    /** {@code next} unless {@code before} comes from a later-started check or request. */
+    private static Known newer(Known before, Known next) {
+        return before != null && before.ticket() > next.ticket() ? before : next;
+    }
+
+    private void apply(String key, Known next) {
+        known.compute(key, (k, v) -> newer(v, next));
     }
 
     /** The last known state (for tests and logs). */
@@ -94,15 +134,16 @@ final class PickerHealth implements AutoCloseable {
     }
 
     private void check(String host, int port) {
+        long ticket = tickets.incrementAndGet();
         try {
-            checkOnce(host, port);
+            checkOnce(host, port, ticket);
         } catch (RuntimeException e) {
             // a failed check must not end the schedule: the next one runs anyway
-            known.put(host + ":" + port, new Known(State.NO_HEALTH_SERVICE, "check failed: " + e));
+            apply(host + ":" + port, new Known(State.NO_HEALTH_SERVICE, "check failed: " + e, ticket));
         }
     }
 
-    private void checkOnce(String host, int port) {
+    private void checkOnce(String host, int port, long ticket) {
         String key = host + ":" + port;
         Known before = known.get(key);
         ManagedChannel channel = channels.channel(host, port);
@@ -126,52 +167,62 @@ final class PickerHealth implements AutoCloseable {
                                         if (s2.isOk()) {
                                             return; // set by the answer
                                         }
-                                        known.put(
+                                        apply(
                                                 key,
                                                 new Known(
                                                         State.NO_HEALTH_SERVICE,
-                                                        s2.getCode().toString()));
+                                                        s2.getCode().toString(),
+                                                        ticket));
                                     },
                                     key,
-                                    "port " + settings.healthPort());
+                                    "port " + settings.healthPort(),
+                                    ticket);
                         }
-                        case UNAVAILABLE -> known.put(key, new Known(State.UNREACHABLE, "UNAVAILABLE on " + key));
+                        case UNAVAILABLE -> apply(key, new Known(State.UNREACHABLE, "UNAVAILABLE on " + key, ticket));
                         // a slow answer is not a dead picker (a loaded machine): only several in a row
-                        case DEADLINE_EXCEEDED -> known.compute(key, (k, v) -> timedOut(v, key));
+                        case DEADLINE_EXCEEDED -> known.compute(key, (k, v) -> timedOut(v, key, ticket));
                         default ->
-                            known.put(
+                            apply(
                                     key,
                                     new Known(
                                             State.NO_HEALTH_SERVICE,
-                                            status.getCode().toString()));
+                                            status.getCode().toString(),
+                                            ticket));
                     }
                 },
                 key,
-                "port " + port);
+                "port " + port,
+                ticket);
     }
 
-    private static Known timedOut(Known before, String key) {
+    private static Known timedOut(Known before, String key, long ticket) {
+        if (before != null && before.ticket() > ticket) {
+            return before; // a later-started check or request has spoken already
+        }
         int n = (before == null ? 0 : before.timeouts()) + 1;
         if (n >= TIMEOUTS_TO_UNREACHABLE) {
-            return new Known(State.UNREACHABLE, n + " health checks in a row timed out on " + key, n);
+            return new Known(State.UNREACHABLE, n + " health checks in a row timed out on " + key, n, ticket);
         }
-        return before == null ? new Known(State.UNCHECKED, "", n) : new Known(before.state(), before.detail(), n);
+        return before == null
+                ? new Known(State.UNCHECKED, "", n, ticket)
+                : new Known(before.state(), before.detail(), n, ticket);
     }
 
     /**
      * One asynchronous Check: an answer sets the state; a failed call goes to {@code onError}
      * (never for an OK status).
      */
-    private void ask(ManagedChannel channel, Consumer<Status> onError, String key, String where) {
+    private void ask(ManagedChannel channel, Consumer<Status> onError, String key, String where, long ticket) {
         StreamObserver<Integer> answer = new StreamObserver<>() {
             @Override
             public void onNext(Integer status) {
-                known.put(
+                apply(
                         key,
                         switch (status) {
-                            case GrpcHealth.SERVING -> new Known(State.SERVING, "SERVING");
-                            case GrpcHealth.NOT_SERVING -> new Known(State.NOT_SERVING, "NOT_SERVING on " + where);
-                            default -> new Known(State.NOT_SERVING, "status " + status + " on " + where);
+                            case GrpcHealth.SERVING -> new Known(State.SERVING, "SERVING", ticket);
+                            case GrpcHealth.NOT_SERVING ->
+                                new Known(State.NOT_SERVING, "NOT_SERVING on " + where, ticket);
+                            default -> new Known(State.NOT_SERVING, "status " + status + " on " + where, ticket);
                         });
             }
 

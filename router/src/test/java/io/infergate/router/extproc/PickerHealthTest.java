@@ -75,6 +75,37 @@ class PickerHealthTest {
         assertEquals(PickerHealth.State.UNREACHABLE, health.state("127.0.0.1", port));
     }
 
+    /**
+     * Checks and requests overlap: evidence counts in the order it started, so a late failure from
+     * before the picker came up never overrides newer evidence that it answers (a flake of
+     * RealEppIT: a request failed closed right after the picker had routed one).
+     */
+    @Test
+    void olderEvidenceNeverOverridesNewer() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        PickerSettings slow = FAST.withHealth(Duration.ofHours(1), PickerSettings.EPP_HEALTH_PORT);
+        channels = new PickerChannels(slow);
+        health = new PickerHealth(slow, channels);
+        int port = closed;
+        assertEquals(Optional.empty(), health.unhealthy("127.0.0.1", port));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> health.state("127.0.0.1", port) == PickerHealth.State.UNREACHABLE);
+        long older = health.ticket();
+        long newer = health.ticket();
+        health.reachable("127.0.0.1", port, newer);
+        assertEquals(PickerHealth.State.SERVING, health.state("127.0.0.1", port), "a routed request lifts the mark");
+        health.unreachable("127.0.0.1", port, "refused", older);
+        assertEquals(
+                PickerHealth.State.SERVING,
+                health.state("127.0.0.1", port),
+                "a failure that started before the success is old news");
+        health.unreachable("127.0.0.1", port, "refused", health.ticket());
+        assertEquals(PickerHealth.State.UNREACHABLE, health.state("127.0.0.1", port));
+    }
+
     @Test
     void aSilentHealthServiceIsUnreachableOnlyAfterThreeTimeoutsInARow() {
         picker = new TestPicker(seen -> new Reply.Silent());
