@@ -12,6 +12,7 @@ import io.infergate.common.snapshot.Rule;
 import io.infergate.common.snapshot.Snapshot;
 import io.infergate.common.snapshot.SnapshotJson;
 import io.infergate.common.snapshot.Timeouts;
+import io.infergate.controller.kube.GiePickers;
 import io.infergate.controller.kube.KubeApiServer;
 import io.infergate.controller.kube.KubeRest;
 import io.infergate.router.RouterApp;
@@ -32,7 +33,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +42,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static io.infergate.controller.ItSupport.portFreeOn;
@@ -116,17 +115,11 @@ class RealEppIT {
 
     /** The epp-loopback binary, or empty with the reason printed. */
     static Optional<Path> epp() {
-        String env = System.getenv("INFERGATE_GIE_PICKERS");
-        Path dir = env != null && !env.isBlank()
-                ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".cache", "infergate", "gie-pickers");
-        Path bin = dir.resolve("epp-loopback");
-        if (Files.isExecutable(bin)) {
-            return Optional.of(bin);
+        Optional<Path> bin = GiePickers.binary(GiePickers.EPP);
+        if (bin.isEmpty()) {
+            System.out.println("SKIPPED RealEppIT: " + GiePickers.missing(GiePickers.EPP));
         }
-        System.out.println("SKIPPED RealEppIT: no " + bin + " (set INFERGATE_GIE_PICKERS to the dir"
-                + " .ci/gie-pickers.sh prints)");
-        return Optional.empty();
+        return bin;
     }
 
     @BeforeAll
@@ -234,8 +227,9 @@ class RealEppIT {
 
     static void startPicker() throws IOException {
         Path log = Path.of("target", "infergate-it-epp.log").toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder(
-                        binary.toString(),
+        picker = GiePickers.start(
+                binary,
+                List.of(
                         "--pool-name=sims",
                         "--pool-namespace=" + NS,
                         "--bind-host=127.0.0.1",
@@ -246,20 +240,15 @@ class RealEppIT {
                         "--secure-serving=true",
                         "--health-checking=true",
                         "--refresh-prometheus-metrics-interval=500ms",
-                        "--config-text=" + CONFIG)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("KUBECONFIG", API.kubeconfig().toString());
-        picker = pb.start();
+                        "--config-text=" + CONFIG),
+                API.kubeconfig(),
+                log);
         System.out.println(
                 "RealEppIT: epp-loopback (pid " + picker.pid() + ") on 127.0.0.1:" + pickerPort + ", log " + log);
     }
 
     static void stopPicker() throws InterruptedException {
-        picker.destroy();
-        if (!picker.waitFor(10, TimeUnit.SECONDS)) {
-            picker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        GiePickers.stop(picker);
     }
 
     @AfterAll

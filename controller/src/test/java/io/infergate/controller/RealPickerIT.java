@@ -12,6 +12,7 @@ import io.infergate.common.snapshot.Rule;
 import io.infergate.common.snapshot.Snapshot;
 import io.infergate.common.snapshot.SnapshotJson;
 import io.infergate.common.snapshot.Timeouts;
+import io.infergate.controller.kube.GiePickers;
 import io.infergate.controller.kube.KubeApiServer;
 import io.infergate.controller.kube.KubeRest;
 import io.infergate.router.RouterApp;
@@ -32,7 +33,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static io.infergate.controller.ItSupport.portFreeOn;
 import static io.infergate.controller.ItSupport.runningAndReady;
@@ -86,17 +85,11 @@ class RealPickerIT {
 
     /** The lwepp-loopback binary, or empty with the reason printed. */
     static Optional<Path> lwepp() {
-        String env = System.getenv("INFERGATE_GIE_PICKERS");
-        Path dir = env != null && !env.isBlank()
-                ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".cache", "infergate", "gie-pickers");
-        Path bin = dir.resolve("lwepp-loopback");
-        if (Files.isExecutable(bin)) {
-            return Optional.of(bin);
+        Optional<Path> bin = GiePickers.binary(GiePickers.LWEPP);
+        if (bin.isEmpty()) {
+            System.out.println("SKIPPED RealPickerIT: " + GiePickers.missing(GiePickers.LWEPP));
         }
-        System.out.println("SKIPPED RealPickerIT: no " + bin + " (set INFERGATE_GIE_PICKERS to the dir"
-                + " .ci/gie-pickers.sh prints)");
-        return Optional.empty();
+        return bin;
     }
 
     @BeforeAll
@@ -191,25 +184,21 @@ class RealPickerIT {
 
     static void startPicker() throws IOException {
         Path log = Path.of("target", "infergate-it-lwepp.log").toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder(
-                        binary.toString(),
+        picker = GiePickers.start(
+                binary,
+                List.of(
                         "--pool-name=sims",
                         "--pool-namespace=" + NS,
                         "--listen=127.0.0.1:" + pickerPort,
-                        "--secure-serving=true")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("KUBECONFIG", API.kubeconfig().toString());
-        picker = pb.start();
+                        "--secure-serving=true"),
+                API.kubeconfig(),
+                log);
         System.out.println(
                 "RealPickerIT: lwepp-loopback (pid " + picker.pid() + ") on 127.0.0.1:" + pickerPort + ", log " + log);
     }
 
     static void stopPicker() throws InterruptedException {
-        picker.destroy();
-        if (!picker.waitFor(10, TimeUnit.SECONDS)) {
-            picker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        GiePickers.stop(picker);
     }
 
     @AfterAll

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * An accepted AuthPolicy ({@code infergate.io}): who may call the Gateways and HTTPRoutes it
- * targets (docs/adr/0023-authentication-policy.md). A policy on an HTTPRoute overrides one on the
+ * targets (docs/adr/0024-authentication-policy.md). A policy on an HTTPRoute overrides one on the
  * route's Gateway; a request on a target of neither is not authenticated.
  *
  * <p>Rules: API keys arrive as SHA-256 hashes only (the controller hashes the Secrets' values),

@@ -21,7 +21,7 @@ import java.util.List;
  *                      prefix goes, a router alone need not (docs/adr/0005-prefix-affinity.md)
  * @param certificates  the key material HTTPS listeners name, by id: secret, never logged
  *                      (docs/adr/0021-tls-key-material.md)
- * @param authPolicies  accepted AuthPolicies and what they target (docs/adr/0023-authentication-policy.md)
+ * @param authPolicies  accepted AuthPolicies and what they target (docs/adr/0024-authentication-policy.md)
  */
 public record Snapshot(
         int schemaVersion,

@@ -6,6 +6,7 @@ import io.infergate.conformance.inference.ApiObjects.Pod;
 import io.infergate.conformance.inference.Traffic.Expected;
 import io.infergate.conformance.inference.Traffic.Request;
 import io.infergate.conformance.inference.Traffic.Response;
+import io.infergate.controller.kube.GiePickers;
 import io.infergate.controller.kube.KubeApiServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -53,8 +54,7 @@ class InferenceExtensionIT {
         if (LoopbackCluster.lweppBinary().isPresent()) {
             return ConditionEvaluationResult.enabled("lwepp-loopback found");
         }
-        String reason = "no " + LoopbackCluster.lweppPath() + " (run .ci/gie-pickers.sh lwepp-loopback and set"
-                + " INFERGATE_GIE_PICKERS to the dir it prints)";
+        String reason = GiePickers.missing(GiePickers.LWEPP);
         if (context.getTestMethod().isEmpty()) {
             System.out.println("SKIPPED " + context.getDisplayName() + ": " + reason);
         }

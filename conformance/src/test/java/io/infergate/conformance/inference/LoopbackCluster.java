@@ -2,6 +2,7 @@ package io.infergate.conformance.inference;
 
 import io.infergate.controller.ClusterConfig;
 import io.infergate.controller.ClusterControllerApp;
+import io.infergate.controller.kube.GiePickers;
 import io.infergate.controller.kube.KubeApiServer;
 import io.infergate.controller.kube.KubeRest;
 import io.infergate.controller.kube.Trees;
@@ -16,7 +17,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -100,19 +99,9 @@ final class LoopbackCluster implements InferenceTarget {
         this.listenerPort = freePort(net.ip(100));
     }
 
-    /** Where .ci/gie-pickers.sh puts lwepp-loopback ($INFERGATE_GIE_PICKERS, else its default cache). */
-    static Path lweppPath() {
-        String env = System.getenv("INFERGATE_GIE_PICKERS");
-        Path dir = env != null && !env.isBlank()
-                ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".cache", "infergate", "gie-pickers");
-        return dir.resolve("lwepp-loopback");
-    }
-
-    /** The lwepp-loopback binary, when it is built. */
+    /** The lwepp-loopback binary, when it is built (.ci/gie-pickers.sh). */
     static Optional<Path> lweppBinary() {
-        Path bin = lweppPath();
-        return Files.isExecutable(bin) ? Optional.of(bin) : Optional.empty();
+        return GiePickers.binary(GiePickers.LWEPP);
     }
 
     /** Starts everything around a running API server and applies base.yaml; returns once the router is served. */
@@ -230,18 +219,15 @@ final class LoopbackCluster implements InferenceTarget {
     }
 
     private Process startPicker(String prefix, String pool, String ip) throws IOException {
-        Path log = Path.of("target", "infergate-it-lwepp-" + prefix + ".log").toAbsolutePath();
-        Files.createDirectories(log.getParent());
-        ProcessBuilder pb = new ProcessBuilder(
-                        lwepp.toString(),
+        return GiePickers.start(
+                lwepp,
+                List.of(
                         "--pool-name=" + pool,
                         "--pool-namespace=" + APP,
                         "--listen=" + ip + ":9002",
-                        "--secure-serving=true")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().put("KUBECONFIG", api.kubeconfig().toString());
-        return pb.start();
+                        "--secure-serving=true"),
+                api.kubeconfig(),
+                Path.of("target", "infergate-it-lwepp-" + prefix + ".log"));
     }
 
     /** What a kubelet would report: running, an IP, Ready. */
@@ -286,11 +272,8 @@ final class LoopbackCluster implements InferenceTarget {
             proxy.close();
         }
         for (Process p : pickers.values()) {
-            p.destroy();
             try {
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
+                GiePickers.stop(p);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

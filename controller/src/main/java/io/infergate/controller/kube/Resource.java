@@ -103,7 +103,7 @@ public record Resource(
 
     /**
      * Secrets of type {@code infergate.io/api-keys}, for AuthPolicies' {@code apiKeys.secretRefs}
-     * (docs/adr/0023-authentication-policy.md): the values are hashed as they are decoded.
+     * (docs/adr/0024-authentication-policy.md): the values are hashed as they are decoded.
      */
     public static final Resource API_KEY_SECRET = new Resource(
             "Secret", "", List.of("v1"), "secrets", true, Family.CORE, false, "type=infergate.io/api-keys");

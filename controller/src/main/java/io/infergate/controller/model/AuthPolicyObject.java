@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * An AuthPolicy ({@code infergate.io/v1alpha1}): a Gateway API policy attachment that names the
  * Gateways and HTTPRoutes of its namespace it protects, the Secrets whose API keys it accepts and
- * the JWT issuer it trusts (docs/adr/0023-authentication-policy.md).
+ * the JWT issuer it trusts (docs/adr/0024-authentication-policy.md).
  *
  * @param targetRefs    {@code spec.targetRefs}
  * @param apiKeySecrets {@code spec.apiKeys.secretRefs[].name}: Secrets of type

@@ -28,7 +28,7 @@ public record Secret(
 
     /**
      * The type whose Secrets hold API keys for AuthPolicies: each data key names a tenant, its
-     * value is that tenant's API key (docs/adr/0023-authentication-policy.md).
+     * value is that tenant's API key (docs/adr/0024-authentication-policy.md).
      */
     public static final String API_KEYS = "infergate.io/api-keys";
 

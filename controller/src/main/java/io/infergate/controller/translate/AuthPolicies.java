@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 
 /**
  * AuthPolicies → the snapshot's {@link AuthPolicy} list and each policy's status
- * (docs/adr/0023-authentication-policy.md). Pure.
+ * (docs/adr/0024-authentication-policy.md). Pure.
  *
  * <p>Rules: a target is a Gateway ({@code gateway.networking.k8s.io}) of ours that is served, or
  * an HTTPRoute that is served, in the policy's namespace; the status has one {@code ancestors[]}

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Applies the AuthPolicy of a matched request (docs/adr/0023-authentication-policy.md): the
+ * Applies the AuthPolicy of a matched request (docs/adr/0024-authentication-policy.md): the
  * route's policy, else its Gateway's. Admitted requests carry their tenant into the access log
  * and a header modifier that strips the credential and sets the tenant upstream; refused ones get
  * 401 with an OpenAI-style error and a {@code WWW-Authenticate} challenge.

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The upstream Gateway API conformance suite, unmodified (Go module sigs.k8s.io/gateway-api/conformance
+# v1.6.3 from the Go module proxy), against Infergate on the test cluster (issue #14, part 1).
+# Not part of .ci/run yet. Status (2026-12-05): the build part was done by hand exactly as below
+# (go mod tidy, echo-basic 72 s, the suite's test binary 682 s cold at nice 19 on a loaded
+# machine); the run against the cluster has not been tried yet (the one test cluster was taken by
+# the CI time measurements), so the report, the Gateway addresses' reachability and the results
+# are still open.
+#
+# Usage: gateway-api-conformance.sh <cluster work dir of ci-cluster.sh start>
+#   Needs the cluster running and the images built (./mvnw -DskipTests clean package with the
+#   INFERGATE_IMAGE_BASE that ci-cluster.sh start prints). Installs the standard-channel CRDs and
+#   Infergate (kubectl apply -k kustomize/overlays/default) if they are not there, imports the images,
+#   builds the suite's test binary and echo-basic (cached), imports echo-basic into containerd under
+#   every name the suite's manifests use (imagePullPolicy IfNotPresent finds it), runs the
+#   GATEWAY-HTTP profile and writes the report to
+#   conformance/reports/v1.6.3/infergate/gateway-http-report.yaml (the upstream layout).
+# Env: SKIP_TESTS (comma-separated upstream test names), RUN_TEST (one test only),
+#      SUPPORTED_FEATURES (default: what docs/conformance.md claims), TIMEOUT (default 90m).
+# Cache: ${XDG_CACHE_HOME:-~/.cache}/infergate/gateway-api-conformance-v1.6.3
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+WD=${1:?usage: gateway-api-conformance.sh <cluster work dir>}
+VERSION=v1.6.3
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/infergate/gateway-api-conformance-$VERSION"
+KUBECONFIG=$WD/api/kubeconfig; export KUBECONFIG
+CTR=(ctr --address "$WD/containerd/containerd.sock" -n k8s.io)
+log() { echo "gateway-api-conformance: $*" >&2; }
+die() { echo "gateway-api-conformance: ERROR: $*" >&2; exit 1; }
+[[ -f $KUBECONFIG ]] || die "no cluster at $WD (ci-cluster.sh start $WD first)"
+
+# Core features, and the extended ones docs/conformance.md claims.
+SUPPORTED_FEATURES=${SUPPORTED_FEATURES:-Gateway,HTTPRoute,ReferenceGrant,GatewayPort8080,GatewayHTTPListenerIsolation,HTTPRouteQueryParamMatching,HTTPRouteMethodMatching,HTTPRouteResponseHeaderModification,HTTPRouteBackendRequestHeaderModification,HTTPRoutePortRedirect,HTTPRouteSchemeRedirect,HTTPRoutePathRedirect,HTTPRoute303RedirectStatusCode,HTTPRoute307RedirectStatusCode,HTTPRoute308RedirectStatusCode,HTTPRouteHostRewrite,HTTPRoutePathRewrite,HTTPRouteBackendURLRewrite,HTTPRouteBackendRequestRedirect,HTTPRouteRequestMirror,HTTPRouteRequestMultipleMirrors,HTTPRouteRequestPercentageMirror,HTTPRouteRequestTimeout,HTTPRouteBackendTimeout,HTTPRouteParentRefPort,HTTPRouteNamedRouteRule}
+
+# ---- the suite and echo-basic, from a throwaway wrapper module ------------------------------
+GO=$(command -v go || echo /usr/local/go/bin/go)
+[[ -x $GO ]] || die "no Go toolchain"
+export GOTOOLCHAIN=local GOWORK=off GOFLAGS="${GOFLAGS:+$GOFLAGS }-buildvcs=false -mod=mod"
+mkdir -p "$CACHE/src" "$CACHE/bin" "$CACHE/logs"
+exec 9>"$CACHE/.lock"; flock 9
+if [[ ! -x $CACHE/bin/conformance.test || ! -x $CACHE/bin/echo-basic ]]; then
+  cat >"$CACHE/src/go.mod" <<EOF
+module infergate.invalid/gwconformance
+
+go 1.26.0
+
+require (
+	sigs.k8s.io/gateway-api $VERSION
+	sigs.k8s.io/gateway-api/conformance $VERSION
+)
+EOF
+  cat >"$CACHE/src/tools.go" <<'EOF'
+//go:build tools
+
+// Keeps the suite in the module graph for go mod tidy.
+package tools
+
+import _ "sigs.k8s.io/gateway-api/conformance"
+EOF
+  t0=$SECONDS
+  log "building the suite and echo-basic $VERSION (cold: several minutes) ..."
+  (cd "$CACHE/src" && nice -n 19 "$GO" mod tidy &&
+    CGO_ENABLED=0 nice -n 19 "$GO" build -trimpath -ldflags "-s -w" -o "$CACHE/bin/echo-basic" \
+      sigs.k8s.io/gateway-api/conformance/echo-basic &&
+    nice -n 19 "$GO" test -c -trimpath -o "$CACHE/bin/conformance.test" sigs.k8s.io/gateway-api/conformance) \
+    >"$CACHE/logs/build.log" 2>&1 || { tail -30 "$CACHE/logs/build.log" >&2; die "building the suite failed"; }
+  log "built in $((SECONDS - t0)) s"
+fi
+
+# ---- echo-basic image under the suite's names -------------------------------------------------
+MOD=$(cd "$CACHE/src" && "$GO" list -m -f '{{.Dir}}' sigs.k8s.io/gateway-api/conformance)
+mapfile -t NAMES < <(grep -rhoE 'image: *registry\.k8s\.io/gateway-api/echo-basic:[^ "]+' "$MOD/base" "$MOD/tests" |
+  sed 's/image: *//' | sort -u)
+[[ ${#NAMES[@]} -gt 0 ]] || die "no echo-basic image names found in the suite's manifests"
+if ! "${CTR[@]}" images ls -q | grep -qxF "${NAMES[0]}"; then
+  tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+  mkdir -p "$tmp/root"
+  install -m 755 "$CACHE/bin/echo-basic" "$tmp/root/echo-basic"
+  python3 "$HERE/mkimage.py" --name "${NAMES[0]}" --out "$tmp/echo-basic.tar" --layer "$tmp/root" \
+    --entrypoint '["/echo-basic"]' --user 65532 >/dev/null
+  "${CTR[@]}" images import "$tmp/echo-basic.tar" >/dev/null
+fi
+for n in "${NAMES[@]:1}"; do
+  "${CTR[@]}" images ls -q | grep -qxF "$n" || "${CTR[@]}" images tag "${NAMES[0]}" "$n" >/dev/null
+done
+log "echo-basic in containerd as: ${NAMES[*]}"
+
+# ---- Infergate installed --------------------------------------------------------------------
+ASSETS=$(bash "$ROOT/.ci/kube-binaries.sh" | sed -n 's/^KUBE_ASSETS=//p' | tail -n 1)
+kubectl apply --server-side -f "$ASSETS/crds/gateway-api-standard" >/dev/null
+kubectl apply --server-side -f "$ASSETS/crds/inference-extension" >/dev/null
+kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
+for m in controller router simulator; do
+  tar=$ROOT/$m/target/image/infergate-$m.tar
+  [[ -f $tar ]] || die "no $tar: build the images first (./mvnw -DskipTests clean package with INFERGATE_IMAGE_BASE)"
+  "${CTR[@]}" images import "$tar" >/dev/null
+done
+kubectl apply -k "$ROOT/kustomize/overlays/default" >/dev/null
+kubectl -n kthena-system rollout status deployment/infergate-controller --timeout=360s >/dev/null
+kubectl -n kthena-system rollout status deployment/kthena-router --timeout=360s >/dev/null
+kubectl wait --for=condition=Accepted gatewayclass/kthena-router --timeout=120s >/dev/null
+log "Infergate installed, GatewayClass kthena-router Accepted"
+
+# ---- the run --------------------------------------------------------------------------------
+OUT=$ROOT/conformance/reports/$VERSION/infergate
+mkdir -p "$OUT"
+IMPL_VERSION=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)
+args=(-test.run TestConformance -test.v -test.timeout "${TIMEOUT:-90m}"
+  -gateway-class=kthena-router -conformance-profiles=GATEWAY-HTTP
+  -supported-features="$SUPPORTED_FEATURES"
+  -organization=infergate -project=infergate -url=https://github.com/infergate/infergate
+  -version="$IMPL_VERSION" -contact=https://github.com/infergate/infergate/issues
+  -report-output="$OUT/gateway-http-report.yaml")
+[[ -n ${SKIP_TESTS:-} ]] && args+=(-skip-tests="$SKIP_TESTS")
+[[ -n ${RUN_TEST:-} ]] && args+=(-run-test="$RUN_TEST")
+log "running GATEWAY-HTTP (log: $CACHE/logs/run.log)"
+t0=$SECONDS
+set +e
+(cd "$MOD" && "$CACHE/bin/conformance.test" "${args[@]}") >"$CACHE/logs/run.log" 2>&1
+rc=$?
+set -e
+log "suite ended with exit code $rc after $((SECONDS - t0)) s; report: $OUT/gateway-http-report.yaml"
+grep -E '^(=== RUN|--- (PASS|FAIL|SKIP)|PASS|FAIL|ok)' "$CACHE/logs/run.log" | grep -E -- '--- (FAIL|SKIP)|^(PASS|FAIL)' | head -100 >&2 || true
+exit $rc
