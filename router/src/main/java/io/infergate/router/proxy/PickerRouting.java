@@ -95,6 +95,22 @@ final class PickerRouting {
         return kept == null || kept.isEmpty() ? List.of() : kept;
     }
 
+    /**
+     * The picker sees the caller as the model server will (docs/adr/0024): the credential headers
+     * an AuthPolicy strips are gone, the tenant and claim headers it sets are there. A picker is
+     * another service, not the caller's party: it never receives an API key or a token.
+     */
+    static void withIdentity(List<Map.Entry<String, String>> headers, Filter.RequestHeaderModifier identity) {
+        if (identity == null) {
+            return;
+        }
+        headers.removeIf(h -> identity.remove().stream().anyMatch(r -> r.equalsIgnoreCase(h.getKey())));
+        for (Filter.Header h : identity.set()) {
+            headers.removeIf(e -> e.getKey().equalsIgnoreCase(h.name()));
+            headers.add(Map.entry(h.name().toLowerCase(java.util.Locale.ROOT), h.value()));
+        }
+    }
+
     Outcome route(
             ServerRequest req,
             ServerResponse res,
@@ -115,6 +131,7 @@ final class PickerRouting {
         Upstream.Body buffered = bytes.length == 0 ? new Upstream.Body.None() : new Upstream.Body.Bytes(bytes);
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         Exchange.inbound(req, host).headers().forEach((n, v) -> headers.add(Map.entry(n, v)));
+        withIdentity(headers, record.identityHeaders);
         String query = req.prologue().query().rawValue();
         PickerRequest request = new PickerRequest(
                 req.prologue().method().text(),
