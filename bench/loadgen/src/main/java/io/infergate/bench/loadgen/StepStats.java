@@ -48,45 +48,6 @@ public record StepStats(
         double stuckShare,
         double stuckLongestMs) {
 
-    /** A row without the pods' balance (pods not watched, or results written before it existed). */
-    public StepStats(
-            String strategy,
-            int routers,
-            double rate,
-            int requests,
-            int ok,
-            int shed,
-            int errors,
-            double ttftP50Ms,
-            double ttftP90Ms,
-            double ttftP99Ms,
-            double itlP50Ms,
-            double outputTokensPerSecond,
-            double hitRate,
-            boolean completes,
-            String pods,
-            double latencyP90Ms) {
-        this(
-                strategy,
-                routers,
-                rate,
-                requests,
-                ok,
-                shed,
-                errors,
-                ttftP50Ms,
-                ttftP90Ms,
-                ttftP99Ms,
-                itlP50Ms,
-                outputTokensPerSecond,
-                hitRate,
-                completes,
-                pods,
-                latencyP90Ms,
-                Double.NaN,
-                Double.NaN);
-    }
-
     /** This row with the pods' balance during its step. */
     public StepStats withBalance(Balance b) {
         return new StepStats(
@@ -108,42 +69,6 @@ public record StepStats(
                 latencyP90Ms,
                 b.stuckShare(),
                 b.longestMs());
-    }
-
-    /** A row without the latency column (results written before it existed). */
-    public StepStats(
-            String strategy,
-            int routers,
-            double rate,
-            int requests,
-            int ok,
-            int shed,
-            int errors,
-            double ttftP50Ms,
-            double ttftP90Ms,
-            double ttftP99Ms,
-            double itlP50Ms,
-            double outputTokensPerSecond,
-            double hitRate,
-            boolean completes,
-            String pods) {
-        this(
-                strategy,
-                routers,
-                rate,
-                requests,
-                ok,
-                shed,
-                errors,
-                ttftP50Ms,
-                ttftP90Ms,
-                ttftP99Ms,
-                itlP50Ms,
-                outputTokensPerSecond,
-                hitRate,
-                completes,
-                pods,
-                Double.NaN);
     }
 
     /** A row without per-pod counts. */
@@ -177,7 +102,10 @@ public record StepStats(
                 outputTokensPerSecond,
                 hitRate,
                 completes,
-                "");
+                "",
+                Double.NaN,
+                Double.NaN,
+                Double.NaN);
     }
 
     static final String HEADER = "strategy\trouters\trate\trequests\tok\tshed\terrors\tttft_p50_ms\tttft_p90_ms"
@@ -251,7 +179,9 @@ public record StepStats(
                 prompt > 0 ? (double) hits / prompt : Double.NaN,
                 n > 0 && ok >= minSuccess * n,
                 String.join("/", perPod.values().stream().map(String::valueOf).toList()),
-                ms(new Percentiles(latency).at(90)));
+                ms(new Percentiles(latency).at(90)),
+                Double.NaN,
+                Double.NaN);
     }
 
     private static double ms(double nanos) {

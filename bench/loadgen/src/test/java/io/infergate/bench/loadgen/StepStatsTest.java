@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StepStatsTest {
 
+    private static final double NaN = Double.NaN;
+
     private static final Plan.Request R = new Plan.Request(0, 0, 0, 0, 4, 0);
     private static final long MS = 1_000_000;
 
@@ -47,11 +49,45 @@ class StepStatsTest {
         StepStats s = new StepStats("epp-default", 3, 24, 240, 239, 1, 0, 12.5, 80.25, 900, 8.5, 4000.125, 0.75, true);
         assertEquals(s, StepStats.parse(s.tsv()));
         StepStats pods = new StepStats(
-                "ours", 1, 24, 240, 239, 1, 0, 12.5, 80.25, 900, 8.5, 4000.125, 0.75, true, "60/59/60/60");
+                "ours",
+                1,
+                24,
+                240,
+                239,
+                1,
+                0,
+                12.5,
+                80.25,
+                900,
+                8.5,
+                4000.125,
+                0.75,
+                true,
+                "60/59/60/60",
+                NaN,
+                NaN,
+                NaN);
         assertEquals(pods, StepStats.parse(pods.tsv()));
         assertEquals(18, StepStats.HEADER.split("\t").length);
         StepStats latency = new StepStats(
-                "ours", 1, 24, 240, 239, 1, 0, 12.5, 80.25, 900, 8.5, 4000.125, 0.75, true, "60/59/60/60", 1234.5);
+                "ours",
+                1,
+                24,
+                240,
+                239,
+                1,
+                0,
+                12.5,
+                80.25,
+                900,
+                8.5,
+                4000.125,
+                0.75,
+                true,
+                "60/59/60/60",
+                1234.5,
+                NaN,
+                NaN);
         assertEquals(latency, StepStats.parse(latency.tsv()));
         String noLatency =
                 String.join("\t", java.util.Arrays.copyOf(latency.tsv().split("\t"), 15));
