@@ -70,6 +70,9 @@ final class CommandLine {
                                        prefills at once, (ttft + uncached tokens x per-token) x a
                                        load factor (llm-d-inference-sim; vLLM with chunked prefill)
               --time-factor-under-load X  parallel mode: the load factor at max-running (default 1)
+              --ssl-certfile FILE      serve HTTPS with this PEM certificate chain (vLLM's flag);
+                                       needs --ssl-keyfile
+              --ssl-keyfile FILE       the PEM private key of --ssl-certfile
               --profile FILE|NAME      read defaults for any of these flags from a properties or flat
                                        YAML file (keys are flag names without '--', e.g. ttft-ms: 20);
                                        flags given on the command line win. Built-in NAME:
@@ -105,6 +108,8 @@ final class CommandLine {
             "--lora-load-ms",
             "--prefill-mode",
             "--time-factor-under-load",
+            "--ssl-certfile",
+            "--ssl-keyfile",
             "--profile");
     private static final Set<String> REPEATABLE = Set.of("--model", "--lora");
     /** Flags without a value, each standing for a flag with one. */
@@ -162,7 +167,8 @@ final class CommandLine {
                 .interTokenLatencyPerSequence(Duration.ofNanos(1_000L * intFlag(values, "--itl-us-per-seq", 0, 0)))
                 .loraLoadTime(Duration.ofMillis(intFlag(values, "--lora-load-ms", 0, 0)))
                 .parallelPrefill(prefillMode(single(values, "--prefill-mode", "serial")))
-                .timeFactorUnderLoad(decimalFlag(values, "--time-factor-under-load", 1, 1));
+                .timeFactorUnderLoad(decimalFlag(values, "--time-factor-under-load", 1, 1))
+                .tls(servingTls(values));
         List<SimulatorConfig> pods = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
             try {
@@ -175,6 +181,29 @@ final class CommandLine {
             }
         }
         return pods;
+    }
+
+    /** --ssl-certfile and --ssl-keyfile: both or neither, read once here. */
+    private static java.util.Optional<ServingTls> servingTls(Map<String, List<String>> values) throws UsageException {
+        boolean cert = values.containsKey("--ssl-certfile");
+        if (cert != values.containsKey("--ssl-keyfile")) {
+            throw new UsageException("--ssl-certfile and --ssl-keyfile go together");
+        }
+        if (!cert) {
+            return java.util.Optional.empty();
+        }
+        String certFile = single(values, "--ssl-certfile", null);
+        String keyFile = single(values, "--ssl-keyfile", null);
+        try {
+            return java.util.Optional.of(new ServingTls(
+                    Files.readString(Path.of(certFile), StandardCharsets.US_ASCII),
+                    Files.readString(Path.of(keyFile), StandardCharsets.US_ASCII)));
+        } catch (java.io.IOException e) {
+            throw new UsageException(
+                    "cannot read --ssl-certfile " + certFile + " or --ssl-keyfile " + keyFile + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     private static List<String> hosts(Map<String, List<String>> values) throws UsageException {

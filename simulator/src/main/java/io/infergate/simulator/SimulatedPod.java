@@ -1,8 +1,12 @@
 package io.infergate.simulator;
 
+import io.helidon.common.configurable.Resource;
+import io.helidon.common.pki.Keys;
+import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -97,8 +101,9 @@ public final class SimulatedPod implements AutoCloseable {
             new ApiError(500, "Internal error: " + e, "server_error", null, null).send(res);
         });
 
-        WebServer server = WebServer.builder()
-                .host(config.host())
+        WebServerConfig.Builder builder = WebServer.builder();
+        config.tls().ifPresent(tls -> builder.tls(serverTls(tls)));
+        WebServer server = builder.host(config.host())
                 .port(config.port())
                 // Without TCP_NODELAY the first SSE chunk waits ~40 ms for the delayed ACK (docs/simulator.md,
                 // streaming).
@@ -132,10 +137,19 @@ public final class SimulatedPod implements AutoCloseable {
         return config.podName();
     }
 
-    /** {@code http://host:port}, with IPv6 hosts in brackets. */
+    /** {@code http://host:port} ({@code https} when the pod serves TLS), with IPv6 hosts in brackets. */
     public String baseUrl() {
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        return "http://" + host + ":" + port();
+        return (config.tls().isPresent() ? "https://" : "http://") + host + ":" + port();
+    }
+
+    /** HTTPS with the configured certificate; HTTP/1.1 only, as vLLM serves it. */
+    private static Tls serverTls(ServingTls tls) {
+        Keys keys = Keys.builder()
+                .pem(pem -> pem.key(Resource.create("TLS key", tls.privateKeyPem()))
+                        .certChain(Resource.create("TLS certificate chain", tls.certificateChainPem())))
+                .build();
+        return Tls.builder().privateKey(keys).privateKeyCertChain(keys).build();
     }
 
     public SimulatorConfig config() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -57,7 +58,8 @@ public record SimulatorConfig(
         Duration interTokenLatencyPerSequence,
         Duration loraLoadTime,
         boolean parallelPrefill,
-        double timeFactorUnderLoad) {
+        double timeFactorUnderLoad,
+        Optional<ServingTls> tls) {
 
     /** The fields of the first release; the later ones take their defaults (no added cost, prefix caching on). */
     public SimulatorConfig(
@@ -97,7 +99,8 @@ public record SimulatorConfig(
                 Duration.ZERO,
                 Duration.ZERO,
                 false,
-                1);
+                1,
+                Optional.empty());
     }
 
     public SimulatorConfig {
@@ -111,6 +114,7 @@ public record SimulatorConfig(
         Objects.requireNonNull(prefillTimePerToken, "prefillTimePerToken");
         Objects.requireNonNull(interTokenLatencyPerSequence, "interTokenLatencyPerSequence");
         Objects.requireNonNull(loraLoadTime, "loraLoadTime");
+        tls = tls == null ? Optional.empty() : tls;
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -180,7 +184,8 @@ public record SimulatorConfig(
                 .interTokenLatencyPerSequence(interTokenLatencyPerSequence)
                 .loraLoadTime(loraLoadTime)
                 .parallelPrefill(parallelPrefill)
-                .timeFactorUnderLoad(timeFactorUnderLoad);
+                .timeFactorUnderLoad(timeFactorUnderLoad)
+                .tls(tls);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -222,6 +227,7 @@ public record SimulatorConfig(
         private Duration loraLoadTime = Duration.ZERO;
         private boolean parallelPrefill = false;
         private double timeFactorUnderLoad = 1;
+        private Optional<ServingTls> tls = Optional.empty();
 
         private Builder() {}
 
@@ -344,6 +350,12 @@ public record SimulatorConfig(
             return this;
         }
 
+        /** Serve HTTPS with this certificate instead of plain HTTP (default: plain HTTP). */
+        public Builder tls(Optional<ServingTls> tls) {
+            this.tls = tls;
+            return this;
+        }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(
                     host,
@@ -366,7 +378,8 @@ public record SimulatorConfig(
                     interTokenLatencyPerSequence,
                     loraLoadTime,
                     parallelPrefill,
-                    timeFactorUnderLoad);
+                    timeFactorUnderLoad,
+                    tls);
         }
     }
 }

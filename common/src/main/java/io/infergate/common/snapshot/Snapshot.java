@@ -22,6 +22,8 @@ import java.util.List;
  * @param certificates  the key material HTTPS listeners name, by id: secret, never logged
  *                      (docs/adr/0021-tls-key-material.md)
  * @param authPolicies  accepted AuthPolicies and what they target (docs/adr/0024-authentication-policy.md)
+ * @param backendTls    TLS to backends, one entry per backend a BackendTLSPolicy applies to
+ *                      (docs/adr/0027-backend-tls.md)
  */
 public record Snapshot(
         int schemaVersion,
@@ -31,7 +33,8 @@ public record Snapshot(
         List<Objective> objectives,
         int routers,
         List<Certificate> certificates,
-        List<AuthPolicy> authPolicies) {
+        List<AuthPolicy> authPolicies,
+        List<BackendTls> backendTls) {
 
     /** The schema version this code writes and understands. Bump it on incompatible changes. */
     public static final int SCHEMA_VERSION = 1;
@@ -43,6 +46,20 @@ public record Snapshot(
         objectives = List.copyOf(objectives);
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
         authPolicies = authPolicies == null ? List.of() : List.copyOf(authPolicies);
+        backendTls = backendTls == null ? List.of() : List.copyOf(backendTls);
+    }
+
+    /** A snapshot without backend TLS. */
+    public Snapshot(
+            int schemaVersion,
+            List<Gateway> gateways,
+            List<HttpRoute> routes,
+            List<Backend> backends,
+            List<Objective> objectives,
+            int routers,
+            List<Certificate> certificates,
+            List<AuthPolicy> authPolicies) {
+        this(schemaVersion, gateways, routes, backends, objectives, routers, certificates, authPolicies, List.of());
     }
 
     /** A snapshot without AuthPolicies. */
@@ -80,7 +97,8 @@ public record Snapshot(
 
     /** The same content for {@code count} routers. */
     public Snapshot withRouters(int count) {
-        return new Snapshot(schemaVersion, gateways, routes, backends, objectives, count, certificates, authPolicies);
+        return new Snapshot(
+                schemaVersion, gateways, routes, backends, objectives, count, certificates, authPolicies, backendTls);
     }
 
     /** An empty snapshot of the current schema: serves nothing. */
@@ -94,6 +112,6 @@ public record Snapshot(
         return "Snapshot[schemaVersion=" + schemaVersion + ", " + gateways.size() + " gateways, " + routes.size()
                 + " routes, " + backends.size() + " backends, " + objectives.size() + " objectives, routers="
                 + routers + ", " + certificates.size() + " certificates (redacted), " + authPolicies.size()
-                + " auth policies]";
+                + " auth policies, " + backendTls.size() + " backend TLS]";
     }
 }

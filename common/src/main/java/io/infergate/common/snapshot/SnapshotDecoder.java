@@ -86,7 +86,29 @@ public final class SnapshotDecoder {
                 list(o, "objectives", "", this::objective),
                 o.containsKey("routers") ? integer(o, "routers", "") : 1, // absent: one router (older writers)
                 list(o, "certificates", "", this::certificate), // absent: no HTTPS listeners
-                list(o, "authPolicies", "", this::authPolicy)); // absent: no AuthPolicies
+                list(o, "authPolicies", "", this::authPolicy), // absent: no AuthPolicies
+                list(o, "backendTls", "", this::backendTls)); // absent: no backend TLS
+    }
+
+    private BackendTls backendTls(JsonObject o, String p) {
+        JsonValue system = o.get("systemCertificates");
+        boolean trueValue = system != null && system.getValueType() == JsonValue.ValueType.TRUE;
+        if (system != null && !trueValue && system.getValueType() != JsonValue.ValueType.FALSE) {
+            violate(p + "/systemCertificates", "must be a boolean");
+        }
+        return new BackendTls(
+                string(o, "backend", p),
+                string(o, "policy", p),
+                string(o, "hostname", p),
+                list(
+                        o,
+                        "subjectAltNames",
+                        p,
+                        (n, q) -> new BackendTls.SubjectAltName(
+                                enumValue(n, "type", q, BackendTls.Type.class, BackendTls.Type.HOSTNAME),
+                                string(n, "value", q))),
+                strings(o, "caCertificates", p),
+                trueValue);
     }
 
     private AuthPolicy authPolicy(JsonObject o, String p) {

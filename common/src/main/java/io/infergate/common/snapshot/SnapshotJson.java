@@ -73,7 +73,26 @@ public final class SnapshotJson {
         if (!s.authPolicies().isEmpty()) { // omitted when empty: snapshots without policies keep their ids
             b.add("authPolicies", array(s.authPolicies(), SnapshotJson::authPolicy));
         }
+        if (!s.backendTls().isEmpty()) { // omitted when empty: snapshots without backend TLS keep their ids
+            b.add("backendTls", array(s.backendTls(), SnapshotJson::backendTls));
+        }
         return b.build();
+    }
+
+    private static JsonObjectBuilder backendTls(BackendTls t) {
+        return JSON.createObjectBuilder()
+                .add("backend", t.backend())
+                .add("policy", t.policy())
+                .add("hostname", t.hostname())
+                .add(
+                        "subjectAltNames",
+                        array(
+                                t.subjectAltNames(),
+                                n -> JSON.createObjectBuilder()
+                                        .add("type", n.type().name())
+                                        .add("value", n.value())))
+                .add("caCertificates", strings(t.caCertificates()))
+                .add("systemCertificates", t.systemCertificates());
     }
 
     private static JsonObjectBuilder authPolicy(AuthPolicy p) {

@@ -24,7 +24,7 @@ import java.util.List;
  *
  * <p>Rules: serials are 64 random bits; validity starts a minute in the past (clock skew); CA
  * certificates carry a critical basicConstraints CA=true and keyUsage keyCertSign; leaves carry
- * the DNS names as subjectAltName (clients ignore the CN) and extendedKeyUsage serverAuth.
+ * the DNS names (and URIs) as subjectAltName (clients ignore the CN) and extendedKeyUsage serverAuth.
  */
 public final class Issuer {
 
@@ -78,7 +78,10 @@ public final class Issuer {
         return sign(commonName, keys, commonName, keys, validity, extensions);
     }
 
-    /** A leaf certificate for {@code dnsNames} signed by {@code ca}. */
+    /**
+     * A leaf certificate for {@code dnsNames} signed by {@code ca}. A name with {@code ://} in it
+     * becomes a URI subject alternative name (a SPIFFE id, say) instead of a DNS name.
+     */
     public static Issued leaf(Issued ca, List<String> dnsNames, KeyType type, Duration validity) {
         if (dnsNames.isEmpty()) {
             throw new IllegalArgumentException("a leaf certificate needs at least one DNS name");
@@ -86,7 +89,9 @@ public final class Issuer {
         KeyPair keys = generate(type);
         List<byte[]> names = new ArrayList<>();
         for (String n : dnsNames) {
-            names.add(Der.context(2, false, n.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            // GeneralName: [2] dNSName, [6] uniformResourceIdentifier (both IA5String)
+            names.add(Der.context(
+                    n.contains("://") ? 6 : 2, false, n.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         }
         byte[] extensions = Der.sequence(
                 extension("2.5.29.17", false, Der.sequence(names.toArray(byte[][]::new))),

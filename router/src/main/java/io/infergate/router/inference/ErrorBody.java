@@ -32,6 +32,8 @@ public record ErrorBody(int status, String code, String message, Optional<String
     public static final String UPSTREAM_CONNECT_FAILED = "upstream_connect_failed";
     /** The endpoint failed after the connection was made, before response headers: 502. */
     public static final String UPSTREAM_ERROR = "upstream_error";
+    /** The TLS handshake with a backend failed, or its BackendTLSPolicy trusts no CA: 502. */
+    public static final String UPSTREAM_TLS_FAILED = "upstream_tls_failed";
     /** The route's timeout or the read timeout expired before response headers: 504. */
     public static final String UPSTREAM_TIMEOUT = "upstream_timeout";
     /** The body exceeds the configured bound: 413. */

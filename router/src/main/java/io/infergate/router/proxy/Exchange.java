@@ -169,6 +169,7 @@ final class Exchange {
                     response = upstream.send(
                             endpoint,
                             p.backend().backend().appProtocol(),
+                            p.backend().tls(),
                             request.method(),
                             request.target(),
                             request.headers(),
@@ -419,6 +420,19 @@ final class Exchange {
                                             + settings.readTimeout()));
                 }
             }
+            case TLS -> {
+                metrics.upstreamError("tls");
+                String reason = tlsReason(e);
+                LOG.warning("TLS to " + endpoint + " of " + p.backend().id() + " failed, request "
+                        + p.record().requestId + ": " + reason);
+                Responses.error(
+                        res,
+                        p.record(),
+                        ErrorBody.of(
+                                502,
+                                ErrorBody.UPSTREAM_TLS_FAILED,
+                                "TLS to " + endpoint + " of " + p.backend().id() + " failed: " + reason));
+            }
             case RESET, STALE -> {
                 metrics.upstreamError("reset");
                 LOG.log(
@@ -434,6 +448,23 @@ final class Exchange {
                                 endpoint + " of " + p.backend().id() + " failed before sending response headers"));
             }
         }
+    }
+
+    /**
+     * The innermost message of a TLS failure: the trust manager's reason (untrusted chain, names
+     * that do not match) rather than the JDK's generic handshake wrapper.
+     */
+    private static String tlsReason(Throwable e) {
+        String reason = e.getMessage();
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof java.security.cert.CertificateException && c.getMessage() != null) {
+                return c.getMessage(); // the outermost is the backend trust manager's own reason
+            }
+            if (c.getMessage() != null) {
+                reason = c.getMessage();
+            }
+        }
+        return reason == null ? "handshake failed" : reason;
     }
 
     /** The client went away while the upstream worked: nothing can be written, the connection is closed. */

@@ -250,7 +250,7 @@ public final class GatewayHandler implements Handler {
             return;
         }
         if (backend.backend() instanceof Backend.InferencePool pool && PoolModels.isModelList(req, path)) {
-            poolModels.serve(res, record, pool);
+            poolModels.serve(res, record, pool, backend.tls());
             return;
         }
         Optional<RequestBodies.Prepared> prepared = bodies.prepare(req, res, record, backend, path);

@@ -81,6 +81,7 @@ final class Mirrors {
             try (HttpClientResponse response = upstream.send(
                             endpoint,
                             copy.backend().backend().appProtocol(),
+                            copy.backend().tls(),
                             copy.method(),
                             copy.target(),
                             copy.headers(),

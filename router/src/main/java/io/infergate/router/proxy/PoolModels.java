@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
+import io.infergate.router.backendtls.UpstreamTls;
 import io.infergate.router.inference.ErrorBody;
 import io.infergate.router.inference.ModelLists;
 
@@ -60,7 +61,7 @@ final class PoolModels {
         return "GET".equals(req.prologue().method().text()) && "/v1/models".equals(path);
     }
 
-    void serve(ServerResponse res, RequestRecord record, Backend.InferencePool pool) {
+    void serve(ServerResponse res, RequestRecord record, Backend.InferencePool pool, Optional<UpstreamTls> tls) {
         List<String> endpoints = new ArrayList<>(new LinkedHashSet<>(
                 pool.endpoints().stream().map(Endpoint::hostPort).toList()));
         if (endpoints.isEmpty()) {
@@ -82,7 +83,7 @@ final class PoolModels {
             try {
                 cached = fresh(key);
                 if (cached == null) {
-                    List<byte[]> answers = ask(pool, record.requestId);
+                    List<byte[]> answers = ask(pool, tls, record.requestId);
                     if (answers.isEmpty()) {
                         Responses.error(
                                 res,
@@ -114,7 +115,7 @@ final class PoolModels {
     }
 
     /** The 200 answers of the endpoints, in endpoint order. */
-    private List<byte[]> ask(Backend.InferencePool pool, String requestId) {
+    private List<byte[]> ask(Backend.InferencePool pool, Optional<UpstreamTls> tls, String requestId) {
         List<Endpoint> distinct = new ArrayList<>();
         LinkedHashSet<String> seen = new LinkedHashSet<>();
         pool.endpoints().forEach(e -> {
@@ -126,7 +127,7 @@ final class PoolModels {
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Optional<byte[]>>> calls = new ArrayList<>();
             for (Endpoint e : distinct) {
-                calls.add(threads.submit(() -> list(pool, e, requestId)));
+                calls.add(threads.submit(() -> list(pool, tls, e, requestId)));
             }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS + 500);
             for (Future<Optional<byte[]>> call : calls) {
@@ -145,7 +146,7 @@ final class PoolModels {
         return answers;
     }
 
-    private Optional<byte[]> list(Backend.InferencePool pool, Endpoint e, String requestId) {
+    private Optional<byte[]> list(Backend.InferencePool pool, Optional<UpstreamTls> tls, Endpoint e, String requestId) {
         HeaderList headers = new HeaderList();
         headers.add("Host", e.hostPort());
         headers.add("Accept", "application/json");
@@ -153,6 +154,7 @@ final class PoolModels {
         try (HttpClientResponse r = upstream.send(
                 e,
                 pool.appProtocol(),
+                tls,
                 "GET",
                 "/v1/models",
                 headers,

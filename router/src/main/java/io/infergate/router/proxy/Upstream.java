@@ -13,7 +13,9 @@ import io.helidon.webclient.http2.Http2ClientProtocolConfig;
 import io.infergate.common.http.ClientBody;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
+import io.infergate.router.backendtls.UpstreamTls;
 
+import javax.net.ssl.SSLException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -23,14 +25,16 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP clients that talk to endpoints: HTTP/1.1, and HTTP/2 with prior knowledge for
- * {@code kubernetes.io/h2c} backends. Both set TCP_NODELAY, never follow redirects, never send
+ * The HTTP clients that talk to endpoints: HTTP/1.1, HTTP/1.1 over TLS for backends a
+ * BackendTLSPolicy applies to (whatever their appProtocol says: the policy wins), and HTTP/2 with
+ * prior knowledge for {@code kubernetes.io/h2c} backends. Both set TCP_NODELAY, never follow redirects, never send
  * {@code Expect: 100-continue}, never decode or re-encode bodies, and keep their own connection
  * cache (Helidon's shared cache has no bound; {@link io.infergate.router.schedule.Scheduler}
  * bounds concurrency per endpoint instead).
@@ -45,12 +49,15 @@ final class Upstream implements AutoCloseable {
      * that Helidon's idle monitor had already found broken (its background read failed while the
      * connection sat in the pool, e.g. timed out under a shorter per-request read timeout of an
      * earlier request); Helidon reports that only at the first read of the next exchange on it.
+     * {@code TLS}: the TLS handshake with a backend failed (its certificate is not trusted or does
+     * not prove the BackendTLSPolicy's identity), or the policy trusts no CA at all.
      */
     enum Failure {
         CONNECT,
         TIMEOUT,
         RESET,
-        STALE
+        STALE,
+        TLS
     }
 
     /** An exchange failed before response headers arrived. */
@@ -127,6 +134,7 @@ final class Upstream implements AutoCloseable {
     /**
      * Sends the request and waits for the response headers.
      *
+     * @param tls         TLS to the endpoint (a BackendTLSPolicy), empty for plain text
      * @param target      the request target as the client sent it (raw path and query), possibly rewritten
      * @param readTimeout the longest wait for the response headers (and any later single read)
      * @throws UpstreamException when no response headers arrive
@@ -134,16 +142,23 @@ final class Upstream implements AutoCloseable {
     HttpClientResponse send(
             Endpoint endpoint,
             Backend.AppProtocol protocol,
+            Optional<UpstreamTls> tls,
             String method,
             String target,
             HeaderList headers,
             Body body,
             Duration readTimeout)
             throws UpstreamException {
+        if (tls.isPresent() && tls.get().tls() == null) {
+            throw new UpstreamException(Failure.TLS, new SSLException(tls.get().refusal()));
+        }
         try {
+            if (tls.isPresent()) {
+                return send(http1, endpoint, tls.get(), method, target, headers, body, readTimeout);
+            }
             return switch (protocol) {
-                case HTTP -> send(http1, endpoint, method, target, headers, body, readTimeout);
-                case H2C -> send(h2c, endpoint, method, target, headers, body, readTimeout);
+                case HTTP -> send(http1, endpoint, null, method, target, headers, body, readTimeout);
+                case H2C -> send(h2c, endpoint, null, method, target, headers, body, readTimeout);
             };
         } catch (ClientBody.Malformed e) {
             // the client's body is malformed or too large (Helidon's parser raised it while the body
@@ -175,6 +190,7 @@ final class Upstream implements AutoCloseable {
     private static <R extends ClientRequest<R>> HttpClientResponse send(
             HttpClient<R> client,
             Endpoint endpoint,
+            UpstreamTls tls,
             String method,
             String target,
             HeaderList headers,
@@ -183,11 +199,14 @@ final class Upstream implements AutoCloseable {
         // The raw target is written as sent: skipUriEncoding keeps Helidon from re-encoding it,
         // and passing it as the path (query included) keeps the query bytes untouched too.
         R request = client.method(Method.create(method))
-                .uri(URI.create("http://" + endpoint.hostPort()))
+                .uri(URI.create((tls == null ? "http://" : "https://") + endpoint.hostPort()))
                 .skipUriEncoding(true)
                 .path(target)
                 .readTimeout(readTimeout)
                 .followRedirects(false);
+        if (tls != null) {
+            request.tls(tls.tls()); // SNI and verification of the policy; the connection cache keys by it
+        }
         headers.forEach((name, value) -> request.headers().add(HeaderNames.create(name), value));
         return switch (body) {
             case Body.None none -> request.request();
@@ -214,6 +233,9 @@ final class Upstream implements AutoCloseable {
     /** Connect problems are 502s, silence is a 504, anything else after connecting a 502. */
     static Failure classify(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof SSLException) {
+                return Failure.TLS;
+            }
             if (c.getClass() == RuntimeException.class && STALE_MESSAGE.equals(c.getMessage())) {
                 return Failure.STALE; // before the timeout below: the monitor's own read timed out
             }

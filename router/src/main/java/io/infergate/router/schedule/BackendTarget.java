@@ -2,6 +2,7 @@ package io.infergate.router.schedule;
 
 import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Endpoint;
+import io.infergate.router.backendtls.UpstreamTls;
 import io.infergate.router.schedule.endpoint.EndpointRegistry;
 import io.infergate.router.schedule.endpoint.Target;
 
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A backend compiled for scheduling: its endpoints with live state, and the strategy that picks
@@ -19,10 +21,17 @@ import java.util.Map;
  * @param backend   the backend from the snapshot
  * @param endpoints its endpoints, in snapshot order, deduplicated by {@code address:port}
  * @param strategy  how an endpoint is chosen
+ * @param tls       TLS to the endpoints when a BackendTLSPolicy applies, else empty (plain text)
  */
-public record BackendTarget(Backend backend, List<Target> endpoints, Strategy strategy) {
+public record BackendTarget(Backend backend, List<Target> endpoints, Strategy strategy, Optional<UpstreamTls> tls) {
     public BackendTarget {
         endpoints = List.copyOf(endpoints);
+        tls = tls == null ? Optional.empty() : tls;
+    }
+
+    /** A backend reached in plain text. */
+    public BackendTarget(Backend backend, List<Target> endpoints, Strategy strategy) {
+        this(backend, endpoints, strategy, Optional.empty());
     }
 
     /** The backend id. */
@@ -36,6 +45,12 @@ public record BackendTarget(Backend backend, List<Target> endpoints, Strategy st
      */
     public static Map<String, BackendTarget> compileAll(
             List<Backend> backends, EndpointRegistry registry, PoolProfiles pools) {
+        return compileAll(backends, registry, pools, Map.of());
+    }
+
+    /** As {@link #compileAll(List, EndpointRegistry, PoolProfiles)}, with the backends' TLS by backend id. */
+    public static Map<String, BackendTarget> compileAll(
+            List<Backend> backends, EndpointRegistry registry, PoolProfiles pools, Map<String, UpstreamTls> tls) {
         Map<String, BackendTarget> out = new HashMap<>();
         List<Endpoint> poolEndpoints = new ArrayList<>();
         for (Backend b : backends) {
@@ -51,7 +66,9 @@ public record BackendTarget(Backend backend, List<Target> endpoints, Strategy st
                 case Backend.InferencePool p ->
                     new PoolStrategy(pools.profileOf(p), pools.metrics(), pools.staleAfter(), pools.timer());
             };
-            out.put(b.id(), new BackendTarget(b, List.copyOf(unique.values()), strategy));
+            out.put(
+                    b.id(),
+                    new BackendTarget(b, List.copyOf(unique.values()), strategy, Optional.ofNullable(tls.get(b.id()))));
         }
         pools.poolEndpoints().accept(poolEndpoints);
         return out;

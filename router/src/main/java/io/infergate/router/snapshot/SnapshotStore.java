@@ -6,6 +6,7 @@ import io.infergate.common.snapshot.Snapshot;
 import io.infergate.common.snapshot.SnapshotDecoder;
 import io.infergate.common.snapshot.SnapshotValidator;
 import io.infergate.common.snapshot.Violation;
+import io.infergate.router.backendtls.UpstreamTlsCache;
 import io.infergate.router.listen.PublicSockets;
 import io.infergate.router.match.RouteTable;
 import io.infergate.router.match.RouteTableCompiler;
@@ -58,6 +59,9 @@ public final class SnapshotStore {
 
     private final Serving serving;
     private final PublicSockets sockets;
+    /** Client TLS of the backends BackendTLSPolicies apply to, kept across snapshots while unchanged. */
+    private final UpstreamTlsCache backendTls = new UpstreamTlsCache();
+
     private final EndpointRegistry endpoints;
     private final RouterMetrics metrics;
     private final String bindAddress;
@@ -127,7 +131,10 @@ public final class SnapshotStore {
             return reject(List.of(new Violation("/certificates", e.getMessage())));
         }
         CompiledSnapshot compiled = new CompiledSnapshot(
-                id, snapshot, routes, BackendTarget.compileAll(snapshot.backends(), endpoints, pools));
+                id,
+                snapshot,
+                routes,
+                BackendTarget.compileAll(snapshot.backends(), endpoints, pools, backendTls.compile(snapshot)));
         Set<SocketKey> needed = routes.socketKeys();
         // certificates first: a rotated Secret reaches open TLS sockets before the new routes do
         Set<SocketKey> failed = sockets.openAll(needed, certificates);
