@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * at most one entry per backend; the hostname is a DNS name (no wildcard, no IP address: it is
  * sent as SNI, which carries names only); subject alternative names are DNS names (a leading
  * {@code *.} allowed) or absolute URIs with a scheme; every CA bundle parses as PEM
- * certificates; CA bundles and system roots are not both set.
+ * certificates; CA bundles and system roots are not both set. An entry that trusts nothing is
+ * never used to connect, so only its backend is checked.
  */
 public final class BackendTlsChecks {
     private static final Pattern DNS_NAME =
@@ -38,6 +39,9 @@ public final class BackendTlsChecks {
                 out.add(new Violation(at + "/backend", "names no backend in the snapshot: '" + t.backend() + "'"));
             } else if (!seen.add(t.backend())) {
                 out.add(new Violation(at + "/backend", "a second TLS entry for '" + t.backend() + "'"));
+            }
+            if (t.trustsNothing()) {
+                continue; // never connects: its names are never used (the controller ships unusable policies so)
             }
             if (!isSniName(t.hostname())) {
                 out.add(new Violation(at + "/hostname", "must be a lowercase DNS name, is '" + t.hostname() + "'"));

@@ -112,6 +112,16 @@ public record Resource(
     public static final Resource AUTH_POLICY =
             crd("AuthPolicy", "infergate.io", List.of("v1alpha1"), "authpolicies", true, Family.GATEWAY_API);
 
+    /** BackendTLSPolicy, Gateway API standard channel (v1 since v1.4). */
+    public static final Resource BACKEND_TLS_POLICY =
+            crd("BackendTLSPolicy", GATEWAY_GROUP, List.of("v1"), "backendtlspolicies", true, Family.GATEWAY_API);
+
+    /**
+     * ConfigMaps, cluster-wide, for BackendTLSPolicies' {@code caCertificateRefs}: only
+     * {@code ca.crt} is kept as they are decoded (docs/adr/0027-backend-tls.md).
+     */
+    public static final Resource CONFIG_MAP = core("ConfigMap", "", "v1", "configmaps", true);
+
     /** Every kind the translator reads, in a fixed order (the token Secret is watched separately). */
     public static final List<Resource> INPUTS = List.of(
             GATEWAY_CLASS,
@@ -127,7 +137,9 @@ public record Resource(
             POD,
             TLS_SECRET,
             API_KEY_SECRET,
-            AUTH_POLICY);
+            AUTH_POLICY,
+            CONFIG_MAP,
+            BACKEND_TLS_POLICY);
 
     /** {@code group/version}, or {@code version} for core. */
     public String apiVersion(String version) {

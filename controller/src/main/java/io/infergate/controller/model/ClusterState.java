@@ -9,7 +9,7 @@ import java.util.List;
  * {@code namespace/name}, so the same objects always give the same state whatever order a source
  * read them in. Secrets are only {@code kubernetes.io/tls} ones, read for listener certificates,
  * and {@code infergate.io/api-keys} ones, read (hashed) for AuthPolicies (and, in local mode, any
- * the folder holds).
+ * the folder holds). ConfigMaps keep only their {@code ca.crt}, read for BackendTLSPolicies.
  */
 public record ClusterState(
         List<GatewayClass> gatewayClasses,
@@ -24,7 +24,9 @@ public record ClusterState(
         List<InferenceObjective> inferenceObjectives,
         List<InferenceModelRewrite> inferenceModelRewrites,
         List<Secret> secrets,
-        List<AuthPolicyObject> authPolicies) {
+        List<AuthPolicyObject> authPolicies,
+        List<ConfigMap> configMaps,
+        List<BackendTlsPolicyObject> backendTlsPolicies) {
 
     private static final Comparator<KubeObject> BY_PATH = Comparator.comparing(
                     (KubeObject o) -> o.meta().namespace())
@@ -44,6 +46,8 @@ public record ClusterState(
         inferenceModelRewrites = sorted(inferenceModelRewrites);
         secrets = sorted(secrets);
         authPolicies = authPolicies == null ? List.of() : sorted(authPolicies);
+        configMaps = configMaps == null ? List.of() : sorted(configMaps);
+        backendTlsPolicies = backendTlsPolicies == null ? List.of() : sorted(backendTlsPolicies);
     }
 
     /** No objects at all. */
@@ -66,6 +70,8 @@ public record ClusterState(
         var rewrites = new ArrayList<InferenceModelRewrite>();
         var secrets = new ArrayList<Secret>();
         var policies = new ArrayList<AuthPolicyObject>();
+        var configMaps = new ArrayList<ConfigMap>();
+        var tlsPolicies = new ArrayList<BackendTlsPolicyObject>();
         for (KubeObject o : objects) {
             switch (o) {
                 case GatewayClass c -> classes.add(c);
@@ -81,6 +87,8 @@ public record ClusterState(
                 case InferenceModelRewrite r -> rewrites.add(r);
                 case Secret s -> secrets.add(s);
                 case AuthPolicyObject p -> policies.add(p);
+                case ConfigMap c -> configMaps.add(c);
+                case BackendTlsPolicyObject p -> tlsPolicies.add(p);
             }
         }
         return new ClusterState(
@@ -96,7 +104,9 @@ public record ClusterState(
                 objectives,
                 rewrites,
                 secrets,
-                policies);
+                policies,
+                configMaps,
+                tlsPolicies);
     }
 
     /** Every object, kind by kind. */
@@ -115,6 +125,8 @@ public record ClusterState(
         all.addAll(inferenceModelRewrites);
         all.addAll(secrets);
         all.addAll(authPolicies);
+        all.addAll(configMaps);
+        all.addAll(backendTlsPolicies);
         return all;
     }
 

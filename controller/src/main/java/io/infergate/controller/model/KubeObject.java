@@ -14,7 +14,9 @@ public sealed interface KubeObject
                 InferenceObjective,
                 InferenceModelRewrite,
                 Secret,
-                AuthPolicyObject {
+                AuthPolicyObject,
+                ConfigMap,
+                BackendTlsPolicyObject {
 
     ObjectMeta meta();
 
@@ -34,6 +36,8 @@ public sealed interface KubeObject
             case InferenceModelRewrite o -> "InferenceModelRewrite";
             case Secret o -> "Secret";
             case AuthPolicyObject o -> "AuthPolicy";
+            case ConfigMap o -> "ConfigMap";
+            case BackendTlsPolicyObject o -> "BackendTLSPolicy";
         };
     }
 

@@ -84,6 +84,15 @@ public final class Translator {
         AuthPolicies.Outcome auth = AuthPolicies.translate(
                 state.authPolicies(), state.secrets(), snapshotGateways, routes, config.controllerName());
         statuses.addAll(auth.statuses());
+        BackendTlsPolicies.Outcome backendTls = BackendTlsPolicies.translate(
+                state.backendTlsPolicies(),
+                state.configMaps(),
+                state.services(),
+                state.inferencePools(),
+                served,
+                routes,
+                config.controllerName());
+        statuses.addAll(backendTls.statuses());
         Snapshot snapshot = new Snapshot(
                 Snapshot.SCHEMA_VERSION,
                 snapshotGateways,
@@ -92,7 +101,8 @@ public final class Translator {
                 objectives(state.inferenceObjectives(), served),
                 1,
                 certificates(gateways.values()),
-                auth.policies());
+                auth.policies(),
+                backendTls.entries());
         return new Translation(snapshot, new StatusPlan(statuses), services);
     }
 
