@@ -6,6 +6,7 @@ import io.infergate.router.auth.JwksSource;
 import io.infergate.router.extproc.PickerSettings;
 import io.infergate.router.listen.ListenerLimits;
 import io.infergate.router.proxy.ProxySettings;
+import io.infergate.router.ratelimit.RateLimitSettings;
 import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.admission.SaturationDetector;
@@ -35,6 +36,7 @@ import java.util.List;
  *   <li>{@code router.admission}: {@link Admission.Settings#create} and {@link SaturationDetector#create}</li>
  *   <li>{@code router.endpoint-picker}: {@link PickerSettings#create}</li>
  *   <li>{@code router.auth}: {@link JwksSource.Settings#create}</li>
+ *   <li>{@code router.rate-limits}: {@link RateLimitSettings#create}</li>
  * </ul>
  */
 final class ConfigFile {
@@ -45,11 +47,12 @@ final class ConfigFile {
             ProxySettings proxy,
             long maxSnapshotBytes,
             PoolSettings pools,
-            JwksSource.Settings jwks) {}
+            JwksSource.Settings jwks,
+            RateLimitSettings rateLimits) {}
 
     /** The sections of {@code router:}; each settings record reads (and so names) its own keys. */
-    private static final List<String> SECTIONS =
-            List.of("listeners", "upstream", "snapshot", "endpoints", "admission", "endpoint-picker", "auth");
+    private static final List<String> SECTIONS = List.of(
+            "listeners", "upstream", "snapshot", "endpoints", "admission", "endpoint-picker", "auth", "rate-limits");
 
     private ConfigFile() {}
 
@@ -60,7 +63,8 @@ final class ConfigFile {
                 ProxySettings.defaults(),
                 RouterConfig.DEFAULT_MAX_SNAPSHOT_BYTES,
                 PoolSettings.defaults(),
-                JwksSource.Settings.DEFAULT);
+                JwksSource.Settings.DEFAULT,
+                RateLimitSettings.DEFAULT);
     }
 
     /**
@@ -91,6 +95,7 @@ final class ConfigFile {
             Section as = Section.of(router.get("admission"));
             Section ps = Section.of(router.get("endpoint-picker"));
             Section au = Section.of(router.get("auth"));
+            Section rl = Section.of(router.get("rate-limits"));
             ListenerLimits listeners = ListenerLimits.create(ls);
             ProxySettings proxy = ProxySettings.create(us, listeners.maxPayloadBytes());
             long snapshot = RouterConfig.maxSnapshotBytes(ss);
@@ -99,7 +104,8 @@ final class ConfigFile {
             SaturationDetector saturation = SaturationDetector.create(as);
             PickerSettings pickers = PickerSettings.create(ps);
             JwksSource.Settings jwks = JwksSource.Settings.create(au);
-            for (Section section : List.of(ls, us, ss, es, as, ps, au)) {
+            RateLimitSettings rateLimits = RateLimitSettings.create(rl);
+            for (Section section : List.of(ls, us, ss, es, as, ps, au, rl)) {
                 section.rejectUnknown();
             }
             return new Settings(
@@ -107,7 +113,8 @@ final class ConfigFile {
                     proxy,
                     snapshot,
                     new PoolSettings(scrape, admission, saturation, SchedulerConfig.defaults(), pickers),
-                    jwks);
+                    jwks,
+                    rateLimits);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--config " + file + ": " + e.getMessage(), e);
         }
