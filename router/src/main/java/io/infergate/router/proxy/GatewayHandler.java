@@ -58,6 +58,8 @@ public final class GatewayHandler implements Handler {
     static final String X_OBJECTIVE = "x-gateway-inference-objective";
     /** Forces a model rewrite target; never sent upstream. */
     static final String X_MODEL_REWRITE = "x-gateway-model-name-rewrite";
+    /** The Inference Extension's fairness key, used when no AuthPolicy named a tenant. */
+    static final String X_FAIRNESS_ID = "x-gateway-inference-fairness-id";
 
     /** The idempotent methods of RFC 9110 section 9.2.2: sending them twice does no harm. */
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
@@ -303,7 +305,8 @@ public final class GatewayHandler implements Handler {
                 inference.map(i -> record.inference != null ? record.inference.target : i.model()),
                 inference.map(OpenAiRequest::promptText).orElse(""),
                 priority,
-                Optional.empty());
+                Optional.empty(),
+                flow(req, record));
         if (endpoints.choose(req, res, record, backend, ref, host, body, context)
                 instanceof EndpointChoice.Outcome.Run run) {
             try (ResponsePhase response = run.response();
@@ -330,6 +333,19 @@ public final class GatewayHandler implements Handler {
                         run.another());
             }
         }
+    }
+
+    /**
+     * The fair-queueing flow: the authenticated tenant (a fact the gateway asserts), else the
+     * Inference Extension's {@code x-gateway-inference-fairness-id} (the client's word; at most
+     * 128 characters are used), else "".
+     */
+    private static String flow(ServerRequest req, RequestRecord record) {
+        if (!record.tenant.isEmpty()) {
+            return record.tenant;
+        }
+        String id = req.headers().first(HeaderNames.create(X_FAIRNESS_ID)).orElse("");
+        return id.length() > 128 ? id.substring(0, 128) : id;
     }
 
     private static void notFound(ServerResponse res, RequestRecord record, String host, String path) {
