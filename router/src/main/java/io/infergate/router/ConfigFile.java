@@ -3,6 +3,7 @@ package io.infergate.router;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.infergate.router.auth.JwksSource;
+import io.infergate.router.epp.EppSettings;
 import io.infergate.router.extproc.PickerSettings;
 import io.infergate.router.listen.ListenerLimits;
 import io.infergate.router.proxy.ProxySettings;
@@ -35,6 +36,7 @@ import java.util.List;
  *   <li>{@code router.endpoints}: {@link ScrapeSettings#create}</li>
  *   <li>{@code router.admission}: {@link Admission.Settings#create} and {@link SaturationDetector#create}</li>
  *   <li>{@code router.endpoint-picker}: {@link PickerSettings#create}</li>
+ *   <li>{@code router.picker}: {@link EppSettings#create}</li>
  *   <li>{@code router.auth}: {@link JwksSource.Settings#create}</li>
  *   <li>{@code router.rate-limits}: {@link RateLimitSettings#create}</li>
  * </ul>
@@ -52,7 +54,15 @@ final class ConfigFile {
 
     /** The sections of {@code router:}; each settings record reads (and so names) its own keys. */
     private static final List<String> SECTIONS = List.of(
-            "listeners", "upstream", "snapshot", "endpoints", "admission", "endpoint-picker", "auth", "rate-limits");
+            "listeners",
+            "upstream",
+            "snapshot",
+            "endpoints",
+            "admission",
+            "endpoint-picker",
+            "auth",
+            "picker",
+            "rate-limits");
 
     private ConfigFile() {}
 
@@ -95,6 +105,7 @@ final class ConfigFile {
             Section as = Section.of(router.get("admission"));
             Section ps = Section.of(router.get("endpoint-picker"));
             Section au = Section.of(router.get("auth"));
+            Section pk = Section.of(router.get("picker"));
             Section rl = Section.of(router.get("rate-limits"));
             ListenerLimits listeners = ListenerLimits.create(ls);
             ProxySettings proxy = ProxySettings.create(us, listeners.maxPayloadBytes());
@@ -104,15 +115,16 @@ final class ConfigFile {
             SaturationDetector saturation = SaturationDetector.create(as);
             PickerSettings pickers = PickerSettings.create(ps);
             JwksSource.Settings jwks = JwksSource.Settings.create(au);
+            EppSettings picker = EppSettings.create(pk);
             RateLimitSettings rateLimits = RateLimitSettings.create(rl);
-            for (Section section : List.of(ls, us, ss, es, as, ps, au, rl)) {
+            for (Section section : List.of(ls, us, ss, es, as, ps, au, pk, rl)) {
                 section.rejectUnknown();
             }
             return new Settings(
                     listeners,
                     proxy,
                     snapshot,
-                    new PoolSettings(scrape, admission, saturation, SchedulerConfig.defaults(), pickers),
+                    new PoolSettings(scrape, admission, saturation, SchedulerConfig.defaults(), pickers, picker),
                     jwks,
                     rateLimits);
         } catch (IllegalArgumentException e) {
