@@ -22,6 +22,7 @@ import java.util.List;
  * @param certificates  the key material HTTPS listeners name, by id: secret, never logged
  *                      (docs/adr/0021-tls-key-material.md)
  * @param authPolicies  accepted AuthPolicies and what they target (docs/adr/0024-authentication-policy.md)
+ * @param rateLimitPolicies accepted RateLimitPolicies and what they target (docs/adr/0026-token-rate-limits.md)
  * @param backendTls    TLS to backends, one entry per backend a BackendTLSPolicy applies to
  *                      (docs/adr/0027-backend-tls.md)
  */
@@ -34,6 +35,7 @@ public record Snapshot(
         int routers,
         List<Certificate> certificates,
         List<AuthPolicy> authPolicies,
+        List<RateLimitPolicy> rateLimitPolicies,
         List<BackendTls> backendTls) {
 
     /** The schema version this code writes and understands. Bump it on incompatible changes. */
@@ -46,10 +48,35 @@ public record Snapshot(
         objectives = List.copyOf(objectives);
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
         authPolicies = authPolicies == null ? List.of() : List.copyOf(authPolicies);
+        rateLimitPolicies = rateLimitPolicies == null ? List.of() : List.copyOf(rateLimitPolicies);
         backendTls = backendTls == null ? List.of() : List.copyOf(backendTls);
     }
 
     /** A snapshot without backend TLS. */
+    public Snapshot(
+            int schemaVersion,
+            List<Gateway> gateways,
+            List<HttpRoute> routes,
+            List<Backend> backends,
+            List<Objective> objectives,
+            int routers,
+            List<Certificate> certificates,
+            List<AuthPolicy> authPolicies,
+            List<RateLimitPolicy> rateLimitPolicies) {
+        this(
+                schemaVersion,
+                gateways,
+                routes,
+                backends,
+                objectives,
+                routers,
+                certificates,
+                authPolicies,
+                rateLimitPolicies,
+                List.of());
+    }
+
+    /** A snapshot without RateLimitPolicies. */
     public Snapshot(
             int schemaVersion,
             List<Gateway> gateways,
@@ -98,7 +125,16 @@ public record Snapshot(
     /** The same content for {@code count} routers. */
     public Snapshot withRouters(int count) {
         return new Snapshot(
-                schemaVersion, gateways, routes, backends, objectives, count, certificates, authPolicies, backendTls);
+                schemaVersion,
+                gateways,
+                routes,
+                backends,
+                objectives,
+                count,
+                certificates,
+                authPolicies,
+                rateLimitPolicies,
+                backendTls);
     }
 
     /** An empty snapshot of the current schema: serves nothing. */
@@ -112,6 +148,7 @@ public record Snapshot(
         return "Snapshot[schemaVersion=" + schemaVersion + ", " + gateways.size() + " gateways, " + routes.size()
                 + " routes, " + backends.size() + " backends, " + objectives.size() + " objectives, routers="
                 + routers + ", " + certificates.size() + " certificates (redacted), " + authPolicies.size()
-                + " auth policies, " + backendTls.size() + " backend TLS]";
+                + " auth policies, " + rateLimitPolicies.size() + " rate limit policies, " + backendTls.size()
+                + " backend TLS]";
     }
 }

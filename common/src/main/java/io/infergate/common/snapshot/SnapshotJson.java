@@ -73,6 +73,9 @@ public final class SnapshotJson {
         if (!s.authPolicies().isEmpty()) { // omitted when empty: snapshots without policies keep their ids
             b.add("authPolicies", array(s.authPolicies(), SnapshotJson::authPolicy));
         }
+        if (!s.rateLimitPolicies().isEmpty()) { // omitted when empty, as above
+            b.add("rateLimitPolicies", array(s.rateLimitPolicies(), SnapshotJson::rateLimitPolicy));
+        }
         if (!s.backendTls().isEmpty()) { // omitted when empty: snapshots without backend TLS keep their ids
             b.add("backendTls", array(s.backendTls(), SnapshotJson::backendTls));
         }
@@ -93,6 +96,24 @@ public final class SnapshotJson {
                                         .add("value", n.value())))
                 .add("caCertificates", strings(t.caCertificates()))
                 .add("systemCertificates", t.systemCertificates());
+    }
+
+    private static JsonObjectBuilder rateLimitPolicy(RateLimitPolicy p) {
+        return JSON.createObjectBuilder()
+                .add("id", p.id())
+                .add("targets", strings(p.targets()))
+                .add("failureMode", p.failureMode().name())
+                .add(
+                        "limits",
+                        array(
+                                p.limits(),
+                                l -> JSON.createObjectBuilder()
+                                        .add("scope", l.scope().name())
+                                        .add("unit", l.unit().name())
+                                        .add("tokens", l.tokens())
+                                        .add("requests", l.requests())
+                                        .add("tenants", strings(l.tenants()))
+                                        .add("models", strings(l.models()))));
     }
 
     private static JsonObjectBuilder authPolicy(AuthPolicy p) {

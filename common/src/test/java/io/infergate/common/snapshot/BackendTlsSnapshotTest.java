@@ -44,6 +44,7 @@ class BackendTlsSnapshotTest {
                 s.routers(),
                 s.certificates(),
                 s.authPolicies(),
+                s.rateLimitPolicies(),
                 List.of(entries));
     }
 

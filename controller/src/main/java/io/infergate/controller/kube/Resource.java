@@ -112,9 +112,13 @@ public record Resource(
     public static final Resource AUTH_POLICY =
             crd("AuthPolicy", "infergate.io", List.of("v1alpha1"), "authpolicies", true, Family.GATEWAY_API);
 
+    /** RateLimitPolicy, our own policy attachment (CRD in kustomize/base). */
+    public static final Resource RATE_LIMIT_POLICY =
+            crd("RateLimitPolicy", "infergate.io", List.of("v1alpha1"), "ratelimitpolicies", true, Family.GATEWAY_API);
+
     /** BackendTLSPolicy, Gateway API standard channel (v1 since v1.4). */
-    public static final Resource BACKEND_TLS_POLICY =
-            crd("BackendTLSPolicy", GATEWAY_GROUP, List.of("v1"), "backendtlspolicies", true, Family.GATEWAY_API);
+    public static final Resource BACKEND_TLS_POLICY = crd(
+            "BackendTLSPolicy", GATEWAY_GROUP, List.of("v1"), "backendtlspolicies", true, Family.GATEWAY_API);
 
     /**
      * ConfigMaps, cluster-wide, for BackendTLSPolicies' {@code caCertificateRefs}: only
@@ -138,6 +142,7 @@ public record Resource(
             TLS_SECRET,
             API_KEY_SECRET,
             AUTH_POLICY,
+            RATE_LIMIT_POLICY,
             CONFIG_MAP,
             BACKEND_TLS_POLICY);
 

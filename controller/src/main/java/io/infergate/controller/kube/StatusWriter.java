@@ -350,6 +350,7 @@ public final class StatusWriter implements AutoCloseable {
             case "InferencePool" -> "inferencepools";
             case "InferenceModelRewrite" -> "inferencemodelrewrites";
             case "AuthPolicy" -> "authpolicies";
+            case "RateLimitPolicy" -> "ratelimitpolicies";
             case "BackendTLSPolicy" -> "backendtlspolicies";
             default -> throw new IllegalArgumentException("no status is written for kind " + kind);
         };
@@ -372,6 +373,7 @@ public final class StatusWriter implements AutoCloseable {
                 "InferencePool",
                 "InferenceModelRewrite",
                 "AuthPolicy",
+                "RateLimitPolicy",
                 "BackendTLSPolicy");
     }
 }

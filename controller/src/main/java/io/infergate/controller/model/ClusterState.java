@@ -25,6 +25,7 @@ public record ClusterState(
         List<InferenceModelRewrite> inferenceModelRewrites,
         List<Secret> secrets,
         List<AuthPolicyObject> authPolicies,
+        List<RateLimitPolicyObject> rateLimitPolicies,
         List<ConfigMap> configMaps,
         List<BackendTlsPolicyObject> backendTlsPolicies) {
 
@@ -46,6 +47,7 @@ public record ClusterState(
         inferenceModelRewrites = sorted(inferenceModelRewrites);
         secrets = sorted(secrets);
         authPolicies = authPolicies == null ? List.of() : sorted(authPolicies);
+        rateLimitPolicies = rateLimitPolicies == null ? List.of() : sorted(rateLimitPolicies);
         configMaps = configMaps == null ? List.of() : sorted(configMaps);
         backendTlsPolicies = backendTlsPolicies == null ? List.of() : sorted(backendTlsPolicies);
     }
@@ -70,6 +72,7 @@ public record ClusterState(
         var rewrites = new ArrayList<InferenceModelRewrite>();
         var secrets = new ArrayList<Secret>();
         var policies = new ArrayList<AuthPolicyObject>();
+        var limits = new ArrayList<RateLimitPolicyObject>();
         var configMaps = new ArrayList<ConfigMap>();
         var tlsPolicies = new ArrayList<BackendTlsPolicyObject>();
         for (KubeObject o : objects) {
@@ -87,6 +90,7 @@ public record ClusterState(
                 case InferenceModelRewrite r -> rewrites.add(r);
                 case Secret s -> secrets.add(s);
                 case AuthPolicyObject p -> policies.add(p);
+                case RateLimitPolicyObject p -> limits.add(p);
                 case ConfigMap c -> configMaps.add(c);
                 case BackendTlsPolicyObject p -> tlsPolicies.add(p);
             }
@@ -105,6 +109,7 @@ public record ClusterState(
                 rewrites,
                 secrets,
                 policies,
+                limits,
                 configMaps,
                 tlsPolicies);
     }
@@ -125,6 +130,7 @@ public record ClusterState(
         all.addAll(inferenceModelRewrites);
         all.addAll(secrets);
         all.addAll(authPolicies);
+        all.addAll(rateLimitPolicies);
         all.addAll(configMaps);
         all.addAll(backendTlsPolicies);
         return all;

@@ -15,6 +15,7 @@ public sealed interface KubeObject
                 InferenceModelRewrite,
                 Secret,
                 AuthPolicyObject,
+                RateLimitPolicyObject,
                 ConfigMap,
                 BackendTlsPolicyObject {
 
@@ -36,6 +37,7 @@ public sealed interface KubeObject
             case InferenceModelRewrite o -> "InferenceModelRewrite";
             case Secret o -> "Secret";
             case AuthPolicyObject o -> "AuthPolicy";
+            case RateLimitPolicyObject o -> "RateLimitPolicy";
             case ConfigMap o -> "ConfigMap";
             case BackendTlsPolicyObject o -> "BackendTLSPolicy";
         };

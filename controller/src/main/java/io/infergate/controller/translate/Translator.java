@@ -84,6 +84,9 @@ public final class Translator {
         AuthPolicies.Outcome auth = AuthPolicies.translate(
                 state.authPolicies(), state.secrets(), snapshotGateways, routes, config.controllerName());
         statuses.addAll(auth.statuses());
+        RateLimitPolicies.Outcome limits = RateLimitPolicies.translate(
+                state.rateLimitPolicies(), snapshotGateways, routes, config.controllerName());
+        statuses.addAll(limits.statuses());
         BackendTlsPolicies.Outcome backendTls = BackendTlsPolicies.translate(
                 state.backendTlsPolicies(),
                 state.configMaps(),
@@ -102,6 +105,7 @@ public final class Translator {
                 1,
                 certificates(gateways.values()),
                 auth.policies(),
+                limits.policies(),
                 backendTls.entries());
         return new Translation(snapshot, new StatusPlan(statuses), services);
     }

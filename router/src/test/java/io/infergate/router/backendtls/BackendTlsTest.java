@@ -93,6 +93,7 @@ class BackendTlsTest {
                 s.routers(),
                 s.certificates(),
                 s.authPolicies(),
+                s.rateLimitPolicies(),
                 tls.stream().toList());
         Http.Reply put = router.put(with);
         assertEquals(200, put.status(), put.body());

@@ -74,6 +74,7 @@ class SniTest {
                     plain.routers(),
                     plain.certificates(),
                     plain.authPolicies(),
+                    plain.rateLimitPolicies(),
                     List.of(new BackendTls(
                             s.id(),
                             BackendTls.idOf("default", "sni"),
