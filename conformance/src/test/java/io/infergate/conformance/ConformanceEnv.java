@@ -13,6 +13,7 @@ import io.infergate.controller.translate.Translator;
 import io.infergate.controller.translate.TranslatorConfig;
 import io.infergate.router.RouterApp;
 import io.infergate.router.RouterConfig;
+import io.infergate.simulator.ServingTls;
 import io.infergate.simulator.SimulatedPod;
 import io.infergate.simulator.SimulatorConfig;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -92,12 +93,37 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
 
     private static final Issuer.Issued SERVER = Issuer.leaf(
             CA,
-            List.of("example.org", "second-example.org", "*.wildcard.org", "fourth-example.wildcard.org"),
+            List.of(
+                    "example.org",
+                    "second-example.org",
+                    "*.wildcard.org",
+                    "fourth-example.wildcard.org",
+                    "https-listener.org"),
             Issuer.KeyType.EC_P256,
             Duration.ofDays(1));
+
+    /**
+     * The BackendTLSPolicy cases' backend (upstream: the Secret tls-checks-certificate of echo-basic
+     * tls-backend, signed by the CA of ConfigMap tls-checks-ca-certificate) and the unrelated CA of
+     * ConfigMap mismatch-ca-certificate, made here, per run.
+     */
+    private static final Issuer.Issued TLS_CHECKS_CA =
+            Issuer.ca("tls-checks CA", Issuer.KeyType.EC_P256, Duration.ofDays(1));
+
+    private static final Issuer.Issued TLS_BACKEND = Issuer.leaf(
+            TLS_CHECKS_CA,
+            List.of("abc.example.com", "spiffe://abc.example.com/test-identity", "other.example.com"),
+            Issuer.KeyType.EC_P256,
+            Duration.ofDays(1));
+    private static final Issuer.Issued MISMATCH_CA =
+            Issuer.ca("mismatch CA", Issuer.KeyType.EC_P256, Duration.ofDays(1));
+    /** The TLS echo pod of base.yaml (tls-backend-0). */
+    private static final String TLS_BACKEND_IP = "127.0.12.9";
+
     private final TlsRoundTrip tls = new TlsRoundTrip(CA.certificate());
     private final Path folder;
     private final int echoPort;
+    private final int tlsBackendPort;
     private final int port80;
     private final int port8080;
     private final int port8090;
@@ -111,6 +137,7 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
         folder = Files.createTempDirectory("infergate-conformance");
         List<String> podIps = PODS.stream().map(PodSpec::ip).toList();
         echoPort = freePortOn(podIps);
+        tlsBackendPort = freePortOn(List.of(TLS_BACKEND_IP));
         port80 = freePortOn(GATEWAY_ADDRESSES);
         port8080 = freePortOther(port80);
         port8090 = freePortOther(port80, port8080);
@@ -133,6 +160,13 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
                         .namespace(p.namespace())
                         .build()));
             }
+            env.pods.add(SimulatedPod.start(SimulatorConfig.builder()
+                    .host(TLS_BACKEND_IP)
+                    .port(env.tlsBackendPort)
+                    .podName("tls-backend-0")
+                    .namespace(INFRA)
+                    .tls(Optional.of(new ServingTls(TLS_BACKEND.certificatePem(), TLS_BACKEND.privateKeyPem())))
+                    .build()));
             // seeded: weighted choices and mirror shares repeat run after run
             env.router = RouterApp.start(RouterConfig.defaults(ROUTER_ADDRESS, 0, TOKEN), new Random(42));
             env.write(env.manifests(Optional.empty()));
@@ -270,11 +304,22 @@ public final class ConformanceEnv implements ExtensionContext.Store.CloseableRes
                         "{TLS_CRT}",
                         base64(SERVER.certificatePem()),
                         "{TLS_KEY}",
-                        base64(SERVER.privateKeyPem()))
+                        base64(SERVER.privateKeyPem()),
+                        "{TLS_BACKEND_PORT}",
+                        Integer.toString(tlsBackendPort),
+                        "{TLS_CHECKS_CA}",
+                        yamlString(TLS_CHECKS_CA.certificatePem()),
+                        "{MISMATCH_CA}",
+                        yamlString(MISMATCH_CA.certificatePem()))
                 .entrySet()) {
             text = text.replace(e.getKey(), e.getValue());
         }
         return text;
+    }
+
+    /** PEM inside a double-quoted YAML string: line breaks as escapes. */
+    private static String yamlString(String pem) {
+        return pem.replace("\n", "\\n");
     }
 
     private static String base64(String pem) {

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs the table: every upstream Gateway API conformance test we replay ({@link RoutingCases},
- * {@link StatusCases}, {@link FilterCases}, {@link TrafficCases}, {@link TlsCases}), one JUnit container per upstream
+ * {@link StatusCases}, {@link FilterCases}, {@link TrafficCases}, {@link TlsCases}, {@link BackendTlsCases}), one JUnit container per upstream
  * test, one JUnit test per case, all against the one shared {@link ConformanceEnv}.
  */
 @ExtendWith(ConformanceEnv.Shared.class)
@@ -30,6 +30,7 @@ class ConformanceTest {
         all.addAll(FilterCases.all());
         all.addAll(TrafficCases.all());
         all.addAll(TlsCases.all());
+        all.addAll(BackendTlsCases.all());
         return all;
     }
 
@@ -38,7 +39,7 @@ class ConformanceTest {
         return table().stream().map(t -> t.tests(env));
     }
 
-    /** The table's shape: every upstream test once, with cases, and the 295 cases the suite has run so far. */
+    /** The table's shape: every upstream test once, with cases, and the 319 cases the suite has run so far. */
     @Test
     void everyUpstreamTestIsInTheTableOnce() {
         Set<String> names = new HashSet<>();
@@ -48,7 +49,7 @@ class ConformanceTest {
             assertTrue(!t.cases().isEmpty(), t.name() + " has no cases");
             cases += t.cases().size();
         }
-        assertEquals(57, names.size(), "upstream tests");
-        assertEquals(295, cases, "cases");
+        assertEquals(63, names.size(), "upstream tests");
+        assertEquals(319, cases, "cases");
     }
 }

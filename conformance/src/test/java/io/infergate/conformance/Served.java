@@ -146,6 +146,28 @@ final class Served {
         }
     }
 
+    /** Asserts a condition of a BackendTLSPolicy's {@code status.ancestors} entry for the Gateway. */
+    void policyCondition(String policy, String gateway, String type, boolean isTrue, String reason) {
+        assertCondition(ancestor(policy, gateway).conditions(), type, isTrue, reason, "BackendTLSPolicy " + policy);
+    }
+
+    /** Every condition of the policy's entry for the Gateway observed {@code generation} (upstream MustHaveLatestConditions). */
+    void policyGeneration(String policy, String gateway, long generation) {
+        for (Condition c : ancestor(policy, gateway).conditions()) {
+            assertEquals(generation, c.observedGeneration(), "BackendTLSPolicy " + policy + " " + c.type());
+        }
+    }
+
+    private ObjectStatus.ParentStatus ancestor(String policy, String gateway) {
+        ObjectStatus.PolicyStatus s = (ObjectStatus.PolicyStatus)
+                status.get(new ObjectKey(GATEWAY_API, "BackendTLSPolicy", ConformanceEnv.INFRA, policy))
+                        .orElseGet(() -> fail("no status for BackendTLSPolicy " + policy));
+        return s.ancestors().stream()
+                .filter(a -> a.parentRef().name().equals(gateway))
+                .findFirst()
+                .orElseGet(() -> fail("BackendTLSPolicy " + policy + " has no ancestor " + gateway + ": " + s));
+    }
+
     RoundTrip.Response send(Address at, Expected row) {
         return env.client().send(at.ip(), at.port(), row.toRequest());
     }

@@ -117,8 +117,8 @@ public record Resource(
             crd("RateLimitPolicy", "infergate.io", List.of("v1alpha1"), "ratelimitpolicies", true, Family.GATEWAY_API);
 
     /** BackendTLSPolicy, Gateway API standard channel (v1 since v1.4). */
-    public static final Resource BACKEND_TLS_POLICY = crd(
-            "BackendTLSPolicy", GATEWAY_GROUP, List.of("v1"), "backendtlspolicies", true, Family.GATEWAY_API);
+    public static final Resource BACKEND_TLS_POLICY =
+            crd("BackendTLSPolicy", GATEWAY_GROUP, List.of("v1"), "backendtlspolicies", true, Family.GATEWAY_API);
 
     /**
      * ConfigMaps, cluster-wide, for BackendTLSPolicies' {@code caCertificateRefs}: only
