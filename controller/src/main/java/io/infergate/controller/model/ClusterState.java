@@ -24,7 +24,9 @@ public record ClusterState(
         List<InferenceObjective> inferenceObjectives,
         List<InferenceModelRewrite> inferenceModelRewrites,
         List<Secret> secrets,
-        List<AuthPolicyObject> authPolicies) {
+        List<AuthPolicyObject> authPolicies,
+        List<ModelServer> modelServers,
+        List<ModelRoute> modelRoutes) {
 
     private static final Comparator<KubeObject> BY_PATH = Comparator.comparing(
                     (KubeObject o) -> o.meta().namespace())
@@ -44,6 +46,41 @@ public record ClusterState(
         inferenceModelRewrites = sorted(inferenceModelRewrites);
         secrets = sorted(secrets);
         authPolicies = authPolicies == null ? List.of() : sorted(authPolicies);
+        modelServers = modelServers == null ? List.of() : sorted(modelServers);
+        modelRoutes = modelRoutes == null ? List.of() : sorted(modelRoutes);
+    }
+
+    /** A state without Kthena objects. */
+    public ClusterState(
+            List<GatewayClass> gatewayClasses,
+            List<GatewayObject> gateways,
+            List<HttpRouteObject> httpRoutes,
+            List<ReferenceGrant> referenceGrants,
+            List<Namespace> namespaces,
+            List<Service> services,
+            List<EndpointSlice> endpointSlices,
+            List<Pod> pods,
+            List<InferencePool> inferencePools,
+            List<InferenceObjective> inferenceObjectives,
+            List<InferenceModelRewrite> inferenceModelRewrites,
+            List<Secret> secrets,
+            List<AuthPolicyObject> authPolicies) {
+        this(
+                gatewayClasses,
+                gateways,
+                httpRoutes,
+                referenceGrants,
+                namespaces,
+                services,
+                endpointSlices,
+                pods,
+                inferencePools,
+                inferenceObjectives,
+                inferenceModelRewrites,
+                secrets,
+                authPolicies,
+                List.of(),
+                List.of());
     }
 
     /** No objects at all. */
@@ -66,6 +103,8 @@ public record ClusterState(
         var rewrites = new ArrayList<InferenceModelRewrite>();
         var secrets = new ArrayList<Secret>();
         var policies = new ArrayList<AuthPolicyObject>();
+        var modelServers = new ArrayList<ModelServer>();
+        var modelRoutes = new ArrayList<ModelRoute>();
         for (KubeObject o : objects) {
             switch (o) {
                 case GatewayClass c -> classes.add(c);
@@ -81,6 +120,8 @@ public record ClusterState(
                 case InferenceModelRewrite r -> rewrites.add(r);
                 case Secret s -> secrets.add(s);
                 case AuthPolicyObject p -> policies.add(p);
+                case ModelServer m -> modelServers.add(m);
+                case ModelRoute m -> modelRoutes.add(m);
             }
         }
         return new ClusterState(
@@ -96,7 +137,9 @@ public record ClusterState(
                 objectives,
                 rewrites,
                 secrets,
-                policies);
+                policies,
+                modelServers,
+                modelRoutes);
     }
 
     /** Every object, kind by kind. */
@@ -115,6 +158,8 @@ public record ClusterState(
         all.addAll(inferenceModelRewrites);
         all.addAll(secrets);
         all.addAll(authPolicies);
+        all.addAll(modelServers);
+        all.addAll(modelRoutes);
         return all;
     }
 

@@ -14,7 +14,9 @@ public sealed interface KubeObject
                 InferenceObjective,
                 InferenceModelRewrite,
                 Secret,
-                AuthPolicyObject {
+                AuthPolicyObject,
+                ModelServer,
+                ModelRoute {
 
     ObjectMeta meta();
 
@@ -34,6 +36,8 @@ public sealed interface KubeObject
             case InferenceModelRewrite o -> "InferenceModelRewrite";
             case Secret o -> "Secret";
             case AuthPolicyObject o -> "AuthPolicy";
+            case ModelServer o -> "ModelServer";
+            case ModelRoute o -> "ModelRoute";
         };
     }
 
