@@ -225,7 +225,7 @@ class KthenaQuickStartIT {
 
         HttpResponse<String> unknown = completion("deepseek-unknown", false);
         assertEquals(404, unknown.statusCode(), unknown.body());
-        assertTrue(unknown.body().contains("\"error\""), unknown.body());
+        assertTrue(unknown.body().contains("\"code\":\"model_not_found\""), unknown.body());
     }
 
     @Test

@@ -142,6 +142,16 @@ public final class GatewayHandler implements Handler {
         }
         switch (result) {
             case MatchResult.NoListener n -> notFound(res, record, host, path);
+            case MatchResult.NoRule n
+            when readAhead.bytes().isPresent() ->
+                // the listener routes by model (Kthena ModelRoutes) and none claims this one
+                Responses.error(
+                        res,
+                        record,
+                        ErrorBody.of(
+                                404,
+                                ErrorBody.MODEL_NOT_FOUND,
+                                "no route for model '" + readAhead.get().orElse("") + "' at " + host + path));
             case MatchResult.NoRule n -> notFound(res, record, host, path);
             case MatchResult.Matched m -> routed(req, res, record, snapshot.orElseThrow(), m, host, path, readAhead);
         }

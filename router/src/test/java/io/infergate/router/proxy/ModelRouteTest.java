@@ -131,6 +131,26 @@ class ModelRouteTest {
     }
 
     @Test
+    void aModelNoRouteClaimsIsAnOpenAiModelNotFound() {
+        int other = Http.freePort();
+        Backend.InferencePool b = pool("b", endpoint("127.0.14.2", podB.port(), podB.podName()));
+        try (RouterFixture only = RouterFixture.start()) {
+            Http.Reply put = only.put(snapshot(
+                    List.of(gateway("gw", listener("http", other))),
+                    List.of(route("by-model")
+                            .rule(rule(prefix("/v1").model("model-b")).backend(b.id()))
+                            .build()),
+                    List.of(b)));
+            assertEquals(200, put.status(), put.body());
+            Http.Reply r =
+                    only.http().post(other, "gw.test", "/v1/completions", "{\"model\":\"nope\",\"prompt\":\"hi\"}");
+            assertEquals(404, r.status(), r.body());
+            assertEquals("model_not_found", r.errorCode(), r.body());
+            assertTrue(r.body().contains("'nope'"), r.body());
+        }
+    }
+
+    @Test
     void aModelRoutedStreamArrivesWhole() {
         Http.Reply r = complete("alias-a", true);
         assertEquals(200, r.status(), r.body());
