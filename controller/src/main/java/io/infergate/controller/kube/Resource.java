@@ -114,6 +114,10 @@ public record Resource(
     public static final Resource AUTH_POLICY =
             crd("AuthPolicy", "infergate.io", List.of("v1alpha1"), "authpolicies", true, Family.GATEWAY_API);
 
+    /** RateLimitPolicy, our own policy attachment (CRD in kustomize/base). */
+    public static final Resource RATE_LIMIT_POLICY =
+            crd("RateLimitPolicy", "infergate.io", List.of("v1alpha1"), "ratelimitpolicies", true, Family.GATEWAY_API);
+
     /** Kthena's group (docs/adr/0029-kthena-objects.md). */
     static final String KTHENA_GROUP = "networking.serving.volcano.sh";
 
@@ -138,6 +142,7 @@ public record Resource(
             TLS_SECRET,
             API_KEY_SECRET,
             AUTH_POLICY,
+            RATE_LIMIT_POLICY,
             MODEL_SERVER,
             MODEL_ROUTE);
 

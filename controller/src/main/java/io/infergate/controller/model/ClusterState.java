@@ -25,6 +25,7 @@ public record ClusterState(
         List<InferenceModelRewrite> inferenceModelRewrites,
         List<Secret> secrets,
         List<AuthPolicyObject> authPolicies,
+        List<RateLimitPolicyObject> rateLimitPolicies,
         List<ModelServer> modelServers,
         List<ModelRoute> modelRoutes) {
 
@@ -46,41 +47,9 @@ public record ClusterState(
         inferenceModelRewrites = sorted(inferenceModelRewrites);
         secrets = sorted(secrets);
         authPolicies = authPolicies == null ? List.of() : sorted(authPolicies);
+        rateLimitPolicies = rateLimitPolicies == null ? List.of() : sorted(rateLimitPolicies);
         modelServers = modelServers == null ? List.of() : sorted(modelServers);
         modelRoutes = modelRoutes == null ? List.of() : sorted(modelRoutes);
-    }
-
-    /** A state without Kthena objects. */
-    public ClusterState(
-            List<GatewayClass> gatewayClasses,
-            List<GatewayObject> gateways,
-            List<HttpRouteObject> httpRoutes,
-            List<ReferenceGrant> referenceGrants,
-            List<Namespace> namespaces,
-            List<Service> services,
-            List<EndpointSlice> endpointSlices,
-            List<Pod> pods,
-            List<InferencePool> inferencePools,
-            List<InferenceObjective> inferenceObjectives,
-            List<InferenceModelRewrite> inferenceModelRewrites,
-            List<Secret> secrets,
-            List<AuthPolicyObject> authPolicies) {
-        this(
-                gatewayClasses,
-                gateways,
-                httpRoutes,
-                referenceGrants,
-                namespaces,
-                services,
-                endpointSlices,
-                pods,
-                inferencePools,
-                inferenceObjectives,
-                inferenceModelRewrites,
-                secrets,
-                authPolicies,
-                List.of(),
-                List.of());
     }
 
     /** No objects at all. */
@@ -103,6 +72,7 @@ public record ClusterState(
         var rewrites = new ArrayList<InferenceModelRewrite>();
         var secrets = new ArrayList<Secret>();
         var policies = new ArrayList<AuthPolicyObject>();
+        var limits = new ArrayList<RateLimitPolicyObject>();
         var modelServers = new ArrayList<ModelServer>();
         var modelRoutes = new ArrayList<ModelRoute>();
         for (KubeObject o : objects) {
@@ -120,6 +90,7 @@ public record ClusterState(
                 case InferenceModelRewrite r -> rewrites.add(r);
                 case Secret s -> secrets.add(s);
                 case AuthPolicyObject p -> policies.add(p);
+                case RateLimitPolicyObject p -> limits.add(p);
                 case ModelServer m -> modelServers.add(m);
                 case ModelRoute m -> modelRoutes.add(m);
             }
@@ -138,6 +109,7 @@ public record ClusterState(
                 rewrites,
                 secrets,
                 policies,
+                limits,
                 modelServers,
                 modelRoutes);
     }
@@ -158,6 +130,7 @@ public record ClusterState(
         all.addAll(inferenceModelRewrites);
         all.addAll(secrets);
         all.addAll(authPolicies);
+        all.addAll(rateLimitPolicies);
         all.addAll(modelServers);
         all.addAll(modelRoutes);
         return all;

@@ -15,6 +15,7 @@ public sealed interface KubeObject
                 InferenceModelRewrite,
                 Secret,
                 AuthPolicyObject,
+                RateLimitPolicyObject,
                 ModelServer,
                 ModelRoute {
 
@@ -36,6 +37,7 @@ public sealed interface KubeObject
             case InferenceModelRewrite o -> "InferenceModelRewrite";
             case Secret o -> "Secret";
             case AuthPolicyObject o -> "AuthPolicy";
+            case RateLimitPolicyObject o -> "RateLimitPolicy";
             case ModelServer o -> "ModelServer";
             case ModelRoute o -> "ModelRoute";
         };
