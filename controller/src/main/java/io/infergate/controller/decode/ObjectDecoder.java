@@ -23,7 +23,8 @@ import java.util.Set;
  * ({@code discovery.k8s.io/v1}),
  * InferencePool ({@code inference.networking.k8s.io/v1}), InferenceObjective and InferenceModelRewrite
  * ({@code inference.networking.x-k8s.io/v1alpha2}), AuthPolicy and RateLimitPolicy ({@code infergate.io/v1alpha1}),
- * BackendTLSPolicy ({@code gateway.networking.k8s.io/v1}) and ConfigMap ({@code ca.crt} only). Namespaced objects without a namespace are in
+ * BackendTLSPolicy ({@code gateway.networking.k8s.io/v1}), ConfigMap ({@code ca.crt} only), Kthena's
+ * ModelServer and ModelRoute ({@code networking.serving.volcano.sh/v1alpha1}). Namespaced objects without a namespace are in
  * {@code default}; {@code metadata.generation} defaults to 1. The decoder also refuses what the
  * API server would refuse and the router could not serve (duplicate listener names, ports outside
  * 1..65535), so that a bad object fails only itself.
@@ -110,6 +111,14 @@ public final class ObjectDecoder {
                     when(
                             apiVersion.equals("v1"),
                             () -> BackendTlsDecoder.configMap(root, meta(root, true, standInCreationTimestamp)));
+                case "ModelServer" ->
+                    when(
+                            apiVersion.equals(KthenaDecoder.API_VERSION),
+                            () -> KthenaDecoder.modelServer(root, meta(root, true, standInCreationTimestamp)));
+                case "ModelRoute" ->
+                    when(
+                            apiVersion.equals(KthenaDecoder.API_VERSION),
+                            () -> KthenaDecoder.modelRoute(root, meta(root, true, standInCreationTimestamp)));
                 default -> Optional.empty();
             };
             return object.<Decoded>map(Decoded.Ok::new).orElse(new Decoded.Unknown(apiVersion, kind));

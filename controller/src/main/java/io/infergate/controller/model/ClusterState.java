@@ -27,7 +27,9 @@ public record ClusterState(
         List<AuthPolicyObject> authPolicies,
         List<RateLimitPolicyObject> rateLimitPolicies,
         List<ConfigMap> configMaps,
-        List<BackendTlsPolicyObject> backendTlsPolicies) {
+        List<BackendTlsPolicyObject> backendTlsPolicies,
+        List<ModelServer> modelServers,
+        List<ModelRoute> modelRoutes) {
 
     private static final Comparator<KubeObject> BY_PATH = Comparator.comparing(
                     (KubeObject o) -> o.meta().namespace())
@@ -50,6 +52,8 @@ public record ClusterState(
         rateLimitPolicies = rateLimitPolicies == null ? List.of() : sorted(rateLimitPolicies);
         configMaps = configMaps == null ? List.of() : sorted(configMaps);
         backendTlsPolicies = backendTlsPolicies == null ? List.of() : sorted(backendTlsPolicies);
+        modelServers = modelServers == null ? List.of() : sorted(modelServers);
+        modelRoutes = modelRoutes == null ? List.of() : sorted(modelRoutes);
     }
 
     /** No objects at all. */
@@ -75,6 +79,8 @@ public record ClusterState(
         var limits = new ArrayList<RateLimitPolicyObject>();
         var configMaps = new ArrayList<ConfigMap>();
         var tlsPolicies = new ArrayList<BackendTlsPolicyObject>();
+        var modelServers = new ArrayList<ModelServer>();
+        var modelRoutes = new ArrayList<ModelRoute>();
         for (KubeObject o : objects) {
             switch (o) {
                 case GatewayClass c -> classes.add(c);
@@ -93,6 +99,8 @@ public record ClusterState(
                 case RateLimitPolicyObject p -> limits.add(p);
                 case ConfigMap c -> configMaps.add(c);
                 case BackendTlsPolicyObject p -> tlsPolicies.add(p);
+                case ModelServer m -> modelServers.add(m);
+                case ModelRoute m -> modelRoutes.add(m);
             }
         }
         return new ClusterState(
@@ -111,7 +119,9 @@ public record ClusterState(
                 policies,
                 limits,
                 configMaps,
-                tlsPolicies);
+                tlsPolicies,
+                modelServers,
+                modelRoutes);
     }
 
     /** Every object, kind by kind. */
@@ -133,6 +143,8 @@ public record ClusterState(
         all.addAll(rateLimitPolicies);
         all.addAll(configMaps);
         all.addAll(backendTlsPolicies);
+        all.addAll(modelServers);
+        all.addAll(modelRoutes);
         return all;
     }
 

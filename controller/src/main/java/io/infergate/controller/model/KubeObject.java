@@ -17,7 +17,9 @@ public sealed interface KubeObject
                 AuthPolicyObject,
                 RateLimitPolicyObject,
                 ConfigMap,
-                BackendTlsPolicyObject {
+                BackendTlsPolicyObject,
+                ModelServer,
+                ModelRoute {
 
     ObjectMeta meta();
 
@@ -40,6 +42,8 @@ public sealed interface KubeObject
             case RateLimitPolicyObject o -> "RateLimitPolicy";
             case ConfigMap o -> "ConfigMap";
             case BackendTlsPolicyObject o -> "BackendTLSPolicy";
+            case ModelServer o -> "ModelServer";
+            case ModelRoute o -> "ModelRoute";
         };
     }
 
