@@ -14,7 +14,7 @@ import java.util.List;
  *   <li>{@code sectionName} and {@code port}, when given, must both match a listener
  *       ({@code NoMatchingParent});</li>
  *   <li>the listener must be accepted (a conflicted, unsupported or unavailable listener gets no
- *       routes) and accept HTTPRoutes from the route's namespace: {@code from: Same} (the
+ *       routes; an HTTPS listener without resolvable certificates does, but serves none) and accept HTTPRoutes from the route's namespace: {@code from: Same} (the
  *       default) the Gateway's namespace, {@code All} any, {@code Selector} namespaces whose labels
  *       match, including the automatic {@code kubernetes.io/metadata.name}
  *       ({@code NotAllowedByListeners});</li>
@@ -52,7 +52,7 @@ final class Attachment {
                             + ref.sectionName().map(s -> " named " + s).orElse("")
                             + ref.port().map(p -> " on port " + p).orElse(""));
         }
-        if (named.stream().noneMatch(GatewayView.ListenerView::served)) {
+        if (named.stream().noneMatch(GatewayView.ListenerView::attachable)) {
             return new Result.Rejected(
                     "NotAllowedByListeners",
                     "no listener of " + gw
