@@ -43,6 +43,11 @@
 # routers run bench/scheduling/epp-v1.5.0.yaml only as the FailOpen fallback (the pool fails closed,
 # so it is never used) and no admission queue, as epp-default.
 #
+# v6 (2026-12-05, issue 12): strategy "ours-over-extproc" is Infergate's own picker (a router process
+# with router.picker enabled on 127.0.15.201:9002, TLS self-signed, scheduling with ours.yaml and its
+# admission queue) asked over ext_proc by the routers, as an Envoy-based gateway asks it. The picker
+# gets the one-router snapshot (it is one process); the routers get the pool naming it.
+#
 # Environment: SIMULATORS ("infergate llmd"), WORKLOADS ("workload"), STRATEGIES ("random round-robin
 # least-request epp-default ours"), ROUTER_COUNTS ("1 3"), STEPS (run only the first N rate steps; for
 # short development runs), OUT_DIR (default bench/scheduling/results: <simulator>-<workload>.md/.tsv),
@@ -152,6 +157,36 @@ spec:
   ports: [{name: grpc, port: 9002}]
 YAML
 fi
+# The ours-over-extproc strategy's snapshot: the pool naming Infergate's own picker (a router
+# process on 127.0.15.201 with router.picker on).
+OWN_PICKER_STRATEGY=0
+for s in $STRATEGIES; do [ "$s" = ours-over-extproc ] && OWN_PICKER_STRATEGY=1; done
+if [ "$OWN_PICKER_STRATEGY" = 1 ]; then
+  mkdir "$W/manifests-own-picker"
+  cp "$W"/manifests/*.yaml "$W/manifests-own-picker/"
+  cat > "$W/manifests-own-picker/03-inferencepool.yaml" <<YAML
+apiVersion: inference.networking.k8s.io/v1
+kind: InferencePool
+metadata: {name: kthena-demo, namespace: default}
+spec:
+  targetPorts: [{number: 8000}]
+  selector: {matchLabels: {workload.serving.volcano.sh/model-name: demo}}
+  endpointPickerRef: {name: infergate-picker, port: {number: 9002}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: infergate-picker, namespace: default}
+spec:
+  clusterIP: 127.0.15.201
+  ports: [{name: grpc, port: 9002}]
+YAML
+  cat > "$W/picker.router.yaml" <<YAML
+router:
+  picker:
+    enabled: true
+    host: 127.0.15.201
+YAML
+fi
 # Rendered once per router count, with that many router URLs: the controller stamps the count into
 # the snapshot ("routers"), and the prefix scorer's auto mode reads it (docs/adr/0005-prefix-affinity.md).
 # The controller's pushes to the routers (not started yet) fail and are retried; it is stopped at once.
@@ -180,6 +215,13 @@ if [ "$EPP_STRATEGY" = 1 ]; then
   render "$W/manifests-epp" snapshot-epp
   for R in $ROUTER_COUNTS; do
     grep -q '127.0.15.200' "$W/snapshot-epp-$R.json" || { echo "bench: the epp snapshot names no picker" >&2; exit 1; }
+  done
+fi
+
+if [ "$OWN_PICKER_STRATEGY" = 1 ]; then
+  render "$W/manifests-own-picker" snapshot-own-picker
+  for R in $ROUTER_COUNTS; do
+    grep -q '127.0.15.201' "$W/snapshot-own-picker-$R.json" || { echo "bench: the own-picker snapshot names no picker" >&2; exit 1; }
   done
 fi
 
@@ -265,6 +307,15 @@ for sim in $SIMULATORS; do
         | sed -n 's/^EPP=/   picker /p'
       EPP_WD="$W/epp-$sim-$wl-$R"
       SNAP=snapshot-epp
+    fi
+    if [ "$s" = ours-over-extproc ]; then
+      # Infergate's picker, fresh for this run, with the native strategy's scheduling
+      "$JAVA" -XX:+UseSerialGC -jar "$ROUTER_JAR" --bind 127.0.15.201 --internal-port 15000 \
+        --token-file "$W/token" --scheduler-config "$DIR/ours.yaml" --config "$W/picker.router.yaml" \
+        > "$W/picker-$sim-$wl-$R.log" 2>&1 & PIDS+=($!)
+      wait_for "the picker's snapshot" put_snapshot 201 1 snapshot
+      wait_for "the picker" curl -fs -o /dev/null "http://127.0.15.201:15000/observe/health/ready"
+      SNAP=snapshot-own-picker
     fi
     for ((r = 1; r <= R; r++)); do
       wait_for "router $r snapshot" put_snapshot "$r" "$R" "$SNAP"

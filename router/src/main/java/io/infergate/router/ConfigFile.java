@@ -3,6 +3,7 @@ package io.infergate.router;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.infergate.router.auth.JwksSource;
+import io.infergate.router.epp.EppSettings;
 import io.infergate.router.extproc.PickerSettings;
 import io.infergate.router.listen.ListenerLimits;
 import io.infergate.router.proxy.ProxySettings;
@@ -34,6 +35,7 @@ import java.util.List;
  *   <li>{@code router.endpoints}: {@link ScrapeSettings#create}</li>
  *   <li>{@code router.admission}: {@link Admission.Settings#create} and {@link SaturationDetector#create}</li>
  *   <li>{@code router.endpoint-picker}: {@link PickerSettings#create}</li>
+ *   <li>{@code router.picker}: {@link EppSettings#create}</li>
  *   <li>{@code router.auth}: {@link JwksSource.Settings#create}</li>
  * </ul>
  */
@@ -49,7 +51,7 @@ final class ConfigFile {
 
     /** The sections of {@code router:}; each settings record reads (and so names) its own keys. */
     private static final List<String> SECTIONS =
-            List.of("listeners", "upstream", "snapshot", "endpoints", "admission", "endpoint-picker", "auth");
+            List.of("listeners", "upstream", "snapshot", "endpoints", "admission", "endpoint-picker", "auth", "picker");
 
     private ConfigFile() {}
 
@@ -91,6 +93,7 @@ final class ConfigFile {
             Section as = Section.of(router.get("admission"));
             Section ps = Section.of(router.get("endpoint-picker"));
             Section au = Section.of(router.get("auth"));
+            Section pk = Section.of(router.get("picker"));
             ListenerLimits listeners = ListenerLimits.create(ls);
             ProxySettings proxy = ProxySettings.create(us, listeners.maxPayloadBytes());
             long snapshot = RouterConfig.maxSnapshotBytes(ss);
@@ -99,14 +102,15 @@ final class ConfigFile {
             SaturationDetector saturation = SaturationDetector.create(as);
             PickerSettings pickers = PickerSettings.create(ps);
             JwksSource.Settings jwks = JwksSource.Settings.create(au);
-            for (Section section : List.of(ls, us, ss, es, as, ps, au)) {
+            EppSettings picker = EppSettings.create(pk);
+            for (Section section : List.of(ls, us, ss, es, as, ps, au, pk)) {
                 section.rejectUnknown();
             }
             return new Settings(
                     listeners,
                     proxy,
                     snapshot,
-                    new PoolSettings(scrape, admission, saturation, SchedulerConfig.defaults(), pickers),
+                    new PoolSettings(scrape, admission, saturation, SchedulerConfig.defaults(), pickers, picker),
                     jwks);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--config " + file + ": " + e.getMessage(), e);

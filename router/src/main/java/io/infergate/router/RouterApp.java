@@ -15,6 +15,7 @@ import io.infergate.common.http.ConnectionGuard;
 import io.infergate.common.http.ConnectionWatchdog;
 import io.infergate.common.http.JsonDirectHandler;
 import io.infergate.common.snapshot.Backend;
+import io.infergate.router.epp.EppServer;
 import io.infergate.router.listen.PublicSockets;
 import io.infergate.router.match.SocketKey;
 import io.infergate.router.observe.AccessLog;
@@ -25,6 +26,7 @@ import io.infergate.router.observe.RouterMetrics;
 import io.infergate.router.proxy.GatewayHandler;
 import io.infergate.router.schedule.PoolProfiles;
 import io.infergate.router.schedule.PoolSettings;
+import io.infergate.router.schedule.Scheduler;
 import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.endpoint.EndpointRegistry;
 import io.infergate.router.schedule.framework.PluginHandle;
@@ -68,6 +70,7 @@ public final class RouterApp implements AutoCloseable {
     private final Admission admission;
     private final PoolGauges poolGauges;
     private final RouterCount routerCount = new RouterCount();
+    private final Optional<EppServer> picker;
 
     private RouterApp(RouterConfig config, RandomGenerator random, Credentials credentials) {
         metrics = new RouterMetrics(Services.get(MeterRegistry.class));
@@ -139,6 +142,20 @@ public final class RouterApp implements AutoCloseable {
         ClientTimeouts.defaults().apply(internalServer, internalHttp1, internalWatchdog);
         ChunkedFraming.install(internalServer, internalHttp1.build());
         internal = internalServer.build();
+        picker = pools.picker().enabled()
+                ? Optional.of(new EppServer(
+                        pools.picker(),
+                        serving::current,
+                        new Scheduler(config.proxy().maxConcurrentPerEndpoint(), Optional.of(admission)),
+                        metrics.inference(),
+                        Services.get(MeterRegistry.class),
+                        random))
+                : Optional.empty();
+    }
+
+    /** The endpoint picker this router serves, when {@code router.picker.enabled} (docs/adr/0025). */
+    public Optional<EppServer> picker() {
+        return picker;
     }
 
     /**
@@ -169,6 +186,7 @@ public final class RouterApp implements AutoCloseable {
             // Not close(): the meters live in the global registry, and getOrCreate may have handed
             // this instance the meters of another router still running in this JVM (tests).
             app.closed.set(true);
+            app.picker.ifPresent(EppServer::close);
             app.internalWatchdog.close();
             app.handlers.close();
             app.scraper.close();
@@ -259,6 +277,7 @@ public final class RouterApp implements AutoCloseable {
                 internal.stop();
                 internalWatchdog.close();
             } finally {
+                picker.ifPresent(EppServer::close);
                 handlers.close();
                 scraper.close();
                 poolGauges.close();

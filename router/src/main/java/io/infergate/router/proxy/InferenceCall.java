@@ -4,6 +4,7 @@ import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Objective;
 import io.infergate.router.inference.InferenceResponse;
 import io.infergate.router.inference.ModelRewriter;
+import io.infergate.router.inference.Objectives;
 import io.infergate.router.inference.OpenAiRequest;
 import io.infergate.router.inference.RequestRewrite;
 import io.infergate.router.observe.InferenceMetrics;
@@ -66,15 +67,7 @@ final class InferenceCall {
      * this pool; 0 when the header is absent or names no objective of the pool.
      */
     static int priority(Optional<String> objective, List<Objective> objectives, String poolId) {
-        if (objective.isEmpty()) {
-            return 0;
-        }
-        for (Objective o : objectives) {
-            if (o.name().equals(objective.get()) && o.pool().equals(poolId)) {
-                return o.priority();
-            }
-        }
-        return 0;
+        return Objectives.priority(objective, objectives, poolId);
     }
 
     /** The body to send: the client's, or a copy with the rewritten model. */

@@ -1,5 +1,6 @@
 package io.infergate.router.schedule;
 
+import io.infergate.router.epp.EppSettings;
 import io.infergate.router.extproc.PickerSettings;
 import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.admission.SaturationDetector;
@@ -16,19 +17,32 @@ import java.util.Objects;
  * @param saturation when a pool counts as saturated
  * @param scheduler  the scheduler configuration (the built-in default when no file is given)
  * @param pickers    how external endpoint pickers are asked (pools with an endpointPickerRef)
+ * @param picker     the endpoint picker this router serves to Envoy-based gateways (docs/adr/0025)
  */
 public record PoolSettings(
         ScrapeSettings scrape,
         Admission.Settings admission,
         SaturationDetector saturation,
         SchedulerConfig scheduler,
-        PickerSettings pickers) {
+        PickerSettings pickers,
+        EppSettings picker) {
     public PoolSettings {
         Objects.requireNonNull(pickers, "pickers");
+        Objects.requireNonNull(picker, "picker");
         Objects.requireNonNull(scrape, "scrape");
         Objects.requireNonNull(admission, "admission");
         Objects.requireNonNull(saturation, "saturation");
         Objects.requireNonNull(scheduler, "scheduler");
+    }
+
+    /** Without serving a picker. */
+    public PoolSettings(
+            ScrapeSettings scrape,
+            Admission.Settings admission,
+            SaturationDetector saturation,
+            SchedulerConfig scheduler,
+            PickerSettings pickers) {
+        this(scrape, admission, saturation, scheduler, pickers, EppSettings.defaults());
     }
 
     /** With the default endpoint-picker settings. */
@@ -50,11 +64,16 @@ public record PoolSettings(
 
     /** A copy with another plugin configuration. */
     public PoolSettings withScheduler(SchedulerConfig config) {
-        return new PoolSettings(scrape, admission, saturation, config, pickers);
+        return new PoolSettings(scrape, admission, saturation, config, pickers, picker);
     }
 
     /** A copy with other endpoint-picker settings. */
     public PoolSettings withPickers(PickerSettings settings) {
-        return new PoolSettings(scrape, admission, saturation, scheduler, settings);
+        return new PoolSettings(scrape, admission, saturation, scheduler, settings, picker);
+    }
+
+    /** A copy that serves the endpoint picker as {@code settings} say. */
+    public PoolSettings withPicker(EppSettings settings) {
+        return new PoolSettings(scrape, admission, saturation, scheduler, pickers, settings);
     }
 }

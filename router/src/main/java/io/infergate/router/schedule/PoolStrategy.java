@@ -25,4 +25,12 @@ public record PoolStrategy(Profile profile, EndpointMetrics metrics, Duration st
         return profile.run(context, Profile.views(candidates, metrics, staleAfter, System::nanoTime), timer)
                 .target();
     }
+
+    @Override
+    public void served(Target served, PickContext context) {
+        profile.served(
+                context,
+                Profile.views(List.of(served), metrics, staleAfter, System::nanoTime)
+                        .getFirst());
+    }
 }

@@ -20,4 +20,11 @@ public sealed interface Strategy permits RoundRobin, PoolStrategy {
      * @return one of {@code candidates}
      */
     Target choose(List<Target> candidates, PickContext context);
+
+    /**
+     * The request was served by {@code served}, not by the endpoint {@link #choose} returned (a
+     * gateway that asked the picker fell back to another endpoint): stateful plugins learn where
+     * the prompt really went, so prefix affinity follows the served endpoint.
+     */
+    default void served(Target served, PickContext context) {}
 }

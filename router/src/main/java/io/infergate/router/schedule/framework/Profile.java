@@ -64,6 +64,16 @@ public record Profile(String name, List<Plugin.Filter> filters, List<Weighted> s
         return chosen;
     }
 
+    /**
+     * Tells the scorers that {@code served} served the request (not the endpoint {@link #run}
+     * chose): each records it as it records a pick.
+     */
+    public void served(PickContext request, EndpointView served) {
+        for (Weighted w : scorers) {
+            w.scorer().picked(request, served);
+        }
+    }
+
     /** Clamps to [0, 1]; NaN is 0. */
     static double clamp(double v) {
         return v > 0 ? Math.min(1, v) : 0;
