@@ -38,7 +38,7 @@ final class Attachment {
 
     static Result attach(HttpRouteObject route, HttpRouteObject.ParentRef ref, GatewayView gateway, Index index) {
         String gw = "Gateway " + gateway.namespace() + "/" + gateway.name();
-        if (!gateway.accepted()) {
+        if (!gateway.listenersAccepted()) {
             return new Result.Rejected("NotAllowedByListeners", gw + " is not accepted");
         }
         List<GatewayView.ListenerView> named = gateway.listeners().stream()

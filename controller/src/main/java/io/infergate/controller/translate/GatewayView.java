@@ -15,9 +15,21 @@ import java.util.Optional;
  */
 record GatewayView(GatewayObject gateway, String id, List<ListenerView> listeners, Optional<String> addressProblem) {
 
-    /** Accepted when its addresses are usable and at least one listener is. */
+    /**
+     * Served: its addresses are usable and at least one listener is served. Only a served Gateway
+     * enters the snapshot, gets addresses and can become Programmed.
+     */
     boolean accepted() {
         return addressProblem.isEmpty() && listeners.stream().anyMatch(ListenerView::served);
+    }
+
+    /**
+     * {@code Accepted=True}: its addresses are usable and at least one listener is accepted, also one
+     * that is not served because its certificateRefs do not resolve; routes attach to such a Gateway
+     * (upstream GatewayWithAttachedRoutes, "unresolved refs").
+     */
+    boolean listenersAccepted() {
+        return addressProblem.isEmpty() && listeners.stream().anyMatch(ListenerView::attachable);
     }
 
     String namespace() {
