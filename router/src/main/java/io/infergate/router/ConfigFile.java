@@ -7,6 +7,7 @@ import io.infergate.router.epp.EppSettings;
 import io.infergate.router.extproc.PickerSettings;
 import io.infergate.router.listen.ListenerLimits;
 import io.infergate.router.proxy.ProxySettings;
+import io.infergate.router.ratelimit.RateLimitSettings;
 import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.admission.SaturationDetector;
@@ -37,6 +38,7 @@ import java.util.List;
  *   <li>{@code router.endpoint-picker}: {@link PickerSettings#create}</li>
  *   <li>{@code router.picker}: {@link EppSettings#create}</li>
  *   <li>{@code router.auth}: {@link JwksSource.Settings#create}</li>
+ *   <li>{@code router.rate-limits}: {@link RateLimitSettings#create}</li>
  * </ul>
  */
 final class ConfigFile {
@@ -47,11 +49,20 @@ final class ConfigFile {
             ProxySettings proxy,
             long maxSnapshotBytes,
             PoolSettings pools,
-            JwksSource.Settings jwks) {}
+            JwksSource.Settings jwks,
+            RateLimitSettings rateLimits) {}
 
     /** The sections of {@code router:}; each settings record reads (and so names) its own keys. */
-    private static final List<String> SECTIONS =
-            List.of("listeners", "upstream", "snapshot", "endpoints", "admission", "endpoint-picker", "auth", "picker");
+    private static final List<String> SECTIONS = List.of(
+            "listeners",
+            "upstream",
+            "snapshot",
+            "endpoints",
+            "admission",
+            "endpoint-picker",
+            "auth",
+            "picker",
+            "rate-limits");
 
     private ConfigFile() {}
 
@@ -62,7 +73,8 @@ final class ConfigFile {
                 ProxySettings.defaults(),
                 RouterConfig.DEFAULT_MAX_SNAPSHOT_BYTES,
                 PoolSettings.defaults(),
-                JwksSource.Settings.DEFAULT);
+                JwksSource.Settings.DEFAULT,
+                RateLimitSettings.DEFAULT);
     }
 
     /**
@@ -94,6 +106,7 @@ final class ConfigFile {
             Section ps = Section.of(router.get("endpoint-picker"));
             Section au = Section.of(router.get("auth"));
             Section pk = Section.of(router.get("picker"));
+            Section rl = Section.of(router.get("rate-limits"));
             ListenerLimits listeners = ListenerLimits.create(ls);
             ProxySettings proxy = ProxySettings.create(us, listeners.maxPayloadBytes());
             long snapshot = RouterConfig.maxSnapshotBytes(ss);
@@ -103,7 +116,8 @@ final class ConfigFile {
             PickerSettings pickers = PickerSettings.create(ps);
             JwksSource.Settings jwks = JwksSource.Settings.create(au);
             EppSettings picker = EppSettings.create(pk);
-            for (Section section : List.of(ls, us, ss, es, as, ps, au, pk)) {
+            RateLimitSettings rateLimits = RateLimitSettings.create(rl);
+            for (Section section : List.of(ls, us, ss, es, as, ps, au, pk, rl)) {
                 section.rejectUnknown();
             }
             return new Settings(
@@ -111,7 +125,8 @@ final class ConfigFile {
                     proxy,
                     snapshot,
                     new PoolSettings(scrape, admission, saturation, SchedulerConfig.defaults(), pickers, picker),
-                    jwks);
+                    jwks,
+                    rateLimits);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--config " + file + ": " + e.getMessage(), e);
         }

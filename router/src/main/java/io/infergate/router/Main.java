@@ -98,7 +98,8 @@ public final class Main {
                 settings.proxy(),
                 settings.maxSnapshotBytes(),
                 pools,
-                settings.jwks());
+                settings.jwks(),
+                settings.rateLimits());
     }
 
     private static void exit(String message) {

@@ -24,6 +24,7 @@ import io.infergate.router.observe.PoolGauges;
 import io.infergate.router.observe.Readiness;
 import io.infergate.router.observe.RouterMetrics;
 import io.infergate.router.proxy.GatewayHandler;
+import io.infergate.router.ratelimit.RateLimiter;
 import io.infergate.router.schedule.PoolProfiles;
 import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.schedule.Scheduler;
@@ -93,7 +94,9 @@ public final class RouterApp implements AutoCloseable {
                 random,
                 Optional.of(admission),
                 pools.pickers(),
-                config.jwks());
+                config.jwks(),
+                new RateLimiter(
+                        config.rateLimits(), System::currentTimeMillis, System::nanoTime, metrics.rateLimits()));
         sockets = new PublicSockets(
                 config.listeners(),
                 handlers::handler,

@@ -3,6 +3,7 @@ package io.infergate.router;
 import io.infergate.router.auth.JwksSource;
 import io.infergate.router.listen.ListenerLimits;
 import io.infergate.router.proxy.ProxySettings;
+import io.infergate.router.ratelimit.RateLimitSettings;
 import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.settings.Section;
 
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param maxSnapshotBytes    the largest snapshot body accepted (413 beyond)
  * @param pools               InferencePool scheduling: scraping, admission, saturation, profiles
  * @param jwks                how AuthPolicies' JWKS documents are cached and refetched
+ * @param rateLimits          where RateLimitPolicies' global counts live (Redis)
  */
 public record RouterConfig(
         String bindAddress,
@@ -31,7 +33,8 @@ public record RouterConfig(
         ProxySettings proxy,
         long maxSnapshotBytes,
         PoolSettings pools,
-        JwksSource.Settings jwks) {
+        JwksSource.Settings jwks,
+        RateLimitSettings rateLimits) {
 
     /** Default internal port. */
     public static final int DEFAULT_INTERNAL_PORT = 15000;
@@ -45,6 +48,7 @@ public record RouterConfig(
         Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(pools, "pools");
         Objects.requireNonNull(jwks, "jwks");
+        Objects.requireNonNull(rateLimits, "rateLimits");
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("the snapshot API token must not be empty");
         }
@@ -54,6 +58,45 @@ public record RouterConfig(
         if (maxSnapshotBytes < 1024) {
             throw new IllegalArgumentException("maxSnapshotBytes must be at least 1024");
         }
+    }
+
+    /** Without a rate limit store. */
+    public RouterConfig(
+            String bindAddress,
+            String internalBindAddress,
+            int internalPort,
+            String token,
+            ListenerLimits listeners,
+            ProxySettings proxy,
+            long maxSnapshotBytes,
+            PoolSettings pools,
+            JwksSource.Settings jwks) {
+        this(
+                bindAddress,
+                internalBindAddress,
+                internalPort,
+                token,
+                listeners,
+                proxy,
+                maxSnapshotBytes,
+                pools,
+                jwks,
+                RateLimitSettings.DEFAULT);
+    }
+
+    /** A copy whose global rate limits count in the Redis {@code settings} names. */
+    public RouterConfig withRateLimits(RateLimitSettings settings) {
+        return new RouterConfig(
+                bindAddress,
+                internalBindAddress,
+                internalPort,
+                token,
+                listeners,
+                proxy,
+                maxSnapshotBytes,
+                pools,
+                jwks,
+                settings);
     }
 
     /** With the default JWKS caching. */
@@ -89,7 +132,8 @@ public record RouterConfig(
                 proxy,
                 maxSnapshotBytes,
                 pools,
-                settings);
+                settings,
+                rateLimits);
     }
 
     /** With the default scheduling. */
@@ -123,7 +167,8 @@ public record RouterConfig(
                 proxy,
                 maxSnapshotBytes,
                 settings,
-                jwks);
+                jwks,
+                rateLimits);
     }
 
     /** Reads {@code router.snapshot.max-size}: bytes of a snapshot PUT body, at least 1024. */

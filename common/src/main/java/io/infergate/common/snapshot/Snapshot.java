@@ -22,6 +22,7 @@ import java.util.List;
  * @param certificates  the key material HTTPS listeners name, by id: secret, never logged
  *                      (docs/adr/0021-tls-key-material.md)
  * @param authPolicies  accepted AuthPolicies and what they target (docs/adr/0024-authentication-policy.md)
+ * @param rateLimitPolicies accepted RateLimitPolicies and what they target (docs/adr/0026-token-rate-limits.md)
  */
 public record Snapshot(
         int schemaVersion,
@@ -31,7 +32,8 @@ public record Snapshot(
         List<Objective> objectives,
         int routers,
         List<Certificate> certificates,
-        List<AuthPolicy> authPolicies) {
+        List<AuthPolicy> authPolicies,
+        List<RateLimitPolicy> rateLimitPolicies) {
 
     /** The schema version this code writes and understands. Bump it on incompatible changes. */
     public static final int SCHEMA_VERSION = 1;
@@ -43,6 +45,20 @@ public record Snapshot(
         objectives = List.copyOf(objectives);
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
         authPolicies = authPolicies == null ? List.of() : List.copyOf(authPolicies);
+        rateLimitPolicies = rateLimitPolicies == null ? List.of() : List.copyOf(rateLimitPolicies);
+    }
+
+    /** A snapshot without RateLimitPolicies. */
+    public Snapshot(
+            int schemaVersion,
+            List<Gateway> gateways,
+            List<HttpRoute> routes,
+            List<Backend> backends,
+            List<Objective> objectives,
+            int routers,
+            List<Certificate> certificates,
+            List<AuthPolicy> authPolicies) {
+        this(schemaVersion, gateways, routes, backends, objectives, routers, certificates, authPolicies, List.of());
     }
 
     /** A snapshot without AuthPolicies. */
@@ -80,7 +96,16 @@ public record Snapshot(
 
     /** The same content for {@code count} routers. */
     public Snapshot withRouters(int count) {
-        return new Snapshot(schemaVersion, gateways, routes, backends, objectives, count, certificates, authPolicies);
+        return new Snapshot(
+                schemaVersion,
+                gateways,
+                routes,
+                backends,
+                objectives,
+                count,
+                certificates,
+                authPolicies,
+                rateLimitPolicies);
     }
 
     /** An empty snapshot of the current schema: serves nothing. */
@@ -94,6 +119,6 @@ public record Snapshot(
         return "Snapshot[schemaVersion=" + schemaVersion + ", " + gateways.size() + " gateways, " + routes.size()
                 + " routes, " + backends.size() + " backends, " + objectives.size() + " objectives, routers="
                 + routers + ", " + certificates.size() + " certificates (redacted), " + authPolicies.size()
-                + " auth policies]";
+                + " auth policies, " + rateLimitPolicies.size() + " rate limit policies]";
     }
 }

@@ -86,7 +86,40 @@ public final class SnapshotDecoder {
                 list(o, "objectives", "", this::objective),
                 o.containsKey("routers") ? integer(o, "routers", "") : 1, // absent: one router (older writers)
                 list(o, "certificates", "", this::certificate), // absent: no HTTPS listeners
-                list(o, "authPolicies", "", this::authPolicy)); // absent: no AuthPolicies
+                list(o, "authPolicies", "", this::authPolicy), // absent: no AuthPolicies
+                list(o, "rateLimitPolicies", "", this::rateLimitPolicy)); // absent: none
+    }
+
+    private RateLimitPolicy rateLimitPolicy(JsonObject o, String p) {
+        return new RateLimitPolicy(
+                string(o, "id", p),
+                strings(o, "targets", p),
+                enumValue(o, "failureMode", p, RateLimitPolicy.FailureMode.class, RateLimitPolicy.FailureMode.OPEN),
+                list(
+                        o,
+                        "limits",
+                        p,
+                        (l, q) -> new RateLimitPolicy.Limit(
+                                enumValue(l, "scope", q, RateLimitPolicy.Scope.class, RateLimitPolicy.Scope.GLOBAL),
+                                enumValue(l, "unit", q, RateLimitPolicy.Unit.class, RateLimitPolicy.Unit.MINUTE),
+                                count(l, "tokens", q),
+                                count(l, "requests", q),
+                                strings(l, "tenants", q),
+                                strings(l, "models", q))));
+    }
+
+    private long count(JsonObject o, String key, String p) {
+        JsonValue v = o.get(key);
+        if (v instanceof JsonNumber n && n.isIntegral()) {
+            try {
+                return n.longValueExact();
+            } catch (ArithmeticException e) {
+                violate(p + "/" + key, "out of range");
+                return 0;
+            }
+        }
+        violate(p + "/" + key, v == null ? "is required" : "must be an integer");
+        return 0;
     }
 
     private AuthPolicy authPolicy(JsonObject o, String p) {

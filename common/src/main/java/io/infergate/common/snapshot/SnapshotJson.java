@@ -73,7 +73,28 @@ public final class SnapshotJson {
         if (!s.authPolicies().isEmpty()) { // omitted when empty: snapshots without policies keep their ids
             b.add("authPolicies", array(s.authPolicies(), SnapshotJson::authPolicy));
         }
+        if (!s.rateLimitPolicies().isEmpty()) { // omitted when empty, as above
+            b.add("rateLimitPolicies", array(s.rateLimitPolicies(), SnapshotJson::rateLimitPolicy));
+        }
         return b.build();
+    }
+
+    private static JsonObjectBuilder rateLimitPolicy(RateLimitPolicy p) {
+        return JSON.createObjectBuilder()
+                .add("id", p.id())
+                .add("targets", strings(p.targets()))
+                .add("failureMode", p.failureMode().name())
+                .add(
+                        "limits",
+                        array(
+                                p.limits(),
+                                l -> JSON.createObjectBuilder()
+                                        .add("scope", l.scope().name())
+                                        .add("unit", l.unit().name())
+                                        .add("tokens", l.tokens())
+                                        .add("requests", l.requests())
+                                        .add("tenants", strings(l.tenants()))
+                                        .add("models", strings(l.models()))));
     }
 
     private static JsonObjectBuilder authPolicy(AuthPolicy p) {

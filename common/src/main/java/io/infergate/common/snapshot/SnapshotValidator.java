@@ -26,7 +26,7 @@ import java.util.regex.PatternSyntaxException;
  * in 0..1,000,000; regular expressions compile; paths start with '/'; redirect codes are
  * 301/302/303/307/308; mirror fractions are in (0, 1]; objectives name existing pools; model rewrite rules have
  * non-blank names and at least one target with a weight in 1..1,000,000; the router count is at least 1;
- * AuthPolicies as {@link AuthPolicyChecks} says.
+ * AuthPolicies as {@link AuthPolicyChecks} says; RateLimitPolicies as {@code RateLimitPolicyChecks} says.
  */
 public final class SnapshotValidator {
 
@@ -131,6 +131,7 @@ public final class SnapshotValidator {
             }
         }
         out.addAll(AuthPolicyChecks.check(s, ids));
+        out.addAll(RateLimitPolicyChecks.check(s, ids));
     }
 
     /** Rewrite rules: unique ids, non-blank names, at least one target, weights in 1..1,000,000. */

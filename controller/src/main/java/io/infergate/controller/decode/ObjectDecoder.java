@@ -22,7 +22,7 @@ import java.util.Set;
  * ({@code gateway.networking.k8s.io} v1 and v1beta1), Namespace, Service, Pod ({@code v1}), EndpointSlice
  * ({@code discovery.k8s.io/v1}),
  * InferencePool ({@code inference.networking.k8s.io/v1}), InferenceObjective and InferenceModelRewrite
- * ({@code inference.networking.x-k8s.io/v1alpha2}), AuthPolicy ({@code infergate.io/v1alpha1}). Namespaced objects without a namespace are in
+ * ({@code inference.networking.x-k8s.io/v1alpha2}), AuthPolicy and RateLimitPolicy ({@code infergate.io/v1alpha1}). Namespaced objects without a namespace are in
  * {@code default}; {@code metadata.generation} defaults to 1. The decoder also refuses what the
  * API server would refuse and the router could not serve (duplicate listener names, ports outside
  * 1..65535), so that a bad object fails only itself.
@@ -97,6 +97,10 @@ public final class ObjectDecoder {
                     when(
                             apiVersion.equals(PolicyDecoder.API_VERSION),
                             () -> PolicyDecoder.authPolicy(root, meta(root, true, standInCreationTimestamp)));
+                case "RateLimitPolicy" ->
+                    when(
+                            apiVersion.equals(PolicyDecoder.API_VERSION),
+                            () -> RateLimitDecoder.rateLimitPolicy(root, meta(root, true, standInCreationTimestamp)));
                 default -> Optional.empty();
             };
             return object.<Decoded>map(Decoded.Ok::new).orElse(new Decoded.Unknown(apiVersion, kind));

@@ -112,6 +112,10 @@ public record Resource(
     public static final Resource AUTH_POLICY =
             crd("AuthPolicy", "infergate.io", List.of("v1alpha1"), "authpolicies", true, Family.GATEWAY_API);
 
+    /** RateLimitPolicy, our own policy attachment (CRD in kustomize/base). */
+    public static final Resource RATE_LIMIT_POLICY =
+            crd("RateLimitPolicy", "infergate.io", List.of("v1alpha1"), "ratelimitpolicies", true, Family.GATEWAY_API);
+
     /** Every kind the translator reads, in a fixed order (the token Secret is watched separately). */
     public static final List<Resource> INPUTS = List.of(
             GATEWAY_CLASS,
@@ -127,7 +131,8 @@ public record Resource(
             POD,
             TLS_SECRET,
             API_KEY_SECRET,
-            AUTH_POLICY);
+            AUTH_POLICY,
+            RATE_LIMIT_POLICY);
 
     /** {@code group/version}, or {@code version} for core. */
     public String apiVersion(String version) {

@@ -350,6 +350,7 @@ public final class StatusWriter implements AutoCloseable {
             case "InferencePool" -> "inferencepools";
             case "InferenceModelRewrite" -> "inferencemodelrewrites";
             case "AuthPolicy" -> "authpolicies";
+            case "RateLimitPolicy" -> "ratelimitpolicies";
             default -> throw new IllegalArgumentException("no status is written for kind " + kind);
         };
     }
@@ -364,6 +365,13 @@ public final class StatusWriter implements AutoCloseable {
 
     /** The kinds whose status is written. */
     public static List<String> kinds() {
-        return List.of("GatewayClass", "Gateway", "HTTPRoute", "InferencePool", "InferenceModelRewrite", "AuthPolicy");
+        return List.of(
+                "GatewayClass",
+                "Gateway",
+                "HTTPRoute",
+                "InferencePool",
+                "InferenceModelRewrite",
+                "AuthPolicy",
+                "RateLimitPolicy");
     }
 }

@@ -24,7 +24,8 @@ public record ClusterState(
         List<InferenceObjective> inferenceObjectives,
         List<InferenceModelRewrite> inferenceModelRewrites,
         List<Secret> secrets,
-        List<AuthPolicyObject> authPolicies) {
+        List<AuthPolicyObject> authPolicies,
+        List<RateLimitPolicyObject> rateLimitPolicies) {
 
     private static final Comparator<KubeObject> BY_PATH = Comparator.comparing(
                     (KubeObject o) -> o.meta().namespace())
@@ -44,6 +45,7 @@ public record ClusterState(
         inferenceModelRewrites = sorted(inferenceModelRewrites);
         secrets = sorted(secrets);
         authPolicies = authPolicies == null ? List.of() : sorted(authPolicies);
+        rateLimitPolicies = rateLimitPolicies == null ? List.of() : sorted(rateLimitPolicies);
     }
 
     /** No objects at all. */
@@ -66,6 +68,7 @@ public record ClusterState(
         var rewrites = new ArrayList<InferenceModelRewrite>();
         var secrets = new ArrayList<Secret>();
         var policies = new ArrayList<AuthPolicyObject>();
+        var limits = new ArrayList<RateLimitPolicyObject>();
         for (KubeObject o : objects) {
             switch (o) {
                 case GatewayClass c -> classes.add(c);
@@ -81,6 +84,7 @@ public record ClusterState(
                 case InferenceModelRewrite r -> rewrites.add(r);
                 case Secret s -> secrets.add(s);
                 case AuthPolicyObject p -> policies.add(p);
+                case RateLimitPolicyObject p -> limits.add(p);
             }
         }
         return new ClusterState(
@@ -96,7 +100,8 @@ public record ClusterState(
                 objectives,
                 rewrites,
                 secrets,
-                policies);
+                policies,
+                limits);
     }
 
     /** Every object, kind by kind. */
@@ -115,6 +120,7 @@ public record ClusterState(
         all.addAll(inferenceModelRewrites);
         all.addAll(secrets);
         all.addAll(authPolicies);
+        all.addAll(rateLimitPolicies);
         return all;
     }
 

@@ -14,7 +14,8 @@ public sealed interface KubeObject
                 InferenceObjective,
                 InferenceModelRewrite,
                 Secret,
-                AuthPolicyObject {
+                AuthPolicyObject,
+                RateLimitPolicyObject {
 
     ObjectMeta meta();
 
@@ -34,6 +35,7 @@ public sealed interface KubeObject
             case InferenceModelRewrite o -> "InferenceModelRewrite";
             case Secret o -> "Secret";
             case AuthPolicyObject o -> "AuthPolicy";
+            case RateLimitPolicyObject o -> "RateLimitPolicy";
         };
     }
 

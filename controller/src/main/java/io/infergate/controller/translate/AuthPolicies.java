@@ -170,8 +170,7 @@ final class AuthPolicies {
         return new Outcome(out, statuses);
     }
 
-    private static void put(
-            Map<String, ParentRef> refs, Map<String, Condition> ancestors, ParentRef ref, Condition accepted) {
+    static void put(Map<String, ParentRef> refs, Map<String, Condition> ancestors, ParentRef ref, Condition accepted) {
         refs.putIfAbsent(ref.scope(), ref);
         // a False verdict for one target wins over True for another on the same Gateway
         ancestors.merge(
@@ -181,7 +180,7 @@ final class AuthPolicies {
     }
 
     /** The snapshot id of a target, if it is served. */
-    private static Optional<String> target(
+    static Optional<String> target(
             AuthPolicyObject.TargetRef t, String ns, Set<String> gateways, Map<String, HttpRoute> routes) {
         if (!t.group().equals(GATEWAY_GROUP)) {
             return Optional.empty();
@@ -194,7 +193,7 @@ final class AuthPolicies {
     }
 
     /** The Gateways a target concerns: itself, or the Gateways a route is attached to. */
-    private static Set<String> ancestorsOf(String target, Map<String, HttpRoute> routes) {
+    static Set<String> ancestorsOf(String target, Map<String, HttpRoute> routes) {
         HttpRoute r = routes.get(target);
         if (r == null) {
             return Set.of(target);

@@ -84,6 +84,9 @@ public final class Translator {
         AuthPolicies.Outcome auth = AuthPolicies.translate(
                 state.authPolicies(), state.secrets(), snapshotGateways, routes, config.controllerName());
         statuses.addAll(auth.statuses());
+        RateLimitPolicies.Outcome limits = RateLimitPolicies.translate(
+                state.rateLimitPolicies(), snapshotGateways, routes, config.controllerName());
+        statuses.addAll(limits.statuses());
         Snapshot snapshot = new Snapshot(
                 Snapshot.SCHEMA_VERSION,
                 snapshotGateways,
@@ -92,7 +95,8 @@ public final class Translator {
                 objectives(state.inferenceObjectives(), served),
                 1,
                 certificates(gateways.values()),
-                auth.policies());
+                auth.policies(),
+                limits.policies());
         return new Translation(snapshot, new StatusPlan(statuses), services);
     }
 

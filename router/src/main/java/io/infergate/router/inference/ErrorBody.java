@@ -42,6 +42,10 @@ public record ErrorBody(int status, String code, String message, Optional<String
     public static final String UNAUTHORIZED = "unauthorized";
     /** Missing or refused credentials on a route or Gateway with an AuthPolicy: 401 (OpenAI's code). */
     public static final String INVALID_API_KEY = "invalid_api_key";
+    /** Over a RateLimitPolicy's limit: 429 with Retry-After (OpenAI's code). */
+    public static final String RATE_LIMIT_EXCEEDED = "rate_limit_exceeded";
+    /** A RateLimitPolicy that fails closed could not reach its store: 503. */
+    public static final String RATE_LIMIT_UNAVAILABLE = "rate_limit_unavailable";
     /** Anything unexpected: 500. */
     public static final String INTERNAL_ERROR = "internal_error";
 

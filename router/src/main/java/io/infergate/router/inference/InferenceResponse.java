@@ -34,6 +34,9 @@ public final class InferenceResponse {
     private final byte[] clientField;
     private final Runnable tokenEvent;
     private final Usage usage = new Usage();
+    /** Streamed events with choices so far: the completion length when a stream reports no usage. */
+    private long tokenEvents;
+
     private final SseEvents events = new SseEvents();
 
     /**
@@ -51,7 +54,10 @@ public final class InferenceResponse {
      */
     public InferenceResponse(Optional<String> originalModel, Optional<String> upstreamModel, Runnable tokenEvent) {
         this.originalModel = originalModel;
-        this.tokenEvent = tokenEvent;
+        this.tokenEvent = () -> {
+            tokenEvents++;
+            tokenEvent.run();
+        };
         boolean splice = originalModel.isPresent() && upstreamModel.isPresent();
         this.upstreamField = splice ? OpenAiJson.modelField(upstreamModel.get()) : null;
         this.clientField = splice ? OpenAiJson.modelField(originalModel.get()) : null;
@@ -60,6 +66,11 @@ public final class InferenceResponse {
     /** Whether bytes are changed on the way (else the caller writes first and observes). */
     public boolean rewrites() {
         return originalModel.isPresent();
+    }
+
+    /** Streamed events that carried choices so far (about one token each on vLLM). */
+    public long tokenEvents() {
+        return tokenEvents;
     }
 
     /** What the server reported in {@code usage} so far. */

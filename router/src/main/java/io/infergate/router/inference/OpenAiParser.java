@@ -51,6 +51,8 @@ public final class OpenAiParser {
         boolean stream = false;
         String prompt = null;
         String messages = null;
+        long maxTokens = -1;
+        long maxCompletionTokens = -1;
         try (JsonParser p = PARSERS.createParser(new ByteArrayInputStream(body))) {
             if (!p.hasNext() || p.next() != JsonParser.Event.START_OBJECT) {
                 return new Result.Invalid("request body must be a JSON object", Optional.empty());
@@ -89,6 +91,9 @@ public final class OpenAiParser {
                                 : value == JsonParser.Event.START_ARRAY
                                         ? p.getArray().toString()
                                         : skipped(p, value);
+                    // Rate limits reserve the completion's bound; anything else is the model server's to judge.
+                    case "max_tokens" -> maxTokens = count(p, value, maxTokens);
+                    case "max_completion_tokens" -> maxCompletionTokens = count(p, value, maxCompletionTokens);
                     default -> skip(p, value);
                 }
             }
@@ -107,7 +112,18 @@ public final class OpenAiParser {
         // Chat: the compact JSON of messages (equal conversations give equal text); completions:
         // the prompt string, or the JSON of an array prompt.
         String promptText = messages != null ? messages : prompt != null ? prompt : "";
-        return new Result.Ok(new OpenAiRequest(model, stream, promptText));
+        return new Result.Ok(new OpenAiRequest(
+                model, stream, promptText, maxCompletionTokens >= 0 ? maxCompletionTokens : maxTokens));
+    }
+
+    /** A non-negative integer value, else {@code fallback} (the value is skipped). */
+    private static long count(JsonParser p, JsonParser.Event value, long fallback) {
+        if (value == JsonParser.Event.VALUE_NUMBER && p.isIntegralNumber()) {
+            long n = p.getLong();
+            return n >= 0 ? n : fallback;
+        }
+        skip(p, value);
+        return fallback;
     }
 
     private static String skipped(JsonParser p, JsonParser.Event value) {

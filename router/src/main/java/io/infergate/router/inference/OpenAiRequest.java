@@ -10,11 +10,18 @@ import java.util.Objects;
  * @param stream     the {@code stream} field, false when absent
  * @param promptText what the prefix plugins hash: the compact JSON of {@code messages} (chat), else
  *                   the {@code prompt} string or the JSON of an array prompt; empty when neither
+ * @param maxTokens  {@code max_completion_tokens}, else {@code max_tokens}, when a non-negative
+ *                   integer; -1 when absent (rate limits reserve it before the request is proxied)
  */
-public record OpenAiRequest(String model, boolean stream, String promptText) {
+public record OpenAiRequest(String model, boolean stream, String promptText, long maxTokens) {
     public OpenAiRequest {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(promptText, "promptText");
+    }
+
+    /** A request without {@code max_tokens}. */
+    public OpenAiRequest(String model, boolean stream, String promptText) {
+        this(model, stream, promptText, -1);
     }
 
     /** A request without prompt text. */

@@ -44,7 +44,8 @@ import java.util.function.ToLongFunction;
  *   <li>{@code infergate_router_snapshot_info{id,schema_version}}: 1 for the snapshot being served</li>
  * </ul>
  * Label values are bounded by the snapshot (rule and backend ids), never by request data. The
- * per-model inference meters are in {@link InferenceMetrics}, the pool gauges in {@link PoolGauges}.
+ * per-model inference meters are in {@link InferenceMetrics}, the pool gauges in {@link PoolGauges}, the
+ * per-tenant and rate limit meters in {@link TenantMetrics}.
  */
 public final class RouterMetrics implements AutoCloseable {
 
@@ -75,6 +76,7 @@ public final class RouterMetrics implements AutoCloseable {
     private final Counter rejections;
     private volatile Meter snapshotInfo;
     private final InferenceMetrics inference;
+    private final TenantMetrics tenants;
 
     /** Registers the fixed meters in {@code registry}. */
     public RouterMetrics(MeterRegistry registry) {
@@ -86,6 +88,12 @@ public final class RouterMetrics implements AutoCloseable {
         rejections = track(registry.getOrCreate(
                 Counter.builder(PREFIX + "snapshot_rejections").description("Snapshots rejected with violations")));
         inference = new InferenceMetrics(registry, this::track);
+        tenants = new TenantMetrics(registry, this::track);
+    }
+
+    /** The per-tenant and rate limit meters ({@link TenantMetrics}). */
+    public TenantMetrics rateLimits() {
+        return tenants;
     }
 
     /**

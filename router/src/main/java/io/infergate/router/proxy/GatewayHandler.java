@@ -28,6 +28,8 @@ import io.infergate.router.match.Values;
 import io.infergate.router.observe.AccessLog;
 import io.infergate.router.observe.RouterMetrics;
 import io.infergate.router.outlier.OutlierDetection;
+import io.infergate.router.ratelimit.RateLimitSettings;
+import io.infergate.router.ratelimit.RateLimiter;
 import io.infergate.router.schedule.BackendTarget;
 import io.infergate.router.schedule.Scheduler;
 import io.infergate.router.schedule.admission.Admission;
@@ -57,6 +59,8 @@ public final class GatewayHandler implements Handler {
     static final String X_OBJECTIVE = "x-gateway-inference-objective";
     /** Forces a model rewrite target; never sent upstream. */
     static final String X_MODEL_REWRITE = "x-gateway-model-name-rewrite";
+    /** The Inference Extension's fairness key, used when no AuthPolicy named a tenant. */
+    static final String X_FAIRNESS_ID = "x-gateway-inference-fairness-id";
 
     /** The idempotent methods of RFC 9110 section 9.2.2: sending them twice does no harm. */
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
@@ -71,6 +75,7 @@ public final class GatewayHandler implements Handler {
     private final RequestBodies bodies;
     private final EndpointChoice endpoints;
     private final Authentication authentication;
+    private final RateLimiter limiter;
 
     GatewayHandler(
             SocketKey socket,
@@ -82,8 +87,10 @@ public final class GatewayHandler implements Handler {
             PoolModels poolModels,
             RequestBodies bodies,
             EndpointChoice endpoints,
-            Authentication authentication) {
+            Authentication authentication,
+            RateLimiter limiter) {
         this.socket = socket;
+        this.limiter = limiter;
         this.authentication = authentication;
         this.serving = serving;
         this.exchange = exchange;
@@ -112,11 +119,22 @@ public final class GatewayHandler implements Handler {
         } catch (ClientBody.Malformed e) {
             RequestBodies.malformed(res, record, e);
         } finally {
+            Limits.settle(limiter, record);
             long nanos = System.nanoTime() - start;
             metrics.requestFinished(record.rule, record.backend, record.status, nanos);
             if (record.inference != null) {
                 record.inference.finished(record.status, nanos);
             }
+            metrics.rateLimits()
+                    .finished(
+                            record.tenant,
+                            record.status,
+                            record.inference == null
+                                    ? java.util.OptionalLong.empty()
+                                    : record.inference.response.usage().promptTokens(),
+                            record.inference == null
+                                    ? java.util.OptionalLong.empty()
+                                    : record.inference.response.usage().completionTokens());
             accessLog.log(new AccessLog.Entry(
                     requestId,
                     req.prologue().method().text(),
@@ -156,6 +174,8 @@ public final class GatewayHandler implements Handler {
         int clientPort = match.clientPort();
         Rule rule = matched.rule();
         record.rule = rule.id();
+        record.route = matched.route().id();
+        record.gateway = match.listener().gateway();
         if (!Callers.admitted(authentication, req, res, record, snapshot.snapshot(), match)) {
             return; // 401: authentication runs before redirects and backends, as the route's first step
         }
@@ -260,6 +280,9 @@ public final class GatewayHandler implements Handler {
             return; // answered already (400, 413)
         }
         Optional<OpenAiRequest> inference = prepared.get().inference();
+        if (!Limits.admitted(limiter, res, record, snapshot.snapshot(), inference)) {
+            return; // 429 or 503: counted before the queue and the pick, so a refused request costs no slot
+        }
         int priority = backend.backend() instanceof Backend.InferencePool
                 ? InferenceCall.priority(
                         req.headers().first(HeaderNames.create(X_OBJECTIVE)),
@@ -284,7 +307,8 @@ public final class GatewayHandler implements Handler {
                 inference.map(i -> record.inference != null ? record.inference.target : i.model()),
                 inference.map(OpenAiRequest::promptText).orElse(""),
                 priority,
-                Optional.empty());
+                Optional.empty(),
+                flow(req, record));
         if (endpoints.choose(req, res, record, backend, ref, host, body, context)
                 instanceof EndpointChoice.Outcome.Run run) {
             try (ResponsePhase response = run.response();
@@ -313,6 +337,19 @@ public final class GatewayHandler implements Handler {
         }
     }
 
+    /**
+     * The fair-queueing flow: the authenticated tenant (a fact the gateway asserts), else the
+     * Inference Extension's {@code x-gateway-inference-fairness-id} (the client's word; at most
+     * 128 characters are used), else "".
+     */
+    private static String flow(ServerRequest req, RequestRecord record) {
+        if (!record.tenant.isEmpty()) {
+            return record.tenant;
+        }
+        String id = req.headers().first(HeaderNames.create(X_FAIRNESS_ID)).orElse("");
+        return id.length() > 128 ? id.substring(0, 128) : id;
+    }
+
     private static void notFound(ServerResponse res, RequestRecord record, String host, String path) {
         Responses.error(res, record, ErrorBody.of(404, ErrorBody.ROUTE_NOT_FOUND, "no route for " + host + path));
     }
@@ -339,6 +376,7 @@ public final class GatewayHandler implements Handler {
         private final EndpointChoice endpoints;
         private final Authentication authentication;
         private final HttpFetcher jwksFetcher;
+        private final RateLimiter limiter;
 
         /**
          * @param random         backendRef weights (seeded in tests)
@@ -373,6 +411,38 @@ public final class GatewayHandler implements Handler {
                 Optional<Admission> admission,
                 PickerSettings pickerSettings,
                 JwksSource.Settings jwks) {
+            this(
+                    serving,
+                    settings,
+                    metrics,
+                    accessLog,
+                    random,
+                    admission,
+                    pickerSettings,
+                    jwks,
+                    new RateLimiter(
+                            RateLimitSettings.DEFAULT,
+                            System::currentTimeMillis,
+                            System::nanoTime,
+                            metrics.rateLimits()));
+        }
+
+        /**
+         * A factory whose RateLimitPolicies count with {@code limiter}.
+         *
+         * @param limiter counts RateLimitPolicies' limits (closed with the factory)
+         */
+        public Factory(
+                Serving serving,
+                ProxySettings settings,
+                RouterMetrics metrics,
+                AccessLog accessLog,
+                RandomGenerator random,
+                Optional<Admission> admission,
+                PickerSettings pickerSettings,
+                JwksSource.Settings jwks,
+                RateLimiter limiter) {
+            this.limiter = limiter;
             this.jwksFetcher = new HttpFetcher(jwks.fetchTimeout());
             this.authentication = new Authentication(jwksFetcher, jwks, System::nanoTime, Instant::now);
             this.serving = serving;
@@ -403,7 +473,8 @@ public final class GatewayHandler implements Handler {
                     poolModels,
                     bodies,
                     endpoints,
-                    authentication);
+                    authentication,
+                    limiter);
         }
 
         @Override
@@ -411,6 +482,7 @@ public final class GatewayHandler implements Handler {
             upstream.close();
             pickers.close();
             jwksFetcher.close();
+            limiter.close();
             accessLog.close(); // writes the lines still queued
         }
     }

@@ -1,6 +1,7 @@
 package io.infergate.router.proxy;
 
 import io.infergate.common.snapshot.Filter;
+import io.infergate.router.ratelimit.Decision;
 
 /**
  * What one request turned into, filled in as the pipeline goes and read once at the end for the
@@ -22,6 +23,16 @@ final class RequestRecord {
     Filter.RequestHeaderModifier identityHeaders;
     /** A HEAD request: the router's own answers carry no body and so no Content-Type (RFC 9110 9.3.2). */
     boolean head;
+    /** What rate limits took before proxying, settled from usage at the end; null when none applied. */
+    Decision.Reservation reservation;
+    /** The tokens {@link #reservation} took (prompt estimate plus max_tokens). */
+    long reservedTokens;
+    /** The prompt the reservation estimated (settled against usage). */
+    String promptText = "";
+    /** The matched HTTPRoute's id and its listener's Gateway id (policy lookup). */
+    String route = "";
+
+    String gateway = "";
 
     RequestRecord(String requestId, long startNanos) {
         this.requestId = requestId;

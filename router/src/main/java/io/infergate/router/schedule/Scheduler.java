@@ -60,7 +60,7 @@ public final class Scheduler {
             Admission a = admission.get();
             Admission.Ticket ticket;
             try {
-                ticket = a.admit(backend.id(), backend.endpoints(), context.priority());
+                ticket = a.admit(backend.id(), backend.endpoints(), context.priority(), context.flow());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new Pick.QueueTimeout(java.time.Duration.ZERO);

@@ -6,10 +6,8 @@ import io.infergate.router.scrape.EndpointMetrics;
 import io.infergate.router.settings.Section;
 
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -21,7 +19,8 @@ import java.util.function.BooleanSupplier;
  * While a pool is not saturated ({@link SaturationDetector}) and nobody waits, every request
  * passes. Otherwise a sheddable request (priority &lt; 0) is refused at once (429, so clients back
  * off instead of retrying another replica) and any other request waits in the pool's queue,
- * highest priority first and first-come first-served within one priority. The head of the queue
+ * highest priority first and, within one priority, shared fairly between flows (tenants) and
+ * first-come first-served within a flow ({@link FairOrder}). The head of the queue
  * leaves when an outstanding request to the pool finishes (its slot is handed over), or when the
  * pool is seen unsaturated, at most once per recheck interval (a scrape interval) so one good
  * sample does not release the whole queue at once. A request that waits longer than the queue
@@ -126,10 +125,19 @@ public final class Admission {
      * @param endpoints the pool's endpoints, whose metrics say whether it is saturated
      */
     public Ticket admit(String pool, List<Target> endpoints, int priority) throws InterruptedException {
+        return admit(pool, endpoints, priority, "");
+    }
+
+    /**
+     * As {@link #admit(String, List, int)}, for a request of {@code flow}: the tenant, or the
+     * {@code x-gateway-inference-fairness-id} the client sent; "" for requests of neither, which
+     * then share one flow.
+     */
+    public Ticket admit(String pool, List<Target> endpoints, int priority, String flow) throws InterruptedException {
         if (!settings.queue()) {
             return withoutQueue(priority, () -> saturated(endpoints), settings.retryAfter());
         }
-        return queues.computeIfAbsent(pool, k -> new PoolQueue()).admit(endpoints, priority);
+        return queues.computeIfAbsent(pool, k -> new PoolQueue()).admit(endpoints, priority, flow);
     }
 
     /**
@@ -164,21 +172,15 @@ public final class Admission {
         return q == null ? 0 : q.size();
     }
 
-    private record Waiter(int priority, long seq) {}
-
-    private static final Comparator<Waiter> ORDER =
-            Comparator.comparingInt(Waiter::priority).reversed().thenComparingLong(Waiter::seq);
-
     private final class PoolQueue {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
-        private final PriorityQueue<Waiter> waiters = new PriorityQueue<>(ORDER);
-        private long seq;
+        private final FairOrder waiters = new FairOrder();
         private int handOvers;
         private long lastSampleRelease = System.nanoTime() - settings.recheck().toNanos();
 
         @SuppressWarnings("ReferenceEquality") // a waiter is its own identity: two waiters are never equal
-        Ticket admit(List<Target> endpoints, int priority) throws InterruptedException {
+        Ticket admit(List<Target> endpoints, int priority, String flow) throws InterruptedException {
             long start = System.nanoTime();
             lock.lock();
             try {
@@ -191,13 +193,12 @@ public final class Admission {
                 if (waiters.size() >= settings.maxQueueLength()) {
                     return new Ticket.Full(waiters.size());
                 }
-                Waiter me = new Waiter(priority, seq++);
-                waiters.add(me);
+                FairOrder.Entry me = waiters.add(flow, priority);
                 long deadline = start + settings.queueTimeout().toNanos();
                 long recheck = settings.recheck().toNanos();
                 try {
                     while (true) {
-                        if (waiters.peek() == me) {
+                        if (waiters.head() == me) {
                             if (handOvers > 0) {
                                 handOvers--;
                                 return leave(me);
@@ -210,14 +211,14 @@ public final class Admission {
                         }
                         long left = deadline - System.nanoTime();
                         if (left <= 0) {
-                            waiters.remove(me);
+                            waiters.gaveUp(me);
                             changed.signalAll();
                             return new Ticket.TimedOut(Duration.ofNanos(System.nanoTime() - start));
                         }
                         changed.await(Math.min(left, recheck), TimeUnit.NANOSECONDS);
                     }
                 } catch (InterruptedException e) {
-                    waiters.remove(me);
+                    waiters.gaveUp(me);
                     changed.signalAll();
                     throw e;
                 }
@@ -226,8 +227,8 @@ public final class Admission {
             }
         }
 
-        private Ticket leave(Waiter me) {
-            waiters.remove(me);
+        private Ticket leave(FairOrder.Entry me) {
+            waiters.admitted(me);
             if (waiters.isEmpty()) {
                 handOvers = 0;
             }

@@ -12,13 +12,22 @@ import java.util.Optional;
  * @param priority  the InferenceObjective's priority (0 when absent or unknown)
  * @param adapter   the LoRA adapter the request names: its model, when the pool's servers list
  *                  that model as an adapter (known from their metrics)
+ * @param flow      whom the request is fair-queued as under saturation: the authenticated tenant,
+ *                  else the client's {@code x-gateway-inference-fairness-id}; "" for neither
  */
 public record PickContext(
-        String requestId, Optional<String> model, String prompt, int priority, Optional<String> adapter) {
+        String requestId, Optional<String> model, String prompt, int priority, Optional<String> adapter, String flow) {
     public PickContext {
         model = model == null ? Optional.empty() : model;
         prompt = prompt == null ? "" : prompt;
         adapter = adapter == null ? Optional.empty() : adapter;
+        flow = flow == null ? "" : flow;
+    }
+
+    /** A request of no particular flow. */
+    public PickContext(
+            String requestId, Optional<String> model, String prompt, int priority, Optional<String> adapter) {
+        this(requestId, model, prompt, priority, adapter, "");
     }
 
     /** A request without prompt, priority or adapter. */
