@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
 # The upstream Gateway API conformance suite, unmodified (Go module sigs.k8s.io/gateway-api/conformance
 # v1.6.3 from the Go module proxy), against Infergate on the test cluster (issue #14, part 1).
-# Not part of .ci/run yet. Status (2026-12-05): the build part was done by hand exactly as below
-# (go mod tidy, echo-basic 72 s, the suite's test binary 682 s cold at nice 19 on a loaded
-# machine); the run against the cluster has not been tried yet (the one test cluster was taken by
-# the CI time measurements), so the report, the Gateway addresses' reachability and the results
-# are still open.
+# Not in .ci/run yet (docs/conformance.md, "CI", says how it would go); docs/conformance.md has the
+# results and the commands, ADR 0028 the decisions.
 #
 # Usage: gateway-api-conformance.sh <cluster work dir of ci-cluster.sh start>
+#        gateway-api-conformance.sh --build-only    (the cached binaries only; no cluster needed)
 #   Needs the cluster running and the images built (./mvnw -DskipTests clean package with the
 #   INFERGATE_IMAGE_BASE that ci-cluster.sh start prints). Installs the standard-channel CRDs and
 #   Infergate (kubectl apply -k kustomize/overlays/conformance: every Gateway with a Service of its
@@ -18,19 +16,25 @@
 #   standard-<version>+<commit>-service-per-gateway-report.yaml (upstream's layout).
 # Env: SKIP_TESTS (comma-separated upstream test names), RUN_TEST (one test only),
 #      SUPPORTED_FEATURES (default: what docs/conformance.md claims), TIMEOUT (default 90m),
-#      TIMEOUT_CONFIG_OVERRIDES (the suite's -timeout-config-overrides, e.g. "RequestTimeout=30").
+#      TIMEOUT_CONFIG_OVERRIDES (the suite's -timeout-config-overrides, e.g. "RequestTimeout=30"),
+#      REPORT_DIR (default conformance/reports/v1.6.3/infergate; CI writes elsewhere).
 # Cache: ${XDG_CACHE_HOME:-~/.cache}/infergate/gateway-api-conformance-v1.6.3
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-WD=${1:?usage: gateway-api-conformance.sh <cluster work dir>}
 VERSION=v1.6.3
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/infergate/gateway-api-conformance-$VERSION"
-KUBECONFIG=$WD/api/kubeconfig; export KUBECONFIG
-CTR=(ctr --address "$WD/containerd/containerd.sock" -n k8s.io)
 log() { echo "gateway-api-conformance: $*" >&2; }
 die() { echo "gateway-api-conformance: ERROR: $*" >&2; exit 1; }
-[[ -f $KUBECONFIG ]] || die "no cluster at $WD (ci-cluster.sh start $WD first)"
+BUILD_ONLY=0
+if [[ ${1:-} == --build-only ]]; then
+  BUILD_ONLY=1
+else
+  WD=${1:?usage: gateway-api-conformance.sh <cluster work dir> | --build-only}
+  KUBECONFIG=$WD/api/kubeconfig; export KUBECONFIG
+  CTR=(ctr --address "$WD/containerd/containerd.sock" -n k8s.io)
+  [[ -f $KUBECONFIG ]] || die "no cluster at $WD (ci-cluster.sh start $WD first)"
+fi
 
 # Core features, and the extended ones docs/conformance.md claims.
 SUPPORTED_FEATURES=${SUPPORTED_FEATURES:-Gateway,HTTPRoute,ReferenceGrant,GatewayPort8080,GatewayHTTPListenerIsolation,GatewayHTTPSListenerDetectMisdirectedRequests,HTTPRouteQueryParamMatching,HTTPRouteMethodMatching,HTTPRouteResponseHeaderModification,HTTPRouteBackendRequestHeaderModification,HTTPRoutePortRedirect,HTTPRouteSchemeRedirect,HTTPRoutePathRedirect,HTTPRoute303RedirectStatusCode,HTTPRoute307RedirectStatusCode,HTTPRoute308RedirectStatusCode,HTTPRouteHostRewrite,HTTPRoutePathRewrite,HTTPRouteRequestMirror,HTTPRouteRequestMultipleMirrors,HTTPRouteRequestPercentageMirror,HTTPRouteRequestTimeout,HTTPRouteBackendTimeout,HTTPRouteParentRefPort,HTTPRouteNamedRouteRule}
@@ -93,6 +97,11 @@ if [[ ! -x $CACHE/bin/coredns ]]; then
   log "CoreDNS $COREDNS_VERSION built in $((SECONDS - t0)) s"
 fi
 
+if [[ $BUILD_ONLY == 1 ]]; then
+  log "the suite, echo-basic and CoreDNS are in $CACHE/bin"
+  exit 0
+fi
+
 # ---- echo-basic image under the suite's names -------------------------------------------------
 MOD=$(cd "$CACHE/src" && "$GO" list -m -f '{{.Dir}}' sigs.k8s.io/gateway-api/conformance)
 mapfile -t NAMES < <(grep -rhoE 'image: *registry\.k8s\.io/gateway-api/echo-basic:[^ "]+' "$MOD/base" "$MOD/tests" |
@@ -147,7 +156,7 @@ log "Infergate installed, GatewayClass kthena-router Accepted"
 # ---- the run --------------------------------------------------------------------------------
 # Upstream's layout: reports/<suite version>/<implementation>/<channel>-<version>-<mode>-report.yaml.
 # A run of one test (RUN_TEST) writes its report to the cache instead, not beside the real one.
-OUT=$ROOT/conformance/reports/$VERSION/infergate
+OUT=${REPORT_DIR:-$ROOT/conformance/reports/$VERSION/infergate}
 [[ -n ${RUN_TEST:-} ]] && OUT=$CACHE/logs
 mkdir -p "$OUT"
 PROJECT_VERSION=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$ROOT/pom.xml" | head -n 1)
