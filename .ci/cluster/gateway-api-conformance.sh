@@ -144,7 +144,8 @@ for m in controller router simulator; do
   [[ -f $tar ]] || die "no $tar: build the images first (./mvnw -DskipTests clean package with INFERGATE_IMAGE_BASE)"
   "${CTR[@]}" images import "$tar" >/dev/null
 done
-installed=$(kubectl -n kthena-system get deployment infergate-controller kthena-router -o name 2>/dev/null | wc -l)
+# (`|| true`: on a fresh cluster the get fails, which pipefail would make fatal)
+installed=$({ kubectl -n kthena-system get deployment infergate-controller kthena-router -o name 2>/dev/null || true; } | wc -l)
 kubectl apply -k "$ROOT/kustomize/overlays/conformance" >/dev/null
 # Already installed: the images just imported may be new builds under the same tag.
 [[ $installed == 2 ]] && kubectl -n kthena-system rollout restart deployment/infergate-controller deployment/kthena-router >/dev/null
