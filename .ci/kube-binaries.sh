@@ -10,6 +10,8 @@
 #   <dir>/crds/gateway-api-experimental/*.yaml  (Gateway API experimental channel CRDs)
 #   <dir>/crds/inference-extension/*.yaml       (InferencePool v1 from GIE v1.6.0, InferenceObjective
 #                                                and InferenceModelRewrite v1alpha2 from GIE v1.5.0)
+#   <dir>/crds/kthena/*.yaml                    (Kthena's ModelServer and ModelRoute,
+#                                                networking.serving.volcano.sh/v1alpha1, docs/kthena.md)
 # The CRD versions are part of the VERSIONS stamp: changing one re-collects the CRDs into the same
 # folder on the next run (the binaries are kept when their versions still match).
 # Tests read INFERGATE_KUBE_ASSETS=<dir>; .ci/kube-up.sh starts/stops etcd + kube-apiserver.
@@ -28,6 +30,9 @@ GATEWAY_API_VERSION=v1.6.3      # sigs.k8s.io/gateway-api (config/crd/{standard,
 # that ships them (v1.6.0 moved them to another repository; only InferencePool is left).
 GIE_POOL_VERSION=v1.6.0
 GIE_VERSION=v1.5.0
+# github.com/volcano-sh/kthena: ModelServer and ModelRoute CRDs (charts/kthena/charts/networking/crds),
+# read by the controller for Kthena users (docs/adr/0029-kthena-objects.md).
+KTHENA_VERSION=v1.0.0
 
 STAGING_VERSION="v0.${K8S_VERSION#v1.}"
 CACHE="${INFERGATE_KUBE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/infergate/kube-${K8S_VERSION}-etcd-${ETCD_VERSION}}"
@@ -36,7 +41,8 @@ EXPECTED_STAMP="kubernetes=$K8S_VERSION
 etcd=$ETCD_VERSION
 gateway-api=$GATEWAY_API_VERSION
 gateway-api-inference-extension=$GIE_VERSION
-gateway-api-inference-extension-inferencepool=$GIE_POOL_VERSION"
+gateway-api-inference-extension-inferencepool=$GIE_POOL_VERSION
+kthena=$KTHENA_VERSION"
 
 log() { echo "kube-binaries: $*" >&2; }
 die() { echo "kube-binaries: ERROR: $*" >&2; exit 1; }
@@ -45,7 +51,8 @@ complete() {
   [[ -f "$STAMP" && "$(cat "$STAMP")" == "$EXPECTED_STAMP" ]] &&
     [[ -x "$CACHE/kube-apiserver" && -x "$CACHE/etcd" ]] &&
     [[ -d "$CACHE/crds/gateway-api-standard" && -d "$CACHE/crds/gateway-api-experimental" ]] &&
-    [[ -f "$CACHE/crds/inference-extension/inference.networking.k8s.io_inferencepools.yaml" ]]
+    [[ -f "$CACHE/crds/inference-extension/inference.networking.k8s.io_inferencepools.yaml" ]] &&
+    [[ -f "$CACHE/crds/kthena/networking.serving.volcano.sh_modelroutes.yaml" ]]
 }
 
 if complete; then
@@ -233,6 +240,11 @@ grep -q '^kind: CustomResourceDefinition' "$GIE_POOL_DIR/config/crd/bases/infere
   die "the $GIE_POOL_VERSION InferencePool manifest is not a CustomResourceDefinition"
 install -m 644 "$GIE_POOL_DIR/config/crd/bases/inference.networking.k8s.io_inferencepools.yaml" \
   "$CACHE/crds/inference-extension/inference.networking.k8s.io_inferencepools.yaml"
+
+KTHENA_DIR=$(moddir "github.com/volcano-sh/kthena@$KTHENA_VERSION")
+copy_crds "$KTHENA_DIR/charts/kthena/charts/networking/crds" "$CACHE/crds/kthena" \
+  networking.serving.volcano.sh_modelservers.yaml \
+  networking.serving.volcano.sh_modelroutes.yaml
 
 echo "$EXPECTED_STAMP" >"$STAMP"
 log "ready: $(du -sh "$CACHE" | cut -f1) in $CACHE"

@@ -199,7 +199,8 @@ public final class SnapshotDecoder {
                         string(path, "value", p + "/path")),
                 optString(o, "method", p),
                 list(o, "headers", p, this::valueMatch),
-                list(o, "queryParams", p, this::valueMatch));
+                list(o, "queryParams", p, this::valueMatch),
+                optString(o, "model", p));
     }
 
     private ValueMatch valueMatch(JsonObject o, String p) {

@@ -185,8 +185,10 @@ public final class SnapshotJson {
                                 .add("type", m.path().type().name())
                                 .add("value", m.path().value()));
         m.method().ifPresent(v -> b.add("method", v));
-        return b.add("headers", array(m.headers(), SnapshotJson::valueMatch))
+        b.add("headers", array(m.headers(), SnapshotJson::valueMatch))
                 .add("queryParams", array(m.queryParams(), SnapshotJson::valueMatch));
+        m.model().ifPresent(v -> b.add("model", v)); // omitted when empty: HTTPRoute snapshots keep their ids
+        return b;
     }
 
     private static JsonObjectBuilder valueMatch(ValueMatch v) {

@@ -227,6 +227,9 @@ public final class SnapshotValidator {
         for (int q = 0; q < m.queryParams().size(); q++) {
             valueMatch(m.queryParams().get(q), p + "/queryParams/" + q);
         }
+        if (m.model().filter(String::isBlank).isPresent()) {
+            add(p + "/model", "must not be blank");
+        }
     }
 
     private void valueMatch(ValueMatch v, String p) {

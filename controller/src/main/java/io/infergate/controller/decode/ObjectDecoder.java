@@ -22,7 +22,8 @@ import java.util.Set;
  * ({@code gateway.networking.k8s.io} v1 and v1beta1), Namespace, Service, Pod ({@code v1}), EndpointSlice
  * ({@code discovery.k8s.io/v1}),
  * InferencePool ({@code inference.networking.k8s.io/v1}), InferenceObjective and InferenceModelRewrite
- * ({@code inference.networking.x-k8s.io/v1alpha2}), AuthPolicy and RateLimitPolicy ({@code infergate.io/v1alpha1}). Namespaced objects without a namespace are in
+ * ({@code inference.networking.x-k8s.io/v1alpha2}), AuthPolicy and RateLimitPolicy ({@code infergate.io/v1alpha1}), Kthena's
+ * ModelServer and ModelRoute ({@code networking.serving.volcano.sh/v1alpha1}). Namespaced objects without a namespace are in
  * {@code default}; {@code metadata.generation} defaults to 1. The decoder also refuses what the
  * API server would refuse and the router could not serve (duplicate listener names, ports outside
  * 1..65535), so that a bad object fails only itself.
@@ -101,6 +102,14 @@ public final class ObjectDecoder {
                     when(
                             apiVersion.equals(PolicyDecoder.API_VERSION),
                             () -> RateLimitDecoder.rateLimitPolicy(root, meta(root, true, standInCreationTimestamp)));
+                case "ModelServer" ->
+                    when(
+                            apiVersion.equals(KthenaDecoder.API_VERSION),
+                            () -> KthenaDecoder.modelServer(root, meta(root, true, standInCreationTimestamp)));
+                case "ModelRoute" ->
+                    when(
+                            apiVersion.equals(KthenaDecoder.API_VERSION),
+                            () -> KthenaDecoder.modelRoute(root, meta(root, true, standInCreationTimestamp)));
                 default -> Optional.empty();
             };
             return object.<Decoded>map(Decoded.Ok::new).orElse(new Decoded.Unknown(apiVersion, kind));

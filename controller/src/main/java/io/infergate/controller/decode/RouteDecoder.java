@@ -19,7 +19,17 @@ final class RouteDecoder {
 
     static HttpRouteObject httpRoute(TreeNode root, ObjectMeta meta) {
         TreeNode spec = root.field("spec");
-        List<HttpRouteObject.ParentRef> parents = spec.field("parentRefs").list().stream()
+        List<HttpRouteObject.ParentRef> parents = parentRefs(spec.field("parentRefs"));
+        List<HttpRouteObject.Rule> rules = spec.field("rules").isMissing()
+                ? List.of(new HttpRouteObject.Rule(
+                        List.of(defaultMatch()), List.of(), List.of(), Optional.empty(), Optional.empty()))
+                : spec.field("rules").list().stream().map(RouteDecoder::rule).toList();
+        return new HttpRouteObject(meta, parents, spec.field("hostnames").strings(), rules);
+    }
+
+    /** {@code parentRefs}, with the Gateway API's defaults (group and kind of a Gateway). */
+    static List<HttpRouteObject.ParentRef> parentRefs(TreeNode list) {
+        return list.list().stream()
                 .map(p -> new HttpRouteObject.ParentRef(
                         p.field("group").string(ObjectDecoder.GATEWAY_GROUP),
                         p.field("kind").string("Gateway"),
@@ -28,11 +38,6 @@ final class RouteDecoder {
                         p.field("sectionName").optString(),
                         p.field("port").optPort()))
                 .toList();
-        List<HttpRouteObject.Rule> rules = spec.field("rules").isMissing()
-                ? List.of(new HttpRouteObject.Rule(
-                        List.of(defaultMatch()), List.of(), List.of(), Optional.empty(), Optional.empty()))
-                : spec.field("rules").list().stream().map(RouteDecoder::rule).toList();
-        return new HttpRouteObject(meta, parents, spec.field("hostnames").strings(), rules);
     }
 
     private static HttpRouteObject.Match defaultMatch() {

@@ -201,6 +201,7 @@ final class Informers {
             case CORE -> true;
             case GATEWAY_API -> settings.gatewayApi();
             case INFERENCE_EXTENSION -> settings.inferenceExtension();
+            case KTHENA -> true;
         };
     }
 
@@ -213,6 +214,9 @@ final class Informers {
     private static String crds(Resource r) {
         if (r.group().equals("infergate.io")) {
             return "infergate.io (kustomize/base/crds)";
+        }
+        if (r.family() == Resource.Family.KTHENA) {
+            return "Kthena (networking.serving.volcano.sh, only to serve Kthena's ModelServer and ModelRoute)";
         }
         return r.family() == Resource.Family.GATEWAY_API
                 ? "Gateway API (standard channel)"

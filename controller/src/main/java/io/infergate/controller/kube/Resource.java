@@ -50,7 +50,9 @@ public record Resource(
         /** GatewayClass, Gateway, HTTPRoute, ReferenceGrant ({@code --enable-gateway-api}). */
         GATEWAY_API,
         /** InferencePool, InferenceObjective, InferenceModelRewrite ({@code --enable-gateway-api-inference-extension}). */
-        INFERENCE_EXTENSION
+        INFERENCE_EXTENSION,
+        /** Kthena's ModelServer and ModelRoute: read whenever their CRDs are installed (docs/kthena.md). */
+        KTHENA
     }
 
     static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
@@ -116,6 +118,14 @@ public record Resource(
     public static final Resource RATE_LIMIT_POLICY =
             crd("RateLimitPolicy", "infergate.io", List.of("v1alpha1"), "ratelimitpolicies", true, Family.GATEWAY_API);
 
+    /** Kthena's group (docs/adr/0029-kthena-objects.md). */
+    static final String KTHENA_GROUP = "networking.serving.volcano.sh";
+
+    public static final Resource MODEL_SERVER =
+            crd("ModelServer", KTHENA_GROUP, List.of("v1alpha1"), "modelservers", true, Family.KTHENA);
+    public static final Resource MODEL_ROUTE =
+            crd("ModelRoute", KTHENA_GROUP, List.of("v1alpha1"), "modelroutes", true, Family.KTHENA);
+
     /** Every kind the translator reads, in a fixed order (the token Secret is watched separately). */
     public static final List<Resource> INPUTS = List.of(
             GATEWAY_CLASS,
@@ -132,7 +142,9 @@ public record Resource(
             TLS_SECRET,
             API_KEY_SECRET,
             AUTH_POLICY,
-            RATE_LIMIT_POLICY);
+            RATE_LIMIT_POLICY,
+            MODEL_SERVER,
+            MODEL_ROUTE);
 
     /** {@code group/version}, or {@code version} for core. */
     public String apiVersion(String version) {

@@ -67,6 +67,8 @@ public final class StatusWriter implements AutoCloseable {
      * shows a newer one (the cache lags behind our own writes).
      */
     private final Map<ObjectKey, String> writtenOver = new ConcurrentHashMap<>();
+    /** Conditions of objects without status fields go out as Events (docs/adr/0029-kthena-objects.md). */
+    private final KthenaEvents kthenaEvents;
 
     private volatile boolean running;
     private Thread thread;
@@ -133,6 +135,7 @@ public final class StatusWriter implements AutoCloseable {
         this.clock = clock;
         this.resync = resync;
         this.events = events;
+        this.kthenaEvents = new KthenaEvents(client, controllerName, clock);
     }
 
     public synchronized void start() {
@@ -216,6 +219,17 @@ public final class StatusWriter implements AutoCloseable {
             }
             if (hold.test(entry)) {
                 held = true;
+                continue;
+            }
+            if (entry.status() instanceof ObjectStatus.EventStatus reported) {
+                failed |= !kthenaEvents.report(
+                        entry.key(),
+                        reported,
+                        cache.get(
+                                        entry.key().kind(),
+                                        entry.key().namespace(),
+                                        entry.key().name())
+                                .flatMap(KthenaEvents::uid));
                 continue;
             }
             failed |= write(

@@ -25,7 +25,9 @@ public record ClusterState(
         List<InferenceModelRewrite> inferenceModelRewrites,
         List<Secret> secrets,
         List<AuthPolicyObject> authPolicies,
-        List<RateLimitPolicyObject> rateLimitPolicies) {
+        List<RateLimitPolicyObject> rateLimitPolicies,
+        List<ModelServer> modelServers,
+        List<ModelRoute> modelRoutes) {
 
     private static final Comparator<KubeObject> BY_PATH = Comparator.comparing(
                     (KubeObject o) -> o.meta().namespace())
@@ -46,6 +48,8 @@ public record ClusterState(
         secrets = sorted(secrets);
         authPolicies = authPolicies == null ? List.of() : sorted(authPolicies);
         rateLimitPolicies = rateLimitPolicies == null ? List.of() : sorted(rateLimitPolicies);
+        modelServers = modelServers == null ? List.of() : sorted(modelServers);
+        modelRoutes = modelRoutes == null ? List.of() : sorted(modelRoutes);
     }
 
     /** No objects at all. */
@@ -69,6 +73,8 @@ public record ClusterState(
         var secrets = new ArrayList<Secret>();
         var policies = new ArrayList<AuthPolicyObject>();
         var limits = new ArrayList<RateLimitPolicyObject>();
+        var modelServers = new ArrayList<ModelServer>();
+        var modelRoutes = new ArrayList<ModelRoute>();
         for (KubeObject o : objects) {
             switch (o) {
                 case GatewayClass c -> classes.add(c);
@@ -85,6 +91,8 @@ public record ClusterState(
                 case Secret s -> secrets.add(s);
                 case AuthPolicyObject p -> policies.add(p);
                 case RateLimitPolicyObject p -> limits.add(p);
+                case ModelServer m -> modelServers.add(m);
+                case ModelRoute m -> modelRoutes.add(m);
             }
         }
         return new ClusterState(
@@ -101,7 +109,9 @@ public record ClusterState(
                 rewrites,
                 secrets,
                 policies,
-                limits);
+                limits,
+                modelServers,
+                modelRoutes);
     }
 
     /** Every object, kind by kind. */
@@ -121,6 +131,8 @@ public record ClusterState(
         all.addAll(secrets);
         all.addAll(authPolicies);
         all.addAll(rateLimitPolicies);
+        all.addAll(modelServers);
+        all.addAll(modelRoutes);
         return all;
     }
 

@@ -15,7 +15,9 @@ public sealed interface KubeObject
                 InferenceModelRewrite,
                 Secret,
                 AuthPolicyObject,
-                RateLimitPolicyObject {
+                RateLimitPolicyObject,
+                ModelServer,
+                ModelRoute {
 
     ObjectMeta meta();
 
@@ -36,6 +38,8 @@ public sealed interface KubeObject
             case Secret o -> "Secret";
             case AuthPolicyObject o -> "AuthPolicy";
             case RateLimitPolicyObject o -> "RateLimitPolicy";
+            case ModelServer o -> "ModelServer";
+            case ModelRoute o -> "ModelRoute";
         };
     }
 

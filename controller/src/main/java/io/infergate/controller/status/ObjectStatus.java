@@ -45,6 +45,23 @@ public sealed interface ObjectStatus {
         }
     }
 
+    /**
+     * Conditions of an object whose CRD keeps no status fields (Kthena's ModelServer and
+     * ModelRoute: their {@code status} is an empty object, so the API server prunes anything
+     * written there). The controller reports them as Events on the object instead
+     * (docs/adr/0029-kthena-objects.md); the admin {@code /status} shows them as conditions.
+     */
+    record EventStatus(List<Condition> conditions) implements ObjectStatus {
+        public EventStatus {
+            conditions = List.copyOf(conditions);
+        }
+
+        @Override
+        public EventStatus mapConditions(ConditionMapper mapper) {
+            return new EventStatus(map("", conditions, mapper));
+        }
+    }
+
     /** Gateway status: addresses, conditions, and one entry per listener in spec order. */
     record GatewayStatus(List<Address> addresses, List<Condition> conditions, List<ListenerStatus> listeners)
             implements ObjectStatus {

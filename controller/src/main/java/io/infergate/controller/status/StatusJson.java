@@ -46,6 +46,7 @@ public final class StatusJson {
         switch (status) {
             case ObjectStatus.GatewayClassStatus s -> o.add("conditions", conditions(s.conditions()));
             case ObjectStatus.ModelRewriteStatus s -> o.add("conditions", conditions(s.conditions()));
+            case ObjectStatus.EventStatus s -> o.add("conditions", conditions(s.conditions()));
             case ObjectStatus.GatewayStatus s ->
                 o.add(
                                 "addresses",

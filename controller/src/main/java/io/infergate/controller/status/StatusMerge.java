@@ -67,6 +67,9 @@ public final class StatusMerge {
                 base.put("conditions", byType(list(base, "conditions"), list(ours, "conditions")));
             case ObjectStatus.ModelRewriteStatus s ->
                 base.put("conditions", byType(list(base, "conditions"), list(ours, "conditions")));
+            case ObjectStatus.EventStatus s -> {
+                return base; // never written to status: reported as Events (kube/KthenaEvents)
+            }
             case ObjectStatus.GatewayStatus s -> {
                 base.put("addresses", ours.get("addresses"));
                 base.put("conditions", byType(list(base, "conditions"), list(ours, "conditions")));
@@ -103,6 +106,7 @@ public final class StatusMerge {
                 new ObjectStatus.GatewayClassStatus(conditions(list(status, "conditions")));
             case ObjectStatus.ModelRewriteStatus s ->
                 new ObjectStatus.ModelRewriteStatus(conditions(list(status, "conditions")));
+            case ObjectStatus.EventStatus s -> new ObjectStatus.EventStatus(List.of());
             case ObjectStatus.GatewayStatus s ->
                 new ObjectStatus.GatewayStatus(
                         List.of(),

@@ -78,8 +78,13 @@ public final class Translator {
                     pool, poolParents.getOrDefault(pool.meta().path(), Map.of()), index, config));
         }
 
-        List<Backend> served =
-                ModelRewrites.attach(servedBackends(routes, backends.used()), state.inferenceModelRewrites());
+        KthenaRoutes.Outcome kthena =
+                KthenaRoutes.translate(state.modelServers(), state.modelRoutes(), gateways, index);
+        routes.addAll(kthena.routes());
+        statuses.addAll(kthena.statuses());
+        List<Backend> used = new ArrayList<>(backends.used());
+        used.addAll(kthena.backends());
+        List<Backend> served = ModelRewrites.attach(servedBackends(routes, used), state.inferenceModelRewrites());
         statuses.addAll(ModelRewrites.statuses(served, state.inferenceModelRewrites()));
         AuthPolicies.Outcome auth = AuthPolicies.translate(
                 state.authPolicies(), state.secrets(), snapshotGateways, routes, config.controllerName());

@@ -53,6 +53,9 @@ public final class KubeApiServer implements ExecutionCondition, BeforeAllCallbac
 
     public static final String INFERENCE_EXTENSION = "inference-extension";
 
+    /** Kthena's ModelServer and ModelRoute CRDs (from the Kthena Go module, see .ci/kube-binaries.sh). */
+    public static final String KTHENA = "kthena";
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final List<String> crdSets;

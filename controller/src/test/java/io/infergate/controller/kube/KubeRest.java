@@ -61,7 +61,10 @@ public final class KubeRest {
                     "ReferenceGrant",
                     "InferencePool",
                     "InferenceObjective",
-                    "InferenceModelRewrite" -> new Kind(base + "/namespaces/%s/" + plural(kind), true);
+                    "InferenceModelRewrite",
+                    "ModelServer",
+                    "ModelRoute",
+                    "Event" -> new Kind(base + "/namespaces/%s/" + plural(kind), true);
             default -> throw new IllegalArgumentException("KubeRest does not know kind " + kind);
         };
     }
@@ -80,6 +83,9 @@ public final class KubeRest {
             case "InferencePool" -> "inferencepools";
             case "InferenceObjective" -> "inferenceobjectives";
             case "InferenceModelRewrite" -> "inferencemodelrewrites";
+            case "ModelServer" -> "modelservers";
+            case "ModelRoute" -> "modelroutes";
+            case "Event" -> "events";
             default -> throw new IllegalArgumentException(kind);
         };
     }

@@ -22,6 +22,8 @@ public record ErrorBody(int status, String code, String message, Optional<String
 
     /** No route (listener, hostname or rule) matched: 404. */
     public static final String ROUTE_NOT_FOUND = "route_not_found";
+    /** No route claims the model the body names (a listener that routes by model, docs/kthena.md). */
+    public static final String MODEL_NOT_FOUND = "model_not_found";
     /** The chosen backendRef did not resolve, or no backendRef can be chosen: 500. */
     public static final String BACKEND_NOT_FOUND = "backend_not_found";
     /** The backend has no ready endpoints: 503. */

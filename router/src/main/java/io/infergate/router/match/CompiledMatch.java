@@ -10,15 +10,30 @@ import java.util.Optional;
  * @param method  the required method, or empty for any
  * @param headers header conditions, at most one per (case-insensitive) name
  * @param query   query-parameter conditions, at most one per name
+ * @param model   the model the body must name, or empty for any
  */
 public record CompiledMatch(
-        PathCondition path, Optional<String> method, List<ValueCondition> headers, List<ValueCondition> query) {
+        PathCondition path,
+        Optional<String> method,
+        List<ValueCondition> headers,
+        List<ValueCondition> query,
+        Optional<String> model) {
     public CompiledMatch {
         headers = List.copyOf(headers);
         query = List.copyOf(query);
+        model = model == null ? Optional.empty() : model;
     }
 
-    /** Whether the request satisfies every condition. Cheapest checks first. */
+    /** A match without a model condition. */
+    public CompiledMatch(
+            PathCondition path, Optional<String> method, List<ValueCondition> headers, List<ValueCondition> query) {
+        this(path, method, headers, query, Optional.empty());
+    }
+
+    /**
+     * Whether the request satisfies every condition. Cheapest checks first: the model last, since
+     * asking for it reads the request body.
+     */
     public boolean test(RequestFacts request) {
         if (method.isPresent() && !method.get().equals(request.method())) {
             return false;
@@ -36,6 +51,6 @@ public record CompiledMatch(
                 return false;
             }
         }
-        return true;
+        return model.isEmpty() || request.model().get().equals(model);
     }
 }

@@ -10,6 +10,9 @@ import java.util.Comparator;
  *
  * <p>Across all rules of all routes attached to the listener that serve the request's Host:
  * <ol>
+ *   <li>A model condition before none: a Kthena ModelRoute claims its model names on its
+ *       listeners ahead of every HTTPRoute, as Kthena's router looks ModelRoutes up first
+ *       (docs/adr/0029-kthena-objects.md).</li>
  *   <li>Exact path, then RegularExpression path (longer pattern first), then PathPrefix (more
  *       characters first). The Gateway API leaves regex precedence to implementations; ranking it
  *       above prefixes lets a regex beat the default {@code PathPrefix /} of another route.</li>
@@ -29,7 +32,8 @@ public final class Precedence {
 
     /** The comparator: negative means "tried first". */
     public static final Comparator<Candidate> ORDER = Comparator.comparingInt(
-                    (Candidate c) -> -pathRank(c.match().path()))
+                    (Candidate c) -> c.match().model().isPresent() ? 0 : 1)
+            .thenComparingInt(c -> -pathRank(c.match().path()))
             .thenComparingInt(c -> -c.match().path().value().length())
             .thenComparingInt(c -> c.match().method().isPresent() ? 0 : 1)
             .thenComparingInt(c -> -c.match().headers().size())

@@ -185,7 +185,8 @@ public final class RouteTableCompiler {
                 path,
                 match.method(),
                 values(match.headers(), true, p + "/headers"),
-                values(match.queryParams(), false, p + "/queryParams"));
+                values(match.queryParams(), false, p + "/queryParams"),
+                match.model());
     }
 
     /**

@@ -150,13 +150,28 @@ public final class GatewayHandler implements Handler {
     private void serve(ServerRequest req, ServerResponse res, RequestRecord record, String host, String path) {
         Optional<CompiledSnapshot> snapshot = serving.current();
         String method = req.prologue().method().text();
+        ReadAhead readAhead = bodies.readAhead(req, path);
         RequestFacts facts = new RequestFacts(
-                socket, host, method, path, name -> req.query().all(name, List::of), headerValues(req));
+                socket, host, method, path, name -> req.query().all(name, List::of), headerValues(req), readAhead);
         MatchResult result = snapshot.map(s -> s.routes().match(facts)).orElse(new MatchResult.NoListener());
+        if (readAhead.tooLarge()) {
+            Responses.error(res, record, ErrorBody.of(413, ErrorBody.REQUEST_TOO_LARGE, "request body too large"));
+            return;
+        }
         switch (result) {
             case MatchResult.NoListener n -> notFound(res, record, host, path);
+            case MatchResult.NoRule n
+            when readAhead.bytes().isPresent() ->
+                // the listener routes by model (Kthena ModelRoutes) and none claims this one
+                Responses.error(
+                        res,
+                        record,
+                        ErrorBody.of(
+                                404,
+                                ErrorBody.MODEL_NOT_FOUND,
+                                "no route for model '" + readAhead.get().orElse("") + "' at " + host + path));
             case MatchResult.NoRule n -> notFound(res, record, host, path);
-            case MatchResult.Matched m -> routed(req, res, record, snapshot.orElseThrow(), m, host, path);
+            case MatchResult.Matched m -> routed(req, res, record, snapshot.orElseThrow(), m, host, path, readAhead);
         }
     }
 
@@ -167,7 +182,8 @@ public final class GatewayHandler implements Handler {
             CompiledSnapshot snapshot,
             MatchResult.Matched match,
             String host,
-            String path) {
+            String path,
+            ReadAhead readAhead) {
         Candidate matched = match.candidate();
         int clientPort = match.clientPort();
         Rule rule = matched.rule();
@@ -201,7 +217,8 @@ public final class GatewayHandler implements Handler {
                             .flatMap(snapshot::backend)
                             .ifPresentOrElse(
                                     backend -> toBackend(
-                                            req, res, record, snapshot, backend, matched, c.ref(), host, path),
+                                            req, res, record, snapshot, backend, matched, c.ref(), host, path,
+                                            readAhead),
                                     () -> Responses.error(
                                             res,
                                             record,
@@ -259,7 +276,8 @@ public final class GatewayHandler implements Handler {
             Candidate matched,
             BackendRef ref,
             String host,
-            String path) {
+            String path,
+            ReadAhead readAhead) {
         record.backend = backend.id();
         if (backend.endpoints().isEmpty()) {
             Responses.error(
@@ -273,7 +291,7 @@ public final class GatewayHandler implements Handler {
             poolModels.serve(res, record, pool);
             return;
         }
-        Optional<RequestBodies.Prepared> prepared = bodies.prepare(req, res, record, backend, path);
+        Optional<RequestBodies.Prepared> prepared = bodies.prepare(req, res, record, backend, path, readAhead.bytes());
         if (prepared.isEmpty()) {
             return; // answered already (400, 413)
         }

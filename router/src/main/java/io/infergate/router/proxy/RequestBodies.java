@@ -36,18 +36,42 @@ final class RequestBodies {
         this.maxBodyBytes = maxBodyBytes;
     }
 
+    /** The model lookup of one request, reading its body (bounded) only when asked. */
+    ReadAhead readAhead(ServerRequest req, String path) {
+        return new ReadAhead(
+                req,
+                maxBodyBytes,
+                OpenAiRequest.isInference(req.prologue().method().text(), path));
+    }
+
     /**
      * Inference requests to an InferencePool are read (bounded) and parsed; every other body
      * streams through unread. Empty when the request was answered here (bad body).
      */
     Optional<Prepared> prepare(
             ServerRequest req, ServerResponse res, RequestRecord record, BackendTarget backend, String path) {
+        return prepare(req, res, record, backend, path, Optional.empty());
+    }
+
+    /**
+     * As {@link #prepare(ServerRequest, ServerResponse, RequestRecord, BackendTarget, String)}, for
+     * a body the matcher has already read ({@link ReadAhead}): those bytes are the body.
+     */
+    Optional<Prepared> prepare(
+            ServerRequest req,
+            ServerResponse res,
+            RequestRecord record,
+            BackendTarget backend,
+            String path,
+            Optional<byte[]> readAhead) {
         if (!(backend.backend() instanceof Backend.InferencePool)
                 || !OpenAiRequest.isInference(req.prologue().method().text(), path)) {
-            Upstream.Body body = req.content().hasEntity() ? passThrough(req) : new Upstream.Body.None();
+            Upstream.Body body = readAhead
+                    .<Upstream.Body>map(Upstream.Body.Bytes::new)
+                    .orElseGet(() -> req.content().hasEntity() ? passThrough(req) : new Upstream.Body.None());
             return Optional.of(new Prepared(body, Optional.empty()));
         }
-        byte[] bytes = readBounded(req, res, record);
+        byte[] bytes = readAhead.isPresent() ? readAhead.get() : readBounded(req, res, record);
         if (bytes == null) {
             return Optional.empty();
         }

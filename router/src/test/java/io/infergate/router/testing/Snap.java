@@ -106,9 +106,16 @@ public final class Snap {
         private Optional<String> method = Optional.empty();
         private final List<ValueMatch> headers = new ArrayList<>();
         private final List<ValueMatch> query = new ArrayList<>();
+        private Optional<String> model = Optional.empty();
 
         M(PathMatch path) {
             this.path = path;
+        }
+
+        /** The body's model must be {@code name} (a Kthena ModelRoute's condition). */
+        public M model(String name) {
+            model = Optional.of(name);
+            return this;
         }
 
         public M method(String m) {
@@ -137,7 +144,7 @@ public final class Snap {
         }
 
         Match build() {
-            return new Match(path, method, headers, query);
+            return new Match(path, method, headers, query, model);
         }
     }
 
