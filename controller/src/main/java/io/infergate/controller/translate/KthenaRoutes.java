@@ -96,10 +96,12 @@ final class KthenaRoutes {
             long gen = s.meta().generation();
             Condition accepted = j.problem()
                     .map(p -> Condition.isFalse("Accepted", "UnsupportedValue", p, gen))
+                    // No endpoint count in the message: every change of a condition is an Event
+                    // (kube/KthenaEvents), and pods come and go far more often than the spec changes.
                     .orElseGet(() -> Condition.isTrue(
                             "Accepted",
                             "Accepted",
-                            "serving " + j.backend().orElseThrow().endpoints().size() + " ready endpoint(s)",
+                            "served: its ready pods on port " + s.port() + " as " + s.engine(),
                             gen));
             statuses.add(entry("ModelServer", s.meta().namespace(), s.meta().name(), List.of(accepted)));
             j.backend().filter(b -> used.contains(b.id())).ifPresent(backends::add);
