@@ -35,6 +35,9 @@ import java.util.Optional;
  * @param tuning             timings; {@link Tuning#defaults()} outside tests
  * @param gatewayPorts       router ports reserved for Gateways that share a port with an older
  *                           Gateway (docs/adr/0006-gateway-isolation.md)
+ * @param servicePerGateway  every Gateway gets ports of {@code gatewayPorts} and a Service of its
+ *                           own, none is reached through {@code routerService}
+ *                           (docs/adr/0028-gateway-api-conformance-on-the-cluster.md)
  */
 public record ClusterConfig(
         Optional<Path> kubeconfig,
@@ -51,7 +54,8 @@ public record ClusterConfig(
         String adminBind,
         int adminPort,
         Tuning tuning,
-        Isolation.PortRange gatewayPorts) {
+        Isolation.PortRange gatewayPorts,
+        boolean servicePerGateway) {
 
     static final String DEFAULT_NAMESPACE = "kthena-system";
     static final String DEFAULT_ROUTER_SERVICE = "kthena-router";
@@ -92,6 +96,11 @@ public record ClusterConfig(
                     "Gateway: each gets ports of this range and a Service of its",
                     "own (default " + DEFAULT_GATEWAY_PORTS.start() + "-" + DEFAULT_GATEWAY_PORTS.last()
                             + "; docs/adr/0006-gateway-isolation.md)"),
+            Flag.bool(
+                    "--service-per-gateway",
+                    "every Gateway gets ports of --gateway-ports and a Service of its",
+                    "own, none is reached through --router-service (default false;",
+                    "docs/adr/0028-gateway-api-conformance-on-the-cluster.md)"),
             Flag.of(
                     "--token-secret",
                     "NAME",
@@ -154,7 +163,8 @@ public record ClusterConfig(
                 common.adminBind(),
                 common.adminPort(),
                 Tuning.defaults(),
-                gatewayPorts(flags));
+                gatewayPorts(flags),
+                flags.bool("--service-per-gateway", false));
     }
 
     /** {@code --gateway-ports A-B}, 1 <= A <= B <= 65535. */
@@ -190,7 +200,8 @@ public record ClusterConfig(
                 CommonSettings.DEFAULT_CLUSTER_ADMIN_BIND,
                 CommonSettings.DEFAULT_ADMIN_PORT,
                 Tuning.defaults(),
-                DEFAULT_GATEWAY_PORTS);
+                DEFAULT_GATEWAY_PORTS,
+                false);
     }
 
     public ClusterConfig withKubeconfig(Path file) {
@@ -209,7 +220,8 @@ public record ClusterConfig(
                 adminBind,
                 adminPort,
                 tuning,
-                gatewayPorts);
+                gatewayPorts,
+                servicePerGateway);
     }
 
     public ClusterConfig withRouterInternalPort(int port) {
@@ -228,7 +240,8 @@ public record ClusterConfig(
                 adminBind,
                 adminPort,
                 tuning,
-                gatewayPorts);
+                gatewayPorts,
+                servicePerGateway);
     }
 
     public ClusterConfig withAdmin(String bind, int port) {
@@ -247,7 +260,8 @@ public record ClusterConfig(
                 bind,
                 port,
                 tuning,
-                gatewayPorts);
+                gatewayPorts,
+                servicePerGateway);
     }
 
     public ClusterConfig withTuning(Tuning value) {
@@ -266,7 +280,8 @@ public record ClusterConfig(
                 adminBind,
                 adminPort,
                 value,
-                gatewayPorts);
+                gatewayPorts,
+                servicePerGateway);
     }
 
     /** Another candidate set: its own Lease, its own GatewayClasses, the Inference Extension on or off. */
@@ -286,7 +301,8 @@ public record ClusterConfig(
                 adminBind,
                 adminPort,
                 tuning,
-                gatewayPorts);
+                gatewayPorts,
+                servicePerGateway);
     }
 
     private static byte[] randomBytes() {

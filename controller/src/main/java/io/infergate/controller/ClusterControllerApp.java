@@ -247,7 +247,8 @@ public final class ClusterControllerApp implements AutoCloseable {
                 inputs.state(),
                 translatorConfig
                         .withGatewayAddresses(inputs.gatewayAddresses())
-                        .withIsolation(new Isolation.PerGateway(config.gatewayPorts(), inputs.gatewayServices())));
+                        .withIsolation(new Isolation.PerGateway(
+                                config.gatewayPorts(), config.servicePerGateway(), inputs.gatewayServices())));
         gatewayServices.apply(t.services());
         applyRouters();
         ensureToken();

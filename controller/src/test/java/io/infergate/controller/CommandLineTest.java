@@ -131,6 +131,7 @@ class CommandLineTest {
                 List.of(20000, 1000),
                 List.of(c.gatewayPorts().start(), c.gatewayPorts().size()),
                 "router ports 20000-20999");
+        assertFalse(c.servicePerGateway(), "the oldest Gateway is reached through the router Service");
     }
 
     @Test
@@ -173,6 +174,8 @@ class CommandLineTest {
         assertFalse(cluster(Map.of(), "--enable-gateway-api", "false").gatewayApi());
         var ports = cluster(Map.of(), "--gateway-ports", "30000-30099").gatewayPorts();
         assertEquals(List.of(30000, 100), List.of(ports.start(), ports.size()));
+        assertTrue(cluster(Map.of(), "--service-per-gateway").servicePerGateway());
+        assertFalse(cluster(Map.of(), "--service-per-gateway=false").servicePerGateway());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -68,6 +68,17 @@ final class KthenaEvents {
         return ok;
     }
 
+    /**
+     * Forgets what was reported for objects no longer planned (deleted, or their CRD removed), so
+     * the memory of reports stays bounded by the objects that exist; one that comes back is
+     * reported again.
+     */
+    void retain(java.util.Set<ObjectKey> planned) {
+        java.util.Set<String> prefixes = new java.util.HashSet<>();
+        planned.forEach(k -> prefixes.add(k + "|"));
+        reported.keySet().removeIf(slot -> !prefixes.contains(slot.substring(0, slot.lastIndexOf('|') + 1)));
+    }
+
     private static boolean same(Condition a, Condition b) {
         return a.status() == b.status()
                 && a.reason().equals(b.reason())

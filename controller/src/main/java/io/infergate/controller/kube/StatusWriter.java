@@ -209,6 +209,10 @@ public final class StatusWriter implements AutoCloseable {
                 .filter(e -> e.status() instanceof ObjectStatus.GatewayStatus)
                 .forEach(
                         e -> ourGateways.add(e.key().namespace() + "/" + e.key().name()));
+        kthenaEvents.retain(current.entries().stream()
+                .filter(e -> e.status() instanceof ObjectStatus.EventStatus)
+                .map(StatusPlan.Entry::key)
+                .collect(java.util.stream.Collectors.toSet()));
         boolean failed = false;
         for (StatusPlan.Entry entry : current.entries()) {
             if (!running || !mayWrite.getAsBoolean()) {

@@ -14,7 +14,7 @@ import java.util.List;
  *   <li>{@code sectionName} and {@code port}, when given, must both match a listener
  *       ({@code NoMatchingParent});</li>
  *   <li>the listener must be accepted (a conflicted, unsupported or unavailable listener gets no
- *       routes) and accept HTTPRoutes from the route's namespace: {@code from: Same} (the
+ *       routes; an HTTPS listener without resolvable certificates does, but serves none) and accept HTTPRoutes from the route's namespace: {@code from: Same} (the
  *       default) the Gateway's namespace, {@code All} any, {@code Selector} namespaces whose labels
  *       match, including the automatic {@code kubernetes.io/metadata.name}
  *       ({@code NotAllowedByListeners});</li>
@@ -38,7 +38,7 @@ final class Attachment {
 
     static Result attach(HttpRouteObject route, HttpRouteObject.ParentRef ref, GatewayView gateway, Index index) {
         String gw = "Gateway " + gateway.namespace() + "/" + gateway.name();
-        if (!gateway.accepted()) {
+        if (!gateway.listenersAccepted()) {
             return new Result.Rejected("NotAllowedByListeners", gw + " is not accepted");
         }
         List<GatewayView.ListenerView> named = gateway.listeners().stream()
@@ -52,7 +52,7 @@ final class Attachment {
                             + ref.sectionName().map(s -> " named " + s).orElse("")
                             + ref.port().map(p -> " on port " + p).orElse(""));
         }
-        if (named.stream().noneMatch(GatewayView.ListenerView::served)) {
+        if (named.stream().noneMatch(GatewayView.ListenerView::attachable)) {
             return new Result.Rejected(
                     "NotAllowedByListeners",
                     "no listener of " + gw

@@ -15,9 +15,21 @@ import java.util.Optional;
  */
 record GatewayView(GatewayObject gateway, String id, List<ListenerView> listeners, Optional<String> addressProblem) {
 
-    /** Accepted when its addresses are usable and at least one listener is. */
+    /**
+     * Served: its addresses are usable and at least one listener is served. Only a served Gateway
+     * enters the snapshot, gets addresses and can become Programmed.
+     */
     boolean accepted() {
         return addressProblem.isEmpty() && listeners.stream().anyMatch(ListenerView::served);
+    }
+
+    /**
+     * {@code Accepted=True}: its addresses are usable and at least one listener is accepted, also one
+     * that is not served because its certificateRefs do not resolve; routes attach to such a Gateway
+     * (upstream GatewayWithAttachedRoutes, "unresolved refs").
+     */
+    boolean listenersAccepted() {
+        return addressProblem.isEmpty() && listeners.stream().anyMatch(ListenerView::attachable);
     }
 
     String namespace() {
@@ -53,11 +65,19 @@ record GatewayView(GatewayObject gateway, String id, List<ListenerView> listener
             List<io.infergate.common.snapshot.Certificate> certificates) {
 
         /**
-         * Routes may attach (and count in attachedRoutes) only to an accepted listener that allows
-         * HTTPRoutes: a listener that is not accepted never gets data-plane configuration.
+         * Routes may attach (and count in attachedRoutes) to an accepted listener that allows
+         * HTTPRoutes. An HTTPS listener whose certificateRefs do not resolve is accepted but not
+         * programmed: routes still attach to it and count (attachment depends on allowedRoutes and
+         * parentRefs alone: upstream GatewayWithAttachedRoutes, "unresolved refs"), but it serves
+         * nothing, so they get no data-plane configuration there ({@link #served()}).
          */
         boolean acceptsHttpRoutes() {
-            return served() && !supportedKinds.isEmpty();
+            return attachable() && !supportedKinds.isEmpty();
+        }
+
+        /** Accepted: supported protocol, no conflict, socket not taken (certificates may be missing). */
+        boolean attachable() {
+            return protocolSupported && conflict.isEmpty() && unavailable.isEmpty();
         }
 
         /**
@@ -65,10 +85,7 @@ record GatewayView(GatewayObject gateway, String id, List<ListenerView> listener
          * for HTTPS certificates that resolve (without them it has nothing to serve: not programmed).
          */
         boolean served() {
-            return protocolSupported
-                    && conflict.isEmpty()
-                    && unavailable.isEmpty()
-                    && !(https() && certificateRefs.isPresent());
+            return attachable() && !(https() && certificateRefs.isPresent());
         }
 
         /** HTTPS terminated by the routers (Passthrough is not served at all). */

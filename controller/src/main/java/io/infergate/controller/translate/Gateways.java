@@ -30,12 +30,12 @@ import java.util.stream.Collectors;
  * class is. HTTP listeners and HTTPS listeners that terminate TLS are served (others get
  * {@code Accepted=False/UnsupportedProtocol} and no supportedKinds); an HTTPS listener whose
  * certificateRefs do not resolve ({@link ListenerTls}) is accepted but not served: ResolvedRefs
- * and Programmed False, no routes attach; conflicting listeners ({@link ListenerConflicts}) are
+ * and Programmed False, routes attach and count but get no data-plane configuration; conflicting listeners ({@link ListenerConflicts}) are
  * {@code Conflicted=True} with {@code HostnameConflict} or {@code ProtocolConflict},
  * {@code Accepted=False/Invalid} and not served; a listener whose socket and hostname an older
  * Gateway serves is {@code Accepted=False/PortUnavailable}. A Gateway is accepted when at least one
  * listener is (reason {@code ListenersNotValid} when some are not) and its {@code spec.addresses}
- * are IP addresses. Programmed is {@code False/Pending} until a router acknowledges
+ * are IP addresses; it is served (snapshot, addresses, Programmed) when a listener is served. Programmed is {@code False/Pending} until a router acknowledges
  * ({@link Programmed}).
  */
 final class Gateways {
@@ -227,7 +227,7 @@ final class Gateways {
         if (v.addressProblem().isPresent()) {
             conditions.add(Condition.isFalse(
                     "Accepted", "UnsupportedAddress", v.addressProblem().get(), gen));
-        } else if (!accepted) {
+        } else if (!v.listenersAccepted()) {
             conditions.add(Condition.isFalse("Accepted", "ListenersNotValid", "no listener is valid", gen));
         } else if (!allValid) {
             conditions.add(Condition.isTrue("Accepted", "ListenersNotValid", "some listeners are not valid", gen));
@@ -237,7 +237,11 @@ final class Gateways {
         conditions.add(
                 accepted
                         ? Condition.isFalse(Programmed.TYPE, Programmed.PENDING, Programmed.PENDING_MESSAGE, gen)
-                        : Condition.isFalse(Programmed.TYPE, "Invalid", "the Gateway is not accepted", gen));
+                        : Condition.isFalse(
+                                Programmed.TYPE,
+                                "Invalid",
+                                v.listenersAccepted() ? "no listener can be served" : "the Gateway is not accepted",
+                                gen));
         List<ObjectStatus.ListenerStatus> listeners = new ArrayList<>();
         for (GatewayView.ListenerView l : v.listeners()) {
             listeners.add(new ObjectStatus.ListenerStatus(

@@ -18,15 +18,23 @@ public sealed interface Isolation permits Isolation.Shared, Isolation.PerGateway
      * Kubernetes: a Gateway whose port an older Gateway serves gets router ports from
      * {@code ports} and a Service of its own.
      *
+     * @param everyGateway     every Gateway is remapped, none is served natively through the router
+     *                         Service: each Gateway's status address then reaches its listeners on
+     *                         their own ports (docs/adr/0028-gateway-api-conformance-on-the-cluster.md)
      * @param serviceAddresses per Gateway ({@code ns/name}), the addresses of its Service, once known
      */
-    record PerGateway(PortRange ports, Map<String, List<String>> serviceAddresses) implements Isolation {
+    record PerGateway(PortRange ports, boolean everyGateway, Map<String, List<String>> serviceAddresses)
+            implements Isolation {
         public PerGateway {
             serviceAddresses = Map.copyOf(serviceAddresses);
         }
 
         public PerGateway withServiceAddresses(Map<String, List<String>> addresses) {
-            return new PerGateway(ports, addresses);
+            return new PerGateway(ports, everyGateway, addresses);
+        }
+
+        public PerGateway withEveryGateway(boolean value) {
+            return new PerGateway(ports, value, serviceAddresses);
         }
     }
 
@@ -50,6 +58,6 @@ public sealed interface Isolation permits Isolation.Shared, Isolation.PerGateway
 
     /** Per-Gateway ports from {@code start .. start + size - 1}, no Service addresses known yet. */
     static PerGateway perGateway(int start, int size) {
-        return new PerGateway(new PortRange(start, size), Map.of());
+        return new PerGateway(new PortRange(start, size), false, Map.of());
     }
 }

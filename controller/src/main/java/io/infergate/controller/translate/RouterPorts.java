@@ -24,6 +24,8 @@ import java.util.TreeSet;
  * for it that maps each listener port to its router port. A router port is picked by hashing
  * {@code namespace/name/port} into the range and probing upwards, so that adding or removing other
  * Gateways rarely moves it. When the range is full, the Gateway's listeners are unavailable.
+ * With {@code everyGateway} (--service-per-gateway) no Gateway is native: each one has a Service
+ * of its own whose address reaches its listeners on their own ports.
  */
 final class RouterPorts {
 
@@ -62,7 +64,8 @@ final class RouterPorts {
         Map<String, String> exhausted = new HashMap<>();
         for (Map.Entry<String, Set<Integer>> e : byAge.entrySet()) {
             Set<Integer> ports = e.getValue();
-            boolean nativeOk = ports.stream().noneMatch(p -> taken.contains(p) || (p >= start && p < start + size));
+            boolean nativeOk = !perGateway.everyGateway()
+                    && ports.stream().noneMatch(p -> taken.contains(p) || (p >= start && p < start + size));
             if (nativeOk) {
                 taken.addAll(ports);
                 out.put(e.getKey(), identity(ports));

@@ -44,9 +44,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * fails the build.
  *
  * <p>Cases translate as local mode does, unless a comment line of the input says
- * {@code # translate: per-gateway-ports <start> <size> [<ns>/<gateway>=<address> ...]}: then as
- * cluster mode does ({@link Isolation#perGateway}), with those Service addresses,
- * and the output lists the Services the controller would maintain.
+ * {@code # translate: per-gateway-ports <start> <size> [every-gateway] [<ns>/<gateway>=<address> ...]}:
+ * then as cluster mode does ({@link Isolation#perGateway}; {@code every-gateway} as with
+ * --service-per-gateway), with those Service addresses, and the output lists the Services the
+ * controller would maintain.
  */
 class TranslatorGoldenTest {
 
@@ -149,12 +150,18 @@ class TranslatorGoldenTest {
                 .map(line -> {
                     String[] words = line.substring(marker.length()).trim().split("\\s+");
                     Map<String, List<String>> addresses = new LinkedHashMap<>();
+                    boolean everyGateway = false;
                     for (int i = 2; i < words.length; i++) {
+                        if (words[i].equals("every-gateway")) {
+                            everyGateway = true;
+                            continue;
+                        }
                         String[] kv = words[i].split("=", 2);
                         addresses.put(kv[0], List.of(kv[1]));
                     }
                     return CONFIG.withIsolation(
                             Isolation.perGateway(Integer.parseInt(words[0]), Integer.parseInt(words[1]))
+                                    .withEveryGateway(everyGateway)
                                     .withServiceAddresses(addresses));
                 })
                 .orElse(CONFIG);

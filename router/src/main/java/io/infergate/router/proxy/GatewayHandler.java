@@ -1,6 +1,7 @@
 package io.infergate.router.proxy;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -108,6 +109,7 @@ public final class GatewayHandler implements Handler {
                 .first(HeaderNames.create(X_REQUEST_ID))
                 .orElseGet(() -> UUID.randomUUID().toString());
         RequestRecord record = new RequestRecord(requestId, start);
+        record.head = req.prologue().method().equals(Method.HEAD);
         res.header(X_REQUEST_ID, requestId);
         String host = HostHeader.normalize(req.headers().first(HeaderNames.HOST).orElse(""));
         String path = req.prologue().uriPath().rawPath();

@@ -21,6 +21,8 @@ final class RequestRecord {
     String tenant = "";
     /** Strips the credential and sets the tenant and claim headers upstream; null when no AuthPolicy applies. */
     Filter.RequestHeaderModifier identityHeaders;
+    /** A HEAD request: the router's own answers carry no body and so no Content-Type (RFC 9110 9.3.2). */
+    boolean head;
     /** What rate limits took before proxying, settled from usage at the end; null when none applied. */
     Decision.Reservation reservation;
     /** The tokens {@link #reservation} took (prompt estimate plus max_tokens). */

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,6 +32,7 @@ import static io.infergate.router.testing.Snap.service;
 import static io.infergate.router.testing.Snap.snapshot;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -289,6 +291,17 @@ class ProxyTest {
         Http.Reply host = http.get(port, "unknown.test", "/v1/models");
         assertEquals(404, host.status());
         assertEquals("route_not_found", host.errorCode());
+    }
+
+    @Test
+    void aHeadRequestGetsTheErrorStatusWithoutBodyOrContentType() {
+        String head = Http.rawText(port, "HEAD /nope HTTP/1.1\r\nHost: api.example.com\r\nConnection: close\r\n\r\n");
+        assertTrue(head.startsWith("HTTP/1.1 404"), head);
+        assertFalse(head.toLowerCase(Locale.ROOT).contains("content-type:"), head);
+        assertTrue(head.endsWith("\r\n\r\n"), "nothing after the head: " + head);
+        String get = Http.rawText(port, "GET /nope HTTP/1.1\r\nHost: api.example.com\r\nConnection: close\r\n\r\n");
+        assertTrue(get.toLowerCase(Locale.ROOT).contains("content-type: application/json"), get);
+        assertTrue(get.contains("route_not_found"), get);
     }
 
     @Test

@@ -124,6 +124,18 @@ public final class Http implements AutoCloseable {
         }
     }
 
+    /** Sends a raw request over a socket and returns everything the server sent until it closed. */
+    public static String rawText(int port, String request) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A port that was free a moment ago (for listener ports that come from a snapshot). */
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
