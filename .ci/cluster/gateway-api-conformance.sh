@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The upstream Gateway API conformance suite, unmodified (Go module sigs.k8s.io/gateway-api/conformance
 # v1.6.3 from the Go module proxy), against Infergate on the test cluster (issue #14, part 1).
-# Not in .ci/run yet (docs/conformance.md, "CI", says how it would go); docs/conformance.md has the
+# .ci/run runs it after the cluster tests (docs/conformance.md, "CI"); docs/conformance.md has the
 # results and the commands, ADR 0028 the decisions.
 #
 # Usage: gateway-api-conformance.sh <cluster work dir of ci-cluster.sh start>

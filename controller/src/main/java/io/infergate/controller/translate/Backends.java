@@ -65,6 +65,17 @@ final class Backends {
         return List.copyOf(used.values());
     }
 
+    /**
+     * Resolves a pool that no route of ours references (one that names Infergate's own picker,
+     * {@link Translator#OWN_PICKER_SERVICE}); the backend id, empty when it cannot be served.
+     */
+    Optional<String> unreferencedPool(InferencePool p) {
+        String what = "InferencePool " + p.meta().namespace() + "/" + p.meta().name();
+        return pool(p.meta().namespace(), p.meta().name(), what) instanceof Resolution.Resolved r
+                ? Optional.of(r.backendId())
+                : Optional.empty();
+    }
+
     Resolution resolve(ObjectRef ref, String routeNamespace) {
         String namespace = ref.namespace().orElse(routeNamespace);
         String what = ref.kind() + " " + namespace + "/" + ref.name();

@@ -33,6 +33,14 @@ public final class Translator {
 
     private Translator() {}
 
+    /**
+     * The Service name of Infergate's own endpoint picker (the routers' picker port, docs/adr/0025):
+     * a pool whose endpointPickerRef names it is shipped to the routers even when no route of ours
+     * references it, since an Envoy-based gateway (Istio) routes to the pool and asks the routers'
+     * picker about it.
+     */
+    public static final String OWN_PICKER_SERVICE = "infergate-picker";
+
     public static Translation translate(ClusterState state, TranslatorConfig config) {
         Index index = new Index(state);
         Set<String> classes = Gateways.ourClasses(state, config);
@@ -82,9 +90,18 @@ public final class Translator {
                 KthenaRoutes.translate(state.modelServers(), state.modelRoutes(), gateways, index);
         routes.addAll(kthena.routes());
         statuses.addAll(kthena.statuses());
+        Set<String> pickedByUs = new HashSet<>();
+        for (InferencePool pool : state.inferencePools()) {
+            if (pool.endpointPickerRef()
+                    .filter(r -> r.name().equals(OWN_PICKER_SERVICE))
+                    .isPresent()) {
+                backends.unreferencedPool(pool).ifPresent(pickedByUs::add);
+            }
+        }
         List<Backend> used = new ArrayList<>(backends.used());
         used.addAll(kthena.backends());
-        List<Backend> served = ModelRewrites.attach(servedBackends(routes, used), state.inferenceModelRewrites());
+        List<Backend> served =
+                ModelRewrites.attach(servedBackends(routes, used, pickedByUs), state.inferenceModelRewrites());
         statuses.addAll(ModelRewrites.statuses(served, state.inferenceModelRewrites()));
         AuthPolicies.Outcome auth = AuthPolicies.translate(
                 state.authPolicies(), state.secrets(), snapshotGateways, routes, config.controllerName());
@@ -135,9 +152,12 @@ public final class Translator {
         return List.copyOf(out.values());
     }
 
-    /** Only backends that a served route's backendRef or mirror names enter the snapshot. */
-    private static List<Backend> servedBackends(List<HttpRoute> routes, List<Backend> used) {
-        Set<String> ids = new HashSet<>();
+    /**
+     * Only backends that a served route's backendRef or mirror names enter the snapshot, and the
+     * pools that name Infergate's own picker ({@code pickedByUs}).
+     */
+    private static List<Backend> servedBackends(List<HttpRoute> routes, List<Backend> used, Set<String> pickedByUs) {
+        Set<String> ids = new HashSet<>(pickedByUs);
         for (HttpRoute route : routes) {
             for (Rule rule : route.rules()) {
                 mirrors(rule.filters(), ids);

@@ -39,7 +39,7 @@ public final class TenantMetrics implements RateLimiter.Outcomes {
 
     private final MeterRegistry registry;
     private final Consumer<Meter> track;
-    private final Map<String, Boolean> tenants = new ConcurrentHashMap<>();
+    private final TenantLabels tenants = new TenantLabels(MAX_TENANTS);
     private final Map<RequestKey, Counter> requests = new ConcurrentHashMap<>();
     private final Map<TokenKey, Counter> tokens = new ConcurrentHashMap<>();
     private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
@@ -58,7 +58,7 @@ public final class TenantMetrics implements RateLimiter.Outcomes {
         if (tenant.isEmpty()) {
             return;
         }
-        String label = label(tenant);
+        String label = tenants.label(tenant);
         requests.computeIfAbsent(
                         new RequestKey(label, (status / 100) + "xx"),
                         k -> counter(
@@ -94,20 +94,6 @@ public final class TenantMetrics implements RateLimiter.Outcomes {
                         "tenant_tokens",
                         "Tokens of authenticated tenants, as the model servers reported them",
                         List.of(Tag.create("tenant", k.tenant()), Tag.create("kind", k.kind()))));
-    }
-
-    /** The tenant itself while fewer than {@link #MAX_TENANTS} are known, else {@code other}. */
-    String label(String tenant) {
-        if (tenants.containsKey(tenant)) {
-            return tenant;
-        }
-        synchronized (tenants) {
-            if (tenants.size() < MAX_TENANTS) {
-                tenants.put(tenant, Boolean.TRUE);
-                return tenant;
-            }
-        }
-        return tenants.containsKey(tenant) ? tenant : "other";
     }
 
     private Counter counter(String name, String description, List<Tag> tags) {

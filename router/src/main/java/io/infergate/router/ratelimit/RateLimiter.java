@@ -118,15 +118,15 @@ public final class RateLimiter implements AutoCloseable {
                 fill(used, planned, globals, ((Ledger.Verdict.Taken) v).used());
                 globalTaken = true;
             } catch (Ledger.Unavailable e) {
+                if (redis.isEmpty()) {
+                    outcomes.storeFailed(); // a global limit without a configured store: a failure every time
+                }
                 if (policy.failureMode() == RateLimitPolicy.FailureMode.CLOSED) {
                     giveBack(locals, local);
                     outcomes.decided("failed_closed");
                     return new Decision.Unavailable("the rate limit store is unavailable; retry later");
                 }
                 outcomes.decided("failed_open");
-                if (redis.isEmpty()) {
-                    outcomes.storeFailed();
-                }
                 for (Quotas.Planned g : globals) {
                     used[planned.indexOf(g)] = -1; // unknown: no header for it
                 }
