@@ -2,7 +2,6 @@ package io.infergate.common.snapshot;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,32 +17,12 @@ final class RateLimitPolicyChecks {
 
     static List<Violation> check(Snapshot s, Set<String> ids) {
         List<Violation> out = new ArrayList<>();
-        Set<String> targets = new HashSet<>();
-        s.gateways().forEach(g -> targets.add(g.id()));
-        s.routes().forEach(r -> targets.add(r.id()));
+        Set<String> targets = PolicyTargetChecks.targetable(s);
         Map<String, String> claimed = new HashMap<>();
         for (int i = 0; i < s.rateLimitPolicies().size(); i++) {
             RateLimitPolicy p = s.rateLimitPolicies().get(i);
             String at = "/rateLimitPolicies/" + i;
-            if (p.id().isEmpty()) {
-                out.add(new Violation(at + "/id", "must not be empty"));
-            } else if (!ids.add(p.id())) {
-                out.add(new Violation(at + "/id", "duplicate id '" + p.id() + "'"));
-            }
-            if (p.targets().isEmpty()) {
-                out.add(new Violation(at + "/targets", "must name at least one Gateway or HTTPRoute"));
-            }
-            for (int t = 0; t < p.targets().size(); t++) {
-                String target = p.targets().get(t);
-                if (!targets.contains(target)) {
-                    out.add(new Violation(
-                            at + "/targets/" + t, "names no Gateway or HTTPRoute in the snapshot: '" + target + "'"));
-                }
-                String other = claimed.putIfAbsent(target, p.id());
-                if (other != null) {
-                    out.add(new Violation(at + "/targets/" + t, "'" + target + "' is already targeted by " + other));
-                }
-            }
+            PolicyTargetChecks.check(at, p.id(), p.targets(), ids, targets, claimed, out);
             if (p.limits().isEmpty()) {
                 out.add(new Violation(at + "/limits", "must hold at least one limit"));
             }
