@@ -57,17 +57,13 @@ final class AuthPolicies {
             List<Gateway> gateways,
             List<HttpRoute> routes,
             String controllerName) {
-        Set<String> gatewayIds = new LinkedHashSet<>();
-        gateways.forEach(g -> gatewayIds.add(g.id()));
-        Map<String, HttpRoute> routesById = new HashMap<>();
-        routes.forEach(r -> routesById.put(r.id(), r));
+        PolicyAttachment attachment = new PolicyAttachment(gateways, routes, "protected");
         Map<String, Secret> secretsByPath = new HashMap<>();
         secrets.forEach(s -> secretsByPath.put(s.meta().path(), s));
 
         List<AuthPolicyObject> ordered = new ArrayList<>(objects);
         ordered.sort(Comparator.comparing((AuthPolicyObject p) -> p.meta().creationTimestamp())
                 .thenComparing(p -> p.meta().path()));
-        Map<String, String> claimedBy = new HashMap<>();
         List<AuthPolicy> out = new ArrayList<>();
         List<StatusPlan.Entry> statuses = new ArrayList<>();
         for (AuthPolicyObject p : ordered) {
@@ -78,40 +74,7 @@ final class AuthPolicies {
             Map<String, ParentRef> refs = new LinkedHashMap<>();
             List<String> targets = new ArrayList<>();
             Optional<String> invalid = invalid(p);
-            for (AuthPolicyObject.TargetRef t : p.targetRefs()) {
-                Optional<String> target = target(t, ns, gatewayIds, routesById);
-                if (target.isEmpty()) {
-                    ParentRef self = new ParentRef(
-                            t.group(), t.kind(), Optional.of(ns), t.name(), Optional.empty(), Optional.empty());
-                    put(
-                            refs,
-                            ancestors,
-                            self,
-                            Condition.isFalse(
-                                    "Accepted",
-                                    "TargetNotFound",
-                                    "target " + t.kind() + " " + ns + "/" + t.name()
-                                            + " does not exist or is not served by this controller",
-                                    gen));
-                    continue;
-                }
-                String owner = claimedBy.putIfAbsent(target.get(), id);
-                Condition accepted = owner != null
-                        ? Condition.isFalse(
-                                "Accepted",
-                                "Conflicted",
-                                "target " + target.get() + " is already protected by the older " + owner,
-                                gen)
-                        : invalid.map(m -> Condition.isFalse("Accepted", "Invalid", m, gen))
-                                .orElse(Condition.isTrue("Accepted", "Accepted", "the policy is enforced", gen));
-                if (owner == null) {
-                    targets.add(target.get());
-                }
-                for (String gw : ancestorsOf(target.get(), routesById)) {
-                    String[] parts = gw.split("/", 3); // gateway/<ns>/<name>
-                    put(refs, ancestors, ParentRef.gateway(parts[1], parts[2]), accepted);
-                }
-            }
+            targets.addAll(attachment.attach(p.targetRefs(), ns, gen, id, invalid, refs, ancestors));
             List<AuthPolicy.ApiKey> keys = new ArrayList<>();
             List<String> secretProblems = new ArrayList<>();
             String secretReason = "SecretNotFound";

@@ -3,7 +3,6 @@ package io.infergate.controller.translate;
 import io.infergate.common.snapshot.Gateway;
 import io.infergate.common.snapshot.HttpRoute;
 import io.infergate.common.snapshot.RateLimitPolicy;
-import io.infergate.controller.model.AuthPolicyObject;
 import io.infergate.controller.model.RateLimitPolicyObject;
 import io.infergate.controller.status.Condition;
 import io.infergate.controller.status.ObjectKey;
@@ -13,13 +12,10 @@ import io.infergate.controller.status.StatusPlan;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * RateLimitPolicies → the snapshot's {@link RateLimitPolicy} list and each policy's status
@@ -47,15 +43,11 @@ final class RateLimitPolicies {
             List<Gateway> gateways,
             List<HttpRoute> routes,
             String controllerName) {
-        Set<String> gatewayIds = new LinkedHashSet<>();
-        gateways.forEach(g -> gatewayIds.add(g.id()));
-        Map<String, HttpRoute> routesById = new HashMap<>();
-        routes.forEach(r -> routesById.put(r.id(), r));
+        PolicyAttachment attachment = new PolicyAttachment(gateways, routes, "limited");
 
         List<RateLimitPolicyObject> ordered = new ArrayList<>(objects);
         ordered.sort(Comparator.comparing((RateLimitPolicyObject p) -> p.meta().creationTimestamp())
                 .thenComparing(p -> p.meta().path()));
-        Map<String, String> claimedBy = new HashMap<>();
         List<RateLimitPolicy> out = new ArrayList<>();
         List<StatusPlan.Entry> statuses = new ArrayList<>();
         for (RateLimitPolicyObject p : ordered) {
@@ -75,40 +67,7 @@ final class RateLimitPolicies {
             Map<String, Condition> ancestors = new LinkedHashMap<>();
             Map<String, ParentRef> refs = new LinkedHashMap<>();
             List<String> targets = new ArrayList<>();
-            for (AuthPolicyObject.TargetRef t : p.targetRefs()) {
-                Optional<String> target = AuthPolicies.target(t, ns, gatewayIds, routesById);
-                if (target.isEmpty()) {
-                    ParentRef self = new ParentRef(
-                            t.group(), t.kind(), Optional.of(ns), t.name(), Optional.empty(), Optional.empty());
-                    AuthPolicies.put(
-                            refs,
-                            ancestors,
-                            self,
-                            Condition.isFalse(
-                                    "Accepted",
-                                    "TargetNotFound",
-                                    "target " + t.kind() + " " + ns + "/" + t.name()
-                                            + " does not exist or is not served by this controller",
-                                    gen));
-                    continue;
-                }
-                String owner = claimedBy.putIfAbsent(target.get(), id);
-                Condition accepted = owner != null
-                        ? Condition.isFalse(
-                                "Accepted",
-                                "Conflicted",
-                                "target " + target.get() + " is already limited by the older " + owner,
-                                gen)
-                        : invalid.map(m -> Condition.isFalse("Accepted", "Invalid", m, gen))
-                                .orElse(Condition.isTrue("Accepted", "Accepted", "the policy is enforced", gen));
-                if (owner == null) {
-                    targets.add(target.get());
-                }
-                for (String gw : AuthPolicies.ancestorsOf(target.get(), routesById)) {
-                    String[] parts = gw.split("/", 3); // gateway/<ns>/<name>
-                    AuthPolicies.put(refs, ancestors, ParentRef.gateway(parts[1], parts[2]), accepted);
-                }
-            }
+            targets.addAll(attachment.attach(p.targetRefs(), ns, gen, id, invalid, refs, ancestors));
             if (!targets.isEmpty() && !limits.isEmpty()) {
                 out.add(new RateLimitPolicy(id, targets, mode, limits));
             }
