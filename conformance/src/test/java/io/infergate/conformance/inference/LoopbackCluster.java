@@ -253,6 +253,21 @@ final class LoopbackCluster implements InferenceTarget {
     }
 
     @Override
+    public String mode() {
+        return "transcription-kube-apiserver";
+    }
+
+    @Override
+    public Path reportFile() {
+        return Path.of("target", "inference-conformance-report.yaml");
+    }
+
+    @Override
+    public boolean echoReportsListenerPort() {
+        return true;
+    }
+
+    @Override
     public String description() {
         return "a real kube-apiserver " + KUBE_VERSION
                 + " without kubelet or kube-proxy (loopback pods and\n# Services,"

@@ -18,13 +18,13 @@ import java.util.TreeMap;
  * Records each case's outcome under its upstream test name (its display name) and writes the run
  * as a report in the shape of the upstream suite's ({@code ConformanceReport} with
  * {@code GatewayAPIInferenceExtensionVersion}, profile {@code Gateway}), to
- * {@code target/inference-conformance-report.yaml}. The mode says it was a transcription.
+ * the target's report file. The mode says it was a transcription and where it ran; comment lines
+ * list every test's outcome (the upstream shape lists only the failed and skipped ones).
  */
 final class Report implements TestWatcher {
 
     static final String EXTENSION_VERSION = "v1.6.2";
     static final String GATEWAY_API_VERSION = "v1.6.3";
-    static final String MODE = "transcription-kube-apiserver";
 
     private final Map<String, String> outcomes = new TreeMap<>();
 
@@ -49,7 +49,7 @@ final class Report implements TestWatcher {
     }
 
     /** The report as YAML; {@code version} names the implementation's commit. */
-    String yaml(String version, String where) {
+    String yaml(String version, String mode, String where) {
         List<String> failed = names("failed");
         List<String> skipped = names("skipped");
         int passed = names("passed").size();
@@ -63,7 +63,8 @@ final class Report implements TestWatcher {
                         "# suite's 14 tests into Java (conformance/src/test/java/io/infergate/conformance/inference),\n")
                 .append("# not the upstream Go suite itself, whose module is not served here.\n# Where it ran: ")
                 .append(where)
-                .append(".\n# Written by InferenceExtensionIT; see docs/conformance.md.\n");
+                .append(".\n# Written by InferenceExtensionCases; see docs/conformance.md. Each test's outcome:\n");
+        outcomes.forEach((test, outcome) -> y.append("#   ").append(test).append(": ").append(outcome).append('\n'));
         y.append("GatewayAPIInferenceExtensionVersion: ")
                 .append(EXTENSION_VERSION)
                 .append('\n');
@@ -80,7 +81,7 @@ final class Report implements TestWatcher {
                 .append(version)
                 .append('\n');
         y.append("kind: ConformanceReport\n");
-        y.append("mode: ").append(MODE).append('\n');
+        y.append("mode: ").append(mode).append('\n');
         y.append("profiles:\n- core:\n    result: ").append(result).append('\n');
         list(y, "failedTests", failed);
         list(y, "skippedTests", skipped);
@@ -129,12 +130,16 @@ final class Report implements TestWatcher {
         }
     }
 
+    void clear() {
+        outcomes.clear();
+    }
+
     boolean empty() {
         return outcomes.isEmpty();
     }
 
-    void write(Path file, String version, String where) throws IOException {
+    void write(Path file, String version, InferenceTarget target) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, yaml(version, where), StandardCharsets.UTF_8);
+        Files.writeString(file, yaml(version, target.mode(), target.description()), StandardCharsets.UTF_8);
     }
 }

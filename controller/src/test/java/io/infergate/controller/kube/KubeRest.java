@@ -7,11 +7,18 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +48,31 @@ public final class KubeRest {
                 .build();
     }
 
+    /**
+     * Access to a running cluster's API server (a real cluster's, e.g. the test cluster of
+     * .ci/cluster): its URL, a bearer token, and the PEM file of the CA its serving certificate is
+     * signed by.
+     */
+    public static KubeRest connect(URI server, String token, Path caPem) throws IOException {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            try (var in = Files.newInputStream(caPem)) {
+                int i = 0;
+                for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    store.setCertificateEntry("ca-" + i++, (X509Certificate) cert);
+                }
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, tmf.getTrustManagers(), null);
+            return new KubeRest(server, token, tls);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("CA " + caPem + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Where a kind lives: its collection path (with {@code %s} for the namespace when namespaced). */
     private record Kind(String collection, boolean namespaced) {}
 
@@ -50,6 +82,7 @@ public final class KubeRest {
             case "Namespace" -> new Kind(base + "/namespaces", false);
             case "CustomResourceDefinition" -> new Kind(base + "/customresourcedefinitions", false);
             case "GatewayClass" -> new Kind(base + "/gatewayclasses", false);
+            case "Deployment", "Role", "RoleBinding" -> new Kind(base + "/namespaces/%s/" + plural(kind), true);
             case "Pod",
                     "Service",
                     "Secret",
@@ -86,6 +119,9 @@ public final class KubeRest {
             case "ModelServer" -> "modelservers";
             case "ModelRoute" -> "modelroutes";
             case "Event" -> "events";
+            case "Deployment" -> "deployments";
+            case "Role" -> "roles";
+            case "RoleBinding" -> "rolebindings";
             default -> throw new IllegalArgumentException(kind);
         };
     }
