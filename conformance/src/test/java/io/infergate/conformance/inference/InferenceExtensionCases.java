@@ -69,8 +69,7 @@ abstract class InferenceExtensionCases {
         target = started;
         api = new ApiObjects(target);
         traffic = new Traffic();
-        System.out.printf(
-                "%s: target up in %.1f s%n", target.mode(), (System.nanoTime() - startedAt) / 1e9);
+        System.out.printf("%s: target up in %.1f s%n", target.mode(), (System.nanoTime() - startedAt) / 1e9);
     }
 
     @AfterAll
@@ -144,7 +143,9 @@ abstract class InferenceExtensionCases {
 
             // Stricter than upstream: the pool's OWN picker (FailOpen) is made unavailable. Requests
             // are still served by the pool, now without the picker: no served-endpoint header from it.
-            Runnable restoreSecondary = api.makeServiceUnavailable(new Name(APP, "secondary-endpoint-picker-svc"));
+            // (How a target makes it unavailable: InferenceTarget.makePickerUnavailable.)
+            Runnable restoreSecondary = target.makePickerUnavailable(
+                    api, new Name(APP, "secondary-endpoint-picker-svc"), "secondary-app-endpoint-picker");
             try {
                 Response r = traffic.eventually(
                         gw, Expected.ok(post(host, path, first.ip()), "secondary-inference-model-server", APP));
@@ -152,7 +153,7 @@ abstract class InferenceExtensionCases {
             } finally {
                 restoreSecondary.run();
             }
-            // and once the Service selects the picker again, it is asked again
+            // and once the picker is back behind its Service, it is asked again
             traffic.eventually(
                     gw,
                     Expected.ok(post(host, path, first.ip()), first.name(), APP)

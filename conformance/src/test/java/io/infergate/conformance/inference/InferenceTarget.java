@@ -41,6 +41,16 @@ interface InferenceTarget extends AutoCloseable {
      */
     boolean echoReportsListenerPort();
 
+    /**
+     * Makes a pool's endpoint picker unreachable for the router; returns what restores it (and
+     * returns once it is back). By default upstream's way, the picker's Service made to select
+     * nothing, which is enough where that ends the router's connections to it.
+     */
+    default Runnable makePickerUnavailable(ApiObjects api, ApiObjects.Name service, String deployment)
+            throws Exception {
+        return api.makeServiceUnavailable(service);
+    }
+
     @Override
     void close();
 }

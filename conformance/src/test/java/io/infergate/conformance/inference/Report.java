@@ -64,7 +64,8 @@ final class Report implements TestWatcher {
                 .append("# not the upstream Go suite itself, whose module is not served here.\n# Where it ran: ")
                 .append(where)
                 .append(".\n# Written by InferenceExtensionCases; see docs/conformance.md. Each test's outcome:\n");
-        outcomes.forEach((test, outcome) -> y.append("#   ").append(test).append(": ").append(outcome).append('\n'));
+        outcomes.forEach((test, outcome) ->
+                y.append("#   ").append(test).append(": ").append(outcome).append('\n'));
         y.append("GatewayAPIInferenceExtensionVersion: ")
                 .append(EXTENSION_VERSION)
                 .append('\n');

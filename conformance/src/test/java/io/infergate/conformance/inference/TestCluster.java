@@ -69,8 +69,8 @@ final class TestCluster implements InferenceTarget {
                 env.put(line.substring(0, eq), line.substring(eq + 1));
             }
         }
-        KubeRest rest =
-                KubeRest.connect(URI.create(env.get("KUBE_API_URL")), env.get("KUBE_TOKEN"), Path.of(env.get("KUBE_CA_FILE")));
+        KubeRest rest = KubeRest.connect(
+                URI.create(env.get("KUBE_API_URL")), env.get("KUBE_TOKEN"), Path.of(env.get("KUBE_CA_FILE")));
         String gatewayClass = System.getenv().getOrDefault("INFERGATE_IE_GATEWAY_CLASS", "kthena-router");
         TestCluster c = new TestCluster(dir, rest, gatewayClass);
         c.setUp();
@@ -95,7 +95,8 @@ final class TestCluster implements InferenceTarget {
         for (String d : deployments) {
             String[] nn = d.split("/", 2);
             waitFor("Deployment " + d + " available", ROLLOUT, () -> {
-                Map<String, Object> o = rest.get("apps/v1", "Deployment", nn[0], nn[1]).orElse(Map.of());
+                Map<String, Object> o =
+                        rest.get("apps/v1", "Deployment", nn[0], nn[1]).orElse(Map.of());
                 Map<String, Object> spec = Trees.map(o, "spec");
                 Map<String, Object> status = Trees.map(o, "status");
                 Object want = spec == null ? null : spec.get("replicas");
@@ -175,6 +176,52 @@ final class TestCluster implements InferenceTarget {
         return false;
     }
 
+    /**
+     * On a cluster a Service that selects nothing does not end established connections (kube-proxy
+     * keeps their conntrack entries), so the router's open HTTP/2 connection to the picker would
+     * still reach it: besides the selector, the picker's Deployment is scaled to 0 and its Pod
+     * awaited gone. Restoring scales it back to 1 and waits for the rollout.
+     */
+    @Override
+    public Runnable makePickerUnavailable(ApiObjects api, ApiObjects.Name service, String deployment) throws Exception {
+        Runnable restoreService = api.makeServiceUnavailable(service);
+        String ns = service.namespace();
+        kubectl("-n", ns, "scale", "deployment", deployment, "--replicas=0");
+        kubectl("-n", ns, "wait", "--for=delete", "pod", "-l", "app=" + selectorApp(deployment), "--timeout=180s");
+        return () -> {
+            restoreService.run();
+            try {
+                kubectl("-n", ns, "scale", "deployment", deployment, "--replicas=1");
+                kubectl("-n", ns, "rollout", "status", "deployment/" + deployment, "--timeout=180s");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    /** The Deployment's {@code app} label selector value. */
+    private String selectorApp(String deployment) throws IOException, InterruptedException {
+        Map<String, Object> d = rest.get("apps/v1", "Deployment", LoopbackCluster.APP, deployment)
+                .orElseThrow();
+        Map<String, Object> labels = Trees.map(Trees.map(Trees.map(d, "spec"), "selector"), "matchLabels");
+        return (String) labels.get("app");
+    }
+
+    private void kubectl(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("kubectl"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("KUBECONFIG", dir.resolve("api/kubeconfig").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(200, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+    }
+
     /** Deletes the suite's namespaces and waits until they are gone, so that the next run starts clean. */
     @Override
     public void close() {
@@ -203,13 +250,17 @@ final class TestCluster implements InferenceTarget {
     private static void waitFor(String what, Duration within, Probe probe) {
         AtomicReference<String> seen = new AtomicReference<>("nothing yet");
         try {
-            await(what).atMost(within).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() -> {
-                String s = probe.probe();
-                if (s != null) {
-                    seen.set(s);
-                }
-                return s == null;
-            });
+            await(what)
+                    .atMost(within)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        String s = probe.probe();
+                        if (s != null) {
+                            seen.set(s);
+                        }
+                        return s == null;
+                    });
         } catch (ConditionTimeoutException e) {
             throw new AssertionError(
                     "timed out after " + within.toSeconds() + " s waiting for " + what + "; last seen: " + seen.get());
