@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * on {@link PickerSettings#healthPort} without TLS (the EPP's convention, 9003). A picker is
  * unhealthy when the answer is NOT_SERVING, when its port cannot be reached (UNAVAILABLE), or
  * when {@link #TIMEOUTS_TO_UNREACHABLE} checks in a row timed out (one slow answer on a busy
- * machine is not a dead picker); a request that finds it unreachable marks it so at once. A picker without any health
+ * machine is not a dead picker; from then on each timed-out check also drops the channel's
+ * connection, which may be dead without knowing it); a request that finds it unreachable marks it so at once. A picker without any health
  * service, or not checked yet, is taken as healthy: the requests themselves decide. Unhealthy
  * pickers are checked with a fresh connection attempt each time (no gRPC backoff), so one that
  * comes back is used again within about one interval.
@@ -180,7 +181,17 @@ final class PickerHealth implements AutoCloseable {
                         }
                         case UNAVAILABLE -> apply(key, new Known(State.UNREACHABLE, "UNAVAILABLE on " + key, ticket));
                         // a slow answer is not a dead picker (a loaded machine): only several in a row
-                        case DEADLINE_EXCEEDED -> known.compute(key, (k, v) -> timedOut(v, key, ticket));
+                        case DEADLINE_EXCEEDED -> {
+                            Known now = known.compute(key, (k, v) -> timedOut(v, key, ticket));
+                            if (now.state() == State.UNREACHABLE && now.timeouts() >= TIMEOUTS_TO_UNREACHABLE) {
+                                // Checks that keep timing out may be riding a dead connection: a picker
+                                // Pod that went away leaves no reset behind (its network namespace is
+                                // gone), and gRPC would keep the connection until TCP gives up, minutes
+                                // later, even after a new picker Pod is behind the same Service. Drop it:
+                                // the next call connects afresh.
+                                channel.enterIdle();
+                            }
+                        }
                         default ->
                             apply(
                                     key,

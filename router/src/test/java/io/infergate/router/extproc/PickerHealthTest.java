@@ -5,9 +5,18 @@ import io.infergate.router.testing.TestPicker.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * gRPC health of pickers against real sockets: NOT_SERVING and a refused connection make a picker
  * unhealthy, a health service that stops answering only after three checks in a row time out,
- * and a picker that reports SERVING again is healthy again.
+ * a picker that reports SERVING again is healthy again, and a connection gone silent (a picker Pod
+ * removed without a reset) is replaced.
  */
 class PickerHealthTest {
 
@@ -118,5 +128,99 @@ class PickerHealthTest {
                         .orElseThrow()
                         .contains(PickerHealth.TIMEOUTS_TO_UNREACHABLE + " health checks in a row timed out"),
                 health.unhealthy("127.0.0.1", picker.port()).orElseThrow());
+    }
+
+    /**
+     * A picker Pod that goes away leaves its connection silent (its network namespace is gone, so
+     * no reset comes back), and a new picker is soon behind the same Service address: the checks
+     * must find it on a new connection instead of timing out on the dead one until TCP gives up.
+     * (Found on the test cluster: EppUnAvailableFailOpen waited over a minute for the picker.)
+     */
+    @Test
+    void aConnectionGoneSilentIsReplacedByANewOne() throws Exception {
+        picker = new TestPicker(seen -> new Reply.Silent());
+        try (Forwarder pod = new Forwarder(picker.port())) {
+            watch(pod.port());
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> health.state("127.0.0.1", pod.port()) == PickerHealth.State.SERVING);
+            pod.silenceOpenConnections();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> health.unhealthy("127.0.0.1", pod.port()).isPresent());
+            await("SERVING again, over a new connection")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> health.state("127.0.0.1", pod.port()) == PickerHealth.State.SERVING);
+            assertTrue(pod.accepted() >= 2, "connections accepted: " + pod.accepted());
+        }
+    }
+
+    /**
+     * A TCP forwarder to a port whose open connections can be silenced: from then on what they
+     * carry is dropped both ways and nothing is closed; new connections are forwarded as before.
+     */
+    private static final class Forwarder implements AutoCloseable {
+        private final ServerSocket server;
+        private final int target;
+        private final AtomicInteger accepted = new AtomicInteger();
+        private final List<AtomicBoolean> silenced = new CopyOnWriteArrayList<>();
+        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+        Forwarder(int target) throws IOException {
+            this.target = target;
+            this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread.ofVirtual().start(this::accept);
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        int accepted() {
+            return accepted.get();
+        }
+
+        void silenceOpenConnections() {
+            silenced.forEach(s -> s.set(true));
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try {
+                    Socket in = server.accept();
+                    Socket out = new Socket(InetAddress.getLoopbackAddress(), target);
+                    accepted.incrementAndGet();
+                    sockets.add(in);
+                    sockets.add(out);
+                    AtomicBoolean silent = new AtomicBoolean();
+                    silenced.add(silent);
+                    Thread.ofVirtual().start(() -> pump(in, out, silent));
+                    Thread.ofVirtual().start(() -> pump(out, in, silent));
+                } catch (IOException e) {
+                    return; // closed
+                }
+            }
+        }
+
+        private static void pump(Socket from, Socket to, AtomicBoolean silent) {
+            byte[] buf = new byte[8192];
+            try (InputStream in = from.getInputStream()) {
+                OutputStream out = to.getOutputStream();
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    if (!silent.get()) {
+                        out.write(buf, 0, n);
+                        out.flush();
+                    }
+                }
+            } catch (IOException e) {
+                // a side closed: the test is over
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
     }
 }
