@@ -36,6 +36,9 @@ final class Traffic implements AutoCloseable {
     /** Upstream's {@code RequiredConsecutiveSuccesses}. */
     static final int CONSECUTIVE = 3;
 
+    /** An expected header value meaning: the response has no such header. */
+    static final String ABSENT = "\u0000absent";
+
     /** One request; an empty host means {@code address:port}. */
     record Request(String method, String host, String path, Map<String, String> headers, String body) {
         static Request get(String host, String path) {
@@ -136,7 +139,11 @@ final class Traffic implements AutoCloseable {
                     + res.body() + ")");
         }
         for (Map.Entry<String, String> h : expected.headers().entrySet()) {
-            if (!h.getValue().equals(res.header(h.getKey()))) {
+            if (h.getValue().equals(ABSENT)) {
+                if (res.header(h.getKey()) != null) {
+                    return Optional.of("header " + h.getKey() + " is " + res.header(h.getKey()) + ", expected none");
+                }
+            } else if (!h.getValue().equals(res.header(h.getKey()))) {
                 return Optional.of(
                         "header " + h.getKey() + " is " + res.header(h.getKey()) + ", expected " + h.getValue());
             }
