@@ -20,12 +20,12 @@
 # Loopback only: pods 127.0.17.1-3:8000, our picker 127.0.17.10:19102 (router internal :15000),
 # epp 127.0.17.100:19002, controller admin 127.0.17.101:19090.
 # Bounded: ROUNDS x CONCURRENCY levels x 2 pickers x DURATION, plus a WARMUP per picker and start-up
-# (defaults: 3 x 2 x 2 x 10 s + 2 x 10 s + ~60 s = about 3.5 min). Everything started is stopped on exit.
-# Environment: DURATION (10s), WARMUP (10s), ROUNDS (3), CONCURRENCY ("1 8"), PROMPT_BYTES (1024),
+# (defaults: 3 x 2 x 2 x 10 s + 2 x 30 s + ~60 s = about 4 min). Everything started is stopped on exit.
+# Environment: DURATION (10s), WARMUP (30s: a JVM picker keeps getting faster over its first ~30 s), ROUNDS (3), CONCURRENCY ("1 8"), PROMPT_BYTES (1024),
 # TASKSET ("": e.g. TASKSET=1 pins both pickers to CPU 1 and the driver to CPU 0).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-DURATION=${DURATION:-10s} WARMUP=${WARMUP:-10s} ROUNDS=${ROUNDS:-3} CONCURRENCY=${CONCURRENCY:-"1 8"}
+DURATION=${DURATION:-10s} WARMUP=${WARMUP:-30s} ROUNDS=${ROUNDS:-3} CONCURRENCY=${CONCURRENCY:-"1 8"}
 PROMPT_BYTES=${PROMPT_BYTES:-1024}
 . "$ROOT/.mvn/find-jdk.sh"
 JAVA="$JAVA_HOME/bin/java"

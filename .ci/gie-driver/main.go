@@ -50,7 +50,11 @@ func run(args []string) error {
 	if *useTLS {
 		creds = credentials.NewTLS(&tls.Config{InsecureSkipVerify: true}) //nolint:gosec // pickers serve self-signed certificates
 	}
-	conn, err := grpc.NewClient(*addr, grpc.WithTransportCredentials(creds))
+	// Fixed flow-control windows, as Envoy's HTTP/2 codec has (1 MiB per stream, 16 MiB per
+	// connection here): they also switch off grpc-go's bandwidth estimation, whose frequent PINGs
+	// Envoy never sends and grpc-java servers may answer with GOAWAY too_many_pings.
+	conn, err := grpc.NewClient(*addr, grpc.WithTransportCredentials(creds),
+		grpc.WithInitialWindowSize(1<<20), grpc.WithInitialConnWindowSize(1<<24))
 	if err != nil {
 		return err
 	}
