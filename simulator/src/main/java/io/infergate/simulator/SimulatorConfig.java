@@ -36,6 +36,12 @@ import java.util.Set;
  * @param parallelPrefill   prefills run in parallel in the running slots, slowed by the batch's
  *                          fill ({@link io.infergate.simulator.engine.Timing}); false: one at a time
  * @param timeFactorUnderLoad the parallel prefill's slow-down at a full batch (&ge; 1)
+ * @param tls               serve HTTPS with this certificate
+ * @param apiKey            require {@code Authorization: Bearer <key>} on the OpenAI routes (vLLM's
+ *                          {@code --api-key}); a missing or wrong key is answered 401
+ * @param kvTransferLatency fixed time a decode request with remote-prefill {@code kv_transfer_params}
+ *                          waits for the KV cache to arrive, instead of prefilling
+ * @param kvTransferTimePerToken added to {@code kvTransferLatency} per prompt token transferred
  */
 public record SimulatorConfig(
         String host,
@@ -59,7 +65,10 @@ public record SimulatorConfig(
         Duration loraLoadTime,
         boolean parallelPrefill,
         double timeFactorUnderLoad,
-        Optional<ServingTls> tls) {
+        Optional<ServingTls> tls,
+        Optional<String> apiKey,
+        Duration kvTransferLatency,
+        Duration kvTransferTimePerToken) {
 
     /** The fields of the first release; the later ones take their defaults (no added cost, prefix caching on). */
     public SimulatorConfig(
@@ -100,7 +109,10 @@ public record SimulatorConfig(
                 Duration.ZERO,
                 false,
                 1,
-                Optional.empty());
+                Optional.empty(),
+                Optional.empty(),
+                Duration.ZERO,
+                Duration.ZERO);
     }
 
     public SimulatorConfig {
@@ -115,6 +127,12 @@ public record SimulatorConfig(
         Objects.requireNonNull(interTokenLatencyPerSequence, "interTokenLatencyPerSequence");
         Objects.requireNonNull(loraLoadTime, "loraLoadTime");
         tls = tls == null ? Optional.empty() : tls;
+        apiKey = apiKey == null ? Optional.empty() : apiKey;
+        Objects.requireNonNull(kvTransferLatency, "kvTransferLatency");
+        Objects.requireNonNull(kvTransferTimePerToken, "kvTransferTimePerToken");
+        if (kvTransferLatency.isNegative() || kvTransferTimePerToken.isNegative()) {
+            throw new IllegalArgumentException("KV transfer times must not be negative");
+        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -185,7 +203,10 @@ public record SimulatorConfig(
                 .loraLoadTime(loraLoadTime)
                 .parallelPrefill(parallelPrefill)
                 .timeFactorUnderLoad(timeFactorUnderLoad)
-                .tls(tls);
+                .tls(tls)
+                .apiKey(apiKey)
+                .kvTransferLatency(kvTransferLatency)
+                .kvTransferTimePerToken(kvTransferTimePerToken);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -228,6 +249,9 @@ public record SimulatorConfig(
         private boolean parallelPrefill = false;
         private double timeFactorUnderLoad = 1;
         private Optional<ServingTls> tls = Optional.empty();
+        private Optional<String> apiKey = Optional.empty();
+        private Duration kvTransferLatency = Duration.ZERO;
+        private Duration kvTransferTimePerToken = Duration.ZERO;
 
         private Builder() {}
 
@@ -356,6 +380,24 @@ public record SimulatorConfig(
             return this;
         }
 
+        /** Require this bearer key on the OpenAI routes (default: none). */
+        public Builder apiKey(Optional<String> apiKey) {
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        /** Fixed wait of a decode request whose prefill ran on another pod (default 0). */
+        public Builder kvTransferLatency(Duration kvTransferLatency) {
+            this.kvTransferLatency = kvTransferLatency;
+            return this;
+        }
+
+        /** Added to the KV transfer wait per prompt token (default 0). */
+        public Builder kvTransferTimePerToken(Duration kvTransferTimePerToken) {
+            this.kvTransferTimePerToken = kvTransferTimePerToken;
+            return this;
+        }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(
                     host,
@@ -379,7 +421,10 @@ public record SimulatorConfig(
                     loraLoadTime,
                     parallelPrefill,
                     timeFactorUnderLoad,
-                    tls);
+                    tls,
+                    apiKey,
+                    kvTransferLatency,
+                    kvTransferTimePerToken);
         }
     }
 }

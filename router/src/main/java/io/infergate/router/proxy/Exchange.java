@@ -8,6 +8,7 @@ import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.BackendRef;
 import io.infergate.common.snapshot.Endpoint;
 import io.infergate.common.snapshot.Filter;
@@ -135,6 +136,9 @@ final class Exchange {
         UpstreamRequest request = UpstreamRequest.build(
                 inbound(req, p.host()), filters, p.matched().match().path(), record.requestId);
         Upstream.Body body = Retries.trackable(mirror(p, filters, request));
+        if (p.backend().backend() instanceof Backend.External provider) {
+            request = request.toProvider(provider); // after mirroring: copies never carry the provider's key
+        }
         Timeouts timeouts = p.matched().rule().timeouts();
         Optional<Duration> routeTimeout = routeTimeout(timeouts);
         Set<String> tried = new HashSet<>(2);
@@ -263,6 +267,10 @@ final class Exchange {
                 ? null
                 : upstream.closeAt(response, Math.max(0, deadline - System.nanoTime()), () -> expired.set(true));
         try (response) {
+            if (p.backend().backend() instanceof Backend.External x && ProviderErrors.wrap(response)) {
+                Responses.error(res, p.record(), ProviderErrors.body(response, x));
+                return;
+            }
             p.record().status = response.status().code();
             res.status(response.status());
             HeaderList in = new HeaderList();
