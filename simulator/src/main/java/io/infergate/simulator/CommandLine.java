@@ -79,6 +79,9 @@ final class CommandLine {
                                        kv_transfer_params say do_remote_prefill skips prefill and
                                        waits N ms for the KV cache instead (default 0)
               --kv-transfer-us-per-token N  added to that wait per prompt token (default 0)
+              --prefill-stalls-decode BOOL  serial prefill: a decode step waits for the pod's
+                                       running prefill work, up to a 512-token chunk, as vLLM
+                                       batches prefill chunks with decodes (default false)
               --profile FILE|NAME      read defaults for any of these flags from a properties or flat
                                        YAML file (keys are flag names without '--', e.g. ttft-ms: 20);
                                        flags given on the command line win. Built-in NAME:
@@ -119,6 +122,7 @@ final class CommandLine {
             "--api-key",
             "--kv-transfer-ms",
             "--kv-transfer-us-per-token",
+            "--prefill-stalls-decode",
             "--profile");
     private static final Set<String> REPEATABLE = Set.of("--model", "--lora");
     /** Flags without a value, each standing for a flag with one. */

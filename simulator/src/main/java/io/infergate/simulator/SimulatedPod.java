@@ -80,7 +80,10 @@ public final class SimulatedPod implements AutoCloseable {
                 config.interTokenLatencyPerSequence(),
                 config.loraLoadTime(),
                 config.parallelPrefill(),
-                config.timeFactorUnderLoad());
+                config.timeFactorUnderLoad(),
+                config.kvTransferLatency(),
+                config.kvTransferTimePerToken(),
+                config.prefillStallsDecode());
         Engine engine = new Engine(scheduler, new TextGenerator(config.seed()), timing, metrics, Ticker.SYSTEM);
 
         HttpRouting.Builder routing = HttpRouting.builder().addFilter(new PodHeaders(config.podName()));

@@ -42,6 +42,8 @@ import java.util.Set;
  * @param kvTransferLatency fixed time a decode request with remote-prefill {@code kv_transfer_params}
  *                          waits for the KV cache to arrive, instead of prefilling
  * @param kvTransferTimePerToken added to {@code kvTransferLatency} per prompt token transferred
+ * @param prefillStallsDecode serial prefill: decode steps wait for the pod's running prefill work,
+ *                          up to one 512-token chunk (prefill–decode interference)
  */
 public record SimulatorConfig(
         String host,
@@ -68,7 +70,8 @@ public record SimulatorConfig(
         Optional<ServingTls> tls,
         Optional<String> apiKey,
         Duration kvTransferLatency,
-        Duration kvTransferTimePerToken) {
+        Duration kvTransferTimePerToken,
+        boolean prefillStallsDecode) {
 
     /** The fields of the first release; the later ones take their defaults (no added cost, prefix caching on). */
     public SimulatorConfig(
@@ -112,7 +115,8 @@ public record SimulatorConfig(
                 Optional.empty(),
                 Optional.empty(),
                 Duration.ZERO,
-                Duration.ZERO);
+                Duration.ZERO,
+                false);
     }
 
     public SimulatorConfig {
@@ -206,7 +210,8 @@ public record SimulatorConfig(
                 .tls(tls)
                 .apiKey(apiKey)
                 .kvTransferLatency(kvTransferLatency)
-                .kvTransferTimePerToken(kvTransferTimePerToken);
+                .kvTransferTimePerToken(kvTransferTimePerToken)
+                .prefillStallsDecode(prefillStallsDecode);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -252,6 +257,7 @@ public record SimulatorConfig(
         private Optional<String> apiKey = Optional.empty();
         private Duration kvTransferLatency = Duration.ZERO;
         private Duration kvTransferTimePerToken = Duration.ZERO;
+        private boolean prefillStallsDecode;
 
         private Builder() {}
 
@@ -398,6 +404,12 @@ public record SimulatorConfig(
             return this;
         }
 
+        /** Decode steps wait for running prefill work, up to a chunk (default false). */
+        public Builder prefillStallsDecode(boolean prefillStallsDecode) {
+            this.prefillStallsDecode = prefillStallsDecode;
+            return this;
+        }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(
                     host,
@@ -424,7 +436,8 @@ public record SimulatorConfig(
                     tls,
                     apiKey,
                     kvTransferLatency,
-                    kvTransferTimePerToken);
+                    kvTransferTimePerToken,
+                    prefillStallsDecode);
         }
     }
 }

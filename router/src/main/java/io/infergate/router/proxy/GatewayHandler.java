@@ -14,6 +14,7 @@ import io.infergate.common.snapshot.Rule;
 import io.infergate.router.auth.Authentication;
 import io.infergate.router.auth.HttpFetcher;
 import io.infergate.router.auth.JwksSource;
+import io.infergate.router.disagg.PdSplit;
 import io.infergate.router.extproc.ExternalPickers;
 import io.infergate.router.extproc.PickerSettings;
 import io.infergate.router.extproc.ResponsePhase;
@@ -76,6 +77,7 @@ public final class GatewayHandler implements Handler {
     private final EndpointChoice endpoints;
     private final Authentication authentication;
     private final RateLimiter limiter;
+    private final PrefillDecode prefillDecode;
 
     GatewayHandler(
             SocketKey socket,
@@ -88,8 +90,10 @@ public final class GatewayHandler implements Handler {
             RequestBodies bodies,
             EndpointChoice endpoints,
             Authentication authentication,
-            RateLimiter limiter) {
+            RateLimiter limiter,
+            PrefillDecode prefillDecode) {
         this.socket = socket;
+        this.prefillDecode = prefillDecode;
         this.limiter = limiter;
         this.authentication = authentication;
         this.serving = serving;
@@ -327,6 +331,29 @@ public final class GatewayHandler implements Handler {
                 priority,
                 Optional.empty(),
                 flow(req, record));
+        Optional<PdSplit> split = inference.isPresent()
+                        && backend.backend() instanceof Backend.InferencePool
+                        && ExternalPickers.pickerOf(backend).isEmpty()
+                        && body instanceof Upstream.Body.Bytes
+                ? PdSplit.of(backend.endpoints())
+                : Optional.empty();
+        if (split.isPresent()) { // a disaggregated pool: prefill on one endpoint, decode on another
+            prefillDecode.serve(
+                    req,
+                    res,
+                    record,
+                    backend,
+                    split.get(),
+                    matched,
+                    ref,
+                    host,
+                    (Upstream.Body.Bytes) body,
+                    inference.get().stream(),
+                    Optional.ofNullable(record.inference).map(i -> i.response),
+                    context,
+                    snapshot::backend);
+            return;
+        }
         if (endpoints.choose(req, res, record, backend, ref, host, body, context)
                 instanceof EndpointChoice.Outcome.Run run) {
             try (ResponsePhase response = run.response();
@@ -395,6 +422,7 @@ public final class GatewayHandler implements Handler {
         private final Authentication authentication;
         private final HttpFetcher jwksFetcher;
         private final RateLimiter limiter;
+        private final PrefillDecode prefillDecode;
 
         /**
          * @param random         backendRef weights (seeded in tests)
@@ -469,6 +497,7 @@ public final class GatewayHandler implements Handler {
             Scheduler scheduler = new Scheduler(settings.maxConcurrentPerEndpoint(), admission, outliers::ejected);
             this.upstream = new Upstream(settings);
             this.exchange = new Exchange(upstream, settings, metrics, outliers);
+            this.prefillDecode = new PrefillDecode(upstream, settings, scheduler, exchange);
             this.poolModels = new PoolModels(upstream);
             this.pickers = new ExternalPickers(pickerSettings, metrics);
             this.bodies = new RequestBodies(settings.maxBodyBytes());
@@ -492,7 +521,8 @@ public final class GatewayHandler implements Handler {
                     bodies,
                     endpoints,
                     authentication,
-                    limiter);
+                    limiter,
+                    prefillDecode);
         }
 
         @Override

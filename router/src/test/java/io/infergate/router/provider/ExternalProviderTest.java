@@ -151,6 +151,16 @@ class ExternalProviderTest {
     }
 
     @Test
+    void aMalformedInferenceBodyIsRefusedBeforeTheProviderIsAsked() {
+        serve(provider(baseUrl(), KEY, CA.certificatePem()));
+        long before = provider.requestsServed();
+        Http.Reply r = post("{\"model\":\"gpt-sim\",\"prompt\":");
+        assertEquals(400, r.status(), r.body());
+        assertEquals("invalid_request", r.errorCode());
+        assertEquals(before, provider.requestsServed());
+    }
+
+    @Test
     void anUnreachableProviderIs502() {
         int closed = Http.freePort();
         serve(provider("https://localhost:" + closed + "/v1", KEY, CA.certificatePem()));
