@@ -229,6 +229,11 @@ public final class RouterApp implements AutoCloseable {
                 .orElse(false);
     }
 
+    /** Requests waiting in the admission queue of the pool with this backend id (tests, debugging). */
+    public int queued(String backendId) {
+        return admission.waiting(backendId);
+    }
+
     /** How many routers the served snapshot says share the pools (tests, debugging). */
     public int routerCount() {
         return routerCount.get();

@@ -122,6 +122,9 @@ public final class GatewayHandler implements Handler {
             Limits.settle(limiter, record);
             long nanos = System.nanoTime() - start;
             metrics.requestFinished(record.rule, record.backend, record.status, nanos);
+            if (record.queuedNanos >= 0) {
+                metrics.queueWait(record.backend, record.queuedNanos);
+            }
             if (record.inference != null) {
                 record.inference.finished(record.status, nanos);
             }
@@ -145,7 +148,8 @@ public final class GatewayHandler implements Handler {
                     record.status,
                     TimeUnit.NANOSECONDS.toMillis(nanos),
                     record.ttfbNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(record.ttfbNanos),
-                    record.tenant));
+                    record.tenant,
+                    record.queuedNanos < 0 ? -1 : record.queuedNanos / 1e6));
         }
     }
 
@@ -327,8 +331,10 @@ public final class GatewayHandler implements Handler {
                 priority,
                 Optional.empty(),
                 flow(req, record));
-        if (endpoints.choose(req, res, record, backend, ref, host, body, context)
-                instanceof EndpointChoice.Outcome.Run run) {
+        record.pickStartNanos = System.nanoTime();
+        EndpointChoice.Outcome outcome = endpoints.choose(req, res, record, backend, ref, host, body, context);
+        record.pickEndNanos = System.nanoTime();
+        if (outcome instanceof EndpointChoice.Outcome.Run run) {
             try (ResponsePhase response = run.response();
                     Lease lease = run.first()) {
                 record.endpoint = lease.target().key();

@@ -33,6 +33,12 @@ final class RequestRecord {
     String route = "";
 
     String gateway = "";
+    /** Nanos the request waited in its pool's admission queue; -1 when it did not pass admission. */
+    long queuedNanos = -1;
+    /** {@link System#nanoTime()} when the endpoint step began and ended (0 when it did not run). */
+    long pickStartNanos;
+
+    long pickEndNanos;
 
     RequestRecord(String requestId, long startNanos) {
         this.requestId = requestId;
