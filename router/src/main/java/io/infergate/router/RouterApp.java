@@ -41,6 +41,7 @@ import io.infergate.router.snapshot.Credentials;
 import io.infergate.router.snapshot.Serving;
 import io.infergate.router.snapshot.SnapshotService;
 import io.infergate.router.snapshot.SnapshotStore;
+import io.infergate.router.trace.Tracing;
 
 import java.time.Duration;
 import java.util.List;
@@ -72,6 +73,7 @@ public final class RouterApp implements AutoCloseable {
     private final PoolGauges poolGauges;
     private final RouterCount routerCount = new RouterCount();
     private final Optional<EppServer> picker;
+    private final Tracing tracing;
 
     private RouterApp(RouterConfig config, RandomGenerator random, Credentials credentials) {
         metrics = new RouterMetrics(Services.get(MeterRegistry.class));
@@ -86,6 +88,7 @@ public final class RouterApp implements AutoCloseable {
         Duration staleAfter = pools.scrape().staleAfter();
         admission = new Admission(pools.admission(), pools.saturation(), scraper, staleAfter);
         AccessLog accessLog = new AccessLog();
+        tracing = Tracing.start(config.tracing());
         handlers = new GatewayHandler.Factory(
                 serving,
                 config.proxy(),
@@ -95,8 +98,8 @@ public final class RouterApp implements AutoCloseable {
                 Optional.of(admission),
                 pools.pickers(),
                 config.jwks(),
-                new RateLimiter(
-                        config.rateLimits(), System::currentTimeMillis, System::nanoTime, metrics.rateLimits()));
+                new RateLimiter(config.rateLimits(), System::currentTimeMillis, System::nanoTime, metrics.rateLimits()),
+                tracing);
         sockets = new PublicSockets(
                 config.listeners(),
                 handlers::handler,
@@ -192,6 +195,7 @@ public final class RouterApp implements AutoCloseable {
             app.picker.ifPresent(EppServer::close);
             app.internalWatchdog.close();
             app.handlers.close();
+            app.tracing.close();
             app.scraper.close();
             app.poolGauges.close();
             throw new IllegalStateException("the internal socket " + config.internalBindAddress() + ":"
@@ -287,6 +291,7 @@ public final class RouterApp implements AutoCloseable {
             } finally {
                 picker.ifPresent(EppServer::close);
                 handlers.close();
+                tracing.close(); // after the last request: its spans are flushed
                 scraper.close();
                 poolGauges.close();
                 pluginTimings.close();
