@@ -117,7 +117,14 @@ public final class RouterApp implements AutoCloseable {
                 scraper,
                 staleAfter);
         SnapshotStore store = new SnapshotStore(
-                serving, sockets, new EndpointRegistry(), poolProfiles, metrics, config.bindAddress(), routerCount);
+                serving,
+                sockets,
+                new EndpointRegistry(),
+                poolProfiles,
+                metrics,
+                config.bindAddress(),
+                routerCount,
+                handlers::prepare);
         Readiness readiness = new Readiness(() -> new Readiness.State(
                 closed.get() || sockets.draining()
                         ? Optional.empty()

@@ -537,6 +537,11 @@ public final class GatewayHandler implements Handler {
             this.random = random;
         }
 
+        /** A snapshot is served: connect to the endpoint pickers it names ({@link ExternalPickers#prepare}). */
+        public void prepare(io.infergate.common.snapshot.Snapshot snapshot) {
+            pickers.prepare(snapshot.backends());
+        }
+
         /** The handler for one socket. */
         public Handler handler(SocketKey socket) {
             return new GatewayHandler(
