@@ -12,7 +12,7 @@
 #          cmd/epp binds ":<port>" for all three). This is the full picker the tests run.
 # Idempotent: a complete cache is a fast no-op; each binary is built once per version.
 #
-# Usage: .ci/gie-pickers.sh [lwepp|lwepp-loopback|epp|epp-loopback]...   (default: all four, in that order)
+# Usage: .ci/gie-pickers.sh [lwepp|lwepp-loopback|epp|epp-loopback|extproc-driver]...   (default: all five, in that order)
 # Prints as its last stdout line:  GIE_PICKERS=<dir>   (<dir>/<target> for each, <dir>/VERSIONS)
 # Tests read INFERGATE_GIE_PICKERS=<dir> and skip with a printed reason when a binary is absent.
 #
@@ -33,16 +33,18 @@ log() { echo "gie-pickers: $*" >&2; }
 die() { echo "gie-pickers: ERROR: $*" >&2; exit 1; }
 
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(lwepp lwepp-loopback epp epp-loopback)
+[[ ${#targets[@]} -gt 0 ]] || targets=(lwepp lwepp-loopback epp epp-loopback extproc-driver)
 for t in "${targets[@]}"; do
-  case "$t" in lwepp|lwepp-loopback|epp|epp-loopback) ;; *) die "unknown target '$t' (expected lwepp, lwepp-loopback, epp or epp-loopback)" ;; esac
+  case "$t" in lwepp|lwepp-loopback|epp|epp-loopback|extproc-driver) ;; *) die "unknown target '$t' (expected lwepp, lwepp-loopback, epp, epp-loopback or extproc-driver)" ;; esac
 done
 
 LOOPBACK_DIR="$(cd "$(dirname "$0")" && pwd)/gie-loopback"
-version_of() { case "$1" in lwepp|lwepp-loopback) echo "$LWEPP_VERSION" ;; epp|epp-loopback) echo "$EPP_VERSION" ;; esac; }
+DRIVER_DIR="$(cd "$(dirname "$0")" && pwd)/gie-driver"
+version_of() { case "$1" in lwepp|lwepp-loopback) echo "$LWEPP_VERSION" ;; epp|epp-loopback|extproc-driver) echo "$EPP_VERSION" ;; esac; }
 # What a binary is built from: the module version, and for our mains the hash of their source.
 stamp_of() {
   case "$1" in
+    extproc-driver) echo "$GIE_MODULE/test/integration@$(version_of "$1") main=$(cat "$DRIVER_DIR"/*.go | sha256sum | cut -c1-16)" ;;
     *-loopback) echo "$GIE_MODULE/pkg/${1%-loopback}@$(version_of "$1") main=$(sha256sum "$LOOPBACK_DIR/$1.go" | cut -c1-16)" ;;
     *) echo "$GIE_MODULE/cmd/$1@$(version_of "$1")" ;;
   esac
@@ -51,7 +53,7 @@ stamp_of() {
 built() { [[ -x "$CACHE/$1" && -f "$CACHE/$1.version" && "$(cat "$CACHE/$1.version")" == "$(stamp_of "$1")" ]]; }
 all_built() { local t; for t in "${targets[@]}"; do built "$t" || return 1; done; }
 write_versions() { local t; : >"$CACHE/VERSIONS.tmp"
-  for t in lwepp lwepp-loopback epp epp-loopback; do [[ -f "$CACHE/$t.version" ]] && cat "$CACHE/$t.version" >>"$CACHE/VERSIONS.tmp"; done
+  for t in lwepp lwepp-loopback epp epp-loopback extproc-driver; do [[ -f "$CACHE/$t.version" ]] && cat "$CACHE/$t.version" >>"$CACHE/VERSIONS.tmp"; done
   mv -f "$CACHE/VERSIONS.tmp" "$CACHE/VERSIONS"; }
 
 if all_built; then echo "GIE_PICKERS=$CACHE"; exit 0; fi
@@ -85,13 +87,17 @@ run() { # run <logname> <description> cmd...: quiet; on failure prints the log t
   log "$what done in $((SECONDS - t0)) s"
 }
 
-build_one() { # build_one lwepp|lwepp-loopback|epp|epp-loopback
+build_one() { # build_one lwepp|lwepp-loopback|epp|epp-loopback|extproc-driver
   local name=$1 version work pkg
   version=$(version_of "$name")
   work="$TMPROOT/mod-$version"          # one throwaway module per GIE version, shared by its binaries
   mkdir -p "$work/tools"
   printf 'module infergate.invalid/giebuild\n\ngo 1.25.0\n\nrequire %s %s\n' "$GIE_MODULE" "$version" >"$work/go.mod"
-  if [[ "$name" == *-loopback ]]; then
+  if [[ "$name" == extproc-driver ]]; then
+    mkdir -p "$work/$name"
+    cp "$DRIVER_DIR"/*.go "$work/$name/"
+    pkg=./$name
+  elif [[ "$name" == *-loopback ]]; then
     [[ -f "$LOOPBACK_DIR/$name.go" ]] || die "missing $LOOPBACK_DIR/$name.go"
     mkdir -p "$work/$name"
     cp "$LOOPBACK_DIR/$name.go" "$work/$name/main.go"

@@ -48,10 +48,19 @@
 # admission queue) asked over ext_proc by the routers, as an Envoy-based gateway asks it. The picker
 # gets the one-router snapshot (it is one process); the routers get the pool naming it.
 #
+# v7 (2026-12-05, issue 12): WARMUP requests (default 20) go through every router before the first
+# measured step, sequentially, for every strategy alike: short unique prompts (max_tokens 1, every
+# other one streamed) that share no prefix with the workload. Without them the first step (8 req/s)
+# measured each strategy's cold start: ours-over-extproc and epp-v1.5.0 have more cold code on
+# their path (the ext_proc client's first connection and TLS handshake, the picker process's first
+# requests through its gRPC server and JIT), which showed as p99 1.5-1.9 s against native's 0.86 s
+# at 8 req/s only, and moved p90 by +105-131 ms (docs/benchmarks.md). WARMUP=0 measures cold.
+#
 # Environment: SIMULATORS ("infergate llmd"), WORKLOADS ("workload"), STRATEGIES ("random round-robin
 # least-request epp-default ours"), ROUTER_COUNTS ("1 3"), STEPS (run only the first N rate steps; for
 # short development runs), OUT_DIR (default bench/scheduling/results: <simulator>-<workload>.md/.tsv),
-# KEEP=1 keeps the run folder. Run it with nice: the machine is shared.
+# KEEP=1 keeps the run folder, WARMUP (20 requests per router before the first step). Run it with
+# nice: the machine is shared.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 V=0.1.0-SNAPSHOT
@@ -322,6 +331,14 @@ for sim in $SIMULATORS; do
       wait_for "router $r" curl -fs -o /dev/null "http://127.0.15.$r:15000/observe/health/ready"
     done
     sleep 1 # a few metric scrapes of every pod before the first request
+    WARM_MODEL=$(sed -n 's/^model: *//p' "$WL_FILE" | head -n 1)
+    for ((r = 1; r <= R; r++)); do
+      for ((i = 0; i < ${WARMUP:-20}; i++)); do
+        curl -fs -o /dev/null -m 30 -H 'Content-Type: application/json' \
+          -d "{\"model\":\"$WARM_MODEL\",\"prompt\":\"warm-up $s $r $i\",\"max_tokens\":1,\"stream\":$([ $((i % 2)) = 0 ] && echo true || echo false)}" \
+          "http://127.0.15.$r:8080/v1/completions" || echo "   warm-up request $i through router $r failed"
+      done
+    done
     echo "   started in $(( $(date +%s) - T0 )) s"
     # the pods' queues are sampled every 50 ms (the routers' scrape interval) for the "stuck" column
     "$JAVA" -XX:+UseSerialGC -jar "$LOADGEN_JAR" run --workload "$WL_FILE" --routers "$URLS" \

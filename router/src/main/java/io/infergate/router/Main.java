@@ -103,7 +103,8 @@ public final class Main {
                 settings.maxSnapshotBytes(),
                 pools,
                 settings.jwks(),
-                settings.rateLimits());
+                settings.rateLimits(),
+                settings.tracing());
     }
 
     private static void exit(String message) {

@@ -42,6 +42,7 @@ import io.infergate.router.snapshot.Credentials;
 import io.infergate.router.snapshot.Serving;
 import io.infergate.router.snapshot.SnapshotService;
 import io.infergate.router.snapshot.SnapshotStore;
+import io.infergate.router.trace.Tracing;
 
 import java.time.Duration;
 import java.util.List;
@@ -73,6 +74,7 @@ public final class RouterApp implements AutoCloseable {
     private final PoolGauges poolGauges;
     private final RouterCount routerCount = new RouterCount();
     private final Optional<EppServer> picker;
+    private final Tracing tracing;
 
     private RouterApp(
             RouterConfig config,
@@ -91,6 +93,7 @@ public final class RouterApp implements AutoCloseable {
         Duration staleAfter = pools.scrape().staleAfter();
         admission = new Admission(pools.admission(), pools.saturation(), scraper, staleAfter);
         AccessLog accessLog = new AccessLog();
+        tracing = Tracing.start(config.tracing());
         handlers = new GatewayHandler.Factory(
                 serving,
                 config.proxy(),
@@ -100,8 +103,8 @@ public final class RouterApp implements AutoCloseable {
                 Optional.of(admission),
                 pools.pickers(),
                 config.jwks(),
-                new RateLimiter(
-                        config.rateLimits(), System::currentTimeMillis, System::nanoTime, metrics.rateLimits()));
+                new RateLimiter(config.rateLimits(), System::currentTimeMillis, System::nanoTime, metrics.rateLimits()),
+                tracing);
         sockets = new PublicSockets(
                 config.listeners(),
                 handlers::handler,
@@ -119,7 +122,14 @@ public final class RouterApp implements AutoCloseable {
                 scraper,
                 staleAfter);
         SnapshotStore store = new SnapshotStore(
-                serving, sockets, new EndpointRegistry(), poolProfiles, metrics, config.bindAddress(), routerCount);
+                serving,
+                sockets,
+                new EndpointRegistry(),
+                poolProfiles,
+                metrics,
+                config.bindAddress(),
+                routerCount,
+                handlers::prepare);
         Readiness readiness = new Readiness(() -> new Readiness.State(
                 closed.get() || sockets.draining()
                         ? Optional.empty()
@@ -211,6 +221,7 @@ public final class RouterApp implements AutoCloseable {
             app.picker.ifPresent(EppServer::close);
             app.internalWatchdog.close();
             app.handlers.close();
+            app.tracing.close();
             app.scraper.close();
             app.poolGauges.close();
             throw new IllegalStateException("the internal socket " + config.internalBindAddress() + ":"
@@ -259,6 +270,11 @@ public final class RouterApp implements AutoCloseable {
                 .flatMap(s -> s.backend(backendId))
                 .map(b -> admission.saturated(b.endpoints()))
                 .orElse(false);
+    }
+
+    /** Requests waiting in the admission queue of the pool with this backend id (tests, debugging). */
+    public int queued(String backendId) {
+        return admission.waiting(backendId);
     }
 
     /** How many routers the served snapshot says share the pools (tests, debugging). */
@@ -314,6 +330,7 @@ public final class RouterApp implements AutoCloseable {
             } finally {
                 picker.ifPresent(EppServer::close);
                 handlers.close();
+                tracing.close(); // after the last request: its spans are flushed
                 scraper.close();
                 poolGauges.close();
                 pluginTimings.close();

@@ -82,10 +82,14 @@ final class Messages {
         return out;
     }
 
-    /** The answer to the response headers: continue unchanged. */
-    static ProcessingResponse responseHeaders() {
+    /** The answer to the response headers: passed on, without the headers named in {@code remove}. */
+    static ProcessingResponse responseHeaders(List<String> remove) {
+        CommonResponse.Builder common = CommonResponse.newBuilder();
+        if (!remove.isEmpty()) {
+            common.setHeaderMutation(HeaderMutation.newBuilder().addAllRemoveHeaders(remove));
+        }
         return ProcessingResponse.newBuilder()
-                .setResponseHeaders(HeadersResponse.newBuilder().setResponse(CommonResponse.getDefaultInstance()))
+                .setResponseHeaders(HeadersResponse.newBuilder().setResponse(common))
                 .build();
     }
 

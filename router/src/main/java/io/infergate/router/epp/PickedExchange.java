@@ -19,7 +19,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Inference Extension's per-model meters at the end.
  *
  * <p>Rule: a non-streamed response is kept (up to {@value #MAX_JSON_BYTES} bytes) to read its
- * usage at the end; a streamed one is read event by event and never kept.
+ * usage at the end; a streamed one is read event by event and never kept. When the request went
+ * upstream under another model name (a rewrite), the client gets its own name back in the response,
+ * as on the router's own listeners and as the reference picker does: each complete SSE event is
+ * rewritten as it passes; a JSON body is held to its end and rewritten whole (over the bound it
+ * is released unchanged).
  */
 final class PickedExchange implements Verdict.Routed {
 
@@ -38,6 +42,10 @@ final class PickedExchange implements Verdict.Routed {
     private final long startNanos;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private ByteArrayOutputStream json;
+    /** The JSON body outgrew {@link #MAX_JSON_BYTES}: passed on unchanged, usage not read. */
+    private boolean jsonOverflow;
+
+    private boolean bodyEnded;
     private volatile int status;
 
     PickedExchange(
@@ -54,7 +62,13 @@ final class PickedExchange implements Verdict.Routed {
         this.pool = pool;
         this.context = context;
         this.stream = request.map(OpenAiRequest::stream).orElse(false);
-        this.response = request.isPresent() ? new InferenceResponse(Optional.empty(), () -> {}) : null;
+        // the client's name when the request went upstream as another; the upstream name lets
+        // streamed events be spliced instead of parsed
+        Optional<String> clientModel = request.map(OpenAiRequest::model)
+                .filter(m -> rewrite.isPresent() && !rewrite.get().equals(m));
+        this.response = request.isPresent()
+                ? new InferenceResponse(clientModel, clientModel.flatMap(m -> rewrite), () -> {})
+                : null;
         this.modelLabel = request.map(r -> inference.started(r.model())).orElse(null);
         this.target = request.map(r -> rewrite.orElse(r.model())).orElse(null);
         this.priority = priority;
@@ -79,20 +93,59 @@ final class PickedExchange implements Verdict.Routed {
     }
 
     @Override
-    public void observe(byte[] chunk) {
-        if (response == null) {
-            return;
+    public boolean rewrites() {
+        return response != null && response.rewrites();
+    }
+
+    @Override
+    public byte[] pass(byte[] chunk, boolean end) {
+        if (response == null || bodyEnded) {
+            return chunk;
         }
+        bodyEnded = end;
         if (stream) {
-            response.observe(chunk, chunk.length);
-            return;
+            if (!response.rewrites()) {
+                response.observe(chunk, chunk.length);
+                return chunk;
+            }
+            byte[] now = response.rewrite(chunk, chunk.length);
+            return end ? concat(now, response.end()) : now;
+        }
+        if (jsonOverflow) {
+            return chunk;
         }
         if (json == null) {
             json = new ByteArrayOutputStream();
         }
-        if (json.size() + (long) chunk.length <= MAX_JSON_BYTES) {
-            json.writeBytes(chunk);
+        if (json.size() + (long) chunk.length > MAX_JSON_BYTES) {
+            jsonOverflow = true;
+            byte[] held = response.rewrites() ? json.toByteArray() : new byte[0];
+            json = null;
+            return concat(held, chunk);
         }
+        json.writeBytes(chunk);
+        if (!response.rewrites()) {
+            return chunk;
+        }
+        if (!end) {
+            return new byte[0];
+        }
+        byte[] whole = response.json(json.toByteArray());
+        json = null; // usage read
+        return whole;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        if (a.length == 0) {
+            return b;
+        }
+        if (b.length == 0) {
+            return a;
+        }
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.infergate.router.epp;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
@@ -121,17 +122,31 @@ final class StreamProtocol {
                     }
                 }
                 routed.responded(status, served(r.getMetadataContext()));
-                yield List.of(Messages.responseHeaders());
+                // a body whose length may change must not be framed by the server's content-length
+                yield List.of(Messages.responseHeaders(routed.rewrites() ? List.of("content-length") : List.of()));
             }
             case RESPONSE_BODY -> {
                 expect(Phase.ROUTED, "a response body");
-                routed.observe(r.getResponseBody().getBody().toByteArray());
+                boolean end = r.getResponseBody().getEndOfStream();
+                byte[] in = r.getResponseBody().getBody().toByteArray();
+                byte[] out = routed.pass(in, end);
+                if (out.length == 0 && !end) {
+                    yield List.of(); // held (a rewritten JSON body goes back whole at its end)
+                }
+                // unchanged unless the exchange rewrites: then the bytes it returns
                 yield List.of(Messages.responseBody(
-                        r.getResponseBody().getBody(), r.getResponseBody().getEndOfStream()));
+                        routed.rewrites()
+                                ? ByteString.copyFrom(out)
+                                : r.getResponseBody().getBody(),
+                        end));
             }
             case RESPONSE_TRAILERS -> {
                 expect(Phase.ROUTED, "response trailers");
-                yield List.of(Messages.responseTrailers());
+                // trailers end the body: what is still held goes back first
+                byte[] rest = routed.pass(new byte[0], true);
+                yield rest.length == 0
+                        ? List.of(Messages.responseTrailers())
+                        : List.of(Messages.responseBody(ByteString.copyFrom(rest), false), Messages.responseTrailers());
             }
             case REQUEST_NOT_SET -> throw new ProtocolException("an empty processing request");
         };

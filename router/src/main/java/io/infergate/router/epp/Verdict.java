@@ -38,8 +38,16 @@ sealed interface Verdict {
         /** The response headers came: {@code status} ({@code :status}, 0 when absent), and the endpoint that served. */
         void responded(int status, Optional<String> served);
 
-        /** A piece of the response body, as the client gets it. */
-        void observe(byte[] chunk);
+        /**
+         * A piece of the response body as the model server sent it ({@code end}: the last one);
+         * returns the bytes the client gets now: the piece itself, or, when the request went
+         * upstream under another model name, with the client's name restored (a JSON body is then
+         * held to its end; empty until then). After the end, returns what it is given.
+         */
+        byte[] pass(byte[] chunk, boolean end);
+
+        /** Whether {@link #pass} may change the body's length (the gateway must not forward content-length). */
+        boolean rewrites();
 
         /** The stream ended (response complete, or cancelled): release everything; idempotent. */
         void finish();
@@ -50,7 +58,14 @@ sealed interface Verdict {
             public void responded(int status, Optional<String> served) {}
 
             @Override
-            public void observe(byte[] chunk) {}
+            public byte[] pass(byte[] chunk, boolean end) {
+                return chunk;
+            }
+
+            @Override
+            public boolean rewrites() {
+                return false;
+            }
 
             @Override
             public void finish() {}

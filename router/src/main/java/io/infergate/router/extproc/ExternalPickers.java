@@ -54,6 +54,21 @@ public final class ExternalPickers implements AutoCloseable {
         this.clock = clock;
     }
 
+    /**
+     * The pickers the served pools name are health-checked from now on, not from their first
+     * request: the first check opens the channel (TCP, TLS handshake, HTTP/2) and runs the client's
+     * gRPC path once, so the first request through a picker does not pay for them, and a picker
+     * that is down is known before a request finds out. Does not block.
+     */
+    public void prepare(List<Backend> backends) {
+        for (Backend b : backends) {
+            if (b instanceof Backend.InferencePool pool && pool.endpointPicker().isPresent()) {
+                Backend.EndpointPicker p = pool.endpointPicker().get();
+                var unused = health.unhealthy(p.host(), p.port());
+            }
+        }
+    }
+
     /** The pool's endpoint picker, when the backend is a pool that names one. */
     public static Optional<Backend.EndpointPicker> pickerOf(BackendTarget backend) {
         return backend.backend() instanceof Backend.InferencePool pool ? pool.endpointPicker() : Optional.empty();

@@ -134,6 +134,9 @@ final class Exchange {
         filters.addAll(p.ref().filters());
         UpstreamRequest request = UpstreamRequest.build(
                 inbound(req, p.host()), filters, p.matched().match().path(), record.requestId);
+        if (record.trace.on()) { // the client's traceparent goes on untouched when tracing is off
+            record.trace.toUpstream(request.headers()::remove, request.headers()::set);
+        }
         Upstream.Body body = Retries.trackable(mirror(p, filters, request));
         Timeouts timeouts = p.matched().rule().timeouts();
         Optional<Duration> routeTimeout = routeTimeout(timeouts);

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -67,6 +68,7 @@ public final class SnapshotStore {
     private final String bindAddress;
     private final PoolProfiles pools;
     private final RouterCount routers;
+    private final Consumer<Snapshot> applied;
     private final ReentrantLock applyLock = new ReentrantLock();
 
     /**
@@ -77,6 +79,8 @@ public final class SnapshotStore {
      * @param metrics     apply and rejection counters
      * @param bindAddress where listeners of Gateways without addresses are served
      * @param routers     set to each applied snapshot's router count, for the plugins that read it
+     * @param applied     told of each snapshot once it is served (e.g. to connect to the endpoint
+     *                    pickers it names before the first request needs them); must not block
      */
     public SnapshotStore(
             Serving serving,
@@ -85,8 +89,10 @@ public final class SnapshotStore {
             PoolProfiles pools,
             RouterMetrics metrics,
             String bindAddress,
-            RouterCount routers) {
+            RouterCount routers,
+            Consumer<Snapshot> applied) {
         this.routers = routers;
+        this.applied = applied;
         this.serving = serving;
         this.sockets = sockets;
         this.endpoints = endpoints;
@@ -142,6 +148,7 @@ public final class SnapshotStore {
         serving.set(compiled);
         sockets.closeAllExcept(needed);
         endpoints.retainOnly(endpointKeys(snapshot));
+        applied.accept(snapshot);
         metrics.snapshotApplied(id, snapshot.schemaVersion());
         LOG.info(() -> "snapshot applied: " + id + " (" + snapshot.gateways().size() + " gateways, "
                 + snapshot.routes().size() + " routes, " + snapshot.backends().size() + " backends, "

@@ -1,7 +1,9 @@
 package io.infergate.router.extproc;
 
+import com.google.protobuf.ByteString;
 import io.envoyproxy.envoy.config.core.v3.HeaderMap;
 import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
+import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
@@ -378,5 +380,114 @@ class OwnPickerProtocolTest {
                                     l.startsWith("infergate_picker_served_elsewhere_total") && !l.endsWith(" 0.0")),
                     "the served endpoint differed from the pick and was fed back");
         });
+    }
+
+    /**
+     * A request sent upstream under another model name: the client gets its own name back in the
+     * response, as from the router's own listeners and from the reference picker. A JSON body is
+     * held to its end and answered once, rewritten, and the server's content-length is removed (the
+     * length changes); SSE events are rewritten as they pass.
+     */
+    @Test
+    void aRewrittenRequestsResponseNamesTheModelTheClientAskedFor() throws Exception {
+        String json = "{\"id\":\"c\",\"model\":\"" + MODEL + "\",\"choices\":[{\"text\":\"hi\"}]}";
+        List<ProcessingResponse> answers = rawExchange(
+                completion("alias", "rewrite me"),
+                List.of(Map.entry("content-type", "application/json"), Map.entry("content-length", "" + json.length())),
+                List.of(json.substring(0, 10), json.substring(10)));
+        ProcessingResponse headers = answers.stream()
+                .filter(ProcessingResponse::hasResponseHeaders)
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                List.of("content-length"),
+                headers.getResponseHeaders().getResponse().getHeaderMutation().getRemoveHeadersList());
+        List<String> bodies = responseBodies(answers);
+        assertEquals(1, bodies.size(), "held to its end: " + bodies);
+        assertTrue(bodies.getFirst().contains("\"model\":\"alias\""), bodies.getFirst());
+
+        String sse = "data: {\"model\":\"" + MODEL + "\",\"choices\":[{\"text\":\"a\"}]}\n\ndata: [DONE]\n\n";
+        List<ProcessingResponse> streamed = rawExchange(
+                "{\"model\":\"alias\",\"prompt\":\"p\",\"stream\":true}".getBytes(StandardCharsets.UTF_8),
+                List.of(Map.entry("content-type", "text/event-stream")),
+                List.of(sse.substring(0, 30), sse.substring(30)));
+        String back = String.join("", responseBodies(streamed));
+        assertEquals(sse.replace(MODEL, "alias"), back);
+    }
+
+    /** The answers' response bodies, in order. */
+    private static List<String> responseBodies(List<ProcessingResponse> answers) {
+        return answers.stream()
+                .filter(ProcessingResponse::hasResponseBody)
+                .map(a -> a.getResponseBody()
+                        .getResponse()
+                        .getBodyMutation()
+                        .getStreamedResponse()
+                        .getBody()
+                        .toStringUtf8())
+                .toList();
+    }
+
+    /**
+     * One whole exchange on a raw stream, as Envoy plays it: a POST to /v1/completions with
+     * {@code body} (rewritten by the {@code x-gateway-model-name-rewrite} header to the served
+     * model), then a 200 response with {@code headers} and the body in {@code chunks}; every answer
+     * up to the response body's end.
+     */
+    private static List<ProcessingResponse> rawExchange(
+            byte[] body, List<Map.Entry<String, String>> headers, List<String> chunks) throws InterruptedException {
+        LinkedBlockingQueue<ProcessingResponse> answers = new LinkedBlockingQueue<>();
+        StreamObserver<ProcessingRequest> out = ExternalProcessorGrpc.newStub(
+                        channels.channel("127.0.0.1", picker.port()))
+                .process(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ProcessingResponse value) {
+                        answers.add(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {}
+
+                    @Override
+                    public void onCompleted() {}
+                });
+        HeaderMap.Builder request = HeaderMap.newBuilder();
+        PickerClient.add(request, ":method", "POST");
+        PickerClient.add(request, ":path", "/v1/completions");
+        PickerClient.add(request, "x-gateway-model-name-rewrite", MODEL);
+        out.onNext(ProcessingRequest.newBuilder()
+                .setRequestHeaders(HttpHeaders.newBuilder().setHeaders(request))
+                .build());
+        out.onNext(ProcessingRequest.newBuilder()
+                .setRequestBody(
+                        HttpBody.newBuilder().setBody(ByteString.copyFrom(body)).setEndOfStream(true))
+                .build());
+        HeaderMap.Builder response = HeaderMap.newBuilder();
+        PickerClient.add(response, ":status", "200");
+        headers.forEach(h -> PickerClient.add(response, h.getKey(), h.getValue()));
+        out.onNext(ProcessingRequest.newBuilder()
+                .setResponseHeaders(HttpHeaders.newBuilder().setHeaders(response))
+                .build());
+        for (int i = 0; i < chunks.size(); i++) {
+            out.onNext(ProcessingRequest.newBuilder()
+                    .setResponseBody(HttpBody.newBuilder()
+                            .setBody(ByteString.copyFromUtf8(chunks.get(i)))
+                            .setEndOfStream(i == chunks.size() - 1))
+                    .build());
+        }
+        List<ProcessingResponse> got = new ArrayList<>();
+        while (got.stream()
+                .noneMatch(a -> a.hasResponseBody()
+                        && a.getResponseBody()
+                                .getResponse()
+                                .getBodyMutation()
+                                .getStreamedResponse()
+                                .getEndOfStream())) {
+            ProcessingResponse a = answers.poll(10, TimeUnit.SECONDS);
+            assertNotNull(a, "an answer within 10 s; so far " + got);
+            got.add(a);
+        }
+        out.onCompleted();
+        return got;
     }
 }

@@ -111,6 +111,19 @@ class ExternalPickerTest {
         return ENDPOINTS.get(pod).hostPort();
     }
 
+    /**
+     * A picker named by a served snapshot is connected to and health-checked before any request
+     * needs it, so the first request does not pay for the connection and TLS handshake.
+     */
+    @Test
+    void aPickerIsCheckedOnceASnapshotNamesItBeforeAnyRequest() {
+        try (TestPicker fresh = new TestPicker(seen -> new Reply.Silent())) {
+            serve(fresh.port(), false, ENDPOINTS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> fresh.healthChecks() > 0);
+            assertTrue(fresh.seen().isEmpty(), "no request was sent");
+        }
+    }
+
     @Test
     void everyRequestGoesToThePodThePickerNamed() {
         serve(picker.port(), false, ENDPOINTS);

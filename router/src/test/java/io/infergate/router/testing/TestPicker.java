@@ -89,6 +89,9 @@ public final class TestPicker implements AutoCloseable {
     /** The answer of its gRPC health service for the ext_proc service. */
     private volatile int health = GrpcHealth.SERVING;
 
+    private final java.util.concurrent.atomic.AtomicInteger healthChecks =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     public TestPicker(Function<Seen, Reply> decide) {
         this(0, decide);
     }
@@ -108,6 +111,7 @@ public final class TestPicker implements AutoCloseable {
                             .addMethod(
                                     GrpcHealth.CHECK,
                                     ServerCalls.asyncUnaryCall((String service, StreamObserver<Integer> answer) -> {
+                                        healthChecks.incrementAndGet();
                                         if (health == NEVER_ANSWERS) {
                                             return; // the caller's deadline expires
                                         }
@@ -120,6 +124,11 @@ public final class TestPicker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Health checks asked of it so far. */
+    public int healthChecks() {
+        return healthChecks.get();
     }
 
     public int port() {

@@ -24,7 +24,9 @@ import java.util.Locale;
  *   nothing bounds the load a prefix draws to its pod.</li>
  *   <li>{@code rendezvous}: the anchor {@code h_a} (the hash of the first
  *   {@code min(anchor-blocks, n)} blocks) ranks the endpoints by highest random weight
- *   {@code mix(h_a ⊕ hash(address:port))}. Walking that order, an <em>overloaded</em> endpoint
+ *   {@code mix(h_a ⊕ hash(address:port))}, weighted per endpoint by a slow controller that
+ *   evens the scraped loads ({@link RendezvousWeights}, ADR 0036: the hash alone spreads a few
+ *   dozen prefixes unevenly). Walking that order, an <em>overloaded</em> endpoint
  *   ({@link LoadBound}: far above the mean load, or queueing while another endpoint has room) is
  *   skipped (consistent hashing with bounded loads); the first one kept scores 1. Every other
  *   endpoint scores as in {@code local-index}, so a prefix this router already spilled elsewhere
@@ -46,6 +48,9 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
 
     /** Queued requests an endpoint may have, while another has none, and keep its prefixes (ADR 0022). */
     public static final int DEFAULT_QUEUE_SLACK = 4;
+
+    /** The rendezvous weights' controller gain (ADR 0036); 0 turns the weights off. */
+    public static final double DEFAULT_REBALANCE_GAIN = 0.1;
 
     /** How endpoints are matched to prefixes. */
     public enum Mode {
@@ -69,7 +74,8 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
      * {@code maxPrefixBlocksToMatch} 1..2^16 (256), {@code anchorBlocks} 1..2^16 (4),
      * {@code loadFactor} 0..100 (0.25), {@code loadSlack} 0..2^20 (4), {@code queueSlack} -1..2^20
      * ({@value #DEFAULT_QUEUE_SLACK}; -1: no queue test), {@code lruCapacityPerServer}
-     * 1..2^24 (31,250).
+     * 1..2^24 (31,250), {@code rebalanceGain} 0..10 ({@value #DEFAULT_REBALANCE_GAIN}; 0: plain,
+     * unweighted rendezvous, ADR 0036).
      */
     public static PrefixCacheScorer create(String name, Parameters p, PluginHandle handle) {
         return new PrefixCacheScorer(
@@ -84,6 +90,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
                 p.integer("loadSlack", 4, 0, 1 << 20),
                 p.integer("queueSlack", DEFAULT_QUEUE_SLACK, -1, 1 << 20),
                 p.integer("lruCapacityPerServer", 31_250, 1, 1 << 24),
+                p.decimal("rebalanceGain", DEFAULT_REBALANCE_GAIN, 0, 10),
                 handle.routers());
     }
 
@@ -98,6 +105,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
             int loadSlack,
             int queueSlack,
             int lruCapacityPerEndpoint,
+            double rebalanceGain,
             RouterCount routers) {
         this.name = name;
         this.routers = routers;
@@ -107,7 +115,11 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
         this.anchorBlocks = anchorBlocks;
         this.bound = new LoadBound(loadFactor, loadSlack, queueSlack);
         this.index = new PrefixIndex(lruCapacityPerEndpoint);
+        this.weights = rebalanceGain > 0 ? new RendezvousWeights(rebalanceGain) : null;
     }
+
+    /** The rendezvous order's per-endpoint weights (ADR 0036); null: unweighted. */
+    private final RendezvousWeights weights;
 
     @Override
     public String type() {
@@ -137,14 +149,16 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
         if (mode == Mode.LOCAL_INDEX) {
             return out; // the EPP's scorer, kept as it is for comparison: no load bound
         }
-        boolean[] over = overloaded(candidates);
+        long[] load = loads(candidates);
+        boolean[] over = overloaded(candidates, load);
         for (int i = 0; i < out.length; i++) {
             if (over[i]) {
                 out[i] = 0; // too busy to keep drawing its prefixes: the load scorers place the request
             }
         }
         if (mode == Mode.RENDEZVOUS || routers.get() > 1) {
-            out[assigned(chain, candidates, over)] = 1;
+            double[] weight = weights == null ? null : weights.weights(keys(candidates), load, System.nanoTime());
+            out[assigned(chain, candidates, over, weight)] = 1;
         }
         return out;
     }
@@ -173,37 +187,58 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
         return chain;
     }
 
+    private static List<String> keys(List<EndpointView> candidates) {
+        List<String> keys = new ArrayList<>(candidates.size());
+        for (EndpointView v : candidates) {
+            keys.add(v.key());
+        }
+        return keys;
+    }
+
+    private static long[] loads(List<EndpointView> candidates) {
+        long[] load = new long[candidates.size()];
+        for (int i = 0; i < load.length; i++) {
+            load[i] = load(candidates.get(i));
+        }
+        return load;
+    }
+
     /** Which candidates are overloaded ({@link LoadBound}). */
     boolean[] overloaded(List<EndpointView> candidates) {
-        long[] load = new long[candidates.size()];
+        return overloaded(candidates, loads(candidates));
+    }
+
+    private boolean[] overloaded(List<EndpointView> candidates, long[] load) {
         int[] waiting = new int[candidates.size()];
         for (int i = 0; i < load.length; i++) {
             EndpointView v = candidates.get(i);
-            load[i] = load(v);
             waiting[i] =
                     v.metrics().isPresent() && !v.stale() ? v.metrics().get().waiting() : -1;
         }
         return bound.overloaded(load, waiting);
     }
 
-    /** {@link #assigned(long[], List, boolean[])} with the candidates' current loads. */
+    /** {@link #assigned(long[], List, boolean[], double[])} with the candidates' current loads, unweighted. */
     int assigned(long[] chain, List<EndpointView> candidates) {
-        return assigned(chain, candidates, overloaded(candidates));
+        return assigned(chain, candidates, overloaded(candidates), null);
     }
 
     /**
      * The index of the candidate the rendezvous order with bounded load assigns: walking the
      * candidates by highest random weight, the first that is not overloaded, i.e. the
      * highest-ranked of those (one pass, no sort); the highest-ranked of all when every candidate
-     * is overloaded (which {@link LoadBound} never reports).
+     * is overloaded (which {@link LoadBound} never reports). With {@code endpointWeight}, the
+     * order is the weighted one ({@link RendezvousWeights#score}); null: all weights 1.
      */
-    int assigned(long[] chain, List<EndpointView> candidates, boolean[] over) {
+    int assigned(long[] chain, List<EndpointView> candidates, boolean[] over, double[] endpointWeight) {
         long anchor = chain[Math.min(anchorBlocks, chain.length) - 1];
         int n = candidates.size();
-        long[] weight = new long[n];
+        double[] weight = new double[n];
         for (int i = 0; i < n; i++) {
-            weight[i] = PrefixHashes.mix(
-                    anchor ^ PrefixHashes.ofKey(candidates.get(i).key()));
+            weight[i] = RendezvousWeights.score(
+                    PrefixHashes.mix(
+                            anchor ^ PrefixHashes.ofKey(candidates.get(i).key())),
+                    endpointWeight == null ? 1 : endpointWeight[i]);
         }
         int best = 0;
         int bestUnder = -1;
@@ -219,7 +254,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
     }
 
     /** Rendezvous order: higher weight first; equal weights (a hash collision) by key. */
-    private static boolean ranksBefore(int a, int b, long[] weight, List<EndpointView> candidates) {
+    private static boolean ranksBefore(int a, int b, double[] weight, List<EndpointView> candidates) {
         if (weight[a] != weight[b]) {
             return weight[a] > weight[b];
         }
@@ -229,10 +264,12 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
     /** Candidate indexes, highest random weight first (ties, which need a hash collision, by key). */
     static List<Integer> rendezvousOrder(long anchor, List<EndpointView> candidates) {
         List<Integer> order = new ArrayList<>(candidates.size());
-        long[] weight = new long[candidates.size()];
+        double[] weight = new double[candidates.size()];
         for (int i = 0; i < weight.length; i++) {
-            weight[i] = PrefixHashes.mix(
-                    anchor ^ PrefixHashes.ofKey(candidates.get(i).key()));
+            weight[i] = RendezvousWeights.score(
+                    PrefixHashes.mix(
+                            anchor ^ PrefixHashes.ofKey(candidates.get(i).key())),
+                    1);
             order.add(i);
         }
         order.sort((a, b) -> a.equals(b) ? 0 : ranksBefore(a, b, weight, candidates) ? -1 : 1);
