@@ -36,6 +36,7 @@ import io.infergate.router.schedule.framework.RouterCount;
 import io.infergate.router.schedule.plugins.BuiltInPlugins;
 import io.infergate.router.scrape.MetricsScraper;
 import io.infergate.router.snapshot.BearerToken;
+import io.infergate.router.snapshot.CertificateFiles;
 import io.infergate.router.snapshot.CompiledSnapshot;
 import io.infergate.router.snapshot.Credentials;
 import io.infergate.router.snapshot.Serving;
@@ -75,7 +76,11 @@ public final class RouterApp implements AutoCloseable {
     private final Optional<EppServer> picker;
     private final Tracing tracing;
 
-    private RouterApp(RouterConfig config, RandomGenerator random, Credentials credentials) {
+    private RouterApp(
+            RouterConfig config,
+            RandomGenerator random,
+            Credentials credentials,
+            Optional<CertificateFiles> internalTls) {
         metrics = new RouterMetrics(Services.get(MeterRegistry.class));
         serving = new Serving();
         PoolSettings pools = config.pools();
@@ -152,6 +157,8 @@ public final class RouterApp implements AutoCloseable {
                         .addObserver(MetricsObserver.create())
                         .build())
                 .routing(r -> r.addFilter(new ConnectionGuard()).register(api));
+        // TLS on the internal socket: the snapshots carry private keys (docs/adr/0035-internal-api-tls.md)
+        internalTls.ifPresent(files -> internalServer.tls(t -> t.sslContext(files.context())));
         ClientTimeouts.defaults().apply(internalServer, internalHttp1, internalWatchdog);
         ChunkedFraming.install(internalServer, internalHttp1.build());
         internal = internalServer.build();
@@ -193,7 +200,19 @@ public final class RouterApp implements AutoCloseable {
      * io.infergate.router.snapshot.TokenFile} that follows token rotation.
      */
     public static RouterApp start(RouterConfig config, RandomGenerator random, Credentials credentials) {
-        RouterApp app = new RouterApp(config, random, credentials);
+        return start(config, random, credentials, Optional.empty());
+    }
+
+    /**
+     * Starts the router with the internal socket serving TLS with {@code internalTls} when
+     * present (docs/adr/0035-internal-api-tls.md), plain HTTP otherwise.
+     */
+    public static RouterApp start(
+            RouterConfig config,
+            RandomGenerator random,
+            Credentials credentials,
+            Optional<CertificateFiles> internalTls) {
+        RouterApp app = new RouterApp(config, random, credentials, internalTls);
         app.internal.start();
         if (!app.internal.isRunning()) {
             // Not close(): the meters live in the global registry, and getOrCreate may have handed
@@ -208,10 +227,23 @@ public final class RouterApp implements AutoCloseable {
             throw new IllegalStateException("the internal socket " + config.internalBindAddress() + ":"
                     + config.internalPort() + " could not be opened (see the log above)");
         }
+        if (internalTls.isEmpty() && !loopback(config.internalBindAddress())) {
+            LOG.warning("the internal socket " + config.internalBindAddress() + " serves plain HTTP off loopback:"
+                    + " snapshots carry TLS private keys; pass --internal-tls (docs/adr/0035-internal-api-tls.md)");
+        }
         LOG.info(() -> "router internal socket on " + config.internalBindAddress() + ":" + app.internalPort()
-                + " (snapshot API " + SnapshotService.PATH
+                + (internalTls.isPresent() ? " over TLS" : " over plain HTTP") + " (snapshot API "
+                + SnapshotService.PATH
                 + ", /observe/health/ready, /observe/health/live, /observe/metrics)");
         return app;
+    }
+
+    private static boolean loopback(String address) {
+        try {
+            return java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The bound internal port. */

@@ -289,6 +289,7 @@ final class Exchange {
                         PickerResponse.tap(p.picker(), response.inputStream()),
                         res.outputStream(),
                         settings.maxBodyBytes(),
+                        response.headers().contentLength().orElse(-1),
                         e -> copyFailed(p, endpoint, e, watch));
                 return;
             }

@@ -111,8 +111,14 @@ final class RequestBodies {
 
     /** Reads an inference body up to the bound; answers 413 and returns null beyond it. */
     private byte[] readBounded(ServerRequest req, ServerResponse res, RequestRecord record) {
+        long length = req.headers().contentLength().orElse(-1);
         try (InputStream in = ClientBody.of(req)) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            // A Content-Length within the bound is read exactly: no further read to learn of the
+            // end (each read is a body-read deadline set and cleared); otherwise up to the bound + 1.
+            byte[] bytes = in.readNBytes(
+                    length >= 0 && length <= maxBodyBytes
+                            ? (int) length
+                            : (int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
             if (bytes.length > maxBodyBytes) {
                 Responses.error(
                         res,
