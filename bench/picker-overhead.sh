@@ -21,7 +21,7 @@
 # epp 127.0.17.100:19002, controller admin 127.0.17.101:19090.
 # Bounded: ROUNDS x CONCURRENCY levels x 2 pickers x DURATION, plus a WARMUP per picker and start-up
 # (defaults: 3 x 2 x 2 x 10 s + 2 x 30 s + ~60 s = about 4 min). Everything started is stopped on exit.
-# Environment: DURATION (10s), WARMUP (30s: a JVM picker keeps getting faster over its first ~30 s), ROUNDS (3), CONCURRENCY ("1 8"), PROMPT_BYTES (1024),
+# Environment: PINGS=1 (the driver as a pinging gateway: grpc-go's default windows), DURATION (10s), WARMUP (30s: a JVM picker keeps getting faster over its first ~30 s), ROUNDS (3), CONCURRENCY ("1 8"), PROMPT_BYTES (1024),
 # TASKSET ("": e.g. TASKSET=1 pins both pickers to CPU 1 and the driver to CPU 0).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -106,7 +106,7 @@ OURS_PID=$!
 
 declare -A ADDR=([ours]=127.0.17.10:19102 [epp]=$EPP) PID=([ours]=$OURS_PID [epp]=$EPP_PID)
 drive() { # picker, duration, concurrency -> one JSON line
-  "${PIN_DRIVER[@]}" "$DRIVER" -addr "${ADDR[$1]}" -tls load -model "$MODEL" -duration "$2" -concurrency "$3" \
+  "${PIN_DRIVER[@]}" "$DRIVER" -addr "${ADDR[$1]}" -tls ${PINGS:+-pings} load -model "$MODEL" -duration "$2" -concurrency "$3" \
     -prompt-bytes "$PROMPT_BYTES"
 }
 for p in epp ours; do

@@ -40,11 +40,12 @@ func run(args []string) error {
 	global := flag.NewFlagSet("extproc-driver", flag.ContinueOnError)
 	addr := global.String("addr", "", "the picker's ext_proc address, host:port")
 	useTLS := global.Bool("tls", false, "TLS without verifying the certificate (as gateways connect to pickers)")
+	pings := global.Bool("pings", false, "grpc-go's default windows, whose bandwidth estimation PINGs while data flows (a pinging gateway)")
 	if err := global.Parse(args); err != nil {
 		return err
 	}
 	if *addr == "" || global.NArg() == 0 {
-		return fmt.Errorf("usage: extproc-driver -addr host:port [-tls] cases|load [flags]")
+		return fmt.Errorf("usage: extproc-driver -addr host:port [-tls] [-pings] cases|load [flags]")
 	}
 	creds := insecure.NewCredentials()
 	if *useTLS {
@@ -53,8 +54,11 @@ func run(args []string) error {
 	// Fixed flow-control windows, as Envoy's HTTP/2 codec has (1 MiB per stream, 16 MiB per
 	// connection here): they also switch off grpc-go's bandwidth estimation, whose frequent PINGs
 	// Envoy never sends and grpc-java servers may answer with GOAWAY too_many_pings.
-	conn, err := grpc.NewClient(*addr, grpc.WithTransportCredentials(creds),
-		grpc.WithInitialWindowSize(1<<20), grpc.WithInitialConnWindowSize(1<<24))
+	opts := []grpc.DialOption{grpc.WithTransportCredentials(creds)}
+	if !*pings {
+		opts = append(opts, grpc.WithInitialWindowSize(1<<20), grpc.WithInitialConnWindowSize(1<<24))
+	}
+	conn, err := grpc.NewClient(*addr, opts...)
 	if err != nil {
 		return err
 	}

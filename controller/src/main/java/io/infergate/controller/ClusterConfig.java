@@ -38,6 +38,9 @@ import java.util.Optional;
  * @param servicePerGateway  every Gateway gets ports of {@code gatewayPorts} and a Service of its
  *                           own, none is reached through {@code routerService}
  *                           (docs/adr/0028-gateway-api-conformance-on-the-cluster.md)
+ * @param routerTlsSecret    the Secret with the internal CA and the routers' serving certificate;
+ *                           when present, routers are pushed to over verified TLS
+ *                           (docs/adr/0035-internal-api-tls.md), else over plain HTTP
  */
 public record ClusterConfig(
         Optional<Path> kubeconfig,
@@ -55,7 +58,8 @@ public record ClusterConfig(
         int adminPort,
         Tuning tuning,
         Isolation.PortRange gatewayPorts,
-        boolean servicePerGateway) {
+        boolean servicePerGateway,
+        Optional<String> routerTlsSecret) {
 
     static final String DEFAULT_NAMESPACE = "kthena-system";
     static final String DEFAULT_ROUTER_SERVICE = "kthena-router";
@@ -106,6 +110,12 @@ public record ClusterConfig(
                     "NAME",
                     "Secret with the snapshot API token under key 'token'; created with",
                     "a random token when absent (default " + DEFAULT_TOKEN_SECRET + ")"),
+            Flag.of(
+                    "--router-tls-secret",
+                    "NAME",
+                    "Secret of the controller's internal CA and the routers' serving",
+                    "certificate (created and renewed); pushes go over TLS verified",
+                    "against that CA (default: none, plain HTTP; docs/adr/0035)"),
             Flag.of("--lease-name", "NAME", "the leader election Lease (default " + DEFAULT_LEASE_NAME + ")"),
             Flag.of(
                     "--identity",
@@ -115,6 +125,7 @@ public record ClusterConfig(
 
     public ClusterConfig {
         Objects.requireNonNull(kubeconfig, "kubeconfig");
+        Objects.requireNonNull(routerTlsSecret, "routerTlsSecret");
         routerSelector = Map.copyOf(routerSelector);
     }
 
@@ -164,7 +175,10 @@ public record ClusterConfig(
                 common.adminPort(),
                 Tuning.defaults(),
                 gatewayPorts(flags),
-                flags.bool("--service-per-gateway", false));
+                flags.bool("--service-per-gateway", false),
+                flags.one("--router-tls-secret").isPresent()
+                        ? Optional.of(flags.objectName("--router-tls-secret", ""))
+                        : Optional.empty());
     }
 
     /** {@code --gateway-ports A-B}, 1 <= A <= B <= 65535. */
@@ -201,7 +215,8 @@ public record ClusterConfig(
                 CommonSettings.DEFAULT_ADMIN_PORT,
                 Tuning.defaults(),
                 DEFAULT_GATEWAY_PORTS,
-                false);
+                false,
+                Optional.empty());
     }
 
     public ClusterConfig withKubeconfig(Path file) {
@@ -221,7 +236,8 @@ public record ClusterConfig(
                 adminPort,
                 tuning,
                 gatewayPorts,
-                servicePerGateway);
+                servicePerGateway,
+                routerTlsSecret);
     }
 
     public ClusterConfig withRouterInternalPort(int port) {
@@ -241,7 +257,8 @@ public record ClusterConfig(
                 adminPort,
                 tuning,
                 gatewayPorts,
-                servicePerGateway);
+                servicePerGateway,
+                routerTlsSecret);
     }
 
     public ClusterConfig withAdmin(String bind, int port) {
@@ -261,7 +278,8 @@ public record ClusterConfig(
                 port,
                 tuning,
                 gatewayPorts,
-                servicePerGateway);
+                servicePerGateway,
+                routerTlsSecret);
     }
 
     public ClusterConfig withTuning(Tuning value) {
@@ -281,7 +299,30 @@ public record ClusterConfig(
                 adminPort,
                 value,
                 gatewayPorts,
-                servicePerGateway);
+                servicePerGateway,
+                routerTlsSecret);
+    }
+
+    /** Pushes over TLS with the internal CA kept in Secret {@code name} (docs/adr/0035). */
+    public ClusterConfig withRouterTlsSecret(String name) {
+        return new ClusterConfig(
+                kubeconfig,
+                namespace,
+                identity,
+                gatewayApi,
+                inferenceExtension,
+                routerService,
+                routerSelector,
+                routerInternalPort,
+                tokenSecret,
+                leaseName,
+                controllerName,
+                adminBind,
+                adminPort,
+                tuning,
+                gatewayPorts,
+                servicePerGateway,
+                Optional.of(name));
     }
 
     /** Another candidate set: its own Lease, its own GatewayClasses, the Inference Extension on or off. */
@@ -302,7 +343,8 @@ public record ClusterConfig(
                 adminPort,
                 tuning,
                 gatewayPorts,
-                servicePerGateway);
+                servicePerGateway,
+                routerTlsSecret);
     }
 
     private static byte[] randomBytes() {

@@ -3,7 +3,10 @@ package io.infergate.controller;
 import io.infergate.controller.admin.AdminServer;
 import io.infergate.controller.admin.AdminView;
 import io.infergate.controller.admin.ControllerMetrics;
+import io.infergate.controller.internalca.InternalCa;
+import io.infergate.controller.internalca.RouterTrust;
 import io.infergate.controller.kube.GatewayServices;
+import io.infergate.controller.kube.InternalTlsSecret;
 import io.infergate.controller.kube.KubeClients;
 import io.infergate.controller.kube.KubeSource;
 import io.infergate.controller.kube.LeaderElection;
@@ -36,7 +39,8 @@ import java.util.stream.Collectors;
  * warm and their translation current, so a failover only has to take the Lease.
  *
  * <p>Rules: only routers with a podIP in phase Running are pushed to, and only by the leader,
- * and only once the token Secret holds a token (the leader creates the Secret when it is absent).
+ * and only once the token Secret holds a token (the leader creates the Secret when it is absent)
+ * and, with {@code --router-tls-secret}, only over TLS once the internal CA is known.
  * Only ready routers' acknowledgements make Gateways Programmed. A new leader writes status once
  * every router has answered which snapshot it holds (or {@code ackGrace} after it began pushing to
  * them: {@link StatusGate}), so that Programmed does not flip to Pending on failover. Programmatic entry for in-process tests;
@@ -45,6 +49,8 @@ import java.util.stream.Collectors;
 public final class ClusterControllerApp implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ClusterControllerApp.class.getName());
+    /** How often the internal-TLS Secret is read (renewals are due weeks ahead, takeovers signal). */
+    private static final java.time.Duration INTERNAL_TLS_PERIOD = java.time.Duration.ofSeconds(30);
 
     private final ClusterConfig config;
     private final Clock clock;
@@ -58,6 +64,8 @@ public final class ClusterControllerApp implements AutoCloseable {
     private final LeaderElection election;
     private final TokenSecret tokenSecret;
     private final GatewayServices gatewayServices;
+    private final Optional<RouterTrust> routerTrust;
+    private final Optional<InternalTlsSecret> internalTls;
     private volatile AdminServer admin;
     private volatile KubeSource.Inputs lastInputs;
     private volatile Set<URI> readyRouters = Set.of();
@@ -72,7 +80,15 @@ public final class ClusterControllerApp implements AutoCloseable {
         this.translatorConfig = new TranslatorConfig(
                 config.controllerName(), List.of(), TranslatorConfig.ServiceEndpoints.ENDPOINT_SLICES);
         Relay relay = new Relay();
-        publisher = new Publisher(List.of(), token::get, config.tuning().publisher(), relay);
+        // docs/adr/0035-internal-api-tls.md: the routers' certificate names <router-service>.<namespace>.svc
+        routerTrust = config.routerTlsSecret()
+                .map(n -> new RouterTrust(config.routerService() + "." + config.namespace() + ".svc"));
+        publisher = new Publisher(
+                List.of(),
+                token::get,
+                routerTrust.map(t -> t::context),
+                config.tuning().publisher(),
+                relay);
         metrics = new ControllerMetrics(publisher::routers, publisher::inSync);
         relay.app = this;
         reconciler =
@@ -122,6 +138,17 @@ public final class ClusterControllerApp implements AutoCloseable {
                     }
                 });
         tokenSecret = new TokenSecret(clients.requests(), config.namespace(), config.tokenSecret());
+        internalTls = config.routerTlsSecret()
+                .map(name -> new InternalTlsSecret(
+                        clients.requests(),
+                        config.namespace(),
+                        name,
+                        routerTrust.orElseThrow(),
+                        InternalCa.Policy.defaults(),
+                        () -> election.isLeader() && !closed,
+                        this::applyRouters,
+                        clock,
+                        INTERNAL_TLS_PERIOD));
         gatewayServices = new GatewayServices(
                 clients.requests(),
                 config.namespace(),
@@ -153,6 +180,7 @@ public final class ClusterControllerApp implements AutoCloseable {
         ClusterControllerApp app = new ClusterControllerApp(config, clients, clock);
         try {
             app.publisher.start();
+            app.internalTls.ifPresent(InternalTlsSecret::start);
             app.writer.start();
             app.source.start();
             app.election.start();
@@ -222,8 +250,9 @@ public final class ClusterControllerApp implements AutoCloseable {
             }
             closed = true;
         }
-        for (AutoCloseable c :
-                new AutoCloseable[] {gatewayServices, writer, publisher, election, source, admin, metrics}) {
+        for (AutoCloseable c : new AutoCloseable[] {
+            gatewayServices, writer, publisher, election, source, admin, metrics, internalTls.orElse(null)
+        }) {
             try {
                 if (c != null) {
                     c.close();
@@ -250,12 +279,14 @@ public final class ClusterControllerApp implements AutoCloseable {
                         .withIsolation(new Isolation.PerGateway(
                                 config.gatewayPorts(), config.servicePerGateway(), inputs.gatewayServices())));
         gatewayServices.apply(t.services());
+        internalTls.ifPresent(InternalTlsSecret::signal); // e.g. the Secret was deleted: a look is cheap
         applyRouters();
         ensureToken();
     }
 
     private void leadershipChanged() {
         gatewayServices.signal();
+        internalTls.ifPresent(InternalTlsSecret::signal);
         applyRouters();
         ensureToken();
         writer.signal();
@@ -265,7 +296,10 @@ public final class ClusterControllerApp implements AutoCloseable {
     private synchronized void applyRouters() {
         KubeSource.Inputs in = lastInputs;
         List<RouterPod> pods = in == null ? List.of() : in.routers();
-        boolean push = election.isLeader() && !closed && token.get().isPresent();
+        boolean push = election.isLeader()
+                && !closed
+                && token.get().isPresent()
+                && routerTrust.map(RouterTrust::ready).orElse(true);
         publisher.setRouters(push ? pods.stream().map(this::url).toList() : List.of());
         gate.pushing(push, clock.instant());
         Set<URI> ready = pods.stream().filter(RouterPod::ready).map(this::url).collect(Collectors.toUnmodifiableSet());
@@ -323,7 +357,8 @@ public final class ClusterControllerApp implements AutoCloseable {
 
     private URI url(RouterPod pod) {
         String host = pod.podIP().contains(":") ? "[" + pod.podIP() + "]" : pod.podIP();
-        return URI.create("http://" + host + ":" + config.routerInternalPort());
+        return URI.create(
+                (routerTrust.isPresent() ? "https://" : "http://") + host + ":" + config.routerInternalPort());
     }
 
     /** Passes the publisher's events on. */

@@ -275,11 +275,27 @@ class InstallAndRolloutIT {
         return cut < 0 ? holder : holder.substring(0, cut);
     }
 
-    /** Inference requests a router has served, from its metrics (internal port, pod IP). */
+    /** The controller's own check of a router: the CA bundle, and the name kthena-router.<ns>.svc. */
+    private static javax.net.ssl.SSLContext routerTrust(String caBundle) throws Exception {
+        var trust = new io.infergate.controller.internalca.RouterTrust("kthena-router." + NS + ".svc");
+        trust.update(io.infergate.common.tls.KeyMaterial.certificates(caBundle));
+        return trust.context();
+    }
+
+    /**
+     * Inference requests a router has served, from its metrics (internal port over TLS, pod IP),
+     * verified against the controller's internal CA (docs/adr/0035-internal-api-tls.md).
+     */
     private static long servedRequests(String podIp) throws Exception {
-        HttpResponse<String> res = HttpClient.newHttpClient()
+        String ca = new String(
+                java.util.Base64.getDecoder()
+                        .decode(cluster.jsonpath(NS, "secret/infergate-router-tls", "{.data.ca\\.crt}")),
+                java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> res = HttpClient.newBuilder()
+                .sslContext(routerTrust(ca))
+                .build()
                 .send(
-                        HttpRequest.newBuilder(URI.create("http://" + podIp + ":15000/observe/metrics"))
+                        HttpRequest.newBuilder(URI.create("https://" + podIp + ":15000/observe/metrics"))
                                 .timeout(Duration.ofSeconds(10))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());

@@ -20,6 +20,9 @@ final class CommandLine {
               --internal-bind ADDR  address of the internal socket: snapshot API, health,
                                     metrics (default: the --bind address)
               --internal-port N     port of the internal socket (default 15000)
+              --internal-tls DIR    serve the internal socket over TLS with DIR/tls.crt and
+                                    DIR/tls.key, re-read when they change (default: plain
+                                    HTTP; docs/adr/0035-internal-api-tls.md)
               --config FILE         optional YAML file with limits and timeouts (see docs/router.md)
               --scheduler-config FILE
                                     optional SchedulerConfig YAML: plugins and profiles of
@@ -36,10 +39,11 @@ final class CommandLine {
                 int internalPort,
                 Path tokenFile,
                 Optional<Path> configFile,
-                Optional<Path> schedulerConfig)
+                Optional<Path> schedulerConfig,
+                Optional<Path> internalTls)
                 implements Parsed {
             Run(String bind, String internalBind, int internalPort, Path tokenFile, Optional<Path> configFile) {
-                this(bind, internalBind, internalPort, tokenFile, configFile, Optional.empty());
+                this(bind, internalBind, internalPort, tokenFile, configFile, Optional.empty(), Optional.empty());
             }
         }
 
@@ -59,6 +63,7 @@ final class CommandLine {
         Path tokenFile = null;
         Path configFile = null;
         Path schedulerConfig = null;
+        Path internalTls = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -84,7 +89,8 @@ final class CommandLine {
                             "--internal-port",
                             "--token-file",
                             "--config",
-                            "--scheduler-config")
+                            "--scheduler-config",
+                            "--internal-tls")
                     .contains(name)) {
                 return new Parsed.Invalid("unknown flag '" + name + "'");
             }
@@ -107,6 +113,7 @@ final class CommandLine {
                 case "--token-file" -> tokenFile = Path.of(value);
                 case "--config" -> configFile = Path.of(value);
                 case "--scheduler-config" -> schedulerConfig = Path.of(value);
+                case "--internal-tls" -> internalTls = Path.of(value);
                 default -> throw new IllegalStateException("unreachable: " + name);
             }
         }
@@ -119,6 +126,7 @@ final class CommandLine {
                 internalPort,
                 tokenFile,
                 Optional.ofNullable(configFile),
-                Optional.ofNullable(schedulerConfig));
+                Optional.ofNullable(schedulerConfig),
+                Optional.ofNullable(internalTls));
     }
 }

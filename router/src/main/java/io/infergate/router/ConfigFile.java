@@ -17,6 +17,7 @@ import io.infergate.router.schedule.framework.SchedulerConfig;
 import io.infergate.router.schedule.plugins.BuiltInPlugins;
 import io.infergate.router.scrape.ScrapeSettings;
 import io.infergate.router.settings.Section;
+import io.infergate.router.trace.TraceSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ import java.util.List;
  *   <li>{@code router.picker}: {@link EppSettings#create}</li>
  *   <li>{@code router.auth}: {@link JwksSource.Settings#create}</li>
  *   <li>{@code router.rate-limits}: {@link RateLimitSettings#create}</li>
+ *   <li>{@code router.tracing}: {@link TraceSettings#create}</li>
  * </ul>
  */
 final class ConfigFile {
@@ -50,7 +52,8 @@ final class ConfigFile {
             long maxSnapshotBytes,
             PoolSettings pools,
             JwksSource.Settings jwks,
-            RateLimitSettings rateLimits) {}
+            RateLimitSettings rateLimits,
+            TraceSettings tracing) {}
 
     /** The sections of {@code router:}; each settings record reads (and so names) its own keys. */
     private static final List<String> SECTIONS = List.of(
@@ -62,7 +65,8 @@ final class ConfigFile {
             "endpoint-picker",
             "auth",
             "picker",
-            "rate-limits");
+            "rate-limits",
+            "tracing");
 
     private ConfigFile() {}
 
@@ -74,7 +78,8 @@ final class ConfigFile {
                 RouterConfig.DEFAULT_MAX_SNAPSHOT_BYTES,
                 PoolSettings.defaults(),
                 JwksSource.Settings.DEFAULT,
-                RateLimitSettings.DEFAULT);
+                RateLimitSettings.DEFAULT,
+                TraceSettings.OFF);
     }
 
     /**
@@ -107,6 +112,7 @@ final class ConfigFile {
             Section au = Section.of(router.get("auth"));
             Section pk = Section.of(router.get("picker"));
             Section rl = Section.of(router.get("rate-limits"));
+            Section tr = Section.of(router.get("tracing"));
             ListenerLimits listeners = ListenerLimits.create(ls);
             ProxySettings proxy = ProxySettings.create(us, listeners.maxPayloadBytes());
             long snapshot = RouterConfig.maxSnapshotBytes(ss);
@@ -117,7 +123,8 @@ final class ConfigFile {
             JwksSource.Settings jwks = JwksSource.Settings.create(au);
             EppSettings picker = EppSettings.create(pk);
             RateLimitSettings rateLimits = RateLimitSettings.create(rl);
-            for (Section section : List.of(ls, us, ss, es, as, ps, au, pk, rl)) {
+            TraceSettings tracing = TraceSettings.create(tr);
+            for (Section section : List.of(ls, us, ss, es, as, ps, au, pk, rl, tr)) {
                 section.rejectUnknown();
             }
             return new Settings(
@@ -126,7 +133,8 @@ final class ConfigFile {
                     snapshot,
                     new PoolSettings(scrape, admission, saturation, SchedulerConfig.defaults(), pickers, picker),
                     jwks,
-                    rateLimits);
+                    rateLimits,
+                    tracing);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--config " + file + ": " + e.getMessage(), e);
         }

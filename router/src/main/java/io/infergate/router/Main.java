@@ -2,15 +2,17 @@ package io.infergate.router;
 
 import io.helidon.logging.common.LogConfig;
 import io.infergate.router.schedule.PoolSettings;
+import io.infergate.router.snapshot.CertificateFiles;
 import io.infergate.router.snapshot.TokenFile;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The router process: {@code router --token-file PATH [--bind ADDR] [--internal-bind ADDR]
- * [--internal-port N] [--config FILE] [--scheduler-config FILE]}. Bad flags or files print a precise message and exit 2.
+ * [--internal-port N] [--internal-tls DIR] [--config FILE] [--scheduler-config FILE]}. Bad flags or files print a precise message and exit 2.
  * SIGTERM (or Ctrl-C) drains: readiness DOWN, every response says {@code Connection: close}, the
  * sockets serve until no request has been in flight for {@link RouterApp#DRAIN_QUIET} (at most the
  * drain timeout), then close, letting requests still in flight finish, and the process exits.
@@ -22,6 +24,7 @@ public final class Main {
     public static void main(String[] args) {
         RouterConfig config;
         TokenFile tokenFile;
+        Optional<CertificateFiles> internalTls;
         switch (CommandLine.parse(List.of(args))) {
             case CommandLine.Parsed.Help h -> {
                 System.out.print(CommandLine.USAGE);
@@ -34,6 +37,7 @@ public final class Main {
             case CommandLine.Parsed.Run run -> {
                 try {
                     tokenFile = new TokenFile(run.tokenFile());
+                    internalTls = run.internalTls().map(CertificateFiles::new);
                     config = config(run);
                 } catch (IllegalArgumentException e) {
                     exit(e.getMessage());
@@ -44,7 +48,7 @@ public final class Main {
         LogConfig.configureRuntime(); // after the flags, so that usage errors print alone
         RouterApp app;
         try {
-            app = RouterApp.start(config, new java.util.Random(), tokenFile);
+            app = RouterApp.start(config, new java.util.Random(), tokenFile, internalTls);
         } catch (IllegalStateException e) {
             System.err.println("router: " + e.getMessage());
             System.exit(1);
@@ -99,7 +103,8 @@ public final class Main {
                 settings.maxSnapshotBytes(),
                 pools,
                 settings.jwks(),
-                settings.rateLimits());
+                settings.rateLimits(),
+                settings.tracing());
     }
 
     private static void exit(String message) {

@@ -36,11 +36,13 @@ import io.infergate.router.schedule.framework.RouterCount;
 import io.infergate.router.schedule.plugins.BuiltInPlugins;
 import io.infergate.router.scrape.MetricsScraper;
 import io.infergate.router.snapshot.BearerToken;
+import io.infergate.router.snapshot.CertificateFiles;
 import io.infergate.router.snapshot.CompiledSnapshot;
 import io.infergate.router.snapshot.Credentials;
 import io.infergate.router.snapshot.Serving;
 import io.infergate.router.snapshot.SnapshotService;
 import io.infergate.router.snapshot.SnapshotStore;
+import io.infergate.router.trace.Tracing;
 
 import java.time.Duration;
 import java.util.List;
@@ -72,8 +74,13 @@ public final class RouterApp implements AutoCloseable {
     private final PoolGauges poolGauges;
     private final RouterCount routerCount = new RouterCount();
     private final Optional<EppServer> picker;
+    private final Tracing tracing;
 
-    private RouterApp(RouterConfig config, RandomGenerator random, Credentials credentials) {
+    private RouterApp(
+            RouterConfig config,
+            RandomGenerator random,
+            Credentials credentials,
+            Optional<CertificateFiles> internalTls) {
         metrics = new RouterMetrics(Services.get(MeterRegistry.class));
         serving = new Serving();
         PoolSettings pools = config.pools();
@@ -86,6 +93,7 @@ public final class RouterApp implements AutoCloseable {
         Duration staleAfter = pools.scrape().staleAfter();
         admission = new Admission(pools.admission(), pools.saturation(), scraper, staleAfter);
         AccessLog accessLog = new AccessLog();
+        tracing = Tracing.start(config.tracing());
         handlers = new GatewayHandler.Factory(
                 serving,
                 config.proxy(),
@@ -95,8 +103,8 @@ public final class RouterApp implements AutoCloseable {
                 Optional.of(admission),
                 pools.pickers(),
                 config.jwks(),
-                new RateLimiter(
-                        config.rateLimits(), System::currentTimeMillis, System::nanoTime, metrics.rateLimits()));
+                new RateLimiter(config.rateLimits(), System::currentTimeMillis, System::nanoTime, metrics.rateLimits()),
+                tracing);
         sockets = new PublicSockets(
                 config.listeners(),
                 handlers::handler,
@@ -149,6 +157,8 @@ public final class RouterApp implements AutoCloseable {
                         .addObserver(MetricsObserver.create())
                         .build())
                 .routing(r -> r.addFilter(new ConnectionGuard()).register(api));
+        // TLS on the internal socket: the snapshots carry private keys (docs/adr/0035-internal-api-tls.md)
+        internalTls.ifPresent(files -> internalServer.tls(t -> t.sslContext(files.context())));
         ClientTimeouts.defaults().apply(internalServer, internalHttp1, internalWatchdog);
         ChunkedFraming.install(internalServer, internalHttp1.build());
         internal = internalServer.build();
@@ -190,7 +200,19 @@ public final class RouterApp implements AutoCloseable {
      * io.infergate.router.snapshot.TokenFile} that follows token rotation.
      */
     public static RouterApp start(RouterConfig config, RandomGenerator random, Credentials credentials) {
-        RouterApp app = new RouterApp(config, random, credentials);
+        return start(config, random, credentials, Optional.empty());
+    }
+
+    /**
+     * Starts the router with the internal socket serving TLS with {@code internalTls} when
+     * present (docs/adr/0035-internal-api-tls.md), plain HTTP otherwise.
+     */
+    public static RouterApp start(
+            RouterConfig config,
+            RandomGenerator random,
+            Credentials credentials,
+            Optional<CertificateFiles> internalTls) {
+        RouterApp app = new RouterApp(config, random, credentials, internalTls);
         app.internal.start();
         if (!app.internal.isRunning()) {
             // Not close(): the meters live in the global registry, and getOrCreate may have handed
@@ -199,15 +221,29 @@ public final class RouterApp implements AutoCloseable {
             app.picker.ifPresent(EppServer::close);
             app.internalWatchdog.close();
             app.handlers.close();
+            app.tracing.close();
             app.scraper.close();
             app.poolGauges.close();
             throw new IllegalStateException("the internal socket " + config.internalBindAddress() + ":"
                     + config.internalPort() + " could not be opened (see the log above)");
         }
+        if (internalTls.isEmpty() && !loopback(config.internalBindAddress())) {
+            LOG.warning("the internal socket " + config.internalBindAddress() + " serves plain HTTP off loopback:"
+                    + " snapshots carry TLS private keys; pass --internal-tls (docs/adr/0035-internal-api-tls.md)");
+        }
         LOG.info(() -> "router internal socket on " + config.internalBindAddress() + ":" + app.internalPort()
-                + " (snapshot API " + SnapshotService.PATH
+                + (internalTls.isPresent() ? " over TLS" : " over plain HTTP") + " (snapshot API "
+                + SnapshotService.PATH
                 + ", /observe/health/ready, /observe/health/live, /observe/metrics)");
         return app;
+    }
+
+    private static boolean loopback(String address) {
+        try {
+            return java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The bound internal port. */
@@ -234,6 +270,11 @@ public final class RouterApp implements AutoCloseable {
                 .flatMap(s -> s.backend(backendId))
                 .map(b -> admission.saturated(b.endpoints()))
                 .orElse(false);
+    }
+
+    /** Requests waiting in the admission queue of the pool with this backend id (tests, debugging). */
+    public int queued(String backendId) {
+        return admission.waiting(backendId);
     }
 
     /** How many routers the served snapshot says share the pools (tests, debugging). */
@@ -289,6 +330,7 @@ public final class RouterApp implements AutoCloseable {
             } finally {
                 picker.ifPresent(EppServer::close);
                 handlers.close();
+                tracing.close(); // after the last request: its spans are flushed
                 scraper.close();
                 poolGauges.close();
                 pluginTimings.close();

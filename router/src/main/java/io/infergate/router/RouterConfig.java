@@ -6,6 +6,7 @@ import io.infergate.router.proxy.ProxySettings;
 import io.infergate.router.ratelimit.RateLimitSettings;
 import io.infergate.router.schedule.PoolSettings;
 import io.infergate.router.settings.Section;
+import io.infergate.router.trace.TraceSettings;
 
 import java.util.Objects;
 
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param pools               InferencePool scheduling: scraping, admission, saturation, profiles
  * @param jwks                how AuthPolicies' JWKS documents are cached and refetched
  * @param rateLimits          where RateLimitPolicies' global counts live (Redis)
+ * @param tracing             OpenTelemetry traces: off by default (docs/adr/0031)
  */
 public record RouterConfig(
         String bindAddress,
@@ -34,7 +36,8 @@ public record RouterConfig(
         long maxSnapshotBytes,
         PoolSettings pools,
         JwksSource.Settings jwks,
-        RateLimitSettings rateLimits) {
+        RateLimitSettings rateLimits,
+        TraceSettings tracing) {
 
     /** Default internal port. */
     public static final int DEFAULT_INTERNAL_PORT = 15000;
@@ -49,6 +52,7 @@ public record RouterConfig(
         Objects.requireNonNull(pools, "pools");
         Objects.requireNonNull(jwks, "jwks");
         Objects.requireNonNull(rateLimits, "rateLimits");
+        Objects.requireNonNull(tracing, "tracing");
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("the snapshot API token must not be empty");
         }
@@ -58,6 +62,48 @@ public record RouterConfig(
         if (maxSnapshotBytes < 1024) {
             throw new IllegalArgumentException("maxSnapshotBytes must be at least 1024");
         }
+    }
+
+    /** Without tracing. */
+    public RouterConfig(
+            String bindAddress,
+            String internalBindAddress,
+            int internalPort,
+            String token,
+            ListenerLimits listeners,
+            ProxySettings proxy,
+            long maxSnapshotBytes,
+            PoolSettings pools,
+            JwksSource.Settings jwks,
+            RateLimitSettings rateLimits) {
+        this(
+                bindAddress,
+                internalBindAddress,
+                internalPort,
+                token,
+                listeners,
+                proxy,
+                maxSnapshotBytes,
+                pools,
+                jwks,
+                rateLimits,
+                TraceSettings.OFF);
+    }
+
+    /** A copy that traces as {@code settings} say. */
+    public RouterConfig withTracing(TraceSettings settings) {
+        return new RouterConfig(
+                bindAddress,
+                internalBindAddress,
+                internalPort,
+                token,
+                listeners,
+                proxy,
+                maxSnapshotBytes,
+                pools,
+                jwks,
+                rateLimits,
+                settings);
     }
 
     /** Without a rate limit store. */
@@ -96,7 +142,8 @@ public record RouterConfig(
                 maxSnapshotBytes,
                 pools,
                 jwks,
-                settings);
+                settings,
+                tracing);
     }
 
     /** With the default JWKS caching. */
@@ -133,7 +180,8 @@ public record RouterConfig(
                 maxSnapshotBytes,
                 pools,
                 settings,
-                rateLimits);
+                rateLimits,
+                tracing);
     }
 
     /** With the default scheduling. */
@@ -168,7 +216,8 @@ public record RouterConfig(
                 maxSnapshotBytes,
                 settings,
                 jwks,
-                rateLimits);
+                rateLimits,
+                tracing);
     }
 
     /** Reads {@code router.snapshot.max-size}: bytes of a snapshot PUT body, at least 1024. */
@@ -196,6 +245,6 @@ public record RouterConfig(
     public String toString() {
         return "RouterConfig[bind=" + bindAddress + ", internal=" + internalBindAddress + ":" + internalPort
                 + ", token=redacted, " + listeners + ", " + proxy + ", maxSnapshotBytes=" + maxSnapshotBytes + ", "
-                + pools.scrape() + ", " + pools.admission() + "]";
+                + pools.scrape() + ", " + pools.admission() + ", " + tracing + "]";
     }
 }

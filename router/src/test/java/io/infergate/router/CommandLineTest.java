@@ -188,4 +188,46 @@ class CommandLineTest {
                 assertThrows(IllegalArgumentException.class, () -> ConfigFile.readScheduler(bad))
                         .getMessage());
     }
+
+    @Test
+    void tracingIsOffUnlessTurnedOnAndFairnessOnUnlessTurnedOff(@TempDir Path dir) throws IOException {
+        assertFalse(ConfigFile.defaults().tracing().enabled());
+        assertTrue(ConfigFile.defaults().pools().admission().fairness());
+        Path on = Files.writeString(dir.resolve("on.yaml"), """
+                router:
+                  admission:
+                    fairness: false
+                  tracing:
+                    enabled: true
+                    endpoint: http://otel-collector.observability:4318/v1/traces
+                    sample-ratio: 0.25
+                    service-name: gw-router
+                """);
+        ConfigFile.Settings s = ConfigFile.read(on);
+        assertFalse(s.pools().admission().fairness());
+        assertTrue(s.tracing().enabled());
+        assertEquals(
+                "http://otel-collector.observability:4318/v1/traces",
+                s.tracing().endpoint().toString());
+        assertEquals(0.25, s.tracing().sampleRatio());
+        assertEquals("gw-router", s.tracing().serviceName());
+
+        Path idle = Files.writeString(
+                dir.resolve("idle.yaml"), "router:\n  tracing:\n    endpoint: http://collector:4318/v1/traces\n");
+        assertEquals(
+                "--config " + idle + ": 'router.tracing.endpoint' has no effect without"
+                        + " 'router.tracing.enabled: true'; set it or remove the key",
+                assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(idle))
+                        .getMessage());
+        Path ratio = Files.writeString(
+                dir.resolve("ratio.yaml"), "router:\n  tracing:\n    enabled: true\n    sample-ratio: 2\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(ratio))
+                .getMessage()
+                .contains("'router.tracing.sample-ratio' must be in 0..1"));
+        Path scheme = Files.writeString(
+                dir.resolve("scheme.yaml"), "router:\n  tracing:\n    enabled: true\n    endpoint: grpc://c:4317\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(scheme))
+                .getMessage()
+                .contains("must be an http:// or https:// URL"));
+    }
 }

@@ -73,6 +73,15 @@ final class CommandLine {
               --ssl-certfile FILE      serve HTTPS with this PEM certificate chain (vLLM's flag);
                                        needs --ssl-keyfile
               --ssl-keyfile FILE       the PEM private key of --ssl-certfile
+              --api-key KEY            require "Authorization: Bearer KEY" on /v1/* (vLLM's flag);
+                                       else 401 with an OpenAI-style error
+              --kv-transfer-ms N       prefill/decode disaggregation: a decode request whose
+                                       kv_transfer_params say do_remote_prefill skips prefill and
+                                       waits N ms for the KV cache instead (default 0)
+              --kv-transfer-us-per-token N  added to that wait per prompt token (default 0)
+              --prefill-stalls-decode BOOL  serial prefill: a decode step waits for the pod's
+                                       running prefill work, up to a 512-token chunk, as vLLM
+                                       batches prefill chunks with decodes (default false)
               --profile FILE|NAME      read defaults for any of these flags from a properties or flat
                                        YAML file (keys are flag names without '--', e.g. ttft-ms: 20);
                                        flags given on the command line win. Built-in NAME:
@@ -110,6 +119,10 @@ final class CommandLine {
             "--time-factor-under-load",
             "--ssl-certfile",
             "--ssl-keyfile",
+            "--api-key",
+            "--kv-transfer-ms",
+            "--kv-transfer-us-per-token",
+            "--prefill-stalls-decode",
             "--profile");
     private static final Set<String> REPEATABLE = Set.of("--model", "--lora");
     /** Flags without a value, each standing for a flag with one. */
@@ -168,7 +181,10 @@ final class CommandLine {
                 .loraLoadTime(Duration.ofMillis(intFlag(values, "--lora-load-ms", 0, 0)))
                 .parallelPrefill(prefillMode(single(values, "--prefill-mode", "serial")))
                 .timeFactorUnderLoad(decimalFlag(values, "--time-factor-under-load", 1, 1))
-                .tls(servingTls(values));
+                .tls(servingTls(values))
+                .apiKey(java.util.Optional.ofNullable(single(values, "--api-key", null)))
+                .kvTransferLatency(Duration.ofMillis(intFlag(values, "--kv-transfer-ms", 0, 0)))
+                .kvTransferTimePerToken(Duration.ofNanos(1_000L * intFlag(values, "--kv-transfer-us-per-token", 0, 0)));
         List<SimulatorConfig> pods = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
             try {

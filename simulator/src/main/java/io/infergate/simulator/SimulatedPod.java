@@ -18,6 +18,7 @@ import io.infergate.simulator.engine.ModelCatalog;
 import io.infergate.simulator.engine.TextGenerator;
 import io.infergate.simulator.engine.Ticker;
 import io.infergate.simulator.engine.Timing;
+import io.infergate.simulator.http.ApiKeyCheck;
 import io.infergate.simulator.http.BoundedBody;
 import io.infergate.simulator.http.JsonBodies;
 import io.infergate.simulator.http.PodHeaders;
@@ -79,10 +80,14 @@ public final class SimulatedPod implements AutoCloseable {
                 config.interTokenLatencyPerSequence(),
                 config.loraLoadTime(),
                 config.parallelPrefill(),
-                config.timeFactorUnderLoad());
+                config.timeFactorUnderLoad(),
+                config.kvTransferLatency(),
+                config.kvTransferTimePerToken(),
+                config.prefillStallsDecode());
         Engine engine = new Engine(scheduler, new TextGenerator(config.seed()), timing, metrics, Ticker.SYSTEM);
 
         HttpRouting.Builder routing = HttpRouting.builder().addFilter(new PodHeaders(config.podName()));
+        config.apiKey().ifPresent(key -> routing.addFilter(new ApiKeyCheck(key)));
         OpenAiRoutes.register(routing, catalog, engine, config.defaultMaxTokens());
         getOnly(
                 routing,

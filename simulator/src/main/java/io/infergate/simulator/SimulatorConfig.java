@@ -36,6 +36,14 @@ import java.util.Set;
  * @param parallelPrefill   prefills run in parallel in the running slots, slowed by the batch's
  *                          fill ({@link io.infergate.simulator.engine.Timing}); false: one at a time
  * @param timeFactorUnderLoad the parallel prefill's slow-down at a full batch (&ge; 1)
+ * @param tls               serve HTTPS with this certificate
+ * @param apiKey            require {@code Authorization: Bearer <key>} on the OpenAI routes (vLLM's
+ *                          {@code --api-key}); a missing or wrong key is answered 401
+ * @param kvTransferLatency fixed time a decode request with remote-prefill {@code kv_transfer_params}
+ *                          waits for the KV cache to arrive, instead of prefilling
+ * @param kvTransferTimePerToken added to {@code kvTransferLatency} per prompt token transferred
+ * @param prefillStallsDecode serial prefill: decode steps wait for the pod's running prefill work,
+ *                          up to one 512-token chunk (prefill–decode interference)
  */
 public record SimulatorConfig(
         String host,
@@ -59,7 +67,11 @@ public record SimulatorConfig(
         Duration loraLoadTime,
         boolean parallelPrefill,
         double timeFactorUnderLoad,
-        Optional<ServingTls> tls) {
+        Optional<ServingTls> tls,
+        Optional<String> apiKey,
+        Duration kvTransferLatency,
+        Duration kvTransferTimePerToken,
+        boolean prefillStallsDecode) {
 
     /** The fields of the first release; the later ones take their defaults (no added cost, prefix caching on). */
     public SimulatorConfig(
@@ -100,7 +112,11 @@ public record SimulatorConfig(
                 Duration.ZERO,
                 false,
                 1,
-                Optional.empty());
+                Optional.empty(),
+                Optional.empty(),
+                Duration.ZERO,
+                Duration.ZERO,
+                false);
     }
 
     public SimulatorConfig {
@@ -115,6 +131,12 @@ public record SimulatorConfig(
         Objects.requireNonNull(interTokenLatencyPerSequence, "interTokenLatencyPerSequence");
         Objects.requireNonNull(loraLoadTime, "loraLoadTime");
         tls = tls == null ? Optional.empty() : tls;
+        apiKey = apiKey == null ? Optional.empty() : apiKey;
+        Objects.requireNonNull(kvTransferLatency, "kvTransferLatency");
+        Objects.requireNonNull(kvTransferTimePerToken, "kvTransferTimePerToken");
+        if (kvTransferLatency.isNegative() || kvTransferTimePerToken.isNegative()) {
+            throw new IllegalArgumentException("KV transfer times must not be negative");
+        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -185,7 +207,11 @@ public record SimulatorConfig(
                 .loraLoadTime(loraLoadTime)
                 .parallelPrefill(parallelPrefill)
                 .timeFactorUnderLoad(timeFactorUnderLoad)
-                .tls(tls);
+                .tls(tls)
+                .apiKey(apiKey)
+                .kvTransferLatency(kvTransferLatency)
+                .kvTransferTimePerToken(kvTransferTimePerToken)
+                .prefillStallsDecode(prefillStallsDecode);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -228,6 +254,10 @@ public record SimulatorConfig(
         private boolean parallelPrefill = false;
         private double timeFactorUnderLoad = 1;
         private Optional<ServingTls> tls = Optional.empty();
+        private Optional<String> apiKey = Optional.empty();
+        private Duration kvTransferLatency = Duration.ZERO;
+        private Duration kvTransferTimePerToken = Duration.ZERO;
+        private boolean prefillStallsDecode;
 
         private Builder() {}
 
@@ -356,6 +386,30 @@ public record SimulatorConfig(
             return this;
         }
 
+        /** Require this bearer key on the OpenAI routes (default: none). */
+        public Builder apiKey(Optional<String> apiKey) {
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        /** Fixed wait of a decode request whose prefill ran on another pod (default 0). */
+        public Builder kvTransferLatency(Duration kvTransferLatency) {
+            this.kvTransferLatency = kvTransferLatency;
+            return this;
+        }
+
+        /** Added to the KV transfer wait per prompt token (default 0). */
+        public Builder kvTransferTimePerToken(Duration kvTransferTimePerToken) {
+            this.kvTransferTimePerToken = kvTransferTimePerToken;
+            return this;
+        }
+
+        /** Decode steps wait for running prefill work, up to a chunk (default false). */
+        public Builder prefillStallsDecode(boolean prefillStallsDecode) {
+            this.prefillStallsDecode = prefillStallsDecode;
+            return this;
+        }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(
                     host,
@@ -379,7 +433,11 @@ public record SimulatorConfig(
                     loraLoadTime,
                     parallelPrefill,
                     timeFactorUnderLoad,
-                    tls);
+                    tls,
+                    apiKey,
+                    kvTransferLatency,
+                    kvTransferTimePerToken,
+                    prefillStallsDecode);
         }
     }
 }

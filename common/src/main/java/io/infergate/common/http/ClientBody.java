@@ -62,6 +62,9 @@ public final class ClientBody extends FilterInputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0; // nothing to wait for: no deadline (InputStream.readNBytes asks for 0 at its end)
+        }
         if (watchdog != null) {
             watchdog.reading();
         }

@@ -283,6 +283,15 @@ public final class SnapshotDecoder {
     private Backend backend(JsonObject o, String p) {
         String kind = string(o, "kind", p);
         Backend.AppProtocol proto = enumValue(o, "appProtocol", p, Backend.AppProtocol.class, Backend.AppProtocol.HTTP);
+        if (kind.equals("ExternalProvider")) { // no endpoints: its one endpoint derives from baseUrl
+            return new Backend.External(
+                    string(o, "id", p),
+                    string(o, "namespace", p),
+                    string(o, "name", p),
+                    string(o, "baseUrl", p),
+                    strings(o, "caCertificates", p),
+                    string(o, "apiKey", p));
+        }
         List<Endpoint> endpoints = list(o, "endpoints", p, this::endpoint);
         return switch (kind) {
             case "Service" ->

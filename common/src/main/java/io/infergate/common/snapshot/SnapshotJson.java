@@ -284,6 +284,15 @@ public final class SnapshotJson {
                     o.add("modelRewrites", array(p.modelRewrites(), SnapshotJson::modelRewrite));
                 }
             }
+            case Backend.External x -> {
+                o.add("kind", "ExternalProvider")
+                        .add("namespace", x.namespace())
+                        .add("name", x.name())
+                        .add("baseUrl", x.baseUrl())
+                        .add("caCertificates", strings(x.caCertificates()))
+                        .add("apiKey", x.apiKey()); // a secret: redacted by every reader that shows snapshots
+                return o.add("appProtocol", x.appProtocol().name()); // its one endpoint derives from baseUrl
+            }
         }
         return o.add("appProtocol", b.appProtocol().name())
                 .add("endpoints", array(b.endpoints(), SnapshotJson::endpoint));

@@ -107,6 +107,10 @@ public final class SnapshotValidator {
                 pools.add(be.id());
                 modelRewrites(pool, p, ids);
             }
+            if (be instanceof Backend.External x) {
+                out.addAll(ExternalChecks.check(x, p)); // its one endpoint is the base URL's host: a name
+                continue;
+            }
             for (int e = 0; e < be.endpoints().size(); e++) {
                 Endpoint ep = be.endpoints().get(e);
                 if (ep.address().isBlank()) {

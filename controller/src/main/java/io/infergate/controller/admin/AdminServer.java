@@ -38,7 +38,7 @@ import java.util.function.Supplier;
  * controller would write to Kubernetes, and in cluster mode also {@code "leader"} and
  * {@code "sources": [{"kind", "apiVersion", "state", "message"}]} (a kind whose CRD is not
  * installed is {@code missing}); {@code GET /snapshot}: the current snapshot's wire form with every
- * certificate's {@code privateKey} replaced by {@code "<redacted>"} (keys never leave through admin
+ * certificate's {@code privateKey} and every external provider's {@code apiKey} replaced by {@code "<redacted>"} (keys never leave through admin
  * endpoints; docs/adr/0021-tls-key-material.md);
  * {@code /observe/health} (ready once the sources were translated) and {@code /observe/metrics}.
  * Bounded: requests carry no body worth reading (4 KiB limit) and at most 32 run at once.
@@ -160,14 +160,30 @@ public final class AdminServer implements AutoCloseable {
 
     /** The snapshot with every certificate's private key replaced: admin output is not for secrets. */
     static JsonObject redacted(JsonObject snapshot) {
-        if (!(snapshot.get("certificates") instanceof jakarta.json.JsonArray certs)) {
+        boolean keys = snapshot.get("backends") instanceof jakarta.json.JsonArray all
+                && all.stream().anyMatch(b -> b.asJsonObject().containsKey("apiKey"));
+        if (!(snapshot.get("certificates") instanceof jakarta.json.JsonArray) && !keys) {
             return snapshot;
         }
-        var out = Json.createArrayBuilder();
-        for (var c : certs) {
-            out.add(Json.createObjectBuilder(c.asJsonObject()).add("privateKey", "<redacted>"));
+        var result = Json.createObjectBuilder(snapshot);
+        if (snapshot.get("certificates") instanceof jakarta.json.JsonArray certs) {
+            var out = Json.createArrayBuilder();
+            for (var c : certs) {
+                out.add(Json.createObjectBuilder(c.asJsonObject()).add("privateKey", "<redacted>"));
+            }
+            result.add("certificates", out);
         }
-        return Json.createObjectBuilder(snapshot).add("certificates", out).build();
+        if (keys && snapshot.get("backends") instanceof jakarta.json.JsonArray backends) {
+            var out = Json.createArrayBuilder();
+            for (var b : backends) { // external providers' keys (docs/adr/0033-external-providers.md)
+                out.add(
+                        b.asJsonObject().containsKey("apiKey")
+                                ? Json.createObjectBuilder(b.asJsonObject()).add("apiKey", "<redacted>")
+                                : Json.createObjectBuilder(b.asJsonObject()));
+            }
+            result.add("backends", out);
+        }
+        return result.build();
     }
 
     private static String pretty(JsonObject o) {

@@ -22,7 +22,7 @@ import java.util.Set;
  * ({@code gateway.networking.k8s.io} v1 and v1beta1), Namespace, Service, Pod ({@code v1}), EndpointSlice
  * ({@code discovery.k8s.io/v1}),
  * InferencePool ({@code inference.networking.k8s.io/v1}), InferenceObjective and InferenceModelRewrite
- * ({@code inference.networking.x-k8s.io/v1alpha2}), AuthPolicy and RateLimitPolicy ({@code infergate.io/v1alpha1}),
+ * ({@code inference.networking.x-k8s.io/v1alpha2}), AuthPolicy, RateLimitPolicy and ExternalProvider ({@code infergate.io/v1alpha1}),
  * BackendTLSPolicy ({@code gateway.networking.k8s.io/v1}), ConfigMap ({@code ca.crt} only), Kthena's
  * ModelServer and ModelRoute ({@code networking.serving.volcano.sh/v1alpha1}). Namespaced objects without a namespace are in
  * {@code default}; {@code metadata.generation} defaults to 1. The decoder also refuses what the
@@ -119,6 +119,10 @@ public final class ObjectDecoder {
                     when(
                             apiVersion.equals(KthenaDecoder.API_VERSION),
                             () -> KthenaDecoder.modelRoute(root, meta(root, true, standInCreationTimestamp)));
+                case "ExternalProvider" ->
+                    when(
+                            apiVersion.equals(PolicyDecoder.API_VERSION),
+                            () -> ProviderDecoder.externalProvider(root, meta(root, true, standInCreationTimestamp)));
                 default -> Optional.empty();
             };
             return object.<Decoded>map(Decoded.Ok::new).orElse(new Decoded.Unknown(apiVersion, kind));
@@ -220,6 +224,9 @@ public final class ObjectDecoder {
         String type = root.field("type").string("Opaque");
         if (type.equals(Secret.API_KEYS)) {
             return PolicyDecoder.apiKeySecret(root, meta, type);
+        }
+        if (type.equals(Secret.PROVIDER_KEY)) {
+            return ProviderDecoder.providerKeySecret(root, meta, type);
         }
         if (!type.equals(Secret.TLS)) {
             return new Secret(meta, type, Optional.empty(), Optional.empty());

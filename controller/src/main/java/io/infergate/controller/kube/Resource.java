@@ -110,6 +110,17 @@ public record Resource(
     public static final Resource API_KEY_SECRET = new Resource(
             "Secret", "", List.of("v1"), "secrets", true, Family.CORE, false, "type=infergate.io/api-keys");
 
+    /**
+     * Secrets of type {@code infergate.io/provider-key}, for ExternalProviders'
+     * {@code apiKeySecretRef} (docs/adr/0033-external-providers.md).
+     */
+    public static final Resource PROVIDER_KEY_SECRET = new Resource(
+            "Secret", "", List.of("v1"), "secrets", true, Family.CORE, false, "type=infergate.io/provider-key");
+
+    /** ExternalProvider, our own backend kind for OpenAI-compatible upstreams (CRD in kustomize/base). */
+    public static final Resource EXTERNAL_PROVIDER =
+            crd("ExternalProvider", "infergate.io", List.of("v1alpha1"), "externalproviders", true, Family.GATEWAY_API);
+
     /** AuthPolicy, our own policy attachment (CRD in kustomize/base). */
     public static final Resource AUTH_POLICY =
             crd("AuthPolicy", "infergate.io", List.of("v1alpha1"), "authpolicies", true, Family.GATEWAY_API);
@@ -151,12 +162,14 @@ public record Resource(
             POD,
             TLS_SECRET,
             API_KEY_SECRET,
+            PROVIDER_KEY_SECRET,
             AUTH_POLICY,
             RATE_LIMIT_POLICY,
             CONFIG_MAP,
             BACKEND_TLS_POLICY,
             MODEL_SERVER,
-            MODEL_ROUTE);
+            MODEL_ROUTE,
+            EXTERNAL_PROVIDER);
 
     /** {@code group/version}, or {@code version} for core. */
     public String apiVersion(String version) {

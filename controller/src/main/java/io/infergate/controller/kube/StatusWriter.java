@@ -370,6 +370,7 @@ public final class StatusWriter implements AutoCloseable {
             case "AuthPolicy" -> "authpolicies";
             case "RateLimitPolicy" -> "ratelimitpolicies";
             case "BackendTLSPolicy" -> "backendtlspolicies";
+            case "ExternalProvider" -> "externalproviders";
             default -> throw new IllegalArgumentException("no status is written for kind " + kind);
         };
     }
@@ -392,6 +393,7 @@ public final class StatusWriter implements AutoCloseable {
                 "InferenceModelRewrite",
                 "AuthPolicy",
                 "RateLimitPolicy",
-                "BackendTLSPolicy");
+                "BackendTLSPolicy",
+                "ExternalProvider");
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
  * Every input object at one instant, the translator's whole input. Lists are sorted by
  * {@code namespace/name}, so the same objects always give the same state whatever order a source
  * read them in. Secrets are only {@code kubernetes.io/tls} ones, read for listener certificates,
+ * {@code infergate.io/provider-key} ones, read for ExternalProviders,
  * and {@code infergate.io/api-keys} ones, read (hashed) for AuthPolicies (and, in local mode, any
  * the folder holds). ConfigMaps keep only their {@code ca.crt}, read for BackendTLSPolicies.
  */
@@ -29,7 +30,8 @@ public record ClusterState(
         List<ConfigMap> configMaps,
         List<BackendTlsPolicyObject> backendTlsPolicies,
         List<ModelServer> modelServers,
-        List<ModelRoute> modelRoutes) {
+        List<ModelRoute> modelRoutes,
+        List<ExternalProviderObject> externalProviders) {
 
     private static final Comparator<KubeObject> BY_PATH = Comparator.comparing(
                     (KubeObject o) -> o.meta().namespace())
@@ -54,6 +56,7 @@ public record ClusterState(
         backendTlsPolicies = backendTlsPolicies == null ? List.of() : sorted(backendTlsPolicies);
         modelServers = modelServers == null ? List.of() : sorted(modelServers);
         modelRoutes = modelRoutes == null ? List.of() : sorted(modelRoutes);
+        externalProviders = externalProviders == null ? List.of() : sorted(externalProviders);
     }
 
     /** No objects at all. */
@@ -81,6 +84,7 @@ public record ClusterState(
         var tlsPolicies = new ArrayList<BackendTlsPolicyObject>();
         var modelServers = new ArrayList<ModelServer>();
         var modelRoutes = new ArrayList<ModelRoute>();
+        var providers = new ArrayList<ExternalProviderObject>();
         for (KubeObject o : objects) {
             switch (o) {
                 case GatewayClass c -> classes.add(c);
@@ -101,6 +105,7 @@ public record ClusterState(
                 case BackendTlsPolicyObject p -> tlsPolicies.add(p);
                 case ModelServer m -> modelServers.add(m);
                 case ModelRoute m -> modelRoutes.add(m);
+                case ExternalProviderObject x -> providers.add(x);
             }
         }
         return new ClusterState(
@@ -121,7 +126,8 @@ public record ClusterState(
                 configMaps,
                 tlsPolicies,
                 modelServers,
-                modelRoutes);
+                modelRoutes,
+                providers);
     }
 
     /** Every object, kind by kind. */
@@ -145,6 +151,7 @@ public record ClusterState(
         all.addAll(backendTlsPolicies);
         all.addAll(modelServers);
         all.addAll(modelRoutes);
+        all.addAll(externalProviders);
         return all;
     }
 

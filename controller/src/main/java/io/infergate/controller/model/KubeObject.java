@@ -19,7 +19,8 @@ public sealed interface KubeObject
                 ConfigMap,
                 BackendTlsPolicyObject,
                 ModelServer,
-                ModelRoute {
+                ModelRoute,
+                ExternalProviderObject {
 
     ObjectMeta meta();
 
@@ -44,6 +45,7 @@ public sealed interface KubeObject
             case BackendTlsPolicyObject o -> "BackendTLSPolicy";
             case ModelServer o -> "ModelServer";
             case ModelRoute o -> "ModelRoute";
+            case ExternalProviderObject o -> "ExternalProvider";
         };
     }
 

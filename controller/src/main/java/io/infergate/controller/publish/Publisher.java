@@ -1,5 +1,6 @@
 package io.infergate.controller.publish;
 
+import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,9 +91,23 @@ public final class Publisher implements AutoCloseable {
      * @param token read for every request; empty sends no Authorization header
      */
     public Publisher(List<URI> routers, Supplier<Optional<String>> token, Settings settings, Events events) {
+        this(routers, token, Optional.empty(), settings, events);
+    }
+
+    /**
+     * @param token read for every request; empty sends no Authorization header
+     * @param tls   verifies routers whose URL is {@code https}, read for every request
+     *              (docs/adr/0035-internal-api-tls.md)
+     */
+    public Publisher(
+            List<URI> routers,
+            Supplier<Optional<String>> token,
+            Optional<Supplier<SSLContext>> tls,
+            Settings settings,
+            Events events) {
         this.settings = settings;
         this.events = events;
-        this.client = new RouterClient(settings.connectTimeout(), settings.readTimeout(), token);
+        this.client = new RouterClient(settings.connectTimeout(), settings.readTimeout(), token, tls);
         this.loops = routers.stream().distinct().map(RouterLoop::new).toList();
     }
 

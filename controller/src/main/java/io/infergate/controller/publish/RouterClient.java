@@ -1,5 +1,6 @@
 package io.infergate.controller.publish;
 
+import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.media.MediaContext;
 import io.helidon.webclient.api.HttpClientResponse;
@@ -10,6 +11,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
+import javax.net.ssl.SSLContext;
 import java.io.StringReader;
 import java.net.URI;
 import java.time.Duration;
@@ -33,7 +35,20 @@ final class RouterClient {
     private final WebClient client;
     private final Supplier<Optional<String>> token;
 
-    RouterClient(Duration connectTimeout, Duration readTimeout, Supplier<Optional<String>> token) {
+    private final Optional<Supplier<SSLContext>> tls;
+    private volatile Tls currentTls;
+
+    /**
+     * @param tls read for every request to an {@code https} router (docs/adr/0035-internal-api-tls.md):
+     *            the JDK's hostname check is off, the context's trust manager checks the routers'
+     *            identity; a new context means new connections (the cache keys them by it)
+     */
+    RouterClient(
+            Duration connectTimeout,
+            Duration readTimeout,
+            Supplier<Optional<String>> token,
+            Optional<Supplier<SSLContext>> tls) {
+        this.tls = tls;
         this.client = WebClient.builder()
                 .connectTimeout(connectTimeout)
                 .readTimeout(readTimeout)
@@ -106,8 +121,23 @@ final class RouterClient {
 
     private <T extends io.helidon.webclient.api.ClientRequestBase<T, ?>> T request(T request, URI router) {
         request.uri(router.resolve(PATH));
+        tls.ifPresent(context -> request.tls(tls(context.get())));
         token.get().ifPresent(t -> request.header(HeaderNames.AUTHORIZATION, "Bearer " + t));
         return request;
+    }
+
+    /** One Tls per context, so that connections are reused until the context changes. */
+    @SuppressWarnings("ReferenceEquality") // identity is the point: a new context means new connections
+    private Tls tls(SSLContext context) {
+        Tls t = currentTls;
+        if (t == null || t.sslContext() != context) {
+            t = Tls.builder()
+                    .sslContext(context)
+                    .endpointIdentificationAlgorithm(Tls.ENDPOINT_IDENTIFICATION_NONE)
+                    .build();
+            currentTls = t;
+        }
+        return t;
     }
 
     private static Optional<String> field(String body, String name) {

@@ -32,7 +32,8 @@ public sealed interface ObjectStatus {
 
     /**
      * InferenceModelRewrite status: object-level conditions ({@code Accepted}), written only for
-     * rewrites whose pool this controller serves; other conditions on the object are kept.
+     * rewrites whose pool this controller serves; other conditions on the object are kept. The
+     * same shape serves ExternalProvider ({@code Accepted}, {@code ResolvedRefs}).
      */
     record ModelRewriteStatus(List<Condition> conditions) implements ObjectStatus {
         public ModelRewriteStatus {

@@ -28,20 +28,25 @@ import java.util.stream.Collectors;
  * An InferencePool ref ignores the port; its endpoints are every ready pod matching the pool's
  * selector times each target port (narrowed by the pod annotation
  * {@code inference.networking.k8s.io/active-ports}). Another namespace needs a ReferenceGrant.
+ * An {@code infergate.io} ExternalProvider ref is served when the provider is ({@link ExternalProviders}).
  * Any other group/kind is {@code InvalidKind}.
  */
 final class Backends {
 
     static final String ACTIVE_PORTS = "inference.networking.k8s.io/active-ports";
     static final String H2C = "kubernetes.io/h2c";
+    /** The group of our own backend kind, ExternalProvider. */
+    static final String PROVIDER_GROUP = "infergate.io";
 
     private final Index index;
     private final TranslatorConfig.ServiceEndpoints serviceEndpoints;
     private final Map<String, Backend> used = new TreeMap<>();
+    private final ExternalProviders providers;
 
-    Backends(Index index, TranslatorConfig.ServiceEndpoints serviceEndpoints) {
+    Backends(Index index, TranslatorConfig.ServiceEndpoints serviceEndpoints, ExternalProviders providers) {
         this.index = index;
         this.serviceEndpoints = serviceEndpoints;
+        this.providers = providers;
     }
 
     /** The outcome of resolving one reference. */
@@ -81,11 +86,12 @@ final class Backends {
         String what = ref.kind() + " " + namespace + "/" + ref.name();
         boolean service = ref.group().isEmpty() && ref.kind().equals("Service");
         boolean pool = ref.group().equals(Index.INFERENCE_GROUP) && ref.kind().equals("InferencePool");
-        if (!service && !pool) {
+        boolean provider = ref.group().equals(PROVIDER_GROUP) && ref.kind().equals("ExternalProvider");
+        if (!service && !pool && !provider) {
             return new Resolution.Unresolved(
                     "InvalidKind",
                     "backendRef kind " + groupKind(ref) + " is not supported " + "(supported: Service, "
-                            + Index.INFERENCE_GROUP + "/InferencePool)");
+                            + Index.INFERENCE_GROUP + "/InferencePool, " + PROVIDER_GROUP + "/ExternalProvider)");
         }
         if (!index.routeMayReference(routeNamespace, namespace, ref.group(), ref.kind(), ref.name())) {
             return new Resolution.Unresolved(
@@ -94,7 +100,28 @@ final class Backends {
                             + " is not permitted: no ReferenceGrant in namespace " + namespace
                             + " allows HTTPRoutes from namespace " + routeNamespace);
         }
+        if (provider) {
+            return provider(namespace, ref.name(), what);
+        }
         return service ? service(ref, namespace, what) : pool(namespace, ref.name(), what);
+    }
+
+    /** An ExternalProvider: served when its verdict is; otherwise BackendNotFound with the provider's reason. */
+    private Resolution provider(String namespace, String name, String what) {
+        Optional<ExternalProviders.Verdict> verdict = providers.verdict(namespace, name);
+        if (verdict.isEmpty()) {
+            return new Resolution.Unresolved("BackendNotFound", "backendRef " + what + " does not exist");
+        }
+        return switch (verdict.get()) {
+            case ExternalProviders.Verdict.Served s -> {
+                used.putIfAbsent(s.backend().id(), s.backend());
+                yield new Resolution.Resolved(s.backend().id(), Optional.empty());
+            }
+            case ExternalProviders.Verdict.Refused r ->
+                new Resolution.Unresolved(
+                        "BackendNotFound",
+                        "backendRef " + what + " cannot be served (" + r.reason() + "): " + r.message());
+        };
     }
 
     private Resolution service(ObjectRef ref, String namespace, String what) {

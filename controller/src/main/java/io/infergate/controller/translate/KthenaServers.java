@@ -27,12 +27,17 @@ import java.util.TreeSet;
  * names one itself, so the routers scrape the right metric names. When {@code spec.model} is set,
  * the backend rewrites requests that name one of its ModelRoutes' {@code modelName}s to it (LoRA
  * adapter names pass unchanged), as Kthena's router does. Not servable, with the reason:
- * {@code workloadPort.protocol: https} (upstream TLS to pods is not modelled) and
- * {@code workloadSelector.pdGroup} (prefill/decode disaggregation is not served yet).
+ * {@code workloadPort.protocol: https} (upstream TLS to pods is not modelled). With
+ * {@code workloadSelector.pdGroup} only pods carrying the prefill or the decode labels are
+ * endpoints, labelled with their role and group (docs/adr/0034-prefill-decode-disaggregation.md).
  */
 final class KthenaServers {
 
     static final String ENGINE_LABEL = "inference.networking.k8s.io/engine-type";
+    /** The role label the routers read (llm-d's name; router/disagg/PdSplit). */
+    static final String ROLE_LABEL = "llm-d.ai/role";
+    /** The prefill/decode group of a pod, from the ModelServer's {@code pdGroup.groupKey} label. */
+    static final String GROUP_LABEL = "infergate.io/pd-group";
 
     private KthenaServers() {}
 
@@ -61,18 +66,32 @@ final class KthenaServers {
         return out;
     }
 
+    /**
+     * Labels a pod of a disaggregated ModelServer with its role for the routers: {@value #ROLE_LABEL}
+     * {@code prefill}, {@code decode}, or {@code both} when it carries both label sets, and
+     * {@value #GROUP_LABEL} with the value of its {@code groupKey} label (a prefill pod's KV cache
+     * goes only to a decode pod of the same group, as in Kthena). False when it is neither.
+     */
+    private static boolean pdRole(ModelServer.PdGroup pd, Map<String, String> podLabels, Map<String, String> out) {
+        boolean prefill = LabelSelectors.matches(pd.prefillLabels(), podLabels);
+        boolean decode = LabelSelectors.matches(pd.decodeLabels(), podLabels);
+        if (!prefill && !decode) {
+            return false;
+        }
+        out.put(ROLE_LABEL, prefill && decode ? "both" : prefill ? "prefill" : "decode");
+        String group = podLabels.get(pd.groupKey());
+        if (group != null) {
+            out.put(GROUP_LABEL, group);
+        }
+        return true;
+    }
+
     private static Judged judge(ModelServer s, Set<String> aliases, Index index) {
         if (s.protocol().equals("https")) {
             return new Judged(
                     s,
                     Optional.empty(),
                     Optional.of("workloadPort.protocol https is not supported: the routers speak plain HTTP to pods"));
-        }
-        if (s.pdGroup().isPresent()) {
-            return new Judged(
-                    s,
-                    Optional.empty(),
-                    Optional.of("workloadSelector.pdGroup (prefill/decode disaggregation) is not supported yet"));
         }
         String engine = s.engine().toLowerCase(Locale.ROOT);
         List<Endpoint> endpoints = new ArrayList<>();
@@ -81,6 +100,10 @@ final class KthenaServers {
                     && LabelSelectors.matches(s.matchLabels(), pod.meta().labels())) {
                 Map<String, String> labels = new HashMap<>(pod.meta().labels());
                 labels.putIfAbsent(ENGINE_LABEL, engine);
+                if (s.pdGroup().isPresent()
+                        && !pdRole(s.pdGroup().get(), pod.meta().labels(), labels)) {
+                    continue; // neither prefill nor decode: not part of a disaggregated server
+                }
                 endpoints.add(new Endpoint(
                         pod.podIP().orElseThrow(),
                         s.port(),

@@ -46,7 +46,8 @@ public final class Translator {
         Set<String> classes = Gateways.ourClasses(state, config);
         Gateways.Judged judged = Gateways.judge(state, classes, config.isolation(), index);
         Map<String, GatewayView> gateways = judged.views();
-        Backends backends = new Backends(index, config.serviceEndpoints());
+        ExternalProviders providers = new ExternalProviders(state, index);
+        Backends backends = new Backends(index, config.serviceEndpoints(), providers);
 
         List<StatusPlan.Entry> statuses = new ArrayList<>(Gateways.classStatuses(state, config));
         List<HttpRoute> routes = new ArrayList<>();
@@ -90,6 +91,7 @@ public final class Translator {
                 KthenaRoutes.translate(state.modelServers(), state.modelRoutes(), gateways, index);
         routes.addAll(kthena.routes());
         statuses.addAll(kthena.statuses());
+        statuses.addAll(providers.statuses());
         Set<String> pickedByUs = new HashSet<>();
         for (InferencePool pool : state.inferencePools()) {
             if (pool.endpointPickerRef()

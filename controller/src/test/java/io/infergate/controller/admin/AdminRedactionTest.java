@@ -43,6 +43,28 @@ class AdminRedactionTest {
         assertFalse(s.toString().contains("PRIVATE"), "a snapshot's toString never shows keys");
     }
 
+    @Test
+    void externalProviderKeysAreReplaced() {
+        Snapshot s = new Snapshot(
+                Snapshot.SCHEMA_VERSION,
+                List.of(),
+                List.of(),
+                List.of(new io.infergate.common.snapshot.Backend.External(
+                        "externalprovider/a/p", "a", "p", "https://api.example.com/v1", List.of(), "sk-secret-value")),
+                List.of(),
+                1,
+                List.of());
+        String json = SnapshotJson.toJson(s);
+        JsonObject shown = AdminServer.redacted(read(json));
+        assertEquals(
+                "<redacted>", shown.getJsonArray("backends").getJsonObject(0).getString("apiKey"));
+        assertEquals(
+                "https://api.example.com/v1",
+                shown.getJsonArray("backends").getJsonObject(0).getString("baseUrl"));
+        assertFalse(shown.toString().contains("sk-secret-value"));
+        assertFalse(s.toString().contains("sk-secret-value"), "a snapshot's toString never shows keys");
+    }
+
     private static JsonObject read(String json) {
         try (var r = Json.createReader(new StringReader(json))) {
             return r.readObject();

@@ -208,10 +208,14 @@ public final class KubeRest {
     @SuppressWarnings("unchecked")
     private boolean established(String crd) throws IOException, InterruptedException {
         Optional<Map<String, Object>> o = get("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", crd);
+        // a CRD just created may have no status, or a status with "conditions": null, yet
         Map<String, Object> status =
-                o.map(x -> (Map<String, Object>) x.get("status")).orElse(Map.of());
-        List<Map<String, Object>> conditions = (List<Map<String, Object>>) status.getOrDefault("conditions", List.of());
-        return conditions.stream().anyMatch(c -> "Established".equals(c.get("type")) && "True".equals(c.get("status")));
+                o.map(x -> (Map<String, Object>) x.get("status")).orElse(null);
+        List<Map<String, Object>> conditions =
+                status == null ? null : (List<Map<String, Object>>) status.get("conditions");
+        return conditions != null
+                && conditions.stream()
+                        .anyMatch(c -> "Established".equals(c.get("type")) && "True".equals(c.get("status")));
     }
 
     private void send(String method, String path, String contentType, String body, int... ok)

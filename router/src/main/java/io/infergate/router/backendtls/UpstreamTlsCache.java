@@ -4,6 +4,7 @@ import io.infergate.common.snapshot.BackendTls;
 import io.infergate.common.snapshot.Snapshot;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,10 +17,15 @@ public final class UpstreamTlsCache {
     private Map<BackendTls, UpstreamTls> built = Map.of();
 
     /** Backend id → its TLS, for {@code snapshot}; called by the one thread that applies snapshots. */
-    public synchronized Map<String, UpstreamTls> compile(Snapshot snapshot) {
+    public Map<String, UpstreamTls> compile(Snapshot snapshot) {
+        return compile(snapshot.backendTls());
+    }
+
+    /** Backend id → its TLS, for these entries (a snapshot's, with external providers' added). */
+    public synchronized Map<String, UpstreamTls> compile(List<BackendTls> entries) {
         Map<BackendTls, UpstreamTls> next = new HashMap<>();
         Map<String, UpstreamTls> byBackend = new HashMap<>();
-        for (BackendTls policy : snapshot.backendTls()) {
+        for (BackendTls policy : entries) {
             UpstreamTls tls = next.computeIfAbsent(policy, p -> {
                 UpstreamTls kept = built.get(p);
                 return kept != null ? kept : UpstreamTls.of(p);

@@ -5,7 +5,6 @@ import jakarta.json.Json;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
 
-import java.io.ByteArrayInputStream;
 import java.util.Map;
 import java.util.Optional;
 
@@ -53,7 +52,7 @@ public final class OpenAiParser {
         String messages = null;
         long maxTokens = -1;
         long maxCompletionTokens = -1;
-        try (JsonParser p = PARSERS.createParser(new ByteArrayInputStream(body))) {
+        try (JsonParser p = PARSERS.createParser(OpenAiJson.utf8(body, 0, body.length))) {
             if (!p.hasNext() || p.next() != JsonParser.Event.START_OBJECT) {
                 return new Result.Invalid("request body must be a JSON object", Optional.empty());
             }

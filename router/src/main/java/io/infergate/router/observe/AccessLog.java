@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,7 +17,7 @@ import java.util.logging.Logger;
 
 /**
  * One line per public request, on standard output:
- * {@code <time> ACCESS rid=… method=… host=… path=… rule=… endpoint=… status=… duration_ms=… ttfb_ms=…[ tenant=…]}.
+ * {@code <time> ACCESS rid=… method=… host=… path=… rule=… endpoint=… status=… duration_ms=… ttfb_ms=…[ tenant=…][ queue_ms=…]}.
  * The path is logged without its query string, and bodies and headers are never logged: they
  * can carry prompts and credentials. Every value the client chooses (request id, method, host,
  * path) is rendered by {@link LogValue}: bare when it cannot delimit anything, else quoted and
@@ -62,6 +63,9 @@ public final class AccessLog implements AutoCloseable {
      * @param ttfbMillis milliseconds to the upstream's response headers, or -1 without an upstream
      * @param tenant     the tenant an AuthPolicy authenticated, empty when none applied (then no
      *                   {@code tenant=} field is written)
+     * @param queueMillis milliseconds the request waited in its InferencePool's admission queue
+     *                   (fractional, 0 when admitted at once); negative when it passed no admission
+     *                   (then no {@code queue_ms=} field is written)
      */
     public record Entry(
             String requestId,
@@ -73,7 +77,23 @@ public final class AccessLog implements AutoCloseable {
             int status,
             long durationMillis,
             long ttfbMillis,
-            String tenant) {
+            String tenant,
+            double queueMillis) {
+
+        /** An entry of a request that passed no admission queue. */
+        public Entry(
+                String requestId,
+                String method,
+                String host,
+                String path,
+                String rule,
+                String endpoint,
+                int status,
+                long durationMillis,
+                long ttfbMillis,
+                String tenant) {
+            this(requestId, method, host, path, rule, endpoint, status, durationMillis, ttfbMillis, tenant, -1);
+        }
 
         /** An entry of a request no AuthPolicy applied to. */
         public Entry(
@@ -95,7 +115,8 @@ public final class AccessLog implements AutoCloseable {
                     + " endpoint=" + LogValue.of(endpoint) + " status=" + status
                     + " duration_ms=" + durationMillis + " ttfb_ms="
                     + (ttfbMillis < 0 ? "-" : Long.toString(ttfbMillis))
-                    + (tenant == null || tenant.isEmpty() ? "" : " tenant=" + LogValue.of(tenant));
+                    + (tenant == null || tenant.isEmpty() ? "" : " tenant=" + LogValue.of(tenant))
+                    + (queueMillis < 0 ? "" : " queue_ms=" + String.format(Locale.ROOT, "%.3f", queueMillis));
         }
     }
 

@@ -25,6 +25,8 @@ import java.util.function.ToLongFunction;
  *   <li>{@code infergate_router_request_duration_seconds{rule,backend}}: histogram, whole request</li>
  *   <li>{@code infergate_router_upstream_ttfb_seconds{backend}}: histogram, request start to the
  *       upstream's response headers (a time-to-first-token proxy for streaming completions)</li>
+ *   <li>{@code infergate_router_queue_wait_seconds{backend}}: histogram, time an InferencePool
+ *       request waited in the router's admission queue (0 when admitted at once)</li>
  *   <li>{@code infergate_router_active_requests}: requests in flight</li>
  *   <li>{@code infergate_router_upstream_errors_total{kind}}: connect, timeout, reset, aborted
  *       (failures the client saw; a retried failure counts under retries instead)</li>
@@ -66,6 +68,7 @@ public final class RouterMetrics implements AutoCloseable {
     private final Map<RequestKey, Counter> requests = new ConcurrentHashMap<>();
     private final Map<RouteKey, Timer> durations = new ConcurrentHashMap<>();
     private final Map<String, Timer> ttfb = new ConcurrentHashMap<>();
+    private final Map<String, Timer> queueWaits = new ConcurrentHashMap<>();
     private final Map<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
     private final Map<String, Counter> disconnects = new ConcurrentHashMap<>();
@@ -171,6 +174,22 @@ public final class RouterMetrics implements AutoCloseable {
                                 .baseUnit(TimeUnit.SECONDS)
                                 .buckets(BUCKETS)
                                 .tags(List.of(Tag.create("pool", b))))))
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A request waited this long in its InferencePool's admission queue (0 when admitted at once;
+     * refused requests count the wait before their 503 too).
+     */
+    public void queueWait(String backend, long nanos) {
+        queueWaits
+                .computeIfAbsent(
+                        backend,
+                        b -> track(registry.getOrCreate(Timer.builder(PREFIX + "queue_wait")
+                                .description("Time in an InferencePool's admission queue")
+                                .baseUnit(TimeUnit.SECONDS)
+                                .buckets(BUCKETS)
+                                .tags(List.of(Tag.create("backend", b))))))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 

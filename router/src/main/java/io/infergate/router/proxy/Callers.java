@@ -41,6 +41,7 @@ final class Callers {
         if (authenticator.isEmpty()) {
             return true;
         }
+        record.authChecked = true;
         Outcome outcome = authenticator.get().authenticate(name -> req.headers().first(HeaderNames.create(name)));
         return switch (outcome) {
             case Outcome.Allowed ok -> {

@@ -87,8 +87,12 @@ final class EndpointChoice {
         }
         Pick pick = scheduler.pick(backend, context);
         if (pick instanceof Pick.Picked p) {
+            record.queuedNanos = p.queuedNanos();
             return new Outcome.Run(
                     p.lease(), tried -> scheduler.another(backend, context, tried), ref, sent, ResponsePhase.NONE);
+        }
+        if (pick instanceof Pick.QueueTimeout t) {
+            record.queuedNanos = t.waited().toNanos();
         }
         Refusal refusal = refusal(pick, backend.id());
         refusal.retryAfter()

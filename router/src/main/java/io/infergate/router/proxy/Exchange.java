@@ -8,6 +8,7 @@ import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.BackendRef;
 import io.infergate.common.snapshot.Endpoint;
 import io.infergate.common.snapshot.Filter;
@@ -134,7 +135,13 @@ final class Exchange {
         filters.addAll(p.ref().filters());
         UpstreamRequest request = UpstreamRequest.build(
                 inbound(req, p.host()), filters, p.matched().match().path(), record.requestId);
+        if (record.trace.on()) { // the client's traceparent goes on untouched when tracing is off
+            record.trace.toUpstream(request.headers()::remove, request.headers()::set);
+        }
         Upstream.Body body = Retries.trackable(mirror(p, filters, request));
+        if (p.backend().backend() instanceof Backend.External provider) {
+            request = request.toProvider(provider); // after mirroring: copies never carry the provider's key
+        }
         Timeouts timeouts = p.matched().rule().timeouts();
         Optional<Duration> routeTimeout = routeTimeout(timeouts);
         Set<String> tried = new HashSet<>(2);
@@ -263,6 +270,10 @@ final class Exchange {
                 ? null
                 : upstream.closeAt(response, Math.max(0, deadline - System.nanoTime()), () -> expired.set(true));
         try (response) {
+            if (p.backend().backend() instanceof Backend.External x && ProviderErrors.wrap(response)) {
+                Responses.error(res, p.record(), ProviderErrors.body(response, x));
+                return;
+            }
             p.record().status = response.status().code();
             res.status(response.status());
             HeaderList in = new HeaderList();
@@ -286,6 +297,7 @@ final class Exchange {
                         PickerResponse.tap(p.picker(), response.inputStream()),
                         res.outputStream(),
                         settings.maxBodyBytes(),
+                        response.headers().contentLength().orElse(-1),
                         e -> copyFailed(p, endpoint, e, watch));
                 return;
             }

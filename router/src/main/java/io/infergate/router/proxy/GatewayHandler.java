@@ -14,6 +14,7 @@ import io.infergate.common.snapshot.Rule;
 import io.infergate.router.auth.Authentication;
 import io.infergate.router.auth.HttpFetcher;
 import io.infergate.router.auth.JwksSource;
+import io.infergate.router.disagg.PdSplit;
 import io.infergate.router.extproc.ExternalPickers;
 import io.infergate.router.extproc.PickerSettings;
 import io.infergate.router.extproc.ResponsePhase;
@@ -37,6 +38,7 @@ import io.infergate.router.schedule.endpoint.Lease;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.snapshot.CompiledSnapshot;
 import io.infergate.router.snapshot.Serving;
+import io.infergate.router.trace.Tracing;
 
 import java.time.Instant;
 import java.util.List;
@@ -76,6 +78,8 @@ public final class GatewayHandler implements Handler {
     private final EndpointChoice endpoints;
     private final Authentication authentication;
     private final RateLimiter limiter;
+    private final PrefillDecode prefillDecode;
+    private final Tracing tracing;
 
     GatewayHandler(
             SocketKey socket,
@@ -88,8 +92,12 @@ public final class GatewayHandler implements Handler {
             RequestBodies bodies,
             EndpointChoice endpoints,
             Authentication authentication,
-            RateLimiter limiter) {
+            RateLimiter limiter,
+            Tracing tracing,
+            PrefillDecode prefillDecode) {
         this.socket = socket;
+        this.tracing = tracing;
+        this.prefillDecode = prefillDecode;
         this.limiter = limiter;
         this.authentication = authentication;
         this.serving = serving;
@@ -110,6 +118,12 @@ public final class GatewayHandler implements Handler {
                 .orElseGet(() -> UUID.randomUUID().toString());
         RequestRecord record = new RequestRecord(requestId, start);
         record.head = req.prologue().method().equals(Method.HEAD);
+        if (tracing.on()) {
+            record.trace = tracing.begin(
+                    name -> req.headers().first(HeaderNames.create(name)).orElse(null),
+                    start,
+                    req.prologue().method().text());
+        }
         res.header(X_REQUEST_ID, requestId);
         String host = HostHeader.normalize(req.headers().first(HeaderNames.HOST).orElse(""));
         String path = req.prologue().uriPath().rawPath();
@@ -122,6 +136,9 @@ public final class GatewayHandler implements Handler {
             Limits.settle(limiter, record);
             long nanos = System.nanoTime() - start;
             metrics.requestFinished(record.rule, record.backend, record.status, nanos);
+            if (record.queuedNanos >= 0) {
+                metrics.queueWait(record.backend, record.queuedNanos);
+            }
             if (record.inference != null) {
                 record.inference.finished(record.status, nanos);
             }
@@ -135,6 +152,9 @@ public final class GatewayHandler implements Handler {
                             record.inference == null
                                     ? java.util.OptionalLong.empty()
                                     : record.inference.response.usage().completionTokens());
+            if (record.trace.on()) {
+                record.trace.finish(TraceFacts.of(record, System.nanoTime()));
+            }
             accessLog.log(new AccessLog.Entry(
                     requestId,
                     req.prologue().method().text(),
@@ -145,7 +165,8 @@ public final class GatewayHandler implements Handler {
                     record.status,
                     TimeUnit.NANOSECONDS.toMillis(nanos),
                     record.ttfbNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(record.ttfbNanos),
-                    record.tenant));
+                    record.tenant,
+                    record.queuedNanos < 0 ? -1 : record.queuedNanos / 1e6));
         }
     }
 
@@ -192,7 +213,10 @@ public final class GatewayHandler implements Handler {
         record.rule = rule.id();
         record.route = matched.route().id();
         record.gateway = match.listener().gateway();
-        if (!Callers.admitted(authentication, req, res, record, snapshot.snapshot(), match)) {
+        record.authStartNanos = record.trace.clock();
+        boolean admitted = Callers.admitted(authentication, req, res, record, snapshot.snapshot(), match);
+        record.authEndNanos = record.authChecked ? record.trace.clock() : 0;
+        if (!admitted) {
             return; // 401: authentication runs before redirects and backends, as the route's first step
         }
         if (redirected(req, res, record, rule.filters(), matched, clientPort, host, path)) {
@@ -298,7 +322,10 @@ public final class GatewayHandler implements Handler {
             return; // answered already (400, 413)
         }
         Optional<OpenAiRequest> inference = prepared.get().inference();
-        if (!Limits.admitted(limiter, res, record, snapshot.snapshot(), inference)) {
+        record.limitStartNanos = record.trace.clock();
+        boolean allowed = Limits.admitted(limiter, res, record, snapshot.snapshot(), inference);
+        record.limitEndNanos = record.limitChecked ? record.trace.clock() : 0;
+        if (!allowed) {
             return; // 429 or 503: counted before the queue and the pick, so a refused request costs no slot
         }
         int priority = backend.backend() instanceof Backend.InferencePool
@@ -327,8 +354,34 @@ public final class GatewayHandler implements Handler {
                 priority,
                 Optional.empty(),
                 flow(req, record));
-        if (endpoints.choose(req, res, record, backend, ref, host, body, context)
-                instanceof EndpointChoice.Outcome.Run run) {
+        Optional<PdSplit> split = inference.isPresent()
+                        && backend.backend() instanceof Backend.InferencePool
+                        && ExternalPickers.pickerOf(backend).isEmpty()
+                        && body instanceof Upstream.Body.Bytes
+                ? PdSplit.of(backend.endpoints())
+                : Optional.empty();
+        if (split.isPresent()) { // a disaggregated pool: prefill on one endpoint, decode on another
+            prefillDecode.serve(
+                    req,
+                    res,
+                    record,
+                    backend,
+                    split.get(),
+                    matched,
+                    ref,
+                    host,
+                    (Upstream.Body.Bytes) body,
+                    inference.get().stream(),
+                    Optional.ofNullable(record.inference).map(i -> i.response),
+                    context,
+                    snapshot::backend);
+            return;
+        }
+        record.flow = context.flow();
+        record.pickStartNanos = record.trace.clock();
+        EndpointChoice.Outcome outcome = endpoints.choose(req, res, record, backend, ref, host, body, context);
+        record.pickEndNanos = record.trace.clock();
+        if (outcome instanceof EndpointChoice.Outcome.Run run) {
             try (ResponsePhase response = run.response();
                     Lease lease = run.first()) {
                 record.endpoint = lease.target().key();
@@ -395,6 +448,8 @@ public final class GatewayHandler implements Handler {
         private final Authentication authentication;
         private final HttpFetcher jwksFetcher;
         private final RateLimiter limiter;
+        private final PrefillDecode prefillDecode;
+        private final Tracing tracing;
 
         /**
          * @param random         backendRef weights (seeded in tests)
@@ -460,7 +515,38 @@ public final class GatewayHandler implements Handler {
                 PickerSettings pickerSettings,
                 JwksSource.Settings jwks,
                 RateLimiter limiter) {
+            this(
+                    serving,
+                    settings,
+                    metrics,
+                    accessLog,
+                    random,
+                    admission,
+                    pickerSettings,
+                    jwks,
+                    limiter,
+                    Tracing.off());
+        }
+
+        /**
+         * A factory whose requests are traced by {@code tracing}.
+         *
+         * @param limiter counts RateLimitPolicies' limits (closed with the factory)
+         * @param tracing makes the requests' spans (closed by its owner, after the factory)
+         */
+        public Factory(
+                Serving serving,
+                ProxySettings settings,
+                RouterMetrics metrics,
+                AccessLog accessLog,
+                RandomGenerator random,
+                Optional<Admission> admission,
+                PickerSettings pickerSettings,
+                JwksSource.Settings jwks,
+                RateLimiter limiter,
+                Tracing tracing) {
             this.limiter = limiter;
+            this.tracing = tracing;
             this.jwksFetcher = new HttpFetcher(jwks.fetchTimeout());
             this.authentication = new Authentication(jwksFetcher, jwks, System::nanoTime, Instant::now);
             this.serving = serving;
@@ -469,6 +555,7 @@ public final class GatewayHandler implements Handler {
             Scheduler scheduler = new Scheduler(settings.maxConcurrentPerEndpoint(), admission, outliers::ejected);
             this.upstream = new Upstream(settings);
             this.exchange = new Exchange(upstream, settings, metrics, outliers);
+            this.prefillDecode = new PrefillDecode(upstream, settings, scheduler, exchange);
             this.poolModels = new PoolModels(upstream);
             this.pickers = new ExternalPickers(pickerSettings, metrics);
             this.bodies = new RequestBodies(settings.maxBodyBytes());
@@ -497,7 +584,9 @@ public final class GatewayHandler implements Handler {
                     bodies,
                     endpoints,
                     authentication,
-                    limiter);
+                    limiter,
+                    tracing,
+                    prefillDecode);
         }
 
         @Override

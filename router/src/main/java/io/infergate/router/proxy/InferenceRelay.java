@@ -22,12 +22,23 @@ final class InferenceRelay {
             InputStream in,
             OutputStream out,
             long maxBytes,
+            long contentLength,
             Function<Exception, CloseConnectionException> upstreamFailed) {
         byte[] body;
         boolean whole;
+        int next = -1;
         try {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            whole = body.length <= maxBytes;
+            if (contentLength >= 0 && contentLength <= maxBytes) {
+                // A known length is read exactly: buffers of the body's size, not of 16 KiB
+                // (readNBytes' chunk, and the client's read buffer sized by the request), then the
+                // end, which hands the upstream connection back to the pool.
+                body = in.readNBytes((int) contentLength);
+                next = in.read();
+                whole = next < 0;
+            } else {
+                body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+                whole = body.length <= maxBytes;
+            }
         } catch (IOException | RuntimeException e) {
             throw upstreamFailed.apply(e);
         }
@@ -38,6 +49,9 @@ final class InferenceRelay {
                 return;
             }
             out.write(body);
+            if (next >= 0) {
+                out.write(next);
+            }
         } catch (IOException | RuntimeException e) {
             throw new CloseConnectionException("client connection lost during the response", e);
         }

@@ -37,6 +37,7 @@ final class Limits {
         if (policy.isEmpty()) {
             return true;
         }
+        record.limitChecked = true;
         long tokens = inference
                 .map(i -> Quotas.reservation(i.promptText(), i.maxTokens()))
                 .orElse(0L);

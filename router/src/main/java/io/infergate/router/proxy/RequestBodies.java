@@ -18,7 +18,7 @@ import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
- * The client-body step of the request path: inference requests to an InferencePool are read
+ * The client-body step of the request path: inference requests to an InferencePool (or an external provider) are read
  * (bounded) and parsed; every other body is passed through, read first when it is small. Bad
  * bodies are answered here (400, 413).
  */
@@ -45,7 +45,8 @@ final class RequestBodies {
     }
 
     /**
-     * Inference requests to an InferencePool are read (bounded) and parsed; every other body
+     * Inference requests to an InferencePool or an external provider are read (bounded) and
+     * parsed (a bad one is answered 400 here, before a provider is paid to refuse it); every other body
      * streams through unread. Empty when the request was answered here (bad body).
      */
     Optional<Prepared> prepare(
@@ -64,7 +65,7 @@ final class RequestBodies {
             BackendTarget backend,
             String path,
             Optional<byte[]> readAhead) {
-        if (!(backend.backend() instanceof Backend.InferencePool)
+        if (!(backend.backend() instanceof Backend.InferencePool || backend.backend() instanceof Backend.External)
                 || !OpenAiRequest.isInference(req.prologue().method().text(), path)) {
             Upstream.Body body = readAhead
                     .<Upstream.Body>map(Upstream.Body.Bytes::new)
@@ -111,8 +112,14 @@ final class RequestBodies {
 
     /** Reads an inference body up to the bound; answers 413 and returns null beyond it. */
     private byte[] readBounded(ServerRequest req, ServerResponse res, RequestRecord record) {
+        long length = req.headers().contentLength().orElse(-1);
         try (InputStream in = ClientBody.of(req)) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            // A Content-Length within the bound is read exactly: no further read to learn of the
+            // end (each read is a body-read deadline set and cleared); otherwise up to the bound + 1.
+            byte[] bytes = in.readNBytes(
+                    length >= 0 && length <= maxBodyBytes
+                            ? (int) length
+                            : (int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
             if (bytes.length > maxBodyBytes) {
                 Responses.error(
                         res,

@@ -2,6 +2,7 @@ package io.infergate.router.proxy;
 
 import io.infergate.common.snapshot.Filter;
 import io.infergate.router.ratelimit.Decision;
+import io.infergate.router.trace.RequestTrace;
 
 /**
  * What one request turned into, filled in as the pipeline goes and read once at the end for the
@@ -33,6 +34,27 @@ final class RequestRecord {
     String route = "";
 
     String gateway = "";
+    /** Nanos the request waited in its pool's admission queue; -1 when it did not pass admission. */
+    long queuedNanos = -1;
+    /** The fair-queueing flow the request was scheduled as ("" when none). */
+    String flow = "";
+    /** The request's spans; {@link RequestTrace#OFF} when tracing is off. */
+    RequestTrace trace = RequestTrace.OFF;
+    /** An AuthPolicy / a RateLimitPolicy applied to the request (its span is made). */
+    boolean authChecked;
+
+    boolean limitChecked;
+    /**
+     * {@link RequestTrace#clock()} around the policy checks and the endpoint step (admission queue,
+     * then pick): the spans' timestamps, all 0 when tracing is off.
+     */
+    long authStartNanos;
+
+    long authEndNanos;
+    long limitStartNanos;
+    long limitEndNanos;
+    long pickStartNanos;
+    long pickEndNanos;
 
     RequestRecord(String requestId, long startNanos) {
         this.requestId = requestId;

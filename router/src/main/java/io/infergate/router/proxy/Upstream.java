@@ -7,6 +7,7 @@ import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webclient.api.ClientRequest;
 import io.helidon.webclient.api.HttpClient;
 import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http2.Http2Client;
 import io.helidon.webclient.http2.Http2ClientProtocolConfig;
@@ -110,6 +111,9 @@ final class Upstream implements AutoCloseable {
                 .sendExpectContinue(false)
                 .shareConnectionCache(false)
                 .servicesDiscoverServices(false)
+                // no system proxy lookup per request (a URI parse and a ProxySelector call):
+                // model servers are reached directly, never through a JVM-wide proxy setting
+                .proxy(Proxy.noProxy())
                 .contentEncoding(raw)
                 .build();
         h2c = Http2Client.builder()
@@ -122,6 +126,9 @@ final class Upstream implements AutoCloseable {
                 .sendExpectContinue(false)
                 .shareConnectionCache(false)
                 .servicesDiscoverServices(false)
+                // no system proxy lookup per request (a URI parse and a ProxySelector call):
+                // model servers are reached directly, never through a JVM-wide proxy setting
+                .proxy(Proxy.noProxy())
                 .contentEncoding(raw)
                 .build();
         timer = Executors.newSingleThreadScheduledExecutor(r -> {

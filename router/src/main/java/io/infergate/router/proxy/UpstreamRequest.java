@@ -1,7 +1,9 @@
 package io.infergate.router.proxy;
 
+import io.infergate.common.snapshot.Backend;
 import io.infergate.common.snapshot.Filter;
 import io.infergate.router.match.PathCondition;
+import io.infergate.router.provider.ProviderTarget;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +104,23 @@ record UpstreamRequest(
         headers.set("x-forwarded-proto", in.secure() ? "https" : "http");
         String target = path + (in.rawQuery().isEmpty() ? "" : "?" + in.rawQuery());
         return new UpstreamRequest(in.method(), target, headers, responseModifiers);
+    }
+
+    /**
+     * This request as an external provider receives it ({@link ProviderTarget}): the target joined
+     * to the base URL's path, Host the provider's, the client's credentials and address dropped and
+     * the provider's key in {@code Authorization}.
+     */
+    UpstreamRequest toProvider(Backend.External provider) {
+        int q = target.indexOf('?');
+        String path = q < 0 ? target : target.substring(0, q);
+        String query = q < 0 ? "" : target.substring(q + 1);
+        HeaderList out = headers.copy();
+        ProviderTarget.DROPPED.forEach(out::remove);
+        out.remove("host");
+        out.add("Host", ProviderTarget.authority(provider));
+        out.set("Authorization", ProviderTarget.authorization(provider));
+        return new UpstreamRequest(method, ProviderTarget.target(provider, path, query), out, responseModifiers);
     }
 
     /**

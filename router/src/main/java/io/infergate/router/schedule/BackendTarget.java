@@ -63,6 +63,7 @@ public record BackendTarget(Backend backend, List<Target> endpoints, Strategy st
             }
             Strategy strategy = switch (b) {
                 case Backend.Service s -> new RoundRobin();
+                case Backend.External x -> new RoundRobin(); // one endpoint: the provider's host
                 case Backend.InferencePool p ->
                     new PoolStrategy(pools.profileOf(p), pools.metrics(), pools.staleAfter(), pools.timer());
             };

@@ -7,8 +7,19 @@ import java.time.Duration;
 /** The scheduler's decision for one request. */
 public sealed interface Pick {
 
-    /** An endpoint was chosen and counted; close the lease when the exchange ends. */
-    record Picked(Lease lease) implements Pick {}
+    /**
+     * An endpoint was chosen and counted; close the lease when the exchange ends.
+     *
+     * @param queuedNanos how long the request waited in the pool's admission queue first (0 when
+     *                    admitted at once); -1 when it passed no admission (not a pool, or none
+     *                    configured)
+     */
+    record Picked(Lease lease, long queuedNanos) implements Pick {
+        /** Picked without admission. */
+        public Picked(Lease lease) {
+            this(lease, -1);
+        }
+    }
 
     /** The backend has no endpoints: 503. */
     record NoEndpoints() implements Pick {}

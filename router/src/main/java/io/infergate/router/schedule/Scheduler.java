@@ -56,6 +56,7 @@ public final class Scheduler {
             return new Pick.NoEndpoints();
         }
         Runnable onClose = () -> {};
+        long queued = -1;
         if (admission.isPresent() && backend.backend() instanceof Backend.InferencePool) {
             Admission a = admission.get();
             Admission.Ticket ticket;
@@ -75,14 +76,17 @@ public final class Scheduler {
                 case Admission.Ticket.Full f -> {
                     return new Pick.QueueFull(f.length());
                 }
-                case Admission.Ticket.Admitted ok -> onClose = () -> a.released(backend.id());
+                case Admission.Ticket.Admitted ok -> {
+                    onClose = () -> a.released(backend.id());
+                    queued = ok.waitedNanos();
+                }
             }
         }
         Pick pick = take(backend, context, Set.of(), true);
         if (!(pick instanceof Pick.Picked p)) {
             return pick; // no slot was taken, so none is handed over
         }
-        return new Pick.Picked(new Lease(p.lease().target(), onClose));
+        return new Pick.Picked(new Lease(p.lease().target(), onClose), queued);
     }
 
     /**

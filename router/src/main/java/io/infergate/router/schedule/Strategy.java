@@ -10,7 +10,7 @@ import java.util.List;
  * concurrency bound (the scheduler filters them first): Services take their endpoints in turn,
  * InferencePools run their {@link io.infergate.router.schedule.framework.Profile profile}.
  */
-public sealed interface Strategy permits RoundRobin, PoolStrategy {
+public sealed interface Strategy permits RoundRobin, PoolStrategy, LeastOutstanding {
 
     /**
      * Chooses one of the candidates.

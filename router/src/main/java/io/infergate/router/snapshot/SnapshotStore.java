@@ -12,6 +12,7 @@ import io.infergate.router.match.RouteTable;
 import io.infergate.router.match.RouteTableCompiler;
 import io.infergate.router.match.SocketKey;
 import io.infergate.router.observe.RouterMetrics;
+import io.infergate.router.provider.ProviderTls;
 import io.infergate.router.schedule.BackendTarget;
 import io.infergate.router.schedule.PoolProfiles;
 import io.infergate.router.schedule.endpoint.EndpointRegistry;
@@ -140,7 +141,8 @@ public final class SnapshotStore {
                 id,
                 snapshot,
                 routes,
-                BackendTarget.compileAll(snapshot.backends(), endpoints, pools, backendTls.compile(snapshot)));
+                BackendTarget.compileAll(
+                        snapshot.backends(), endpoints, pools, backendTls.compile(ProviderTls.entries(snapshot))));
         Set<SocketKey> needed = routes.socketKeys();
         // certificates first: a rotated Secret reaches open TLS sockets before the new routes do
         Set<SocketKey> failed = sockets.openAll(needed, certificates);

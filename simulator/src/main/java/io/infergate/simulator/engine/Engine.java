@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs one request through the simulated model: admission, then prefill, then one decode step per
- * output token, timed by {@link Timing}. It blocks the calling (virtual) thread on purpose: sleeping
+ * Runs one request through the simulated model: admission, then prefill (or, for the decode half
+ * of a disaggregated request, the KV transfer), then one decode step per output token, timed by
+ * {@link Timing}. It blocks the calling (virtual) thread on purpose: sleeping
  * is how the simulated GPU spends time.
  */
 public final class Engine {
@@ -24,6 +25,9 @@ public final class Engine {
     private final long loraLoadNanos;
     private final boolean parallelPrefill;
     private final double timeFactorUnderLoad;
+    private final long kvTransferNanos;
+    private final long kvTransferPerTokenNanos;
+    private final long prefillChunkNanos;
 
     /** Fixed TTFT and ITL, real time. */
     public Engine(
@@ -48,6 +52,11 @@ public final class Engine {
         this.loraLoadNanos = timing.loraLoadTime().toNanos();
         this.parallelPrefill = timing.parallelPrefill();
         this.timeFactorUnderLoad = timing.timeFactorUnderLoad();
+        this.kvTransferNanos = timing.kvTransferLatency().toNanos();
+        this.kvTransferPerTokenNanos = timing.kvTransferTimePerToken().toNanos();
+        this.prefillChunkNanos = timing.prefillStallsDecode() && !timing.parallelPrefill()
+                ? Timing.PREFILL_CHUNK_TOKENS * prefillPerTokenNanos
+                : 0;
     }
 
     /**
@@ -75,14 +84,16 @@ public final class Engine {
             List<TextGenerator.Stream> streams = new ArrayList<>(plan.prompts().size());
             plan.prompts().forEach(p -> streams.add(generator.stream(p)));
             ticker.sleepNanos(
-                    parallelPrefill
-                            ? parallelPrefill(sequence, plan.promptTokens() - cached)
-                            : prefill(sequence, plan.promptTokens() - cached) + ttftNanos);
+                    plan.remotePrefill()
+                            ? kvTransferNanos + kvTransferPerTokenNanos * plan.promptTokens()
+                            : parallelPrefill
+                                    ? parallelPrefill(sequence, plan.promptTokens() - cached)
+                                    : prefill(sequence, plan.promptTokens() - cached) + ttftNanos);
             long previous = ticker.nanoTime();
             listener.firstToken(Duration.ofNanos(previous - arrival), plan.promptTokens());
             for (int step = 0; step < plan.outputTokens(); step++) {
                 if (step > 0) {
-                    ticker.sleepNanos(itlNanos + itlPerSequenceNanos * scheduler.runningCount());
+                    ticker.sleepNanos(itlNanos + itlPerSequenceNanos * scheduler.runningCount() + prefillStall());
                     long now = ticker.nanoTime();
                     listener.nextToken(Duration.ofNanos(now - previous));
                     previous = now;
@@ -95,6 +106,14 @@ public final class Engine {
             }
         }
         listener.finished(plan.finishReason());
+    }
+
+    /**
+     * With {@link Timing#prefillStallsDecode()}: the prefill work on this pod's line that the next
+     * decode step shares its forward pass with, at most one chunk; 0 otherwise or when the line is idle.
+     */
+    private long prefillStall() {
+        return prefillChunkNanos == 0 ? 0 : Math.min(prefillChunkNanos, prefillLine.backlog(ticker.nanoTime()));
     }
 
     /**

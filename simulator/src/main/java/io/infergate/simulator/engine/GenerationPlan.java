@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param finishReason reported once the last token is out
  * @param cacheTexts   per prompt, what the prefix cache hashes (see {@link PromptBlocks}); its token
  *                     count under the {@link Tokens} rule is the prompt's token count
+ * @param remotePrefill another pod prefilled the prompt ({@code kv_transfer_params.do_remote_prefill}):
+ *                     the engine waits for the KV transfer instead of prefilling
  */
 public record GenerationPlan(
         ServedModel model,
@@ -20,7 +22,8 @@ public record GenerationPlan(
         int promptTokens,
         int outputTokens,
         FinishReason finishReason,
-        List<String> cacheTexts) {
+        List<String> cacheTexts,
+        boolean remotePrefill) {
 
     public GenerationPlan {
         Objects.requireNonNull(model, "model");
@@ -36,6 +39,17 @@ public record GenerationPlan(
         if (promptTokens < 0 || outputTokens < 1) {
             throw new IllegalArgumentException("promptTokens >= 0 and outputTokens >= 1 required");
         }
+    }
+
+    /** A plan prefilled here. */
+    public GenerationPlan(
+            ServedModel model,
+            List<String> prompts,
+            int promptTokens,
+            int outputTokens,
+            FinishReason finishReason,
+            List<String> cacheTexts) {
+        this(model, prompts, promptTokens, outputTokens, finishReason, cacheTexts, false);
     }
 
     /** A plan whose prompts are hashed as they are (plain text prompts). */

@@ -4,8 +4,9 @@ package io.infergate.simulator.engine;
  * The pod's prefill engine: prefill work (uncached prompt tokens, adapter loads) runs one request
  * at a time, in reservation order, as one GPU runs one forward pass at a time. A request reserves
  * its work and learns when it starts; a pod handed many long uncached prompts therefore builds a
- * backlog that every later request waits behind. Decode is not slowed by it (a simplification: in
- * vLLM prefill chunks and decodes share steps).
+ * backlog that every later request waits behind. Decode is not slowed by it unless the pod models
+ * prefill–decode interference ({@link Timing#prefillStallsDecode()}: in vLLM prefill chunks and
+ * decodes share steps).
  *
  * <p>Times are {@link Ticker#nanoTime()} values, compared by subtraction so they may wrap.
  */

@@ -33,6 +33,14 @@ import java.util.Objects;
  * @param loraLoadTime                 prefill-line time to load an adapter that is not resident
  * @param parallelPrefill              prefills run in parallel in the running slots (see above)
  * @param timeFactorUnderLoad          the factor {@code f} at a full batch (&ge; 1; parallel mode only)
+ * @param kvTransferLatency            prefill/decode disaggregation: a request whose prompt another
+ *                                     pod prefilled waits this long (plus the next) for its KV cache
+ *                                     instead of prefilling and instead of {@code timeToFirstToken}
+ * @param kvTransferTimePerToken       added to that wait per prompt token
+ * @param prefillStallsDecode          serial mode: a decode step waits for the prefill work running
+ *                                     on the pod, up to one chunk of {@link #PREFILL_CHUNK_TOKENS}
+ *                                     tokens (vLLM batches prefill chunks with decode steps, so
+ *                                     decodes on a pod that also prefills see longer steps)
  */
 public record Timing(
         Duration timeToFirstToken,
@@ -41,7 +49,35 @@ public record Timing(
         Duration interTokenLatencyPerSequence,
         Duration loraLoadTime,
         boolean parallelPrefill,
-        double timeFactorUnderLoad) {
+        double timeFactorUnderLoad,
+        Duration kvTransferLatency,
+        Duration kvTransferTimePerToken,
+        boolean prefillStallsDecode) {
+
+    /** Prompt tokens one prefill chunk holds (vLLM's long-standing {@code max_num_batched_tokens} default). */
+    public static final int PREFILL_CHUNK_TOKENS = 512;
+
+    /** Without disaggregation costs and without prefill–decode interference. */
+    public Timing(
+            Duration timeToFirstToken,
+            Duration interTokenLatency,
+            Duration prefillTimePerToken,
+            Duration interTokenLatencyPerSequence,
+            Duration loraLoadTime,
+            boolean parallelPrefill,
+            double timeFactorUnderLoad) {
+        this(
+                timeToFirstToken,
+                interTokenLatency,
+                prefillTimePerToken,
+                interTokenLatencyPerSequence,
+                loraLoadTime,
+                parallelPrefill,
+                timeFactorUnderLoad,
+                Duration.ZERO,
+                Duration.ZERO,
+                false);
+    }
 
     /** Serial prefill. */
     public Timing(
@@ -66,6 +102,11 @@ public record Timing(
         Objects.requireNonNull(prefillTimePerToken, "prefillTimePerToken");
         Objects.requireNonNull(interTokenLatencyPerSequence, "interTokenLatencyPerSequence");
         Objects.requireNonNull(loraLoadTime, "loraLoadTime");
+        Objects.requireNonNull(kvTransferLatency, "kvTransferLatency");
+        Objects.requireNonNull(kvTransferTimePerToken, "kvTransferTimePerToken");
+        if (kvTransferLatency.isNegative() || kvTransferTimePerToken.isNegative()) {
+            throw new IllegalArgumentException("durations must not be negative");
+        }
         if (timeToFirstToken.isNegative()
                 || interTokenLatency.isNegative()
                 || prefillTimePerToken.isNegative()

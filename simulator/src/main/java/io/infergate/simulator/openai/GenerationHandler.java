@@ -55,7 +55,7 @@ final class GenerationHandler implements Handler {
             if (request.stream()) {
                 stream(request, res);
             } else {
-                whole(request, res);
+                whole(request, req, res);
             }
         } catch (ApiError e) {
             e.send(res);
@@ -72,7 +72,7 @@ final class GenerationHandler implements Handler {
         }
     }
 
-    private void whole(ParsedRequest request, ServerResponse res)
+    private void whole(ParsedRequest request, ServerRequest req, ServerResponse res)
             throws QueueFullException, InterruptedException, IOException {
         Payloads payloads = new Payloads(api, request.plan());
         List<StringBuilder> texts = new ArrayList<>();
@@ -94,8 +94,13 @@ final class GenerationHandler implements Handler {
         payloads.cachedTokens(cached[0]);
         res.header(HeaderNames.CONTENT_TYPE, JsonBodies.CONTENT_TYPE);
         tokenHeaders(res, request, cached[0]);
-        res.send(JsonBodies.bytes(
-                payloads.whole(texts.stream().map(StringBuilder::toString).toList())));
+        jakarta.json.JsonObject body =
+                payloads.whole(texts.stream().map(StringBuilder::toString).toList());
+        if (request.remoteDecode()) {
+            body = KvTransfer.withPrefillAnswer(
+                    body, req.localPeer().host(), req.localPeer().port());
+        }
+        res.send(JsonBodies.bytes(body));
     }
 
     private void stream(ParsedRequest request, ServerResponse res)

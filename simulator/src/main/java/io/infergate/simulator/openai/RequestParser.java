@@ -59,9 +59,22 @@ final class RequestParser {
         boolean stream = bool(json, "stream");
         boolean includeUsage =
                 json.get("stream_options") instanceof JsonObject options && bool(options, "include_usage");
-        GenerationPlan plan =
-                new GenerationPlan(model, prompts.texts, prompts.tokens, outputTokens, finish, prompts.cacheTexts);
-        return new ParsedRequest(api, plan, stream, includeUsage);
+        // vLLM's disaggregated serving (NixlConnector): the prefill half asks do_remote_decode and is
+        // answered whole; the decode half says do_remote_prefill and finds the KV cache transferred
+        JsonObject kv = json.get("kv_transfer_params") instanceof JsonObject o ? o : null;
+        boolean remoteDecode = kv != null && bool(kv, "do_remote_decode");
+        boolean remotePrefill = kv != null && bool(kv, "do_remote_prefill");
+        if (remoteDecode && stream) {
+            throw ApiError.badRequest("Prefill does not support streaming", "stream");
+        }
+        if (remoteDecode && remotePrefill) {
+            throw ApiError.badRequest(
+                    "kv_transfer_params cannot ask for both do_remote_decode and do_remote_prefill",
+                    "kv_transfer_params");
+        }
+        GenerationPlan plan = new GenerationPlan(
+                model, prompts.texts, prompts.tokens, outputTokens, finish, prompts.cacheTexts, remotePrefill);
+        return new ParsedRequest(api, plan, stream, includeUsage, remoteDecode);
     }
 
     private static JsonObject readObject(byte[] body) {

@@ -123,6 +123,35 @@ class EngineTest {
         assertEquals(0, line.backlog(t0 + 2_000));
     }
 
+    @Test
+    void aRemotelyPrefilledRequestWaitsForTheKvTransferInsteadOfPrefilling() throws Exception {
+        Timing t = timing(10, 1_000, 5, 0, 0);
+        Engine engine = engine(
+                false,
+                new Timing(
+                        t.timeToFirstToken(),
+                        t.interTokenLatency(),
+                        t.prefillTimePerToken(),
+                        t.interTokenLatencyPerSequence(),
+                        t.loraLoadTime(),
+                        false,
+                        1,
+                        Duration.ofMillis(3),
+                        Duration.ofNanos(100_000),
+                        false));
+
+        run(engine, BASE, PROMPT, 2); // prefilled here: ttft + 40 tokens x 1 ms
+        engine.run(
+                new GenerationPlan(BASE, List.of(PROMPT), 40, 2, FinishReason.LENGTH, List.of(PROMPT), true),
+                new TokenSink() {
+                    @Override
+                    public void accept(int step, List<String> pieces, boolean last) {}
+                });
+
+        assertEquals(List.of(ms(10 + 40), ms(3 + 4)), recorder.ttft, "transfer 3 ms + 40 tokens x 0.1 ms, no prefill");
+        assertEquals(List.of(ms(5), ms(5)), recorder.itl, "decode steps are the same either way");
+    }
+
     private Engine engine(boolean prefixCaching, Timing timing) {
         BatchScheduler scheduler = new BatchScheduler(8, 8, 4, 4, 1_000, prefixCaching, ticker);
         return new Engine(scheduler, new TextGenerator(0), timing, recorder, ticker);

@@ -43,9 +43,17 @@ public final class Admission {
      * @param maxQueueLength waiting requests per pool (then 503 {@code queue_full})
      * @param retryAfter     the {@code Retry-After} of a shed request
      * @param recheck        how often a waiting head re-reads saturation
+     * @param fairness       whether requests of one priority are shared fairly between flows
+     *                       ({@link FairOrder}); false: first come, first served across all flows
+     *                       (the baseline bench/fairness.sh compares against)
      */
     public record Settings(
-            boolean queue, Duration queueTimeout, int maxQueueLength, Duration retryAfter, Duration recheck) {
+            boolean queue,
+            Duration queueTimeout,
+            int maxQueueLength,
+            Duration retryAfter,
+            Duration recheck,
+            boolean fairness) {
         public Settings {
             Objects.requireNonNull(queueTimeout, "queueTimeout");
             Objects.requireNonNull(retryAfter, "retryAfter");
@@ -55,7 +63,13 @@ public final class Admission {
             }
         }
 
-        /** Queueing on, 10 s timeout, 1000 waiting, Retry-After 1 s, recheck every 50 ms. */
+        /** With fair queueing between flows. */
+        public Settings(
+                boolean queue, Duration queueTimeout, int maxQueueLength, Duration retryAfter, Duration recheck) {
+            this(queue, queueTimeout, maxQueueLength, retryAfter, recheck, true);
+        }
+
+        /** Queueing on, 10 s timeout, 1000 waiting, Retry-After 1 s, recheck every 50 ms, fair between flows. */
         public static Settings defaults() {
             return new Settings(true, Duration.ofSeconds(10), 1000, Duration.ofSeconds(1), Duration.ofMillis(50));
         }
@@ -70,7 +84,7 @@ public final class Admission {
         public static Settings create(Section s, Duration recheck) {
             Settings d = defaults();
             boolean queue = s.bool("queue", d.queue());
-            for (String unused : List.of("queue-timeout", "max-queue-length")) {
+            for (String unused : List.of("queue-timeout", "max-queue-length", "fairness")) {
                 if (!queue && s.has(unused)) {
                     throw new IllegalArgumentException("'" + s.key(unused) + "' has no effect with '" + s.key("queue")
                             + ": false'; remove one of them");
@@ -81,14 +95,24 @@ public final class Admission {
                     s.duration("queue-timeout", d.queueTimeout()),
                     s.integer("max-queue-length", d.maxQueueLength()),
                     s.duration("retry-after", d.retryAfter()),
-                    recheck);
+                    recheck,
+                    s.bool("fairness", d.fairness()));
         }
     }
 
     /** The outcome of admission. */
     public sealed interface Ticket {
-        /** Go ahead. */
-        record Admitted() implements Ticket {}
+        /**
+         * Go ahead.
+         *
+         * @param waitedNanos how long the request waited in the queue (0 when it did not queue)
+         */
+        record Admitted(long waitedNanos) implements Ticket {
+            /** Admitted without waiting. */
+            public Admitted() {
+                this(0);
+            }
+        }
 
         /** Sheddable and the pool is saturated: 429. */
         record Shed(Duration retryAfter) implements Ticket {}
@@ -137,7 +161,9 @@ public final class Admission {
         if (!settings.queue()) {
             return withoutQueue(priority, () -> saturated(endpoints), settings.retryAfter());
         }
-        return queues.computeIfAbsent(pool, k -> new PoolQueue()).admit(endpoints, priority, flow);
+        // fairness off: every request is of one flow, and FairOrder degenerates to arrival order
+        return queues.computeIfAbsent(pool, k -> new PoolQueue())
+                .admit(endpoints, priority, settings.fairness() ? flow : "");
     }
 
     /**
@@ -201,12 +227,12 @@ public final class Admission {
                         if (waiters.head() == me) {
                             if (handOvers > 0) {
                                 handOvers--;
-                                return leave(me);
+                                return leave(me, start);
                             }
                             long now = System.nanoTime();
                             if (now - lastSampleRelease >= recheck && !saturated(endpoints)) {
                                 lastSampleRelease = now;
-                                return leave(me);
+                                return leave(me, start);
                             }
                         }
                         long left = deadline - System.nanoTime();
@@ -227,13 +253,13 @@ public final class Admission {
             }
         }
 
-        private Ticket leave(FairOrder.Entry me) {
+        private Ticket leave(FairOrder.Entry me, long start) {
             waiters.admitted(me);
             if (waiters.isEmpty()) {
                 handOvers = 0;
             }
             changed.signalAll();
-            return new Ticket.Admitted();
+            return new Ticket.Admitted(System.nanoTime() - start);
         }
 
         void released() {
