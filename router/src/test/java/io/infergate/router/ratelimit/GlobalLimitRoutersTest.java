@@ -233,12 +233,28 @@ class GlobalLimitRoutersTest {
         assertTrue(
                 ratio >= 0.95 && ratio <= 1.05,
                 "admitted " + admittedTokens + " tokens for a limit of " + LIMIT + " (" + admitted + " requests)");
-        await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertEquals(
-                        Long.toString(admittedTokens.get()),
-                        counter("global", "team-a"),
-                        "after settlement Redis holds the tokens the model server reported"));
-        Http.Reply refused = refusals.getFirst();
+        // A request that failed otherwise (a 503 of the admission queue or a 5xx of an overloaded
+        // machine) is charged its prompt estimate (docs/rate-limits.md), at most its reservation
+        // of about 15 tokens: on top of what the 200s reported, never below it.
+        List<Integer> failed = refusals.stream()
+                .map(Http.Reply::status)
+                .filter(status -> status != 429)
+                .toList();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            long held = Long.parseLong(counter("global", "team-a"));
+            if (failed.isEmpty()) {
+                assertEquals(
+                        admittedTokens.get(),
+                        held,
+                        "after settlement Redis holds the tokens the model server reported");
+            } else {
+                assertTrue(
+                        held >= admittedTokens.get() && held <= admittedTokens.get() + 20L * failed.size(),
+                        "Redis holds " + held + " for " + admittedTokens + " reported and failures " + failed);
+            }
+        });
+        Http.Reply refused =
+                refusals.stream().filter(r -> r.status() == 429).findFirst().orElseThrow();
         assertEquals(429, refused.status(), refused.body());
         assertEquals("rate_limit_exceeded", refused.errorCode());
         long retryAfter = Long.parseLong(refused.header("retry-after"));
