@@ -231,10 +231,14 @@ final class Http1Upstream implements AutoCloseable {
         }
     }
 
+    /**
+     * The target is relayed as the listener accepted it; only what would break the request line is
+     * refused: controls, space, DEL, and characters that are not one byte.
+     */
     private static void checkTarget(String target) {
         for (int i = 0; i < target.length(); i++) {
             char ch = target.charAt(i);
-            if (ch <= ' ' || ch >= 127) {
+            if (ch <= ' ' || ch == 127 || ch > 255) {
                 throw new IllegalArgumentException("invalid character in the request target");
             }
         }
