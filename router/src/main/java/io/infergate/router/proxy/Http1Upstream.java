@@ -26,8 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Rules it keeps, as Helidon's client did: TCP_NODELAY; no redirects, no {@code Expect}, no
  * content coding; {@code Content-Length} of a body held in memory (0 without a body), chunked
- * coding for a streamed body of unknown length; {@code Connection: keep-alive}; header names and
- * values checked before they are written (no CR, LF or NUL: no request splitting). The connect
+ * coding for a streamed body of unknown length; {@code Connection: keep-alive}. A field whose name
+ * is not a token or whose value holds CR, LF or NUL is left out and a target character that cannot
+ * stand in a request line is percent-encoded (no request splitting, whatever the listener let
+ * pass; Helidon's client wrote non-ASCII target characters as {@code ?}). The connect
  * timeout bounds connecting, the read timeout every single read. Responses: see {@link Http1Response}.
  *
  * <p>Pooling: a connection goes back to its endpoint's pool only when its response was read to
@@ -179,21 +181,25 @@ final class Http1Upstream implements AutoCloseable {
 
     /** The request line and headers, framing headers set for {@code body}. */
     static byte[] head(String method, String target, HeaderList headers, Upstream.Body body) {
+        if (!token(method)) {
+            throw new IllegalArgumentException("invalid request method");
+        }
         Ascii out = new Ascii(256 + 64 * 8);
-        checkToken(method, "method");
-        checkTarget(target);
-        out.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+        out.append(method).append(' ');
+        target(out, target);
+        out.append(" HTTP/1.1\r\n");
         boolean connection = false;
         for (int i = 0; i < headers.size(); i++) {
             String name = headers.name(i);
+            String value = headers.value(i);
             if (name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding")) {
                 continue; // set below from the body actually sent
             }
+            if (!token(name) || !fieldValue(value)) {
+                continue; // cannot stand in a header section (the listener let it pass): left out
+            }
             connection |= name.equalsIgnoreCase("connection");
-            String value = headers.value(i);
-            checkToken(name, "header name");
-            checkValue(name, value);
-            out.append(name).append(": ").append(value).append("\r\n");
+            out.append(name).append(": ").appendValue(value).append("\r\n");
         }
         if (!connection) {
             out.append("Connection: keep-alive\r\n");
@@ -218,38 +224,58 @@ final class Http1Upstream implements AutoCloseable {
         return out.bytes();
     }
 
-    /** RFC 9110 token: what a method or a header name may be. */
-    private static void checkToken(String s, String what) {
+    /** RFC 9110 tchar, by ASCII code. */
+    private static final boolean[] TCHAR = new boolean[128];
+
+    static {
+        for (char ch = '!'; ch < 127; ch++) {
+            TCHAR[ch] = "\"(),/:;<=>?@[\\]{}".indexOf(ch) < 0;
+        }
+    }
+
+    /** RFC 9110 token: what a method or a header name must be. */
+    private static boolean token(String s) {
         if (s.isEmpty()) {
-            throw new IllegalArgumentException("empty " + what);
+            return false;
         }
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
-            if (ch <= ' ' || ch >= 127 || "\"(),/:;<=>?@[\\]{}".indexOf(ch) >= 0) {
-                throw new IllegalArgumentException("invalid character in a " + what);
+            if (ch >= 128 || !TCHAR[ch]) {
+                return false;
             }
         }
+        return true;
+    }
+
+    /** A field value that can be written: no CR, LF or NUL (they would end the field or the head early). */
+    private static boolean fieldValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (ch == '\r' || ch == '\n' || ch == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
-     * The target is relayed as the listener accepted it; only what would break the request line is
-     * refused: controls, space, DEL, and characters that are not one byte.
+     * The target as the listener accepted it, byte for byte, except characters that cannot stand
+     * in a request line (controls, space, DEL, non-ASCII), which are percent-encoded (a character
+     * above U+00FF as its UTF-8 bytes).
      */
-    private static void checkTarget(String target) {
+    private static void target(Ascii out, String target) {
         for (int i = 0; i < target.length(); i++) {
             char ch = target.charAt(i);
-            if (ch <= ' ' || ch == 127 || ch > 255) {
-                throw new IllegalArgumentException("invalid character in the request target");
-            }
-        }
-    }
-
-    /** A field value: no CR, LF or NUL (they would end the header or the head early). */
-    private static void checkValue(String name, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char ch = value.charAt(i);
-            if (ch == '\r' || ch == '\n' || ch == 0 || ch > 255) {
-                throw new IllegalArgumentException("invalid character in the value of header " + name);
+            if (ch > ' ' && ch < 127) {
+                out.append(ch);
+            } else if (ch <= 255) {
+                out.percent(ch);
+            } else {
+                int cp = target.codePointAt(i);
+                for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
+                    out.percent(b & 0xff);
+                }
+                i += Character.charCount(cp) - 1;
             }
         }
     }
@@ -416,6 +442,29 @@ final class Http1Upstream implements AutoCloseable {
             }
             bytes[n++] = (byte) ch;
             return this;
+        }
+
+        /** A field value: ISO-8859-1 characters as one byte, others as their UTF-8 bytes. */
+        Ascii appendValue(String v) {
+            for (int i = 0; i < v.length(); i++) {
+                char ch = v.charAt(i);
+                if (ch <= 255) {
+                    append(ch);
+                } else {
+                    int cp = v.codePointAt(i);
+                    for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
+                        append((char) (b & 0xff));
+                    }
+                    i += Character.charCount(cp) - 1;
+                }
+            }
+            return this;
+        }
+
+        void percent(int b) {
+            append('%')
+                    .append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+                    .append(Character.toUpperCase(Character.forDigit(b & 15, 16)));
         }
 
         byte[] bytes() {
