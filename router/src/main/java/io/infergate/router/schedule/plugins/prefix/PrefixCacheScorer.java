@@ -54,7 +54,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
     public static final int DEFAULT_SLOTS = 0;
 
     /** Estimated queue beyond the pool's shortest on endpoints with known slots (ADR 0037); -1: off. */
-    public static final int DEFAULT_FULL_QUEUE_SLACK = 1;
+    public static final int DEFAULT_FULL_QUEUE_SLACK = 2;
 
     /** The rendezvous weights' controller gain (ADR 0036); 0 turns the weights off. */
     public static final double DEFAULT_REBALANCE_GAIN = 0.1;
