@@ -59,7 +59,7 @@
 # Environment: SIMULATORS ("infergate llmd"), WORKLOADS ("workload"), STRATEGIES ("random round-robin
 # least-request epp-default ours"), ROUTER_COUNTS ("1 3"), STEPS (run only the first N rate steps; for
 # short development runs), OUT_DIR (default bench/scheduling/results: <simulator>-<workload>.md/.tsv),
-# KEEP=1 keeps the run folder, WARMUP (20 requests per router before the first step). Run it with
+# KEEP=1 keeps the run folder (with every router's, the picker's and the pods' /metrics at the end of each configuration), WARMUP (20 requests per router before the first step). Run it with
 # nice: the machine is shared.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -345,6 +345,13 @@ for sim in $SIMULATORS; do
       --strategy "$s" --results "$RESULTS" ${STEPS:+--steps "$STEPS"} \
       --pods "$(sed 's|\([0-9.]*\)|http://\1:8000|g' <<<"$SIM_HOSTS")" --pod-slots "$(pod_slots "$sim")" --watch-ms 50
     T1=$(date +%s)
+    if [ "${KEEP:-0}" = 1 ]; then # what the processes counted, for a look afterwards
+      for ((r = 1; r <= R; r++)); do
+        curl -fs -m 5 "http://127.0.15.$r:15000/observe/metrics" > "$W/metrics-router-$sim-$wl-$s-$R-$r.txt" || true
+      done
+      [ "$s" != ours-over-extproc ] || curl -fs -m 5 "http://127.0.15.201:15000/observe/metrics" > "$W/metrics-picker-$sim-$wl-$R.txt" || true
+      for h in ${SIM_HOSTS//,/ }; do curl -fs -m 5 "http://$h:8000/metrics" > "$W/metrics-pod-$sim-$wl-$s-$R-$h.txt" || true; done
+    fi
     stop_all
     if [ -n "${EPP_WD:-}" ]; then bash "$ROOT/bench/epp-up.sh" stop "$EPP_WD"; EPP_WD=""; fi
     echo "   stopped in $(( $(date +%s) - T1 )) s; load $(cut -d' ' -f1-3 /proc/loadavg)"
