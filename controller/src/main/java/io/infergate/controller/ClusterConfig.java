@@ -41,6 +41,9 @@ import java.util.Optional;
  * @param routerTlsSecret    the Secret with the internal CA and the routers' serving certificate;
  *                           when present, routers are pushed to over verified TLS
  *                           (docs/adr/0035-internal-api-tls.md), else over plain HTTP
+ * @param pickerServices     keep Service {@code infergate-picker} and its EndpointSlices (the ready
+ *                           routers' picker ports) in every namespace whose pools name it
+ *                           (docs/adr/0039-picker-services.md)
  */
 public record ClusterConfig(
         Optional<Path> kubeconfig,
@@ -59,7 +62,8 @@ public record ClusterConfig(
         Tuning tuning,
         Isolation.PortRange gatewayPorts,
         boolean servicePerGateway,
-        Optional<String> routerTlsSecret) {
+        Optional<String> routerTlsSecret,
+        boolean pickerServices) {
 
     static final String DEFAULT_NAMESPACE = "kthena-system";
     static final String DEFAULT_ROUTER_SERVICE = "kthena-router";
@@ -116,6 +120,12 @@ public record ClusterConfig(
                     "Secret of the controller's internal CA and the routers' serving",
                     "certificate (created and renewed); pushes go over TLS verified",
                     "against that CA (default: none, plain HTTP; docs/adr/0035)"),
+            Flag.bool(
+                    "--picker-services",
+                    "keep Service infergate-picker (and its EndpointSlices: the ready",
+                    "routers' picker ports) in every namespace whose InferencePools",
+                    "name it (default false; components/endpoint-picker sets it;",
+                    "docs/adr/0039-picker-services.md)"),
             Flag.of("--lease-name", "NAME", "the leader election Lease (default " + DEFAULT_LEASE_NAME + ")"),
             Flag.of(
                     "--identity",
@@ -178,7 +188,8 @@ public record ClusterConfig(
                 flags.bool("--service-per-gateway", false),
                 flags.one("--router-tls-secret").isPresent()
                         ? Optional.of(flags.objectName("--router-tls-secret", ""))
-                        : Optional.empty());
+                        : Optional.empty(),
+                flags.bool("--picker-services", false));
     }
 
     /** {@code --gateway-ports A-B}, 1 <= A <= B <= 65535. */
@@ -216,7 +227,8 @@ public record ClusterConfig(
                 Tuning.defaults(),
                 DEFAULT_GATEWAY_PORTS,
                 false,
-                Optional.empty());
+                Optional.empty(),
+                false);
     }
 
     public ClusterConfig withKubeconfig(Path file) {
@@ -237,7 +249,8 @@ public record ClusterConfig(
                 tuning,
                 gatewayPorts,
                 servicePerGateway,
-                routerTlsSecret);
+                routerTlsSecret,
+                pickerServices);
     }
 
     public ClusterConfig withRouterInternalPort(int port) {
@@ -258,7 +271,8 @@ public record ClusterConfig(
                 tuning,
                 gatewayPorts,
                 servicePerGateway,
-                routerTlsSecret);
+                routerTlsSecret,
+                pickerServices);
     }
 
     public ClusterConfig withAdmin(String bind, int port) {
@@ -279,7 +293,8 @@ public record ClusterConfig(
                 tuning,
                 gatewayPorts,
                 servicePerGateway,
-                routerTlsSecret);
+                routerTlsSecret,
+                pickerServices);
     }
 
     public ClusterConfig withTuning(Tuning value) {
@@ -300,7 +315,8 @@ public record ClusterConfig(
                 value,
                 gatewayPorts,
                 servicePerGateway,
-                routerTlsSecret);
+                routerTlsSecret,
+                pickerServices);
     }
 
     /** Pushes over TLS with the internal CA kept in Secret {@code name} (docs/adr/0035). */
@@ -322,7 +338,31 @@ public record ClusterConfig(
                 tuning,
                 gatewayPorts,
                 servicePerGateway,
-                Optional.of(name));
+                Optional.of(name),
+                pickerServices);
+    }
+
+    /** The same with the picker Services kept in step (docs/adr/0039-picker-services.md). */
+    public ClusterConfig withPickerServices(boolean value) {
+        return new ClusterConfig(
+                kubeconfig,
+                namespace,
+                identity,
+                gatewayApi,
+                inferenceExtension,
+                routerService,
+                routerSelector,
+                routerInternalPort,
+                tokenSecret,
+                leaseName,
+                controllerName,
+                adminBind,
+                adminPort,
+                tuning,
+                gatewayPorts,
+                servicePerGateway,
+                routerTlsSecret,
+                value);
     }
 
     /** Another candidate set: its own Lease, its own GatewayClasses, the Inference Extension on or off. */
@@ -344,7 +384,8 @@ public record ClusterConfig(
                 tuning,
                 gatewayPorts,
                 servicePerGateway,
-                routerTlsSecret);
+                routerTlsSecret,
+                pickerServices);
     }
 
     private static byte[] randomBytes() {

@@ -10,16 +10,21 @@ import io.infergate.controller.kube.InternalTlsSecret;
 import io.infergate.controller.kube.KubeClients;
 import io.infergate.controller.kube.KubeSource;
 import io.infergate.controller.kube.LeaderElection;
+import io.infergate.controller.kube.PickerServices;
 import io.infergate.controller.kube.Resource;
 import io.infergate.controller.kube.RouterDiscovery.RouterPod;
 import io.infergate.controller.kube.StatusWriter;
 import io.infergate.controller.kube.TokenSecret;
+import io.infergate.controller.kube.Trees;
+import io.infergate.controller.pickerservice.PickerServicePlan;
+import io.infergate.controller.pickerservice.PickerServiceSettings;
 import io.infergate.controller.publish.Publisher;
 import io.infergate.controller.status.ObjectStatus;
 import io.infergate.controller.status.Programmed;
 import io.infergate.controller.status.StatusPlan;
 import io.infergate.controller.translate.Isolation;
 import io.infergate.controller.translate.Translation;
+import io.infergate.controller.translate.Translator;
 import io.infergate.controller.translate.TranslatorConfig;
 
 import java.io.IOException;
@@ -27,6 +32,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,6 +70,8 @@ public final class ClusterControllerApp implements AutoCloseable {
     private final LeaderElection election;
     private final TokenSecret tokenSecret;
     private final GatewayServices gatewayServices;
+    private final Optional<PickerServices> pickerServices;
+    private final PickerServiceSettings pickerSettings;
     private final Optional<RouterTrust> routerTrust;
     private final Optional<InternalTlsSecret> internalTls;
     private volatile AdminServer admin;
@@ -155,6 +163,16 @@ public final class ClusterControllerApp implements AutoCloseable {
                 config.routerSelector(),
                 () -> election.isLeader() && !closed,
                 config.tuning().statusResync());
+        pickerSettings = PickerServiceSettings.defaults(Translator.OWN_PICKER_SERVICE, config.namespace());
+        pickerServices = config.pickerServices()
+                ? Optional.of(new PickerServices(
+                        clients.requests(),
+                        config.controllerName(),
+                        clock,
+                        () -> election.isLeader() && !closed,
+                        config.tuning().statusResync(),
+                        (ns, name) -> source.lookup("InferencePool", ns, name).flatMap(ClusterControllerApp::uid)))
+                : Optional.empty();
         metrics.cluster(
                 () -> election.isLeader() ? 1 : 0,
                 Resource.INPUTS.stream().map(Resource::kind).toList(),
@@ -251,7 +269,15 @@ public final class ClusterControllerApp implements AutoCloseable {
             closed = true;
         }
         for (AutoCloseable c : new AutoCloseable[] {
-            gatewayServices, writer, publisher, election, source, admin, metrics, internalTls.orElse(null)
+            gatewayServices,
+            pickerServices.orElse(null),
+            writer,
+            publisher,
+            election,
+            source,
+            admin,
+            metrics,
+            internalTls.orElse(null)
         }) {
             try {
                 if (c != null) {
@@ -279,6 +305,13 @@ public final class ClusterControllerApp implements AutoCloseable {
                         .withIsolation(new Isolation.PerGateway(
                                 config.gatewayPorts(), config.servicePerGateway(), inputs.gatewayServices())));
         gatewayServices.apply(t.services());
+        pickerServices.ifPresent(p -> p.apply(PickerServicePlan.plan(
+                inputs.state().inferencePools(),
+                inputs.state().services(),
+                inputs.routers().stream()
+                        .map(r -> new PickerServicePlan.Router(r.name(), r.podIP(), r.ready()))
+                        .toList(),
+                pickerSettings)));
         internalTls.ifPresent(InternalTlsSecret::signal); // e.g. the Secret was deleted: a look is cheap
         applyRouters();
         ensureToken();
@@ -286,6 +319,7 @@ public final class ClusterControllerApp implements AutoCloseable {
 
     private void leadershipChanged() {
         gatewayServices.signal();
+        pickerServices.ifPresent(PickerServices::signal);
         internalTls.ifPresent(InternalTlsSecret::signal);
         applyRouters();
         ensureToken();
@@ -349,6 +383,10 @@ public final class ClusterControllerApp implements AutoCloseable {
         Set<URI> unanswered = publisher.unanswered();
         boolean unknown = readyRouters.stream().anyMatch(unanswered::contains);
         return gate.holdPending(unknown, clock.instant());
+    }
+
+    private static Optional<String> uid(Map<String, Object> tree) {
+        return Optional.ofNullable(Trees.string(Trees.map(tree, "metadata"), "uid"));
     }
 
     private void restamped() {

@@ -97,6 +97,7 @@ public final class KubeRest {
                     "InferenceModelRewrite",
                     "ModelServer",
                     "ModelRoute",
+                    "ExternalProvider",
                     "Event" -> new Kind(base + "/namespaces/%s/" + plural(kind), true);
             default -> throw new IllegalArgumentException("KubeRest does not know kind " + kind);
         };
@@ -118,6 +119,7 @@ public final class KubeRest {
             case "InferenceModelRewrite" -> "inferencemodelrewrites";
             case "ModelServer" -> "modelservers";
             case "ModelRoute" -> "modelroutes";
+            case "ExternalProvider" -> "externalproviders";
             case "Event" -> "events";
             case "Deployment" -> "deployments";
             case "Role" -> "roles";
