@@ -56,6 +56,12 @@
 # requests through its gRPC server and JIT), which showed as p99 1.5-1.9 s against native's 0.86 s
 # at 8 req/s only, and moved p90 by +105-131 ms (docs/benchmarks.md). WARMUP=0 measures cold.
 #
+# v8 (2026-12-05, issue 12): every 5th warm-up request carries a 2,300-word prompt (about the
+# workload's 14 KB), the same words each time (so they cost the pods one cached prefix, and share
+# none with the workload). With short warm-ups only, the first long bodies of the first step still
+# met cold code on the ext_proc path: the routers' picker phase took 100-560 ms for the first 20 or
+# so workload requests, then 10-40 ms (a KEEP=1 run with timing prints, 13:07 UTC).
+#
 # Environment: SIMULATORS ("infergate llmd"), WORKLOADS ("workload"), STRATEGIES ("random round-robin
 # least-request epp-default ours"), ROUTER_COUNTS ("1 3"), STEPS (run only the first N rate steps; for
 # short development runs), OUT_DIR (default bench/scheduling/results: <simulator>-<workload>.md/.tsv),
@@ -332,10 +338,14 @@ for sim in $SIMULATORS; do
     done
     sleep 1 # a few metric scrapes of every pod before the first request
     WARM_MODEL=$(sed -n 's/^model: *//p' "$WL_FILE" | head -n 1)
+    WARM_LONG=$(seq 1 2300 | sed 's/^/w/' | tr '\n' ' ')
     for ((r = 1; r <= R; r++)); do
       for ((i = 0; i < ${WARMUP:-20}; i++)); do
+        # every 5th one as long as a workload prompt (v8), streamed and not: the long-body path warms up too
+        WARM_TEXT="warm-up $s $r $i"
+        [ $((i % 5)) != 4 ] || WARM_TEXT="$WARM_LONG $WARM_TEXT"
         curl -fs -o /dev/null -m 30 -H 'Content-Type: application/json' \
-          -d "{\"model\":\"$WARM_MODEL\",\"prompt\":\"warm-up $s $r $i\",\"max_tokens\":1,\"stream\":$([ $((i % 2)) = 0 ] && echo true || echo false)}" \
+          -d "{\"model\":\"$WARM_MODEL\",\"prompt\":\"$WARM_TEXT\",\"max_tokens\":1,\"stream\":$([ $((i % 2)) = 0 ] && echo true || echo false)}" \
           "http://127.0.15.$r:8080/v1/completions" || echo "   warm-up request $i through router $r failed"
       done
     done

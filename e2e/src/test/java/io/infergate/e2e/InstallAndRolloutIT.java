@@ -80,7 +80,7 @@ class InstallAndRolloutIT {
             StringBuilder out = new StringBuilder("==== diagnostics after " + context.getDisplayName() + "\n");
             for (String[] cmd : List.of(
                     new String[] {"-n", NS, "get", "pods,lease", "-o", "wide"},
-                    new String[] {"get", "gateway,httproute,inferencepool", "-A", "-o", "yaml"},
+                    new String[] {"get", "gateway,httproute,inferencepool,backendtlspolicy", "-A", "-o", "yaml"},
                     new String[] {"-n", NS, "get", "events", "--sort-by=.lastTimestamp"})) {
                 out.append("---- kubectl ").append(String.join(" ", cmd)).append('\n');
                 out.append(cluster.tryKubectl(cmd).output()).append('\n');
@@ -287,6 +287,15 @@ class InstallAndRolloutIT {
      * verified against the controller's internal CA (docs/adr/0035-internal-api-tls.md).
      */
     private static long servedRequests(String podIp) throws Exception {
+        return routerMetrics(podIp)
+                .lines()
+                .filter(l -> l.startsWith("inference_objective_request_total"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    /** A router pod's {@code /observe/metrics}, over the internal TLS port, verified as above. */
+    private static String routerMetrics(String podIp) throws Exception {
         String ca = new String(
                 java.util.Base64.getDecoder()
                         .decode(cluster.jsonpath(NS, "secret/infergate-router-tls", "{.data.ca\\.crt}")),
@@ -300,11 +309,7 @@ class InstallAndRolloutIT {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertEquals(200, res.statusCode(), res.body());
-        return res.body()
-                .lines()
-                .filter(l -> l.startsWith("inference_objective_request_total"))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return res.body();
     }
 
     @Test
@@ -393,6 +398,19 @@ class InstallAndRolloutIT {
 
     @Test
     @Order(7)
+    void backendTlsPolicyToATlsSimulatorPod() throws Exception {
+        var steps = new BackendTlsSteps(cluster, walkedThrough(), root.resolve("e2e/target/backend-tls"), ip -> {
+            try {
+                return routerMetrics(ip);
+            } catch (Exception e) {
+                throw new IllegalStateException("metrics of router " + ip, e);
+            }
+        });
+        report(steps.run());
+    }
+
+    @Test
+    @Order(8)
     void uninstallRemovesEverything() throws Exception {
         // step 9 of the walkthrough, then the uninstall
         cluster.kubectl("delete", "httproute", "kthena-demo-route", "--ignore-not-found");

@@ -112,7 +112,7 @@ public final class RouterApp implements AutoCloseable {
                         .flatMap(s -> Optional.ofNullable(s.routes().sockets().get(key))),
                 accessLog::log);
         PoolProfiles poolProfiles = new PoolProfiles(
-                profiles.primary(), scraper, staleAfter, pluginTimings, scraper::follow, profiles.byPool());
+                profiles.primary(), scraper, staleAfter, pluginTimings, scraper::track, profiles.byPool());
         poolGauges = new PoolGauges(
                 Services.get(MeterRegistry.class),
                 () -> serving.current().map(s -> s.snapshot().backends()).orElse(List.of()).stream()

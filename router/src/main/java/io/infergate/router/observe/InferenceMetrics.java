@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Per-model meters of inference requests to InferencePools, under the names the Gateway API
+ * Per-model meters of inference requests to InferencePools and external providers, under the names the Gateway API
  * Inference Extension's endpoint picker uses, so existing dashboards work unchanged:
  * <ul>
  *   <li>{@code inference_objective_request_total{model_name,target_model_name,priority}}</li>
@@ -83,7 +83,7 @@ public final class InferenceMetrics {
         this.track = track;
     }
 
-    /** An inference request was sent on to a pool; returns the label value to pass to {@link #finished}. */
+    /** An inference request was sent on to a pool or a provider; returns the label value to pass to {@link #finished}. */
     public String started(String model) {
         String m = label(model);
         running.computeIfAbsent(m, k -> {

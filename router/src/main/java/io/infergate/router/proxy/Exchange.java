@@ -81,7 +81,7 @@ final class Exchange {
      * @param stream    the inference request asked for {@code stream: true}
      * @param idempotent sending the request twice does no harm: an idempotent method (RFC 9110) or
      *                  an inference request (generation has no side effects on the model server)
-     * @param inference for inference requests to a pool: model restore, usage and token timing
+     * @param inference for inference requests to a pool or a provider: model restore, usage and token timing
      * @param backends  resolves the backends that RequestMirror filters name
      * @param picker    the external endpoint picker's response phase (its response header
      *                  mutations), {@link ResponsePhase#NONE} for natively picked endpoints

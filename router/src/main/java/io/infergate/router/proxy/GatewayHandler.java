@@ -335,10 +335,10 @@ public final class GatewayHandler implements Handler {
                         backend.id())
                 : 0;
         Upstream.Body body = prepared.get().body();
-        if (inference.isPresent() && backend.backend() instanceof Backend.InferencePool pool) {
+        if (inference.isPresent() && InferenceCall.reads(backend.backend())) {
             record.inference = InferenceCall.start(
                     inference.get(),
-                    pool,
+                    backend.backend(),
                     req.headers().first(HeaderNames.create(X_MODEL_REWRITE)),
                     priority,
                     metrics.inference(),

@@ -1,6 +1,7 @@
 package io.infergate.router.proxy;
 
 import io.infergate.common.snapshot.Backend;
+import io.infergate.common.snapshot.ModelRewrite;
 import io.infergate.common.snapshot.Objective;
 import io.infergate.router.inference.InferenceResponse;
 import io.infergate.router.inference.ModelRewriter;
@@ -14,9 +15,11 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * One inference request to an InferencePool, from the rewrite decision to its meters: the model it
- * goes upstream as ({@link ModelRewriter}), the body with that model, the response handling that
- * restores the client's model and reads usage, and the per-model meters at the end.
+ * One inference request to an InferencePool or an external provider, from the rewrite decision to
+ * its meters: the model it goes upstream as ({@link ModelRewriter}), the body with that model, the
+ * response handling that restores the client's model and reads usage, and the per-model meters at
+ * the end. Providers are read like pools (docs/adr/0033) so that their usage feeds the same token
+ * meters and settles the same token limits; only pools have InferenceModelRewrite rules.
  */
 final class InferenceCall {
 
@@ -48,20 +51,30 @@ final class InferenceCall {
     }
 
     /**
-     * Decides the upstream model of a parsed request.
+     * Whether inference requests to {@code backend} are read as calls: InferencePools and external
+     * providers answer OpenAI responses with {@code usage}; a Service's answers pass through unread.
+     */
+    static boolean reads(Backend backend) {
+        return backend instanceof Backend.InferencePool || backend instanceof Backend.External;
+    }
+
+    /**
+     * Decides the upstream model of a parsed request to a backend that {@link #reads}.
      *
-     * @param forced the {@code x-gateway-model-name-rewrite} header, if sent
+     * @param forced the {@code x-gateway-model-name-rewrite} header, if sent (it applies to
+     *               providers too; the InferenceModelRewrite rules exist only on pools)
      */
     static InferenceCall start(
             OpenAiRequest request,
-            Backend.InferencePool pool,
+            Backend backend,
             Optional<String> forced,
             int priority,
             InferenceMetrics metrics,
             RandomGenerator random,
             long startNanos) {
-        Optional<String> to = ModelRewriter.target(request.model(), forced, pool.modelRewrites(), random);
-        return new InferenceCall(request, to, priority, metrics, pool.id(), startNanos);
+        List<ModelRewrite> rules = backend instanceof Backend.InferencePool pool ? pool.modelRewrites() : List.of();
+        Optional<String> to = ModelRewriter.target(request.model(), forced, rules, random);
+        return new InferenceCall(request, to, priority, metrics, backend.id(), startNanos);
     }
 
     /**

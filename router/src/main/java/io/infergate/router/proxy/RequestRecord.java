@@ -16,7 +16,7 @@ final class RequestRecord {
     String endpoint = "";
     int status = 500;
     long ttfbNanos = -1;
-    /** Set once an inference request to a pool is on its way (rewrite, usage, per-model meters). */
+    /** Set once an inference request to a pool or a provider is on its way (rewrite, usage, per-model meters). */
     InferenceCall inference;
     /** The authenticated tenant, empty when no AuthPolicy applies. */
     String tenant = "";

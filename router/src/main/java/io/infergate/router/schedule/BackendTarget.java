@@ -5,6 +5,7 @@ import io.infergate.common.snapshot.Endpoint;
 import io.infergate.router.backendtls.UpstreamTls;
 import io.infergate.router.schedule.endpoint.EndpointRegistry;
 import io.infergate.router.schedule.endpoint.Target;
+import io.infergate.router.scrape.ScrapeEndpoint;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +42,7 @@ public record BackendTarget(Backend backend, List<Target> endpoints, Strategy st
 
     /**
      * Compiles every backend of a snapshot, by id, and tells the scraper which endpoints the
-     * InferencePools have.
+     * InferencePools have (with the pool's TLS, so that TLS-only model servers are scraped over TLS).
      */
     public static Map<String, BackendTarget> compileAll(
             List<Backend> backends, EndpointRegistry registry, PoolProfiles pools) {
@@ -52,10 +53,13 @@ public record BackendTarget(Backend backend, List<Target> endpoints, Strategy st
     public static Map<String, BackendTarget> compileAll(
             List<Backend> backends, EndpointRegistry registry, PoolProfiles pools, Map<String, UpstreamTls> tls) {
         Map<String, BackendTarget> out = new HashMap<>();
-        List<Endpoint> poolEndpoints = new ArrayList<>();
+        List<ScrapeEndpoint> poolEndpoints = new ArrayList<>();
         for (Backend b : backends) {
             if (b instanceof Backend.InferencePool) {
-                poolEndpoints.addAll(b.endpoints());
+                Optional<UpstreamTls> poolTls = Optional.ofNullable(tls.get(b.id()));
+                for (Endpoint e : b.endpoints()) {
+                    poolEndpoints.add(new ScrapeEndpoint(e, poolTls));
+                }
             }
             Map<String, Target> unique = new LinkedHashMap<>();
             for (Endpoint e : b.endpoints()) {

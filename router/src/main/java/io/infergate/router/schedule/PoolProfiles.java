@@ -1,10 +1,10 @@
 package io.infergate.router.schedule;
 
 import io.infergate.common.snapshot.Backend;
-import io.infergate.common.snapshot.Endpoint;
 import io.infergate.router.schedule.framework.PluginTimer;
 import io.infergate.router.schedule.framework.Profile;
 import io.infergate.router.scrape.EndpointMetrics;
+import io.infergate.router.scrape.ScrapeEndpoint;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -24,7 +24,7 @@ public record PoolProfiles(
         EndpointMetrics metrics,
         Duration staleAfter,
         PluginTimer timer,
-        Consumer<Collection<Endpoint>> poolEndpoints,
+        Consumer<Collection<ScrapeEndpoint>> poolEndpoints,
         Map<String, Profile> byPool) {
     public PoolProfiles {
         byPool = Map.copyOf(byPool);
@@ -36,7 +36,7 @@ public record PoolProfiles(
             EndpointMetrics metrics,
             Duration staleAfter,
             PluginTimer timer,
-            Consumer<Collection<Endpoint>> poolEndpoints) {
+            Consumer<Collection<ScrapeEndpoint>> poolEndpoints) {
         this(profile, metrics, staleAfter, timer, poolEndpoints, Map.of());
     }
 

@@ -1,7 +1,9 @@
 package io.infergate.router.scrape;
 
 import io.infergate.common.snapshot.Endpoint;
+import io.infergate.router.backendtls.UpstreamTls;
 
+import javax.net.ssl.SSLEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardSocketOptions;
@@ -49,6 +51,11 @@ import java.util.logging.Logger;
  * which goes stale, and is retried after a back-off doubling up to one second, so a pod without
  * {@code /metrics} costs one request per second. Any error or anything unexpected on a connection
  * closes it; a kept-alive connection the server closed before replying is retried once at once.
+ *
+ * <p>Endpoints of a pool a BackendTLSPolicy targets are scraped over TLS on the same loop (a
+ * {@link TlsSession} per connection), verified like the requests proxied to them: the policy's
+ * CAs, its hostname as SNI, its names checked; a handshake that fails is a failed scrape. A pool
+ * whose policy trusts nothing is not scraped at all (never in plain text).
  */
 public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
 
@@ -113,25 +120,36 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
         return Set.copyOf(targets.keySet());
     }
 
+    /** Scrapes exactly these endpoints from now on, all in plain HTTP (see {@link #track}). */
+    public void follow(Collection<Endpoint> endpoints) {
+        track(endpoints.stream().map(ScrapeEndpoint::plain).toList());
+    }
+
     /**
-     * Scrapes exactly these endpoints from now on (deduplicated by {@code address:port}; the
-     * engine is read from each endpoint's labels, and an endpoint whose engine changed starts over).
+     * Scrapes exactly these endpoints from now on (deduplicated by {@code address:port}, the
+     * first one given wins; the engine is read from each endpoint's labels, and an endpoint whose
+     * engine or TLS changed starts over on a new connection).
      */
-    public synchronized void follow(Collection<Endpoint> endpoints) {
+    public synchronized void track(Collection<ScrapeEndpoint> endpoints) {
         if (closed) {
             return;
         }
-        Map<String, Endpoint> wanted = new HashMap<>();
-        for (Endpoint e : endpoints) {
-            wanted.putIfAbsent(e.hostPort(), e);
+        Map<String, ScrapeEndpoint> wanted = new HashMap<>();
+        for (ScrapeEndpoint e : endpoints) {
+            if (e.tls().isPresent() && e.tls().get().tls() == null) {
+                continue; // its policy trusts nothing: no connection at all, as for requests
+            }
+            wanted.putIfAbsent(e.endpoint().hostPort(), e);
         }
         boolean changed = false;
         var it = targets.entrySet().iterator();
         while (it.hasNext()) {
             var entry = it.next();
             ScrapeTarget t = entry.getValue();
-            Endpoint now = wanted.get(entry.getKey());
-            if (now == null || EngineType.of(now.labels()) != t.engine) {
+            ScrapeEndpoint now = wanted.get(entry.getKey());
+            if (now == null
+                    || EngineType.of(now.endpoint().labels()) != t.engine
+                    || !sameTls(now.tls().orElse(null), t.tls)) {
                 t.removed = true;
                 dropped.add(t);
                 latest.remove(entry.getKey());
@@ -139,10 +157,16 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
                 changed = true;
             }
         }
-        for (Endpoint e : wanted.values()) {
+        for (ScrapeEndpoint se : wanted.values()) {
+            Endpoint e = se.endpoint();
             if (!targets.containsKey(e.hostPort())) {
                 ScrapeTarget t = new ScrapeTarget(
-                        e.hostPort(), e.address(), e.port(), EngineType.of(e.labels()), settings.interval());
+                        e.hostPort(),
+                        e.address(),
+                        e.port(),
+                        EngineType.of(e.labels()),
+                        se.tls().orElse(null),
+                        settings.interval());
                 targets.put(e.hostPort(), t);
                 added.add(t);
                 changed = true;
@@ -151,6 +175,16 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
         if (changed) {
             selector.wakeup();
         }
+    }
+
+    /**
+     * Whether a connection made under {@code before} may serve {@code now}: the same instance
+     * ({@code UpstreamTlsCache} keeps one per policy content, and a new one carries a new trust
+     * manager that the kept connection was never verified with).
+     */
+    @SuppressWarnings("ReferenceEquality")
+    private static boolean sameTls(UpstreamTls now, UpstreamTls before) {
+        return now == before;
     }
 
     @Override
@@ -288,8 +322,11 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             t.key = ch.register(selector, 0, t);
+            if (t.tls != null) {
+                t.session = new TlsSession(engine(t.tls, t.address.getPort()));
+            }
             if (ch.connect(t.address)) {
-                write(t, t.request());
+                connected(t);
             } else {
                 t.state = ScrapeTarget.State.CONNECTING;
                 t.key.interestOps(SelectionKey.OP_CONNECT);
@@ -299,7 +336,41 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
         }
     }
 
+    /** A new connection is up: the TLS handshake first, for TLS targets, then the request. */
+    private void connected(ScrapeTarget t) throws IOException {
+        if (t.session == null) {
+            write(t, t.request());
+            return;
+        }
+        t.state = ScrapeTarget.State.HANDSHAKING;
+        handshake(t);
+    }
+
+    private void handshake(ScrapeTarget t) throws IOException {
+        int interest = t.session.handshake(t.channel);
+        if (interest == 0) {
+            write(t, t.request());
+        } else {
+            t.key.interestOps(interest);
+        }
+    }
+
+    /** A client engine of the pool's policy: its SNI, its trust manager, no JDK hostname check. */
+    private static SSLEngine engine(UpstreamTls tls, int port) {
+        SSLEngine engine = tls.tls().sslContext().createSSLEngine(tls.policy().hostname(), port);
+        engine.setUseClientMode(true);
+        engine.setSSLParameters(tls.tls().sslParameters());
+        return engine;
+    }
+
     private void write(ScrapeTarget t, ByteBuffer buf) throws IOException {
+        if (t.session != null) {
+            boolean all = buf == null ? t.session.flush(t.channel) : t.session.write(t.channel, buf);
+            t.pending = null;
+            t.state = all ? ScrapeTarget.State.READING : ScrapeTarget.State.WRITING;
+            t.key.interestOps(all ? SelectionKey.OP_READ : SelectionKey.OP_WRITE);
+            return;
+        }
         t.channel.write(buf);
         if (buf.hasRemaining()) {
             t.pending = buf;
@@ -322,9 +393,10 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
             switch (t.state) {
                 case CONNECTING -> {
                     if (t.channel.finishConnect()) {
-                        write(t, t.request());
+                        connected(t);
                     }
                 }
+                case HANDSHAKING -> handshake(t);
                 case WRITING -> write(t, t.pending);
                 case READING -> read(t, now);
                 case IDLE -> closeQuietly(t); // readable while idle: the server closed it (or sent what it should not)
@@ -341,9 +413,16 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
     }
 
     private void read(ScrapeTarget t, long now) throws IOException {
-        readBuffer.clear();
-        int n = t.channel.read(readBuffer);
-        if (n < 0) {
+        ByteBuffer data;
+        if (t.session != null) {
+            data = t.session.read(t.channel); // null: the server closed the connection
+        } else {
+            readBuffer.clear();
+            int n = t.channel.read(readBuffer);
+            readBuffer.flip();
+            data = n < 0 ? null : readBuffer;
+        }
+        if (data == null) {
             if (t.reply.endOfStream()) {
                 closeQuietly(t);
                 done(t, now);
@@ -358,9 +437,8 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
             }
             return;
         }
-        readBuffer.flip();
-        if (t.reply.feed(readBuffer)) {
-            if (readBuffer.hasRemaining()) {
+        if (t.reply.feed(data)) {
+            if (data.hasRemaining()) {
                 throw new IOException("bytes after the reply");
             }
             if (!t.reply.keepAlive()) {
@@ -391,7 +469,8 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
     }
 
     private void fail(ScrapeTarget t, long now, String why) {
-        LOG.fine(() -> "scrape of http://" + t.hostPort + "/metrics failed: " + why);
+        LOG.fine(
+                () -> "scrape of " + (t.tls == null ? "http://" : "https://") + t.hostPort + "/metrics failed: " + why);
         failed.increment();
         closeQuietly(t);
         idle(t);
@@ -423,6 +502,12 @@ public final class MetricsScraper implements EndpointMetrics, AutoCloseable {
         }
         SocketChannel ch = t.channel;
         t.channel = null;
+        if (t.session != null) {
+            if (ch != null && ch.isOpen()) {
+                t.session.close(ch); // close_notify, best effort
+            }
+            t.session = null;
+        }
         if (t.key != null) {
             t.key.cancel();
             t.key = null;

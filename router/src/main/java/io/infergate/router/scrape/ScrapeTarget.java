@@ -1,5 +1,7 @@
 package io.infergate.router.scrape;
 
+import io.infergate.router.backendtls.UpstreamTls;
+
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -19,6 +21,8 @@ final class ScrapeTarget {
         IDLE,
         /** A new connection is being opened. */
         CONNECTING,
+        /** A new connection's TLS handshake is under way (TLS targets only). */
+        HANDSHAKING,
         /** The request is (partly) written. */
         WRITING,
         /** Waiting for (the rest of) the reply. */
@@ -28,13 +32,19 @@ final class ScrapeTarget {
     final String hostPort;
     final EngineType engine;
     final InetSocketAddress address;
+    /** The pool's client TLS (its BackendTLSPolicy), or {@code null} for plain HTTP. */
+    final UpstreamTls tls;
+
     private final byte[] request;
     final HttpReply reply = new HttpReply();
 
     SocketChannel channel;
+    /** The TLS state of {@link #channel}, for TLS targets. */
+    TlsSession session;
+
     SelectionKey key;
     State state = State.IDLE;
-    ByteBuffer pending; // the unwritten rest of the request
+    ByteBuffer pending; // the unwritten rest of the request (plain targets; TLS keeps its own)
     long due;
     long started;
     long deadline;
@@ -45,9 +55,10 @@ final class ScrapeTarget {
     Duration backoff;
     volatile boolean removed;
 
-    ScrapeTarget(String hostPort, String host, int port, EngineType engine, Duration interval) {
+    ScrapeTarget(String hostPort, String host, int port, EngineType engine, UpstreamTls tls, Duration interval) {
         this.hostPort = hostPort;
         this.engine = engine;
+        this.tls = tls;
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         // Endpoints are pod IPs, so this does not look anything up (it would on the caller's
         // thread, never on the scrape loop's).

@@ -27,16 +27,17 @@ import java.util.Locale;
  *   {@code mix(h_a ⊕ hash(address:port))}, weighted per endpoint by a slow controller that
  *   evens the scraped loads ({@link RendezvousWeights}, ADR 0036: the hash alone spreads a few
  *   dozen prefixes unevenly). Walking that order, an <em>overloaded</em> endpoint
- *   ({@link LoadBound}: far above the mean load, or queueing while another endpoint has room) is
- *   skipped (consistent hashing with bounded loads); the first one kept scores 1. Every other
+ *   ({@link LoadBound}: far above the mean load, queueing while another endpoint has room, or
+ *   with every slot taken while another endpoint has a free one, ADR 0037) is skipped (consistent hashing with bounded loads); the first one kept scores 1. Every other
  *   endpoint scores as in {@code local-index}, so a prefix this router already spilled elsewhere
  *   still counts, except that an overloaded endpoint scores 0. Every router computes the same
  *   ranking from the same snapshot and, up to scrape timing, the same loads, so the affinity
  *   holds across N routers without a shared store; removing an endpoint moves only the prefixes
  *   it was first for.</li>
  *   <li>{@code auto} (default): with one router ({@link RouterCount} 1) the local index with the
- *   same load bound: an overloaded endpoint scores 0, so a hot prefix spills to the endpoint the
- *   load scorers choose, which then holds it too; with more routers, {@code rendezvous}. Only
+ *   same load bound: an overloaded endpoint scores 0, so a hot prefix spills, to the endpoint
+ *   with the most free slots when slots are known ({@link SlotLedger}, ADR 0037), else to the
+ *   endpoint the load scorers choose, which then holds it too; with more routers, {@code rendezvous}. Only
  *   routers that share a pool need a placement they agree on without talking; a router alone does
  *   better placing a new prefix by load (the other scorers) and remembering where it went, since
  *   the hash spreads a few dozen prefixes unevenly. The index is kept in both.</li>
@@ -48,6 +49,12 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
 
     /** Queued requests an endpoint may have, while another has none, and keep its prefixes (ADR 0022). */
     public static final int DEFAULT_QUEUE_SLACK = 4;
+
+    /** Slots per endpoint (ADR 0037): 0 learns them from the scrapes, -1 turns the slot test off. */
+    public static final int DEFAULT_SLOTS = 0;
+
+    /** Estimated queue beyond the pool's shortest on endpoints with known slots (ADR 0037); -1: off. */
+    public static final int DEFAULT_FULL_QUEUE_SLACK = 2;
 
     /** The rendezvous weights' controller gain (ADR 0036); 0 turns the weights off. */
     public static final double DEFAULT_REBALANCE_GAIN = 0.1;
@@ -75,7 +82,9 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
      * {@code loadFactor} 0..100 (0.25), {@code loadSlack} 0..2^20 (4), {@code queueSlack} -1..2^20
      * ({@value #DEFAULT_QUEUE_SLACK}; -1: no queue test), {@code lruCapacityPerServer}
      * 1..2^24 (31,250), {@code rebalanceGain} 0..10 ({@value #DEFAULT_REBALANCE_GAIN}; 0: plain,
-     * unweighted rendezvous, ADR 0036).
+     * unweighted rendezvous, ADR 0036), {@code slots} -1..2^20 ({@value #DEFAULT_SLOTS}: learn
+     * each endpoint's from its scrapes; -1: no slot test, ADR 0037), {@code fullQueueSlack} -1..2^20
+     * ({@value #DEFAULT_FULL_QUEUE_SLACK}; -1: no saturated-queue test, ADR 0037).
      */
     public static PrefixCacheScorer create(String name, Parameters p, PluginHandle handle) {
         return new PrefixCacheScorer(
@@ -91,6 +100,8 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
                 p.integer("queueSlack", DEFAULT_QUEUE_SLACK, -1, 1 << 20),
                 p.integer("lruCapacityPerServer", 31_250, 1, 1 << 24),
                 p.decimal("rebalanceGain", DEFAULT_REBALANCE_GAIN, 0, 10),
+                p.integer("slots", DEFAULT_SLOTS, -1, 1 << 20),
+                p.integer("fullQueueSlack", DEFAULT_FULL_QUEUE_SLACK, -1, 1 << 20),
                 handle.routers());
     }
 
@@ -106,6 +117,8 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
             int queueSlack,
             int lruCapacityPerEndpoint,
             double rebalanceGain,
+            int slots,
+            int fullQueueSlack,
             RouterCount routers) {
         this.name = name;
         this.routers = routers;
@@ -113,10 +126,14 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
         this.blockChars = blockChars;
         this.maxBlocks = maxBlocks;
         this.anchorBlocks = anchorBlocks;
-        this.bound = new LoadBound(loadFactor, loadSlack, queueSlack);
+        this.bound = new LoadBound(loadFactor, loadSlack, queueSlack, fullQueueSlack);
         this.index = new PrefixIndex(lruCapacityPerEndpoint);
         this.weights = rebalanceGain > 0 ? new RendezvousWeights(rebalanceGain) : null;
+        this.slots = slots >= 0 ? new SlotLedger(slots) : null;
     }
+
+    /** Each endpoint's slots and this router's picks since its scrape (ADR 0037); null: no slot test. */
+    private final SlotLedger slots;
 
     /** The rendezvous order's per-endpoint weights (ADR 0036); null: unweighted. */
     private final RendezvousWeights weights;
@@ -149,24 +166,97 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
         if (mode == Mode.LOCAL_INDEX) {
             return out; // the EPP's scorer, kept as it is for comparison: no load bound
         }
+        long now = System.nanoTime();
         long[] load = loads(candidates);
-        boolean[] over = overloaded(candidates, load);
+        Slots s = slots(candidates);
+        boolean[] over = bound.overloaded(load, waiting(candidates), s.occupancy(), s.slots());
+        double spilled = 0; // the best match on an overloaded endpoint
         for (int i = 0; i < out.length; i++) {
             if (over[i]) {
-                out[i] = 0; // too busy to keep drawing its prefixes: the load scorers place the request
+                spilled = Math.max(spilled, out[i]);
+                out[i] = 0; // too busy to keep drawing its prefixes
             }
         }
         if (mode == Mode.RENDEZVOUS || routers.get() > 1) {
-            double[] weight = weights == null ? null : weights.weights(keys(candidates), load, System.nanoTime());
+            double[] weight = weights == null ? null : weights.weights(keys(candidates), load, now);
             out[assigned(chain, candidates, over, weight)] = 1;
+        } else if (spilled > 0) {
+            int target = spillTarget(out, over, load, s);
+            if (target >= 0) {
+                out[target] = spilled;
+            }
         }
         return out;
+    }
+
+    /**
+     * Where a group goes when every endpoint that holds it is overloaded (ADR 0037): none, when
+     * an endpoint that is not overloaded holds it too (its score stands) or no endpoint that is
+     * not overloaded has known slots (the load scorers place the request, as before ADR 0037);
+     * else the endpoint with the most free slots, or the shortest estimated queue when none has
+     * a free slot (ties: the lower load, then the first), which then scores what the holder would
+     * have. The load scorers could otherwise put the request on another full endpoint.
+     */
+    private static int spillTarget(double[] out, boolean[] over, long[] load, Slots s) {
+        int target = -1;
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] > 0) {
+                return -1;
+            }
+            if (s.slots()[i] > 0
+                    && !over[i]
+                    && (target < 0
+                            || free(i, s) > free(target, s)
+                            || (free(i, s) == free(target, s) && load[i] < load[target]))) {
+                target = i;
+            }
+        }
+        return target;
+    }
+
+    private static int free(int i, Slots s) {
+        return s.slots()[i] - s.occupancy()[i];
     }
 
     @Override
     public void picked(PickContext request, EndpointView chosen) {
         index.record(chosen.key(), chain(request));
+        if (slots != null) {
+            slots.picked(chosen.key(), System.nanoTime());
+        }
         memo.remove();
+    }
+
+    /**
+     * Per candidate, its slots (0: unknown) and occupancy ({@code running + waiting} of the fresh
+     * scrape plus this router's picks since it).
+     */
+    record Slots(int[] slots, int[] occupancy) {}
+
+    private Slots slots(List<EndpointView> candidates) {
+        int n = candidates.size();
+        int[] count = new int[n];
+        int[] occupancy = new int[n];
+        if (slots == null) {
+            return new Slots(count, occupancy);
+        }
+        for (EndpointView v : candidates) {
+            if (v.metrics().isPresent() && !v.stale()) {
+                var m = v.metrics().get();
+                slots.observe(v.key(), m.running(), m.waiting(), m.scrapedAtNanos());
+            }
+        }
+        int[] learned = slots.slots(keys(candidates));
+        for (int i = 0; i < n; i++) {
+            EndpointView v = candidates.get(i);
+            if (v.metrics().isEmpty() || v.stale()) {
+                continue; // unknown: neither full nor with room
+            }
+            var m = v.metrics().get();
+            count[i] = learned[i];
+            occupancy[i] = m.running() + m.waiting() + slots.picksSince(v.key(), m.scrapedAtNanos());
+        }
+        return new Slots(count, occupancy);
     }
 
     /** The last request this thread hashed and its chain: score and picked hash the prompt once. */
@@ -209,13 +299,19 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
     }
 
     private boolean[] overloaded(List<EndpointView> candidates, long[] load) {
+        Slots s = slots(candidates);
+        return bound.overloaded(load, waiting(candidates), s.occupancy(), s.slots());
+    }
+
+    /** Per candidate, the scraped queue when fresh, -1 when unknown. */
+    private static int[] waiting(List<EndpointView> candidates) {
         int[] waiting = new int[candidates.size()];
-        for (int i = 0; i < load.length; i++) {
+        for (int i = 0; i < waiting.length; i++) {
             EndpointView v = candidates.get(i);
             waiting[i] =
                     v.metrics().isPresent() && !v.stale() ? v.metrics().get().waiting() : -1;
         }
-        return bound.overloaded(load, waiting);
+        return waiting;
     }
 
     /** {@link #assigned(long[], List, boolean[], double[])} with the candidates' current loads, unweighted. */

@@ -49,6 +49,56 @@ class LoadBoundTest {
         assertEquals(want, flags(new LoadBound(0.25, 4, queueSlack).overloaded(longs(load), ints(waiting))), why);
     }
 
+    /**
+     * The slot test (ADR 0037): loads, queues, occupancies (scrape plus this router's picks since),
+     * slots (0 unknown) → flags; ε 0.25, slack 4, queue slack 4 (so only the slot test can act).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "full while another has a free slot                  | 16 10 12    | 0 0 0    | 16 10 12    | 16 16 16 | X..",
+                "this router's picks since the scrape fill the slot | 15 10       | 0 0      | 16 10       | 16 16    | X.",
+                "one free slot left: not full                        | 15 10       | 0 0      | 15 10       | 16 16    | ..",
+                "every pod full: the slot test is quiet              | 18 16 17 16 | 2 0 1 0  | 18 17 17 16 | 16 16 16 16 | ....",
+                "queued while another has a slot (the stuck case)    | 17 14       | 1 0      | 17 14       | 16 16    | X.",
+                "unknown slots: neither full nor room                | 10 2        | 3 0      | 10 2        | 0 0      | ..",
+                "unknown slots on the idle pod: no room              | 12 2        | 0 0      | 12 2        | 12 0     | ..",
+                "a queue is no room, whatever the count says         | 16 8        | 0 1      | 16 8        | 16 16    | ..",
+                "unknown queue (stale scrape): no room               | 16 8        | 0 -1     | 16 8        | 16 16    | ..",
+            })
+    void flagsFullEndpointsWhileAnotherHasASlot(
+            String why, String load, String waiting, String occupancy, String slots, String want) {
+        assertEquals(
+                want,
+                flags(new LoadBound(0.25, 4, 4).overloaded(longs(load), ints(waiting), ints(occupancy), ints(slots))),
+                why);
+    }
+
+    /**
+     * The saturated-queue test (ADR 0037): with no free slot anywhere, an estimated queue more than
+     * {@code fullQueueSlack} (1 here) longer than the shortest loses the prefixes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "queues 2/0/1/0: the one 2 long is flagged           | 18 16 17 16 | 2 0 1 0 | 18 16 17 16 | 16 16 16 16 | X...",
+                "queues 1/0/1/0: within the slack                     | 17 16 17 16 | 1 0 1 0 | 17 16 17 16 | 16 16 16 16 | ....",
+                "every queue long, all alike: none flagged            | 20 20 20    | 4 4 4   | 20 20 20    | 16 16 16    | ...",
+                "picks since the scrape count in the queue            | 17 16       | 1 0     | 19 16       | 16 16       | X.",
+                "a free slot somewhere: the slot test acts            | 18 15       | 2 0     | 18 15       | 16 16       | X.",
+                "unknown slots are not compared                       | 19 10       | 3 0     | 19 10       | 16 0        | ..",
+            })
+    void keepsSaturatedQueuesWithinTheSlack(
+            String why, String load, String waiting, String occupancy, String slots, String want) {
+        assertEquals(
+                want,
+                flags(new LoadBound(0.25, 4, 4, 1)
+                        .overloaded(longs(load), ints(waiting), ints(occupancy), ints(slots))),
+                why);
+    }
+
     /** Whatever the loads, some endpoint stays eligible: a request always has a home for its prefix. */
     @Test
     void neverFlagsEveryEndpoint() {
@@ -61,8 +111,16 @@ class LoadBoundTest {
                 waiting[i] = r.nextInt(-1, 6);
                 load[i] = (long) Math.max(0, waiting[i]) + r.nextInt(0, 40);
             }
-            boolean[] over =
-                    new LoadBound(r.nextDouble(0, 2), r.nextInt(0, 5), r.nextInt(-1, 3)).overloaded(load, waiting);
+            int[] slots = new int[n];
+            int[] occupancy = new int[n];
+            for (int i = 0; i < n; i++) {
+                slots[i] = r.nextInt(0, 3) * 8; // 0 (unknown), 8 or 16, mixed in one pool
+                occupancy[i] = (int) load[i] + r.nextInt(0, 3);
+            }
+            LoadBound bound = new LoadBound(r.nextDouble(0, 2), r.nextInt(0, 5), r.nextInt(-1, 3), r.nextInt(-1, 3));
+            boolean[] over = round % 2 == 0
+                    ? bound.overloaded(load, waiting)
+                    : bound.overloaded(load, waiting, occupancy, slots);
             boolean someoneKept = false;
             for (boolean o : over) {
                 someoneKept |= !o;
@@ -75,6 +133,8 @@ class LoadBoundTest {
     void rejectsMismatchedArraysAndNegativeBounds() {
         LoadBound b = new LoadBound(0.25, 4, 0);
         assertThrows(IllegalArgumentException.class, () -> b.overloaded(new long[2], new int[1]));
+        assertThrows(
+                IllegalArgumentException.class, () -> b.overloaded(new long[2], new int[2], new int[1], new int[2]));
         assertThrows(IllegalArgumentException.class, () -> new LoadBound(-1, 4, 0));
         assertThrows(IllegalArgumentException.class, () -> new LoadBound(0.25, -1, 0));
         assertArrayEquals(new boolean[0], b.overloaded(new long[0], new int[0]));

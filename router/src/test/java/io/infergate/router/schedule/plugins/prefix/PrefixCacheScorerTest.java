@@ -182,17 +182,144 @@ class PrefixCacheScorerTest {
                 new double[] {0, 0, 0},
                 auto.score(r, queued),
                 1e-12,
-                "the holder queues 6 (> queueSlack 4) while pod 2 has room");
+                "the holder queues 6 (> queueSlack 4) while pod 2 has room (one scrape: no slots learned yet,"
+                        + " so the load scorers place it)");
         assertArrayEquals(
                 new double[] {1, 0, 0}, local.score(r, queued), 1e-12, "local-index (the EPP's) has no bound");
         auto.picked(r, queued.get(1));
         assertArrayEquals(new double[] {0, 1, 0}, auto.score(r, queued), 1e-12, "the spill target now holds it");
     }
 
-    /** A queue within the slack keeps the prefix where it is. */
+    private static Plugin.Scorer alone(Map<String, String> parameters) {
+        return PrefixCacheScorer.create(
+                "prefix",
+                new Parameters("prefix", parameters),
+                new PluginHandle(new SplittableRandom(1), new RouterCount(1)));
+    }
+
+    /**
+     * ADR 0037: a holder with every slot taken, while another pod has a free one, spills its group
+     * to the pod with the most free slots, which scores what the holder would have.
+     */
+    @Test
+    void aFullHolderSpillsToThePodWithTheMostFreeSlots() {
+        Plugin.Scorer s = alone(Map.of("slots", "16"));
+        PickContext r = request(prompt(7));
+        List<EndpointView> pool = List.of(
+                view(1, 0, metrics(0, 16, 0.5)), view(2, 0, metrics(0, 14, 0.5)), view(3, 0, metrics(0, 11, 0.5)));
+        s.picked(r, endpoints(1).getFirst());
+        assertArrayEquals(new double[] {0, 0, 1}, s.score(r, pool), 1e-12, "pod 3 has 5 free slots, pod 2 two");
+        List<EndpointView> allFull = List.of(
+                view(1, 0, metrics(1, 16, 0.5)), view(2, 0, metrics(0, 16, 0.5)), view(3, 0, metrics(0, 16, 0.5)));
+        assertArrayEquals(
+                new double[] {1, 0, 0}, s.score(r, allFull), 1e-12, "no free slot anywhere: the holder keeps it");
+    }
+
+    /**
+     * No free slot anywhere: a holder whose estimated queue is more than {@code fullQueueSlack}
+     * (default 2) longer than the shortest spills to the shortest queue.
+     */
+    @Test
+    void aSaturatedHolderWithALongerQueueSpillsToTheShortestQueue() {
+        Plugin.Scorer s = alone(Map.of("slots", "16"));
+        PickContext r = request(prompt(11));
+        s.picked(r, endpoints(1).getFirst());
+        List<EndpointView> pool = List.of(
+                view(1, 0, metrics(3, 16, 0.5)), view(2, 0, metrics(1, 16, 0.5)), view(3, 0, metrics(0, 16, 0.5)));
+        assertArrayEquals(
+                new double[] {0, 0, 1}, s.score(r, pool), 1e-12, "queues 3/1/0: pod 1 is 3 longer than pod 3");
+        Plugin.Scorer off = alone(Map.of("slots", "16", "fullQueueSlack", "-1"));
+        off.picked(r, endpoints(1).getFirst());
+        assertArrayEquals(new double[] {1, 0, 0}, off.score(r, pool), 1e-12, "fullQueueSlack -1: it keeps it");
+    }
+
+    /** The old behaviour (slots -1): a full holder keeps its group until the queue test acts. */
+    @Test
+    void withoutTheSlotTestAFullHolderKeepsItsGroup() {
+        Plugin.Scorer s = alone(Map.of("slots", "-1"));
+        PickContext r = request(prompt(7));
+        List<EndpointView> pool = List.of(view(1, 0, metrics(2, 16, 0.5)), view(2, 0, metrics(0, 4, 0.5)));
+        s.picked(r, endpoints(1).getFirst());
+        assertArrayEquals(new double[] {1, 0}, s.score(r, pool), 1e-12);
+    }
+
+    /** A second holder with a free slot keeps its own score; no spill target is made up. */
+    @Test
+    void aHolderWithAFreeSlotTakesTheGroup() {
+        Plugin.Scorer s = alone(Map.of("slots", "16"));
+        PickContext r = request(prompt(8));
+        s.picked(r, endpoints(1).getFirst());
+        s.picked(r, endpoints(2).getFirst());
+        List<EndpointView> pool = List.of(
+                view(1, 0, metrics(0, 16, 0.5)), view(2, 0, metrics(0, 15, 0.5)), view(3, 0, metrics(0, 2, 0.5)));
+        assertArrayEquals(new double[] {0, 1, 0}, s.score(r, pool), 1e-12);
+    }
+
+    /**
+     * This router's picks since the pod's scrape count: the pick that takes the last free slot
+     * makes the pod full before the next scrape shows it.
+     */
+    @Test
+    void picksSinceTheScrapeFillThePod() {
+        Plugin.Scorer s = alone(Map.of("slots", "16"));
+        PickContext r = request(prompt(9));
+        List<EndpointView> pool = List.of(view(1, 0, metrics(0, 15, 0.5)), view(2, 0, metrics(0, 10, 0.5)));
+        s.picked(r, pool.get(0));
+        assertArrayEquals(new double[] {0, 1}, s.score(r, pool), 1e-12, "15 scraped + 1 picked since = full");
+    }
+
+    /**
+     * Learned slots (the default): a pod that queued at 16 running has 16; the others, which never
+     * queued, take the pool's count, so a pod with 9 running has room.
+     */
+    @Test
+    void learnedSlotsSpillTooAndAServerThatQueuesAtAnyCountIsLeftAlone() {
+        Plugin.Scorer s = auto(new RouterCount(1));
+        PickContext r = request(prompt(10));
+        s.picked(r, endpoints(1).getFirst());
+        List<EndpointView> first = List.of(view(1, 0, metrics(2, 16, 0.5)), view(2, 0, metrics(0, 9, 0.5)));
+        assertArrayEquals(new double[] {1, 0}, s.score(r, first), 1e-12, "one queued scrape: nothing learned yet");
+        List<EndpointView> pool = List.of(view(1, 0, metrics(1, 16, 0.5)), view(2, 0, metrics(0, 9, 0.5)));
+        assertArrayEquals(new double[] {0, 1}, s.score(r, pool), 1e-12, "queued twice at 16; pod 2 has 7 free");
+
+        Plugin.Scorer serial = auto(new RouterCount(1));
+        serial.picked(r, endpoints(1).getFirst());
+        serial.score(r, List.of(view(1, 0, metrics(1, 3, 0.5)), view(2, 0, metrics(0, 9, 0.5))));
+        serial.score(r, List.of(view(1, 0, metrics(1, 3, 0.5)), view(2, 0, metrics(0, 9, 0.5))));
+        serial.score(r, List.of(view(1, 0, metrics(2, 16, 0.5)), view(2, 0, metrics(0, 9, 0.5))));
+        List<EndpointView> later = List.of(view(1, 0, metrics(1, 16, 0.5)), view(2, 0, metrics(0, 9, 0.5)));
+        assertArrayEquals(
+                new double[] {1, 0},
+                serial.score(r, later),
+                1e-12,
+                "queued at 3 twice, then at 16: no slots, no spill");
+    }
+
+    /** With several routers the walk skips a full assigned pod, alike on every router. */
+    @Test
+    void rendezvousSkipsAFullAssignedPodWhileAnotherHasASlot() {
+        Map<String, String> p = Map.of("mode", "rendezvous", "slots", "16", "rebalanceGain", "0");
+        Plugin.Scorer one = PrefixCacheScorer.create(
+                "prefix", new Parameters("prefix", p), PluginHandle.alone(new SplittableRandom(1)));
+        Plugin.Scorer two = PrefixCacheScorer.create(
+                "prefix", new Parameters("prefix", p), PluginHandle.alone(new SplittableRandom(1)));
+        int first = assigned(one, prompt(43), endpoints(1, 2, 3));
+        List<EndpointView> busy = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            busy.add(view(i + 1, 0, i == first ? metrics(0, 16, 0) : metrics(0, 12, 0)));
+        }
+        int second = assigned(one, prompt(43), busy);
+        assertNotEquals(first, second);
+        assertEquals(second, assigned(two, prompt(43), busy), "both routers agree");
+    }
+
+    /**
+     * Without the slot test (ADR 0037), a queue within the slack keeps the prefix where it is (with
+     * it, the pod with free slots takes it: {@link #learnedSlotsSpillTooAndAServerThatQueuesAtAnyCountIsLeftAlone}).
+     */
     @Test
     void aShortQueueKeepsThePrefix() {
-        Plugin.Scorer auto = auto(new RouterCount(1));
+        Plugin.Scorer auto = alone(Map.of("slots", "-1"));
         PickContext r = request(prompt(4));
         List<EndpointView> pool = List.of(view(1, 0, metrics(4, 16, 0.5)), view(2, 0, metrics(0, 9, 0.5)));
         auto.picked(r, pool.get(0));

@@ -1,0 +1,177 @@
+package io.infergate.router.schedule.plugins.prefix;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How many requests each endpoint runs at once ({@code max-num-seqs}), and how many this router
+ * has sent it since its last scrape (docs/adr/0037-free-slot-spill.md).
+ *
+ * <p><b>Slots.</b> A configured count wins. Otherwise they are learned from the scrapes: a server
+ * whose admission is bounded only by its slots queues a request exactly when every slot runs, so
+ * a scrape that shows {@code waiting > 0} shows the largest {@code running} the server ever
+ * reports, but for the moment between a request's end and the next one's admission (on
+ * llm-d-inference-sim 5 of 851 queued scrapes showed 15 of 16). So the slots are that largest
+ * count once at least {@value #MIN_AGREEING} queued scrapes showed it and at most one in
+ * {@value #MAX_DISAGREEING_SHARE} showed fewer. A server that queues at any running count (a
+ * serial prefill line that queues while slots are free, or an engine whose KV cache bounds
+ * admission first) fails that test and has no slot count: the rules that use them leave it
+ * alone.
+ *
+ * <p><b>Picks since the scrape.</b> A scrape is up to one interval old; the requests this router
+ * sent since it completed are not in it. They are counted per endpoint from the pick times, so
+ * that a burst within one interval fills a pod's free slots once, not once per request. Other
+ * routers' picks are not seen (each router has its own view).
+ *
+ * <p>Thread-safe (one lock, held for a few map operations per pick); no I/O; the clock is the
+ * caller's.
+ */
+final class SlotLedger {
+
+    /** Queued scrapes at the largest running count needed before it counts as the slots. */
+    static final int MIN_AGREEING = 2;
+    /** At most one queued scrape in this many may show fewer running than the slots. */
+    static final int MAX_DISAGREEING_SHARE = 8;
+    /** Pick times older than this are dropped: a scrape is never waited for that long. */
+    static final long KEEP_PICKS_NANOS = 2_000_000_000L;
+    /** Endpoints remembered; beyond, those not seen for a minute are forgotten. */
+    private static final int MAX_ENDPOINTS = 4096;
+
+    private final int configured;
+    private final Map<String, State> byKey = new HashMap<>();
+
+    private static final class State {
+        long lastScrape = Long.MIN_VALUE;
+        int maxRunning;
+        /** Queued scrapes at {@link #maxRunning}, and below it. */
+        long agreeing;
+
+        long disagreeing;
+        final ArrayDeque<Long> picks = new ArrayDeque<>();
+        long seenAt;
+    }
+
+    /** @param configured each endpoint's slots; 0: learn them from the scrapes */
+    SlotLedger(int configured) {
+        if (configured < 0) {
+            throw new IllegalArgumentException("configured slots must be >= 0");
+        }
+        this.configured = configured;
+    }
+
+    /**
+     * Learns from one scrape of an endpoint (the same scrape seen again is ignored).
+     *
+     * @param scrapedAt the scrape's {@link System#nanoTime()}
+     */
+    synchronized void observe(String key, int running, int waiting, long scrapedAt) {
+        State s = state(key, scrapedAt);
+        if (scrapedAt == s.lastScrape) {
+            return;
+        }
+        s.lastScrape = scrapedAt;
+        if (running > s.maxRunning) {
+            s.maxRunning = running;
+            s.disagreeing += s.agreeing; // it queued at a lower count before
+            s.agreeing = 0;
+        }
+        if (waiting > 0) {
+            if (running == s.maxRunning) {
+                s.agreeing++;
+            } else {
+                s.disagreeing++; // queued while a slot it has used before was free
+            }
+        }
+    }
+
+    /** Records that this router sent a request to the endpoint at {@code now}. */
+    synchronized void picked(String key, long now) {
+        State s = state(key, now);
+        s.picks.addLast(now);
+        while (!s.picks.isEmpty() && now - s.picks.peekFirst() > KEEP_PICKS_NANOS) {
+            s.picks.removeFirst();
+        }
+    }
+
+    /** The endpoint's slots: the configured count, else the learned one; 0 when unknown. */
+    synchronized int slots(String key) {
+        if (configured > 0) {
+            return configured;
+        }
+        State s = byKey.get(key);
+        return s == null || s.maxRunning == 0 || !learned(s) ? 0 : s.maxRunning;
+    }
+
+    private static boolean learned(State s) {
+        return s.agreeing >= MIN_AGREEING && s.disagreeing * MAX_DISAGREEING_SHARE <= s.agreeing + s.disagreeing;
+    }
+
+    /** Whether the endpoint queued at different running counts: its admission is not slot-bound. */
+    private static boolean mixed(State s) {
+        return s.disagreeing * MAX_DISAGREEING_SHARE > s.agreeing + s.disagreeing;
+    }
+
+    /**
+     * The slots of a pool's endpoints: each one's own ({@link #slots(String)}); an endpoint that
+     * has not queued yet (nothing learned, not mixed) takes the count most of the others learned
+     * (ties: the larger), since a pool's pods are replicas of one deployment. Without that, a pod
+     * that never queued would never count as having a free slot.
+     */
+    synchronized int[] slots(List<String> keys) {
+        int n = keys.size();
+        int[] out = new int[n];
+        Map<Integer, Integer> votes = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            out[i] = slots(keys.get(i));
+            if (out[i] > 0) {
+                votes.merge(out[i], 1, Integer::sum);
+            }
+        }
+        int consensus = 0;
+        int most = 0;
+        for (var e : votes.entrySet()) {
+            if (e.getValue() > most || (e.getValue() == most && e.getKey() > consensus)) {
+                consensus = e.getKey();
+                most = e.getValue();
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            State s = byKey.get(keys.get(i));
+            if (out[i] == 0 && (s == null || !mixed(s))) {
+                out[i] = consensus;
+            }
+        }
+        return out;
+    }
+
+    /** Requests this router sent to the endpoint after {@code scrapedAt}. */
+    synchronized int picksSince(String key, long scrapedAt) {
+        State s = byKey.get(key);
+        if (s == null) {
+            return 0;
+        }
+        int n = 0;
+        for (var it = s.picks.descendingIterator(); it.hasNext(); ) {
+            if (it.next() - scrapedAt <= 0) {
+                break;
+            }
+            n++;
+        }
+        return n;
+    }
+
+    private State state(String key, long now) {
+        State s = byKey.get(key);
+        if (s == null) {
+            if (byKey.size() >= MAX_ENDPOINTS) {
+                byKey.values().removeIf(old -> now - old.seenAt > 60 * 1_000_000_000L);
+            }
+            s = new State();
+            byKey.put(key, s);
+        }
+        s.seenAt = now;
+        return s;
+    }
+}

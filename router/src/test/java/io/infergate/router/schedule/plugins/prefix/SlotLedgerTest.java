@@ -1,0 +1,122 @@
+package io.infergate.router.schedule.plugins.prefix;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class SlotLedgerTest {
+
+    private long clock;
+
+    /** Feeds (running, waiting) scrapes, each a new one. */
+    private void scrapes(SlotLedger l, String key, int... runningWaiting) {
+        for (int i = 0; i < runningWaiting.length; i += 2) {
+            clock += 50;
+            l.observe(key, runningWaiting[i], runningWaiting[i + 1], clock);
+        }
+    }
+
+    @Test
+    void learnsTheRunningCountAtWhichTheServerQueues() {
+        SlotLedger l = new SlotLedger(0);
+        scrapes(l, "a", 3, 0, 12, 0, 9, 0);
+        assertEquals(0, l.slots("a"), "never queued: unknown");
+        scrapes(l, "a", 16, 0, 16, 4, 16, 1, 14, 0);
+        assertEquals(16, l.slots("a"), "queued at 16 running, never ran more");
+    }
+
+    @Test
+    void aServerThatQueuesWhileASlotItUsedIsFreeHasNoSlots() {
+        SlotLedger serial = new SlotLedger(0);
+        // a serial prefill line: requests wait for it at any running count
+        scrapes(serial, "a", 0, 1, 1, 1, 5, 0, 3, 2);
+        assertEquals(0, serial.slots("a"));
+        scrapes(serial, "a", 16, 1, 16, 2);
+        assertEquals(0, serial.slots("a"), "3 queued scrapes below the largest count against 2 at it");
+    }
+
+    @Test
+    void runningAboveTheCountItQueuedAtHasNoSlots() {
+        SlotLedger l = new SlotLedger(0);
+        scrapes(l, "a", 8, 2);
+        assertEquals(0, l.slots("a"), "one queued scrape is not enough");
+        scrapes(l, "a", 8, 1);
+        assertEquals(8, l.slots("a"));
+        scrapes(l, "a", 9, 0); // admission is not bounded by 8 slots after all (a KV-bound engine)
+        assertEquals(0, l.slots("a"));
+    }
+
+    @Test
+    void theSameScrapeSeenAgainCountsOnce() {
+        SlotLedger l = new SlotLedger(0);
+        l.observe("a", 16, 2, 5);
+        l.observe("a", 16, 1, 6);
+        l.observe("a", 3, 1, 6); // not a new scrape: ignored (no verdict from a stale copy)
+        l.observe("a", 3, 1, 6);
+        assertEquals(16, l.slots("a"));
+    }
+
+    /** The moment between a request's end and the next one's admission shows one running fewer. */
+    @Test
+    void toleratesARareScrapeBetweenAnEndAndTheNextAdmission() {
+        SlotLedger l = new SlotLedger(0);
+        for (int i = 0; i < 7; i++) {
+            scrapes(l, "a", 16, 3);
+        }
+        scrapes(l, "a", 15, 3);
+        assertEquals(16, l.slots("a"), "1 of 8 queued scrapes below 16");
+        scrapes(l, "a", 15, 2);
+        assertEquals(0, l.slots("a"), "2 of 9: queues below its slots too often");
+    }
+
+    @Test
+    void aConfiguredCountWins() {
+        SlotLedger l = new SlotLedger(8);
+        assertEquals(8, l.slots("never-seen"));
+        scrapes(l, "a", 0, 1, 3, 1);
+        assertEquals(8, l.slots("a"));
+    }
+
+    @Test
+    void podsThatNeverQueuedTakeThePoolsCount() {
+        SlotLedger l = new SlotLedger(0);
+        scrapes(l, "a", 16, 3, 16, 2);
+        scrapes(l, "b", 16, 1, 16, 1);
+        scrapes(l, "c", 10, 0); // never queued
+        scrapes(l, "d", 4, 1, 6, 1); // queued at 4 and at 6: not slot-bound
+        assertArrayEquals(new int[] {16, 16, 16, 0, 16}, l.slots(List.of("a", "b", "c", "d", "new")));
+        SlotLedger none = new SlotLedger(0);
+        scrapes(none, "c", 10, 0);
+        assertArrayEquals(new int[] {0, 0}, none.slots(List.of("c", "x")), "nobody learned anything");
+    }
+
+    @Test
+    void countsThisRoutersPicksAfterTheScrape() {
+        SlotLedger l = new SlotLedger(0);
+        l.picked("a", 100);
+        l.picked("a", 200);
+        l.picked("a", 300);
+        l.picked("b", 250);
+        assertEquals(2, l.picksSince("a", 150));
+        assertEquals(0, l.picksSince("a", 300), "a pick at the scrape's instant is in it");
+        assertEquals(3, l.picksSince("a", 0));
+        assertEquals(0, l.picksSince("never-picked", 0));
+    }
+
+    @Test
+    void forgetsPicksOlderThanAnyScrapeCanBe() {
+        SlotLedger l = new SlotLedger(0);
+        l.picked("a", 0);
+        l.picked("a", SlotLedger.KEEP_PICKS_NANOS + 1);
+        assertEquals(1, l.picksSince("a", -1));
+    }
+
+    @Test
+    void rejectsANegativeCount() {
+        assertThrows(IllegalArgumentException.class, () -> new SlotLedger(-1));
+    }
+}
