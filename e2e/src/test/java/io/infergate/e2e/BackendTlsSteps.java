@@ -101,10 +101,11 @@ final class BackendTlsSteps {
                             "jsonpath={.items[0].status.podIP}")
                     .strip();
             CompletableFuture<HttpResponse<String>> longStream =
-                    client.sendAsync(request("pool", true, 2000), HttpResponse.BodyHandlers.ofString());
+                    client.sendAsync(request("pool", true, 1000), HttpResponse.BodyHandlers.ofString());
             double gauge;
             try {
-                await().atMost(Duration.ofSeconds(9))
+                // 1000 tokens at the simulator's 5 ms: the KV-cache blocks stay held for ~5 s
+                await().atMost(Duration.ofSeconds(5))
                         .pollInterval(Duration.ofMillis(300))
                         .until(() -> kvCacheGauge(routerIp) > 0);
                 gauge = kvCacheGauge(routerIp);

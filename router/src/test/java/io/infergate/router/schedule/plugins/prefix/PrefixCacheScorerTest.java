@@ -217,20 +217,20 @@ class PrefixCacheScorerTest {
 
     /**
      * No free slot anywhere: a holder whose estimated queue is more than {@code fullQueueSlack}
-     * (default 2) longer than the shortest spills to the shortest queue.
+     * (2 here; off by default) longer than the shortest spills to the shortest queue.
      */
     @Test
     void aSaturatedHolderWithALongerQueueSpillsToTheShortestQueue() {
-        Plugin.Scorer s = alone(Map.of("slots", "16"));
+        Plugin.Scorer s = alone(Map.of("slots", "16", "fullQueueSlack", "2"));
         PickContext r = request(prompt(11));
         s.picked(r, endpoints(1).getFirst());
         List<EndpointView> pool = List.of(
                 view(1, 0, metrics(3, 16, 0.5)), view(2, 0, metrics(1, 16, 0.5)), view(3, 0, metrics(0, 16, 0.5)));
         assertArrayEquals(
                 new double[] {0, 0, 1}, s.score(r, pool), 1e-12, "queues 3/1/0: pod 1 is 3 longer than pod 3");
-        Plugin.Scorer off = alone(Map.of("slots", "16", "fullQueueSlack", "-1"));
+        Plugin.Scorer off = alone(Map.of("slots", "16"));
         off.picked(r, endpoints(1).getFirst());
-        assertArrayEquals(new double[] {1, 0, 0}, off.score(r, pool), 1e-12, "fullQueueSlack -1: it keeps it");
+        assertArrayEquals(new double[] {1, 0, 0}, off.score(r, pool), 1e-12, "the default (-1): it keeps it");
     }
 
     /** The old behaviour (slots -1): a full holder keeps its group until the queue test acts. */
