@@ -235,6 +235,7 @@ public final class InferenceMetrics {
         Timer t = registry.getOrCreate(Timer.builder(name)
                 .description(description)
                 .baseUnit(TimeUnit.SECONDS)
+                .percentiles(new double[0]) // no client-side quantiles (RouterMetrics)
                 .buckets(buckets)
                 .tags(tags));
         track.accept(t);
@@ -244,8 +245,9 @@ public final class InferenceMetrics {
     private DistributionSummary summary(String name, String description, List<Tag> tags) {
         DistributionSummary s = registry.getOrCreate(DistributionSummary.builder(name)
                 .description(description)
-                .distributionStatisticsConfig(
-                        DistributionStatisticsConfig.builder().buckets(TOKEN_BUCKETS))
+                .distributionStatisticsConfig(DistributionStatisticsConfig.builder()
+                        .percentiles(new double[0]) // no client-side quantiles (RouterMetrics)
+                        .buckets(TOKEN_BUCKETS))
                 .tags(tags));
         track.accept(s);
         return s;
