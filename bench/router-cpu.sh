@@ -8,8 +8,9 @@
 # addresses 127.0.35.1-3 (router, simulator, nginx) with fixed ports: run it under
 #   flock /tmp/infergate-ports.lock bench/router-cpu.sh
 # PROFILE=1 records a JFR CPU profile of the router (measured rounds only) and prints the hottest
-# frames. ROUTER_JAR=path measures another router build (its libs/ must sit next to it, as in
-# router/target). Bounded: warm-up + ROUNDS x 2 x DURATION seconds.
+# frames. Each round also prints the kernel's share of that CPU (stime: socket calls, scheduling),
+# which a JFR profile does not see. ROUTER_JAR=path measures another router build (its libs/ must
+# sit next to it, as in router/target). Bounded: warm-up + ROUNDS x 2 x DURATION seconds.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-10} CONNS=${CONNS:-64} WARMUP=${WARMUP:-30}
@@ -63,14 +64,16 @@ TCK=$(getconf CLK_TCK)
 declare -A URL=([router]=http://$R:8080 [nginx]=http://$N:8080)
 declare -A PID=([router]=$ROUTER [nginx]=$NGINX_WORKER)
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-run() { # target -> prints "cpu-s-per-10k requests req/s"
-  local before after out n rps
-  before=$(ticks "${PID[$1]}")
+sticks() { awk '{print $15}' "/proc/$1/stat"; }
+run() { # target -> prints "cpu-s-per-10k requests req/s kernel-share"
+  local before after sbefore safter out n rps
+  before=$(ticks "${PID[$1]}"); sbefore=$(sticks "${PID[$1]}")
   out=$(taskset -c 1 wrk -t2 -c"$CONNS" -d"${DURATION}s" -s "$ROOT/bench/post.lua" "${URL[$1]}/v1/completions")
-  after=$(ticks "${PID[$1]}")
+  after=$(ticks "${PID[$1]}"); safter=$(sticks "${PID[$1]}")
   if grep -q "Non-2xx" <<<"$out"; then echo "bench: $1 had non-2xx answers:" >&2; echo "$out" >&2; exit 1; fi
   n=$(awk '/requests in/ {print $1}' <<<"$out"); rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  awk -v d=$((after - before)) -v t="$TCK" -v n="$n" -v r="$rps" 'BEGIN { printf "%.3f %d %s\n", d / t / n * 10000, n, r }'
+  awk -v d=$((after - before)) -v s=$((safter - sbefore)) -v t="$TCK" -v n="$n" -v r="$rps" \
+    'BEGIN { printf "%.3f %d %s sys=%.0f%%\n", d / t / n * 10000, n, r, (d > 0 ? 100 * s / d : 0) }'
 }
 echo "warm-up (JIT) ${WARMUP}s ..."
 DURATION=$WARMUP run router >/dev/null
@@ -79,7 +82,7 @@ declare -A CPU
 for r in $(seq 1 "$ROUNDS"); do
   for t in router nginx; do
     res=$(run $t); CPU[$t]+="${res%% *} "
-    echo "round $r $t: cpu-s/10k requests, req/s = $res"
+    echo "round $r $t: cpu-s/10k requests, requests, req/s, kernel share of the CPU = $res"
   done
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

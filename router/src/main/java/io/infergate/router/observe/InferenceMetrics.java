@@ -225,6 +225,7 @@ public final class InferenceMetrics {
         Timer t = registry.getOrCreate(Timer.builder(name)
                 .description(description)
                 .baseUnit(TimeUnit.SECONDS)
+                .percentiles(new double[0]) // no client-side quantiles (RouterMetrics)
                 .buckets(buckets)
                 .tags(tags));
         track.accept(t);
@@ -234,8 +235,9 @@ public final class InferenceMetrics {
     private DistributionSummary summary(String name, String description, List<Tag> tags) {
         DistributionSummary s = registry.getOrCreate(DistributionSummary.builder(name)
                 .description(description)
-                .distributionStatisticsConfig(
-                        DistributionStatisticsConfig.builder().buckets(TOKEN_BUCKETS))
+                .distributionStatisticsConfig(DistributionStatisticsConfig.builder()
+                        .percentiles(new double[0]) // no client-side quantiles (RouterMetrics)
+                        .buckets(TOKEN_BUCKETS))
                 .tags(tags));
         track.accept(s);
         return s;

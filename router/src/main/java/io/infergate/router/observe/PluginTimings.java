@@ -32,6 +32,7 @@ public final class PluginTimings implements PluginTimer, AutoCloseable {
                         k -> registry.getOrCreate(Timer.builder("infergate_router_plugin_duration")
                                 .description("Duration of one scheduling plugin call")
                                 .baseUnit(TimeUnit.SECONDS)
+                                .percentiles(new double[0]) // no client-side quantiles (RouterMetrics)
                                 .tags(List.of(Tag.create("type", k.type()), Tag.create("name", k.name())))))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }

@@ -1,10 +1,8 @@
 package io.infergate.router.proxy;
 
 import io.helidon.http.Header;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.RequestException;
-import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -171,7 +169,7 @@ final class Exchange {
                             : Duration.ofNanos(remaining);
                 }
                 boolean mayRetry = attempt < settings.retries();
-                HttpClientResponse response;
+                UpstreamResponse response;
                 try {
                     response = upstream.send(
                             endpoint,
@@ -262,7 +260,7 @@ final class Exchange {
             Plan p,
             Endpoint endpoint,
             UpstreamRequest request,
-            HttpClientResponse response,
+            UpstreamResponse response,
             long deadline,
             ClientWatch.Watch watch) {
         AtomicBoolean expired = new AtomicBoolean();
@@ -276,19 +274,18 @@ final class Exchange {
             }
             p.record().status = response.status().code();
             res.status(response.status());
-            HeaderList in = new HeaderList();
-            for (Header h : response.headers()) {
-                h.allValues().forEach(v -> in.add(h.name(), v));
-            }
             HeaderList out = PickerResponse.apply(
-                    p.picker(), response.status().code(), request.responseHeaders(in), endpoint.hostPort());
+                    p.picker(),
+                    response.status().code(),
+                    request.responseHeaders(response.headers()),
+                    endpoint.hostPort());
             out.forEach((name, value) -> res.headers().add(HeaderValues.create(name, value)));
             int code = response.status().code();
             if ("HEAD".equals(request.method()) || code == 204 || code == 304) {
                 res.send();
                 return;
             }
-            String type = response.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+            String type = response.contentType();
             boolean flushEach = p.stream() || type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
             // a JSON answer, even to a stream request (an error), is one object: read whole, model restored
             if (p.inference().isPresent() && type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
@@ -297,7 +294,7 @@ final class Exchange {
                         PickerResponse.tap(p.picker(), response.inputStream()),
                         res.outputStream(),
                         settings.maxBodyBytes(),
-                        response.headers().contentLength().orElse(-1),
+                        response.contentLength(),
                         e -> copyFailed(p, endpoint, e, watch));
                 return;
             }

@@ -40,6 +40,21 @@ final class HeaderList {
         return null;
     }
 
+    /** How many fields. */
+    int size() {
+        return fields.size();
+    }
+
+    /** The name of field {@code i}, as sent. */
+    String name(int i) {
+        return fields.get(i).name();
+    }
+
+    /** The value of field {@code i}. */
+    String value(int i) {
+        return fields.get(i).value();
+    }
+
     /** An independent copy. */
     HeaderList copy() {
         HeaderList out = new HeaderList();

@@ -1,6 +1,5 @@
 package io.infergate.router.proxy;
 
-import io.helidon.webclient.api.HttpClientResponse;
 import io.infergate.common.snapshot.Filter;
 import io.infergate.router.schedule.BackendTarget;
 
@@ -78,7 +77,7 @@ final class Mirrors {
         var endpoints = copy.backend().endpoints();
         var endpoint = endpoints.get(random.nextInt(endpoints.size())).endpoint();
         Thread.ofVirtual().name("mirror-" + copy.backend().id()).start(() -> {
-            try (HttpClientResponse response = upstream.send(
+            try (UpstreamResponse response = upstream.send(
                             endpoint,
                             copy.backend().backend().appProtocol(),
                             copy.backend().tls(),

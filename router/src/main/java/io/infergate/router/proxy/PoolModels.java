@@ -2,7 +2,6 @@ package io.infergate.router.proxy;
 
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
-import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.infergate.common.snapshot.Backend;
@@ -151,7 +150,7 @@ final class PoolModels {
         headers.add("Host", e.hostPort());
         headers.add("Accept", "application/json");
         headers.add(GatewayHandler.X_REQUEST_ID, requestId);
-        try (HttpClientResponse r = upstream.send(
+        try (UpstreamResponse r = upstream.send(
                 e,
                 pool.appProtocol(),
                 tls,

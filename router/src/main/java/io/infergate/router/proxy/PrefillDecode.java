@@ -3,7 +3,6 @@ package io.infergate.router.proxy;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
-import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.infergate.common.snapshot.BackendRef;
@@ -144,7 +143,7 @@ final class PrefillDecode {
         UpstreamRequest request = UpstreamRequest.build(
                 Exchange.inbound(req, host), filters, matched.match().path(), record.requestId);
         String endpoint = lease.target().key();
-        try (HttpClientResponse answer = upstream.send(
+        try (UpstreamResponse answer = upstream.send(
                 lease.target().endpoint(),
                 prefill.backend().appProtocol(),
                 prefill.tls(),

@@ -1,7 +1,5 @@
 package io.infergate.router.proxy;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientResponse;
 import io.infergate.common.snapshot.Backend;
 import io.infergate.router.inference.ErrorBody;
 
@@ -22,18 +20,17 @@ final class ProviderErrors {
     private ProviderErrors() {}
 
     /** Whether the response is an error whose body must be replaced (it is not JSON). */
-    static boolean wrap(HttpClientResponse response) {
+    static boolean wrap(UpstreamResponse response) {
         int code = response.status().code();
         if (code < 400) {
             return false;
         }
-        String type =
-                response.headers().first(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
+        String type = response.contentType().toLowerCase(Locale.ROOT);
         return !type.startsWith("application/json");
     }
 
     /** The replacement error: the provider's status, a stable code, no provider text. */
-    static ErrorBody body(HttpClientResponse response, Backend.External provider) {
+    static ErrorBody body(UpstreamResponse response, Backend.External provider) {
         int code = response.status().code();
         return ErrorBody.of(
                 code, PROVIDER_ERROR, "the provider " + provider.id() + " answered " + code + " without an error body");

@@ -33,7 +33,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP clients that talk to endpoints: HTTP/1.1, HTTP/1.1 over TLS for backends a
+ * The HTTP clients that talk to endpoints: HTTP/1.1 (the router's own client,
+ * {@link Http1Upstream}: docs/adr/0038), HTTP/1.1 over TLS for backends a
  * BackendTLSPolicy applies to (whatever their appProtocol says: the policy wins), and HTTP/2 with
  * prior knowledge for {@code kubernetes.io/h2c} backends. Both set TCP_NODELAY, never follow redirects, never send
  * {@code Expect: 100-continue}, never decode or re-encode bodies, and keep their own connection
@@ -87,9 +88,11 @@ final class Upstream implements AutoCloseable {
         record Stream(InputStream in, long length) implements Body {}
     }
 
+    private final Http1Upstream plain;
     private final Http1Client http1;
     private final Http2Client h2c;
     private final ScheduledExecutorService timer;
+    private final ScheduledFuture<?> sweeps;
 
     Upstream(ProxySettings settings) {
         SocketOptions socket = SocketOptions.builder()
@@ -131,11 +134,14 @@ final class Upstream implements AutoCloseable {
                 .proxy(Proxy.noProxy())
                 .contentEncoding(raw)
                 .build();
+        plain = new Http1Upstream(settings.connectTimeout());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "upstream-deadlines");
             t.setDaemon(true);
             return t;
         });
+        // closes pooled connections idle too long; runs until close() shuts the timer down
+        sweeps = timer.scheduleWithFixedDelay(plain::sweep, 5, 5, TimeUnit.SECONDS);
     }
 
     /**
@@ -146,7 +152,7 @@ final class Upstream implements AutoCloseable {
      * @param readTimeout the longest wait for the response headers (and any later single read)
      * @throws UpstreamException when no response headers arrive
      */
-    HttpClientResponse send(
+    UpstreamResponse send(
             Endpoint endpoint,
             Backend.AppProtocol protocol,
             Optional<UpstreamTls> tls,
@@ -161,11 +167,12 @@ final class Upstream implements AutoCloseable {
         }
         try {
             if (tls.isPresent()) {
-                return send(http1, endpoint, tls.get(), method, target, headers, body, readTimeout);
+                return UpstreamResponse.of(
+                        send(http1, endpoint, tls.get(), method, target, headers, body, readTimeout));
             }
             return switch (protocol) {
-                case HTTP -> send(http1, endpoint, null, method, target, headers, body, readTimeout);
-                case H2C -> send(h2c, endpoint, null, method, target, headers, body, readTimeout);
+                case HTTP -> plain.send(endpoint, method, target, headers, body, readTimeout);
+                case H2C -> UpstreamResponse.of(send(h2c, endpoint, null, method, target, headers, body, readTimeout));
             };
         } catch (ClientBody.Malformed e) {
             // the client's body is malformed or too large (Helidon's parser raised it while the body
@@ -177,7 +184,7 @@ final class Upstream implements AutoCloseable {
     }
 
     /** Closes the response at the deadline unless cancelled first (a stream outliving its route timeout). */
-    ScheduledFuture<?> closeAt(HttpClientResponse response, long delayNanos, Runnable onExpiry) {
+    ScheduledFuture<?> closeAt(UpstreamResponse response, long delayNanos, Runnable onExpiry) {
         return timer.schedule(
                 () -> {
                     onExpiry.run();
@@ -189,7 +196,9 @@ final class Upstream implements AutoCloseable {
 
     @Override
     public void close() {
+        sweeps.cancel(false);
         timer.shutdownNow();
+        plain.close();
         http1.closeResource();
         h2c.closeResource();
     }

@@ -352,10 +352,16 @@ class FramingFuzzTest {
                         .readObject()
                         .getString("path");
                 // the path must be one this connection sent: its id, or (a byte-mutated target) a
-                // string that is in its bytes; a target normalised on the way ("//fz/x" -> "/x") is too
+                // string that is in its bytes, as sent ("//z/x": the router relays targets byte for
+                // byte) or with "//" collapsed (Helidon's client made "//fz/x" into "/x"); a byte
+                // the listener could not decode arrives as U+FFFD, percent-encoded, between pieces
+                // that were sent
                 String bare = path.indexOf('?') < 0 ? path : path.substring(0, path.indexOf('?'));
-                String sentWire = wire(bytes).replaceAll("/+", "/"); // "//" is normalised on the way
-                if (!path.contains(id) && !sentWire.contains(bare)) {
+                String raw = wire(bytes);
+                String sentWire = raw.replaceAll("/+", "/");
+                boolean sent = java.util.Arrays.stream(bare.split("%EF%BF%BD", -1))
+                        .allMatch(piece -> sentWire.contains(piece) || raw.contains(piece));
+                if (!path.contains(id) && !sent) {
                     why = "answer for a path this connection never sent: " + path;
                 } else if (!seenPaths.add(path) && occurrences(sentWire, bare + " ") < 2) {
                     why = "path answered twice: " + path;

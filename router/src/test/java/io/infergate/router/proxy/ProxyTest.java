@@ -371,5 +371,9 @@ class ProxyTest {
                 "infergate_router_active_requests")) {
             assertTrue(text.contains(expected), expected + " not in\n" + text);
         }
+        // histograms without client-side quantiles: each would cost an HdrHistogram update per request
+        text.lines()
+                .filter(l -> l.startsWith("infergate_router_") || l.startsWith("inference_objective_"))
+                .forEach(l -> assertFalse(l.contains("quantile="), l));
     }
 }
