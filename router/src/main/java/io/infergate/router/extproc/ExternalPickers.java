@@ -61,12 +61,29 @@ public final class ExternalPickers implements AutoCloseable {
      * that is down is known before a request finds out. Does not block.
      */
     public void prepare(List<Backend> backends) {
+        java.util.Set<String> named = new java.util.HashSet<>();
         for (Backend b : backends) {
             if (b instanceof Backend.InferencePool pool && pool.endpointPicker().isPresent()) {
                 Backend.EndpointPicker p = pool.endpointPicker().get();
+                named.add(p.host() + ":" + p.port());
                 var unused = health.unhealthy(p.host(), p.port());
             }
         }
+        // Pickers no served pool names any more (a deleted pool's Service): their checks stop and
+        // their channels shut down, else they would resolve and reconnect for as long as the
+        // router runs. A request still on the previous snapshot may open one again; the next
+        // snapshot closes it.
+        health.retainOnly(named, () -> {
+            java.util.Set<String> retired = channels.retainOnly(named);
+            if (!retired.isEmpty()) {
+                LOG.info(() -> "endpoint pickers no pool names any more, channels closed: " + retired);
+            }
+        });
+    }
+
+    /** The {@code host:port} of every picker with an open channel (tests). */
+    java.util.Set<String> openChannels() {
+        return channels.open();
     }
 
     /** The pool's endpoint picker, when the backend is a pool that names one. */

@@ -49,6 +49,41 @@ final class PickerChannels implements AutoCloseable {
     }
 
     /**
+     * Shuts down every channel except those to the pickers {@code keep} names ({@code host:port})
+     * and their plaintext health ports: a picker no served pool names any more (its pool deleted,
+     * or pointed elsewhere) must not keep a channel that resolves and reconnects forever (a
+     * deleted pool's Service name logged "Failed to resolve name" every few seconds). Calls in
+     * flight on a shut-down channel finish; new ones would open a new channel.
+     *
+     * @return the {@code host:port} of the pickers whose channels were shut down
+     */
+    java.util.Set<String> retainOnly(java.util.Set<String> keep) {
+        java.util.Set<String> keys = new java.util.HashSet<>(keep);
+        for (String k : keep) {
+            keys.add("h2c/" + k.substring(0, k.lastIndexOf(':')) + ":" + settings.healthPort());
+        }
+        java.util.Set<String> retired = new java.util.TreeSet<>();
+        for (String key : java.util.List.copyOf(channels.keySet())) {
+            if (!keys.contains(key)) {
+                ManagedChannel c = channels.remove(key);
+                lastReset.remove(key);
+                if (c != null) {
+                    c.shutdown();
+                    if (!key.startsWith("h2c/")) {
+                        retired.add(key);
+                    }
+                }
+            }
+        }
+        return retired;
+    }
+
+    /** The {@code host:port} (or {@code h2c/host:port}) of every open channel, for tests. */
+    java.util.Set<String> open() {
+        return java.util.Set.copyOf(channels.keySet());
+    }
+
+    /**
      * The picker was unreachable: reconnect at the next call instead of after gRPC's growing
      * backoff (up to two minutes), so a picker that comes back is used again within about a
      * second. At most once a second per picker, so a dead picker costs one connect attempt a second.

@@ -69,6 +69,8 @@ final class PickerHealth implements AutoCloseable {
     private final PickerSettings settings;
     private final PickerChannels channels;
     private final Map<String, Known> known = new ConcurrentHashMap<>();
+    /** The periodic check of each picker, cancelled when no pool names it any more. */
+    private final Map<String, java.util.concurrent.ScheduledFuture<?>> schedules = new ConcurrentHashMap<>();
     /** Start order of checks and requests, across all pickers. */
     private final AtomicLong tickets = new AtomicLong();
 
@@ -90,10 +92,34 @@ final class PickerHealth implements AutoCloseable {
         Known k = known.get(key);
         if (k == null && known.putIfAbsent(key, new Known(State.UNCHECKED, "", 0)) == null) {
             long every = settings.healthInterval().toNanos();
-            var unused = timer.scheduleWithFixedDelay(() -> check(host, port), 0, every, TimeUnit.NANOSECONDS);
+            schedules.put(key, timer.scheduleWithFixedDelay(() -> check(host, port), 0, every, TimeUnit.NANOSECONDS));
             return Optional.empty();
         }
         return k != null && k.unhealthy() ? Optional.of("health check: " + k.detail()) : Optional.empty();
+    }
+
+    /**
+     * Stops checking every picker not in {@code keep} ({@code host:port}) and forgets what was
+     * known of it, then runs {@code after} — on the checks' own thread, so that no check of a
+     * forgotten picker is half-way through opening a channel when {@code after} closes them.
+     */
+    void retainOnly(java.util.Set<String> keep, Runnable after) {
+        try {
+            timer.execute(() -> {
+                for (String key : java.util.List.copyOf(known.keySet())) {
+                    if (!keep.contains(key)) {
+                        java.util.concurrent.ScheduledFuture<?> f = schedules.remove(key);
+                        if (f != null) {
+                            f.cancel(false);
+                        }
+                        known.remove(key);
+                    }
+                }
+                after.run();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: nothing is checked any more
+        }
     }
 
     /** A ticket for a request about to ask a picker: its evidence is as new as its start. */
@@ -135,6 +161,9 @@ final class PickerHealth implements AutoCloseable {
     }
 
     private void check(String host, int port) {
+        if (!known.containsKey(host + ":" + port)) {
+            return; // retired
+        }
         long ticket = tickets.incrementAndGet();
         try {
             checkOnce(host, port, ticket);
@@ -156,6 +185,9 @@ final class PickerHealth implements AutoCloseable {
                 status -> {
                     switch (status.getCode()) {
                         case UNIMPLEMENTED, NOT_FOUND -> {
+                            if (!known.containsKey(key)) {
+                                return; // retired meanwhile: open no channel for it
+                            }
                             // no health service for ext_proc on this port: the EPP's convention is a
                             // separate plaintext port; without one there, requests decide
                             ManagedChannel other = channels.plaintext(host, settings.healthPort());

@@ -99,6 +99,16 @@ public final class InferenceMetrics {
     }
 
     /**
+     * An inference request started with {@link #started} is counted elsewhere: an endpoint picker
+     * routed it, and the picker counts what it routes under these names (Infergate's own picker
+     * in its {@code epp} package, the reference picker in its process). Only the in-flight count
+     * is taken back; {@link #finished} must not follow.
+     */
+    public void handedOver(String modelLabel) {
+        running.get(modelLabel).decrementAndGet();
+    }
+
+    /**
      * An inference request started with {@link #started} finished.
      *
      * @param modelLabel what {@link #started} returned

@@ -30,6 +30,8 @@ final class InferenceCall {
     private final Optional<String> rewrittenTo;
     private final InferenceMetrics metrics;
     private final String modelLabel;
+    /** The pool's endpoint picker routed it and counts it: no per-model meters here. */
+    private boolean pickerCounts;
 
     private InferenceCall(
             OpenAiRequest request,
@@ -91,8 +93,24 @@ final class InferenceCall {
         return original;
     }
 
+    /**
+     * The pool's endpoint picker routed the request: the picker counts it in the Inference
+     * Extension's per-model meters (it is the EPP), so the gateway does not count it a second time
+     * (docs/adr/0039-picker-services.md). A request the picker answered itself, failed, or left to
+     * the native picker (FailOpen) stays counted here, where it ends.
+     */
+    void routedByPicker() {
+        if (!pickerCounts) {
+            pickerCounts = true;
+            metrics.handedOver(modelLabel);
+        }
+    }
+
     /** The request ended with {@code status} after {@code nanos}. */
     void finished(int status, long nanos) {
+        if (pickerCounts) {
+            return;
+        }
         metrics.finished(
                 modelLabel,
                 target,

@@ -184,6 +184,9 @@ final class PickerRouting {
                 yield new Outcome.Answered();
             }
             case Selection.Routed r -> {
+                if (record.inference != null) {
+                    record.inference.routedByPicker(); // the picker counts it: once per request
+                }
                 Target first = r.targets().getFirst();
                 first.state().tryAcquire(0);
                 List<Filter> filters = new ArrayList<>(ref.filters());
