@@ -50,8 +50,12 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
     /** Queued requests an endpoint may have, while another has none, and keep its prefixes (ADR 0022). */
     public static final int DEFAULT_QUEUE_SLACK = 4;
 
-    /** Slots per endpoint (ADR 0037): 0 learns them from the scrapes, -1 turns the slot test off. */
-    public static final int DEFAULT_SLOTS = 0;
+    /**
+     * Slots per endpoint (ADR 0037): 0 learns them from the scrapes, -1 (the default) turns the
+     * slot tests off: in the same-run comparison they shortened the stuck spells but cost p90 TTFT
+     * and capacity tokens/s, which the issue's other goals need.
+     */
+    public static final int DEFAULT_SLOTS = -1;
 
     /**
      * Estimated queue beyond the pool's shortest on endpoints with known slots (ADR 0037); -1: off,
@@ -85,8 +89,8 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
      * {@code loadFactor} 0..100 (0.25), {@code loadSlack} 0..2^20 (4), {@code queueSlack} -1..2^20
      * ({@value #DEFAULT_QUEUE_SLACK}; -1: no queue test), {@code lruCapacityPerServer}
      * 1..2^24 (31,250), {@code rebalanceGain} 0..10 ({@value #DEFAULT_REBALANCE_GAIN}; 0: plain,
-     * unweighted rendezvous, ADR 0036), {@code slots} -1..2^20 ({@value #DEFAULT_SLOTS}: learn
-     * each endpoint's from its scrapes; -1: no slot test, ADR 0037), {@code fullQueueSlack} -1..2^20
+     * unweighted rendezvous, ADR 0036), {@code slots} -1..2^20 ({@value #DEFAULT_SLOTS}: no slot
+     * test; 0: learn each endpoint's from its scrapes, ADR 0037), {@code fullQueueSlack} -1..2^20
      * ({@value #DEFAULT_FULL_QUEUE_SLACK}; -1: no saturated-queue test, ADR 0037).
      */
     public static PrefixCacheScorer create(String name, Parameters p, PluginHandle handle) {

@@ -182,7 +182,7 @@ class PrefixCacheScorerTest {
                 new double[] {0, 0, 0},
                 auto.score(r, queued),
                 1e-12,
-                "the holder queues 6 (> queueSlack 4) while pod 2 has room (one scrape: no slots learned yet,"
+                "the holder queues 6 (> queueSlack 4) while pod 2 has room (no slot test by default,"
                         + " so the load scorers place it)");
         assertArrayEquals(
                 new double[] {1, 0, 0}, local.score(r, queued), 1e-12, "local-index (the EPP's) has no bound");
@@ -233,7 +233,7 @@ class PrefixCacheScorerTest {
         assertArrayEquals(new double[] {1, 0, 0}, off.score(r, pool), 1e-12, "the default (-1): it keeps it");
     }
 
-    /** The old behaviour (slots -1): a full holder keeps its group until the queue test acts. */
+    /** The default (slots -1): a full holder keeps its group until the queue test acts. */
     @Test
     void withoutTheSlotTestAFullHolderKeepsItsGroup() {
         Plugin.Scorer s = alone(Map.of("slots", "-1"));
@@ -269,12 +269,12 @@ class PrefixCacheScorerTest {
     }
 
     /**
-     * Learned slots (the default): a pod that queued at 16 running has 16; the others, which never
+     * Learned slots ({@code slots: 0}): a pod that queued at 16 running has 16; the others, which never
      * queued, take the pool's count, so a pod with 9 running has room.
      */
     @Test
     void learnedSlotsSpillTooAndAServerThatQueuesAtAnyCountIsLeftAlone() {
-        Plugin.Scorer s = auto(new RouterCount(1));
+        Plugin.Scorer s = alone(Map.of("slots", "0"));
         PickContext r = request(prompt(10));
         s.picked(r, endpoints(1).getFirst());
         List<EndpointView> first = List.of(view(1, 0, metrics(2, 16, 0.5)), view(2, 0, metrics(0, 9, 0.5)));
@@ -282,7 +282,7 @@ class PrefixCacheScorerTest {
         List<EndpointView> pool = List.of(view(1, 0, metrics(1, 16, 0.5)), view(2, 0, metrics(0, 9, 0.5)));
         assertArrayEquals(new double[] {0, 1}, s.score(r, pool), 1e-12, "queued twice at 16; pod 2 has 7 free");
 
-        Plugin.Scorer serial = auto(new RouterCount(1));
+        Plugin.Scorer serial = alone(Map.of("slots", "0"));
         serial.picked(r, endpoints(1).getFirst());
         serial.score(r, List.of(view(1, 0, metrics(1, 3, 0.5)), view(2, 0, metrics(0, 9, 0.5))));
         serial.score(r, List.of(view(1, 0, metrics(1, 3, 0.5)), view(2, 0, metrics(0, 9, 0.5))));
