@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Cluster mode's configuration. It owns its flags ({@link #FLAGS}: names, defaults, help), reads
@@ -232,160 +233,113 @@ public record ClusterConfig(
     }
 
     public ClusterConfig withKubeconfig(Path file) {
-        return new ClusterConfig(
-                Optional.of(file),
-                namespace,
-                identity,
-                gatewayApi,
-                inferenceExtension,
-                routerService,
-                routerSelector,
-                routerInternalPort,
-                tokenSecret,
-                leaseName,
-                controllerName,
-                adminBind,
-                adminPort,
-                tuning,
-                gatewayPorts,
-                servicePerGateway,
-                routerTlsSecret,
-                pickerServices);
+        return edit(e -> e.kubeconfig = Optional.of(file));
     }
 
     public ClusterConfig withRouterInternalPort(int port) {
-        return new ClusterConfig(
-                kubeconfig,
-                namespace,
-                identity,
-                gatewayApi,
-                inferenceExtension,
-                routerService,
-                routerSelector,
-                port,
-                tokenSecret,
-                leaseName,
-                controllerName,
-                adminBind,
-                adminPort,
-                tuning,
-                gatewayPorts,
-                servicePerGateway,
-                routerTlsSecret,
-                pickerServices);
+        return edit(e -> e.routerInternalPort = port);
     }
 
     public ClusterConfig withAdmin(String bind, int port) {
-        return new ClusterConfig(
-                kubeconfig,
-                namespace,
-                identity,
-                gatewayApi,
-                inferenceExtension,
-                routerService,
-                routerSelector,
-                routerInternalPort,
-                tokenSecret,
-                leaseName,
-                controllerName,
-                bind,
-                port,
-                tuning,
-                gatewayPorts,
-                servicePerGateway,
-                routerTlsSecret,
-                pickerServices);
+        return edit(e -> {
+            e.adminBind = bind;
+            e.adminPort = port;
+        });
     }
 
     public ClusterConfig withTuning(Tuning value) {
-        return new ClusterConfig(
-                kubeconfig,
-                namespace,
-                identity,
-                gatewayApi,
-                inferenceExtension,
-                routerService,
-                routerSelector,
-                routerInternalPort,
-                tokenSecret,
-                leaseName,
-                controllerName,
-                adminBind,
-                adminPort,
-                value,
-                gatewayPorts,
-                servicePerGateway,
-                routerTlsSecret,
-                pickerServices);
+        return edit(e -> e.tuning = value);
     }
 
     /** Pushes over TLS with the internal CA kept in Secret {@code name} (docs/adr/0035). */
     public ClusterConfig withRouterTlsSecret(String name) {
-        return new ClusterConfig(
-                kubeconfig,
-                namespace,
-                identity,
-                gatewayApi,
-                inferenceExtension,
-                routerService,
-                routerSelector,
-                routerInternalPort,
-                tokenSecret,
-                leaseName,
-                controllerName,
-                adminBind,
-                adminPort,
-                tuning,
-                gatewayPorts,
-                servicePerGateway,
-                Optional.of(name),
-                pickerServices);
+        return edit(e -> e.routerTlsSecret = Optional.of(name));
     }
 
     /** The same with the picker Services kept in step (docs/adr/0039-picker-services.md). */
     public ClusterConfig withPickerServices(boolean value) {
-        return new ClusterConfig(
-                kubeconfig,
-                namespace,
-                identity,
-                gatewayApi,
-                inferenceExtension,
-                routerService,
-                routerSelector,
-                routerInternalPort,
-                tokenSecret,
-                leaseName,
-                controllerName,
-                adminBind,
-                adminPort,
-                tuning,
-                gatewayPorts,
-                servicePerGateway,
-                routerTlsSecret,
-                value);
+        return edit(e -> e.pickerServices = value);
     }
 
     /** Another candidate set: its own Lease, its own GatewayClasses, the Inference Extension on or off. */
     public ClusterConfig withElection(String lease, String controller, boolean inference) {
-        return new ClusterConfig(
-                kubeconfig,
-                namespace,
-                identity,
-                gatewayApi,
-                inference,
-                routerService,
-                routerSelector,
-                routerInternalPort,
-                tokenSecret,
-                lease,
-                controller,
-                adminBind,
-                adminPort,
-                tuning,
-                gatewayPorts,
-                servicePerGateway,
-                routerTlsSecret,
-                pickerServices);
+        return edit(e -> {
+            e.inferenceExtension = inference;
+            e.leaseName = lease;
+            e.controllerName = controller;
+        });
+    }
+
+    /** A copy of this configuration with the changes {@code change} makes (the withers' one shape). */
+    private ClusterConfig edit(Consumer<Edit> change) {
+        Edit e = new Edit(this);
+        change.accept(e);
+        return e.build();
+    }
+
+    /** The components of a configuration being changed: each starts as the current one's. */
+    private static final class Edit {
+        Optional<Path> kubeconfig;
+        String namespace;
+        String identity;
+        boolean gatewayApi;
+        boolean inferenceExtension;
+        String routerService;
+        Map<String, String> routerSelector;
+        int routerInternalPort;
+        String tokenSecret;
+        String leaseName;
+        String controllerName;
+        String adminBind;
+        int adminPort;
+        Tuning tuning;
+        Isolation.PortRange gatewayPorts;
+        boolean servicePerGateway;
+        Optional<String> routerTlsSecret;
+        boolean pickerServices;
+
+        Edit(ClusterConfig current) {
+            kubeconfig = current.kubeconfig;
+            namespace = current.namespace;
+            identity = current.identity;
+            gatewayApi = current.gatewayApi;
+            inferenceExtension = current.inferenceExtension;
+            routerService = current.routerService;
+            routerSelector = current.routerSelector;
+            routerInternalPort = current.routerInternalPort;
+            tokenSecret = current.tokenSecret;
+            leaseName = current.leaseName;
+            controllerName = current.controllerName;
+            adminBind = current.adminBind;
+            adminPort = current.adminPort;
+            tuning = current.tuning;
+            gatewayPorts = current.gatewayPorts;
+            servicePerGateway = current.servicePerGateway;
+            routerTlsSecret = current.routerTlsSecret;
+            pickerServices = current.pickerServices;
+        }
+
+        ClusterConfig build() {
+            return new ClusterConfig(
+                    kubeconfig,
+                    namespace,
+                    identity,
+                    gatewayApi,
+                    inferenceExtension,
+                    routerService,
+                    routerSelector,
+                    routerInternalPort,
+                    tokenSecret,
+                    leaseName,
+                    controllerName,
+                    adminBind,
+                    adminPort,
+                    tuning,
+                    gatewayPorts,
+                    servicePerGateway,
+                    routerTlsSecret,
+                    pickerServices);
+        }
     }
 
     private static byte[] randomBytes() {
