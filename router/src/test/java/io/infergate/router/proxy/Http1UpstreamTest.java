@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import static org.awaitility.Awaitility.await;
@@ -285,9 +287,10 @@ class Http1UpstreamTest {
 
     @Test
     void silenceIsATimeoutAndARefusedConnectionAConnectFailure() throws Exception {
+        CountDownLatch answered = new CountDownLatch(1);
         script = s -> {
             try {
-                Thread.sleep(2_000); // never answered within the 100 ms read timeout below
+                answered.await(10, TimeUnit.SECONDS); // silent until the client has timed out
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -298,6 +301,7 @@ class Http1UpstreamTest {
         Upstream.UpstreamException timeout = assertThrows(
                 Upstream.UpstreamException.class,
                 () -> client.send(endpoint(), "GET", "/", headers, new Upstream.Body.None(), Duration.ofMillis(100)));
+        answered.countDown();
         assertEquals(Upstream.Failure.TIMEOUT, timeout.failure());
         int port;
         try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -346,17 +350,25 @@ class Http1UpstreamTest {
     void closingFromAnotherThreadEndsABlockedBodyRead() throws Exception {
         script = s -> "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npart"; // and then nothing
         UpstreamResponse r = send("GET", new Upstream.Body.None());
-        Thread.ofVirtual().start(() -> {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                return;
-            }
-            r.close();
-        });
         InputStream in = r.inputStream();
         assertEquals('p', in.read());
-        assertThrows(IOException.class, in::readAllBytes);
+        // the rest is read on a virtual thread, which parks while its socket read blocks
+        AtomicReference<Throwable> ended = new AtomicReference<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                in.readAllBytes();
+            } catch (Throwable t) {
+                ended.set(t);
+            }
+        });
+        await().atMost(5, TimeUnit.SECONDS)
+                .until(() ->
+                        reader.getState() == Thread.State.WAITING || reader.getState() == Thread.State.TIMED_WAITING);
+        r.close();
+        assertTrue(reader.join(Duration.ofSeconds(5)), "the blocked read ended");
+        assertTrue(ended.get() instanceof IOException, String.valueOf(ended.get()));
+        // ended by the close, not by the 2 s read timeout that would also end it
+        assertTrue(!(ended.get() instanceof java.net.SocketTimeoutException), String.valueOf(ended.get()));
     }
 
     @Test
