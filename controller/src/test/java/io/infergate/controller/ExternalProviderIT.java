@@ -110,20 +110,12 @@ class ExternalProviderIT {
         int internalPort = portFreeOn(List.of(ROUTER_IP));
         provider = ProviderStandIn.start(CA, "/openai/v1", KEY);
         rest.apply(ItSupport.namespacesYaml());
-        rest.apply(String.join("---\n", """
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: kthena-router
-                  namespace: kthena-system
-                spec:
-                  selector:
-                    app.kubernetes.io/name: kthena-router
-                  ports:
-                  - name: http
-                    port: 80
-                    targetPort: 8080
-                """, ItSupport.gatewayYaml(gatewayPort), keySecret(KEY), """
+        rest.apply(String.join(
+                "---\n",
+                ItSupport.routerServiceYaml(),
+                ItSupport.gatewayYaml(gatewayPort),
+                keySecret(KEY),
+                """
                 apiVersion: v1
                 kind: ConfigMap
                 metadata:
@@ -162,8 +154,7 @@ class ExternalProviderIT {
                     - group: infergate.io
                       kind: ExternalProvider
                       name: hosted
-                """.formatted(
-                        CA.certificatePem().indent(4).stripTrailing(), provider.port())));
+                """.formatted(CA.certificatePem().indent(4).stripTrailing(), provider.port())));
         controller = ClusterControllerApp.start(
                 ClusterConfig.defaults(SYSTEM, "provider-controller")
                         .withKubeconfig(API.kubeconfig())

@@ -60,7 +60,19 @@ final class ItSupport {
                         - containerPort: %d
                     """.formatted(i, modelPort));
         }
-        return String.join("---\n", namespacesYaml(), """
+        return String.join(
+                        "---\n",
+                        namespacesYaml(),
+                        routerServiceYaml(),
+                        gatewayYaml(gatewayPort),
+                        poolYaml(modelPort),
+                        route("300s"))
+                + pods;
+    }
+
+    /** The router Service {@code kthena-system/kthena-router} (port 80 to the routers' 8080). */
+    static String routerServiceYaml() {
+        return """
                 apiVersion: v1
                 kind: Service
                 metadata:
@@ -73,8 +85,7 @@ final class ItSupport {
                   - name: http
                     port: 80
                     targetPort: 8080
-                """, gatewayYaml(gatewayPort), poolYaml(modelPort), route("300s"))
-                + pods;
+                """;
     }
 
     /** Namespaces {@code kthena-system} and {@code demo}. */

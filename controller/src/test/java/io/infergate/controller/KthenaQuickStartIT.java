@@ -122,20 +122,8 @@ class KthenaQuickStartIT {
                     .build()));
         }
         rest.apply(ItSupport.namespacesYaml());
+        rest.apply(ItSupport.routerServiceYaml());
         rest.apply("""
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: kthena-router
-                  namespace: kthena-system
-                spec:
-                  selector:
-                    app.kubernetes.io/name: kthena-router
-                  ports:
-                  - name: http
-                    port: 80
-                    targetPort: 8080
-                ---
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: GatewayClass
                 metadata:
