@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,16 +26,23 @@ import java.util.logging.Logger;
  * escaped, so that {@code x-request-id: a status=200 path=/admin} stays one quoted value.
  *
  * <p>Rule: the request thread only builds the line and offers it to a bounded queue; one
- * background thread writes batches and flushes once per batch. Logging through JUL's console
- * handler (a formatter call and a flush per record, on the request thread) cost about a fifth of
- * the router's CPU per request in the proxy benchmark. When the queue is full a line is dropped
- * and counted rather than slowing traffic down. The access log is on while the JUL logger
- * {@code io.infergate.router.access} is at INFO (the default); set it to WARNING to turn it off.
+ * background thread wakes every {@link #FLUSH_INTERVAL} (as Envoy flushes its access logs on an
+ * interval), writes what queued since and flushes once. Nothing on the request path wakes it: a
+ * writer blocked in {@code take()} cost each request a futex wake, a context switch, a write
+ * system call and the writer's return to sleep, about a sixth of the router's CPU per request
+ * in bench/tls.sh; logging through JUL's console handler (a formatter call and a flush per record,
+ * on the request thread) cost about a fifth. A line therefore appears at most one interval after
+ * its request ended. When the queue is full a line is dropped and counted rather than slowing
+ * traffic down. The access log is on while the JUL logger {@code io.infergate.router.access} is
+ * at INFO (the default); set it to WARNING to turn it off.
  */
 public final class AccessLog implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger("io.infergate.router.access");
     private static final int QUEUE = 65_536;
+
+    /** How often the writer drains the queue: short enough to tail, long enough to batch. */
+    static final Duration FLUSH_INTERVAL = Duration.ofMillis(100);
 
     private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
@@ -148,18 +157,16 @@ public final class AccessLog implements AutoCloseable {
         long reportedDrops = 0;
         try {
             while (true) {
-                boolean stopping = false;
-                try {
-                    batch.add(queue.take());
-                } catch (InterruptedException e) {
-                    stopping = true;
+                // sleep, never wait on the queue: offer() then finds no waiter to signal
+                LockSupport.parkNanos(FLUSH_INTERVAL.toNanos());
+                boolean stopping = Thread.interrupted();
+                while (queue.drainTo(batch, 4096) > 0) {
+                    for (String line : batch) {
+                        out.write(line);
+                        out.write('\n');
+                    }
+                    batch.clear();
                 }
-                queue.drainTo(batch, 4096);
-                for (String line : batch) {
-                    out.write(line);
-                    out.write('\n');
-                }
-                batch.clear();
                 long drops = dropped.get();
                 if (drops != reportedDrops) {
                     out.write(Instant.now() + " ACCESS dropped=" + (drops - reportedDrops)

@@ -387,7 +387,7 @@ final class Http1Response implements UpstreamResponse {
         private int take(byte[] b, int off, int len) throws IOException {
             if (c.pos == c.lim) {
                 if (len >= c.buf.length) {
-                    int n = c.in.read(b, off, len);
+                    int n = c.read(b, off, len);
                     if (n > 0) {
                         c.received += n;
                     }

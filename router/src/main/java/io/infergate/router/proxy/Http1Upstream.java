@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The router's own HTTP/1.1 client for plain-text endpoints (docs/adr/0038): blocking I/O on the
  * request's virtual thread, one write per request head (with a body held in memory), a pool of
- * keep-alive connections per endpoint, and nothing else running per request. Helidon's WebClient
+ * keep-alive connections per endpoint, and nothing else running per request but one sweeper
+ * thread for read timeouts ({@link ReadDeadlines}: no {@code SO_TIMEOUT}, whose timed parks cost
+ * the scheduler's delay thread two wake-ups per response). Helidon's WebClient
  * (kept for TLS and h2c endpoints) costs about a quarter of the router's CPU per proxied request
  * here: its call chain of futures and services, and a new virtual thread per request that watches
  * each pooled connection while it is idle.
@@ -30,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is not a token or whose value holds CR, LF or NUL is left out and a target character that cannot
  * stand in a request line is percent-encoded (no request splitting, whatever the listener let
  * pass; Helidon's client wrote non-ASCII target characters as {@code ?}). The connect
- * timeout bounds connecting, the read timeout every single read. Responses: see {@link Http1Response}.
+ * timeout bounds connecting, the read timeout every single read (up to {@link ReadDeadlines#TICK}
+ * late). Responses: see {@link Http1Response}.
  *
  * <p>Pooling: a connection goes back to its endpoint's pool only when its response was read to
  * the end of its framing, with keep-alive, and nothing more arrived; at most
@@ -47,9 +50,12 @@ final class Http1Upstream implements AutoCloseable {
     static final long PROBE_AFTER_NANOS = Duration.ofMillis(250).toNanos();
     /** An idle connection older than this is closed (by its next taker or the sweep). */
     static final long IDLE_LIMIT_NANOS = Duration.ofSeconds(30).toNanos();
+    /** Read timeouts are cut to this (a year), so that start + timeout cannot overflow. */
+    static final long MAX_READ_TIMEOUT_NANOS = Duration.ofDays(365).toNanos();
 
     private final int connectMillis;
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+    private final ReadDeadlines deadlines = new ReadDeadlines();
     private volatile boolean closed;
 
     Http1Upstream(Duration connectTimeout) {
@@ -85,7 +91,7 @@ final class Http1Upstream implements AutoCloseable {
         }
         boolean sent = false;
         try {
-            c.socket.setSoTimeout(Math.clamp(readTimeout.toMillis(), 1, Integer.MAX_VALUE));
+            c.readTimeoutNanos = Math.clamp(readTimeout.toNanos(), 1, MAX_READ_TIMEOUT_NANOS);
             writeRequest(c, head, body);
             sent = true;
             return Http1Response.read(c, "HEAD".equals(method));
@@ -115,7 +121,7 @@ final class Http1Upstream implements AutoCloseable {
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(endpoint.address(), endpoint.port()), connectMillis);
-            return new Connection(socket, pool);
+            return new Connection(socket, pool, deadlines);
         } catch (IOException | RuntimeException e) {
             try {
                 socket.close();
@@ -290,6 +296,12 @@ final class Http1Upstream implements AutoCloseable {
     public void close() {
         closed = true;
         pools.values().forEach(p -> p.sweep(Long.MAX_VALUE));
+        deadlines.close();
+    }
+
+    /** The read timeout's sweeper (tests). */
+    ReadDeadlines deadlines() {
+        return deadlines;
     }
 
     /** Idle keep-alive connections to one endpoint, newest first. */
@@ -356,11 +368,55 @@ final class Http1Upstream implements AutoCloseable {
 
         volatile long idleSince;
 
-        Connection(Socket socket, Pool pool) throws IOException {
+        /** The current exchange's read timeout; written before {@link #readSince}, read after it. */
+        long readTimeoutNanos = MAX_READ_TIMEOUT_NANOS;
+        /** When the read in progress started ({@code System.nanoTime()}), 0 when none is. */
+        private volatile long readSince;
+        /** Set by {@link ReadDeadlines} before it closes the socket of an overdue read. */
+        private volatile boolean expired;
+
+        private final ReadDeadlines deadlines;
+
+        Connection(Socket socket, Pool pool, ReadDeadlines deadlines) throws IOException {
             this.socket = socket;
             this.in = socket.getInputStream();
             this.out = socket.getOutputStream();
             this.pool = pool;
+            this.deadlines = deadlines;
+            deadlines.add(this);
+        }
+
+        /**
+         * Reads from the socket under the exchange's read timeout: a read that outlives it is ended
+         * by {@link ReadDeadlines} and fails with {@link SocketTimeoutException}.
+         */
+        int read(byte[] b, int off, int len) throws IOException {
+            long now = System.nanoTime();
+            readSince = now == 0 ? 1 : now;
+            try {
+                return in.read(b, off, len);
+            } catch (IOException e) {
+                if (expired) {
+                    SocketTimeoutException t = new SocketTimeoutException("Read timed out");
+                    t.initCause(e);
+                    throw t;
+                }
+                throw e;
+            } finally {
+                readSince = 0;
+            }
+        }
+
+        /** Whether a read is in progress that started more than the read timeout before {@code now}. */
+        boolean overdue(long now) {
+            long since = readSince;
+            return since != 0 && now - since > readTimeoutNanos;
+        }
+
+        /** Ends an overdue read by closing the socket. */
+        void expire() {
+            expired = true;
+            close();
         }
 
         /** Makes the buffer hold at least {@code bytes} (at most the head bound), for one line. */
@@ -381,7 +437,7 @@ final class Http1Upstream implements AutoCloseable {
                 lim -= pos;
                 pos = 0;
             }
-            int n = in.read(buf, lim, buf.length - lim);
+            int n = read(buf, lim, buf.length - lim);
             if (n < 0) {
                 return false;
             }
@@ -400,13 +456,19 @@ final class Http1Upstream implements AutoCloseable {
                 in.read(); // the end of the stream, or a stray byte: either way not usable
                 return false;
             } catch (SocketTimeoutException e) {
-                return true;
+                try {
+                    socket.setSoTimeout(0); // reads of the exchange are timed by ReadDeadlines
+                    return true;
+                } catch (IOException closed) {
+                    return false;
+                }
             } catch (IOException e) {
                 return false;
             }
         }
 
         void close() {
+            deadlines.remove(this);
             try {
                 socket.close();
             } catch (IOException ignored) {

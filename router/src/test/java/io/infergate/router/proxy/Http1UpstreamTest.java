@@ -344,6 +344,47 @@ class Http1UpstreamTest {
         assertEquals(before + 1, connections.get(), "the closed connection was found before use");
     }
 
+    /**
+     * The read timeout also bounds each body read, and it is the exchange's own: a pooled
+     * connection used with a short timeout before keeps no trace of it (ReadDeadlines, no SO_TIMEOUT).
+     */
+    @Test
+    void aStalledBodyTimesOutAndEachExchangeHasItsOwnReadTimeout() throws Exception {
+        HeaderList headers = new HeaderList();
+        headers.add("Host", "h");
+        script = s -> {
+            if (s.head().startsWith("GET /slow ")) {
+                // answers well after the first exchange's 100 ms (plus the sweeper's lateness) would have cut it
+                await().pollDelay(ReadDeadlines.TICK.multipliedBy(4).plusMillis(150))
+                        .atMost(5, TimeUnit.SECONDS)
+                        .until(() -> true);
+                return ok("late");
+            }
+            if (s.head().startsWith("GET /stall ")) {
+                return "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npart"; // and then nothing
+            }
+            return ok("fast");
+        };
+        assertEquals(
+                "fast",
+                read(client.send(endpoint(), "GET", "/", headers, new Upstream.Body.None(), Duration.ofMillis(100))));
+        // the same pooled connection with a 5 s timeout: an answer after 250 ms is no timeout
+        assertEquals(
+                "late",
+                read(client.send(
+                        endpoint(), "GET", "/slow", headers, new Upstream.Body.None(), Duration.ofSeconds(5))));
+        assertEquals(1, connections.get(), "one pooled connection served both");
+
+        UpstreamResponse r =
+                client.send(endpoint(), "GET", "/stall", headers, new Upstream.Body.None(), Duration.ofMillis(100));
+        InputStream in = r.inputStream();
+        IOException stalled = assertThrows(IOException.class, in::readAllBytes);
+        assertTrue(stalled instanceof java.net.SocketTimeoutException, String.valueOf(stalled));
+        r.close();
+        client.close();
+        assertEquals(0, client.deadlines().size(), "closed connections leave the sweeper");
+    }
+
     private final AtomicInteger closedAfter = new AtomicInteger();
 
     @Test
