@@ -6,7 +6,6 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,9 +24,9 @@ import java.util.logging.Logger;
  * path) is rendered by {@link LogValue}: bare when it cannot delimit anything, else quoted and
  * escaped, so that {@code x-request-id: a status=200 path=/admin} stays one quoted value.
  *
- * <p>Rule: the request thread only builds the line and offers it to a bounded queue; one
+ * <p>Rule: the request thread only stamps the entry and offers it to a bounded queue; one
  * background thread wakes every {@link #FLUSH_INTERVAL} (as Envoy flushes its access logs on an
- * interval), writes what queued since and flushes once. Nothing on the request path wakes it: a
+ * interval), formats and writes what queued since and flushes once. Nothing on the request path wakes it: a
  * writer blocked in {@code take()} cost each request a futex wake, a context switch, a write
  * system call and the writer's return to sleep, about a sixth of the router's CPU per request
  * in bench/tls.sh; logging through JUL's console handler (a formatter call and a flush per record,
@@ -44,7 +43,7 @@ public final class AccessLog implements AutoCloseable {
     /** How often the writer drains the queue: short enough to tail, long enough to batch. */
     static final Duration FLUSH_INTERVAL = Duration.ofMillis(100);
 
-    private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final BlockingQueue<Stamped> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
     private final boolean enabled;
     private final Thread writer;
@@ -118,20 +117,36 @@ public final class AccessLog implements AutoCloseable {
             this(requestId, method, host, path, rule, endpoint, status, durationMillis, ttfbMillis, "");
         }
 
-        String line() {
-            return Instant.now() + " ACCESS rid=" + LogValue.of(requestId) + " method=" + LogValue.of(method)
-                    + " host=" + LogValue.of(host) + " path=" + LogValue.of(path) + " rule=" + LogValue.of(rule)
-                    + " endpoint=" + LogValue.of(endpoint) + " status=" + status
-                    + " duration_ms=" + durationMillis + " ttfb_ms="
-                    + (ttfbMillis < 0 ? "-" : Long.toString(ttfbMillis))
-                    + (tenant == null || tenant.isEmpty() ? "" : " tenant=" + LogValue.of(tenant))
-                    + (queueMillis < 0 ? "" : " queue_ms=" + String.format(Locale.ROOT, "%.3f", queueMillis));
+        /** The line of a request that ended at {@code epochMicros}, without its newline. */
+        void write(Appendable out, long epochMicros) throws IOException {
+            Timestamps.appendIso(out, epochMicros);
+            out.append(" ACCESS rid=").append(LogValue.of(requestId));
+            out.append(" method=").append(LogValue.of(method));
+            out.append(" host=").append(LogValue.of(host));
+            out.append(" path=").append(LogValue.of(path));
+            out.append(" rule=").append(LogValue.of(rule));
+            out.append(" endpoint=").append(LogValue.of(endpoint));
+            out.append(" status=").append(Integer.toString(status));
+            out.append(" duration_ms=").append(Long.toString(durationMillis));
+            out.append(" ttfb_ms=").append(ttfbMillis < 0 ? "-" : Long.toString(ttfbMillis));
+            if (tenant != null && !tenant.isEmpty()) {
+                out.append(" tenant=").append(LogValue.of(tenant));
+            }
+            if (queueMillis >= 0) {
+                out.append(" queue_ms=").append(String.format(Locale.ROOT, "%.3f", queueMillis));
+            }
         }
     }
 
-    /** Queues the line when the access log is on; never blocks. */
+    /** An entry and when its request ended (microseconds since the epoch). */
+    private record Stamped(Entry entry, long epochMicros) {}
+
+    /**
+     * Queues the entry when the access log is on; never blocks. Only the time is taken here: the
+     * line is formatted by the writer thread, off the request's path.
+     */
     public void log(Entry entry) {
-        if (enabled && !queue.offer(entry.line())) {
+        if (enabled && !queue.offer(new Stamped(entry, Timestamps.nowMicros()))) {
             dropped.incrementAndGet();
         }
     }
@@ -153,7 +168,7 @@ public final class AccessLog implements AutoCloseable {
     }
 
     private void drain(BufferedWriter out) {
-        List<String> batch = new ArrayList<>(1024);
+        List<Stamped> batch = new ArrayList<>(1024);
         long reportedDrops = 0;
         try {
             while (true) {
@@ -161,16 +176,16 @@ public final class AccessLog implements AutoCloseable {
                 LockSupport.parkNanos(FLUSH_INTERVAL.toNanos());
                 boolean stopping = Thread.interrupted();
                 while (queue.drainTo(batch, 4096) > 0) {
-                    for (String line : batch) {
-                        out.write(line);
+                    for (Stamped line : batch) {
+                        line.entry().write(out, line.epochMicros());
                         out.write('\n');
                     }
                     batch.clear();
                 }
                 long drops = dropped.get();
                 if (drops != reportedDrops) {
-                    out.write(Instant.now() + " ACCESS dropped=" + (drops - reportedDrops)
-                            + " (the access log writer fell behind)\n");
+                    Timestamps.appendIso(out, Timestamps.nowMicros());
+                    out.write(" ACCESS dropped=" + (drops - reportedDrops) + " (the access log writer fell behind)\n");
                     reportedDrops = drops;
                 }
                 out.flush();

@@ -21,8 +21,9 @@ public final class ServerTls {
     public ServerTls(SocketCertificates initial) {
         keys.update(initial);
         try {
-            context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[] {keys}, null, null);
+            SSLContext jsse = SSLContext.getInstance("TLS");
+            jsse.init(new KeyManager[] {keys}, null, null);
+            context = AnonymousClientContext.of(jsse);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK has no TLS context", e);
         }
