@@ -1,7 +1,6 @@
 package io.infergate.router.proxy;
 
 import io.helidon.http.Header;
-import io.helidon.http.HeaderValues;
 import io.helidon.http.RequestException;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
@@ -279,7 +278,7 @@ final class Exchange {
                     response.status().code(),
                     request.responseHeaders(response.headers()),
                     endpoint.hostPort());
-            out.forEach((name, value) -> res.headers().add(HeaderValues.create(name, value)));
+            out.forEach((name, value) -> res.headers().add(HeaderNameCache.of(name), value));
             int code = response.status().code();
             if ("HEAD".equals(request.method()) || code == 204 || code == 304) {
                 res.send();

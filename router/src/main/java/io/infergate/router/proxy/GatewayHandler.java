@@ -44,7 +44,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
@@ -113,14 +112,12 @@ public final class GatewayHandler implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         long start = System.nanoTime();
-        String requestId = req.headers()
-                .first(HeaderNames.create(X_REQUEST_ID))
-                .orElseGet(() -> UUID.randomUUID().toString());
+        String requestId = req.headers().first(HeaderNameCache.of(X_REQUEST_ID)).orElseGet(RequestIds::next);
         RequestRecord record = new RequestRecord(requestId, start);
         record.head = req.prologue().method().equals(Method.HEAD);
         if (tracing.on()) {
             record.trace = tracing.begin(
-                    name -> req.headers().first(HeaderNames.create(name)).orElse(null),
+                    name -> req.headers().first(HeaderNameCache.of(name)).orElse(null),
                     start,
                     req.prologue().method().text());
         }
@@ -330,7 +327,7 @@ public final class GatewayHandler implements Handler {
         }
         int priority = backend.backend() instanceof Backend.InferencePool
                 ? InferenceCall.priority(
-                        req.headers().first(HeaderNames.create(X_OBJECTIVE)),
+                        req.headers().first(HeaderNameCache.of(X_OBJECTIVE)),
                         snapshot.snapshot().objectives(),
                         backend.id())
                 : 0;
@@ -339,7 +336,7 @@ public final class GatewayHandler implements Handler {
             record.inference = InferenceCall.start(
                     inference.get(),
                     backend.backend(),
-                    req.headers().first(HeaderNames.create(X_MODEL_REWRITE)),
+                    req.headers().first(HeaderNameCache.of(X_MODEL_REWRITE)),
                     priority,
                     metrics.inference(),
                     random,
@@ -417,7 +414,7 @@ public final class GatewayHandler implements Handler {
         if (!record.tenant.isEmpty()) {
             return record.tenant;
         }
-        String id = req.headers().first(HeaderNames.create(X_FAIRNESS_ID)).orElse("");
+        String id = req.headers().first(HeaderNameCache.of(X_FAIRNESS_ID)).orElse("");
         return id.length() > 128 ? id.substring(0, 128) : id;
     }
 
@@ -428,7 +425,7 @@ public final class GatewayHandler implements Handler {
     private static Values headerValues(ServerRequest req) {
         return name -> {
             var headers = req.headers();
-            var hn = HeaderNames.create(name);
+            var hn = HeaderNameCache.of(name);
             return headers.contains(hn) ? headers.get(hn).allValues() : List.of();
         };
     }

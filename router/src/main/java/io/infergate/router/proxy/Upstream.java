@@ -1,7 +1,6 @@
 package io.infergate.router.proxy;
 
 import io.helidon.common.socket.SocketOptions;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webclient.api.ClientRequest;
@@ -223,7 +222,7 @@ final class Upstream implements AutoCloseable {
         if (tls != null) {
             request.tls(tls.tls()); // SNI and verification of the policy; the connection cache keys by it
         }
-        headers.forEach((name, value) -> request.headers().add(HeaderNames.create(name), value));
+        headers.forEach((name, value) -> request.headers().add(HeaderNameCache.of(name), value));
         return switch (body) {
             case Body.None none -> request.request();
             case Body.Bytes bytes -> request.submit(bytes.bytes());

@@ -15,7 +15,6 @@ import io.infergate.router.match.SocketTable;
 import io.infergate.router.observe.AccessLog;
 
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -64,7 +63,7 @@ public final class MisdirectedRequests implements Filter {
                 long start = System.nanoTime();
                 String requestId = req.headers()
                         .first(HeaderNames.create(X_REQUEST_ID))
-                        .orElseGet(() -> UUID.randomUUID().toString());
+                        .orElseGet(io.infergate.router.proxy.RequestIds::next);
                 res.header(X_REQUEST_ID, requestId);
                 ErrorBody body = ErrorBody.of(
                         421,
