@@ -80,6 +80,10 @@ public final class InferenceResponse {
 
     /** A whole JSON response: usage read, model restored when rewritten; other bodies unchanged. */
     public byte[] json(byte[] body) {
+        if (originalModel.isEmpty()) { // nothing to rewrite: only usage is read, the rest skipped
+            OpenAiJson.memberObject(body, 0, body.length, "usage").ifPresent(usage::readUsage);
+            return body;
+        }
         Optional<JsonObject> o = OpenAiJson.object(body, 0, body.length);
         if (o.isEmpty()) {
             return body;

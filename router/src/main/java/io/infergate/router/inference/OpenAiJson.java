@@ -9,6 +9,8 @@ import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
 import jakarta.json.JsonWriter;
 import jakarta.json.JsonWriterFactory;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 import jakarta.json.stream.JsonParsingException;
 
 import java.io.ByteArrayInputStream;
@@ -28,6 +30,7 @@ import java.util.Optional;
 final class OpenAiJson {
 
     private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
     private static final JsonWriterFactory WRITERS = Json.createWriterFactory(Map.of());
     static final JsonBuilderFactory BUILDERS = Json.createBuilderFactory(Map.of());
 
@@ -66,6 +69,38 @@ final class OpenAiJson {
         } catch (JsonParsingException | IllegalStateException e) {
             return Optional.empty();
         } catch (RuntimeException e) { // JsonException, or the provider's own limits on hostile input
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The top-level member {@code name} of a JSON object, when it is an object, read without
+     * building the rest: the other members are skipped by the streaming parser (a completion's
+     * choices and text are most of its bytes). Empty when the body is no JSON object, has no such
+     * member, or is malformed before the member ends (what follows it is not read).
+     */
+    static Optional<JsonObject> memberObject(byte[] bytes, int offset, int length, String name) {
+        if (JsonLimits.tooDeep(bytes, offset, length, JsonLimits.MAX_REQUEST_DEPTH)) {
+            return Optional.empty();
+        }
+        try (JsonParser p = PARSERS.createParser(utf8(bytes, offset, length))) {
+            if (!p.hasNext() || p.next() != JsonParser.Event.START_OBJECT) {
+                return Optional.empty();
+            }
+            while (p.hasNext()) {
+                JsonParser.Event e = p.next();
+                if (e != JsonParser.Event.KEY_NAME) {
+                    return Optional.empty(); // END_OBJECT: no such member
+                }
+                boolean wanted = name.equals(p.getString());
+                JsonParser.Event value = p.next();
+                if (wanted) {
+                    return value == JsonParser.Event.START_OBJECT ? Optional.of(p.getObject()) : Optional.empty();
+                }
+                OpenAiParser.skip(p, value); // not Parsson's skipArray: see there
+            }
+            return Optional.empty();
+        } catch (RuntimeException e) { // JsonParsingException, JsonException, the provider's own limits
             return Optional.empty();
         }
     }

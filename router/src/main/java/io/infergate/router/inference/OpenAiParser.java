@@ -137,7 +137,7 @@ public final class OpenAiParser {
      * request (found by FramingFuzzTest). {@code next()} throws on such input instead; the depth
      * is bounded by the check before parsing.
      */
-    private static void skip(JsonParser p, JsonParser.Event value) {
+    static void skip(JsonParser p, JsonParser.Event value) {
         if (value != JsonParser.Event.START_OBJECT && value != JsonParser.Event.START_ARRAY) {
             return;
         }

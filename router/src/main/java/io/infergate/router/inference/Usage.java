@@ -18,12 +18,17 @@ public final class Usage {
     /** Reads {@code usage} from a response object or SSE event, if it has one. */
     void read(JsonObject o) {
         if (o.get("usage") instanceof JsonObject usage) {
-            if (usage.get("prompt_tokens") instanceof JsonNumber n) {
-                promptTokens = n.longValue();
-            }
-            if (usage.get("completion_tokens") instanceof JsonNumber n) {
-                completionTokens = n.longValue();
-            }
+            readUsage(usage);
+        }
+    }
+
+    /** Reads the token counts of a {@code usage} object. */
+    void readUsage(JsonObject usage) {
+        if (usage.get("prompt_tokens") instanceof JsonNumber n) {
+            promptTokens = n.longValue();
+        }
+        if (usage.get("completion_tokens") instanceof JsonNumber n) {
+            completionTokens = n.longValue();
         }
     }
 

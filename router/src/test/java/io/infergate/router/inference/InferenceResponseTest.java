@@ -117,6 +117,33 @@ class InferenceResponseTest {
         assertEquals(4, r.usage().completionTokens().orElseThrow());
     }
 
+    /** Without a rewrite only usage is read, whatever precedes it, and the body passes as it came. */
+    @Test
+    void withoutARewriteUsageIsReadPastNestedMembersAndTheBodyIsUntouched() {
+        String body =
+                "{\"id\":\"c1\",\"choices\":[{\"text\":\"a {\\\"usage\\\": [1]}\",\"logprobs\":{\"t\":[[1,2],{}]}}],"
+                        + "\"model\":\"m\",\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":3},\"after\":[1]}";
+        InferenceResponse r = new InferenceResponse(Optional.empty(), () -> {});
+        byte[] in = bytes(body);
+        assertSame(in, r.json(in));
+        assertEquals(7, r.usage().promptTokens().orElseThrow());
+        assertEquals(3, r.usage().completionTokens().orElseThrow());
+
+        for (String other : new String[] {
+            "{\"usage\":5}",
+            "{\"choices\":[]}",
+            "[{\"usage\":{\"prompt_tokens\":1}}]",
+            "{\"a\":{\"usage\":{\"prompt_tokens\":1}}}",
+            "{\"a\":[1,",
+            "not json"
+        }) {
+            InferenceResponse o = new InferenceResponse(Optional.empty(), () -> {});
+            byte[] b = bytes(other);
+            assertSame(b, o.json(b), other);
+            assertTrue(o.usage().promptTokens().isEmpty(), other);
+        }
+    }
+
     @Test
     void bodiesThatAreNotObjectsPassUnchanged() {
         InferenceResponse r = new InferenceResponse(Optional.of("a"), () -> {});
