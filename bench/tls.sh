@@ -10,7 +10,8 @@
 # ports 8443 (router), 8444 (nginx), 8000 (simulator), 15000, 19090: run it under
 #   flock /tmp/infergate-ports.lock bench/tls.sh
 # Installs wrk and nginx-light with apt when they are missing (as root). Bounded:
-# ROUNDS x 3 modes x 2 targets x DURATION seconds plus warm-up.
+# ROUNDS x 3 modes x 2 targets x DURATION seconds plus warm-up (WARMUP seconds, then 48 s of
+# every mode on the router).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-10} CONNS=${CONNS:-64} NEWCONN=${NEWCONN:-16}
@@ -138,7 +139,13 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "warm-up (JIT) ..."
 WARMUP=${WARMUP:-40}
 DURATION=$WARMUP run router keepalive >/dev/null
-DURATION=10 run router newconn >/dev/null
+# Then every mode twice, as the rounds interleave them: a mode the JIT has not seen yet takes
+# branches the compiled code never took, which deoptimises it, and the first keep-alive round
+# after the first new-connection run measured a router still recompiling (rounds rose 14.6k,
+# 18.9k, 21.9k req/s with a 60 s keep-alive-only warm-up, 2026-12-05).
+for _ in 1 2; do
+  for mode in newconn latency keepalive; do DURATION=8 run router $mode >/dev/null; done
+done
 DURATION=5 run nginx keepalive >/dev/null
 declare -A RPS P50 P99
 for r in $(seq 1 "$ROUNDS"); do
