@@ -115,6 +115,24 @@ class SlotLedgerTest {
         assertEquals(1, l.picksSince("a", -1));
     }
 
+    /**
+     * ADR 0042: a request of this router that finished after the scrape still counts as running in
+     * it; its slot is free now, not one scrape later.
+     */
+    @Test
+    void completionsAfterTheScrapeFreeTheirSlotsAtOnce() {
+        SlotLedger l = new SlotLedger(16);
+        l.completed("a", 100); // before the scrape: the scrape does not count it any more
+        l.picked("a", 150); // before the scrape: in it
+        l.completed("a", 250); // after: the scrape counted it running
+        l.completed("a", 300);
+        l.picked("a", 260); // after: not in the scrape
+        assertEquals(2, l.completionsSince("a", 200));
+        assertEquals(16 + 1 - 2, l.occupancy("a", 16, 200), "16 scraped, one picked since, two finished since");
+        assertEquals(0, l.occupancy("a", 1, 200), "never below 0");
+        assertEquals(5, l.occupancy("never-seen", 5, 200));
+    }
+
     @Test
     void rejectsANegativeCount() {
         assertThrows(IllegalArgumentException.class, () -> new SlotLedger(-1));
