@@ -417,10 +417,14 @@ public final class Admission {
             }
         }
 
-        /** Whether a waiter waits for one of these endpoints (or, for none, for any). */
+        /**
+         * Whether a waiter waits for one of these endpoints (or, for none, for any), or was just
+         * handed a slot on one of them and has not left yet (the slot is taken, though the
+         * ledger does not show it yet).
+         */
         private boolean homeAwaited(Set<String> homes) {
             for (Waiter w : byEntry.values()) {
-                if (w.binds && w.sharesHomes(homes)) {
+                if (w.binds && (w.sharesHomes(homes) || (w.grant != null && homes.contains(w.grant)))) {
                     return true;
                 }
             }
@@ -528,6 +532,8 @@ public final class Admission {
             }
             if (chosen >= 0) {
                 byEntry.get(open.get(chosen)).grant = endpoint;
+                // the slot is taken before the ledger shows the pick: no recheck grants it again
+                lastSampleRelease = System.nanoTime();
             }
             changed.signalAll(); // also when nobody took it: a waiter whose home it is may be further back
         }

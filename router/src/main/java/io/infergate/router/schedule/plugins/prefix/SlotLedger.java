@@ -15,7 +15,8 @@ import java.util.Map;
  * reports, but for the moment between a request's end and the next one's admission (on
  * llm-d-inference-sim 5 of 851 queued scrapes showed 15 of 16). So the slots are that largest
  * count once at least {@value #MIN_AGREEING} queued scrapes showed it and at most one in
- * {@value #MAX_DISAGREEING_SHARE} showed fewer. A server that queues at any running count (a
+ * {@value #MAX_DISAGREEING_SHARE} showed two or more fewer (one fewer is that moment and counts
+ * neither way). A server that queues at any running count (a
  * serial prefill line that queues while slots are free, or an engine whose KV cache bounds
  * admission first) fails that test and has no slot count: the rules that use them leave it
  * alone.
@@ -83,9 +84,12 @@ final class SlotLedger {
         if (waiting > 0) {
             if (running == s.maxRunning) {
                 s.agreeing++;
-            } else {
-                s.disagreeing++; // queued while a slot it has used before was free
+            } else if (running < s.maxRunning - 1) {
+                s.disagreeing++; // queued while slots it has used before were free
             }
+            // one below: the moment between a request's end and the next one's admission, not a
+            // verdict either way (with the gate of ADR 0042 pods rarely queue, and most of the
+            // few queued scrapes are such moments)
         }
     }
 
