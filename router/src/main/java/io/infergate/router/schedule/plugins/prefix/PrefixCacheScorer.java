@@ -238,41 +238,12 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
             double[] weight = weights == null ? null : weights.weights(keys(candidates), load, now);
             out[assigned(chain, candidates, over, weight)] = 1;
         } else if (spilled > 0) {
-            int target = spillTarget(out, over, load, s);
+            int target = s.spillTarget(out, over, load);
             if (target >= 0) {
                 out[target] = spilled;
             }
         }
         return out;
-    }
-
-    /**
-     * Where a group goes when every endpoint that holds it is overloaded (ADR 0037): none, when
-     * an endpoint that is not overloaded holds it too (its score stands) or no endpoint that is
-     * not overloaded has known slots (the load scorers place the request, as before ADR 0037);
-     * else the endpoint with the most free slots, or the shortest estimated queue when none has
-     * a free slot (ties: the lower load, then the first), which then scores what the holder would
-     * have. The load scorers could otherwise put the request on another full endpoint.
-     */
-    private static int spillTarget(double[] out, boolean[] over, long[] load, Slots s) {
-        int target = -1;
-        for (int i = 0; i < out.length; i++) {
-            if (out[i] > 0) {
-                return -1;
-            }
-            if (s.slots()[i] > 0
-                    && !over[i]
-                    && (target < 0
-                            || free(i, s) > free(target, s)
-                            || (free(i, s) == free(target, s) && load[i] < load[target]))) {
-                target = i;
-            }
-        }
-        return target;
-    }
-
-    private static int free(int i, Slots s) {
-        return s.slots()[i] - s.occupancy()[i];
     }
 
     @Override
@@ -283,33 +254,12 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
     @Override
     public boolean full(PickContext request, List<EndpointView> candidates) {
         Optional<Set<String>> homes = homes(request, candidates);
-        if (homes.isEmpty()) {
-            return false; // slots unknown
-        }
-        Slots s = slots(candidates);
-        for (int i = 0; i < candidates.size(); i++) {
-            boolean bindsHere = homes.get().isEmpty()
-                    || homes.get().contains(candidates.get(i).key());
-            if (bindsHere && s.occupancy()[i] < s.slots()[i]) {
-                return false;
-            }
-        }
-        return true;
+        return homes.isPresent() && slots(candidates).fullFor(homes.get(), candidates); // unknown: not full
     }
 
     @Override
     public Optional<String> room(List<EndpointView> candidates) {
-        if (slots == null) {
-            return Optional.empty();
-        }
-        Slots s = slots(candidates);
-        int best = -1;
-        for (int i = 0; i < candidates.size(); i++) {
-            if (s.slots()[i] > 0 && free(i, s) > 0 && (best < 0 || free(i, s) > free(best, s))) {
-                best = i;
-            }
-        }
-        return best < 0 ? Optional.empty() : Optional.of(candidates.get(best).key());
+        return slots(candidates).mostFree(candidates);
     }
 
     @Override
@@ -319,16 +269,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
 
     @Override
     public boolean fullAt(List<EndpointView> candidates, String key) {
-        if (slots == null) {
-            return false;
-        }
-        Slots s = slots(candidates);
-        for (int i = 0; i < candidates.size(); i++) {
-            if (candidates.get(i).key().equals(key)) {
-                return s.slots()[i] > 0 && s.occupancy()[i] >= s.slots()[i];
-            }
-        }
-        return false;
+        return slots(candidates).fullAt(candidates, key);
     }
 
     /**
@@ -340,13 +281,8 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
      */
     @Override
     public Optional<Set<String>> homes(PickContext request, List<EndpointView> candidates) {
-        if (slots == null || candidates.isEmpty()) {
+        if (!slots(candidates).allKnown()) {
             return Optional.empty();
-        }
-        for (int count : slots(candidates).slots()) {
-            if (count <= 0) {
-                return Optional.empty();
-            }
         }
         long[] chain = chain(request);
         if (chain.length == 0) {
@@ -390,42 +326,14 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
         memo.remove();
     }
 
-    /**
-     * Per candidate, its slots (0: unknown) and occupancy ({@code running + waiting} of the fresh
-     * scrape plus this router's picks since it, minus its completions since it).
-     */
-    record Slots(int[] slots, int[] occupancy) {}
-
     /** {@link #slots(List)} for the spill tests: none known when {@code freeSlotSpill} is off. */
     private Slots spillSlots(List<EndpointView> candidates) {
         Slots s = slots(candidates);
-        return freeSlotSpill ? s : new Slots(new int[candidates.size()], s.occupancy());
+        return freeSlotSpill ? s : s.withoutCounts();
     }
 
     private Slots slots(List<EndpointView> candidates) {
-        int n = candidates.size();
-        int[] count = new int[n];
-        int[] occupancy = new int[n];
-        if (slots == null) {
-            return new Slots(count, occupancy);
-        }
-        for (EndpointView v : candidates) {
-            if (v.metrics().isPresent() && !v.stale()) {
-                var m = v.metrics().get();
-                slots.observe(v.key(), m.running(), m.waiting(), m.scrapedAtNanos());
-            }
-        }
-        int[] learned = slots.slots(keys(candidates));
-        for (int i = 0; i < n; i++) {
-            EndpointView v = candidates.get(i);
-            if (v.metrics().isEmpty() || v.stale()) {
-                continue; // unknown: neither full nor with room
-            }
-            var m = v.metrics().get();
-            count[i] = learned[i];
-            occupancy[i] = slots.occupancy(v.key(), m.running() + m.waiting(), m.scrapedAtNanos());
-        }
-        return new Slots(count, occupancy);
+        return Slots.of(slots, candidates);
     }
 
     /** The last request this thread hashed and its chain: score and picked hash the prompt once. */
