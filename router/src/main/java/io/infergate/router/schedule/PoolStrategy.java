@@ -1,13 +1,18 @@
 package io.infergate.router.schedule;
 
+import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.endpoint.Target;
+import io.infergate.router.schedule.framework.EndpointView;
 import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.PluginTimer;
 import io.infergate.router.schedule.framework.Profile;
+import io.infergate.router.schedule.framework.SlotGate;
 import io.infergate.router.scrape.EndpointMetrics;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * InferencePool backends: the pool's {@link Profile} run over the candidates' live views.
@@ -32,5 +37,49 @@ public record PoolStrategy(Profile profile, EndpointMetrics metrics, Duration st
                 context,
                 Profile.views(List.of(served), metrics, staleAfter, System::nanoTime)
                         .getFirst());
+    }
+
+    @Override
+    public void finished(Target endpoint) {
+        profile.finished(endpoint.key());
+    }
+
+    @Override
+    public Admission.Gate gate(PickContext context) {
+        Optional<SlotGate> configured = profile.gate();
+        if (configured.isEmpty()) {
+            return Admission.Gate.NONE;
+        }
+        SlotGate g = configured.get();
+        return new Admission.Gate() {
+            @Override
+            public boolean full(List<Target> endpoints) {
+                return g.full(context, views(endpoints));
+            }
+
+            @Override
+            public Optional<Set<String>> homes(List<Target> endpoints) {
+                return g.homes(context, views(endpoints));
+            }
+
+            @Override
+            public Optional<String> room(List<Target> endpoints) {
+                return g.room(views(endpoints));
+            }
+
+            @Override
+            public Duration maxWait() {
+                return g.maxWait();
+            }
+
+            @Override
+            public boolean fullAt(List<Target> endpoints, String endpoint) {
+                return g.fullAt(views(endpoints), endpoint);
+            }
+        };
+    }
+
+    private List<EndpointView> views(List<Target> endpoints) {
+        return Profile.views(endpoints, metrics, staleAfter, System::nanoTime);
     }
 }

@@ -55,13 +55,16 @@ public final class Scheduler {
         if (backend.endpoints().isEmpty()) {
             return new Pick.NoEndpoints();
         }
-        Runnable onClose = () -> {};
+        Admission admitted = null;
+        Admission.Gate gate = Admission.Gate.NONE;
+        String slotOf = "";
         long queued = -1;
         if (admission.isPresent() && backend.backend() instanceof Backend.InferencePool) {
             Admission a = admission.get();
+            gate = backend.strategy().gate(context);
             Admission.Ticket ticket;
             try {
-                ticket = a.admit(backend.id(), backend.endpoints(), context.priority(), context.flow());
+                ticket = a.admit(backend.id(), backend.endpoints(), context.priority(), context.flow(), gate);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new Pick.QueueTimeout(java.time.Duration.ZERO);
@@ -77,16 +80,28 @@ public final class Scheduler {
                     return new Pick.QueueFull(f.length());
                 }
                 case Admission.Ticket.Admitted ok -> {
-                    onClose = () -> a.released(backend.id());
+                    admitted = a;
+                    slotOf = ok.slotOf();
                     queued = ok.waitedNanos();
                 }
             }
         }
-        Pick pick = take(backend, context, Set.of(), true);
+        Pick pick = take(backend, context, Set.of(), true, slotOf);
         if (!(pick instanceof Pick.Picked p)) {
             return pick; // no slot was taken, so none is handed over
         }
-        return new Pick.Picked(new Lease(p.lease().target(), onClose), queued);
+        Target served = p.lease().target();
+        Admission a = admitted;
+        Admission.Gate g = gate;
+        Runnable onClose = a == null
+                ? () -> backend.strategy().finished(served)
+                : () -> {
+                    backend.strategy().finished(served);
+                    // the freed slot's endpoint picks the waiter; none that binds late when the
+                    // endpoint's own queue takes the slot (ADR 0042)
+                    a.released(backend.id(), served.key(), g.fullAt(backend.endpoints(), served.key()));
+                };
+        return new Pick.Picked(new Lease(served, onClose), queued);
     }
 
     /**
@@ -95,23 +110,41 @@ public final class Scheduler {
      * passing admission again. Empty when no such endpoint has room.
      */
     public Optional<Lease> another(BackendTarget backend, PickContext context, Set<String> tried) {
-        return take(backend, context, tried, false) instanceof Pick.Picked p
+        return take(backend, context, tried, false, "") instanceof Pick.Picked p
                 ? Optional.of(p.lease())
                 : Optional.empty();
     }
 
-    private Pick take(BackendTarget backend, PickContext context, Set<String> tried, boolean panic) {
+    /**
+     * @param slotOf the endpoint whose freed slot admission handed to this request (ADR 0042): it
+     *               goes there when that endpoint is a candidate; "" for none
+     */
+    private Pick take(BackendTarget backend, PickContext context, Set<String> tried, boolean panic, String slotOf) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             List<Target> room = candidates(backend.endpoints(), tried, panic);
             if (room.isEmpty()) {
                 return new Pick.Saturated(maxPerEndpoint);
             }
+            if (!slotOf.isEmpty() && attempt == 0) {
+                room = only(room, slotOf);
+            }
             Target chosen = backend.strategy().choose(room, context);
             if (chosen.state().tryAcquire(maxPerEndpoint)) {
-                return new Pick.Picked(new Lease(chosen, () -> {}));
+                return new Pick.Picked(
+                        new Lease(chosen, () -> backend.strategy().finished(chosen)));
             }
         }
         return new Pick.Saturated(maxPerEndpoint);
+    }
+
+    /** The candidate of that key alone, when there is one; else all of them. */
+    private static List<Target> only(List<Target> room, String key) {
+        for (Target t : room) {
+            if (t.key().equals(key)) {
+                return List.of(t);
+            }
+        }
+        return room;
     }
 
     /** Endpoints with room, not tried, not ejected; with {@code panic}, the ejected ones when nothing else is left. */

@@ -1,5 +1,6 @@
 package io.infergate.router.schedule;
 
+import io.infergate.router.schedule.admission.Admission;
 import io.infergate.router.schedule.endpoint.Target;
 import io.infergate.router.schedule.framework.PickContext;
 
@@ -27,4 +28,12 @@ public sealed interface Strategy permits RoundRobin, PoolStrategy, LeastOutstand
      * the prompt really went, so prefix affinity follows the served endpoint.
      */
     default void served(Target served, PickContext context) {}
+
+    /** A request this backend sent to {@code endpoint} finished (its lease closed). */
+    default void finished(Target endpoint) {}
+
+    /** Late binding for this request at the pool's admission (ADR 0042); {@link Admission.Gate#NONE} by default. */
+    default Admission.Gate gate(PickContext context) {
+        return Admission.Gate.NONE;
+    }
 }

@@ -6,8 +6,13 @@ import io.infergate.router.scrape.EndpointMetrics;
 import io.infergate.router.settings.Section;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -25,6 +30,13 @@ import java.util.function.BooleanSupplier;
  * pool is seen unsaturated, at most once per recheck interval (a scrape interval) so one good
  * sample does not release the whole queue at once. A request that waits longer than the queue
  * timeout, or finds the queue full, gets 503.
+ *
+ * <p>With a {@link Gate} (late binding, docs/adr/0042-late-binding-gate.md), a request whose
+ * prefix's endpoints have every slot taken waits here instead of in a model server's queue, while
+ * requests whose endpoints have a free slot pass; a slot freed on an endpoint goes to a waiter whose
+ * prefix prefers that endpoint ({@link HandOver}), and the admitted request is sent there
+ * ({@link Ticket.Admitted#slotOf()}); a waiter that waited its gate's {@link Gate#maxWait()} takes a
+ * free slot anywhere.
  *
  * <p>With {@link Settings#queue()} off there is no queue at all: see {@link #withoutQueue}.
  *
@@ -106,11 +118,22 @@ public final class Admission {
          * Go ahead.
          *
          * @param waitedNanos how long the request waited in the queue (0 when it did not queue)
+         * @param slotOf      the endpoint ({@code address:port}) whose freed slot was handed to this
+         *                    request, which should go there ({@link Gate}); "" for none
          */
-        record Admitted(long waitedNanos) implements Ticket {
+        record Admitted(long waitedNanos, String slotOf) implements Ticket {
+            public Admitted {
+                Objects.requireNonNull(slotOf, "slotOf");
+            }
+
             /** Admitted without waiting. */
             public Admitted() {
                 this(0);
+            }
+
+            /** Admitted without a slot handed over from a known endpoint. */
+            public Admitted(long waitedNanos) {
+                this(waitedNanos, "");
             }
         }
 
@@ -122,6 +145,70 @@ public final class Admission {
 
         /** The queue is full: 503. */
         record Full(int length) implements Ticket {}
+    }
+
+    /**
+     * Late binding for one request (ADR 0042), given by the pool's scheduling profile when it
+     * knows its endpoints' slots.
+     */
+    public interface Gate {
+        /** No gate: admission as without one. */
+        Gate NONE = new Gate() {
+            @Override
+            public boolean full(List<Target> endpoints) {
+                return false;
+            }
+
+            @Override
+            public Optional<Set<String>> homes(List<Target> endpoints) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> room(List<Target> endpoints) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Duration maxWait() {
+                return Duration.ZERO;
+            }
+
+            @Override
+            public boolean fullAt(List<Target> endpoints, String endpoint) {
+                return false;
+            }
+        };
+
+        /**
+         * Whether the endpoints this request would be sent to have no free slot: every endpoint
+         * its prefix prefers, or every endpoint when it prefers none. False when the slots are
+         * unknown.
+         */
+        boolean full(List<Target> endpoints);
+
+        /**
+         * The endpoints ({@code address:port}) the request's prefix prefers (asked once, when it
+         * starts waiting; an empty set when none), or empty when the request does not bind late
+         * (the endpoints' slots are not known): then it waits and leaves as without a gate.
+         */
+        Optional<Set<String>> homes(List<Target> endpoints);
+
+        /** The endpoint with the most free slots; empty when none has one. */
+        Optional<String> room(List<Target> endpoints);
+
+        /**
+         * How long a request waits for a slot on its homes while another endpoint has one free;
+         * then it takes that one (a cache miss that costs about as much as it waited).
+         */
+        Duration maxWait();
+
+        /**
+         * Whether that endpoint ({@code address:port}) is known to have no free slot, e.g. right
+         * after one of its requests finished while it had a queue of its own (the queue takes the
+         * slot); false when unknown.
+         */
+        boolean fullAt(List<Target> endpoints, String endpoint);
     }
 
     private final Settings settings;
@@ -158,12 +245,21 @@ public final class Admission {
      * then share one flow.
      */
     public Ticket admit(String pool, List<Target> endpoints, int priority, String flow) throws InterruptedException {
+        return admit(pool, endpoints, priority, flow, Gate.NONE);
+    }
+
+    /**
+     * As {@link #admit(String, List, int, String)}, with late binding ({@link Gate}; without the
+     * queue a gate has nothing to hold requests in and is ignored).
+     */
+    public Ticket admit(String pool, List<Target> endpoints, int priority, String flow, Gate gate)
+            throws InterruptedException {
         if (!settings.queue()) {
             return withoutQueue(priority, () -> saturated(endpoints), settings.retryAfter());
         }
         // fairness off: every request is of one flow, and FairOrder degenerates to arrival order
         return queues.computeIfAbsent(pool, k -> new PoolQueue())
-                .admit(endpoints, priority, settings.fairness() ? flow : "");
+                .admit(endpoints, priority, settings.fairness() ? flow : "", gate);
     }
 
     /**
@@ -184,11 +280,29 @@ public final class Admission {
         return new Ticket.Admitted();
     }
 
-    /** An outstanding request to the pool finished: its slot goes to the head of the queue. */
+    /** An outstanding request to the pool finished on an unknown endpoint: its slot goes to the head of the queue. */
     public void released(String poolId) {
+        released(poolId, "");
+    }
+
+    /**
+     * An outstanding request to the pool finished on {@code endpoint} ({@code address:port}): its
+     * slot goes to a waiting request ({@link HandOver}: the head, unless a waiter's prefix prefers
+     * that endpoint).
+     */
+    public void released(String poolId, String endpoint) {
+        released(poolId, endpoint, false);
+    }
+
+    /**
+     * As {@link #released(String, String)}; {@code stillFull}: the endpoint is known to have no
+     * free slot even so (its own queue takes the slot, {@link Gate#fullAt}), so the slot goes only
+     * to a waiter that does not bind late, which is scheduled over every endpoint as before.
+     */
+    public void released(String poolId, String endpoint, boolean stillFull) {
         PoolQueue q = queues.get(poolId);
         if (q != null) {
-            q.released();
+            q.released(endpoint, stillFull);
         }
     }
 
@@ -198,19 +312,63 @@ public final class Admission {
         return q == null ? 0 : q.size();
     }
 
+    /** A waiting request: its preferred endpoints and the slot handed to it, if any. */
+    private static final class Waiter {
+        /** Whether it binds late: it goes to the endpoint whose slot it gets. */
+        final boolean binds;
+
+        final Set<String> homes;
+        final Gate gate;
+        final long since;
+        final long maxWait;
+        /** The endpoint whose freed slot this waiter got ("" unknown); null: none yet. */
+        String grant;
+        /** Freed slots that went to a waiter behind this one after it waited out ({@link HandOver}). */
+        int passes;
+
+        Waiter(Optional<Set<String>> homes, Gate gate, long since) {
+            this.binds = homes.isPresent();
+            this.homes = homes.orElse(Set.of());
+            this.gate = gate;
+            this.since = since;
+            this.maxWait = gate.maxWait().toNanos();
+        }
+
+        /** Whether it waits for one of the endpoints {@code other} prefers (both preferring none counts). */
+        boolean sharesHomes(Set<String> other) {
+            if (homes.isEmpty() || other.isEmpty()) {
+                return homes.isEmpty() && other.isEmpty();
+            }
+            for (String h : other) {
+                if (homes.contains(h)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        boolean waitedOut(long now) {
+            return binds && now - since >= maxWait;
+        }
+    }
+
     private final class PoolQueue {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
         private final FairOrder waiters = new FairOrder();
-        private int handOvers;
+        private final Map<FairOrder.Entry, Waiter> byEntry = new HashMap<>();
         private long lastSampleRelease = System.nanoTime() - settings.recheck().toNanos();
 
         @SuppressWarnings("ReferenceEquality") // a waiter is its own identity: two waiters are never equal
-        Ticket admit(List<Target> endpoints, int priority, String flow) throws InterruptedException {
+        Ticket admit(List<Target> endpoints, int priority, String flow, Gate gate) throws InterruptedException {
             long start = System.nanoTime();
+            Optional<Set<String>> homes = gate.homes(endpoints); // hashes the prompt: outside the lock
             lock.lock();
             try {
-                if (waiters.isEmpty() && !saturated(endpoints)) {
+                // a request that binds late passes whenever one of its homes has a free slot and
+                // nobody waits for that home: the waiters ahead wait for other endpoints' slots
+                if ((waiters.isEmpty() || (homes.isPresent() && !homeAwaited(homes.get())))
+                        && !blocked(endpoints, gate)) {
                     return new Ticket.Admitted();
                 }
                 if (priority < 0) {
@@ -220,32 +378,38 @@ public final class Admission {
                     return new Ticket.Full(waiters.size());
                 }
                 FairOrder.Entry me = waiters.add(flow, priority);
+                Waiter w = new Waiter(homes, gate, start);
+                byEntry.put(me, w);
                 long deadline = start + settings.queueTimeout().toNanos();
                 long recheck = settings.recheck().toNanos();
                 try {
                     while (true) {
-                        if (waiters.head() == me) {
-                            if (handOvers > 0) {
-                                handOvers--;
-                                return leave(me, start);
-                            }
-                            long now = System.nanoTime();
-                            if (now - lastSampleRelease >= recheck && !saturated(endpoints)) {
+                        if (w.grant != null) {
+                            return leave(me, start, w.binds ? w.grant : "");
+                        }
+                        long now = System.nanoTime();
+                        if (now - lastSampleRelease >= recheck) {
+                            if (waiters.head() == me && !w.binds && !blocked(endpoints, gate)) {
                                 lastSampleRelease = now;
-                                return leave(me, start);
+                                return leave(me, start, "");
+                            }
+                            if (recheckBound(endpoints, now)) {
+                                lastSampleRelease = now;
+                                continue; // a grant may be this waiter's
                             }
                         }
                         long left = deadline - System.nanoTime();
                         if (left <= 0) {
-                            waiters.gaveUp(me);
-                            changed.signalAll();
+                            forget(me);
                             return new Ticket.TimedOut(Duration.ofNanos(System.nanoTime() - start));
                         }
                         changed.await(Math.min(left, recheck), TimeUnit.NANOSECONDS);
                     }
                 } catch (InterruptedException e) {
-                    waiters.gaveUp(me);
-                    changed.signalAll();
+                    forget(me);
+                    if (w.grant != null) {
+                        handOver(w.grant); // the slot it got is still free: pass it on
+                    }
                     throw e;
                 }
             } finally {
@@ -253,25 +417,125 @@ public final class Admission {
             }
         }
 
-        private Ticket leave(FairOrder.Entry me, long start) {
-            waiters.admitted(me);
-            if (waiters.isEmpty()) {
-                handOvers = 0;
+        /**
+         * Whether a waiter waits for one of these endpoints (or, for none, for any), or was just
+         * handed a slot on one of them and has not left yet (the slot is taken, though the
+         * ledger does not show it yet).
+         */
+        private boolean homeAwaited(Set<String> homes) {
+            for (Waiter w : byEntry.values()) {
+                if (w.binds && (w.sharesHomes(homes) || (w.grant != null && homes.contains(w.grant)))) {
+                    return true;
+                }
             }
-            changed.signalAll();
-            return new Ticket.Admitted(System.nanoTime() - start);
+            return false;
         }
 
-        void released() {
+        /**
+         * Once per recheck interval, frees at most one waiter that binds late from what the
+         * scrapes show (another router's request finished; a scrape showed a free slot): the
+         * first, in leaving order, one of whose homes has a free slot; else the first that
+         * waited its longest wait, to the endpoint with the most free slots. Returns whether one
+         * was granted. One per interval, so that one sample does not send a burst to a slot.
+         */
+        private boolean recheckBound(List<Target> endpoints, long now) {
+            if (saturated(endpoints)) {
+                return false;
+            }
+            List<FairOrder.Entry> open = waiters.first(HandOver.SCAN, e -> {
+                Waiter w = byEntry.get(e);
+                return w.grant == null && w.binds;
+            });
+            for (FairOrder.Entry e : open) {
+                Waiter w = byEntry.get(e);
+                if (!w.gate.full(endpoints)) {
+                    w.grant = "";
+                    changed.signalAll();
+                    return true;
+                }
+            }
+            for (FairOrder.Entry e : open) {
+                Waiter w = byEntry.get(e);
+                if (w.waitedOut(now)) {
+                    Optional<String> free = w.gate.room(endpoints);
+                    if (free.isPresent()) {
+                        w.grant = free.get(); // it waited about as long as a miss costs
+                        changed.signalAll();
+                        return true;
+                    }
+                    break; // no room anywhere: the later ones find none either
+                }
+            }
+            return false;
+        }
+
+        private boolean blocked(List<Target> endpoints, Gate gate) {
+            return saturated(endpoints) || gate.full(endpoints);
+        }
+
+        private void forget(FairOrder.Entry me) {
+            waiters.gaveUp(me);
+            byEntry.remove(me);
+            changed.signalAll();
+        }
+
+        private Ticket leave(FairOrder.Entry me, long start, String slotOf) {
+            waiters.admitted(me);
+            byEntry.remove(me);
+            changed.signalAll();
+            return new Ticket.Admitted(System.nanoTime() - start, slotOf);
+        }
+
+        void released(String endpoint, boolean stillFull) {
             lock.lock();
             try {
-                if (!waiters.isEmpty()) {
-                    handOvers = Math.min(handOvers + 1, waiters.size());
-                    changed.signalAll();
+                if (stillFull) {
+                    handOverUnbound();
+                } else {
+                    handOver(endpoint);
                 }
             } finally {
                 lock.unlock();
             }
+        }
+
+        /** Hands a slot to the first waiter that does not bind late, if any. Under the lock. */
+        private void handOverUnbound() {
+            List<FairOrder.Entry> open = waiters.first(1, e -> {
+                Waiter w = byEntry.get(e);
+                return w.grant == null && !w.binds;
+            });
+            if (!open.isEmpty()) {
+                byEntry.get(open.getFirst()).grant = "";
+                changed.signalAll();
+            }
+        }
+
+        /**
+         * Hands a freed slot to a waiter that has none yet ({@link HandOver}); dropped when every
+         * waiter already has one or none wants it. Under the lock.
+         */
+        private void handOver(String endpoint) {
+            List<FairOrder.Entry> open = waiters.first(HandOver.SCAN, e -> byEntry.get(e).grant == null);
+            if (open.isEmpty()) {
+                return;
+            }
+            List<Set<String>> homes = new ArrayList<>(open.size());
+            for (FairOrder.Entry e : open) {
+                homes.add(byEntry.get(e).homes);
+            }
+            Waiter first = byEntry.get(open.getFirst());
+            boolean waitedOut = first.waitedOut(System.nanoTime());
+            int chosen = HandOver.choose(homes, endpoint, waitedOut, first.passes);
+            if (chosen != 0 && waitedOut) {
+                first.passes++;
+            }
+            if (chosen >= 0) {
+                byEntry.get(open.get(chosen)).grant = endpoint;
+                // the slot is taken before the ledger shows the pick: no recheck grants it again
+                lastSampleRelease = System.nanoTime();
+            }
+            changed.signalAll(); // also when nobody took it: a waiter whose home it is may be further back
         }
 
         int size() {

@@ -1,9 +1,12 @@
 package io.infergate.router.schedule.admission;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The order a pool's waiting requests leave in: highest priority first, then, within a priority,
@@ -32,7 +35,9 @@ final class FairOrder {
             .thenComparingLong(Entry::tag)
             .thenComparingLong(Entry::seq);
 
-    private final PriorityQueue<Entry> queue = new PriorityQueue<>(ORDER);
+    // ordered (not a heap) so that a freed slot can look past the head (ADR 0042); entries are
+    // unique by seq, so the comparator is consistent with equals
+    private final TreeSet<Entry> queue = new TreeSet<>(ORDER);
     /** Each flow's next start tag; forgotten when the queue empties (an idle system owes nobody). */
     private final Map<String, Long> finish = new HashMap<>();
 
@@ -50,7 +55,26 @@ final class FairOrder {
 
     /** The request that leaves next, or null. */
     Entry head() {
-        return queue.peek();
+        return queue.isEmpty() ? null : queue.first();
+    }
+
+    /**
+     * Up to {@code max} waiting requests that {@code include} keeps, in leaving order, all of the
+     * priority of the first one kept (a freed slot may go to one of them instead of the first,
+     * ADR 0042; never to a lower priority).
+     */
+    List<Entry> first(int max, Predicate<Entry> include) {
+        List<Entry> out = new ArrayList<>(Math.min(max, queue.size()));
+        for (Entry e : queue) {
+            if (out.size() >= max
+                    || (!out.isEmpty() && e.priority() != out.getFirst().priority())) {
+                break;
+            }
+            if (include.test(e)) {
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     /** {@code e} leaves to be served: the virtual time advances to its tag. */

@@ -29,6 +29,12 @@ public sealed interface Plugin permits Plugin.Filter, Plugin.Scorer, Plugin.Pick
 
         /** Told which endpoint was picked (stateful scorers, e.g. a prefix index). */
         default void picked(PickContext request, EndpointView chosen) {}
+
+        /**
+         * Told that a request sent to the endpoint ({@code address:port}) finished, once per
+         * lease (stateful scorers that count what runs where, e.g. the prefix scorer's slots).
+         */
+        default void finished(String endpoint) {}
     }
 
     /** Chooses exactly one candidate from the summed weighted scores. */

@@ -74,6 +74,26 @@ public record Profile(String name, List<Plugin.Filter> filters, List<Weighted> s
         }
     }
 
+    /** A request sent to {@code endpoint} finished: every scorer is told ({@link Plugin.Scorer#finished}). */
+    public void finished(String endpoint) {
+        for (Weighted w : scorers) {
+            w.scorer().finished(endpoint);
+        }
+    }
+
+    /**
+     * The first scorer that gates admission ({@link SlotGate}, ADR 0042), when one is configured
+     * to; empty otherwise.
+     */
+    public Optional<SlotGate> gate() {
+        for (Weighted w : scorers) {
+            if (w.scorer() instanceof SlotGate g && g.gates()) {
+                return Optional.of(g);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Clamps to [0, 1]; NaN is 0. */
     static double clamp(double v) {
         return v > 0 ? Math.min(1, v) : 0;

@@ -6,10 +6,15 @@ import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
 import io.infergate.router.schedule.framework.PluginHandle;
 import io.infergate.router.schedule.framework.RouterCount;
+import io.infergate.router.schedule.framework.SlotGate;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code prefix-cache-scorer}: prefers endpoints likely to hold the prompt's prefix in their KV
@@ -42,8 +47,15 @@ import java.util.Locale;
  *   better placing a new prefix by load (the other scorers) and remembering where it went, since
  *   the hash spreads a few dozen prefixes unevenly. The index is kept in both.</li>
  * </ul>
+ *
+ * <p>With {@code gate: true} (needs {@code slots} &ge; 0) it is also the pool's {@link SlotGate}
+ * (late binding, docs/adr/0042-late-binding-gate.md): while every endpoint that holds a request's
+ * prefix ({@link #homes}) has its slots taken, the admission queue holds the request at the
+ * gateway; a freed slot goes to a waiter whose prefix that endpoint holds, and a waiter that
+ * waited {@code gateMaxWaitMs} takes a free slot anywhere. {@code freeSlotSpill: false} keeps the
+ * slot ledger (for the gate) without ADR 0037's spill tests.
  */
-public final class PrefixCacheScorer implements Plugin.Scorer {
+public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
 
     public static final String TYPE = "prefix-cache-scorer";
 
@@ -62,6 +74,14 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
      * the default: with 3 routers it spilled groups until the hit rate collapsed (43% at 24 req/s).
      */
     public static final int DEFAULT_FULL_QUEUE_SLACK = -1;
+
+    /**
+     * How long a request held by the gate (ADR 0042) waits for a slot on the endpoints that hold
+     * its prefix while another endpoint has one free: about what a miss of the benchmark's
+     * 2,048-token prefix costs on llm-d-inference-sim (0.5-1 s of prefill), so that waiting never
+     * costs much more than the miss it avoids (rent or buy).
+     */
+    public static final int DEFAULT_GATE_MAX_WAIT_MS = 500;
 
     /** The rendezvous weights' controller gain (ADR 0036); 0 turns the weights off. */
     public static final double DEFAULT_REBALANCE_GAIN = 0.1;
@@ -91,9 +111,21 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
      * 1..2^24 (31,250), {@code rebalanceGain} 0..10 ({@value #DEFAULT_REBALANCE_GAIN}; 0: plain,
      * unweighted rendezvous, ADR 0036), {@code slots} -1..2^20 ({@value #DEFAULT_SLOTS}: no slot
      * test; 0: learn each endpoint's from its scrapes, ADR 0037), {@code fullQueueSlack} -1..2^20
-     * ({@value #DEFAULT_FULL_QUEUE_SLACK}; -1: no saturated-queue test, ADR 0037).
+     * ({@value #DEFAULT_FULL_QUEUE_SLACK}; -1: no saturated-queue test, ADR 0037), {@code gate}
+     * true | false (false; true needs {@code slots} &ge; 0: late binding, ADR 0042),
+     * {@code freeSlotSpill} true | false (true: with {@code slots} &ge; 0, ADR 0037's spill tests
+     * act; false: the slots serve the gate only), {@code gateMaxWaitMs} 0..600,000
+     * ({@value #DEFAULT_GATE_MAX_WAIT_MS}).
      */
     public static PrefixCacheScorer create(String name, Parameters p, PluginHandle handle) {
+        int slots = p.integer("slots", DEFAULT_SLOTS, -1, 1 << 20);
+        boolean gate = Boolean.parseBoolean(p.string("gate", "false", List.of("true", "false")));
+        boolean spill = Boolean.parseBoolean(p.string("freeSlotSpill", "true", List.of("true", "false")));
+        int maxWaitMs = p.integer("gateMaxWaitMs", DEFAULT_GATE_MAX_WAIT_MS, 0, 600_000);
+        if (gate && slots < 0) {
+            throw new IllegalArgumentException("plugin '" + name
+                    + "': parameter 'gate: true' needs the endpoints' slots: set 'slots' to 0 (learn them) or a count");
+        }
         return new PrefixCacheScorer(
                 name,
                 Mode.valueOf(p.string("mode", "auto", List.of("auto", "rendezvous", "local-index"))
@@ -107,8 +139,11 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
                 p.integer("queueSlack", DEFAULT_QUEUE_SLACK, -1, 1 << 20),
                 p.integer("lruCapacityPerServer", 31_250, 1, 1 << 24),
                 p.decimal("rebalanceGain", DEFAULT_REBALANCE_GAIN, 0, 10),
-                p.integer("slots", DEFAULT_SLOTS, -1, 1 << 20),
+                slots,
                 p.integer("fullQueueSlack", DEFAULT_FULL_QUEUE_SLACK, -1, 1 << 20),
+                gate,
+                spill,
+                Duration.ofMillis(maxWaitMs),
                 handle.routers());
     }
 
@@ -126,8 +161,14 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
             double rebalanceGain,
             int slots,
             int fullQueueSlack,
+            boolean gate,
+            boolean freeSlotSpill,
+            Duration gateMaxWait,
             RouterCount routers) {
         this.name = name;
+        this.gate = gate;
+        this.gateMaxWait = gateMaxWait;
+        this.freeSlotSpill = freeSlotSpill;
         this.routers = routers;
         this.mode = mode;
         this.blockChars = blockChars;
@@ -144,6 +185,15 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
 
     /** The rendezvous order's per-endpoint weights (ADR 0036); null: unweighted. */
     private final RendezvousWeights weights;
+
+    /** Whether this scorer gates the pool's admission (ADR 0042). */
+    private final boolean gate;
+
+    /** How long a gated request waits for its homes while another endpoint has a free slot. */
+    private final Duration gateMaxWait;
+
+    /** Whether ADR 0037's spill tests use the slots (else only the gate does). */
+    private final boolean freeSlotSpill;
 
     @Override
     public String type() {
@@ -175,7 +225,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
         }
         long now = System.nanoTime();
         long[] load = loads(candidates);
-        Slots s = slots(candidates);
+        Slots s = spillSlots(candidates);
         boolean[] over = bound.overloaded(load, waiting(candidates), s.occupancy(), s.slots());
         double spilled = 0; // the best match on an overloaded endpoint
         for (int i = 0; i < out.length; i++) {
@@ -188,7 +238,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
             double[] weight = weights == null ? null : weights.weights(keys(candidates), load, now);
             out[assigned(chain, candidates, over, weight)] = 1;
         } else if (spilled > 0) {
-            int target = spillTarget(out, over, load, s);
+            int target = s.spillTarget(out, over, load);
             if (target >= 0) {
                 out[target] = spilled;
             }
@@ -196,33 +246,75 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
         return out;
     }
 
-    /**
-     * Where a group goes when every endpoint that holds it is overloaded (ADR 0037): none, when
-     * an endpoint that is not overloaded holds it too (its score stands) or no endpoint that is
-     * not overloaded has known slots (the load scorers place the request, as before ADR 0037);
-     * else the endpoint with the most free slots, or the shortest estimated queue when none has
-     * a free slot (ties: the lower load, then the first), which then scores what the holder would
-     * have. The load scorers could otherwise put the request on another full endpoint.
-     */
-    private static int spillTarget(double[] out, boolean[] over, long[] load, Slots s) {
-        int target = -1;
-        for (int i = 0; i < out.length; i++) {
-            if (out[i] > 0) {
-                return -1;
-            }
-            if (s.slots()[i] > 0
-                    && !over[i]
-                    && (target < 0
-                            || free(i, s) > free(target, s)
-                            || (free(i, s) == free(target, s) && load[i] < load[target]))) {
-                target = i;
-            }
-        }
-        return target;
+    @Override
+    public boolean gates() {
+        return gate;
     }
 
-    private static int free(int i, Slots s) {
-        return s.slots()[i] - s.occupancy()[i];
+    @Override
+    public boolean full(PickContext request, List<EndpointView> candidates) {
+        Optional<Set<String>> homes = homes(request, candidates);
+        return homes.isPresent() && slots(candidates).fullFor(homes.get(), candidates); // unknown: not full
+    }
+
+    @Override
+    public Optional<String> room(List<EndpointView> candidates) {
+        return slots(candidates).mostFree(candidates);
+    }
+
+    @Override
+    public Duration maxWait() {
+        return gateMaxWait;
+    }
+
+    @Override
+    public boolean fullAt(List<EndpointView> candidates, String key) {
+        return slots(candidates).fullAt(candidates, key);
+    }
+
+    /**
+     * The candidates that score highest for the prompt's prefix with no endpoint overloaded: in
+     * {@code local-index} and one-router {@code auto} mode the ones this router sent the longest
+     * match to; with several routers or in {@code rendezvous} mode the rendezvous choice (and any
+     * endpoint holding the whole prompt). An empty set for a prompt without a full block or a
+     * prefix never sent anywhere; empty when some candidate's slots are unknown (no late binding).
+     */
+    @Override
+    public Optional<Set<String>> homes(PickContext request, List<EndpointView> candidates) {
+        if (!slots(candidates).allKnown()) {
+            return Optional.empty();
+        }
+        long[] chain = chain(request);
+        if (chain.length == 0) {
+            return Optional.of(Set.of());
+        }
+        double[] match = new double[candidates.size()];
+        for (int i = 0; i < match.length; i++) {
+            match[i] = (double) index.leadingMatches(candidates.get(i).key(), chain) / chain.length;
+        }
+        if (mode == Mode.RENDEZVOUS || (mode == Mode.AUTO && routers.get() > 1)) {
+            double[] weight =
+                    weights == null ? null : weights.weights(keys(candidates), loads(candidates), System.nanoTime());
+            match[assigned(chain, candidates, new boolean[candidates.size()], weight)] = 1;
+        }
+        double best = 0;
+        for (double m : match) {
+            best = Math.max(best, m);
+        }
+        Set<String> out = new HashSet<>();
+        for (int i = 0; i < match.length; i++) {
+            if (best > 0 && match[i] == best) {
+                out.add(candidates.get(i).key());
+            }
+        }
+        return Optional.of(out);
+    }
+
+    @Override
+    public void finished(String endpoint) {
+        if (slots != null) {
+            slots.completed(endpoint, System.nanoTime());
+        }
     }
 
     @Override
@@ -234,36 +326,14 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
         memo.remove();
     }
 
-    /**
-     * Per candidate, its slots (0: unknown) and occupancy ({@code running + waiting} of the fresh
-     * scrape plus this router's picks since it).
-     */
-    record Slots(int[] slots, int[] occupancy) {}
+    /** {@link #slots(List)} for the spill tests: none known when {@code freeSlotSpill} is off. */
+    private Slots spillSlots(List<EndpointView> candidates) {
+        Slots s = slots(candidates);
+        return freeSlotSpill ? s : s.withoutCounts();
+    }
 
     private Slots slots(List<EndpointView> candidates) {
-        int n = candidates.size();
-        int[] count = new int[n];
-        int[] occupancy = new int[n];
-        if (slots == null) {
-            return new Slots(count, occupancy);
-        }
-        for (EndpointView v : candidates) {
-            if (v.metrics().isPresent() && !v.stale()) {
-                var m = v.metrics().get();
-                slots.observe(v.key(), m.running(), m.waiting(), m.scrapedAtNanos());
-            }
-        }
-        int[] learned = slots.slots(keys(candidates));
-        for (int i = 0; i < n; i++) {
-            EndpointView v = candidates.get(i);
-            if (v.metrics().isEmpty() || v.stale()) {
-                continue; // unknown: neither full nor with room
-            }
-            var m = v.metrics().get();
-            count[i] = learned[i];
-            occupancy[i] = m.running() + m.waiting() + slots.picksSince(v.key(), m.scrapedAtNanos());
-        }
-        return new Slots(count, occupancy);
+        return Slots.of(slots, candidates);
     }
 
     /** The last request this thread hashed and its chain: score and picked hash the prompt once. */
@@ -306,7 +376,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer {
     }
 
     private boolean[] overloaded(List<EndpointView> candidates, long[] load) {
-        Slots s = slots(candidates);
+        Slots s = spillSlots(candidates);
         return bound.overloaded(load, waiting(candidates), s.occupancy(), s.slots());
     }
 

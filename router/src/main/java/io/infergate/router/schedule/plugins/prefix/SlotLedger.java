@@ -15,15 +15,18 @@ import java.util.Map;
  * reports, but for the moment between a request's end and the next one's admission (on
  * llm-d-inference-sim 5 of 851 queued scrapes showed 15 of 16). So the slots are that largest
  * count once at least {@value #MIN_AGREEING} queued scrapes showed it and at most one in
- * {@value #MAX_DISAGREEING_SHARE} showed fewer. A server that queues at any running count (a
+ * {@value #MAX_DISAGREEING_SHARE} showed two or more fewer (one fewer is that moment and counts
+ * neither way). A server that queues at any running count (a
  * serial prefill line that queues while slots are free, or an engine whose KV cache bounds
  * admission first) fails that test and has no slot count: the rules that use them leave it
  * alone.
  *
- * <p><b>Picks since the scrape.</b> A scrape is up to one interval old; the requests this router
- * sent since it completed are not in it. They are counted per endpoint from the pick times, so
- * that a burst within one interval fills a pod's free slots once, not once per request. Other
- * routers' picks are not seen (each router has its own view).
+ * <p><b>Picks and completions since the scrape.</b> A scrape is up to one interval old; the
+ * requests this router sent since it completed are not in it, and the ones of this router that
+ * finished since are still in it. Both are counted per endpoint from their times, so that a burst
+ * within one interval fills a pod's free slots once, not once per request, and a slot freed by a
+ * finished request counts as free at once, not one scrape later (the gate of ADR 0042 hands it
+ * over at once). Other routers' picks and completions are not seen (each router has its own view).
  *
  * <p>Thread-safe (one lock, held for a few map operations per pick); no I/O; the clock is the
  * caller's.
@@ -50,6 +53,7 @@ final class SlotLedger {
 
         long disagreeing;
         final ArrayDeque<Long> picks = new ArrayDeque<>();
+        final ArrayDeque<Long> completions = new ArrayDeque<>();
         long seenAt;
     }
 
@@ -80,9 +84,12 @@ final class SlotLedger {
         if (waiting > 0) {
             if (running == s.maxRunning) {
                 s.agreeing++;
-            } else {
-                s.disagreeing++; // queued while a slot it has used before was free
+            } else if (running < s.maxRunning - 1) {
+                s.disagreeing++; // queued while slots it has used before were free
             }
+            // one below: the moment between a request's end and the next one's admission, not a
+            // verdict either way (with the gate of ADR 0042 pods rarely queue, and most of the
+            // few queued scrapes are such moments)
         }
     }
 
@@ -90,8 +97,19 @@ final class SlotLedger {
     synchronized void picked(String key, long now) {
         State s = state(key, now);
         s.picks.addLast(now);
-        while (!s.picks.isEmpty() && now - s.picks.peekFirst() > KEEP_PICKS_NANOS) {
-            s.picks.removeFirst();
+        trim(s.picks, now);
+    }
+
+    /** Records that a request this router sent to the endpoint finished at {@code now}. */
+    synchronized void completed(String key, long now) {
+        State s = state(key, now);
+        s.completions.addLast(now);
+        trim(s.completions, now);
+    }
+
+    private static void trim(ArrayDeque<Long> times, long now) {
+        while (!times.isEmpty() && now - times.peekFirst() > KEEP_PICKS_NANOS) {
+            times.removeFirst();
         }
     }
 
@@ -149,11 +167,27 @@ final class SlotLedger {
     /** Requests this router sent to the endpoint after {@code scrapedAt}. */
     synchronized int picksSince(String key, long scrapedAt) {
         State s = byKey.get(key);
-        if (s == null) {
-            return 0;
-        }
+        return s == null ? 0 : after(s.picks, scrapedAt);
+    }
+
+    /** Requests this router sent to the endpoint that finished after {@code scrapedAt}. */
+    synchronized int completionsSince(String key, long scrapedAt) {
+        State s = byKey.get(key);
+        return s == null ? 0 : after(s.completions, scrapedAt);
+    }
+
+    /**
+     * The endpoint's occupancy now: its scraped {@code running + waiting} (of the scrape at
+     * {@code scrapedAt}), plus this router's picks since, minus this router's completions since
+     * (never below 0: a completion of a request the scrape did not count yet).
+     */
+    synchronized int occupancy(String key, int scraped, long scrapedAt) {
+        return Math.max(0, scraped + picksSince(key, scrapedAt) - completionsSince(key, scrapedAt));
+    }
+
+    private static int after(ArrayDeque<Long> times, long scrapedAt) {
         int n = 0;
-        for (var it = s.picks.descendingIterator(); it.hasNext(); ) {
+        for (var it = times.descendingIterator(); it.hasNext(); ) {
             if (it.next() - scrapedAt <= 0) {
                 break;
             }

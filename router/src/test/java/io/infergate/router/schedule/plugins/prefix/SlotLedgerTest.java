@@ -60,16 +60,29 @@ class SlotLedgerTest {
         assertEquals(16, l.slots("a"));
     }
 
-    /** The moment between a request's end and the next one's admission shows one running fewer. */
+    /**
+     * The moment between a request's end and the next one's admission shows one running fewer: no
+     * verdict either way (ADR 0042: with the gate, most queued scrapes are such moments).
+     */
     @Test
-    void toleratesARareScrapeBetweenAnEndAndTheNextAdmission() {
+    void oneRunningFewerWhileQueuedCountsNeitherWay() {
+        SlotLedger l = new SlotLedger(0);
+        scrapes(l, "a", 16, 3, 16, 1);
+        for (int i = 0; i < 20; i++) {
+            scrapes(l, "a", 15, 1);
+        }
+        assertEquals(16, l.slots("a"), "20 queued scrapes at 15 of 16 do not unlearn it");
+    }
+
+    @Test
+    void toleratesARareQueuedScrapeFarBelowTheSlots() {
         SlotLedger l = new SlotLedger(0);
         for (int i = 0; i < 7; i++) {
             scrapes(l, "a", 16, 3);
         }
-        scrapes(l, "a", 15, 3);
-        assertEquals(16, l.slots("a"), "1 of 8 queued scrapes below 16");
-        scrapes(l, "a", 15, 2);
+        scrapes(l, "a", 14, 3);
+        assertEquals(16, l.slots("a"), "1 of 8 queued scrapes two below 16");
+        scrapes(l, "a", 14, 2);
         assertEquals(0, l.slots("a"), "2 of 9: queues below its slots too often");
     }
 
@@ -113,6 +126,24 @@ class SlotLedgerTest {
         l.picked("a", 0);
         l.picked("a", SlotLedger.KEEP_PICKS_NANOS + 1);
         assertEquals(1, l.picksSince("a", -1));
+    }
+
+    /**
+     * ADR 0042: a request of this router that finished after the scrape still counts as running in
+     * it; its slot is free now, not one scrape later.
+     */
+    @Test
+    void completionsAfterTheScrapeFreeTheirSlotsAtOnce() {
+        SlotLedger l = new SlotLedger(16);
+        l.completed("a", 100); // before the scrape: the scrape does not count it any more
+        l.picked("a", 150); // before the scrape: in it
+        l.completed("a", 250); // after: the scrape counted it running
+        l.completed("a", 300);
+        l.picked("a", 260); // after: not in the scrape
+        assertEquals(2, l.completionsSince("a", 200));
+        assertEquals(16 + 1 - 2, l.occupancy("a", 16, 200), "16 scraped, one picked since, two finished since");
+        assertEquals(0, l.occupancy("a", 1, 200), "never below 0");
+        assertEquals(5, l.occupancy("never-seen", 5, 200));
     }
 
     @Test

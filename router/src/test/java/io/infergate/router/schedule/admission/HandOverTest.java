@@ -1,0 +1,126 @@
+package io.infergate.router.schedule.admission;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Which waiter a slot freed on one endpoint goes to (ADR 0042); the head is index 0, -1 nobody. */
+class HandOverTest {
+
+    private static final Set<String> NONE = Set.of();
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of(
+                        "the head's own home freed: the head", List.of(Set.of("x"), Set.of("x")), "x", false, 0, 0),
+                Arguments.of(
+                        "a waiter behind the head whose prefix is on x gets x's slot",
+                        List.of(Set.of("y"), Set.of("z"), Set.of("x")),
+                        "x",
+                        false,
+                        0,
+                        2),
+                Arguments.of(
+                        "a waiter with two homes, one of them x",
+                        List.of(Set.of("y"), Set.of("z", "x")),
+                        "x",
+                        false,
+                        0,
+                        1),
+                Arguments.of(
+                        "nobody's home: the first without any home (it misses anywhere)",
+                        List.of(Set.of("y"), NONE, NONE),
+                        "x",
+                        false,
+                        0,
+                        1),
+                Arguments.of(
+                        "a home match beats a homeless waiter ahead of it",
+                        List.of(Set.of("y"), NONE, Set.of("x")),
+                        "x",
+                        false,
+                        0,
+                        2),
+                Arguments.of(
+                        "everyone waits for another endpoint, nobody waited out: nobody",
+                        List.of(Set.of("y"), Set.of("z")),
+                        "x",
+                        false,
+                        0,
+                        -1),
+                Arguments.of(
+                        "everyone waits for another endpoint, the head waited out: the head",
+                        List.of(Set.of("y"), Set.of("z")),
+                        "x",
+                        true,
+                        0,
+                        0),
+                Arguments.of(
+                        "no waiter binds late (all homeless): the head, as without a gate",
+                        List.of(NONE, NONE, NONE),
+                        "x",
+                        false,
+                        0,
+                        0),
+                Arguments.of("unknown endpoint: the head", List.of(Set.of("y"), Set.of("x")), "", false, 0, 0),
+                Arguments.of(
+                        "waited out, passed over 7 times: may still be passed",
+                        List.of(Set.of("y"), Set.of("x")),
+                        "x",
+                        true,
+                        HandOver.MAX_PASSES - 1,
+                        1),
+                Arguments.of(
+                        "waited out, passed over 8 times: the head takes it (starvation bound)",
+                        List.of(Set.of("y"), Set.of("x")),
+                        "x",
+                        true,
+                        HandOver.MAX_PASSES,
+                        0),
+                Arguments.of(
+                        "passes do not count before the head waited out",
+                        List.of(Set.of("y"), Set.of("x")),
+                        "x",
+                        false,
+                        HandOver.MAX_PASSES,
+                        1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void choosesTheWaiterForAFreedSlot(
+            String reason, List<Set<String>> homes, String freed, boolean waitedOut, int passes, int expected) {
+        assertEquals(expected, HandOver.choose(homes, freed, waitedOut, passes));
+    }
+
+    @ParameterizedTest(name = "a match at position {0} of the scan: waiter {1}")
+    @MethodSource("positions")
+    void onlyTheFirstWaitersAreScanned(int position, int expected) {
+        List<Set<String>> homes = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            homes.add(i == position ? Set.of("x") : Set.of("y"));
+        }
+        assertEquals(expected, HandOver.choose(homes, "x", true, 0));
+    }
+
+    static Stream<Arguments> positions() {
+        return Stream.of(
+                Arguments.of(HandOver.SCAN - 1, HandOver.SCAN - 1),
+                Arguments.of(HandOver.SCAN, 0),
+                Arguments.of(39, 0));
+    }
+
+    @Test
+    void noWaiterIsAnError() {
+        assertThrows(IllegalArgumentException.class, () -> HandOver.choose(List.of(), "x", false, 0));
+    }
+}
