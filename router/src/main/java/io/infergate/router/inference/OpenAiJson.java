@@ -10,7 +10,6 @@ import jakarta.json.JsonValue;
 import jakarta.json.JsonWriter;
 import jakarta.json.JsonWriterFactory;
 import jakarta.json.stream.JsonParser;
-import jakarta.json.stream.JsonParserFactory;
 import jakarta.json.stream.JsonParsingException;
 
 import java.io.ByteArrayInputStream;
@@ -30,7 +29,6 @@ import java.util.Optional;
 final class OpenAiJson {
 
     private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
-    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
     private static final JsonWriterFactory WRITERS = Json.createWriterFactory(Map.of());
     static final JsonBuilderFactory BUILDERS = Json.createBuilderFactory(Map.of());
 
@@ -83,7 +81,7 @@ final class OpenAiJson {
         if (JsonLimits.tooDeep(bytes, offset, length, JsonLimits.MAX_REQUEST_DEPTH)) {
             return Optional.empty();
         }
-        try (JsonParser p = PARSERS.createParser(utf8(bytes, offset, length))) {
+        try (JsonParser p = OpenAiParser.PARSERS.createParser(utf8(bytes, offset, length))) {
             if (!p.hasNext() || p.next() != JsonParser.Event.START_OBJECT) {
                 return Optional.empty();
             }

@@ -35,7 +35,7 @@ public final class OpenAiParser {
      * the ServiceLoader on every call, which scanned the class path and cost ~0.7 ms of CPU per
      * request in the proxy benchmark.
      */
-    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
+    static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
 
     private OpenAiParser() {}
 

@@ -11,17 +11,21 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The router's own HTTP/1.1 client for plain-text endpoints (docs/adr/0038): blocking I/O on the
  * request's virtual thread, one write per request head (with a body held in memory), a pool of
- * keep-alive connections per endpoint, and nothing else running per request but one sweeper
- * thread for read timeouts ({@link ReadDeadlines}: no {@code SO_TIMEOUT}, whose timed parks cost
- * the scheduler's delay thread two wake-ups per response). Helidon's WebClient
+ * keep-alive connections per endpoint, and nothing else running per request; read timeouts and
+ * idle connections are swept on the caller's timer thread ({@link ReadDeadlines}: no
+ * {@code SO_TIMEOUT}, whose timed parks cost the scheduler's delay thread two wake-ups per response). Helidon's WebClient
  * (kept for TLS and h2c endpoints) costs about a quarter of the router's CPU per proxied request
  * here: its call chain of futures and services, and a new virtual thread per request that watches
  * each pooled connection while it is idle.
@@ -56,10 +60,20 @@ final class Http1Upstream implements AutoCloseable {
     private final int connectMillis;
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
     private final ReadDeadlines deadlines = new ReadDeadlines();
+    private final List<ScheduledFuture<?>> sweeps;
     private volatile boolean closed;
 
-    Http1Upstream(Duration connectTimeout) {
+    /**
+     * @param timer runs the sweeps: overdue reads every {@link ReadDeadlines#TICK}, connections idle
+     *              too long every 5 s (until {@link #close})
+     */
+    Http1Upstream(Duration connectTimeout, ScheduledExecutorService timer) {
         this.connectMillis = Math.clamp(connectTimeout.toMillis(), 1, Integer.MAX_VALUE);
+        long tick = ReadDeadlines.TICK.toNanos();
+        this.sweeps = List.of(
+                timer.scheduleWithFixedDelay(
+                        () -> deadlines.sweep(System.nanoTime()), tick, tick, TimeUnit.NANOSECONDS),
+                timer.scheduleWithFixedDelay(this::sweep, 5, 5, TimeUnit.SECONDS));
     }
 
     /**
@@ -295,8 +309,8 @@ final class Http1Upstream implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        sweeps.forEach(f -> f.cancel(false));
         pools.values().forEach(p -> p.sweep(Long.MAX_VALUE));
-        deadlines.close();
     }
 
     /** The read timeout's sweeper (tests). */

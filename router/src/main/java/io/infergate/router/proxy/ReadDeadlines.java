@@ -3,13 +3,12 @@ package io.infergate.router.proxy;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * The read timeout of {@link Http1Upstream}'s connections, kept by one sweeper thread instead of
- * {@code SO_TIMEOUT}: every {@link #TICK} it closes the socket of a read that has waited longer
- * than its timeout, which ends that read (the connection then reports a
- * {@link java.net.SocketTimeoutException}, as a timed-out socket read would).
+ * The read timeout of {@link Http1Upstream}'s connections, kept by a sweep instead of
+ * {@code SO_TIMEOUT}: every {@link #TICK} (on the upstream client's timer thread) it closes the
+ * socket of a read that has waited longer than its timeout, which ends that read (the connection
+ * then reports a {@link java.net.SocketTimeoutException}, as a timed-out socket read would).
  *
  * <p>Rule and reason: a virtual thread that blocks in a socket read with {@code SO_TIMEOUT} parks
  * with a timeout, and on JDK 25 every timed park hands a timer task to the scheduler's delay
@@ -19,18 +18,12 @@ import java.util.concurrent.locks.LockSupport;
  * up to one tick late. Registration is per connection (at connect and close), not per read; a read
  * only writes its start time into its connection.
  */
-final class ReadDeadlines implements AutoCloseable {
+final class ReadDeadlines {
 
     /** How often reads are checked: the lateness a read timeout may have. */
     static final Duration TICK = Duration.ofMillis(25);
 
     private final Set<Http1Upstream.Connection> open = ConcurrentHashMap.newKeySet();
-    private final Thread sweeper;
-    private volatile boolean closed;
-
-    ReadDeadlines() {
-        sweeper = Thread.ofPlatform().daemon().name("upstream-read-deadlines").start(this::run);
-    }
 
     void add(Http1Upstream.Connection c) {
         open.add(c);
@@ -52,18 +45,5 @@ final class ReadDeadlines implements AutoCloseable {
                 c.expire();
             }
         }
-    }
-
-    private void run() {
-        while (!closed) {
-            LockSupport.parkNanos(TICK.toNanos());
-            sweep(System.nanoTime());
-        }
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        LockSupport.unpark(sweeper);
     }
 }

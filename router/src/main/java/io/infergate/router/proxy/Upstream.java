@@ -91,7 +91,6 @@ final class Upstream implements AutoCloseable {
     private final Http1Client http1;
     private final Http2Client h2c;
     private final ScheduledExecutorService timer;
-    private final ScheduledFuture<?> sweeps;
 
     Upstream(ProxySettings settings) {
         SocketOptions socket = SocketOptions.builder()
@@ -133,14 +132,13 @@ final class Upstream implements AutoCloseable {
                 .proxy(Proxy.noProxy())
                 .contentEncoding(raw)
                 .build();
-        plain = new Http1Upstream(settings.connectTimeout());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "upstream-deadlines");
             t.setDaemon(true);
             return t;
         });
-        // closes pooled connections idle too long; runs until close() shuts the timer down
-        sweeps = timer.scheduleWithFixedDelay(plain::sweep, 5, 5, TimeUnit.SECONDS);
+        // its read-timeout and idle sweeps run on this timer until close() shuts it down
+        plain = new Http1Upstream(settings.connectTimeout(), timer);
     }
 
     /**
@@ -195,7 +193,6 @@ final class Upstream implements AutoCloseable {
 
     @Override
     public void close() {
-        sweeps.cancel(false);
         timer.shutdownNow();
         plain.close();
         http1.closeResource();

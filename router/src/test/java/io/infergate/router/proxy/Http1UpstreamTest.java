@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,7 +45,8 @@ class Http1UpstreamTest {
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Function<Seen, String> script = s -> ok("hello");
-    private final Http1Upstream client = new Http1Upstream(Duration.ofSeconds(2));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final Http1Upstream client = new Http1Upstream(Duration.ofSeconds(2), timer);
 
     Http1UpstreamTest() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -53,6 +56,7 @@ class Http1UpstreamTest {
     @AfterEach
     void close() throws IOException {
         client.close();
+        timer.shutdownNow();
         server.close();
     }
 
