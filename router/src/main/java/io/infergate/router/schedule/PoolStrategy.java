@@ -11,6 +11,7 @@ import io.infergate.router.scrape.EndpointMetrics;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -63,8 +64,13 @@ public record PoolStrategy(Profile profile, EndpointMetrics metrics, Duration st
             }
 
             @Override
-            public Optional<String> room(List<Target> endpoints) {
-                return g.room(views(endpoints));
+            public Map<String, Integer> freeSlots(List<Target> endpoints) {
+                return g.freeSlots(views(endpoints));
+            }
+
+            @Override
+            public List<String> spillOrder(List<Target> endpoints) {
+                return g.spillOrder(context, views(endpoints));
             }
 
             @Override

@@ -6,6 +6,7 @@ import io.infergate.router.scrape.EndpointMetrics;
 import io.infergate.router.settings.Section;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -165,8 +166,13 @@ public final class Admission {
             }
 
             @Override
-            public Optional<String> room(List<Target> endpoints) {
-                return Optional.empty();
+            public Map<String, Integer> freeSlots(List<Target> endpoints) {
+                return Map.of();
+            }
+
+            @Override
+            public List<String> spillOrder(List<Target> endpoints) {
+                return List.of();
             }
 
             @Override
@@ -194,8 +200,18 @@ public final class Admission {
          */
         Optional<Set<String>> homes(List<Target> endpoints);
 
-        /** The endpoint with the most free slots; empty when none has one. */
-        Optional<String> room(List<Target> endpoints);
+        /**
+         * Per endpoint ({@code address:port}) with known slots, the free slots that are this
+         * router's to fill (0 when none); endpoints of unknown slots are absent.
+         */
+        Map<String, Integer> freeSlots(List<Target> endpoints);
+
+        /**
+         * The endpoints in the order the request takes a free slot once it waited out (asked once,
+         * when it starts waiting): its prefix's rendezvous order, the same on every router, so a
+         * group's spilled requests go to one second endpoint (ADR 0044); empty: any.
+         */
+        List<String> spillOrder(List<Target> endpoints);
 
         /**
          * How long a request waits for a slot on its homes while another endpoint has one free;
@@ -312,12 +328,24 @@ public final class Admission {
         return q == null ? 0 : q.size();
     }
 
+    /** How long a waiter sent to an endpoint counts against that endpoint's free slots in a recheck. */
+    private static final long SENT_GRACE_NANOS = 10_000_000L;
+
+    /** Bound on the recently sent waiters remembered per pool. */
+    private static final int MAX_SENT = 1024;
+
+    /** A waiter that left for {@code endpoint} at {@code at} ({@link System#nanoTime()}). */
+    private record Sent(String endpoint, long at) {}
+
     /** A waiting request: its preferred endpoints and the slot handed to it, if any. */
     private static final class Waiter {
         /** Whether it binds late: it goes to the endpoint whose slot it gets. */
         final boolean binds;
 
         final Set<String> homes;
+        /** Its spill order ({@link Gate#spillOrder}). */
+        final List<String> order;
+
         final Gate gate;
         final long since;
         final long maxWait;
@@ -326,9 +354,10 @@ public final class Admission {
         /** Freed slots that went to a waiter behind this one after it waited out ({@link HandOver}). */
         int passes;
 
-        Waiter(Optional<Set<String>> homes, Gate gate, long since) {
+        Waiter(Optional<Set<String>> homes, List<String> order, Gate gate, long since) {
             this.binds = homes.isPresent();
             this.homes = homes.orElse(Set.of());
+            this.order = order;
             this.gate = gate;
             this.since = since;
             this.maxWait = gate.maxWait().toNanos();
@@ -350,6 +379,10 @@ public final class Admission {
         boolean waitedOut(long now) {
             return binds && now - since >= maxWait;
         }
+
+        HandOver.Waiting view(long now) {
+            return new HandOver.Waiting(homes, order, waitedOut(now));
+        }
     }
 
     private final class PoolQueue {
@@ -357,12 +390,16 @@ public final class Admission {
         private final Condition changed = lock.newCondition();
         private final FairOrder waiters = new FairOrder();
         private final Map<FairOrder.Entry, Waiter> byEntry = new HashMap<>();
+        /** Waiters that left for a given endpoint in the last {@link #SENT_GRACE_NANOS}. */
+        private final ArrayDeque<Sent> sent = new ArrayDeque<>();
+
         private long lastSampleRelease = System.nanoTime() - settings.recheck().toNanos();
 
         @SuppressWarnings("ReferenceEquality") // a waiter is its own identity: two waiters are never equal
         Ticket admit(List<Target> endpoints, int priority, String flow, Gate gate) throws InterruptedException {
             long start = System.nanoTime();
             Optional<Set<String>> homes = gate.homes(endpoints); // hashes the prompt: outside the lock
+            List<String> order = homes.isPresent() ? gate.spillOrder(endpoints) : List.of();
             lock.lock();
             try {
                 // a request that binds late passes whenever one of its homes has a free slot and
@@ -378,7 +415,7 @@ public final class Admission {
                     return new Ticket.Full(waiters.size());
                 }
                 FairOrder.Entry me = waiters.add(flow, priority);
-                Waiter w = new Waiter(homes, gate, start);
+                Waiter w = new Waiter(homes, order, gate, start);
                 byEntry.put(me, w);
                 long deadline = start + settings.queueTimeout().toNanos();
                 long recheck = settings.recheck().toNanos();
@@ -432,41 +469,56 @@ public final class Admission {
         }
 
         /**
-         * Once per recheck interval, frees at most one waiter that binds late from what the
-         * scrapes show (another router's request finished; a scrape showed a free slot): the
-         * first, in leaving order, one of whose homes has a free slot; else the first that
-         * waited its longest wait, to the endpoint with the most free slots. Returns whether one
-         * was granted. One per interval, so that one sample does not send a burst to a slot.
+         * Once per recheck interval, frees the waiters that bind late which the scrapes now have
+         * room for (ADR 0044): each endpoint's free slots that are this router's ({@link
+         * Gate#freeSlots}; another router's request finished, or the scrape caught up), less the
+         * slots already handed to waiters that have not been sent yet, go first to waiters whose
+         * homes they are, then to waiters that waited their longest wait, each to the first free
+         * endpoint of its spill order ({@link HandOver#recheck}). Each waiter is sent to the
+         * endpoint it was given. Returns whether any was freed.
          */
         private boolean recheckBound(List<Target> endpoints, long now) {
             if (saturated(endpoints)) {
                 return false;
             }
-            List<FairOrder.Entry> open = waiters.first(HandOver.SCAN, e -> {
+            List<FairOrder.Entry> open = waiters.first(HandOver.RECHECK_SCAN, e -> {
                 Waiter w = byEntry.get(e);
                 return w.grant == null && w.binds;
             });
-            for (FairOrder.Entry e : open) {
-                Waiter w = byEntry.get(e);
-                if (!w.gate.full(endpoints)) {
-                    w.grant = "";
-                    changed.signalAll();
-                    return true;
+            if (open.isEmpty()) {
+                return false;
+            }
+            Map<String, Integer> free =
+                    new HashMap<>(byEntry.get(open.getFirst()).gate.freeSlots(endpoints));
+            for (Waiter w : byEntry.values()) {
+                if (w.grant != null && !w.grant.isEmpty()) {
+                    free.computeIfPresent(w.grant, (k, v) -> v - 1); // handed over, not sent yet
                 }
             }
+            // sent in the last moments: their picks may not be in the ledger yet (counting one
+            // twice for a few milliseconds only delays a grant to the next recheck)
+            while (!sent.isEmpty() && now - sent.peekFirst().at() > SENT_GRACE_NANOS) {
+                sent.removeFirst();
+            }
+            for (Sent x : sent) {
+                free.computeIfPresent(x.endpoint(), (k, v) -> v - 1);
+            }
+            List<HandOver.Waiting> views = new ArrayList<>(open.size());
             for (FairOrder.Entry e : open) {
-                Waiter w = byEntry.get(e);
-                if (w.waitedOut(now)) {
-                    Optional<String> free = w.gate.room(endpoints);
-                    if (free.isPresent()) {
-                        w.grant = free.get(); // it waited about as long as a miss costs
-                        changed.signalAll();
-                        return true;
-                    }
-                    break; // no room anywhere: the later ones find none either
+                views.add(byEntry.get(e).view(now));
+            }
+            String[] to = HandOver.recheck(views, free);
+            boolean any = false;
+            for (int i = 0; i < to.length; i++) {
+                if (to[i] != null) {
+                    byEntry.get(open.get(i)).grant = to[i];
+                    any = true;
                 }
             }
-            return false;
+            if (any) {
+                changed.signalAll();
+            }
+            return any;
         }
 
         private boolean blocked(List<Target> endpoints, Gate gate) {
@@ -480,6 +532,12 @@ public final class Admission {
         }
 
         private Ticket leave(FairOrder.Entry me, long start, String slotOf) {
+            if (!slotOf.isEmpty()) {
+                sent.addLast(new Sent(slotOf, System.nanoTime()));
+                if (sent.size() > MAX_SENT) {
+                    sent.removeFirst();
+                }
+            }
             waiters.admitted(me);
             byEntry.remove(me);
             changed.signalAll();
@@ -520,20 +578,19 @@ public final class Admission {
             if (open.isEmpty()) {
                 return;
             }
-            List<Set<String>> homes = new ArrayList<>(open.size());
+            long now = System.nanoTime();
+            List<HandOver.Waiting> views = new ArrayList<>(open.size());
             for (FairOrder.Entry e : open) {
-                homes.add(byEntry.get(e).homes);
+                views.add(byEntry.get(e).view(now));
             }
             Waiter first = byEntry.get(open.getFirst());
-            boolean waitedOut = first.waitedOut(System.nanoTime());
-            int chosen = HandOver.choose(homes, endpoint, waitedOut, first.passes);
-            if (chosen != 0 && waitedOut) {
+            int chosen = HandOver.choose(views, endpoint, first.passes);
+            if (chosen != 0 && views.getFirst().waitedOut()) {
                 first.passes++;
             }
             if (chosen >= 0) {
+                // counted against the endpoint's free slots until it is sent: no recheck grants it again
                 byEntry.get(open.get(chosen)).grant = endpoint;
-                // the slot is taken before the ledger shows the pick: no recheck grants it again
-                lastSampleRelease = System.nanoTime();
             }
             changed.signalAll(); // also when nobody took it: a waiter whose home it is may be further back
         }

@@ -2,6 +2,7 @@ package io.infergate.router.schedule.framework;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -29,8 +30,19 @@ public interface SlotGate {
      */
     Optional<Set<String>> homes(PickContext request, List<EndpointView> candidates);
 
-    /** The key of the candidate with the most free slots; empty when none has one. */
-    Optional<String> room(List<EndpointView> candidates);
+    /**
+     * Per candidate with known slots, its key and the free slots that are this router's to fill
+     * (0 when none; with several routers its share of the ones the scrapes show, ADR 0044).
+     */
+    Map<String, Integer> freeSlots(List<EndpointView> candidates);
+
+    /**
+     * The keys of the candidates in the order a request that waited out takes a free slot
+     * (ADR 0044): the prefix's rendezvous order, the same on every router, so that the requests of
+     * a group that spill all go to one second endpoint, which then holds the group too. Empty for a
+     * prompt without a full block (any endpoint).
+     */
+    List<String> spillOrder(PickContext request, List<EndpointView> candidates);
 
     /** How long a request waits for its homes while another candidate has a free slot. */
     Duration maxWait();

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,8 @@ class AdmissionGateTest {
     private final List<Target> endpoints = targets();
     /** The endpoints whose slots are all taken. */
     private final Set<String> full = ConcurrentHashMap.newKeySet();
+    /** Free slots per endpoint that is not full (default 1), less the requests sent there. */
+    private final Map<String, Integer> freeCount = new ConcurrentHashMap<>();
 
     private final AtomicReference<Metrics> sample = new AtomicReference<>(Views.metrics(0, 1, 0));
     private final Admission admission = new Admission(
@@ -85,11 +88,24 @@ class AdmissionGateTest {
             }
 
             @Override
-            public Optional<String> room(List<Target> all) {
-                return all.stream()
-                        .map(Target::key)
-                        .filter(k -> !full.contains(k))
-                        .findFirst();
+            public Map<String, Integer> freeSlots(List<Target> all) {
+                Map<String, Integer> free = new HashMap<>();
+                for (Target t : all) {
+                    // as the ledger: the requests sent there since count against its free slots
+                    long sentThere =
+                            slotOf.values().stream().filter(t.key()::equals).count();
+                    free.put(
+                            t.key(),
+                            full.contains(t.key())
+                                    ? 0
+                                    : (int) Math.max(0, freeCount.getOrDefault(t.key(), 1) - sentThere));
+                }
+                return free;
+            }
+
+            @Override
+            public List<String> spillOrder(List<Target> all) {
+                return all.stream().map(Target::key).toList();
             }
 
             @Override
@@ -139,7 +155,7 @@ class AdmissionGateTest {
             assertEquals(1, admission.waiting(pool.id()));
             full.remove(A); // a's slot shows free in the next scrape
             await().until(() -> order.size() == 1);
-            assertEquals("", slotOf.get("home-a"), "no slot handed over: scheduled over every endpoint");
+            assertEquals(A, slotOf.get("home-a"), "the recheck sends it to its home's free slot (ADR 0044)");
         }
     }
 
@@ -157,6 +173,31 @@ class AdmissionGateTest {
         }
     }
 
+    /**
+     * ADR 0044: one recheck frees as many waiters as their homes show free slots (another router's
+     * requests finished), each sent to its home, and no more.
+     */
+    @Test
+    void oneRecheckFreesAsManyWaitersAsTheirHomesHaveFreeSlots() {
+        full.addAll(Set.of(A, B));
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 3; i++) {
+                enqueue(threads, "a-" + i, Optional.of(Set.of(A)), NEVER);
+            }
+            enqueue(threads, "b", Optional.of(Set.of(B)), NEVER);
+            freeCount.put(A, 2);
+            full.remove(A); // two of a's slots show free in the next scrape
+            await().until(() -> order.size() == 2);
+            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> order.size() == 2);
+            assertEquals(List.of("a-0", "a-1"), order.stream().sorted().toList());
+            assertEquals(A, slotOf.get("a-0"));
+            assertEquals(A, slotOf.get("a-1"));
+            release(A, 3);
+            assertEquals(A, slotOf.get("a-2"));
+            release(B, 4);
+        }
+    }
+
     @Test
     void aFreedSlotThatNoWaiterWantsIsNotHandedOver() {
         full.addAll(Set.of(A, B));
@@ -165,7 +206,7 @@ class AdmissionGateTest {
             admission.released(pool.id(), B);
             full.remove(A);
             await().until(() -> order.size() == 1);
-            assertEquals("", slotOf.get("home-a"), "it left for its home's slot, not b's hand-over");
+            assertEquals(A, slotOf.get("home-a"), "it left for its home's slot, not b's hand-over");
         }
     }
 
@@ -179,9 +220,10 @@ class AdmissionGateTest {
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             enqueue(threads, "home-b", Optional.of(Set.of(B)), NEVER);
             admission.released(pool.id(), B, true);
+            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(order::isEmpty);
             full.remove(B);
             await().until(() -> order.size() == 1);
-            assertEquals("", slotOf.get("home-b"), "it left when b showed room, not by the hand-over");
+            assertEquals(B, slotOf.get("home-b"), "it left when b showed room, not by the hand-over");
         }
     }
 

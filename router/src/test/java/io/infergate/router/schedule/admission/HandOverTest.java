@@ -7,13 +7,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Which waiter a slot freed on one endpoint goes to (ADR 0042); the head is index 0, -1 nobody. */
+/**
+ * Which waiter a slot freed on one endpoint goes to (ADR 0042, 0044); the head is index 0, -1 nobody;
+ * and where the waiters a recheck frees go.
+ */
 class HandOverTest {
 
     private static final Set<String> NONE = Set.of();
@@ -95,11 +100,75 @@ class HandOverTest {
                         1));
     }
 
+    /** Waiters with these homes, no spill order, of which only the head may have waited out. */
+    private static List<HandOver.Waiting> waiting(List<Set<String>> homes, boolean headWaitedOut) {
+        List<HandOver.Waiting> out = new ArrayList<>();
+        for (int i = 0; i < homes.size(); i++) {
+            out.add(new HandOver.Waiting(homes.get(i), List.of(), i == 0 && headWaitedOut));
+        }
+        return out;
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void choosesTheWaiterForAFreedSlot(
             String reason, List<Set<String>> homes, String freed, boolean waitedOut, int passes, int expected) {
-        assertEquals(expected, HandOver.choose(homes, freed, waitedOut, passes));
+        assertEquals(expected, HandOver.choose(waiting(homes, waitedOut), freed, passes));
+    }
+
+    private static final List<String> ORDER_X_FIRST = List.of("y", "x", "z");
+    private static final List<String> ORDER_Z_FIRST = List.of("y", "z", "x");
+
+    @Test
+    void aSlotNobodysHomeGoesToAWaitedOutWaiterWhoseSpillTargetItIs() {
+        List<HandOver.Waiting> w = List.of(
+                new HandOver.Waiting(Set.of("y"), ORDER_Z_FIRST, true),
+                new HandOver.Waiting(Set.of("y"), ORDER_Z_FIRST, false),
+                new HandOver.Waiting(Set.of("y"), ORDER_X_FIRST, true));
+        assertEquals(2, HandOver.choose(w, "x", 0), "x is the third waiter's spill target, not the head's");
+        assertEquals(0, HandOver.choose(w, "z", 0), "z is the head's");
+        assertEquals(0, HandOver.choose(w, "w", 0), "nobody's target: the first that waited out");
+    }
+
+    @Test
+    void aWaitedOutWaiterBehindAHeadThatWaitsTakesANonHomeSlot() {
+        List<HandOver.Waiting> w = List.of(
+                new HandOver.Waiting(Set.of("y"), ORDER_Z_FIRST, false),
+                new HandOver.Waiting(Set.of("y"), ORDER_Z_FIRST, true));
+        assertEquals(1, HandOver.choose(w, "x", 0));
+    }
+
+    @Test
+    void theSpillTargetIsTheFirstEndpointOfTheOrderThatIsNotAHome() {
+        assertEquals("x", new HandOver.Waiting(Set.of("y"), ORDER_X_FIRST, true).spillTarget());
+        assertEquals("z", new HandOver.Waiting(Set.of("y", "x"), ORDER_X_FIRST, true).spillTarget());
+        assertEquals("", new HandOver.Waiting(Set.of("y"), List.of(), true).spillTarget());
+    }
+
+    @Test
+    void aRecheckGivesEachFreeSlotOnceHomesFirst() {
+        List<HandOver.Waiting> w = List.of(
+                new HandOver.Waiting(Set.of("x"), ORDER_X_FIRST, false),
+                new HandOver.Waiting(Set.of("y"), ORDER_X_FIRST, true),
+                new HandOver.Waiting(Set.of("x"), ORDER_X_FIRST, false),
+                new HandOver.Waiting(Set.of("x"), ORDER_X_FIRST, false),
+                new HandOver.Waiting(Set.of(), List.of(), false));
+        String[] to = HandOver.recheck(w, Map.of("x", 2, "y", 0, "z", 2));
+        assertArrayEquals(
+                new String[] {"x", "z", "x", null, "z"},
+                to,
+                "x's two slots to the first two of x (the third waits); the homeless one takes a slot of z;"
+                        + " the one that waited out finds x, its spill target, taken and takes z's other slot");
+    }
+
+    @Test
+    void aRecheckSendsAWaitedOutWaiterToTheFirstFreeEndpointOfItsOrder() {
+        List<HandOver.Waiting> w = List.of(
+                new HandOver.Waiting(Set.of("y"), List.of("y", "z", "x"), true),
+                new HandOver.Waiting(Set.of("y"), List.of("y", "z", "x"), false));
+        assertArrayEquals(new String[] {"z", null}, HandOver.recheck(w, Map.of("x", 3, "y", 0, "z", 1)));
+        assertArrayEquals(new String[] {"x", null}, HandOver.recheck(w, Map.of("x", 3, "y", 0, "z", 0)));
+        assertArrayEquals(new String[] {null, null}, HandOver.recheck(w, Map.of("x", 0, "y", 0, "z", 0)));
     }
 
     @ParameterizedTest(name = "a match at position {0} of the scan: waiter {1}")
@@ -109,7 +178,7 @@ class HandOverTest {
         for (int i = 0; i < 40; i++) {
             homes.add(i == position ? Set.of("x") : Set.of("y"));
         }
-        assertEquals(expected, HandOver.choose(homes, "x", true, 0));
+        assertEquals(expected, HandOver.choose(waiting(homes, true), "x", 0));
     }
 
     static Stream<Arguments> positions() {
@@ -121,6 +190,6 @@ class HandOverTest {
 
     @Test
     void noWaiterIsAnError() {
-        assertThrows(IllegalArgumentException.class, () -> HandOver.choose(List.of(), "x", false, 0));
+        assertThrows(IllegalArgumentException.class, () -> HandOver.choose(List.of(), "x", 0));
     }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -144,10 +145,14 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
                 gate,
                 spill,
                 Duration.ofMillis(maxWaitMs),
-                handle.routers());
+                handle.routers(),
+                handle.random().nextLong());
     }
 
-    /** @param routers how many routers share the pools (read per pick in {@code auto} mode) */
+    /**
+     * @param routers how many routers share the pools (read per pick in {@code auto} mode)
+     * @param seed    this router's seed for its share of the scrapes' free slots (ADR 0044)
+     */
     public PrefixCacheScorer(
             String name,
             Mode mode,
@@ -164,7 +169,8 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
             boolean gate,
             boolean freeSlotSpill,
             Duration gateMaxWait,
-            RouterCount routers) {
+            RouterCount routers,
+            long seed) {
         this.name = name;
         this.gate = gate;
         this.gateMaxWait = gateMaxWait;
@@ -177,7 +183,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
         this.bound = new LoadBound(loadFactor, loadSlack, queueSlack, fullQueueSlack);
         this.index = new PrefixIndex(lruCapacityPerEndpoint);
         this.weights = rebalanceGain > 0 ? new RendezvousWeights(rebalanceGain) : null;
-        this.slots = slots >= 0 ? new SlotLedger(slots) : null;
+        this.slots = slots >= 0 ? new SlotLedger(slots, seed) : null;
     }
 
     /** Each endpoint's slots and this router's picks since its scrape (ADR 0037); null: no slot test. */
@@ -254,12 +260,25 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
     @Override
     public boolean full(PickContext request, List<EndpointView> candidates) {
         Optional<Set<String>> homes = homes(request, candidates);
-        return homes.isPresent() && slots(candidates).fullFor(homes.get(), candidates); // unknown: not full
+        return homes.isPresent() && gateSlots(candidates).fullFor(homes.get(), candidates); // unknown: not full
     }
 
     @Override
-    public Optional<String> room(List<EndpointView> candidates) {
-        return slots(candidates).mostFree(candidates);
+    public Map<String, Integer> freeSlots(List<EndpointView> candidates) {
+        return gateSlots(candidates).freeByKey(candidates);
+    }
+
+    @Override
+    public List<String> spillOrder(PickContext request, List<EndpointView> candidates) {
+        long[] chain = chain(request);
+        if (chain.length == 0) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(candidates.size());
+        for (int i : rendezvousOrder(chain[Math.min(anchorBlocks, chain.length) - 1], candidates)) {
+            out.add(candidates.get(i).key());
+        }
+        return out;
     }
 
     @Override
@@ -269,15 +288,16 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
 
     @Override
     public boolean fullAt(List<EndpointView> candidates, String key) {
-        return slots(candidates).fullAt(candidates, key);
+        return gateSlots(candidates).fullAt(candidates, key);
     }
 
     /**
-     * The candidates that score highest for the prompt's prefix with no endpoint overloaded: in
-     * {@code local-index} and one-router {@code auto} mode the ones this router sent the longest
-     * match to; with several routers or in {@code rendezvous} mode the rendezvous choice (and any
-     * endpoint holding the whole prompt). An empty set for a prompt without a full block or a
-     * prefix never sent anywhere; empty when some candidate's slots are unknown (no late binding).
+     * The candidates the request's prefix prefers: those this router sent the longest match to
+     * (in every mode), and with several routers or in {@code rendezvous} mode also the rendezvous
+     * choice with no endpoint overloaded, which every router agrees on. So a group that spilled to
+     * a second endpoint (ADR 0044's spill order) has two homes on the routers that spilled it. An
+     * empty set for a prompt without a full block or a prefix never sent anywhere; empty when some
+     * candidate's slots are unknown (no late binding).
      */
     @Override
     public Optional<Set<String>> homes(PickContext request, List<EndpointView> candidates) {
@@ -289,23 +309,23 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
             return Optional.of(Set.of());
         }
         double[] match = new double[candidates.size()];
+        double best = 0;
         for (int i = 0; i < match.length; i++) {
             match[i] = (double) index.leadingMatches(candidates.get(i).key(), chain) / chain.length;
-        }
-        if (mode == Mode.RENDEZVOUS || (mode == Mode.AUTO && routers.get() > 1)) {
-            double[] weight =
-                    weights == null ? null : weights.weights(keys(candidates), loads(candidates), System.nanoTime());
-            match[assigned(chain, candidates, new boolean[candidates.size()], weight)] = 1;
-        }
-        double best = 0;
-        for (double m : match) {
-            best = Math.max(best, m);
+            best = Math.max(best, match[i]);
         }
         Set<String> out = new HashSet<>();
         for (int i = 0; i < match.length; i++) {
             if (best > 0 && match[i] == best) {
                 out.add(candidates.get(i).key());
             }
+        }
+        if (mode == Mode.RENDEZVOUS || (mode == Mode.AUTO && routers.get() > 1)) {
+            double[] weight =
+                    weights == null ? null : weights.weights(keys(candidates), loads(candidates), System.nanoTime());
+            out.add(candidates
+                    .get(assigned(chain, candidates, new boolean[candidates.size()], weight))
+                    .key());
         }
         return Optional.of(out);
     }
@@ -334,6 +354,11 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
 
     private Slots slots(List<EndpointView> candidates) {
         return Slots.of(slots, candidates);
+    }
+
+    /** {@link #slots(List)} as the gate counts them: this router's share of the scrapes' free slots. */
+    private Slots gateSlots(List<EndpointView> candidates) {
+        return Slots.of(slots, candidates, routers.get());
     }
 
     /** The last request this thread hashed and its chain: score and picked hash the prompt once. */

@@ -28,6 +28,13 @@ import java.util.Map;
  * finished request counts as free at once, not one scrape later (the gate of ADR 0042 hands it
  * over at once). Other routers' picks and completions are not seen (each router has its own view).
  *
+ * <p><b>Several routers</b> ({@link #free}, ADR 0044). The free slots a scrape shows are seen by
+ * every router at once; if each took them all, a pod would get up to N times its free slots within
+ * one interval and queue them. So a router counts as its own only its share of them: {@code
+ * free / N}, and one more with probability {@code (free mod N) / N}, drawn once per scrape from
+ * this router's seed (routers draw independently, so on average the remainder is taken once, not
+ * N times or never). The slots its own requests free since the scrape are wholly its own.
+ *
  * <p>Thread-safe (one lock, held for a few map operations per pick); no I/O; the clock is the
  * caller's.
  */
@@ -43,6 +50,9 @@ final class SlotLedger {
     private static final int MAX_ENDPOINTS = 4096;
 
     private final int configured;
+    /** This router's seed for the share of a scrape's free slots it takes (distinct per router). */
+    private final long seed;
+
     private final Map<String, State> byKey = new HashMap<>();
 
     private static final class State {
@@ -55,14 +65,25 @@ final class SlotLedger {
         final ArrayDeque<Long> picks = new ArrayDeque<>();
         final ArrayDeque<Long> completions = new ArrayDeque<>();
         long seenAt;
+        /** Uniform in [0, 1), drawn per scrape: whether this router takes the remainder's slot. */
+        double draw;
     }
 
     /** @param configured each endpoint's slots; 0: learn them from the scrapes */
     SlotLedger(int configured) {
+        this(configured, 0);
+    }
+
+    /**
+     * @param configured each endpoint's slots; 0: learn them from the scrapes
+     * @param seed       this router's seed for its share of the scrapes' free slots ({@link #free})
+     */
+    SlotLedger(int configured, long seed) {
         if (configured < 0) {
             throw new IllegalArgumentException("configured slots must be >= 0");
         }
         this.configured = configured;
+        this.seed = seed;
     }
 
     /**
@@ -76,6 +97,7 @@ final class SlotLedger {
             return;
         }
         s.lastScrape = scrapedAt;
+        s.draw = (PrefixHashes.mix(seed ^ PrefixHashes.ofKey(key) ^ PrefixHashes.mix(scrapedAt)) >>> 11) * 0x1.0p-53;
         if (running > s.maxRunning) {
             s.maxRunning = running;
             s.disagreeing += s.agreeing; // it queued at a lower count before
@@ -183,6 +205,25 @@ final class SlotLedger {
      */
     synchronized int occupancy(String key, int scraped, long scrapedAt) {
         return Math.max(0, scraped + picksSince(key, scrapedAt) - completionsSince(key, scrapedAt));
+    }
+
+    /**
+     * The endpoint's free slots that are this router's to fill now (may be negative: a queue), of
+     * {@code slots} with {@code scraped} ({@code running + waiting}) in the scrape at {@code
+     * scrapedAt}, when {@code routers} routers share the pool: this router's share of the free
+     * slots the scrape shows (see the class comment), plus its completions since the scrape, minus
+     * its picks since. With one router, {@code slots} minus {@link #occupancy}.
+     */
+    synchronized int free(String key, int slots, int scraped, long scrapedAt, int routers) {
+        int shown = slots - scraped;
+        int own = completionsSince(key, scrapedAt) - picksSince(key, scrapedAt);
+        if (routers <= 1 || shown <= 0) {
+            return Math.min(slots, shown + own); // never more than the slots (as occupancy >= 0)
+        }
+        State s = byKey.get(key);
+        double draw = s == null ? 0 : s.draw;
+        int share = shown / routers + (draw * routers < shown % routers ? 1 : 0);
+        return Math.min(slots, share + own);
     }
 
     private static int after(ArrayDeque<Long> times, long scrapedAt) {

@@ -3,7 +3,9 @@ package io.infergate.router.schedule.plugins.prefix;
 import io.infergate.router.schedule.framework.EndpointView;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -19,6 +21,15 @@ record Slots(int[] slots, int[] occupancy) {
      * all unknown (0) without a ledger, and for a candidate without a fresh scrape.
      */
     static Slots of(SlotLedger ledger, List<EndpointView> candidates) {
+        return of(ledger, candidates, 1);
+    }
+
+    /**
+     * As {@link #of(SlotLedger, List)}, for the gate of one of {@code routers} routers sharing the
+     * pool: a scrape's free slots count only as far as they are this router's share ({@link
+     * SlotLedger#free}, ADR 0044), so N routers do not all fill the same free slot.
+     */
+    static Slots of(SlotLedger ledger, List<EndpointView> candidates, int routers) {
         int n = candidates.size();
         int[] count = new int[n];
         int[] occupancy = new int[n];
@@ -41,7 +52,10 @@ record Slots(int[] slots, int[] occupancy) {
             }
             var m = v.metrics().get();
             count[i] = learned[i];
-            occupancy[i] = ledger.occupancy(v.key(), m.running() + m.waiting(), m.scrapedAtNanos());
+            int scraped = m.running() + m.waiting();
+            occupancy[i] = count[i] > 0
+                    ? count[i] - ledger.free(v.key(), count[i], scraped, m.scrapedAtNanos(), routers)
+                    : ledger.occupancy(v.key(), scraped, m.scrapedAtNanos());
         }
         return new Slots(count, occupancy);
     }
@@ -98,6 +112,17 @@ record Slots(int[] slots, int[] occupancy) {
             }
         }
         return true;
+    }
+
+    /** Per candidate with known slots, its key and free slots (0 when none is free). */
+    Map<String, Integer> freeByKey(List<EndpointView> candidates) {
+        Map<String, Integer> out = new HashMap<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            if (slots[i] > 0) {
+                out.put(candidates.get(i).key(), Math.max(0, free(i)));
+            }
+        }
+        return out;
     }
 
     /** The key of the candidate with the most free slots; empty when none has one. */

@@ -57,7 +57,7 @@ class PrefixCacheScorerGateTest {
         assertTrue(s.full(r, pool), "its prefix is on pod 1, which runs 16 of 16");
         assertFalse(s.full(request(2), pool), "a new prefix: pod 2 has room");
         assertEquals(Optional.of(Set.of()), s.homes(request(2), pool));
-        assertEquals(Optional.of(key(2)), s.room(pool));
+        assertEquals(Map.of(key(1), 0, key(2), 12), s.freeSlots(pool));
         assertEquals(Duration.ofMillis(PrefixCacheScorer.DEFAULT_GATE_MAX_WAIT_MS), s.maxWait());
         assertTrue(s.gates());
     }
@@ -70,10 +70,10 @@ class PrefixCacheScorerGateTest {
         List<EndpointView> pool = List.of(view(1, 0, metrics(0, 16, 0.5)), view(2, 0, metrics(0, 16, 0.5)));
         assertTrue(s.full(r, pool));
         assertTrue(s.full(request(4), pool), "every pod full");
-        assertEquals(Optional.empty(), s.room(pool));
+        assertEquals(Map.of(key(1), 0, key(2), 0), s.freeSlots(pool));
         s.finished(key(1));
         assertFalse(s.full(r, pool), "one of pod 1's requests finished after its scrape");
-        assertEquals(Optional.of(key(1)), s.room(pool));
+        assertEquals(Map.of(key(1), 1, key(2), 0), s.freeSlots(pool));
     }
 
     @Test
@@ -84,7 +84,7 @@ class PrefixCacheScorerGateTest {
         List<EndpointView> pool = List.of(view(1, 0, metrics(0, 16, 0.5)), view(2, 0, metrics(0, 16, 0.5)));
         assertEquals(Optional.empty(), s.homes(r, pool), "no pod ever queued: slots unknown, no late binding");
         assertFalse(s.full(r, pool));
-        assertEquals(Optional.empty(), s.room(pool));
+        assertEquals(Map.of(), s.freeSlots(pool));
         PrefixCacheScorer off = scorer(Map.of(), 1);
         assertFalse(off.gates());
         assertEquals(Optional.empty(), off.homes(r, pool));
@@ -110,6 +110,40 @@ class PrefixCacheScorerGateTest {
             homes.merge(pool.get(assigned).key(), 1, Integer::sum);
         }
         assertEquals(3, homes.size(), "every pod is home to some prefixes: " + homes);
+    }
+
+    /** ADR 0044: a group spilled to a second pod has that pod as a home too, on this router. */
+    @Test
+    void withThreeRoutersAPodThisRouterSentTheGroupToIsAHomeToo() {
+        PrefixCacheScorer s = scorer(Map.of("slots", "16", "gate", "true", "rebalanceGain", "0"), 3);
+        List<EndpointView> pool =
+                List.of(view(1, 0, metrics(0, 3, 0.5)), view(2, 0, metrics(0, 3, 0.5)), view(3, 0, metrics(0, 3, 0.5)));
+        PickContext r = request(7);
+        String assigned = s.homes(r, pool).orElseThrow().iterator().next();
+        EndpointView other =
+                pool.stream().filter(v -> !v.key().equals(assigned)).findFirst().orElseThrow();
+        s.picked(r, other);
+        PickContext sameGroup = new PickContext("r2", r.model(), r.prompt() + " and a question", 0, Optional.empty());
+        assertEquals(Optional.of(Set.of(assigned, other.key())), s.homes(sameGroup, pool));
+    }
+
+    /** ADR 0044: the spill order is the prefix's rendezvous order, the same on every router. */
+    @Test
+    void theSpillOrderIsTheSameOnEveryRouterAndCoversEveryPod() {
+        PrefixCacheScorer one = gate("16");
+        PrefixCacheScorer other = scorer(Map.of("slots", "16", "gate", "true"), 3);
+        List<EndpointView> pool =
+                List.of(view(1, 0, metrics(0, 3, 0.5)), view(2, 0, metrics(0, 3, 0.5)), view(3, 0, metrics(0, 3, 0.5)));
+        Map<String, Integer> firsts = new HashMap<>();
+        for (int seed = 0; seed < 30; seed++) {
+            List<String> order = one.spillOrder(request(seed), pool);
+            assertEquals(order, other.spillOrder(request(seed), pool));
+            assertEquals(Set.of(key(1), key(2), key(3)), Set.copyOf(order));
+            firsts.merge(order.getFirst(), 1, Integer::sum);
+        }
+        assertEquals(3, firsts.size(), "prefixes spread over the pods: " + firsts);
+        assertEquals(
+                List.of(), one.spillOrder(new PickContext("r", Optional.of("m"), "hi", 0, Optional.empty()), pool));
     }
 
     @Test

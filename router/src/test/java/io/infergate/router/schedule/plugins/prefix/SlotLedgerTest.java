@@ -147,6 +147,49 @@ class SlotLedgerTest {
     }
 
     @Test
+    void withOneRouterTheFreeSlotsAreTheSlotsLessTheOccupancy() {
+        SlotLedger l = new SlotLedger(16, 7);
+        scrapes(l, "a", 6, 0);
+        long scrape = clock;
+        assertEquals(10, l.free("a", 16, 6, scrape, 1));
+        l.picked("a", scrape + 1);
+        l.picked("a", scrape + 2);
+        l.completed("a", scrape + 3);
+        assertEquals(9, l.free("a", 16, 6, scrape, 1));
+        assertEquals(-5, l.free("a", 16, 20, scrape, 1), "a queue of 4, and one more picked since");
+        assertEquals(16 - l.occupancy("a", 6, scrape), l.free("a", 16, 6, scrape, 1));
+    }
+
+    /**
+     * With three routers each takes a third of the free slots a scrape shows, and one of the
+     * remainder with the remainder's share of the chance (ADR 0044), so that on average the three
+     * together fill what the scrape shows, not three times that.
+     */
+    @Test
+    void withThreeRoutersEachTakesItsShareOfAScrapesFreeSlots() {
+        long total = 0;
+        int scrapes = 3000;
+        for (long seed = 1; seed <= 3; seed++) {
+            SlotLedger router = new SlotLedger(16, seed * 0x9E3779B97F4A7C15L);
+            for (int i = 0; i < scrapes; i++) {
+                clock += 50;
+                router.observe("a", 6, 0, clock); // 10 free
+                int free = router.free("a", 16, 6, clock, 3);
+                assertEquals(3, free, 1, "10 / 3 and maybe one of the remainder");
+                assertEquals(free, router.free("a", 16, 6, clock, 3), "one draw per scrape");
+                total += free;
+            }
+        }
+        assertEquals(10.0, (double) total / scrapes, 0.2, "three routers together take the 10 free slots");
+        SlotLedger l = new SlotLedger(16, 1);
+        scrapes(l, "a", 6, 0);
+        int share = l.free("a", 16, 6, clock, 3);
+        l.completed("a", clock + 1);
+        assertEquals(share + 1, l.free("a", 16, 6, clock, 3), "a slot this router's request freed is its own");
+        assertEquals(-1, l.free("a", 16, 18, clock, 3), "a queue of 2 is not divided, less its own freed slot");
+    }
+
+    @Test
     void rejectsANegativeCount() {
         assertThrows(IllegalArgumentException.class, () -> new SlotLedger(-1));
     }
