@@ -64,6 +64,11 @@ public record PoolStrategy(Profile profile, EndpointMetrics metrics, Duration st
             }
 
             @Override
+            public int lineSlack() {
+                return g.lineSlack();
+            }
+
+            @Override
             public Map<String, Integer> freeSlots(List<Target> endpoints) {
                 return g.freeSlots(views(endpoints));
             }

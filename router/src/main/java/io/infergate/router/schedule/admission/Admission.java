@@ -166,6 +166,11 @@ public final class Admission {
             }
 
             @Override
+            public int lineSlack() {
+                return 0;
+            }
+
+            @Override
             public Map<String, Integer> freeSlots(List<Target> endpoints) {
                 return Map.of();
             }
@@ -199,6 +204,12 @@ public final class Admission {
          * (the endpoints' slots are not known): then it waits and leaves as without a gate.
          */
         Optional<Set<String>> homes(List<Target> endpoints);
+
+        /**
+         * Waiters for one endpoint at this router beyond which a request of that line takes a free
+         * slot nobody waits for (ADR 0044); 0: no line test.
+         */
+        int lineSlack();
 
         /**
          * Per endpoint ({@code address:port}) with known slots, the free slots that are this
@@ -411,6 +422,10 @@ public final class Admission {
                 if (priority < 0) {
                     return new Ticket.Shed(settings.retryAfter());
                 }
+                String spill = homes.isPresent() ? spillOnArrival(endpoints, homes.get(), order, gate) : null;
+                if (spill != null) {
+                    return leaveAtOnce(spill);
+                }
                 if (waiters.size() >= settings.maxQueueLength()) {
                     return new Ticket.Full(waiters.size());
                 }
@@ -481,33 +496,20 @@ public final class Admission {
             if (saturated(endpoints)) {
                 return false;
             }
-            List<FairOrder.Entry> open = waiters.first(HandOver.RECHECK_SCAN, e -> {
+            List<FairOrder.Entry> open = waiters.first(HandOver.SCAN, e -> {
                 Waiter w = byEntry.get(e);
                 return w.grant == null && w.binds;
             });
             if (open.isEmpty()) {
                 return false;
             }
-            Map<String, Integer> free =
-                    new HashMap<>(byEntry.get(open.getFirst()).gate.freeSlots(endpoints));
-            for (Waiter w : byEntry.values()) {
-                if (w.grant != null && !w.grant.isEmpty()) {
-                    free.computeIfPresent(w.grant, (k, v) -> v - 1); // handed over, not sent yet
-                }
-            }
-            // sent in the last moments: their picks may not be in the ledger yet (counting one
-            // twice for a few milliseconds only delays a grant to the next recheck)
-            while (!sent.isEmpty() && now - sent.peekFirst().at() > SENT_GRACE_NANOS) {
-                sent.removeFirst();
-            }
-            for (Sent x : sent) {
-                free.computeIfPresent(x.endpoint(), (k, v) -> v - 1);
-            }
+            Gate gate = byEntry.get(open.getFirst()).gate;
+            Map<String, Integer> free = freeNow(gate, endpoints, now);
             List<HandOver.Waiting> views = new ArrayList<>(open.size());
             for (FairOrder.Entry e : open) {
                 views.add(byEntry.get(e).view(now));
             }
-            String[] to = HandOver.recheck(views, free);
+            String[] to = HandOver.recheck(views, free, gate.lineSlack());
             boolean any = false;
             for (int i = 0; i < to.length; i++) {
                 if (to[i] != null) {
@@ -519,6 +521,62 @@ public final class Admission {
                 changed.signalAll();
             }
             return any;
+        }
+
+        /**
+         * Where a request whose homes are full goes at once because their line here is long
+         * ({@link HandOver#spillOnArrival}); null: it waits. Under the lock.
+         */
+        private String spillOnArrival(List<Target> endpoints, Set<String> homes, List<String> order, Gate gate) {
+            if (gate.lineSlack() <= 0 || homes.isEmpty() || saturated(endpoints)) {
+                return null;
+            }
+            long now = System.nanoTime();
+            Map<String, Integer> free = freeNow(gate, endpoints, now);
+            return HandOver.spillOnArrival(homes, order, free, HandOver.lines(openViews(now), null), gate.lineSlack());
+        }
+
+        /** The waiters that bind late and have no slot yet, in leaving order, as the hand-over sees them. */
+        private List<HandOver.Waiting> openViews(long now) {
+            List<HandOver.Waiting> views = new ArrayList<>();
+            for (FairOrder.Entry e : waiters.first(HandOver.SCAN, e -> {
+                Waiter w = byEntry.get(e);
+                return w.grant == null && w.binds;
+            })) {
+                views.add(byEntry.get(e).view(now));
+            }
+            return views;
+        }
+
+        /** A request admitted at once to a given endpoint's free slot. */
+        private Ticket leaveAtOnce(String endpoint) {
+            sent.addLast(new Sent(endpoint, System.nanoTime()));
+            if (sent.size() > MAX_SENT) {
+                sent.removeFirst();
+            }
+            return new Ticket.Admitted(0, endpoint);
+        }
+
+        /**
+         * Each endpoint's free slots that are this router's ({@link Gate#freeSlots}), less the
+         * slots handed to waiters not sent yet and those sent in the last moments (their picks
+         * may not be in the ledger yet; counting one twice for a few milliseconds only delays a
+         * grant to the next recheck). Under the lock.
+         */
+        private Map<String, Integer> freeNow(Gate gate, List<Target> endpoints, long now) {
+            Map<String, Integer> free = new HashMap<>(gate.freeSlots(endpoints));
+            for (Waiter w : byEntry.values()) {
+                if (w.grant != null && !w.grant.isEmpty()) {
+                    free.computeIfPresent(w.grant, (k, v) -> v - 1);
+                }
+            }
+            while (!sent.isEmpty() && now - sent.peekFirst().at() > SENT_GRACE_NANOS) {
+                sent.removeFirst();
+            }
+            for (Sent x : sent) {
+                free.computeIfPresent(x.endpoint(), (k, v) -> v - 1);
+            }
+            return free;
         }
 
         private boolean blocked(List<Target> endpoints, Gate gate) {
@@ -584,7 +642,7 @@ public final class Admission {
                 views.add(byEntry.get(e).view(now));
             }
             Waiter first = byEntry.get(open.getFirst());
-            int chosen = HandOver.choose(views, endpoint, first.passes);
+            int chosen = HandOver.choose(views, endpoint, first.passes, first.gate.lineSlack());
             if (chosen != 0 && views.getFirst().waitedOut()) {
                 first.passes++;
             }

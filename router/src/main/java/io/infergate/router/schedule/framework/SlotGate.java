@@ -31,6 +31,12 @@ public interface SlotGate {
     Optional<Set<String>> homes(PickContext request, List<EndpointView> candidates);
 
     /**
+     * Waiters for one endpoint at this router beyond which a request of that line takes a free
+     * slot that nobody waits for (ADR 0044); 0: no line test.
+     */
+    int lineSlack();
+
+    /**
      * Per candidate with known slots, its key and the free slots that are this router's to fill
      * (0 when none; with several routers its share of the ones the scrapes show, ADR 0044).
      */

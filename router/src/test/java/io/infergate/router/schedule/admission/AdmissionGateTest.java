@@ -88,6 +88,11 @@ class AdmissionGateTest {
             }
 
             @Override
+            public int lineSlack() {
+                return 0;
+            }
+
+            @Override
             public Map<String, Integer> freeSlots(List<Target> all) {
                 Map<String, Integer> free = new HashMap<>();
                 for (Target t : all) {

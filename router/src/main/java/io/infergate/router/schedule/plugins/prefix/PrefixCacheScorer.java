@@ -263,6 +263,17 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
         return homes.isPresent() && gateSlots(candidates).fullFor(homes.get(), candidates); // unknown: not full
     }
 
+    /**
+     * ADR 0022's queue slack, applied to the router's queue: the line one router sees is its share
+     * of the pool's, so with N routers the slack is divided by N (rounded up); 0 when the queue
+     * test is off.
+     */
+    @Override
+    public int lineSlack() {
+        int slack = bound.queueSlack();
+        return slack <= 0 ? 0 : Math.ceilDiv(slack, Math.max(1, routers.get()));
+    }
+
     @Override
     public Map<String, Integer> freeSlots(List<EndpointView> candidates) {
         return gateSlots(candidates).freeByKey(candidates);
