@@ -413,10 +413,19 @@ public final class Admission {
             List<String> order = homes.isPresent() ? gate.spillOrder(endpoints) : List.of();
             lock.lock();
             try {
-                // a request that binds late passes whenever one of its homes has a free slot and
-                // nobody waits for that home: the waiters ahead wait for other endpoints' slots
-                if ((waiters.isEmpty() || (homes.isPresent() && !homeAwaited(homes.get())))
-                        && !blocked(endpoints, gate)) {
+                if (homes.isPresent()) {
+                    // a request that binds late passes whenever one of its homes has a free slot
+                    // and nobody waits for that home (the waiters ahead wait for other endpoints'
+                    // slots), and is sent to that home: the scores alone might pick a full one
+                    // among several homes (ADR 0044)
+                    if (!homeAwaited(homes.get()) && !saturated(endpoints)) {
+                        Map<String, Integer> free = freeNow(gate, endpoints, start);
+                        String to = HandOver.mostFree(free, homes.get().isEmpty() ? free.keySet() : homes.get());
+                        if (to != null) {
+                            return leaveAtOnce(to);
+                        }
+                    }
+                } else if (waiters.isEmpty() && !blocked(endpoints, gate)) {
                     return new Ticket.Admitted();
                 }
                 if (priority < 0) {

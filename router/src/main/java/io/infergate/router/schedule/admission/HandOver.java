@@ -260,7 +260,7 @@ final class HandOver {
     }
 
     /** Of {@code among}, the endpoint with the most free slots in {@code free} (ties: the first in key order); null when none has one. */
-    private static String mostFree(Map<String, Integer> free, Set<String> among) {
+    static String mostFree(Map<String, Integer> free, Set<String> among) {
         String best = null;
         int most = 0;
         for (String e : among) {

@@ -153,10 +153,12 @@ class AdmissionGateTest {
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             enqueue(threads, "home-a", Optional.of(Set.of(A)), NEVER);
             Admission.Ticket t = admit(Optional.of(Set.of(B)), NEVER);
-            assertEquals(
-                    "", assertInstanceOf(Admission.Ticket.Admitted.class, t).slotOf(), "b has room: at once");
+            assertEquals(B, assertInstanceOf(Admission.Ticket.Admitted.class, t).slotOf(), "b has room: at once, to b");
             t = admit(Optional.of(Set.of()), NEVER);
-            assertInstanceOf(Admission.Ticket.Admitted.class, t, "a new prefix: any endpoint with room will do");
+            assertEquals(
+                    B,
+                    assertInstanceOf(Admission.Ticket.Admitted.class, t).slotOf(),
+                    "a new prefix: to the endpoint with room");
             assertEquals(1, admission.waiting(pool.id()));
             full.remove(A); // a's slot shows free in the next scrape
             await().until(() -> order.size() == 1);
