@@ -78,11 +78,13 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
 
     /**
      * How long a request held by the gate (ADR 0042) waits for a slot on the endpoints that hold
-     * its prefix while another endpoint has one free: about what a miss of the benchmark's
-     * 2,048-token prefix costs on llm-d-inference-sim (0.5-1 s of prefill), so that waiting never
-     * costs much more than the miss it avoids (rent or buy).
+     * its prefix while another endpoint has one free. Since ADR 0044 the line bound spills hot
+     * groups before their lines grow, so this is a backstop: at full load a miss of the
+     * benchmark's 2,048-token prefix costs about 1.2 s of prefill on llm-d-inference-sim, and
+     * 500 ms of waiting followed by that miss was the gate's p90 tail; 2 s gave the better p90,
+     * hit rate and capacity in a same-run comparison (docs/benchmarks.md).
      */
-    public static final int DEFAULT_GATE_MAX_WAIT_MS = 500;
+    public static final int DEFAULT_GATE_MAX_WAIT_MS = 2000;
 
     /** The rendezvous weights' controller gain (ADR 0036); 0 turns the weights off. */
     public static final double DEFAULT_REBALANCE_GAIN = 0.1;
