@@ -6,7 +6,6 @@ import io.infergate.router.scrape.EndpointMetrics;
 import io.infergate.router.settings.Section;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -339,70 +338,12 @@ public final class Admission {
         return q == null ? 0 : q.size();
     }
 
-    /** How long a waiter sent to an endpoint counts against that endpoint's free slots in a recheck. */
-    private static final long SENT_GRACE_NANOS = 10_000_000L;
-
-    /** Bound on the recently sent waiters remembered per pool. */
-    private static final int MAX_SENT = 1024;
-
-    /** A waiter that left for {@code endpoint} at {@code at} ({@link System#nanoTime()}). */
-    private record Sent(String endpoint, long at) {}
-
-    /** A waiting request: its preferred endpoints and the slot handed to it, if any. */
-    private static final class Waiter {
-        /** Whether it binds late: it goes to the endpoint whose slot it gets. */
-        final boolean binds;
-
-        final Set<String> homes;
-        /** Its spill order ({@link Gate#spillOrder}). */
-        final List<String> order;
-
-        final Gate gate;
-        final long since;
-        final long maxWait;
-        /** The endpoint whose freed slot this waiter got ("" unknown); null: none yet. */
-        String grant;
-        /** Freed slots that went to a waiter behind this one after it waited out ({@link HandOver}). */
-        int passes;
-
-        Waiter(Optional<Set<String>> homes, List<String> order, Gate gate, long since) {
-            this.binds = homes.isPresent();
-            this.homes = homes.orElse(Set.of());
-            this.order = order;
-            this.gate = gate;
-            this.since = since;
-            this.maxWait = gate.maxWait().toNanos();
-        }
-
-        /** Whether it waits for one of the endpoints {@code other} prefers (both preferring none counts). */
-        boolean sharesHomes(Set<String> other) {
-            if (homes.isEmpty() || other.isEmpty()) {
-                return homes.isEmpty() && other.isEmpty();
-            }
-            for (String h : other) {
-                if (homes.contains(h)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        boolean waitedOut(long now) {
-            return binds && now - since >= maxWait;
-        }
-
-        HandOver.Waiting view(long now) {
-            return new HandOver.Waiting(homes, order, waitedOut(now));
-        }
-    }
-
     private final class PoolQueue {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
         private final FairOrder waiters = new FairOrder();
         private final Map<FairOrder.Entry, Waiter> byEntry = new HashMap<>();
-        /** Waiters that left for a given endpoint in the last {@link #SENT_GRACE_NANOS}. */
-        private final ArrayDeque<Sent> sent = new ArrayDeque<>();
+        private final RecentSends sent = new RecentSends();
 
         private long lastSampleRelease = System.nanoTime() - settings.recheck().toNanos();
 
@@ -413,25 +354,25 @@ public final class Admission {
             List<String> order = homes.isPresent() ? gate.spillOrder(endpoints) : List.of();
             lock.lock();
             try {
-                if (homes.isPresent()) {
+                // read once per arrival: both tests below use them (null: not binding late, or saturated)
+                Map<String, Integer> free =
+                        homes.isPresent() && !saturated(endpoints) ? freeNow(gate, endpoints, start) : null;
+                if (free != null && !homeAwaited(homes.get())) {
                     // a request that binds late passes whenever one of its homes has a free slot
                     // and nobody waits for that home (the waiters ahead wait for other endpoints'
                     // slots), and is sent to that home: the scores alone might pick a full one
                     // among several homes (ADR 0044)
-                    if (!homeAwaited(homes.get()) && !saturated(endpoints)) {
-                        Map<String, Integer> free = freeNow(gate, endpoints, start);
-                        String to = HandOver.mostFree(free, homes.get().isEmpty() ? free.keySet() : homes.get());
-                        if (to != null) {
-                            return leaveAtOnce(to);
-                        }
+                    String to = HandOver.mostFree(free, homes.get().isEmpty() ? free.keySet() : homes.get());
+                    if (to != null) {
+                        return leaveAtOnce(to);
                     }
-                } else if (waiters.isEmpty() && !blocked(endpoints, gate)) {
+                } else if (homes.isEmpty() && waiters.isEmpty() && !blocked(endpoints, gate)) {
                     return new Ticket.Admitted();
                 }
                 if (priority < 0) {
                     return new Ticket.Shed(settings.retryAfter());
                 }
-                String spill = homes.isPresent() ? spillOnArrival(endpoints, homes.get(), order, gate) : null;
+                String spill = free == null ? null : spillOnArrival(homes.get(), order, gate, free, start);
                 if (spill != null) {
                     return leaveAtOnce(spill);
                 }
@@ -534,14 +475,14 @@ public final class Admission {
 
         /**
          * Where a request whose homes are full goes at once because their line here is long
-         * ({@link HandOver#spillOnArrival}); null: it waits. Under the lock.
+         * ({@link HandOver#spillOnArrival}), given the free slots of an unsaturated pool; null: it
+         * waits. Under the lock.
          */
-        private String spillOnArrival(List<Target> endpoints, Set<String> homes, List<String> order, Gate gate) {
-            if (gate.lineSlack() <= 0 || homes.isEmpty() || saturated(endpoints)) {
+        private String spillOnArrival(
+                Set<String> homes, List<String> order, Gate gate, Map<String, Integer> free, long now) {
+            if (gate.lineSlack() <= 0 || homes.isEmpty()) {
                 return null;
             }
-            long now = System.nanoTime();
-            Map<String, Integer> free = freeNow(gate, endpoints, now);
             return HandOver.spillOnArrival(homes, order, free, HandOver.lines(openViews(now), null), gate.lineSlack());
         }
 
@@ -559,10 +500,7 @@ public final class Admission {
 
         /** A request admitted at once to a given endpoint's free slot. */
         private Ticket leaveAtOnce(String endpoint) {
-            sent.addLast(new Sent(endpoint, System.nanoTime()));
-            if (sent.size() > MAX_SENT) {
-                sent.removeFirst();
-            }
+            sent.add(endpoint, System.nanoTime());
             return new Ticket.Admitted(0, endpoint);
         }
 
@@ -579,12 +517,7 @@ public final class Admission {
                     free.computeIfPresent(w.grant, (k, v) -> v - 1);
                 }
             }
-            while (!sent.isEmpty() && now - sent.peekFirst().at() > SENT_GRACE_NANOS) {
-                sent.removeFirst();
-            }
-            for (Sent x : sent) {
-                free.computeIfPresent(x.endpoint(), (k, v) -> v - 1);
-            }
+            sent.subtractFrom(free, now);
             return free;
         }
 
@@ -600,10 +533,7 @@ public final class Admission {
 
         private Ticket leave(FairOrder.Entry me, long start, String slotOf) {
             if (!slotOf.isEmpty()) {
-                sent.addLast(new Sent(slotOf, System.nanoTime()));
-                if (sent.size() > MAX_SENT) {
-                    sent.removeFirst();
-                }
+                sent.add(slotOf, System.nanoTime());
             }
             waiters.admitted(me);
             byEntry.remove(me);
