@@ -12,7 +12,10 @@ package io.infergate.router.schedule.plugins.prefix;
  *   has room). A queued
  *   request waits for a running slot, which on an engine that prefills in parallel is a whole
  *   request's time, more than a cache miss costs on the idle pod. {@code queueSlack < 0} turns
- *   this test off.</li>
+ *   this test off. Since ADR 0045 it skips an endpoint that is a <b>prefill line</b> (its
+ *   queue forms at any running count, {@link SlotLedger#prefillLines}): there a queued request
+ *   waits for a few prefills, which its cached prefix makes short, and a spill costs a miss
+ *   that also lengthens the other pod's line.</li>
  *   <li>(ADR 0037) it is <b>full</b> while another endpoint has <b>room</b>. Full: its slots are
  *   known and its occupancy ({@code running + waiting} scraped, plus this router's picks since
  *   that scrape) is at or above them. Room: slots known, occupancy below them, a fresh empty
@@ -75,8 +78,22 @@ record LoadBound(double loadFactor, int loadSlack, int queueSlack, int fullQueue
      * @return per endpoint, whether it is overloaded
      */
     boolean[] overloaded(long[] load, int[] waiting, int[] occupancy, int[] slots) {
-        if (load.length != waiting.length || load.length != occupancy.length || load.length != slots.length) {
-            throw new IllegalArgumentException("one load, queue, occupancy and slot count per endpoint");
+        return overloaded(load, waiting, occupancy, slots, new boolean[load.length]);
+    }
+
+    /**
+     * Which endpoints are overloaded, with the slot test (ADR 0037) and the queue test only where
+     * a queue is a wait for a slot (ADR 0045).
+     *
+     * @param line per endpoint, whether it is a prefill line: the queue test leaves it alone
+     * @see #overloaded(long[], int[], int[], int[])
+     */
+    boolean[] overloaded(long[] load, int[] waiting, int[] occupancy, int[] slots, boolean[] line) {
+        if (load.length != waiting.length
+                || load.length != occupancy.length
+                || load.length != slots.length
+                || load.length != line.length) {
+            throw new IllegalArgumentException("one load, queue, occupancy, slot count and line flag per endpoint");
         }
         int n = load.length;
         boolean[] out = new boolean[n];
@@ -100,7 +117,7 @@ record LoadBound(double loadFactor, int loadSlack, int queueSlack, int fullQueue
         }
         for (int i = 0; i < n; i++) {
             out[i] = load[i] >= capacity
-                    || (queueSlack >= 0 && someoneHasRoom && waiting[i] > queueSlack)
+                    || (queueSlack >= 0 && someoneHasRoom && !line[i] && waiting[i] > queueSlack)
                     || (someoneHasSlot && full(i, occupancy, slots));
         }
         if (!someoneHasSlot && fullQueueSlack >= 0) {

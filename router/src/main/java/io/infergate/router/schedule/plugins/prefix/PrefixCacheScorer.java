@@ -118,13 +118,15 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
      * true | false (false; true needs {@code slots} &ge; 0: late binding, ADR 0042),
      * {@code freeSlotSpill} true | false (true: with {@code slots} &ge; 0, ADR 0037's spill tests
      * act; false: the slots serve the gate only), {@code gateMaxWaitMs} 0..600,000
-     * ({@value #DEFAULT_GATE_MAX_WAIT_MS}).
+     * ({@value #DEFAULT_GATE_MAX_WAIT_MS}), {@code queueTest} auto | always (auto: the queue test
+     * leaves prefill lines alone, ADR 0045; always: as before it).
      */
     public static PrefixCacheScorer create(String name, Parameters p, PluginHandle handle) {
         int slots = p.integer("slots", DEFAULT_SLOTS, -1, 1 << 20);
         boolean gate = Boolean.parseBoolean(p.string("gate", "false", List.of("true", "false")));
         boolean spill = Boolean.parseBoolean(p.string("freeSlotSpill", "true", List.of("true", "false")));
         int maxWaitMs = p.integer("gateMaxWaitMs", DEFAULT_GATE_MAX_WAIT_MS, 0, 600_000);
+        boolean queueTestOnLines = p.string("queueTest", "auto", List.of("auto", "always")).equals("always");
         if (gate && slots < 0) {
             throw new IllegalArgumentException("plugin '" + name
                     + "': parameter 'gate: true' needs the endpoints' slots: set 'slots' to 0 (learn them) or a count");
@@ -147,11 +149,13 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
                 gate,
                 spill,
                 Duration.ofMillis(maxWaitMs),
+                queueTestOnLines,
                 handle.routers(),
                 handle.random().nextLong());
     }
 
     /**
+     * @param queueTestOnLines whether ADR 0022's queue test also flags prefill lines (ADR 0045)
      * @param routers how many routers share the pools (read per pick in {@code auto} mode)
      * @param seed    this router's seed for its share of the scrapes' free slots (ADR 0044)
      */
@@ -171,6 +175,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
             boolean gate,
             boolean freeSlotSpill,
             Duration gateMaxWait,
+            boolean queueTestOnLines,
             RouterCount routers,
             long seed) {
         this.name = name;
@@ -185,11 +190,22 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
         this.bound = new LoadBound(loadFactor, loadSlack, queueSlack, fullQueueSlack);
         this.index = new PrefixIndex(lruCapacityPerEndpoint);
         this.weights = rebalanceGain > 0 ? new RendezvousWeights(rebalanceGain) : null;
-        this.slots = slots >= 0 ? new SlotLedger(slots, seed) : null;
+        this.ledger = new SlotLedger(Math.max(0, slots), seed);
+        this.slotTests = slots >= 0;
+        this.queueTestOnLines = queueTestOnLines;
     }
 
-    /** Each endpoint's slots and this router's picks since its scrape (ADR 0037); null: no slot test. */
-    private final SlotLedger slots;
+    /**
+     * Each endpoint's slots, whether it is a prefill line, and this router's picks since its scrape
+     * (ADR 0037, 0045). Kept with the slot tests off too: the queue test needs the line verdicts.
+     */
+    private final SlotLedger ledger;
+
+    /** Whether the slot counts act (ADR 0037, 0042): the {@code slots} parameter is &ge; 0. */
+    private final boolean slotTests;
+
+    /** Whether the queue test flags prefill lines too (ADR 0045: not by default). */
+    private final boolean queueTestOnLines;
 
     /** The rendezvous order's per-endpoint weights (ADR 0036); null: unweighted. */
     private final RendezvousWeights weights;
@@ -234,7 +250,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
         long now = System.nanoTime();
         long[] load = loads(candidates);
         Slots s = spillSlots(candidates);
-        boolean[] over = bound.overloaded(load, waiting(candidates), s.occupancy(), s.slots());
+        boolean[] over = overloaded(candidates, load, s);
         double spilled = 0; // the best match on an overloaded endpoint
         for (int i = 0; i < out.length; i++) {
             if (over[i]) {
@@ -344,17 +360,13 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
 
     @Override
     public void finished(String endpoint) {
-        if (slots != null) {
-            slots.completed(endpoint, System.nanoTime());
-        }
+        ledger.completed(endpoint, System.nanoTime());
     }
 
     @Override
     public void picked(PickContext request, EndpointView chosen) {
         index.record(chosen.key(), chain(request));
-        if (slots != null) {
-            slots.picked(chosen.key(), System.nanoTime());
-        }
+        ledger.picked(chosen.key(), System.nanoTime());
         memo.remove();
     }
 
@@ -364,13 +376,16 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
         return freeSlotSpill ? s : s.withoutCounts();
     }
 
+    /** The candidates' slots and occupancy; no counts known when the slot tests are off. */
     private Slots slots(List<EndpointView> candidates) {
-        return Slots.of(slots, candidates);
+        Slots s = Slots.of(ledger, candidates); // also feeds the ledger the scrapes, for the line verdicts
+        return slotTests ? s : s.withoutCounts();
     }
 
     /** {@link #slots(List)} as the gate counts them: this router's share of the scrapes' free slots. */
     private Slots gateSlots(List<EndpointView> candidates) {
-        return Slots.of(slots, candidates, routers.get());
+        Slots s = Slots.of(ledger, candidates, routers.get());
+        return slotTests ? s : s.withoutCounts();
     }
 
     /** The last request this thread hashed and its chain: score and picked hash the prompt once. */
@@ -413,8 +428,13 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
     }
 
     private boolean[] overloaded(List<EndpointView> candidates, long[] load) {
-        Slots s = spillSlots(candidates);
-        return bound.overloaded(load, waiting(candidates), s.occupancy(), s.slots());
+        return overloaded(candidates, load, spillSlots(candidates));
+    }
+
+    /** {@link LoadBound#overloaded} of the candidates, {@code s} having fed the ledger their scrapes. */
+    private boolean[] overloaded(List<EndpointView> candidates, long[] load, Slots s) {
+        boolean[] line = queueTestOnLines ? new boolean[load.length] : ledger.prefillLines(keys(candidates));
+        return bound.overloaded(load, waiting(candidates), s.occupancy(), s.slots(), line);
     }
 
     /** Per candidate, the scraped queue when fresh, -1 when unknown. */

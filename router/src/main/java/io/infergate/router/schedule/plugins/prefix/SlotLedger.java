@@ -35,6 +35,13 @@ import java.util.Map;
  * this router's seed (routers draw independently, so on average the remainder is taken once, not
  * N times or never). The slots its own requests free since the scrape are wholly its own.
  *
+ * <p><b>Prefill lines</b> ({@link #prefillLines}, ADR 0045). The same scrapes tell what a queue
+ * on an endpoint costs. A server whose queue forms only when every slot runs makes a queued
+ * request wait for a whole running request to end; one that queues at many running counts
+ * (it failed the slot test above, on at least {@value #MIN_LINE_EVIDENCE} queued scrapes) queues
+ * its prefills one after another, so its queue drains at prefill speed and a queued request whose
+ * prefix is cached there waits for a few short prefills, less than a miss costs elsewhere.
+ *
  * <p>Thread-safe (one lock, held for a few map operations per pick); no I/O; the clock is the
  * caller's.
  */
@@ -44,6 +51,8 @@ final class SlotLedger {
     static final int MIN_AGREEING = 2;
     /** At most one queued scrape in this many may show fewer running than the slots. */
     static final int MAX_DISAGREEING_SHARE = 8;
+    /** Queued scrapes below the largest running count before an endpoint counts as a prefill line. */
+    static final int MIN_LINE_EVIDENCE = 4;
     /** Pick times older than this are dropped: a scrape is never waited for that long. */
     static final long KEEP_PICKS_NANOS = 2_000_000_000L;
     /** Endpoints remembered; beyond, those not seen for a minute are forgotten. */
@@ -151,6 +160,21 @@ final class SlotLedger {
     /** Whether the endpoint queued at different running counts: its admission is not slot-bound. */
     private static boolean mixed(State s) {
         return s.disagreeing * MAX_DISAGREEING_SHARE > s.agreeing + s.disagreeing;
+    }
+
+    /**
+     * Per key, whether the endpoint is a <b>prefill line</b> (see the class comment): it queued at
+     * running counts well below its largest on at least {@value #MIN_LINE_EVIDENCE} scrapes, more
+     * than one in {@value #MAX_DISAGREEING_SHARE} of its queued scrapes. An endpoint not seen
+     * queueing yet is not one.
+     */
+    synchronized boolean[] prefillLines(List<String> keys) {
+        boolean[] out = new boolean[keys.size()];
+        for (int i = 0; i < out.length; i++) {
+            State s = byKey.get(keys.get(i));
+            out[i] = s != null && s.disagreeing >= MIN_LINE_EVIDENCE && mixed(s);
+        }
+        return out;
     }
 
     /**

@@ -129,6 +129,31 @@ class LoadBoundTest {
         }
     }
 
+    /**
+     * ADR 0045: the queue test leaves a prefill line alone (its queue drains at prefill speed), but
+     * the bounded load still flags it, and a queue on an endpoint that is not a line still counts.
+     */
+    @Test
+    void theQueueTestLeavesAPrefillLineAlone() {
+        LoadBound b = new LoadBound(0.25, 4, 4);
+        int[] none = new int[3];
+        assertEquals("X..", flags(b.overloaded(longs("9 0 3"), ints("6 0 1"), none, none)), "not a line: 6 > 4 queued");
+        boolean[] firstIsALine = {true, false, false};
+        assertEquals(
+                "...", flags(b.overloaded(longs("9 0 3"), ints("6 0 1"), none, none, firstIsALine)), "a line keeps it");
+        assertEquals(
+                "X..",
+                flags(b.overloaded(longs("30 0 3"), ints("20 0 1"), none, none, firstIsALine)),
+                "30 is at the bound ⌈1.25 × 34 / 3⌉ + 4 = 19 and more: a line is still bounded");
+        assertEquals(
+                ".X.",
+                flags(b.overloaded(longs("12 12 0"), ints("6 6 0"), none, none, firstIsALine)),
+                "the other queueing endpoint is not a line");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> b.overloaded(new long[2], new int[2], new int[2], new int[2], new boolean[1]));
+    }
+
     @Test
     void rejectsMismatchedArraysAndNegativeBounds() {
         LoadBound b = new LoadBound(0.25, 4, 0);

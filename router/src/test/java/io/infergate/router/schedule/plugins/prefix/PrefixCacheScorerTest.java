@@ -190,6 +190,45 @@ class PrefixCacheScorerTest {
         assertArrayEquals(new double[] {0, 1, 0}, auto.score(r, queued), 1e-12, "the spill target now holds it");
     }
 
+    /**
+     * ADR 0045: once a holder has queued at many running counts (a serial prefill line, like the
+     * benchmark's own simulator) its queue no longer drops its prefix score, since a queued hit
+     * waits for a few short prefills; {@code queueTest: always} keeps ADR 0022's rule.
+     */
+    @Test
+    void aPrefillLineKeepsItsGroupWhileItQueues() {
+        PickContext r = request(prompt(4));
+        for (String queueTest : List.of("auto", "always")) {
+            Plugin.Scorer s = alone(Map.of("queueTest", queueTest));
+            s.picked(r, endpoints(1).getFirst());
+            double[] first = s.score(r, List.of(view(1, 0, metrics(6, 10, 0.5)), view(2, 0, metrics(0, 8, 0.1))));
+            assertArrayEquals(new double[] {0, 0}, first, 1e-12, queueTest + ": 6 queued at 10 running, nothing learned");
+            for (int running = 3; running <= 6; running++) {
+                s.score(r, List.of(view(1, 0, metrics(6, running, 0.5)), view(2, 0, metrics(0, 8, 0.1))));
+            }
+            double[] later = s.score(r, List.of(view(1, 0, metrics(6, 4, 0.5)), view(2, 0, metrics(0, 8, 0.1))));
+            assertArrayEquals(
+                    queueTest.equals("auto") ? new double[] {1, 0} : new double[] {0, 0},
+                    later,
+                    1e-12,
+                    queueTest + ": queued at 3, 4, 5 and 6 running after 10");
+        }
+    }
+
+    /** ADR 0045: a holder that queues only with every slot taken stays subject to the queue test. */
+    @Test
+    void aSlotBoundHolderStillSpillsWhenItQueues() {
+        PickContext r = request(prompt(5));
+        Plugin.Scorer s = alone(Map.of());
+        s.picked(r, endpoints(1).getFirst());
+        for (int i = 0; i < 40; i++) {
+            int running = i % 5 == 0 ? 15 : 16;
+            double[] scores =
+                    s.score(r, List.of(view(1, 0, metrics(6, running, 0.5)), view(2, 0, metrics(0, 14, 0.1))));
+            assertArrayEquals(new double[] {0, 0}, scores, 1e-12, "scrape " + i + ": 6 queued at " + running);
+        }
+    }
+
     private static Plugin.Scorer alone(Map<String, String> parameters) {
         return PrefixCacheScorer.create(
                 "prefix",

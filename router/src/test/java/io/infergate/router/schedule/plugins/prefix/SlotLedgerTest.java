@@ -29,6 +29,33 @@ class SlotLedgerTest {
         assertEquals(16, l.slots("a"), "queued at 16 running, never ran more");
     }
 
+    /**
+     * ADR 0045: a server that queues at many running counts is a prefill line once four queued
+     * scrapes showed it below its largest count; one that queues only with every slot taken (and,
+     * at the moment a slot frees, one below) never is, however long it queues.
+     */
+    @Test
+    void aServerThatQueuesAtAnyRunningCountIsAPrefillLine() {
+        SlotLedger l = new SlotLedger(0);
+        List<String> keys = List.of("serial", "slots", "idle");
+        scrapes(l, "serial", 10, 2, 3, 1, 4, 3, 5, 1);
+        scrapes(l, "idle", 0, 0, 4, 0, 9, 0);
+        assertArrayEquals(new boolean[] {false, false, false}, l.prefillLines(keys), "three below 10: not enough yet");
+        scrapes(l, "serial", 6, 2);
+        scrapes(l, "slots", 16, 3, 16, 1, 15, 2, 16, 4, 16, 2);
+        for (int round = 0; round < 50; round++) {
+            scrapes(l, "slots", 16, 5, 15, 1, 16, 2);
+        }
+        assertArrayEquals(new boolean[] {true, false, false}, l.prefillLines(keys));
+        assertEquals(16, l.slots("slots"));
+        assertEquals(0, l.slots("serial"));
+        scrapes(l, "serial", 10, 1, 10, 4, 10, 3);
+        assertArrayEquals(
+                new boolean[] {true, false, false},
+                l.prefillLines(keys),
+                "3 queued scrapes at its largest count do not outweigh 4 below it");
+    }
+
     @Test
     void aServerThatQueuesWhileASlotItUsedIsFreeHasNoSlots() {
         SlotLedger serial = new SlotLedger(0);
