@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 
 /**
  * {@code prefix-cache-scorer}: prefers endpoints likely to hold the prompt's prefix in their KV
@@ -59,6 +61,11 @@ import java.util.Set;
 public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
 
     public static final String TYPE = "prefix-cache-scorer";
+
+    private static final Logger LOG = Logger.getLogger(PrefixCacheScorer.class.getName());
+
+    /** Line verdicts remembered for the change log; beyond, the memory starts over. */
+    private static final int MAX_LINES_LOGGED = 4096;
 
     /** Queued requests an endpoint may have, while another has none, and keep its prefixes (ADR 0022). */
     public static final int DEFAULT_QUEUE_SLACK = 4;
@@ -206,6 +213,9 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
 
     /** Whether the queue test flags prefill lines too (ADR 0045: not by default). */
     private final boolean queueTestOnLines;
+
+    /** The endpoints last seen as prefill lines, to log each verdict once when it changes. */
+    private final Set<String> lines = ConcurrentHashMap.newKeySet();
 
     /** The rendezvous order's per-endpoint weights (ADR 0036); null: unweighted. */
     private final RendezvousWeights weights;
@@ -434,7 +444,24 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
     /** {@link LoadBound#overloaded} of the candidates, {@code s} having fed the ledger their scrapes. */
     private boolean[] overloaded(List<EndpointView> candidates, long[] load, Slots s) {
         boolean[] line = queueTestOnLines ? new boolean[load.length] : ledger.prefillLines(keys(candidates));
+        logChanges(candidates, line);
         return bound.overloaded(load, waiting(candidates), s.occupancy(), s.slots(), line);
+    }
+
+    /** Logs an endpoint becoming, or ceasing to be, a prefill line (rare: a verdict needs many scrapes). */
+    private void logChanges(List<EndpointView> candidates, boolean[] line) {
+        if (lines.size() > MAX_LINES_LOGGED) {
+            lines.clear();
+        }
+        for (int i = 0; i < line.length; i++) {
+            String key = candidates.get(i).key();
+            boolean isLine = line[i];
+            if (isLine ? lines.add(key) : lines.remove(key)) {
+                LOG.info(() -> "prefix-cache-scorer '" + name + "': endpoint " + key + (isLine
+                        ? " queues at many running counts (a prefill line): the queue test leaves it alone (ADR 0045)"
+                        : " is no longer a prefill line: the queue test applies to it again"));
+            }
+        }
     }
 
     /** Per candidate, the scraped queue when fresh, -1 when unknown. */
