@@ -64,6 +64,12 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
 
     private static final Logger LOG = Logger.getLogger(PrefixCacheScorer.class.getName());
 
+    /**
+     * The share of a request's blocks cached on a prefill line (by this router's index) from
+     * which the queue test leaves that line alone for it (ADR 0045): half its prefill saved.
+     */
+    static final double LINE_KEEP_MATCH = 0.5;
+
     /** Line verdicts remembered for the change log; beyond, the memory starts over. */
     private static final int MAX_LINES_LOGGED = 4096;
 
@@ -260,7 +266,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
         long now = System.nanoTime();
         long[] load = loads(candidates);
         Slots s = spillSlots(candidates);
-        boolean[] over = overloaded(candidates, load, s);
+        boolean[] over = overloaded(candidates, load, s, out);
         double spilled = 0; // the best match on an overloaded endpoint
         for (int i = 0; i < out.length; i++) {
             if (over[i]) {
@@ -438,14 +444,27 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
     }
 
     private boolean[] overloaded(List<EndpointView> candidates, long[] load) {
-        return overloaded(candidates, load, spillSlots(candidates));
+        return overloaded(candidates, load, spillSlots(candidates), new double[load.length]);
     }
 
-    /** {@link LoadBound#overloaded} of the candidates, {@code s} having fed the ledger their scrapes. */
-    private boolean[] overloaded(List<EndpointView> candidates, long[] load, Slots s) {
+    /**
+     * {@link LoadBound#overloaded} of the candidates for a request, {@code s} having fed the ledger
+     * their scrapes. The queue test leaves a prefill line alone only for a request that would
+     * mostly hit there ({@code match} at least {@value #LINE_KEEP_MATCH}, ADR 0045): a spill costs
+     * such a request its cached prefill, while a short prompt or one not cached there loses
+     * nothing by going to a pod with no queue.
+     *
+     * @param match per candidate, the request's leading blocks this router sent there, as a
+     *              share of its blocks
+     */
+    private boolean[] overloaded(List<EndpointView> candidates, long[] load, Slots s, double[] match) {
         boolean[] line = queueTestOnLines ? new boolean[load.length] : ledger.prefillLines(keys(candidates));
         logChanges(candidates, line);
-        return bound.overloaded(load, waiting(candidates), s.occupancy(), s.slots(), line);
+        boolean[] keep = new boolean[line.length];
+        for (int i = 0; i < keep.length; i++) {
+            keep[i] = line[i] && match[i] >= LINE_KEEP_MATCH;
+        }
+        return bound.overloaded(load, waiting(candidates), s.occupancy(), s.slots(), keep);
     }
 
     /** Logs an endpoint becoming, or ceasing to be, a prefill line (rare: a verdict needs many scrapes). */

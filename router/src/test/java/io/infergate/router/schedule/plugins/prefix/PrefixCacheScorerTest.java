@@ -6,6 +6,7 @@ import io.infergate.router.schedule.framework.PickContext;
 import io.infergate.router.schedule.framework.Plugin;
 import io.infergate.router.schedule.framework.PluginHandle;
 import io.infergate.router.schedule.framework.RouterCount;
+import io.infergate.router.scrape.Metrics;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -213,6 +214,32 @@ class PrefixCacheScorerTest {
                     1e-12,
                     queueTest + ": queued at 3, 4, 5 and 6 running after 10");
         }
+    }
+
+    /**
+     * ADR 0045: the line keeps only the requests that would mostly hit there. With three routers a
+     * prompt this router never sent to its rendezvous home leaves that home while it queues (a
+     * miss costs the same anywhere); once sent there, it stays.
+     */
+    @Test
+    void aPrefillLineKeepsOnlyTheRequestsThatWouldHitThere() {
+        Plugin.Scorer s = auto(new RouterCount(3));
+        int home = assigned(s, prompt(7), endpoints(1, 2));
+        int other = 1 - home;
+        for (int running : new int[] {10, 3, 4, 5, 6}) {
+            s.score(request(prompt(99)), pool(home, metrics(6, running, 0.5), metrics(0, 8, 0.1)));
+        }
+        List<EndpointView> queued = pool(home, metrics(6, 4, 0.5), metrics(0, 8, 0.1));
+        assertEquals(other, assigned(s, prompt(7), queued), "not cached there: the queue test moves it");
+        s.picked(request(prompt(7)), endpoints(1, 2).get(home));
+        assertEquals(home, assigned(s, prompt(7), queued), "cached there (this router sent it): it stays");
+    }
+
+    /** Endpoints 1 and 2, {@code home} (0 or 1) with {@code atHome}, the other with {@code elsewhere}. */
+    private static List<EndpointView> pool(int home, Metrics atHome, Metrics elsewhere) {
+        return home == 0
+                ? List.of(view(1, 0, atHome), view(2, 0, elsewhere))
+                : List.of(view(1, 0, elsewhere), view(2, 0, atHome));
     }
 
     /** ADR 0045: a holder that queues only with every slot taken stays subject to the queue test. */
