@@ -68,7 +68,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
      * The share of a request's blocks cached on a prefill line (by this router's index) from
      * which the queue test leaves that line alone for it (ADR 0045): half its prefill saved.
      */
-    static final double LINE_KEEP_MATCH = 0.5;
+    public static final double DEFAULT_LINE_KEEP_MATCH = 0.5;
 
     /** Line verdicts remembered for the change log; beyond, the memory starts over. */
     private static final int MAX_LINES_LOGGED = 4096;
@@ -132,7 +132,9 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
      * {@code freeSlotSpill} true | false (true: with {@code slots} &ge; 0, ADR 0037's spill tests
      * act; false: the slots serve the gate only), {@code gateMaxWaitMs} 0..600,000
      * ({@value #DEFAULT_GATE_MAX_WAIT_MS}), {@code queueTest} auto | always (auto: the queue test
-     * leaves prefill lines alone, ADR 0045; always: as before it).
+     * leaves prefill lines alone, ADR 0045; always: as before it), {@code lineKeepMatch} 0..1
+     * ({@value #DEFAULT_LINE_KEEP_MATCH}: the share of a request's blocks cached on a line for the
+     * line to keep it while it queues; 0: every request).
      */
     public static PrefixCacheScorer create(String name, Parameters p, PluginHandle handle) {
         int slots = p.integer("slots", DEFAULT_SLOTS, -1, 1 << 20);
@@ -163,12 +165,15 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
                 spill,
                 Duration.ofMillis(maxWaitMs),
                 queueTestOnLines,
+                p.decimal("lineKeepMatch", DEFAULT_LINE_KEEP_MATCH, 0, 1),
                 handle.routers(),
                 handle.random().nextLong());
     }
 
     /**
      * @param queueTestOnLines whether ADR 0022's queue test also flags prefill lines (ADR 0045)
+     * @param lineKeepMatch    the share of a request's blocks cached on a prefill line for the
+     *                         queue test to leave that line alone for it (ADR 0045)
      * @param routers how many routers share the pools (read per pick in {@code auto} mode)
      * @param seed    this router's seed for its share of the scrapes' free slots (ADR 0044)
      */
@@ -189,6 +194,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
             boolean freeSlotSpill,
             Duration gateMaxWait,
             boolean queueTestOnLines,
+            double lineKeepMatch,
             RouterCount routers,
             long seed) {
         this.name = name;
@@ -206,6 +212,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
         this.ledger = new SlotLedger(Math.max(0, slots), seed);
         this.slotTests = slots >= 0;
         this.queueTestOnLines = queueTestOnLines;
+        this.lineKeepMatch = lineKeepMatch;
     }
 
     /**
@@ -219,6 +226,9 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
 
     /** Whether the queue test flags prefill lines too (ADR 0045: not by default). */
     private final boolean queueTestOnLines;
+
+    /** The share of a request's blocks cached on a line for the line to keep it (ADR 0045). */
+    private final double lineKeepMatch;
 
     /** The endpoints last seen as prefill lines, to log each verdict once when it changes. */
     private final Set<String> lines = ConcurrentHashMap.newKeySet();
@@ -450,7 +460,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
     /**
      * {@link LoadBound#overloaded} of the candidates for a request, {@code s} having fed the ledger
      * their scrapes. The queue test leaves a prefill line alone only for a request that would
-     * mostly hit there ({@code match} at least {@value #LINE_KEEP_MATCH}, ADR 0045): a spill costs
+     * mostly hit there ({@code match} at least {@code lineKeepMatch}, ADR 0045): a spill costs
      * such a request its cached prefill, while a short prompt or one not cached there loses
      * nothing by going to a pod with no queue.
      *
@@ -462,7 +472,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
         logChanges(candidates, line);
         boolean[] keep = new boolean[line.length];
         for (int i = 0; i < keep.length; i++) {
-            keep[i] = line[i] && match[i] >= LINE_KEEP_MATCH;
+            keep[i] = line[i] && match[i] >= lineKeepMatch;
         }
         return bound.overloaded(load, waiting(candidates), s.occupancy(), s.slots(), keep);
     }

@@ -223,16 +223,24 @@ class PrefixCacheScorerTest {
      */
     @Test
     void aPrefillLineKeepsOnlyTheRequestsThatWouldHitThere() {
-        Plugin.Scorer s = auto(new RouterCount(3));
-        int home = assigned(s, prompt(7), endpoints(1, 2));
-        int other = 1 - home;
-        for (int running : new int[] {10, 3, 4, 5, 6}) {
-            s.score(request(prompt(99)), pool(home, metrics(6, running, 0.5), metrics(0, 8, 0.1)));
+        for (String keep : List.of("0.5", "0")) {
+            Plugin.Scorer s = PrefixCacheScorer.create(
+                    "prefix",
+                    new Parameters("prefix", Map.of("lineKeepMatch", keep)),
+                    new PluginHandle(new SplittableRandom(1), new RouterCount(3)));
+            int home = assigned(s, prompt(7), endpoints(1, 2));
+            int other = 1 - home;
+            for (int running : new int[] {10, 3, 4, 5, 6}) {
+                s.score(request(prompt(99)), pool(home, metrics(6, running, 0.5), metrics(0, 8, 0.1)));
+            }
+            List<EndpointView> queued = pool(home, metrics(6, 4, 0.5), metrics(0, 8, 0.1));
+            assertEquals(
+                    keep.equals("0") ? home : other,
+                    assigned(s, prompt(7), queued),
+                    "lineKeepMatch " + keep + ", not cached there: the queue test moves it unless the line keeps every request");
+            s.picked(request(prompt(7)), endpoints(1, 2).get(home));
+            assertEquals(home, assigned(s, prompt(7), queued), "cached there (this router sent it): it stays");
         }
-        List<EndpointView> queued = pool(home, metrics(6, 4, 0.5), metrics(0, 8, 0.1));
-        assertEquals(other, assigned(s, prompt(7), queued), "not cached there: the queue test moves it");
-        s.picked(request(prompt(7)), endpoints(1, 2).get(home));
-        assertEquals(home, assigned(s, prompt(7), queued), "cached there (this router sent it): it stays");
     }
 
     /** Endpoints 1 and 2, {@code home} (0 or 1) with {@code atHome}, the other with {@code elsewhere}. */
