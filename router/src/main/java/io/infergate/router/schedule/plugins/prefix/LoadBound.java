@@ -12,10 +12,10 @@ package io.infergate.router.schedule.plugins.prefix;
  *   has room). A queued
  *   request waits for a running slot, which on an engine that prefills in parallel is a whole
  *   request's time, more than a cache miss costs on the idle pod. {@code queueSlack < 0} turns
- *   this test off. Since ADR 0045 it skips an endpoint that is a <b>prefill line</b> (its
- *   queue forms at any running count, {@link SlotLedger#prefillLines}): there a queued request
- *   waits for a few prefills, which its cached prefix makes short, and a spill costs a miss
- *   that also lengthens the other pod's line.</li>
+ *   this test off. Since ADR 0045 it skips the endpoints the caller marks: a <b>prefill
+ *   line</b> (its queue forms at any running count, {@link SlotLedger#prefillLines}) for a
+ *   request that would mostly hit there, since such a request waits for a few short prefills
+ *   and a spill costs it a miss that also lengthens the other pod's line.</li>
  *   <li>(ADR 0037) it is <b>full</b> while another endpoint has <b>room</b>. Full: its slots are
  *   known and its occupancy ({@code running + waiting} scraped, plus this router's picks since
  *   that scrape) is at or above them. Room: slots known, occupancy below them, a fresh empty
@@ -85,7 +85,8 @@ record LoadBound(double loadFactor, int loadSlack, int queueSlack, int fullQueue
      * Which endpoints are overloaded, with the slot test (ADR 0037) and the queue test only where
      * a queue is a wait for a slot (ADR 0045).
      *
-     * @param line per endpoint, whether it is a prefill line: the queue test leaves it alone
+     * @param line per endpoint, whether the queue test leaves it alone (a prefill line that
+     *             would keep the request, ADR 0045)
      * @see #overloaded(long[], int[], int[], int[])
      */
     boolean[] overloaded(long[] load, int[] waiting, int[] occupancy, int[] slots, boolean[] line) {
