@@ -141,7 +141,8 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
         boolean gate = Boolean.parseBoolean(p.string("gate", "false", List.of("true", "false")));
         boolean spill = Boolean.parseBoolean(p.string("freeSlotSpill", "true", List.of("true", "false")));
         int maxWaitMs = p.integer("gateMaxWaitMs", DEFAULT_GATE_MAX_WAIT_MS, 0, 600_000);
-        boolean queueTestOnLines = p.string("queueTest", "auto", List.of("auto", "always")).equals("always");
+        boolean queueTestOnLines =
+                p.string("queueTest", "auto", List.of("auto", "always")).equals("always");
         if (gate && slots < 0) {
             throw new IllegalArgumentException("plugin '" + name
                     + "': parameter 'gate: true' needs the endpoints' slots: set 'slots' to 0 (learn them) or a count");
@@ -486,9 +487,10 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
             String key = candidates.get(i).key();
             boolean isLine = line[i];
             if (isLine ? lines.add(key) : lines.remove(key)) {
-                LOG.info(() -> "prefix-cache-scorer '" + name + "': endpoint " + key + (isLine
-                        ? " queues at many running counts (a prefill line): the queue test leaves it alone (ADR 0045)"
-                        : " is no longer a prefill line: the queue test applies to it again"));
+                LOG.info(() -> "prefix-cache-scorer '" + name + "': endpoint " + key
+                        + (isLine
+                                ? " queues at many running counts (a prefill line): the queue test leaves it alone (ADR 0045)"
+                                : " is no longer a prefill line: the queue test applies to it again"));
             }
         }
     }

@@ -203,7 +203,8 @@ class PrefixCacheScorerTest {
             Plugin.Scorer s = alone(Map.of("queueTest", queueTest));
             s.picked(r, endpoints(1).getFirst());
             double[] first = s.score(r, List.of(view(1, 0, metrics(6, 10, 0.5)), view(2, 0, metrics(0, 8, 0.1))));
-            assertArrayEquals(new double[] {0, 0}, first, 1e-12, queueTest + ": 6 queued at 10 running, nothing learned");
+            assertArrayEquals(
+                    new double[] {0, 0}, first, 1e-12, queueTest + ": 6 queued at 10 running, nothing learned");
             for (int running = 3; running <= 6; running++) {
                 s.score(r, List.of(view(1, 0, metrics(6, running, 0.5)), view(2, 0, metrics(0, 8, 0.1))));
             }
@@ -237,7 +238,8 @@ class PrefixCacheScorerTest {
             assertEquals(
                     keep.equals("0") ? home : other,
                     assigned(s, prompt(7), queued),
-                    "lineKeepMatch " + keep + ", not cached there: the queue test moves it unless the line keeps every request");
+                    "lineKeepMatch " + keep
+                            + ", not cached there: the queue test moves it unless the line keeps every request");
             s.picked(request(prompt(7)), endpoints(1, 2).get(home));
             assertEquals(home, assigned(s, prompt(7), queued), "cached there (this router sent it): it stays");
         }
