@@ -276,8 +276,9 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
         }
         long now = System.nanoTime();
         long[] load = loads(candidates);
+        List<String> keys = keys(candidates);
         Slots s = spillSlots(candidates);
-        boolean[] over = overloaded(candidates, load, s, out);
+        boolean[] over = overloaded(candidates, keys, load, s, out);
         double spilled = 0; // the best match on an overloaded endpoint
         for (int i = 0; i < out.length; i++) {
             if (over[i]) {
@@ -286,7 +287,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
             }
         }
         if (mode == Mode.RENDEZVOUS || routers.get() > 1) {
-            double[] weight = weights == null ? null : weights.weights(keys(candidates), load, now);
+            double[] weight = weights == null ? null : weights.weights(keys, load, now);
             out[assigned(chain, candidates, over, weight)] = 1;
         } else if (spilled > 0) {
             int target = s.spillTarget(out, over, load);
@@ -455,7 +456,7 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
     }
 
     private boolean[] overloaded(List<EndpointView> candidates, long[] load) {
-        return overloaded(candidates, load, spillSlots(candidates), new double[load.length]);
+        return overloaded(candidates, keys(candidates), load, spillSlots(candidates), new double[load.length]);
     }
 
     /**
@@ -465,12 +466,14 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
      * such a request its cached prefill, while a short prompt or one not cached there loses
      * nothing by going to a pod with no queue.
      *
+     * @param keys  the candidates' keys
      * @param match per candidate, the request's leading blocks this router sent there, as a
      *              share of its blocks
      */
-    private boolean[] overloaded(List<EndpointView> candidates, long[] load, Slots s, double[] match) {
-        boolean[] line = queueTestOnLines ? new boolean[load.length] : ledger.prefillLines(keys(candidates));
-        logChanges(candidates, line);
+    private boolean[] overloaded(
+            List<EndpointView> candidates, List<String> keys, long[] load, Slots s, double[] match) {
+        boolean[] line = queueTestOnLines ? new boolean[load.length] : ledger.prefillLines(keys);
+        logChanges(keys, line);
         boolean[] keep = new boolean[line.length];
         for (int i = 0; i < keep.length; i++) {
             keep[i] = line[i] && match[i] >= lineKeepMatch;
@@ -478,15 +481,18 @@ public final class PrefixCacheScorer implements Plugin.Scorer, SlotGate {
         return bound.overloaded(load, waiting(candidates), s.occupancy(), s.slots(), keep);
     }
 
-    /** Logs an endpoint becoming, or ceasing to be, a prefill line (rare: a verdict needs many scrapes). */
-    private void logChanges(List<EndpointView> candidates, boolean[] line) {
+    /**
+     * Logs an endpoint becoming, or ceasing to be, a prefill line (rare: a verdict needs many
+     * scrapes). Runs on every pick, so the shared set is read first and written only on a change.
+     */
+    private void logChanges(List<String> keys, boolean[] line) {
         if (lines.size() > MAX_LINES_LOGGED) {
             lines.clear();
         }
         for (int i = 0; i < line.length; i++) {
-            String key = candidates.get(i).key();
+            String key = keys.get(i);
             boolean isLine = line[i];
-            if (isLine ? lines.add(key) : lines.remove(key)) {
+            if (lines.contains(key) != isLine && (isLine ? lines.add(key) : lines.remove(key))) {
                 LOG.info(() -> "prefix-cache-scorer '" + name + "': endpoint " + key
                         + (isLine
                                 ? " queues at many running counts (a prefill line): the queue test leaves it alone (ADR 0045)"
