@@ -12,7 +12,8 @@ import java.util.Locale;
 
 /**
  * {@code run}: replays the workload against routers and appends one TSV row per step to a results
- * file. {@code report}: turns a results file into the markdown table. Exit 2 on bad arguments.
+ * file. {@code report}: turns a results file into the markdown table. {@code medians}: sums up
+ * several runs' results files ({@link Medians}). Exit 2 on bad arguments.
  */
 public final class Main {
 
@@ -21,6 +22,7 @@ public final class Main {
               loadgen run --workload FILE --routers URL[,URL...] --strategy NAME --results FILE [--steps N]
                           [--pods URL[,URL...] --pod-slots N [--watch-ms MS]]
               loadgen report --results FILE [--workload FILE]
+              loadgen medians --results FILE,FILE[,...] [--workload FILE]
             run: replays bench/scheduling/workload.yaml against the routers (request k to router k mod R)
                  and appends a TSV row per rate step to --results (header written when the file is new);
                  --steps N runs only the first N steps (short development runs); --pods samples the pods'
@@ -28,6 +30,8 @@ public final class Main {
                  and how long a request waited on one pod while another of --pod-slots slots had one free.
             report: prints the markdown results table, the ratios against random and the done-when checks
                     (--workload: the file the rows were run with; a closed-loop one labels steps as clients).
+            medians: several runs' results files of the same command (one per run): each step's p90 TTFT per
+                     run and the medians over the runs, with their ratios to random's medians.
             """;
 
     private Main() {}
@@ -54,17 +58,19 @@ public final class Main {
             }
             opts.put(args.get(i), args.get(i + 1));
         }
+        boolean closed = opts.containsKey("--workload")
+                && Workload.read(Path.of(opts.get("--workload"))).closedLoop();
+        if (command.equals("medians")) {
+            List<List<StepStats>> runs = new ArrayList<>();
+            for (String file : required(opts, "--results").split(",")) {
+                runs.add(rows(Path.of(file.trim())));
+            }
+            System.out.print(Medians.markdown(runs, closed));
+            return 0;
+        }
         Path results = Path.of(required(opts, "--results"));
         if (command.equals("report")) {
-            List<StepStats> rows = new ArrayList<>();
-            for (String line : Files.readAllLines(results)) {
-                if (!line.isBlank() && !line.startsWith("strategy\t")) {
-                    rows.add(StepStats.parse(line));
-                }
-            }
-            boolean closed = opts.containsKey("--workload")
-                    && Workload.read(Path.of(opts.get("--workload"))).closedLoop();
-            System.out.print(Report.markdown(rows, closed));
+            System.out.print(Report.markdown(rows(results), closed));
             return 0;
         }
         if (!command.equals("run")) {
@@ -97,6 +103,17 @@ public final class Main {
             }
         }
         return 0;
+    }
+
+    /** The rows of a results file (its header and blank lines skipped). */
+    private static List<StepStats> rows(Path results) throws IOException {
+        List<StepStats> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(results)) {
+            if (!line.isBlank() && !line.startsWith("strategy\t")) {
+                rows.add(StepStats.parse(line));
+            }
+        }
+        return rows;
     }
 
     private static int positive(String raw, String flag) {
