@@ -28,6 +28,28 @@ class BenchSchedulerConfigsTest {
         ConfigFile.readScheduler(file); // throws with the precise problem
     }
 
+    /**
+     * Every scheduler profile in the benchmark folder loads, the development comparisons too
+     * (ours-gain01, ours-no-bound, ...): a profile that fails to parse would only show up as a
+     * router that does not start in the middle of a benchmark run.
+     */
+    @Test
+    void everySchedulerProfileInTheFolderLoads() throws java.io.IOException {
+        int loaded = 0;
+        try (var files = Files.list(DIR)) {
+            for (Path file : files.sorted().toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".yaml")
+                        && !name.endsWith(".router.yaml")
+                        && Files.readString(file).contains("kind: SchedulerConfig")) {
+                    ConfigFile.readScheduler(file); // throws with the file's precise problem
+                    loaded++;
+                }
+            }
+        }
+        assertTrue(loaded >= 15, "scheduler profiles found: " + loaded);
+    }
+
     /** Baselines run without our admission queue, as their counterparts have none; ours keeps the defaults. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"random", "round-robin", "least-request", "epp-default"})
