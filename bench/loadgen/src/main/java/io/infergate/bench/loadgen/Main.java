@@ -58,19 +58,17 @@ public final class Main {
             }
             opts.put(args.get(i), args.get(i + 1));
         }
-        boolean closed = opts.containsKey("--workload")
-                && Workload.read(Path.of(opts.get("--workload"))).closedLoop();
         if (command.equals("medians")) {
             List<List<StepStats>> runs = new ArrayList<>();
             for (String file : required(opts, "--results").split(",")) {
                 runs.add(rows(Path.of(file.trim())));
             }
-            System.out.print(Medians.markdown(runs, closed));
+            System.out.print(Medians.markdown(runs, closedLoop(opts)));
             return 0;
         }
         Path results = Path.of(required(opts, "--results"));
         if (command.equals("report")) {
-            System.out.print(Report.markdown(rows(results), closed));
+            System.out.print(Report.markdown(rows(results), closedLoop(opts)));
             return 0;
         }
         if (!command.equals("run")) {
@@ -103,6 +101,12 @@ public final class Main {
             }
         }
         return 0;
+    }
+
+    /** Whether the optional {@code --workload} of a summing command is closed-loop (steps are clients). */
+    private static boolean closedLoop(java.util.Map<String, String> opts) throws IOException {
+        return opts.containsKey("--workload")
+                && Workload.read(Path.of(opts.get("--workload"))).closedLoop();
     }
 
     /** The rows of a results file (its header and blank lines skipped). */

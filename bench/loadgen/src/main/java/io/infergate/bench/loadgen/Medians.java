@@ -23,7 +23,7 @@ final class Medians {
 
     private Medians() {}
 
-    /** A strategy's rows at one step over the runs (null where a run has no such row). */
+    /** One strategy at one step and router count: the rows of every run are grouped by it. */
     private record Key(String strategy, int routers, double rate) {}
 
     /**

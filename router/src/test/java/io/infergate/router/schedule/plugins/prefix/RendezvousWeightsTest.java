@@ -108,33 +108,7 @@ class RendezvousWeightsTest {
      */
     @Test
     void twoRoutersEvenTheHomesOfNinetyAnchorsAndAgreeOnThem() {
-        SplittableRandom r = new SplittableRandom(20261205);
-        long[] anchors = new long[90];
-        for (int i = 0; i < anchors.length; i++) {
-            anchors[i] = r.nextLong();
-        }
-        double[] unit = {1, 1, 1, 1};
-        int[] before = counts(homes(anchors, unit));
-        RendezvousWeights one = new RendezvousWeights(0.1);
-        RendezvousWeights two = new RendezvousWeights(0.1);
-        double[] w1 = unit;
-        double[] w2 = unit;
-        for (long t = 0; t < 60 * SECOND; t += SECOND / 20) {
-            int[] c1 = counts(homes(anchors, w1));
-            w1 = one.weights(FOUR, noisyLoad(c1, r), t);
-            int[] c2 = counts(homes(anchors, w2));
-            w2 = two.weights(FOUR, noisyLoad(c2, r), t + SECOND / 40);
-        }
-        int[] after = counts(homes(anchors, w1));
-        assertTrue(spread(before) >= 8, "the plain hash is uneven here: " + java.util.Arrays.toString(before));
-        assertTrue(spread(after) <= 6, "evened: " + java.util.Arrays.toString(after));
-        int[] h1 = homes(anchors, w1);
-        int[] h2 = homes(anchors, w2);
-        int agree = 0;
-        for (int i = 0; i < h1.length; i++) {
-            agree += h1[i] == h2[i] ? 1 : 0;
-        }
-        assertTrue(agree >= 85, "the routers agree on " + agree + " of 90 homes");
+        assertEvenedAndAgreed(closedLoop(0.1, 60));
     }
 
     /**
@@ -146,28 +120,45 @@ class RendezvousWeightsTest {
      */
     @Test
     void theDefaultGainStillEvensTheHomesWithinTwoMinutes() {
-        SplittableRandom r = new SplittableRandom(20261205); // the same 90 anchors as the test above
+        assertEvenedAndAgreed(closedLoop(PrefixCacheScorer.DEFAULT_REBALANCE_GAIN, 120));
+    }
+
+    /** The homes of the 90 anchors before, and on each router after, a closed loop. */
+    private record Loop(int[] before, int[] after, int[] otherAfter) {}
+
+    /**
+     * Two routers with {@code gain} for {@code seconds} on a simulated clock: 90 anchors homed by
+     * weighted rendezvous, each endpoint's load proportional to its homes plus noise, the second
+     * router sampling 25 ms after the first.
+     */
+    private static Loop closedLoop(double gain, int seconds) {
+        SplittableRandom r = new SplittableRandom(20261205);
         long[] anchors = new long[90];
         for (int i = 0; i < anchors.length; i++) {
             anchors[i] = r.nextLong();
         }
-        RendezvousWeights one = new RendezvousWeights(PrefixCacheScorer.DEFAULT_REBALANCE_GAIN);
-        RendezvousWeights two = new RendezvousWeights(PrefixCacheScorer.DEFAULT_REBALANCE_GAIN);
-        double[] w1 = {1, 1, 1, 1};
-        double[] w2 = w1;
-        int[] before = counts(homes(anchors, w1));
-        for (long t = 0; t < 120 * SECOND; t += SECOND / 20) {
+        double[] unit = {1, 1, 1, 1};
+        RendezvousWeights one = new RendezvousWeights(gain);
+        RendezvousWeights two = new RendezvousWeights(gain);
+        double[] w1 = unit;
+        double[] w2 = unit;
+        for (long t = 0; t < seconds * SECOND; t += SECOND / 20) {
             w1 = one.weights(FOUR, noisyLoad(counts(homes(anchors, w1)), r), t);
             w2 = two.weights(FOUR, noisyLoad(counts(homes(anchors, w2)), r), t + SECOND / 40);
         }
-        int[] h1 = homes(anchors, w1);
-        int[] h2 = homes(anchors, w2);
-        int agree = 0;
-        for (int i = 0; i < h1.length; i++) {
-            agree += h1[i] == h2[i] ? 1 : 0;
-        }
+        return new Loop(homes(anchors, unit), homes(anchors, w1), homes(anchors, w2));
+    }
+
+    /** The plain hash was uneven (spread 8 or more), the weights evened it (6 or less), the routers agree on 85 of 90. */
+    private static void assertEvenedAndAgreed(Loop loop) {
+        int[] before = counts(loop.before());
+        int[] after = counts(loop.after());
         assertTrue(spread(before) >= 8, "the plain hash is uneven here: " + java.util.Arrays.toString(before));
-        assertTrue(spread(counts(h1)) <= 6, "evened: " + java.util.Arrays.toString(counts(h1)));
+        assertTrue(spread(after) <= 6, "evened: " + java.util.Arrays.toString(after));
+        int agree = 0;
+        for (int i = 0; i < loop.after().length; i++) {
+            agree += loop.after()[i] == loop.otherAfter()[i] ? 1 : 0;
+        }
         assertTrue(agree >= 85, "the routers agree on " + agree + " of 90 homes");
     }
 
